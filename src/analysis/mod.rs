@@ -1,0 +1,3 @@
+//! Geometric analysis that does not draw: label placement, later area and overlap checks.
+
+pub mod labels;

@@ -1,0 +1,34 @@
+//! The two UI languages. Strings sit in pairs at their point of use: `tr(lang, vi, en)`.
+
+use crate::model::{Layer, Precision, Status};
+pub use crate::settings::Language;
+
+pub fn tr(lang: Language, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Language::Vi => vi,
+        Language::En => en,
+    }
+}
+
+pub fn layer_name(lang: Language, l: Layer) -> &'static str {
+    match lang {
+        Language::Vi => l.name_vi(),
+        Language::En => l.name_en(),
+    }
+}
+
+pub fn status(lang: Language, s: Status) -> &'static str {
+    match s {
+        Status::Established => tr(lang, "đã thành lập", "established"),
+        Status::Proposed => tr(lang, "dự kiến", "proposed"),
+    }
+}
+
+pub fn precision(lang: Language, p: Precision) -> &'static str {
+    match p {
+        Precision::Site => tr(lang, "vị trí công trình", "site position"),
+        Precision::CommuneCentre => tr(lang, "tâm phường/xã", "ward/commune centre"),
+        Precision::Approximate => tr(lang, "gần đúng", "approximate"),
+        Precision::NotLocated => tr(lang, "chưa định vị", "not located"),
+    }
+}

@@ -1,0 +1,432 @@
+//! The map canvas: a view (centre and scale) in VN-2000 / TM-3 metres, a projector between
+//! world and screen, and the base map projected and triangulated once, then culled and
+//! thinned to the pixel every frame.
+
+use crate::io::basemap::BaseMap;
+use crate::io::crs::{Tm3, geodesic_distance_m};
+use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke};
+use geo::TriangulateEarcut;
+use geo_types::{LineString, MultiPolygon};
+
+/// World coordinates: EPSG:5899 easting and northing in metres.
+pub type World = [f64; 2];
+
+/// What the map shows: its centre and scale. Owned by the app; the canvas only reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapView {
+    pub centre: World,
+    pub m_per_px: f64,
+}
+
+impl MapView {
+    pub const MIN_M_PER_PX: f64 = 0.5;
+    pub const MAX_M_PER_PX: f64 = 5000.0;
+
+    /// The view that shows `min..max` inside a screen of `size` points, with a margin.
+    pub fn fit(min: World, max: World, size: egui::Vec2) -> MapView {
+        let w = (max[0] - min[0]).max(1.0);
+        let h = (max[1] - min[1]).max(1.0);
+        let sx = w / (size.x as f64 * 0.92).max(1.0);
+        let sy = h / (size.y as f64 * 0.92).max(1.0);
+        MapView {
+            centre: [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0],
+            m_per_px: sx.max(sy).clamp(Self::MIN_M_PER_PX, Self::MAX_M_PER_PX),
+        }
+    }
+
+    /// Zooms by `factor` (< 1 zooms in) keeping the world point under `anchor` fixed.
+    pub fn zoom_at(&mut self, rect: Rect, anchor: Pos2, factor: f64) {
+        let pr = Projector::new(rect, *self);
+        let w = pr.world_from_screen(anchor);
+        self.m_per_px = (self.m_per_px * factor).clamp(Self::MIN_M_PER_PX, Self::MAX_M_PER_PX);
+        let pr2 = Projector::new(rect, *self);
+        let w2 = pr2.world_from_screen(anchor);
+        self.centre[0] += w[0] - w2[0];
+        self.centre[1] += w[1] - w2[1];
+    }
+
+    /// Moves the view by a screen delta (drag).
+    pub fn pan(&mut self, delta: egui::Vec2) {
+        self.centre[0] -= delta.x as f64 * self.m_per_px;
+        self.centre[1] += delta.y as f64 * self.m_per_px;
+    }
+}
+
+/// Converts between world and screen for one frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Projector {
+    pub rect: Rect,
+    pub view: MapView,
+}
+
+impl Projector {
+    pub fn new(rect: Rect, view: MapView) -> Self {
+        Self { rect, view }
+    }
+
+    pub fn screen_from_world(&self, w: World) -> Pos2 {
+        let c = self.rect.center();
+        Pos2::new(
+            (c.x as f64 + (w[0] - self.view.centre[0]) / self.view.m_per_px) as f32,
+            (c.y as f64 - (w[1] - self.view.centre[1]) / self.view.m_per_px) as f32,
+        )
+    }
+
+    pub fn world_from_screen(&self, p: Pos2) -> World {
+        let c = self.rect.center();
+        [
+            self.view.centre[0] + (p.x - c.x) as f64 * self.view.m_per_px,
+            self.view.centre[1] - (p.y - c.y) as f64 * self.view.m_per_px,
+        ]
+    }
+
+    /// The world box on screen: (min, max).
+    pub fn visible(&self) -> (World, World) {
+        let a = self.world_from_screen(self.rect.left_bottom());
+        let b = self.world_from_screen(self.rect.right_top());
+        (a, b)
+    }
+
+    /// Ground metres per screen point at the centre of the map (geodesic), for the scale bar.
+    pub fn ground_m_per_px(&self, tm3: &Tm3) -> Option<f64> {
+        let c = self.rect.center();
+        let a = self.world_from_screen(c - egui::vec2(50.0, 0.0));
+        let b = self.world_from_screen(c + egui::vec2(50.0, 0.0));
+        let la = tm3.lonlat_from_tm3(a[0], a[1]).ok()?;
+        let lb = tm3.lonlat_from_tm3(b[0], b[1]).ok()?;
+        Some(geodesic_distance_m(la, lb) / 100.0)
+    }
+}
+
+/// A polygon projected to world coordinates and triangulated for filling.
+#[derive(Debug, Clone)]
+struct CachedPoly {
+    min: World,
+    max: World,
+    verts: Vec<World>,
+    tris: Vec<u32>,
+    rings: Vec<Vec<World>>,
+}
+
+/// Projected, triangulated polygons with their boxes, ready to cull and draw.
+#[derive(Debug, Clone, Default)]
+pub struct PolyCache {
+    polys: Vec<CachedPoly>,
+}
+
+fn bbox_of(pts: &[World]) -> (World, World) {
+    let mut min = [f64::INFINITY; 2];
+    let mut max = [f64::NEG_INFINITY; 2];
+    for p in pts {
+        min[0] = min[0].min(p[0]);
+        min[1] = min[1].min(p[1]);
+        max[0] = max[0].max(p[0]);
+        max[1] = max[1].max(p[1]);
+    }
+    (min, max)
+}
+
+fn project_ring(tm3: &Tm3, l: &LineString<f64>) -> Vec<World> {
+    l.0.iter()
+        .filter_map(|c| tm3.tm3_from_lonlat(c.x, c.y).ok())
+        .map(|(e, n)| [e, n])
+        .collect()
+}
+
+fn overlaps(min: World, max: World, vmin: World, vmax: World) -> bool {
+    min[0] <= vmax[0] && max[0] >= vmin[0] && min[1] <= vmax[1] && max[1] >= vmin[1]
+}
+
+impl PolyCache {
+    pub fn build(tm3: &Tm3, mp: &MultiPolygon<f64>) -> PolyCache {
+        let mut polys = Vec::with_capacity(mp.0.len());
+        for p in &mp.0 {
+            let ext = project_ring(tm3, p.exterior());
+            if ext.len() < 4 {
+                continue;
+            }
+            let holes: Vec<Vec<World>> = p.interiors().iter().map(|r| project_ring(tm3, r)).collect();
+            let projected = geo_types::Polygon::new(
+                LineString::from(ext.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()),
+                holes
+                    .iter()
+                    .map(|h| LineString::from(h.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()))
+                    .collect(),
+            );
+            let raw = projected.earcut_triangles_raw();
+            let (min, max) = bbox_of(&ext);
+            let mut rings = vec![ext];
+            rings.extend(holes);
+            polys.push(CachedPoly {
+                min,
+                max,
+                verts: raw.vertices.iter().map(|v| [v[0], v[1]]).collect(),
+                tris: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
+                rings,
+            });
+        }
+        PolyCache { polys }
+    }
+
+    /// Union box of all polygons.
+    pub fn bounds(&self) -> Option<(World, World)> {
+        let mut it = self.polys.iter();
+        let first = it.next()?;
+        let (mut min, mut max) = (first.min, first.max);
+        for p in it {
+            min = [min[0].min(p.min[0]), min[1].min(p.min[1])];
+            max = [max[0].max(p.max[0]), max[1].max(p.max[1])];
+        }
+        Some((min, max))
+    }
+
+    pub fn vertex_count(&self) -> usize {
+        self.polys.iter().map(|p| p.rings.iter().map(Vec::len).sum::<usize>()).sum()
+    }
+
+    /// Fills the visible polygons with `fill` and strokes their rings, thinned to the pixel.
+    pub fn paint(&self, painter: &egui::Painter, pr: &Projector, fill: Color32, stroke: Option<Stroke>) {
+        let (vmin, vmax) = pr.visible();
+        let mut mesh = Mesh::default();
+        let px = pr.view.m_per_px;
+        for p in &self.polys {
+            if !overlaps(p.min, p.max, vmin, vmax) {
+                continue;
+            }
+            let tiny = (p.max[0] - p.min[0]) < px * 1.5 && (p.max[1] - p.min[1]) < px * 1.5;
+            if tiny {
+                // Below a pixel and a half: a dot says "island here" at a fraction of the cost.
+                let c = pr.screen_from_world([(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0]);
+                let base = mesh.vertices.len() as u32;
+                let h = 0.6;
+                mesh.colored_vertex(c + egui::vec2(-h, -h), fill);
+                mesh.colored_vertex(c + egui::vec2(h, -h), fill);
+                mesh.colored_vertex(c + egui::vec2(h, h), fill);
+                mesh.colored_vertex(c + egui::vec2(-h, h), fill);
+                mesh.add_triangle(base, base + 1, base + 2);
+                mesh.add_triangle(base, base + 2, base + 3);
+                continue;
+            }
+            let base = mesh.vertices.len() as u32;
+            mesh.reserve_vertices(p.verts.len());
+            for v in &p.verts {
+                mesh.colored_vertex(pr.screen_from_world(*v), fill);
+            }
+            for t in p.tris.chunks_exact(3) {
+                mesh.add_triangle(base + t[0], base + t[1], base + t[2]);
+            }
+            if mesh.vertices.len() > 60_000 {
+                painter.add(Shape::mesh(std::mem::take(&mut mesh)));
+            }
+        }
+        if !mesh.vertices.is_empty() {
+            painter.add(Shape::mesh(mesh));
+        }
+        if let Some(stroke) = stroke {
+            for p in &self.polys {
+                if !overlaps(p.min, p.max, vmin, vmax) {
+                    continue;
+                }
+                if (p.max[0] - p.min[0]) < px * 3.0 && (p.max[1] - p.min[1]) < px * 3.0 {
+                    continue;
+                }
+                for ring in &p.rings {
+                    paint_thinned(painter, pr, ring, stroke, true);
+                }
+            }
+        }
+    }
+}
+
+/// Strokes a line, skipping vertices closer than ~0.7 px to the last one kept.
+fn paint_thinned(painter: &egui::Painter, pr: &Projector, pts: &[World], stroke: Stroke, closed: bool) {
+    let mut out: Vec<Pos2> = Vec::with_capacity(pts.len().min(4096));
+    for w in pts {
+        let s = pr.screen_from_world(*w);
+        if let Some(last) = out.last() {
+            if last.distance_sq(s) < 0.5 {
+                continue;
+            }
+        }
+        out.push(s);
+    }
+    if closed {
+        if let (Some(f), Some(l)) = (out.first().copied(), out.last().copied()) {
+            if f != l {
+                out.push(f);
+            }
+        }
+    }
+    if out.len() >= 2 {
+        painter.add(Shape::line(out, stroke));
+    }
+}
+
+/// Projected lines with their boxes.
+#[derive(Debug, Clone, Default)]
+pub struct LineCache {
+    lines: Vec<(World, World, Vec<World>)>,
+}
+
+impl LineCache {
+    pub fn build<'a>(tm3: &Tm3, lines: impl IntoIterator<Item = &'a LineString<f64>>) -> LineCache {
+        LineCache {
+            lines: lines
+                .into_iter()
+                .map(|l| {
+                    let pts = project_ring(tm3, l);
+                    let (a, b) = bbox_of(&pts);
+                    (a, b, pts)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn paint(&self, painter: &egui::Painter, pr: &Projector, stroke: Stroke, dashed: bool) {
+        let (vmin, vmax) = pr.visible();
+        for (a, b, pts) in &self.lines {
+            if !overlaps(*a, *b, vmin, vmax) {
+                continue;
+            }
+            if dashed {
+                let screen: Vec<Pos2> = pts.iter().map(|w| pr.screen_from_world(*w)).collect();
+                painter.extend(Shape::dashed_line(&screen, stroke, 8.0, 4.0));
+            } else {
+                paint_thinned(painter, pr, pts, stroke, false);
+            }
+        }
+    }
+}
+
+/// The base map, projected and triangulated once.
+#[derive(Debug, Clone)]
+pub struct BaseCache {
+    pub land_vn: PolyCache,
+    pub land_cn: PolyCache,
+    pub province: PolyCache,
+    pub inland: LineCache,
+    pub border: LineCache,
+    /// Town label, district and world position.
+    pub towns: Vec<(String, String, World)>,
+    pub province_bounds: (World, World),
+}
+
+impl BaseCache {
+    pub fn build(base: &BaseMap, tm3: &Tm3) -> BaseCache {
+        let province = PolyCache::build(tm3, &base.province);
+        let province_bounds = province
+            .bounds()
+            .unwrap_or(([370_000.0, 2_290_000.0], [560_000.0, 2_400_000.0]));
+        BaseCache {
+            land_vn: PolyCache::build(tm3, &base.land_vn),
+            land_cn: PolyCache::build(tm3, &base.land_cn),
+            province,
+            inland: LineCache::build(tm3, base.inland_boundary.iter().map(|(_, l)| l)),
+            border: LineCache::build(tm3, base.border.iter()),
+            towns: base
+                .places
+                .iter()
+                .filter_map(|p| {
+                    tm3.tm3_from_lonlat(p.lonlat.x(), p.lonlat.y())
+                        .ok()
+                        .map(|(e, n)| (p.label.clone(), p.district.clone(), [e, n]))
+                })
+                .collect(),
+            province_bounds,
+        }
+    }
+
+    pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
+        use super::style::*;
+        painter.rect_filled(pr.rect, 0.0, SEA);
+        self.land_vn.paint(painter, pr, NEIGHBOUR_LAND, None);
+        self.land_cn.paint(painter, pr, NEIGHBOUR_LAND, None);
+        self.province.paint(painter, pr, LAND, Some(Stroke::new(0.6, COAST)));
+        self.inland.paint(painter, pr, Stroke::new(1.6, PROVINCE_LINE), true);
+        self.border.paint(painter, pr, Stroke::new(2.2, BORDER), false);
+    }
+}
+
+/// A "nice" scale-bar length (1, 2 or 5 × 10ⁿ metres) no longer than `max_m`.
+pub fn nice_length_m(max_m: f64) -> f64 {
+    if max_m.is_nan() || max_m <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(max_m.log10().floor());
+    for f in [5.0, 2.0, 1.0] {
+        if f * p <= max_m {
+            return f * p;
+        }
+    }
+    p
+}
+
+/// Formats a length for the scale bar: metres below 1 km.
+pub fn format_length(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{} km", m / 1000.0)
+    } else {
+        format!("{m} m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projector_round_trips() {
+        let rect = Rect::from_min_size(Pos2::new(10.0, 20.0), egui::vec2(800.0, 600.0));
+        let view = MapView {
+            centre: [450_000.0, 2_330_000.0],
+            m_per_px: 100.0,
+        };
+        let pr = Projector::new(rect, view);
+        assert_eq!(pr.screen_from_world(view.centre), rect.center());
+        let w = [451_000.0, 2_331_000.0];
+        let s = pr.screen_from_world(w);
+        assert_eq!(s, rect.center() + egui::vec2(10.0, -10.0));
+        let back = pr.world_from_screen(s);
+        assert!((back[0] - w[0]).abs() < 1e-6 && (back[1] - w[1]).abs() < 1e-6);
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_cursor() {
+        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let mut view = MapView {
+            centre: [450_000.0, 2_330_000.0],
+            m_per_px: 100.0,
+        };
+        let anchor = Pos2::new(100.0, 500.0);
+        let before = Projector::new(rect, view).world_from_screen(anchor);
+        view.zoom_at(rect, anchor, 0.5);
+        let after = Projector::new(rect, view).world_from_screen(anchor);
+        assert!((before[0] - after[0]).abs() < 1e-6 && (before[1] - after[1]).abs() < 1e-6);
+        assert_eq!(view.m_per_px, 50.0);
+    }
+
+    #[test]
+    fn scale_bar_is_true_at_the_centre() {
+        let tm3 = Tm3::new().unwrap();
+        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let (e, n) = tm3.tm3_from_lonlat(107.3, 21.2).unwrap();
+        let pr = Projector::new(rect, MapView { centre: [e, n], m_per_px: 100.0 });
+        let g = pr.ground_m_per_px(&tm3).unwrap();
+        // TM-3 with k0 = 0.9999, 47 km west of the central meridian: scale within 0.02 % of 1.
+        assert!((g - 100.0).abs() / 100.0 < 0.0005, "{g}");
+        // A 200 px bar at this scale: compare with the geodesic between its ends.
+        let a = tm3.lonlat_from_tm3(e - 100.0 * 100.0, n).unwrap();
+        let b = tm3.lonlat_from_tm3(e + 100.0 * 100.0, n).unwrap();
+        let truth = geodesic_distance_m(a, b);
+        assert!((g * 200.0 - truth).abs() / truth < 0.01);
+    }
+
+    #[test]
+    fn nice_lengths() {
+        assert_eq!(nice_length_m(7300.0), 5000.0);
+        assert_eq!(nice_length_m(2100.0), 2000.0);
+        assert_eq!(nice_length_m(999.0), 500.0);
+        assert_eq!(format_length(20000.0), "20 km");
+        assert_eq!(format_length(500.0), "500 m");
+    }
+}

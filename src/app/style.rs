@@ -1,0 +1,105 @@
+//! Symbols and colours of the layers (Okabe–Ito palette: distinct for colour-blind viewers).
+
+use crate::model::Layer;
+use egui::{Color32, Painter, Pos2, Shape, Stroke, Vec2};
+
+pub const SEA: Color32 = Color32::from_rgb(0xcf, 0xe3, 0xf0);
+pub const LAND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xe6);
+pub const NEIGHBOUR_LAND: Color32 = Color32::from_rgb(0xdc, 0xdc, 0xd8);
+pub const COAST: Color32 = Color32::from_rgb(0x7d, 0x9c, 0xb5);
+pub const BORDER: Color32 = Color32::from_rgb(0x8a, 0x2b, 0x2b);
+pub const PROVINCE_LINE: Color32 = Color32::from_rgb(0x6b, 0x55, 0x7a);
+pub const TOWN: Color32 = Color32::from_rgb(0x33, 0x33, 0x33);
+pub const SELECTION: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
+
+pub fn colour(layer: Layer) -> Color32 {
+    match layer {
+        Layer::IndustrialZones => Color32::from_rgb(0xd5, 0x5e, 0x00),
+        Layer::IndustrialClusters => Color32::from_rgb(0x00, 0x72, 0xb2),
+        Layer::ProposedClusters => Color32::from_rgb(0x00, 0x72, 0xb2),
+        Layer::CraftVillages => Color32::from_rgb(0x00, 0x9e, 0x73),
+        Layer::IndustrialCentres => Color32::from_rgb(0x6a, 0x3d, 0x9a),
+    }
+}
+
+/// Radius of a layer's point symbol in points.
+pub fn radius(layer: Layer) -> f32 {
+    match layer {
+        Layer::IndustrialZones => 7.0,
+        Layer::IndustrialClusters | Layer::ProposedClusters => 6.0,
+        Layer::CraftVillages => 6.5,
+        Layer::IndustrialCentres => 6.0,
+    }
+}
+
+fn dashed_circle(p: &Painter, c: Pos2, r: f32, stroke: Stroke) {
+    let n = 12;
+    for i in 0..n {
+        let a0 = i as f32 / n as f32 * std::f32::consts::TAU;
+        let a1 = a0 + std::f32::consts::TAU / n as f32 * 0.55;
+        let pts: Vec<Pos2> = (0..=4)
+            .map(|k| {
+                let a = a0 + (a1 - a0) * k as f32 / 4.0;
+                c + Vec2::angled(a) * r
+            })
+            .collect();
+        p.add(Shape::line(pts, stroke));
+    }
+}
+
+/// Paints a layer's point symbol centred at `c`. Proposed clusters are hollow and dashed so
+/// nobody takes them for existing ones.
+pub fn paint_symbol(p: &Painter, layer: Layer, c: Pos2, scale: f32) {
+    let r = radius(layer) * scale;
+    let col = colour(layer);
+    let outline = Stroke::new(1.2 * scale, Color32::WHITE);
+    match layer {
+        Layer::IndustrialZones => {
+            let rect = egui::Rect::from_center_size(c, Vec2::splat(2.0 * r * 0.9));
+            p.rect_filled(rect, 1.0, col);
+            p.rect_stroke(rect, 1.0, outline, egui::StrokeKind::Outside);
+        }
+        Layer::IndustrialClusters => {
+            p.circle_filled(c, r, col);
+            p.circle_stroke(c, r, outline);
+        }
+        Layer::ProposedClusters => {
+            p.circle_filled(c, r, Color32::from_rgba_unmultiplied(255, 255, 255, 200));
+            dashed_circle(p, c, r, Stroke::new(2.0 * scale, col));
+            p.circle_filled(c, 1.5 * scale, col);
+        }
+        Layer::CraftVillages => {
+            let pts = vec![
+                c + Vec2::new(0.0, -r * 1.1),
+                c + Vec2::new(r, r * 0.8),
+                c + Vec2::new(-r, r * 0.8),
+            ];
+            p.add(Shape::convex_polygon(pts, col, outline));
+        }
+        Layer::IndustrialCentres => {
+            let pts = vec![
+                c + Vec2::new(0.0, -r * 1.2),
+                c + Vec2::new(r, 0.0),
+                c + Vec2::new(0.0, r * 1.2),
+                c + Vec2::new(-r, 0.0),
+            ];
+            p.add(Shape::convex_polygon(pts, col, outline));
+        }
+    }
+}
+
+/// Marks a point whose position is only the commune centre or approximate: a dotted halo.
+pub fn paint_approximate_halo(p: &Painter, layer: Layer, c: Pos2, scale: f32) {
+    let r = (radius(layer) + 5.0) * scale;
+    let col = colour(layer).gamma_multiply(0.6);
+    let n = 16;
+    for i in 0..n {
+        let a = i as f32 / n as f32 * std::f32::consts::TAU;
+        p.circle_filled(c + Vec2::angled(a) * r, 0.9 * scale, col);
+    }
+}
+
+pub fn paint_town(p: &Painter, c: Pos2) {
+    p.circle_filled(c, 3.5, Color32::WHITE);
+    p.circle_filled(c, 2.5, TOWN);
+}

@@ -1,0 +1,177 @@
+//! The base map built into the binary: land, province, borders and towns from `maps/`.
+//!
+//! The files are GeoJSON in WGS84 (see `maps/README.md` for sources and licences). They are
+//! parsed once at start-up; the UI projects and caches them, it never re-reads them.
+
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geojson::{FeatureCollection, GeoJson};
+use thiserror::Error;
+
+/// Attribution line shown in the About box, the README and (later) on every exported map.
+pub const ATTRIBUTION: &str = "Shorelines: GSHHG, Wessel & Smith (LGPL-3.0+) · Border: © OpenStreetMap contributors (ODbL 1.0) · Province lines: Made with Natural Earth · Place names: GeoNames (CC BY 4.0)";
+
+const LAND: &str = include_str!("../../maps/qn_land.geojson");
+const PROVINCE: &str = include_str!("../../maps/qn_province.geojson");
+const INLAND: &str = include_str!("../../maps/qn_province_inland_boundary.geojson");
+const BORDER: &str = include_str!("../../maps/vn_cn_border.geojson");
+const PLACES: &str = include_str!("../../maps/qn_places.geojson");
+
+#[derive(Debug, Error)]
+pub enum BaseMapError {
+    #[error("base map file {file}: {msg}")]
+    Parse { file: &'static str, msg: String },
+}
+
+/// A town or district seat.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// Short label shown on the map (NFC Vietnamese).
+    pub label: String,
+    /// District (pre-2025) as GeoNames names it.
+    pub district: String,
+    pub lonlat: Point<f64>,
+}
+
+/// The base map in WGS84 lon/lat.
+#[derive(Debug, Clone)]
+pub struct BaseMap {
+    /// Vietnamese land in the bbox outside (and under) the province.
+    pub land_vn: MultiPolygon<f64>,
+    /// Chinese land in the bbox.
+    pub land_cn: MultiPolygon<f64>,
+    /// Quảng Ninh land, islands included.
+    pub province: MultiPolygon<f64>,
+    /// Boundary against the neighbouring provinces, with the neighbour's name.
+    pub inland_boundary: Vec<(String, LineString<f64>)>,
+    /// Vietnam–China land border.
+    pub border: Vec<LineString<f64>>,
+    pub places: Vec<Place>,
+}
+
+fn collection(file: &'static str, text: &str) -> Result<FeatureCollection, BaseMapError> {
+    match text.parse::<GeoJson>() {
+        Ok(GeoJson::FeatureCollection(fc)) => Ok(fc),
+        Ok(_) => Err(BaseMapError::Parse {
+            file,
+            msg: "not a FeatureCollection".into(),
+        }),
+        Err(e) => Err(BaseMapError::Parse {
+            file,
+            msg: e.to_string(),
+        }),
+    }
+}
+
+fn to_geo(file: &'static str, g: &geojson::Geometry) -> Result<geo_types::Geometry<f64>, BaseMapError> {
+    geo_types::Geometry::<f64>::try_from(g.clone()).map_err(|e| BaseMapError::Parse {
+        file,
+        msg: e.to_string(),
+    })
+}
+
+fn polygons(file: &'static str, g: geo_types::Geometry<f64>) -> Vec<Polygon<f64>> {
+    match g {
+        geo_types::Geometry::Polygon(p) => vec![p],
+        geo_types::Geometry::MultiPolygon(mp) => mp.0,
+        _ => {
+            let _ = file;
+            Vec::new()
+        }
+    }
+}
+
+fn lines(g: geo_types::Geometry<f64>) -> Vec<LineString<f64>> {
+    match g {
+        geo_types::Geometry::LineString(l) => vec![l],
+        geo_types::Geometry::MultiLineString(ml) => ml.0,
+        _ => Vec::new(),
+    }
+}
+
+fn prop(f: &geojson::Feature, key: &str) -> String {
+    f.property(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl BaseMap {
+    /// Parses the embedded base map.
+    pub fn load() -> Result<Self, BaseMapError> {
+        let mut land_vn = Vec::new();
+        let mut land_cn = Vec::new();
+        for f in collection("qn_land.geojson", LAND)?.features {
+            let Some(g) = &f.geometry else { continue };
+            let polys = polygons("qn_land.geojson", to_geo("qn_land.geojson", g)?);
+            if prop(&f, "country") == "CN" {
+                land_cn.extend(polys);
+            } else {
+                land_vn.extend(polys);
+            }
+        }
+        let mut province = Vec::new();
+        for f in collection("qn_province.geojson", PROVINCE)?.features {
+            let Some(g) = &f.geometry else { continue };
+            province.extend(polygons(
+                "qn_province.geojson",
+                to_geo("qn_province.geojson", g)?,
+            ));
+        }
+        let mut inland_boundary = Vec::new();
+        for f in collection("qn_province_inland_boundary.geojson", INLAND)?.features {
+            let Some(g) = &f.geometry else { continue };
+            let name = prop(&f, "neighbour");
+            for l in lines(to_geo("qn_province_inland_boundary.geojson", g)?) {
+                inland_boundary.push((name.clone(), l));
+            }
+        }
+        let mut border = Vec::new();
+        for f in collection("vn_cn_border.geojson", BORDER)?.features {
+            let Some(g) = &f.geometry else { continue };
+            border.extend(lines(to_geo("vn_cn_border.geojson", g)?));
+        }
+        let mut places = Vec::new();
+        for f in collection("qn_places.geojson", PLACES)?.features {
+            let Some(g) = &f.geometry else { continue };
+            if let geo_types::Geometry::Point(p) = to_geo("qn_places.geojson", g)? {
+                places.push(Place {
+                    label: crate::model::text::nfc(&prop(&f, "label")),
+                    district: crate::model::text::nfc(&prop(&f, "district")),
+                    lonlat: p,
+                });
+            }
+        }
+        Ok(Self {
+            land_vn: MultiPolygon(land_vn),
+            land_cn: MultiPolygon(land_cn),
+            province: MultiPolygon(province),
+            inland_boundary,
+            border,
+            places,
+        })
+    }
+
+    /// Bounding box of the province in lon/lat: (min, max).
+    pub fn province_bounds(&self) -> Option<(Coord<f64>, Coord<f64>)> {
+        use geo::BoundingRect;
+        self.province.bounding_rect().map(|r| (r.min(), r.max()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_base_map_is_complete() {
+        let m = BaseMap::load().unwrap();
+        assert_eq!(m.places.len(), 15);
+        // ~1,000 islands of Hạ Long and Bái Tử Long bays plus the mainland.
+        assert!(m.province.0.len() > 1000, "{}", m.province.0.len());
+        assert!(!m.land_cn.0.is_empty());
+        assert_eq!(m.inland_boundary.iter().filter(|(n, _)| n == "Lạng Sơn").count(), 1);
+        assert!(m.border.iter().map(|l| l.0.len()).sum::<usize>() > 400);
+        let (min, max) = m.province_bounds().unwrap();
+        assert!(min.x > 106.4 && max.x < 108.2 && min.y > 20.6 && max.y < 21.8);
+    }
+}

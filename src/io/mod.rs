@@ -1,0 +1,4 @@
+//! Reading and converting outside data: coordinate systems and the embedded base map.
+
+pub mod basemap;
+pub mod crs;

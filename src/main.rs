@@ -1,0 +1,206 @@
+//! qn-planner: starts the window, or runs a headless command.
+//!
+//! ```text
+//! qn-planner                     open the last project, or create the default one
+//! qn-planner FILE.gpkg           open FILE.gpkg
+//! qn-planner init FILE.gpkg [--force]
+//! qn-planner info FILE.gpkg [--json]
+//! ```
+
+use qn_planner::app::{QnApp, Startup};
+use qn_planner::settings::{self, Settings};
+use qn_planner::store::{LayerInfo, ProjectFile};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  qn-planner [FILE.gpkg]                 open the window (default: last project, else the built-in one)
+  qn-planner init FILE.gpkg [--force]    write a new seeded project
+  qn-planner info FILE.gpkg [--json]     list layers with feature counts and extents
+  qn-planner --help | --version";
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some("-V" | "--version") => {
+            println!("qn-planner {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some("init") => cmd_init(&args[1..]),
+        Some("info") => cmd_info(&args[1..]),
+        Some(a) if a.starts_with('-') => Err(format!("unknown option {a}\n{USAGE}")),
+        Some(file) => {
+            if args.len() > 1 {
+                Err(format!("unexpected argument {}\n{USAGE}", args[1]))
+            } else {
+                run_window(Some(PathBuf::from(file)), started)
+            }
+        }
+        None => run_window(None, started),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("qn-planner: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Splits arguments into positionals and the given known flags; anything else is an error.
+fn parse<'a>(args: &'a [String], flags: &[&str]) -> Result<(Vec<&'a str>, Vec<&'a str>), String> {
+    let mut pos = Vec::new();
+    let mut set = Vec::new();
+    for a in args {
+        if a.starts_with("--") {
+            if flags.contains(&a.as_str()) {
+                set.push(a.as_str());
+            } else {
+                return Err(format!("unknown option {a}"));
+            }
+        } else {
+            pos.push(a.as_str());
+        }
+    }
+    Ok((pos, set))
+}
+
+fn cmd_init(args: &[String]) -> Result<(), String> {
+    let (pos, flags) = parse(args, &["--force"])?;
+    let [file] = pos[..] else {
+        return Err("usage: qn-planner init FILE.gpkg [--force]".into());
+    };
+    let path = Path::new(file);
+    let pf = ProjectFile::create(path, flags.contains(&"--force")).map_err(|e| e.to_string())?;
+    let p = pf.read_project().map_err(|e| e.to_string())?;
+    println!(
+        "{}: new project with {} sites and {} industrial centres",
+        path.display(),
+        p.sites.len(),
+        p.centres.len()
+    );
+    Ok(())
+}
+
+fn extent_json(e: Option<(f64, f64, f64, f64)>) -> serde_json::Value {
+    match e {
+        Some((a, b, c, d)) => serde_json::json!([a, b, c, d]),
+        None => serde_json::Value::Null,
+    }
+}
+
+fn cmd_info(args: &[String]) -> Result<(), String> {
+    let (pos, flags) = parse(args, &["--json"])?;
+    let [file] = pos[..] else {
+        return Err("usage: qn-planner info FILE.gpkg [--json]".into());
+    };
+    let pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
+    let infos: Vec<LayerInfo> = pf.layer_infos().map_err(|e| e.to_string())?;
+    if flags.contains(&"--json") {
+        let layers: Vec<serde_json::Value> = infos
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "table": i.table,
+                    "identifier": i.identifier,
+                    "data_type": i.data_type,
+                    "count": i.count,
+                    "extent": extent_json(i.extent),
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "file": file,
+            "schema_version": pf.schema_version().map_err(|e| e.to_string())?,
+            "srs": "EPSG:4326",
+            "layers": layers,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    } else {
+        println!("{file} (qn-planner schema {})", pf.schema_version().map_err(|e| e.to_string())?);
+        for i in infos {
+            let ext = match i.extent {
+                Some((a, b, c, d)) => format!("extent {a:.5},{b:.5} – {c:.5},{d:.5} (EPSG:4326)"),
+                None => "no extent".into(),
+            };
+            println!("  {:<20} {:<10} {:>4}  {}  {}", i.table, i.data_type, i.count, i.identifier, ext);
+        }
+    }
+    Ok(())
+}
+
+/// Finds the project to open when none is given: the last one, else the default one
+/// (created from the built-in data on first run).
+fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>) {
+    let mut error = None;
+    if let Some(last) = &settings.last_project {
+        if last.exists() {
+            match ProjectFile::open(last) {
+                Ok(f) => return (Some(f), None),
+                Err(e) => error = Some(e.to_string()),
+            }
+        }
+    }
+    let Some(path) = settings::default_project_path() else {
+        return (None, Some("no data folder on this system for the default project".into()));
+    };
+    let opened = if path.exists() {
+        ProjectFile::open(&path)
+    } else {
+        if let Some(dir) = path.parent() {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return (None, Some(format!("{}: {e}", dir.display())));
+            }
+        }
+        ProjectFile::create(&path, false)
+    };
+    match opened {
+        Ok(f) => (Some(f), error),
+        Err(e) => (None, Some(e.to_string())),
+    }
+}
+
+fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
+    let settings = Settings::load();
+    let (project, error) = match file {
+        Some(p) => match ProjectFile::open(&p) {
+            Ok(f) => (Some(f), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
+        None => default_project(&settings),
+    };
+    if let Some(e) = &error {
+        eprintln!("qn-planner: {e}");
+    }
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("qn-planner")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "qn-planner",
+        options,
+        Box::new(move |cc| {
+            let app = QnApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    file: project,
+                    error,
+                    settings,
+                    persist_settings: true,
+                    started: Some(started),
+                },
+            )?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}

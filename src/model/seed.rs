@@ -1,0 +1,146 @@
+//! The seed data built into the binary (`maps/seed/`): every site named in the 2007 source
+//! document, with its paragraph and the cited source and precision of its position.
+
+use super::{Centre, Layer, Precision, Site, Status, text::nfc};
+use geo_types::{Geometry, MultiPoint, Point};
+use thiserror::Error;
+
+const SITES_CSV: &str = include_str!("../../maps/seed/sites.csv");
+const CENTRES_CSV: &str = include_str!("../../maps/seed/centres.csv");
+
+#[derive(Debug, Error)]
+pub enum SeedError {
+    #[error("seed data line {line}: {msg}")]
+    Bad { line: usize, msg: String },
+}
+
+fn bad(line: usize, msg: impl Into<String>) -> SeedError {
+    SeedError::Bad {
+        line,
+        msg: msg.into(),
+    }
+}
+
+fn coord(line: usize, s: &str, lo: f64, hi: f64) -> Result<Option<f64>, SeedError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| bad(line, format!("'{s}' is not a number")))?;
+    if !(lo..=hi).contains(&v) {
+        return Err(bad(line, format!("{v} outside {lo}..{hi}")));
+    }
+    Ok(Some(v))
+}
+
+/// The seeded sites of all five layers (fids are 0 until stored).
+pub fn seed_sites() -> Result<Vec<Site>, SeedError> {
+    let mut r = csv::Reader::from_reader(SITES_CSV.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(line, e.to_string()))?;
+        if rec.len() != 13 {
+            return Err(bad(line, format!("{} fields, expected 13", rec.len())));
+        }
+        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
+        let layer = Layer::from_table(&f(0)).ok_or_else(|| bad(line, "unknown layer"))?;
+        let status = Status::parse(&f(3)).ok_or_else(|| bad(line, "unknown status"))?;
+        let precision =
+            Precision::parse(&f(8)).ok_or_else(|| bad(line, "unknown location precision"))?;
+        let lat = coord(line, &f(6), 20.0, 22.0)?;
+        let lon = coord(line, &f(7), 106.0, 108.5)?;
+        let geom = match (lon, lat) {
+            (Some(lon), Some(lat)) => Some(Geometry::Point(Point::new(lon, lat))),
+            (None, None) => None,
+            _ => return Err(bad(line, "only one of lat/lon given")),
+        };
+        if geom.is_none() != (precision == Precision::NotLocated) {
+            return Err(bad(line, "position and precision disagree"));
+        }
+        if f(5).is_empty() {
+            return Err(bad(line, "no source paragraph"));
+        }
+        out.push(Site {
+            fid: 0,
+            layer,
+            name: f(1),
+            kind: f(2),
+            status,
+            district_2006: f(4),
+            source_para: f(5),
+            location_precision: precision,
+            location_source: f(9),
+            craft: f(10),
+            centre_key: f(11),
+            notes: f(12),
+            geom,
+        });
+    }
+    Ok(out)
+}
+
+/// The five industrial centres, their geometry the points of their located plants.
+pub fn seed_centres(sites: &[Site]) -> Result<Vec<Centre>, SeedError> {
+    let mut r = csv::Reader::from_reader(CENTRES_CSV.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(line, e.to_string()))?;
+        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
+        let key = f(0);
+        let points: Vec<Point<f64>> = sites
+            .iter()
+            .filter(|s| s.layer == Layer::IndustrialCentres && s.centre_key == key)
+            .filter_map(|s| match &s.geom {
+                Some(Geometry::Point(p)) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        out.push(Centre {
+            fid: 0,
+            key,
+            name: f(1),
+            name_en: f(2),
+            source_para: f(3),
+            notes: f(4),
+            geom: (!points.is_empty()).then(|| Geometry::MultiPoint(MultiPoint(points))),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_has_every_site_of_the_document() {
+        let sites = seed_sites().unwrap();
+        let count = |l| sites.iter().filter(|s| s.layer == l).count();
+        assert_eq!(count(Layer::IndustrialZones), 4);
+        assert_eq!(count(Layer::IndustrialClusters), 8);
+        assert_eq!(count(Layer::ProposedClusters), 10);
+        assert_eq!(count(Layer::CraftVillages), 4);
+        let centres = seed_centres(&sites).unwrap();
+        assert_eq!(centres.len(), 5);
+        // Every plant belongs to one of the five centres.
+        for s in sites.iter().filter(|s| s.layer == Layer::IndustrialCentres) {
+            assert!(centres.iter().any(|c| c.key == s.centre_key), "{}", s.name);
+        }
+        // The sites with no public position are kept, not placed by guess.
+        for name in ["Bến Đục", "Đò Bang"] {
+            let s = sites.iter().find(|s| s.name == name).unwrap();
+            assert!(s.geom.is_none());
+            assert_eq!(s.location_precision, Precision::NotLocated);
+        }
+        let heavy = centres.iter().find(|c| c.key == "heavy_engineering").unwrap();
+        assert!(heavy.geom.is_none());
+        for s in &sites {
+            assert!(s.source_para.starts_with('¶'), "{}", s.name);
+            assert!(!s.location_source.is_empty(), "{}", s.name);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! User settings remembered between runs (last project, language), kept as a small JSON file
+//! in the platform's config folder. The folder can be overridden with `QN_PLANNER_HOME`
+//! (tests and portable installs).
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Language {
+    #[default]
+    Vi,
+    En,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Settings {
+    pub last_project: Option<PathBuf>,
+    #[serde(default)]
+    pub language: Language,
+}
+
+/// The folder for settings and the default project.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(h) = std::env::var_os("QN_PLANNER_HOME") {
+        return Some(PathBuf::from(h));
+    }
+    directories::ProjectDirs::from("vn", "QuangNinh", "qn-planner").map(|d| d.data_dir().to_path_buf())
+}
+
+/// Where a first run creates its project.
+pub fn default_project_path() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("quang-ninh.gpkg"))
+}
+
+fn settings_path(dir: &Path) -> PathBuf {
+    dir.join("settings.json")
+}
+
+impl Settings {
+    /// Loads the settings; a missing or unreadable file gives the defaults.
+    pub fn load() -> Settings {
+        data_dir()
+            .and_then(|d| std::fs::read_to_string(settings_path(&d)).ok())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves the settings (temporary file, then rename).
+    pub fn save(&self) -> Result<(), String> {
+        let dir = data_dir().ok_or("no data folder on this system")?;
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = settings_path(&dir);
+        let tmp = dir.join("settings.json.tmp");
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}

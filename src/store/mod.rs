@@ -1,0 +1,581 @@
+//! The project file: an OGC GeoPackage 1.2 written with rusqlite.
+//!
+//! Planning layers are feature tables (geometry in EPSG:4326) with the R-tree spatial index
+//! and the GeoPackage 1.2 trigger set; project metadata lives in the `qn_meta` attributes table.
+//! A file that is not ours, is newer, is locked or is read-only is refused with a clear error
+//! and is never modified.
+
+pub mod geom;
+mod schema;
+
+use crate::model::{Centre, Layer, Precision, Project, Site, Status, seed};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub use schema::{SCHEMA_VERSION, SITE_TABLES};
+
+/// `PRAGMA application_id` of a GeoPackage ("GPKG").
+pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
+/// `PRAGMA user_version` of GeoPackage 1.2.0, the version GDAL 3.6 writes.
+pub const GPKG_USER_VERSION: i32 = 10200;
+/// SRS of stored geometry.
+pub const SRS_WGS84: i32 = 4326;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{0}: file not found")]
+    NotFound(PathBuf),
+    #[error("{0}: not a GeoPackage ({1})")]
+    NotGeoPackage(PathBuf, String),
+    #[error("{0}: a GeoPackage, but not a qn-planner project (no qn_meta table); create one with `qn-planner init`")]
+    NotProject(PathBuf),
+    #[error("{path}: made by a newer qn-planner (schema {found}, this version reads up to {supported}); update qn-planner to open it")]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{0}: the file is locked by another program; close it there and try again")]
+    Locked(PathBuf),
+    #[error("{0}: the file is read-only")]
+    ReadOnly(PathBuf),
+    #[error("{0}: already exists (use --force to overwrite)")]
+    Exists(PathBuf),
+    #[error("{path}: {msg}")]
+    Io { path: PathBuf, msg: String },
+    #[error("{path}: table {table}, feature {fid}: bad geometry: {err}")]
+    Geometry {
+        path: PathBuf,
+        table: String,
+        fid: i64,
+        err: geom::GeomError,
+    },
+    #[error("{path}: table {table}, feature {fid}: {msg}")]
+    BadValue {
+        path: PathBuf,
+        table: String,
+        fid: i64,
+        msg: String,
+    },
+    #[error("{path}: database error: {err}")]
+    Sqlite {
+        path: PathBuf,
+        err: rusqlite::Error,
+    },
+    #[error("built-in seed data: {0}")]
+    Seed(#[from] seed::SeedError),
+}
+
+impl StoreError {
+    fn sqlite(path: &Path, err: rusqlite::Error) -> Self {
+        if is_busy(&err) {
+            return StoreError::Locked(path.to_path_buf());
+        }
+        if let rusqlite::Error::SqliteFailure(e, _) = &err {
+            match e.code {
+                rusqlite::ErrorCode::NotADatabase => {
+                    return StoreError::NotGeoPackage(
+                        path.to_path_buf(),
+                        "not an SQLite database".into(),
+                    );
+                }
+                rusqlite::ErrorCode::ReadOnly => return StoreError::ReadOnly(path.to_path_buf()),
+                _ => {}
+            }
+        }
+        StoreError::Sqlite {
+            path: path.to_path_buf(),
+            err,
+        }
+    }
+}
+
+fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _)
+        if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// Extent and count of one table, as `info` prints it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerInfo {
+    pub table: String,
+    pub identifier: String,
+    pub data_type: String,
+    pub count: i64,
+    /// (min_x, min_y, max_x, max_y) in EPSG:4326, `None` for attributes or all-empty tables.
+    pub extent: Option<(f64, f64, f64, f64)>,
+}
+
+/// An open project file.
+pub struct ProjectFile {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl std::fmt::Debug for ProjectFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectFile")
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+fn check_sqlite_header(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut head = [0u8; 16];
+    let n = f.read(&mut head).map_err(|e| io_err(path, e))?;
+    if n < 16 || &head != b"SQLite format 3\0" {
+        let why = if n == 0 {
+            "the file is empty".to_string()
+        } else {
+            "not an SQLite database".to_string()
+        };
+        return Err(StoreError::NotGeoPackage(path.to_path_buf(), why));
+    }
+    Ok(())
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> StoreError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        StoreError::NotFound(path.to_path_buf())
+    } else {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            msg: e.to_string(),
+        }
+    }
+}
+
+impl ProjectFile {
+    /// Writes a new seeded project at `path`. Refuses an existing file unless `force`.
+    /// The file is built under a temporary name and renamed into place when complete.
+    pub fn create(path: &Path, force: bool) -> Result<ProjectFile, StoreError> {
+        if path.exists() && !force {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project.gpkg".into());
+        let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        let result = (|| {
+            let conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            schema::register_functions(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            schema::create(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            let mut pf = ProjectFile {
+                conn,
+                path: tmp.clone(),
+                read_only: false,
+            };
+            pf.seed()?;
+            pf.conn
+                .close()
+                .map_err(|(_, e)| StoreError::sqlite(&tmp, e))?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io_err(path, e)
+        })?;
+        ProjectFile::open(path)
+    }
+
+    /// Opens an existing project, read-write when the file allows it, else read-only.
+    pub fn open(path: &Path) -> Result<ProjectFile, StoreError> {
+        let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
+        if meta.is_dir() {
+            return Err(StoreError::NotGeoPackage(
+                path.to_path_buf(),
+                "it is a folder".into(),
+            ));
+        }
+        check_sqlite_header(path)?;
+        let read_only = meta.permissions().readonly() || !dir_writable(path);
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_millis(250))
+            .map_err(|e| StoreError::sqlite(path, e))?;
+        schema::register_functions(&conn).map_err(|e| StoreError::sqlite(path, e))?;
+        let pf = ProjectFile {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+        };
+        pf.check_identity()?;
+        if !read_only {
+            // Take and release the write lock: a file another program is writing is refused
+            // now rather than failing at the first edit.
+            pf.conn
+                .execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+                .map_err(|e| StoreError::sqlite(path, e))?;
+        }
+        let version = pf.schema_version()?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            if read_only {
+                return Err(StoreError::ReadOnly(path.to_path_buf()));
+            }
+            schema::migrate(&pf.conn, version).map_err(|e| StoreError::sqlite(path, e))?;
+        }
+        Ok(pf)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn check_identity(&self) -> Result<(), StoreError> {
+        let p = &self.path;
+        let app_id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        // GeoPackage 1.0 files used "GP10"/"GP11".
+        if ![GPKG_APPLICATION_ID, 0x4750_3130, 0x4750_3131].contains(&app_id) {
+            return Err(StoreError::NotGeoPackage(
+                p.clone(),
+                format!("application_id is {app_id:#x}, not GPKG"),
+            ));
+        }
+        let has = |t: &str| -> Result<bool, StoreError> {
+            self.conn
+                .query_row(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                    [t],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map(|o| o.is_some())
+                .map_err(|e| StoreError::sqlite(p, e))
+        };
+        if !has("gpkg_contents")? || !has("gpkg_spatial_ref_sys")? {
+            return Err(StoreError::NotGeoPackage(
+                p.clone(),
+                "gpkg_contents or gpkg_spatial_ref_sys is missing".into(),
+            ));
+        }
+        if !has("qn_meta")? {
+            return Err(StoreError::NotProject(p.clone()));
+        }
+        Ok(())
+    }
+
+    /// The qn-planner schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        match v.as_deref().map(str::parse::<i64>) {
+            Some(Ok(v)) => Ok(v),
+            _ => Err(StoreError::NotProject(self.path.clone())),
+        }
+    }
+
+    fn seed(&mut self) -> Result<(), StoreError> {
+        let sites = seed::seed_sites()?;
+        let centres = seed::seed_centres(&sites)?;
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        for s in &sites {
+            insert_site(&tx, s).map_err(|e| StoreError::sqlite(&path, e))?;
+        }
+        for c in &centres {
+            tx.execute(
+                "INSERT INTO industrial_centres (geom, key, name, name_en, source_para, location_precision, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    c.geom.as_ref().map(|g| geom::encode(g, SRS_WGS84)),
+                    c.key,
+                    c.name,
+                    c.name_en,
+                    c.source_para,
+                    if c.geom.is_some() { "plants" } else { Precision::NotLocated.as_str() },
+                    c.notes
+                ],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        }
+        schema::update_extents(&tx).map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(())
+    }
+
+    /// Reads every site and centre.
+    pub fn read_project(&self) -> Result<Project, StoreError> {
+        let mut project = Project::default();
+        for layer in Layer::ALL {
+            let table = layer.table();
+            let sql = format!(
+                "SELECT fid, geom, name, kind, status, district_2006, source_para, location_precision,
+                        location_source, craft, centre_key, notes FROM \"{table}\" ORDER BY fid"
+            );
+            let mut stmt = self
+                .conn
+                .prepare(&sql)
+                .map_err(|e| StoreError::sqlite(&self.path, e))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<Vec<u8>>>(1)?,
+                        [
+                            r.get::<_, Option<String>>(2)?,
+                            r.get::<_, Option<String>>(3)?,
+                            r.get::<_, Option<String>>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            r.get::<_, Option<String>>(6)?,
+                            r.get::<_, Option<String>>(7)?,
+                            r.get::<_, Option<String>>(8)?,
+                            r.get::<_, Option<String>>(9)?,
+                            r.get::<_, Option<String>>(10)?,
+                            r.get::<_, Option<String>>(11)?,
+                        ],
+                    ))
+                })
+                .map_err(|e| StoreError::sqlite(&self.path, e))?;
+            for row in rows {
+                let (fid, blob, f) = row.map_err(|e| StoreError::sqlite(&self.path, e))?;
+                let bad = |msg: String| StoreError::BadValue {
+                    path: self.path.clone(),
+                    table: table.into(),
+                    fid,
+                    msg,
+                };
+                let geom = self.decode_geom(table, fid, blob.as_deref())?;
+                let [name, kind, status, district, para, precision, loc_src, craft, centre, notes] =
+                    f.map(Option::unwrap_or_default);
+                let status =
+                    Status::parse(&status).ok_or_else(|| bad(format!("unknown status '{status}'")))?;
+                let precision = Precision::parse(&precision)
+                    .ok_or_else(|| bad(format!("unknown location precision '{precision}'")))?;
+                project.sites.push(Site {
+                    fid,
+                    layer,
+                    name,
+                    kind,
+                    status,
+                    district_2006: district,
+                    source_para: para,
+                    location_precision: precision,
+                    location_source: loc_src,
+                    craft,
+                    centre_key: centre,
+                    notes,
+                    geom,
+                });
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT fid, geom, key, name, name_en, source_para, notes FROM industrial_centres ORDER BY fid")
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<Vec<u8>>>(1)?,
+                    [
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                    ],
+                ))
+            })
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        for row in rows {
+            let (fid, blob, f) = row.map_err(|e| StoreError::sqlite(&self.path, e))?;
+            let geom = self.decode_geom("industrial_centres", fid, blob.as_deref())?;
+            let [key, name, name_en, source_para, notes] = f.map(Option::unwrap_or_default);
+            project.centres.push(Centre {
+                fid,
+                key,
+                name,
+                name_en,
+                source_para,
+                notes,
+                geom,
+            });
+        }
+        Ok(project)
+    }
+
+    fn decode_geom(
+        &self,
+        table: &str,
+        fid: i64,
+        blob: Option<&[u8]>,
+    ) -> Result<Option<geo_types::Geometry<f64>>, StoreError> {
+        let Some(b) = blob else { return Ok(None) };
+        let d = geom::decode(b).map_err(|err| StoreError::Geometry {
+            path: self.path.clone(),
+            table: table.into(),
+            fid,
+            err,
+        })?;
+        if d.srs_id != SRS_WGS84 {
+            return Err(StoreError::BadValue {
+                path: self.path.clone(),
+                table: table.into(),
+                fid,
+                msg: format!("geometry in SRS {} (expected 4326)", d.srs_id),
+            });
+        }
+        Ok(d.geometry)
+    }
+
+    /// Every table of `gpkg_contents` with its feature count and extent.
+    pub fn layer_infos(&self) -> Result<Vec<LayerInfo>, StoreError> {
+        let p = &self.path;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT table_name, identifier, data_type FROM gpkg_contents ORDER BY table_name")
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        let tables: Vec<(String, String, String)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    r.get(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        let mut out = Vec::new();
+        for (table, identifier, data_type) in tables {
+            let esc = table.replace('"', "\"\"");
+            let count: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM \"{esc}\""), [], |r| r.get(0))
+                .map_err(|e| StoreError::sqlite(p, e))?;
+            let extent = if data_type == "features" {
+                let col: Option<String> = self
+                    .conn
+                    .query_row(
+                        "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                        [&table],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(|e| StoreError::sqlite(p, e))?;
+                match col {
+                    Some(col) => self.extent_of(&table, &col)?,
+                    None => None,
+                }
+            } else {
+                None
+            };
+            out.push(LayerInfo {
+                table,
+                identifier,
+                data_type,
+                count,
+                extent,
+            });
+        }
+        Ok(out)
+    }
+
+    fn extent_of(&self, table: &str, col: &str) -> Result<Option<(f64, f64, f64, f64)>, StoreError> {
+        let p = &self.path;
+        let sql = format!(
+            "SELECT \"{}\" FROM \"{}\" WHERE \"{}\" IS NOT NULL",
+            col.replace('"', "\"\""),
+            table.replace('"', "\"\""),
+            col.replace('"', "\"\"")
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| StoreError::sqlite(p, e))?;
+        let mut rows = stmt.query([]).map_err(|e| StoreError::sqlite(p, e))?;
+        let mut ext: Option<(f64, f64, f64, f64)> = None;
+        while let Some(r) = rows.next().map_err(|e| StoreError::sqlite(p, e))? {
+            let blob: Vec<u8> = r.get(0).map_err(|e| StoreError::sqlite(p, e))?;
+            if let Ok(Some((x0, x1, y0, y1))) = geom::envelope_of(&blob) {
+                ext = Some(match ext {
+                    None => (x0, y0, x1, y1),
+                    Some((a, b, c, d)) => (a.min(x0), b.min(y0), c.max(x1), d.max(y1)),
+                });
+            }
+        }
+        Ok(ext)
+    }
+
+    /// `PRAGMA integrity_check` result ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+}
+
+fn dir_writable(path: &Path) -> bool {
+    // SQLite needs to create a journal beside the file.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::metadata(dir)
+        .map(|m| !m.permissions().readonly())
+        .unwrap_or(false)
+}
+
+fn insert_site(conn: &Connection, s: &Site) -> rusqlite::Result<i64> {
+    let table = s.layer.table();
+    conn.execute(
+        &format!(
+            "INSERT INTO \"{table}\" (geom, name, kind, status, district_2006, source_para,
+                location_precision, location_source, craft, centre_key, notes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ),
+        params![
+            s.geom.as_ref().map(|g| geom::encode(g, SRS_WGS84)),
+            s.name,
+            s.kind,
+            s.status.as_str(),
+            s.district_2006,
+            s.source_para,
+            s.location_precision.as_str(),
+            s.location_source,
+            s.craft,
+            s.centre_key,
+            s.notes
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}

@@ -1,0 +1,267 @@
+//! The GeoPackage schema: core tables, feature tables with R-tree indexes, SQL functions the
+//! R-tree triggers call, and migrations between qn-planner schema versions.
+
+use super::geom;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, params};
+
+/// The qn-planner schema version this build writes. Bump it with a step in [`migrate`].
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
+pub const SITE_TABLES: [(&str, &str, &str); 5] = [
+    ("industrial_zones", "Khu công nghiệp", "Industrial zones (khu công nghiệp), ¶3 and ¶9 of the 2007 report"),
+    ("industrial_clusters", "Cụm công nghiệp", "Established industrial clusters and points (cụm, điểm công nghiệp), ¶9"),
+    ("proposed_clusters", "Cụm công nghiệp dự kiến", "Proposed industrial clusters (dự kiến thành lập thêm), ¶9"),
+    ("craft_villages", "Làng nghề", "Craft villages (làng nghề, làng nghề truyền thống), ¶6"),
+    ("centre_plants", "Nhà máy của trung tâm công nghiệp", "Plants of the industrial centres of ¶3, linked by centre_key"),
+];
+
+const WGS84_WKT: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#;
+
+const CORE: &str = r#"
+PRAGMA application_id = 1196444487;
+PRAGMA user_version = 10200;
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL PRIMARY KEY,
+  organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  description TEXT
+);
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY,
+  data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+  srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id)
+);
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL,
+  z TINYINT NOT NULL,
+  m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
+);
+CREATE TABLE gpkg_extensions (
+  table_name TEXT,
+  column_name TEXT,
+  extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
+);
+CREATE TABLE qn_meta (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  key TEXT NOT NULL UNIQUE,
+  value TEXT
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+  VALUES ('qn_meta', 'attributes', 'qn_meta', 'qn-planner project metadata (schema version)');
+"#;
+
+/// Registers `ST_IsEmpty`, `ST_MinX`, `ST_MaxX`, `ST_MinY`, `ST_MaxY`, which the GeoPackage
+/// R-tree triggers call on every insert and update.
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("ST_IsEmpty", 1, flags, |ctx| {
+        let Some(b) = ctx.get::<Option<Vec<u8>>>(0)? else {
+            return Ok(None);
+        };
+        Ok(Some(match geom::envelope_of(&b) {
+            Ok(Some(_)) => 0i64,
+            _ => 1i64,
+        }))
+    })?;
+    for (name, idx) in [("ST_MinX", 0usize), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)] {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            let Some(b) = ctx.get::<Option<Vec<u8>>>(0)? else {
+                return Ok(None);
+            };
+            Ok(match geom::envelope_of(&b) {
+                Ok(Some(e)) => Some([e.0, e.1, e.2, e.3][idx]),
+                _ => None,
+            })
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates the GeoPackage core, the project tables and their spatial indexes (empty).
+pub fn create(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN")?;
+    conn.execute_batch(CORE)?;
+    conn.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params!["Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"],
+    )?;
+    conn.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params!["Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"],
+    )?;
+    conn.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params!["WGS 84 geodetic", 4326, "EPSG", 4326, WGS84_WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"],
+    )?;
+    for (table, identifier, description) in SITE_TABLES {
+        conn.execute_batch(&format!(
+            "CREATE TABLE \"{table}\" (
+               fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+               geom GEOMETRY,
+               name TEXT NOT NULL,
+               kind TEXT,
+               status TEXT NOT NULL,
+               district_2006 TEXT,
+               source_para TEXT,
+               location_precision TEXT NOT NULL,
+               location_source TEXT,
+               craft TEXT,
+               centre_key TEXT,
+               notes TEXT
+             );"
+        ))?;
+        register_feature_table(conn, table, identifier, description, "GEOMETRY")?;
+    }
+    conn.execute_batch(
+        "CREATE TABLE industrial_centres (
+           fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+           geom MULTIPOINT,
+           key TEXT NOT NULL UNIQUE,
+           name TEXT NOT NULL,
+           name_en TEXT,
+           source_para TEXT,
+           location_precision TEXT NOT NULL,
+           notes TEXT
+         );",
+    )?;
+    register_feature_table(
+        conn,
+        "industrial_centres",
+        "Trung tâm công nghiệp",
+        "The five industrial centres of ¶3; geometry = the located plants of centre_plants",
+        "MULTIPOINT",
+    )?;
+    conn.execute(
+        "INSERT INTO qn_meta (key, value) VALUES ('schema_version', ?1)",
+        [SCHEMA_VERSION.to_string()],
+    )?;
+    conn.execute(
+        "INSERT INTO qn_meta (key, value) VALUES ('created_by', ?1)",
+        [format!("qn-planner {}", env!("CARGO_PKG_VERSION"))],
+    )?;
+    conn.execute_batch("COMMIT")?;
+    Ok(())
+}
+
+fn register_feature_table(
+    conn: &Connection,
+    table: &str,
+    identifier: &str,
+    description: &str,
+    geometry_type: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
+         VALUES (?1, 'features', ?2, ?3, 4326)",
+        params![table, identifier, description],
+    )?;
+    conn.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+        params![table, geometry_type],
+    )?;
+    create_rtree(conn, table, "geom", "fid")
+}
+
+/// Creates the R-tree index of `table.col` with the GeoPackage 1.2 trigger set.
+pub fn create_rtree(conn: &Connection, t: &str, c: &str, i: &str) -> rusqlite::Result<()> {
+    let r = format!("rtree_{t}_{c}");
+    conn.execute_batch(&format!(
+        r#"
+CREATE VIRTUAL TABLE "{r}" USING rtree(id, minx, maxx, miny, maxy);
+CREATE TRIGGER "{r}_insert" AFTER INSERT ON "{t}"
+  WHEN (new."{c}" NOT NULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN
+  INSERT OR REPLACE INTO "{r}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
+END;
+CREATE TRIGGER "{r}_update1" AFTER UPDATE OF "{c}" ON "{t}"
+  WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN
+  INSERT OR REPLACE INTO "{r}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
+END;
+CREATE TRIGGER "{r}_update2" AFTER UPDATE OF "{c}" ON "{t}"
+  WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN
+  DELETE FROM "{r}" WHERE id = OLD."{i}";
+END;
+CREATE TRIGGER "{r}_update3" AFTER UPDATE ON "{t}"
+  WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN
+  DELETE FROM "{r}" WHERE id = OLD."{i}";
+  INSERT OR REPLACE INTO "{r}" VALUES (NEW."{i}", ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
+END;
+CREATE TRIGGER "{r}_update4" AFTER UPDATE ON "{t}"
+  WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN
+  DELETE FROM "{r}" WHERE id IN (OLD."{i}", NEW."{i}");
+END;
+CREATE TRIGGER "{r}_delete" AFTER DELETE ON "{t}"
+  WHEN old."{c}" NOT NULL
+BEGIN
+  DELETE FROM "{r}" WHERE id = OLD."{i}";
+END;
+"#
+    ))?;
+    conn.execute(
+        "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)
+         VALUES (?1, ?2, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+        params![t, c],
+    )?;
+    Ok(())
+}
+
+/// Recomputes the extent of every feature table in `gpkg_contents` from its R-tree.
+pub fn update_extents(conn: &Connection) -> rusqlite::Result<()> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in tables {
+        let (x0, x1, y0, y1): (Option<f64>, Option<f64>, Option<f64>, Option<f64>) = conn.query_row(
+            &format!("SELECT min(minx), max(maxx), min(miny), max(maxy) FROM \"rtree_{t}_geom\""),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        conn.execute(
+            "UPDATE gpkg_contents SET min_x = ?1, max_x = ?2, min_y = ?3, max_y = ?4,
+               last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
+            params![x0, x1, y0, y1, t],
+        )?;
+    }
+    Ok(())
+}
+
+/// Brings a file from schema `from` up to [`SCHEMA_VERSION`] in one transaction.
+/// Version 1 is the first; later versions add their steps here.
+pub fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let steps: &[(i64, &str)] = &[];
+    for (to, sql) in steps {
+        if from < *to {
+            conn.execute_batch(sql)?;
+        }
+    }
+    conn.execute(
+        "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
+        [SCHEMA_VERSION.to_string()],
+    )?;
+    conn.execute_batch("COMMIT")
+}
