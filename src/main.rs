@@ -121,15 +121,24 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
             "srs": "EPSG:4326",
             "layers": layers,
         });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
     } else {
-        println!("{file} (qn-planner schema {})", pf.schema_version().map_err(|e| e.to_string())?);
+        println!(
+            "{file} (qn-planner schema {})",
+            pf.schema_version().map_err(|e| e.to_string())?
+        );
         for i in infos {
             let ext = match i.extent {
                 Some((a, b, c, d)) => format!("extent {a:.5},{b:.5} – {c:.5},{d:.5} (EPSG:4326)"),
                 None => "no extent".into(),
             };
-            println!("  {:<20} {:<10} {:>4}  {}  {}", i.table, i.data_type, i.count, i.identifier, ext);
+            println!(
+                "  {:<20} {:<10} {:>4}  {}  {}",
+                i.table, i.data_type, i.count, i.identifier, ext
+            );
         }
     }
     Ok(())
@@ -139,24 +148,27 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
 /// (created from the built-in data on first run).
 fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>) {
     let mut error = None;
-    if let Some(last) = &settings.last_project {
-        if last.exists() {
-            match ProjectFile::open(last) {
-                Ok(f) => return (Some(f), None),
-                Err(e) => error = Some(e.to_string()),
-            }
+    if let Some(last) = &settings.last_project
+        && last.exists()
+    {
+        match ProjectFile::open(last) {
+            Ok(f) => return (Some(f), None),
+            Err(e) => error = Some(e.to_string()),
         }
     }
     let Some(path) = settings::default_project_path() else {
-        return (None, Some("no data folder on this system for the default project".into()));
+        return (
+            None,
+            Some("no data folder on this system for the default project".into()),
+        );
     };
     let opened = if path.exists() {
         ProjectFile::open(&path)
     } else {
-        if let Some(dir) = path.parent() {
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                return (None, Some(format!("{}: {e}", dir.display())));
-            }
+        if let Some(dir) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            return (None, Some(format!("{}: {e}", dir.display())));
         }
         ProjectFile::create(&path, false)
     };

@@ -24,7 +24,8 @@ pub fn data_dir() -> Option<PathBuf> {
     if let Some(h) = std::env::var_os("QN_PLANNER_HOME") {
         return Some(PathBuf::from(h));
     }
-    directories::ProjectDirs::from("vn", "QuangNinh", "qn-planner").map(|d| d.data_dir().to_path_buf())
+    directories::ProjectDirs::from("vn", "QuangNinh", "qn-planner")
+        .map(|d| d.data_dir().to_path_buf())
 }
 
 /// Where a first run creates its project.

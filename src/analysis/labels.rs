@@ -50,7 +50,7 @@ pub struct Placed {
 }
 
 /// Places labels in order of priority (then input order), trying eight positions around the
-/// anchor. A label is placed only where its box touches no placed label, no `obstacles` box
+/// anchor, then the same eight a little farther out. A label is placed only where its box touches no placed label, no `obstacles` box
 /// and lies inside `bounds`.
 pub fn place_labels(candidates: &[Candidate], obstacles: &[Bbox], bounds: Bbox) -> Vec<Placed> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
@@ -60,23 +60,28 @@ pub fn place_labels(candidates: &[Candidate], obstacles: &[Bbox], bounds: Bbox) 
         let c = &candidates[i];
         let [w, h] = c.size;
         let [x, y] = c.anchor;
-        let g = c.gap + 2.0;
-        let tries = [
-            [x + g, y - h / 2.0],
-            [x - g - w, y - h / 2.0],
-            [x - w / 2.0, y - g - h],
-            [x - w / 2.0, y + g],
-            [x + g * 0.7, y - g * 0.7 - h],
-            [x + g * 0.7, y + g * 0.7],
-            [x - g * 0.7 - w, y - g * 0.7 - h],
-            [x - g * 0.7 - w, y + g * 0.7],
-        ];
+        let mut tries = Vec::with_capacity(16);
+        for extra in [0.0, 7.0] {
+            let g = c.gap + 2.0 + extra;
+            tries.extend([
+                [x + g, y - h / 2.0],
+                [x - g - w, y - h / 2.0],
+                [x - w / 2.0, y - g - h],
+                [x - w / 2.0, y + g],
+                [x + g * 0.7, y - g * 0.7 - h],
+                [x + g * 0.7, y + g * 0.7],
+                [x - g * 0.7 - w, y - g * 0.7 - h],
+                [x - g * 0.7 - w, y + g * 0.7],
+            ]);
+        }
         for [x0, y0] in tries {
             let b = Bbox::new([x0, y0], [x0 + w, y0 + h]);
             if !b.inside(&bounds) {
                 continue;
             }
-            if placed.iter().any(|p| p.bbox.intersects(&b)) || obstacles.iter().any(|o| o.intersects(&b)) {
+            if placed.iter().any(|p| p.bbox.intersects(&b))
+                || obstacles.iter().any(|o| o.intersects(&b))
+            {
                 continue;
             }
             placed.push(Placed { index: i, bbox: b });
@@ -104,7 +109,13 @@ mod tests {
         let bounds = Bbox::new([0.0, 0.0], [400.0, 300.0]);
         // 200 labels piled into a small area.
         let cands: Vec<Candidate> = (0..200)
-            .map(|i| cand(100.0 + (i % 20) as f32 * 7.0, 100.0 + (i / 20) as f32 * 5.0, (i % 5) as u32))
+            .map(|i| {
+                cand(
+                    100.0 + (i % 20) as f32 * 7.0,
+                    100.0 + (i / 20) as f32 * 5.0,
+                    (i % 5) as u32,
+                )
+            })
             .collect();
         let placed = place_labels(&cands, &[], bounds);
         assert!(!placed.is_empty() && placed.len() < 200);
@@ -120,7 +131,11 @@ mod tests {
 
     #[test]
     fn isolated_label_goes_right_of_its_symbol() {
-        let p = place_labels(&[cand(50.0, 50.0, 0)], &[], Bbox::new([0.0, 0.0], [200.0, 200.0]));
+        let p = place_labels(
+            &[cand(50.0, 50.0, 0)],
+            &[],
+            Bbox::new([0.0, 0.0], [200.0, 200.0]),
+        );
         assert_eq!(p.len(), 1);
         assert!(p[0].bbox.min[0] > 50.0);
     }
@@ -128,7 +143,11 @@ mod tests {
     #[test]
     fn obstacles_are_avoided() {
         let obstacle = Bbox::new([0.0, 0.0], [200.0, 45.0]);
-        let p = place_labels(&[cand(50.0, 50.0, 0)], &[obstacle], Bbox::new([0.0, 0.0], [200.0, 200.0]));
+        let p = place_labels(
+            &[cand(50.0, 50.0, 0)],
+            &[obstacle],
+            Bbox::new([0.0, 0.0], [200.0, 200.0]),
+        );
         assert_eq!(p.len(), 1);
         assert!(!p[0].bbox.intersects(&obstacle));
     }

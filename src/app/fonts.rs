@@ -15,9 +15,10 @@ pub fn install(ctx: &egui::Context) {
     fonts
         .font_data
         .insert("noto".into(), Arc::new(FontData::from_static(NOTO_SANS)));
-    fonts
-        .font_data
-        .insert("noto-bold".into(), Arc::new(FontData::from_static(NOTO_SANS_BOLD)));
+    fonts.font_data.insert(
+        "noto-bold".into(),
+        Arc::new(FontData::from_static(NOTO_SANS_BOLD)),
+    );
     fonts
         .families
         .entry(FontFamily::Proportional)

@@ -145,7 +145,8 @@ impl PolyCache {
             if ext.len() < 4 {
                 continue;
             }
-            let holes: Vec<Vec<World>> = p.interiors().iter().map(|r| project_ring(tm3, r)).collect();
+            let holes: Vec<Vec<World>> =
+                p.interiors().iter().map(|r| project_ring(tm3, r)).collect();
             let projected = geo_types::Polygon::new(
                 LineString::from(ext.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()),
                 holes
@@ -181,11 +182,20 @@ impl PolyCache {
     }
 
     pub fn vertex_count(&self) -> usize {
-        self.polys.iter().map(|p| p.rings.iter().map(Vec::len).sum::<usize>()).sum()
+        self.polys
+            .iter()
+            .map(|p| p.rings.iter().map(Vec::len).sum::<usize>())
+            .sum()
     }
 
     /// Fills the visible polygons with `fill` and strokes their rings, thinned to the pixel.
-    pub fn paint(&self, painter: &egui::Painter, pr: &Projector, fill: Color32, stroke: Option<Stroke>) {
+    pub fn paint(
+        &self,
+        painter: &egui::Painter,
+        pr: &Projector,
+        fill: Color32,
+        stroke: Option<Stroke>,
+    ) {
         let (vmin, vmax) = pr.visible();
         let mut mesh = Mesh::default();
         let px = pr.view.m_per_px;
@@ -196,7 +206,8 @@ impl PolyCache {
             let tiny = (p.max[0] - p.min[0]) < px * 1.5 && (p.max[1] - p.min[1]) < px * 1.5;
             if tiny {
                 // Below a pixel and a half: a dot says "island here" at a fraction of the cost.
-                let c = pr.screen_from_world([(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0]);
+                let c = pr
+                    .screen_from_world([(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0]);
                 let base = mesh.vertices.len() as u32;
                 let h = 0.6;
                 mesh.colored_vertex(c + egui::vec2(-h, -h), fill);
@@ -239,23 +250,28 @@ impl PolyCache {
 }
 
 /// Strokes a line, skipping vertices closer than ~0.7 px to the last one kept.
-fn paint_thinned(painter: &egui::Painter, pr: &Projector, pts: &[World], stroke: Stroke, closed: bool) {
+fn paint_thinned(
+    painter: &egui::Painter,
+    pr: &Projector,
+    pts: &[World],
+    stroke: Stroke,
+    closed: bool,
+) {
     let mut out: Vec<Pos2> = Vec::with_capacity(pts.len().min(4096));
     for w in pts {
         let s = pr.screen_from_world(*w);
-        if let Some(last) = out.last() {
-            if last.distance_sq(s) < 0.5 {
-                continue;
-            }
+        if let Some(last) = out.last()
+            && last.distance_sq(s) < 0.5
+        {
+            continue;
         }
         out.push(s);
     }
-    if closed {
-        if let (Some(f), Some(l)) = (out.first().copied(), out.last().copied()) {
-            if f != l {
-                out.push(f);
-            }
-        }
+    if closed
+        && let (Some(f), Some(l)) = (out.first().copied(), out.last().copied())
+        && f != l
+    {
+        out.push(f);
     }
     if out.len() >= 2 {
         painter.add(Shape::line(out, stroke));
@@ -341,9 +357,12 @@ impl BaseCache {
         painter.rect_filled(pr.rect, 0.0, SEA);
         self.land_vn.paint(painter, pr, NEIGHBOUR_LAND, None);
         self.land_cn.paint(painter, pr, NEIGHBOUR_LAND, None);
-        self.province.paint(painter, pr, LAND, Some(Stroke::new(0.6, COAST)));
-        self.inland.paint(painter, pr, Stroke::new(1.6, PROVINCE_LINE), true);
-        self.border.paint(painter, pr, Stroke::new(2.2, BORDER), false);
+        self.province
+            .paint(painter, pr, LAND, Some(Stroke::new(0.6, COAST)));
+        self.inland
+            .paint(painter, pr, Stroke::new(1.6, PROVINCE_LINE), true);
+        self.border
+            .paint(painter, pr, Stroke::new(2.2, BORDER), false);
     }
 }
 
@@ -410,7 +429,13 @@ mod tests {
         let tm3 = Tm3::new().unwrap();
         let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
         let (e, n) = tm3.tm3_from_lonlat(107.3, 21.2).unwrap();
-        let pr = Projector::new(rect, MapView { centre: [e, n], m_per_px: 100.0 });
+        let pr = Projector::new(
+            rect,
+            MapView {
+                centre: [e, n],
+                m_per_px: 100.0,
+            },
+        );
         let g = pr.ground_m_per_px(&tm3).unwrap();
         // TM-3 with k0 = 0.9999, 47 km west of the central meridian: scale within 0.02 % of 1.
         assert!((g - 100.0).abs() / 100.0 < 0.0005, "{g}");

@@ -15,7 +15,7 @@ use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
 use crate::store::ProjectFile;
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke, Vec2};
-use geo::{Centroid, Contains};
+use geo::Centroid;
 use i18n::tr;
 use map::{BaseCache, MapView, Projector, World};
 use std::path::{Path, PathBuf};
@@ -70,6 +70,7 @@ pub struct QnApp {
     first_frame_reported: bool,
     fit_requested: bool,
     labels: Vec<PlacedLabel>,
+    drawn: Vec<(Layer, i64)>,
     map_rect: Rect,
 }
 
@@ -81,6 +82,7 @@ impl QnApp {
     /// Builds the app on `ctx`: fonts, base map, and the project given in `startup`.
     pub fn new(ctx: &egui::Context, startup: Startup) -> Result<QnApp, String> {
         fonts::install(ctx);
+        ctx.set_theme(egui::Theme::Light);
         let tm3 = Tm3::new().map_err(|e| e.to_string())?;
         let base_map = BaseMap::load().map_err(|e| e.to_string())?;
         let base = BaseCache::build(&base_map, &tm3);
@@ -106,6 +108,7 @@ impl QnApp {
             first_frame_reported: false,
             fit_requested: true,
             labels: Vec::new(),
+            drawn: Vec::new(),
             map_rect: Rect::NOTHING,
         };
         if let Some(f) = startup.file {
@@ -151,10 +154,10 @@ impl QnApp {
     }
 
     fn save_settings(&mut self) {
-        if self.persist_settings {
-            if let Err(e) = self.settings.save() {
-                eprintln!("qn-planner: settings not saved: {e}");
-            }
+        if self.persist_settings
+            && let Err(e) = self.settings.save()
+        {
+            eprintln!("qn-planner: settings not saved: {e}");
         }
     }
 
@@ -195,6 +198,11 @@ impl QnApp {
         &self.labels
     }
 
+    /// Features drawn on the map in the last frame.
+    pub fn drawn_features(&self) -> &[(Layer, i64)] {
+        &self.drawn
+    }
+
     pub fn view(&self) -> Option<MapView> {
         self.view
     }
@@ -214,15 +222,23 @@ impl QnApp {
             geo_types::Geometry::Point(p) => *p,
             other => other.centroid()?,
         };
-        self.tm3.tm3_from_lonlat(c.x(), c.y()).ok().map(|(e, n)| [e, n])
+        self.tm3
+            .tm3_from_lonlat(c.x(), c.y())
+            .ok()
+            .map(|(e, n)| [e, n])
     }
 
     fn zoom_to(&mut self, layer: Layer, fid: i64) {
         self.selected = Some((layer, fid));
-        let Some(s) = self.project.site(layer, fid) else { return };
+        let Some(s) = self.project.site(layer, fid) else {
+            return;
+        };
         if let Some(w) = self.anchor_world(s) {
             let m_per_px = self.view.map(|v| v.m_per_px.min(30.0)).unwrap_or(30.0);
-            self.view = Some(MapView { centre: w, m_per_px });
+            self.view = Some(MapView {
+                centre: w,
+                m_per_px,
+            });
         }
     }
 
@@ -251,7 +267,10 @@ impl QnApp {
         if !self.first_frame_reported {
             self.first_frame_reported = true;
             if let (Some(t0), Some(_)) = (self.started, std::env::var_os("QN_PLANNER_TIMING")) {
-                eprintln!("qn-planner: first frame after {} ms", t0.elapsed().as_millis());
+                eprintln!(
+                    "qn-planner: first frame after {} ms",
+                    t0.elapsed().as_millis()
+                );
             }
         }
     }
@@ -269,7 +288,10 @@ impl QnApp {
                 f.path().display(),
                 tr(lang, "mọi thay đổi đã được lưu", "all changes saved")
             ),
-            None => format!("qn-planner — {}", tr(lang, "chưa mở dự án", "no project open")),
+            None => format!(
+                "qn-planner — {}",
+                tr(lang, "chưa mở dự án", "no project open")
+            ),
         };
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
@@ -350,7 +372,7 @@ impl QnApp {
                     };
                     self.save_settings();
                 }
-                if ui.button(tr(lang, "⛶ Vừa toàn tỉnh", "⛶ Fit province")).clicked() {
+                if ui.button(tr(lang, "Vừa toàn tỉnh", "Fit province")).clicked() {
                     self.fit_requested = true;
                 }
             });
@@ -363,7 +385,11 @@ impl QnApp {
         ui.label(RichText::new(tr(lang, "Tìm địa điểm", "Find a site")).strong());
         ui.add(
             egui::TextEdit::singleline(&mut self.search)
-                .hint_text(tr(lang, "tên, có dấu hoặc không", "name, with or without accents"))
+                .hint_text(tr(
+                    lang,
+                    "tên, có dấu hoặc không",
+                    "name, with or without accents",
+                ))
                 .desired_width(f32::INFINITY),
         );
         if !self.search.trim().is_empty() {
@@ -421,14 +447,23 @@ impl QnApp {
                 &mut self.show_towns,
                 format!(
                     "{} ({})",
-                    tr(lang, "Thành phố, thị xã, thị trấn", "Towns and district seats"),
+                    tr(
+                        lang,
+                        "Thành phố, thị xã, thị trấn",
+                        "Towns and district seats"
+                    ),
                     self.base.towns.len()
                 ),
             );
         });
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
-            style::paint_approximate_halo(ui.painter(), Layer::IndustrialClusters, rect.center(), 0.6);
+            style::paint_approximate_halo(
+                ui.painter(),
+                Layer::IndustrialClusters,
+                rect.center(),
+                0.6,
+            );
             ui.label(tr(
                 lang,
                 "vị trí gần đúng / tâm phường, xã",
@@ -454,33 +489,37 @@ impl QnApp {
             ui.label(tr(lang, "Ranh giới tỉnh", "Province boundary"));
         });
         ui.separator();
-        egui::CollapsingHeader::new(tr(lang, "Trung tâm công nghiệp (¶3)", "Industrial centres (¶3)"))
-            .default_open(false)
-            .show(ui, |ui| {
-                let centres = self.project.centres.clone();
-                for c in &centres {
-                    let name = match lang {
-                        Language::Vi => c.name.clone(),
-                        Language::En => c.name_en.clone(),
-                    };
-                    let plants: Vec<&Site> = self
-                        .project
-                        .sites_of(Layer::IndustrialCentres)
-                        .filter(|s| s.centre_key == c.key)
-                        .collect();
-                    let located = plants.iter().filter(|s| s.is_located()).count();
-                    let suffix = if c.geom.is_none() {
-                        format!(" — {}", i18n::precision(lang, Precision::NotLocated))
-                    } else {
-                        String::new()
-                    };
-                    ui.label(format!(
-                        "{name}: {located}/{} {}{suffix}",
-                        plants.len(),
-                        tr(lang, "nhà máy có vị trí", "plants located")
-                    ));
-                }
-            });
+        egui::CollapsingHeader::new(tr(
+            lang,
+            "Trung tâm công nghiệp (¶3)",
+            "Industrial centres (¶3)",
+        ))
+        .default_open(false)
+        .show(ui, |ui| {
+            let centres = self.project.centres.clone();
+            for c in &centres {
+                let name = match lang {
+                    Language::Vi => c.name.clone(),
+                    Language::En => c.name_en.clone(),
+                };
+                let plants: Vec<&Site> = self
+                    .project
+                    .sites_of(Layer::IndustrialCentres)
+                    .filter(|s| s.centre_key == c.key)
+                    .collect();
+                let located = plants.iter().filter(|s| s.is_located()).count();
+                let suffix = if c.geom.is_none() {
+                    format!(" — {}", i18n::precision(lang, Precision::NotLocated))
+                } else {
+                    String::new()
+                };
+                ui.label(format!(
+                    "{name}: {located}/{} {}{suffix}",
+                    plants.len(),
+                    tr(lang, "nhà máy có vị trí", "plants located")
+                ));
+            }
+        });
         let not_located: Vec<(Layer, i64, String)> = self
             .project
             .sites
@@ -517,7 +556,9 @@ impl QnApp {
 
     fn attributes_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
-        let Some((layer, fid)) = self.selected else { return };
+        let Some((layer, fid)) = self.selected else {
+            return;
+        };
         let Some(s) = self.project.site(layer, fid).cloned() else {
             self.selected = None;
             return;
@@ -525,7 +566,11 @@ impl QnApp {
         ui.horizontal(|ui| {
             ui.heading(&s.name);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("✖").on_hover_text(tr(lang, "Bỏ chọn", "Deselect")).clicked() {
+                if ui
+                    .button("×")
+                    .on_hover_text(tr(lang, "Bỏ chọn", "Deselect"))
+                    .clicked()
+                {
                     self.selected = None;
                 }
             });
@@ -554,10 +599,19 @@ impl QnApp {
             None => i18n::precision(lang, Precision::NotLocated).to_string(),
         };
         let rows: Vec<(&str, String)> = vec![
-            (tr(lang, "Nguồn (đoạn)", "Source paragraph"), s.source_para.clone()),
+            (
+                tr(lang, "Nguồn (đoạn)", "Source paragraph"),
+                s.source_para.clone(),
+            ),
             (tr(lang, "Loại", "Kind"), s.kind.clone()),
-            (tr(lang, "Trạng thái", "Status"), i18n::status(lang, s.status).to_string()),
-            (tr(lang, "Huyện (2006)", "District (2006)"), s.district_2006.clone()),
+            (
+                tr(lang, "Trạng thái", "Status"),
+                i18n::status(lang, s.status).to_string(),
+            ),
+            (
+                tr(lang, "Huyện (2006)", "District (2006)"),
+                s.district_2006.clone(),
+            ),
             (tr(lang, "Nghề", "Craft"), s.craft.clone()),
             (tr(lang, "Trung tâm", "Centre"), centre.unwrap_or_default()),
             (tr(lang, "Vị trí", "Position"), position),
@@ -565,7 +619,10 @@ impl QnApp {
                 tr(lang, "Độ chính xác vị trí", "Location precision"),
                 i18n::precision(lang, s.location_precision).to_string(),
             ),
-            (tr(lang, "Nguồn vị trí", "Location source"), s.location_source.clone()),
+            (
+                tr(lang, "Nguồn vị trí", "Location source"),
+                s.location_source.clone(),
+            ),
             (tr(lang, "Ghi chú", "Notes"), s.notes.clone()),
         ];
         egui::Grid::new("attrs")
@@ -582,15 +639,12 @@ impl QnApp {
                     ui.end_row();
                 }
             });
-        if let Some(file) = &self.file {
-            ui.add_space(8.0);
-            ui.label(
-                RichText::new(format!("{} · fid {}", s.layer.table(), s.fid))
-                    .small()
-                    .weak(),
-            );
-            let _ = file;
-        }
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new(format!("{} · fid {}", s.layer.table(), s.fid))
+                .small()
+                .weak(),
+        );
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
@@ -609,13 +663,17 @@ impl QnApp {
                     ));
                 }
                 None => {
-                    ui.label(tr(lang, "Di chuột trên bản đồ để xem toạ độ", "Move over the map for coordinates"));
+                    ui.label(tr(
+                        lang,
+                        "Di chuột trên bản đồ để xem toạ độ",
+                        "Move over the map for coordinates",
+                    ));
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let saved = match &self.file {
                     Some(f) if f.is_read_only() => tr(lang, "chỉ đọc", "read-only"),
-                    Some(_) => tr(lang, "✔ đã lưu", "✔ saved"),
+                    Some(_) => tr(lang, "đã lưu", "saved"),
                     None => tr(lang, "chưa mở dự án", "no project"),
                 };
                 ui.label(saved);
@@ -673,7 +731,8 @@ impl QnApp {
                 .collapsible(false)
                 .show(ctx, |ui| {
                     ui.label(tr(lang, "Đường dẫn tệp .gpkg:", "Path of the .gpkg file:"));
-                    let r = ui.add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0));
+                    let r = ui
+                        .add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0));
                     if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                         go = true;
                     }
@@ -746,23 +805,33 @@ impl QnApp {
             for s in self.project.sites_of(layer) {
                 let Some(g) = &s.geom else { continue };
                 self.paint_site_geometry(&painter, &pr, s, g);
-                let Some(w) = self.anchor_world(s) else { continue };
+                let Some(w) = self.anchor_world(s) else {
+                    continue;
+                };
                 let p = pr.screen_from_world(w);
                 if !rect.expand(20.0).contains(p) {
                     continue;
                 }
-                if matches!(s.location_precision, Precision::Approximate | Precision::CommuneCentre) {
+                if matches!(
+                    s.location_precision,
+                    Precision::Approximate | Precision::CommuneCentre
+                ) {
                     style::paint_approximate_halo(&painter, layer, p, 1.0);
                 }
                 style::paint_symbol(&painter, layer, p, 1.0);
-                drawn.push(Drawn { layer, fid: s.fid, screen: p });
+                drawn.push(Drawn {
+                    layer,
+                    fid: s.fid,
+                    screen: p,
+                });
             }
         }
-        if let Some((l, f)) = self.selected {
-            if let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f) {
-                painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
-                painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
-            }
+        self.drawn = drawn.iter().map(|d| (d.layer, d.fid)).collect();
+        if let Some((l, f)) = self.selected
+            && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
+        {
+            painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
+            painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
         }
         let mut towns: Vec<(String, Pos2)> = Vec::new();
         if self.show_towns {
@@ -774,7 +843,7 @@ impl QnApp {
                 }
             }
         }
-        self.paint_labels(ui, &painter, rect, &drawn, &towns);
+        self.paint_labels(&painter, rect, &drawn, &towns);
 
         // Hover and click.
         let nearest = hover_pos.and_then(|hp| {
@@ -788,18 +857,18 @@ impl QnApp {
         if resp.clicked() {
             self.selected = nearest.as_ref().map(|d| (d.layer, d.fid));
         }
-        if let Some(d) = nearest {
-            if let Some(s) = self.project.site(d.layer, d.fid) {
-                let text = format!(
-                    "{}\n{} · {}\n{} · {}",
-                    s.name,
-                    i18n::layer_name(lang, s.layer),
-                    i18n::status(lang, s.status),
-                    s.source_para,
-                    i18n::precision(lang, s.location_precision)
-                );
-                resp.clone().on_hover_text_at_pointer(text);
-            }
+        if let Some(d) = nearest
+            && let Some(s) = self.project.site(d.layer, d.fid)
+        {
+            let text = format!(
+                "{}\n{} · {}\n{} · {}",
+                s.name,
+                i18n::layer_name(lang, s.layer),
+                i18n::status(lang, s.status),
+                s.source_para,
+                i18n::precision(lang, s.location_precision)
+            );
+            resp.clone().on_hover_text_at_pointer(text);
         }
         self.paint_scale_bar(&painter, &pr);
         painter.text(
@@ -811,7 +880,13 @@ impl QnApp {
         );
     }
 
-    fn paint_site_geometry(&self, painter: &egui::Painter, pr: &Projector, s: &Site, g: &geo_types::Geometry<f64>) {
+    fn paint_site_geometry(
+        &self,
+        painter: &egui::Painter,
+        pr: &Projector,
+        s: &Site,
+        g: &geo_types::Geometry<f64>,
+    ) {
         let polys: Vec<&geo_types::Polygon<f64>> = match g {
             geo_types::Geometry::Polygon(p) => vec![p],
             geo_types::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
@@ -835,30 +910,35 @@ impl QnApp {
             } else {
                 painter.add(egui::Shape::line(pts, stroke));
             }
-            let _ = p.contains(&geo_types::Point::new(0.0, 0.0));
         }
     }
 
-    fn paint_labels(&mut self, ui: &egui::Ui, painter: &egui::Painter, rect: Rect, drawn: &[Drawn], towns: &[(String, Pos2)]) {
+    fn paint_labels(
+        &mut self,
+        painter: &egui::Painter,
+        rect: Rect,
+        drawn: &[Drawn],
+        towns: &[(String, Pos2)],
+    ) {
         struct Item {
             text: String,
             colour: Color32,
-            font: FontId,
         }
         let mut items: Vec<Item> = Vec::new();
         let mut cands: Vec<Candidate> = Vec::new();
         let mut galleys = Vec::new();
-        let mut add = |text: String, colour: Color32, font: FontId, anchor: Pos2, gap: f32, priority: u32| {
-            let galley = painter.layout_no_wrap(text.clone(), font.clone(), colour);
-            cands.push(Candidate {
-                anchor: [anchor.x, anchor.y],
-                size: [galley.size().x + 4.0, galley.size().y],
-                gap,
-                priority,
-            });
-            galleys.push(galley);
-            items.push(Item { text, colour, font });
-        };
+        let mut add =
+            |text: String, colour: Color32, font: FontId, anchor: Pos2, gap: f32, priority: u32| {
+                let galley = painter.layout_no_wrap(text.clone(), font.clone(), colour);
+                cands.push(Candidate {
+                    anchor: [anchor.x, anchor.y],
+                    size: [galley.size().x + 4.0, galley.size().y],
+                    gap,
+                    priority,
+                });
+                galleys.push(galley);
+                items.push(Item { text, colour });
+            };
         for d in drawn {
             if let Some(s) = self.project.site(d.layer, d.fid) {
                 let pri = u32::from(d.layer.label_priority()) * 10;
@@ -888,30 +968,43 @@ impl QnApp {
             .iter()
             .map(|d| {
                 let r = style::radius(d.layer);
-                Bbox::new([d.screen.x - r, d.screen.y - r], [d.screen.x + r, d.screen.y + r])
+                Bbox::new(
+                    [d.screen.x - r, d.screen.y - r],
+                    [d.screen.x + r, d.screen.y + r],
+                )
             })
             .collect();
         // Keep clear of the scale bar and attribution.
-        obstacles.push(Bbox::new([rect.min.x, rect.max.y - 44.0], [rect.max.x, rect.max.y]));
+        obstacles.push(Bbox::new(
+            [rect.min.x, rect.max.y - 44.0],
+            [rect.max.x, rect.max.y],
+        ));
         let bounds = Bbox::new([rect.min.x, rect.min.y], [rect.max.x, rect.max.y]);
         let placed = place_labels(&cands, &obstacles, bounds);
         self.labels.clear();
         for p in placed {
             let item = &items[p.index];
-            let r = Rect::from_min_max(Pos2::new(p.bbox.min[0], p.bbox.min[1]), Pos2::new(p.bbox.max[0], p.bbox.max[1]));
+            let r = Rect::from_min_max(
+                Pos2::new(p.bbox.min[0], p.bbox.min[1]),
+                Pos2::new(p.bbox.max[0], p.bbox.max[1]),
+            );
             painter.rect_filled(r, 3.0, Color32::from_rgba_unmultiplied(255, 255, 255, 190));
-            painter.galley(r.min + Vec2::new(2.0, 0.0), galleys[p.index].clone(), item.colour);
-            let _ = &item.font;
+            painter.galley(
+                r.min + Vec2::new(2.0, 0.0),
+                galleys[p.index].clone(),
+                item.colour,
+            );
             self.labels.push(PlacedLabel {
                 text: item.text.clone(),
                 rect: r,
             });
         }
-        let _ = ui;
     }
 
     fn paint_scale_bar(&self, painter: &egui::Painter, pr: &Projector) {
-        let Some(g) = pr.ground_m_per_px(&self.tm3) else { return };
+        let Some(g) = pr.ground_m_per_px(&self.tm3) else {
+            return;
+        };
         let len_m = map::nice_length_m(g * 140.0);
         let len_px = (len_m / g) as f32;
         let base = pr.rect.left_bottom() + Vec2::new(16.0, -18.0);

@@ -62,7 +62,10 @@ fn collection(file: &'static str, text: &str) -> Result<FeatureCollection, BaseM
     }
 }
 
-fn to_geo(file: &'static str, g: &geojson::Geometry) -> Result<geo_types::Geometry<f64>, BaseMapError> {
+fn to_geo(
+    file: &'static str,
+    g: &geojson::Geometry,
+) -> Result<geo_types::Geometry<f64>, BaseMapError> {
     geo_types::Geometry::<f64>::try_from(g.clone()).map_err(|e| BaseMapError::Parse {
         file,
         msg: e.to_string(),
@@ -135,7 +138,8 @@ impl BaseMap {
             let Some(g) = &f.geometry else { continue };
             if let geo_types::Geometry::Point(p) = to_geo("qn_places.geojson", g)? {
                 places.push(Place {
-                    label: crate::model::text::nfc(&prop(&f, "label")),
+                    // GeoNames' one Hạ Long point is on the Hòn Gai side of the bay.
+                    label: crate::model::text::nfc(&prop(&f, "label")).replace(" side)", ")"),
                     district: crate::model::text::nfc(&prop(&f, "district")),
                     lonlat: p,
                 });
@@ -169,7 +173,13 @@ mod tests {
         // ~1,000 islands of Hạ Long and Bái Tử Long bays plus the mainland.
         assert!(m.province.0.len() > 1000, "{}", m.province.0.len());
         assert!(!m.land_cn.0.is_empty());
-        assert_eq!(m.inland_boundary.iter().filter(|(n, _)| n == "Lạng Sơn").count(), 1);
+        assert_eq!(
+            m.inland_boundary
+                .iter()
+                .filter(|(n, _)| n == "Lạng Sơn")
+                .count(),
+            1
+        );
         assert!(m.border.iter().map(|l| l.0.len()).sum::<usize>() > 400);
         let (min, max) = m.province_bounds().unwrap();
         assert!(min.x > 106.4 && max.x < 108.2 && min.y > 20.6 && max.y < 21.8);

@@ -45,7 +45,11 @@ impl Tm3 {
     /// WGS84 (lon, lat) in degrees → EPSG:5899 (easting, northing) in metres.
     pub fn tm3_from_lonlat(&self, lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
         if !lon.is_finite() || !lat.is_finite() || lat.abs() > 90.0 || lon.abs() > 180.0 {
-            return Err(CrsError::Transform(lon, lat, "outside lon/lat range".into()));
+            return Err(CrsError::Transform(
+                lon,
+                lat,
+                "outside lon/lat range".into(),
+            ));
         }
         let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
         proj4rs::transform::transform(&self.wgs84, &self.tm3, &mut p)

@@ -200,7 +200,13 @@ impl Project {
             .iter()
             .filter(|s| text::matches(&s.name, query))
             .collect();
-        hits.sort_by_key(|s| (text::match_rank(&s.name, query), s.layer, text::fold(&s.name)));
+        hits.sort_by_key(|s| {
+            (
+                text::match_rank(&s.name, query),
+                s.layer,
+                text::fold(&s.name),
+            )
+        });
         hits
     }
 }

@@ -106,7 +106,7 @@ pub fn seed_centres(sites: &[Site]) -> Result<Vec<Centre>, SeedError> {
             name_en: f(2),
             source_para: f(3),
             notes: f(4),
-            geom: (!points.is_empty()).then(|| Geometry::MultiPoint(MultiPoint(points))),
+            geom: (!points.is_empty()).then_some(Geometry::MultiPoint(MultiPoint(points))),
         });
     }
     Ok(out)
@@ -136,7 +136,10 @@ mod tests {
             assert!(s.geom.is_none());
             assert_eq!(s.location_precision, Precision::NotLocated);
         }
-        let heavy = centres.iter().find(|c| c.key == "heavy_engineering").unwrap();
+        let heavy = centres
+            .iter()
+            .find(|c| c.key == "heavy_engineering")
+            .unwrap();
         assert!(heavy.geom.is_none());
         for s in &sites {
             assert!(s.source_para.starts_with('¶'), "{}", s.name);

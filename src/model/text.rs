@@ -55,7 +55,9 @@ pub fn matches(haystack: &str, query: &str) -> bool {
     if folded_q == q.to_lowercase() {
         fold(haystack).contains(&folded_q)
     } else {
-        nfc(haystack).to_lowercase().contains(&nfc(q).to_lowercase())
+        nfc(haystack)
+            .to_lowercase()
+            .contains(&nfc(q).to_lowercase())
     }
 }
 

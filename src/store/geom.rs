@@ -52,11 +52,11 @@ pub fn encode(g: &Geometry<f64>, srs_id: i32) -> Vec<u8> {
     let flags = 1 | (env_ind << 1) | (u8::from(empty) << 4);
     out.push(flags);
     out.extend_from_slice(&srs_id.to_le_bytes());
-    if env_ind == 1 {
-        if let Some((a, b, c, d)) = env {
-            for v in [a, b, c, d] {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
+    if env_ind == 1
+        && let Some((a, b, c, d)) = env
+    {
+        for v in [a, b, c, d] {
+            out.extend_from_slice(&v.to_le_bytes());
         }
     }
     write_wkb(g, &mut out);
@@ -258,8 +258,7 @@ pub fn envelope_of(blob: &[u8]) -> Result<Option<Envelope>, GeomError> {
         return Ok(env);
     }
     let d = decode(blob)?;
-    Ok(d
-        .geometry
+    Ok(d.geometry
         .and_then(|g| g.bounding_rect())
         .map(|r| (r.min().x, r.max().x, r.min().y, r.max().y)))
 }
@@ -456,9 +455,14 @@ mod tests {
 
     #[test]
     fn multi_geometries_round_trip() {
-        let mp = Geometry::MultiPoint(MultiPoint(vec![point!(x: 1.0, y: 2.0), point!(x: 3.0, y: 4.0)]));
+        let mp = Geometry::MultiPoint(MultiPoint(vec![
+            point!(x: 1.0, y: 2.0),
+            point!(x: 3.0, y: 4.0),
+        ]));
         assert_eq!(decode(&encode(&mp, 4326)).unwrap().geometry, Some(mp));
-        let ml = Geometry::MultiLineString(MultiLineString(vec![line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0)]]));
+        let ml = Geometry::MultiLineString(MultiLineString(vec![
+            line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0)],
+        ]));
         assert_eq!(decode(&encode(&ml, 4326)).unwrap().geometry, Some(ml));
     }
 
@@ -473,13 +477,18 @@ mod tests {
         b.extend_from_slice(&21.25f64.to_be_bytes());
         let d = decode(&b).unwrap();
         assert_eq!(d.srs_id, 4326);
-        assert_eq!(d.geometry, Some(Geometry::Point(point!(x: 106.5, y: 21.25))));
+        assert_eq!(
+            d.geometry,
+            Some(Geometry::Point(point!(x: 106.5, y: 21.25)))
+        );
     }
 
     #[test]
     fn broken_blobs_are_errors_not_panics() {
         let good = encode(
-            &Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]),
+            &Geometry::Polygon(
+                polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+            ),
             4326,
         );
         for n in 0..good.len() {

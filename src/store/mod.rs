@@ -28,9 +28,13 @@ pub enum StoreError {
     NotFound(PathBuf),
     #[error("{0}: not a GeoPackage ({1})")]
     NotGeoPackage(PathBuf, String),
-    #[error("{0}: a GeoPackage, but not a qn-planner project (no qn_meta table); create one with `qn-planner init`")]
+    #[error(
+        "{0}: a GeoPackage, but not a qn-planner project (no qn_meta table); create one with `qn-planner init`"
+    )]
     NotProject(PathBuf),
-    #[error("{path}: made by a newer qn-planner (schema {found}, this version reads up to {supported}); update qn-planner to open it")]
+    #[error(
+        "{path}: made by a newer qn-planner (schema {found}, this version reads up to {supported}); update qn-planner to open it"
+    )]
     NewerSchema {
         path: PathBuf,
         found: i64,
@@ -59,10 +63,7 @@ pub enum StoreError {
         msg: String,
     },
     #[error("{path}: database error: {err}")]
-    Sqlite {
-        path: PathBuf,
-        err: rusqlite::Error,
-    },
+    Sqlite { path: PathBuf, err: rusqlite::Error },
     #[error("built-in seed data: {0}")]
     Seed(#[from] seed::SeedError),
 }
@@ -209,7 +210,8 @@ impl ProjectFile {
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
         conn.busy_timeout(std::time::Duration::from_millis(250))
             .map_err(|e| StoreError::sqlite(path, e))?;
         schema::register_functions(&conn).map_err(|e| StoreError::sqlite(path, e))?;
@@ -378,10 +380,20 @@ impl ProjectFile {
                     msg,
                 };
                 let geom = self.decode_geom(table, fid, blob.as_deref())?;
-                let [name, kind, status, district, para, precision, loc_src, craft, centre, notes] =
-                    f.map(Option::unwrap_or_default);
-                let status =
-                    Status::parse(&status).ok_or_else(|| bad(format!("unknown status '{status}'")))?;
+                let [
+                    name,
+                    kind,
+                    status,
+                    district,
+                    para,
+                    precision,
+                    loc_src,
+                    craft,
+                    centre,
+                    notes,
+                ] = f.map(Option::unwrap_or_default);
+                let status = Status::parse(&status)
+                    .ok_or_else(|| bad(format!("unknown status '{status}'")))?;
                 let precision = Precision::parse(&precision)
                     .ok_or_else(|| bad(format!("unknown location precision '{precision}'")))?;
                 project.sites.push(Site {
@@ -466,7 +478,9 @@ impl ProjectFile {
         let p = &self.path;
         let mut stmt = self
             .conn
-            .prepare("SELECT table_name, identifier, data_type FROM gpkg_contents ORDER BY table_name")
+            .prepare(
+                "SELECT table_name, identifier, data_type FROM gpkg_contents ORDER BY table_name",
+            )
             .map_err(|e| StoreError::sqlite(p, e))?;
         let tables: Vec<(String, String, String)> = stmt
             .query_map([], |r| {
@@ -513,7 +527,11 @@ impl ProjectFile {
         Ok(out)
     }
 
-    fn extent_of(&self, table: &str, col: &str) -> Result<Option<(f64, f64, f64, f64)>, StoreError> {
+    fn extent_of(
+        &self,
+        table: &str,
+        col: &str,
+    ) -> Result<Option<(f64, f64, f64, f64)>, StoreError> {
         let p = &self.path;
         let sql = format!(
             "SELECT \"{}\" FROM \"{}\" WHERE \"{}\" IS NOT NULL",
@@ -521,7 +539,10 @@ impl ProjectFile {
             table.replace('"', "\"\""),
             col.replace('"', "\"\"")
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| StoreError::sqlite(p, e))?;
+        let mut stmt = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| StoreError::sqlite(p, e))?;
         let mut rows = stmt.query([]).map_err(|e| StoreError::sqlite(p, e))?;
         let mut ext: Option<(f64, f64, f64, f64)> = None;
         while let Some(r) = rows.next().map_err(|e| StoreError::sqlite(p, e))? {

@@ -10,11 +10,31 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
-    ("industrial_zones", "Khu công nghiệp", "Industrial zones (khu công nghiệp), ¶3 and ¶9 of the 2007 report"),
-    ("industrial_clusters", "Cụm công nghiệp", "Established industrial clusters and points (cụm, điểm công nghiệp), ¶9"),
-    ("proposed_clusters", "Cụm công nghiệp dự kiến", "Proposed industrial clusters (dự kiến thành lập thêm), ¶9"),
-    ("craft_villages", "Làng nghề", "Craft villages (làng nghề, làng nghề truyền thống), ¶6"),
-    ("centre_plants", "Nhà máy của trung tâm công nghiệp", "Plants of the industrial centres of ¶3, linked by centre_key"),
+    (
+        "industrial_zones",
+        "Khu công nghiệp",
+        "Industrial zones (khu công nghiệp), ¶3 and ¶9 of the 2007 report",
+    ),
+    (
+        "industrial_clusters",
+        "Cụm công nghiệp",
+        "Established industrial clusters and points (cụm, điểm công nghiệp), ¶9",
+    ),
+    (
+        "proposed_clusters",
+        "Cụm công nghiệp dự kiến",
+        "Proposed industrial clusters (dự kiến thành lập thêm), ¶9",
+    ),
+    (
+        "craft_villages",
+        "Làng nghề",
+        "Craft villages (làng nghề, làng nghề truyền thống), ¶6",
+    ),
+    (
+        "centre_plants",
+        "Nhà máy của trung tâm công nghiệp",
+        "Plants of the industrial centres of ¶3, linked by centre_key",
+    ),
 ];
 
 const WGS84_WKT: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#;
@@ -82,7 +102,12 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
             _ => 1i64,
         }))
     })?;
-    for (name, idx) in [("ST_MinX", 0usize), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)] {
+    for (name, idx) in [
+        ("ST_MinX", 0usize),
+        ("ST_MaxX", 1),
+        ("ST_MinY", 2),
+        ("ST_MaxY", 3),
+    ] {
         conn.create_scalar_function(name, 1, flags, move |ctx| {
             let Some(b) = ctx.get::<Option<Vec<u8>>>(0)? else {
                 return Ok(None);
@@ -102,15 +127,36 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(CORE)?;
     conn.execute(
         "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params!["Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"],
+        params![
+            "Undefined cartesian SRS",
+            -1,
+            "NONE",
+            -1,
+            "undefined",
+            "undefined cartesian coordinate reference system"
+        ],
     )?;
     conn.execute(
         "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params!["Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"],
+        params![
+            "Undefined geographic SRS",
+            0,
+            "NONE",
+            0,
+            "undefined",
+            "undefined geographic coordinate reference system"
+        ],
     )?;
     conn.execute(
         "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params!["WGS 84 geodetic", 4326, "EPSG", 4326, WGS84_WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"],
+        params![
+            "WGS 84 geodetic",
+            4326,
+            "EPSG",
+            4326,
+            WGS84_WKT,
+            "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
+        ],
     )?;
     for (table, identifier, description) in SITE_TABLES {
         conn.execute_batch(&format!(
@@ -235,11 +281,14 @@ pub fn update_extents(conn: &Connection) -> rusqlite::Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for t in tables {
-        let (x0, x1, y0, y1): (Option<f64>, Option<f64>, Option<f64>, Option<f64>) = conn.query_row(
-            &format!("SELECT min(minx), max(maxx), min(miny), max(maxy) FROM \"rtree_{t}_geom\""),
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let (x0, x1, y0, y1): (Option<f64>, Option<f64>, Option<f64>, Option<f64>) = conn
+            .query_row(
+                &format!(
+                    "SELECT min(minx), max(maxx), min(miny), max(maxy) FROM \"rtree_{t}_geom\""
+                ),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
         conn.execute(
             "UPDATE gpkg_contents SET min_x = ?1, max_x = ?2, min_y = ?3, max_y = ?4,
                last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",

@@ -1,0 +1,166 @@
+//! The real app in egui_kittest: layers, search, selection, language. egui_kittest panics on
+//! any glyph missing from the fonts, so every test also checks that Vietnamese renders.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use qn_planner::app::{QnApp, Startup};
+use qn_planner::model::Layer;
+use qn_planner::settings::Settings;
+use qn_planner::store::ProjectFile;
+
+fn harness_with(file: Option<ProjectFile>, error: Option<String>) -> Harness<'static, QnApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            QnApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    file,
+                    error,
+                    settings: Settings::default(),
+                    persist_settings: false,
+                    started: None,
+                },
+            )
+            .expect("app builds")
+        });
+    h.run();
+    h
+}
+
+fn project(dir: &tempfile::TempDir) -> ProjectFile {
+    ProjectFile::create(&dir.path().join("p.gpkg"), false).expect("project created")
+}
+
+#[test]
+fn toggling_a_layer_hides_its_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    let zones = |h: &Harness<QnApp>| {
+        h.state()
+            .drawn_features()
+            .iter()
+            .filter(|(l, _)| *l == Layer::IndustrialZones)
+            .count()
+    };
+    assert_eq!(zones(&h), 4, "all four zones are on the map at start");
+    assert!(h.state().is_layer_visible(Layer::IndustrialZones));
+    h.get_by_label("Khu công nghiệp (4)").click();
+    h.run();
+    assert!(!h.state().is_layer_visible(Layer::IndustrialZones));
+    assert_eq!(zones(&h), 0, "no zone is drawn once the layer is off");
+    assert!(
+        !h.state()
+            .placed_labels()
+            .iter()
+            .any(|l| l.text == "Cái Lân"),
+        "the hidden layer's labels go too"
+    );
+    // Other layers stay.
+    assert!(
+        h.state()
+            .drawn_features()
+            .iter()
+            .any(|(l, _)| *l == Layer::IndustrialClusters)
+    );
+    h.get_by_label("Khu công nghiệp (4)").click();
+    h.run();
+    assert_eq!(zones(&h), 4);
+}
+
+#[test]
+fn search_without_accents_selects_the_site_and_shows_its_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    h.get_by_role(Role::TextInput).click();
+    h.run();
+    h.get_by_role(Role::TextInput).type_text("hai hoa");
+    h.run();
+    h.get_by_label("Hải Hòa · Cụm công nghiệp").click();
+    h.run();
+    let (layer, fid) = h.state().selected().expect("a site is selected");
+    assert_eq!(layer, Layer::IndustrialClusters);
+    let site = h.state().project().site(layer, fid).unwrap();
+    assert_eq!(site.name, "Hải Hòa");
+    // The attribute panel shows the source paragraph and the location's precision.
+    h.get_by_label("¶3; ¶9");
+    h.get_by_label("tâm phường/xã");
+    // The map zoomed to the site: it is drawn at the centre of the map.
+    let view = h.state().view().unwrap();
+    assert!(view.m_per_px <= 30.0);
+    assert!(h.state().drawn_features().contains(&(layer, fid)));
+}
+
+#[test]
+fn clicking_a_site_on_the_map_selects_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    let target = h.state().find_site("Cô Tô");
+    assert!(target.is_none(), "Cô Tô is a town, not a site");
+    let (layer, fid) = h.state().find_site("Quảng Thành").unwrap();
+    let pos = h.state().screen_pos_of(layer, fid).unwrap();
+    h.hover_at(pos);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.run();
+    assert_eq!(h.state().selected(), Some((layer, fid)));
+    h.get_by_label("Quảng Thành");
+}
+
+#[test]
+fn language_switch_changes_the_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    h.get_by_label("Lớp quy hoạch");
+    h.get_by_label("English").click();
+    h.run();
+    assert_eq!(h.state().language(), qn_planner::settings::Language::En);
+    h.get_by_label("Planning layers");
+    h.get_by_label("Industrial zones (4)");
+    assert!(h.query_by_label("Khu công nghiệp (4)").is_none());
+    h.get_by_label("Tiếng Việt").click();
+    h.run();
+    h.get_by_label("Khu công nghiệp (4)");
+}
+
+#[test]
+fn labels_on_the_default_map_do_not_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness_with(Some(project(&dir)), None);
+    let labels = h.state().placed_labels();
+    assert!(labels.len() >= 20, "only {} labels placed", labels.len());
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(
+                !a.rect.intersects(b.rect) || a.rect.intersect(b.rect).area() <= 0.0,
+                "'{}' overlaps '{}'",
+                a.text,
+                b.text
+            );
+        }
+    }
+    // Towns are labelled with their Vietnamese names.
+    assert!(labels.iter().any(|l| l.text == "Móng Cái"));
+}
+
+#[test]
+fn a_file_that_cannot_be_opened_is_reported_in_the_window() {
+    let h = harness_with(
+        None,
+        Some("x.gpkg: not a GeoPackage (not an SQLite database)".into()),
+    );
+    h.get_by_label_contains("not a GeoPackage");
+    assert!(h.state().project().sites.is_empty());
+}
