@@ -50,7 +50,7 @@ pub struct Placed {
 }
 
 /// Places labels in order of priority (then input order), trying eight positions around the
-/// anchor, then the same eight a little farther out. A label is placed only where its box touches no placed label, no `obstacles` box
+/// anchor, then the same eight farther out (twice; the app draws a leader line to those). A label is placed only where its box touches no placed label, no `obstacles` box
 /// and lies inside `bounds`.
 pub fn place_labels(candidates: &[Candidate], obstacles: &[Bbox], bounds: Bbox) -> Vec<Placed> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
@@ -61,7 +61,7 @@ pub fn place_labels(candidates: &[Candidate], obstacles: &[Bbox], bounds: Bbox) 
         let [w, h] = c.size;
         let [x, y] = c.anchor;
         let mut tries = Vec::with_capacity(16);
-        for extra in [0.0, 7.0] {
+        for extra in [0.0, 7.0, 16.0] {
             let g = c.gap + 2.0 + extra;
             tries.extend([
                 [x + g, y - h / 2.0],

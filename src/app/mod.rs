@@ -9,7 +9,7 @@ pub mod map;
 pub mod style;
 
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
-use crate::io::basemap::{ATTRIBUTION, BaseMap};
+use crate::io::basemap::{ATTRIBUTION, ATTRIBUTION_SHORT, BaseMap};
 use crate::io::crs::Tm3;
 use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
@@ -871,13 +871,19 @@ impl QnApp {
             resp.clone().on_hover_text_at_pointer(text);
         }
         self.paint_scale_bar(&painter, &pr);
-        painter.text(
-            rect.right_bottom() + Vec2::new(-6.0, -4.0),
-            egui::Align2::RIGHT_BOTTOM,
-            ATTRIBUTION,
+        let attribution = painter.layout(
+            ATTRIBUTION_SHORT.to_string(),
             FontId::proportional(10.0),
-            Color32::from_gray(70),
+            Color32::from_gray(60),
+            (rect.width() - 200.0).max(120.0),
         );
+        let at = rect.right_bottom() - attribution.size() - Vec2::new(6.0, 4.0);
+        painter.rect_filled(
+            Rect::from_min_size(at, attribution.size()).expand(2.0),
+            2.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 170),
+        );
+        painter.galley(at, attribution, Color32::from_gray(60));
     }
 
     fn paint_site_geometry(
@@ -988,6 +994,18 @@ impl QnApp {
                 Pos2::new(p.bbox.min[0], p.bbox.min[1]),
                 Pos2::new(p.bbox.max[0], p.bbox.max[1]),
             );
+            // A label pushed out to the second ring gets a leader line to its symbol.
+            let anchor = Pos2::new(cands[p.index].anchor[0], cands[p.index].anchor[1]);
+            let nearest = Pos2::new(
+                anchor.x.clamp(r.min.x, r.max.x),
+                anchor.y.clamp(r.min.y, r.max.y),
+            );
+            if nearest.distance(anchor) > cands[p.index].gap + 6.0 {
+                painter.line_segment(
+                    [anchor, nearest],
+                    Stroke::new(1.0, item.colour.gamma_multiply(0.7)),
+                );
+            }
             painter.rect_filled(r, 3.0, Color32::from_rgba_unmultiplied(255, 255, 255, 190));
             painter.galley(
                 r.min + Vec2::new(2.0, 0.0),

@@ -7,6 +7,9 @@ use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::{FeatureCollection, GeoJson};
 use thiserror::Error;
 
+/// Short attribution drawn in the corner of the map.
+pub const ATTRIBUTION_SHORT: &str = "GSHHG (LGPL-3.0+) · © OpenStreetMap contributors (ODbL) · Natural Earth · GeoNames (CC BY 4.0)";
+
 /// Attribution line shown in the About box, the README and (later) on every exported map.
 pub const ATTRIBUTION: &str = "Shorelines: GSHHG, Wessel & Smith (LGPL-3.0+) · Border: © OpenStreetMap contributors (ODbL 1.0) · Province lines: Made with Natural Earth · Place names: GeoNames (CC BY 4.0)";
 
