@@ -164,3 +164,25 @@ fn a_file_that_cannot_be_opened_is_reported_in_the_window() {
     h.get_by_label_contains("not a GeoPackage");
     assert!(h.state().project().sites.is_empty());
 }
+
+#[test]
+fn plus_and_minus_zoom_and_fit_province_restores_the_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    let start = h.state().view().unwrap();
+    h.key_press(egui::Key::Plus);
+    h.run();
+    let zoomed = h.state().view().unwrap();
+    assert!(
+        (zoomed.m_per_px - start.m_per_px / 2.0).abs() < 1e-6,
+        "{zoomed:?}"
+    );
+    h.key_press(egui::Key::Minus);
+    h.key_press(egui::Key::Minus);
+    h.run();
+    assert!((h.state().view().unwrap().m_per_px - start.m_per_px * 2.0).abs() < 1e-6);
+    h.get_by_label("Vừa toàn tỉnh").click();
+    h.run();
+    let fit = h.state().view().unwrap();
+    assert!((fit.m_per_px - start.m_per_px).abs() < 1e-6);
+}

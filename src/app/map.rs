@@ -325,7 +325,13 @@ pub struct BaseCache {
     /// Town label, district and world position.
     pub towns: Vec<(String, String, World)>,
     pub province_bounds: (World, World),
+    /// The area the base-map data covers (its lon/lat box, projected): outside it the map
+    /// says "no data" rather than pretending to be sea.
+    pub data_area: PolyCache,
 }
+
+/// Lon/lat box covered by the files in `maps/`.
+pub const DATA_BOX: [f64; 4] = [106.4, 20.6, 108.2, 21.7];
 
 impl BaseCache {
     pub fn build(base: &BaseMap, tm3: &Tm3) -> BaseCache {
@@ -349,12 +355,14 @@ impl BaseCache {
                 })
                 .collect(),
             province_bounds,
+            data_area: PolyCache::build(tm3, &data_box_polygon()),
         }
     }
 
     pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
         use super::style::*;
-        painter.rect_filled(pr.rect, 0.0, SEA);
+        painter.rect_filled(pr.rect, 0.0, NO_DATA);
+        self.data_area.paint(painter, pr, SEA, None);
         self.land_vn.paint(painter, pr, NEIGHBOUR_LAND, None);
         self.land_cn.paint(painter, pr, NEIGHBOUR_LAND, None);
         self.province
@@ -364,6 +372,30 @@ impl BaseCache {
         self.border
             .paint(painter, pr, Stroke::new(2.2, BORDER), false);
     }
+}
+
+/// The data box as a densified polygon (its edges are curves in the projection).
+fn data_box_polygon() -> MultiPolygon<f64> {
+    let [x0, y0, x1, y1] = DATA_BOX;
+    let n = 40;
+    let mut ring = Vec::with_capacity(4 * n + 1);
+    for i in 0..n {
+        ring.push((x0 + (x1 - x0) * i as f64 / n as f64, y0));
+    }
+    for i in 0..n {
+        ring.push((x1, y0 + (y1 - y0) * i as f64 / n as f64));
+    }
+    for i in 0..n {
+        ring.push((x1 - (x1 - x0) * i as f64 / n as f64, y1));
+    }
+    for i in 0..n {
+        ring.push((x0, y1 - (y1 - y0) * i as f64 / n as f64));
+    }
+    ring.push((x0, y0));
+    MultiPolygon(vec![geo_types::Polygon::new(
+        LineString::from(ring),
+        vec![],
+    )])
 }
 
 /// A "nice" scale-bar length (1, 2 or 5 × 10ⁿ metres) no longer than `max_m`.

@@ -3,6 +3,8 @@
 use crate::model::Layer;
 use egui::{Color32, Painter, Pos2, Shape, Stroke, Vec2};
 
+/// Outside the base map's data box.
+pub const NO_DATA: Color32 = Color32::from_rgb(0xe4, 0xe4, 0xe2);
 pub const SEA: Color32 = Color32::from_rgb(0xcf, 0xe3, 0xf0);
 pub const LAND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xe6);
 pub const NEIGHBOUR_LAND: Color32 = Color32::from_rgb(0xdc, 0xdc, 0xd8);
