@@ -21,6 +21,8 @@ pub fn status(lang: Language, s: Status) -> &'static str {
     match s {
         Status::Established => tr(lang, "đã thành lập", "established"),
         Status::Proposed => tr(lang, "dự kiến", "proposed"),
+        Status::Approved => tr(lang, "đã phê duyệt", "approved"),
+        Status::InOperation => tr(lang, "đang hoạt động", "in operation"),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod seed;
 pub mod text;
+pub mod validate;
 
 use geo_types::Geometry;
 
@@ -77,24 +78,86 @@ impl Layer {
 pub enum Status {
     Established,
     Proposed,
+    Approved,
+    InOperation,
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Established,
+        Status::Proposed,
+        Status::Approved,
+        Status::InOperation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Established => "established",
             Status::Proposed => "proposed",
+            Status::Approved => "approved",
+            Status::InOperation => "in operation",
         }
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "established" => Some(Status::Established),
-            "proposed" => Some(Status::Proposed),
-            _ => None,
-        }
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Not yet decided: drawn so that nobody takes it for an existing site.
+    pub fn is_planned(self) -> bool {
+        matches!(self, Status::Proposed)
     }
 }
+
+/// Planning phase of the 2006–2015 plan with its view to 2020.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    P2006_2010,
+    P2011_2015,
+    P2016_2020,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 3] = [Phase::P2006_2010, Phase::P2011_2015, Phase::P2016_2020];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::P2006_2010 => "2006-2010",
+            Phase::P2011_2015 => "2011-2015",
+            Phase::P2016_2020 => "2016-2020",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A check result the planner accepted, with the reason, stored with the feature.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptedWarning {
+    /// The check's key, e.g. "overlap".
+    pub check: String,
+    pub reason: String,
+}
+
+/// The districts of Quảng Ninh in 2006 (FACTS.md), for the district choice.
+pub const DISTRICTS_2006: [&str; 14] = [
+    "Hạ Long",
+    "Móng Cái",
+    "Cẩm Phả",
+    "Uông Bí",
+    "Đông Triều",
+    "Yên Hưng",
+    "Hoành Bồ",
+    "Vân Đồn",
+    "Cô Tô",
+    "Tiên Yên",
+    "Đầm Hà",
+    "Hải Hà",
+    "Bình Liêu",
+    "Ba Chẽ",
+];
 
 /// How precisely a site's position is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -155,11 +218,64 @@ pub struct Site {
     pub notes: String,
     /// WGS84 lon/lat geometry: a point when seeded, a polygon once drawn; `None` = not located.
     pub geom: Option<Geometry<f64>>,
+    pub planned_phase: Option<Phase>,
+    /// Geodesic area of the polygon in hectares (computed, never entered).
+    pub area_ha: Option<f64>,
+    pub main_industries: String,
+    pub investment_bn_vnd: Option<f64>,
+    pub jobs: Option<i64>,
+    /// Year of the decision that established or approved the site.
+    pub decision_year: Option<i32>,
+    pub accepted_warnings: Vec<AcceptedWarning>,
 }
 
 impl Site {
+    /// A new, empty record of `layer` (fid 0 until stored).
+    pub fn new(layer: Layer, name: &str, status: Status) -> Site {
+        Site {
+            fid: 0,
+            layer,
+            name: name.to_string(),
+            kind: String::new(),
+            status,
+            district_2006: String::new(),
+            source_para: String::new(),
+            location_precision: Precision::NotLocated,
+            location_source: String::new(),
+            craft: String::new(),
+            centre_key: String::new(),
+            notes: String::new(),
+            geom: None,
+            planned_phase: None,
+            area_ha: None,
+            main_industries: String::new(),
+            investment_bn_vnd: None,
+            jobs: None,
+            decision_year: None,
+            accepted_warnings: Vec::new(),
+        }
+    }
+
     pub fn is_located(&self) -> bool {
         self.geom.is_some()
+    }
+
+    /// Whether the site has an area (a polygon) rather than a point.
+    pub fn is_area(&self) -> bool {
+        matches!(
+            self.geom,
+            Some(Geometry::Polygon(_)) | Some(Geometry::MultiPolygon(_))
+        )
+    }
+}
+
+/// Geodesic area of a lon/lat geometry in hectares (`None` for points and lines).
+pub fn geodesic_area_ha(g: &Geometry<f64>) -> Option<f64> {
+    use geo::GeodesicArea;
+    match g {
+        Geometry::Polygon(p) => Some(p.geodesic_area_unsigned() / 10_000.0),
+        Geometry::MultiPolygon(mp) => Some(mp.geodesic_area_unsigned() / 10_000.0),
+        _ => None,
     }
 }
 
@@ -191,6 +307,26 @@ impl Project {
 
     pub fn site(&self, layer: Layer, fid: i64) -> Option<&Site> {
         self.sites.iter().find(|s| s.layer == layer && s.fid == fid)
+    }
+
+    /// Puts `site` in place of the record with its layer and fid, or adds it.
+    pub fn put(&mut self, site: Site) {
+        match self
+            .sites
+            .iter_mut()
+            .find(|s| s.layer == site.layer && s.fid == site.fid)
+        {
+            Some(slot) => *slot = site,
+            None => self.sites.push(site),
+        }
+    }
+
+    pub fn remove(&mut self, layer: Layer, fid: i64) -> Option<Site> {
+        let i = self
+            .sites
+            .iter()
+            .position(|s| s.layer == layer && s.fid == fid)?;
+        Some(self.sites.remove(i))
     }
 
     /// Sites whose name matches `query` (accent-insensitive), best matches first.

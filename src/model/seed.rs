@@ -63,21 +63,17 @@ pub fn seed_sites() -> Result<Vec<Site>, SeedError> {
         if f(5).is_empty() {
             return Err(bad(line, "no source paragraph"));
         }
-        out.push(Site {
-            fid: 0,
-            layer,
-            name: f(1),
-            kind: f(2),
-            status,
-            district_2006: f(4),
-            source_para: f(5),
-            location_precision: precision,
-            location_source: f(9),
-            craft: f(10),
-            centre_key: f(11),
-            notes: f(12),
-            geom,
-        });
+        let mut site = Site::new(layer, &f(1), status);
+        site.kind = f(2);
+        site.district_2006 = f(4);
+        site.source_para = f(5);
+        site.location_precision = precision;
+        site.location_source = f(9);
+        site.craft = f(10);
+        site.centre_key = f(11);
+        site.notes = f(12);
+        site.geom = geom;
+        out.push(site);
     }
     Ok(out)
 }

@@ -7,8 +7,9 @@
 
 pub mod geom;
 mod schema;
+pub mod session;
 
-use crate::model::{Centre, Layer, Precision, Project, Site, Status, seed};
+use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -113,6 +114,8 @@ pub struct ProjectFile {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// Editing session state (lock, backups); `None` for plain opens (CLI, tests).
+    session: Option<session::Session>,
 }
 
 impl std::fmt::Debug for ProjectFile {
@@ -176,6 +179,7 @@ impl ProjectFile {
                 conn,
                 path: tmp.clone(),
                 read_only: false,
+                session: None,
             };
             pf.seed()?;
             pf.conn
@@ -196,6 +200,10 @@ impl ProjectFile {
 
     /// Opens an existing project, read-write when the file allows it, else read-only.
     pub fn open(path: &Path) -> Result<ProjectFile, StoreError> {
+        ProjectFile::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, force_read_only: bool) -> Result<ProjectFile, StoreError> {
         let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
         if meta.is_dir() {
             return Err(StoreError::NotGeoPackage(
@@ -204,7 +212,7 @@ impl ProjectFile {
             ));
         }
         check_sqlite_header(path)?;
-        let read_only = meta.permissions().readonly() || !dir_writable(path);
+        let read_only = force_read_only || meta.permissions().readonly() || !dir_writable(path);
         let flags = if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         } else {
@@ -219,6 +227,7 @@ impl ProjectFile {
             conn,
             path: path.to_path_buf(),
             read_only,
+            session: None,
         };
         pf.check_identity()?;
         if !read_only {
@@ -343,74 +352,17 @@ impl ProjectFile {
         let mut project = Project::default();
         for layer in Layer::ALL {
             let table = layer.table();
-            let sql = format!(
-                "SELECT fid, geom, name, kind, status, district_2006, source_para, location_precision,
-                        location_source, craft, centre_key, notes FROM \"{table}\" ORDER BY fid"
-            );
+            let sql = format!("SELECT fid, {SITE_COLS} FROM \"{table}\" ORDER BY fid");
             let mut stmt = self
                 .conn
                 .prepare(&sql)
                 .map_err(|e| StoreError::sqlite(&self.path, e))?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<Vec<u8>>>(1)?,
-                        [
-                            r.get::<_, Option<String>>(2)?,
-                            r.get::<_, Option<String>>(3)?,
-                            r.get::<_, Option<String>>(4)?,
-                            r.get::<_, Option<String>>(5)?,
-                            r.get::<_, Option<String>>(6)?,
-                            r.get::<_, Option<String>>(7)?,
-                            r.get::<_, Option<String>>(8)?,
-                            r.get::<_, Option<String>>(9)?,
-                            r.get::<_, Option<String>>(10)?,
-                            r.get::<_, Option<String>>(11)?,
-                        ],
-                    ))
-                })
+            let mut rows = stmt
+                .query([])
                 .map_err(|e| StoreError::sqlite(&self.path, e))?;
-            for row in rows {
-                let (fid, blob, f) = row.map_err(|e| StoreError::sqlite(&self.path, e))?;
-                let bad = |msg: String| StoreError::BadValue {
-                    path: self.path.clone(),
-                    table: table.into(),
-                    fid,
-                    msg,
-                };
-                let geom = self.decode_geom(table, fid, blob.as_deref())?;
-                let [
-                    name,
-                    kind,
-                    status,
-                    district,
-                    para,
-                    precision,
-                    loc_src,
-                    craft,
-                    centre,
-                    notes,
-                ] = f.map(Option::unwrap_or_default);
-                let status = Status::parse(&status)
-                    .ok_or_else(|| bad(format!("unknown status '{status}'")))?;
-                let precision = Precision::parse(&precision)
-                    .ok_or_else(|| bad(format!("unknown location precision '{precision}'")))?;
-                project.sites.push(Site {
-                    fid,
-                    layer,
-                    name,
-                    kind,
-                    status,
-                    district_2006: district,
-                    source_para: para,
-                    location_precision: precision,
-                    location_source: loc_src,
-                    craft,
-                    centre_key: centre,
-                    notes,
-                    geom,
-                });
+            while let Some(r) = rows.next().map_err(|e| StoreError::sqlite(&self.path, e))? {
+                let site = self.site_from_row(layer, r)?;
+                project.sites.push(site);
             }
         }
         let mut stmt = self
@@ -447,6 +399,115 @@ impl ProjectFile {
             });
         }
         Ok(project)
+    }
+
+    fn site_from_row(&self, layer: Layer, r: &rusqlite::Row<'_>) -> Result<Site, StoreError> {
+        let table = layer.table();
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let fid: i64 = r.get(0).map_err(sq)?;
+        let bad = |msg: String| StoreError::BadValue {
+            path: self.path.clone(),
+            table: table.into(),
+            fid,
+            msg,
+        };
+        let text = |i: usize| -> Result<String, StoreError> {
+            Ok(r.get::<_, Option<String>>(i)
+                .map_err(sq)?
+                .unwrap_or_default())
+        };
+        let blob: Option<Vec<u8>> = r.get(1).map_err(sq)?;
+        let geom = self.decode_geom(table, fid, blob.as_deref())?;
+        let status = text(4)?;
+        let status =
+            Status::parse(&status).ok_or_else(|| bad(format!("unknown status '{status}'")))?;
+        let precision = text(7)?;
+        let precision = Precision::parse(&precision)
+            .ok_or_else(|| bad(format!("unknown location precision '{precision}'")))?;
+        let phase = text(12)?;
+        let planned_phase = if phase.is_empty() {
+            None
+        } else {
+            Some(Phase::parse(&phase).ok_or_else(|| bad(format!("unknown phase '{phase}'")))?)
+        };
+        let accepted = text(18)?;
+        let accepted_warnings = if accepted.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::from_str(&accepted)
+                .map_err(|e| bad(format!("accepted_warnings is not valid JSON: {e}")))?
+        };
+        let year: Option<i64> = r.get(17).map_err(sq)?;
+        Ok(Site {
+            fid,
+            layer,
+            name: text(2)?,
+            kind: text(3)?,
+            status,
+            district_2006: text(5)?,
+            source_para: text(6)?,
+            location_precision: precision,
+            location_source: text(8)?,
+            craft: text(9)?,
+            centre_key: text(10)?,
+            notes: text(11)?,
+            geom,
+            planned_phase,
+            area_ha: r.get(13).map_err(sq)?,
+            main_industries: text(14)?,
+            investment_bn_vnd: r.get(15).map_err(sq)?,
+            jobs: r.get(16).map_err(sq)?,
+            decision_year: year
+                .map(|y| i32::try_from(y).map_err(|_| bad(format!("year {y} out of range"))))
+                .transpose()?,
+            accepted_warnings,
+        })
+    }
+
+    /// Writes the record (`layer`, `fid`) as `after` (`None` deletes it) in one transaction,
+    /// with the R-tree (by its triggers) and the layer's extent kept in step. A `fid` of 0
+    /// inserts a new record; the stored fid is returned.
+    pub fn put_site(
+        &mut self,
+        layer: Layer,
+        fid: i64,
+        after: Option<&Site>,
+    ) -> Result<i64, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let table = layer.table();
+        let tx = self.conn.transaction().map_err(sq)?;
+        let fid = match after {
+            None => {
+                tx.execute(&format!("DELETE FROM \"{table}\" WHERE fid = ?1"), [fid])
+                    .map_err(sq)?;
+                fid
+            }
+            Some(site) => {
+                let exists = tx
+                    .query_row(
+                        &format!("SELECT 1 FROM \"{table}\" WHERE fid = ?1"),
+                        [fid],
+                        |_| Ok(()),
+                    )
+                    .optional()
+                    .map_err(sq)?
+                    .is_some();
+                if exists {
+                    update_site(&tx, fid, site).map_err(sq)?;
+                    fid
+                } else {
+                    insert_site_with_fid(&tx, (fid > 0).then_some(fid), site).map_err(sq)?
+                }
+            }
+        };
+        schema::update_extent(&tx, table).map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(fid)
     }
 
     fn decode_geom(
@@ -576,27 +637,89 @@ fn dir_writable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// The site columns after `fid`, in the order every query uses.
+const SITE_COLS: &str = "geom, name, kind, status, district_2006, source_para, location_precision, \
+    location_source, craft, centre_key, notes, planned_phase, area_ha, main_industries, \
+    investment_bn_vnd, jobs, decision_year, accepted_warnings";
+
+fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value;
+    let text = |t: &str| Value::Text(t.to_string());
+    let opt_text = |t: Option<&str>| t.map(text).unwrap_or(Value::Null);
+    let real = |v: Option<f64>| v.map(Value::Real).unwrap_or(Value::Null);
+    let accepted = if s.accepted_warnings.is_empty() {
+        Value::Null
+    } else {
+        serde_json::to_string(&s.accepted_warnings)
+            .map(Value::Text)
+            .unwrap_or(Value::Null)
+    };
+    vec![
+        s.geom
+            .as_ref()
+            .map(|g| Value::Blob(geom::encode(g, SRS_WGS84)))
+            .unwrap_or(Value::Null),
+        text(&s.name),
+        text(&s.kind),
+        text(s.status.as_str()),
+        text(&s.district_2006),
+        text(&s.source_para),
+        text(s.location_precision.as_str()),
+        text(&s.location_source),
+        text(&s.craft),
+        text(&s.centre_key),
+        text(&s.notes),
+        opt_text(s.planned_phase.map(|p| p.as_str())),
+        real(s.area_ha),
+        text(&s.main_industries),
+        real(s.investment_bn_vnd),
+        s.jobs.map(Value::Integer).unwrap_or(Value::Null),
+        s.decision_year
+            .map(|y| Value::Integer(i64::from(y)))
+            .unwrap_or(Value::Null),
+        accepted,
+    ]
+}
+
 fn insert_site(conn: &Connection, s: &Site) -> rusqlite::Result<i64> {
+    insert_site_with_fid(conn, None, s)
+}
+
+fn insert_site_with_fid(conn: &Connection, fid: Option<i64>, s: &Site) -> rusqlite::Result<i64> {
     let table = s.layer.table();
+    let mut values = site_values(s);
+    values.insert(
+        0,
+        fid.map(rusqlite::types::Value::Integer)
+            .unwrap_or(rusqlite::types::Value::Null),
+    );
+    let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
     conn.execute(
         &format!(
-            "INSERT INTO \"{table}\" (geom, name, kind, status, district_2006, source_para,
-                location_precision, location_source, craft, centre_key, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            "INSERT INTO \"{table}\" (fid, {SITE_COLS}) VALUES ({})",
+            marks.join(", ")
         ),
-        params![
-            s.geom.as_ref().map(|g| geom::encode(g, SRS_WGS84)),
-            s.name,
-            s.kind,
-            s.status.as_str(),
-            s.district_2006,
-            s.source_para,
-            s.location_precision.as_str(),
-            s.location_source,
-            s.craft,
-            s.centre_key,
-            s.notes
-        ],
+        rusqlite::params_from_iter(values),
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+fn update_site(conn: &Connection, fid: i64, s: &Site) -> rusqlite::Result<()> {
+    let table = s.layer.table();
+    let mut values = site_values(s);
+    let sets: Vec<String> = SITE_COLS
+        .split(',')
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
+    values.push(rusqlite::types::Value::Integer(fid));
+    let n = values.len();
+    conn.execute(
+        &format!(
+            "UPDATE \"{table}\" SET {} WHERE fid = ?{n}",
+            sets.join(", ")
+        ),
+        rusqlite::params_from_iter(values),
+    )?;
+    Ok(())
 }

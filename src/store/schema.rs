@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in [`migrate`].
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -197,9 +197,11 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
         "MULTIPOINT",
     )?;
     conn.execute(
-        "INSERT INTO qn_meta (key, value) VALUES ('schema_version', ?1)",
-        [SCHEMA_VERSION.to_string()],
+        "INSERT INTO qn_meta (key, value) VALUES ('schema_version', '1')",
+        [],
     )?;
+    // A new file takes the same steps as an old one being migrated.
+    migration_steps(conn, 1)?;
     conn.execute(
         "INSERT INTO qn_meta (key, value) VALUES ('created_by', ?1)",
         [format!("qn-planner {}", env!("CARGO_PKG_VERSION"))],
@@ -274,6 +276,21 @@ END;
     Ok(())
 }
 
+/// Recomputes the extent of `table` in `gpkg_contents` from its R-tree and marks it changed.
+pub fn update_extent(conn: &Connection, t: &str) -> rusqlite::Result<()> {
+    let (x0, x1, y0, y1): (Option<f64>, Option<f64>, Option<f64>, Option<f64>) = conn.query_row(
+        &format!("SELECT min(minx), max(maxx), min(miny), max(maxy) FROM \"rtree_{t}_geom\""),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    conn.execute(
+        "UPDATE gpkg_contents SET min_x = ?1, max_x = ?2, min_y = ?3, max_y = ?4,
+           last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
+        params![x0, x1, y0, y1, t],
+    )?;
+    Ok(())
+}
+
 /// Recomputes the extent of every feature table in `gpkg_contents` from its R-tree.
 pub fn update_extents(conn: &Connection) -> rusqlite::Result<()> {
     let tables: Vec<String> = conn
@@ -281,36 +298,48 @@ pub fn update_extents(conn: &Connection) -> rusqlite::Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for t in tables {
-        let (x0, x1, y0, y1): (Option<f64>, Option<f64>, Option<f64>, Option<f64>) = conn
-            .query_row(
-                &format!(
-                    "SELECT min(minx), max(maxx), min(miny), max(maxy) FROM \"rtree_{t}_geom\""
-                ),
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
-        conn.execute(
-            "UPDATE gpkg_contents SET min_x = ?1, max_x = ?2, min_y = ?3, max_y = ?4,
-               last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
-            params![x0, x1, y0, y1, t],
-        )?;
+        update_extent(conn, &t)?;
     }
     Ok(())
 }
 
-/// Brings a file from schema `from` up to [`SCHEMA_VERSION`] in one transaction.
-/// Version 1 is the first; later versions add their steps here.
-pub fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let steps: &[(i64, &str)] = &[];
-    for (to, sql) in steps {
-        if from < *to {
-            conn.execute_batch(sql)?;
+/// Columns added to every site table by schema 2 (drafting: phase, area, investment…).
+const V2_SITE_COLUMNS: [(&str, &str); 7] = [
+    ("planned_phase", "TEXT"),
+    ("area_ha", "DOUBLE"),
+    ("main_industries", "TEXT"),
+    ("investment_bn_vnd", "DOUBLE"),
+    ("jobs", "INTEGER"),
+    ("decision_year", "INTEGER"),
+    ("accepted_warnings", "TEXT"),
+];
+
+/// Applies every step after schema `from` and records the new version. Runs inside the
+/// caller's transaction.
+fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
+    if from < 2 {
+        for (table, _, _) in SITE_TABLES {
+            for (col, ty) in V2_SITE_COLUMNS {
+                conn.execute_batch(&format!("ALTER TABLE \"{table}\" ADD COLUMN {col} {ty};"))?;
+            }
         }
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],
     )?;
-    conn.execute_batch("COMMIT")
+    Ok(())
+}
+
+/// Brings a file from schema `from` up to [`SCHEMA_VERSION`] in one transaction: all steps
+/// or none.
+pub fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match migration_steps(conn, from) {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }

@@ -1,0 +1,337 @@
+//! Edits, undo and redo through the GeoPackage: random sequences undone restore the exact
+//! original; merging; refusals; sessions (second instance, backups, restore, migration).
+
+use geo_types::{Geometry, LineString, Point, Polygon};
+use qn_planner::edit::{Edit, EditError, History};
+use qn_planner::model::{AcceptedWarning, Layer, Phase, Project, Site, Status};
+use qn_planner::store::ProjectFile;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn f(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn sorted(p: &Project) -> Vec<Site> {
+    let mut v = p.sites.clone();
+    v.sort_by_key(|s| (s.layer, s.fid));
+    v
+}
+
+fn random_geom(r: &mut Rng) -> Option<Geometry<f64>> {
+    let x = 106.5 + r.f() * 1.5;
+    let y = 20.9 + r.f() * 0.6;
+    match r.below(4) {
+        0 => None,
+        1 => Some(Geometry::Point(Point::new(x, y))),
+        _ => {
+            let d = 0.001 + r.f() * 0.02;
+            Some(Geometry::Polygon(Polygon::new(
+                LineString::from(vec![
+                    (x, y),
+                    (x + d, y),
+                    (x + d, y + d * 0.7),
+                    (x, y + d),
+                    (x, y),
+                ]),
+                vec![],
+            )))
+        }
+    }
+}
+
+fn random_change(r: &mut Rng, s: &mut Site) {
+    match r.below(7) {
+        0 => s.name = format!("Cụm {} Hải Hòa", r.below(1000)),
+        1 => s.geom = random_geom(r),
+        2 => s.status = Status::ALL[r.below(4) as usize],
+        3 => {
+            s.planned_phase =
+                [None, Some(Phase::P2006_2010), Some(Phase::P2016_2020)][r.below(3) as usize]
+        }
+        4 => s.investment_bn_vnd = Some((r.f() * 5000.0).round()),
+        5 => {
+            s.jobs = Some(r.below(5000) as i64);
+            s.decision_year = Some(2000 + r.below(31) as i32);
+        }
+        _ => s.accepted_warnings.push(AcceptedWarning {
+            check: "overlap".into(),
+            reason: format!("lý do {}", r.below(100)),
+        }),
+    }
+}
+
+#[test]
+fn random_edit_sequences_undo_to_the_original_and_redo_to_the_edited() {
+    for seed in 0..25u64 {
+        let mut r = Rng(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.gpkg");
+        drop(ProjectFile::create(&path, false).unwrap());
+        let mut pf = ProjectFile::open_session(&path, Some(dir.path().join("b")))
+            .unwrap()
+            .file;
+        let mut project = pf.read_project().unwrap();
+        let original = sorted(&project);
+        let mut history = History::default();
+        let n = 5 + r.below(25);
+        for _ in 0..n {
+            let edit = match r.below(3) {
+                0 => {
+                    let layer = Layer::ALL[r.below(5) as usize];
+                    let mut s = Site::new(layer, "Cụm mới", Status::Proposed);
+                    s.geom = random_geom(&mut r);
+                    random_change(&mut r, &mut s);
+                    Edit::insert(s)
+                }
+                1 => {
+                    let i = r.below(project.sites.len() as u64) as usize;
+                    let before = project.sites[i].clone();
+                    let mut after = before.clone();
+                    random_change(&mut r, &mut after);
+                    Edit::update(before, after)
+                }
+                _ => {
+                    let i = r.below(project.sites.len() as u64) as usize;
+                    Edit::delete(project.sites[i].clone())
+                }
+            };
+            history.apply(edit, None, &mut pf, &mut project).unwrap();
+        }
+        let edited = sorted(&project);
+        assert_eq!(
+            sorted(&pf.read_project().unwrap()),
+            edited,
+            "seed {seed}: file and memory differ"
+        );
+        while history.undo(&mut pf, &mut project).unwrap() {}
+        assert_eq!(sorted(&project), original, "seed {seed}: undo in memory");
+        assert_eq!(
+            sorted(&pf.read_project().unwrap()),
+            original,
+            "seed {seed}: undo in the file"
+        );
+        while history.redo(&mut pf, &mut project).unwrap() {}
+        assert_eq!(sorted(&project), edited, "seed {seed}: redo in memory");
+        assert_eq!(
+            sorted(&pf.read_project().unwrap()),
+            edited,
+            "seed {seed}: redo in the file"
+        );
+        assert_eq!(pf.integrity_check().unwrap(), "ok");
+    }
+}
+
+#[test]
+fn a_drag_is_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut project = pf.read_project().unwrap();
+    let mut history = History::default();
+    let start = project.sites[0].clone();
+    for step in 1..=20 {
+        let before = project.site(start.layer, start.fid).unwrap().clone();
+        let mut after = before.clone();
+        after.geom = Some(Geometry::Point(Point::new(
+            107.0 + step as f64 * 0.001,
+            21.0,
+        )));
+        history
+            .apply(Edit::update(before, after), Some(7), &mut pf, &mut project)
+            .unwrap();
+    }
+    assert_eq!(history.undo_len(), 1);
+    history.undo(&mut pf, &mut project).unwrap();
+    assert_eq!(project.site(start.layer, start.fid), Some(&start));
+    history.redo(&mut pf, &mut project).unwrap();
+    assert_eq!(
+        project.site(start.layer, start.fid).unwrap().geom,
+        Some(Geometry::Point(Point::new(107.02, 21.0)))
+    );
+}
+
+#[test]
+fn invalid_values_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut project = pf.read_project().unwrap();
+    let before = project.sites[3].clone();
+    let mut after = before.clone();
+    after.name = " ".into();
+    after.investment_bn_vnd = Some(-3.0);
+    after.decision_year = Some(2040);
+    let err = Edit::update(before.clone(), after)
+        .apply(&mut pf, &mut project)
+        .unwrap_err();
+    let EditError::Invalid(fields) = &err else {
+        panic!("{err}")
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.field).collect();
+    assert_eq!(names, ["name", "investment_bn_vnd", "decision_year"]);
+    assert_eq!(project.sites[3], before);
+    assert_eq!(pf.read_project().unwrap().sites[3], before);
+    // A stale edit (the record changed meanwhile) is refused too.
+    let mut other = before.clone();
+    other.notes = "x".into();
+    Edit::update(before.clone(), other.clone())
+        .apply(&mut pf, &mut project)
+        .unwrap();
+    let err = Edit::update(before, other)
+        .apply(&mut pf, &mut project)
+        .unwrap_err();
+    assert!(matches!(err, EditError::Conflict(..)));
+}
+
+#[test]
+fn polygon_area_is_computed_geodesically_on_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut project = pf.read_project().unwrap();
+    let mut s = Site::new(Layer::ProposedClusters, "Thử", Status::Proposed);
+    s.geom = Some(Geometry::Polygon(Polygon::new(
+        LineString::from(vec![
+            (107.0, 21.0),
+            (107.01, 21.0),
+            (107.01, 21.01),
+            (107.0, 21.01),
+            (107.0, 21.0),
+        ]),
+        vec![],
+    )));
+    s.area_ha = Some(1.0); // ignored: the area is computed
+    Edit::insert(s).apply(&mut pf, &mut project).unwrap();
+    let got = project.sites.iter().find(|s| s.name == "Thử").unwrap();
+    // Exact area of the 0.01° × 0.01° cell at 21° N on the WGS84 ellipsoid (authalic-latitude
+    // formula, b²·Δλ/2·[q(φ2) − q(φ1)]): 115.10917 ha. The geodesic edges differ from the
+    // parallels by under a millionth of that.
+    let a = got.area_ha.unwrap();
+    assert!((a - 115.109_17).abs() / 115.109_17 < 0.001, "{a}");
+}
+
+#[test]
+fn a_second_instance_opens_read_only_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let first = ProjectFile::open_session(&path, None).unwrap();
+    assert!(first.notice.is_none());
+    assert!(!first.file.is_read_only());
+    let second = ProjectFile::open_session(&path, None).unwrap();
+    assert!(second.file.is_read_only());
+    assert!(
+        second
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("another qn-planner")
+    );
+    drop(second);
+    drop(first);
+    let third = ProjectFile::open_session(&path, None).unwrap();
+    assert!(!third.file.is_read_only());
+}
+
+#[test]
+fn backups_rotate_and_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    let bdir = dir.path().join("backups");
+    drop(ProjectFile::create(&path, false).unwrap());
+    for i in 0..7 {
+        let mut pf = ProjectFile::open_session(&path, Some(bdir.clone()))
+            .unwrap()
+            .file;
+        let mut project = pf.read_project().unwrap();
+        let before = project.sites[0].clone();
+        let mut after = before.clone();
+        after.notes = format!("session {i}");
+        // Two edits, one backup per session (before the first write).
+        Edit::update(before, after.clone())
+            .apply(&mut pf, &mut project)
+            .unwrap();
+        let mut again = after.clone();
+        again.jobs = Some(i);
+        Edit::update(after, again)
+            .apply(&mut pf, &mut project)
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut pf = ProjectFile::open_session(&path, Some(bdir.clone()))
+        .unwrap()
+        .file;
+    let list = pf.backups_in(&bdir);
+    assert_eq!(list.len(), 5, "{list:?}");
+    // Newest first: the newest was taken before session 6 wrote, so it holds session 5's notes.
+    let newest = ProjectFile::open(&list[0].path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert_eq!(newest.sites[0].notes, "session 5");
+    assert!(list[0].taken.len() == 19, "{}", list[0].taken);
+    pf.restore_backup(&list[4].path).unwrap();
+    let restored = pf.read_project().unwrap();
+    assert_eq!(restored.sites[0].notes, "session 1");
+    assert_eq!(pf.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_schema_1_file_is_migrated_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    {
+        // Make it look like a file written by schema 1.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for t in [
+            "industrial_zones",
+            "industrial_clusters",
+            "proposed_clusters",
+            "craft_villages",
+            "centre_plants",
+        ] {
+            for col in [
+                "planned_phase",
+                "area_ha",
+                "main_industries",
+                "investment_bn_vnd",
+                "jobs",
+                "decision_year",
+                "accepted_warnings",
+            ] {
+                c.execute_batch(&format!("ALTER TABLE {t} DROP COLUMN {col}"))
+                    .unwrap();
+            }
+        }
+        c.execute(
+            "UPDATE qn_meta SET value = '1' WHERE key = 'schema_version'",
+            [],
+        )
+        .unwrap();
+    }
+    let pf = ProjectFile::open(&path).unwrap();
+    assert_eq!(pf.schema_version().unwrap(), 2);
+    let p = pf.read_project().unwrap();
+    assert_eq!(p.sites.len(), 39);
+    assert!(
+        p.sites
+            .iter()
+            .all(|s| s.planned_phase.is_none() && s.accepted_warnings.is_empty())
+    );
+}
