@@ -144,6 +144,17 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+fn backup_dir() -> Option<PathBuf> {
+    settings::data_dir().map(|d| d.join("backups"))
+}
+
+/// Opens `path` for editing; a notice (opened read-only elsewhere) goes with it.
+fn open_session(path: &Path) -> Result<(ProjectFile, Option<String>), String> {
+    ProjectFile::open_session(path, backup_dir())
+        .map(|o| (o.file, o.notice))
+        .map_err(|e| e.to_string())
+}
+
 /// Finds the project to open when none is given: the last one, else the default one
 /// (created from the built-in data on first run).
 fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>) {
@@ -151,9 +162,9 @@ fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>)
     if let Some(last) = &settings.last_project
         && last.exists()
     {
-        match ProjectFile::open(last) {
-            Ok(f) => return (Some(f), None),
-            Err(e) => error = Some(e.to_string()),
+        match open_session(last) {
+            Ok((f, notice)) => return (Some(f), notice),
+            Err(e) => error = Some(e),
         }
     }
     let Some(path) = settings::default_project_path() else {
@@ -162,28 +173,28 @@ fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>)
             Some("no data folder on this system for the default project".into()),
         );
     };
-    let opened = if path.exists() {
-        ProjectFile::open(&path)
-    } else {
+    if !path.exists() {
         if let Some(dir) = path.parent()
             && let Err(e) = std::fs::create_dir_all(dir)
         {
             return (None, Some(format!("{}: {e}", dir.display())));
         }
-        ProjectFile::create(&path, false)
-    };
-    match opened {
-        Ok(f) => (Some(f), error),
-        Err(e) => (None, Some(e.to_string())),
+        if let Err(e) = ProjectFile::create(&path, false) {
+            return (None, Some(e.to_string()));
+        }
+    }
+    match open_session(&path) {
+        Ok((f, notice)) => (Some(f), notice.or(error)),
+        Err(e) => (None, Some(e)),
     }
 }
 
 fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
     let settings = Settings::load();
     let (project, error) = match file {
-        Some(p) => match ProjectFile::open(&p) {
-            Ok(f) => (Some(f), None),
-            Err(e) => (None, Some(e.to_string())),
+        Some(p) => match open_session(&p) {
+            Ok((f, notice)) => (Some(f), notice),
+            Err(e) => (None, Some(e)),
         },
         None => default_project(&settings),
     };

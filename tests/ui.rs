@@ -186,3 +186,132 @@ fn plus_and_minus_zoom_and_fit_province_restores_the_view() {
     let fit = h.state().view().unwrap();
     assert!((fit.m_per_px - start.m_per_px).abs() < 1e-6);
 }
+
+fn click(h: &mut Harness<'static, QnApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run();
+}
+
+#[test]
+fn draw_a_polygon_see_its_area_in_the_table_undo_and_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let file = ProjectFile::open_session(&path, None).unwrap().file;
+    let mut h = harness_with(Some(file), None);
+    let before = h
+        .state()
+        .project()
+        .sites_of(Layer::ProposedClusters)
+        .count();
+    h.get_by_label("Vẽ vùng").click();
+    h.run();
+    // A 0.1° square in the empty hills west of Ba Chẽ.
+    let corners = [
+        (107.15, 21.15),
+        (107.25, 21.15),
+        (107.25, 21.25),
+        (107.15, 21.25),
+    ];
+    for (lon, lat) in corners {
+        let p = h.state().screen_from_lonlat(lon, lat).unwrap();
+        click(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let sites: Vec<_> = h
+        .state()
+        .project()
+        .sites_of(Layer::ProposedClusters)
+        .cloned()
+        .collect();
+    assert_eq!(
+        sites.len(),
+        before + 1,
+        "the polygon became a new proposed cluster"
+    );
+    let new = sites.iter().max_by_key(|s| s.fid).unwrap().clone();
+    assert!(new.is_area());
+    let area = new.area_ha.unwrap();
+    // 0.1° × 0.1° at 21.2° N is about 11,500 ha; the clicks land within a pixel of the corners.
+    assert!((area - 11_500.0).abs() < 500.0, "{area}");
+    assert_eq!(
+        h.state().selected(),
+        Some((Layer::ProposedClusters, new.fid))
+    );
+    // It is in the file, not only on screen.
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert!(on_disk.site(Layer::ProposedClusters, new.fid).is_some());
+
+    h.get_by_label("Bảng thuộc tính").click();
+    h.run();
+    let cell = format!("{area:.2}");
+    h.get_by_label(&cell);
+
+    assert_eq!(h.state().history().undo_len(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().error_message(), None);
+    assert_eq!(h.state().history().undo_len(), 0, "one step, now undone");
+    assert_eq!(
+        h.state()
+            .project()
+            .sites_of(Layer::ProposedClusters)
+            .count(),
+        before
+    );
+    assert!(h.query_by_label(&cell).is_none(), "undo removed the row");
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert!(on_disk.site(Layer::ProposedClusters, new.fid).is_none());
+
+    h.get_by_label("Làm lại").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .project()
+            .site(Layer::ProposedClusters, new.fid)
+            .map(|s| s.area_ha),
+        Some(new.area_ha)
+    );
+    h.get_by_label(&cell);
+}
+
+#[test]
+fn measure_tool_reports_geodesic_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    h.get_by_label("Đo").click();
+    h.run();
+    let a = h.state().screen_from_lonlat(107.2, 21.2).unwrap();
+    let b = h.state().screen_from_lonlat(107.3, 21.2).unwrap();
+    click(&mut h, a);
+    click(&mut h, b);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        h.state().current_measurement().is_none(),
+        "Esc clears the measurement"
+    );
+    click(&mut h, a);
+    click(&mut h, b);
+    let m = h.state().current_measurement().unwrap();
+    // 0.1° of longitude at 21.2° N on WGS84 ≈ 10,386 m; a click lands within half a pixel
+    // (~100 m at this zoom) of its point.
+    assert!((m.length_m - 10_386.0).abs() < 250.0, "{m:?}");
+    assert_eq!(m.area_ha, None);
+}

@@ -3,21 +3,29 @@
 //! The app owns the open project and the map view; panels read them and the map canvas draws
 //! them. Nothing here decides what is stored: that is `store`'s job.
 
+pub mod editing;
 pub mod fonts;
+pub mod form;
 pub mod i18n;
 pub mod map;
 pub mod style;
+pub mod table;
 
+use crate::analysis::checks::{CheckContext, Finding};
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
+use crate::edit::{Edit, EditError, History};
 use crate::io::basemap::{ATTRIBUTION, ATTRIBUTION_SHORT, BaseMap};
 use crate::io::crs::Tm3;
 use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
 use crate::store::ProjectFile;
+use crate::store::session::BackupInfo;
+use editing::{Editor, Tool};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 use geo::Centroid;
 use i18n::tr;
 use map::{BaseCache, MapView, Projector, World};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -72,6 +80,20 @@ pub struct QnApp {
     labels: Vec<PlacedLabel>,
     drawn: Vec<(Layer, i64)>,
     map_rect: Rect,
+    history: History,
+    /// Bumped by every applied edit; caches compare against it.
+    project_gen: u64,
+    checks_ctx: CheckContext,
+    checks: HashMap<(Layer, i64), Vec<Finding>>,
+    checks_gen: u64,
+    editor: Editor,
+    form: form::FormState,
+    table: Option<table::TableState>,
+    next_merge_key: u64,
+    /// A short message in the status bar (e.g. a refused cell value).
+    status_note: Option<String>,
+    backups: Option<Vec<BackupInfo>>,
+    confirm_restore: Option<BackupInfo>,
 }
 
 fn layer_index(l: Layer) -> usize {
@@ -86,6 +108,7 @@ impl QnApp {
         let tm3 = Tm3::new().map_err(|e| e.to_string())?;
         let base_map = BaseMap::load().map_err(|e| e.to_string())?;
         let base = BaseCache::build(&base_map, &tm3);
+        let checks_ctx = CheckContext::new(&base_map);
         let mut app = QnApp {
             tm3,
             base,
@@ -110,6 +133,18 @@ impl QnApp {
             labels: Vec::new(),
             drawn: Vec::new(),
             map_rect: Rect::NOTHING,
+            history: History::default(),
+            project_gen: 0,
+            checks_ctx,
+            checks: HashMap::new(),
+            checks_gen: u64::MAX,
+            editor: Editor::default(),
+            form: form::FormState::default(),
+            table: None,
+            next_merge_key: 0,
+            status_note: None,
+            backups: None,
+            confirm_restore: None,
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -126,6 +161,9 @@ impl QnApp {
         match file.read_project() {
             Ok(p) => {
                 self.project = p;
+                self.project_gen += 1;
+                self.history.clear();
+                self.editor = Editor::default();
                 self.selected = None;
                 self.settings.last_project = Some(file.path().to_path_buf());
                 if file.is_read_only() {
@@ -162,10 +200,142 @@ impl QnApp {
     }
 
     fn open(&mut self, path: &Path) {
-        match ProjectFile::open(path) {
-            Ok(f) => self.set_project(f),
+        // Release this instance's lock on the current file first.
+        self.file = None;
+        match ProjectFile::open_session(
+            path,
+            crate::settings::data_dir().map(|d| d.join("backups")),
+        ) {
+            Ok(o) => {
+                let notice = o.notice.clone();
+                self.set_project(o.file);
+                if let Some(n) = notice {
+                    self.show_error(n);
+                }
+            }
             Err(e) => self.show_error(e.to_string()),
         }
+    }
+
+    /// Applies `edit` through the history: one transaction in the file, then memory.
+    /// Steps sharing `merge` fold into one undo step. Returns whether it was applied.
+    pub(crate) fn apply_edit(&mut self, edit: Edit, merge: Option<u64>) -> bool {
+        self.apply_edit_fid(edit, merge).is_some()
+    }
+
+    /// Inserts `site`; returns its new fid.
+    pub(crate) fn apply_insert(&mut self, site: Site) -> Option<i64> {
+        self.apply_edit_fid(Edit::insert(site), None)
+    }
+
+    fn apply_edit_fid(&mut self, edit: Edit, merge: Option<u64>) -> Option<i64> {
+        let lang = self.lang();
+        let Some(file) = self.file.as_mut() else {
+            self.show_error(tr(lang, "Chưa mở dự án nào.", "No project is open.").into());
+            return None;
+        };
+        if file.is_read_only() {
+            let msg = format!(
+                "{}: {}",
+                file.path().display(),
+                tr(
+                    lang,
+                    "tệp chỉ đọc, không sửa được",
+                    "the file is read-only; edits are disabled"
+                )
+            );
+            self.show_error(msg);
+            return None;
+        }
+        let (layer, fid) = (edit.layer, edit.fid);
+        match self.history.apply(edit, merge, file, &mut self.project) {
+            Ok(()) => {
+                self.project_gen += 1;
+                self.status_note = None;
+                if fid != 0 {
+                    Some(fid)
+                } else {
+                    // The newest record of the layer is the one just inserted.
+                    self.project.sites_of(layer).map(|s| s.fid).max()
+                }
+            }
+            Err(EditError::Invalid(errors)) => {
+                self.status_note = Some(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+                self.form.errors = errors;
+                None
+            }
+            Err(e) => {
+                self.show_error(e.to_string());
+                None
+            }
+        }
+    }
+
+    pub(crate) fn undo(&mut self) {
+        if let Some(file) = self.file.as_mut() {
+            match self.history.undo(file, &mut self.project) {
+                Ok(true) => self.project_gen += 1,
+                Ok(false) => {}
+                Err(e) => self.show_error(e.to_string()),
+            }
+        }
+        self.drop_stale_selection();
+    }
+
+    pub(crate) fn redo(&mut self) {
+        if let Some(file) = self.file.as_mut() {
+            match self.history.redo(file, &mut self.project) {
+                Ok(true) => self.project_gen += 1,
+                Ok(false) => {}
+                Err(e) => self.show_error(e.to_string()),
+            }
+        }
+        self.drop_stale_selection();
+    }
+
+    fn drop_stale_selection(&mut self) {
+        if let Some((l, f)) = self.selected
+            && self.project.site(l, f).is_none()
+        {
+            self.selected = None;
+        }
+    }
+
+    /// The findings of one site (computed once per change of the project).
+    pub fn findings_of(&mut self, layer: Layer, fid: i64) -> Vec<Finding> {
+        if self.checks_gen != self.project_gen {
+            self.checks.clear();
+            self.checks_gen = self.project_gen;
+        }
+        if let Some(f) = self.checks.get(&(layer, fid)) {
+            return f.clone();
+        }
+        let f = match self.project.site(layer, fid) {
+            Some(s) => self.checks_ctx.check(s, &self.project),
+            None => Vec::new(),
+        };
+        self.checks.insert((layer, fid), f.clone());
+        f
+    }
+
+    /// The drafting history (for tests).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn tool(&self) -> Tool {
+        self.editor.tool
+    }
+
+    /// The measure tool's current result (for tests).
+    pub fn current_measurement(&self) -> Option<editing::Measurement> {
+        self.measurement(None)
     }
 
     /// The open project's data.
@@ -207,6 +377,13 @@ impl QnApp {
         self.view
     }
 
+    /// Where a WGS84 point is on the screen in the last frame's map.
+    pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
+        let view = self.view?;
+        let (e, n) = self.tm3.tm3_from_lonlat(lon, lat).ok()?;
+        Some(Projector::new(self.map_rect, view).screen_from_world([e, n]))
+    }
+
     /// Screen positions of the features drawn in the last frame, by layer and fid.
     pub fn screen_pos_of(&self, layer: Layer, fid: i64) -> Option<Pos2> {
         let view = self.view?;
@@ -246,7 +423,9 @@ impl QnApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.update_title(&ctx);
+        self.shortcuts(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("layers")
             .resizable(true)
@@ -264,6 +443,8 @@ impl QnApp {
         }
         egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
         self.dialogs_ui(&ctx);
+        self.table_ui(&ctx);
+        self.edit_dialogs_ui(&ctx);
         if !self.first_frame_reported {
             self.first_frame_reported = true;
             if let (Some(t0), Some(_)) = (self.started, std::env::var_os("QN_PLANNER_TIMING")) {
@@ -271,6 +452,205 @@ impl QnApp {
                     "qn-planner: first frame after {} ms",
                     t0.elapsed().as_millis()
                 );
+            }
+        }
+    }
+
+    /// Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z, and the tool keys when no text field has focus.
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let typing = ctx.memory(|m| m.focused().is_some());
+        let (undo, redo) = ctx.input_mut(|i| {
+            let redo = i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::Z)
+                || i.consume_key(egui::Modifiers::COMMAND, Key::Y);
+            let undo = i.consume_key(egui::Modifiers::COMMAND, Key::Z);
+            (undo, redo)
+        });
+        if undo && !typing {
+            self.undo();
+        }
+        if redo && !typing {
+            self.redo();
+        }
+        if !typing {
+            for t in Tool::ALL {
+                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, t.shortcut())) {
+                    self.set_tool(t);
+                }
+            }
+        }
+    }
+
+    fn set_tool(&mut self, t: Tool) {
+        if self.editor.tool != t {
+            self.editor.drawing.clear();
+            self.editor.boundary_of = None;
+            self.editor.measure.clear();
+            self.editor.measure_done = false;
+        }
+        self.editor.tool = t;
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let ro = self.is_read_only();
+        ui.horizontal_wrapped(|ui| {
+            for t in Tool::ALL {
+                let editing = !matches!(t, Tool::Select | Tool::Measure);
+                let r = ui
+                    .add_enabled(!(ro && editing), egui::Button::selectable(self.editor.tool == t, t.label(lang)))
+                    .on_hover_text(format!("{} ({:?})", t.label(lang), t.shortcut()));
+                if r.clicked() {
+                    self.set_tool(t);
+                }
+            }
+            ui.separator();
+            egui::ComboBox::new("active_layer", tr(lang, "lớp thêm mới", "new features in"))
+                .selected_text(i18n::layer_name(lang, self.editor.active_layer))
+                .show_ui(ui, |ui| {
+                    for l in Layer::ALL {
+                        ui.selectable_value(&mut self.editor.active_layer, l, i18n::layer_name(lang, l));
+                    }
+                });
+            ui.separator();
+            if ui
+                .add_enabled(self.history.can_undo(), egui::Button::new(tr(lang, "Hoàn tác", "Undo")))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                self.undo();
+            }
+            if ui
+                .add_enabled(self.history.can_redo(), egui::Button::new(tr(lang, "Làm lại", "Redo")))
+                .on_hover_text("Ctrl+Y, Ctrl+Shift+Z")
+                .clicked()
+            {
+                self.redo();
+            }
+            ui.separator();
+            if ui.button(tr(lang, "Bảng thuộc tính", "Attribute table")).clicked() {
+                let layer = self.selected.map(|s| s.0).unwrap_or(self.editor.active_layer);
+                self.table = Some(table::TableState::new(layer));
+            }
+            if self.editor.tool == Tool::DrawPolygon {
+                ui.separator();
+                let hint = match self.editor.boundary_of.and_then(|(l, f)| self.project.site(l, f)) {
+                    Some(s) => format!(
+                        "{} «{}»: {}",
+                        tr(lang, "Vẽ ranh giới", "Drawing the boundary of"),
+                        s.name,
+                        tr(lang, "nhấp đặt đỉnh, nhấp đúp/Enter kết thúc, Esc hủy, Backspace xóa đỉnh cuối, giữ Shift để không bắt dính", "click to add vertices, double-click/Enter to finish, Esc to cancel, Backspace removes the last, hold Shift not to snap")
+                    ),
+                    None => tr(lang, "Nhấp đặt đỉnh, nhấp đúp/Enter kết thúc, Esc hủy, Backspace xóa đỉnh cuối, giữ Shift để không bắt dính", "Click to add vertices, double-click/Enter to finish, Esc to cancel, Backspace removes the last, hold Shift not to snap").to_string(),
+                };
+                ui.label(egui::RichText::new(hint).small());
+            }
+        });
+    }
+
+    fn edit_dialogs_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        if let Some((l, f)) = self.editor.confirm_delete {
+            let name = self.project.site(l, f).map(|s| s.name.clone());
+            let Some(name) = name else {
+                self.editor.confirm_delete = None;
+                return;
+            };
+            let mut answer = None;
+            egui::Modal::new(egui::Id::unique("confirm_delete")).show(ctx, |ui| {
+                ui.heading(tr(lang, "Xóa đối tượng?", "Delete the feature?"));
+                ui.label(match lang {
+                    Language::Vi => format!(
+                        "Xóa «{name}» khỏi lớp {}? (có thể hoàn tác)",
+                        i18n::layer_name(lang, l)
+                    ),
+                    Language::En => format!(
+                        "Delete “{name}” from {}? (can be undone)",
+                        i18n::layer_name(lang, l)
+                    ),
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(tr(lang, "Xóa", "Delete")).clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+            match answer {
+                Some(true) => {
+                    self.editor.confirm_delete = None;
+                    if let Some(site) = self.project.site(l, f).cloned()
+                        && self.apply_edit(Edit::delete(site), None)
+                    {
+                        self.selected = None;
+                    }
+                }
+                Some(false) => self.editor.confirm_delete = None,
+                None => {}
+            }
+        }
+        if let Some(list) = self.backups.clone() {
+            let mut open = true;
+            egui::Window::new(tr(lang, "Khôi phục bản sao lưu", "Restore backup"))
+                .open(&mut open)
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    if list.is_empty() {
+                        ui.label(tr(lang, "Chưa có bản sao lưu nào của dự án này.", "No backup of this project yet."));
+                    }
+                    for b in &list {
+                        ui.horizontal(|ui| {
+                            ui.label(&b.taken);
+                            if ui.button(tr(lang, "Khôi phục…", "Restore…")).clicked() {
+                                self.confirm_restore = Some(b.clone());
+                            }
+                        });
+                    }
+                    ui.label(
+                        egui::RichText::new(tr(
+                            lang,
+                            "Một bản sao được lưu trước lần sửa đầu tiên của mỗi phiên; giữ 5 bản mới nhất.",
+                            "A copy is kept before the first edit of each session; the newest 5 are kept.",
+                        ))
+                        .small(),
+                    );
+                });
+            if !open {
+                self.backups = None;
+            }
+        }
+        if let Some(b) = self.confirm_restore.clone() {
+            let mut answer = None;
+            egui::Modal::new(egui::Id::unique("confirm_restore")).show(ctx, |ui| {
+                ui.label(match lang {
+                    Language::Vi => format!("Thay nội dung dự án bằng bản sao lưu lúc {}? Trạng thái hiện tại được sao lưu trước.", b.taken),
+                    Language::En => format!("Replace the project with the backup of {}? The current state is backed up first.", b.taken),
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(tr(lang, "Khôi phục", "Restore")).clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+            if let Some(yes) = answer {
+                self.confirm_restore = None;
+                if yes {
+                    self.backups = None;
+                    let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
+                    match result {
+                        Some(Ok(())) => {
+                            if let Some(f) = self.file.take() {
+                                self.set_project(f);
+                            }
+                        }
+                        Some(Err(e)) => self.show_error(e.to_string()),
+                        None => {}
+                    }
+                }
             }
         }
     }
@@ -338,6 +718,14 @@ impl QnApp {
                             .to_string(),
                         );
                     }
+                }
+                if ui.button(tr(lang, "Khôi phục bản sao lưu…", "Restore backup…")).clicked() {
+                    ui.close();
+                    let list = match (&self.file, self.file.as_ref().and_then(|f| f.backup_dir())) {
+                        (Some(f), Some(dir)) => f.backups_in(dir),
+                        _ => Vec::new(),
+                    };
+                    self.backups = Some(list);
                 }
                 ui.separator();
                 if ui.button(tr(lang, "Thoát", "Quit")).clicked() {
@@ -554,99 +942,6 @@ impl QnApp {
         });
     }
 
-    fn attributes_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some((layer, fid)) = self.selected else {
-            return;
-        };
-        let Some(s) = self.project.site(layer, fid).cloned() else {
-            self.selected = None;
-            return;
-        };
-        ui.horizontal(|ui| {
-            ui.heading(&s.name);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .button("×")
-                    .on_hover_text(tr(lang, "Bỏ chọn", "Deselect"))
-                    .clicked()
-                {
-                    self.selected = None;
-                }
-            });
-        });
-        ui.label(RichText::new(i18n::layer_name(lang, layer)).color(style::colour(layer)));
-        ui.separator();
-        let centre = self
-            .project
-            .centres
-            .iter()
-            .find(|c| c.key == s.centre_key)
-            .map(|c| match lang {
-                Language::Vi => c.name.clone(),
-                Language::En => c.name_en.clone(),
-            });
-        let position = match &s.geom {
-            Some(geo_types::Geometry::Point(p)) => {
-                let tm = self
-                    .tm3
-                    .tm3_from_lonlat(p.x(), p.y())
-                    .map(|(e, n)| format!("\nVN-2000 TM-3: E {e:.1} N {n:.1}"))
-                    .unwrap_or_default();
-                format!("{:.5}° N, {:.5}° E{tm}", p.y(), p.x())
-            }
-            Some(_) => tr(lang, "vùng (đa giác)", "area (polygon)").to_string(),
-            None => i18n::precision(lang, Precision::NotLocated).to_string(),
-        };
-        let rows: Vec<(&str, String)> = vec![
-            (
-                tr(lang, "Nguồn (đoạn)", "Source paragraph"),
-                s.source_para.clone(),
-            ),
-            (tr(lang, "Loại", "Kind"), s.kind.clone()),
-            (
-                tr(lang, "Trạng thái", "Status"),
-                i18n::status(lang, s.status).to_string(),
-            ),
-            (
-                tr(lang, "Huyện (2006)", "District (2006)"),
-                s.district_2006.clone(),
-            ),
-            (tr(lang, "Nghề", "Craft"), s.craft.clone()),
-            (tr(lang, "Trung tâm", "Centre"), centre.unwrap_or_default()),
-            (tr(lang, "Vị trí", "Position"), position),
-            (
-                tr(lang, "Độ chính xác vị trí", "Location precision"),
-                i18n::precision(lang, s.location_precision).to_string(),
-            ),
-            (
-                tr(lang, "Nguồn vị trí", "Location source"),
-                s.location_source.clone(),
-            ),
-            (tr(lang, "Ghi chú", "Notes"), s.notes.clone()),
-        ];
-        egui::Grid::new("attrs")
-            .num_columns(2)
-            .striped(true)
-            .spacing([8.0, 6.0])
-            .show(ui, |ui| {
-                for (k, v) in rows {
-                    if v.is_empty() {
-                        continue;
-                    }
-                    ui.label(RichText::new(k).strong());
-                    ui.add(egui::Label::new(v).wrap());
-                    ui.end_row();
-                }
-            });
-        ui.add_space(8.0);
-        ui.label(
-            RichText::new(format!("{} · fid {}", s.layer.table(), s.fid))
-                .small()
-                .weak(),
-        );
-    }
-
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.horizontal(|ui| {
@@ -761,8 +1056,9 @@ impl QnApp {
         }
         let Some(mut view) = self.view else { return };
 
-        // Interaction.
-        if resp.dragged() {
+        // Interaction: the tool first (it may take the drag), then pan and zoom.
+        let tool_drag = self.tool_input(ui, &resp, &Projector::new(rect, view));
+        if resp.dragged() && !tool_drag {
             view.pan(resp.drag_delta());
         }
         let hover_pos = resp.hover_pos();
@@ -830,9 +1126,15 @@ impl QnApp {
         if let Some((l, f)) = self.selected
             && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
         {
+            if let Some(site) = self.project.site(l, f).cloned()
+                && let Some(g) = &site.geom
+            {
+                self.paint_selected_outline(&painter, &pr, g);
+            }
             painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
             painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
         }
+        let markers = self.paint_check_markers(&painter, &pr);
         let mut towns: Vec<(String, Pos2)> = Vec::new();
         if self.show_towns {
             for (label, _, w) in &self.base.towns {
@@ -845,22 +1147,27 @@ impl QnApp {
         }
         self.paint_labels(&painter, rect, &drawn, &towns);
 
+        self.paint_tool_overlay(&painter, &pr, hover_pos);
+
         // Hover and click.
-        let nearest = hover_pos.and_then(|hp| {
-            drawn
-                .iter()
-                .map(|d| (d, d.screen.distance(hp)))
-                .filter(|(_, dist)| *dist <= 12.0)
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(d, _)| d.clone())
-        });
-        if resp.clicked() {
-            self.selected = nearest.as_ref().map(|d| (d.layer, d.fid));
+        let nearest = hover_pos.and_then(|hp| self.hit_test(&pr, hp, 12.0));
+        if resp.clicked() && self.editor.tool == Tool::Select {
+            self.selected = nearest;
         }
-        if let Some(d) = nearest
-            && let Some(s) = self.project.site(d.layer, d.fid)
+        let marker = hover_pos.and_then(|hp| {
+            markers
+                .iter()
+                .filter(|(p, _)| p.distance(hp) <= 10.0)
+                .map(|(_, t)| t.clone())
+                .next()
+        });
+        if let Some(text) = marker {
+            resp.clone().on_hover_text_at_pointer(text);
+        } else if let Some((l, f)) = nearest
+            && !resp.dragged()
+            && let Some(s) = self.project.site(l, f)
         {
-            let text = format!(
+            let mut text = format!(
                 "{}\n{} · {}\n{} · {}",
                 s.name,
                 i18n::layer_name(lang, s.layer),
@@ -868,6 +1175,9 @@ impl QnApp {
                 s.source_para,
                 i18n::precision(lang, s.location_precision)
             );
+            if let Some(a) = s.area_ha {
+                text.push_str(&format!("\n{a:.2} ha"));
+            }
             resp.clone().on_hover_text_at_pointer(text);
         }
         self.paint_scale_bar(&painter, &pr);
@@ -910,13 +1220,127 @@ impl QnApp {
             if pts.len() < 3 {
                 continue;
             }
+            // Fill (triangulated in screen space: drafted polygons are few and small).
+            let flat = geo_types::Polygon::new(
+                geo_types::LineString::from(
+                    pts.iter()
+                        .map(|p| (p.x as f64, p.y as f64))
+                        .collect::<Vec<_>>(),
+                ),
+                vec![],
+            );
+            let raw = geo::TriangulateEarcut::earcut_triangles_raw(&flat);
+            let alpha = if s.status.is_planned() { 40 } else { 80 };
+            let fill = Color32::from_rgba_unmultiplied(col.r(), col.g(), col.b(), alpha);
+            let mut mesh = egui::Mesh::default();
+            for v in &raw.vertices {
+                mesh.colored_vertex(Pos2::new(v[0] as f32, v[1] as f32), fill);
+            }
+            for t in raw.triangle_indices.chunks_exact(3) {
+                mesh.add_triangle(t[0] as u32, t[1] as u32, t[2] as u32);
+            }
+            painter.add(egui::Shape::mesh(mesh));
             let stroke = Stroke::new(2.0, col);
-            if s.status == crate::model::Status::Proposed {
+            if s.status.is_planned() {
                 painter.extend(egui::Shape::dashed_line(&pts, stroke, 6.0, 4.0));
             } else {
                 painter.add(egui::Shape::line(pts, stroke));
             }
         }
+    }
+
+    fn paint_selected_outline(
+        &self,
+        painter: &egui::Painter,
+        pr: &Projector,
+        g: &geo_types::Geometry<f64>,
+    ) {
+        let polys: Vec<&geo_types::Polygon<f64>> = match g {
+            geo_types::Geometry::Polygon(p) => vec![p],
+            geo_types::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+            _ => return,
+        };
+        for p in polys {
+            let pts: Vec<Pos2> = p
+                .exterior()
+                .0
+                .iter()
+                .filter_map(|c| self.tm3.tm3_from_lonlat(c.x, c.y).ok())
+                .map(|(e, n)| pr.screen_from_world([e, n]))
+                .collect();
+            painter.add(egui::Shape::line(
+                pts,
+                Stroke::new(4.0, style::SELECTION.gamma_multiply(0.8)),
+            ));
+        }
+    }
+
+    /// Warning markers of the checks for every drawn area and the selected site. Returns the
+    /// markers' screen positions and texts for hover.
+    fn paint_check_markers(
+        &mut self,
+        painter: &egui::Painter,
+        pr: &Projector,
+    ) -> Vec<(Pos2, String)> {
+        let lang = self.lang();
+        let mut keys: Vec<(Layer, i64)> = self
+            .project
+            .sites
+            .iter()
+            .filter(|s| s.is_area() && self.is_layer_visible(s.layer))
+            .map(|s| (s.layer, s.fid))
+            .collect();
+        if let Some(sel) = self.selected
+            && !keys.contains(&sel)
+        {
+            keys.push(sel);
+        }
+        let mut out = Vec::new();
+        for (l, f) in keys {
+            let findings = self.findings_of(l, f);
+            let Some(site) = self.project.site(l, f) else {
+                continue;
+            };
+            for fd in findings.iter().filter(|x| x.is_warning()) {
+                let Some(at) = fd.at else { continue };
+                let Ok((e, n)) = self.tm3.tm3_from_lonlat(at.x(), at.y()) else {
+                    continue;
+                };
+                let p = pr.screen_from_world([e, n]);
+                if !pr.rect.contains(p) {
+                    continue;
+                }
+                let accepted = fd.accepted_reason(site).is_some();
+                let col = if accepted {
+                    Color32::from_gray(140)
+                } else {
+                    Color32::from_rgb(0xd6, 0x27, 0x28)
+                };
+                let tri = vec![
+                    p + Vec2::new(0.0, -9.0),
+                    p + Vec2::new(8.0, 6.0),
+                    p + Vec2::new(-8.0, 6.0),
+                ];
+                painter.add(egui::Shape::convex_polygon(
+                    tri,
+                    col,
+                    Stroke::new(1.5, Color32::WHITE),
+                ));
+                painter.text(
+                    p + Vec2::new(0.0, 1.5),
+                    egui::Align2::CENTER_CENTER,
+                    "!",
+                    FontId::proportional(11.0),
+                    Color32::WHITE,
+                );
+                let mut text = format!("{}: {}", site.name, form::finding_text(lang, fd));
+                if let Some(r) = fd.accepted_reason(site) {
+                    text.push_str(&format!("\n{}: {r}", tr(lang, "Đã chấp nhận", "Accepted")));
+                }
+                out.push((p, text));
+            }
+        }
+        out
     }
 
     fn paint_labels(

@@ -1,0 +1,544 @@
+//! The attribute form of the selected site, and its checks. Every change is an edit through
+//! `QnApp::apply_edit`; invalid values are refused with the reason beside the field.
+
+use super::i18n::{self, tr};
+use super::{QnApp, style};
+use crate::analysis::checks::{Finding, FindingKind};
+use crate::edit::Edit;
+use crate::model::validate::FieldError;
+use crate::model::{AcceptedWarning, DISTRICTS_2006, Layer, Phase, Precision, Site, Status};
+use crate::settings::Language;
+use egui::{Color32, RichText};
+
+/// Text being typed in the form, kept while a field has focus.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    target: Option<(Layer, i64)>,
+    loaded_gen: u64,
+    name: String,
+    kind: String,
+    main_industries: String,
+    craft: String,
+    notes: String,
+    investment: String,
+    jobs: String,
+    year: String,
+    /// Reasons being typed to accept a finding, by finding key.
+    reasons: std::collections::HashMap<String, String>,
+    pub errors: Vec<FieldError>,
+    typing_key: Option<u64>,
+}
+
+fn num_text<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+impl FormState {
+    fn load(&mut self, s: &Site, generation: u64) {
+        self.target = Some((s.layer, s.fid));
+        self.loaded_gen = generation;
+        self.name = s.name.clone();
+        self.kind = s.kind.clone();
+        self.main_industries = s.main_industries.clone();
+        self.craft = s.craft.clone();
+        self.notes = s.notes.clone();
+        self.investment = num_text(s.investment_bn_vnd);
+        self.jobs = num_text(s.jobs);
+        self.year = num_text(s.decision_year);
+        self.errors.clear();
+    }
+}
+
+/// Describes a finding for the form and the map's tooltip.
+pub fn finding_text(lang: Language, f: &Finding) -> String {
+    match &f.kind {
+        FindingKind::TooFewVertices => tr(
+            lang,
+            "Vùng có ít hơn 3 đỉnh phân biệt",
+            "Fewer than 3 distinct vertices",
+        )
+        .into(),
+        FindingKind::SelfIntersection => {
+            tr(lang, "Ranh giới tự cắt", "The boundary crosses itself").into()
+        }
+        FindingKind::Overlap {
+            name,
+            area_ha,
+            layer,
+            ..
+        } => match lang {
+            Language::Vi => format!(
+                "Chồng lấn {} «{name}»: {area_ha:.2} ha",
+                i18n::layer_name(lang, *layer).to_lowercase()
+            ),
+            Language::En => format!(
+                "Overlaps {} “{name}”: {area_ha:.2} ha",
+                i18n::layer_name(lang, *layer).to_lowercase()
+            ),
+        },
+        FindingKind::AtSea { area_ha } => match lang {
+            Language::Vi => format!("Một phần nằm trên biển: {area_ha:.2} ha"),
+            Language::En => format!("Partly at sea: {area_ha:.2} ha"),
+        },
+        FindingKind::OutsideProvince { area_ha } => match lang {
+            Language::Vi => format!("Một phần nằm ngoài tỉnh: {area_ha:.2} ha"),
+            Language::En => format!("Partly outside the province: {area_ha:.2} ha"),
+        },
+        FindingKind::PointNotOnProvinceLand => tr(
+            lang,
+            "Điểm không nằm trên đất liền của tỉnh",
+            "The point is not on the province's land",
+        )
+        .into(),
+        FindingKind::NearestTown { name, distance_m } => match lang {
+            Language::Vi => format!(
+                "Thị xã/thị trấn gần nhất: {name}, {:.1} km",
+                distance_m / 1000.0
+            ),
+            Language::En => format!("Nearest town: {name}, {:.1} km", distance_m / 1000.0),
+        },
+    }
+}
+
+impl QnApp {
+    fn field_error(&self, field: &str) -> Option<String> {
+        self.form
+            .errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.reason.clone())
+    }
+
+    /// Applies `change` to the selected site as one edit (merging keystrokes in one field).
+    fn form_apply(
+        &mut self,
+        merge: Option<u64>,
+        change: impl FnOnce(&mut Site) -> Result<(), FieldError>,
+    ) {
+        let Some((l, f)) = self.selected else { return };
+        let Some(before) = self.project.site(l, f).cloned() else {
+            return;
+        };
+        let mut after = before.clone();
+        if let Err(e) = change(&mut after) {
+            self.form.errors.retain(|x| x.field != e.field);
+            self.form.errors.push(e);
+            return;
+        }
+        if after == before {
+            return;
+        }
+        if self.apply_edit(Edit::update(before, after), merge) {
+            self.form.errors.clear();
+        }
+    }
+
+    fn text_row(&mut self, ui: &mut egui::Ui, label: &str, field: &'static str, multiline: bool) {
+        let label_id = ui.label(RichText::new(label).strong()).id;
+        let read_only = self.is_read_only();
+        let error = self.field_error(field);
+        let buf = match field {
+            "name" => &mut self.form.name,
+            "kind" => &mut self.form.kind,
+            "main_industries" => &mut self.form.main_industries,
+            "craft" => &mut self.form.craft,
+            "notes" => &mut self.form.notes,
+            "investment_bn_vnd" => &mut self.form.investment,
+            "jobs" => &mut self.form.jobs,
+            _ => &mut self.form.year,
+        };
+        let edit = if multiline {
+            egui::TextEdit::multiline(buf).desired_rows(2)
+        } else {
+            egui::TextEdit::singleline(buf)
+        };
+        let r = ui
+            .vertical(|ui| {
+                let r = ui
+                    .add_enabled(!read_only, edit.desired_width(f32::INFINITY))
+                    .labelled_by(label_id);
+                if let Some(e) = error {
+                    ui.label(
+                        RichText::new(e)
+                            .color(Color32::from_rgb(0xc0, 0x10, 0x10))
+                            .small(),
+                    );
+                }
+                r
+            })
+            .inner;
+        ui.end_row();
+        if r.gained_focus() {
+            self.next_merge_key += 1;
+            self.form.typing_key = Some(self.next_merge_key);
+        }
+        if r.changed() {
+            let key = self.form.typing_key;
+            let value = match field {
+                "name" => self.form.name.clone(),
+                "kind" => self.form.kind.clone(),
+                "main_industries" => self.form.main_industries.clone(),
+                "craft" => self.form.craft.clone(),
+                "notes" => self.form.notes.clone(),
+                "investment_bn_vnd" => self.form.investment.clone(),
+                "jobs" => self.form.jobs.clone(),
+                _ => self.form.year.clone(),
+            };
+            let lang = self.lang();
+            let not_number = |what: &str| FieldError {
+                field,
+                reason: match lang {
+                    Language::Vi => format!("«{what}» không phải là số"),
+                    Language::En => format!("“{what}” is not a number"),
+                },
+            };
+            self.form_apply(key, move |s| {
+                let v = value.trim();
+                match field {
+                    "name" => s.name = value.clone(),
+                    "kind" => s.kind = value.clone(),
+                    "main_industries" => s.main_industries = value.clone(),
+                    "craft" => s.craft = value.clone(),
+                    "notes" => s.notes = value.clone(),
+                    "investment_bn_vnd" => {
+                        s.investment_bn_vnd = if v.is_empty() {
+                            None
+                        } else {
+                            Some(
+                                v.replace(',', ".")
+                                    .parse::<f64>()
+                                    .map_err(|_| not_number(v))?,
+                            )
+                        }
+                    }
+                    "jobs" => {
+                        s.jobs = if v.is_empty() {
+                            None
+                        } else {
+                            Some(v.parse().map_err(|_| not_number(v))?)
+                        }
+                    }
+                    _ => {
+                        s.decision_year = if v.is_empty() {
+                            None
+                        } else {
+                            Some(v.parse().map_err(|_| not_number(v))?)
+                        }
+                    }
+                }
+                Ok(())
+            });
+        }
+    }
+
+    pub(crate) fn is_read_only(&self) -> bool {
+        self.file.as_ref().is_none_or(|f| f.is_read_only())
+    }
+
+    pub(super) fn attributes_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let Some((layer, fid)) = self.selected else {
+            return;
+        };
+        let Some(s) = self.project.site(layer, fid).cloned() else {
+            self.selected = None;
+            return;
+        };
+        let focused = ui.ctx().memory(|m| m.focused().is_some());
+        if self.form.target != Some((layer, fid))
+            || (self.form.loaded_gen != self.project_gen && !focused)
+        {
+            let errors = std::mem::take(&mut self.form.errors);
+            self.form.load(&s, self.project_gen);
+            if self.form.target == Some((layer, fid)) && focused {
+                self.form.errors = errors;
+            }
+        }
+        ui.horizontal(|ui| {
+            ui.heading(&s.name);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("×")
+                    .on_hover_text(tr(lang, "Bỏ chọn", "Deselect"))
+                    .clicked()
+                {
+                    self.selected = None;
+                }
+            });
+        });
+        ui.label(RichText::new(i18n::layer_name(lang, layer)).color(style::colour(layer)));
+        ui.horizontal_wrapped(|ui| {
+            let ro = self.is_read_only();
+            if !s.is_area()
+                && ui
+                    .add_enabled(
+                        !ro,
+                        egui::Button::new(tr(lang, "Vẽ ranh giới", "Draw boundary")),
+                    )
+                    .on_hover_text(tr(
+                        lang,
+                        "Vẽ vùng của địa điểm này (thay cho điểm)",
+                        "Draw this site's area (replacing its point)",
+                    ))
+                    .clicked()
+            {
+                self.editor.tool = super::editing::Tool::DrawPolygon;
+                self.editor.drawing.clear();
+                self.editor.boundary_of = Some((layer, fid));
+            }
+            if ui
+                .add_enabled(!ro, egui::Button::new(tr(lang, "Xóa…", "Delete…")))
+                .clicked()
+            {
+                self.editor.confirm_delete = Some((layer, fid));
+            }
+        });
+        ui.separator();
+        egui::Grid::new("form")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                self.text_row(ui, tr(lang, "Tên", "Name"), "name", false);
+                self.text_row(ui, tr(lang, "Loại", "Kind"), "kind", false);
+                let label_id = ui
+                    .label(RichText::new(tr(lang, "Trạng thái", "Status")).strong())
+                    .id;
+                let mut status = s.status;
+                egui::ComboBox::from_id_salt("status")
+                    .selected_text(i18n::status(lang, status))
+                    .show_ui(ui, |ui| {
+                        for st in Status::ALL {
+                            ui.selectable_value(&mut status, st, i18n::status(lang, st));
+                        }
+                    })
+                    .response
+                    .labelled_by(label_id);
+                ui.end_row();
+                if status != s.status {
+                    self.form_apply(None, |x| {
+                        x.status = status;
+                        Ok(())
+                    });
+                }
+                let label_id = ui
+                    .label(RichText::new(tr(lang, "Giai đoạn", "Planned phase")).strong())
+                    .id;
+                let mut phase = s.planned_phase;
+                egui::ComboBox::from_id_salt("phase")
+                    .selected_text(phase.map(Phase::as_str).unwrap_or("—"))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut phase, None, "—");
+                        for p in Phase::ALL {
+                            ui.selectable_value(&mut phase, Some(p), p.as_str());
+                        }
+                    })
+                    .response
+                    .labelled_by(label_id);
+                ui.end_row();
+                if phase != s.planned_phase {
+                    self.form_apply(None, |x| {
+                        x.planned_phase = phase;
+                        Ok(())
+                    });
+                }
+                ui.label(RichText::new(tr(lang, "Diện tích (ha)", "Area (ha)")).strong());
+                ui.label(match s.area_ha {
+                    Some(a) => format!(
+                        "{a:.2} ({})",
+                        tr(
+                            lang,
+                            "tính trắc địa từ ranh giới",
+                            "geodesic, from the boundary"
+                        )
+                    ),
+                    None => tr(lang, "— (chưa có ranh giới)", "— (no boundary yet)").to_string(),
+                });
+                ui.end_row();
+                let label_id = ui
+                    .label(RichText::new(tr(lang, "Huyện (2006)", "District (2006)")).strong())
+                    .id;
+                let mut district = s.district_2006.clone();
+                ui.vertical(|ui| {
+                    egui::ComboBox::from_id_salt("district")
+                        .selected_text(if district.is_empty() {
+                            "—".to_string()
+                        } else {
+                            district.clone()
+                        })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut district, String::new(), "—");
+                            for d in DISTRICTS_2006 {
+                                ui.selectable_value(&mut district, d.to_string(), d);
+                            }
+                        })
+                        .response
+                        .labelled_by(label_id);
+                    ui.label(
+                        RichText::new(tr(
+                            lang,
+                            "chọn tay: không có dữ liệu ranh giới huyện mở",
+                            "chosen: no open district boundary data exists",
+                        ))
+                        .small()
+                        .weak(),
+                    );
+                });
+                ui.end_row();
+                if district != s.district_2006 {
+                    self.form_apply(None, |x| {
+                        x.district_2006 = district;
+                        Ok(())
+                    });
+                }
+                self.text_row(
+                    ui,
+                    tr(lang, "Ngành chính", "Main industries"),
+                    "main_industries",
+                    false,
+                );
+                self.text_row(
+                    ui,
+                    tr(lang, "Vốn đầu tư (tỷ đồng)", "Investment (bn VND)"),
+                    "investment_bn_vnd",
+                    false,
+                );
+                self.text_row(ui, tr(lang, "Lao động", "Jobs"), "jobs", false);
+                self.text_row(
+                    ui,
+                    tr(lang, "Năm quyết định", "Decision year"),
+                    "decision_year",
+                    false,
+                );
+                if layer == Layer::CraftVillages || !s.craft.is_empty() {
+                    self.text_row(ui, tr(lang, "Nghề", "Craft"), "craft", false);
+                }
+                self.text_row(ui, tr(lang, "Ghi chú", "Notes"), "notes", true);
+            });
+        ui.separator();
+        // Read-only provenance.
+        let centre = self
+            .project
+            .centres
+            .iter()
+            .find(|c| c.key == s.centre_key)
+            .map(|c| match lang {
+                Language::Vi => c.name.clone(),
+                Language::En => c.name_en.clone(),
+            });
+        let position = match &s.geom {
+            Some(geo_types::Geometry::Point(p)) => {
+                let tm = self
+                    .tm3
+                    .tm3_from_lonlat(p.x(), p.y())
+                    .map(|(e, n)| format!("\nVN-2000 TM-3: E {e:.1} N {n:.1}"))
+                    .unwrap_or_default();
+                format!("{:.5}° N, {:.5}° E{tm}", p.y(), p.x())
+            }
+            Some(_) => tr(lang, "vùng (đa giác)", "area (polygon)").to_string(),
+            None => i18n::precision(lang, Precision::NotLocated).to_string(),
+        };
+        let rows: Vec<(&str, String)> = vec![
+            (
+                tr(lang, "Nguồn (đoạn)", "Source paragraph"),
+                s.source_para.clone(),
+            ),
+            (tr(lang, "Trung tâm", "Centre"), centre.unwrap_or_default()),
+            (tr(lang, "Vị trí", "Position"), position),
+            (
+                tr(lang, "Độ chính xác vị trí", "Location precision"),
+                i18n::precision(lang, s.location_precision).to_string(),
+            ),
+            (
+                tr(lang, "Nguồn vị trí", "Location source"),
+                s.location_source.clone(),
+            ),
+        ];
+        egui::Grid::new("provenance")
+            .num_columns(2)
+            .striped(true)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                for (k, v) in rows {
+                    if v.is_empty() {
+                        continue;
+                    }
+                    ui.label(RichText::new(k).strong());
+                    ui.add(egui::Label::new(v).wrap());
+                    ui.end_row();
+                }
+            });
+        self.checks_ui(ui, &s);
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new(format!("{} · fid {}", s.layer.table(), s.fid))
+                .small()
+                .weak(),
+        );
+    }
+
+    fn checks_ui(&mut self, ui: &mut egui::Ui, s: &Site) {
+        let lang = self.lang();
+        let findings = self.findings_of(s.layer, s.fid);
+        ui.separator();
+        ui.label(RichText::new(tr(lang, "Kiểm tra", "Checks")).strong());
+        if !findings.iter().any(Finding::is_warning) {
+            ui.label(
+                RichText::new(tr(lang, "Không có cảnh báo", "No warnings"))
+                    .color(Color32::from_rgb(0x1a, 0x7f, 0x37)),
+            );
+        }
+        for f in findings {
+            let text = finding_text(lang, &f);
+            if !f.is_warning() {
+                ui.label(text);
+                continue;
+            }
+            match f.accepted_reason(s) {
+                Some(reason) => {
+                    ui.label(RichText::new(format!("! {text}")).color(Color32::from_gray(110)));
+                    ui.label(
+                        RichText::new(format!(
+                            "{}: {reason}",
+                            tr(lang, "Đã chấp nhận", "Accepted")
+                        ))
+                        .small()
+                        .italics(),
+                    );
+                }
+                None => {
+                    ui.label(
+                        RichText::new(format!("! {text}"))
+                            .color(Color32::from_rgb(0xb0, 0x30, 0x00)),
+                    );
+                    let key = f.key();
+                    let mut reason = self.form.reasons.get(&key).cloned().unwrap_or_default();
+                    let mut accept = false;
+                    ui.horizontal(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut reason)
+                                .hint_text(tr(lang, "lý do chấp nhận", "reason to accept"))
+                                .desired_width(170.0),
+                        );
+                        accept = ui
+                            .add_enabled(
+                                !reason.trim().is_empty() && !self.is_read_only(),
+                                egui::Button::new(tr(lang, "Chấp nhận", "Accept")),
+                            )
+                            .clicked();
+                    });
+                    self.form.reasons.insert(key.clone(), reason.clone());
+                    if accept {
+                        self.form_apply(None, |x| {
+                            x.accepted_warnings.push(AcceptedWarning {
+                                check: key.clone(),
+                                reason: reason.trim().to_string(),
+                            });
+                            Ok(())
+                        });
+                        self.form.reasons.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+}

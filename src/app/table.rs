@@ -1,0 +1,288 @@
+//! The attribute table of a layer: sortable columns, click a row to select and zoom, edit
+//! cells through the same edit path as the form.
+
+use super::QnApp;
+use super::i18n::{self, tr};
+use crate::edit::Edit;
+use crate::model::{Layer, Site};
+use egui_extras::{Column, TableBuilder};
+
+/// Columns of the table, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Fid,
+    Name,
+    Status,
+    Phase,
+    District,
+    AreaHa,
+    Investment,
+    Jobs,
+    Year,
+    Source,
+    Notes,
+}
+
+const COLS: [Col; 11] = [
+    Col::Fid,
+    Col::Name,
+    Col::Status,
+    Col::Phase,
+    Col::District,
+    Col::AreaHa,
+    Col::Investment,
+    Col::Jobs,
+    Col::Year,
+    Col::Source,
+    Col::Notes,
+];
+
+/// State of the open table window.
+#[derive(Debug, Clone)]
+pub struct TableState {
+    pub layer: Layer,
+    pub sort: Col,
+    pub ascending: bool,
+    /// The cell being typed in: (fid, column, text, merge key).
+    editing: Option<(i64, Col, String, u64)>,
+}
+
+impl TableState {
+    pub fn new(layer: Layer) -> Self {
+        TableState {
+            layer,
+            sort: Col::Fid,
+            ascending: true,
+            editing: None,
+        }
+    }
+}
+
+fn header(lang: crate::settings::Language, c: Col) -> &'static str {
+    match c {
+        Col::Fid => "fid",
+        Col::Name => tr(lang, "Tên", "Name"),
+        Col::Status => tr(lang, "Trạng thái", "Status"),
+        Col::Phase => tr(lang, "Giai đoạn", "Phase"),
+        Col::District => tr(lang, "Huyện 2006", "District 2006"),
+        Col::AreaHa => tr(lang, "Diện tích (ha)", "Area (ha)"),
+        Col::Investment => tr(lang, "Vốn (tỷ đ)", "Investment (bn VND)"),
+        Col::Jobs => tr(lang, "Lao động", "Jobs"),
+        Col::Year => tr(lang, "Năm QĐ", "Year"),
+        Col::Source => tr(lang, "Nguồn", "Source"),
+        Col::Notes => tr(lang, "Ghi chú", "Notes"),
+    }
+}
+
+fn cell_text(lang: crate::settings::Language, s: &Site, c: Col) -> String {
+    let num = |v: Option<f64>, d: usize| v.map(|x| format!("{x:.d$}")).unwrap_or_default();
+    match c {
+        Col::Fid => s.fid.to_string(),
+        Col::Name => s.name.clone(),
+        Col::Status => i18n::status(lang, s.status).to_string(),
+        Col::Phase => s
+            .planned_phase
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        Col::District => s.district_2006.clone(),
+        Col::AreaHa => num(s.area_ha, 2),
+        Col::Investment => num(s.investment_bn_vnd, 1),
+        Col::Jobs => s.jobs.map(|j| j.to_string()).unwrap_or_default(),
+        Col::Year => s.decision_year.map(|y| y.to_string()).unwrap_or_default(),
+        Col::Source => s.source_para.clone(),
+        Col::Notes => s.notes.clone(),
+    }
+}
+
+fn editable(c: Col) -> bool {
+    matches!(
+        c,
+        Col::Name | Col::Investment | Col::Jobs | Col::Year | Col::Notes
+    )
+}
+
+fn compare(a: &Site, b: &Site, c: Col) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let f = |x: Option<f64>, y: Option<f64>| x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+    match c {
+        Col::Fid => a.fid.cmp(&b.fid),
+        Col::AreaHa => f(a.area_ha, b.area_ha),
+        Col::Investment => f(a.investment_bn_vnd, b.investment_bn_vnd),
+        Col::Jobs => a.jobs.cmp(&b.jobs),
+        Col::Year => a.decision_year.cmp(&b.decision_year),
+        Col::Name => crate::model::text::fold(&a.name).cmp(&crate::model::text::fold(&b.name)),
+        Col::Status => a.status.as_str().cmp(b.status.as_str()),
+        Col::Phase => a.planned_phase.cmp(&b.planned_phase),
+        Col::District => a.district_2006.cmp(&b.district_2006),
+        Col::Source => a.source_para.cmp(&b.source_para),
+        Col::Notes => a.notes.cmp(&b.notes),
+    }
+}
+
+/// Applies the typed `text` to column `c` of `s`, or says why it cannot.
+fn set_cell(s: &mut Site, c: Col, text: &str) -> Result<(), String> {
+    let t = text.trim();
+    let bad = || format!("“{t}” is not a number");
+    match c {
+        Col::Name => s.name = text.to_string(),
+        Col::Notes => s.notes = text.to_string(),
+        Col::Investment => {
+            s.investment_bn_vnd = if t.is_empty() {
+                None
+            } else {
+                Some(t.replace(',', ".").parse().map_err(|_| bad())?)
+            }
+        }
+        Col::Jobs => {
+            s.jobs = if t.is_empty() {
+                None
+            } else {
+                Some(t.parse().map_err(|_| bad())?)
+            }
+        }
+        Col::Year => {
+            s.decision_year = if t.is_empty() {
+                None
+            } else {
+                Some(t.parse().map_err(|_| bad())?)
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+impl QnApp {
+    pub(super) fn table_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut state) = self.table.take() else {
+            return;
+        };
+        let lang = self.lang();
+        let mut open = true;
+        let mut rows: Vec<Site> = self.project.sites_of(state.layer).cloned().collect();
+        rows.sort_by(|a, b| {
+            let o = compare(a, b, state.sort);
+            if state.ascending { o } else { o.reverse() }
+        });
+        let mut clicked: Option<i64> = None;
+        let mut commit: Option<(i64, Col, String, u64)> = None;
+        let read_only = self.is_read_only();
+        egui::Window::new(format!(
+            "{} — {} ({})",
+            tr(lang, "Bảng thuộc tính", "Attribute table"),
+            i18n::layer_name(lang, state.layer),
+            rows.len()
+        ))
+        .id(egui::Id::unique("attribute_table"))
+        .open(&mut open)
+        .default_size([860.0, 300.0])
+        .default_pos([310.0, 440.0])
+        .resizable(true)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                for l in Layer::ALL {
+                    if ui.selectable_label(state.layer == l, i18n::layer_name(lang, l)).clicked() {
+                        state.layer = l;
+                        state.editing = None;
+                    }
+                }
+            });
+            ui.separator();
+            let mut builder = TableBuilder::new(ui)
+                .id_salt(("table", state.layer.table()))
+                .striped(true)
+                .resizable(true)
+                .column(Column::auto().at_least(36.0));
+            for c in &COLS[1..] {
+                builder = builder.column(match c {
+                    Col::Name | Col::Notes => Column::initial(170.0).at_least(60.0).clip(true),
+                    _ => Column::auto().at_least(50.0).clip(true),
+                });
+            }
+            builder
+                .header(22.0, |mut h| {
+                    for c in COLS {
+                        h.col(|ui| {
+                            let arrow = if state.sort == c {
+                                if state.ascending { " ^" } else { " v" }
+                            } else {
+                                ""
+                            };
+                            if ui.button(format!("{}{arrow}", header(lang, c))).clicked() {
+                                if state.sort == c {
+                                    state.ascending = !state.ascending;
+                                } else {
+                                    state.sort = c;
+                                    state.ascending = true;
+                                }
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, rows.len(), |mut row| {
+                        let s = &rows[row.index()];
+                        let selected = self.selected == Some((s.layer, s.fid));
+                        row.set_selected(selected);
+                        for c in COLS {
+                            row.col(|ui| {
+                                let editing_here = matches!(&state.editing, Some((f, col, _, _)) if *f == s.fid && *col == c);
+                                if editing_here {
+                                    if let Some((_, _, text, key)) = state.editing.as_mut() {
+                                        let r = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
+                                        if r.changed() {
+                                            commit = Some((s.fid, c, text.clone(), *key));
+                                        }
+                                        if r.lost_focus() {
+                                            state.editing = None;
+                                        } else {
+                                            r.request_focus();
+                                        }
+                                    }
+                                } else {
+                                    let r = ui.add(egui::Label::new(cell_text(lang, s, c)).sense(egui::Sense::click()));
+                                    if r.clicked() {
+                                        clicked = Some(s.fid);
+                                    }
+                                    if r.double_clicked() && editable(c) && !read_only {
+                                        self.next_merge_key += 1;
+                                        state.editing = Some((s.fid, c, cell_text(lang, s, c), self.next_merge_key));
+                                    }
+                                }
+                            });
+                        }
+                        if row.response().clicked() {
+                            clicked = Some(s.fid);
+                        }
+                    });
+                });
+            ui.label(
+                egui::RichText::new(tr(
+                    lang,
+                    "Nhấp một dòng để chọn và phóng tới; nhấp đúp một ô để sửa (tên, vốn, lao động, năm, ghi chú).",
+                    "Click a row to select and zoom to it; double-click a cell to edit it (name, investment, jobs, year, notes).",
+                ))
+                .small()
+                .weak(),
+            );
+        });
+        if let Some(fid) = clicked {
+            self.zoom_to(state.layer, fid);
+        }
+        if let Some((fid, c, text, key)) = commit
+            && let Some(before) = self.project.site(state.layer, fid).cloned()
+        {
+            let mut after = before.clone();
+            match set_cell(&mut after, c, &text) {
+                Ok(()) if after != before => {
+                    self.apply_edit(Edit::update(before, after), Some(key));
+                }
+                Ok(()) => {}
+                Err(e) => self.status_note = Some(e),
+            }
+        }
+        if open {
+            self.table = Some(state);
+        }
+    }
+}
