@@ -4,7 +4,7 @@
 //! steps of one gesture (a vertex drag) into a single undo step.
 
 use crate::model::validate::{FieldError, validate_site};
-use crate::model::{Layer, Project, Site, geodesic_area_ha, text::nfc};
+use crate::model::{Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
 use crate::store::{ProjectFile, StoreError};
 use thiserror::Error;
 
@@ -70,6 +70,7 @@ impl Edit {
             Some(mut s) => {
                 s.layer = self.layer;
                 s.name = nfc(s.name.trim());
+                s.geom = s.geom.map(oriented);
                 s.area_ha = s.geom.as_ref().and_then(geodesic_area_ha);
                 let errors = validate_site(&s);
                 if !errors.is_empty() {

@@ -217,6 +217,29 @@ fn polygon_area_is_computed_geodesically_on_write() {
     )));
     s.area_ha = Some(1.0); // ignored: the area is computed
     Edit::insert(s).apply(&mut pf, &mut project).unwrap();
+    // The same cell drawn clockwise (as clicks on a screen often are) has the same area.
+    let mut cw = Site::new(Layer::ProposedClusters, "Thử ngược", Status::Proposed);
+    cw.geom = Some(Geometry::Polygon(Polygon::new(
+        LineString::from(vec![
+            (107.0, 21.0),
+            (107.0, 21.01),
+            (107.01, 21.01),
+            (107.01, 21.0),
+            (107.0, 21.0),
+        ]),
+        vec![],
+    )));
+    Edit::insert(cw).apply(&mut pf, &mut project).unwrap();
+    let cw = project
+        .sites
+        .iter()
+        .find(|s| s.name == "Thử ngược")
+        .unwrap();
+    assert!(
+        (cw.area_ha.unwrap() - 115.109_17).abs() / 115.109_17 < 0.001,
+        "{:?}",
+        cw.area_ha
+    );
     let got = project.sites.iter().find(|s| s.name == "Thử").unwrap();
     // Exact area of the 0.01° × 0.01° cell at 21° N on the WGS84 ellipsoid (authalic-latitude
     // formula, b²·Δλ/2·[q(φ2) − q(φ1)]): 115.10917 ha. The geodesic edges differ from the

@@ -825,7 +825,61 @@ impl QnApp {
                 painter.galley(at, g, Color32::BLACK);
             }
         }
+        if let Some(hint) = self.tool_hint() {
+            let g = painter.layout(
+                hint,
+                egui::FontId::proportional(13.0),
+                Color32::BLACK,
+                pr.rect.width() - 24.0,
+            );
+            let at = pr.rect.left_top() + Vec2::new(10.0, 8.0);
+            painter.rect_filled(
+                egui::Rect::from_min_size(at, g.size()).expand(5.0),
+                4.0,
+                Color32::from_rgba_unmultiplied(255, 255, 240, 235),
+            );
+            painter.galley(at, g, Color32::BLACK);
+        }
         let _ = style::SELECTION;
+    }
+
+    /// One line telling how the active tool works.
+    fn tool_hint(&self) -> Option<String> {
+        let lang = self.lang();
+        let snap = tr(
+            lang,
+            "giữ Shift để không bắt dính",
+            "hold Shift not to snap",
+        );
+        Some(match self.editor.tool {
+            Tool::Select => return None,
+            Tool::AddPoint => format!(
+                "{} ({snap})",
+                tr(lang, "Nhấp để đặt một điểm mới vào lớp đang chọn", "Click to place a new point in the chosen layer")
+            ),
+            Tool::DrawPolygon => {
+                let how = tr(
+                    lang,
+                    "nhấp đặt đỉnh, nhấp đúp hoặc Enter kết thúc, Esc hủy, Backspace xóa đỉnh cuối",
+                    "click to add vertices, double-click or Enter to finish, Esc to cancel, Backspace removes the last",
+                );
+                match self.editor.boundary_of.and_then(|(l, f)| self.project.site(l, f)) {
+                    Some(s) => format!("{} «{}»: {how}; {snap}", tr(lang, "Vẽ ranh giới", "Boundary of"), s.name),
+                    None => format!("{how}; {snap}"),
+                }
+            }
+            Tool::MoveFeature => tr(lang, "Kéo một đối tượng để di chuyển nó", "Drag a feature to move it").to_string(),
+            Tool::EditVertices => tr(
+                lang,
+                "Chọn một vùng; kéo đỉnh để di chuyển, kéo điểm giữa cạnh để thêm đỉnh, nhấp phải vào đỉnh để xóa",
+                "Select an area; drag a vertex to move it, drag a mid-point to insert one, right-click a vertex to delete it",
+            )
+            .to_string(),
+            Tool::Measure => format!(
+                "{}; {snap}",
+                tr(lang, "Nhấp các điểm để đo chiều dài (và diện tích từ 3 điểm); nhấp đúp dừng, Esc xóa", "Click points to measure length (and area from 3 points); double-click to stop, Esc clears")
+            ),
+        })
     }
 
     /// The current measurement: geodesic length along the line (to the cursor while still

@@ -497,7 +497,10 @@ impl QnApp {
             for t in Tool::ALL {
                 let editing = !matches!(t, Tool::Select | Tool::Measure);
                 let r = ui
-                    .add_enabled(!(ro && editing), egui::Button::selectable(self.editor.tool == t, t.label(lang)))
+                    .add_enabled(
+                        !(ro && editing),
+                        egui::Button::selectable(self.editor.tool == t, t.label(lang)),
+                    )
                     .on_hover_text(format!("{} ({:?})", t.label(lang), t.shortcut()));
                 if r.clicked() {
                     self.set_tool(t);
@@ -508,41 +511,44 @@ impl QnApp {
                 .selected_text(i18n::layer_name(lang, self.editor.active_layer))
                 .show_ui(ui, |ui| {
                     for l in Layer::ALL {
-                        ui.selectable_value(&mut self.editor.active_layer, l, i18n::layer_name(lang, l));
+                        ui.selectable_value(
+                            &mut self.editor.active_layer,
+                            l,
+                            i18n::layer_name(lang, l),
+                        );
                     }
                 });
             ui.separator();
             if ui
-                .add_enabled(self.history.can_undo(), egui::Button::new(tr(lang, "Hoàn tác", "Undo")))
+                .add_enabled(
+                    self.history.can_undo(),
+                    egui::Button::new(tr(lang, "Hoàn tác", "Undo")),
+                )
                 .on_hover_text("Ctrl+Z")
                 .clicked()
             {
                 self.undo();
             }
             if ui
-                .add_enabled(self.history.can_redo(), egui::Button::new(tr(lang, "Làm lại", "Redo")))
+                .add_enabled(
+                    self.history.can_redo(),
+                    egui::Button::new(tr(lang, "Làm lại", "Redo")),
+                )
                 .on_hover_text("Ctrl+Y, Ctrl+Shift+Z")
                 .clicked()
             {
                 self.redo();
             }
             ui.separator();
-            if ui.button(tr(lang, "Bảng thuộc tính", "Attribute table")).clicked() {
-                let layer = self.selected.map(|s| s.0).unwrap_or(self.editor.active_layer);
+            if ui
+                .button(tr(lang, "Bảng thuộc tính", "Attribute table"))
+                .clicked()
+            {
+                let layer = self
+                    .selected
+                    .map(|s| s.0)
+                    .unwrap_or(self.editor.active_layer);
                 self.table = Some(table::TableState::new(layer));
-            }
-            if self.editor.tool == Tool::DrawPolygon {
-                ui.separator();
-                let hint = match self.editor.boundary_of.and_then(|(l, f)| self.project.site(l, f)) {
-                    Some(s) => format!(
-                        "{} «{}»: {}",
-                        tr(lang, "Vẽ ranh giới", "Drawing the boundary of"),
-                        s.name,
-                        tr(lang, "nhấp đặt đỉnh, nhấp đúp/Enter kết thúc, Esc hủy, Backspace xóa đỉnh cuối, giữ Shift để không bắt dính", "click to add vertices, double-click/Enter to finish, Esc to cancel, Backspace removes the last, hold Shift not to snap")
-                    ),
-                    None => tr(lang, "Nhấp đặt đỉnh, nhấp đúp/Enter kết thúc, Esc hủy, Backspace xóa đỉnh cuối, giữ Shift để không bắt dính", "Click to add vertices, double-click/Enter to finish, Esc to cancel, Backspace removes the last, hold Shift not to snap").to_string(),
-                };
-                ui.label(egui::RichText::new(hint).small());
             }
         });
     }

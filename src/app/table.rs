@@ -190,6 +190,7 @@ impl QnApp {
             ui.separator();
             let mut builder = TableBuilder::new(ui)
                 .id_salt(("table", state.layer.table()))
+                .sense(egui::Sense::click())
                 .striped(true)
                 .resizable(true)
                 .column(Column::auto().at_least(36.0));
@@ -225,11 +226,15 @@ impl QnApp {
                         let selected = self.selected == Some((s.layer, s.fid));
                         row.set_selected(selected);
                         for c in COLS {
-                            row.col(|ui| {
-                                let editing_here = matches!(&state.editing, Some((f, col, _, _)) if *f == s.fid && *col == c);
+                            let editing_here = matches!(&state.editing, Some((f, col, _, _)) if *f == s.fid && *col == c);
+                            let (_, cell) = row.col(|ui| {
                                 if editing_here {
                                     if let Some((_, _, text, key)) = state.editing.as_mut() {
-                                        let r = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
+                                        let r = ui.add(
+                                            egui::TextEdit::singleline(text)
+                                                .desired_width(f32::INFINITY)
+                                                .hint_text(header(lang, c)),
+                                        );
                                         if r.changed() {
                                             commit = Some((s.fid, c, text.clone(), *key));
                                         }
@@ -240,16 +245,18 @@ impl QnApp {
                                         }
                                     }
                                 } else {
-                                    let r = ui.add(egui::Label::new(cell_text(lang, s, c)).sense(egui::Sense::click()));
-                                    if r.clicked() {
-                                        clicked = Some(s.fid);
-                                    }
-                                    if r.double_clicked() && editable(c) && !read_only {
-                                        self.next_merge_key += 1;
-                                        state.editing = Some((s.fid, c, cell_text(lang, s, c), self.next_merge_key));
-                                    }
+                                    ui.add(egui::Label::new(cell_text(lang, s, c)).selectable(false));
                                 }
                             });
+                            if editing_here {
+                                continue;
+                            }
+                            if cell.double_clicked() && editable(c) && !read_only {
+                                self.next_merge_key += 1;
+                                state.editing = Some((s.fid, c, cell_text(lang, s, c), self.next_merge_key));
+                            } else if cell.clicked() {
+                                clicked = Some(s.fid);
+                            }
                         }
                         if row.response().clicked() {
                             clicked = Some(s.fid);

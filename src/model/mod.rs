@@ -270,12 +270,33 @@ impl Site {
 }
 
 /// Geodesic area of a lon/lat geometry in hectares (`None` for points and lines).
+///
+/// Rings are oriented first (exterior counter-clockwise): on the ellipsoid a clockwise ring
+/// encloses the rest of the Earth, which is not what a planner drew.
 pub fn geodesic_area_ha(g: &Geometry<f64>) -> Option<f64> {
-    use geo::GeodesicArea;
+    use geo::{GeodesicArea, Orient, orient::Direction};
     match g {
-        Geometry::Polygon(p) => Some(p.geodesic_area_unsigned() / 10_000.0),
-        Geometry::MultiPolygon(mp) => Some(mp.geodesic_area_unsigned() / 10_000.0),
+        Geometry::Polygon(p) => {
+            Some(p.orient(Direction::Default).geodesic_area_unsigned() / 10_000.0)
+        }
+        Geometry::MultiPolygon(mp) => Some(
+            mp.0.iter()
+                .map(|p| p.orient(Direction::Default).geodesic_area_unsigned())
+                .sum::<f64>()
+                / 10_000.0,
+        ),
         _ => None,
+    }
+}
+
+/// The geometry with exterior rings counter-clockwise and holes clockwise (as RFC 7946 and
+/// most GIS expect); other geometries unchanged.
+pub fn oriented(g: Geometry<f64>) -> Geometry<f64> {
+    use geo::{Orient, orient::Direction};
+    match g {
+        Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
+        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.orient(Direction::Default)),
+        other => other,
     }
 }
 
