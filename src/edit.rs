@@ -1,103 +1,276 @@
-//! Every change to a project is an [`Edit`]: the record before and after. Applying one writes
+//! Every change to a project is an [`Edit`]: a record before and after. Applying one writes
 //! it to the GeoPackage in its own transaction, updates the in-memory project, and returns the
 //! inverse edit, which is what undo applies. [`History`] keeps those inverses, merging the
-//! steps of one gesture (a vertex drag) into a single undo step.
+//! steps of one gesture (a vertex drag, typing in one field) into a single undo step.
 
 use crate::model::validate::{FieldError, validate_site};
-use crate::model::{Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
+use crate::model::{Actual, Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
+use crate::scenario::{Scenario, ScenarioError};
 use crate::store::{ProjectFile, StoreError};
 use thiserror::Error;
 
 /// A change to one record: `before` → `after` (`None` = the record does not exist).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Edit {
-    pub layer: Layer,
-    /// 0 for a record not stored yet.
-    pub fid: i64,
-    pub before: Option<Site>,
-    pub after: Option<Site>,
+pub enum Edit {
+    /// A site of a planning layer (fid 0: not stored yet).
+    Site {
+        layer: Layer,
+        fid: i64,
+        before: Option<Box<Site>>,
+        after: Option<Box<Site>>,
+    },
+    /// A scenario with all its rows (id 0: not stored yet).
+    Scenario {
+        id: i64,
+        before: Option<Box<Scenario>>,
+        after: Option<Box<Scenario>>,
+    },
+    /// Which scenario is the reference.
+    Reference {
+        before: Option<i64>,
+        after: Option<i64>,
+    },
+    /// The whole list of actual values.
+    Actuals {
+        before: Vec<Actual>,
+        after: Vec<Actual>,
+    },
 }
 
 #[derive(Debug, Error)]
 pub enum EditError {
     #[error("refused: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
-    #[error("the record changed since this edit was made (layer {0:?}, fid {1})")]
-    Conflict(Layer, i64),
+    #[error("refused: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; "))]
+    InvalidScenario(Vec<ScenarioError>),
+    #[error("the record changed since this edit was made ({0})")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// Identity of an edit's record, for merging steps of one gesture.
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    Site(Layer, i64),
+    Scenario(i64),
+    Reference,
+    Actuals,
+}
+
 impl Edit {
-    /// Adds a new record.
+    /// Adds a new site.
     pub fn insert(site: Site) -> Edit {
-        Edit {
+        Edit::Site {
             layer: site.layer,
             fid: 0,
             before: None,
-            after: Some(site),
+            after: Some(Box::new(site)),
         }
     }
 
-    /// Replaces `before` by `after` (same layer and fid).
+    /// Replaces site `before` by `after` (same layer and fid).
     pub fn update(before: Site, after: Site) -> Edit {
-        Edit {
+        Edit::Site {
             layer: before.layer,
             fid: before.fid,
-            before: Some(before),
-            after: Some(after),
+            before: Some(Box::new(before)),
+            after: Some(Box::new(after)),
         }
     }
 
-    /// Deletes the record.
+    /// Deletes a site.
     pub fn delete(site: Site) -> Edit {
-        Edit {
+        Edit::Site {
             layer: site.layer,
             fid: site.fid,
-            before: Some(site),
+            before: Some(Box::new(site)),
             after: None,
+        }
+    }
+
+    /// Adds, replaces (`before` given) or deletes (`after` `None`) a scenario.
+    pub fn scenario(before: Option<Scenario>, after: Option<Scenario>) -> Edit {
+        Edit::Scenario {
+            id: before.as_ref().map(|s| s.id).unwrap_or(0),
+            before: before.map(Box::new),
+            after: after.map(Box::new),
+        }
+    }
+
+    fn target(&self) -> Target {
+        match self {
+            Edit::Site { layer, fid, .. } => Target::Site(*layer, *fid),
+            Edit::Scenario { id, .. } => Target::Scenario(*id),
+            Edit::Reference { .. } => Target::Reference,
+            Edit::Actuals { .. } => Target::Actuals,
         }
     }
 
     /// Checks the edit, writes it to `file` in one transaction, then to `project`.
     /// Returns the inverse edit. Nothing is written when it fails.
     pub fn apply(self, file: &mut ProjectFile, project: &mut Project) -> Result<Edit, EditError> {
-        let current = project.site(self.layer, self.fid).cloned();
-        if self.fid != 0 && current != self.before {
-            return Err(EditError::Conflict(self.layer, self.fid));
-        }
-        let after = match self.after {
-            Some(mut s) => {
-                s.layer = self.layer;
-                s.name = nfc(s.name.trim());
-                s.geom = s.geom.map(oriented);
-                s.area_ha = s.geom.as_ref().and_then(geodesic_area_ha);
-                let errors = validate_site(&s);
-                if !errors.is_empty() {
-                    return Err(EditError::Invalid(errors));
+        match self {
+            Edit::Site {
+                layer,
+                fid,
+                before,
+                after,
+            } => apply_site(
+                layer,
+                fid,
+                before.map(|b| *b),
+                after.map(|a| *a),
+                file,
+                project,
+            ),
+            Edit::Scenario { id, before, after } => {
+                apply_scenario(id, before.map(|b| *b), after.map(|a| *a), file, project)
+            }
+            Edit::Reference { before, after } => {
+                let current = project.reference_scenario().map(|s| s.id);
+                if current != before {
+                    return Err(EditError::Conflict("reference scenario".into()));
                 }
-                Some(s)
+                file.set_reference(after)?;
+                for s in &mut project.scenarios {
+                    s.is_reference = Some(s.id) == after;
+                }
+                Ok(Edit::Reference {
+                    before: after,
+                    after: before,
+                })
             }
-            None => None,
-        };
-        let fid = file.put_site(self.layer, self.fid, after.as_ref())?;
-        let after = after.map(|mut s| {
-            s.fid = fid;
-            s
-        });
-        match &after {
-            Some(s) => project.put(s.clone()),
-            None => {
-                project.remove(self.layer, fid);
+            Edit::Actuals { before, after } => {
+                if project.actuals != before {
+                    return Err(EditError::Conflict("actuals".into()));
+                }
+                let bad: Vec<ScenarioError> = after
+                    .iter()
+                    .filter(|a| {
+                        !a.value.is_finite()
+                            || !(crate::scenario::YEAR_MIN..=crate::scenario::YEAR_MAX)
+                                .contains(&a.year)
+                            || a.indicator.trim().is_empty()
+                    })
+                    .map(|a| ScenarioError {
+                        field: "actuals".into(),
+                        reason: format!(
+                            "{} {}: {} is not a valid actual value",
+                            a.indicator, a.year, a.value
+                        ),
+                    })
+                    .collect();
+                if !bad.is_empty() {
+                    return Err(EditError::InvalidScenario(bad));
+                }
+                file.put_actuals(&after)?;
+                project.actuals = after.clone();
+                Ok(Edit::Actuals {
+                    before: after,
+                    after: before,
+                })
             }
         }
-        Ok(Edit {
-            layer: self.layer,
-            fid,
-            before: after,
-            after: current,
-        })
     }
+}
+
+fn apply_site(
+    layer: Layer,
+    fid: i64,
+    before: Option<Site>,
+    after: Option<Site>,
+    file: &mut ProjectFile,
+    project: &mut Project,
+) -> Result<Edit, EditError> {
+    let current = project.site(layer, fid).cloned();
+    if fid != 0 && current != before {
+        return Err(EditError::Conflict(format!("{} fid {fid}", layer.table())));
+    }
+    let after = match after {
+        Some(mut s) => {
+            s.layer = layer;
+            s.name = nfc(s.name.trim());
+            s.geom = s.geom.map(oriented);
+            s.area_ha = s.geom.as_ref().and_then(geodesic_area_ha);
+            let errors = validate_site(&s);
+            if !errors.is_empty() {
+                return Err(EditError::Invalid(errors));
+            }
+            Some(s)
+        }
+        None => None,
+    };
+    let fid = file.put_site(layer, fid, after.as_ref())?;
+    let after = after.map(|mut s| {
+        s.fid = fid;
+        s
+    });
+    match &after {
+        Some(s) => project.put(s.clone()),
+        None => {
+            project.remove(layer, fid);
+        }
+    }
+    Ok(Edit::Site {
+        layer,
+        fid,
+        before: after.map(Box::new),
+        after: current.map(Box::new),
+    })
+}
+
+fn apply_scenario(
+    id: i64,
+    before: Option<Scenario>,
+    after: Option<Scenario>,
+    file: &mut ProjectFile,
+    project: &mut Project,
+) -> Result<Edit, EditError> {
+    let current = project.scenario(id).cloned();
+    if id != 0 && current != before {
+        return Err(EditError::Conflict(format!("scenario {id}")));
+    }
+    let after = match after {
+        Some(mut s) => {
+            s.name = nfc(s.name.trim());
+            let others: Vec<&str> = project
+                .scenarios
+                .iter()
+                .filter(|o| o.id != id || id == 0)
+                .map(|o| o.name.as_str())
+                .collect();
+            let errors = s.validate(&others);
+            if !errors.is_empty() {
+                return Err(EditError::InvalidScenario(errors));
+            }
+            if s.created.is_empty() {
+                s.created = crate::scenario::now_utc_iso();
+            }
+            Some(s)
+        }
+        None => None,
+    };
+    let id = file.put_scenario(id, after.as_ref())?;
+    let after = after.map(|mut s| {
+        s.id = id;
+        s
+    });
+    match &after {
+        Some(s) => match project.scenarios.iter_mut().find(|x| x.id == id) {
+            Some(slot) => *slot = s.clone(),
+            None => {
+                project.scenarios.push(s.clone());
+                project.scenarios.sort_by_key(|x| x.id);
+            }
+        },
+        None => project.scenarios.retain(|x| x.id != id),
+    }
+    Ok(Edit::Scenario {
+        id,
+        before: after.map(Box::new),
+        after: current.map(Box::new),
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -129,11 +302,16 @@ impl History {
         self.redo.clear();
         if let (Some(k), Some(last)) = (merge_key, self.undo.last_mut())
             && last.merge_key == Some(k)
-            && last.inverse.layer == inverse.layer
-            && last.inverse.fid == inverse.fid
+            && last.inverse.target() == inverse.target()
         {
-            // Keep the oldest "after" (the state before the gesture); the newest "before".
-            last.inverse.before = inverse.before;
+            // Keep the oldest "after" (the state before the gesture) and the newest "before".
+            match (&mut last.inverse, inverse) {
+                (Edit::Site { before: b, .. }, Edit::Site { before: nb, .. }) => *b = nb,
+                (Edit::Scenario { before: b, .. }, Edit::Scenario { before: nb, .. }) => *b = nb,
+                (Edit::Reference { before: b, .. }, Edit::Reference { before: nb, .. }) => *b = nb,
+                (Edit::Actuals { before: b, .. }, Edit::Actuals { before: nb, .. }) => *b = nb,
+                (_, inverse) => self.undo.push(Step { inverse, merge_key }),
+            }
             return Ok(());
         }
         self.undo.push(Step { inverse, merge_key });

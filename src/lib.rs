@@ -8,5 +8,6 @@ pub mod app;
 pub mod edit;
 pub mod io;
 pub mod model;
+pub mod scenario;
 pub mod settings;
 pub mod store;

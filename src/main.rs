@@ -18,6 +18,8 @@ const USAGE: &str = "usage:
   qn-planner [FILE.gpkg]                 open the window (default: last project, else the built-in one)
   qn-planner init FILE.gpkg [--force]    write a new seeded project
   qn-planner info FILE.gpkg [--json]     list layers with feature counts and extents
+  qn-planner report FILE.gpkg [--scenario NAME] [--csv]
+                                         the scenario's indicator table by year (default: the reference)
   qn-planner --help | --version";
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         }
         Some("init") => cmd_init(&args[1..]),
         Some("info") => cmd_info(&args[1..]),
+        Some("report") => cmd_report(&args[1..]),
         Some(a) if a.starts_with('-') => Err(format!("unknown option {a}\n{USAGE}")),
         Some(file) => {
             if args.len() > 1 {
@@ -84,6 +87,97 @@ fn cmd_init(args: &[String]) -> Result<(), String> {
         path.display(),
         p.sites.len(),
         p.centres.len()
+    );
+    Ok(())
+}
+
+fn cmd_report(args: &[String]) -> Result<(), String> {
+    let mut file = None;
+    let mut scenario = None;
+    let mut csv = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--csv" => csv = true,
+            "--scenario" => {
+                scenario = Some(it.next().ok_or("--scenario needs a scenario name")?.clone())
+            }
+            x if x.starts_with("--") => return Err(format!("unknown option {x}")),
+            x if file.is_none() => file = Some(x.to_string()),
+            x => return Err(format!("unexpected argument {x}")),
+        }
+    }
+    let Some(file) = file else {
+        return Err("usage: qn-planner report FILE.gpkg [--scenario NAME] [--csv]".into());
+    };
+    let pf = ProjectFile::open(Path::new(&file)).map_err(|e| e.to_string())?;
+    let project = pf.read_project().map_err(|e| e.to_string())?;
+    let s = match &scenario {
+        Some(name) => project.scenario_by_name(name).ok_or_else(|| {
+            let names: Vec<&str> = project.scenarios.iter().map(|s| s.name.as_str()).collect();
+            format!(
+                "no scenario named “{name}” (scenarios: {})",
+                names.join(", ")
+            )
+        })?,
+        None => project
+            .reference_scenario()
+            .or(project.scenarios.first())
+            .ok_or("the project has no scenario")?,
+    };
+    let years: Vec<i32> =
+        (qn_planner::scenario::FIRST_YEAR..=qn_planner::scenario::LAST_YEAR).collect();
+    if csv {
+        print!(
+            "{}",
+            qn_planner::scenario::indicator_csv(s, &project, &years)
+        );
+        return Ok(());
+    }
+    println!(
+        "{file}: scenario “{}”{}",
+        s.name,
+        if s.is_reference { " (reference)" } else { "" }
+    );
+    println!(
+        "{:>4}  {:>10} {:<20} {:>7}  {:>8} {:>10} {:>9}  {:>7} {:>9} {:>9}",
+        "year",
+        "output",
+        "(source)",
+        "growth",
+        "clusters",
+        "land ha",
+        "proposed",
+        "funds",
+        "leverage",
+        "priority"
+    );
+    for y in years {
+        let i = qn_planner::scenario::indicators(s, &project, y);
+        let num =
+            |v: Option<f64>, d: usize| v.map(|x| format!("{x:.d$}")).unwrap_or_else(|| "—".into());
+        let land = if i.operating_land_unknown > 0 {
+            format!("{:.0}+{}?", i.operating_land_ha, i.operating_land_unknown)
+        } else {
+            format!("{:.0}", i.operating_land_ha)
+        };
+        println!(
+            "{:>4}  {:>10} {:<20} {:>7}  {:>8} {:>10} {:>9}  {:>7} {:>9} {:>9}",
+            y,
+            num(i.output_bn_vnd, 0),
+            format!("({})", i.output_source.label()),
+            num(i.growth_pct, 2),
+            i.operating_clusters,
+            land,
+            format!("{}/{}", i.proposed_opened, i.proposed_total),
+            num(i.programme.as_ref().and_then(|p| p.funds_bn_vnd), 3),
+            num(i.programme.as_ref().and_then(|p| p.leverage), 1),
+            i.priority_sites
+        );
+    }
+    println!(
+        "output in bn VND (giá trị sản xuất công nghiệp); land: known ha + sites with no known land; \
+         funds: extension funds, bn VND; leverage: social capital per VND of funds"
     );
     Ok(())
 }

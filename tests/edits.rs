@@ -342,6 +342,18 @@ fn a_schema_1_file_is_migrated_on_open() {
                     .unwrap();
             }
         }
+        for t in [
+            "scenarios",
+            "scenario_phasing",
+            "scenario_growth",
+            "scenario_programme",
+            "actuals",
+        ] {
+            c.execute_batch(&format!(
+                "DROP TABLE {t}; DELETE FROM gpkg_contents WHERE table_name = '{t}';"
+            ))
+            .unwrap();
+        }
         c.execute(
             "UPDATE qn_meta SET value = '1' WHERE key = 'schema_version'",
             [],
@@ -349,9 +361,15 @@ fn a_schema_1_file_is_migrated_on_open() {
         .unwrap();
     }
     let pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 2);
+    assert_eq!(pf.schema_version().unwrap(), 3);
     let p = pf.read_project().unwrap();
     assert_eq!(p.sites.len(), 39);
+    // Schema 3 seeded the reference scenario: established sites open in 2006.
+    let reference = p.reference_scenario().expect("reference scenario");
+    let kim_sen = p.sites.iter().find(|s| s.name == "Kim Sen").unwrap();
+    assert_eq!(reference.open_year(kim_sen.layer, kim_sen.fid), Some(2006));
+    let ha_khanh = p.sites.iter().find(|s| s.name == "Hà Khánh").unwrap();
+    assert_eq!(reference.open_year(ha_khanh.layer, ha_khanh.fid), None);
     assert!(
         p.sites
             .iter()

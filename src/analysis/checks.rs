@@ -379,7 +379,7 @@ mod tests {
         );
         let project = Project {
             sites: vec![zone, draft.clone()],
-            centres: vec![],
+            ..Default::default()
         };
         let f = ctx().check(&draft, &project);
         let overlap = f
@@ -396,7 +396,7 @@ mod tests {
         // The zone alone has no finding about itself.
         let alone = Project {
             sites: vec![draft.clone()],
-            centres: vec![],
+            ..Default::default()
         };
         assert!(kinds(&ctx().check(&draft, &alone)).is_empty());
     }

@@ -94,6 +94,8 @@ pub struct QnApp {
     status_note: Option<String>,
     backups: Option<Vec<BackupInfo>>,
     confirm_restore: Option<BackupInfo>,
+    /// Scenario values refused by the last edit, shown in the scenario editor.
+    scenario_errors: Vec<crate::scenario::ScenarioError>,
 }
 
 fn layer_index(l: Layer) -> usize {
@@ -145,6 +147,7 @@ impl QnApp {
             status_note: None,
             backups: None,
             confirm_restore: None,
+            scenario_errors: Vec::new(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -247,17 +250,34 @@ impl QnApp {
             self.show_error(msg);
             return None;
         }
-        let (layer, fid) = (edit.layer, edit.fid);
+        let target = match &edit {
+            Edit::Site { layer, fid, .. } => Some((Some(*layer), *fid)),
+            Edit::Scenario { id, .. } => Some((None, *id)),
+            _ => None,
+        };
         match self.history.apply(edit, merge, file, &mut self.project) {
             Ok(()) => {
                 self.project_gen += 1;
                 self.status_note = None;
-                if fid != 0 {
-                    Some(fid)
-                } else {
-                    // The newest record of the layer is the one just inserted.
-                    self.project.sites_of(layer).map(|s| s.fid).max()
+                self.scenario_errors.clear();
+                match target {
+                    Some((_, id)) if id != 0 => Some(id),
+                    // The newest record is the one just inserted.
+                    Some((Some(layer), _)) => self.project.sites_of(layer).map(|s| s.fid).max(),
+                    Some((None, _)) => self.project.scenarios.iter().map(|s| s.id).max(),
+                    None => Some(0),
                 }
+            }
+            Err(EditError::InvalidScenario(errors)) => {
+                self.status_note = Some(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+                self.scenario_errors = errors;
+                None
             }
             Err(EditError::Invalid(errors)) => {
                 self.status_note = Some(

@@ -314,11 +314,30 @@ pub struct Centre {
     pub geom: Option<Geometry<f64>>,
 }
 
+/// An actual (reported or entered) value of an indicator in one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actual {
+    /// Indicator key, e.g. `industrial_output_value`.
+    pub indicator: String,
+    pub year: i32,
+    pub value: f64,
+    pub unit: String,
+    pub price_basis: String,
+    pub scope: String,
+    /// Where the value comes from (a citation, or "entered by …").
+    pub source: String,
+    pub quote: String,
+    /// "entered" or "reported".
+    pub kind: String,
+}
+
 /// Everything a project holds, as read from its GeoPackage.
 #[derive(Debug, Clone, Default)]
 pub struct Project {
     pub sites: Vec<Site>,
     pub centres: Vec<Centre>,
+    pub scenarios: Vec<crate::scenario::Scenario>,
+    pub actuals: Vec<Actual>,
 }
 
 impl Project {
@@ -340,6 +359,20 @@ impl Project {
             Some(slot) => *slot = site,
             None => self.sites.push(site),
         }
+    }
+
+    pub fn scenario(&self, id: i64) -> Option<&crate::scenario::Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    pub fn scenario_by_name(&self, name: &str) -> Option<&crate::scenario::Scenario> {
+        self.scenarios
+            .iter()
+            .find(|s| text::fold(&s.name) == text::fold(name))
+    }
+
+    pub fn reference_scenario(&self) -> Option<&crate::scenario::Scenario> {
+        self.scenarios.iter().find(|s| s.is_reference)
     }
 
     pub fn remove(&mut self, layer: Layer, fid: i64) -> Option<Site> {

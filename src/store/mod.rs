@@ -6,6 +6,7 @@
 //! and is never modified.
 
 pub mod geom;
+mod scenarios;
 mod schema;
 pub mod session;
 
@@ -343,6 +344,7 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(&path, e))?;
         }
         schema::update_extents(&tx).map_err(|e| StoreError::sqlite(&path, e))?;
+        schema::fill_reference_phasing(&tx).map_err(|e| StoreError::sqlite(&path, e))?;
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         Ok(())
     }
@@ -398,6 +400,8 @@ impl ProjectFile {
                 geom,
             });
         }
+        project.scenarios = self.read_scenarios()?;
+        project.actuals = self.read_actuals()?;
         Ok(project)
     }
 

@@ -3,10 +3,10 @@
 
 use super::geom;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in [`migrate`].
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -324,10 +324,142 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
             }
         }
     }
+    if from < 3 {
+        conn.execute_batch(V3_SCENARIOS)?;
+        for (table, identifier, description) in V3_ATTRIBUTE_TABLES {
+            conn.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+                 VALUES (?1, 'attributes', ?2, ?3)",
+                params![table, identifier, description],
+            )?;
+        }
+        seed_reference_scenario(conn)?;
+    }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],
     )?;
+    Ok(())
+}
+
+/// Schema 3: planning scenarios and actual results, as attributes tables (QGIS lists them).
+const V3_SCENARIOS: &str = r#"
+CREATE TABLE scenarios (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  author_notes TEXT,
+  created TEXT,
+  modified TEXT,
+  is_reference INTEGER NOT NULL DEFAULT 0,
+  sector_shares TEXT,
+  priority_districts TEXT
+);
+CREATE TABLE scenario_phasing (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  scenario_id INTEGER NOT NULL,
+  site_table TEXT NOT NULL,
+  site_fid INTEGER NOT NULL,
+  open_year INTEGER,
+  land_ha DOUBLE
+);
+CREATE TABLE scenario_growth (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  scenario_id INTEGER NOT NULL,
+  from_year INTEGER NOT NULL,
+  to_year INTEGER NOT NULL,
+  rate_pct DOUBLE NOT NULL
+);
+CREATE TABLE scenario_programme (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  scenario_id INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  projects INTEGER,
+  total_capital_bn_vnd DOUBLE,
+  funds_bn_vnd DOUBLE,
+  social_capital_bn_vnd DOUBLE
+);
+CREATE TABLE actuals (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  indicator TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  value DOUBLE NOT NULL,
+  unit TEXT,
+  price_basis TEXT,
+  scope TEXT,
+  source TEXT,
+  quote TEXT,
+  kind TEXT NOT NULL
+);
+"#;
+
+const V3_ATTRIBUTE_TABLES: [(&str, &str, &str); 5] = [
+    (
+        "scenarios",
+        "Kịch bản quy hoạch",
+        "Planning scenarios (one is the reference); sector_shares is an assumption (JSON)",
+    ),
+    (
+        "scenario_phasing",
+        "Phân kỳ địa điểm",
+        "Year each site opens in each scenario (NULL = not in the scenario); land_ha entered where no polygon",
+    ),
+    (
+        "scenario_growth",
+        "Tốc độ tăng trưởng",
+        "Annual growth of industrial output per period, entered by the planner",
+    ),
+    (
+        "scenario_programme",
+        "Chương trình khuyến công",
+        "Industrial-extension programme years entered by the planner (2006–2007 come from the document)",
+    ),
+    (
+        "actuals",
+        "Số liệu thực tế",
+        "Actual values of indicators: entered by the planner or reported, with source",
+    ),
+];
+
+/// The reference scenario every project starts with: the 2007 report's plan.
+fn seed_reference_scenario(conn: &Connection) -> rusqlite::Result<()> {
+    let districts = serde_json::to_string(&crate::scenario::DEFAULT_PRIORITY_DISTRICTS)
+        .unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO scenarios (name, description, author_notes, created, modified, is_reference, priority_districts)
+         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ','now'), strftime('%Y-%m-%dT%H:%M:%SZ','now'), 1, ?4)",
+        params![
+            "Quy hoạch 2007 (tham chiếu)",
+            "Kế hoạch theo báo cáo năm 2007: các khu, cụm đã thành lập hoạt động từ 2006 (¶9); các cụm dự kiến chưa xếp năm; giá trị sản xuất theo ¶4, ¶10. / The 2007 report's plan: established zones and clusters open by 2006 (¶9); proposed clusters not yet scheduled; output from ¶4 and ¶10.",
+            "Seeded by qn-planner. Growth rates after 2007 are not in the document: enter them per period.",
+            districts
+        ],
+    )?;
+    fill_reference_phasing(conn)
+}
+
+/// Gives the reference scenario a phasing row for every site that has none: established sites
+/// open in 2006 (¶9), the others are not scheduled.
+pub fn fill_reference_phasing(conn: &Connection) -> rusqlite::Result<()> {
+    let id: Option<i64> = conn
+        .query_row(
+            "SELECT fid FROM scenarios WHERE is_reference = 1 ORDER BY fid LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(id) = id else { return Ok(()) };
+    for (table, _, _) in SITE_TABLES {
+        conn.execute(
+            &format!(
+                "INSERT INTO scenario_phasing (scenario_id, site_table, site_fid, open_year)
+                 SELECT ?1, ?2, fid, CASE status WHEN 'established' THEN 2006 ELSE NULL END FROM \"{table}\" t
+                 WHERE NOT EXISTS (SELECT 1 FROM scenario_phasing p
+                                   WHERE p.scenario_id = ?1 AND p.site_table = ?2 AND p.site_fid = t.fid)"
+            ),
+            params![id, table],
+        )?;
+    }
     Ok(())
 }
 

@@ -1,0 +1,875 @@
+//! Planning scenarios and the numbers they produce: pure data and pure functions.
+//!
+//! A scenario says when each site opens, how industrial output grows per period, and what the
+//! industrial-extension (khuyến công) programme puts in and draws in. The figures the 2007
+//! report gives are constants here with their paragraph; everything else is entered by the
+//! planner, marked as an assumption, or computed, and every number says which.
+
+pub mod document;
+
+use crate::model::{Layer, Phase, Project, Site};
+use std::collections::BTreeMap;
+
+/// First and last year of the projections.
+pub const FIRST_YEAR: i32 = 2005;
+pub const LAST_YEAR: i32 = 2020;
+/// Years a planner may enter.
+pub const YEAR_MIN: i32 = 2005;
+pub const YEAR_MAX: i32 = 2030;
+/// Growth rates a planner may enter, in % per year.
+pub const RATE_MIN: f64 = -50.0;
+pub const RATE_MAX: f64 = 100.0;
+
+/// Where a number comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Stated in the 2007 report, at the given paragraph (e.g. "¶4").
+    Document(&'static str),
+    /// Entered by the planner.
+    Entered,
+    /// Computed from other numbers.
+    Computed,
+    /// Computed from an input the planner marked as an assumption.
+    Assumption,
+    /// Computed from figures of the document at the given paragraph.
+    Derived(&'static str),
+    /// Nothing to compute it from yet (e.g. no growth rate entered for the year).
+    Missing,
+}
+
+impl Source {
+    pub fn label(&self) -> String {
+        match self {
+            Source::Document(p) => format!("document {p}"),
+            Source::Entered => "entered".into(),
+            Source::Computed => "computed".into(),
+            Source::Assumption => "assumption".into(),
+            Source::Derived(p) => format!("computed from {p}"),
+            Source::Missing => "no rate entered".into(),
+        }
+    }
+}
+
+/// When a site opens in a scenario, and its land when it has no polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitePhase {
+    pub layer: Layer,
+    pub fid: i64,
+    /// `None`: not in this scenario.
+    pub open_year: Option<i32>,
+    /// Land in ha entered for a site without a polygon.
+    pub land_ha: Option<f64>,
+}
+
+/// A constant annual growth rate of industrial output over `from..=to`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrowthPeriod {
+    pub from: i32,
+    pub to: i32,
+    pub rate_pct: f64,
+}
+
+/// Base-year (2006) shares of output by ownership: an assumption, since the document gives
+/// none. Percentages summing to 100.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SectorShares {
+    pub state_pct: f64,
+    pub non_state_pct: f64,
+    pub fdi_pct: f64,
+}
+
+/// One year of the industrial-extension programme as entered by the planner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgrammeYear {
+    pub year: i32,
+    pub projects: Option<i64>,
+    pub total_capital_bn_vnd: Option<f64>,
+    pub funds_bn_vnd: Option<f64>,
+    pub social_capital_bn_vnd: Option<f64>,
+}
+
+/// A planning scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Row id in `scenarios` (0 before it is stored).
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub author_notes: String,
+    /// ISO 8601 UTC, set by the store.
+    pub created: String,
+    pub modified: String,
+    pub is_reference: bool,
+    pub phasing: Vec<SitePhase>,
+    pub growth: Vec<GrowthPeriod>,
+    pub sector_shares: Option<SectorShares>,
+    /// Programme years after those the document gives (2006, 2007).
+    pub programme: Vec<ProgrammeYear>,
+    /// Districts counted as priority areas (highlands, border, islands; ¶10).
+    pub priority_districts: Vec<String>,
+}
+
+/// Priority districts offered by default. The document (¶10) names highlands, border areas and
+/// islands but no districts: these are the districts on the China border (Móng Cái, Hải Hà,
+/// Bình Liêu), the island districts (Vân Đồn, Cô Tô) and the mountain districts Ba Chẽ and
+/// Bình Liêu — an assumption the planner edits.
+pub const DEFAULT_PRIORITY_DISTRICTS: [&str; 6] = [
+    "Móng Cái",
+    "Hải Hà",
+    "Bình Liêu",
+    "Ba Chẽ",
+    "Vân Đồn",
+    "Cô Tô",
+];
+
+/// The layers whose sites are zones or clusters (land, phasing).
+pub const PHASED_LAYERS: [Layer; 5] = [
+    Layer::IndustrialZones,
+    Layer::IndustrialClusters,
+    Layer::ProposedClusters,
+    Layer::CraftVillages,
+    Layer::IndustrialCentres,
+];
+
+/// A refused scenario value, with the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl Scenario {
+    /// A new scenario: established sites open by 2006 (¶9), the rest not scheduled.
+    pub fn new(name: &str, project: &Project) -> Scenario {
+        Scenario {
+            id: 0,
+            name: name.to_string(),
+            description: String::new(),
+            author_notes: String::new(),
+            created: String::new(),
+            modified: String::new(),
+            is_reference: false,
+            phasing: project
+                .sites
+                .iter()
+                .map(|s| SitePhase {
+                    layer: s.layer,
+                    fid: s.fid,
+                    open_year: (s.status == crate::model::Status::Established).then_some(2006),
+                    land_ha: None,
+                })
+                .collect(),
+            growth: Vec::new(),
+            sector_shares: None,
+            programme: Vec::new(),
+            priority_districts: DEFAULT_PRIORITY_DISTRICTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+
+    /// The year `site` opens in this scenario (`None`: not in it).
+    pub fn open_year(&self, layer: Layer, fid: i64) -> Option<i32> {
+        self.phase_of(layer, fid).and_then(|p| p.open_year)
+    }
+
+    pub fn phase_of(&self, layer: Layer, fid: i64) -> Option<&SitePhase> {
+        self.phasing
+            .iter()
+            .find(|p| p.layer == layer && p.fid == fid)
+    }
+
+    /// Sets the opening year of a site (adding its row when missing).
+    pub fn set_open_year(&mut self, layer: Layer, fid: i64, year: Option<i32>) {
+        match self
+            .phasing
+            .iter_mut()
+            .find(|p| p.layer == layer && p.fid == fid)
+        {
+            Some(p) => p.open_year = year,
+            None => self.phasing.push(SitePhase {
+                layer,
+                fid,
+                open_year: year,
+                land_ha: None,
+            }),
+        }
+    }
+
+    /// The growth rate entered for `year`, if a period covers it.
+    pub fn rate_for(&self, year: i32) -> Option<f64> {
+        self.growth
+            .iter()
+            .find(|g| (g.from..=g.to).contains(&year))
+            .map(|g| g.rate_pct)
+    }
+
+    /// Checks everything a planner can enter; `others` are the names of the other scenarios.
+    pub fn validate(&self, others: &[&str]) -> Vec<ScenarioError> {
+        let mut out = Vec::new();
+        let mut err = |field: &str, reason: String| {
+            out.push(ScenarioError {
+                field: field.into(),
+                reason,
+            })
+        };
+        let name = self.name.trim();
+        if name.is_empty() {
+            err("name", "the name is empty".into());
+        } else if others
+            .iter()
+            .any(|o| crate::model::text::fold(o) == crate::model::text::fold(name))
+        {
+            err("name", format!("a scenario named “{name}” already exists"));
+        }
+        let year_ok = |y: i32| (YEAR_MIN..=YEAR_MAX).contains(&y);
+        for g in &self.growth {
+            if !year_ok(g.from) || !year_ok(g.to) || g.from > g.to {
+                err(
+                    "growth",
+                    format!(
+                        "period {}–{} must lie in {YEAR_MIN}–{YEAR_MAX}, first year first",
+                        g.from, g.to
+                    ),
+                );
+            }
+            if g.from <= 2007 {
+                err(
+                    "growth",
+                    format!(
+                        "period {}–{}: 2005–2007 come from the document; start in 2008 or later",
+                        g.from, g.to
+                    ),
+                );
+            }
+            if !g.rate_pct.is_finite() || !(RATE_MIN..=RATE_MAX).contains(&g.rate_pct) {
+                err(
+                    "growth",
+                    format!(
+                        "growth {} % is outside {RATE_MIN}…+{RATE_MAX} %",
+                        g.rate_pct
+                    ),
+                );
+            }
+        }
+        for (i, a) in self.growth.iter().enumerate() {
+            for b in &self.growth[i + 1..] {
+                if a.from <= b.to && b.from <= a.to {
+                    err(
+                        "growth",
+                        format!(
+                            "periods {}–{} and {}–{} overlap",
+                            a.from, a.to, b.from, b.to
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(s) = self.sector_shares {
+            let parts = [s.state_pct, s.non_state_pct, s.fdi_pct];
+            if parts
+                .iter()
+                .any(|p| !p.is_finite() || *p < 0.0 || *p > 100.0)
+            {
+                err("sector_shares", "each share must be 0–100 %".into());
+            } else if (parts.iter().sum::<f64>() - 100.0).abs() > 0.5 {
+                err(
+                    "sector_shares",
+                    format!(
+                        "shares sum to {:.1} %, not 100 %",
+                        parts.iter().sum::<f64>()
+                    ),
+                );
+            }
+        }
+        for p in &self.phasing {
+            if let Some(y) = p.open_year
+                && !year_ok(y)
+            {
+                err(
+                    "phasing",
+                    format!("opening year {y} is outside {YEAR_MIN}–{YEAR_MAX}"),
+                );
+            }
+            if let Some(a) = p.land_ha
+                && (!a.is_finite() || a < 0.0)
+            {
+                err("phasing", format!("land {a} ha must be 0 or more"));
+            }
+        }
+        for y in &self.programme {
+            if !year_ok(y.year) || y.year <= 2007 {
+                err(
+                    "programme",
+                    format!(
+                        "programme year {} must be 2008–{YEAR_MAX} (2006–2007 come from the document)",
+                        y.year
+                    ),
+                );
+            }
+            for (what, v) in [
+                ("total capital", y.total_capital_bn_vnd),
+                ("funds", y.funds_bn_vnd),
+                ("social capital", y.social_capital_bn_vnd),
+            ] {
+                if let Some(v) = v
+                    && (!v.is_finite() || v < 0.0)
+                {
+                    err("programme", format!("{what} {v} must be 0 or more"));
+                }
+            }
+            if let Some(n) = y.projects
+                && n < 0
+            {
+                err("programme", format!("{n} projects must be 0 or more"));
+            }
+        }
+        out
+    }
+}
+
+/// Industrial production value of one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputYear {
+    pub year: i32,
+    /// bn VND; `None` where no rate was entered to carry the series.
+    pub total_bn_vnd: Option<f64>,
+    pub source: Source,
+    /// Growth over the previous year, %.
+    pub growth_pct: Option<f64>,
+    /// By ownership (state, non-state, FDI) once base shares are set.
+    pub sectors_bn_vnd: Option<[f64; 3]>,
+}
+
+/// Industrial production value 2005–2020: the document's 2005 (derived), 2006 and 2007, then
+/// the scenario's period growth rates.
+pub fn output_series(s: &Scenario) -> Vec<OutputYear> {
+    use document::*;
+    let mut out: Vec<OutputYear> = Vec::new();
+    let base_2005 = OUTPUT_2006_BN_VND / (1.0 + GROWTH_2006_PCT / 100.0);
+    let shares = s
+        .sector_shares
+        .map(|sh| [sh.state_pct, sh.non_state_pct, sh.fdi_pct]);
+    let mut sectors: Option<[f64; 3]> = shares.map(|sh| sh.map(|p| p / 100.0 * OUTPUT_2006_BN_VND));
+    out.push(OutputYear {
+        year: 2005,
+        total_bn_vnd: Some(base_2005),
+        source: Source::Derived("¶4"),
+        growth_pct: None,
+        sectors_bn_vnd: None,
+    });
+    out.push(OutputYear {
+        year: 2006,
+        total_bn_vnd: Some(OUTPUT_2006_BN_VND),
+        source: Source::Document("¶4"),
+        growth_pct: Some(GROWTH_2006_PCT),
+        sectors_bn_vnd: sectors,
+    });
+    let mut prev = OUTPUT_2006_BN_VND;
+    sectors = sectors.map(|[a, b, c]| {
+        [
+            a * (1.0 + SECTOR_GROWTH_2007_PCT[0] / 100.0),
+            b * (1.0 + SECTOR_GROWTH_2007_PCT[1] / 100.0),
+            c * (1.0 + SECTOR_GROWTH_2007_PCT[2] / 100.0),
+        ]
+    });
+    out.push(OutputYear {
+        year: 2007,
+        total_bn_vnd: Some(OUTPUT_2007_TARGET_BN_VND),
+        source: Source::Document("¶10"),
+        growth_pct: Some((OUTPUT_2007_TARGET_BN_VND / prev - 1.0) * 100.0),
+        sectors_bn_vnd: sectors,
+    });
+    prev = OUTPUT_2007_TARGET_BN_VND;
+    let mut carried = true;
+    for year in 2008..=LAST_YEAR {
+        let rate = s.rate_for(year);
+        match (carried, rate) {
+            (true, Some(r)) => {
+                let v = prev * (1.0 + r / 100.0);
+                sectors = sectors.map(|x| x.map(|v| v * (1.0 + r / 100.0)));
+                out.push(OutputYear {
+                    year,
+                    total_bn_vnd: Some(v),
+                    source: Source::Computed,
+                    growth_pct: Some(r),
+                    sectors_bn_vnd: sectors,
+                });
+                prev = v;
+            }
+            _ => {
+                carried = false;
+                out.push(OutputYear {
+                    year,
+                    total_bn_vnd: None,
+                    source: Source::Missing,
+                    growth_pct: None,
+                    sectors_bn_vnd: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One year of the extension programme with its leverage (social capital per VND of funds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgrammeRow {
+    pub year: i32,
+    pub projects: Option<i64>,
+    pub total_capital_bn_vnd: Option<f64>,
+    pub funds_bn_vnd: Option<f64>,
+    pub social_capital_bn_vnd: Option<f64>,
+    pub leverage: Option<f64>,
+    pub source: Source,
+    pub note: &'static str,
+}
+
+/// The programme by year: the document's 2006 results and 2007 plan, then the planner's years.
+pub fn programme_rows(s: &Scenario) -> Vec<ProgrammeRow> {
+    let mut rows = document::programme();
+    for y in &s.programme {
+        let leverage = match (y.social_capital_bn_vnd, y.funds_bn_vnd) {
+            (Some(c), Some(f)) if f > 0.0 => Some(c / f),
+            _ => None,
+        };
+        rows.push(ProgrammeRow {
+            year: y.year,
+            projects: y.projects,
+            total_capital_bn_vnd: y.total_capital_bn_vnd,
+            funds_bn_vnd: y.funds_bn_vnd,
+            social_capital_bn_vnd: y.social_capital_bn_vnd,
+            leverage,
+            source: Source::Entered,
+            note: "",
+        });
+    }
+    rows.sort_by_key(|r| r.year);
+    rows
+}
+
+/// The phase a site opening in `year` belongs to.
+pub fn phase_of_year(year: i32) -> Option<Phase> {
+    match year {
+        ..=2010 => Some(Phase::P2006_2010),
+        2011..=2015 => Some(Phase::P2011_2015),
+        2016..=2020 => Some(Phase::P2016_2020),
+        _ => None,
+    }
+}
+
+/// Land of a site for the indicators: its polygon's area, else what the scenario enters.
+pub fn land_ha(s: &Scenario, site: &Site) -> Option<f64> {
+    site.area_ha
+        .or_else(|| s.phase_of(site.layer, site.fid).and_then(|p| p.land_ha))
+}
+
+/// The indicators of a scenario in one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicators {
+    pub year: i32,
+    pub output_bn_vnd: Option<f64>,
+    pub output_source: Source,
+    pub growth_pct: Option<f64>,
+    pub sectors_bn_vnd: Option<[f64; 3]>,
+    /// Zones and clusters (established and proposed) open by `year`.
+    pub operating_clusters: usize,
+    /// Their land (ha) where known, and how many have no known land.
+    pub operating_land_ha: f64,
+    pub operating_land_unknown: usize,
+    pub land_by_district_ha: BTreeMap<String, f64>,
+    pub land_by_phase_ha: BTreeMap<Phase, f64>,
+    pub proposed_opened: usize,
+    pub proposed_total: usize,
+    pub programme: Option<ProgrammeRow>,
+    /// Sites open by `year` in the priority districts.
+    pub priority_sites: usize,
+}
+
+fn is_cluster_layer(l: Layer) -> bool {
+    matches!(
+        l,
+        Layer::IndustrialZones | Layer::IndustrialClusters | Layer::ProposedClusters
+    )
+}
+
+/// Computes the indicators of `s` for `year` over the sites of `project`.
+pub fn indicators(s: &Scenario, project: &Project, year: i32) -> Indicators {
+    let series = output_series(s);
+    let out = series.iter().find(|o| o.year == year);
+    let mut ind = Indicators {
+        year,
+        output_bn_vnd: out.and_then(|o| o.total_bn_vnd),
+        output_source: out.map(|o| o.source.clone()).unwrap_or(Source::Missing),
+        growth_pct: out.and_then(|o| o.growth_pct),
+        sectors_bn_vnd: out.and_then(|o| o.sectors_bn_vnd),
+        operating_clusters: 0,
+        operating_land_ha: 0.0,
+        operating_land_unknown: 0,
+        land_by_district_ha: BTreeMap::new(),
+        land_by_phase_ha: BTreeMap::new(),
+        proposed_opened: 0,
+        proposed_total: project.sites_of(Layer::ProposedClusters).count(),
+        programme: programme_rows(s).into_iter().find(|r| r.year == year),
+        priority_sites: 0,
+    };
+    for site in &project.sites {
+        let Some(open) = s.open_year(site.layer, site.fid) else {
+            continue;
+        };
+        if open > year {
+            continue;
+        }
+        if s.priority_districts.contains(&site.district_2006) {
+            ind.priority_sites += 1;
+        }
+        if site.layer == Layer::ProposedClusters {
+            ind.proposed_opened += 1;
+        }
+        if !is_cluster_layer(site.layer) {
+            continue;
+        }
+        ind.operating_clusters += 1;
+        match land_ha(s, site) {
+            Some(a) => {
+                ind.operating_land_ha += a;
+                let district = if site.district_2006.is_empty() {
+                    "—".to_string()
+                } else {
+                    site.district_2006.clone()
+                };
+                *ind.land_by_district_ha.entry(district).or_default() += a;
+                if let Some(p) = phase_of_year(open) {
+                    *ind.land_by_phase_ha.entry(p).or_default() += a;
+                }
+            }
+            None => ind.operating_land_unknown += 1,
+        }
+    }
+    ind
+}
+
+/// One row of the indicator table: its name, and per year the value and its source.
+pub type IndicatorRow = (String, Vec<(Option<f64>, String)>);
+
+/// Rows of the indicator table (for the panel, CSV and `qn-planner report`): name, unit,
+/// value per year, and the source of each value.
+pub fn indicator_table(s: &Scenario, project: &Project, years: &[i32]) -> Vec<IndicatorRow> {
+    let inds: Vec<Indicators> = years.iter().map(|y| indicators(s, project, *y)).collect();
+    let mut rows: Vec<IndicatorRow> = Vec::new();
+    let mut add = |name: &str, f: &dyn Fn(&Indicators) -> (Option<f64>, String)| {
+        rows.push((name.to_string(), inds.iter().map(f).collect()));
+    };
+    add("industrial output (bn VND)", &|i| {
+        (i.output_bn_vnd, i.output_source.label())
+    });
+    add("growth (%/yr)", &|i| {
+        (i.growth_pct, i.output_source.label())
+    });
+    for (k, name) in ["state", "non-state", "FDI"].iter().enumerate() {
+        add(
+            &format!("output, {name} (bn VND)"),
+            &|i| match i.sectors_bn_vnd {
+                Some(s) => (Some(s[k]), Source::Assumption.label()),
+                None => (None, "no base-year shares set".into()),
+            },
+        );
+    }
+    add("zones and clusters in operation", &|i| {
+        (Some(i.operating_clusters as f64), Source::Computed.label())
+    });
+    add("their land, known (ha)", &|i| {
+        (Some(i.operating_land_ha), Source::Computed.label())
+    });
+    add("of which with no known land", &|i| {
+        (
+            Some(i.operating_land_unknown as f64),
+            Source::Computed.label(),
+        )
+    });
+    for p in Phase::ALL {
+        add(&format!("land opened in {} (ha)", p.as_str()), &|i| {
+            (
+                Some(i.land_by_phase_ha.get(&p).copied().unwrap_or(0.0)),
+                Source::Computed.label(),
+            )
+        });
+    }
+    add("proposed clusters opened (%)", &|i| {
+        let v = (i.proposed_total > 0)
+            .then(|| 100.0 * i.proposed_opened as f64 / i.proposed_total as f64);
+        (v, Source::Computed.label())
+    });
+    add("extension projects", &|i| {
+        (
+            i.programme
+                .as_ref()
+                .and_then(|p| p.projects)
+                .map(|n| n as f64),
+            i.programme
+                .as_ref()
+                .map(|p| p.source.label())
+                .unwrap_or_default(),
+        )
+    });
+    add("extension funds (bn VND)", &|i| {
+        (
+            i.programme.as_ref().and_then(|p| p.funds_bn_vnd),
+            i.programme
+                .as_ref()
+                .map(|p| p.source.label())
+                .unwrap_or_default(),
+        )
+    });
+    add("social capital drawn in (bn VND)", &|i| {
+        (
+            i.programme.as_ref().and_then(|p| p.social_capital_bn_vnd),
+            i.programme
+                .as_ref()
+                .map(|p| p.source.label())
+                .unwrap_or_default(),
+        )
+    });
+    add("leverage (VND per VND of funds)", &|i| {
+        (
+            i.programme.as_ref().and_then(|p| p.leverage),
+            i.programme
+                .as_ref()
+                .map(|p| p.source.label())
+                .unwrap_or_default(),
+        )
+    });
+    add("sites in priority districts", &|i| {
+        (Some(i.priority_sites as f64), Source::Computed.label())
+    });
+    rows
+}
+
+/// The indicator table as CSV (comma-separated, one row per indicator, a value and a source
+/// column per year).
+pub fn indicator_csv(s: &Scenario, project: &Project, years: &[i32]) -> String {
+    let mut out = String::from("indicator");
+    for y in years {
+        out.push_str(&format!(",{y},{y} source"));
+    }
+    out.push('\n');
+    for (name, vals) in indicator_table(s, project, years) {
+        out.push_str(&csv_field(&name));
+        for (v, src) in vals {
+            out.push(',');
+            if let Some(v) = v {
+                out.push_str(
+                    format!("{v:.3}")
+                        .trim_end_matches('0')
+                        .trim_end_matches('.'),
+                );
+            }
+            out.push(',');
+            out.push_str(&csv_field(&src));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Sites whose opening year differs between two scenarios.
+pub fn phase_differences(a: &Scenario, b: &Scenario, project: &Project) -> Vec<(Layer, i64)> {
+    project
+        .sites
+        .iter()
+        .filter(|s| a.open_year(s.layer, s.fid) != b.open_year(s.layer, s.fid))
+        .map(|s| (s.layer, s.fid))
+        .collect()
+}
+
+/// The current time as ISO 8601 UTC ("2026-11-26T18:59:10Z"), for created/modified stamps.
+pub fn now_utc_iso() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_reproduces_the_document() {
+        let s = Scenario::new("t", &Project::default());
+        let o = output_series(&s);
+        // 2005 from 2006 and +20.68 % (¶4).
+        assert!(
+            (o[0].total_bn_vnd.unwrap() - 13_978.3).abs() < 0.1,
+            "{:?}",
+            o[0]
+        );
+        assert_eq!(o[1].total_bn_vnd, Some(16_869.0));
+        // 2007 = 20,150 (¶10) is +19.45 %, inside the stated +19 to +20 %.
+        let g = o[2].growth_pct.unwrap();
+        assert!((19.0..=20.0).contains(&g), "{g}");
+        assert!((16_869.0 * 1.19..=16_869.0 * 1.20).contains(&o[2].total_bn_vnd.unwrap()));
+        // No rate entered: no invented years.
+        assert!(o[3..].iter().all(|y| y.total_bn_vnd.is_none()));
+        // Leverage 109.4 on 850 m VND of funds: about 93 bn VND of social capital (¶7).
+        let p = programme_rows(&s);
+        let y2006 = p.iter().find(|r| r.year == 2006).unwrap();
+        assert!((y2006.social_capital_bn_vnd.unwrap() - 93.0).abs() < 0.1);
+        assert_eq!(y2006.leverage, Some(109.4));
+        let y2007 = p.iter().find(|r| r.year == 2007).unwrap();
+        assert_eq!(y2007.projects, Some(79));
+        assert!((y2007.leverage.unwrap() - 424.379 / 6.029).abs() < 1e-9);
+    }
+
+    #[test]
+    fn entered_rates_carry_the_series_and_sectors_follow_shares() {
+        let mut s = Scenario::new("t", &Project::default());
+        s.growth = vec![
+            GrowthPeriod {
+                from: 2008,
+                to: 2010,
+                rate_pct: 15.0,
+            },
+            GrowthPeriod {
+                from: 2011,
+                to: 2015,
+                rate_pct: 10.0,
+            },
+        ];
+        s.sector_shares = Some(SectorShares {
+            state_pct: 60.0,
+            non_state_pct: 25.0,
+            fdi_pct: 15.0,
+        });
+        assert!(s.validate(&[]).is_empty());
+        let o = output_series(&s);
+        let v2010 = o
+            .iter()
+            .find(|y| y.year == 2010)
+            .unwrap()
+            .total_bn_vnd
+            .unwrap();
+        assert!((v2010 - 20_150.0 * 1.15f64.powi(3)).abs() < 1e-6);
+        let v2015 = o
+            .iter()
+            .find(|y| y.year == 2015)
+            .unwrap()
+            .total_bn_vnd
+            .unwrap();
+        assert!((v2015 - v2010 * 1.1f64.powi(5)).abs() < 1e-6);
+        assert!(
+            o.iter()
+                .find(|y| y.year == 2016)
+                .unwrap()
+                .total_bn_vnd
+                .is_none()
+        );
+        let sec2006 = o[1].sectors_bn_vnd.unwrap();
+        assert!((sec2006[0] - 0.6 * 16_869.0).abs() < 1e-9);
+        // 2007 by sector uses the document's sector targets (¶10).
+        let sec2007 = o[2].sectors_bn_vnd.unwrap();
+        assert!((sec2007[1] - 0.25 * 16_869.0 * 1.22).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_reasons() {
+        let mut s = Scenario::new("Phương án A", &Project::default());
+        s.growth = vec![
+            GrowthPeriod {
+                from: 2008,
+                to: 2012,
+                rate_pct: 120.0,
+            },
+            GrowthPeriod {
+                from: 2010,
+                to: 2015,
+                rate_pct: 10.0,
+            },
+            GrowthPeriod {
+                from: 2003,
+                to: 2004,
+                rate_pct: 5.0,
+            },
+        ];
+        s.programme = vec![ProgrammeYear {
+            year: 2009,
+            projects: Some(3),
+            total_capital_bn_vnd: Some(-1.0),
+            funds_bn_vnd: None,
+            social_capital_bn_vnd: None,
+        }];
+        s.sector_shares = Some(SectorShares {
+            state_pct: 50.0,
+            non_state_pct: 20.0,
+            fdi_pct: 10.0,
+        });
+        let errs = s.validate(&["phuong an a"]);
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"name"), "{errs:?}");
+        assert!(errs.iter().any(|e| e.reason.contains("120")));
+        assert!(errs.iter().any(|e| e.reason.contains("overlap")));
+        assert!(errs.iter().any(|e| e.reason.contains("2003")));
+        assert!(fields.contains(&"programme") && fields.contains(&"sector_shares"));
+    }
+
+    #[test]
+    fn indicators_follow_the_phasing() {
+        let sites = crate::model::seed::seed_sites().unwrap();
+        let mut project = Project::default();
+        for (i, mut s) in sites.into_iter().enumerate() {
+            s.fid = i as i64 + 1;
+            project.sites.push(s);
+        }
+        let mut s = Scenario::new("t", &project);
+        let hk = project.sites.iter().find(|x| x.name == "Hà Khánh").unwrap();
+        s.set_open_year(hk.layer, hk.fid, Some(2012));
+        s.phasing
+            .iter_mut()
+            .find(|p| p.fid == hk.fid)
+            .unwrap()
+            .land_ha = Some(120.0);
+        let i2010 = indicators(&s, &project, 2010);
+        let i2015 = indicators(&s, &project, 2015);
+        assert_eq!(i2010.proposed_opened, 0);
+        assert_eq!(i2015.proposed_opened, 1);
+        assert_eq!(i2015.proposed_total, 10);
+        // 4 zones + 8 clusters established, + Hà Khánh by 2015.
+        assert_eq!(i2010.operating_clusters, 12);
+        assert_eq!(i2015.operating_clusters, 13);
+        assert_eq!(i2015.land_by_phase_ha.get(&Phase::P2011_2015), Some(&120.0));
+        assert_eq!(i2015.land_by_district_ha.get("Hạ Long"), Some(&120.0));
+        let csv = indicator_csv(&s, &project, &[2010, 2015]);
+        assert!(csv.starts_with("indicator,2010,2010 source,2015,2015 source\n"));
+        assert!(
+            csv.contains("proposed clusters opened (%),0,computed,10,computed"),
+            "{csv}"
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! Reading and writing scenarios and actuals (attributes tables of schema 3).
+
+use super::{ProjectFile, StoreError};
+use crate::model::{Actual, Layer};
+use crate::scenario::{GrowthPeriod, ProgrammeYear, Scenario, SectorShares, SitePhase};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A scenario row with its JSON columns still as text (sector shares, priority districts).
+type ScenarioRow = (Scenario, Option<String>, Option<String>);
+
+fn read_scenarios(conn: &Connection) -> rusqlite::Result<Vec<ScenarioRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT fid, name, description, author_notes, created, modified, is_reference, sector_shares, priority_districts
+         FROM scenarios ORDER BY fid",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let text = |i: usize| -> rusqlite::Result<String> {
+            Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+        };
+        Ok((
+            Scenario {
+                id: r.get(0)?,
+                name: text(1)?,
+                description: text(2)?,
+                author_notes: text(3)?,
+                created: text(4)?,
+                modified: text(5)?,
+                is_reference: r.get::<_, i64>(6)? != 0,
+                phasing: Vec::new(),
+                growth: Vec::new(),
+                sector_shares: None,
+                programme: Vec::new(),
+                priority_districts: Vec::new(),
+            },
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+        ))
+    })?;
+    rows.collect()
+}
+
+impl ProjectFile {
+    /// Reads every scenario with its phasing, growth and programme rows.
+    pub fn read_scenarios(&self) -> Result<Vec<Scenario>, StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let mut out = Vec::new();
+        for (mut s, shares, districts) in read_scenarios(&self.conn).map_err(sq)? {
+            let bad = |msg: String| StoreError::BadValue {
+                path: p.clone(),
+                table: "scenarios".into(),
+                fid: s.id,
+                msg,
+            };
+            s.sector_shares = match shares.as_deref() {
+                None | Some("") => None,
+                Some(t) => Some(
+                    serde_json::from_str::<SectorShares>(t)
+                        .map_err(|e| bad(format!("sector_shares is not valid JSON: {e}")))?,
+                ),
+            };
+            s.priority_districts = match districts.as_deref() {
+                None | Some("") => Vec::new(),
+                Some(t) => serde_json::from_str(t)
+                    .map_err(|e| bad(format!("priority_districts is not valid JSON: {e}")))?,
+            };
+            let mut stmt = self
+                .conn
+                .prepare("SELECT site_table, site_fid, open_year, land_ha FROM scenario_phasing WHERE scenario_id = ?1 ORDER BY fid")
+                .map_err(sq)?;
+            let rows: Vec<(String, i64, Option<i64>, Option<f64>)> = stmt
+                .query_map([s.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .and_then(|rows| rows.collect())
+                .map_err(sq)?;
+            for (table, fid, year, land) in rows {
+                let Some(layer) = Layer::from_table(&table) else {
+                    return Err(bad(format!("phasing names unknown table '{table}'")));
+                };
+                s.phasing.push(SitePhase {
+                    layer,
+                    fid,
+                    open_year: year.map(|y| y as i32),
+                    land_ha: land,
+                });
+            }
+            let mut stmt = self
+                .conn
+                .prepare("SELECT from_year, to_year, rate_pct FROM scenario_growth WHERE scenario_id = ?1 ORDER BY from_year")
+                .map_err(sq)?;
+            s.growth = stmt
+                .query_map([s.id], |r| {
+                    Ok(GrowthPeriod {
+                        from: r.get(0)?,
+                        to: r.get(1)?,
+                        rate_pct: r.get(2)?,
+                    })
+                })
+                .and_then(|rows| rows.collect())
+                .map_err(sq)?;
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT year, projects, total_capital_bn_vnd, funds_bn_vnd, social_capital_bn_vnd
+                     FROM scenario_programme WHERE scenario_id = ?1 ORDER BY year",
+                )
+                .map_err(sq)?;
+            s.programme = stmt
+                .query_map([s.id], |r| {
+                    Ok(ProgrammeYear {
+                        year: r.get(0)?,
+                        projects: r.get(1)?,
+                        total_capital_bn_vnd: r.get(2)?,
+                        funds_bn_vnd: r.get(3)?,
+                        social_capital_bn_vnd: r.get(4)?,
+                    })
+                })
+                .and_then(|rows| rows.collect())
+                .map_err(sq)?;
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    /// Writes scenario `id` as `after` (`None` deletes it) with all its rows, in one
+    /// transaction. Id 0 inserts; the stored id is returned.
+    pub fn put_scenario(&mut self, id: i64, after: Option<&Scenario>) -> Result<i64, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        for t in ["scenario_phasing", "scenario_growth", "scenario_programme"] {
+            tx.execute(&format!("DELETE FROM {t} WHERE scenario_id = ?1"), [id])
+                .map_err(sq)?;
+        }
+        let id = match after {
+            None => {
+                tx.execute("DELETE FROM scenarios WHERE fid = ?1", [id])
+                    .map_err(sq)?;
+                id
+            }
+            Some(s) => {
+                let shares = s.sector_shares.and_then(|x| serde_json::to_string(&x).ok());
+                let districts =
+                    serde_json::to_string(&s.priority_districts).unwrap_or_else(|_| "[]".into());
+                let exists = tx
+                    .query_row("SELECT 1 FROM scenarios WHERE fid = ?1", [id], |_| Ok(()))
+                    .optional()
+                    .map_err(sq)?
+                    .is_some();
+                if exists {
+                    tx.execute(
+                        "UPDATE scenarios SET name = ?1, description = ?2, author_notes = ?3, created = ?4,
+                           modified = ?5, is_reference = ?6, sector_shares = ?7, priority_districts = ?8 WHERE fid = ?9",
+                        rusqlite::params_from_iter(
+                            [
+                                rusqlite::types::Value::Text(s.name.clone()),
+                                rusqlite::types::Value::Text(s.description.clone()),
+                                rusqlite::types::Value::Text(s.author_notes.clone()),
+                                rusqlite::types::Value::Text(s.created.clone()),
+                                rusqlite::types::Value::Text(s.modified.clone()),
+                                rusqlite::types::Value::Integer(i64::from(s.is_reference)),
+                                shares.clone().map(rusqlite::types::Value::Text).unwrap_or(rusqlite::types::Value::Null),
+                                rusqlite::types::Value::Text(districts.clone()),
+                                rusqlite::types::Value::Integer(id),
+                            ],
+                        ),
+                    )
+                    .map_err(sq)?;
+                    id
+                } else {
+                    tx.execute(
+                        "INSERT INTO scenarios (fid, name, description, author_notes, created, modified, is_reference, sector_shares, priority_districts)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![
+                            (id > 0).then_some(id),
+                            s.name,
+                            s.description,
+                            s.author_notes,
+                            s.created,
+                            s.modified,
+                            i64::from(s.is_reference),
+                            shares,
+                            districts
+                        ],
+                    )
+                    .map_err(sq)?;
+                    tx.last_insert_rowid()
+                }
+            }
+        };
+        if let Some(s) = after {
+            for p in &s.phasing {
+                tx.execute(
+                    "INSERT INTO scenario_phasing (scenario_id, site_table, site_fid, open_year, land_ha) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, p.layer.table(), p.fid, p.open_year, p.land_ha],
+                )
+                .map_err(sq)?;
+            }
+            for g in &s.growth {
+                tx.execute(
+                    "INSERT INTO scenario_growth (scenario_id, from_year, to_year, rate_pct) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, g.from, g.to, g.rate_pct],
+                )
+                .map_err(sq)?;
+            }
+            for y in &s.programme {
+                tx.execute(
+                    "INSERT INTO scenario_programme (scenario_id, year, projects, total_capital_bn_vnd, funds_bn_vnd, social_capital_bn_vnd)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, y.year, y.projects, y.total_capital_bn_vnd, y.funds_bn_vnd, y.social_capital_bn_vnd],
+                )
+                .map_err(sq)?;
+            }
+        }
+        tx.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+             WHERE table_name IN ('scenarios', 'scenario_phasing', 'scenario_growth', 'scenario_programme')",
+            [],
+        )
+        .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(id)
+    }
+
+    /// Marks scenario `id` (or none) as the reference, in one transaction.
+    pub fn set_reference(&mut self, id: Option<i64>) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        self.backup_before_first_write()?;
+        self.conn
+            .execute("UPDATE scenarios SET is_reference = (fid IS ?1)", [id])
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        Ok(())
+    }
+
+    pub fn read_actuals(&self) -> Result<Vec<Actual>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT indicator, year, value, unit, price_basis, scope, source, quote, kind FROM actuals ORDER BY indicator, year, fid")
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        stmt.query_map([], |r| {
+            let t = |i: usize| -> rusqlite::Result<String> {
+                Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+            };
+            Ok(Actual {
+                indicator: t(0)?,
+                year: r.get(1)?,
+                value: r.get(2)?,
+                unit: t(3)?,
+                price_basis: t(4)?,
+                scope: t(5)?,
+                source: t(6)?,
+                quote: t(7)?,
+                kind: t(8)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
+    /// Replaces all actuals by `after`, in one transaction.
+    pub fn put_actuals(&mut self, after: &[Actual]) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        tx.execute("DELETE FROM actuals", []).map_err(sq)?;
+        for a in after {
+            tx.execute(
+                "INSERT INTO actuals (indicator, year, value, unit, price_basis, scope, source, quote, kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![a.indicator, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind],
+            )
+            .map_err(sq)?;
+        }
+        tx.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'actuals'",
+            [],
+        )
+        .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(())
+    }
+}

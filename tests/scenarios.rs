@@ -1,0 +1,221 @@
+//! Scenarios through the GeoPackage: create, duplicate, rename, delete, reference, undo; bad
+//! values refused; the file stays valid for GDAL.
+
+use qn_planner::edit::{Edit, EditError, History};
+use qn_planner::model::{Actual, Layer};
+use qn_planner::scenario::{GrowthPeriod, Scenario, output_series};
+use qn_planner::store::ProjectFile;
+use std::process::Command;
+
+fn open() -> (tempfile::TempDir, std::path::PathBuf, ProjectFile) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let pf = ProjectFile::open(&path).unwrap();
+    (dir, path, pf)
+}
+
+#[test]
+fn a_new_project_has_the_reference_scenario() {
+    let (_d, _p, pf) = open();
+    let p = pf.read_project().unwrap();
+    assert_eq!(p.scenarios.len(), 1);
+    let r = p.reference_scenario().unwrap();
+    assert_eq!(r.name, "Quy hoạch 2007 (tham chiếu)");
+    // Every site has a phasing row; the 4 zones and 8 clusters open in 2006.
+    assert_eq!(r.phasing.len(), p.sites.len());
+    let open_2006 = p
+        .sites
+        .iter()
+        .filter(|s| matches!(s.layer, Layer::IndustrialZones | Layer::IndustrialClusters))
+        .filter(|s| r.open_year(s.layer, s.fid) == Some(2006))
+        .count();
+    assert_eq!(open_2006, 12);
+    assert!(
+        p.sites_of(Layer::ProposedClusters)
+            .all(|s| r.open_year(s.layer, s.fid).is_none())
+    );
+}
+
+#[test]
+fn create_duplicate_rename_delete_round_trip_and_undo() {
+    let (_d, path, mut pf) = open();
+    let mut p = pf.read_project().unwrap();
+    let mut h = History::default();
+    let reference = p.reference_scenario().unwrap().clone();
+
+    // Duplicate the reference as "Phương án nhanh" with growth and two clusters scheduled.
+    let mut fast = reference.clone();
+    fast.id = 0;
+    fast.is_reference = false;
+    fast.created.clear();
+    fast.name = "Phương án nhanh".into();
+    fast.growth = vec![
+        GrowthPeriod {
+            from: 2008,
+            to: 2010,
+            rate_pct: 19.5,
+        },
+        GrowthPeriod {
+            from: 2011,
+            to: 2020,
+            rate_pct: 12.0,
+        },
+    ];
+    let hk = p
+        .sites
+        .iter()
+        .find(|s| s.name == "Hà Khánh")
+        .unwrap()
+        .clone();
+    fast.set_open_year(hk.layer, hk.fid, Some(2009));
+    h.apply(
+        Edit::scenario(None, Some(fast.clone())),
+        None,
+        &mut pf,
+        &mut p,
+    )
+    .unwrap();
+    assert_eq!(p.scenarios.len(), 2);
+    let stored = p.scenario_by_name("phuong an nhanh").unwrap().clone();
+    assert!(stored.id > reference.id && !stored.created.is_empty());
+
+    // The file holds exactly what memory holds.
+    let reread = pf.read_project().unwrap();
+    assert_eq!(reread.scenarios, p.scenarios);
+    let series = output_series(&stored);
+    assert!(series.iter().all(|y| y.total_bn_vnd.is_some()));
+
+    // Rename; a duplicate name is refused.
+    let mut renamed = stored.clone();
+    renamed.name = "Quy hoach 2007 (tham chieu)".into();
+    let err = Edit::scenario(Some(stored.clone()), Some(renamed.clone()))
+        .apply(&mut pf, &mut p)
+        .unwrap_err();
+    assert!(matches!(err, EditError::InvalidScenario(_)), "{err}");
+    renamed.name = "Phương án A".into();
+    h.apply(
+        Edit::scenario(Some(stored.clone()), Some(renamed.clone())),
+        None,
+        &mut pf,
+        &mut p,
+    )
+    .unwrap();
+    // Make it the reference, then delete the old one.
+    h.apply(
+        Edit::Reference {
+            before: Some(reference.id),
+            after: Some(stored.id),
+        },
+        None,
+        &mut pf,
+        &mut p,
+    )
+    .unwrap();
+    let old_ref = p.scenario(reference.id).unwrap().clone();
+    h.apply(Edit::scenario(Some(old_ref), None), None, &mut pf, &mut p)
+        .unwrap();
+    let reread = pf.read_project().unwrap();
+    assert_eq!(reread.scenarios.len(), 1);
+    assert!(reread.scenarios[0].is_reference);
+    assert_eq!(reread.scenarios[0].name, "Phương án A");
+
+    // Undo everything: back to the seeded state, in the file too.
+    while h.undo(&mut pf, &mut p).unwrap() {}
+    let reread = pf.read_project().unwrap();
+    assert_eq!(reread.scenarios, vec![reference.clone()]);
+    assert_eq!(p.scenarios, vec![reference]);
+    drop(pf);
+
+    if Command::new("/usr/bin/python3")
+        .args(["-c", "import osgeo_utils.samples.validate_gpkg"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+    {
+        let out = Command::new("/usr/bin/python3")
+            .args([
+                "-m",
+                "osgeo_utils.samples.validate_gpkg",
+                "-k",
+                "--extra",
+                "--warning-as-error",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    } else {
+        assert!(
+            std::env::var_os("QN_REQUIRE_GDAL").is_none(),
+            "GDAL required"
+        );
+    }
+}
+
+#[test]
+fn bad_scenario_values_never_reach_the_file() {
+    let (_d, _p, mut pf) = open();
+    let mut p = pf.read_project().unwrap();
+    let before = p.scenarios[0].clone();
+    let mut bad = before.clone();
+    bad.growth = vec![GrowthPeriod {
+        from: 2008,
+        to: 2010,
+        rate_pct: -60.0,
+    }];
+    bad.phasing[0].open_year = Some(2040);
+    bad.phasing[1].land_ha = Some(-5.0);
+    let err = Edit::scenario(Some(before.clone()), Some(bad))
+        .apply(&mut pf, &mut p)
+        .unwrap_err();
+    let EditError::InvalidScenario(errs) = err else {
+        panic!()
+    };
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert_eq!(pf.read_project().unwrap().scenarios[0], before);
+    // A second scenario with the reference's name is refused too.
+    let mut copy = Scenario::new("QUY HOẠCH 2007 (THAM CHIẾU)", &p);
+    copy.name = "Quy hoạch 2007 (tham chiếu)".into();
+    assert!(
+        Edit::scenario(None, Some(copy))
+            .apply(&mut pf, &mut p)
+            .is_err()
+    );
+    assert_eq!(pf.read_project().unwrap().scenarios.len(), 1);
+}
+
+#[test]
+fn actuals_round_trip_and_undo() {
+    let (_d, _p, mut pf) = open();
+    let mut p = pf.read_project().unwrap();
+    let mut h = History::default();
+    let a = Actual {
+        indicator: "industrial_output_value".into(),
+        year: 2010,
+        value: 27_812.0,
+        unit: "bn VND".into(),
+        price_basis: "constant 1994 prices".into(),
+        scope: "province total; year-end estimate".into(),
+        source: "entered by the planner".into(),
+        quote: String::new(),
+        kind: "entered".into(),
+    };
+    h.apply(
+        Edit::Actuals {
+            before: vec![],
+            after: vec![a.clone()],
+        },
+        None,
+        &mut pf,
+        &mut p,
+    )
+    .unwrap();
+    assert_eq!(pf.read_project().unwrap().actuals, vec![a]);
+    h.undo(&mut pf, &mut p).unwrap();
+    assert!(pf.read_project().unwrap().actuals.is_empty());
+}
