@@ -315,3 +315,98 @@ fn measure_tool_reports_geodesic_length() {
     assert!((m.length_m - 10_386.0).abs() < 250.0, "{m:?}");
     assert_eq!(m.area_ha, None);
 }
+
+/// A project with a second scenario in which Hà Khánh opens in 2012.
+fn project_with_scenario(dir: &tempfile::TempDir) -> (ProjectFile, i64, i64) {
+    use qn_planner::edit::Edit;
+    use qn_planner::scenario::GrowthPeriod;
+    let path = dir.path().join("sc.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut p = pf.read_project().unwrap();
+    let reference = p.reference_scenario().unwrap().clone();
+    let mut s = reference.clone();
+    s.id = 0;
+    s.is_reference = false;
+    s.name = "Phương án Hà Khánh 2012".into();
+    s.growth = vec![GrowthPeriod {
+        from: 2008,
+        to: 2020,
+        rate_pct: 12.0,
+    }];
+    let hk = p
+        .sites
+        .iter()
+        .find(|x| x.name == "Hà Khánh")
+        .unwrap()
+        .clone();
+    s.set_open_year(hk.layer, hk.fid, Some(2012));
+    Edit::scenario(None, Some(s))
+        .apply(&mut pf, &mut p)
+        .unwrap();
+    let id = p.scenario_by_name("Phương án Hà Khánh 2012").unwrap().id;
+    (pf, id, hk.fid)
+}
+
+#[test]
+fn the_year_slider_changes_which_proposed_clusters_are_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pf, id, hk) = project_with_scenario(&dir);
+    let mut h = harness_with(Some(pf), None);
+    h.get_by_label("Kịch bản").click();
+    h.run();
+    h.state_mut().set_active_scenario(Some(id));
+    h.run();
+    let shown = |h: &Harness<QnApp>| {
+        h.state()
+            .drawn_features()
+            .contains(&(Layer::ProposedClusters, hk))
+    };
+    // Drag the slider to its left end: 2006, before Hà Khánh opens.
+    let slider = h.get_by_role(Role::Slider);
+    let r = slider.rect();
+    let left = egui::pos2(r.min.x + 1.0, r.center().y);
+    click(&mut h, left);
+    assert_eq!(h.state().scenario_year(), 2006);
+    assert!(!shown(&h), "Hà Khánh is ghosted in 2006");
+    let proposed_2006 = h
+        .state()
+        .drawn_features()
+        .iter()
+        .filter(|(l, _)| *l == Layer::ProposedClusters)
+        .count();
+    assert_eq!(proposed_2006, 0);
+    for _ in 0..5 {
+        h.get_by_label(">").click();
+        h.run();
+    }
+    assert_eq!(h.state().scenario_year(), 2011);
+    assert!(!shown(&h));
+    h.get_by_label(">").click();
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2012);
+    assert!(shown(&h), "Hà Khánh opens in 2012");
+}
+
+#[test]
+fn the_compare_view_lists_the_indicators_of_two_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pf, _id, _hk) = project_with_scenario(&dir);
+    let mut h = harness_with(Some(pf), None);
+    h.get_by_label("Kịch bản").click();
+    h.run();
+    h.get_by_label("So sánh").click();
+    h.run();
+    h.get_by_label("Quy hoạch 2007 (tham chiếu)").click();
+    h.run();
+    h.get_by_label("Phương án Hà Khánh 2012").click();
+    h.run();
+    // Indicator rows in Vietnamese, with the scenarios side by side.
+    h.get_by_label("Giá trị SXCN (tỷ đồng)");
+    h.get_by_label("Tỉ lệ cụm dự kiến đã mở (%)");
+    // 2015 output: 20,150 × 1.12^8 in the second scenario, none in the reference.
+    let v = format!("{:.2}", 20_150.0 * 1.12f64.powi(8));
+    h.get_by_label(&v);
+    // Hà Khánh is the one site whose phase differs.
+    h.get_by_label_contains("1 địa điểm có năm mở khác nhau");
+}

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod form;
 pub mod i18n;
 pub mod map;
+pub mod scenarios;
 pub mod style;
 pub mod table;
 
@@ -96,6 +97,7 @@ pub struct QnApp {
     confirm_restore: Option<BackupInfo>,
     /// Scenario values refused by the last edit, shown in the scenario editor.
     scenario_errors: Vec<crate::scenario::ScenarioError>,
+    scenario: scenarios::ScenarioUi,
 }
 
 fn layer_index(l: Layer) -> usize {
@@ -148,6 +150,7 @@ impl QnApp {
             backups: None,
             confirm_restore: None,
             scenario_errors: Vec::new(),
+            scenario: scenarios::ScenarioUi::default(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -447,6 +450,13 @@ impl QnApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        if self.scenario.open {
+            egui::Panel::bottom("scenario_panel")
+                .resizable(true)
+                .default_size(340.0)
+                .min_size(300.0)
+                .show(ui, |ui| self.scenario_panel_ui(ui));
+        }
         egui::Panel::left("layers")
             .resizable(true)
             .default_size(290.0)
@@ -560,6 +570,15 @@ impl QnApp {
                 self.redo();
             }
             ui.separator();
+            if ui
+                .add(egui::Button::selectable(
+                    self.scenario.open,
+                    tr(lang, "Kịch bản", "Scenarios"),
+                ))
+                .clicked()
+            {
+                self.scenario.open = !self.scenario.open;
+            }
             if ui
                 .button(tr(lang, "Bảng thuộc tính", "Attribute table"))
                 .clicked()
@@ -1126,13 +1145,32 @@ impl QnApp {
             }
             for s in self.project.sites_of(layer) {
                 let Some(g) = &s.geom else { continue };
-                self.paint_site_geometry(&painter, &pr, s, g);
+                let state = self.site_state(s.layer, s.fid);
+                let ghost = state == scenarios::SiteState::Ghost;
+                self.paint_site_geometry(&painter, &pr, s, g, ghost);
                 let Some(w) = self.anchor_world(s) else {
                     continue;
                 };
                 let p = pr.screen_from_world(w);
                 if !rect.expand(20.0).contains(p) {
                     continue;
+                }
+                if ghost {
+                    // Not open yet in the scenario's year: a faded symbol, no label, no click.
+                    style::paint_symbol(&painter, layer, p, 0.8);
+                    painter.circle_filled(
+                        p,
+                        style::radius(layer) + 2.0,
+                        Color32::from_rgba_unmultiplied(244, 241, 230, 185),
+                    );
+                    continue;
+                }
+                if state == scenarios::SiteState::Opening {
+                    painter.circle_stroke(
+                        p,
+                        style::radius(layer) + 6.0,
+                        Stroke::new(3.0, Color32::from_rgb(0xe6, 0x9f, 0x00)),
+                    );
                 }
                 if matches!(
                     s.location_precision,
@@ -1159,6 +1197,15 @@ impl QnApp {
             }
             painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
             painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
+        }
+        for (l, f) in self.compare_differences() {
+            if let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f) {
+                painter.circle_stroke(
+                    d.screen,
+                    11.0,
+                    Stroke::new(2.5, Color32::from_rgb(0x8e, 0x24, 0xaa)),
+                );
+            }
         }
         let markers = self.paint_check_markers(&painter, &pr);
         let mut towns: Vec<(String, Pos2)> = Vec::new();
@@ -1228,6 +1275,7 @@ impl QnApp {
         pr: &Projector,
         s: &Site,
         g: &geo_types::Geometry<f64>,
+        ghost: bool,
     ) {
         let polys: Vec<&geo_types::Polygon<f64>> = match g {
             geo_types::Geometry::Polygon(p) => vec![p],
@@ -1256,7 +1304,13 @@ impl QnApp {
                 vec![],
             );
             let raw = geo::TriangulateEarcut::earcut_triangles_raw(&flat);
-            let alpha = if s.status.is_planned() { 40 } else { 80 };
+            let alpha = if ghost {
+                15
+            } else if s.status.is_planned() {
+                40
+            } else {
+                80
+            };
             let fill = Color32::from_rgba_unmultiplied(col.r(), col.g(), col.b(), alpha);
             let mut mesh = egui::Mesh::default();
             for v in &raw.vertices {
@@ -1266,8 +1320,12 @@ impl QnApp {
                 mesh.add_triangle(t[0] as u32, t[1] as u32, t[2] as u32);
             }
             painter.add(egui::Shape::mesh(mesh));
-            let stroke = Stroke::new(2.0, col);
-            if s.status.is_planned() {
+            let stroke = if ghost {
+                Stroke::new(1.0, col.gamma_multiply(0.4))
+            } else {
+                Stroke::new(2.0, col)
+            };
+            if s.status.is_planned() || ghost {
                 painter.extend(egui::Shape::dashed_line(&pts, stroke, 6.0, 4.0));
             } else {
                 painter.add(egui::Shape::line(pts, stroke));
