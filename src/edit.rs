@@ -147,17 +147,23 @@ impl Edit {
                 }
                 let bad: Vec<ScenarioError> = after
                     .iter()
+                    // Reported rows are kept exactly as their source gives them; what the
+                    // planner enters is checked.
+                    .filter(|a| a.kind == "entered")
                     .filter(|a| {
-                        !a.value.is_finite()
-                            || !(crate::scenario::YEAR_MIN..=crate::scenario::YEAR_MAX)
-                                .contains(&a.year)
+                        a.value.is_none_or(|v| !v.is_finite())
+                            || a.year
+                                .is_some_and(|y| !(2000..=crate::scenario::YEAR_MAX).contains(&y))
                             || a.indicator.trim().is_empty()
+                            || a.period.trim().is_empty()
                     })
                     .map(|a| ScenarioError {
                         field: "actuals".into(),
                         reason: format!(
                             "{} {}: {} is not a valid actual value",
-                            a.indicator, a.year, a.value
+                            a.indicator,
+                            a.period,
+                            a.value.unwrap_or(f64::NAN)
                         ),
                     })
                     .collect();

@@ -179,6 +179,20 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
         "output in bn VND (giá trị sản xuất công nghiệp); land: known ha + sites with no known land; \
          funds: extension funds, bn VND; leverage: social capital per VND of funds"
     );
+    for y in qn_planner::scenario::FIRST_YEAR..=qn_planner::scenario::LAST_YEAR {
+        if let Some(a) = qn_planner::scenario::reported_output(&project, y) {
+            let plan = qn_planner::scenario::indicators(s, &project, y).output_bn_vnd;
+            println!(
+                "{y}: plan {} vs reported {} bn VND ({}; {}) — {}",
+                plan.map(|p| format!("{p:.0}"))
+                    .unwrap_or_else(|| "— (no rate entered)".into()),
+                a.value.map(|v| format!("{v:.0}")).unwrap_or_default(),
+                a.price_basis,
+                a.scope,
+                a.source
+            );
+        }
+    }
     Ok(())
 }
 

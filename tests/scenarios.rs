@@ -190,32 +190,66 @@ fn bad_scenario_values_never_reach_the_file() {
 }
 
 #[test]
-fn actuals_round_trip_and_undo() {
+fn reported_actuals_are_seeded_with_their_sources_and_entries_undo() {
     let (_d, _p, mut pf) = open();
     let mut p = pf.read_project().unwrap();
+    // Every row of actuals.csv, kept with unit, price basis, scope, source and quote.
+    let reported: Vec<&Actual> = p.actuals.iter().filter(|a| a.kind == "reported").collect();
+    assert_eq!(reported.len(), 94);
+    let y2010 = reported
+        .iter()
+        .find(|a| a.indicator == "industrial_output_value" && a.period == "2010")
+        .unwrap();
+    assert_eq!(y2010.value, Some(27_812.0));
+    assert_eq!(y2010.year, Some(2010));
+    assert_eq!(y2010.price_basis, "constant 1994 prices");
+    assert!(
+        y2010
+            .source
+            .starts_with("https://khuyencongquangninh.net.vn/")
+    );
+    assert!(y2010.quote.contains("27.812"));
+    // A period that is not one whole year is never read as an annual value.
+    let avg = reported
+        .iter()
+        .find(|a| a.indicator == "industrial_output_avg_growth" && a.period == "2006-2010")
+        .unwrap();
+    assert_eq!(avg.year, None);
+    assert!(
+        reported
+            .iter()
+            .all(|a| !a.source.is_empty() || a.quote.is_empty())
+    );
+
     let mut h = History::default();
     let a = Actual {
         indicator: "industrial_output_value".into(),
-        year: 2010,
-        value: 27_812.0,
+        period: "2011".into(),
+        year: Some(2011),
+        value: Some(30_000.0),
         unit: "bn VND".into(),
         price_basis: "constant 1994 prices".into(),
-        scope: "province total; year-end estimate".into(),
+        scope: "province total".into(),
         source: "entered by the planner".into(),
         quote: String::new(),
         kind: "entered".into(),
     };
+    let before = p.actuals.clone();
+    let mut after = before.clone();
+    after.push(a.clone());
     h.apply(
         Edit::Actuals {
-            before: vec![],
-            after: vec![a.clone()],
+            before: before.clone(),
+            after,
         },
         None,
         &mut pf,
         &mut p,
     )
     .unwrap();
-    assert_eq!(pf.read_project().unwrap().actuals, vec![a]);
+    let reread = pf.read_project().unwrap().actuals;
+    assert_eq!(reread.len(), 95);
+    assert!(reread.contains(&a));
     h.undo(&mut pf, &mut p).unwrap();
-    assert!(pf.read_project().unwrap().actuals.is_empty());
+    assert_eq!(pf.read_project().unwrap().actuals, before);
 }

@@ -95,6 +95,10 @@ fn num(v: Option<f64>, d: usize) -> String {
 fn indicator_name_vi(en: &str) -> String {
     let pairs = [
         ("industrial output (bn VND)", "Giá trị SXCN (tỷ đồng)"),
+        (
+            "industrial output, reported (bn VND)",
+            "Giá trị SXCN đã công bố (tỷ đồng)",
+        ),
         ("growth (%/yr)", "Tăng trưởng (%/năm)"),
         ("output, state (bn VND)", "GTSX khu vực nhà nước (tỷ đồng)"),
         (
@@ -149,6 +153,8 @@ fn source_text(lang: Language, label: &str) -> String {
         .replace("document", "tài liệu")
         .replace("no rate entered", "chưa nhập tốc độ")
         .replace("no base-year shares set", "chưa đặt tỉ trọng năm gốc")
+        .replace("reported", "đã công bố")
+        .replace("constant 1994 prices", "giá cố định 1994")
         .replace("computed", "tính toán")
         .replace("entered", "nhập")
         .replace("assumption", "giả định")
@@ -1090,13 +1096,16 @@ impl QnApp {
                         let before = self.project.actuals.clone();
                         let mut after: Vec<Actual> = before
                             .iter()
-                            .filter(|a| !(a.indicator == key && a.year == y && a.kind == "entered"))
+                            .filter(|a| {
+                                !(a.indicator == key && a.year == Some(y) && a.kind == "entered")
+                            })
                             .cloned()
                             .collect();
                         after.push(Actual {
                             indicator: key,
-                            year: y,
-                            value: v,
+                            period: y.to_string(),
+                            year: Some(y),
+                            value: Some(v),
                             unit: n
                                 .rsplit_once('(')
                                 .map(|(_, u)| u.trim_end_matches(')').to_string())
@@ -1123,12 +1132,46 @@ impl QnApp {
                 }
             }
         });
-        for a in self.project.actuals.clone() {
+        for a in self.project.actuals.iter().filter(|a| a.kind == "entered") {
             ui.label(format!(
-                "{} {}: {} {} — {} ({})",
-                a.indicator, a.year, a.value, a.unit, a.source, a.kind
+                "{} {}: {} {} — {}",
+                a.indicator,
+                a.period,
+                num(a.value, 2),
+                a.unit,
+                a.source
             ));
         }
+        let reported: Vec<Actual> = self
+            .project
+            .actuals
+            .iter()
+            .filter(|a| a.kind == "reported")
+            .cloned()
+            .collect();
+        egui::CollapsingHeader::new(format!(
+            "{} ({})",
+            tr(lang, "Số liệu đã công bố sau 2007", "Reported after 2007"),
+            reported.len()
+        ))
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "Phần lớn là số ước tính cuối năm; không nội suy năm thiếu; không trộn các gốc giá.",
+                    "Mostly year-end estimates; missing years are not interpolated; price bases are not mixed.",
+                ))
+                .small(),
+            );
+            for a in &reported {
+                ui.label(format!(
+                    "{} {}: {} {} [{}; {}]",
+                    a.indicator, a.period, num(a.value, 2), a.unit, a.price_basis, a.scope
+                ))
+                .on_hover_text(format!("{}\n{}", a.source, a.quote));
+            }
+        });
     }
 
     fn export_indicators_csv(&mut self, s: &Scenario) {
@@ -1205,13 +1248,29 @@ impl QnApp {
                     ))
                     .strong(),
                 );
-                let actual: Vec<[f64; 2]> = self
+                // Only whole-year values of the same indicator; reported values keep their
+                // price basis in the legend (the document states none for its own figures).
+                let annual = |kind: &str| -> Vec<[f64; 2]> {
+                    self.project
+                        .actuals
+                        .iter()
+                        .filter(|a| a.indicator == "industrial_output_value" && a.kind == kind)
+                        .filter_map(|a| Some([a.year? as f64, a.value?]))
+                        .collect()
+                };
+                let actual = annual("entered");
+                let reported = annual("reported");
+                let basis = self
                     .project
                     .actuals
                     .iter()
-                    .filter(|a| a.indicator == "industrial_output_value")
-                    .map(|a| [a.year as f64, a.value])
-                    .collect();
+                    .find(|a| {
+                        a.indicator == "industrial_output_value"
+                            && a.kind == "reported"
+                            && a.year.is_some()
+                    })
+                    .map(|a| a.price_basis.clone())
+                    .unwrap_or_default();
                 let doc: Vec<[f64; 2]> = output_series(&s)
                     .iter()
                     .filter(|o| matches!(o.source, scenario::Source::Document(_)))
@@ -1238,6 +1297,17 @@ impl QnApp {
                             .radius(5.0)
                             .color(Color32::from_rgb(0xd5, 0x5e, 0x00)),
                         );
+                        if !reported.is_empty() {
+                            plot_ui.points(
+                                Points::new(
+                                    format!("{} ({basis})", tr(lang, "đã công bố", "reported")),
+                                    PlotPoints::from(reported),
+                                )
+                                .shape(MarkerShape::Circle)
+                                .radius(5.0)
+                                .color(Color32::from_rgb(0xcc, 0x79, 0xa7)),
+                            );
+                        }
                         if !actual.is_empty() {
                             plot_ui.points(
                                 Points::new(

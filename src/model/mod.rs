@@ -319,8 +319,12 @@ pub struct Centre {
 pub struct Actual {
     /// Indicator key, e.g. `industrial_output_value`.
     pub indicator: String,
-    pub year: i32,
-    pub value: f64,
+    /// The period as reported: "2010", "2006-2010", "2012 (Q1)"…
+    pub period: String,
+    /// The calendar year when the value covers exactly one whole year; `None` otherwise.
+    pub year: Option<i32>,
+    /// `None` for events (a decision, an establishment) that carry no number.
+    pub value: Option<f64>,
     pub unit: String,
     pub price_basis: String,
     pub scope: String,

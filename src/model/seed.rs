@@ -7,6 +7,7 @@ use thiserror::Error;
 
 const SITES_CSV: &str = include_str!("../../maps/seed/sites.csv");
 const CENTRES_CSV: &str = include_str!("../../maps/seed/centres.csv");
+const ACTUALS_CSV: &str = include_str!("../../maps/seed/actuals.csv");
 
 #[derive(Debug, Error)]
 pub enum SeedError {
@@ -74,6 +75,44 @@ pub fn seed_sites() -> Result<Vec<Site>, SeedError> {
         site.notes = f(12);
         site.geom = geom;
         out.push(site);
+    }
+    Ok(out)
+}
+
+/// The results reported after 2007 (`maps/seed/actuals.csv`), kind "reported", each with its
+/// unit, price basis, scope, source address and quote. Periods that are not one whole year
+/// ("2006-2010", "2012 (Q1)") keep `year` empty: they are never read as annual values.
+pub fn seed_actuals() -> Result<Vec<super::Actual>, SeedError> {
+    let mut r = csv::Reader::from_reader(ACTUALS_CSV.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| bad(line, e.to_string()))?;
+        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
+        let period = f(1);
+        let value: Option<f64> = if f(2).is_empty() {
+            None
+        } else {
+            Some(
+                f(2).parse()
+                    .map_err(|_| bad(line, format!("value '{}' is not a number", f(2))))?,
+            )
+        };
+        let year = (period.len() == 4)
+            .then(|| period.parse::<i32>().ok())
+            .flatten();
+        out.push(super::Actual {
+            indicator: f(0),
+            period,
+            year,
+            value,
+            unit: f(3),
+            price_basis: f(4),
+            scope: f(5),
+            source: f(6),
+            quote: f(7),
+            kind: "reported".into(),
+        });
     }
     Ok(out)
 }

@@ -564,6 +564,15 @@ pub fn indicator_table(s: &Scenario, project: &Project, years: &[i32]) -> Vec<In
     add("industrial output (bn VND)", &|i| {
         (i.output_bn_vnd, i.output_source.label())
     });
+    // Plan against what was reported for the same year (whole-year values only; the price
+    // basis is the source's and is named in the source column).
+    add(
+        "industrial output, reported (bn VND)",
+        &|i| match reported_output(project, i.year) {
+            Some(a) => (a.value, format!("reported, {}", a.price_basis)),
+            None => (None, String::new()),
+        },
+    );
     add("growth (%/yr)", &|i| {
         (i.growth_pct, i.output_source.label())
     });
@@ -644,6 +653,16 @@ pub fn indicator_table(s: &Scenario, project: &Project, years: &[i32]) -> Vec<In
         (Some(i.priority_sites as f64), Source::Computed.label())
     });
     rows
+}
+
+/// The reported (not entered) industrial output of `year`, when a whole-year value exists.
+pub fn reported_output(project: &Project, year: i32) -> Option<&crate::model::Actual> {
+    project.actuals.iter().find(|a| {
+        a.indicator == "industrial_output_value"
+            && a.kind == "reported"
+            && a.year == Some(year)
+            && a.value.is_some()
+    })
 }
 
 /// The indicator table as CSV (comma-separated, one row per indicator, a value and a source

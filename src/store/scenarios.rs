@@ -240,7 +240,7 @@ impl ProjectFile {
     pub fn read_actuals(&self) -> Result<Vec<Actual>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT indicator, year, value, unit, price_basis, scope, source, quote, kind FROM actuals ORDER BY indicator, year, fid")
+            .prepare("SELECT indicator, period, year, value, unit, price_basis, scope, source, quote, kind FROM actuals ORDER BY fid")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         stmt.query_map([], |r| {
             let t = |i: usize| -> rusqlite::Result<String> {
@@ -248,14 +248,15 @@ impl ProjectFile {
             };
             Ok(Actual {
                 indicator: t(0)?,
-                year: r.get(1)?,
-                value: r.get(2)?,
-                unit: t(3)?,
-                price_basis: t(4)?,
-                scope: t(5)?,
-                source: t(6)?,
-                quote: t(7)?,
-                kind: t(8)?,
+                period: t(1)?,
+                year: r.get(2)?,
+                value: r.get(3)?,
+                unit: t(4)?,
+                price_basis: t(5)?,
+                scope: t(6)?,
+                source: t(7)?,
+                quote: t(8)?,
+                kind: t(9)?,
             })
         })
         .and_then(|rows| rows.collect())
@@ -274,9 +275,9 @@ impl ProjectFile {
         tx.execute("DELETE FROM actuals", []).map_err(sq)?;
         for a in after {
             tx.execute(
-                "INSERT INTO actuals (indicator, year, value, unit, price_basis, scope, source, quote, kind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![a.indicator, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind],
+                "INSERT INTO actuals (indicator, period, year, value, unit, price_basis, scope, source, quote, kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind],
             )
             .map_err(sq)?;
         }

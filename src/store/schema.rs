@@ -334,6 +334,7 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
             )?;
         }
         seed_reference_scenario(conn)?;
+        seed_reported_actuals(conn)?;
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
@@ -382,8 +383,9 @@ CREATE TABLE scenario_programme (
 CREATE TABLE actuals (
   fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   indicator TEXT NOT NULL,
-  year INTEGER NOT NULL,
-  value DOUBLE NOT NULL,
+  period TEXT NOT NULL,
+  year INTEGER,
+  value DOUBLE,
   unit TEXT,
   price_basis TEXT,
   scope TEXT,
@@ -420,6 +422,21 @@ const V3_ATTRIBUTE_TABLES: [(&str, &str, &str); 5] = [
         "Actual values of indicators: entered by the planner or reported, with source",
     ),
 ];
+
+/// The actual results reported after 2007 (`maps/seed/actuals.csv`), each with its source.
+fn seed_reported_actuals(conn: &Connection) -> rusqlite::Result<()> {
+    let rows = crate::model::seed::seed_actuals().map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+    })?;
+    for a in rows {
+        conn.execute(
+            "INSERT INTO actuals (indicator, period, year, value, unit, price_basis, scope, source, quote, kind)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind],
+        )?;
+    }
+    Ok(())
+}
 
 /// The reference scenario every project starts with: the 2007 report's plan.
 fn seed_reference_scenario(conn: &Connection) -> rusqlite::Result<()> {
