@@ -35,6 +35,11 @@ pub enum Edit {
         before: Vec<Actual>,
         after: Vec<Actual>,
     },
+    /// The whole rule set.
+    Rules {
+        before: Vec<crate::model::rules::Rule>,
+        after: Vec<crate::model::rules::Rule>,
+    },
 }
 
 #[derive(Debug, Error)]
@@ -56,6 +61,7 @@ enum Target {
     Scenario(i64),
     Reference,
     Actuals,
+    Rules,
 }
 
 impl Edit {
@@ -104,6 +110,7 @@ impl Edit {
             Edit::Scenario { id, .. } => Target::Scenario(*id),
             Edit::Reference { .. } => Target::Reference,
             Edit::Actuals { .. } => Target::Actuals,
+            Edit::Rules { .. } => Target::Rules,
         }
     }
 
@@ -138,6 +145,39 @@ impl Edit {
                 }
                 Ok(Edit::Reference {
                     before: after,
+                    after: before,
+                })
+            }
+            Edit::Rules { before, after } => {
+                if project.rules != before {
+                    return Err(EditError::Conflict("rules".into()));
+                }
+                let mut bad: Vec<ScenarioError> = Vec::new();
+                for r in &after {
+                    for e in r.validate() {
+                        bad.push(ScenarioError {
+                            field: "rules".into(),
+                            reason: e,
+                        });
+                    }
+                }
+                for (i, r) in after.iter().enumerate() {
+                    if after[..i].iter().any(|o| o.key == r.key) {
+                        bad.push(ScenarioError {
+                            field: "rules".into(),
+                            reason: format!("two rules have the key {}", r.key),
+                        });
+                    }
+                }
+                if !bad.is_empty() {
+                    return Err(EditError::InvalidScenario(bad));
+                }
+                file.put_rules(&after)?;
+                // Ids are assigned by the store; read them back so memory matches the file.
+                project.rules = file.read_rules()?;
+                let stored = project.rules.clone();
+                Ok(Edit::Rules {
+                    before: stored,
                     after: before,
                 })
             }
@@ -316,6 +356,7 @@ impl History {
                 (Edit::Scenario { before: b, .. }, Edit::Scenario { before: nb, .. }) => *b = nb,
                 (Edit::Reference { before: b, .. }, Edit::Reference { before: nb, .. }) => *b = nb,
                 (Edit::Actuals { before: b, .. }, Edit::Actuals { before: nb, .. }) => *b = nb,
+                (Edit::Rules { before: b, .. }, Edit::Rules { before: nb, .. }) => *b = nb,
                 (_, inverse) => self.undo.push(Step { inverse, merge_key }),
             }
             return Ok(());

@@ -343,11 +343,39 @@ fn a_schema_1_file_is_migrated_on_open() {
             }
         }
         for t in [
+            "industrial_zones",
+            "industrial_clusters",
+            "proposed_clusters",
+            "craft_villages",
+            "centre_plants",
+        ] {
+            for col in [
+                "is_expansion",
+                "occupancy_pct",
+                "occupancy_year",
+                "green_buffer_m",
+                "pollution_class",
+            ] {
+                c.execute_batch(&format!("ALTER TABLE {t} DROP COLUMN {col}"))
+                    .unwrap();
+            }
+        }
+        for t in ["protected_areas", "residential_areas"] {
+            c.execute_batch(&format!(
+                "DROP TABLE {t}; DROP TABLE rtree_{t}_geom;
+                 DELETE FROM gpkg_geometry_columns WHERE table_name = '{t}';
+                 DELETE FROM gpkg_extensions WHERE table_name = '{t}';
+                 DELETE FROM gpkg_contents WHERE table_name = '{t}';"
+            ))
+            .unwrap();
+        }
+        for t in [
             "scenarios",
             "scenario_phasing",
             "scenario_growth",
             "scenario_programme",
             "actuals",
+            "rules",
         ] {
             c.execute_batch(&format!(
                 "DROP TABLE {t}; DELETE FROM gpkg_contents WHERE table_name = '{t}';"
@@ -361,7 +389,7 @@ fn a_schema_1_file_is_migrated_on_open() {
         .unwrap();
     }
     let pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 3);
+    assert_eq!(pf.schema_version().unwrap(), 4);
     let p = pf.read_project().unwrap();
     assert_eq!(p.sites.len(), 39);
     // Schema 3 seeded the reference scenario: established sites open in 2006.

@@ -21,6 +21,8 @@ pub fn colour(layer: Layer) -> Color32 {
         Layer::ProposedClusters => Color32::from_rgb(0x00, 0x72, 0xb2),
         Layer::CraftVillages => Color32::from_rgb(0x00, 0x9e, 0x73),
         Layer::IndustrialCentres => Color32::from_rgb(0x6a, 0x3d, 0x9a),
+        Layer::ProtectedAreas => Color32::from_rgb(0x1b, 0x78, 0x37),
+        Layer::ResidentialAreas => Color32::from_rgb(0x8c, 0x51, 0x0a),
     }
 }
 
@@ -31,6 +33,7 @@ pub fn radius(layer: Layer) -> f32 {
         Layer::IndustrialClusters | Layer::ProposedClusters => 6.0,
         Layer::CraftVillages => 6.5,
         Layer::IndustrialCentres => 6.0,
+        Layer::ProtectedAreas | Layer::ResidentialAreas => 5.0,
     }
 }
 
@@ -77,6 +80,16 @@ pub fn paint_symbol(p: &Painter, layer: Layer, c: Pos2, scale: f32) {
                 c + Vec2::new(-r, r * 0.8),
             ];
             p.add(Shape::convex_polygon(pts, col, outline));
+        }
+        Layer::ProtectedAreas | Layer::ResidentialAreas => {
+            let rect = egui::Rect::from_center_size(c, Vec2::splat(2.0 * r));
+            p.rect_filled(rect, 0.0, col.gamma_multiply(0.35));
+            p.rect_stroke(
+                rect,
+                0.0,
+                Stroke::new(2.0 * scale, col),
+                egui::StrokeKind::Inside,
+            );
         }
         Layer::IndustrialCentres => {
             let pts = vec![

@@ -1,5 +1,6 @@
 //! Plain data of a project: the planning layers and their sites. No I/O, no UI.
 
+pub mod rules;
 pub mod seed;
 pub mod text;
 pub mod validate;
@@ -14,16 +15,36 @@ pub enum Layer {
     ProposedClusters,
     CraftVillages,
     IndustrialCentres,
+    /// Areas the planner loads or draws that must stay free of industry (e.g. the Hạ Long Bay
+    /// core zone). None is shipped: the official boundaries are not in any open package.
+    ProtectedAreas,
+    /// Residential areas the planner marks, for the isolation-distance rule.
+    ResidentialAreas,
 }
 
 impl Layer {
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 7] = [
+        Layer::IndustrialZones,
+        Layer::IndustrialClusters,
+        Layer::ProposedClusters,
+        Layer::CraftVillages,
+        Layer::IndustrialCentres,
+        Layer::ProtectedAreas,
+        Layer::ResidentialAreas,
+    ];
+
+    /// The five planning layers of the source document (not the planner's context layers).
+    pub const PLANNING: [Layer; 5] = [
         Layer::IndustrialZones,
         Layer::IndustrialClusters,
         Layer::ProposedClusters,
         Layer::CraftVillages,
         Layer::IndustrialCentres,
     ];
+
+    pub fn is_planning(self) -> bool {
+        Layer::PLANNING.contains(&self)
+    }
 
     /// Name of the feature table that holds the layer's sites. For the industrial centres the
     /// sites are the plants (`centre_plants`); the five centres are in `industrial_centres`.
@@ -34,6 +55,8 @@ impl Layer {
             Layer::ProposedClusters => "proposed_clusters",
             Layer::CraftVillages => "craft_villages",
             Layer::IndustrialCentres => "centre_plants",
+            Layer::ProtectedAreas => "protected_areas",
+            Layer::ResidentialAreas => "residential_areas",
         }
     }
 
@@ -48,6 +71,8 @@ impl Layer {
             Layer::ProposedClusters => "Cụm công nghiệp dự kiến",
             Layer::CraftVillages => "Làng nghề",
             Layer::IndustrialCentres => "Trung tâm công nghiệp",
+            Layer::ProtectedAreas => "Vùng bảo vệ",
+            Layer::ResidentialAreas => "Khu dân cư",
         }
     }
 
@@ -58,6 +83,8 @@ impl Layer {
             Layer::ProposedClusters => "Proposed clusters",
             Layer::CraftVillages => "Craft villages",
             Layer::IndustrialCentres => "Industrial centres",
+            Layer::ProtectedAreas => "Protected areas",
+            Layer::ResidentialAreas => "Residential areas",
         }
     }
 
@@ -69,6 +96,8 @@ impl Layer {
             Layer::ProposedClusters => 3,
             Layer::CraftVillages => 4,
             Layer::IndustrialCentres => 5,
+            Layer::ProtectedAreas => 6,
+            Layer::ResidentialAreas => 7,
         }
     }
 }
@@ -227,6 +256,15 @@ pub struct Site {
     /// Year of the decision that established or approved the site.
     pub decision_year: Option<i32>,
     pub accepted_warnings: Vec<AcceptedWarning>,
+    /// The site is an expansion of an existing zone or cluster (size and occupancy rules).
+    pub is_expansion: bool,
+    /// Share of the industrial land leased (lấp đầy), %, and the year it was measured.
+    pub occupancy_pct: Option<f64>,
+    pub occupancy_year: Option<i32>,
+    /// Width of the green buffer strip planned around the site, m.
+    pub green_buffer_m: Option<f64>,
+    /// Pollution class of the industry (I = 1 … V = 5), for isolation distances.
+    pub pollution_class: Option<u8>,
 }
 
 impl Site {
@@ -253,6 +291,11 @@ impl Site {
             jobs: None,
             decision_year: None,
             accepted_warnings: Vec::new(),
+            is_expansion: false,
+            occupancy_pct: None,
+            occupancy_year: None,
+            green_buffer_m: None,
+            pollution_class: None,
         }
     }
 
@@ -342,6 +385,7 @@ pub struct Project {
     pub centres: Vec<Centre>,
     pub scenarios: Vec<crate::scenario::Scenario>,
     pub actuals: Vec<Actual>,
+    pub rules: Vec<rules::Rule>,
 }
 
 impl Project {

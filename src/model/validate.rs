@@ -52,6 +52,38 @@ pub fn validate_site(s: &Site) -> Vec<FieldError> {
             format!("year {y} is outside {YEAR_MIN}–{YEAR_MAX}"),
         ));
     }
+    if let Some(v) = s.occupancy_pct
+        && (!v.is_finite() || !(0.0..=100.0).contains(&v))
+    {
+        out.push(err(
+            "occupancy_pct",
+            format!("occupancy {v} % must be 0–100"),
+        ));
+    }
+    if let Some(y) = s.occupancy_year
+        && !(YEAR_MIN..=YEAR_MAX).contains(&y)
+    {
+        out.push(err(
+            "occupancy_year",
+            format!("year {y} is outside {YEAR_MIN}–{YEAR_MAX}"),
+        ));
+    }
+    if let Some(v) = s.green_buffer_m
+        && (!v.is_finite() || v < 0.0)
+    {
+        out.push(err(
+            "green_buffer_m",
+            format!("buffer {v} m must be 0 or more"),
+        ));
+    }
+    if let Some(c) = s.pollution_class
+        && !(1..=5).contains(&c)
+    {
+        out.push(err(
+            "pollution_class",
+            format!("class {c} must be I–V (1–5)"),
+        ));
+    }
     if let Some(g) = &s.geom {
         let bad = g
             .coords_iter()

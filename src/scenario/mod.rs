@@ -152,6 +152,7 @@ impl Scenario {
             phasing: project
                 .sites
                 .iter()
+                .filter(|s| s.layer.is_planning())
                 .map(|s| SitePhase {
                     layer: s.layer,
                     fid: s.fid,

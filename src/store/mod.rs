@@ -402,6 +402,7 @@ impl ProjectFile {
         }
         project.scenarios = self.read_scenarios()?;
         project.actuals = self.read_actuals()?;
+        project.rules = self.read_rules()?;
         Ok(project)
     }
 
@@ -465,6 +466,23 @@ impl ProjectFile {
                 .map(|y| i32::try_from(y).map_err(|_| bad(format!("year {y} out of range"))))
                 .transpose()?,
             accepted_warnings,
+            is_expansion: r.get::<_, Option<i64>>(19).map_err(sq)?.unwrap_or(0) != 0,
+            occupancy_pct: r.get(20).map_err(sq)?,
+            occupancy_year: r
+                .get::<_, Option<i64>>(21)
+                .map_err(sq)?
+                .map(|y| {
+                    i32::try_from(y).map_err(|_| bad(format!("occupancy year {y} out of range")))
+                })
+                .transpose()?,
+            green_buffer_m: r.get(22).map_err(sq)?,
+            pollution_class: r
+                .get::<_, Option<i64>>(23)
+                .map_err(sq)?
+                .map(|c| {
+                    u8::try_from(c).map_err(|_| bad(format!("pollution class {c} out of range")))
+                })
+                .transpose()?,
         })
     }
 
@@ -644,7 +662,8 @@ fn dir_writable(path: &Path) -> bool {
 /// The site columns after `fid`, in the order every query uses.
 const SITE_COLS: &str = "geom, name, kind, status, district_2006, source_para, location_precision, \
     location_source, craft, centre_key, notes, planned_phase, area_ha, main_industries, \
-    investment_bn_vnd, jobs, decision_year, accepted_warnings";
+    investment_bn_vnd, jobs, decision_year, accepted_warnings, is_expansion, occupancy_pct, \
+    occupancy_year, green_buffer_m, pollution_class";
 
 fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
     use rusqlite::types::Value;
@@ -682,6 +701,15 @@ fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
             .map(|y| Value::Integer(i64::from(y)))
             .unwrap_or(Value::Null),
         accepted,
+        Value::Integer(i64::from(s.is_expansion)),
+        real(s.occupancy_pct),
+        s.occupancy_year
+            .map(|y| Value::Integer(i64::from(y)))
+            .unwrap_or(Value::Null),
+        real(s.green_buffer_m),
+        s.pollution_class
+            .map(|c| Value::Integer(i64::from(c)))
+            .unwrap_or(Value::Null),
     ]
 }
 

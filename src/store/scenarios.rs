@@ -290,3 +290,97 @@ impl ProjectFile {
         Ok(())
     }
 }
+
+impl ProjectFile {
+    /// Reads the rule set.
+    pub fn read_rules(&self) -> Result<Vec<crate::model::rules::Rule>, StoreError> {
+        use crate::model::rules::{CheckKind, Rule, RuleParams};
+        let p = &self.path;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT fid, rule_key, check_kind, params, instrument, article, valid_from, valid_to, source, confidence, enabled, note
+                 FROM rules ORDER BY fid",
+            )
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            [Option<String>; 6],
+            i64,
+            Option<String>,
+        );
+        let rows: Vec<Row> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    [
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
+                    ],
+                    r.get(10)?,
+                    r.get(11)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        let mut out = Vec::new();
+        for (id, key, check, params, texts, enabled, note) in rows {
+            let bad = |msg: String| StoreError::BadValue {
+                path: p.clone(),
+                table: "rules".into(),
+                fid: id,
+                msg,
+            };
+            let check =
+                CheckKind::parse(&check).ok_or_else(|| bad(format!("unknown check '{check}'")))?;
+            let params: RuleParams = serde_json::from_str(&params)
+                .map_err(|e| bad(format!("params are not valid JSON: {e}")))?;
+            let [instrument, article, from, to, source, confidence] = texts;
+            out.push(Rule {
+                id,
+                key,
+                check,
+                params,
+                instrument: instrument.unwrap_or_default(),
+                article: article.unwrap_or_default(),
+                valid_from: from.unwrap_or_default(),
+                valid_to: to.filter(|t| !t.is_empty()),
+                source: source.unwrap_or_default(),
+                confidence: confidence.unwrap_or_default(),
+                enabled: enabled != 0,
+                note: note.unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Replaces the rule set by `after`, in one transaction.
+    pub fn put_rules(&mut self, after: &[crate::model::rules::Rule]) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        tx.execute("DELETE FROM rules", []).map_err(sq)?;
+        super::schema::insert_rules(&tx, after).map_err(sq)?;
+        tx.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'rules'",
+            [],
+        )
+        .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in [`migrate`].
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -159,23 +159,7 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
         ],
     )?;
     for (table, identifier, description) in SITE_TABLES {
-        conn.execute_batch(&format!(
-            "CREATE TABLE \"{table}\" (
-               fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-               geom GEOMETRY,
-               name TEXT NOT NULL,
-               kind TEXT,
-               status TEXT NOT NULL,
-               district_2006 TEXT,
-               source_para TEXT,
-               location_precision TEXT NOT NULL,
-               location_source TEXT,
-               craft TEXT,
-               centre_key TEXT,
-               notes TEXT
-             );"
-        ))?;
-        register_feature_table(conn, table, identifier, description, "GEOMETRY")?;
+        create_site_table_v1(conn, table, identifier, description)?;
     }
     conn.execute_batch(
         "CREATE TABLE industrial_centres (
@@ -207,6 +191,102 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
         [format!("qn-planner {}", env!("CARGO_PKG_VERSION"))],
     )?;
     conn.execute_batch("COMMIT")?;
+    Ok(())
+}
+
+/// A site table as schema 1 made it (later steps add columns).
+fn create_site_table_v1(
+    conn: &Connection,
+    table: &str,
+    identifier: &str,
+    description: &str,
+) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE \"{table}\" (
+           fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+           geom GEOMETRY,
+           name TEXT NOT NULL,
+           kind TEXT,
+           status TEXT NOT NULL,
+           district_2006 TEXT,
+           source_para TEXT,
+           location_precision TEXT NOT NULL,
+           location_source TEXT,
+           craft TEXT,
+           centre_key TEXT,
+           notes TEXT
+         );"
+    ))?;
+    register_feature_table(conn, table, identifier, description, "GEOMETRY")
+}
+
+/// Context layers the planner loads or draws (schema 4), with the columns of a site table.
+pub const CONTEXT_TABLES: [(&str, &str, &str); 2] = [
+    (
+        "protected_areas",
+        "Vùng bảo vệ",
+        "Protected areas loaded or drawn by the planner (e.g. the Hạ Long Bay core zone); none is shipped",
+    ),
+    (
+        "residential_areas",
+        "Khu dân cư",
+        "Residential areas marked by the planner, for isolation distances",
+    ),
+];
+
+/// Columns added to every site table by schema 4 (rule checks).
+const V4_SITE_COLUMNS: [(&str, &str); 5] = [
+    ("is_expansion", "INTEGER"),
+    ("occupancy_pct", "DOUBLE"),
+    ("occupancy_year", "INTEGER"),
+    ("green_buffer_m", "DOUBLE"),
+    ("pollution_class", "INTEGER"),
+];
+
+const V4_RULES: &str = r#"
+CREATE TABLE rules (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  rule_key TEXT NOT NULL UNIQUE,
+  check_kind TEXT NOT NULL,
+  params TEXT NOT NULL,
+  instrument TEXT,
+  article TEXT,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT,
+  source TEXT,
+  confidence TEXT,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  note TEXT
+);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+  VALUES ('rules', 'attributes', 'Quy định', 'Zone and cluster rules as data: check, figures (JSON), instrument, article, period in force, source, confidence (✔ ~ ✘)');
+"#;
+
+/// Writes `rules` into the (empty or emptied) rules table.
+pub fn insert_rules(
+    conn: &Connection,
+    rules: &[crate::model::rules::Rule],
+) -> rusqlite::Result<()> {
+    for r in rules {
+        conn.execute(
+            "INSERT INTO rules (fid, rule_key, check_kind, params, instrument, article, valid_from, valid_to, source, confidence, enabled, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                (r.id > 0).then_some(r.id),
+                r.key,
+                r.check.as_str(),
+                serde_json::to_string(&r.params).unwrap_or_else(|_| "{}".into()),
+                r.instrument,
+                r.article,
+                r.valid_from,
+                r.valid_to,
+                r.source,
+                r.confidence,
+                i64::from(r.enabled),
+                r.note
+            ],
+        )?;
+    }
     Ok(())
 }
 
@@ -335,6 +415,24 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
         }
         seed_reference_scenario(conn)?;
         seed_reported_actuals(conn)?;
+    }
+    if from < 4 {
+        for (table, _, _) in SITE_TABLES {
+            for (col, ty) in V4_SITE_COLUMNS {
+                conn.execute_batch(&format!("ALTER TABLE \"{table}\" ADD COLUMN {col} {ty};"))?;
+            }
+        }
+        for (table, identifier, description) in CONTEXT_TABLES {
+            create_site_table_v1(conn, table, identifier, description)?;
+            for (col, ty) in V2_SITE_COLUMNS.iter().chain(V4_SITE_COLUMNS.iter()) {
+                conn.execute_batch(&format!("ALTER TABLE \"{table}\" ADD COLUMN {col} {ty};"))?;
+            }
+        }
+        conn.execute_batch(V4_RULES)?;
+        let rules = crate::model::rules::seed_rules().map_err(|e| {
+            rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e)))
+        })?;
+        insert_rules(conn, &rules)?;
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
