@@ -20,6 +20,8 @@ const USAGE: &str = "usage:
   qn-planner info FILE.gpkg [--json]     list layers with feature counts and extents
   qn-planner report FILE.gpkg [--scenario NAME] [--csv]
                                          the scenario's indicator table by year (default: the reference)
+  qn-planner report FILE.gpkg --rules [--scenario NAME] [--csv]
+                                         each site's verdict under each rule in force, with citations
   qn-planner --help | --version";
 
 fn main() -> ExitCode {
@@ -95,10 +97,12 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
     let mut file = None;
     let mut scenario = None;
     let mut csv = false;
+    let mut rules = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--csv" => csv = true,
+            "--rules" => rules = true,
             "--scenario" => {
                 scenario = Some(it.next().ok_or("--scenario needs a scenario name")?.clone())
             }
@@ -125,6 +129,9 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
             .or(project.scenarios.first())
             .ok_or("the project has no scenario")?,
     };
+    if rules {
+        return report_rules(&file, &project, s, csv);
+    }
     let years: Vec<i32> =
         (qn_planner::scenario::FIRST_YEAR..=qn_planner::scenario::LAST_YEAR).collect();
     if csv {
@@ -192,6 +199,101 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
                 a.source
             );
         }
+    }
+    Ok(())
+}
+
+/// `report --rules`: every planning site judged by the rules in force in the year it opens in
+/// the scenario (else its decision year). A report: failed rules do not make it fail.
+fn report_rules(
+    file: &str,
+    project: &qn_planner::model::Project,
+    s: &qn_planner::scenario::Scenario,
+    csv: bool,
+) -> Result<(), String> {
+    use qn_planner::analysis::rules::{Verdict, checks_for, date_of_year, evaluate, judging_year};
+    let tm3 = qn_planner::io::crs::Tm3::new().map_err(|e| e.to_string())?;
+    let quote = |t: &str| {
+        if t.contains([',', '"', '\n']) {
+            format!("\"{}\"", t.replace('"', "\"\""))
+        } else {
+            t.to_string()
+        }
+    };
+    if csv {
+        println!("site_table,fid,name,year,check,rule_key,verdict,detail,citation,accepted_reason");
+    } else {
+        println!("{file}: rules for scenario “{}”", s.name);
+    }
+    let (mut fails, mut accepted) = (0, 0);
+    for site in project.sites.iter().filter(|x| x.layer.is_planning()) {
+        if checks_for(site.layer).is_empty() {
+            continue;
+        }
+        let Some(year) = judging_year(site, Some(s)) else {
+            if !csv {
+                println!(
+                    "{} ({} fid {}): not scheduled in this scenario and no decision year — not judged",
+                    site.name,
+                    site.layer.table(),
+                    site.fid
+                );
+            }
+            continue;
+        };
+        let date = date_of_year(year);
+        if !csv {
+            println!(
+                "{} ({} fid {}), judged on {date}",
+                site.name,
+                site.layer.table(),
+                site.fid
+            );
+        }
+        for r in evaluate(site, &project.rules, project, Some(s), &date, Some(&tm3)) {
+            let acc = r.accepted_reason(site).unwrap_or_default().to_string();
+            if r.verdict == Verdict::Fail {
+                if acc.is_empty() {
+                    fails += 1;
+                } else {
+                    accepted += 1;
+                }
+            }
+            if csv {
+                println!(
+                    "{},{},{},{year},{},{},{},{},{},{}",
+                    site.layer.table(),
+                    site.fid,
+                    quote(&site.name),
+                    r.check.as_str(),
+                    r.rule_key,
+                    r.verdict.as_str(),
+                    quote(&r.detail),
+                    quote(&r.citation),
+                    quote(&acc)
+                );
+            } else {
+                println!(
+                    "  {:<19} {:<16} {}{}{}",
+                    r.check.as_str(),
+                    r.verdict.as_str(),
+                    r.detail,
+                    if r.citation.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", r.citation)
+                    },
+                    if acc.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [accepted: {acc}]")
+                    }
+                );
+            }
+        }
+    }
+    if !csv {
+        println!("{fails} failed rule(s) not accepted, {accepted} accepted with a reason");
     }
     Ok(())
 }

@@ -88,3 +88,53 @@ fn errors_exit_non_zero_with_one_line() {
     }
     assert_eq!(std::fs::read(&bad).unwrap(), b"hello");
 }
+
+#[test]
+fn report_prints_indicators_and_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    assert!(qn().arg("init").arg(&path).status().unwrap().success());
+    let out = qn().arg("report").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("Quy hoạch 2007 (tham chiếu)"), "{s}");
+    assert!(
+        s.contains("16869") && s.contains("20150") && s.contains("(document ¶4)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("2010: plan — (no rate entered) vs reported 27812 bn VND (constant 1994 prices"),
+        "{s}"
+    );
+    let csv = qn().arg("report").arg(&path).arg("--csv").output().unwrap();
+    assert!(csv.status.success());
+    let c = String::from_utf8(csv.stdout).unwrap();
+    assert!(c.starts_with("indicator,2005,2005 source,"));
+    assert!(c.contains("industrial output, reported (bn VND)"));
+    // Rules: a report, so exit 0 even with failed rules; every judged site is listed.
+    let rules = qn()
+        .arg("report")
+        .arg(&path)
+        .arg("--rules")
+        .arg("--csv")
+        .output()
+        .unwrap();
+    assert!(rules.status.success());
+    let r = String::from_utf8(rules.stdout).unwrap();
+    assert!(r.starts_with(
+        "site_table,fid,name,year,check,rule_key,verdict,detail,citation,accepted_reason\n"
+    ));
+    assert!(
+        r.contains("industrial_clusters,2,Hải Hòa,2006,ccn_area,,no rule in force"),
+        "{r}"
+    );
+    let bad = qn()
+        .arg("report")
+        .arg(&path)
+        .arg("--scenario")
+        .arg("nope")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no scenario named"));
+}
