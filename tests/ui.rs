@@ -10,21 +10,27 @@ use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
 
 fn harness_with(file: Option<ProjectFile>, error: Option<String>) -> Harness<'static, QnApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            QnApp::new(
-                &cc.egui_ctx,
-                Startup {
-                    file,
-                    error,
-                    settings: Settings::default(),
-                    persist_settings: false,
-                    started: None,
-                },
-            )
-            .expect("app builds")
-        });
+    harness_sized(file, error, egui::vec2(1280.0, 800.0))
+}
+
+fn harness_sized(
+    file: Option<ProjectFile>,
+    error: Option<String>,
+    size: egui::Vec2,
+) -> Harness<'static, QnApp> {
+    let mut h = Harness::builder().with_size(size).build_eframe(move |cc| {
+        QnApp::new(
+            &cc.egui_ctx,
+            Startup {
+                file,
+                error,
+                settings: Settings::default(),
+                persist_settings: false,
+                started: None,
+            },
+        )
+        .expect("app builds")
+    });
     h.run();
     h
 }
@@ -409,4 +415,81 @@ fn the_compare_view_lists_the_indicators_of_two_scenarios() {
     h.get_by_label(&v);
     // Hà Khánh is the one site whose phase differs.
     h.get_by_label_contains("1 địa điểm có năm mở khác nhau");
+}
+
+#[test]
+fn a_failed_rule_shows_in_the_form_and_is_accepted_with_a_reason() {
+    use qn_planner::edit::Edit;
+    use qn_planner::model::{Site, Status};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut p = pf.read_project().unwrap();
+    // About 60 ha (0.0072° square at 21.2 N), decided in 2012: QĐ 105/2009 allows 50 ha.
+    let d = 0.0072;
+    let mut s = Site::new(Layer::ProposedClusters, "Cụm 60 ha", Status::Proposed);
+    s.geom = Some(geo_types::Geometry::Polygon(geo_types::Polygon::new(
+        geo_types::LineString::from(vec![
+            (107.2, 21.2),
+            (107.2 + d, 21.2),
+            (107.2 + d, 21.2 + d),
+            (107.2, 21.2 + d),
+            (107.2, 21.2),
+        ]),
+        vec![],
+    )));
+    s.decision_year = Some(2012);
+    Edit::insert(s).apply(&mut pf, &mut p).unwrap();
+    let fid = p.sites.iter().find(|x| x.name == "Cụm 60 ha").unwrap().fid;
+    // A tall window, so the whole form (rules at its foot) is on screen.
+    let mut h = harness_sized(Some(pf), None, egui::vec2(1280.0, 1600.0));
+    h.get_by_role(Role::TextInput).click();
+    h.run();
+    h.get_by_role(Role::TextInput).type_text("cum 60");
+    h.run();
+    h.get_by_label("Cụm 60 ha · Cụm công nghiệp dự kiến")
+        .click();
+    h.run();
+    // The verdict, the figure against the limit and the citation, in the form.
+    h.get_by_label("không đạt");
+    h.get_by_label_contains("against 0–50 ha");
+    h.get_by_label_contains("QĐ 105/2009/QĐ-TTg, Quy chế, Điều 2 (nguồn thứ cấp)");
+    let (year, results) = h
+        .state_mut()
+        .rule_results(Layer::ProposedClusters, fid)
+        .unwrap();
+    assert_eq!(year, 2012);
+    assert!(results.iter().any(|r| r.rule_key == "ccn_area_qd105_2009"
+        && r.verdict == qn_planner::analysis::rules::Verdict::Fail));
+    // Accept it with a reason: stored with the site, in the file.
+    h.get_by_role_and_label(Role::TextInput, "Lý do:").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Lý do:")
+        .type_text("mở rộng theo QĐ tỉnh");
+    h.run();
+    h.get_by_label("Chấp nhận").click();
+    h.run();
+    let site = h
+        .state()
+        .project()
+        .site(Layer::ProposedClusters, fid)
+        .unwrap()
+        .clone();
+    assert!(
+        site.accepted_warnings
+            .iter()
+            .any(|a| a.check == "rule:ccn_area_qd105_2009" && a.reason == "mở rộng theo QĐ tỉnh")
+    );
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert_eq!(
+        on_disk
+            .site(Layer::ProposedClusters, fid)
+            .unwrap()
+            .accepted_warnings,
+        site.accepted_warnings
+    );
 }

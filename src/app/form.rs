@@ -23,6 +23,11 @@ pub struct FormState {
     investment: String,
     jobs: String,
     year: String,
+    occupancy: String,
+    occupancy_year: String,
+    buffer: String,
+    /// The year the rules are judged in, when the planner overrides it.
+    rules_year: String,
     /// Reasons being typed to accept a finding, by finding key.
     reasons: std::collections::HashMap<String, String>,
     pub errors: Vec<FieldError>,
@@ -45,6 +50,10 @@ impl FormState {
         self.investment = num_text(s.investment_bn_vnd);
         self.jobs = num_text(s.jobs);
         self.year = num_text(s.decision_year);
+        self.occupancy = num_text(s.occupancy_pct);
+        self.occupancy_year = num_text(s.occupancy_year);
+        self.buffer = num_text(s.green_buffer_m);
+        self.rules_year.clear();
         self.errors.clear();
     }
 }
@@ -101,6 +110,37 @@ pub fn finding_text(lang: Language, f: &Finding) -> String {
 }
 
 impl QnApp {
+    pub(crate) fn form_target(&self) -> Option<(Layer, i64)> {
+        self.form.target
+    }
+
+    pub(crate) fn form_rules_year(&self) -> &str {
+        &self.form.rules_year
+    }
+
+    pub(crate) fn form_rules_year_mut(&mut self) -> &mut String {
+        &mut self.form.rules_year
+    }
+
+    pub(crate) fn form_reason(&self, key: &str) -> String {
+        self.form.reasons.get(key).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn set_form_reason(&mut self, key: &str, reason: String) {
+        self.form.reasons.insert(key.to_string(), reason);
+    }
+
+    /// Stores the planner's acceptance of a warning with the selected site.
+    pub(crate) fn accept_warning(&mut self, w: AcceptedWarning) {
+        let key = w.check.clone();
+        self.form_apply(None, |x| {
+            x.accepted_warnings.retain(|a| a.check != w.check);
+            x.accepted_warnings.push(w);
+            Ok(())
+        });
+        self.form.reasons.remove(&key);
+    }
+
     fn field_error(&self, field: &str) -> Option<String> {
         self.form
             .errors
@@ -145,6 +185,9 @@ impl QnApp {
             "notes" => &mut self.form.notes,
             "investment_bn_vnd" => &mut self.form.investment,
             "jobs" => &mut self.form.jobs,
+            "occupancy_pct" => &mut self.form.occupancy,
+            "occupancy_year" => &mut self.form.occupancy_year,
+            "green_buffer_m" => &mut self.form.buffer,
             _ => &mut self.form.year,
         };
         let edit = if multiline {
@@ -182,6 +225,9 @@ impl QnApp {
                 "notes" => self.form.notes.clone(),
                 "investment_bn_vnd" => self.form.investment.clone(),
                 "jobs" => self.form.jobs.clone(),
+                "occupancy_pct" => self.form.occupancy.clone(),
+                "occupancy_year" => self.form.occupancy_year.clone(),
+                "green_buffer_m" => self.form.buffer.clone(),
                 _ => self.form.year.clone(),
             };
             let lang = self.lang();
@@ -216,6 +262,35 @@ impl QnApp {
                             None
                         } else {
                             Some(v.parse().map_err(|_| not_number(v))?)
+                        }
+                    }
+                    "occupancy_pct" => {
+                        s.occupancy_pct = if v.is_empty() {
+                            None
+                        } else {
+                            Some(
+                                v.replace(',', ".")
+                                    .parse::<f64>()
+                                    .map_err(|_| not_number(v))?,
+                            )
+                        }
+                    }
+                    "occupancy_year" => {
+                        s.occupancy_year = if v.is_empty() {
+                            None
+                        } else {
+                            Some(v.parse().map_err(|_| not_number(v))?)
+                        }
+                    }
+                    "green_buffer_m" => {
+                        s.green_buffer_m = if v.is_empty() {
+                            None
+                        } else {
+                            Some(
+                                v.replace(',', ".")
+                                    .parse::<f64>()
+                                    .map_err(|_| not_number(v))?,
+                            )
                         }
                     }
                     _ => {
@@ -412,6 +487,76 @@ impl QnApp {
                 if layer == Layer::CraftVillages || !s.craft.is_empty() {
                     self.text_row(ui, tr(lang, "Nghề", "Craft"), "craft", false);
                 }
+                if crate::analysis::rules::checks_for(layer).len() > 2 {
+                    ui.label(RichText::new(tr(lang, "Mở rộng", "Expansion")).strong());
+                    let mut exp = s.is_expansion;
+                    if ui
+                        .add_enabled(
+                            !self.is_read_only(),
+                            egui::Checkbox::new(
+                                &mut exp,
+                                tr(
+                                    lang,
+                                    "là mở rộng khu, cụm hiện có",
+                                    "expands an existing zone or cluster",
+                                ),
+                            ),
+                        )
+                        .changed()
+                    {
+                        self.form_apply(None, |x| {
+                            x.is_expansion = exp;
+                            Ok(())
+                        });
+                    }
+                    ui.end_row();
+                    self.text_row(
+                        ui,
+                        tr(lang, "Tỉ lệ lấp đầy (%)", "Occupancy (% leased)"),
+                        "occupancy_pct",
+                        false,
+                    );
+                    self.text_row(
+                        ui,
+                        tr(lang, "Năm đo lấp đầy", "Occupancy measured in"),
+                        "occupancy_year",
+                        false,
+                    );
+                    self.text_row(
+                        ui,
+                        tr(lang, "Dải cây xanh (m)", "Green strip (m)"),
+                        "green_buffer_m",
+                        false,
+                    );
+                }
+                if !crate::analysis::rules::checks_for(layer).is_empty() {
+                    let label_id = ui
+                        .label(RichText::new(tr(lang, "Cấp ô nhiễm", "Pollution class")).strong())
+                        .id;
+                    let mut class = s.pollution_class;
+                    egui::ComboBox::from_id_salt("pollution")
+                        .selected_text(match class {
+                            Some(c) => {
+                                ["I", "II", "III", "IV", "V"][usize::from(c.clamp(1, 5)) - 1]
+                            }
+                            None => "—",
+                        })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut class, None, "—");
+                            for (i, n) in ["I", "II", "III", "IV", "V"].iter().enumerate() {
+                                ui.selectable_value(&mut class, Some(i as u8 + 1), *n);
+                            }
+                        })
+                        .response
+                        .labelled_by(label_id);
+                    ui.end_row();
+                    if class != s.pollution_class {
+                        self.form_apply(None, |x| {
+                            x.pollution_class = class;
+                            Ok(())
+                        });
+                    }
+                }
                 self.text_row(ui, tr(lang, "Ghi chú", "Notes"), "notes", true);
             });
         ui.separator();
@@ -468,6 +613,7 @@ impl QnApp {
                 }
             });
         self.checks_ui(ui, &s);
+        self.rules_ui(ui, &s);
         ui.add_space(8.0);
         ui.label(
             RichText::new(format!("{} · fid {}", s.layer.table(), s.fid))

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod form;
 pub mod i18n;
 pub mod map;
+pub mod rules_ui;
 pub mod scenarios;
 pub mod style;
 pub mod table;
@@ -98,6 +99,7 @@ pub struct QnApp {
     /// Scenario values refused by the last edit, shown in the scenario editor.
     scenario_errors: Vec<crate::scenario::ScenarioError>,
     scenario: scenarios::ScenarioUi,
+    rules: rules_ui::RulesUi,
 }
 
 fn layer_index(l: Layer) -> usize {
@@ -151,6 +153,7 @@ impl QnApp {
             confirm_restore: None,
             scenario_errors: Vec::new(),
             scenario: scenarios::ScenarioUi::default(),
+            rules: rules_ui::RulesUi::default(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -474,6 +477,7 @@ impl QnApp {
         egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
         self.dialogs_ui(&ctx);
         self.table_ui(&ctx);
+        self.rules_window(&ctx);
         self.edit_dialogs_ui(&ctx);
         if !self.first_frame_reported {
             self.first_frame_reported = true;
@@ -588,6 +592,15 @@ impl QnApp {
                     .map(|s| s.0)
                     .unwrap_or(self.editor.active_layer);
                 self.table = Some(table::TableState::new(layer));
+            }
+            if ui
+                .add(egui::Button::selectable(
+                    self.rules.open,
+                    tr(lang, "Quy định", "Rules"),
+                ))
+                .clicked()
+            {
+                self.rules.open = !self.rules.open;
             }
         });
     }
@@ -1423,6 +1436,59 @@ impl QnApp {
                 }
                 out.push((p, text));
             }
+        }
+        // Failed rules (not accepted) of the drawn planning sites: a purple marker beside the site.
+        let keys: Vec<(Layer, i64)> = self.drawn.clone();
+        for (l, f) in keys {
+            let Some((year, results)) = self.rule_results(l, f) else {
+                continue;
+            };
+            let Some(site) = self.project.site(l, f).cloned() else {
+                continue;
+            };
+            let failed: Vec<String> = results
+                .iter()
+                .filter(|r| {
+                    r.verdict == crate::analysis::rules::Verdict::Fail
+                        && r.accepted_reason(&site).is_none()
+                })
+                .map(|r| {
+                    format!(
+                        "{} — {}",
+                        r.detail,
+                        rules_ui::ui_citation(lang, &r.citation)
+                    )
+                })
+                .collect();
+            if failed.is_empty() {
+                continue;
+            }
+            let Some(w) = self.anchor_world(&site) else {
+                continue;
+            };
+            let p = pr.screen_from_world(w) + Vec2::new(11.0, -11.0);
+            if !pr.rect.contains(p) {
+                continue;
+            }
+            let col = Color32::from_rgb(0x8e, 0x24, 0xaa);
+            painter.circle_filled(p, 7.0, col);
+            painter.circle_stroke(p, 7.0, Stroke::new(1.5, Color32::WHITE));
+            painter.text(
+                p,
+                egui::Align2::CENTER_CENTER,
+                "§",
+                FontId::proportional(10.0),
+                Color32::WHITE,
+            );
+            out.push((
+                p,
+                format!(
+                    "{} — {} {year}:\n{}",
+                    site.name,
+                    tr(lang, "không đạt quy định năm", "fails the rules of"),
+                    failed.join("\n")
+                ),
+            ));
         }
         out
     }

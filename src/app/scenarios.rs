@@ -22,6 +22,7 @@ pub enum Tab {
     Indicators,
     Charts,
     Compare,
+    Compliance,
 }
 
 /// State of the scenario panel.
@@ -353,6 +354,10 @@ impl QnApp {
                 (Tab::Indicators, tr(lang, "Chỉ tiêu", "Indicators")),
                 (Tab::Charts, tr(lang, "Biểu đồ", "Charts")),
                 (Tab::Compare, tr(lang, "So sánh", "Compare")),
+                (
+                    Tab::Compliance,
+                    tr(lang, "Tuân thủ quy định", "Rule compliance"),
+                ),
             ] {
                 if ui.selectable_label(self.scenario.tab == t, label).clicked() {
                     self.scenario.tab = t;
@@ -367,6 +372,7 @@ impl QnApp {
                 Tab::Indicators => self.indicators_ui(ui),
                 Tab::Charts => self.charts_ui(ui),
                 Tab::Compare => self.compare_ui(ui),
+                Tab::Compliance => self.compliance_ui(ui),
             });
         self.scenario_dialogs(&ctx);
     }

@@ -1,0 +1,475 @@
+//! Rules in the window: the verdicts of the selected site in its form, the rule set editor,
+//! the compliance report of a scenario, and markers for failed rules on the map.
+
+use super::QnApp;
+use super::i18n::tr;
+use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
+use crate::edit::Edit;
+use crate::model::rules::Rule;
+use crate::model::{AcceptedWarning, DISTRICTS_2006, Layer, Site};
+use crate::settings::Language;
+use egui::{Color32, RichText};
+use std::collections::HashMap;
+
+/// State of the rules window and the verdict cache.
+#[derive(Debug, Clone, Default)]
+pub struct RulesUi {
+    pub open: bool,
+    bufs: HashMap<String, String>,
+    loaded_gen: u64,
+    typing_key: Option<u64>,
+    cache: HashMap<(Layer, i64), (i32, Vec<RuleResult>)>,
+    cache_key: (u64, Option<i64>),
+}
+
+pub fn verdict_text(lang: Language, v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => tr(lang, "đạt", "pass"),
+        Verdict::Fail => tr(lang, "không đạt", "fail"),
+        Verdict::NotApplicable => tr(lang, "không áp dụng", "not applicable"),
+        Verdict::NoData => tr(lang, "thiếu số liệu", "no data"),
+        Verdict::NoRule => tr(lang, "không có quy định", "no rule in force"),
+    }
+}
+
+/// A citation for the screen: the bundled font has no ✔/✘, so the confidence marks become words.
+pub fn ui_citation(lang: Language, c: &str) -> String {
+    c.replace("(✔)", tr(lang, "(đã đọc văn bản)", "(read in the text)"))
+        .replace("(~)", tr(lang, "(nguồn thứ cấp)", "(secondary source)"))
+        .replace("(✘)", tr(lang, "(chưa xác nhận)", "(unconfirmed)"))
+        .replace('✘', tr(lang, "chưa xác nhận", "unconfirmed"))
+        .replace('✔', tr(lang, "đã đọc", "read"))
+        .replace('→', "->")
+}
+
+fn verdict_colour(v: Verdict) -> Color32 {
+    match v {
+        Verdict::Pass => Color32::from_rgb(0x1a, 0x7f, 0x37),
+        Verdict::Fail => Color32::from_rgb(0xc0, 0x10, 0x10),
+        _ => Color32::from_gray(110),
+    }
+}
+
+impl QnApp {
+    /// The year a site is judged in: the form's override, else its opening year in the active
+    /// scenario, else its decision year.
+    fn rules_year_for(&self, site: &Site, use_override: bool) -> Option<i32> {
+        if use_override
+            && self.form_target() == Some((site.layer, site.fid))
+            && let Ok(y) = self.form_rules_year().trim().parse::<i32>()
+        {
+            return Some(y);
+        }
+        judging_year(site, self.active_scenario())
+    }
+
+    /// Verdicts of a site in its judging year (cached per project change and scenario).
+    pub fn rule_results(&mut self, layer: Layer, fid: i64) -> Option<(i32, Vec<RuleResult>)> {
+        let key = (self.project_gen, self.scenario.active);
+        if self.rules.cache_key != key {
+            self.rules.cache.clear();
+            self.rules.cache_key = key;
+        }
+        if let Some(r) = self.rules.cache.get(&(layer, fid)) {
+            return Some(r.clone());
+        }
+        let site = self.project.site(layer, fid)?.clone();
+        let year = self.rules_year_for(&site, false)?;
+        let results = evaluate(
+            &site,
+            &self.project.rules,
+            &self.project,
+            self.active_scenario(),
+            &date_of_year(year),
+            Some(&self.tm3),
+        );
+        self.rules
+            .cache
+            .insert((layer, fid), (year, results.clone()));
+        Some((year, results))
+    }
+
+    /// The rules section of the selected site's form.
+    pub(super) fn rules_ui(&mut self, ui: &mut egui::Ui, s: &Site) {
+        let lang = self.lang();
+        if crate::analysis::rules::checks_for(s.layer).is_empty() {
+            return;
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(tr(lang, "Quy định", "Rules")).strong());
+            ui.label(tr(lang, "xét theo năm", "judged in"));
+            let hint = judging_year(s, self.active_scenario())
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| tr(lang, "năm", "year").to_string());
+            ui.add(
+                egui::TextEdit::singleline(self.form_rules_year_mut())
+                    .desired_width(52.0)
+                    .hint_text(hint),
+            );
+        });
+        let Some(year) = self.rules_year_for(s, true) else {
+            ui.label(tr(
+                lang,
+                "Chưa có năm để xét: đặt năm mở trong kịch bản, năm quyết định, hoặc nhập năm xét ở trên.",
+                "No year to judge by: set the opening year in a scenario, the decision year, or a year above.",
+            ));
+            return;
+        };
+        let date = date_of_year(year);
+        let results = evaluate(
+            s,
+            &self.project.rules,
+            &self.project,
+            self.active_scenario(),
+            &date,
+            Some(&self.tm3),
+        );
+        ui.label(
+            RichText::new(format!(
+                "{} {date}",
+                tr(lang, "Quy định có hiệu lực ngày", "Rules in force on")
+            ))
+            .small(),
+        );
+        for r in results {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(verdict_text(lang, r.verdict))
+                        .color(verdict_colour(r.verdict))
+                        .strong(),
+                );
+                ui.label(&r.detail);
+            });
+            if !r.citation.is_empty() {
+                ui.label(RichText::new(ui_citation(lang, &r.citation)).small().weak());
+            }
+            if r.verdict == Verdict::Fail {
+                match r.accepted_reason(s) {
+                    Some(reason) => {
+                        ui.label(
+                            RichText::new(format!(
+                                "{}: {reason}",
+                                tr(lang, "Đã chấp nhận", "Accepted")
+                            ))
+                            .small()
+                            .italics(),
+                        );
+                    }
+                    None => {
+                        let key = r.acceptance_key();
+                        let mut reason = self.form_reason(&key);
+                        let mut accept = false;
+                        ui.horizontal(|ui| {
+                            let label = ui.label(tr(lang, "Lý do:", "Reason:"));
+                            ui.add(
+                                egui::TextEdit::singleline(&mut reason)
+                                    .id_salt(("reason", key.as_str()))
+                                    .hint_text(tr(lang, "lý do chấp nhận", "reason to accept"))
+                                    .desired_width(170.0),
+                            )
+                            .labelled_by(label.id);
+                            accept = ui
+                                .add_enabled(
+                                    !reason.trim().is_empty() && !self.is_read_only(),
+                                    egui::Button::new(tr(lang, "Chấp nhận", "Accept")),
+                                )
+                                .clicked();
+                        });
+                        self.set_form_reason(&key, reason.clone());
+                        if accept {
+                            self.accept_warning(AcceptedWarning {
+                                check: key,
+                                reason: reason.trim().to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn rule_apply(&mut self, merge: Option<u64>, change: impl FnOnce(&mut Vec<Rule>)) {
+        let before = self.project.rules.clone();
+        let mut after = before.clone();
+        change(&mut after);
+        if after != before {
+            self.apply_edit(Edit::Rules { before, after }, merge);
+        }
+    }
+
+    fn rule_text(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+    ) -> Option<String> {
+        let buf = self
+            .rules
+            .bufs
+            .entry(key.to_string())
+            .or_insert_with(initial);
+        let r = ui.add(
+            egui::TextEdit::singleline(buf)
+                .id_salt(("rule_field", key))
+                .desired_width(width)
+                .hint_text(hint),
+        );
+        if r.gained_focus() {
+            self.next_merge_key += 1;
+            self.rules.typing_key = Some(self.next_merge_key);
+        }
+        r.changed().then(|| buf.clone())
+    }
+
+    /// The rule set editor window.
+    pub(super) fn rules_window(&mut self, ctx: &egui::Context) {
+        if !self.rules.open {
+            return;
+        }
+        let lang = self.lang();
+        let focused = ctx.memory(|m| m.focused().is_some());
+        if self.rules.loaded_gen != self.project_gen && !focused {
+            self.rules.bufs.clear();
+            self.rules.loaded_gen = self.project_gen;
+        }
+        let mut open = true;
+        let ro = self.is_read_only();
+        egui::Window::new(tr(lang, "Quy định (dữ liệu, sửa được)", "Rules (data, editable)"))
+            .id(egui::Id::unique("rules_window"))
+            .open(&mut open)
+            .default_size([720.0, 480.0])
+            .default_pos([320.0, 90.0])
+            .show(ctx, |ui| {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "Độ tin cậy: đã đọc văn bản, nguồn thứ cấp, hoặc chưa xác nhận. Mọi con số chưa đọc trong văn bản là giá trị mặc định để người lập quy hoạch sửa.",
+                        "Confidence: read in the text, secondary source, or unconfirmed. Every figure not read in the text is a default for the planner to correct.",
+                    ))
+                    .small(),
+                );
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let rules = self.project.rules.clone();
+                    for (i, r) in rules.iter().enumerate() {
+                        ui.separator();
+                        ui.horizontal_wrapped(|ui| {
+                            let mut on = r.enabled;
+                            if ui.add_enabled(!ro, egui::Checkbox::new(&mut on, RichText::new(&r.key).strong())).changed() {
+                                self.rule_apply(None, |v| v[i].enabled = on);
+                            }
+                            ui.label(r.check.as_str());
+                            ui.label(RichText::new(ui_citation(lang, &r.citation())).weak());
+                        });
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(tr(lang, "hiệu lực từ", "in force from"));
+                            if let Some(v) = self.rule_text(ui, &format!("{i}_from"), || r.valid_from.clone(), 86.0, "YYYY-MM-DD")
+                                && v.len() == 10
+                            {
+                                let key = self.rules.typing_key;
+                                self.rule_apply(key, |rs| rs[i].valid_from = v);
+                            }
+                            ui.label(tr(lang, "đến", "to"));
+                            if let Some(v) = self.rule_text(ui, &format!("{i}_to"), || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force")) {
+                                let t = v.trim().to_string();
+                                if t.is_empty() || t.len() == 10 {
+                                    let key = self.rules.typing_key;
+                                    self.rule_apply(key, |rs| rs[i].valid_to = (!t.is_empty()).then_some(t));
+                                }
+                            }
+                            let p = &r.params;
+                            let fields: [(&str, Option<f64>); 10] = [
+                                ("min_ha", p.min_ha),
+                                ("max_ha", p.max_ha),
+                                ("max_ha_expansion", p.max_ha_expansion),
+                                ("min_ha_mountain_or_craft", p.min_ha_mountain_or_craft),
+                                ("min_occupancy_pct", p.min_occupancy_pct),
+                                ("unleased_below_ha", p.unleased_below_ha),
+                                ("expansion_min_occupancy_pct", p.expansion_min_occupancy_pct),
+                                ("max_phase_ha", p.max_phase_ha),
+                                ("min_buffer_m", p.min_buffer_m),
+                                ("", None),
+                            ];
+                            for (name, v) in fields {
+                                let Some(v) = v else { continue };
+                                ui.label(name);
+                                if let Some(t) = self.rule_text(ui, &format!("{i}_{name}"), || v.to_string(), 48.0, name)
+                                    && let Ok(x) = t.trim().replace(',', ".").parse::<f64>()
+                                {
+                                    let key = self.rules.typing_key;
+                                    let name = name.to_string();
+                                    self.rule_apply(key, move |rs| {
+                                        let p = &mut rs[i].params;
+                                        match name.as_str() {
+                                            "min_ha" => p.min_ha = Some(x),
+                                            "max_ha" => p.max_ha = Some(x),
+                                            "max_ha_expansion" => p.max_ha_expansion = Some(x),
+                                            "min_ha_mountain_or_craft" => p.min_ha_mountain_or_craft = Some(x),
+                                            "min_occupancy_pct" => p.min_occupancy_pct = Some(x),
+                                            "unleased_below_ha" => p.unleased_below_ha = Some(x),
+                                            "expansion_min_occupancy_pct" => p.expansion_min_occupancy_pct = Some(x),
+                                            "max_phase_ha" => p.max_phase_ha = Some(x),
+                                            _ => p.min_buffer_m = Some(x),
+                                        }
+                                    });
+                                }
+                            }
+                            for (k, d) in r.params.class_distance_m.iter().enumerate() {
+                                ui.label(format!("{} {}", tr(lang, "cấp", "class"), ["I", "II", "III", "IV", "V"].get(k).copied().unwrap_or("?")));
+                                if let Some(t) = self.rule_text(ui, &format!("{i}_class{k}"), || d.to_string(), 48.0, "m")
+                                    && let Ok(x) = t.trim().parse::<f64>()
+                                {
+                                    let key = self.rules.typing_key;
+                                    self.rule_apply(key, move |rs| {
+                                        if let Some(slot) = rs[i].params.class_distance_m.get_mut(k) {
+                                            *slot = x;
+                                        }
+                                    });
+                                }
+                            }
+                        });
+                        if !r.params.mountain_districts.is_empty() {
+                            egui::CollapsingHeader::new(tr(lang, "Huyện miền núi (giả định, sửa được)", "Mountainous districts (assumption, editable)"))
+                                .id_salt(("mountain", i))
+                                .show(ui, |ui| {
+                                    ui.horizontal_wrapped(|ui| {
+                                        for d in DISTRICTS_2006 {
+                                            let mut on = r.params.mountain_districts.iter().any(|x| x == d);
+                                            if ui.checkbox(&mut on, d).changed() {
+                                                self.rule_apply(None, |rs| {
+                                                    let list = &mut rs[i].params.mountain_districts;
+                                                    if on {
+                                                        list.push(d.to_string());
+                                                    } else {
+                                                        list.retain(|x| x != d);
+                                                    }
+                                                });
+                                            }
+                                        }
+                                    });
+                                });
+                        }
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(ui_citation(lang, &r.note)).small())
+                                .on_hover_text(ui_citation(lang, &r.source));
+                        });
+                        ui.horizontal(|ui| {
+                            if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Nhân bản thành quy định mới", "Duplicate as a new rule"))).clicked() {
+                                let mut copy = r.clone();
+                                copy.id = 0;
+                                let mut n = 2;
+                                while rules.iter().any(|o| o.key == format!("{}_{n}", r.key)) {
+                                    n += 1;
+                                }
+                                copy.key = format!("{}_{n}", r.key);
+                                copy.source = "added by the planner in qn-planner".into();
+                                copy.confidence = "✘".into(); // unconfirmed until the planner cites it
+                                self.rule_apply(None, |rs| rs.push(copy));
+                            }
+                            if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Xóa quy định", "Delete rule"))).clicked() {
+                                self.rule_apply(None, |rs| {
+                                    rs.remove(i);
+                                });
+                                self.rules.bufs.clear();
+                            }
+                        });
+                    }
+                });
+            });
+        self.rules.open = open;
+    }
+
+    /// Compliance of the active scenario: every judged site with its failed and missing rules.
+    pub(super) fn compliance_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let Some(s) = self.active_scenario().cloned() else {
+            ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));
+            return;
+        };
+        let sites: Vec<(Layer, i64, String)> = self
+            .project
+            .sites
+            .iter()
+            .filter(|x| {
+                x.layer.is_planning() && !crate::analysis::rules::checks_for(x.layer).is_empty()
+            })
+            .map(|x| (x.layer, x.fid, x.name.clone()))
+            .collect();
+        let (mut fails, mut unknown, mut not_judged) = (0, 0, 0);
+        let mut rows = Vec::new();
+        for (l, f, name) in sites {
+            match self.rule_results(l, f) {
+                Some((year, results)) => {
+                    let site = self.project.site(l, f).cloned();
+                    let failed: Vec<RuleResult> = results
+                        .iter()
+                        .filter(|r| {
+                            r.verdict == Verdict::Fail
+                                && site
+                                    .as_ref()
+                                    .is_none_or(|st| r.accepted_reason(st).is_none())
+                        })
+                        .cloned()
+                        .collect();
+                    let missing = results
+                        .iter()
+                        .filter(|r| r.verdict == Verdict::NoData)
+                        .count();
+                    fails += failed.len();
+                    unknown += missing;
+                    rows.push((l, f, name, Some(year), failed, missing));
+                }
+                None => {
+                    not_judged += 1;
+                    rows.push((l, f, name, None, Vec::new(), 0));
+                }
+            }
+        }
+        ui.label(RichText::new(match lang {
+            Language::Vi => format!("«{}»: {fails} quy định không đạt (chưa chấp nhận), {unknown} thiếu số liệu, {not_judged} địa điểm chưa có năm để xét.", s.name),
+            Language::En => format!("“{}”: {fails} failed rules (not accepted), {unknown} with missing data, {not_judged} sites with no year to judge by.", s.name),
+        }).strong());
+        egui::Grid::new("compliance")
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                for (l, f, name, year, failed, missing) in rows {
+                    if ui.link(&name).clicked() {
+                        self.zoom_to(l, f);
+                    }
+                    ui.label(year.map(|y| y.to_string()).unwrap_or_else(|| "—".into()));
+                    ui.vertical(|ui| {
+                        if year.is_none() {
+                            ui.label(RichText::new(tr(lang, "chưa xếp năm", "no year")).weak());
+                        }
+                        for r in &failed {
+                            ui.label(
+                                RichText::new(format!(
+                                    "{} — {}",
+                                    r.detail,
+                                    ui_citation(lang, &r.citation)
+                                ))
+                                .color(verdict_colour(Verdict::Fail)),
+                            );
+                        }
+                        if year.is_some() && failed.is_empty() {
+                            ui.label(
+                                RichText::new(match lang {
+                                    Language::Vi => format!(
+                                        "không có quy định không đạt; {missing} thiếu số liệu"
+                                    ),
+                                    Language::En => {
+                                        format!("no failed rule; {missing} with missing data")
+                                    }
+                                })
+                                .color(verdict_colour(Verdict::Pass)),
+                            );
+                        }
+                    });
+                    ui.end_row();
+                }
+            });
+    }
+}
