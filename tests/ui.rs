@@ -453,7 +453,7 @@ fn a_failed_rule_shows_in_the_form_and_is_accepted_with_a_reason() {
     h.run();
     // The verdict, the figure against the limit and the citation, in the form.
     h.get_by_label("không đạt");
-    h.get_by_label_contains("against 0–50 ha");
+    h.get_by_label_contains("ha so với giới hạn 0–50 ha");
     h.get_by_label_contains("QĐ 105/2009/QĐ-TTg, Quy chế, Điều 2 (nguồn thứ cấp)");
     let (year, results) = h
         .state_mut()

@@ -465,6 +465,112 @@ fn to_mp(g: &Geometry<f64>) -> MultiPolygon<f64> {
     }
 }
 
+/// The Vietnamese wording of a verdict's detail (the engine words it in English for the CLI and
+/// the CSV; the window shows the planner's language). Longer phrases go first.
+pub fn detail_vi(en: &str) -> String {
+    const PHRASES: [(&str, &str); 40] = [
+        (
+            "no national rule of this kind was found in force on",
+            "không tìm thấy quy định quốc gia loại này có hiệu lực ngày",
+        ),
+        (
+            "no area: draw the boundary or enter the land in the scenario",
+            "chưa có diện tích: vẽ ranh giới hoặc nhập diện tích trong kịch bản",
+        ),
+        (
+            "the rule sets no test for an expansion",
+            "quy định không đặt điều kiện cho việc mở rộng",
+        ),
+        (
+            "expansion: enter the site's occupancy (% leased) and the year measured",
+            "mở rộng: nhập tỉ lệ lấp đầy (%) và năm đo",
+        ),
+        (
+            "an existing site that is not an expansion",
+            "địa điểm hiện có, không phải mở rộng",
+        ),
+        (
+            "the province's industrial zones",
+            "các khu công nghiệp của tỉnh",
+        ),
+        ("no occupancy measured for ", "chưa có số liệu lấp đầy của "),
+        (
+            "; unleased land unknown (areas missing) against less than ",
+            "; chưa biết đất chưa cho thuê (thiếu diện tích) so với dưới ",
+        ),
+        ("; or unleased land ", "; hoặc đất chưa cho thuê "),
+        (" ha against less than ", " ha so với dưới "),
+        (
+            " % leased against more than ",
+            " % đã cho thuê so với trên ",
+        ),
+        (
+            " % leased against at least ",
+            " % đã cho thuê so với tối thiểu ",
+        ),
+        (
+            "the clusters of the district",
+            "các cụm công nghiệp của huyện",
+        ),
+        ("the clusters of ", "các cụm công nghiệp của "),
+        (
+            "the rule sets no phase size",
+            "quy định không đặt quy mô giai đoạn",
+        ),
+        (
+            " ha: must be built in phases of at most ",
+            " ha: phải xây dựng theo giai đoạn, mỗi giai đoạn tối đa ",
+        ),
+        (" ha each", " ha"),
+        (
+            " ha, within one phase of at most ",
+            " ha, trong một giai đoạn tối đa ",
+        ),
+        ("the rule sets no width", "quy định không đặt chiều rộng"),
+        (
+            "enter the planned green strip width (at least ",
+            "nhập chiều rộng dải cây xanh dự kiến (tối thiểu ",
+        ),
+        ("green strip ", "dải cây xanh "),
+        (" m against at least ", " m so với tối thiểu "),
+        (
+            "enter the industry's pollution class (I–V)",
+            "nhập cấp ô nhiễm của ngành (I–V)",
+        ),
+        (
+            "the rule gives no distance for class ",
+            "quy định không cho khoảng cách với cấp ",
+        ),
+        (
+            "no residential area is marked (Residential areas layer)",
+            "chưa đánh dấu khu dân cư (lớp Khu dân cư)",
+        ),
+        ("the site has no position", "địa điểm chưa có vị trí"),
+        (": nearest residential area ", ": khu dân cư gần nhất "),
+        (
+            "no protected area is loaded or drawn (Protected areas layer)",
+            "chưa nạp hoặc vẽ vùng bảo vệ (lớp Vùng bảo vệ)",
+        ),
+        ("the site lies inside ", "địa điểm nằm trong "),
+        (" ha inside ", " ha nằm trong "),
+        ("outside every protected area", "ngoài mọi vùng bảo vệ"),
+        ("mountainous district", "huyện miền núi"),
+        ("craft-village cluster", "cụm công nghiệp làng nghề"),
+        ("expansion: ", "mở rộng: "),
+        ("expansion", "mở rộng"),
+        (" ha against ", " ha so với giới hạn "),
+        ("no area", "chưa có diện tích"),
+        ("class ", "cấp "),
+        ("“", "«"),
+        ("”", "»"),
+    ];
+    let mut out = en.to_string();
+    for (e, v) in PHRASES {
+        out = out.replace(e, v);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,6 +749,47 @@ mod tests {
             .unwrap();
         assert_eq!(prot.verdict, Verdict::Fail);
         assert!(prot.detail.contains("ha inside"), "{}", prot.detail);
+    }
+
+    #[test]
+    fn every_detail_reads_in_vietnamese() {
+        let rules = seed_rules().unwrap();
+        let tm3 = Tm3::new().unwrap();
+        let mut details = Vec::new();
+        for (ha, district, exp, buffer, class) in [
+            (60.0, "Hạ Long", false, None, None),
+            (60.0, "Ba Chẽ", true, Some(8.0), Some(2)),
+            (600.0, "Hạ Long", true, Some(12.0), Some(5)),
+        ] {
+            let mut s = cluster(ha, district);
+            s.is_expansion = exp;
+            s.green_buffer_m = buffer;
+            s.pollution_class = class;
+            for layer in [Layer::ProposedClusters, Layer::IndustrialZones] {
+                s.layer = layer;
+                for year in [2007, 2012, 2016, 2022, 2025] {
+                    for r in evaluate(
+                        &s,
+                        &rules,
+                        &Project::default(),
+                        None,
+                        &date_of_year(year),
+                        Some(&tm3),
+                    ) {
+                        details.push(r.detail);
+                    }
+                }
+            }
+        }
+        assert!(details.len() > 50);
+        for d in details {
+            let vi = detail_vi(&d);
+            for english in [
+                "against", "enter ", "the rule", "area", "inside", "leased", "strip", "no ",
+            ] {
+                assert!(!vi.contains(english), "untranslated '{english}' in: {vi}");
+            }
+        }
     }
 
     #[test]

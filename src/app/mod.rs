@@ -1455,7 +1455,7 @@ impl QnApp {
                 .map(|r| {
                     format!(
                         "{} — {}",
-                        r.detail,
+                        rules_ui::detail_text(lang, &r.detail),
                         rules_ui::ui_citation(lang, &r.citation)
                     )
                 })

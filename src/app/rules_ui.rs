@@ -42,6 +42,14 @@ pub fn ui_citation(lang: Language, c: &str) -> String {
         .replace('→', "->")
 }
 
+/// A verdict's detail in the planner's language.
+pub fn detail_text(lang: Language, d: &str) -> String {
+    match lang {
+        Language::En => d.to_string(),
+        Language::Vi => crate::analysis::rules::detail_vi(d),
+    }
+}
+
 fn verdict_colour(v: Verdict) -> Color32 {
     match v {
         Verdict::Pass => Color32::from_rgb(0x1a, 0x7f, 0x37),
@@ -139,7 +147,7 @@ impl QnApp {
                         .color(verdict_colour(r.verdict))
                         .strong(),
                 );
-                ui.label(&r.detail);
+                ui.label(detail_text(lang, &r.detail));
             });
             if !r.citation.is_empty() {
                 ui.label(RichText::new(ui_citation(lang, &r.citation)).small().weak());
@@ -448,7 +456,7 @@ impl QnApp {
                             ui.label(
                                 RichText::new(format!(
                                     "{} — {}",
-                                    r.detail,
+                                    detail_text(lang, &r.detail),
                                     ui_citation(lang, &r.citation)
                                 ))
                                 .color(verdict_colour(Verdict::Fail)),
