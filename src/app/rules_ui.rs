@@ -42,6 +42,28 @@ pub fn ui_citation(lang: Language, c: &str) -> String {
         .replace('→', "->")
 }
 
+/// The name of a check in the planner's language.
+pub fn check_text(lang: Language, c: crate::model::rules::CheckKind) -> &'static str {
+    use crate::model::rules::CheckKind::*;
+    match c {
+        CcnArea => tr(lang, "Quy mô cụm CN", "Cluster size"),
+        CcnOccupancy => tr(
+            lang,
+            "Lấp đầy trước khi lập/mở rộng cụm",
+            "Occupancy before a new cluster",
+        ),
+        KcnOccupancy => tr(
+            lang,
+            "Lấp đầy trước khi lập/mở rộng KCN",
+            "Occupancy before a new zone",
+        ),
+        KcnPhaseSize => tr(lang, "Phân kỳ KCN", "Zone phasing"),
+        GreenBuffer => tr(lang, "Dải cây xanh", "Green strip"),
+        IsolationDistance => tr(lang, "Khoảng cách ly", "Isolation distance"),
+        ProtectedOverlap => tr(lang, "Vùng bảo vệ", "Protected areas"),
+    }
+}
+
 /// A verdict's detail in the planner's language.
 pub fn detail_text(lang: Language, d: &str) -> String {
     match lang {
@@ -142,6 +164,7 @@ impl QnApp {
         );
         for r in results {
             ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}:", check_text(lang, r.check))).strong());
                 ui.label(
                     RichText::new(verdict_text(lang, r.verdict))
                         .color(verdict_colour(r.verdict))
