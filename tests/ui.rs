@@ -493,3 +493,27 @@ fn a_failed_rule_shows_in_the_form_and_is_accepted_with_a_reason() {
         site.accepted_warnings
     );
 }
+
+#[test]
+fn the_charts_show_the_plan_beside_what_was_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pf, id, _hk) = project_with_scenario(&dir);
+    let mut h = harness_with(Some(pf), None);
+    h.get_by_label("Kịch bản").click();
+    h.run();
+    h.state_mut().set_active_scenario(Some(id));
+    h.run();
+    h.get_by_label("Biểu đồ").click();
+    h.run();
+    h.get_by_label("Giá trị sản xuất công nghiệp (tỷ đồng)");
+    // The plan's unstated price basis is said, and the reported share of plan and average
+    // growth are shown with their periods.
+    h.get_by_label_contains("không nêu gốc giá");
+    h.get_by_label_contains("2010 industrial_output_plan_attainment: 101.7 % of plan");
+    h.get_by_label_contains("2006-2010 industrial_output_avg_growth: 14.6 %/yr");
+    // The indicator table puts the reported 2010 output beside the plan.
+    h.get_by_label("Chỉ tiêu").click();
+    h.run();
+    h.get_by_label("Giá trị SXCN đã công bố (tỷ đồng)");
+    h.get_by_label("27812");
+}

@@ -1330,6 +1330,41 @@ impl QnApp {
                                 .color(Color32::GRAY),
                         );
                     });
+                // What the plan cannot be plotted against: shares of plan and period averages,
+                // as reported, each with its period (never turned into annual values).
+                let notes: Vec<String> = self
+                    .project
+                    .actuals
+                    .iter()
+                    .filter(|a| a.kind == "reported")
+                    .filter(|a| {
+                        (a.indicator == "industrial_output_plan_attainment" && a.period == "2010")
+                            || (a.indicator == "industrial_output_avg_growth"
+                                && a.period == "2006-2010"
+                                && a.unit == "%/yr")
+                    })
+                    .map(|a| {
+                        format!(
+                            "{} {}: {} {}",
+                            a.period,
+                            a.indicator,
+                            num(a.value, 1),
+                            a.unit
+                        )
+                    })
+                    .collect();
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}",
+                        tr(
+                            lang,
+                            "Đường kế hoạch: báo cáo 2007 không nêu gốc giá. Đã công bố:",
+                            "Plan line: the 2007 report states no price basis. Reported:",
+                        ),
+                        notes.join("; ")
+                    ))
+                    .small(),
+                );
             });
             ui.vertical(|ui| {
                 ui.set_width(w);
