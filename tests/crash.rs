@@ -3,32 +3,20 @@
 //! file must open, pass `PRAGMA integrity_check`, and hold every acknowledged edit. The figures
 //! are printed (run with `--nocapture` to see them).
 
+mod common;
+
+use common::Rng;
 use qn_planner::store::ProjectFile;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 #[test]
 fn killing_the_editor_never_loses_an_acknowledged_edit() {
     let runs = 40;
     let mut rng = Rng(2007);
     let (mut kills, mut acked_total, mut lost_total, mut validated) = (0, 0u64, 0u64, 0);
-    let gdal = Command::new("/usr/bin/python3")
-        .args(["-c", "import osgeo_utils.samples.validate_gpkg"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+    let gdal = common::have_gdal();
     for run in 0..runs {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("crash.gpkg");
@@ -119,22 +107,7 @@ fn killing_the_editor_never_loses_an_acknowledged_edit() {
         );
         if gdal && run % 10 == 0 {
             drop(pf);
-            let out = Command::new("/usr/bin/python3")
-                .args([
-                    "-m",
-                    "osgeo_utils.samples.validate_gpkg",
-                    "-k",
-                    "--extra",
-                    "--warning-as-error",
-                ])
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "run {run}: {}",
-                String::from_utf8_lossy(&out.stdout)
-            );
+            common::assert_valid_gpkg(&path, &format!("run {run}"));
             validated += 1;
         }
     }

@@ -1,27 +1,13 @@
 //! Edits, undo and redo through the GeoPackage: random sequences undone restore the exact
 //! original; merging; refusals; sessions (second instance, backups, restore, migration).
 
+mod common;
+
+use common::Rng;
 use geo_types::{Geometry, LineString, Point, Polygon};
 use qn_planner::edit::{Edit, EditError, History};
 use qn_planner::model::{AcceptedWarning, Layer, Phase, Project, Site, Status};
 use qn_planner::store::ProjectFile;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn f(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 fn sorted(p: &Project) -> Vec<Site> {
     let mut v = p.sites.clone();

@@ -2,32 +2,9 @@
 //! ogrinfo. `.ci/run` installs gdal-bin and python3-gdal and sets QN_REQUIRE_GDAL=1, so there a
 //! missing tool fails the test; elsewhere the test says it was skipped.
 
+mod common;
+
 use std::process::Command;
-
-fn have(cmd: &str, arg: &str) -> bool {
-    Command::new(cmd)
-        .arg(arg)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn tools_or_skip() -> bool {
-    let ok = have("ogrinfo", "--version")
-        && Command::new("/usr/bin/python3")
-            .args(["-c", "import osgeo_utils.samples.validate_gpkg"])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("QN_REQUIRE_GDAL").is_none(),
-            "GDAL tools are required here (QN_REQUIRE_GDAL is set) but missing"
-        );
-        eprintln!("SKIPPED: GDAL (ogrinfo, python3-gdal) not installed");
-    }
-    ok
-}
 
 fn new_project() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -43,32 +20,16 @@ fn new_project() -> (tempfile::TempDir, std::path::PathBuf) {
 
 #[test]
 fn gdal_validator_passes_with_no_warning() {
-    if !tools_or_skip() {
+    if !common::have_gdal() {
         return;
     }
     let (_dir, path) = new_project();
-    let out = Command::new("/usr/bin/python3")
-        .args([
-            "-m",
-            "osgeo_utils.samples.validate_gpkg",
-            "-k",
-            "--extra",
-            "--warning-as-error",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "validator: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_valid_gpkg(&path, "a new project");
 }
 
 #[test]
 fn ogrinfo_lists_every_layer_with_counts_and_vietnamese_names() {
-    if !tools_or_skip() {
+    if !common::have_gdal() {
         return;
     }
     let (_dir, path) = new_project();

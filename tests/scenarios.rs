@@ -1,11 +1,12 @@
 //! Scenarios through the GeoPackage: create, duplicate, rename, delete, reference, undo; bad
 //! values refused; the file stays valid for GDAL.
 
+mod common;
+
 use qn_planner::edit::{Edit, EditError, History};
 use qn_planner::model::{Actual, Layer};
 use qn_planner::scenario::{GrowthPeriod, Scenario, output_series};
 use qn_planner::store::ProjectFile;
-use std::process::Command;
 
 fn open() -> (tempfile::TempDir, std::path::PathBuf, ProjectFile) {
     let dir = tempfile::tempdir().unwrap();
@@ -127,33 +128,8 @@ fn create_duplicate_rename_delete_round_trip_and_undo() {
     assert_eq!(p.scenarios, vec![reference]);
     drop(pf);
 
-    if Command::new("/usr/bin/python3")
-        .args(["-c", "import osgeo_utils.samples.validate_gpkg"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-    {
-        let out = Command::new("/usr/bin/python3")
-            .args([
-                "-m",
-                "osgeo_utils.samples.validate_gpkg",
-                "-k",
-                "--extra",
-                "--warning-as-error",
-            ])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    } else {
-        assert!(
-            std::env::var_os("QN_REQUIRE_GDAL").is_none(),
-            "GDAL required"
-        );
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&path, "after scenario edits");
     }
 }
 

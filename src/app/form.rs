@@ -34,6 +34,15 @@ pub struct FormState {
     typing_key: Option<u64>,
 }
 
+/// Empty text is `None`; otherwise the number (a decimal comma is accepted).
+fn parse_opt<T: std::str::FromStr>(v: &str) -> Result<Option<T>, T::Err> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.replace(',', ".").parse::<T>().map(Some)
+}
+
 fn num_text<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -247,59 +256,17 @@ impl QnApp {
                     "craft" => s.craft = value.clone(),
                     "notes" => s.notes = value.clone(),
                     "investment_bn_vnd" => {
-                        s.investment_bn_vnd = if v.is_empty() {
-                            None
-                        } else {
-                            Some(
-                                v.replace(',', ".")
-                                    .parse::<f64>()
-                                    .map_err(|_| not_number(v))?,
-                            )
-                        }
+                        s.investment_bn_vnd = parse_opt(v).map_err(|_| not_number(v))?
                     }
-                    "jobs" => {
-                        s.jobs = if v.is_empty() {
-                            None
-                        } else {
-                            Some(v.parse().map_err(|_| not_number(v))?)
-                        }
-                    }
-                    "occupancy_pct" => {
-                        s.occupancy_pct = if v.is_empty() {
-                            None
-                        } else {
-                            Some(
-                                v.replace(',', ".")
-                                    .parse::<f64>()
-                                    .map_err(|_| not_number(v))?,
-                            )
-                        }
-                    }
+                    "jobs" => s.jobs = parse_opt(v).map_err(|_| not_number(v))?,
+                    "occupancy_pct" => s.occupancy_pct = parse_opt(v).map_err(|_| not_number(v))?,
                     "occupancy_year" => {
-                        s.occupancy_year = if v.is_empty() {
-                            None
-                        } else {
-                            Some(v.parse().map_err(|_| not_number(v))?)
-                        }
+                        s.occupancy_year = parse_opt(v).map_err(|_| not_number(v))?
                     }
                     "green_buffer_m" => {
-                        s.green_buffer_m = if v.is_empty() {
-                            None
-                        } else {
-                            Some(
-                                v.replace(',', ".")
-                                    .parse::<f64>()
-                                    .map_err(|_| not_number(v))?,
-                            )
-                        }
+                        s.green_buffer_m = parse_opt(v).map_err(|_| not_number(v))?
                     }
-                    _ => {
-                        s.decision_year = if v.is_empty() {
-                            None
-                        } else {
-                            Some(v.parse().map_err(|_| not_number(v))?)
-                        }
-                    }
+                    _ => s.decision_year = parse_opt(v).map_err(|_| not_number(v))?,
                 }
                 Ok(())
             });

@@ -102,6 +102,34 @@ pub struct QnApp {
     rules: rules_ui::RulesUi,
 }
 
+/// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
+/// the value it edits is refused), with a stable id. Gaining focus starts a new merge key, so
+/// the keystrokes of one visit to the field are one undo step. Returns the text when changed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn buffered_text(
+    ui: &mut egui::Ui,
+    bufs: &mut HashMap<String, String>,
+    id: (&str, &str),
+    initial: impl FnOnce() -> String,
+    width: f32,
+    hint: &str,
+    typing_key: &mut Option<u64>,
+    next_merge_key: &mut u64,
+) -> Option<String> {
+    let buf = bufs.entry(id.1.to_string()).or_insert_with(initial);
+    let r = ui.add(
+        egui::TextEdit::singleline(buf)
+            .id_salt(id)
+            .desired_width(width)
+            .hint_text(hint),
+    );
+    if r.gained_focus() {
+        *next_merge_key += 1;
+        *typing_key = Some(*next_merge_key);
+    }
+    r.changed().then(|| buf.clone())
+}
+
 fn layer_index(l: Layer) -> usize {
     Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
 }

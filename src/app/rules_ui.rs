@@ -237,22 +237,17 @@ impl QnApp {
         width: f32,
         hint: &str,
     ) -> Option<String> {
-        let buf = self
-            .rules
-            .bufs
-            .entry(key.to_string())
-            .or_insert_with(initial);
-        let r = ui.add(
-            egui::TextEdit::singleline(buf)
-                .id_salt(("rule_field", key))
-                .desired_width(width)
-                .hint_text(hint),
-        );
-        if r.gained_focus() {
-            self.next_merge_key += 1;
-            self.rules.typing_key = Some(self.next_merge_key);
-        }
-        r.changed().then(|| buf.clone())
+        let (bufs, typing_key) = (&mut self.rules.bufs, &mut self.rules.typing_key);
+        super::buffered_text(
+            ui,
+            bufs,
+            ("rule_field", key),
+            initial,
+            width,
+            hint,
+            typing_key,
+            &mut self.next_merge_key,
+        )
     }
 
     /// The rule set editor window.

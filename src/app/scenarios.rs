@@ -253,24 +253,19 @@ impl QnApp {
         width: f32,
         hint: &str,
     ) -> Option<String> {
-        let buf = self
-            .scenario
-            .bufs
-            .entry(key.to_string())
-            .or_insert_with(initial);
         // A stable id per field: rows move between phase groups as years change, and the
         // focus must stay with the field being typed in, not its screen position.
-        let r = ui.add(
-            egui::TextEdit::singleline(buf)
-                .id_salt(("scenario_field", key))
-                .desired_width(width)
-                .hint_text(hint),
-        );
-        if r.gained_focus() {
-            self.next_merge_key += 1;
-            self.scenario.typing_key = Some(self.next_merge_key);
-        }
-        r.changed().then(|| buf.clone())
+        let (bufs, typing_key) = (&mut self.scenario.bufs, &mut self.scenario.typing_key);
+        super::buffered_text(
+            ui,
+            bufs,
+            ("scenario_field", key),
+            initial,
+            width,
+            hint,
+            typing_key,
+            &mut self.next_merge_key,
+        )
     }
 
     pub(super) fn scenario_panel_ui(&mut self, ui: &mut egui::Ui) {

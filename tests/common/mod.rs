@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: a seeded random generator and GDAL's validator.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+/// SplitMix64: deterministic, so a failing sequence can be replayed from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    pub fn f(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Whether GDAL's Python tools are installed. Where `QN_REQUIRE_GDAL` is set (CI), their
+/// absence fails the test instead of skipping the GDAL part.
+pub fn have_gdal() -> bool {
+    let ok = Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+        && Command::new("/usr/bin/python3")
+            .args(["-c", "import osgeo_utils.samples.validate_gpkg"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("QN_REQUIRE_GDAL").is_none(),
+            "GDAL tools are required here (QN_REQUIRE_GDAL is set) but missing"
+        );
+        eprintln!("SKIPPED: GDAL (ogrinfo, python3-gdal) not installed");
+    }
+    ok
+}
+
+/// Runs GDAL's GeoPackage validator with warnings as errors; panics with its output on failure.
+pub fn assert_valid_gpkg(path: &Path, what: &str) {
+    let out = Command::new("/usr/bin/python3")
+        .args([
+            "-m",
+            "osgeo_utils.samples.validate_gpkg",
+            "-k",
+            "--extra",
+            "--warning-as-error",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{what}: validator: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
