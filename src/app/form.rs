@@ -150,6 +150,36 @@ impl QnApp {
         self.form.reasons.remove(&key);
     }
 
+    /// A reason field and an Accept button for the warning `key` of the selected site.
+    pub(crate) fn accept_ui(&mut self, ui: &mut egui::Ui, key: String) {
+        let lang = self.lang();
+        let mut reason = self.form_reason(&key);
+        let mut accept = false;
+        ui.horizontal(|ui| {
+            let label = ui.label(tr(lang, "Lý do:", "Reason:"));
+            ui.add(
+                egui::TextEdit::singleline(&mut reason)
+                    .id_salt(("reason", key.as_str()))
+                    .hint_text(tr(lang, "lý do chấp nhận", "reason to accept"))
+                    .desired_width(170.0),
+            )
+            .labelled_by(label.id);
+            accept = ui
+                .add_enabled(
+                    !reason.trim().is_empty() && !self.is_read_only(),
+                    egui::Button::new(tr(lang, "Chấp nhận", "Accept")),
+                )
+                .clicked();
+        });
+        self.set_form_reason(&key, reason.clone());
+        if accept {
+            self.accept_warning(AcceptedWarning {
+                check: key,
+                reason: reason.trim().to_string(),
+            });
+        }
+    }
+
     fn field_error(&self, field: &str) -> Option<String> {
         self.form
             .errors
@@ -623,33 +653,7 @@ impl QnApp {
                         RichText::new(format!("! {text}"))
                             .color(Color32::from_rgb(0xb0, 0x30, 0x00)),
                     );
-                    let key = f.key();
-                    let mut reason = self.form.reasons.get(&key).cloned().unwrap_or_default();
-                    let mut accept = false;
-                    ui.horizontal(|ui| {
-                        ui.add(
-                            egui::TextEdit::singleline(&mut reason)
-                                .hint_text(tr(lang, "lý do chấp nhận", "reason to accept"))
-                                .desired_width(170.0),
-                        );
-                        accept = ui
-                            .add_enabled(
-                                !reason.trim().is_empty() && !self.is_read_only(),
-                                egui::Button::new(tr(lang, "Chấp nhận", "Accept")),
-                            )
-                            .clicked();
-                    });
-                    self.form.reasons.insert(key.clone(), reason.clone());
-                    if accept {
-                        self.form_apply(None, |x| {
-                            x.accepted_warnings.push(AcceptedWarning {
-                                check: key.clone(),
-                                reason: reason.trim().to_string(),
-                            });
-                            Ok(())
-                        });
-                        self.form.reasons.remove(&key);
-                    }
+                    self.accept_ui(ui, f.key());
                 }
             }
         }

@@ -6,7 +6,7 @@ use super::i18n::tr;
 use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
 use crate::edit::Edit;
 use crate::model::rules::Rule;
-use crate::model::{AcceptedWarning, DISTRICTS_2006, Layer, Site};
+use crate::model::{DISTRICTS_2006, Layer, Site};
 use crate::settings::Language;
 use egui::{Color32, RichText};
 use std::collections::HashMap;
@@ -187,34 +187,7 @@ impl QnApp {
                             .italics(),
                         );
                     }
-                    None => {
-                        let key = r.acceptance_key();
-                        let mut reason = self.form_reason(&key);
-                        let mut accept = false;
-                        ui.horizontal(|ui| {
-                            let label = ui.label(tr(lang, "Lý do:", "Reason:"));
-                            ui.add(
-                                egui::TextEdit::singleline(&mut reason)
-                                    .id_salt(("reason", key.as_str()))
-                                    .hint_text(tr(lang, "lý do chấp nhận", "reason to accept"))
-                                    .desired_width(170.0),
-                            )
-                            .labelled_by(label.id);
-                            accept = ui
-                                .add_enabled(
-                                    !reason.trim().is_empty() && !self.is_read_only(),
-                                    egui::Button::new(tr(lang, "Chấp nhận", "Accept")),
-                                )
-                                .clicked();
-                        });
-                        self.set_form_reason(&key, reason.clone());
-                        if accept {
-                            self.accept_warning(AcceptedWarning {
-                                check: key,
-                                reason: reason.trim().to_string(),
-                            });
-                        }
-                    }
+                    None => self.accept_ui(ui, r.acceptance_key()),
                 }
             }
         }
