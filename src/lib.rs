@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod app;
 pub mod edit;
+pub mod export;
 pub mod io;
 pub mod model;
 pub mod scenario;

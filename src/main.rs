@@ -22,6 +22,11 @@ const USAGE: &str = "usage:
                                          the scenario's indicator table by year (default: the reference)
   qn-planner report FILE.gpkg --rules [--scenario NAME] [--csv]
                                          each site's verdict under each rule in force, with citations
+  qn-planner export FILE.gpkg OUT.{png,svg,pdf} [--scenario S] [--year Y] [--paper a4|a3]
+                    [--landscape|--portrait] [--dpi N] [--title T]
+                                         a print-quality map
+  qn-planner pack FILE.gpkg OUT.pdf [--scenario S]
+                                         a meeting pack: cover, a map per phase, indicators, charts, sources
   qn-planner --help | --version";
 
 fn main() -> ExitCode {
@@ -39,6 +44,8 @@ fn main() -> ExitCode {
         Some("init") => cmd_init(&args[1..]),
         Some("info") => cmd_info(&args[1..]),
         Some("report") => cmd_report(&args[1..]),
+        Some("export") => cmd_export(&args[1..]),
+        Some("pack") => cmd_pack(&args[1..]),
         Some(a) if a.starts_with('-') => Err(format!("unknown option {a}\n{USAGE}")),
         Some(file) => {
             if args.len() > 1 {
@@ -295,6 +302,208 @@ fn report_rules(
     if !csv {
         println!("{fails} failed rule(s) not accepted, {accepted} accepted with a reason");
     }
+    Ok(())
+}
+
+/// Options shared by `export` and `pack`.
+struct ExportArgs {
+    file: String,
+    out: PathBuf,
+    scenario: Option<String>,
+    year: Option<i32>,
+    paper: qn_planner::export::Paper,
+    landscape: bool,
+    dpi: u32,
+    title: Option<String>,
+}
+
+fn parse_export_args(args: &[String], usage: &str) -> Result<ExportArgs, String> {
+    let mut pos = Vec::new();
+    let mut a = ExportArgs {
+        file: String::new(),
+        out: PathBuf::new(),
+        scenario: None,
+        year: None,
+        paper: qn_planner::export::Paper::A4,
+        landscape: true,
+        dpi: 150,
+        title: None,
+    };
+    let mut it = args.iter();
+    while let Some(x) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or(format!("{name} needs a value\n{usage}"))
+        };
+        match x.as_str() {
+            "--scenario" => a.scenario = Some(value("--scenario")?),
+            "--year" => {
+                let v = value("--year")?;
+                let y: i32 = v.parse().map_err(|_| format!("--year {v} is not a year"))?;
+                if !(2005..=2030).contains(&y) {
+                    return Err(format!("--year {y} is outside 2005–2030"));
+                }
+                a.year = Some(y);
+            }
+            "--paper" => {
+                let v = value("--paper")?;
+                a.paper = qn_planner::export::Paper::parse(&v)
+                    .ok_or(format!("--paper {v}: use a4 or a3"))?;
+            }
+            "--landscape" => a.landscape = true,
+            "--portrait" => a.landscape = false,
+            "--dpi" => {
+                let v = value("--dpi")?;
+                a.dpi = v
+                    .parse()
+                    .map_err(|_| format!("--dpi {v} is not a number"))?;
+                if !(36..=1200).contains(&a.dpi) {
+                    return Err(format!("--dpi {} is outside 36–1200", a.dpi));
+                }
+            }
+            "--title" => a.title = Some(value("--title")?),
+            o if o.starts_with("--") => return Err(format!("unknown option {o}\n{usage}")),
+            p => pos.push(p.to_string()),
+        }
+    }
+    let [file, out] = &pos[..] else {
+        return Err(usage.to_string());
+    };
+    a.file = file.clone();
+    a.out = PathBuf::from(out);
+    Ok(a)
+}
+
+fn today() -> String {
+    qn_planner::scenario::now_utc_iso()
+        .chars()
+        .take(10)
+        .collect()
+}
+
+fn cmd_export(args: &[String]) -> Result<(), String> {
+    use qn_planner::export::{Composer, MapSpec, render};
+    let usage = "usage: qn-planner export FILE.gpkg OUT.{png,svg,pdf} [--scenario S] [--year Y] [--paper a4|a3] [--landscape|--portrait] [--dpi N] [--title T]";
+    let a = parse_export_args(args, usage)?;
+    let ext = a
+        .out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !["png", "svg", "pdf"].contains(&ext.as_str()) {
+        return Err(format!(
+            "{}: the output must end in .png, .svg or .pdf",
+            a.out.display()
+        ));
+    }
+    let started = Instant::now();
+    let pf = ProjectFile::open(Path::new(&a.file)).map_err(|e| e.to_string())?;
+    let project = pf.read_project().map_err(|e| e.to_string())?;
+    let scenario = match &a.scenario {
+        Some(n) => Some(
+            project
+                .scenario_by_name(n)
+                .cloned()
+                .ok_or_else(|| format!("no scenario named “{n}”"))?,
+        ),
+        None => None,
+    };
+    let lang = Settings::load().language;
+    let composer = Composer::new().map_err(|e| e.to_string())?;
+    let mut spec = MapSpec::new(
+        a.title
+            .as_deref()
+            .unwrap_or("Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh"),
+        lang,
+    );
+    spec.paper = a.paper;
+    spec.landscape = a.landscape;
+    spec.year = a
+        .year
+        .or(scenario.as_ref().map(|_| qn_planner::scenario::LAST_YEAR));
+    spec.subtitle = match (&scenario, spec.year) {
+        (Some(s), Some(y)) => format!("{} — {y}", s.name),
+        _ => "Các khu, cụm công nghiệp, làng nghề và trung tâm công nghiệp (báo cáo 2007)".into(),
+    };
+    spec.scenario = scenario;
+    spec.file_label = Path::new(&a.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    spec.date = today();
+    let page = composer
+        .map_page(&project, &spec)
+        .map_err(|e| e.to_string())?;
+    let bytes = match ext.as_str() {
+        "svg" => {
+            render::tree(&page).map_err(|e| e.to_string())?;
+            page.svg.clone().into_bytes()
+        }
+        "png" => render::png(&page, a.dpi).map_err(|e| e.to_string())?,
+        _ => render::pdf(std::slice::from_ref(&page)).map_err(|e| e.to_string())?,
+    };
+    render::write_atomic(&a.out, &bytes).map_err(|e| e.to_string())?;
+    eprintln!(
+        "{}: {} bytes in {} ms",
+        a.out.display(),
+        bytes.len(),
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+fn cmd_pack(args: &[String]) -> Result<(), String> {
+    use qn_planner::export::{Composer, pack, render};
+    let usage = "usage: qn-planner pack FILE.gpkg OUT.pdf [--scenario S]";
+    let a = parse_export_args(args, usage)?;
+    if a.out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+        != Some("pdf")
+    {
+        return Err(format!("{}: a meeting pack is a .pdf", a.out.display()));
+    }
+    let started = Instant::now();
+    let pf = ProjectFile::open(Path::new(&a.file)).map_err(|e| e.to_string())?;
+    let project = pf.read_project().map_err(|e| e.to_string())?;
+    let scenario = match &a.scenario {
+        Some(n) => project
+            .scenario_by_name(n)
+            .cloned()
+            .ok_or_else(|| format!("no scenario named “{n}”"))?,
+        None => project
+            .reference_scenario()
+            .or(project.scenarios.first())
+            .cloned()
+            .ok_or("the project has no scenario")?,
+    };
+    let lang = Settings::load().language;
+    let composer = Composer::new().map_err(|e| e.to_string())?;
+    let file_label = Path::new(&a.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pages = pack::meeting_pack(
+        &composer,
+        &project,
+        &scenario,
+        lang,
+        &file_label,
+        &today(),
+        a.paper,
+    )
+    .map_err(|e| e.to_string())?;
+    let bytes = render::pdf(&pages).map_err(|e| e.to_string())?;
+    render::write_atomic(&a.out, &bytes).map_err(|e| e.to_string())?;
+    eprintln!(
+        "{}: {} pages, {} bytes in {} ms",
+        a.out.display(),
+        pages.len(),
+        bytes.len(),
+        started.elapsed().as_millis()
+    );
     Ok(())
 }
 

@@ -61,7 +61,8 @@ pub fn place_labels(candidates: &[Candidate], obstacles: &[Bbox], bounds: Bbox) 
         let [w, h] = c.size;
         let [x, y] = c.anchor;
         let mut tries = Vec::with_capacity(16);
-        for extra in [0.0, 7.0, 16.0] {
+        // Farther rings scale with the text: the same in screen points and in paper mm.
+        for extra in [0.0, 0.5 * h, 1.15 * h] {
             let g = c.gap + 2.0 + extra;
             tries.extend([
                 [x + g, y - h / 2.0],

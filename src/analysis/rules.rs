@@ -465,6 +465,18 @@ fn to_mp(g: &Geometry<f64>) -> MultiPolygon<f64> {
     }
 }
 
+/// A citation with its confidence mark spelled out (the bundled font has no ✔/✘, and a reader
+/// needs the words anyway), in Vietnamese when `vi`.
+pub fn citation_words(vi: bool, c: &str) -> String {
+    let w = |v: &'static str, e: &'static str| if vi { v } else { e };
+    c.replace("(✔)", w("(đã đọc văn bản)", "(read in the text)"))
+        .replace("(~)", w("(nguồn thứ cấp)", "(secondary source)"))
+        .replace("(✘)", w("(chưa xác nhận)", "(unconfirmed)"))
+        .replace('✘', w("chưa xác nhận", "unconfirmed"))
+        .replace('✔', w("đã đọc", "read"))
+        .replace('→', "->")
+}
+
 /// The Vietnamese wording of a verdict's detail (the engine words it in English for the CLI and
 /// the CSV; the window shows the planner's language). Longer phrases go first.
 pub fn detail_vi(en: &str) -> String {

@@ -34,12 +34,7 @@ pub fn verdict_text(lang: Language, v: Verdict) -> &'static str {
 
 /// A citation for the screen: the bundled font has no ✔/✘, so the confidence marks become words.
 pub fn ui_citation(lang: Language, c: &str) -> String {
-    c.replace("(✔)", tr(lang, "(đã đọc văn bản)", "(read in the text)"))
-        .replace("(~)", tr(lang, "(nguồn thứ cấp)", "(secondary source)"))
-        .replace("(✘)", tr(lang, "(chưa xác nhận)", "(unconfirmed)"))
-        .replace('✘', tr(lang, "chưa xác nhận", "unconfirmed"))
-        .replace('✔', tr(lang, "đã đọc", "read"))
-        .replace('→', "->")
+    crate::analysis::rules::citation_words(lang == Language::Vi, c)
 }
 
 /// The name of a check in the planner's language.

@@ -93,55 +93,10 @@ fn num(v: Option<f64>, d: usize) -> String {
     }
 }
 
-fn indicator_name_vi(en: &str) -> String {
-    let pairs = [
-        ("industrial output (bn VND)", "Giá trị SXCN (tỷ đồng)"),
-        (
-            "industrial output, reported (bn VND)",
-            "Giá trị SXCN đã công bố (tỷ đồng)",
-        ),
-        ("growth (%/yr)", "Tăng trưởng (%/năm)"),
-        ("output, state (bn VND)", "GTSX khu vực nhà nước (tỷ đồng)"),
-        (
-            "output, non-state (bn VND)",
-            "GTSX ngoài nhà nước (tỷ đồng)",
-        ),
-        ("output, FDI (bn VND)", "GTSX khu vực FDI (tỷ đồng)"),
-        ("zones and clusters in operation", "Khu, cụm đang hoạt động"),
-        ("their land, known (ha)", "Diện tích đã biết (ha)"),
-        (
-            "of which with no known land",
-            "Số khu, cụm chưa có diện tích",
-        ),
-        (
-            "proposed clusters opened (%)",
-            "Tỉ lệ cụm dự kiến đã mở (%)",
-        ),
-        ("extension projects", "Dự án khuyến công"),
-        ("extension funds (bn VND)", "Kinh phí khuyến công (tỷ đồng)"),
-        (
-            "social capital drawn in (bn VND)",
-            "Vốn xã hội thu hút (tỷ đồng)",
-        ),
-        (
-            "leverage (VND per VND of funds)",
-            "Số vốn thu hút trên 1 đồng khuyến công",
-        ),
-        ("sites in priority districts", "Địa điểm ở vùng ưu tiên"),
-    ];
-    if let Some((_, vi)) = pairs.iter().find(|(e, _)| *e == en) {
-        return vi.to_string();
-    }
-    if let Some(rest) = en.strip_prefix("land opened in ") {
-        return format!("Diện tích mở giai đoạn {rest}");
-    }
-    en.to_string()
-}
-
 fn ind_name(lang: Language, en: &str) -> String {
     match lang {
         Language::En => en.to_string(),
-        Language::Vi => indicator_name_vi(en),
+        Language::Vi => scenario::indicator_name_vi(en),
     }
 }
 

@@ -1,29 +1,39 @@
 //! Symbols and colours of the layers (Okabe–Ito palette: distinct for colour-blind viewers).
 
-use crate::model::Layer;
+use crate::model::{Layer, palette};
 use egui::{Color32, Painter, Pos2, Shape, Stroke, Vec2};
 
+fn c(rgb: [u8; 3]) -> Color32 {
+    Color32::from_rgb(rgb[0], rgb[1], rgb[2])
+}
+
+pub const SEA: Color32 = Color32::from_rgb(palette::SEA[0], palette::SEA[1], palette::SEA[2]);
+pub const LAND: Color32 = Color32::from_rgb(palette::LAND[0], palette::LAND[1], palette::LAND[2]);
+pub const NEIGHBOUR_LAND: Color32 = Color32::from_rgb(
+    palette::NEIGHBOUR_LAND[0],
+    palette::NEIGHBOUR_LAND[1],
+    palette::NEIGHBOUR_LAND[2],
+);
 /// Outside the base map's data box.
-pub const NO_DATA: Color32 = Color32::from_rgb(0xe4, 0xe4, 0xe2);
-pub const SEA: Color32 = Color32::from_rgb(0xcf, 0xe3, 0xf0);
-pub const LAND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xe6);
-pub const NEIGHBOUR_LAND: Color32 = Color32::from_rgb(0xdc, 0xdc, 0xd8);
-pub const COAST: Color32 = Color32::from_rgb(0x7d, 0x9c, 0xb5);
-pub const BORDER: Color32 = Color32::from_rgb(0x8a, 0x2b, 0x2b);
-pub const PROVINCE_LINE: Color32 = Color32::from_rgb(0x6b, 0x55, 0x7a);
-pub const TOWN: Color32 = Color32::from_rgb(0x33, 0x33, 0x33);
+pub const NO_DATA: Color32 = Color32::from_rgb(
+    palette::NO_DATA[0],
+    palette::NO_DATA[1],
+    palette::NO_DATA[2],
+);
+pub const COAST: Color32 =
+    Color32::from_rgb(palette::COAST[0], palette::COAST[1], palette::COAST[2]);
+pub const BORDER: Color32 =
+    Color32::from_rgb(palette::BORDER[0], palette::BORDER[1], palette::BORDER[2]);
+pub const PROVINCE_LINE: Color32 = Color32::from_rgb(
+    palette::PROVINCE_LINE[0],
+    palette::PROVINCE_LINE[1],
+    palette::PROVINCE_LINE[2],
+);
+pub const TOWN: Color32 = Color32::from_rgb(palette::TOWN[0], palette::TOWN[1], palette::TOWN[2]);
 pub const SELECTION: Color32 = Color32::from_rgb(0xff, 0xd4, 0x00);
 
 pub fn colour(layer: Layer) -> Color32 {
-    match layer {
-        Layer::IndustrialZones => Color32::from_rgb(0xd5, 0x5e, 0x00),
-        Layer::IndustrialClusters => Color32::from_rgb(0x00, 0x72, 0xb2),
-        Layer::ProposedClusters => Color32::from_rgb(0x00, 0x72, 0xb2),
-        Layer::CraftVillages => Color32::from_rgb(0x00, 0x9e, 0x73),
-        Layer::IndustrialCentres => Color32::from_rgb(0x6a, 0x3d, 0x9a),
-        Layer::ProtectedAreas => Color32::from_rgb(0x1b, 0x78, 0x37),
-        Layer::ResidentialAreas => Color32::from_rgb(0x8c, 0x51, 0x0a),
-    }
+    c(palette::layer(layer))
 }
 
 /// Radius of a layer's point symbol in points.

@@ -1,5 +1,6 @@
 //! Plain data of a project: the planning layers and their sites. No I/O, no UI.
 
+pub mod palette;
 pub mod rules;
 pub mod seed;
 pub mod text;

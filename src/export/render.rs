@@ -1,0 +1,115 @@
+//! Rendering a composed page: PNG with resvg, PDF with svg2pdf (the bundled font embedded as a
+//! subset), and writing files whole or not at all (temporary file, then rename).
+
+use super::{ExportError, NOTO_SANS, NOTO_SANS_BOLD, Page};
+use std::path::Path;
+
+/// usvg options with the bundled fonts as the only fonts: what is printed is what the window
+/// shows, on any machine.
+pub fn svg_options() -> usvg::Options<'static> {
+    let mut opt = usvg::Options {
+        font_family: "Noto Sans".into(),
+        ..Default::default()
+    };
+    let db = opt.fontdb_mut();
+    db.load_font_data(NOTO_SANS.to_vec());
+    db.load_font_data(NOTO_SANS_BOLD.to_vec());
+    db.set_sans_serif_family("Noto Sans");
+    opt
+}
+
+/// Parses the page's SVG back (checks it is well formed).
+pub fn tree(page: &Page) -> Result<usvg::Tree, ExportError> {
+    usvg::Tree::from_str(&page.svg, &svg_options()).map_err(|e| ExportError::Svg(e.to_string()))
+}
+
+/// Pixel size of a page at `dpi`.
+pub fn pixel_size(page: &Page, dpi: u32) -> (u32, u32) {
+    let px = |mm: f64| (mm / 25.4 * f64::from(dpi)).round() as u32;
+    (px(page.width_mm), px(page.height_mm))
+}
+
+/// The page as a PNG at `dpi`.
+pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
+    if !(36..=1200).contains(&dpi) {
+        return Err(ExportError::Invalid(format!(
+            "{dpi} dpi is outside 36–1200"
+        )));
+    }
+    let t = tree(page)?;
+    let (w, h) = pixel_size(page, dpi);
+    let mut pixmap = tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| ExportError::Png(format!("cannot allocate {w}×{h} pixels")))?;
+    let sx = w as f32 / t.size().width();
+    let sy = h as f32 / t.size().height();
+    resvg::render(
+        &t,
+        tiny_skia::Transform::from_scale(sx, sy),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| ExportError::Png(e.to_string()))
+}
+
+/// The pages as one PDF, each page its paper size, text as text in the embedded font.
+pub fn pdf(pages: &[Page]) -> Result<Vec<u8>, ExportError> {
+    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref};
+    let mut alloc = Ref::new(1);
+    let catalog = alloc.bump();
+    let tree_id = alloc.bump();
+    let page_ids: Vec<Ref> = pages.iter().map(|_| alloc.bump()).collect();
+    let mut out = Pdf::new();
+    out.catalog(catalog).pages(tree_id);
+    out.pages(tree_id)
+        .kids(page_ids.iter().copied())
+        .count(pages.len() as i32);
+    let mut chunks = Vec::new();
+    for (page, id) in pages.iter().zip(&page_ids) {
+        let t = tree(page)?;
+        let (chunk, svg_id) = svg2pdf::to_chunk(&t, svg2pdf::ConversionOptions::default())
+            .map_err(|e| ExportError::Pdf(e.to_string()))?;
+        let mut map = std::collections::HashMap::new();
+        let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
+        let svg_id = *map
+            .get(&svg_id)
+            .ok_or_else(|| ExportError::Pdf("lost the SVG object".into()))?;
+        let content_id = alloc.bump();
+        let (w_pt, h_pt) = (page.width_mm / 25.4 * 72.0, page.height_mm / 25.4 * 72.0);
+        let mut p = out.page(*id);
+        p.media_box(Rect::new(0.0, 0.0, w_pt as f32, h_pt as f32));
+        p.parent(tree_id);
+        p.contents(content_id);
+        p.resources().x_objects().pair(Name(b"S1"), svg_id);
+        p.finish();
+        let mut content = Content::new();
+        content
+            .transform([w_pt as f32, 0.0, 0.0, h_pt as f32, 0.0, 0.0])
+            .x_object(Name(b"S1"));
+        out.stream(content_id, &content.finish());
+        chunks.push(chunk);
+    }
+    for c in &chunks {
+        out.extend(c);
+    }
+    Ok(out.finish())
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let io = |e: std::io::Error| ExportError::Io {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| ExportError::Invalid(format!("{}: not a file name", path.display())))?;
+    let tmp = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! Print exports: SVG that parses and re-renders, PDFs with their pages and embedded fonts,
+//! PNGs of the right pixel size, a true scale bar, labels that never overlap.
+
+use qn_planner::export::{Composer, MapSpec, Paper, pack, render};
+use qn_planner::io::crs::geodesic_distance_m;
+use qn_planner::model::Project;
+use qn_planner::settings::Language;
+use qn_planner::store::ProjectFile;
+use std::process::Command;
+
+fn project() -> (tempfile::TempDir, std::path::PathBuf, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let p = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    (dir, path, p)
+}
+
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+#[test]
+fn the_svg_keeps_its_text_and_re_renders() {
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    let page = c
+        .map_page(
+            &project,
+            &MapSpec::new(
+                "Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh",
+                Language::Vi,
+            ),
+        )
+        .unwrap();
+    assert!(page.svg.contains("<text"), "text stays text");
+    assert!(
+        page.svg
+            .contains("Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh")
+    );
+    assert!(page.svg.contains("Hải Hòa") && page.svg.contains("Móng Cái"));
+    let tree = render::tree(&page).unwrap();
+    assert!((tree.size().width() - 297.0 / 25.4 * 96.0).abs() < 1.0);
+    let png = render::png(&page, 96).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn png_sizes_follow_paper_and_dpi() {
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    for (paper, landscape, dpi, size) in [
+        (Paper::A4, true, 150, (1754, 1240)),
+        (Paper::A4, false, 150, (1240, 1754)),
+        (Paper::A3, true, 150, (2480, 1754)),
+        (Paper::A4, true, 300, (3508, 2480)),
+    ] {
+        let mut spec = MapSpec::new("t", Language::En);
+        spec.paper = paper;
+        spec.landscape = landscape;
+        let page = c.map_page(&project, &spec).unwrap();
+        assert_eq!(render::pixel_size(&page, dpi), size);
+        if dpi == 150 {
+            let png = render::png(&page, dpi).unwrap();
+            // IHDR: width and height, big-endian, at bytes 16..24.
+            let w = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+            let h = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
+            assert_eq!((w, h), size);
+        }
+    }
+}
+
+#[test]
+fn the_scale_bar_is_true_within_one_percent_at_the_centre() {
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    for paper in [Paper::A4, Paper::A3] {
+        let mut spec = MapSpec::new("t", Language::Vi);
+        spec.paper = paper;
+        let page = c.map_page(&project, &spec).unwrap();
+        let bar = page.scale_bar.unwrap();
+        // The bar's length on paper, laid centred on the map's centre, measured on the ground.
+        let half = bar.length_mm / 2.0 * bar.proj_m_per_mm;
+        let a = c
+            .tm3()
+            .lonlat_from_tm3(bar.centre[0] - half, bar.centre[1])
+            .unwrap();
+        let b = c
+            .tm3()
+            .lonlat_from_tm3(bar.centre[0] + half, bar.centre[1])
+            .unwrap();
+        let ground = geodesic_distance_m(a, b);
+        let err = (ground - bar.label_m).abs() / bar.label_m;
+        assert!(
+            err < 0.01,
+            "{paper:?}: bar says {} m, ground {ground:.1} m ({:.3} %)",
+            bar.label_m,
+            err * 100.0
+        );
+    }
+}
+
+#[test]
+fn no_two_labels_overlap_nor_the_legend_at_a4_and_a3() {
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    for paper in [Paper::A4, Paper::A3] {
+        for landscape in [true, false] {
+            let mut spec = MapSpec::new("t", Language::Vi);
+            spec.paper = paper;
+            spec.landscape = landscape;
+            let page = c.map_page(&project, &spec).unwrap();
+            let labels = &page.label_boxes;
+            assert!(
+                labels.len() >= 25,
+                "{paper:?}: only {} labels",
+                labels.len()
+            );
+            let legend = page.legend_box.unwrap();
+            for (i, (ta, a)) in labels.iter().enumerate() {
+                assert!(!a.intersects(&legend), "'{ta}' overlaps the legend");
+                for (tb, b) in &labels[i + 1..] {
+                    assert!(!a.intersects(b), "{paper:?}: '{ta}' overlaps '{tb}'");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_single_map_pdf_has_one_page_and_embeds_its_font() {
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    let page = c
+        .map_page(&project, &MapSpec::new("t", Language::Vi))
+        .unwrap();
+    let pdf = render::pdf(std::slice::from_ref(&page)).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(
+        count(&pdf, b"/Type /Page\n") + count(&pdf, b"/Type /Page/") + count(&pdf, b"/Type /Page>"),
+        1
+    );
+    assert!(count(&pdf, b"/FontFile2") >= 1, "the font is embedded");
+    assert!(count(&pdf, b"NotoSans") >= 1);
+}
+
+#[test]
+fn the_meeting_pack_has_a_cover_a_map_per_phase_tables_charts_rules_and_sources() {
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    let s = project.reference_scenario().unwrap().clone();
+    let pages = pack::meeting_pack(
+        &c,
+        &project,
+        &s,
+        Language::Vi,
+        "e.gpkg",
+        "2026-11-26",
+        Paper::A4,
+    )
+    .unwrap();
+    assert_eq!(pages.len(), 8);
+    assert!(pages[1].svg.contains("2006–2010") && pages[3].svg.contains("2016–2020"));
+    assert!(pages[4].svg.contains("Giá trị SXCN (tỷ đồng)"));
+    assert!(pages[7].svg.contains("khuyencongquangninh.net.vn"));
+    for p in &pages {
+        render::tree(p).unwrap();
+        assert!(
+            !p.svg.contains('✔') && !p.svg.contains('✘'),
+            "no glyph the font lacks"
+        );
+    }
+    let pdf = render::pdf(&pages).unwrap();
+    assert!(count(&pdf, b"/Count 8") == 1, "a page tree of 8 pages");
+    // Where poppler is installed (CI installs it), it agrees.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pack.pdf");
+    render::write_atomic(&out, &pdf).unwrap();
+    if let Ok(info) = Command::new("pdfinfo").arg(&out).output() {
+        let text = String::from_utf8_lossy(&info.stdout);
+        let pages_line = text
+            .lines()
+            .find(|l| l.starts_with("Pages:"))
+            .unwrap_or_default();
+        assert_eq!(pages_line.split_whitespace().nth(1), Some("8"), "{text}");
+        assert!(text.contains("(A4)"), "{text}");
+        let fonts = Command::new("pdffonts").arg(&out).output().unwrap();
+        let f = String::from_utf8_lossy(&fonts.stdout);
+        assert!(
+            f.contains("NotoSans-Regular") && f.contains(" yes yes "),
+            "{f}"
+        );
+    } else {
+        assert!(
+            std::env::var_os("QN_REQUIRE_GDAL").is_none(),
+            "poppler-utils required in CI"
+        );
+    }
+}
+
+#[test]
+fn the_cli_writes_each_format_whole_or_not_at_all() {
+    let (dir, path, _p) = project();
+    let qn = env!("CARGO_BIN_EXE_qn-planner");
+    for ext in ["png", "svg", "pdf"] {
+        let out = dir.path().join(format!("map.{ext}"));
+        let st = Command::new(qn)
+            .args(["export"])
+            .arg(&path)
+            .arg(&out)
+            .args([
+                "--paper",
+                "a4",
+                "--landscape",
+                "--dpi",
+                "100",
+                "--title",
+                "Thử xuất bản đồ",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        assert!(std::fs::metadata(&out).unwrap().len() > 10_000);
+    }
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    assert!(svg.contains("Thử xuất bản đồ"));
+    // A folder that does not exist: an error, and no file left behind.
+    let bad = dir.path().join("nope").join("map.pdf");
+    let st = Command::new(qn)
+        .arg("export")
+        .arg(&path)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!st.status.success());
+    assert!(!bad.exists());
+    // Bad options are refused with a reason.
+    for args in [
+        vec!["--dpi", "5"],
+        vec!["--paper", "a5"],
+        vec!["--year", "1990"],
+    ] {
+        let st = Command::new(qn)
+            .arg("export")
+            .arg(&path)
+            .arg(dir.path().join("x.png"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!st.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&st.stderr).starts_with("qn-planner: "));
+    }
+    let pack = dir.path().join("pack.pdf");
+    let st = Command::new(qn)
+        .arg("pack")
+        .arg(&path)
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    assert!(std::fs::read(&pack).unwrap().starts_with(b"%PDF-"));
+}
