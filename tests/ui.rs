@@ -517,3 +517,78 @@ fn the_charts_show_the_plan_beside_what_was_reported() {
     h.get_by_label("Giá trị SXCN đã công bố (tỷ đồng)");
     h.get_by_label("27812");
 }
+
+#[test]
+fn f11_presents_without_panels_and_pagedown_steps_through_the_phases() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    h.get_by_label("Lớp quy hoạch");
+    h.key_press(egui::Key::F11);
+    h.run();
+    assert!(h.state().is_presenting());
+    assert!(
+        h.query_by_label("Lớp quy hoạch").is_none(),
+        "the layer panel is hidden"
+    );
+    assert!(
+        h.query_by_label("Vẽ vùng").is_none(),
+        "the toolbar is hidden"
+    );
+    h.state_mut().set_scenario_year(2006);
+    h.run();
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2010);
+    // Stepping follows the reference scenario: proposed clusters are not open in it.
+    assert!(h.state().active_scenario().is_some_and(|s| s.is_reference));
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2015);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2010);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().is_presenting());
+    h.get_by_label("Lớp quy hoạch");
+}
+
+#[test]
+fn exporting_from_the_window_runs_in_the_background_and_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Xuất bản đồ…").click();
+    h.run();
+    let out = dir.path().join("ban-do.pdf");
+    let field = h.get_by_role_and_label(Role::TextInput, "Tệp");
+    field.click();
+    h.run();
+    // Replace the suggested path.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Tệp")
+        .type_text(&out.display().to_string());
+    h.run();
+    h.get_by_label("Xuất bản đồ").click();
+    h.step();
+    // The window keeps drawing frames (with a spinner) while the export runs.
+    for _ in 0..400 {
+        if !h.state().export_running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        h.step();
+    }
+    h.run();
+    assert!(!h.state().export_running());
+    if h.query_by_label_contains("Đã xuất:").is_none() {
+        let err = h
+            .query_by_label_contains("Không xuất được:")
+            .map(|n| format!("{n:?}"));
+        panic!("no success message; error: {err:?}");
+    }
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}

@@ -4,10 +4,12 @@
 //! them. Nothing here decides what is stored: that is `store`'s job.
 
 pub mod editing;
+pub mod export_ui;
 pub mod fonts;
 pub mod form;
 pub mod i18n;
 pub mod map;
+pub mod present;
 pub mod rules_ui;
 pub mod scenarios;
 pub mod style;
@@ -100,6 +102,9 @@ pub struct QnApp {
     scenario_errors: Vec<crate::scenario::ScenarioError>,
     scenario: scenarios::ScenarioUi,
     rules: rules_ui::RulesUi,
+    /// Presentation mode (F11).
+    presenting: bool,
+    export: export_ui::ExportUi,
 }
 
 /// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
@@ -182,6 +187,8 @@ impl QnApp {
             scenario_errors: Vec::new(),
             scenario: scenarios::ScenarioUi::default(),
             rules: rules_ui::RulesUi::default(),
+            presenting: false,
+            export: export_ui::ExportUi::default(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -477,6 +484,11 @@ impl QnApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.update_title(&ctx);
+        self.presentation_keys(&ctx);
+        if self.presenting {
+            egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
+            return;
+        }
         self.shortcuts(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
@@ -506,6 +518,7 @@ impl QnApp {
         self.dialogs_ui(&ctx);
         self.table_ui(&ctx);
         self.rules_window(&ctx);
+        self.export_window(&ctx);
         self.edit_dialogs_ui(&ctx);
         if !self.first_frame_reported {
             self.first_frame_reported = true;
@@ -629,6 +642,13 @@ impl QnApp {
                 .clicked()
             {
                 self.rules.open = !self.rules.open;
+            }
+            if ui
+                .button(tr(lang, "Trình chiếu (F11)", "Present (F11)"))
+                .clicked()
+            {
+                let ctx = ui.ctx().clone();
+                self.set_presenting(&ctx, true);
             }
         });
     }
@@ -804,6 +824,15 @@ impl QnApp {
                             .to_string(),
                         );
                     }
+                }
+                if ui.button(tr(lang, "Xuất bản đồ…", "Export map…")).clicked() {
+                    ui.close();
+                    if self.export.path.is_empty()
+                        && let Some(d) = crate::settings::data_dir()
+                    {
+                        self.export.path = d.join("quang-ninh.pdf").display().to_string();
+                    }
+                    self.export.open = true;
                 }
                 if ui.button(tr(lang, "Khôi phục bản sao lưu…", "Restore backup…")).clicked() {
                     ui.close();
@@ -1180,6 +1209,7 @@ impl QnApp {
 
         // Planning layers, drawn from the least to the most important.
         let mut drawn: Vec<Drawn> = Vec::new();
+        let sym_scale = if self.presenting { 1.5 } else { 1.0 };
         for layer in Layer::ALL.iter().rev().copied() {
             if !self.visible[layer_index(layer)] {
                 continue;
@@ -1198,7 +1228,7 @@ impl QnApp {
                 }
                 if ghost {
                     // Not open yet in the scenario's year: a faded symbol, no label, no click.
-                    style::paint_symbol(&painter, layer, p, 0.8);
+                    style::paint_symbol(&painter, layer, p, 0.8 * sym_scale);
                     painter.circle_filled(
                         p,
                         style::radius(layer) + 2.0,
@@ -1217,9 +1247,9 @@ impl QnApp {
                     s.location_precision,
                     Precision::Approximate | Precision::CommuneCentre
                 ) {
-                    style::paint_approximate_halo(&painter, layer, p, 1.0);
+                    style::paint_approximate_halo(&painter, layer, p, sym_scale);
                 }
-                style::paint_symbol(&painter, layer, p, 1.0);
+                style::paint_symbol(&painter, layer, p, sym_scale);
                 drawn.push(Drawn {
                     layer,
                     fid: s.fid,
@@ -1297,7 +1327,7 @@ impl QnApp {
         self.paint_scale_bar(&painter, &pr);
         let attribution = painter.layout(
             ATTRIBUTION_SHORT.to_string(),
-            FontId::proportional(10.0),
+            FontId::proportional(if self.presenting { 14.0 } else { 10.0 }),
             Color32::from_gray(60),
             (rect.width() - 200.0).max(120.0),
         );
@@ -1308,6 +1338,9 @@ impl QnApp {
             Color32::from_rgba_unmultiplied(255, 255, 255, 170),
         );
         painter.galley(at, attribution, Color32::from_gray(60));
+        if self.presenting {
+            self.paint_presentation_overlays(&painter, rect);
+        }
     }
 
     fn paint_site_geometry(
@@ -1554,7 +1587,7 @@ impl QnApp {
                 add(
                     s.name.clone(),
                     colour,
-                    FontId::proportional(13.0),
+                    FontId::proportional(if self.presenting { 17.0 } else { 13.0 }),
                     d.screen,
                     style::radius(d.layer),
                     pri,
@@ -1565,7 +1598,10 @@ impl QnApp {
             add(
                 label.clone(),
                 style::TOWN,
-                FontId::new(13.5, FontFamily::Name(fonts::BOLD.into())),
+                FontId::new(
+                    if self.presenting { 18.0 } else { 13.5 },
+                    FontFamily::Name(fonts::BOLD.into()),
+                ),
                 *p,
                 3.5,
                 25,
@@ -1587,6 +1623,17 @@ impl QnApp {
             [rect.min.x, rect.max.y - 44.0],
             [rect.max.x, rect.max.y],
         ));
+        if self.presenting {
+            // The title and the legend overlays.
+            obstacles.push(Bbox::new(
+                [rect.min.x, rect.min.y],
+                [rect.min.x + 760.0, rect.min.y + 90.0],
+            ));
+            obstacles.push(Bbox::new(
+                [rect.max.x - 360.0, rect.min.y],
+                [rect.max.x, rect.min.y + 280.0],
+            ));
+        }
         let bounds = Bbox::new([rect.min.x, rect.min.y], [rect.max.x, rect.max.y]);
         let placed = place_labels(&cands, &obstacles, bounds);
         self.labels.clear();
@@ -1639,7 +1686,7 @@ impl QnApp {
             base + Vec2::new(len_px / 2.0, -6.0),
             egui::Align2::CENTER_BOTTOM,
             map::format_length(len_m),
-            FontId::proportional(12.0),
+            FontId::proportional(if self.presenting { 16.0 } else { 12.0 }),
             Color32::BLACK,
         );
     }

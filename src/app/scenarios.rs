@@ -129,6 +129,11 @@ impl QnApp {
         self.scenario.year
     }
 
+    /// Sets the scenario year (2006–2020).
+    pub fn set_scenario_year(&mut self, year: i32) {
+        self.scenario.year = year.clamp(2006, scenario::LAST_YEAR);
+    }
+
     /// Selects the scenario the map and indicators follow.
     pub fn set_active_scenario(&mut self, id: Option<i64>) {
         self.scenario.active = id;

@@ -1,0 +1,269 @@
+//! File → Export map…: the options of a print, and the export itself on a worker thread so
+//! the window never blocks; the result (or the reason it failed) is shown when it is done.
+
+use super::QnApp;
+use super::i18n::tr;
+use crate::export::{Composer, MapSpec, Paper, pack, render};
+use crate::model::Layer;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+    Pdf,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+pub struct ExportUi {
+    pub open: bool,
+    paper: Paper,
+    landscape: bool,
+    format: Format,
+    dpi: u32,
+    title: String,
+    pub path: String,
+    running: Option<Receiver<Result<String, String>>>,
+    pub last: Option<Result<String, String>>,
+}
+
+impl Default for ExportUi {
+    fn default() -> Self {
+        ExportUi {
+            open: false,
+            paper: Paper::A4,
+            landscape: true,
+            format: Format::Pdf,
+            dpi: 150,
+            title: "Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh".into(),
+            path: String::new(),
+            running: None,
+            last: None,
+        }
+    }
+}
+
+impl QnApp {
+    /// Whether an export is running.
+    pub fn export_running(&self) -> bool {
+        self.export.running.is_some()
+    }
+
+    fn map_spec(&self) -> MapSpec {
+        let mut spec = MapSpec::new(&self.export.title, self.lang());
+        spec.paper = self.export.paper;
+        spec.landscape = self.export.landscape;
+        spec.layers = Layer::ALL
+            .iter()
+            .copied()
+            .filter(|l| self.is_layer_visible(*l))
+            .collect();
+        spec.show_towns = self.show_towns;
+        spec.extent = self
+            .view
+            .filter(|_| self.map_rect.is_positive())
+            .map(|v| super::map::Projector::new(self.map_rect, v).visible());
+        if let Some(s) = self.active_scenario() {
+            spec.subtitle = format!("{} — {}", s.name, self.scenario.year);
+            spec.scenario = Some(s.clone());
+            spec.year = Some(self.scenario.year);
+        }
+        spec.file_label = self
+            .file
+            .as_ref()
+            .and_then(|f| f.path().file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        spec.date = crate::scenario::now_utc_iso().chars().take(10).collect();
+        spec
+    }
+
+    fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
+        let path = PathBuf::from(self.export.path.trim());
+        if self.export.path.trim().is_empty() {
+            self.export.last = Some(Err(tr(
+                self.lang(),
+                "Chưa chọn tệp xuất.",
+                "No output file chosen.",
+            )
+            .into()));
+            return;
+        }
+        let spec = self.map_spec();
+        let project = self.project.clone();
+        let format = self.export.format;
+        let dpi = self.export.dpi;
+        let lang = self.lang();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let result = (|| -> Result<String, crate::export::ExportError> {
+                let c = Composer::new()?;
+                let bytes = match &pack_of {
+                    Some(s) => {
+                        let pages = pack::meeting_pack(
+                            &c,
+                            &project,
+                            s,
+                            lang,
+                            &spec.file_label,
+                            &spec.date,
+                            spec.paper,
+                        )?;
+                        render::pdf(&pages)?
+                    }
+                    None => {
+                        let page = c.map_page(&project, &spec)?;
+                        match format {
+                            Format::Png => render::png(&page, dpi)?,
+                            Format::Svg => {
+                                render::tree(&page)?;
+                                page.svg.into_bytes()
+                            }
+                            Format::Pdf => render::pdf(std::slice::from_ref(&page))?,
+                        }
+                    }
+                };
+                render::write_atomic(&path, &bytes)?;
+                Ok(format!(
+                    "{} ({} kB, {} ms)",
+                    path.display(),
+                    bytes.len() / 1024,
+                    started.elapsed().as_millis()
+                ))
+            })();
+            let _ = tx.send(result.map_err(|e| e.to_string()));
+        });
+        self.export.running = Some(rx);
+        self.export.last = None;
+    }
+
+    pub(super) fn export_window(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.export.running {
+            match rx.try_recv() {
+                Ok(r) => {
+                    if let Err(e) = &r {
+                        eprintln!("qn-planner: export: {e}");
+                    }
+                    self.export.last = Some(r);
+                    self.export.running = None;
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.export.last = Some(Err("the export stopped unexpectedly".into()));
+                    self.export.running = None;
+                }
+            }
+        }
+        if !self.export.open {
+            return;
+        }
+        let lang = self.lang();
+        let mut open = true;
+        egui::Window::new(tr(lang, "In và xuất bản đồ", "Print and export"))
+            .id(egui::Id::unique("export_window"))
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("export_grid").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+                    ui.label(tr(lang, "Định dạng", "Format"));
+                    ui.horizontal(|ui| {
+                        for f in [Format::Pdf, Format::Png, Format::Svg] {
+                            if ui.selectable_label(self.export.format == f, f.ext().to_uppercase()).clicked() {
+                                self.export.format = f;
+                                let p = PathBuf::from(self.export.path.trim());
+                                if !self.export.path.trim().is_empty() {
+                                    self.export.path = p.with_extension(f.ext()).display().to_string();
+                                }
+                            }
+                        }
+                    });
+                    ui.end_row();
+                    ui.label(tr(lang, "Khổ giấy", "Paper"));
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut self.export.paper, Paper::A4, "A4");
+                        ui.selectable_value(&mut self.export.paper, Paper::A3, "A3");
+                        ui.separator();
+                        ui.selectable_value(&mut self.export.landscape, true, tr(lang, "ngang", "landscape"));
+                        ui.selectable_value(&mut self.export.landscape, false, tr(lang, "dọc", "portrait"));
+                    });
+                    ui.end_row();
+                    ui.label("DPI (PNG)");
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut self.export.dpi, 150, "150");
+                        ui.selectable_value(&mut self.export.dpi, 300, "300");
+                    });
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Tiêu đề", "Title"));
+                    ui.add(egui::TextEdit::singleline(&mut self.export.title).desired_width(360.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Tệp", "File"));
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut self.export.path).desired_width(300.0).hint_text("/…/ban-do.pdf"))
+                            .labelled_by(l.id);
+                        if ui.button(tr(lang, "Chọn…", "Choose…")).clicked()
+                            && let Some(p) = rfd::FileDialog::new()
+                                .set_file_name(format!("quang-ninh.{}", self.export.format.ext()))
+                                .save_file()
+                        {
+                            self.export.path = p.display().to_string();
+                        }
+                    });
+                    ui.end_row();
+                });
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "Bản đồ theo khung nhìn, các lớp đang bật, kịch bản và năm đang chọn.",
+                        "The map follows the current view, the visible layers, and the active scenario and year.",
+                    ))
+                    .small(),
+                );
+                ui.horizontal(|ui| {
+                    let busy = self.export.running.is_some();
+                    if ui.add_enabled(!busy, egui::Button::new(tr(lang, "Xuất bản đồ", "Export map"))).clicked() {
+                        self.start_export(None);
+                    }
+                    let scenario = self
+                        .active_scenario()
+                        .or(self.project.reference_scenario())
+                        .cloned();
+                    if ui
+                        .add_enabled(!busy && scenario.is_some(), egui::Button::new(tr(lang, "Xuất bộ tài liệu họp (PDF)", "Export meeting pack (PDF)")))
+                        .clicked()
+                    {
+                        if !self.export.path.trim().is_empty() {
+                            self.export.path = PathBuf::from(self.export.path.trim()).with_extension("pdf").display().to_string();
+                        }
+                        self.start_export(scenario);
+                    }
+                    if busy {
+                        ui.spinner();
+                        ui.label(tr(lang, "Đang xuất…", "Exporting…"));
+                    }
+                });
+                match &self.export.last {
+                    Some(Ok(m)) => {
+                        ui.label(format!("{} {m}", tr(lang, "Đã xuất:", "Exported:")));
+                    }
+                    Some(Err(e)) => {
+                        ui.colored_label(egui::Color32::from_rgb(0xc0, 0x10, 0x10), format!("{} {e}", tr(lang, "Không xuất được:", "Export failed:")));
+                    }
+                    None => {}
+                }
+            });
+        self.export.open = open;
+    }
+}

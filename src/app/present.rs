@@ -1,0 +1,183 @@
+//! Presentation mode for meetings (F11): full screen, panels hidden, the map with a title, a
+//! legend and the scale bar as overlays, larger symbols and labels (no text under 14 px);
+//! PageDown/PageUp or the arrow keys step through the phases of the scenario, or through the
+//! scenarios being compared; Esc leaves.
+
+use super::QnApp;
+use super::i18n::{self, tr};
+use super::style;
+use crate::model::Layer;
+use egui::{Color32, FontId, Key, Pos2, Rect, Stroke, Vec2};
+
+/// The years a presentation steps through.
+pub const PHASE_STEPS: [i32; 4] = [2006, 2010, 2015, 2020];
+
+impl QnApp {
+    pub fn is_presenting(&self) -> bool {
+        self.presenting
+    }
+
+    pub(super) fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
+        if self.presenting != on {
+            self.presenting = on;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
+            if on && self.view.is_some() {
+                self.fit_requested = true;
+            }
+        }
+    }
+
+    /// F11, Esc and the stepping keys.
+    pub(super) fn presentation_keys(&mut self, ctx: &egui::Context) {
+        let typing = ctx.memory(|m| m.focused().is_some());
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
+            let on = !self.presenting;
+            self.set_presenting(ctx, on);
+        }
+        if !self.presenting || typing {
+            return;
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
+            self.set_presenting(ctx, false);
+            return;
+        }
+        let (next, prev) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::NONE, Key::PageDown)
+                    || i.consume_key(egui::Modifiers::NONE, Key::ArrowRight),
+                i.consume_key(egui::Modifiers::NONE, Key::PageUp)
+                    || i.consume_key(egui::Modifiers::NONE, Key::ArrowLeft),
+            )
+        });
+        if next {
+            self.present_step(1);
+        }
+        if prev {
+            self.present_step(-1);
+        }
+    }
+
+    /// Steps the presentation: through the compared scenarios when two or more are ticked in
+    /// the compare view, else through the phases of the scenario.
+    fn present_step(&mut self, dir: i32) {
+        let compared: Vec<i64> = self
+            .scenario
+            .compare
+            .iter()
+            .copied()
+            .filter(|id| self.project.scenario(*id).is_some())
+            .collect();
+        if self.scenario.tab == super::scenarios::Tab::Compare && compared.len() >= 2 {
+            let i = self
+                .scenario
+                .active
+                .and_then(|a| compared.iter().position(|x| *x == a))
+                .map(|i| i as i32)
+                .unwrap_or(-1);
+            let j = (i + dir).rem_euclid(compared.len() as i32) as usize;
+            self.scenario.active = Some(compared[j]);
+            return;
+        }
+        if self.scenario.active.is_none() {
+            self.scenario.active = self.project.reference_scenario().map(|s| s.id);
+        }
+        let y = self.scenario.year;
+        self.scenario.year = if dir > 0 {
+            PHASE_STEPS
+                .iter()
+                .copied()
+                .find(|s| *s > y)
+                .unwrap_or(PHASE_STEPS[PHASE_STEPS.len() - 1])
+        } else {
+            PHASE_STEPS
+                .iter()
+                .rev()
+                .copied()
+                .find(|s| *s < y)
+                .unwrap_or(PHASE_STEPS[0])
+        };
+    }
+
+    /// The title and legend overlays of the presentation.
+    pub(super) fn paint_presentation_overlays(&self, painter: &egui::Painter, rect: Rect) {
+        let lang = self.lang();
+        let title = match self.active_scenario() {
+            Some(s) => format!("{} — {}", s.name, self.scenario.year),
+            None => tr(
+                lang,
+                "Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh",
+                "Industrial zones and clusters of Quảng Ninh",
+            )
+            .to_string(),
+        };
+        let g = painter.layout_no_wrap(
+            title,
+            FontId::new(28.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+            Color32::from_gray(15),
+        );
+        let at = rect.left_top() + Vec2::new(18.0, 14.0);
+        painter.rect_filled(
+            Rect::from_min_size(at, g.size()).expand(8.0),
+            6.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 235),
+        );
+        painter.galley(at, g, Color32::from_gray(15));
+        let hint = painter.layout_no_wrap(
+            tr(
+                lang,
+                "PageDown/PageUp: bước tiếp/lùi · Esc: thoát",
+                "PageDown/PageUp: next/previous · Esc: leave",
+            )
+            .to_string(),
+            FontId::proportional(14.0),
+            Color32::from_gray(40),
+        );
+        let hat = rect.left_top() + Vec2::new(18.0, 58.0);
+        painter.rect_filled(
+            Rect::from_min_size(hat, hint.size()).expand(4.0),
+            4.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 210),
+        );
+        painter.galley(hat, hint, Color32::from_gray(40));
+        // Legend of the visible layers.
+        let rows: Vec<Layer> = Layer::ALL
+            .iter()
+            .copied()
+            .filter(|l| self.is_layer_visible(*l) && self.project.sites_of(*l).next().is_some())
+            .collect();
+        let row_h = 30.0;
+        let w = 330.0;
+        let h = 44.0 + row_h * rows.len() as f32;
+        let top_left = Pos2::new(rect.right() - w - 18.0, rect.top() + 14.0);
+        let lrect = Rect::from_min_size(top_left, Vec2::new(w, h));
+        painter.rect_filled(
+            lrect,
+            6.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 240),
+        );
+        painter.rect_stroke(
+            lrect,
+            6.0,
+            Stroke::new(1.0, Color32::from_gray(150)),
+            egui::StrokeKind::Inside,
+        );
+        painter.text(
+            top_left + Vec2::new(14.0, 10.0),
+            egui::Align2::LEFT_TOP,
+            tr(lang, "Chú giải", "Legend"),
+            FontId::new(20.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+            Color32::from_gray(15),
+        );
+        for (i, l) in rows.iter().enumerate() {
+            let y = top_left.y + 52.0 + row_h * i as f32;
+            style::paint_symbol(painter, *l, Pos2::new(top_left.x + 26.0, y), 1.5);
+            painter.text(
+                Pos2::new(top_left.x + 48.0, y),
+                egui::Align2::LEFT_CENTER,
+                i18n::layer_name(lang, *l),
+                FontId::proportional(18.0),
+                Color32::from_gray(15),
+            );
+        }
+    }
+}
