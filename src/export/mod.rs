@@ -721,12 +721,12 @@ impl Composer {
             ));
         }
         entries.push((
-            format!(r##"<circle cx="0" cy="0" r="2.6" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
+            format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
             tr(lang, "Vị trí gần đúng / tâm phường, xã", "Approximate / ward or commune centre").to_string(),
         ));
         if spec.scenario.is_some() && spec.year.is_some() {
             entries.push((
-                format!(r##"<circle cx="0" cy="0" r="3.1" fill="none" stroke="{}" stroke-width="0.7"/>"##, palette::hex(palette::OPENING)),
+                format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.6"/>"##, palette::hex(palette::OPENING)),
                 tr(lang, "Mở trong năm", "Opens this year").to_string(),
             ));
             entries.push((

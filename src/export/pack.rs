@@ -312,7 +312,11 @@ impl Chart {
                 r##"<text x="{:.2}" y="{:.2}" font-size="2.4" fill="#333" text-anchor="end">{}</text>"##,
                 self.x - 1.0,
                 yy + 0.8,
-                num(Some(v.round()))
+                if self.y1 <= 10.0 {
+                    format!("{v:.1}")
+                } else {
+                    num(Some(v.round()))
+                }
             );
         }
         let mut t = self.x0.ceil() as i32;
