@@ -1278,7 +1278,12 @@ impl QnApp {
                 );
             }
         }
-        let markers = self.paint_check_markers(&painter, &pr);
+        // Markers and tool overlays are drafting aids: not shown when presenting.
+        let markers = if self.presenting {
+            Vec::new()
+        } else {
+            self.paint_check_markers(&painter, &pr)
+        };
         let mut towns: Vec<(String, Pos2)> = Vec::new();
         if self.show_towns {
             for (label, _, w) in &self.base.towns {
@@ -1291,7 +1296,9 @@ impl QnApp {
         }
         self.paint_labels(&painter, rect, &drawn, &towns);
 
-        self.paint_tool_overlay(&painter, &pr, hover_pos);
+        if !self.presenting {
+            self.paint_tool_overlay(&painter, &pr, hover_pos);
+        }
 
         // Hover and click.
         let nearest = hover_pos.and_then(|hp| self.hit_test(&pr, hp, 12.0));
@@ -1630,8 +1637,8 @@ impl QnApp {
                 [rect.min.x + 760.0, rect.min.y + 90.0],
             ));
             obstacles.push(Bbox::new(
-                [rect.max.x - 360.0, rect.min.y],
-                [rect.max.x, rect.min.y + 280.0],
+                [rect.max.x - 360.0, rect.max.y - 330.0],
+                [rect.max.x, rect.max.y],
             ));
         }
         let bounds = Bbox::new([rect.min.x, rect.min.y], [rect.max.x, rect.max.y]);

@@ -148,7 +148,8 @@ impl QnApp {
         let row_h = 30.0;
         let w = 330.0;
         let h = 44.0 + row_h * rows.len() as f32;
-        let top_left = Pos2::new(rect.right() - w - 18.0, rect.top() + 14.0);
+        // Bottom right: over the Gulf of Tonkin at the province's extent, clear of the land.
+        let top_left = Pos2::new(rect.right() - w - 18.0, rect.bottom() - h - 40.0);
         let lrect = Rect::from_min_size(top_left, Vec2::new(w, h));
         painter.rect_filled(
             lrect,
