@@ -8,6 +8,7 @@
 //! ```
 
 use qn_planner::app::{QnApp, Startup};
+use qn_planner::io::crs::Crs;
 use qn_planner::settings::{self, Settings};
 use qn_planner::store::{LayerInfo, ProjectFile};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,11 @@ const USAGE: &str = "usage:
                                          a print-quality map
   qn-planner pack FILE.gpkg OUT.pdf [--scenario S]
                                          a meeting pack: cover, a map per phase, indicators, charts, sources
+  qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N]
+                                         add a reference layer (one transaction); --layer picks the
+                                         layer of a GeoPackage input, else names the new layer
+  qn-planner export-layer FILE.gpkg LAYER OUT.{geojson,csv,gpkg} [--crs EPSG:N]
+                                         write one layer out (GeoJSON RFC 7946 in EPSG:4326 by default)
   qn-planner --help | --version";
 
 fn main() -> ExitCode {
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
         Some("report") => cmd_report(&args[1..]),
         Some("export") => cmd_export(&args[1..]),
         Some("pack") => cmd_pack(&args[1..]),
+        Some("import") => cmd_import(&args[1..]),
+        Some("export-layer") => cmd_export_layer(&args[1..]),
         Some(a) if a.starts_with('-') => Err(format!("unknown option {a}\n{USAGE}")),
         Some(file) => {
             if args.len() > 1 {
@@ -81,6 +89,136 @@ fn parse<'a>(args: &'a [String], flags: &[&str]) -> Result<(Vec<&'a str>, Vec<&'
         }
     }
     Ok((pos, set))
+}
+
+/// Positional arguments and `--flag VALUE` pairs.
+type Valued<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
+/// Splits arguments into positionals and `--flag VALUE` pairs of the given names.
+fn parse_valued<'a>(args: &'a [String], valued: &[&str]) -> Result<Valued<'a>, String> {
+    let mut pos = Vec::new();
+    let mut set = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a.starts_with("--") {
+            if !valued.contains(&a.as_str()) {
+                return Err(format!("unknown option {a}"));
+            }
+            let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+            set.push((a.as_str(), v.as_str()));
+        } else {
+            pos.push(a.as_str());
+        }
+    }
+    Ok((pos, set))
+}
+
+fn parse_crs(s: &str) -> Result<Crs, String> {
+    Crs::parse(s).ok_or_else(|| {
+        format!(
+            "unknown coordinate system {s:?}; use one of {}",
+            Crs::ALL
+                .iter()
+                .map(|c| format!("EPSG:{}", c.epsg()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+fn cmd_import(args: &[String]) -> Result<(), String> {
+    use qn_planner::io::import::{Source, scan};
+    use std::sync::atomic::AtomicBool;
+    let usage =
+        "usage: qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N]";
+    let (pos, flags) = parse_valued(args, &["--layer", "--crs"])?;
+    let [file, input] = pos[..] else {
+        return Err(usage.into());
+    };
+    let get = |k: &str| flags.iter().find(|(f, _)| *f == k).map(|(_, v)| *v);
+    let input = Path::new(input);
+    let source = Source::from_path(input, get("--layer")).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let sc = scan(&source).map_err(|e| e.to_string())?;
+    let (crs, how) = match get("--crs") {
+        Some(c) => (parse_crs(c)?, "given"),
+        None => match (sc.declared, sc.crs()) {
+            (Some(c), _) => (c, "declared by the file"),
+            (None, Some(c)) => (c, "guessed from the coordinate ranges"),
+            (None, None) => {
+                return Err(format!(
+                    "{}: cannot tell its coordinate system; give --crs EPSG:N",
+                    input.display()
+                ));
+            }
+        },
+    };
+    eprintln!(
+        "{}: {} features, {} fields, coordinates in {} ({how})",
+        input.display(),
+        sc.features,
+        sc.fields.len(),
+        crs.name()
+    );
+    let name = match (&source, get("--layer")) {
+        (Source::Gpkg { layer, .. }, _) => layer.clone(),
+        (_, Some(n)) => n.to_string(),
+        _ => input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "reference".into()),
+    };
+    let mut pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
+    const COLOURS: [&str; 6] = [
+        "#7a5195", "#ef5675", "#2f4b7c", "#ffa600", "#665191", "#a05195",
+    ];
+    let used = pf.reference_layers().map_err(|e| e.to_string())?.len();
+    let cancel = AtomicBool::new(false);
+    let summary = pf
+        .import_reference_layer(
+            &source,
+            crs,
+            &name,
+            COLOURS[used % COLOURS.len()],
+            &cancel,
+            &mut |_, _| {},
+        )
+        .map_err(|e| format!("{}: {e} (the project is unchanged)", input.display()))?;
+    println!(
+        "imported {} features into layer “{}” (table {}, {}) in {:.2} s",
+        summary.features,
+        summary.name,
+        summary.table,
+        summary.geometry_type,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn cmd_export_layer(args: &[String]) -> Result<(), String> {
+    use qn_planner::io::layer_export::export_layer;
+    let usage =
+        "usage: qn-planner export-layer FILE.gpkg LAYER OUT.{geojson,csv,gpkg} [--crs EPSG:N]";
+    let (pos, flags) = parse_valued(args, &["--crs"])?;
+    let [file, layer, out] = pos[..] else {
+        return Err(usage.into());
+    };
+    let crs = match flags.iter().find(|(f, _)| *f == "--crs") {
+        Some((_, c)) => parse_crs(c)?,
+        None => Crs::Wgs84,
+    };
+    let started = Instant::now();
+    let pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
+    let s = export_layer(&pf, layer, Path::new(out), crs).map_err(|e| e.to_string())?;
+    println!(
+        "wrote {} features of {} to {} ({}) in {:.2} s",
+        s.features,
+        s.table,
+        out,
+        s.crs.name(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn cmd_init(args: &[String]) -> Result<(), String> {

@@ -114,3 +114,279 @@ mod tests {
         assert!(t.tm3_from_lonlat(107.0, 95.0).is_err());
     }
 }
+
+/// The VN-2000 ↔ WGS84 shift (EPSG:6960, position-vector convention of PROJ's `+towgs84`).
+const VN2000_TOWGS84: &str = "+towgs84=-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278";
+
+/// The coordinate systems data comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Crs {
+    /// EPSG:4326, WGS84 lon/lat.
+    Wgs84,
+    /// EPSG:4756, VN-2000 lon/lat.
+    Vn2000,
+    /// EPSG:5899, VN-2000 / TM-3 107°45′.
+    Vn2000Tm3,
+    /// EPSG:3405, VN-2000 / UTM zone 48N.
+    Vn2000Utm48,
+    /// EPSG:3406, VN-2000 / UTM zone 49N.
+    Vn2000Utm49,
+}
+
+impl Crs {
+    pub const ALL: [Crs; 5] = [
+        Crs::Wgs84,
+        Crs::Vn2000,
+        Crs::Vn2000Tm3,
+        Crs::Vn2000Utm48,
+        Crs::Vn2000Utm49,
+    ];
+
+    pub fn epsg(self) -> u32 {
+        match self {
+            Crs::Wgs84 => 4326,
+            Crs::Vn2000 => 4756,
+            Crs::Vn2000Tm3 => 5899,
+            Crs::Vn2000Utm48 => 3405,
+            Crs::Vn2000Utm49 => 3406,
+        }
+    }
+
+    pub fn from_epsg(code: u32) -> Option<Crs> {
+        Crs::ALL.into_iter().find(|c| c.epsg() == code)
+    }
+
+    /// "EPSG:5899", "epsg:5899", "5899", "urn:ogc:def:crs:EPSG::5899", "urn:ogc:def:crs:OGC:1.3:CRS84".
+    pub fn parse(s: &str) -> Option<Crs> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("urn:ogc:def:crs:OGC:1.3:CRS84")
+            || t.eq_ignore_ascii_case("CRS84")
+        {
+            return Some(Crs::Wgs84);
+        }
+        let digits: String = t
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .find(|p| !p.is_empty())
+            .unwrap_or_default()
+            .to_string();
+        digits.parse().ok().and_then(Crs::from_epsg)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Crs::Wgs84 => "WGS 84 (EPSG:4326)",
+            Crs::Vn2000 => "VN-2000 (EPSG:4756)",
+            Crs::Vn2000Tm3 => "VN-2000 / TM-3 107°45′ (EPSG:5899)",
+            Crs::Vn2000Utm48 => "VN-2000 / UTM 48N (EPSG:3405)",
+            Crs::Vn2000Utm49 => "VN-2000 / UTM 49N (EPSG:3406)",
+        }
+    }
+
+    pub fn is_geographic(self) -> bool {
+        matches!(self, Crs::Wgs84 | Crs::Vn2000)
+    }
+
+    fn proj_string(self) -> String {
+        match self {
+            Crs::Wgs84 => WGS84_PROJ.to_string(),
+            Crs::Vn2000 => format!("+proj=longlat +ellps=WGS84 {VN2000_TOWGS84} +no_defs"),
+            Crs::Vn2000Tm3 => VN2000_TM3_PROJ.to_string(),
+            Crs::Vn2000Utm48 => {
+                format!("+proj=utm +zone=48 +ellps=WGS84 {VN2000_TOWGS84} +units=m +no_defs")
+            }
+            Crs::Vn2000Utm49 => {
+                format!("+proj=utm +zone=49 +ellps=WGS84 {VN2000_TOWGS84} +units=m +no_defs")
+            }
+        }
+    }
+
+    /// Guesses the system of coordinates around Quảng Ninh from their ranges: lon/lat, or the
+    /// easting band of TM-3 107°45′ (≈ 340–580 km), UTM 48N (≈ 620–860 km) or UTM 49N (≈ 0–240 km).
+    pub fn guess(min: [f64; 2], max: [f64; 2]) -> Option<Crs> {
+        if min[0] >= -180.0 && max[0] <= 180.0 && min[1] >= -90.0 && max[1] <= 90.0 {
+            return Some(Crs::Wgs84);
+        }
+        if !(1_800_000.0..=2_800_000.0).contains(&min[1])
+            || !(1_800_000.0..=2_800_000.0).contains(&max[1])
+        {
+            return None;
+        }
+        let band = |lo: f64, hi: f64| min[0] >= lo && max[0] <= hi;
+        if band(300_000.0, 600_000.0) {
+            Some(Crs::Vn2000Tm3)
+        } else if band(600_000.0, 900_000.0) {
+            Some(Crs::Vn2000Utm48)
+        } else if band(-50_000.0, 300_000.0) {
+            Some(Crs::Vn2000Utm49)
+        } else {
+            None
+        }
+    }
+}
+
+/// Converts coordinates between a [`Crs`] and WGS84 lon/lat (degrees).
+pub struct Transformer {
+    crs: Crs,
+    wgs84: Proj,
+    other: Proj,
+}
+
+impl std::fmt::Debug for Transformer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Transformer({})", self.crs.name())
+    }
+}
+
+impl Transformer {
+    pub fn new(crs: Crs) -> Result<Transformer, CrsError> {
+        let def =
+            |s: &str| Proj::from_proj_string(s).map_err(|e| CrsError::Definition(e.to_string()));
+        Ok(Transformer {
+            crs,
+            wgs84: def(WGS84_PROJ)?,
+            other: def(&crs.proj_string())?,
+        })
+    }
+
+    pub fn crs(&self) -> Crs {
+        self.crs
+    }
+
+    /// (x, y) in the CRS (degrees for geographic ones) → WGS84 (lon, lat) degrees.
+    pub fn to_wgs84(&self, x: f64, y: f64) -> Result<(f64, f64), CrsError> {
+        if !x.is_finite() || !y.is_finite() {
+            return Err(CrsError::Transform(x, y, "not a finite number".into()));
+        }
+        if self.crs == Crs::Wgs84 {
+            return check_lonlat(x, y);
+        }
+        let mut p = if self.crs.is_geographic() {
+            check_lonlat(x, y)?;
+            (x.to_radians(), y.to_radians(), 0.0)
+        } else {
+            (x, y, 0.0)
+        };
+        proj4rs::transform::transform(&self.other, &self.wgs84, &mut p)
+            .map_err(|e| CrsError::Transform(x, y, e.to_string()))?;
+        check_lonlat(p.0.to_degrees(), p.1.to_degrees())
+    }
+
+    /// WGS84 (lon, lat) degrees → (x, y) in the CRS.
+    pub fn from_wgs84(&self, lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
+        check_lonlat(lon, lat)?;
+        if self.crs == Crs::Wgs84 {
+            return Ok((lon, lat));
+        }
+        let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+        proj4rs::transform::transform(&self.wgs84, &self.other, &mut p)
+            .map_err(|e| CrsError::Transform(lon, lat, e.to_string()))?;
+        if self.crs.is_geographic() {
+            Ok((p.0.to_degrees(), p.1.to_degrees()))
+        } else {
+            Ok((p.0, p.1))
+        }
+    }
+}
+
+fn check_lonlat(lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
+    if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
+        return Err(CrsError::Transform(
+            lon,
+            lat,
+            "outside lon/lat range".into(),
+        ));
+    }
+    Ok((lon, lat))
+}
+
+#[cfg(test)]
+mod vn2000_tests {
+    use super::*;
+
+    // From PROJ 9 via GDAL 3.6.2: gdaltransform -s_srs EPSG:4326 -t_srs EPSG:N.
+    const WGS: [(f64, f64); 3] = [(107.08, 20.95), (107.97, 21.52), (106.51, 21.08)];
+    const EXPECTED: [(Crs, [(f64, f64); 3]); 4] = [
+        (
+            Crs::Vn2000Utm48,
+            [
+                (716082.642431787, 2318126.30501268),
+                (807490.973943821, 2382734.33002342),
+                (656665.750124034, 2331853.14898216),
+            ],
+        ),
+        (
+            Crs::Vn2000Utm49,
+            [
+                (92032.2270737692, 2321722.72065227),
+                (185898.613456103, 2382861.41959302),
+                (33059.3907069779, 2337704.37548557),
+            ],
+        ),
+        (
+            Crs::Vn2000Tm3,
+            [
+                (430127.565012932, 2317566.47160344),
+                (522595.916060074, 2380540.79642814),
+                (370956.220766307, 2332314.10226665),
+            ],
+        ),
+        (
+            Crs::Vn2000,
+            [
+                (107.078121765712, 20.9509999371601),
+                (107.968117517151, 21.5210079375982),
+                (106.508118422508, 21.0809930978329),
+            ],
+        ),
+    ];
+
+    #[test]
+    fn vn2000_systems_match_proj_within_a_centimetre_both_ways() {
+        for (crs, pts) in EXPECTED {
+            let t = Transformer::new(crs).unwrap();
+            for ((lon, lat), (x, y)) in WGS.iter().zip(pts) {
+                let (gx, gy) = t.from_wgs84(*lon, *lat).unwrap();
+                let (back_lon, back_lat) = t.to_wgs84(x, y).unwrap();
+                let d = geodesic_distance_m((back_lon, back_lat), (*lon, *lat));
+                assert!(d < 0.01, "{crs:?}: inverse {d} m off");
+                if crs.is_geographic() {
+                    let d = geodesic_distance_m((gx, gy), (x, y));
+                    assert!(d < 0.01, "{crs:?}: forward {d} m off");
+                } else {
+                    assert!(
+                        (gx - x).abs() < 0.01 && (gy - y).abs() < 0.01,
+                        "{crs:?}: {gx},{gy} vs {x},{y}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn crs_guess_and_parse() {
+        assert_eq!(Crs::guess([106.5, 20.9], [108.0, 21.6]), Some(Crs::Wgs84));
+        assert_eq!(
+            Crs::guess([370_000.0, 2_317_000.0], [523_000.0, 2_381_000.0]),
+            Some(Crs::Vn2000Tm3)
+        );
+        assert_eq!(
+            Crs::guess([656_000.0, 2_318_000.0], [808_000.0, 2_383_000.0]),
+            Some(Crs::Vn2000Utm48)
+        );
+        assert_eq!(
+            Crs::guess([33_000.0, 2_321_000.0], [186_000.0, 2_383_000.0]),
+            Some(Crs::Vn2000Utm49)
+        );
+        assert_eq!(Crs::guess([5.0e6, 0.0], [6.0e6, 1.0]), None);
+        assert_eq!(Crs::parse("EPSG:5899"), Some(Crs::Vn2000Tm3));
+        assert_eq!(
+            Crs::parse("urn:ogc:def:crs:EPSG::3405"),
+            Some(Crs::Vn2000Utm48)
+        );
+        assert_eq!(
+            Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84"),
+            Some(Crs::Wgs84)
+        );
+        assert_eq!(Crs::parse("EPSG:2154"), None);
+    }
+}

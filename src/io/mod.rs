@@ -2,3 +2,5 @@
 
 pub mod basemap;
 pub mod crs;
+pub mod import;
+pub mod layer_export;

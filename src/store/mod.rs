@@ -6,9 +6,12 @@
 //! and is never modified.
 
 pub mod geom;
+mod layers;
 mod scenarios;
-mod schema;
+pub(crate) mod schema;
 pub mod session;
+
+pub use layers::{ImportSummary, ReferenceLayer, TableFeature, table_name_for};
 
 use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -26,6 +29,9 @@ pub const SRS_WGS84: i32 = 4326;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
+    /// A caller stopped a read early (its own error is reported instead).
+    #[error("the operation was stopped")]
+    Cancelled,
     #[error("{0}: file not found")]
     NotFound(PathBuf),
     #[error("{0}: not a GeoPackage ({1})")]

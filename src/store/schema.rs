@@ -80,6 +80,10 @@ CREATE TABLE gpkg_extensions (
   scope TEXT NOT NULL,
   CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
 );
+"#;
+
+/// The project's metadata table (not part of a plain GeoPackage).
+const QN_META: &str = r#"
 CREATE TABLE qn_meta (
   fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   key TEXT NOT NULL UNIQUE,
@@ -125,39 +129,8 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("BEGIN")?;
     conn.execute_batch(CORE)?;
-    conn.execute(
-        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            "Undefined cartesian SRS",
-            -1,
-            "NONE",
-            -1,
-            "undefined",
-            "undefined cartesian coordinate reference system"
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            "Undefined geographic SRS",
-            0,
-            "NONE",
-            0,
-            "undefined",
-            "undefined geographic coordinate reference system"
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            "WGS 84 geodetic",
-            4326,
-            "EPSG",
-            4326,
-            WGS84_WKT,
-            "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
-        ],
-    )?;
+    conn.execute_batch(QN_META)?;
+    insert_base_srs(conn)?;
     for (table, identifier, description) in SITE_TABLES {
         create_site_table_v1(conn, table, identifier, description)?;
     }
@@ -192,6 +165,93 @@ pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     )?;
     conn.execute_batch("COMMIT")?;
     Ok(())
+}
+
+/// The three spatial reference systems every GeoPackage carries: undefined cartesian,
+/// undefined geographic and WGS 84.
+fn insert_base_srs(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            "Undefined cartesian SRS",
+            -1,
+            "NONE",
+            -1,
+            "undefined",
+            "undefined cartesian coordinate reference system"
+        ],
+    )?;
+    conn.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            "Undefined geographic SRS",
+            0,
+            "NONE",
+            0,
+            "undefined",
+            "undefined geographic coordinate reference system"
+        ],
+    )?;
+    conn.execute(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            "WGS 84 geodetic",
+            4326,
+            "EPSG",
+            4326,
+            WGS84_WKT,
+            "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
+        ],
+    )?;
+    Ok(())
+}
+
+/// Makes `conn` (a new, empty database) a plain GeoPackage with one WGS84 feature table
+/// `table` whose columns after `fid` and `geom` are `columns` (already quoted, with types).
+/// The R-tree is created by [`finish_plain_feature_table`] once the rows are in.
+pub fn create_plain_feature_file(
+    conn: &Connection,
+    table: &str,
+    identifier: &str,
+    description: &str,
+    geometry_type: &str,
+    columns: &str,
+) -> rusqlite::Result<()> {
+    conn.execute_batch(CORE)?;
+    insert_base_srs(conn)?;
+    let q = table.replace('"', "\"\"");
+    conn.execute_batch(&format!(
+        "CREATE TABLE \"{q}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometry_type}{columns})"
+    ))?;
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
+         VALUES (?1, 'features', ?2, ?3, 4326)",
+        params![table, identifier, description],
+    )?;
+    Ok(())
+}
+
+/// Registers the geometry column of a table made by [`create_plain_feature_file`] as
+/// `geometry_type`, builds its R-tree from the rows and sets its extent.
+pub fn finish_plain_feature_table(
+    conn: &Connection,
+    table: &str,
+    geometry_type: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+        params![table, geometry_type],
+    )?;
+    create_rtree(conn, table, "geom", "fid")?;
+    let q = table.replace('"', "\"\"");
+    conn.execute(
+        &format!(
+            "INSERT OR REPLACE INTO \"rtree_{q}_geom\" SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
+             FROM \"{q}\" WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
+        ),
+        [],
+    )?;
+    update_extent(conn, table)
 }
 
 /// A site table as schema 1 made it (later steps add columns).
