@@ -139,7 +139,15 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
     let input = Path::new(input);
     let source = Source::from_path(input, get("--layer")).map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let sc = scan(&source).map_err(|e| e.to_string())?;
+    let at_input = |e: qn_planner::io::import::ImportError| {
+        let m = e.to_string();
+        if m.starts_with(&input.display().to_string()) {
+            m
+        } else {
+            format!("{}: {m}", input.display())
+        }
+    };
+    let sc = scan(&source).map_err(at_input)?;
     let (crs, how) = match get("--crs") {
         Some(c) => (parse_crs(c)?, "given"),
         None => match (sc.declared, sc.crs()) {

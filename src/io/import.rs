@@ -333,6 +333,31 @@ fn check_geometry(g: &Geometry<f64>) -> Result<(), String> {
     }
 }
 
+/// Polygon rings as written in the file (conversion to geo would close them silently).
+fn check_rings(v: &geojson::GeometryValue) -> Result<(), String> {
+    use geojson::GeometryValue as V;
+    let ring = |r: &Vec<geojson::Position>| -> Result<(), String> {
+        if r.len() < 4 {
+            return Err(format!(
+                "a polygon ring has {} positions (at least 4 needed)",
+                r.len()
+            ));
+        }
+        if r.first() != r.last() {
+            return Err("a polygon ring is not closed (first and last positions differ)".into());
+        }
+        Ok(())
+    };
+    match v {
+        V::Polygon { coordinates } => coordinates.iter().try_for_each(ring),
+        V::MultiPolygon { coordinates } => coordinates.iter().flatten().try_for_each(ring),
+        V::GeometryCollection { geometries } => {
+            geometries.iter().try_for_each(|g| check_rings(&g.value))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Calls `f` for every raw feature; returns the declared coordinate system if any.
 fn for_each_raw(
     source: &Source,
@@ -494,6 +519,12 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
                     return Err(serde::de::Error::custom("stopped"));
                 }
             };
+            if let Some(g) = &feature.geometry
+                && let Err(m) = check_rings(&g.value)
+            {
+                self.0.error = Some(bad(format!("feature {n}"), m));
+                return Err(serde::de::Error::custom("stopped"));
+            }
             let geom = match &feature.geometry {
                 None => None,
                 Some(g) => match Geometry::<f64>::try_from(g.clone()) {
