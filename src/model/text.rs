@@ -5,6 +5,13 @@ use unicode_normalization::char::is_combining_mark;
 
 /// The NFC form of `s`: every name stored or shown goes through this.
 pub fn nfc(s: &str) -> String {
+    // Most text is already NFC (and much is ASCII): check quickly before recomposing.
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 
