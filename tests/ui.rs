@@ -592,3 +592,42 @@ fn exporting_from_the_window_runs_in_the_background_and_writes_the_file() {
     let pdf = std::fs::read(&out).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
 }
+
+#[test]
+fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
+    use qn_planner::io::crs::Crs;
+    use qn_planner::io::import::Source;
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let mut pf = project(&dir);
+    let input = dir.path().join("thua.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"ten":"Thửa 1"},"geometry":{"type":"Polygon","coordinates":[[[107.05,20.95],[107.06,20.95],[107.06,20.96],[107.05,20.95]]]}},
+          {"type":"Feature","properties":{"ten":"Thửa 2"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}}]}"#,
+    )
+    .unwrap();
+    let source = Source::from_path(&input, None).unwrap();
+    pf.import_reference_layer(
+        &source,
+        Crs::Wgs84,
+        "Thửa đất đo đạc",
+        "#7a5195",
+        &AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let mut h = harness_with(Some(pf), None);
+    h.get_by_label("Lớp tham chiếu");
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("Thửa đất đo đạc".to_string(), 2, true)]
+    );
+    h.get_by_label("Thửa đất đo đạc (2)").click();
+    h.run();
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("Thửa đất đo đạc".to_string(), 2, false)]
+    );
+}

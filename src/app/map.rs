@@ -421,6 +421,103 @@ pub fn format_length(m: f64) -> String {
     }
 }
 
+/// An imported reference layer, projected and triangulated once, drawn in its colour.
+#[derive(Debug, Clone)]
+pub struct RefLayerView {
+    pub name: String,
+    pub table: String,
+    pub color: Color32,
+    pub count: usize,
+    pub visible: bool,
+    polys: PolyCache,
+    lines: LineCache,
+    points: Vec<World>,
+}
+
+/// `#rrggbb` as a colour; grey when it is not one.
+pub fn parse_hex_color(s: &str) -> Color32 {
+    let h = s.trim().trim_start_matches('#');
+    let byte = |i: usize| h.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok());
+    match (h.len(), byte(0), byte(2), byte(4)) {
+        (6, Some(r), Some(g), Some(b)) => Color32::from_rgb(r, g, b),
+        _ => Color32::from_gray(110),
+    }
+}
+
+impl RefLayerView {
+    pub fn build(
+        tm3: &Tm3,
+        name: &str,
+        table: &str,
+        color: &str,
+        geoms: Vec<geo_types::Geometry<f64>>,
+    ) -> RefLayerView {
+        use geo_types::Geometry as G;
+        let mut polys = Vec::new();
+        let mut lines = Vec::new();
+        let mut points = Vec::new();
+        fn take(
+            g: G<f64>,
+            polys: &mut Vec<geo_types::Polygon<f64>>,
+            lines: &mut Vec<LineString<f64>>,
+            points: &mut Vec<geo_types::Point<f64>>,
+        ) {
+            match g {
+                G::Point(p) => points.push(p),
+                G::MultiPoint(mp) => points.extend(mp.0),
+                G::Line(l) => lines.push(LineString::from(vec![l.start, l.end])),
+                G::LineString(l) => lines.push(l),
+                G::MultiLineString(ml) => lines.extend(ml.0),
+                G::Polygon(p) => polys.push(p),
+                G::MultiPolygon(mp) => polys.extend(mp.0),
+                G::Rect(r) => polys.push(r.to_polygon()),
+                G::Triangle(t) => polys.push(t.to_polygon()),
+                G::GeometryCollection(gc) => {
+                    for g in gc.0 {
+                        take(g, polys, lines, points);
+                    }
+                }
+            }
+        }
+        let count = geoms.len();
+        for g in geoms {
+            take(g, &mut polys, &mut lines, &mut points);
+        }
+        RefLayerView {
+            name: name.to_string(),
+            table: table.to_string(),
+            color: parse_hex_color(color),
+            count,
+            visible: true,
+            polys: PolyCache::build(tm3, &MultiPolygon(polys)),
+            lines: LineCache::build(tm3, lines.iter()),
+            points: points
+                .iter()
+                .filter_map(|p| tm3.tm3_from_lonlat(p.x(), p.y()).ok())
+                .map(|(e, n)| [e, n])
+                .collect(),
+        }
+    }
+
+    /// Translucent fill and solid outline for areas, solid lines, small dots for points.
+    pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
+        if !self.visible {
+            return;
+        }
+        let c = self.color;
+        let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60);
+        self.polys
+            .paint(painter, pr, fill, Some(Stroke::new(1.0, c)));
+        self.lines.paint(painter, pr, Stroke::new(1.4, c), false);
+        let (vmin, vmax) = pr.visible();
+        for p in &self.points {
+            if p[0] >= vmin[0] && p[0] <= vmax[0] && p[1] >= vmin[1] && p[1] <= vmax[1] {
+                painter.circle_filled(pr.screen_from_world(*p), 2.5, c);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,6 +573,15 @@ mod tests {
         let b = tm3.lonlat_from_tm3(e + 100.0 * 100.0, n).unwrap();
         let truth = geodesic_distance_m(a, b);
         assert!((g * 200.0 - truth).abs() / truth < 0.01);
+    }
+
+    #[test]
+    fn hex_colours() {
+        assert_eq!(
+            parse_hex_color("#7a5195"),
+            Color32::from_rgb(0x7a, 0x51, 0x95)
+        );
+        assert_eq!(parse_hex_color("red"), Color32::from_gray(110));
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct Startup {
 pub struct QnApp {
     tm3: Tm3,
     base: BaseCache,
+    /// Reference layers of the open project (imported data), drawn under the planning layers.
+    refs: Vec<map::RefLayerView>,
     file: Option<ProjectFile>,
     project: Project,
     view: Option<MapView>,
@@ -135,6 +137,28 @@ pub(crate) fn buffered_text(
     r.changed().then(|| buf.clone())
 }
 
+/// Reads every reference layer of `file` and prepares it for drawing.
+fn load_reference_layers(
+    file: &ProjectFile,
+    tm3: &crate::io::crs::Tm3,
+) -> Result<Vec<map::RefLayerView>, String> {
+    let mut out = Vec::new();
+    for r in file.reference_layers().map_err(|e| e.to_string())? {
+        let mut geoms = Vec::new();
+        file.for_each_table_feature(&r.table, &mut |f| {
+            if let Some(g) = f.geom {
+                geoms.push(g);
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("{}: {e}", r.name))?;
+        let mut view = map::RefLayerView::build(tm3, &r.name, &r.table, &r.color, geoms);
+        view.count = usize::try_from(r.features).unwrap_or(view.count);
+        out.push(view);
+    }
+    Ok(out)
+}
+
 fn layer_index(l: Layer) -> usize {
     Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
 }
@@ -151,6 +175,7 @@ impl QnApp {
         let mut app = QnApp {
             tm3,
             base,
+            refs: Vec::new(),
             file: None,
             project: Project::default(),
             view: None,
@@ -210,6 +235,13 @@ impl QnApp {
                 self.editor = Editor::default();
                 self.selected = None;
                 self.settings.last_project = Some(file.path().to_path_buf());
+                match load_reference_layers(&file, &self.tm3) {
+                    Ok(r) => self.refs = r,
+                    Err(e) => {
+                        self.refs.clear();
+                        self.show_error(e);
+                    }
+                }
                 if file.is_read_only() {
                     let msg = format!(
                         "{}: {}",
@@ -418,6 +450,14 @@ impl QnApp {
 
     pub fn is_layer_visible(&self, l: Layer) -> bool {
         self.visible[layer_index(l)]
+    }
+
+    /// The reference layers loaded from the project: name, feature count, shown or hidden.
+    pub fn reference_layers(&self) -> Vec<(String, usize, bool)> {
+        self.refs
+            .iter()
+            .map(|r| (r.name.clone(), r.count, r.visible))
+            .collect()
     }
 
     pub fn error_message(&self) -> Option<&str> {
@@ -943,6 +983,28 @@ impl QnApp {
                 ui.checkbox(&mut self.visible[i], text);
             });
         }
+        if !self.refs.is_empty() {
+            ui.label(RichText::new(tr(lang, "Lớp tham chiếu", "Reference layers")).strong());
+            for r in &mut self.refs {
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+                    let c = r.color;
+                    ui.painter().rect_filled(
+                        rect.shrink(4.0),
+                        2.0,
+                        Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 90),
+                    );
+                    ui.painter().rect_stroke(
+                        rect.shrink(4.0),
+                        2.0,
+                        Stroke::new(1.0, c),
+                        egui::StrokeKind::Inside,
+                    );
+                    ui.checkbox(&mut r.visible, format!("{} ({})", r.name, r.count))
+                        .on_hover_text(&r.table);
+                });
+            }
+        }
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
             style::paint_town(ui.painter(), rect.center());
@@ -1206,6 +1268,9 @@ impl QnApp {
         // Base map.
         let painter = painter.with_clip_rect(rect);
         self.base.paint(&painter, &pr);
+        for r in &self.refs {
+            r.paint(&painter, &pr);
+        }
 
         // Planning layers, drawn from the least to the most important.
         let mut drawn: Vec<Drawn> = Vec::new();
