@@ -631,3 +631,47 @@ fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
         vec![("Thửa đất đo đạc".to_string(), 2, false)]
     );
 }
+
+#[test]
+fn import_window_reads_a_vn2000_file_and_imports_it_on_a_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    let pf = project(&dir);
+    let input = dir.path().join("mốc khảo sát.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"ten":"Mốc 1"},"geometry":{"type":"Point","coordinates":[430127.565,2317566.472]}},
+          {"type":"Feature","properties":{"ten":"Mốc 2"},"geometry":{"type":"Point","coordinates":[522595.916,2380540.796]}}]}"#,
+    )
+    .unwrap();
+    let mut h = harness_with(Some(pf), None);
+    h.state_mut().import_file(input.clone());
+    let wait = |h: &mut Harness<QnApp>, what: &str| {
+        for _ in 0..100 {
+            h.run_steps(3);
+            if h.query_by_label_contains(what).is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        panic!("{what} never appeared");
+    };
+    wait(&mut h, "2 đối tượng");
+    // No crs member: the system is guessed from the ranges and shown before import.
+    h.get_by_label_contains("đoán theo phạm vi tọa độ");
+    assert_eq!(
+        h.state().import_choice(),
+        Some((
+            qn_planner::io::crs::Crs::Vn2000Tm3,
+            "mốc khảo sát".to_string()
+        ))
+    );
+    h.get_by_label("Nhập").click();
+    wait(&mut h, "Đã nhập:");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("mốc khảo sát".to_string(), 2, true)]
+    );
+    h.get_by_label("mốc khảo sát (2)");
+}

@@ -8,6 +8,7 @@ pub mod export_ui;
 pub mod fonts;
 pub mod form;
 pub mod i18n;
+pub mod import_ui;
 pub mod map;
 pub mod present;
 pub mod rules_ui;
@@ -107,6 +108,7 @@ pub struct QnApp {
     /// Presentation mode (F11).
     presenting: bool,
     export: export_ui::ExportUi,
+    import: import_ui::ImportUi,
 }
 
 /// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
@@ -214,6 +216,7 @@ impl QnApp {
             rules: rules_ui::RulesUi::default(),
             presenting: false,
             export: export_ui::ExportUi::default(),
+            import: import_ui::ImportUi::default(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -259,6 +262,22 @@ impl QnApp {
                 self.save_settings();
             }
             Err(e) => self.show_error(e.to_string()),
+        }
+    }
+
+    /// Re-reads the reference layers after an import, keeping what was hidden hidden.
+    fn reload_reference_layers(&mut self) {
+        let Some(file) = &self.file else { return };
+        match load_reference_layers(file, &self.tm3) {
+            Ok(mut r) => {
+                for v in &mut r {
+                    if let Some(old) = self.refs.iter().find(|o| o.table == v.table) {
+                        v.visible = old.visible;
+                    }
+                }
+                self.refs = r;
+            }
+            Err(e) => self.show_error(e),
         }
     }
 
@@ -559,6 +578,8 @@ impl QnApp {
         self.table_ui(&ctx);
         self.rules_window(&ctx);
         self.export_window(&ctx);
+        self.take_dropped_files(&ctx);
+        self.import_window(&ctx);
         self.edit_dialogs_ui(&ctx);
         if !self.first_frame_reported {
             self.first_frame_reported = true;
@@ -864,6 +885,13 @@ impl QnApp {
                             .to_string(),
                         );
                     }
+                }
+                if ui
+                    .button(tr(lang, "Nhập lớp tham chiếu…", "Import reference layer…"))
+                    .clicked()
+                {
+                    ui.close();
+                    self.import.open = true;
                 }
                 if ui.button(tr(lang, "Xuất bản đồ…", "Export map…")).clicked() {
                     ui.close();

@@ -1,0 +1,372 @@
+//! File → Import reference layer… (and a file dropped on the window): read the file on a
+//! worker thread, show what was found and the coordinate system (declared, guessed, or
+//! chosen), then import it on a worker thread with a progress bar and Cancel. The import is
+//! one transaction on its own connection: Cancel or an error leaves the project as it was.
+
+use super::QnApp;
+use super::i18n::tr;
+use crate::io::crs::Crs;
+use crate::io::import::{Scan, Source, scan};
+use crate::store::ProjectFile;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+/// What the scan found, with where the coordinate system came from.
+struct Found {
+    source: Source,
+    scan: Scan,
+}
+
+struct Running {
+    rx: Receiver<Result<String, String>>,
+    done: Arc<AtomicU64>,
+    total: u64,
+    cancel: Arc<AtomicBool>,
+}
+
+pub struct ImportUi {
+    pub open: bool,
+    pub path: String,
+    layer: String,
+    scanning: Option<Receiver<Result<Found, String>>>,
+    found: Option<Found>,
+    crs: Crs,
+    name: String,
+    color: [u8; 3],
+    running: Option<Running>,
+    pub last: Option<Result<String, String>>,
+}
+
+impl Default for ImportUi {
+    fn default() -> Self {
+        ImportUi {
+            open: false,
+            path: String::new(),
+            layer: String::new(),
+            scanning: None,
+            found: None,
+            crs: Crs::Wgs84,
+            name: String::new(),
+            color: [0x7a, 0x51, 0x95],
+            running: None,
+            last: None,
+        }
+    }
+}
+
+impl QnApp {
+    /// Opens the import window on `path` and starts reading it.
+    pub fn import_file(&mut self, path: PathBuf) {
+        self.import.path = path.display().to_string();
+        self.import.open = true;
+        self.start_scan();
+    }
+
+    /// The coordinate system and layer name the import window will use, once a file is read.
+    pub fn import_choice(&self) -> Option<(Crs, String)> {
+        self.import
+            .found
+            .as_ref()
+            .map(|_| (self.import.crs, self.import.name.clone()))
+    }
+
+    fn start_scan(&mut self) {
+        let path = PathBuf::from(self.import.path.trim());
+        let layer = Some(self.import.layer.trim().to_string()).filter(|l| !l.is_empty());
+        self.import.found = None;
+        self.import.last = None;
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let r = Source::from_path(&path, layer.as_deref())
+                .and_then(|source| scan(&source).map(|scan| Found { source, scan }))
+                .map_err(|e| e.to_string());
+            let _ = tx.send(r);
+        });
+        self.import.scanning = Some(rx);
+    }
+
+    fn start_import(&mut self) {
+        let Some(found) = &self.import.found else {
+            return;
+        };
+        let Some(file) = &self.file else { return };
+        if file.is_read_only() {
+            self.import.last = Some(Err(tr(
+                self.lang(),
+                "Tệp dự án chỉ đọc.",
+                "The project file is read-only.",
+            )
+            .into()));
+            return;
+        }
+        let project = file.path().to_path_buf();
+        let source = found.source.clone();
+        let total = found.scan.features;
+        let crs = self.import.crs;
+        let name = self.import.name.trim().to_string();
+        let [r, g, b] = self.import.color;
+        let color = format!("#{r:02x}{g:02x}{b:02x}");
+        let done = Arc::new(AtomicU64::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = channel();
+        let (d, c) = (done.clone(), cancel.clone());
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let r = ProjectFile::open(&project)
+                .map_err(|e| e.to_string())
+                .and_then(|mut pf| {
+                    pf.import_reference_layer(&source, crs, &name, &color, &c, &mut |n, _| {
+                        d.store(n, Ordering::Relaxed)
+                    })
+                    .map_err(|e| e.to_string())
+                })
+                .map(|s| {
+                    format!(
+                        "{} ({} {}, {:.1} s)",
+                        s.name,
+                        s.features,
+                        s.geometry_type,
+                        started.elapsed().as_secs_f64()
+                    )
+                });
+            let _ = tx.send(r);
+        });
+        self.import.running = Some(Running {
+            rx,
+            done,
+            total,
+            cancel,
+        });
+        self.import.last = None;
+    }
+
+    /// Files dropped on the window open the import window.
+    pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(p) = dropped.into_iter().next()
+            && self.import.running.is_none()
+        {
+            self.import_file(p);
+        }
+    }
+
+    fn poll_import(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.import.scanning {
+            match rx.try_recv() {
+                Ok(Ok(found)) => {
+                    self.import.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
+                    let stem = match &found.source {
+                        Source::Gpkg { layer, .. } => layer.clone(),
+                        s => s
+                            .path()
+                            .file_stem()
+                            .map(|n| crate::model::text::nfc(&n.to_string_lossy()))
+                            .unwrap_or_default(),
+                    };
+                    self.import.name = stem;
+                    self.import.found = Some(found);
+                    self.import.scanning = None;
+                }
+                Ok(Err(e)) => {
+                    self.import.last = Some(Err(e));
+                    self.import.scanning = None;
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
+                }
+                Err(TryRecvError::Disconnected) => self.import.scanning = None,
+            }
+        }
+        if let Some(run) = &self.import.running {
+            match run.rx.try_recv() {
+                Ok(r) => {
+                    self.import.running = None;
+                    if r.is_ok() {
+                        self.import.found = None;
+                        self.reload_reference_layers();
+                    }
+                    if let Err(e) = &r {
+                        eprintln!("qn-planner: import: {e}");
+                    }
+                    self.import.last = Some(r);
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.import.running = None;
+                    self.import.last = Some(Err("the import stopped unexpectedly".into()));
+                }
+            }
+        }
+    }
+
+    pub(super) fn import_window(&mut self, ctx: &egui::Context) {
+        self.poll_import(ctx);
+        if !self.import.open {
+            return;
+        }
+        let lang = self.lang();
+        let mut open = true;
+        egui::Window::new(tr(lang, "Nhập lớp tham chiếu", "Import a reference layer"))
+            .id(egui::Id::unique("import_window"))
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| self.import_contents(ui));
+        self.import.open = open;
+    }
+
+    fn import_contents(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let busy = self.import.running.is_some() || self.import.scanning.is_some();
+        egui::Grid::new("import_grid")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                let l = ui.label(tr(lang, "Tệp", "File"));
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.import.path)
+                            .desired_width(300.0)
+                            .hint_text("/…/ranh-gioi.geojson"),
+                    )
+                    .labelled_by(l.id);
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(tr(lang, "Chọn…", "Choose…")))
+                        .clicked()
+                        && let Some(p) = rfd::FileDialog::new()
+                            .add_filter(
+                                "GeoJSON, CSV, GeoPackage",
+                                &["geojson", "json", "csv", "tsv", "txt", "gpkg"],
+                            )
+                            .pick_file()
+                    {
+                        self.import.path = p.display().to_string();
+                        self.start_scan();
+                    }
+                });
+                ui.end_row();
+                let l = ui.label(tr(lang, "Lớp (GeoPackage)", "Layer (GeoPackage)"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.import.layer)
+                        .desired_width(200.0)
+                        .hint_text(tr(
+                            lang,
+                            "khi tệp có nhiều lớp",
+                            "when the file has several",
+                        )),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+            });
+        if ui
+            .add_enabled(
+                !busy && !self.import.path.trim().is_empty(),
+                egui::Button::new(tr(lang, "Đọc tệp", "Read the file")),
+            )
+            .clicked()
+        {
+            self.start_scan();
+        }
+        if self.import.scanning.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr(lang, "Đang đọc tệp…", "Reading the file…"));
+            });
+        }
+        if let Some(found) = &self.import.found {
+            let s = &found.scan;
+            ui.separator();
+            ui.label(format!(
+                "{} {} · {} {} · {}",
+                s.features,
+                tr(lang, "đối tượng", "features"),
+                s.fields.len(),
+                tr(lang, "trường", "fields"),
+                s.geometry_type
+            ));
+            if !s.fields.is_empty() {
+                let names: Vec<&str> = s.fields.iter().map(|(n, _)| n.as_str()).collect();
+                ui.label(egui::RichText::new(names.join(", ")).small());
+            }
+            let how = match (s.declared, s.crs()) {
+                (Some(_), _) => tr(lang, "khai báo trong tệp", "declared by the file"),
+                (None, Some(_)) => tr(
+                    lang,
+                    "đoán theo phạm vi tọa độ",
+                    "guessed from the coordinate ranges",
+                ),
+                (None, None) => tr(
+                    lang,
+                    "không đoán được — hãy chọn",
+                    "cannot be guessed: choose it",
+                ),
+            };
+            egui::Grid::new("import_opts")
+                .num_columns(2)
+                .spacing([8.0, 6.0])
+                .show(ui, |ui| {
+                    ui.label(tr(lang, "Hệ tọa độ", "Coordinate system"));
+                    ui.vertical(|ui| {
+                        egui::ComboBox::from_id_salt("import_crs")
+                            .selected_text(self.import.crs.name())
+                            .width(300.0)
+                            .show_ui(ui, |ui| {
+                                for c in Crs::ALL {
+                                    ui.selectable_value(&mut self.import.crs, c, c.name());
+                                }
+                            });
+                        ui.label(egui::RichText::new(how).small());
+                    });
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Tên lớp", "Layer name"));
+                    ui.add(egui::TextEdit::singleline(&mut self.import.name).desired_width(260.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    ui.label(tr(lang, "Màu", "Colour"));
+                    ui.color_edit_button_srgb(&mut self.import.color);
+                    ui.end_row();
+                });
+            let can = self.import.running.is_none() && !self.import.name.trim().is_empty();
+            if ui
+                .add_enabled(can, egui::Button::new(tr(lang, "Nhập", "Import")))
+                .clicked()
+            {
+                self.start_import();
+            }
+        }
+        if let Some(run) = &self.import.running {
+            let done = run.done.load(Ordering::Relaxed);
+            let frac = if run.total > 0 {
+                done as f32 / run.total as f32
+            } else {
+                0.0
+            };
+            ui.add(egui::ProgressBar::new(frac).text(format!("{done} / {}", run.total)));
+            if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                run.cancel.store(true, Ordering::Relaxed);
+            }
+        }
+        match &self.import.last {
+            Some(Ok(m)) => {
+                ui.label(format!("{} {m}", tr(lang, "Đã nhập:", "Imported:")));
+            }
+            Some(Err(e)) => {
+                ui.colored_label(
+                    egui::Color32::from_rgb(0xc0, 0x10, 0x10),
+                    format!("{} {e}", tr(lang, "Không nhập được:", "Not imported:")),
+                );
+            }
+            None => {}
+        }
+    }
+}
