@@ -83,6 +83,9 @@ pub struct QnApp {
     title: String,
     started: Option<Instant>,
     first_frame_reported: bool,
+    /// `QN_PLANNER_TIMING` is set: report map frame times.
+    timing: bool,
+    frame_times: Vec<f64>,
     fit_requested: bool,
     labels: Vec<PlacedLabel>,
     drawn: Vec<(Layer, i64)>,
@@ -195,6 +198,8 @@ impl QnApp {
             title: String::new(),
             started: startup.started,
             first_frame_reported: false,
+            timing: std::env::var_os("QN_PLANNER_TIMING").is_some(),
+            frame_times: Vec::new(),
             fit_requested: true,
             labels: Vec::new(),
             drawn: Vec::new(),
@@ -1249,7 +1254,29 @@ impl QnApp {
         }
     }
 
+    /// The map canvas; with `QN_PLANNER_TIMING` set, the CPU time of building the map's
+    /// shapes is collected and its median and 95th percentile printed every 120 frames.
     fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let t0 = Instant::now();
+        self.map_ui_inner(ui);
+        if self.timing {
+            self.frame_times.push(t0.elapsed().as_secs_f64() * 1000.0);
+            if self.frame_times.len() >= 120 {
+                let mut v = std::mem::take(&mut self.frame_times);
+                v.sort_by(f64::total_cmp);
+                let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+                eprintln!(
+                    "qn-planner: map frame CPU over {} frames: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+                    v.len(),
+                    at(0.5),
+                    at(0.95),
+                    at(1.0)
+                );
+            }
+        }
+    }
+
+    fn map_ui_inner(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let (resp, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
         let rect = resp.rect;
