@@ -605,7 +605,8 @@ fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
         &input,
         r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"ten":"Thửa 1"},"geometry":{"type":"Polygon","coordinates":[[[107.05,20.95],[107.06,20.95],[107.06,20.96],[107.05,20.95]]]}},
-          {"type":"Feature","properties":{"ten":"Thửa 2"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}}]}"#,
+          {"type":"Feature","properties":{"ten":"Thửa 2"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}},
+          {"type":"Feature","properties":{"ten":"Thửa nhỏ (dưới một điểm ảnh)"},"geometry":{"type":"Polygon","coordinates":[[[107.2,21.0],[107.2001,21.0],[107.2001,21.0001],[107.2,21.0]]]}}]}"#,
     )
     .unwrap();
     let source = Source::from_path(&input, None).unwrap();
@@ -620,15 +621,17 @@ fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
     .unwrap();
     let mut h = harness_with(Some(pf), None);
     h.get_by_label("Lớp tham chiếu");
+    // The sub-pixel parcel is drawn through the dot image; a few frames must go through.
+    h.run_steps(3);
     assert_eq!(
         h.state().reference_layers(),
-        vec![("Thửa đất đo đạc".to_string(), 2, true)]
+        vec![("Thửa đất đo đạc".to_string(), 3, true)]
     );
-    h.get_by_label("Thửa đất đo đạc (2)").click();
-    h.run();
+    h.get_by_label("Thửa đất đo đạc (3)").click();
+    h.run_steps(3);
     assert_eq!(
         h.state().reference_layers(),
-        vec![("Thửa đất đo đạc".to_string(), 2, false)]
+        vec![("Thửa đất đo đạc".to_string(), 3, false)]
     );
 }
 

@@ -133,6 +133,10 @@ fn project_ring(tm3: &Tm3, l: &LineString<f64>) -> Vec<World> {
         .collect()
 }
 
+fn size_of(p: &CachedPoly) -> f64 {
+    (p.max[0] - p.min[0]).max(p.max[1] - p.min[1])
+}
+
 fn overlaps(min: World, max: World, vmin: World, vmax: World) -> bool {
     min[0] <= vmax[0] && max[0] >= vmin[0] && min[1] <= vmax[1] && max[1] >= vmin[1]
 }
@@ -167,6 +171,67 @@ impl PolyCache {
             });
         }
         PolyCache { polys }
+    }
+
+    /// Orders the polygons from the largest to the smallest box side, so the ones smaller
+    /// than a pixel at any scale are a tail found by binary search.
+    fn sort_by_size(&mut self) {
+        self.polys.sort_by(|a, b| size_of(b).total_cmp(&size_of(a)));
+    }
+
+    /// How many polygons (from the front, after [`Self::sort_by_size`]) are at least `min` wide.
+    fn count_at_least(&self, min: f64) -> usize {
+        self.polys.partition_point(|p| size_of(p) >= min)
+    }
+
+    /// The box centres of the polygons from index `from` on.
+    fn centres_from(&self, from: usize) -> impl Iterator<Item = World> + '_ {
+        self.polys[from.min(self.polys.len())..]
+            .iter()
+            .map(|p| [(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0])
+    }
+
+    /// Like [`Self::paint`] for the first `n` polygons only.
+    fn paint_first(
+        &self,
+        n: usize,
+        painter: &egui::Painter,
+        pr: &Projector,
+        fill: Color32,
+        stroke: Option<Stroke>,
+    ) {
+        let (vmin, vmax) = pr.visible();
+        let mut mesh = Mesh::default();
+        for p in &self.polys[..n.min(self.polys.len())] {
+            if !overlaps(p.min, p.max, vmin, vmax) {
+                continue;
+            }
+            let base = mesh.vertices.len() as u32;
+            mesh.reserve_vertices(p.verts.len());
+            for v in &p.verts {
+                mesh.colored_vertex(pr.screen_from_world(*v), fill);
+            }
+            for t in p.tris.chunks_exact(3) {
+                mesh.add_triangle(base + t[0], base + t[1], base + t[2]);
+            }
+            if mesh.vertices.len() > 60_000 {
+                painter.add(Shape::mesh(std::mem::take(&mut mesh)));
+            }
+        }
+        if !mesh.vertices.is_empty() {
+            painter.add(Shape::mesh(mesh));
+        }
+        if let Some(stroke) = stroke {
+            let px = pr.view.m_per_px;
+            for p in &self.polys[..n.min(self.polys.len())] {
+                if !overlaps(p.min, p.max, vmin, vmax) || size_of(p) < px * 3.0 {
+                    continue;
+                }
+                for ring in &p.rings {
+                    paint_thinned(painter, pr, ring, stroke, true);
+                }
+            }
+        }
     }
 
     /// Union box of all polygons.
@@ -432,6 +497,32 @@ pub struct RefLayerView {
     polys: PolyCache,
     lines: LineCache,
     points: Vec<World>,
+    /// Polygons smaller than a pixel and a half, drawn as one image (see [`DotRaster`]).
+    dots: Option<DotRaster>,
+}
+
+/// Sub-pixel polygons rendered once into an image covering the view and half a screen
+/// around it, at one scale: panning moves the image, zooming scales it until the view
+/// settles, then it is drawn again. QGIS does the same with its map cache.
+#[derive(Clone)]
+struct DotRaster {
+    m_per_px: f64,
+    /// World position of the image's top-left corner and its size in pixels.
+    origin: World,
+    size: [usize; 2],
+    /// Index of the first polygon drawn in the image.
+    from: usize,
+    texture: egui::TextureHandle,
+}
+
+impl std::fmt::Debug for DotRaster {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "DotRaster({}x{} at {} m/px)",
+            self.size[0], self.size[1], self.m_per_px
+        )
+    }
 }
 
 /// `#rrggbb` as a colour; grey when it is not one.
@@ -483,37 +574,105 @@ impl RefLayerView {
         for g in geoms {
             take(g, &mut polys, &mut lines, &mut points);
         }
+        let mut polys = PolyCache::build(tm3, &MultiPolygon(polys));
+        polys.sort_by_size();
         RefLayerView {
             name: name.to_string(),
             table: table.to_string(),
             color: parse_hex_color(color),
             count,
             visible: true,
-            polys: PolyCache::build(tm3, &MultiPolygon(polys)),
+            polys,
             lines: LineCache::build(tm3, lines.iter()),
             points: points
                 .iter()
                 .filter_map(|p| tm3.tm3_from_lonlat(p.x(), p.y()).ok())
                 .map(|(e, n)| [e, n])
                 .collect(),
+            dots: None,
         }
     }
 
     /// Translucent fill and solid outline for areas, solid lines, small dots for points.
-    pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
+    /// `settled`: the view did not change since the last frame (the dot image may be redrawn).
+    pub fn paint(&mut self, painter: &egui::Painter, pr: &Projector, settled: bool) {
         if !self.visible {
             return;
         }
         let c = self.color;
         let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60);
+        let px = pr.view.m_per_px;
+        let big = self.polys.count_at_least(px * 1.5);
         self.polys
-            .paint(painter, pr, fill, Some(Stroke::new(1.0, c)));
+            .paint_first(big, painter, pr, fill, Some(Stroke::new(1.0, c)));
+        if big < self.polys.polys.len() {
+            self.paint_dots(big, painter, pr, settled);
+        }
         self.lines.paint(painter, pr, Stroke::new(1.4, c), false);
         let (vmin, vmax) = pr.visible();
         for p in &self.points {
             if p[0] >= vmin[0] && p[0] <= vmax[0] && p[1] >= vmin[1] && p[1] <= vmax[1] {
                 painter.circle_filled(pr.screen_from_world(*p), 2.5, c);
             }
+        }
+    }
+
+    fn paint_dots(&mut self, from: usize, painter: &egui::Painter, pr: &Projector, settled: bool) {
+        let px = pr.view.m_per_px;
+        let (vmin, vmax) = pr.visible();
+        let usable = self.dots.as_ref().is_some_and(|d| {
+            let covers = d.origin[0] <= vmin[0]
+                && d.origin[1] >= vmax[1]
+                && d.origin[0] + d.size[0] as f64 * d.m_per_px >= vmax[0]
+                && d.origin[1] - d.size[1] as f64 * d.m_per_px <= vmin[1];
+            let exact = d.m_per_px == px && d.from == from;
+            let ratio = d.m_per_px / px;
+            covers && (exact || (!settled && (0.5..=2.0).contains(&ratio)))
+        });
+        if !usable {
+            // The view and half a screen on each side.
+            let (w, h) = (pr.rect.width() as f64, pr.rect.height() as f64);
+            let origin = [vmin[0] - w * 0.5 * px, vmax[1] + h * 0.5 * px];
+            let size = [(w * 2.0).ceil() as usize, (h * 2.0).ceil() as usize];
+            let mut img = egui::ColorImage::filled(size, Color32::TRANSPARENT);
+            let c = self.color;
+            for w in self.polys.centres_from(from) {
+                let x = ((w[0] - origin[0]) / px).floor();
+                let y = ((origin[1] - w[1]) / px).floor();
+                if x >= 0.0 && y >= 0.0 && (x as usize) < size[0] && (y as usize) < size[1] {
+                    img.pixels[y as usize * size[0] + x as usize] = c;
+                }
+            }
+            let opts = egui::TextureOptions::NEAREST;
+            let texture = match self.dots.take() {
+                Some(mut d) => {
+                    d.texture.set(img, opts);
+                    d.texture
+                }
+                None => painter
+                    .ctx()
+                    .load_texture(format!("ref-dots-{}", self.table), img, opts),
+            };
+            self.dots = Some(DotRaster {
+                m_per_px: px,
+                origin,
+                size,
+                from,
+                texture,
+            });
+        }
+        if let Some(d) = &self.dots {
+            let a = pr.screen_from_world(d.origin);
+            let b = pr.screen_from_world([
+                d.origin[0] + d.size[0] as f64 * d.m_per_px,
+                d.origin[1] - d.size[1] as f64 * d.m_per_px,
+            ]);
+            painter.image(
+                d.texture.id(),
+                Rect::from_two_pos(a, b),
+                Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+                Color32::WHITE,
+            );
         }
     }
 }

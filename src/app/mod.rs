@@ -86,6 +86,8 @@ pub struct QnApp {
     /// `QN_PLANNER_TIMING` is set: report map frame times.
     timing: bool,
     frame_times: Vec<f64>,
+    /// The view of the previous frame, to tell a settled map from a moving one.
+    last_view: Option<MapView>,
     fit_requested: bool,
     labels: Vec<PlacedLabel>,
     drawn: Vec<(Layer, i64)>,
@@ -200,6 +202,7 @@ impl QnApp {
             first_frame_reported: false,
             timing: std::env::var_os("QN_PLANNER_TIMING").is_some(),
             frame_times: Vec::new(),
+            last_view: None,
             fit_requested: true,
             labels: Vec::new(),
             drawn: Vec::new(),
@@ -1323,8 +1326,14 @@ impl QnApp {
         // Base map.
         let painter = painter.with_clip_rect(rect);
         self.base.paint(&painter, &pr);
-        for r in &self.refs {
-            r.paint(&painter, &pr);
+        let settled = self.last_view == Some(view);
+        self.last_view = Some(view);
+        for r in &mut self.refs {
+            r.paint(&painter, &pr, settled);
+        }
+        if !settled && !self.refs.is_empty() {
+            // Draw once more when the view stops moving, so the dot images are redrawn sharp.
+            ui.ctx().request_repaint();
         }
 
         // Planning layers, drawn from the least to the most important.
