@@ -98,20 +98,31 @@ impl Projector {
     }
 }
 
-/// A polygon projected to world coordinates and triangulated for filling.
+/// A polygon projected to world coordinates and triangulated for filling: its box and
+/// where its vertices, triangles and rings lie in the cache's shared arrays.
 #[derive(Debug, Clone)]
 struct CachedPoly {
     min: World,
     max: World,
-    verts: Vec<World>,
-    tris: Vec<u32>,
-    rings: Vec<Vec<World>>,
+    verts: (u32, u32),
+    tris: (u32, u32),
+    rings: (u32, u32),
 }
 
-/// Projected, triangulated polygons with their boxes, ready to cull and draw.
+/// Projected, triangulated polygons with their boxes, ready to cull and draw. Everything
+/// lives in a few flat arrays (not vectors per polygon): 200,000 parcels stay small.
 #[derive(Debug, Clone, Default)]
 pub struct PolyCache {
     polys: Vec<CachedPoly>,
+    verts: Vec<World>,
+    tris: Vec<u32>,
+    /// (start, length) of each ring in `ring_pts`.
+    rings: Vec<(u32, u32)>,
+    ring_pts: Vec<World>,
+}
+
+fn range(r: (u32, u32)) -> std::ops::Range<usize> {
+    r.0 as usize..(r.0 + r.1) as usize
 }
 
 fn bbox_of(pts: &[World]) -> (World, World) {
@@ -143,34 +154,71 @@ fn overlaps(min: World, max: World, vmin: World, vmax: World) -> bool {
 
 impl PolyCache {
     pub fn build(tm3: &Tm3, mp: &MultiPolygon<f64>) -> PolyCache {
-        let mut polys = Vec::with_capacity(mp.0.len());
+        let mut c = PolyCache::default();
         for p in &mp.0 {
-            let ext = project_ring(tm3, p.exterior());
-            if ext.len() < 4 {
-                continue;
-            }
-            let holes: Vec<Vec<World>> =
-                p.interiors().iter().map(|r| project_ring(tm3, r)).collect();
-            let projected = geo_types::Polygon::new(
-                LineString::from(ext.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()),
-                holes
-                    .iter()
-                    .map(|h| LineString::from(h.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()))
-                    .collect(),
-            );
-            let raw = projected.earcut_triangles_raw();
-            let (min, max) = bbox_of(&ext);
-            let mut rings = vec![ext];
-            rings.extend(holes);
-            polys.push(CachedPoly {
-                min,
-                max,
-                verts: raw.vertices.iter().map(|v| [v[0], v[1]]).collect(),
-                tris: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
-                rings,
-            });
+            c.push(tm3, p);
         }
-        PolyCache { polys }
+        c.shrink();
+        c
+    }
+
+    /// Projects and triangulates one polygon and adds it.
+    pub fn push(&mut self, tm3: &Tm3, p: &geo_types::Polygon<f64>) {
+        let ext = project_ring(tm3, p.exterior());
+        if ext.len() < 4 {
+            return;
+        }
+        let holes: Vec<Vec<World>> = p.interiors().iter().map(|r| project_ring(tm3, r)).collect();
+        let projected = geo_types::Polygon::new(
+            LineString::from(ext.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()),
+            holes
+                .iter()
+                .map(|h| LineString::from(h.iter().map(|w| (w[0], w[1])).collect::<Vec<_>>()))
+                .collect(),
+        );
+        let raw = projected.earcut_triangles_raw();
+        let (min, max) = bbox_of(&ext);
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        let verts = (n(self.verts.len()), n(raw.vertices.len()));
+        self.verts.extend(raw.vertices.iter().map(|v| [v[0], v[1]]));
+        let tris = (n(self.tris.len()), n(raw.triangle_indices.len()));
+        self.tris
+            .extend(raw.triangle_indices.iter().map(|&i| i as u32));
+        let rings = (n(self.rings.len()), n(1 + holes.len()));
+        for r in std::iter::once(&ext).chain(holes.iter()) {
+            self.rings.push((n(self.ring_pts.len()), n(r.len())));
+            self.ring_pts.extend_from_slice(r);
+        }
+        self.polys.push(CachedPoly {
+            min,
+            max,
+            verts,
+            tris,
+            rings,
+        });
+    }
+
+    fn verts_of(&self, p: &CachedPoly) -> &[World] {
+        &self.verts[range(p.verts)]
+    }
+
+    fn tris_of(&self, p: &CachedPoly) -> &[u32] {
+        &self.tris[range(p.tris)]
+    }
+
+    fn rings_of<'a>(&'a self, p: &CachedPoly) -> impl Iterator<Item = &'a [World]> + 'a {
+        self.rings[range(p.rings)]
+            .iter()
+            .map(|r| &self.ring_pts[range(*r)])
+    }
+
+    /// Frees the spare capacity of the arrays once the cache is complete.
+    fn shrink(&mut self) {
+        self.polys.shrink_to_fit();
+        self.verts.shrink_to_fit();
+        self.tris.shrink_to_fit();
+        self.rings.shrink_to_fit();
+        self.ring_pts.shrink_to_fit();
     }
 
     /// Orders the polygons from the largest to the smallest box side, so the ones smaller
@@ -207,11 +255,11 @@ impl PolyCache {
                 continue;
             }
             let base = mesh.vertices.len() as u32;
-            mesh.reserve_vertices(p.verts.len());
-            for v in &p.verts {
+            mesh.reserve_vertices(p.verts.1 as usize);
+            for v in self.verts_of(p) {
                 mesh.colored_vertex(pr.screen_from_world(*v), fill);
             }
-            for t in p.tris.chunks_exact(3) {
+            for t in self.tris_of(p).chunks_exact(3) {
                 mesh.add_triangle(base + t[0], base + t[1], base + t[2]);
             }
             if mesh.vertices.len() > 60_000 {
@@ -227,7 +275,7 @@ impl PolyCache {
                 if !overlaps(p.min, p.max, vmin, vmax) || size_of(p) < px * 3.0 {
                     continue;
                 }
-                for ring in &p.rings {
+                for ring in self.rings_of(p) {
                     paint_thinned(painter, pr, ring, stroke, true);
                 }
             }
@@ -249,7 +297,7 @@ impl PolyCache {
     pub fn vertex_count(&self) -> usize {
         self.polys
             .iter()
-            .map(|p| p.rings.iter().map(Vec::len).sum::<usize>())
+            .map(|p| self.rings_of(p).map(<[World]>::len).sum::<usize>())
             .sum()
     }
 
@@ -284,11 +332,11 @@ impl PolyCache {
                 continue;
             }
             let base = mesh.vertices.len() as u32;
-            mesh.reserve_vertices(p.verts.len());
-            for v in &p.verts {
+            mesh.reserve_vertices(p.verts.1 as usize);
+            for v in self.verts_of(p) {
                 mesh.colored_vertex(pr.screen_from_world(*v), fill);
             }
-            for t in p.tris.chunks_exact(3) {
+            for t in self.tris_of(p).chunks_exact(3) {
                 mesh.add_triangle(base + t[0], base + t[1], base + t[2]);
             }
             if mesh.vertices.len() > 60_000 {
@@ -306,7 +354,7 @@ impl PolyCache {
                 if (p.max[0] - p.min[0]) < px * 3.0 && (p.max[1] - p.min[1]) < px * 3.0 {
                     continue;
                 }
-                for ring in &p.rings {
+                for ring in self.rings_of(p) {
                     paint_thinned(painter, pr, ring, stroke, true);
                 }
             }
@@ -536,61 +584,59 @@ pub fn parse_hex_color(s: &str) -> Color32 {
 }
 
 impl RefLayerView {
-    pub fn build(
-        tm3: &Tm3,
-        name: &str,
-        table: &str,
-        color: &str,
-        geoms: Vec<geo_types::Geometry<f64>>,
-    ) -> RefLayerView {
-        use geo_types::Geometry as G;
-        let mut polys = Vec::new();
-        let mut lines = Vec::new();
-        let mut points = Vec::new();
-        fn take(
-            g: G<f64>,
-            polys: &mut Vec<geo_types::Polygon<f64>>,
-            lines: &mut Vec<LineString<f64>>,
-            points: &mut Vec<geo_types::Point<f64>>,
-        ) {
-            match g {
-                G::Point(p) => points.push(p),
-                G::MultiPoint(mp) => points.extend(mp.0),
-                G::Line(l) => lines.push(LineString::from(vec![l.start, l.end])),
-                G::LineString(l) => lines.push(l),
-                G::MultiLineString(ml) => lines.extend(ml.0),
-                G::Polygon(p) => polys.push(p),
-                G::MultiPolygon(mp) => polys.extend(mp.0),
-                G::Rect(r) => polys.push(r.to_polygon()),
-                G::Triangle(t) => polys.push(t.to_polygon()),
-                G::GeometryCollection(gc) => {
-                    for g in gc.0 {
-                        take(g, polys, lines, points);
-                    }
-                }
-            }
-        }
-        let count = geoms.len();
-        for g in geoms {
-            take(g, &mut polys, &mut lines, &mut points);
-        }
-        let mut polys = PolyCache::build(tm3, &MultiPolygon(polys));
-        polys.sort_by_size();
+    /// An empty layer; [`Self::add`] each geometry as it is read, then [`Self::finish`].
+    pub fn new(name: &str, table: &str, color: &str) -> RefLayerView {
         RefLayerView {
             name: name.to_string(),
             table: table.to_string(),
             color: parse_hex_color(color),
-            count,
+            count: 0,
             visible: true,
-            polys,
-            lines: LineCache::build(tm3, lines.iter()),
-            points: points
-                .iter()
-                .filter_map(|p| tm3.tm3_from_lonlat(p.x(), p.y()).ok())
-                .map(|(e, n)| [e, n])
-                .collect(),
+            polys: PolyCache::default(),
+            lines: LineCache { lines: Vec::new() },
+            points: Vec::new(),
             dots: None,
         }
+    }
+
+    /// Projects one geometry (WGS84) and adds it, so no layer is ever held twice in memory.
+    pub fn add(&mut self, tm3: &Tm3, g: &geo_types::Geometry<f64>) {
+        use geo_types::Geometry as G;
+        let mut line = |l: &LineString<f64>| {
+            let pts = project_ring(tm3, l);
+            let (a, b) = bbox_of(&pts);
+            self.lines.lines.push((a, b, pts));
+        };
+        match g {
+            G::Point(p) => self
+                .points
+                .extend(tm3.tm3_from_lonlat(p.x(), p.y()).ok().map(|(e, n)| [e, n])),
+            G::MultiPoint(mp) => self.points.extend(
+                mp.0.iter()
+                    .filter_map(|p| tm3.tm3_from_lonlat(p.x(), p.y()).ok())
+                    .map(|(e, n)| [e, n]),
+            ),
+            G::Line(l) => line(&LineString::from(vec![l.start, l.end])),
+            G::LineString(l) => line(l),
+            G::MultiLineString(ml) => ml.0.iter().for_each(line),
+            G::Polygon(p) => self.polys.push(tm3, p),
+            G::MultiPolygon(mp) => mp.0.iter().for_each(|p| self.polys.push(tm3, p)),
+            G::Rect(r) => self.polys.push(tm3, &r.to_polygon()),
+            G::Triangle(t) => self.polys.push(tm3, &t.to_polygon()),
+            G::GeometryCollection(gc) => {
+                for g in &gc.0 {
+                    self.add(tm3, g);
+                }
+            }
+        }
+    }
+
+    /// Orders the polygons by size for drawing; `count` is the layer's feature count.
+    pub fn finish(mut self, count: usize) -> RefLayerView {
+        self.polys.shrink();
+        self.polys.sort_by_size();
+        self.count = count;
+        self
     }
 
     /// Translucent fill and solid outline for areas, solid lines, small dots for points.

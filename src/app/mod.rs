@@ -151,17 +151,17 @@ fn load_reference_layers(
 ) -> Result<Vec<map::RefLayerView>, String> {
     let mut out = Vec::new();
     for r in file.reference_layers().map_err(|e| e.to_string())? {
-        let mut geoms = Vec::new();
+        let mut view = map::RefLayerView::new(&r.name, &r.table, &r.color);
+        let mut n = 0usize;
         file.for_each_table_feature(&r.table, &mut |f| {
-            if let Some(g) = f.geom {
-                geoms.push(g);
+            n += 1;
+            if let Some(g) = &f.geom {
+                view.add(tm3, g);
             }
             Ok(())
         })
         .map_err(|e| format!("{}: {e}", r.name))?;
-        let mut view = map::RefLayerView::build(tm3, &r.name, &r.table, &r.color, geoms);
-        view.count = usize::try_from(r.features).unwrap_or(view.count);
-        out.push(view);
+        out.push(view.finish(n));
     }
     Ok(out)
 }
