@@ -298,7 +298,7 @@ pub fn for_each_feature(
 }
 
 /// Rings closed and long enough, coordinates finite.
-fn check_geometry(g: &Geometry<f64>) -> Result<(), String> {
+pub fn check_geometry(g: &Geometry<f64>) -> Result<(), String> {
     use geo::CoordsIter;
     if g.coords_iter()
         .any(|c| !c.x.is_finite() || !c.y.is_finite())
@@ -396,6 +396,16 @@ fn geojson_stream(
 ) -> Result<Option<Crs>, ImportError> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
     let reader = BufReader::with_capacity(1 << 20, file);
+    geojson_read(reader, path, f)
+}
+
+/// Streams the features of GeoJSON text from `reader` (`path` names it in messages); returns
+/// the coordinate system its `crs` member declares. Public for the fuzz target.
+pub fn geojson_read<R: Read>(
+    reader: R,
+    path: &Path,
+    f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
+) -> Result<Option<Crs>, ImportError> {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut state = StreamState {
         f,
