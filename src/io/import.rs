@@ -519,25 +519,25 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         loop {
             let n = self.0.count + 1;
-            let next: Option<serde_json::Value> = seq.next_element()?;
-            let Some(value) = next else { break };
-            self.0.count = n;
-            let feature = match serde_json::from_value::<geojson::Feature>(value) {
-                Ok(f) => f,
+            // Straight from the stream into a Feature: no intermediate JSON tree.
+            let mut feature = match seq.next_element::<geojson::Feature>() {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
                 Err(e) => {
                     self.0.error = Some(bad(format!("feature {n}"), e.to_string()));
-                    return Err(serde::de::Error::custom("stopped"));
+                    return Err(e);
                 }
             };
+            self.0.count = n;
             if let Some(g) = &feature.geometry
                 && let Err(m) = check_rings(&g.value)
             {
                 self.0.error = Some(bad(format!("feature {n}"), m));
                 return Err(serde::de::Error::custom("stopped"));
             }
-            let geom = match &feature.geometry {
+            let geom = match feature.geometry.take() {
                 None => None,
-                Some(g) => match Geometry::<f64>::try_from(g.clone()) {
+                Some(g) => match Geometry::<f64>::try_from(g) {
                     Ok(g) => Some(g),
                     Err(e) => {
                         self.0.error = Some(bad(format!("feature {n}"), e.to_string()));
