@@ -651,18 +651,28 @@ fn gdal_reads_our_exports_and_we_read_gdals() {
 }
 
 #[test]
-fn fuzz_finding_nan_ring_blob_is_decoded_without_panic_and_refused_by_import() {
-    // Found by `cargo fuzz run gpkg_geometry` (artifact crash-d4299760…): a polygon whose
-    // one ring holds a single position with a NaN ordinate. Decoding must not panic, and the
-    // import's checks must refuse it.
-    let blob: [u8; 37] = [
-        0x47, 0x50, 0x00, 0x01, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00,
-        0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0xfe, 0xff, 0xff, 0xbf, 0xff,
-        0xff, 0xff, 0xff, 0x00, 0x00, 0x77, 0x54, 0x01, 0x00,
-    ];
-    let g = qn_planner::store::geom::decode(&blob)
-        .expect("the decoder reads it")
-        .geometry
-        .expect("a polygon");
-    assert!(qn_planner::io::import::check_geometry(&g).is_err());
+fn fuzz_findings_decode_without_panic_and_are_refused_by_import() {
+    // Found by `cargo fuzz run gpkg_geometry`: a polygon whose one ring holds a single NaN
+    // position, and a polygon with an empty exterior but holes. Neither round-trips through
+    // the encoder (they are not valid geometry); decoding must not panic and the import's
+    // checks must refuse both.
+    for (name, blob) in [
+        (
+            "nan ring",
+            &include_bytes!("data/fuzz/gpkg_geometry-nan-ring.bin")[..],
+        ),
+        (
+            "empty exterior with holes",
+            &include_bytes!("data/fuzz/gpkg_geometry-empty-exterior-with-holes.bin")[..],
+        ),
+    ] {
+        let g = qn_planner::store::geom::decode(blob)
+            .unwrap_or_else(|e| panic!("{name}: the decoder reads it: {e}"))
+            .geometry
+            .unwrap_or_else(|| panic!("{name}: a polygon"));
+        assert!(
+            qn_planner::io::import::check_geometry(&g).is_err(),
+            "{name}: accepted"
+        );
+    }
 }
