@@ -239,7 +239,7 @@ impl PolyCache {
             .map(|p| [(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0])
     }
 
-    /// Like [`Self::paint`] for the first `n` polygons only.
+    /// Like [`Self::paint`] for the first `n` polygons only, sub-pixel ones included as shapes.
     fn paint_first(
         &self,
         n: usize,
@@ -248,38 +248,8 @@ impl PolyCache {
         fill: Color32,
         stroke: Option<Stroke>,
     ) {
-        let (vmin, vmax) = pr.visible();
-        let mut mesh = Mesh::default();
-        for p in &self.polys[..n.min(self.polys.len())] {
-            if !overlaps(p.min, p.max, vmin, vmax) {
-                continue;
-            }
-            let base = mesh.vertices.len() as u32;
-            mesh.reserve_vertices(p.verts.1 as usize);
-            for v in self.verts_of(p) {
-                mesh.colored_vertex(pr.screen_from_world(*v), fill);
-            }
-            for t in self.tris_of(p).chunks_exact(3) {
-                mesh.add_triangle(base + t[0], base + t[1], base + t[2]);
-            }
-            if mesh.vertices.len() > 60_000 {
-                painter.add(Shape::mesh(std::mem::take(&mut mesh)));
-            }
-        }
-        if !mesh.vertices.is_empty() {
-            painter.add(Shape::mesh(mesh));
-        }
-        if let Some(stroke) = stroke {
-            let px = pr.view.m_per_px;
-            for p in &self.polys[..n.min(self.polys.len())] {
-                if !overlaps(p.min, p.max, vmin, vmax) || size_of(p) < px * 3.0 {
-                    continue;
-                }
-                for ring in self.rings_of(p) {
-                    paint_thinned(painter, pr, ring, stroke, true);
-                }
-            }
-        }
+        let polys = &self.polys[..n.min(self.polys.len())];
+        self.paint_polys(polys, false, painter, pr, fill, stroke);
     }
 
     /// Union box of all polygons.
@@ -309,15 +279,28 @@ impl PolyCache {
         fill: Color32,
         stroke: Option<Stroke>,
     ) {
+        self.paint_polys(&self.polys, true, painter, pr, fill, stroke);
+    }
+
+    /// Fills and strokes `polys` (a slice of this cache's polygons); with `dots`, those below
+    /// a pixel and a half become a dot instead of their triangles.
+    fn paint_polys(
+        &self,
+        polys: &[CachedPoly],
+        dots: bool,
+        painter: &egui::Painter,
+        pr: &Projector,
+        fill: Color32,
+        stroke: Option<Stroke>,
+    ) {
         let (vmin, vmax) = pr.visible();
         let mut mesh = Mesh::default();
         let px = pr.view.m_per_px;
-        for p in &self.polys {
+        for p in polys {
             if !overlaps(p.min, p.max, vmin, vmax) {
                 continue;
             }
-            let tiny = (p.max[0] - p.min[0]) < px * 1.5 && (p.max[1] - p.min[1]) < px * 1.5;
-            if tiny {
+            if dots && size_of(p) < px * 1.5 {
                 // Below a pixel and a half: a dot says "island here" at a fraction of the cost.
                 let c = pr
                     .screen_from_world([(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0]);
@@ -347,11 +330,8 @@ impl PolyCache {
             painter.add(Shape::mesh(mesh));
         }
         if let Some(stroke) = stroke {
-            for p in &self.polys {
-                if !overlaps(p.min, p.max, vmin, vmax) {
-                    continue;
-                }
-                if (p.max[0] - p.min[0]) < px * 3.0 && (p.max[1] - p.min[1]) < px * 3.0 {
+            for p in polys {
+                if !overlaps(p.min, p.max, vmin, vmax) || size_of(p) < px * 3.0 {
                     continue;
                 }
                 for ring in self.rings_of(p) {

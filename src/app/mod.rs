@@ -152,16 +152,9 @@ fn load_reference_layers(
     let mut out = Vec::new();
     for r in file.reference_layers().map_err(|e| e.to_string())? {
         let mut view = map::RefLayerView::new(&r.name, &r.table, &r.color);
-        let mut n = 0usize;
-        file.for_each_table_feature(&r.table, &mut |f| {
-            n += 1;
-            if let Some(g) = &f.geom {
-                view.add(tm3, g);
-            }
-            Ok(())
-        })
-        .map_err(|e| format!("{}: {e}", r.name))?;
-        out.push(view.finish(n));
+        file.for_each_table_geometry(&r.table, &mut |g| view.add(tm3, &g))
+            .map_err(|e| format!("{}: {e}", r.name))?;
+        out.push(view.finish(usize::try_from(r.features).unwrap_or(0)));
     }
     Ok(out)
 }

@@ -40,6 +40,31 @@ pub enum Value {
     Text(String),
 }
 
+impl From<rusqlite::types::Value> for Value {
+    /// A SQLite value as an attribute; blobs have no attribute form and read as null.
+    fn from(v: rusqlite::types::Value) -> Value {
+        use rusqlite::types::Value as S;
+        match v {
+            S::Null | S::Blob(_) => Value::Null,
+            S::Integer(i) => Value::Int(i),
+            S::Real(r) => Value::Real(r),
+            S::Text(t) => Value::Text(t),
+        }
+    }
+}
+
+impl From<Value> for rusqlite::types::Value {
+    fn from(v: Value) -> rusqlite::types::Value {
+        use rusqlite::types::Value as S;
+        match v {
+            Value::Null => S::Null,
+            Value::Int(i) => S::Integer(i),
+            Value::Real(r) => S::Real(r),
+            Value::Text(t) => S::Text(t),
+        }
+    }
+}
+
 /// The kind of a field, from the values seen in the scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
@@ -769,12 +794,9 @@ fn gpkg_read(
             }
             attrs.push((
                 nfc(name),
-                match v {
-                    rusqlite::types::Value::Null => Value::Null,
-                    rusqlite::types::Value::Integer(i) => Value::Int(i),
-                    rusqlite::types::Value::Real(r) => Value::Real(r),
-                    rusqlite::types::Value::Text(t) => Value::Text(nfc(&t)),
-                    rusqlite::types::Value::Blob(_) => Value::Null,
+                match Value::from(v) {
+                    Value::Text(t) => Value::Text(nfc(&t)),
+                    other => other,
                 },
             ));
         }

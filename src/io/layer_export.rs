@@ -546,12 +546,7 @@ fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExp
             ];
             for (c, _) in &cols {
                 let v = f.attrs.iter().find(|(k, _)| k == c).map(|(_, v)| v);
-                vals.push(match v {
-                    None | Some(Value::Null) => V::Null,
-                    Some(Value::Int(i)) => V::Integer(*i),
-                    Some(Value::Real(r)) => V::Real(*r),
-                    Some(Value::Text(t)) => V::Text(t.clone()),
-                });
+                vals.push(v.cloned().map_or(V::Null, V::from));
             }
             if let Err(e) = stmt.execute(rusqlite::params_from_iter(vals)) {
                 err = Some(io_err(tmp, e));

@@ -195,12 +195,7 @@ impl ProjectFile {
                         .find(|(k, _)| k == f)
                         .map(|(_, v)| v.clone())
                         .unwrap_or(Value::Null);
-                    vals.push(match v {
-                        Value::Null => rusqlite::types::Value::Null,
-                        Value::Int(i) => rusqlite::types::Value::Integer(i),
-                        Value::Real(r) => rusqlite::types::Value::Real(r),
-                        Value::Text(t) => rusqlite::types::Value::Text(t),
-                    });
+                    vals.push(v.into());
                 }
                 stmt.execute(rusqlite::params_from_iter(vals)).map_err(sq)?;
                 written = n;
@@ -321,19 +316,23 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(&self.path, e))
     }
 
-    /// The attribute columns of feature table `table` (not `fid`, not the geometry) with
-    /// their declared SQL types, in table order.
-    pub fn attribute_columns(&self, table: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let p = &self.path;
-        let sq = |e| StoreError::sqlite(p, e);
-        let col: String = self
-            .conn
+    /// The name of the geometry column of feature table `table`.
+    fn geometry_column_of(&self, table: &str) -> Result<String, StoreError> {
+        self.conn
             .query_row(
                 "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
                 [table],
                 |r| r.get(0),
             )
-            .map_err(sq)?;
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
+    /// The attribute columns of feature table `table` (not `fid`, not the geometry) with
+    /// their declared SQL types, in table order.
+    pub fn attribute_columns(&self, table: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let col = self.geometry_column_of(table)?;
         let mut stmt = self
             .conn
             .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
@@ -350,6 +349,36 @@ impl ProjectFile {
             .collect())
     }
 
+    /// Calls `f` with the geometry (WGS84) of every feature of `table` that has one, in fid
+    /// order, without reading the attributes (drawing needs only the shapes).
+    pub fn for_each_table_geometry(
+        &self,
+        table: &str,
+        f: &mut dyn FnMut(geo_types::Geometry<f64>),
+    ) -> Result<(), StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let col = self.geometry_column_of(table)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT fid, {} FROM {} WHERE {} NOT NULL ORDER BY rowid",
+                quote(&col),
+                quote(table),
+                quote(&col)
+            ))
+            .map_err(sq)?;
+        let mut rows = stmt.query([]).map_err(sq)?;
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            let blob: Vec<u8> = r.get(1).map_err(sq)?;
+            if let Some(g) = self.decode_geom(table, fid, Some(&blob))? {
+                f(g);
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with every feature of feature table `table` (WGS84), in fid order.
     pub fn for_each_table_feature(
         &self,
@@ -358,14 +387,7 @@ impl ProjectFile {
     ) -> Result<(), StoreError> {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
-        let col: String = self
-            .conn
-            .query_row(
-                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
-                [table],
-                |r| r.get(0),
-            )
-            .map_err(sq)?;
+        let col = self.geometry_column_of(table)?;
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT * FROM {} ORDER BY rowid", quote(table)))
@@ -392,16 +414,7 @@ impl ProjectFile {
                     }
                     continue;
                 }
-                feat.attrs.push((
-                    name.clone(),
-                    match v {
-                        rusqlite::types::Value::Null => Value::Null,
-                        rusqlite::types::Value::Integer(x) => Value::Int(x),
-                        rusqlite::types::Value::Real(x) => Value::Real(x),
-                        rusqlite::types::Value::Text(t) => Value::Text(t),
-                        rusqlite::types::Value::Blob(_) => Value::Null,
-                    },
-                ));
+                feat.attrs.push((name.clone(), v.into()));
             }
             f(feat)?;
         }
