@@ -127,7 +127,7 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
 }
 
 fn cmd_import(args: &[String]) -> Result<(), String> {
-    use qn_planner::io::import::{Source, scan};
+    use qn_planner::io::import::Source;
     use std::sync::atomic::AtomicBool;
     let usage =
         "usage: qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N]";
@@ -139,35 +139,7 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
     let input = Path::new(input);
     let source = Source::from_path(input, get("--layer")).map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let at_input = |e: qn_planner::io::import::ImportError| {
-        let m = e.to_string();
-        if m.starts_with(&input.display().to_string()) {
-            m
-        } else {
-            format!("{}: {m}", input.display())
-        }
-    };
-    let sc = scan(&source).map_err(at_input)?;
-    let (crs, how) = match get("--crs") {
-        Some(c) => (parse_crs(c)?, "given"),
-        None => match (sc.declared, sc.crs()) {
-            (Some(c), _) => (c, "declared by the file"),
-            (None, Some(c)) => (c, "guessed from the coordinate ranges"),
-            (None, None) => {
-                return Err(format!(
-                    "{}: cannot tell its coordinate system; give --crs EPSG:N",
-                    input.display()
-                ));
-            }
-        },
-    };
-    eprintln!(
-        "{}: {} features, {} fields, coordinates in {} ({how})",
-        input.display(),
-        sc.features,
-        sc.fields.len(),
-        crs.name()
-    );
+    let crs = get("--crs").map(parse_crs).transpose()?;
     let name = match (&source, get("--layer")) {
         (Source::Gpkg { layer, .. }, _) => layer.clone(),
         (_, Some(n)) => n.to_string(),
@@ -191,13 +163,23 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
             &cancel,
             &mut |_, _| {},
         )
-        .map_err(|e| format!("{}: {e} (the project is unchanged)", input.display()))?;
+        .map_err(|e| {
+            let m = e.to_string();
+            if m.contains(&input.display().to_string()) {
+                format!("{m} (the project is unchanged)")
+            } else {
+                format!("{}: {m} (the project is unchanged)", input.display())
+            }
+        })?;
     println!(
-        "imported {} features into layer “{}” (table {}, {}) in {:.2} s",
+        "imported {} features with {} fields into layer “{}” (table {}, {}) from {} ({}) in {:.2} s",
         summary.features,
+        summary.fields,
         summary.name,
         summary.table,
         summary.geometry_type,
+        summary.crs.name(),
+        summary.crs_from.describe(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -792,3 +774,8 @@ fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }
+
+/// mimalloc rather than the system allocator: an import allocates on its reading thread
+/// and frees on the writing one, which glibc's allocator handles slowly.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -5,7 +5,7 @@
 mod common;
 
 use qn_planner::io::crs::Crs;
-use qn_planner::io::import::{ImportError, Source};
+use qn_planner::io::import::{CrsFrom, ImportError, Source};
 use qn_planner::store::ProjectFile;
 use serde_json::{Value as J, json};
 use std::path::{Path, PathBuf};
@@ -207,11 +207,10 @@ fn vn2000_tm3_input_lands_within_a_centimetre_of_proj() {
     );
     let p = project.to_str().unwrap();
     let out = run(&["import", p, input.to_str().unwrap()]);
-    ok(&out);
-    let err = String::from_utf8_lossy(&out.stderr);
+    let said = ok(&out);
     assert!(
-        err.contains("EPSG:5899") && err.contains("declared"),
-        "{err}"
+        said.contains("EPSG:5899") && said.contains("declared"),
+        "{said}"
     );
     let back = dir.path().join("moc.csv");
     ok(&run(&["export-layer", p, "moc", back.to_str().unwrap()]));
@@ -479,12 +478,15 @@ fn cancel_mid_import_leaves_the_file_unchanged_and_valid() {
     let mut seen = 0;
     let r = pf.import_reference_layer(
         &source,
-        Crs::Wgs84,
+        Some(Crs::Wgs84),
         "Nhiều điểm",
         "#ff0000",
         &cancel,
-        &mut |done, total| {
-            assert_eq!(total, 5000);
+        &mut |done, fraction| {
+            assert!(
+                (0.0..=1.0).contains(&fraction) && fraction > 0.0,
+                "{fraction}"
+            );
             seen = done;
             if done >= 2000 {
                 cancel.store(true, Ordering::Relaxed);
@@ -508,7 +510,7 @@ fn cancel_mid_import_leaves_the_file_unchanged_and_valid() {
     let s = pf
         .import_reference_layer(
             &source,
-            Crs::Wgs84,
+            None,
             "Nhiều điểm",
             "#ff0000",
             &cancel,
@@ -517,6 +519,7 @@ fn cancel_mid_import_leaves_the_file_unchanged_and_valid() {
         .unwrap();
     assert_eq!(s.features, 5000);
     assert_eq!(s.geometry_type, "POINT");
+    assert_eq!((s.crs, s.crs_from), (Crs::Wgs84, CrsFrom::Guessed));
     assert_eq!(pf.reference_layers().unwrap()[0].name, "Nhiều điểm");
 }
 

@@ -612,7 +612,7 @@ fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
     let source = Source::from_path(&input, None).unwrap();
     pf.import_reference_layer(
         &source,
-        Crs::Wgs84,
+        Some(Crs::Wgs84),
         "Thửa đất đo đạc",
         "#7a5195",
         &AtomicBool::new(false),

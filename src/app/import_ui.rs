@@ -117,7 +117,7 @@ impl QnApp {
             let r = ProjectFile::open(&project)
                 .map_err(|e| e.to_string())
                 .and_then(|mut pf| {
-                    pf.import_reference_layer(&source, crs, &name, &color, &c, &mut |n, _| {
+                    pf.import_reference_layer(&source, Some(crs), &name, &color, &c, &mut |n, _| {
                         d.store(n, Ordering::Relaxed)
                     })
                     .map_err(|e| e.to_string())

@@ -2,13 +2,14 @@
 //!
 //! ```sh
 //! cargo build --release
-//! target/release/qn-bench-import DIR [--polygons N] [--points M]
+//! target/release/qn-bench-import DIR [--polygons N] [--points M] [--runs R]
 //! ```
 //!
 //! Writes deterministic test data into DIR (N small polygons and M points scattered over
 //! Quảng Ninh, five Vietnamese-text attributes each; defaults 200,000 and 1,000,000), then
 //! imports each file with `ogr2ogr -f GPKG` and with `qn-planner import` into a fresh seeded
-//! project, side by side, and prints wall time and peak memory (from `/usr/bin/time`).
+//! project, side by side (R times each, alternating; the median run is kept), and prints
+//! wall time and peak memory (from `/usr/bin/time`).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -146,6 +147,11 @@ fn write_points(path: &Path, n: u64) -> std::io::Result<()> {
 
 /// Runs `cmd` under `/usr/bin/time`; returns (wall seconds, peak RSS in MB).
 fn timed(args: &[&str]) -> Result<(f64, f64), String> {
+    timed_output(args).map(|(s, m, _)| (s, m))
+}
+
+/// As [`timed`], with what the command printed on stdout.
+fn timed_output(args: &[&str]) -> Result<(f64, f64, String), String> {
     let out = Command::new("/usr/bin/time")
         .arg("-f")
         .arg("QNTIME %e %M")
@@ -163,7 +169,11 @@ fn timed(args: &[&str]) -> Result<(f64, f64), String> {
     let mut it = line.split_whitespace().skip(1);
     let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
     let kb: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    Ok((secs, kb / 1024.0))
+    Ok((
+        secs,
+        kb / 1024.0,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
 fn run() -> Result<(), String> {
@@ -171,6 +181,7 @@ fn run() -> Result<(), String> {
     let mut dir: Option<PathBuf> = None;
     let mut polygons = 200_000u64;
     let mut points = 1_000_000u64;
+    let mut runs = 1u64;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut num = || -> Result<u64, String> {
@@ -181,11 +192,12 @@ fn run() -> Result<(), String> {
         match a.as_str() {
             "--polygons" => polygons = num()?,
             "--points" => points = num()?,
+            "--runs" => runs = num()?.max(1),
             d if !d.starts_with("--") => dir = Some(PathBuf::from(d)),
             other => return Err(format!("unknown option {other}")),
         }
     }
-    let dir = dir.ok_or("usage: qn-bench-import DIR [--polygons N] [--points M]")?;
+    let dir = dir.ok_or("usage: qn-bench-import DIR [--polygons N] [--points M] [--runs R]")?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let qn = exe.with_file_name("qn-planner");
@@ -210,25 +222,46 @@ fn run() -> Result<(), String> {
         }
         let mb = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
         let gdal_out = dir.join(format!("{name}_ogr2ogr.gpkg"));
-        let _ = std::fs::remove_file(&gdal_out);
-        let (gs, gm) = timed(&["ogr2ogr", "-f", "GPKG", &s(&gdal_out), &s(&input)])?;
         let project = dir.join(format!("{name}_qn.gpkg"));
-        let _ = std::fs::remove_file(&project);
-        let st = Command::new(&qn)
-            .args(["init", &s(&project)])
-            .output()
-            .map_err(|e| format!("{qn}: {e}"))?;
-        if !st.status.success() {
-            return Err(String::from_utf8_lossy(&st.stderr).into_owned());
+        let (mut g, mut q) = (Vec::new(), Vec::new());
+        // Alternate the two tools, each on a fresh output, and keep the median run.
+        for _ in 0..runs {
+            let _ = std::fs::remove_file(&gdal_out);
+            g.push(timed(&[
+                "ogr2ogr",
+                "-f",
+                "GPKG",
+                &s(&gdal_out),
+                &s(&input),
+            ])?);
+            let _ = std::fs::remove_file(&project);
+            let st = Command::new(&qn)
+                .args(["init", &s(&project)])
+                .output()
+                .map_err(|e| format!("{qn}: {e}"))?;
+            if !st.status.success() {
+                return Err(String::from_utf8_lossy(&st.stderr).into_owned());
+            }
+            let (secs, mb, said) = timed_output(&[
+                &qn,
+                "import",
+                &s(&project),
+                &s(&input),
+                "--crs",
+                "EPSG:4326",
+            ])?;
+            if !said.contains(&format!("imported {n} features")) {
+                return Err(format!(
+                    "qn-planner import did not import {n} features: {said}"
+                ));
+            }
+            q.push((secs, mb));
         }
-        let (qs, qm) = timed(&[
-            &qn,
-            "import",
-            &s(&project),
-            &s(&input),
-            "--crs",
-            "EPSG:4326",
-        ])?;
+        let median = |v: &mut Vec<(f64, f64)>| {
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            v[v.len() / 2]
+        };
+        let ((gs, gm), (qs, qm)) = (median(&mut g), median(&mut q));
         println!(
             "| {name} | {n} | {mb:.0} | {gs:.2} | {gm:.0} | {qs:.2} | {qm:.0} | {:.2} | {:.2} |",
             qs / gs,

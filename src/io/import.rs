@@ -3,10 +3,10 @@
 //! the line; nothing here writes the project (see `store::ProjectFile::import_reference_layer`).
 
 use super::crs::{Crs, Transformer};
+use super::geojson_in::GeoJsonReader;
 use crate::model::text::nfc;
 use geo_types::{Coord, Geometry, LineString, Polygon};
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -20,11 +20,14 @@ pub enum ImportError {
     Crs(String),
     #[error("the import was cancelled; the project is unchanged")]
     Cancelled,
+    /// The file declares its system only after its features, and the guess differed.
+    #[error("the file declares {} after its features", .0.name())]
+    DeclaredAfter(Crs),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
 
-fn bad(at: impl Into<String>, msg: impl Into<String>) -> ImportError {
+pub(crate) fn bad(at: impl Into<String>, msg: impl Into<String>) -> ImportError {
     ImportError::Bad {
         at: at.into(),
         msg: msg.into(),
@@ -82,6 +85,15 @@ impl FieldType {
                 FieldType::Real
             }
             _ => FieldType::Text,
+        }
+    }
+
+    /// The type of a first value (a null counts as an integer until something else comes).
+    pub fn of(v: &Value) -> FieldType {
+        match v {
+            Value::Int(_) | Value::Null => FieldType::Integer,
+            Value::Real(_) => FieldType::Real,
+            Value::Text(_) => FieldType::Text,
         }
     }
 
@@ -249,12 +261,7 @@ pub fn scan(source: &Source) -> Result<Scan, ImportError> {
             match s.fields.iter_mut().find(|(n, _)| n == k) {
                 Some((_, t)) => *t = t.merge(v),
                 None => {
-                    let t = match v {
-                        Value::Int(_) | Value::Null => FieldType::Integer,
-                        Value::Real(_) => FieldType::Real,
-                        Value::Text(_) => FieldType::Text,
-                    };
-                    s.fields.push((k.clone(), t));
+                    s.fields.push((k.clone(), FieldType::of(v)));
                 }
             }
         }
@@ -296,32 +303,6 @@ pub fn geometry_type_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
-/// Reads every feature, converts it to WGS84 and checks it, calling `f` with its 1-based
-/// number. Stops at the first problem with a message naming the feature or line.
-pub fn for_each_feature(
-    source: &Source,
-    crs: Crs,
-    f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let t = Transformer::new(crs).map_err(|e| ImportError::Crs(e.to_string()))?;
-    let what = |n: u64| match source {
-        Source::Csv { .. } => format!("line {}", n + 1),
-        _ => format!("feature {n}"),
-    };
-    for_each_raw(source, &mut |n, mut feat: RawFeature| {
-        if let Some(g) = feat.geom.take() {
-            check_geometry(&g).map_err(|m| bad(what(n), m))?;
-            use geo::MapCoords;
-            let g2 = g
-                .try_map_coords(|c: Coord<f64>| t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y }))
-                .map_err(|e| bad(what(n), format!("coordinate outside {}: {e}", crs.name())))?;
-            feat.geom = Some(crate::model::oriented(g2));
-        }
-        f(n, feat)
-    })?;
-    Ok(())
-}
-
 /// Rings closed and long enough, coordinates finite.
 pub fn check_geometry(g: &Geometry<f64>) -> Result<(), String> {
     use geo::CoordsIter;
@@ -358,28 +339,86 @@ pub fn check_geometry(g: &Geometry<f64>) -> Result<(), String> {
     }
 }
 
-/// Polygon rings as written in the file (conversion to geo would close them silently).
-fn check_rings(v: &geojson::GeometryValue) -> Result<(), String> {
-    use geojson::GeometryValue as V;
-    let ring = |r: &Vec<geojson::Position>| -> Result<(), String> {
-        if r.len() < 4 {
-            return Err(format!(
-                "a polygon ring has {} positions (at least 4 needed)",
-                r.len()
-            ));
+/// Pulls raw features out of any source, one at a time.
+pub struct Reader {
+    inner: Inner,
+    /// 1-based number of the last feature handed out.
+    n: u64,
+}
+
+enum Inner {
+    GeoJson {
+        r: Box<GeoJsonReader<std::fs::File>>,
+        size: u64,
+    },
+    Csv(Box<CsvIn>),
+    Gpkg(Box<GpkgIn>),
+}
+
+impl Reader {
+    pub fn open(source: &Source) -> Result<Reader, ImportError> {
+        let inner = match source {
+            Source::GeoJson(p) => {
+                let file = std::fs::File::open(p).map_err(|e| io_err(p, e))?;
+                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+                Inner::GeoJson {
+                    r: Box::new(GeoJsonReader::new(file, &p.display().to_string())),
+                    size,
+                }
+            }
+            Source::Csv {
+                path,
+                delimiter,
+                x,
+                y,
+            } => Inner::Csv(Box::new(CsvIn::open(path, *delimiter, x, y)?)),
+            Source::Gpkg { path, layer } => Inner::Gpkg(Box::new(GpkgIn::open(path, layer)?)),
+        };
+        Ok(Reader { inner, n: 0 })
+    }
+
+    /// The next feature in the source's own coordinates, `None` after the last.
+    pub fn next_raw(&mut self) -> Result<Option<RawFeature>, ImportError> {
+        let f = match &mut self.inner {
+            Inner::GeoJson { r, .. } => r.next_feature()?,
+            Inner::Csv(c) => c.next(self.n + 1)?,
+            Inner::Gpkg(g) => g.next(self.n + 1)?,
+        };
+        if f.is_some() {
+            self.n += 1;
         }
-        if r.first() != r.last() {
-            return Err("a polygon ring is not closed (first and last positions differ)".into());
+        Ok(f)
+    }
+
+    /// How feature `n` is named in messages.
+    pub fn what(&self, n: u64) -> String {
+        match self.inner {
+            Inner::Csv(_) => format!("line {}", n + 1),
+            _ => format!("feature {n}"),
         }
-        Ok(())
-    };
-    match v {
-        V::Polygon { coordinates } => coordinates.iter().try_for_each(ring),
-        V::MultiPolygon { coordinates } => coordinates.iter().flatten().try_for_each(ring),
-        V::GeometryCollection { geometries } => {
-            geometries.iter().try_for_each(|g| check_rings(&g.value))
+    }
+
+    /// The coordinate system the source declares (for GeoJSON, once its `crs` member is read).
+    pub fn declared(&self) -> Option<Crs> {
+        match &self.inner {
+            Inner::GeoJson { r, .. } => r.declared(),
+            Inner::Csv(_) => None,
+            Inner::Gpkg(g) => Some(g.crs),
         }
-        _ => Ok(()),
+    }
+
+    /// The share of the source read so far, 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        let (done, total) = match &self.inner {
+            Inner::GeoJson { r, size } => (r.consumed(), *size),
+            Inner::Csv(c) => (c.r.position().byte(), c.size),
+            Inner::Gpkg(g) => (self.n, g.total),
+        };
+        if total == 0 {
+            0.0
+        } else {
+            (done as f64 / total as f64).min(1.0)
+        }
     }
 }
 
@@ -388,40 +427,11 @@ fn for_each_raw(
     source: &Source,
     f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
 ) -> Result<Option<Crs>, ImportError> {
-    match source {
-        Source::GeoJson(p) => geojson_stream(p, f),
-        Source::Csv {
-            path,
-            delimiter,
-            x,
-            y,
-        } => csv_rows(path, *delimiter, x, y, f).map(|_| None),
-        Source::Gpkg { path, layer } => gpkg_rows(path, layer, f),
+    let mut r = Reader::open(source)?;
+    while let Some(feat) = r.next_raw()? {
+        f(r.n, feat)?;
     }
-}
-
-fn json_value(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Int(i64::from(*b)),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => n.as_f64().map(Value::Real).unwrap_or(Value::Null),
-        },
-        serde_json::Value::String(s) => Value::Text(nfc(s)),
-        other => Value::Text(other.to_string()),
-    }
-}
-
-/// Streams a FeatureCollection: each element of `features` is parsed and handed on, then
-/// dropped, so a 90 MB file never sits in memory whole.
-fn geojson_stream(
-    path: &Path,
-    f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-) -> Result<Option<Crs>, ImportError> {
-    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let reader = BufReader::with_capacity(1 << 20, file);
-    geojson_read(reader, path, f)
+    Ok(r.declared())
 }
 
 /// Streams the features of GeoJSON text from `reader` (`path` names it in messages); returns
@@ -431,158 +441,13 @@ pub fn geojson_read<R: Read>(
     path: &Path,
     f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
 ) -> Result<Option<Crs>, ImportError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut state = StreamState {
-        f,
-        count: 0,
-        error: None,
-        crs: None,
-        typ: None,
-    };
-    let result = (&mut de).deserialize_map(TopVisitor(&mut state));
-    if let Some(e) = state.error.take() {
-        return Err(e);
+    let mut r = GeoJsonReader::new(reader, &path.display().to_string());
+    let mut n = 0;
+    while let Some(feat) = r.next_feature()? {
+        n += 1;
+        f(n, feat)?;
     }
-    match result {
-        Ok(()) => {}
-        Err(e) => {
-            let at = if state.count > 0 {
-                format!(
-                    "{} line {} column {} (after feature {})",
-                    path.display(),
-                    e.line(),
-                    e.column(),
-                    state.count
-                )
-            } else {
-                format!("{} line {} column {}", path.display(), e.line(), e.column())
-            };
-            return Err(bad(at, e.to_string()));
-        }
-    }
-    de.end().map_err(|e| {
-        bad(
-            format!("{} line {}", path.display(), e.line()),
-            e.to_string(),
-        )
-    })?;
-    if state.typ.as_deref() != Some("FeatureCollection") {
-        return Err(bad(
-            path.display().to_string(),
-            format!(
-                "expected a GeoJSON FeatureCollection, found type {:?}",
-                state.typ.unwrap_or_default()
-            ),
-        ));
-    }
-    Ok(state.crs)
-}
-
-struct StreamState<'a> {
-    f: &'a mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-    count: u64,
-    error: Option<ImportError>,
-    crs: Option<Crs>,
-    typ: Option<String>,
-}
-
-struct TopVisitor<'a, 'b>(&'a mut StreamState<'b>);
-
-impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a GeoJSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "type" => self.0.typ = Some(map.next_value::<String>()?),
-                "features" => map.next_value_seed(FeaturesSeed(&mut *self.0))?,
-                "crs" => {
-                    let v: serde_json::Value = map.next_value()?;
-                    let name = v
-                        .pointer("/properties/name")
-                        .and_then(|n| n.as_str())
-                        .unwrap_or_default();
-                    match Crs::parse(name) {
-                        Some(c) => self.0.crs = Some(c),
-                        None => {
-                            return Err(serde::de::Error::custom(format!(
-                                "the crs member names {name:?}, which qn-planner does not read (EPSG:4326, 4756, 5899, 3405, 3406)"
-                            )));
-                        }
-                    }
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-struct FeaturesSeed<'a, 'b>(&'a mut StreamState<'b>);
-
-impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of features")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        loop {
-            let n = self.0.count + 1;
-            // Straight from the stream into a Feature: no intermediate JSON tree.
-            let mut feature = match seq.next_element::<geojson::Feature>() {
-                Ok(Some(f)) => f,
-                Ok(None) => break,
-                Err(e) => {
-                    self.0.error = Some(bad(format!("feature {n}"), e.to_string()));
-                    return Err(e);
-                }
-            };
-            self.0.count = n;
-            if let Some(g) = &feature.geometry
-                && let Err(m) = check_rings(&g.value)
-            {
-                self.0.error = Some(bad(format!("feature {n}"), m));
-                return Err(serde::de::Error::custom("stopped"));
-            }
-            let geom = match feature.geometry.take() {
-                None => None,
-                Some(g) => match Geometry::<f64>::try_from(g) {
-                    Ok(g) => Some(g),
-                    Err(e) => {
-                        self.0.error = Some(bad(format!("feature {n}"), e.to_string()));
-                        return Err(serde::de::Error::custom("stopped"));
-                    }
-                },
-            };
-            let attrs = feature
-                .properties
-                .iter()
-                .flat_map(|m| m.iter())
-                .map(|(k, v)| (nfc(k), json_value(v)))
-                .collect();
-            if let Err(e) = (self.0.f)(n, RawFeature { geom, attrs }) {
-                self.0.error = Some(e);
-                return Err(serde::de::Error::custom("stopped"));
-            }
-        }
-        Ok(())
-    }
+    Ok(r.declared())
 }
 
 fn sniff_delimiter(path: &Path) -> Result<u8, ImportError> {
@@ -611,34 +476,59 @@ fn csv_header(path: &Path, delimiter: u8) -> Result<Vec<String>, ImportError> {
     Ok(h.iter().map(nfc).collect())
 }
 
-fn csv_rows(
-    path: &Path,
-    delimiter: u8,
-    x: &str,
-    y: &str,
-    f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_path(path)
-        .map_err(|e| io_err(path, e))?;
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| bad(format!("{} line 1", path.display()), e.to_string()))?
-        .iter()
-        .map(nfc)
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(xi), Some(yi)) = (col(x), col(y)) else {
-        return Err(bad(
-            format!("{} line 1", path.display()),
-            format!("no column {x:?} or {y:?}"),
-        ));
-    };
-    for (i, rec) in r.records().enumerate() {
-        let n = i as u64 + 1;
-        let line = i + 2;
-        let rec = rec.map_err(|e| bad(format!("line {line}"), e.to_string()))?;
+/// A delimited text file read record by record.
+struct CsvIn {
+    r: csv::Reader<std::fs::File>,
+    header: Vec<String>,
+    xi: usize,
+    yi: usize,
+    x: String,
+    y: String,
+    rec: csv::StringRecord,
+    size: u64,
+}
+
+impl CsvIn {
+    fn open(path: &Path, delimiter: u8, x: &str, y: &str) -> Result<CsvIn, ImportError> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_path(path)
+            .map_err(|e| io_err(path, e))?;
+        let header: Vec<String> = r
+            .headers()
+            .map_err(|e| bad(format!("{} line 1", path.display()), e.to_string()))?
+            .iter()
+            .map(nfc)
+            .collect();
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let (Some(xi), Some(yi)) = (col(x), col(y)) else {
+            return Err(bad(
+                format!("{} line 1", path.display()),
+                format!("no column {x:?} or {y:?}"),
+            ));
+        };
+        Ok(CsvIn {
+            r,
+            header,
+            xi,
+            yi,
+            x: x.to_string(),
+            y: y.to_string(),
+            rec: csv::StringRecord::new(),
+            size,
+        })
+    }
+
+    /// Record `n` (1-based; it is on line n + 1 below the header).
+    fn next(&mut self, n: u64) -> Result<Option<RawFeature>, ImportError> {
+        let line = n + 1;
+        match self.r.read_record(&mut self.rec) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => return Err(bad(format!("line {line}"), e.to_string())),
+        }
+        let rec = &self.rec;
         let num = |k: usize, name: &str| -> Result<f64, ImportError> {
             let t = rec.get(k).unwrap_or_default().trim().replace(',', ".");
             let v: f64 = t.parse().map_err(|_| {
@@ -655,11 +545,12 @@ fn csv_rows(
             }
             Ok(v)
         };
-        let (vx, vy) = (num(xi, x)?, num(yi, y)?);
-        let attrs = header
+        let (vx, vy) = (num(self.xi, &self.x)?, num(self.yi, &self.y)?);
+        let attrs = self
+            .header
             .iter()
             .enumerate()
-            .filter(|(k, _)| *k != xi && *k != yi)
+            .filter(|(k, _)| *k != self.xi && *k != self.yi)
             .map(|(k, h)| {
                 let t = nfc(rec.get(k).unwrap_or_default());
                 let v = if t.is_empty() {
@@ -678,15 +569,11 @@ fn csv_rows(
                 (h.clone(), v)
             })
             .collect();
-        f(
-            n,
-            RawFeature {
-                geom: Some(Geometry::Point(geo_types::Point::new(vx, vy))),
-                attrs,
-            },
-        )?;
+        Ok(Some(RawFeature {
+            geom: Some(Geometry::Point(geo_types::Point::new(vx, vy))),
+            attrs,
+        }))
     }
-    Ok(())
 }
 
 /// The feature tables of a GeoPackage.
@@ -719,88 +606,365 @@ fn open_gpkg(path: &Path) -> Result<rusqlite::Connection, ImportError> {
     Ok(c)
 }
 
-fn gpkg_rows(
-    path: &Path,
-    layer: &str,
-    f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-) -> Result<Option<Crs>, ImportError> {
-    let c = open_gpkg(path)?;
-    let (col, srs): (String, i64) = c
-        .query_row(
-            "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?1",
-            [layer],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(|_| {
-            bad(
-                path.display().to_string(),
-                format!("no feature table {layer:?}"),
-            )
-        })?;
-    let declared = u32::try_from(srs).ok().and_then(Crs::from_epsg);
-    if declared.is_none() {
-        let (org, code): (String, i64) = c
-            .query_row(
-                "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
-                [srs],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap_or_default();
-        if let Some(crs) = (org.eq_ignore_ascii_case("epsg"))
-            .then(|| u32::try_from(code).ok().and_then(Crs::from_epsg))
-            .flatten()
-        {
-            return gpkg_read(&c, path, layer, &col, f).map(|_| Some(crs));
-        }
-        return Err(ImportError::Crs(format!(
-            "layer {layer:?} is in SRS {srs} ({org}:{code}), which qn-planner does not read"
-        )));
-    }
-    gpkg_read(&c, path, layer, &col, f)?;
-    Ok(declared)
+/// A feature table of another GeoPackage, read in pages of rows by rowid.
+struct GpkgIn {
+    conn: rusqlite::Connection,
+    path: PathBuf,
+    select: String,
+    names: Vec<String>,
+    gi: Option<usize>,
+    last: i64,
+    page: std::collections::VecDeque<RawFeature>,
+    done: bool,
+    crs: Crs,
+    total: u64,
 }
 
-fn gpkg_read(
-    c: &rusqlite::Connection,
-    path: &Path,
-    layer: &str,
-    col: &str,
-    f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut stmt = c
-        .prepare(&format!("SELECT * FROM {}", q(layer)))
-        .map_err(|e| io_err(path, e))?;
-    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
-    let gi = names.iter().position(|n| n == col);
-    let mut rows = stmt.query([]).map_err(|e| io_err(path, e))?;
-    let mut n = 0u64;
-    while let Some(r) = rows.next().map_err(|e| io_err(path, e))? {
-        n += 1;
-        let mut geom = None;
-        let mut attrs = Vec::new();
-        for (i, name) in names.iter().enumerate() {
-            let v: rusqlite::types::Value = r.get(i).map_err(|e| io_err(path, e))?;
-            if Some(i) == gi {
-                if let rusqlite::types::Value::Blob(b) = v {
-                    let d = crate::store::geom::decode(&b)
-                        .map_err(|e| bad(format!("feature {n}"), e.to_string()))?;
-                    geom = d.geometry;
+impl GpkgIn {
+    fn open(path: &Path, layer: &str) -> Result<GpkgIn, ImportError> {
+        let conn = open_gpkg(path)?;
+        let (col, srs): (String, i64) = conn
+            .query_row(
+                "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [layer],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|_| {
+                bad(
+                    path.display().to_string(),
+                    format!("no feature table {layer:?}"),
+                )
+            })?;
+        let crs = match u32::try_from(srs).ok().and_then(Crs::from_epsg) {
+            Some(c) => c,
+            None => {
+                let (org, code): (String, i64) = conn
+                    .query_row(
+                        "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+                        [srs],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap_or_default();
+                match (org.eq_ignore_ascii_case("epsg"))
+                    .then(|| u32::try_from(code).ok().and_then(Crs::from_epsg))
+                    .flatten()
+                {
+                    Some(c) => c,
+                    None => {
+                        return Err(ImportError::Crs(format!(
+                            "layer {layer:?} is in SRS {srs} ({org}:{code}), which qn-planner does not read"
+                        )));
+                    }
                 }
-                continue;
             }
-            if name.eq_ignore_ascii_case("fid") {
-                continue;
-            }
-            attrs.push((
-                nfc(name),
-                match Value::from(v) {
-                    Value::Text(t) => Value::Text(nfc(&t)),
-                    other => other,
-                },
-            ));
-        }
-        f(n, RawFeature { geom, attrs })?;
+        };
+        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let names: Vec<String> = conn
+            .prepare(&format!("SELECT * FROM {} LIMIT 0", q(layer)))
+            .map_err(|e| io_err(path, e))?
+            .column_names()
+            .map(|s| s.to_string())
+            .collect();
+        let gi = names.iter().position(|n| *n == col);
+        let total: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {}", q(layer)), [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| io_err(path, e))?;
+        Ok(GpkgIn {
+            select: format!(
+                "SELECT rowid, * FROM {} WHERE rowid > ?1 ORDER BY rowid LIMIT 2000",
+                q(layer)
+            ),
+            conn,
+            path: path.to_path_buf(),
+            names,
+            gi,
+            last: i64::MIN,
+            page: Default::default(),
+            done: false,
+            crs,
+            total: u64::try_from(total).unwrap_or(0),
+        })
     }
-    Ok(())
+
+    fn next(&mut self, n: u64) -> Result<Option<RawFeature>, ImportError> {
+        if self.page.is_empty() && !self.done {
+            self.read_page(n)?;
+        }
+        Ok(self.page.pop_front())
+    }
+
+    fn read_page(&mut self, first: u64) -> Result<(), ImportError> {
+        let path = &self.path;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&self.select)
+            .map_err(|e| io_err(path, e))?;
+        let mut rows = stmt.query([self.last]).map_err(|e| io_err(path, e))?;
+        let mut n = first;
+        while let Some(r) = rows.next().map_err(|e| io_err(path, e))? {
+            self.last = r.get(0).map_err(|e| io_err(path, e))?;
+            let mut geom = None;
+            let mut attrs = Vec::new();
+            for (i, name) in self.names.iter().enumerate() {
+                let v: rusqlite::types::Value = r.get(i + 1).map_err(|e| io_err(path, e))?;
+                if Some(i) == self.gi {
+                    if let rusqlite::types::Value::Blob(b) = v {
+                        let d = crate::store::geom::decode(&b)
+                            .map_err(|e| bad(format!("feature {n}"), e.to_string()))?;
+                        geom = d.geometry;
+                    }
+                    continue;
+                }
+                if name.eq_ignore_ascii_case("fid") {
+                    continue;
+                }
+                attrs.push((
+                    nfc(name),
+                    match Value::from(v) {
+                        Value::Text(t) => Value::Text(nfc(&t)),
+                        other => other,
+                    },
+                ));
+            }
+            self.page.push_back(RawFeature { geom, attrs });
+            n += 1;
+        }
+        if n == first {
+            self.done = true;
+        }
+        Ok(())
+    }
+}
+
+/// How the coordinate system of an import was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrsFrom {
+    Given,
+    Declared,
+    Guessed,
+}
+
+impl CrsFrom {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CrsFrom::Given => "given",
+            CrsFrom::Declared => "declared by the file",
+            CrsFrom::Guessed => "guessed from the coordinate ranges",
+        }
+    }
+}
+
+/// A feature ready to write: its GeoPackage geometry (WGS84) with the envelope, and its
+/// values by field number (fields past the end are null).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub blob: Option<Vec<u8>>,
+    /// minx, maxx, miny, maxy; none for an empty or missing geometry.
+    pub envelope: Option<[f64; 4]>,
+    pub values: Vec<Value>,
+}
+
+/// Features handed from the reading thread to the writing one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Fields first seen in this batch, numbered after the earlier ones, with the type of
+    /// their values so far.
+    pub new_fields: Vec<(String, FieldType)>,
+    pub rows: Vec<Prepared>,
+    /// The share of the input read, 0 to 1.
+    pub fraction: f64,
+    /// The GeoPackage geometry type of all features so far (`GEOMETRY` when mixed), if
+    /// any had a geometry.
+    pub geometry_type: Option<&'static str>,
+}
+
+/// What reading the whole source found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadSummary {
+    pub features: u64,
+    /// Every field with the type of all its values.
+    pub fields: Vec<(String, FieldType)>,
+    pub geometry_type: String,
+    pub crs: Crs,
+    pub crs_from: CrsFrom,
+}
+
+/// Features read before guessing a coordinate system from their ranges.
+const GUESS_SAMPLE: usize = 1000;
+const BATCH: usize = 1000;
+
+/// Reads `source` once, checking, converting to WGS84 and encoding every feature, and hands
+/// them to `send` in batches (`send` returns false to stop). With no `crs`, the system is
+/// the one the file declares or, failing that, a guess from the first features.
+pub fn read_prepared(
+    source: &Source,
+    crs: Option<Crs>,
+    cancel: &std::sync::atomic::AtomicBool,
+    send: &mut dyn FnMut(Batch) -> bool,
+) -> Result<ReadSummary, ImportError> {
+    use std::sync::atomic::Ordering;
+    let mut r = Reader::open(source)?;
+    let mut pending: Vec<RawFeature> = Vec::new();
+    let (crs, crs_from) = match crs {
+        Some(c) => (c, CrsFrom::Given),
+        None => {
+            while pending.len() < GUESS_SAMPLE {
+                match r.next_raw()? {
+                    Some(f) => pending.push(f),
+                    None => break,
+                }
+            }
+            match r.declared() {
+                Some(c) => (c, CrsFrom::Declared),
+                None => {
+                    let mut bbox: Option<([f64; 2], [f64; 2])> = None;
+                    for g in pending.iter().filter_map(|f| f.geom.as_ref()) {
+                        use geo::CoordsIter;
+                        for c in g.coords_iter() {
+                            let b = bbox.get_or_insert(([c.x, c.y], [c.x, c.y]));
+                            b.0 = [b.0[0].min(c.x), b.0[1].min(c.y)];
+                            b.1 = [b.1[0].max(c.x), b.1[1].max(c.y)];
+                        }
+                    }
+                    match bbox.and_then(|(a, b)| Crs::guess(a, b)) {
+                        Some(c) => (c, CrsFrom::Guessed),
+                        None => {
+                            return Err(ImportError::Crs(format!(
+                                "{}: cannot tell its coordinate system from the file; give --crs EPSG:N",
+                                source.path().display()
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let t = Transformer::new(crs).map_err(|e| ImportError::Crs(e.to_string()))?;
+    let mut fields: Vec<(String, FieldType)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    let mut gtype: Option<&'static str> = None;
+    let mut mixed = false;
+    let mut batch = Batch {
+        new_fields: Vec::new(),
+        rows: Vec::with_capacity(BATCH),
+        fraction: 0.0,
+        geometry_type: None,
+    };
+    let mut n = 0u64;
+    let mut pending = pending.into_iter();
+    loop {
+        let feat = match pending.next() {
+            Some(f) => f,
+            None => match r.next_raw()? {
+                Some(f) => f,
+                None => break,
+            },
+        };
+        n += 1;
+        if n.is_multiple_of(500) && cancel.load(Ordering::Relaxed) {
+            return Err(ImportError::Cancelled);
+        }
+        let (blob, envelope) = match feat.geom {
+            None => (None, None),
+            Some(g) => {
+                check_geometry(&g).map_err(|m| bad(r.what(n), m))?;
+                use geo::{BoundingRect, MapCoords};
+                let g = g
+                    .try_map_coords(|c: Coord<f64>| {
+                        t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y })
+                    })
+                    .map_err(|e| {
+                        bad(r.what(n), format!("coordinate outside {}: {e}", crs.name()))
+                    })?;
+                let g = crate::model::oriented(g);
+                let name = geometry_type_name(&g);
+                match gtype {
+                    None => gtype = Some(name),
+                    Some(o) if o != name => mixed = true,
+                    _ => {}
+                }
+                let env = g
+                    .bounding_rect()
+                    .map(|b| [b.min().x, b.max().x, b.min().y, b.max().y]);
+                (
+                    Some(crate::store::geom::encode(&g, crate::store::SRS_WGS84)),
+                    env,
+                )
+            }
+        };
+        let mut values: Vec<Value> = Vec::with_capacity(fields.len());
+        for (k, v) in feat.attrs {
+            let i = match index.get(&k) {
+                Some(&i) => {
+                    fields[i].1 = fields[i].1.merge(&v);
+                    i
+                }
+                None => {
+                    let t = FieldType::of(&v);
+                    index.insert(k.clone(), fields.len());
+                    fields.push((k.clone(), t));
+                    batch.new_fields.push((k, t));
+                    fields.len() - 1
+                }
+            };
+            if values.len() <= i {
+                values.resize(i + 1, Value::Null);
+            }
+            values[i] = v;
+        }
+        batch.rows.push(Prepared {
+            blob,
+            envelope,
+            values,
+        });
+        if batch.rows.len() == BATCH {
+            batch.fraction = r.fraction();
+            batch.geometry_type = gtype.map(|t| if mixed { "GEOMETRY" } else { t });
+            for (name, t) in &mut batch.new_fields {
+                *t = fields[index[name.as_str()]].1;
+            }
+            let full = std::mem::replace(
+                &mut batch,
+                Batch {
+                    new_fields: Vec::new(),
+                    rows: Vec::with_capacity(BATCH),
+                    fraction: 0.0,
+                    geometry_type: None,
+                },
+            );
+            if !send(full) {
+                return Err(ImportError::Cancelled);
+            }
+        }
+    }
+    batch.fraction = 1.0;
+    batch.geometry_type = gtype.map(|t| if mixed { "GEOMETRY" } else { t });
+    for (name, t) in &mut batch.new_fields {
+        *t = fields[index[name.as_str()]].1;
+    }
+    if !send(batch) {
+        return Err(ImportError::Cancelled);
+    }
+    if crs_from == CrsFrom::Guessed
+        && let Some(d) = r.declared()
+        && d != crs
+    {
+        return Err(ImportError::DeclaredAfter(d));
+    }
+    Ok(ReadSummary {
+        features: n,
+        fields,
+        geometry_type: match gtype {
+            Some(t) if !mixed => t.to_string(),
+            _ => "GEOMETRY".to_string(),
+        },
+        crs,
+        crs_from: if crs_from == CrsFrom::Guessed && r.declared().is_some() {
+            CrsFrom::Declared
+        } else {
+            crs_from
+        },
+    })
 }

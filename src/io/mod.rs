@@ -2,5 +2,6 @@
 
 pub mod basemap;
 pub mod crs;
+pub mod geojson_in;
 pub mod import;
 pub mod layer_export;

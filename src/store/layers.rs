@@ -2,9 +2,11 @@
 //! any feature table read back out for export. An import is one transaction: an error or a
 //! cancel rolls it back and leaves the file as it was.
 
-use super::{ProjectFile, StoreError, geom, schema};
+use super::{ProjectFile, StoreError, schema};
 use crate::io::crs::Crs;
-use crate::io::import::{FieldType, ImportError, Source, Value, for_each_feature, scan};
+use crate::io::import::{
+    Batch, CrsFrom, FieldType, ImportError, ReadSummary, Source, Value, read_prepared,
+};
 use rusqlite::{OptionalExtension, params};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -26,6 +28,9 @@ pub struct ImportSummary {
     pub name: String,
     pub features: u64,
     pub crs: Crs,
+    pub crs_from: CrsFrom,
+    /// Attribute fields (columns besides fid and geom).
+    pub fields: usize,
     pub geometry_type: String,
 }
 
@@ -72,18 +77,192 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// Writes the batches of one import into a new feature table.
+struct TableWriter {
+    table: String,
+    /// Column names (unique, clear of fid and geom) and the types they were created with.
+    cols: Vec<(String, FieldType)>,
+    /// The geometry type the table was created with (none before it is).
+    created: Option<&'static str>,
+    envelopes: Vec<super::rtree::Cell>,
+    extent: Option<[f64; 4]>,
+    written: u64,
+}
+
+impl TableWriter {
+    fn add_column(&mut self, field: &str, t: FieldType) -> String {
+        let mut c = field.to_string();
+        let mut i = 2;
+        while c.eq_ignore_ascii_case("fid")
+            || c.eq_ignore_ascii_case("geom")
+            || self.cols.iter().any(|(o, _)| o.eq_ignore_ascii_case(&c))
+        {
+            c = format!("{field}_{i}");
+            i += 1;
+        }
+        self.cols.push((c.clone(), t));
+        c
+    }
+
+    fn insert_sql(&self) -> String {
+        format!(
+            "INSERT INTO {} (fid, geom{}) VALUES (?1, ?2{})",
+            quote(&self.table),
+            self.cols
+                .iter()
+                .map(|(c, _)| format!(", {}", quote(c)))
+                .collect::<String>(),
+            (0..self.cols.len())
+                .map(|i| format!(", ?{}", i + 3))
+                .collect::<String>()
+        )
+    }
+
+    fn write(
+        &mut self,
+        tx: &rusqlite::Transaction,
+        batch: Batch,
+        progress: &mut dyn FnMut(u64, f64),
+    ) -> Result<(), ImportError> {
+        let sq = |e: rusqlite::Error| ImportError::Bad {
+            at: "writing the layer".into(),
+            msg: e.to_string(),
+        };
+        if self.created.is_none() {
+            let gt = batch.geometry_type.unwrap_or("GEOMETRY");
+            let mut ddl = format!(
+                "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {gt}",
+                quote(&self.table)
+            );
+            for (f, t) in &batch.new_fields {
+                let c = self.add_column(f, *t);
+                ddl.push_str(&format!(", {} {}", quote(&c), t.sql()));
+            }
+            ddl.push(')');
+            tx.execute_batch(&ddl).map_err(sq)?;
+            self.created = Some(gt);
+        } else {
+            for (f, t) in &batch.new_fields {
+                let c = self.add_column(f, *t);
+                tx.execute_batch(&format!(
+                    "ALTER TABLE {} ADD COLUMN {} {}",
+                    quote(&self.table),
+                    quote(&c),
+                    t.sql()
+                ))
+                .map_err(sq)?;
+            }
+        }
+        let mut stmt = tx.prepare_cached(&self.insert_sql()).map_err(sq)?;
+        let ncols = self.cols.len();
+        for row in batch.rows {
+            self.written += 1;
+            let fid = i64::try_from(self.written).unwrap_or(i64::MAX);
+            stmt.raw_bind_parameter(1, fid).map_err(sq)?;
+            stmt.raw_bind_parameter(2, row.blob.as_deref())
+                .map_err(sq)?;
+            let mut values = row.values.into_iter();
+            for i in 0..ncols {
+                let v: rusqlite::types::Value = values.next().unwrap_or(Value::Null).into();
+                stmt.raw_bind_parameter(i + 3, v).map_err(sq)?;
+            }
+            stmt.raw_execute().map_err(sq)?;
+            if let Some(e) = row.envelope {
+                self.envelopes.extend(super::rtree::Cell::new(fid, e));
+                let x = self.extent.get_or_insert(e);
+                *x = [
+                    x[0].min(e[0]),
+                    x[1].max(e[1]),
+                    x[2].min(e[2]),
+                    x[3].max(e[3]),
+                ];
+            }
+        }
+        progress(self.written, batch.fraction);
+        Ok(())
+    }
+
+    /// Gives every column the type of all its values: a column created from the first
+    /// values that later met wider ones (reals after integers, text after numbers) is
+    /// rebuilt with the right declared type.
+    fn finish(&mut self, tx: &rusqlite::Transaction, read: &ReadSummary) -> rusqlite::Result<()> {
+        if self.created.is_none() {
+            tx.execute_batch(&format!(
+                "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom GEOMETRY)",
+                quote(&self.table)
+            ))?;
+            self.created = Some("GEOMETRY");
+        }
+        let mut changed = false;
+        for ((_, t), (_, f)) in self.cols.iter_mut().zip(&read.fields) {
+            if t != f {
+                *t = *f;
+                changed = true;
+            }
+        }
+        let geometry_type = read.geometry_type.as_str();
+        if !changed && self.created == Some(geometry_type) {
+            return Ok(());
+        }
+        // Rebuild with the final types (and the geometry type, declared on the column
+        // as GDAL does).
+        let t = quote(&self.table);
+        let tmp = quote(&format!("{}__qn_rebuild", self.table));
+        let mut ddl = format!(
+            "CREATE TABLE {tmp} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometry_type}"
+        );
+        let mut list = String::from("fid, geom");
+        for (c, ty) in &self.cols {
+            ddl.push_str(&format!(", {} {}", quote(c), ty.sql()));
+            let col = quote(c);
+            list.push_str(", ");
+            list.push_str(&match ty {
+                FieldType::Text => format!("CAST({col} AS TEXT)"),
+                _ => col,
+            });
+        }
+        ddl.push(')');
+        tx.execute_batch(&ddl)?;
+        tx.execute_batch(&format!(
+            "INSERT INTO {tmp} SELECT {list} FROM {t}; DROP TABLE {t}; ALTER TABLE {tmp} RENAME TO {t};"
+        ))?;
+        Ok(())
+    }
+}
+
 impl ProjectFile {
-    /// Imports `source` (in `crs`) as a new reference layer called `name`, drawn in `color`
-    /// (`#rrggbb`). Runs in one transaction; `cancel` is checked every 500 features and
-    /// `progress(done, total)` is called as features are written.
+    /// Imports `source` as a new reference layer called `name`, drawn in `color`
+    /// (`#rrggbb`). With no `crs`, the system is the one the file declares, else a guess from
+    /// its coordinate ranges. The file is read once, on a second thread, while this one
+    /// writes; everything happens in one transaction, so an error or a cancel (`cancel` is
+    /// checked every 500 features) leaves the project as it was. `progress(done, fraction)`
+    /// reports features written and the share of the input read.
     pub fn import_reference_layer(
         &mut self,
         source: &Source,
-        crs: Crs,
+        crs: Option<Crs>,
         name: &str,
         color: &str,
         cancel: &AtomicBool,
-        progress: &mut dyn FnMut(u64, u64),
+        progress: &mut dyn FnMut(u64, f64),
+    ) -> Result<ImportSummary, ImportError> {
+        match self.import_once(source, crs, name, color, cancel, progress) {
+            // The file named its system after its features and the guess was different.
+            Err(ImportError::DeclaredAfter(d)) if crs.is_none() => {
+                self.import_once(source, Some(d), name, color, cancel, progress)
+            }
+            r => r,
+        }
+    }
+
+    fn import_once(
+        &mut self,
+        source: &Source,
+        crs: Option<Crs>,
+        name: &str,
+        color: &str,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(u64, f64),
     ) -> Result<ImportSummary, ImportError> {
         if self.read_only {
             return Err(StoreError::ReadOnly(self.path.clone()).into());
@@ -94,11 +273,6 @@ impl ProjectFile {
                 at: "layer name".into(),
                 msg: "is empty".into(),
             });
-        }
-        // First pass: fields, count, and every problem found before anything is written.
-        let sc = scan(source)?;
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ImportError::Cancelled);
         }
         self.backup_before_first_write()?;
         let path = self.path.clone();
@@ -137,79 +311,53 @@ impl ProjectFile {
                 msg: format!("a layer called {name:?} already exists"),
             });
         }
-        // Columns: source field names, made unique and kept clear of fid/geom.
-        let mut cols: Vec<(String, FieldType)> = Vec::new();
-        for (f, t) in &sc.fields {
-            let mut c = f.clone();
-            let mut i = 2;
-            while c.eq_ignore_ascii_case("fid")
-                || c.eq_ignore_ascii_case("geom")
-                || cols.iter().any(|(o, _)| o.eq_ignore_ascii_case(&c))
-            {
-                c = format!("{f}_{i}");
-                i += 1;
+        let mut w = TableWriter {
+            table: table.clone(),
+            cols: Vec::new(),
+            created: None,
+            envelopes: Vec::new(),
+            extent: None,
+            written: 0,
+        };
+        // Read on a second thread; write here as batches arrive.
+        let read = std::thread::scope(|s| -> Result<ReadSummary, ImportError> {
+            let (send, recv) = std::sync::mpsc::sync_channel::<Batch>(8);
+            let reader = std::thread::Builder::new()
+                .name("qn-import-read".into())
+                .spawn_scoped(s, move || {
+                    read_prepared(source, crs, cancel, &mut |b| send.send(b).is_ok())
+                })
+                .map_err(|e| ImportError::Bad {
+                    at: source.path().display().to_string(),
+                    msg: format!("cannot start a reading thread: {e}"),
+                })?;
+            let mut failed = None;
+            for batch in recv.iter() {
+                if let Err(e) = w.write(&tx, batch, progress) {
+                    failed = Some(e);
+                    break;
+                }
+                if cancel.load(Ordering::Relaxed) {
+                    failed = Some(ImportError::Cancelled);
+                    break;
+                }
             }
-            cols.push((c, *t));
-        }
-        let mut ddl = format!(
-            "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}",
-            quote(&table),
-            sc.geometry_type
-        );
-        for (c, t) in &cols {
-            ddl.push_str(&format!(", {} {}", quote(c), t.sql()));
-        }
-        ddl.push(')');
-        tx.execute_batch(&ddl).map_err(sq)?;
-        let insert = format!(
-            "INSERT INTO {} (geom{}) VALUES (?1{})",
-            quote(&table),
-            cols.iter()
-                .map(|(c, _)| format!(", {}", quote(c)))
-                .collect::<String>(),
-            (0..cols.len())
-                .map(|i| format!(", ?{}", i + 2))
-                .collect::<String>()
-        );
-        let mut written = 0u64;
-        {
-            let mut stmt = tx.prepare(&insert).map_err(sq)?;
-            let total = sc.features;
-            for_each_feature(source, crs, &mut |n, feat| {
-                if n % 500 == 0 && cancel.load(Ordering::Relaxed) {
-                    return Err(ImportError::Cancelled);
-                }
-                let blob = feat
-                    .geom
-                    .as_ref()
-                    .map(|g| geom::encode(g, super::SRS_WGS84));
-                let mut vals: Vec<rusqlite::types::Value> = Vec::with_capacity(cols.len() + 1);
-                vals.push(match blob {
-                    Some(b) => rusqlite::types::Value::Blob(b),
-                    None => rusqlite::types::Value::Null,
-                });
-                for (f, _) in &sc.fields {
-                    let v = feat
-                        .attrs
-                        .iter()
-                        .find(|(k, _)| k == f)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or(Value::Null);
-                    vals.push(v.into());
-                }
-                stmt.execute(rusqlite::params_from_iter(vals)).map_err(sq)?;
-                written = n;
-                if n % 1000 == 0 {
-                    progress(n, total);
-                }
-                Ok(())
+            // Dropping the receiver stops the reader at its next batch.
+            drop(recv);
+            let read = reader.join().map_err(|_| ImportError::Bad {
+                at: source.path().display().to_string(),
+                msg: "the reading thread failed".into(),
             })?;
-            progress(written, total);
-        }
+            match failed {
+                Some(e) => Err(e),
+                None => read,
+            }
+        })?;
         if cancel.load(Ordering::Relaxed) {
             return Err(ImportError::Cancelled);
         }
-        let geometry_type = sc.geometry_type.as_str();
+        w.finish(&tx, &read).map_err(sq)?;
+        let geometry_type = read.geometry_type.as_str();
         tx.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
              VALUES (?1, 'features', ?2, ?3, 4326)",
@@ -219,12 +367,33 @@ impl ProjectFile {
                 format!(
                     "Reference layer imported from {} ({})",
                     source.path().display(),
-                    crs.name()
+                    read.crs.name()
                 )
             ],
         )
         .map_err(sq)?;
-        schema::finish_plain_feature_table(&tx, &table, geometry_type).map_err(sq)?;
+        tx.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+            params![table, geometry_type],
+        )
+        .map_err(sq)?;
+        schema::create_rtree(&tx, &table, "geom", "fid").map_err(sq)?;
+        super::rtree::bulk_load(&tx, &format!("rtree_{table}_geom"), &mut w.envelopes)
+            .map_err(sq)?;
+        w.envelopes = Vec::new();
+        let e = w.extent;
+        tx.execute(
+            "UPDATE gpkg_contents SET min_x = ?1, max_x = ?2, min_y = ?3, max_y = ?4,
+               last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
+            params![
+                e.map(|e| e[0]),
+                e.map(|e| e[1]),
+                e.map(|e| e[2]),
+                e.map(|e| e[3]),
+                table
+            ],
+        )
+        .map_err(sq)?;
         tx.execute(
             "INSERT INTO qn_reference_layers (table_name, name, source, source_crs, color, features)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -232,9 +401,9 @@ impl ProjectFile {
                 table,
                 name,
                 source.path().display().to_string(),
-                crs.epsg(),
+                read.crs.epsg(),
                 color,
-                i64::try_from(written).unwrap_or(i64::MAX)
+                i64::try_from(w.written).unwrap_or(i64::MAX)
             ],
         )
         .map_err(sq)?;
@@ -245,9 +414,11 @@ impl ProjectFile {
         Ok(ImportSummary {
             table,
             name,
-            features: written,
-            crs,
-            geometry_type: geometry_type.to_string(),
+            features: w.written,
+            crs: read.crs,
+            crs_from: read.crs_from,
+            fields: read.fields.len(),
+            geometry_type: read.geometry_type,
         })
     }
 

@@ -7,6 +7,7 @@
 
 pub mod geom;
 mod layers;
+pub mod rtree;
 mod scenarios;
 pub(crate) mod schema;
 pub mod session;
