@@ -679,3 +679,154 @@ fn fuzz_findings_decode_without_panic_and_are_refused_by_import() {
         );
     }
 }
+
+/// The import reads once: columns are made from the first features and fixed up when later
+/// ones bring wider values, new fields or another geometry type.
+#[test]
+fn fields_that_widen_or_appear_late_get_the_right_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path());
+    let input = dir.path().join("muon.geojson");
+    let features: Vec<J> = (1..=2500)
+        .map(|i| {
+            let mut p = json!({"so": i, "ma": i, "ten": format!("Thửa {i}")});
+            if i == 2000 {
+                p["so"] = json!(2.5);
+            }
+            if i == 2400 {
+                p["ma"] = json!("Mã 2400");
+            }
+            if i >= 2200 {
+                p["moi"] = json!(format!("mới {i}"));
+            }
+            let g = if i == 2300 {
+                json!({"type": "LineString", "coordinates": [[107.0, 21.0], [107.1, 21.1]]})
+            } else {
+                json!({"type": "Point", "coordinates": [106.5 + (i % 50) as f64 * 0.03, 20.9 + (i / 50) as f64 * 0.01]})
+            };
+            json!({"type": "Feature", "properties": p, "geometry": g})
+        })
+        .collect();
+    write_json(
+        &input,
+        &json!({"type": "FeatureCollection", "features": features}),
+    );
+    let said = ok(&run(&[
+        "import",
+        project.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]));
+    assert!(
+        said.contains("2500 features with 4 fields") && said.contains("GEOMETRY"),
+        "{said}"
+    );
+    let c = rusqlite::Connection::open(&project).unwrap();
+    let types: Vec<(String, String)> = c
+        .prepare("SELECT name, type FROM pragma_table_info('ref_muon') ORDER BY cid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let t = |n: &str| types.iter().find(|(c, _)| c == n).unwrap().1.clone();
+    assert_eq!(t("geom"), "GEOMETRY");
+    assert_eq!(t("so"), "DOUBLE");
+    assert_eq!(t("ma"), "TEXT");
+    assert_eq!(t("ten"), "TEXT");
+    assert_eq!(t("moi"), "TEXT");
+    let gt: String = c
+        .query_row(
+            "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = 'ref_muon'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(gt, "GEOMETRY");
+    let row = |fid: i64| -> (f64, String, Option<String>) {
+        c.query_row(
+            "SELECT so, ma, moi FROM ref_muon WHERE fid = ?1",
+            [fid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!(row(1), (1.0, "1".to_string(), None));
+    assert_eq!(row(2000), (2.5, "2000".to_string(), None));
+    assert_eq!(
+        row(2400),
+        (2400.0, "Mã 2400".to_string(), Some("mới 2400".to_string()))
+    );
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM ref_muon", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2500);
+    // The bulk-loaded spatial index is sound and holds every feature.
+    let check: String = c
+        .query_row("SELECT rtreecheck('rtree_ref_muon_geom')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM rtree_ref_muon_geom", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2500);
+    drop(c);
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&project, "after an import whose columns widened");
+    }
+}
+
+/// A `crs` member after the features is still followed: the first guess (from the ranges)
+/// is dropped and the file imported again in the system it declares.
+#[test]
+fn a_crs_member_after_the_features_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path());
+    let late = dir.path().join("cuoi.geojson");
+    std::fs::write(
+        &late,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"ten":"Mốc A"},"geometry":{"type":"Point","coordinates":[107.05,21.0]}}],
+        "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4756"}}}"#,
+    )
+    .unwrap();
+    let said = ok(&run(&[
+        "import",
+        project.to_str().unwrap(),
+        late.to_str().unwrap(),
+    ]));
+    assert!(
+        said.contains("EPSG:4756") && said.contains("declared"),
+        "{said}"
+    );
+    let plain = dir.path().join("dau.geojson");
+    std::fs::write(
+        &plain,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"ten":"Mốc A"},"geometry":{"type":"Point","coordinates":[107.05,21.0]}}]}"#,
+    )
+    .unwrap();
+    let said = ok(&run(&[
+        "import",
+        project.to_str().unwrap(),
+        plain.to_str().unwrap(),
+        "--crs",
+        "EPSG:4756",
+    ]));
+    assert!(said.contains("EPSG:4756") && said.contains("given"), "{said}");
+    let c = rusqlite::Connection::open(&project).unwrap();
+    let a: Vec<u8> = c
+        .query_row("SELECT geom FROM ref_cuoi", [], |r| r.get(0))
+        .unwrap();
+    let b: Vec<u8> = c
+        .query_row("SELECT geom FROM ref_dau", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(a, b, "both imports shift the point the same way");
+    let d = qn_planner::store::geom::decode(&a).unwrap();
+    let Some(geo_types::Geometry::Point(p)) = d.geometry else {
+        panic!()
+    };
+    assert!(
+        (p.x() - 107.05).abs() > 1e-6 || (p.y() - 21.0).abs() > 1e-6,
+        "the VN-2000 datum shift was applied: {p:?}"
+    );
+}
