@@ -812,7 +812,10 @@ fn a_crs_member_after_the_features_is_followed() {
         "--crs",
         "EPSG:4756",
     ]));
-    assert!(said.contains("EPSG:4756") && said.contains("given"), "{said}");
+    assert!(
+        said.contains("EPSG:4756") && said.contains("given"),
+        "{said}"
+    );
     let c = rusqlite::Connection::open(&project).unwrap();
     let a: Vec<u8> = c
         .query_row("SELECT geom FROM ref_cuoi", [], |r| r.get(0))

@@ -678,3 +678,50 @@ fn import_window_reads_a_vn2000_file_and_imports_it_on_a_worker() {
     );
     h.get_by_label("mốc khảo sát (2)");
 }
+
+#[test]
+fn import_window_lets_the_planner_choose_csv_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let pf = project(&dir);
+    // Semicolons, and coordinate columns whose names say nothing: the first guess (the
+    // first two columns) fails, and the planner picks the right ones in the window.
+    let input = dir.path().join("điểm đo.csv");
+    std::fs::write(
+        &input,
+        "ten;bac;dong\nMốc 1;2317566.472;430127.565\nMốc 2;2380540.796;522595.916\n",
+    )
+    .unwrap();
+    let mut h = harness_with(Some(pf), None);
+    h.state_mut().import_file(input.clone());
+    let wait = |h: &mut Harness<QnApp>, what: &str| {
+        for _ in 0..100 {
+            h.run_steps(3);
+            if h.query_by_label_contains(what).is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        panic!("{what} never appeared");
+    };
+    wait(&mut h, "Không nhập được:");
+    h.get_by_label_contains("\"Mốc 1\" is not a number");
+    h.get_by_label("Dấu phân cách");
+    // X is the first column, "ten": open its list and choose "dong".
+    h.get_by_label("Cột X (kinh độ, hướng đông)").click();
+    h.run_steps(2);
+    h.get_by_label("dong").click();
+    h.run_steps(2);
+    wait(&mut h, "2 đối tượng");
+    h.get_by_label_contains("đoán theo phạm vi tọa độ");
+    assert_eq!(
+        h.state().import_choice(),
+        Some((qn_planner::io::crs::Crs::Vn2000Tm3, "điểm đo".to_string()))
+    );
+    h.get_by_label("Nhập").click();
+    wait(&mut h, "Đã nhập:");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("điểm đo".to_string(), 2, true)]
+    );
+}

@@ -6,7 +6,7 @@
 use super::QnApp;
 use super::i18n::tr;
 use crate::io::crs::Crs;
-use crate::io::import::{Scan, Source, scan};
+use crate::io::import::{CSV_DELIMITERS, Scan, Source, csv_layout, is_csv_path, scan};
 use crate::store::ProjectFile;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,6 +19,19 @@ struct Found {
     scan: Scan,
 }
 
+/// The delimiter and coordinate columns of a delimited text file, as chosen in the window.
+#[derive(Debug, Clone, PartialEq)]
+struct CsvChoice {
+    path: String,
+    delimiter: u8,
+    header: Vec<String>,
+    x: String,
+    y: String,
+}
+
+/// What reading the file gave: the CSV layout (for delimited text) and the scan.
+type ScanDone = (Option<CsvChoice>, Result<Found, String>);
+
 struct Running {
     rx: Receiver<Result<String, String>>,
     done: Arc<AtomicU64>,
@@ -30,8 +43,9 @@ pub struct ImportUi {
     pub open: bool,
     pub path: String,
     layer: String,
-    scanning: Option<Receiver<Result<Found, String>>>,
+    scanning: Option<Receiver<ScanDone>>,
     found: Option<Found>,
+    csv: Option<CsvChoice>,
     crs: Crs,
     name: String,
     color: [u8; 3],
@@ -47,6 +61,7 @@ impl Default for ImportUi {
             layer: String::new(),
             scanning: None,
             found: None,
+            csv: None,
             crs: Crs::Wgs84,
             name: String::new(),
             color: [0x7a, 0x51, 0x95],
@@ -73,18 +88,117 @@ impl QnApp {
     }
 
     fn start_scan(&mut self) {
-        let path = PathBuf::from(self.import.path.trim());
+        let text = self.import.path.trim().to_string();
+        let path = PathBuf::from(&text);
         let layer = Some(self.import.layer.trim().to_string()).filter(|l| !l.is_empty());
+        // The delimiter and columns chosen for this same file are kept.
+        let chosen = self
+            .import
+            .csv
+            .as_ref()
+            .filter(|c| c.path == text)
+            .map(|c| (c.delimiter, c.x.clone(), c.y.clone()));
         self.import.found = None;
         self.import.last = None;
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let r = Source::from_path(&path, layer.as_deref())
-                .and_then(|source| scan(&source).map(|scan| Found { source, scan }))
-                .map_err(|e| e.to_string());
-            let _ = tx.send(r);
+            let done: ScanDone = if is_csv_path(&path) {
+                match csv_layout(&path, chosen.as_ref().map(|c| c.0)) {
+                    Err(e) => (None, Err(e.to_string())),
+                    Ok(l) => {
+                        let pick = |want: Option<&String>, found: &Option<String>, k: usize| {
+                            want.filter(|w| l.header.contains(w))
+                                .or(found.as_ref())
+                                .or(l.header.get(k))
+                                .cloned()
+                                .unwrap_or_default()
+                        };
+                        let x = pick(chosen.as_ref().map(|c| &c.1), &l.x, 0);
+                        let y = pick(chosen.as_ref().map(|c| &c.2), &l.y, 1);
+                        let source = Source::Csv {
+                            path: path.clone(),
+                            delimiter: l.delimiter,
+                            x: x.clone(),
+                            y: y.clone(),
+                        };
+                        let r = scan(&source)
+                            .map(|scan| Found { source, scan })
+                            .map_err(|e| e.to_string());
+                        let choice = CsvChoice {
+                            path: text,
+                            delimiter: l.delimiter,
+                            header: l.header,
+                            x,
+                            y,
+                        };
+                        (Some(choice), r)
+                    }
+                }
+            } else {
+                let r = Source::from_path(&path, layer.as_deref())
+                    .and_then(|source| scan(&source).map(|scan| Found { source, scan }))
+                    .map_err(|e| e.to_string());
+                (None, r)
+            };
+            let _ = tx.send(done);
         });
         self.import.scanning = Some(rx);
+    }
+
+    /// Delimiter and coordinate columns of a delimited text file; a change reads it again.
+    fn csv_options(&mut self, ui: &mut egui::Ui, busy: bool) {
+        let lang = self.lang();
+        let Some(c) = &mut self.import.csv else {
+            return;
+        };
+        if c.path != self.import.path.trim() {
+            return;
+        }
+        let before = c.clone();
+        let name = |d: u8| match d {
+            b'\t' => "Tab".to_string(),
+            d => char::from(d).to_string(),
+        };
+        ui.add_enabled_ui(!busy, |ui| {
+            egui::ComboBox::new("csv_delimiter", tr(lang, "Dấu phân cách", "Delimiter"))
+                .selected_text(name(c.delimiter))
+                .show_ui(ui, |ui| {
+                    for d in CSV_DELIMITERS {
+                        ui.selectable_value(&mut c.delimiter, d, name(d));
+                    }
+                });
+            for (label, col, salt) in [
+                (
+                    tr(
+                        lang,
+                        "Cột X (kinh độ, hướng đông)",
+                        "X column (longitude, easting)",
+                    ),
+                    &mut c.x,
+                    "csv_x",
+                ),
+                (
+                    tr(
+                        lang,
+                        "Cột Y (vĩ độ, hướng bắc)",
+                        "Y column (latitude, northing)",
+                    ),
+                    &mut c.y,
+                    "csv_y",
+                ),
+            ] {
+                egui::ComboBox::new(salt, label)
+                    .selected_text(col.as_str())
+                    .show_ui(ui, |ui| {
+                        for h in &c.header {
+                            ui.selectable_value(col, h.clone(), h.as_str());
+                        }
+                    });
+            }
+        });
+        if *c != before {
+            self.start_scan();
+        }
     }
 
     fn start_import(&mut self) {
@@ -162,7 +276,8 @@ impl QnApp {
     fn poll_import(&mut self, ctx: &egui::Context) {
         if let Some(rx) = &self.import.scanning {
             match rx.try_recv() {
-                Ok(Ok(found)) => {
+                Ok((csv, Ok(found))) => {
+                    self.import.csv = csv;
                     self.import.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
                     let stem = match &found.source {
                         Source::Gpkg { layer, .. } => layer.clone(),
@@ -176,7 +291,8 @@ impl QnApp {
                     self.import.found = Some(found);
                     self.import.scanning = None;
                 }
-                Ok(Err(e)) => {
+                Ok((csv, Err(e))) => {
+                    self.import.csv = csv;
                     self.import.last = Some(Err(e));
                     self.import.scanning = None;
                 }
@@ -268,6 +384,7 @@ impl QnApp {
                 .labelled_by(l.id);
                 ui.end_row();
             });
+        self.csv_options(ui, busy);
         if ui
             .add_enabled(
                 !busy && !self.import.path.trim().is_empty(),

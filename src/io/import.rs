@@ -142,30 +142,12 @@ impl Source {
         match ext.as_str() {
             "geojson" | "json" => Ok(Source::GeoJson(path.to_path_buf())),
             "csv" | "txt" | "tsv" => {
-                let delimiter = if ext == "tsv" {
-                    b'\t'
-                } else {
-                    sniff_delimiter(path)?
-                };
-                let header = csv_header(path, delimiter)?;
-                let find = |names: &[&str]| {
-                    header
-                        .iter()
-                        .find(|h| names.contains(&crate::model::text::fold(h).as_str()))
-                        .cloned()
-                };
-                let x = find(&[
-                    "lon",
-                    "lng",
-                    "long",
-                    "longitude",
-                    "x",
-                    "kinh do",
-                    "kinh_do",
-                    "easting",
-                    "e",
-                ]);
-                let y = find(&["lat", "latitude", "y", "vi do", "vi_do", "northing", "n"]);
+                let CsvLayout {
+                    delimiter,
+                    header,
+                    x,
+                    y,
+                } = csv_layout(path, None)?;
                 match (x, y) {
                     (Some(x), Some(y)) => Ok(Source::Csv {
                         path: path.to_path_buf(),
@@ -214,6 +196,66 @@ impl Source {
             Source::GeoJson(p) | Source::Csv { path: p, .. } | Source::Gpkg { path: p, .. } => p,
         }
     }
+}
+
+/// Whether a path is read as delimited text.
+pub fn is_csv_path(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "csv" | "txt" | "tsv")
+}
+
+/// The delimiters offered for delimited text.
+pub const CSV_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A delimited text file's delimiter, header, and the coordinate columns found by name
+/// (lon/lat, longitude/latitude, x/y, kinh_do/vi_do, easting/northing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvLayout {
+    pub delimiter: u8,
+    pub header: Vec<String>,
+    pub x: Option<String>,
+    pub y: Option<String>,
+}
+
+/// Reads the header of a delimited text file, with `delimiter` or else the one its first
+/// line uses most (tab for `.tsv`).
+pub fn csv_layout(path: &Path, delimiter: Option<u8>) -> Result<CsvLayout, ImportError> {
+    let tsv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    let delimiter = match delimiter {
+        Some(d) => d,
+        None if tsv => b'\t',
+        None => sniff_delimiter(path)?,
+    };
+    let header = csv_header(path, delimiter)?;
+    let find = |names: &[&str]| {
+        header
+            .iter()
+            .find(|h| names.contains(&crate::model::text::fold(h).as_str()))
+            .cloned()
+    };
+    let x = find(&[
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "x",
+        "kinh do",
+        "kinh_do",
+        "easting",
+        "e",
+    ]);
+    let y = find(&["lat", "latitude", "y", "vi do", "vi_do", "northing", "n"]);
+    Ok(CsvLayout {
+        delimiter,
+        header,
+        x,
+        y,
+    })
 }
 
 /// What a first pass over the source found.
