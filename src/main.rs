@@ -560,13 +560,18 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     spec.date = today();
+    spec.reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
+    spec.raster_dpi = if ext == "png" { a.dpi } else { 300 };
     let page = composer
         .map_page(&project, &spec)
         .map_err(|e| e.to_string())?;
     let bytes = match ext.as_str() {
         "svg" => {
             render::tree(&page).map_err(|e| e.to_string())?;
-            page.svg.clone().into_bytes()
+            page.full_svg()
+                .map_err(|e| e.to_string())?
+                .into_owned()
+                .into_bytes()
         }
         "png" => render::png(&page, a.dpi).map_err(|e| e.to_string())?,
         _ => render::pdf(std::slice::from_ref(&page)).map_err(|e| e.to_string())?,

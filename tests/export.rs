@@ -268,3 +268,100 @@ fn the_cli_writes_each_format_whole_or_not_at_all() {
     );
     assert!(std::fs::read(&pack).unwrap().starts_with(b"%PDF-"));
 }
+
+/// Reference layers are drawn into the map frame, under the planning layers, listed in the
+/// legend, and the same whether the PNG is drawn directly or from the self-contained SVG.
+#[test]
+fn reference_layers_are_drawn_in_the_frame_and_listed_in_the_legend() {
+    use qn_planner::export::ReferenceDraw;
+    use qn_planner::io::import::Source;
+    let (dir, path, project) = project();
+    // One large parcel (drawn as its outline and fill) and 2,000 tiny ones (drawn as dots).
+    let mut features = vec![
+        serde_json::json!({"type": "Feature", "properties": {"ten": "Khu lớn"},
+        "geometry": {"type": "Polygon", "coordinates": [[[107.0, 21.0], [107.3, 21.0], [107.3, 21.2], [107.0, 21.2], [107.0, 21.0]]]}}),
+    ];
+    for i in 0..2000 {
+        let (x, y) = (
+            106.6 + (i % 50) as f64 * 0.01,
+            21.1 + (i / 50) as f64 * 0.005,
+        );
+        features.push(serde_json::json!({"type": "Feature", "properties": {"ten": format!("Thửa {i}")},
+            "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.0002, y], [x + 0.0002, y + 0.0002], [x, y]]]}}));
+    }
+    let input = dir.path().join("thua.geojson");
+    std::fs::write(
+        &input,
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    let mut pf = ProjectFile::open(&path).unwrap();
+    pf.import_reference_layer(
+        &Source::from_path(&input, None).unwrap(),
+        None,
+        "Thửa đất đo đạc",
+        "#d01c8b",
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let c = Composer::new().unwrap();
+    let mut spec = MapSpec::new("t", Language::Vi);
+    spec.raster_dpi = 96;
+    let plain = render::png(&c.map_page(&project, &spec).unwrap(), 96).unwrap();
+    spec.reference = ReferenceDraw::all_of(&pf).unwrap();
+    assert_eq!(spec.reference.len(), 1);
+    let page = c.map_page(&project, &spec).unwrap();
+    assert!(page.svg.contains("Thửa đất đo đạc"), "listed in the legend");
+    let with = render::png(&page, 96).unwrap();
+    let decode = |b: &[u8]| tiny_skia::Pixmap::decode_png(b).unwrap();
+    let (a, b) = (decode(&plain), decode(&with));
+    let r = page.raster.as_ref().unwrap();
+    let px = |mm: f64| (mm / 25.4 * 96.0).round() as i64;
+    let (x0, y0, x1, y1) = (
+        px(r.x_mm),
+        px(r.y_mm),
+        px(r.x_mm + r.w_mm),
+        px(r.y_mm + r.h_mm),
+    );
+    let legend_x = px(f64::from(page.legend_box.unwrap().min[0])) - 1;
+    assert!(legend_x > x1);
+    let (mut inside, mut outside) = (0, 0);
+    for (i, (p, q)) in a.pixels().iter().zip(b.pixels()).enumerate() {
+        if p != q {
+            let (x, y) = ((i as u32 % a.width()) as i64, (i as u32 / a.width()) as i64);
+            if x >= x0 - 1 && x <= x1 + 1 && y >= y0 - 1 && y <= y1 + 1 {
+                inside += 1;
+            } else if x < legend_x {
+                // (The legend column changes: it gains a line and the inset moves down.)
+                outside += 1;
+            }
+        }
+    }
+    assert!(
+        inside > 2000,
+        "the layer shows in the frame ({inside} pixels)"
+    );
+    assert_eq!(outside, 0, "nothing drawn outside the map frame");
+    // The same page as one self-contained SVG (the image embedded) renders the same.
+    let svg = page.full_svg().unwrap().into_owned();
+    assert!(svg.contains("data:image/png;base64,"));
+    let embedded = qn_planner::export::Page {
+        svg,
+        raster: None,
+        ..page.clone()
+    };
+    let e = decode(&render::png(&embedded, 96).unwrap());
+    let differ = e
+        .pixels()
+        .iter()
+        .zip(b.pixels())
+        .filter(|(p, q)| p != q)
+        .count();
+    assert!(
+        differ * 200 < b.pixels().len(),
+        "{differ} pixels differ between the direct and the embedded image"
+    );
+    let pdf = render::pdf(std::slice::from_ref(&page)).unwrap();
+    assert_eq!(&pdf[..5], b"%PDF-");
+}

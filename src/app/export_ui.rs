@@ -85,6 +85,24 @@ impl QnApp {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         spec.date = crate::scenario::now_utc_iso().chars().take(10).collect();
+        // The reference layers shown on the map, drawn as they are on screen.
+        if let Some(f) = &self.file {
+            spec.reference = self
+                .refs
+                .iter()
+                .filter(|r| r.visible)
+                .map(|r| crate::export::ReferenceDraw {
+                    path: f.path().to_path_buf(),
+                    table: r.table.clone(),
+                    name: r.name.clone(),
+                    color: [r.color.r(), r.color.g(), r.color.b()],
+                })
+                .collect();
+        }
+        spec.raster_dpi = match self.export.format {
+            Format::Png => self.export.dpi,
+            _ => 300,
+        };
         spec
     }
 
@@ -128,7 +146,7 @@ impl QnApp {
                             Format::Png => render::png(&page, dpi)?,
                             Format::Svg => {
                                 render::tree(&page)?;
-                                page.svg.into_bytes()
+                                page.full_svg()?.into_owned().into_bytes()
                             }
                             Format::Pdf => render::pdf(std::slice::from_ref(&page))?,
                         }

@@ -555,11 +555,9 @@ impl std::fmt::Debug for DotRaster {
 
 /// `#rrggbb` as a colour; grey when it is not one.
 pub fn parse_hex_color(s: &str) -> Color32 {
-    let h = s.trim().trim_start_matches('#');
-    let byte = |i: usize| h.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok());
-    match (h.len(), byte(0), byte(2), byte(4)) {
-        (6, Some(r), Some(g), Some(b)) => Color32::from_rgb(r, g, b),
-        _ => Color32::from_gray(110),
+    match crate::model::palette::parse_hex(s) {
+        Some([r, g, b]) => Color32::from_rgb(r, g, b),
+        None => Color32::from_gray(110),
     }
 }
 

@@ -78,6 +78,37 @@ pub struct MapSpec {
     pub file_label: String,
     pub date: String,
     pub lang: Language,
+    /// Reference layers drawn under the planning layers, bottom first.
+    pub reference: Vec<ReferenceDraw>,
+    /// Resolution of the image the reference layers are drawn into (the PNG's dpi).
+    pub raster_dpi: u32,
+}
+
+/// A reference layer to draw: a feature table of a project file, in its colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceDraw {
+    pub path: std::path::PathBuf,
+    pub table: String,
+    pub name: String,
+    pub color: [u8; 3],
+}
+
+impl ReferenceDraw {
+    /// Every reference layer of `file`, in import order.
+    pub fn all_of(file: &crate::store::ProjectFile) -> Result<Vec<ReferenceDraw>, ExportError> {
+        let layers = file
+            .reference_layers()
+            .map_err(|e| ExportError::Invalid(e.to_string()))?;
+        Ok(layers
+            .into_iter()
+            .map(|l| ReferenceDraw {
+                path: file.path().to_path_buf(),
+                color: palette::parse_hex(&l.color).unwrap_or([0x7a, 0x51, 0x95]),
+                table: l.table,
+                name: l.name,
+            })
+            .collect())
+    }
 }
 
 impl MapSpec {
@@ -96,6 +127,8 @@ impl MapSpec {
             file_label: String::new(),
             date: String::new(),
             lang,
+            reference: Vec::new(),
+            raster_dpi: 300,
         }
     }
 
@@ -127,6 +160,61 @@ pub struct Page {
     pub label_boxes: Vec<(String, Bbox)>,
     pub legend_box: Option<Bbox>,
     pub scale_bar: Option<ScaleBar>,
+    /// The reference layers, drawn as an image into the map frame under the planning
+    /// layers (`svg` holds everything else).
+    pub raster: Option<Raster>,
+}
+
+/// An image that belongs in a page's SVG at byte `at`, covering the map frame.
+#[derive(Debug, Clone)]
+pub struct Raster {
+    pub pixmap: tiny_skia::Pixmap,
+    /// Where the image goes in the SVG text, and what reopens the SVG there (its root
+    /// element, the clip definitions and the map's clip group), for drawing what lies
+    /// above the image separately.
+    pub at: usize,
+    pub reopen: String,
+    /// Its place on the page, mm.
+    pub x_mm: f64,
+    pub y_mm: f64,
+    pub w_mm: f64,
+    pub h_mm: f64,
+}
+
+impl Page {
+    /// The whole page as SVG, the reference image embedded as a PNG.
+    pub fn full_svg(&self) -> Result<std::borrow::Cow<'_, str>, ExportError> {
+        let Some(r) = &self.raster else {
+            return Ok(std::borrow::Cow::Borrowed(&self.svg));
+        };
+        use base64::Engine;
+        let png = r
+            .pixmap
+            .encode_png()
+            .map_err(|e| ExportError::Png(e.to_string()))?;
+        let image = format!(
+            r##"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" image-rendering="optimizeSpeed" href="data:image/png;base64,{}"/>"##,
+            r.x_mm,
+            r.y_mm,
+            r.w_mm,
+            r.h_mm,
+            base64::engine::general_purpose::STANDARD.encode(png)
+        );
+        let mut out = String::with_capacity(self.svg.len() + image.len());
+        out.push_str(&self.svg[..r.at]);
+        out.push_str(&image);
+        out.push_str(&self.svg[r.at..]);
+        Ok(std::borrow::Cow::Owned(out))
+    }
+
+    /// The SVG split at the image: what lies under it and what lies over it, each a whole
+    /// document (none when there is no image).
+    pub fn split_svg(&self) -> Option<(String, String)> {
+        let r = self.raster.as_ref()?;
+        let under = format!("{}</g></svg>", &self.svg[..r.at]);
+        let over = format!("{}{}", r.reopen, &self.svg[r.at..]);
+        Some((under, over))
+    }
 }
 
 /// Text metrics of the bundled font, to size label boxes exactly.
@@ -362,15 +450,15 @@ impl Composer {
         };
 
         let mut svg = String::with_capacity(1 << 20);
-        let _ = write!(
-            svg,
+        let open = format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{pw}mm" height="{ph}mm" viewBox="0 0 {pw} {ph}" font-family="Noto Sans">"##
         );
-        let _ = write!(svg, r##"<rect width="{pw}" height="{ph}" fill="white"/>"##);
-        let _ = write!(
-            svg,
+        let defs = format!(
             r##"<defs><clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath></defs>"##
         );
+        svg.push_str(&open);
+        let _ = write!(svg, r##"<rect width="{pw}" height="{ph}" fill="white"/>"##);
+        svg.push_str(&defs);
         // Title and subtitle.
         let _ = write!(
             svg,
@@ -410,6 +498,25 @@ impl Composer {
                 r##"<path d="{d}" fill="{}" fill-rule="evenodd"{stroke}/>"##,
                 palette::hex(colour)
             );
+        }
+        let mut raster = None;
+        if !spec.reference.is_empty() {
+            let view = RasterView {
+                centre,
+                m_per_mm,
+                width_mm: fw,
+                height_mm: fh,
+                dpi: spec.raster_dpi.clamp(36, 600),
+            };
+            raster = Some(Raster {
+                pixmap: self.reference_raster(&spec.reference, &view)?,
+                at: svg.len(),
+                reopen: format!(r##"{open}{defs}<g clip-path="url(#frame)">"##),
+                x_mm: fx,
+                y_mm: fy,
+                w_mm: fw,
+                h_mm: fh,
+            });
         }
         for l in &self.inland {
             let _ = write!(
@@ -714,6 +821,15 @@ impl Composer {
             };
             entries.push((symbol_svg(layer, 0.0, 0.0, r), name.to_string()));
         }
+        for r in &spec.reference {
+            let [cr, cg, cb] = r.color;
+            entries.push((
+                format!(
+                    r##"<rect x="-2.2" y="-1.6" width="4.4" height="3.2" fill="#{cr:02x}{cg:02x}{cb:02x}" fill-opacity="0.35" stroke="#{cr:02x}{cg:02x}{cb:02x}" stroke-width="0.3"/>"##
+                ),
+                r.name.clone(),
+            ));
+        }
         if spec.show_towns {
             entries.push((
                 format!(r##"<circle cx="0" cy="0" r="0.9" fill="white"/><circle cx="0" cy="0" r="0.6" fill="{}"/>"##, palette::hex(palette::TOWN)),
@@ -805,6 +921,7 @@ impl Composer {
             height_mm: ph,
             label_boxes,
             legend_box: Some(legend_box),
+            raster,
             scale_bar: Some(ScaleBar {
                 length_mm: bar_mm,
                 label_m: bar_m,
@@ -961,4 +1078,183 @@ pub fn text_width_mm(text: &str, size_mm: f64, bold: bool) -> f64 {
     Metrics::new()
         .map(|m| m.width(text, size_mm, bold))
         .unwrap_or(text.len() as f64 * size_mm * 0.55)
+}
+
+/// Where the map frame is, for drawing the reference layers into an image of it.
+struct RasterView {
+    /// Frame centre in EPSG:5899 metres, and metres per mm of paper.
+    centre: [f64; 2],
+    m_per_mm: f64,
+    width_mm: f64,
+    height_mm: f64,
+    dpi: u32,
+}
+
+impl Composer {
+    /// Draws the reference layers into a transparent PNG covering the map frame. Features
+    /// smaller than a pixel and a half (most of a cadastre at province scale) are read from
+    /// the R-tree alone and drawn as a dot; only larger ones have their geometry read and
+    /// projected.
+    fn reference_raster(
+        &self,
+        layers: &[ReferenceDraw],
+        v: &RasterView,
+    ) -> Result<tiny_skia::Pixmap, ExportError> {
+        use tiny_skia::{FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
+        let px_per_mm = f64::from(v.dpi) / 25.4;
+        let w = (v.width_mm * px_per_mm).round().max(1.0) as u32;
+        let h = (v.height_mm * px_per_mm).round().max(1.0) as u32;
+        let mut pixmap = Pixmap::new(w, h)
+            .ok_or_else(|| ExportError::Png(format!("cannot make a {w}×{h} image")))?;
+        let m_per_px = v.m_per_mm / px_per_mm;
+        let to_px = |e: f64, n: f64| -> (f32, f32) {
+            (
+                (f64::from(w) / 2.0 + (e - v.centre[0]) / m_per_px) as f32,
+                (f64::from(h) / 2.0 - (n - v.centre[1]) / m_per_px) as f32,
+            )
+        };
+        // A dot is a quarter of a millimetre across, whatever the resolution.
+        let dot = (0.25 * px_per_mm).max(1.0) as f32;
+        let db = |e: rusqlite::Error, l: &ReferenceDraw| ExportError::Io {
+            path: l.path.display().to_string(),
+            msg: format!("reference layer {}: {e}", l.table),
+        };
+        for l in layers {
+            let [r, g, b] = l.color;
+            let mut solid = Paint::default();
+            solid.set_color_rgba8(r, g, b, 255);
+            solid.anti_alias = false;
+            let mut fill = Paint::default();
+            fill.set_color_rgba8(r, g, b, 90);
+            fill.anti_alias = true;
+            let mut edge = Paint::default();
+            edge.set_color_rgba8(r, g, b, 220);
+            edge.anti_alias = true;
+            let stroke = Stroke {
+                width: (0.15 * px_per_mm).max(1.0) as f32,
+                ..Stroke::default()
+            };
+            let conn = rusqlite::Connection::open_with_flags(
+                &l.path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .map_err(|e| db(e, l))?;
+            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            let rtree = q(&format!("rtree_{}_geom", l.table));
+            let mut big: Vec<i64> = Vec::new();
+            {
+                let mut stmt = conn
+                    .prepare(&format!("SELECT id, minx, maxx, miny, maxy FROM {rtree}"))
+                    .map_err(|e| db(e, l))?;
+                let mut rows = stmt.query([]).map_err(|e| db(e, l))?;
+                while let Some(row) = rows.next().map_err(|e| db(e, l))? {
+                    let get = |i| row.get::<_, f64>(i);
+                    let (id, x0, x1, y0, y1) = (
+                        row.get::<_, i64>(0).map_err(|e| db(e, l))?,
+                        get(1).map_err(|e| db(e, l))?,
+                        get(2).map_err(|e| db(e, l))?,
+                        get(3).map_err(|e| db(e, l))?,
+                        get(4).map_err(|e| db(e, l))?,
+                    );
+                    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+                    // Size on paper from the degrees of the envelope.
+                    let wm = (x1 - x0) * 111_320.0 * cy.to_radians().cos();
+                    let hm = (y1 - y0) * 110_574.0;
+                    if wm.max(hm) / m_per_px >= 1.5 {
+                        big.push(id);
+                        continue;
+                    }
+                    let Ok((e, n)) = self.tm3.tm3_from_lonlat(cx, cy) else {
+                        continue;
+                    };
+                    let (x, y) = to_px(e, n);
+                    if x < -dot || y < -dot || x > w as f32 + dot || y > h as f32 + dot {
+                        continue;
+                    }
+                    if let Some(rect) = Rect::from_xywh(x - dot / 2.0, y - dot / 2.0, dot, dot) {
+                        pixmap.fill_rect(rect, &solid, Transform::identity(), None);
+                    }
+                }
+            }
+            if big.is_empty() {
+                continue;
+            }
+            let mut stmt = conn
+                .prepare(&format!("SELECT geom FROM {} WHERE fid = ?1", q(&l.table)))
+                .map_err(|e| db(e, l))?;
+            for id in big {
+                let blob: Option<Vec<u8>> =
+                    stmt.query_row([id], |r| r.get(0)).map_err(|e| db(e, l))?;
+                let Some(g) = blob
+                    .and_then(|b| crate::store::geom::decode(&b).ok())
+                    .and_then(|d| d.geometry)
+                else {
+                    continue;
+                };
+                let mut pb = PathBuilder::new();
+                let mut points: Vec<(f64, f64)> = Vec::new();
+                let mut area = false;
+                let add_line = |pb: &mut PathBuilder, l: &LineString<f64>, close: bool| {
+                    let mut first = true;
+                    for c in &l.0 {
+                        let Ok((e, n)) = self.tm3.tm3_from_lonlat(c.x, c.y) else {
+                            continue;
+                        };
+                        let (x, y) = to_px(e, n);
+                        if first {
+                            pb.move_to(x, y);
+                            first = false;
+                        } else {
+                            pb.line_to(x, y);
+                        }
+                    }
+                    if close && !first {
+                        pb.close();
+                    }
+                };
+                let mut polys: Vec<&Polygon<f64>> = Vec::new();
+                match &g {
+                    Geometry::Polygon(p) => polys.push(p),
+                    Geometry::MultiPolygon(mp) => polys.extend(mp.0.iter()),
+                    Geometry::LineString(ls) => add_line(&mut pb, ls, false),
+                    Geometry::MultiLineString(ml) => {
+                        ml.0.iter().for_each(|ls| add_line(&mut pb, ls, false))
+                    }
+                    Geometry::Point(p) => points.push((p.x(), p.y())),
+                    Geometry::MultiPoint(mp) => points.extend(mp.0.iter().map(|p| (p.x(), p.y()))),
+                    _ => {}
+                }
+                for p in polys {
+                    area = true;
+                    add_line(&mut pb, p.exterior(), true);
+                    p.interiors()
+                        .iter()
+                        .for_each(|r| add_line(&mut pb, r, true));
+                }
+                if let Some(path) = pb.finish() {
+                    if area {
+                        pixmap.fill_path(
+                            &path,
+                            &fill,
+                            FillRule::EvenOdd,
+                            Transform::identity(),
+                            None,
+                        );
+                    }
+                    pixmap.stroke_path(&path, &edge, &stroke, Transform::identity(), None);
+                }
+                for (lon, lat) in points {
+                    let Ok((e, n)) = self.tm3.tm3_from_lonlat(lon, lat) else {
+                        continue;
+                    };
+                    let (x, y) = to_px(e, n);
+                    let d = dot * 2.0;
+                    if let Some(rect) = Rect::from_xywh(x - d / 2.0, y - d / 2.0, d, d) {
+                        pixmap.fill_rect(rect, &solid, Transform::identity(), None);
+                    }
+                }
+            }
+        }
+        Ok(pixmap)
+    }
 }

@@ -72,6 +72,7 @@ fn simple_page(w: f64, h: f64, title: &str, body: &[(f64, bool, String)], foot: 
         height_mm: h,
         label_boxes: Vec::new(),
         legend_box: None,
+        raster: None,
         scale_bar: None,
     }
 }
@@ -264,6 +265,7 @@ fn indicator_page(
         height_mm: h,
         label_boxes: Vec::new(),
         legend_box: None,
+        raster: None,
         scale_bar: None,
     }
 }
@@ -561,6 +563,7 @@ fn charts_page(
         height_mm: h,
         label_boxes: Vec::new(),
         legend_box: None,
+        raster: None,
         scale_bar: None,
     }
 }

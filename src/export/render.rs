@@ -18,9 +18,13 @@ pub fn svg_options() -> usvg::Options<'static> {
     opt
 }
 
-/// Parses the page's SVG back (checks it is well formed).
+/// Parses the page's whole SVG back (checks it is well formed).
 pub fn tree(page: &Page) -> Result<usvg::Tree, ExportError> {
-    usvg::Tree::from_str(&page.svg, &svg_options()).map_err(|e| ExportError::Svg(e.to_string()))
+    parse(&page.full_svg()?)
+}
+
+fn parse(svg: &str) -> Result<usvg::Tree, ExportError> {
+    usvg::Tree::from_str(svg, &svg_options()).map_err(|e| ExportError::Svg(e.to_string()))
 }
 
 /// Pixel size of a page at `dpi`.
@@ -36,17 +40,44 @@ pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
             "{dpi} dpi is outside 36–1200"
         )));
     }
-    let t = tree(page)?;
     let (w, h) = pixel_size(page, dpi);
     let mut pixmap = tiny_skia::Pixmap::new(w, h)
         .ok_or_else(|| ExportError::Png(format!("cannot allocate {w}×{h} pixels")))?;
-    let sx = w as f32 / t.size().width();
-    let sy = h as f32 / t.size().height();
-    resvg::render(
-        &t,
-        tiny_skia::Transform::from_scale(sx, sy),
-        &mut pixmap.as_mut(),
-    );
+    // The SVG's size is in CSS pixels (its width is given in mm); the raster is placed in mm.
+    let fit = |t: &usvg::Tree| {
+        tiny_skia::Transform::from_scale(w as f32 / t.size().width(), h as f32 / t.size().height())
+    };
+    match (page.split_svg(), &page.raster) {
+        // The reference image is drawn straight between the two halves of the page: no
+        // PNG round trip for an image of possibly millions of features.
+        (Some((under, over)), Some(r)) => {
+            let under = parse(&under)?;
+            resvg::render(&under, fit(&under), &mut pixmap.as_mut());
+            let (sx, sy) = (
+                w as f32 / page.width_mm as f32,
+                h as f32 / page.height_mm as f32,
+            );
+            let paint = tiny_skia::PixmapPaint {
+                quality: tiny_skia::FilterQuality::Nearest,
+                ..Default::default()
+            };
+            let place = tiny_skia::Transform::from_row(
+                (r.w_mm as f32 * sx) / r.pixmap.width() as f32,
+                0.0,
+                0.0,
+                (r.h_mm as f32 * sy) / r.pixmap.height() as f32,
+                r.x_mm as f32 * sx,
+                r.y_mm as f32 * sy,
+            );
+            pixmap.draw_pixmap(0, 0, r.pixmap.as_ref(), &paint, place, None);
+            let over = parse(&over)?;
+            resvg::render(&over, fit(&over), &mut pixmap.as_mut());
+        }
+        _ => {
+            let t = tree(page)?;
+            resvg::render(&t, fit(&t), &mut pixmap.as_mut());
+        }
+    }
     pixmap
         .encode_png()
         .map_err(|e| ExportError::Png(e.to_string()))

@@ -24,6 +24,16 @@ pub fn layer(l: Layer) -> [u8; 3] {
     }
 }
 
+/// The colour `#rrggbb` names, if it is one.
+pub fn parse_hex(s: &str) -> Option<[u8; 3]> {
+    let h = s.trim().trim_start_matches('#');
+    let byte = |i: usize| h.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok());
+    match (h.len(), byte(0), byte(2), byte(4)) {
+        (6, Some(r), Some(g), Some(b)) => Some([r, g, b]),
+        _ => None,
+    }
+}
+
 /// `#rrggbb`.
 pub fn hex(c: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
