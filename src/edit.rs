@@ -40,6 +40,12 @@ pub enum Edit {
         before: Vec<crate::model::rules::Rule>,
         after: Vec<crate::model::rules::Rule>,
     },
+    /// Several sites of one layer changed together (an import): one transaction, one undo
+    /// step. Each entry is (fid, before, after), as in [`Edit::Site`].
+    Sites {
+        layer: Layer,
+        changes: Vec<(i64, Option<Site>, Option<Site>)>,
+    },
 }
 
 #[derive(Debug, Error)]
@@ -62,6 +68,7 @@ enum Target {
     Reference,
     Actuals,
     Rules,
+    Sites(Layer),
 }
 
 impl Edit {
@@ -111,6 +118,15 @@ impl Edit {
             Edit::Reference { .. } => Target::Reference,
             Edit::Actuals { .. } => Target::Actuals,
             Edit::Rules { .. } => Target::Rules,
+            Edit::Sites { layer, .. } => Target::Sites(*layer),
+        }
+    }
+
+    /// Adds new sites to `layer` in one step.
+    pub fn insert_many(layer: Layer, sites: Vec<Site>) -> Edit {
+        Edit::Sites {
+            layer,
+            changes: sites.into_iter().map(|s| (0, None, Some(s))).collect(),
         }
     }
 
@@ -134,6 +150,7 @@ impl Edit {
             Edit::Scenario { id, before, after } => {
                 apply_scenario(id, before.map(|b| *b), after.map(|a| *a), file, project)
             }
+            Edit::Sites { layer, changes } => apply_sites(layer, changes, file, project),
             Edit::Reference { before, after } => {
                 let current = project.reference_scenario().map(|s| s.id);
                 if current != before {
@@ -233,20 +250,7 @@ fn apply_site(
     if fid != 0 && current != before {
         return Err(EditError::Conflict(format!("{} fid {fid}", layer.table())));
     }
-    let after = match after {
-        Some(mut s) => {
-            s.layer = layer;
-            s.name = nfc(s.name.trim());
-            s.geom = s.geom.map(oriented);
-            s.area_ha = s.geom.as_ref().and_then(geodesic_area_ha);
-            let errors = validate_site(&s);
-            if !errors.is_empty() {
-                return Err(EditError::Invalid(errors));
-            }
-            Some(s)
-        }
-        None => None,
-    };
+    let after = after.map(|s| prepare_site(layer, s)).transpose()?;
     let fid = file.put_site(layer, fid, after.as_ref())?;
     let after = after.map(|mut s| {
         s.fid = fid;
@@ -263,6 +267,61 @@ fn apply_site(
         fid,
         before: after.map(Box::new),
         after: current.map(Box::new),
+    })
+}
+
+fn prepare_site(layer: Layer, mut s: Site) -> Result<Site, EditError> {
+    s.layer = layer;
+    s.name = nfc(s.name.trim());
+    s.geom = s.geom.map(oriented);
+    s.area_ha = s.geom.as_ref().and_then(geodesic_area_ha);
+    let errors = validate_site(&s);
+    if !errors.is_empty() {
+        return Err(EditError::Invalid(errors));
+    }
+    Ok(s)
+}
+
+fn apply_sites(
+    layer: Layer,
+    changes: Vec<(i64, Option<Site>, Option<Site>)>,
+    file: &mut ProjectFile,
+    project: &mut Project,
+) -> Result<Edit, EditError> {
+    // Check everything before writing anything.
+    let mut checked: Vec<(i64, Option<Site>, Option<Site>)> = Vec::with_capacity(changes.len());
+    for (fid, before, after) in changes {
+        let current = project.site(layer, fid).cloned();
+        if fid != 0 && current != before {
+            return Err(EditError::Conflict(format!("{} fid {fid}", layer.table())));
+        }
+        let after = after.map(|s| prepare_site(layer, s)).transpose()?;
+        checked.push((fid, current, after));
+    }
+    let writes: Vec<(i64, Option<&Site>)> = checked
+        .iter()
+        .map(|(fid, _, after)| (*fid, after.as_ref()))
+        .collect();
+    let fids = file.put_sites(layer, &writes)?;
+    let mut inverse = Vec::with_capacity(checked.len());
+    for ((_, current, after), fid) in checked.into_iter().zip(fids) {
+        let after = after.map(|mut s| {
+            s.fid = fid;
+            s
+        });
+        match &after {
+            Some(s) => project.put(s.clone()),
+            None => {
+                project.remove(layer, fid);
+            }
+        }
+        inverse.push((fid, after, current));
+    }
+    // Undo goes back in the opposite order.
+    inverse.reverse();
+    Ok(Edit::Sites {
+        layer,
+        changes: inverse,
     })
 }
 

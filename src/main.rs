@@ -29,6 +29,7 @@ const USAGE: &str = "usage:
   qn-planner pack FILE.gpkg OUT.pdf [--scenario S]
                                          a meeting pack: cover, a map per phase, indicators, charts, sources
   qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N]
+             [--into PLANNING_LAYER [--map name=FIELD,kind=FIELD,...]]
                                          add a reference layer (one transaction); --layer picks the
                                          layer of a GeoPackage input, else names the new layer
   qn-planner export-layer FILE.gpkg LAYER OUT.{geojson,csv,gpkg} [--crs EPSG:N]
@@ -129,9 +130,8 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
 fn cmd_import(args: &[String]) -> Result<(), String> {
     use qn_planner::io::import::Source;
     use std::sync::atomic::AtomicBool;
-    let usage =
-        "usage: qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N]";
-    let (pos, flags) = parse_valued(args, &["--layer", "--crs"])?;
+    let usage = "usage: qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N] [--into PLANNING_LAYER [--map name=FIELD,...]]";
+    let (pos, flags) = parse_valued(args, &["--layer", "--crs", "--into", "--map"])?;
     let [file, input] = pos[..] else {
         return Err(usage.into());
     };
@@ -140,6 +140,12 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
     let source = Source::from_path(input, get("--layer")).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let crs = get("--crs").map(parse_crs).transpose()?;
+    if let Some(into) = get("--into") {
+        return import_into_planning(Path::new(file), &source, crs, into, get("--map"), started);
+    }
+    if get("--map").is_some() {
+        return Err("--map goes with --into PLANNING_LAYER".into());
+    }
     let name = match (&source, get("--layer")) {
         (Source::Gpkg { layer, .. }, _) => layer.clone(),
         (_, Some(n)) => n.to_string(),
@@ -180,6 +186,84 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
         summary.geometry_type,
         summary.crs.name(),
         summary.crs_from.describe(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `import … --into LAYER`: the features become sites of a planning layer, in one
+/// transaction (one undo step in the window).
+fn import_into_planning(
+    file: &Path,
+    source: &qn_planner::io::import::Source,
+    crs: Option<Crs>,
+    into: &str,
+    map: Option<&str>,
+    started: Instant,
+) -> Result<(), String> {
+    use qn_planner::io::import::scan;
+    use qn_planner::io::import_sites::{
+        SiteField, TARGET_LAYERS, default_mapping, default_status, read_sites,
+    };
+    let folded = qn_planner::model::text::fold(into);
+    let layer = TARGET_LAYERS
+        .into_iter()
+        .find(|l| {
+            l.table() == into
+                || qn_planner::model::text::fold(l.name_vi()) == folded
+                || qn_planner::model::text::fold(l.name_en()) == folded
+        })
+        .ok_or_else(|| {
+            format!(
+                "no planning layer {into:?}; use one of {}",
+                TARGET_LAYERS.map(|l| l.table()).join(", ")
+            )
+        })?;
+    let input = source.path().display().to_string();
+    let sc = scan(source).map_err(|e| format!("{input}: {e}"))?;
+    let fields: Vec<String> = sc.fields.iter().map(|(n, _)| n.clone()).collect();
+    let mut mapping = default_mapping(&fields);
+    for pair in map
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+    {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--map: {pair:?} is not FIELD=SOURCE_FIELD"))?;
+        let f = SiteField::parse(k.trim()).ok_or_else(|| {
+            format!(
+                "--map: no site field {k:?}; use {}",
+                SiteField::ALL.map(|f| f.key()).join(", ")
+            )
+        })?;
+        let v = qn_planner::model::text::nfc(v.trim());
+        if !fields.contains(&v) {
+            return Err(format!(
+                "--map: {input} has no field {v:?} (it has {fields:?})"
+            ));
+        }
+        mapping.retain(|(o, _)| *o != f);
+        mapping.push((f, v));
+    }
+    let read = read_sites(source, crs, layer, default_status(layer), &mapping)
+        .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let mut project = pf.read_project().map_err(|e| e.to_string())?;
+    let n = read.sites.len();
+    qn_planner::edit::Edit::insert_many(layer, read.sites)
+        .apply(&mut pf, &mut project)
+        .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
+    println!(
+        "imported {n} sites into {} (table {}) from {} with {} in {:.2} s",
+        layer.name_vi(),
+        layer.table(),
+        read.crs.name(),
+        mapping
+            .iter()
+            .map(|(f, s)| format!("{}={s}", f.key()))
+            .collect::<Vec<_>>()
+            .join(","),
         started.elapsed().as_secs_f64()
     );
     Ok(())

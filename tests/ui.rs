@@ -725,3 +725,85 @@ fn import_window_lets_the_planner_choose_csv_columns() {
         vec![("điểm đo".to_string(), 2, true)]
     );
 }
+
+#[test]
+fn import_into_a_planning_layer_maps_fields_and_is_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let pf = project(&dir);
+    let input = dir.path().join("cum moi.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"ten":"Cụm CN Đồng Sơn","nganh":"cơ khí","lao_dong":350},"geometry":{"type":"Polygon","coordinates":[[[107.00,21.00],[107.01,21.00],[107.01,21.01],[107.00,21.01],[107.00,21.00]]]}},
+          {"type":"Feature","properties":{"ten":"Cụm CN Hà Tu","nganh":"vật liệu","lao_dong":120},"geometry":{"type":"Point","coordinates":[107.15,20.98]}}]}"#,
+    )
+    .unwrap();
+    let mut h = harness_with(Some(pf), None);
+    let before = h
+        .state()
+        .project()
+        .sites_of(Layer::ProposedClusters)
+        .count();
+    h.state_mut().import_file(input.clone());
+    let wait = |h: &mut Harness<QnApp>, what: &str| {
+        for _ in 0..100 {
+            h.run_steps(3);
+            if h.query_by_label_contains(what).is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        panic!("{what} never appeared");
+    };
+    wait(&mut h, "2 đối tượng");
+    h.get_by_label("Nhập vào").click();
+    h.run_steps(2);
+    h.get_by_label("Lớp quy hoạch: Cụm công nghiệp dự kiến")
+        .click();
+    h.run_steps(2);
+    // The usual names are mapped already: ten → Tên, nganh → Ngành nghề chính, lao_dong → Lao động.
+    h.get_by_label("Điền các trường từ trường trong tệp");
+    h.get_by_label("Nhập").click();
+    wait(&mut h, "Đã nhập:");
+    let added: Vec<_> = h
+        .state()
+        .project()
+        .sites_of(Layer::ProposedClusters)
+        .filter(|s| {
+            s.location_source
+                .starts_with("Imported from cum moi.geojson")
+        })
+        .cloned()
+        .collect();
+    assert_eq!(added.len(), 2);
+    assert_eq!(
+        h.state()
+            .project()
+            .sites_of(Layer::ProposedClusters)
+            .count(),
+        before + 2
+    );
+    let dong_son = added.iter().find(|s| s.name == "Cụm CN Đồng Sơn").unwrap();
+    assert_eq!(dong_son.main_industries, "cơ khí");
+    assert_eq!(dong_son.jobs, Some(350));
+    assert!(dong_son.area_ha.is_some_and(|a| a > 100.0 && a < 130.0));
+    // On disk too, and gone again with one undo.
+    let path = dir.path().join("p.gpkg");
+    let on_disk = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    assert_eq!(
+        on_disk.sites_of(Layer::ProposedClusters).count(),
+        before + 2
+    );
+    assert_eq!(h.state().history().undo_len(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(
+        h.state()
+            .project()
+            .sites_of(Layer::ProposedClusters)
+            .count(),
+        before
+    );
+    let on_disk = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    assert_eq!(on_disk.sites_of(Layer::ProposedClusters).count(), before);
+}

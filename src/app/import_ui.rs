@@ -7,6 +7,10 @@ use super::QnApp;
 use super::i18n::tr;
 use crate::io::crs::Crs;
 use crate::io::import::{CSV_DELIMITERS, Scan, Source, csv_layout, is_csv_path, scan};
+use crate::io::import_sites::{
+    SiteField, SitesRead, TARGET_LAYERS, default_mapping, default_status, read_sites,
+};
+use crate::model::Layer;
 use crate::store::ProjectFile;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,6 +55,11 @@ pub struct ImportUi {
     color: [u8; 3],
     running: Option<Running>,
     pub last: Option<Result<String, String>>,
+    /// Where the features go: a new reference layer (`None`) or a planning layer.
+    target: Option<Layer>,
+    /// For a planning layer: which source field fills each site field.
+    mapping: Vec<(SiteField, String)>,
+    reading_sites: Option<(Layer, Receiver<Result<SitesRead, String>>)>,
 }
 
 impl Default for ImportUi {
@@ -67,6 +76,9 @@ impl Default for ImportUi {
             color: [0x7a, 0x51, 0x95],
             running: None,
             last: None,
+            target: None,
+            mapping: Vec::new(),
+            reading_sites: None,
         }
     }
 }
@@ -201,7 +213,30 @@ impl QnApp {
         }
     }
 
+    /// Reads the features as sites of `layer` on a worker thread; they are added as one edit
+    /// when read (see `poll_import`).
+    fn start_import_sites(&mut self, layer: Layer) {
+        let Some(found) = &self.import.found else {
+            return;
+        };
+        let source = found.source.clone();
+        let crs = self.import.crs;
+        let mapping = self.import.mapping.clone();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let r = read_sites(&source, Some(crs), layer, default_status(layer), &mapping)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(r);
+        });
+        self.import.reading_sites = Some((layer, rx));
+        self.import.last = None;
+    }
+
     fn start_import(&mut self) {
+        if let Some(layer) = self.import.target {
+            self.start_import_sites(layer);
+            return;
+        }
         let Some(found) = &self.import.found else {
             return;
         };
@@ -288,6 +323,9 @@ impl QnApp {
                             .unwrap_or_default(),
                     };
                     self.import.name = stem;
+                    let fields: Vec<String> =
+                        found.scan.fields.iter().map(|(n, _)| n.clone()).collect();
+                    self.import.mapping = default_mapping(&fields);
                     self.import.found = Some(found);
                     self.import.scanning = None;
                 }
@@ -300,6 +338,44 @@ impl QnApp {
                     ctx.request_repaint_after(std::time::Duration::from_millis(100))
                 }
                 Err(TryRecvError::Disconnected) => self.import.scanning = None,
+            }
+        }
+        if let Some((layer, rx)) = &self.import.reading_sites {
+            let layer = *layer;
+            match rx.try_recv() {
+                Ok(Ok(read)) => {
+                    self.import.reading_sites = None;
+                    let n = read.sites.len();
+                    let lang = self.lang();
+                    // One edit: one transaction, one undo step.
+                    if self.apply_edit(crate::edit::Edit::insert_many(layer, read.sites), None) {
+                        self.import.found = None;
+                        self.import.last = Some(Ok(format!(
+                            "{n} {} {} ({})",
+                            tr(lang, "đối tượng vào lớp", "features into"),
+                            match lang {
+                                crate::settings::Language::Vi => layer.name_vi(),
+                                crate::settings::Language::En => layer.name_en(),
+                            },
+                            tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
+                        )));
+                    } else {
+                        self.import.last = Some(Err(tr(
+                            lang,
+                            "không ghi được vào dự án (xem thông báo lỗi)",
+                            "could not be written to the project (see the error)",
+                        )
+                        .into()));
+                    }
+                }
+                Ok(Err(e)) => {
+                    self.import.reading_sites = None;
+                    self.import.last = Some(Err(e));
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
+                }
+                Err(TryRecvError::Disconnected) => self.import.reading_sites = None,
             }
         }
         if let Some(run) = &self.import.running {
@@ -343,7 +419,9 @@ impl QnApp {
 
     fn import_contents(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
-        let busy = self.import.running.is_some() || self.import.scanning.is_some();
+        let busy = self.import.running.is_some()
+            || self.import.scanning.is_some()
+            || self.import.reading_sites.is_some();
         egui::Grid::new("import_grid")
             .num_columns(2)
             .spacing([8.0, 6.0])
@@ -445,15 +523,92 @@ impl QnApp {
                         ui.label(egui::RichText::new(how).small());
                     });
                     ui.end_row();
-                    let l = ui.label(tr(lang, "Tên lớp", "Layer name"));
-                    ui.add(egui::TextEdit::singleline(&mut self.import.name).desired_width(260.0))
+                    if self.import.target.is_none() {
+                        let l = ui.label(tr(lang, "Tên lớp", "Layer name"));
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.import.name).desired_width(260.0),
+                        )
                         .labelled_by(l.id);
-                    ui.end_row();
-                    ui.label(tr(lang, "Màu", "Colour"));
-                    ui.color_edit_button_srgb(&mut self.import.color);
-                    ui.end_row();
+                        ui.end_row();
+                        ui.label(tr(lang, "Màu", "Colour"));
+                        ui.color_edit_button_srgb(&mut self.import.color);
+                        ui.end_row();
+                    }
                 });
-            let can = self.import.running.is_none() && !self.import.name.trim().is_empty();
+            let layer_name = |l: Layer| match lang {
+                crate::settings::Language::Vi => l.name_vi(),
+                crate::settings::Language::En => l.name_en(),
+            };
+            let new_ref = tr(lang, "Lớp tham chiếu mới", "A new reference layer");
+            let planning = |l: Layer| {
+                format!(
+                    "{} {}",
+                    tr(lang, "Lớp quy hoạch:", "Planning layer:"),
+                    layer_name(l)
+                )
+            };
+            egui::ComboBox::new("import_target", tr(lang, "Nhập vào", "Import into"))
+                .selected_text(self.import.target.map_or(new_ref.to_string(), planning))
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.import.target, None, new_ref);
+                    for l in TARGET_LAYERS {
+                        ui.selectable_value(&mut self.import.target, Some(l), planning(l));
+                    }
+                });
+            if self.import.target.is_some() {
+                let fields: Vec<String> = s.fields.iter().map(|(n, _)| n.clone()).collect();
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "Điền các trường từ trường trong tệp",
+                        "Fill the fields from the file's fields",
+                    ))
+                    .strong(),
+                );
+                let none = tr(lang, "(không)", "(none)");
+                for f in SiteField::ALL {
+                    let label = match lang {
+                        crate::settings::Language::Vi => f.name_vi(),
+                        crate::settings::Language::En => f.name_en(),
+                    };
+                    let mut current = self
+                        .import
+                        .mapping
+                        .iter()
+                        .find(|(o, _)| *o == f)
+                        .map(|(_, s)| s.clone());
+                    let before = current.clone();
+                    egui::ComboBox::new(("import_map", f.key()), label)
+                        .selected_text(current.as_deref().unwrap_or(none))
+                        .width(200.0)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut current, None, none);
+                            for name in &fields {
+                                ui.selectable_value(
+                                    &mut current,
+                                    Some(name.clone()),
+                                    name.as_str(),
+                                );
+                            }
+                        });
+                    if current != before {
+                        self.import.mapping.retain(|(o, _)| *o != f);
+                        if let Some(c) = current {
+                            self.import.mapping.push((f, c));
+                        }
+                    }
+                }
+            }
+            let named = if self.import.target.is_some() {
+                self.import
+                    .mapping
+                    .iter()
+                    .any(|(f, _)| *f == SiteField::Name)
+            } else {
+                !self.import.name.trim().is_empty()
+            };
+            let can = self.import.running.is_none() && self.import.reading_sites.is_none() && named;
             if ui
                 .add_enabled(can, egui::Button::new(tr(lang, "Nhập", "Import")))
                 .clicked()

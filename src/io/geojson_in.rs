@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::io::Read;
 
 const CHUNK: usize = 1 << 20;
+const FIRST: usize = 64 << 10;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
@@ -95,8 +96,13 @@ impl<R: Read> GeoJsonReader<R> {
             self.base += self.start as u64;
             self.start = 0;
         }
-        // Grow with the pending value so a huge feature is not rescanned chunk by chunk.
-        let want = CHUNK.max(self.buf.len());
+        // A small first read (most files opened to look at are small); then grow with the
+        // pending value so a huge feature is not rescanned chunk by chunk.
+        let want = if self.base == 0 && self.buf.is_empty() {
+            FIRST
+        } else {
+            CHUNK.max(self.buf.len())
+        };
         let len = self.buf.len();
         self.buf.resize(len + want, 0);
         let n = loop {

@@ -833,23 +833,15 @@ pub struct ReadSummary {
     pub crs_from: CrsFrom,
 }
 
-/// Features read before guessing a coordinate system from their ranges.
-const GUESS_SAMPLE: usize = 1000;
-const BATCH: usize = 1000;
-
-/// Reads `source` once, checking, converting to WGS84 and encoding every feature, and hands
-/// them to `send` in batches (`send` returns false to stop). With no `crs`, the system is
-/// the one the file declares or, failing that, a guess from the first features.
-pub fn read_prepared(
+/// The coordinate system to read `r` in: `crs` if given, else the declared one, else a guess
+/// from the ranges of the first features (returned, read but not yet used).
+pub(crate) fn choose_crs(
+    r: &mut Reader,
     source: &Source,
     crs: Option<Crs>,
-    cancel: &std::sync::atomic::AtomicBool,
-    send: &mut dyn FnMut(Batch) -> bool,
-) -> Result<ReadSummary, ImportError> {
-    use std::sync::atomic::Ordering;
-    let mut r = Reader::open(source)?;
+) -> Result<((Crs, CrsFrom), Vec<RawFeature>), ImportError> {
     let mut pending: Vec<RawFeature> = Vec::new();
-    let (crs, crs_from) = match crs {
+    let chosen = match crs {
         Some(c) => (c, CrsFrom::Given),
         None => {
             while pending.len() < GUESS_SAMPLE {
@@ -883,6 +875,25 @@ pub fn read_prepared(
             }
         }
     };
+    Ok((chosen, pending))
+}
+
+/// Features read before guessing a coordinate system from their ranges.
+const GUESS_SAMPLE: usize = 1000;
+const BATCH: usize = 1000;
+
+/// Reads `source` once, checking, converting to WGS84 and encoding every feature, and hands
+/// them to `send` in batches (`send` returns false to stop). With no `crs`, the system is
+/// the one the file declares or, failing that, a guess from the first features.
+pub fn read_prepared(
+    source: &Source,
+    crs: Option<Crs>,
+    cancel: &std::sync::atomic::AtomicBool,
+    send: &mut dyn FnMut(Batch) -> bool,
+) -> Result<ReadSummary, ImportError> {
+    use std::sync::atomic::Ordering;
+    let mut r = Reader::open(source)?;
+    let ((crs, crs_from), pending) = choose_crs(&mut r, source, crs)?;
     let t = Transformer::new(crs).map_err(|e| ImportError::Crs(e.to_string()))?;
     let mut fields: Vec<(String, FieldType)> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = Default::default();

@@ -4,4 +4,5 @@ pub mod basemap;
 pub mod crs;
 pub mod geojson_in;
 pub mod import;
+pub mod import_sites;
 pub mod layer_export;

@@ -505,38 +505,56 @@ impl ProjectFile {
         if self.read_only {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
+        self.put_sites(layer, &[(fid, after)])
+            .map(|f| f.first().copied().unwrap_or(fid))
+    }
+
+    /// Writes several records of one layer as [`Self::put_site`] does, all in one
+    /// transaction (all or none). Returns the stored fids in order.
+    pub fn put_sites(
+        &mut self,
+        layer: Layer,
+        changes: &[(i64, Option<&Site>)],
+    ) -> Result<Vec<i64>, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
         self.backup_before_first_write()?;
         let path = self.path.clone();
         let sq = |e| StoreError::sqlite(&path, e);
         let table = layer.table();
         let tx = self.conn.transaction().map_err(sq)?;
-        let fid = match after {
-            None => {
-                tx.execute(&format!("DELETE FROM \"{table}\" WHERE fid = ?1"), [fid])
-                    .map_err(sq)?;
-                fid
-            }
-            Some(site) => {
-                let exists = tx
-                    .query_row(
-                        &format!("SELECT 1 FROM \"{table}\" WHERE fid = ?1"),
-                        [fid],
-                        |_| Ok(()),
-                    )
-                    .optional()
-                    .map_err(sq)?
-                    .is_some();
-                if exists {
-                    update_site(&tx, fid, site).map_err(sq)?;
+        let mut fids = Vec::with_capacity(changes.len());
+        for &(fid, after) in changes {
+            let fid = match after {
+                None => {
+                    tx.execute(&format!("DELETE FROM \"{table}\" WHERE fid = ?1"), [fid])
+                        .map_err(sq)?;
                     fid
-                } else {
-                    insert_site_with_fid(&tx, (fid > 0).then_some(fid), site).map_err(sq)?
                 }
-            }
-        };
+                Some(site) => {
+                    let exists = tx
+                        .query_row(
+                            &format!("SELECT 1 FROM \"{table}\" WHERE fid = ?1"),
+                            [fid],
+                            |_| Ok(()),
+                        )
+                        .optional()
+                        .map_err(sq)?
+                        .is_some();
+                    if exists {
+                        update_site(&tx, fid, site).map_err(sq)?;
+                        fid
+                    } else {
+                        insert_site_with_fid(&tx, (fid > 0).then_some(fid), site).map_err(sq)?
+                    }
+                }
+            };
+            fids.push(fid);
+        }
         schema::update_extent(&tx, table).map_err(sq)?;
         tx.commit().map_err(sq)?;
-        Ok(fid)
+        Ok(fids)
     }
 
     fn decode_geom(

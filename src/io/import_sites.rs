@@ -1,0 +1,283 @@
+//! Importing outside features as sites of a planning layer: each feature becomes a [`Site`]
+//! whose fields are filled from the source fields the planner maps. Nothing is written here:
+//! the sites go into the project as one [`crate::edit::Edit::Sites`], one transaction and one
+//! undo step.
+
+use super::crs::{Crs, Transformer};
+use super::import::{ImportError, Reader, Source, Value, bad, check_geometry};
+use crate::model::{Layer, Precision, Site, Status};
+use geo_types::{Coord, Geometry};
+
+/// The fields of a site an import can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteField {
+    Name,
+    Kind,
+    District,
+    MainIndustries,
+    Craft,
+    Notes,
+    InvestmentBnVnd,
+    Jobs,
+    DecisionYear,
+}
+
+impl SiteField {
+    pub const ALL: [SiteField; 9] = [
+        SiteField::Name,
+        SiteField::Kind,
+        SiteField::District,
+        SiteField::MainIndustries,
+        SiteField::Craft,
+        SiteField::Notes,
+        SiteField::InvestmentBnVnd,
+        SiteField::Jobs,
+        SiteField::DecisionYear,
+    ];
+
+    /// The key used on the command line (`--map name=ten,jobs=lao_dong`).
+    pub fn key(self) -> &'static str {
+        match self {
+            SiteField::Name => "name",
+            SiteField::Kind => "kind",
+            SiteField::District => "district",
+            SiteField::MainIndustries => "industries",
+            SiteField::Craft => "craft",
+            SiteField::Notes => "notes",
+            SiteField::InvestmentBnVnd => "investment",
+            SiteField::Jobs => "jobs",
+            SiteField::DecisionYear => "year",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<SiteField> {
+        SiteField::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            SiteField::Name => "Tên",
+            SiteField::Kind => "Loại hình",
+            SiteField::District => "Huyện (2006)",
+            SiteField::MainIndustries => "Ngành nghề chính",
+            SiteField::Craft => "Nghề",
+            SiteField::Notes => "Ghi chú",
+            SiteField::InvestmentBnVnd => "Vốn đầu tư (tỷ đồng)",
+            SiteField::Jobs => "Lao động",
+            SiteField::DecisionYear => "Năm quyết định",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            SiteField::Name => "Name",
+            SiteField::Kind => "Kind",
+            SiteField::District => "District (2006)",
+            SiteField::MainIndustries => "Main industries",
+            SiteField::Craft => "Craft",
+            SiteField::Notes => "Notes",
+            SiteField::InvestmentBnVnd => "Investment (bn VND)",
+            SiteField::Jobs => "Jobs",
+            SiteField::DecisionYear => "Decision year",
+        }
+    }
+
+    /// Source field names that fill this field when nothing is chosen (compared folded).
+    fn usual_names(self) -> &'static [&'static str] {
+        match self {
+            SiteField::Name => &["ten", "name", "ten_khu", "ten_cum", "ten_lang"],
+            SiteField::Kind => &["loai", "loai_hinh", "kind", "type"],
+            SiteField::District => &["huyen", "district", "quan_huyen"],
+            SiteField::MainIndustries => &["nganh", "nganh_nghe", "industries"],
+            SiteField::Craft => &["nghe", "craft"],
+            SiteField::Notes => &["ghi_chu", "ghi chu", "notes", "note"],
+            SiteField::InvestmentBnVnd => &["von", "von_dau_tu", "investment"],
+            SiteField::Jobs => &["lao_dong", "jobs"],
+            SiteField::DecisionYear => &["nam", "nam_qd", "year", "decision_year"],
+        }
+    }
+}
+
+/// Layers an import can fill (the industrial centres' plants need their centre, so not those).
+pub const TARGET_LAYERS: [Layer; 6] = [
+    Layer::IndustrialZones,
+    Layer::IndustrialClusters,
+    Layer::ProposedClusters,
+    Layer::CraftVillages,
+    Layer::ProtectedAreas,
+    Layer::ResidentialAreas,
+];
+
+/// More than this many sites is not a planning layer: import it as a reference layer.
+pub const MAX_SITES: usize = 20_000;
+
+/// The usual mapping for source `fields`: each site field to the first source field with one
+/// of its usual names.
+pub fn default_mapping(fields: &[String]) -> Vec<(SiteField, String)> {
+    let folded: Vec<String> = fields
+        .iter()
+        .map(|f| crate::model::text::fold(f).replace(' ', "_"))
+        .collect();
+    SiteField::ALL
+        .into_iter()
+        .filter_map(|sf| {
+            sf.usual_names()
+                .iter()
+                .find_map(|n| {
+                    let n = n.replace(' ', "_");
+                    folded.iter().position(|f| *f == n)
+                })
+                .map(|i| (sf, fields[i].clone()))
+        })
+        .collect()
+}
+
+/// The status new sites of `layer` get: proposed for proposed clusters, else established.
+pub fn default_status(layer: Layer) -> Status {
+    match layer {
+        Layer::ProposedClusters => Status::Proposed,
+        _ => Status::Established,
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Int(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        Value::Text(t) => t.trim().to_string(),
+    }
+}
+
+fn number(v: &Value) -> Result<Option<f64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Int(i) => Ok(Some(*i as f64)),
+        Value::Real(r) => Ok(Some(*r)),
+        Value::Text(t) if t.trim().is_empty() => Ok(None),
+        Value::Text(t) => t
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(Some)
+            .ok_or_else(|| format!("{t:?} is not a number")),
+    }
+}
+
+/// What reading the source for a planning layer gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitesRead {
+    pub sites: Vec<Site>,
+    pub crs: Crs,
+}
+
+/// Reads every feature of `source` as a new site of `layer` with `status`, its fields filled
+/// by `mapping` (a name is required). Points, polygons and multipolygons only. With no
+/// `crs`, the declared system or a guess from the first features' ranges.
+pub fn read_sites(
+    source: &Source,
+    crs: Option<Crs>,
+    layer: Layer,
+    status: Status,
+    mapping: &[(SiteField, String)],
+) -> Result<SitesRead, ImportError> {
+    if !TARGET_LAYERS.contains(&layer) {
+        return Err(bad(
+            "target layer",
+            format!("features cannot be imported into {}", layer.name_en()),
+        ));
+    }
+    let Some((_, name_field)) = mapping.iter().find(|(f, _)| *f == SiteField::Name) else {
+        return Err(bad(
+            "field mapping",
+            "choose the source field that gives each site its name",
+        ));
+    };
+    let mut r = Reader::open(source)?;
+    let ((crs, _), pending) = super::import::choose_crs(&mut r, source, crs)?;
+    let t = Transformer::new(crs).map_err(|e| ImportError::Crs(e.to_string()))?;
+    let file = source
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut sites = Vec::new();
+    let mut pending = pending.into_iter();
+    let mut n = 0u64;
+    loop {
+        let feat = match pending.next() {
+            Some(f) => f,
+            None => match r.next_raw()? {
+                Some(f) => f,
+                None => break,
+            },
+        };
+        n += 1;
+        let what = r.what(n);
+        if sites.len() >= MAX_SITES {
+            return Err(bad(
+                what,
+                format!(
+                    "more than {MAX_SITES} features: import a file this large as a reference layer"
+                ),
+            ));
+        }
+        let get = |field: &str| {
+            feat.attrs
+                .iter()
+                .find(|(k, _)| k == field)
+                .map(|(_, v)| v.clone())
+                .unwrap_or(Value::Null)
+        };
+        let name = text(&get(name_field));
+        if name.is_empty() {
+            return Err(bad(
+                what,
+                format!("field {name_field:?} (the name) is empty"),
+            ));
+        }
+        let mut s = Site::new(layer, &name, status);
+        for (f, src) in mapping {
+            let v = get(src);
+            let num = || number(&v).map_err(|m| bad(r.what(n), format!("field {src:?}: {m}")));
+            match f {
+                SiteField::Name => {}
+                SiteField::Kind => s.kind = text(&v),
+                SiteField::District => s.district_2006 = text(&v),
+                SiteField::MainIndustries => s.main_industries = text(&v),
+                SiteField::Craft => s.craft = text(&v),
+                SiteField::Notes => s.notes = text(&v),
+                SiteField::InvestmentBnVnd => s.investment_bn_vnd = num()?,
+                SiteField::Jobs => s.jobs = num()?.map(|x| x.round() as i64),
+                SiteField::DecisionYear => s.decision_year = num()?.map(|x| x.round() as i32),
+            }
+        }
+        if let Some(g) = feat.geom {
+            check_geometry(&g).map_err(|m| bad(r.what(n), m))?;
+            let g = match g {
+                Geometry::MultiPoint(mp) if mp.0.len() == 1 => Geometry::Point(mp.0[0]),
+                g @ (Geometry::Point(_) | Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => g,
+                other => {
+                    return Err(bad(
+                        r.what(n),
+                        format!(
+                            "a {} cannot be a site: planning layers hold points and polygons",
+                            super::import::geometry_type_name(&other)
+                        ),
+                    ));
+                }
+            };
+            use geo::MapCoords;
+            let g = g
+                .try_map_coords(|c: Coord<f64>| t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y }))
+                .map_err(|e| bad(r.what(n), format!("coordinate outside {}: {e}", crs.name())))?;
+            s.geom = Some(g);
+            s.location_precision = Precision::Site;
+        }
+        s.location_source = format!("Imported from {file}, {what} ({})", crs.name());
+        sites.push(s);
+    }
+    Ok(SitesRead { sites, crs })
+}
