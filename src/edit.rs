@@ -40,12 +40,28 @@ pub enum Edit {
         before: Vec<crate::model::rules::Rule>,
         after: Vec<crate::model::rules::Rule>,
     },
+    /// A reference layer imported (`after`) or removed (`after` `None`). Applying an import
+    /// reads its source file again, so redoing one needs that file where it was.
+    ReferenceLayer {
+        table: String,
+        before: Option<Box<RefImport>>,
+        after: Option<Box<RefImport>>,
+    },
     /// Several sites of one layer changed together (an import): one transaction, one undo
     /// step. Each entry is (fid, before, after), as in [`Edit::Site`].
     Sites {
         layer: Layer,
         changes: Vec<(i64, Option<Site>, Option<Site>)>,
     },
+}
+
+/// How a reference layer was imported: enough to import it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefImport {
+    pub source: crate::io::import::Source,
+    pub crs: crate::io::crs::Crs,
+    pub name: String,
+    pub color: String,
 }
 
 #[derive(Debug, Error)]
@@ -58,6 +74,8 @@ pub enum EditError {
     Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Import(String),
 }
 
 /// Identity of an edit's record, for merging steps of one gesture.
@@ -69,6 +87,7 @@ enum Target {
     Actuals,
     Rules,
     Sites(Layer),
+    ReferenceLayer(String),
 }
 
 impl Edit {
@@ -119,6 +138,7 @@ impl Edit {
             Edit::Actuals { .. } => Target::Actuals,
             Edit::Rules { .. } => Target::Rules,
             Edit::Sites { layer, .. } => Target::Sites(*layer),
+            Edit::ReferenceLayer { table, .. } => Target::ReferenceLayer(table.clone()),
         }
     }
 
@@ -151,6 +171,37 @@ impl Edit {
                 apply_scenario(id, before.map(|b| *b), after.map(|a| *a), file, project)
             }
             Edit::Sites { layer, changes } => apply_sites(layer, changes, file, project),
+            Edit::ReferenceLayer {
+                table,
+                before,
+                after,
+            } => match after {
+                None => {
+                    file.remove_reference_layer(&table)?;
+                    Ok(Edit::ReferenceLayer {
+                        table,
+                        before: None,
+                        after: before,
+                    })
+                }
+                Some(imp) => {
+                    let s = file
+                        .import_reference_layer(
+                            &imp.source,
+                            Some(imp.crs),
+                            &imp.name,
+                            &imp.color,
+                            &std::sync::atomic::AtomicBool::new(false),
+                            &mut |_, _| {},
+                        )
+                        .map_err(|e| EditError::Import(e.to_string()))?;
+                    Ok(Edit::ReferenceLayer {
+                        table: s.table,
+                        before: Some(imp),
+                        after: None,
+                    })
+                }
+            },
             Edit::Reference { before, after } => {
                 let current = project.reference_scenario().map(|s| s.id);
                 if current != before {
@@ -475,6 +526,16 @@ impl History {
                 Err(e)
             }
         }
+    }
+
+    /// Records a change already written (an import that ran on its own thread), as its
+    /// inverse, so that undo takes it back.
+    pub fn record(&mut self, inverse: Edit) {
+        self.redo.clear();
+        self.undo.push(Step {
+            inverse,
+            merge_key: None,
+        });
     }
 
     pub fn undo_len(&self) -> usize {

@@ -833,3 +833,73 @@ fn a_crs_member_after_the_features_is_followed() {
         "the VN-2000 datum shift was applied: {p:?}"
     );
 }
+
+/// Undo of an import removes the layer and everything that names it; redo reads the source
+/// again and brings it back.
+#[test]
+fn an_imported_reference_layer_is_undone_and_redone() {
+    use qn_planner::edit::{Edit, History, RefImport};
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path());
+    let input = dir.path().join("thua.geojson");
+    write_json(&input, &sample());
+    let mut pf = ProjectFile::open(&project).unwrap();
+    let mut model = pf.read_project().unwrap();
+    let source = Source::from_path(&input, None).unwrap();
+    let s = pf
+        .import_reference_layer(
+            &source,
+            Some(Crs::Wgs84),
+            "Thửa đất",
+            "#112233",
+            &AtomicBool::new(false),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let mut history = History::default();
+    history.record(Edit::ReferenceLayer {
+        table: s.table.clone(),
+        before: Some(Box::new(RefImport {
+            source: source.clone(),
+            crs: Crs::Wgs84,
+            name: "Thửa đất".into(),
+            color: "#112233".into(),
+        })),
+        after: None,
+    });
+    assert!(history.undo(&mut pf, &mut model).unwrap());
+    assert!(pf.reference_layers().unwrap().is_empty());
+    let c = rusqlite::Connection::open(&project).unwrap();
+    let left: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name LIKE '%ref_thua_dat%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "no table, index or trigger left");
+    for meta in ["gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"] {
+        let n: i64 = c
+            .query_row(
+                &format!("SELECT count(*) FROM {meta} WHERE table_name = 'ref_thua_dat'"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0, "{meta}");
+    }
+    drop(c);
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&project, "after undoing an import");
+    }
+    assert!(history.redo(&mut pf, &mut model).unwrap());
+    let layers = pf.reference_layers().unwrap();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(
+        (layers[0].name.as_str(), layers[0].features),
+        ("Thửa đất", 5)
+    );
+    // And undone again: the file has the same layers as before the import.
+    assert!(history.undo(&mut pf, &mut model).unwrap());
+    assert!(pf.reference_layers().unwrap().is_empty());
+}

@@ -724,6 +724,11 @@ fn import_window_lets_the_planner_choose_csv_columns() {
         h.state().reference_layers(),
         vec![("điểm đo".to_string(), 2, true)]
     );
+    // The import is one undo step: Ctrl+Z takes the layer out of the file and the panel.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    assert_eq!(h.state().error_message(), None);
+    assert!(h.state().reference_layers().is_empty());
 }
 
 #[test]

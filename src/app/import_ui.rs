@@ -37,7 +37,10 @@ struct CsvChoice {
 type ScanDone = (Option<CsvChoice>, Result<Found, String>);
 
 struct Running {
-    rx: Receiver<Result<String, String>>,
+    /// The message and the new table, or why it failed.
+    rx: Receiver<Result<(String, String), String>>,
+    /// What was imported, for undo (which removes the layer) and redo (which imports it again).
+    what: crate::edit::RefImport,
     done: Arc<AtomicU64>,
     total: u64,
     cancel: Arc<AtomicBool>,
@@ -272,18 +275,27 @@ impl QnApp {
                     .map_err(|e| e.to_string())
                 })
                 .map(|s| {
-                    format!(
-                        "{} ({} {}, {:.1} s)",
-                        s.name,
-                        s.features,
-                        s.geometry_type,
-                        started.elapsed().as_secs_f64()
+                    (
+                        format!(
+                            "{} ({} {}, {:.1} s)",
+                            s.name,
+                            s.features,
+                            s.geometry_type,
+                            started.elapsed().as_secs_f64()
+                        ),
+                        s.table,
                     )
                 });
             let _ = tx.send(r);
         });
         self.import.running = Some(Running {
             rx,
+            what: crate::edit::RefImport {
+                source: found.source.clone(),
+                crs,
+                name: self.import.name.trim().to_string(),
+                color: format!("#{r:02x}{g:02x}{b:02x}"),
+            },
             done,
             total,
             cancel,
@@ -381,14 +393,25 @@ impl QnApp {
         if let Some(run) = &self.import.running {
             match run.rx.try_recv() {
                 Ok(r) => {
+                    let what = run.what.clone();
                     self.import.running = None;
-                    if r.is_ok() {
-                        self.import.found = None;
-                        self.reload_reference_layers();
-                    }
-                    if let Err(e) = &r {
-                        eprintln!("qn-planner: import: {e}");
-                    }
+                    let r = match r {
+                        Ok((msg, table)) => {
+                            self.import.found = None;
+                            self.reload_reference_layers();
+                            // Written on its own connection; undo removes the layer.
+                            self.history.record(crate::edit::Edit::ReferenceLayer {
+                                table,
+                                before: Some(Box::new(what)),
+                                after: None,
+                            });
+                            Ok(msg)
+                        }
+                        Err(e) => {
+                            eprintln!("qn-planner: import: {e}");
+                            Err(e)
+                        }
+                    };
                     self.import.last = Some(r);
                 }
                 Err(TryRecvError::Empty) => {

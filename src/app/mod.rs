@@ -398,7 +398,7 @@ impl QnApp {
                 Err(e) => self.show_error(e.to_string()),
             }
         }
-        self.drop_stale_selection();
+        self.after_undo_redo();
     }
 
     pub(crate) fn redo(&mut self) {
@@ -409,7 +409,24 @@ impl QnApp {
                 Err(e) => self.show_error(e.to_string()),
             }
         }
+        self.after_undo_redo();
+    }
+
+    /// Undo and redo may take away or bring back a reference layer.
+    fn after_undo_redo(&mut self) {
         self.drop_stale_selection();
+        let on_file: Vec<String> = self
+            .file
+            .as_ref()
+            .and_then(|f| f.reference_layers().ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| l.table)
+            .collect();
+        let shown: Vec<&str> = self.refs.iter().map(|r| r.table.as_str()).collect();
+        if on_file.iter().map(String::as_str).ne(shown) {
+            self.reload_reference_layers();
+        }
     }
 
     fn drop_stale_selection(&mut self) {

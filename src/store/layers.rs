@@ -422,6 +422,60 @@ impl ProjectFile {
         })
     }
 
+    /// Removes the reference layer `table` (its table, R-tree, triggers and every mention in
+    /// the GeoPackage tables) in one transaction; returns what it was.
+    pub fn remove_reference_layer(&mut self, table: &str) -> Result<ReferenceLayer, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        let layer = self
+            .reference_layers()?
+            .into_iter()
+            .find(|l| l.table == table)
+            .ok_or_else(|| StoreError::BadValue {
+                path: self.path.clone(),
+                table: table.into(),
+                fid: 0,
+                msg: "no such reference layer".into(),
+            })?;
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        let rtree = format!("rtree_{table}_geom");
+        let triggers: Vec<String> = tx
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1")
+            .and_then(|mut st| {
+                st.query_map([table], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(sq)?;
+        for t in triggers {
+            tx.execute_batch(&format!("DROP TRIGGER {}", quote(&t)))
+                .map_err(sq)?;
+        }
+        tx.execute_batch(&format!(
+            "DROP TABLE IF EXISTS {}; DROP TABLE {};",
+            quote(&rtree),
+            quote(table)
+        ))
+        .map_err(sq)?;
+        for meta in [
+            "gpkg_extensions",
+            "gpkg_geometry_columns",
+            "gpkg_contents",
+            "qn_reference_layers",
+        ] {
+            tx.execute(
+                &format!("DELETE FROM {meta} WHERE table_name = ?1"),
+                [table],
+            )
+            .map_err(sq)?;
+        }
+        tx.commit().map_err(sq)?;
+        Ok(layer)
+    }
+
     /// The imported reference layers, in import order.
     pub fn reference_layers(&self) -> Result<Vec<ReferenceLayer>, StoreError> {
         let p = &self.path;
