@@ -1,4 +1,4 @@
-//! File → Import reference layer… (and a file dropped on the window): read the file on a
+//! File → Import data… (and a file dropped on the window): read the file on a
 //! worker thread, show what was found and the coordinate system (declared, guessed, or
 //! chosen), then import it on a worker thread with a progress bar and Cancel. The import is
 //! one transaction on its own connection: Cancel or an error leaves the project as it was.
@@ -432,7 +432,7 @@ impl QnApp {
         }
         let lang = self.lang();
         let mut open = true;
-        egui::Window::new(tr(lang, "Nhập lớp tham chiếu", "Import a reference layer"))
+        egui::Window::new(tr(lang, "Nhập dữ liệu", "Import data"))
             .id(egui::Id::unique("import_window"))
             .open(&mut open)
             .collapsible(false)
@@ -529,6 +529,27 @@ impl QnApp {
                     "cannot be guessed: choose it",
                 ),
             };
+            let layer_name = |l: Layer| match lang {
+                crate::settings::Language::Vi => l.name_vi(),
+                crate::settings::Language::En => l.name_en(),
+            };
+            let new_ref = tr(lang, "Lớp tham chiếu mới", "A new reference layer");
+            let planning = |l: Layer| {
+                format!(
+                    "{} {}",
+                    tr(lang, "Lớp quy hoạch:", "Planning layer:"),
+                    layer_name(l)
+                )
+            };
+            egui::ComboBox::new("import_target", tr(lang, "Nhập vào", "Import into"))
+                .selected_text(self.import.target.map_or(new_ref.to_string(), planning))
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.import.target, None, new_ref);
+                    for l in TARGET_LAYERS {
+                        ui.selectable_value(&mut self.import.target, Some(l), planning(l));
+                    }
+                });
             egui::Grid::new("import_opts")
                 .num_columns(2)
                 .spacing([8.0, 6.0])
@@ -556,27 +577,6 @@ impl QnApp {
                         ui.label(tr(lang, "Màu", "Colour"));
                         ui.color_edit_button_srgb(&mut self.import.color);
                         ui.end_row();
-                    }
-                });
-            let layer_name = |l: Layer| match lang {
-                crate::settings::Language::Vi => l.name_vi(),
-                crate::settings::Language::En => l.name_en(),
-            };
-            let new_ref = tr(lang, "Lớp tham chiếu mới", "A new reference layer");
-            let planning = |l: Layer| {
-                format!(
-                    "{} {}",
-                    tr(lang, "Lớp quy hoạch:", "Planning layer:"),
-                    layer_name(l)
-                )
-            };
-            egui::ComboBox::new("import_target", tr(lang, "Nhập vào", "Import into"))
-                .selected_text(self.import.target.map_or(new_ref.to_string(), planning))
-                .width(300.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.import.target, None, new_ref);
-                    for l in TARGET_LAYERS {
-                        ui.selectable_value(&mut self.import.target, Some(l), planning(l));
                     }
                 });
             if self.import.target.is_some() {
@@ -650,6 +650,22 @@ impl QnApp {
             if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
                 run.cancel.store(true, Ordering::Relaxed);
             }
+        }
+        if self.import.reading_sites.is_some() {
+            // Nothing is written until the features are read: Cancel just drops them.
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr(lang, "Đang đọc các đối tượng…", "Reading the features…"));
+                if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                    self.import.reading_sites = None;
+                    self.import.last = Some(Err(tr(
+                        lang,
+                        "đã hủy; dự án không thay đổi",
+                        "cancelled; the project is unchanged",
+                    )
+                    .into()));
+                }
+            });
         }
         match &self.import.last {
             Some(Ok(m)) => {

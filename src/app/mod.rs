@@ -905,7 +905,7 @@ impl QnApp {
                     }
                 }
                 if ui
-                    .button(tr(lang, "Nhập lớp tham chiếu…", "Import reference layer…"))
+                    .button(tr(lang, "Nhập dữ liệu…", "Import data…"))
                     .clicked()
                 {
                     ui.close();
