@@ -903,3 +903,82 @@ fn an_imported_reference_layer_is_undone_and_redone() {
     assert!(history.undo(&mut pf, &mut model).unwrap());
     assert!(pf.reference_layers().unwrap().is_empty());
 }
+
+/// `import --into LAYER --map …`: the features become sites with the mapped fields, each
+/// recording where it came from; a bad mapping or a line geometry leaves the file unchanged.
+#[test]
+fn cli_imports_into_a_planning_layer_with_a_field_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path());
+    let p = project.to_str().unwrap();
+    let input = dir.path().join("cum.csv");
+    std::fs::write(
+        &input,
+        "ten_cum;kinh_do;vi_do;nganh;von\nCụm CN Bình Dân;107.42;21.05;chế biến hải sản;12,5\nCụm CN Đông Xá;107.44;21.06;cơ khí;\n",
+    )
+    .unwrap();
+    let before = ProjectFile::open(&project)
+        .unwrap()
+        .read_project()
+        .unwrap()
+        .sites_of(qn_planner::model::Layer::ProposedClusters)
+        .count();
+    let bad = run(&[
+        "import",
+        p,
+        input.to_str().unwrap(),
+        "--into",
+        "proposed_clusters",
+        "--map",
+        "jobs=ten_cum",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a number"));
+    let said = ok(&run(&[
+        "import",
+        p,
+        input.to_str().unwrap(),
+        "--into",
+        "Cụm công nghiệp dự kiến",
+        "--map",
+        "name=ten_cum,industries=nganh,investment=von",
+    ]));
+    assert!(said.contains("imported 2 sites"), "{said}");
+    let model = ProjectFile::open(&project).unwrap().read_project().unwrap();
+    let sites: Vec<_> = model
+        .sites_of(qn_planner::model::Layer::ProposedClusters)
+        .collect();
+    assert_eq!(sites.len(), before + 2);
+    let b = sites.iter().find(|s| s.name == "Cụm CN Bình Dân").unwrap();
+    assert_eq!(b.main_industries, "chế biến hải sản");
+    assert_eq!(b.investment_bn_vnd, Some(12.5));
+    assert!(
+        b.location_source
+            .starts_with("Imported from cum.csv, line 2")
+    );
+    let Some(geo_types::Geometry::Point(pt)) = &b.geom else {
+        panic!("{:?}", b.geom)
+    };
+    assert!((pt.x() - 107.42).abs() < 1e-9 && (pt.y() - 21.05).abs() < 1e-9);
+    // Lines are not sites.
+    let line = dir.path().join("duong.geojson");
+    std::fs::write(
+        &line,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"QL18"},"geometry":{"type":"LineString","coordinates":[[107.0,21.0],[107.1,21.1]]}}]}"#,
+    )
+    .unwrap();
+    let sum = sha(&project);
+    let out = run(&[
+        "import",
+        p,
+        line.to_str().unwrap(),
+        "--into",
+        "industrial_zones",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LINESTRING cannot be a site"));
+    assert!(sha(&project) == sum, "the project is unchanged");
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&project, "after importing into a planning layer");
+    }
+}
