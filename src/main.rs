@@ -863,8 +863,3 @@ fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }
-
-/// mimalloc rather than the system allocator: an import allocates on its reading thread
-/// and frees on the writing one, which glibc's allocator handles slowly.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

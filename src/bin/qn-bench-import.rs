@@ -152,6 +152,9 @@ fn timed(args: &[&str]) -> Result<(f64, f64), String> {
 
 /// As [`timed`], with what the command printed on stdout.
 fn timed_output(args: &[&str]) -> Result<(f64, f64, String), String> {
+    // Start each run with nothing left to write back from the previous one, so that neither
+    // tool waits on the other's flush.
+    let _ = Command::new("sync").status();
     let out = Command::new("/usr/bin/time")
         .arg("-f")
         .arg("QNTIME %e %M")

@@ -51,25 +51,36 @@ pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
         // The reference image is drawn straight between the two halves of the page: no
         // PNG round trip for an image of possibly millions of features.
         (Some((under, over)), Some(r)) => {
+            // (Drawing the two halves on two threads was slower here: the machine's two
+            // cores share one physical core.)
             let under = parse(&under)?;
             resvg::render(&under, fit(&under), &mut pixmap.as_mut());
             let (sx, sy) = (
                 w as f32 / page.width_mm as f32,
                 h as f32 / page.height_mm as f32,
             );
-            let paint = tiny_skia::PixmapPaint {
-                quality: tiny_skia::FilterQuality::Nearest,
-                ..Default::default()
-            };
-            let place = tiny_skia::Transform::from_row(
-                (r.w_mm as f32 * sx) / r.pixmap.width() as f32,
-                0.0,
-                0.0,
-                (r.h_mm as f32 * sy) / r.pixmap.height() as f32,
-                r.x_mm as f32 * sx,
-                r.y_mm as f32 * sy,
-            );
-            pixmap.draw_pixmap(0, 0, r.pixmap.as_ref(), &paint, place, None);
+            let (ox, oy) = ((r.x_mm as f32 * sx).round(), (r.y_mm as f32 * sy).round());
+            let (rw, rh) = (r.w_mm as f32 * sx, r.h_mm as f32 * sy);
+            if (rw - r.pixmap.width() as f32).abs() < 1.0
+                && (rh - r.pixmap.height() as f32).abs() < 1.0
+            {
+                // Drawn at its own resolution: a plain blend, pixel for pixel.
+                blend_over(&mut pixmap, &r.pixmap, ox as i64, oy as i64);
+            } else {
+                let paint = tiny_skia::PixmapPaint {
+                    quality: tiny_skia::FilterQuality::Nearest,
+                    ..Default::default()
+                };
+                let place = tiny_skia::Transform::from_row(
+                    rw / r.pixmap.width() as f32,
+                    0.0,
+                    0.0,
+                    rh / r.pixmap.height() as f32,
+                    r.x_mm as f32 * sx,
+                    r.y_mm as f32 * sy,
+                );
+                pixmap.draw_pixmap(0, 0, r.pixmap.as_ref(), &paint, place, None);
+            }
             let over = parse(&over)?;
             resvg::render(&over, fit(&over), &mut pixmap.as_mut());
         }
@@ -81,6 +92,42 @@ pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
     pixmap
         .encode_png()
         .map_err(|e| ExportError::Png(e.to_string()))
+}
+
+/// Lays `src` (premultiplied) over `dst` with its top-left corner at (`ox`, `oy`).
+fn blend_over(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, ox: i64, oy: i64) {
+    let (dw, dh) = (i64::from(dst.width()), i64::from(dst.height()));
+    let sw = src.width() as usize;
+    let d = dst.data_mut();
+    let s = src.data();
+    for y in 0..i64::from(src.height()) {
+        let ty = y + oy;
+        if ty < 0 || ty >= dh {
+            continue;
+        }
+        let x0 = (-ox).max(0);
+        let x1 = (dw - ox).min(sw as i64);
+        if x1 <= x0 {
+            continue;
+        }
+        let srow = &s[(y as usize * sw + x0 as usize) * 4..(y as usize * sw + x1 as usize) * 4];
+        let start = ((ty * dw + ox + x0) * 4) as usize;
+        let drow = &mut d[start..start + srow.len()];
+        for (dp, sp) in drow.chunks_exact_mut(4).zip(srow.chunks_exact(4)) {
+            let a = u32::from(sp[3]);
+            if a == 0 {
+                continue;
+            }
+            if a == 255 {
+                dp.copy_from_slice(sp);
+                continue;
+            }
+            let inv = 255 - a;
+            for k in 0..4 {
+                dp[k] = (u32::from(sp[k]) + (u32::from(dp[k]) * inv + 127) / 255) as u8;
+            }
+        }
+    }
 }
 
 /// The pages as one PDF, each page its paper size, text as text in the embedded font.

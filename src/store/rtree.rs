@@ -171,6 +171,95 @@ pub fn bulk_load(conn: &Connection, rtree: &str, cells: &mut [Cell]) -> rusqlite
     Ok(())
 }
 
+/// An id and its envelope (minx, maxx, miny, maxy).
+type Found = (i64, [f64; 4]);
+
+/// Calls `f` with the id and envelope (minx, maxx, miny, maxy) of every entry of the R-tree
+/// `rtree` whose envelope meets `window` (all of them with none). It walks the nodes straight
+/// from the `_node` table, skipping whole branches outside the window; if the nodes do not
+/// read as expected it asks the rtree module instead.
+pub fn for_each_entry(
+    conn: &Connection,
+    rtree: &str,
+    window: Option<[f64; 4]>,
+    f: &mut dyn FnMut(i64, [f64; 4]),
+) -> rusqlite::Result<()> {
+    let q = rtree.replace('"', "\"\"");
+    let meets = |b: &[f64; 4]| {
+        window.is_none_or(|w| b[0] <= w[1] && b[1] >= w[0] && b[2] <= w[3] && b[3] >= w[2])
+    };
+    let walked = (|| -> rusqlite::Result<Option<Vec<Found>>> {
+        let mut stmt = conn.prepare(&format!("SELECT data FROM \"{q}_node\" WHERE nodeno = ?1"))?;
+        let mut read = |no: i64| -> rusqlite::Result<Option<Vec<u8>>> {
+            use rusqlite::OptionalExtension;
+            stmt.query_row([no], |r| r.get::<_, Vec<u8>>(0)).optional()
+        };
+        let Some(root) = read(1)? else {
+            return Ok(None);
+        };
+        if root.len() < 4 {
+            return Ok(None);
+        }
+        let depth = usize::from(u16::from_be_bytes([root[0], root[1]]));
+        if depth > 40 {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        let mut stack: Vec<(Vec<u8>, usize)> = vec![(root, depth)];
+        let mut visited = 0usize;
+        while let Some((blob, d)) = stack.pop() {
+            visited += 1;
+            let count = usize::from(u16::from_be_bytes([blob[2], blob[3]]));
+            if blob.len() < 4 + count * 24 || visited > 50_000_000 {
+                return Ok(None);
+            }
+            for k in 0..count {
+                let c = &blob[4 + k * 24..4 + (k + 1) * 24];
+                let id = i64::from_be_bytes(c[0..8].try_into().unwrap_or_default());
+                let v = |j: usize| {
+                    f64::from(f32::from_be_bytes(
+                        c[8 + j * 4..12 + j * 4].try_into().unwrap_or_default(),
+                    ))
+                };
+                let b = [v(0), v(1), v(2), v(3)];
+                if !meets(&b) {
+                    continue;
+                }
+                if d == 0 {
+                    out.push((id, b));
+                } else {
+                    match read(id)? {
+                        Some(child) if child.len() >= 4 => stack.push((child, d - 1)),
+                        _ => return Ok(None),
+                    }
+                }
+            }
+        }
+        Ok(Some(out))
+    })();
+    match walked {
+        Ok(Some(entries)) => {
+            for (id, b) in entries {
+                f(id, b);
+            }
+            Ok(())
+        }
+        // Not the node layout expected: let the rtree module read it.
+        _ => {
+            let mut stmt =
+                conn.prepare(&format!("SELECT id, minx, maxx, miny, maxy FROM \"{q}\""))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let b = [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?];
+                if meets(&b) {
+                    f(r.get(0)?, b);
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +302,16 @@ mod tests {
                 })
                 .count();
             assert_eq!(via_index as usize, by_hand, "n = {n}");
+            // Walking the nodes finds what the module finds, inside a window and overall.
+            let mut walked = Vec::new();
+            for_each_entry(&c, "r", Some([107.0, 107.2, 21.0, 21.2]), &mut |id, _| {
+                walked.push(id)
+            })
+            .unwrap();
+            assert_eq!(walked.len(), by_hand, "n = {n}");
+            let mut all = 0;
+            for_each_entry(&c, "r", None, &mut |_, _| all += 1).unwrap();
+            assert_eq!(all, n);
             // The module goes on inserting and deleting in the loaded tree.
             c.execute(
                 "INSERT INTO r VALUES (999999, 107.1, 107.11, 21.1, 21.11)",
