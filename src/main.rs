@@ -246,8 +246,17 @@ fn import_into_planning(
         mapping.retain(|(o, _)| *o != f);
         mapping.push((f, v));
     }
-    let read = read_sites(source, crs, layer, default_status(layer), &mapping)
-        .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let read = read_sites(
+        source,
+        crs,
+        layer,
+        default_status(layer),
+        &mapping,
+        &cancel,
+        &mut |_, _| {},
+    )
+    .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
     let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let mut project = pf.read_project().map_err(|e| e.to_string())?;
     let n = read.sites.len();

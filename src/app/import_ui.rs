@@ -33,6 +33,16 @@ struct CsvChoice {
     y: String,
 }
 
+/// Features being read as sites of a planning layer on a worker thread.
+struct ReadingSites {
+    layer: Layer,
+    rx: Receiver<Result<SitesRead, String>>,
+    /// Features read, and the share of the file (in millionths).
+    done: Arc<AtomicU64>,
+    share: Arc<AtomicU64>,
+    cancel: Arc<AtomicBool>,
+}
+
 /// What reading the file gave: the CSV layout (for delimited text) and the scan.
 type ScanDone = (Option<CsvChoice>, Result<Found, String>);
 
@@ -62,7 +72,7 @@ pub struct ImportUi {
     target: Option<Layer>,
     /// For a planning layer: which source field fills each site field.
     mapping: Vec<(SiteField, String)>,
-    reading_sites: Option<(Layer, Receiver<Result<SitesRead, String>>)>,
+    reading_sites: Option<ReadingSites>,
 }
 
 impl Default for ImportUi {
@@ -226,12 +236,33 @@ impl QnApp {
         let crs = self.import.crs;
         let mapping = self.import.mapping.clone();
         let (tx, rx) = channel();
+        let done = Arc::new(AtomicU64::new(0));
+        let share = Arc::new(AtomicU64::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (d, sh, c) = (done.clone(), share.clone(), cancel.clone());
         std::thread::spawn(move || {
-            let r = read_sites(&source, Some(crs), layer, default_status(layer), &mapping)
-                .map_err(|e| e.to_string());
+            let r = read_sites(
+                &source,
+                Some(crs),
+                layer,
+                default_status(layer),
+                &mapping,
+                &c,
+                &mut |n, f| {
+                    d.store(n, Ordering::Relaxed);
+                    sh.store((f * 1e6) as u64, Ordering::Relaxed);
+                },
+            )
+            .map_err(|e| e.to_string());
             let _ = tx.send(r);
         });
-        self.import.reading_sites = Some((layer, rx));
+        self.import.reading_sites = Some(ReadingSites {
+            layer,
+            rx,
+            done,
+            share,
+            cancel,
+        });
         self.import.last = None;
     }
 
@@ -352,9 +383,9 @@ impl QnApp {
                 Err(TryRecvError::Disconnected) => self.import.scanning = None,
             }
         }
-        if let Some((layer, rx)) = &self.import.reading_sites {
-            let layer = *layer;
-            match rx.try_recv() {
+        if let Some(reading) = &self.import.reading_sites {
+            let layer = reading.layer;
+            match reading.rx.try_recv() {
                 Ok(Ok(read)) => {
                     self.import.reading_sites = None;
                     let n = read.sites.len();
@@ -651,21 +682,18 @@ impl QnApp {
                 run.cancel.store(true, Ordering::Relaxed);
             }
         }
-        if self.import.reading_sites.is_some() {
-            // Nothing is written until the features are read: Cancel just drops them.
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(tr(lang, "Đang đọc các đối tượng…", "Reading the features…"));
-                if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
-                    self.import.reading_sites = None;
-                    self.import.last = Some(Err(tr(
-                        lang,
-                        "đã hủy; dự án không thay đổi",
-                        "cancelled; the project is unchanged",
-                    )
-                    .into()));
-                }
-            });
+        if let Some(reading) = &self.import.reading_sites {
+            // Nothing is written until every feature is read, so Cancel leaves the project as
+            // it was; the sites are then added in one transaction.
+            let done = reading.done.load(Ordering::Relaxed);
+            let share = reading.share.load(Ordering::Relaxed) as f32 / 1e6;
+            ui.add(egui::ProgressBar::new(share).text(format!(
+                "{done} {}",
+                tr(lang, "đối tượng đã đọc", "features read")
+            )));
+            if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                reading.cancel.store(true, Ordering::Relaxed);
+            }
         }
         match &self.import.last {
             Some(Ok(m)) => {

@@ -175,13 +175,16 @@ pub struct SitesRead {
 
 /// Reads every feature of `source` as a new site of `layer` with `status`, its fields filled
 /// by `mapping` (a name is required). Points, polygons and multipolygons only. With no
-/// `crs`, the declared system or a guess from the first features' ranges.
+/// `crs`, the declared system or a guess from the first features' ranges. `progress(read,
+/// share of the input)` is called as it goes; `cancel` stops it.
 pub fn read_sites(
     source: &Source,
     crs: Option<Crs>,
     layer: Layer,
     status: Status,
     mapping: &[(SiteField, String)],
+    cancel: &std::sync::atomic::AtomicBool,
+    progress: &mut dyn FnMut(u64, f64),
 ) -> Result<SitesRead, ImportError> {
     if !TARGET_LAYERS.contains(&layer) {
         return Err(bad(
@@ -215,6 +218,12 @@ pub fn read_sites(
             },
         };
         n += 1;
+        if n.is_multiple_of(200) {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(ImportError::Cancelled);
+            }
+            progress(n, r.fraction());
+        }
         let what = r.what(n);
         if sites.len() >= MAX_SITES {
             return Err(bad(
@@ -279,5 +288,6 @@ pub fn read_sites(
         s.location_source = format!("Imported from {file}, {what} ({})", crs.name());
         sites.push(s);
     }
+    progress(n, 1.0);
     Ok(SitesRead { sites, crs })
 }
