@@ -654,7 +654,11 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
         .unwrap_or_default();
     spec.date = today();
     spec.reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
-    spec.raster_dpi = if ext == "png" { a.dpi } else { 300 };
+    spec.raster_dpi = if ext == "png" {
+        a.dpi
+    } else {
+        qn_planner::export::VECTOR_RASTER_DPI
+    };
     let page = composer
         .map_page(&project, &spec)
         .map_err(|e| e.to_string())?;
@@ -719,6 +723,7 @@ fn cmd_pack(args: &[String]) -> Result<(), String> {
         &file_label,
         &today(),
         a.paper,
+        &qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
     let bytes = render::pdf(&pages).map_err(|e| e.to_string())?;

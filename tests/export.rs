@@ -157,6 +157,7 @@ fn the_meeting_pack_has_a_cover_a_map_per_phase_tables_charts_rules_and_sources(
         "e.gpkg",
         "2026-11-26",
         Paper::A4,
+        &[],
     )
     .unwrap();
     assert_eq!(pages.len(), 8);

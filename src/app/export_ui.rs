@@ -101,7 +101,7 @@ impl QnApp {
         }
         spec.raster_dpi = match self.export.format {
             Format::Png => self.export.dpi,
-            _ => 300,
+            _ => crate::export::VECTOR_RASTER_DPI,
         };
         spec
     }
@@ -137,6 +137,7 @@ impl QnApp {
                             &spec.file_label,
                             &spec.date,
                             spec.paper,
+                            &spec.reference,
                         )?;
                         render::pdf(&pages)?
                     }

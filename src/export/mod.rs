@@ -80,9 +80,14 @@ pub struct MapSpec {
     pub lang: Language,
     /// Reference layers drawn under the planning layers, bottom first.
     pub reference: Vec<ReferenceDraw>,
-    /// Resolution of the image the reference layers are drawn into (the PNG's dpi).
+    /// Resolution of the image the reference layers are drawn into: the PNG's dpi, or
+    /// [`VECTOR_RASTER_DPI`] for SVG and PDF.
     pub raster_dpi: u32,
 }
+
+/// The resolution of the reference-layer image inside SVG and PDF maps: fine enough for
+/// print (each dot stays a quarter of a millimetre), small enough to embed quickly.
+pub const VECTOR_RASTER_DPI: u32 = 200;
 
 /// A reference layer to draw: a feature table of a project file, in its colour.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +133,7 @@ impl MapSpec {
             date: String::new(),
             lang,
             reference: Vec::new(),
-            raster_dpi: 300,
+            raster_dpi: VECTOR_RASTER_DPI,
         }
     }
 
@@ -1211,6 +1216,8 @@ impl Composer {
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
             )
             .map_err(|e| db(e, l))?;
+            // One read transaction for the whole layer, not a lock per query.
+            conn.execute_batch("BEGIN").map_err(|e| db(e, l))?;
             let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
             let mut big: Vec<i64> = Vec::new();
             let colour = tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, 255)

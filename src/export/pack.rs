@@ -85,7 +85,8 @@ fn num(v: Option<f64>) -> String {
     }
 }
 
-/// All the pages of the pack, in order.
+/// All the pages of the pack, in order; the maps draw `reference` under the planning layers.
+#[allow(clippy::too_many_arguments)]
 pub fn meeting_pack(
     c: &Composer,
     project: &Project,
@@ -94,9 +95,11 @@ pub fn meeting_pack(
     file_label: &str,
     date: &str,
     paper: Paper,
+    reference: &[super::ReferenceDraw],
 ) -> Result<Vec<Page>, ExportError> {
     let mut spec = MapSpec::new("", lang);
     spec.paper = paper;
+    spec.reference = reference.to_vec();
     let (w, h) = spec.page_mm();
     let foot = format!("{} · {file_label} · {date} · qn-planner", s.name);
     let mut pages = Vec::new();
