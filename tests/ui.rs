@@ -812,3 +812,36 @@ fn import_into_a_planning_layer_maps_fields_and_is_one_undo_step() {
     let on_disk = ProjectFile::open(&path).unwrap().read_project().unwrap();
     assert_eq!(on_disk.sites_of(Layer::ProposedClusters).count(), before);
 }
+
+#[test]
+fn import_window_lists_the_layers_of_a_geopackage() {
+    let dir = tempfile::tempdir().unwrap();
+    let pf = project(&dir);
+    // Another project: a GeoPackage with several feature tables.
+    let other = dir.path().join("khac.gpkg");
+    drop(ProjectFile::create(&other, false).unwrap());
+    let mut h = harness_with(Some(pf), None);
+    h.state_mut().import_file(other.clone());
+    let wait = |h: &mut Harness<QnApp>, what: &str| {
+        for _ in 0..100 {
+            h.run_steps(3);
+            if h.query_by_label_contains(what).is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        panic!("{what} never appeared");
+    };
+    wait(&mut h, "đối tượng ·");
+    h.get_by_label("Lớp trong tệp GeoPackage").click();
+    h.run_steps(2);
+    h.get_by_label("industrial_zones").click();
+    wait(&mut h, "4 đối tượng");
+    h.get_by_label("Nhập").click();
+    wait(&mut h, "Đã nhập:");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("industrial_zones".to_string(), 4, true)]
+    );
+}

@@ -43,8 +43,9 @@ struct ReadingSites {
     cancel: Arc<AtomicBool>,
 }
 
-/// What reading the file gave: the CSV layout (for delimited text) and the scan.
-type ScanDone = (Option<CsvChoice>, Result<Found, String>);
+/// What reading the file gave: the CSV layout (for delimited text), the feature tables (for a
+/// GeoPackage) and the scan.
+type ScanDone = (Option<CsvChoice>, Vec<String>, Result<Found, String>);
 
 struct Running {
     /// The message and the new table, or why it failed.
@@ -63,6 +64,9 @@ pub struct ImportUi {
     scanning: Option<Receiver<ScanDone>>,
     found: Option<Found>,
     csv: Option<CsvChoice>,
+    /// The feature tables of a GeoPackage being imported, and its path.
+    gpkg_layers: Vec<String>,
+    gpkg_path: String,
     crs: Crs,
     name: String,
     color: [u8; 3],
@@ -84,6 +88,8 @@ impl Default for ImportUi {
             scanning: None,
             found: None,
             csv: None,
+            gpkg_layers: Vec::new(),
+            gpkg_path: String::new(),
             crs: Crs::Wgs84,
             name: String::new(),
             color: [0x7a, 0x51, 0x95],
@@ -115,6 +121,12 @@ impl QnApp {
     fn start_scan(&mut self) {
         let text = self.import.path.trim().to_string();
         let path = PathBuf::from(&text);
+        // A layer chosen in another GeoPackage means nothing here.
+        if !self.import.gpkg_layers.is_empty() && self.import.gpkg_path != text {
+            self.import.gpkg_layers.clear();
+            self.import.layer.clear();
+        }
+        self.import.gpkg_path = text.clone();
         let layer = Some(self.import.layer.trim().to_string()).filter(|l| !l.is_empty());
         // The delimiter and columns chosen for this same file are kept.
         let chosen = self
@@ -129,7 +141,7 @@ impl QnApp {
         std::thread::spawn(move || {
             let done: ScanDone = if is_csv_path(&path) {
                 match csv_layout(&path, chosen.as_ref().map(|c| c.0)) {
-                    Err(e) => (None, Err(e.to_string())),
+                    Err(e) => (None, Vec::new(), Err(e.to_string())),
                     Ok(l) => {
                         let pick = |want: Option<&String>, found: &Option<String>, k: usize| {
                             want.filter(|w| l.header.contains(w))
@@ -156,14 +168,24 @@ impl QnApp {
                             x,
                             y,
                         };
-                        (Some(choice), r)
+                        (Some(choice), Vec::new(), r)
                     }
                 }
             } else {
+                // A GeoPackage with several feature tables: the first until one is chosen.
+                let tables = if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
+                {
+                    crate::io::import::gpkg_layers(&path).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let layer = layer.or_else(|| tables.first().cloned());
                 let r = Source::from_path(&path, layer.as_deref())
                     .and_then(|source| scan(&source).map(|scan| Found { source, scan }))
                     .map_err(|e| e.to_string());
-                (None, r)
+                (None, tables, r)
             };
             let _ = tx.send(done);
         });
@@ -354,8 +376,12 @@ impl QnApp {
     fn poll_import(&mut self, ctx: &egui::Context) {
         if let Some(rx) = &self.import.scanning {
             match rx.try_recv() {
-                Ok((csv, Ok(found))) => {
+                Ok((csv, tables, Ok(found))) => {
                     self.import.csv = csv;
+                    if let Source::Gpkg { layer, .. } = &found.source {
+                        self.import.layer = layer.clone();
+                    }
+                    self.import.gpkg_layers = tables;
                     self.import.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
                     let stem = match &found.source {
                         Source::Gpkg { layer, .. } => layer.clone(),
@@ -372,8 +398,9 @@ impl QnApp {
                     self.import.found = Some(found);
                     self.import.scanning = None;
                 }
-                Ok((csv, Err(e))) => {
+                Ok((csv, tables, Err(e))) => {
                     self.import.csv = csv;
+                    self.import.gpkg_layers = tables;
                     self.import.last = Some(Err(e));
                     self.import.scanning = None;
                 }
@@ -503,19 +530,40 @@ impl QnApp {
                     }
                 });
                 ui.end_row();
-                let l = ui.label(tr(lang, "Lớp (GeoPackage)", "Layer (GeoPackage)"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.import.layer)
-                        .desired_width(200.0)
-                        .hint_text(tr(
-                            lang,
-                            "khi tệp có nhiều lớp",
-                            "when the file has several",
-                        )),
-                )
-                .labelled_by(l.id);
-                ui.end_row();
+                if self.import.gpkg_layers.is_empty() {
+                    let l = ui.label(tr(lang, "Lớp (GeoPackage)", "Layer (GeoPackage)"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.import.layer)
+                            .desired_width(200.0)
+                            .hint_text(tr(
+                                lang,
+                                "khi tệp có nhiều lớp",
+                                "when the file has several",
+                            )),
+                    )
+                    .labelled_by(l.id);
+                    ui.end_row();
+                }
             });
+        if !self.import.gpkg_layers.is_empty() {
+            let before = self.import.layer.clone();
+            ui.add_enabled_ui(!busy, |ui| {
+                egui::ComboBox::new(
+                    "import_gpkg_layer",
+                    tr(lang, "Lớp trong tệp GeoPackage", "Layer of the GeoPackage"),
+                )
+                .selected_text(self.import.layer.as_str())
+                .width(260.0)
+                .show_ui(ui, |ui| {
+                    for t in &self.import.gpkg_layers {
+                        ui.selectable_value(&mut self.import.layer, t.clone(), t.as_str());
+                    }
+                });
+            });
+            if self.import.layer != before {
+                self.start_scan();
+            }
+        }
         self.csv_options(ui, busy);
         if ui
             .add_enabled(
