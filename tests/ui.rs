@@ -35,6 +35,18 @@ fn harness_sized(
     h
 }
 
+/// Runs frames until a label containing `what` shows (work on worker threads), or fails.
+fn wait_for(h: &mut Harness<QnApp>, what: &str) {
+    for _ in 0..100 {
+        h.run_steps(3);
+        if h.query_by_label_contains(what).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    panic!("{what} never appeared");
+}
+
 fn project(dir: &tempfile::TempDir) -> ProjectFile {
     ProjectFile::create(&dir.path().join("p.gpkg"), false).expect("project created")
 }
@@ -649,17 +661,7 @@ fn import_window_reads_a_vn2000_file_and_imports_it_on_a_worker() {
     .unwrap();
     let mut h = harness_with(Some(pf), None);
     h.state_mut().import_file(input.clone());
-    let wait = |h: &mut Harness<QnApp>, what: &str| {
-        for _ in 0..100 {
-            h.run_steps(3);
-            if h.query_by_label_contains(what).is_some() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        }
-        panic!("{what} never appeared");
-    };
-    wait(&mut h, "2 đối tượng");
+    wait_for(&mut h, "2 đối tượng");
     // No crs member: the system is guessed from the ranges and shown before import.
     h.get_by_label_contains("đoán theo phạm vi tọa độ");
     assert_eq!(
@@ -670,7 +672,7 @@ fn import_window_reads_a_vn2000_file_and_imports_it_on_a_worker() {
         ))
     );
     h.get_by_label("Nhập").click();
-    wait(&mut h, "Đã nhập:");
+    wait_for(&mut h, "Đã nhập:");
     h.run_steps(3);
     assert_eq!(
         h.state().reference_layers(),
@@ -693,17 +695,7 @@ fn import_window_lets_the_planner_choose_csv_columns() {
     .unwrap();
     let mut h = harness_with(Some(pf), None);
     h.state_mut().import_file(input.clone());
-    let wait = |h: &mut Harness<QnApp>, what: &str| {
-        for _ in 0..100 {
-            h.run_steps(3);
-            if h.query_by_label_contains(what).is_some() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        }
-        panic!("{what} never appeared");
-    };
-    wait(&mut h, "Không nhập được:");
+    wait_for(&mut h, "Không nhập được:");
     h.get_by_label_contains("\"Mốc 1\" is not a number");
     h.get_by_label("Dấu phân cách");
     // X is the first column, "ten": open its list and choose "dong".
@@ -711,14 +703,14 @@ fn import_window_lets_the_planner_choose_csv_columns() {
     h.run_steps(2);
     h.get_by_label("dong").click();
     h.run_steps(2);
-    wait(&mut h, "2 đối tượng");
+    wait_for(&mut h, "2 đối tượng");
     h.get_by_label_contains("đoán theo phạm vi tọa độ");
     assert_eq!(
         h.state().import_choice(),
         Some((qn_planner::io::crs::Crs::Vn2000Tm3, "điểm đo".to_string()))
     );
     h.get_by_label("Nhập").click();
-    wait(&mut h, "Đã nhập:");
+    wait_for(&mut h, "Đã nhập:");
     h.run_steps(3);
     assert_eq!(
         h.state().reference_layers(),
@@ -750,17 +742,7 @@ fn import_into_a_planning_layer_maps_fields_and_is_one_undo_step() {
         .sites_of(Layer::ProposedClusters)
         .count();
     h.state_mut().import_file(input.clone());
-    let wait = |h: &mut Harness<QnApp>, what: &str| {
-        for _ in 0..100 {
-            h.run_steps(3);
-            if h.query_by_label_contains(what).is_some() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        }
-        panic!("{what} never appeared");
-    };
-    wait(&mut h, "2 đối tượng");
+    wait_for(&mut h, "2 đối tượng");
     h.get_by_label("Nhập vào").click();
     h.run_steps(2);
     h.get_by_label("Lớp quy hoạch: Cụm công nghiệp dự kiến")
@@ -769,7 +751,7 @@ fn import_into_a_planning_layer_maps_fields_and_is_one_undo_step() {
     // The usual names are mapped already: ten → Tên, nganh → Ngành nghề chính, lao_dong → Lao động.
     h.get_by_label("Điền các trường từ trường trong tệp");
     h.get_by_label("Nhập").click();
-    wait(&mut h, "Đã nhập:");
+    wait_for(&mut h, "Đã nhập:");
     let added: Vec<_> = h
         .state()
         .project()
@@ -822,23 +804,13 @@ fn import_window_lists_the_layers_of_a_geopackage() {
     drop(ProjectFile::create(&other, false).unwrap());
     let mut h = harness_with(Some(pf), None);
     h.state_mut().import_file(other.clone());
-    let wait = |h: &mut Harness<QnApp>, what: &str| {
-        for _ in 0..100 {
-            h.run_steps(3);
-            if h.query_by_label_contains(what).is_some() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(30));
-        }
-        panic!("{what} never appeared");
-    };
-    wait(&mut h, "đối tượng ·");
+    wait_for(&mut h, "đối tượng ·");
     h.get_by_label("Lớp trong tệp GeoPackage").click();
     h.run_steps(2);
     h.get_by_label("industrial_zones").click();
-    wait(&mut h, "4 đối tượng");
+    wait_for(&mut h, "4 đối tượng");
     h.get_by_label("Nhập").click();
-    wait(&mut h, "Đã nhập:");
+    wait_for(&mut h, "Đã nhập:");
     h.run_steps(3);
     assert_eq!(
         h.state().reference_layers(),

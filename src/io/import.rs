@@ -295,8 +295,7 @@ pub fn scan(source: &Source) -> Result<Scan, ImportError> {
         declared: None,
         geometry_type: String::new(),
     };
-    let mut gtype: Option<&'static str> = None;
-    let mut mixed = false;
+    let mut gtype = TypeOfAll::default();
     let declared = for_each_raw(source, &mut |_, f: RawFeature| {
         s.features += 1;
         for (k, v) in &f.attrs {
@@ -308,27 +307,47 @@ pub fn scan(source: &Source) -> Result<Scan, ImportError> {
             }
         }
         if let Some(g) = &f.geom {
-            let t = geometry_type_name(g);
-            match gtype {
-                None => gtype = Some(t),
-                Some(o) if o != t => mixed = true,
-                _ => {}
-            }
-            use geo::CoordsIter;
-            for c in g.coords_iter() {
-                let b = s.bbox.get_or_insert(([c.x, c.y], [c.x, c.y]));
-                b.0 = [b.0[0].min(c.x), b.0[1].min(c.y)];
-                b.1 = [b.1[0].max(c.x), b.1[1].max(c.y)];
-            }
+            gtype.add(g);
+            grow_bbox(&mut s.bbox, g);
         }
         Ok(())
     })?;
     s.declared = declared;
-    s.geometry_type = match gtype {
-        Some(t) if !mixed => t.to_string(),
-        _ => "GEOMETRY".to_string(),
-    };
+    s.geometry_type = gtype.get().unwrap_or("GEOMETRY").to_string();
     Ok(s)
+}
+
+/// The GeoPackage geometry type shared by the geometries seen: `None` before the first,
+/// `GEOMETRY` once they differ.
+#[derive(Debug, Clone, Copy, Default)]
+struct TypeOfAll {
+    first: Option<&'static str>,
+    mixed: bool,
+}
+
+impl TypeOfAll {
+    fn add(&mut self, g: &Geometry<f64>) {
+        let t = geometry_type_name(g);
+        match self.first {
+            None => self.first = Some(t),
+            Some(o) if o != t => self.mixed = true,
+            _ => {}
+        }
+    }
+
+    fn get(self) -> Option<&'static str> {
+        self.first.map(|t| if self.mixed { "GEOMETRY" } else { t })
+    }
+}
+
+/// Widens `bbox` (min, max) to every coordinate of `g`.
+fn grow_bbox(bbox: &mut Option<([f64; 2], [f64; 2])>, g: &Geometry<f64>) {
+    use geo::CoordsIter;
+    for c in g.coords_iter() {
+        let b = bbox.get_or_insert(([c.x, c.y], [c.x, c.y]));
+        b.0 = [b.0[0].min(c.x), b.0[1].min(c.y)];
+        b.1 = [b.1[0].max(c.x), b.1[1].max(c.y)];
+    }
 }
 
 /// The GeoPackage geometry type name of a geometry.
@@ -855,12 +874,7 @@ pub(crate) fn choose_crs(
                 None => {
                     let mut bbox: Option<([f64; 2], [f64; 2])> = None;
                     for g in pending.iter().filter_map(|f| f.geom.as_ref()) {
-                        use geo::CoordsIter;
-                        for c in g.coords_iter() {
-                            let b = bbox.get_or_insert(([c.x, c.y], [c.x, c.y]));
-                            b.0 = [b.0[0].min(c.x), b.0[1].min(c.y)];
-                            b.1 = [b.1[0].max(c.x), b.1[1].max(c.y)];
-                        }
+                        grow_bbox(&mut bbox, g);
                     }
                     match bbox.and_then(|(a, b)| Crs::guess(a, b)) {
                         Some(c) => (c, CrsFrom::Guessed),
@@ -897,8 +911,7 @@ pub fn read_prepared(
     let t = Transformer::new(crs).map_err(|e| ImportError::Crs(e.to_string()))?;
     let mut fields: Vec<(String, FieldType)> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = Default::default();
-    let mut gtype: Option<&'static str> = None;
-    let mut mixed = false;
+    let mut gtype = TypeOfAll::default();
     let mut batch = Batch {
         new_fields: Vec::new(),
         rows: Vec::with_capacity(BATCH),
@@ -932,12 +945,7 @@ pub fn read_prepared(
                         bad(r.what(n), format!("coordinate outside {}: {e}", crs.name()))
                     })?;
                 let g = crate::model::oriented(g);
-                let name = geometry_type_name(&g);
-                match gtype {
-                    None => gtype = Some(name),
-                    Some(o) if o != name => mixed = true,
-                    _ => {}
-                }
+                gtype.add(&g);
                 let env = g
                     .bounding_rect()
                     .map(|b| [b.min().x, b.max().x, b.min().y, b.max().y]);
@@ -974,7 +982,7 @@ pub fn read_prepared(
         });
         if batch.rows.len() == BATCH {
             batch.fraction = r.fraction();
-            batch.geometry_type = gtype.map(|t| if mixed { "GEOMETRY" } else { t });
+            batch.geometry_type = gtype.get();
             for (name, t) in &mut batch.new_fields {
                 *t = fields[index[name.as_str()]].1;
             }
@@ -993,7 +1001,7 @@ pub fn read_prepared(
         }
     }
     batch.fraction = 1.0;
-    batch.geometry_type = gtype.map(|t| if mixed { "GEOMETRY" } else { t });
+    batch.geometry_type = gtype.get();
     for (name, t) in &mut batch.new_fields {
         *t = fields[index[name.as_str()]].1;
     }
@@ -1009,10 +1017,7 @@ pub fn read_prepared(
     Ok(ReadSummary {
         features: n,
         fields,
-        geometry_type: match gtype {
-            Some(t) if !mixed => t.to_string(),
-            _ => "GEOMETRY".to_string(),
-        },
+        geometry_type: gtype.get().unwrap_or("GEOMETRY").to_string(),
         crs,
         crs_from: if crs_from == CrsFrom::Guessed && r.declared().is_some() {
             CrsFrom::Declared
