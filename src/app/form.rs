@@ -303,7 +303,7 @@ impl QnApp {
         }
     }
 
-    pub(crate) fn is_read_only(&self) -> bool {
+    pub fn is_read_only(&self) -> bool {
         self.file.as_ref().is_none_or(|f| f.is_read_only())
     }
 

@@ -159,6 +159,14 @@ fn load_reference_layers(
     Ok(out)
 }
 
+/// Whether two paths name the same file (after resolving links and `..`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 fn layer_index(l: Layer) -> usize {
     Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
 }
@@ -229,41 +237,60 @@ impl QnApp {
         self.settings.language
     }
 
-    /// Reads `file` into the app and remembers it as the last project.
+    /// Reads `file` into the app and remembers it as the last project. When its records
+    /// cannot be read, the message is shown and the current project stays.
     fn set_project(&mut self, file: ProjectFile) {
         match file.read_project() {
+            Ok(p) => self.install_project(file, p),
+            Err(e) => self.show_error(e.to_string()),
+        }
+    }
+
+    /// Re-reads the open file (after a restore, or opening the same file again); on failure
+    /// the project in memory stays as it was.
+    fn reread_project(&mut self) {
+        let Some(read) = self.file.as_ref().map(|f| f.read_project()) else {
+            return;
+        };
+        match read {
             Ok(p) => {
-                self.project = p;
-                self.project_gen += 1;
-                self.history.clear();
-                self.editor = Editor::default();
-                self.selected = None;
-                self.settings.last_project = Some(file.path().to_path_buf());
-                match load_reference_layers(&file, &self.tm3) {
-                    Ok(r) => self.refs = r,
-                    Err(e) => {
-                        self.refs.clear();
-                        self.show_error(e);
-                    }
+                if let Some(f) = self.file.take() {
+                    self.install_project(f, p);
                 }
-                if file.is_read_only() {
-                    let msg = format!(
-                        "{}: {}",
-                        file.path().display(),
-                        tr(
-                            self.lang(),
-                            "tệp chỉ đọc — mở để xem, không sửa được",
-                            "the file is read-only: opened for viewing, edits are disabled"
-                        )
-                    );
-                    eprintln!("qn-planner: {msg}");
-                    self.error = Some(msg);
-                }
-                self.file = Some(file);
-                self.save_settings();
             }
             Err(e) => self.show_error(e.to_string()),
         }
+    }
+
+    fn install_project(&mut self, file: ProjectFile, p: Project) {
+        self.project = p;
+        self.project_gen += 1;
+        self.history.clear();
+        self.editor = Editor::default();
+        self.selected = None;
+        self.settings.last_project = Some(file.path().to_path_buf());
+        match load_reference_layers(&file, &self.tm3) {
+            Ok(r) => self.refs = r,
+            Err(e) => {
+                self.refs.clear();
+                self.show_error(e);
+            }
+        }
+        if file.is_read_only() {
+            let msg = format!(
+                "{}: {}",
+                file.path().display(),
+                tr(
+                    self.lang(),
+                    "tệp chỉ đọc — mở để xem, không sửa được",
+                    "the file is read-only: opened for viewing, edits are disabled"
+                )
+            );
+            eprintln!("qn-planner: {msg}");
+            self.error = Some(msg);
+        }
+        self.file = Some(file);
+        self.save_settings();
     }
 
     /// Re-reads the reference layers after an import, keeping what was hidden hidden.
@@ -295,18 +322,35 @@ impl QnApp {
         }
     }
 
+    /// Opens `path` in place of the current project. A file that cannot be opened (not a
+    /// GeoPackage, newer, locked, truncated, missing) leaves the current project open and
+    /// working, with its history; only the message says what went wrong.
     fn open(&mut self, path: &Path) {
-        // Release this instance's lock on the current file first.
-        self.file = None;
+        let same = self
+            .file
+            .as_ref()
+            .is_some_and(|f| same_file(f.path(), path));
+        if same {
+            // The same file again: read it afresh under the lock this instance holds.
+            self.reread_project();
+            return;
+        }
         match ProjectFile::open_session(
             path,
             crate::settings::data_dir().map(|d| d.join("backups")),
         ) {
             Ok(o) => {
                 let notice = o.notice.clone();
-                self.set_project(o.file);
-                if let Some(n) = notice {
-                    self.show_error(n);
+                // Read before anything is replaced: a file whose records cannot be read is
+                // refused like one that cannot be opened.
+                match o.file.read_project() {
+                    Ok(p) => {
+                        self.install_project(o.file, p);
+                        if let Some(n) = notice {
+                            self.show_error(n);
+                        }
+                    }
+                    Err(e) => self.show_error(e.to_string()),
                 }
             }
             Err(e) => self.show_error(e.to_string()),
@@ -481,6 +525,11 @@ impl QnApp {
         self.selected
     }
 
+    /// Selects a site (or none), as a click on it would (for tests and scripts).
+    pub fn select(&mut self, sel: Option<(Layer, i64)>) {
+        self.selected = sel;
+    }
+
     pub fn language(&self) -> Language {
         self.settings.language
     }
@@ -566,6 +615,13 @@ impl QnApp {
             egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
             return;
         }
+        // Esc closes the dialog on top and does nothing else; with no dialog open it goes on
+        // to the map's tool (cancel a drawing, deselect).
+        if self.open_dialog().is_some()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape))
+        {
+            self.close_top_dialog();
+        }
         self.shortcuts(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
@@ -608,6 +664,58 @@ impl QnApp {
                 );
             }
         }
+    }
+
+    /// Whether a dialog or window is open over the map.
+    pub fn open_dialog(&self) -> Option<&'static str> {
+        if self.editor.confirm_delete.is_some() {
+            Some("confirm_delete")
+        } else if self.scenario.confirm_delete.is_some() {
+            Some("confirm_delete_scenario")
+        } else if self.confirm_restore.is_some() {
+            Some("confirm_restore")
+        } else if self.error.is_some() {
+            Some("message")
+        } else if self.backups.is_some() {
+            Some("backups")
+        } else if self.show_open_path {
+            Some("open_path")
+        } else if self.show_about {
+            Some("about")
+        } else if self.import.open {
+            Some("import")
+        } else if self.export.open {
+            Some("export")
+        } else if self.table.is_some() {
+            Some("table")
+        } else if self.rules.open {
+            Some("rules")
+        } else {
+            None
+        }
+    }
+
+    /// Closes the dialog on top (confirmations first, then messages, then windows) as its
+    /// Cancel or × would, and nothing else. Returns false when no dialog was open. Work on
+    /// worker threads (an import, an export) goes on: only its window closes.
+    fn close_top_dialog(&mut self) -> bool {
+        let Some(which) = self.open_dialog() else {
+            return false;
+        };
+        match which {
+            "confirm_delete" => self.editor.confirm_delete = None,
+            "confirm_delete_scenario" => self.scenario.confirm_delete = None,
+            "confirm_restore" => self.confirm_restore = None,
+            "message" => self.error = None,
+            "backups" => self.backups = None,
+            "open_path" => self.show_open_path = false,
+            "about" => self.show_about = false,
+            "import" => self.import.open = false,
+            "export" => self.export.open = false,
+            "table" => self.table = None,
+            _ => self.rules.open = false,
+        }
+        true
     }
 
     /// Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z, and the tool keys when no text field has focus.
@@ -827,11 +935,7 @@ impl QnApp {
                     self.backups = None;
                     let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
                     match result {
-                        Some(Ok(())) => {
-                            if let Some(f) = self.file.take() {
-                                self.set_project(f);
-                            }
-                        }
+                        Some(Ok(())) => self.reread_project(),
                         Some(Err(e)) => self.show_error(e.to_string()),
                         None => {}
                     }
@@ -1248,9 +1352,11 @@ impl QnApp {
                 .open(&mut open)
                 .collapsible(false)
                 .show(ctx, |ui| {
-                    ui.label(tr(lang, "Đường dẫn tệp .gpkg:", "Path of the .gpkg file:"));
+                    let label =
+                        ui.label(tr(lang, "Đường dẫn tệp .gpkg:", "Path of the .gpkg file:"));
                     let r = ui
-                        .add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0));
+                        .add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0))
+                        .labelled_by(label.id);
                     if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                         go = true;
                     }

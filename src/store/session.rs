@@ -13,17 +13,25 @@ pub const BACKUPS_KEPT: usize = 5;
 #[derive(Debug)]
 pub(super) struct Session {
     /// Held for the whole session; dropping it releases the lock.
-    lock: Option<(File, PathBuf)>,
+    #[allow(dead_code)]
+    lock: Option<Lock>,
     backup_dir: Option<PathBuf>,
     backed_up: bool,
 }
 
-impl Drop for Session {
+/// The lock file beside a project, held while it is open for editing. Dropping it releases
+/// the lock and removes the file, also when opening the project failed after the lock was
+/// taken (no `.qnlock` is left beside a file the window refused).
+#[derive(Debug)]
+struct Lock {
+    file: Option<File>,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
     fn drop(&mut self) {
-        if let Some((file, path)) = self.lock.take() {
-            drop(file);
-            let _ = std::fs::remove_file(path);
-        }
+        drop(self.file.take());
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
@@ -79,9 +87,12 @@ impl ProjectFile {
         let mut notice = None;
         let lock_file = lock_path(path);
         let mut lock = None;
-        if path.exists() {
+        // Only a regular file gets a lock beside it: a missing path or a folder is refused by
+        // the open below without leaving anything behind.
+        if path.is_file() {
             // A read-only folder cannot hold the lock file: the plain open below then says
             // read-only.
+            let existed = lock_file.exists();
             if let Ok(f) = std::fs::OpenOptions::new()
                 .create(true)
                 .truncate(false)
@@ -89,7 +100,12 @@ impl ProjectFile {
                 .open(&lock_file)
             {
                 match f.try_lock() {
-                    Ok(()) => lock = Some((f, lock_file.clone())),
+                    Ok(()) => {
+                        lock = Some(Lock {
+                            file: Some(f),
+                            path: lock_file.clone(),
+                        })
+                    }
                     Err(std::fs::TryLockError::WouldBlock) => {
                         notice = Some(format!(
                             "{}: open in another qn-planner; opened read-only here",
@@ -97,6 +113,10 @@ impl ProjectFile {
                         ));
                     }
                     Err(std::fs::TryLockError::Error(e)) => {
+                        drop(f);
+                        if !existed {
+                            let _ = std::fs::remove_file(&lock_file);
+                        }
                         return Err(io_err(&lock_file, e));
                     }
                 }
@@ -105,7 +125,7 @@ impl ProjectFile {
         let mut file = if notice.is_some() {
             ProjectFile::open_read_only(path)?
         } else {
-            ProjectFile::open(path)?
+            ProjectFile::open_with(path, false, super::WINDOW_WAIT)?
         };
         if !file.read_only {
             file.conn
@@ -122,7 +142,7 @@ impl ProjectFile {
 
     /// Opens without ever writing (another instance holds the file).
     pub fn open_read_only(path: &Path) -> Result<ProjectFile, StoreError> {
-        let mut f = ProjectFile::open_with(path, true)?;
+        let mut f = ProjectFile::open_with(path, true, super::WINDOW_WAIT)?;
         f.read_only = true;
         Ok(f)
     }
@@ -158,7 +178,7 @@ impl ProjectFile {
         let stamp = stamp.replace('.', "");
         let name = format!("{}{stamp}.gpkg", backup_prefix(&self.path));
         let dest = dir.join(&name);
-        let tmp = dir.join(format!(".{name}.tmp"));
+        let tmp = crate::fsutil::part_path(&dest).map_err(|e| io_err(&dest, e))?;
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
             let mut out = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
@@ -176,7 +196,7 @@ impl ProjectFile {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        std::fs::rename(&tmp, &dest).map_err(|e| io_err(&dest, e))?;
+        crate::fsutil::commit_part(&tmp, &dest).map_err(|e| io_err(&dest, e))?;
         let list = self.backups_in(dir);
         if list.len() > BACKUPS_KEPT {
             for old in &list[BACKUPS_KEPT..] {
@@ -231,8 +251,12 @@ impl ProjectFile {
     /// Replaces the project's content by the backup at `from`, after backing up the current
     /// state (so a restore can itself be undone by restoring that backup).
     pub fn restore_backup(&mut self, from: &Path) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.restore_backup_inner(from))
+    }
+
+    fn restore_backup_inner(&mut self, from: &Path) -> Result<(), StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         // The backup must itself be a project we can read.
         let src = ProjectFile::open_read_only(from)?;

