@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod app;
 pub mod edit;
 pub mod export;
+pub mod fsutil;
 pub mod io;
 pub mod model;
 pub mod scenario;

@@ -46,14 +46,13 @@ impl Settings {
             .unwrap_or_default()
     }
 
-    /// Saves the settings (temporary file, then rename).
+    /// Saves the settings, whole or not at all.
     pub fn save(&self) -> Result<(), String> {
         let dir = data_dir().ok_or("no data folder on this system")?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let path = settings_path(&dir);
-        let tmp = dir.join("settings.json.tmp");
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+        crate::fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 }

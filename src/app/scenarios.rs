@@ -40,7 +40,7 @@ pub struct ScenarioUi {
     bufs: HashMap<String, String>,
     loaded: (Option<i64>, u64),
     typing_key: Option<u64>,
-    confirm_delete: Option<i64>,
+    pub(super) confirm_delete: Option<i64>,
     actual_row: usize,
     actual_year: String,
     actual_value: String,
@@ -1154,9 +1154,7 @@ impl QnApp {
             );
             return;
         };
-        let tmp = path.with_extension("csv.tmp");
-        let result = std::fs::write(&tmp, csv).and_then(|_| std::fs::rename(&tmp, &path));
-        match result {
+        match crate::fsutil::write_atomic(&path, csv.as_bytes()) {
             Ok(()) => {
                 self.status_note = Some(format!(
                     "{} {}",
@@ -1164,10 +1162,7 @@ impl QnApp {
                     path.display()
                 ))
             }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                self.show_error(format!("{}: {e}", path.display()));
-            }
+            Err(e) => self.show_error(format!("{}: {e}", path.display())),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Rendering a composed page: PNG with resvg, PDF with svg2pdf (the bundled font embedded as a
-//! subset), and writing files whole or not at all (temporary file, then rename).
+//! subset), and writing files whole or not at all (synced temporary file, then rename).
 
 use super::{ExportError, NOTO_SANS, NOTO_SANS_BOLD, Page};
 use std::path::Path;
@@ -173,21 +173,10 @@ pub fn pdf(pages: &[Page]) -> Result<Vec<u8>, ExportError> {
     Ok(out.finish())
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, then a rename.
+/// Writes `bytes` to `path` whole or not at all (see [`crate::fsutil`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let io = |e: std::io::Error| ExportError::Io {
+    crate::fsutil::write_atomic(path, bytes).map_err(|e| ExportError::Io {
         path: path.display().to_string(),
         msg: e.to_string(),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| ExportError::Invalid(format!("{}: not a file name", path.display())))?;
-    let tmp = path.with_file_name(format!(".{name}.{}.part", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    Ok(())
+    })
 }

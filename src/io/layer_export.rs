@@ -81,7 +81,7 @@ pub fn export_layer(
         Format::Gpkg => write_gpkg(pf, &table, &tmp),
     }
     .and_then(|n| {
-        std::fs::rename(&tmp, out).map_err(|e| io_err(out, e))?;
+        crate::fsutil::commit_part(&tmp, out).map_err(|e| io_err(out, e))?;
         Ok(n)
     });
     match result {
@@ -106,11 +106,7 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> LayerExportError {
 }
 
 fn temp_path(out: &Path) -> Result<PathBuf, LayerExportError> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| LayerExportError::Invalid(format!("{}: not a file name", out.display())))?;
-    Ok(out.with_file_name(format!(".{name}.{}.part", std::process::id())))
+    crate::fsutil::part_path(out).map_err(|e| LayerExportError::Invalid(e.to_string()))
 }
 
 /// Decimals that keep a coordinate to about 1 cm: 7 for degrees, 3 for metres.
