@@ -17,8 +17,29 @@ pub const VN2000_TM3_PROJ: &str = "+proj=tmerc +lat_0=0 +lon_0=107.75 +k=0.9999 
 pub enum CrsError {
     #[error("coordinate reference system definition rejected: {0}")]
     Definition(String),
-    #[error("coordinate ({0}, {1}) cannot be transformed: {2}")]
+    #[error("coordinate ({x}, {y}) cannot be transformed: {msg}", x = fmt_coord(*.0), y = fmt_coord(*.1), msg = .2)]
     Transform(f64, f64, String),
+}
+
+/// A coordinate for a message: plain for ordinary values, in scientific notation with a few
+/// digits when huge or tiny (1e308 is "1e308", not 309 digits).
+pub fn fmt_coord(v: f64) -> String {
+    let a = v.abs();
+    if v.is_finite() && a != 0.0 && !(1e-6..1e9).contains(&a) {
+        let s = format!("{v:.3e}");
+        // 1.000e308 → 1e308
+        match s.split_once('e') {
+            Some((m, e)) => {
+                let m = m.trim_end_matches('0').trim_end_matches('.');
+                format!("{m}e{e}")
+            }
+            None => s,
+        }
+    } else {
+        let s = format!("{v:.9}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.to_string() }
+    }
 }
 
 /// Converts between WGS84 lon/lat degrees and VN-2000 / TM-3 metres.
@@ -78,6 +99,17 @@ pub fn geodesic_distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_in_messages_stay_short() {
+        assert_eq!(fmt_coord(1e308), "1e308");
+        assert_eq!(fmt_coord(-2.5e-12), "-2.5e-12");
+        assert_eq!(fmt_coord(107.75), "107.75");
+        assert_eq!(fmt_coord(2322956.066), "2322956.066");
+        assert_eq!(fmt_coord(f64::NAN), "NaN");
+        let e = CrsError::Transform(1e308, 21.0, "x".into()).to_string();
+        assert!(e.len() < 60, "{e}");
+    }
 
     // From PROJ via GDAL 3.6.2: gdaltransform -s_srs EPSG:4326 -t_srs EPSG:5899.
     const VECTORS: [(f64, f64, f64, f64); 4] = [

@@ -17,6 +17,9 @@ use std::io::Read;
 
 const CHUNK: usize = 1 << 20;
 const FIRST: usize = 64 << 10;
+/// The largest single feature (or top-level member) read: 128 MiB of JSON, about three
+/// million vertices. A larger one is refused with a message rather than read into memory.
+pub const MAX_FEATURE_BYTES: usize = 128 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
@@ -101,7 +104,12 @@ impl<R: Read> GeoJsonReader<R> {
         let want = if self.base == 0 && self.buf.is_empty() {
             FIRST
         } else {
-            CHUNK.max(self.buf.len())
+            // Never more than one feature's limit and a chunk in memory.
+            let pending = self.buf.len();
+            CHUNK
+                .max(pending)
+                .min((MAX_FEATURE_BYTES + CHUNK).saturating_sub(pending))
+                .max(CHUNK)
         };
         let len = self.buf.len();
         self.buf.resize(len + want, 0);
@@ -157,7 +165,14 @@ impl<R: Read> GeoJsonReader<R> {
     /// The length of the JSON value starting at `buf[start]`, reading more input as needed;
     /// `None` when the input ends inside it. Only brackets and strings are tracked: the
     /// slice is then parsed properly, which catches everything else.
-    fn value_len(&mut self) -> Result<Option<usize>, ImportError> {
+    fn value_len(&mut self, at: &str) -> Result<Option<usize>, ImportError> {
+        match self.value_len_unchecked(at)? {
+            Some(n) if n > MAX_FEATURE_BYTES => Err(too_large(at)),
+            n => Ok(n),
+        }
+    }
+
+    fn value_len_unchecked(&mut self, at: &str) -> Result<Option<usize>, ImportError> {
         let mut i = 0usize;
         let mut depth = 0usize;
         let mut in_str = false;
@@ -199,6 +214,9 @@ impl<R: Read> GeoJsonReader<R> {
                 }
                 i += 1;
             }
+            if i > MAX_FEATURE_BYTES {
+                return Err(too_large(at));
+            }
             if !self.more()? {
                 let len = self.buf.len() - self.start;
                 // A bare number or literal may end the input (it is then not valid here).
@@ -210,7 +228,7 @@ impl<R: Read> GeoJsonReader<R> {
     /// Parses the next JSON value of the top-level object as `T`.
     fn member<T: for<'de> Deserialize<'de>>(&mut self, what: &str) -> Result<T, ImportError> {
         let at = self.here();
-        let Some(len) = self.value_len()? else {
+        let Some(len) = self.value_len(&format!("{what} ({at})"))? else {
             return Err(bad(at, format!("the file ends inside {what}")));
         };
         let slice = &self.buf[self.start..self.start + len];
@@ -366,7 +384,7 @@ impl<R: Read> GeoJsonReader<R> {
                     self.state = State::Features { first: false };
                     let n = self.count + 1;
                     let at = format!("feature {n} ({})", self.here());
-                    let Some(len) = self.value_len()? else {
+                    let Some(len) = self.value_len(&at)? else {
                         return Err(bad(at, "the file ends inside this feature (truncated?)"));
                     };
                     let slice = &self.buf[self.start..self.start + len];
@@ -400,6 +418,17 @@ impl<R: Read> GeoJsonReader<R> {
 }
 
 /// serde_json's message without its position (given in the whole input instead).
+fn too_large(at: &str) -> ImportError {
+    bad(
+        at,
+        format!(
+            "larger than {} MB; qn-planner reads features of up to {} MB (split or simplify it first)",
+            MAX_FEATURE_BYTES >> 20,
+            MAX_FEATURE_BYTES >> 20
+        ),
+    )
+}
+
 fn message(e: &serde_json::Error) -> String {
     let s = e.to_string();
     match s.rfind(" at line ") {

@@ -79,6 +79,8 @@ fn quote(s: &str) -> String {
 
 /// Writes the batches of one import into a new feature table.
 struct TableWriter {
+    /// The project file, for messages.
+    path: std::path::PathBuf,
     table: String,
     /// Column names (unique, clear of fid and geom) and the types they were created with.
     cols: Vec<(String, FieldType)>,
@@ -124,10 +126,8 @@ impl TableWriter {
         batch: Batch,
         progress: &mut dyn FnMut(u64, f64),
     ) -> Result<(), ImportError> {
-        let sq = |e: rusqlite::Error| ImportError::Bad {
-            at: "writing the layer".into(),
-            msg: e.to_string(),
-        };
+        let path = self.path.clone();
+        let sq = |e: rusqlite::Error| ImportError::Store(StoreError::sqlite(&path, e));
         if self.created.is_none() {
             let gt = batch.geometry_type.unwrap_or("GEOMETRY");
             let mut ddl = format!(
@@ -246,13 +246,15 @@ impl ProjectFile {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(u64, f64),
     ) -> Result<ImportSummary, ImportError> {
-        match self.import_once(source, crs, name, color, cancel, progress) {
-            // The file named its system after its features and the guess was different.
-            Err(ImportError::DeclaredAfter(d)) if crs.is_none() => {
-                self.import_once(source, Some(d), name, color, cancel, progress)
-            }
-            r => r,
-        }
+        self.guarded(
+            |pf| match pf.import_once(source, crs, name, color, cancel, progress) {
+                // The file named its system after its features and the guess was different.
+                Err(ImportError::DeclaredAfter(d)) if crs.is_none() => {
+                    pf.import_once(source, Some(d), name, color, cancel, progress)
+                }
+                r => r,
+            },
+        )
     }
 
     fn import_once(
@@ -265,7 +267,7 @@ impl ProjectFile {
         progress: &mut dyn FnMut(u64, f64),
     ) -> Result<ImportSummary, ImportError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()).into());
+            return Err(self.read_only_error().into());
         }
         let name = crate::model::text::nfc(name.trim());
         if name.is_empty() {
@@ -312,6 +314,7 @@ impl ProjectFile {
             });
         }
         let mut w = TableWriter {
+            path: path.clone(),
             table: table.clone(),
             cols: Vec::new(),
             created: None,
@@ -425,8 +428,12 @@ impl ProjectFile {
     /// Removes the reference layer `table` (its table, R-tree, triggers and every mention in
     /// the GeoPackage tables) in one transaction; returns what it was.
     pub fn remove_reference_layer(&mut self, table: &str) -> Result<ReferenceLayer, StoreError> {
+        self.guarded(|pf| pf.remove_reference_layer_inner(table))
+    }
+
+    fn remove_reference_layer_inner(&mut self, table: &str) -> Result<ReferenceLayer, StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         let layer = self
             .reference_layers()?

@@ -27,6 +27,12 @@ pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
 pub const GPKG_USER_VERSION: i32 = 10200;
 /// SRS of stored geometry.
 pub const SRS_WGS84: i32 = 4326;
+/// How long a command or a worker thread waits for another program's write to the same file
+/// to finish (two imports at once queue up rather than fail).
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long the window waits: it must not freeze, so a file another program is writing is
+/// reported after a second.
+pub const WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -53,6 +59,18 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("{0}: the file is read-only")]
     ReadOnly(PathBuf),
+    #[error(
+        "{0}: the folder holding the file is read-only (SQLite writes its journal beside the file); copy the file to a folder you can write to"
+    )]
+    ReadOnlyFolder(PathBuf),
+    #[error("{0}: the disk is full. Free some space and try again")]
+    DiskFull(PathBuf),
+    #[error("{0}: the disk failed to read or write ({1})")]
+    WriteFailed(PathBuf, String),
+    #[error(
+        "{0}: the file is damaged (truncated or corrupted); open a backup instead (File > Restore backup…)"
+    )]
+    Corrupt(PathBuf),
     #[error("{0}: already exists (use --force to overwrite)")]
     Exists(PathBuf),
     #[error("{path}: {msg}")]
@@ -91,6 +109,13 @@ impl StoreError {
                     );
                 }
                 rusqlite::ErrorCode::ReadOnly => return StoreError::ReadOnly(path.to_path_buf()),
+                rusqlite::ErrorCode::DiskFull => return StoreError::DiskFull(path.to_path_buf()),
+                rusqlite::ErrorCode::SystemIoFailure => {
+                    return StoreError::WriteFailed(path.to_path_buf(), err.to_string());
+                }
+                rusqlite::ErrorCode::DatabaseCorrupt => {
+                    return StoreError::Corrupt(path.to_path_buf());
+                }
                 _ => {}
             }
         }
@@ -122,6 +147,8 @@ pub struct ProjectFile {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// Why the file is read-only, for the message a refused write gets.
+    read_only_folder: bool,
     /// Editing session state (lock, backups); `None` for plain opens (CLI, tests).
     session: Option<session::Session>,
 }
@@ -169,15 +196,7 @@ impl ProjectFile {
         if path.exists() && !force {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "project.gpkg".into());
-        let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        let tmp = crate::fsutil::part_path(path).map_err(|e| io_err(path, e))?;
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
             let conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
@@ -187,6 +206,7 @@ impl ProjectFile {
                 conn,
                 path: tmp.clone(),
                 read_only: false,
+                read_only_folder: false,
                 session: None,
             };
             pf.seed()?;
@@ -199,19 +219,22 @@ impl ProjectFile {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io_err(path, e)
-        })?;
+        crate::fsutil::commit_part(&tmp, path).map_err(|e| io_err(path, e))?;
         ProjectFile::open(path)
     }
 
     /// Opens an existing project, read-write when the file allows it, else read-only.
     pub fn open(path: &Path) -> Result<ProjectFile, StoreError> {
-        ProjectFile::open_with(path, false)
+        ProjectFile::open_with(path, false, WRITE_WAIT)
     }
 
-    fn open_with(path: &Path, force_read_only: bool) -> Result<ProjectFile, StoreError> {
+    /// Opens `path`; a write by another program is waited for up to `wait` (at the open and
+    /// at every write later).
+    pub(crate) fn open_with(
+        path: &Path,
+        force_read_only: bool,
+        wait: std::time::Duration,
+    ) -> Result<ProjectFile, StoreError> {
         let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
         if meta.is_dir() {
             return Err(StoreError::NotGeoPackage(
@@ -220,7 +243,8 @@ impl ProjectFile {
             ));
         }
         check_sqlite_header(path)?;
-        let read_only = force_read_only || meta.permissions().readonly() || !dir_writable(path);
+        let read_only_folder = !meta.permissions().readonly() && !dir_writable(path);
+        let read_only = force_read_only || meta.permissions().readonly() || read_only_folder;
         let flags = if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         } else {
@@ -228,13 +252,14 @@ impl ProjectFile {
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
-        conn.busy_timeout(std::time::Duration::from_millis(250))
+        conn.busy_timeout(wait)
             .map_err(|e| StoreError::sqlite(path, e))?;
         schema::register_functions(&conn).map_err(|e| StoreError::sqlite(path, e))?;
         let pf = ProjectFile {
             conn,
             path: path.to_path_buf(),
             read_only,
+            read_only_folder,
             session: None,
         };
         pf.check_identity()?;
@@ -255,11 +280,66 @@ impl ProjectFile {
         }
         if version < SCHEMA_VERSION {
             if read_only {
-                return Err(StoreError::ReadOnly(path.to_path_buf()));
+                return Err(pf.read_only_error());
             }
-            schema::migrate(&pf.conn, version).map_err(|e| StoreError::sqlite(path, e))?;
+            schema::migrate(&pf.conn, version).map_err(|e| {
+                let e = StoreError::sqlite(path, e);
+                pf.settle();
+                e
+            })?;
         }
         Ok(pf)
+    }
+
+    /// The error a write to a read-only file gets, saying why it is read-only.
+    pub(crate) fn read_only_error(&self) -> StoreError {
+        if self.read_only_folder {
+            StoreError::ReadOnlyFolder(self.path.clone())
+        } else {
+            StoreError::ReadOnly(self.path.clone())
+        }
+    }
+
+    /// Waits, after a write failed, until the file on disk is whole by itself: a statement
+    /// that failed half-way (disk full, an I/O error) can leave SQLite's pager in its error
+    /// state with a hot rollback journal beside the file, and a copy of the file alone is
+    /// then malformed until some later reader rolls it back. The next read on this
+    /// connection plays the journal back; if the journal is still there, a fresh connection
+    /// does.
+    pub(crate) fn settle(&self) {
+        let _ = self.conn.execute_batch("ROLLBACK");
+        let probe = |c: &Connection| {
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        };
+        let _ = probe(&self.conn);
+        let mut journal = self.path.clone().into_os_string();
+        journal.push("-journal");
+        let journal = PathBuf::from(journal);
+        if journal.exists()
+            && let Ok(c) = Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        {
+            let _ = c.busy_timeout(std::time::Duration::from_secs(2));
+            let _ = probe(&c);
+            let _ = c.close();
+        }
+    }
+
+    /// Runs a write; when it fails, settles the file (see [`Self::settle`]) before the error
+    /// goes back to the caller.
+    pub(crate) fn guarded<T, E>(
+        &mut self,
+        write: impl FnOnce(&mut ProjectFile) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let r = write(self);
+        if r.is_err() {
+            self.settle();
+        }
+        r
     }
 
     pub fn path(&self) -> &Path {
@@ -503,7 +583,7 @@ impl ProjectFile {
         after: Option<&Site>,
     ) -> Result<i64, StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         self.put_sites(layer, &[(fid, after)])
             .map(|f| f.first().copied().unwrap_or(fid))
@@ -516,8 +596,16 @@ impl ProjectFile {
         layer: Layer,
         changes: &[(i64, Option<&Site>)],
     ) -> Result<Vec<i64>, StoreError> {
+        self.guarded(|pf| pf.put_sites_inner(layer, changes))
+    }
+
+    fn put_sites_inner(
+        &mut self,
+        layer: Layer,
+        changes: &[(i64, Option<&Site>)],
+    ) -> Result<Vec<i64>, StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         self.backup_before_first_write()?;
         let path = self.path.clone();

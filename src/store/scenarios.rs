@@ -124,8 +124,12 @@ impl ProjectFile {
     /// Writes scenario `id` as `after` (`None` deletes it) with all its rows, in one
     /// transaction. Id 0 inserts; the stored id is returned.
     pub fn put_scenario(&mut self, id: i64, after: Option<&Scenario>) -> Result<i64, StoreError> {
+        self.guarded(|pf| pf.put_scenario_inner(id, after))
+    }
+
+    fn put_scenario_inner(&mut self, id: i64, after: Option<&Scenario>) -> Result<i64, StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         self.backup_before_first_write()?;
         let path = self.path.clone();
@@ -227,8 +231,12 @@ impl ProjectFile {
 
     /// Marks scenario `id` (or none) as the reference, in one transaction.
     pub fn set_reference(&mut self, id: Option<i64>) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.set_reference_inner(id))
+    }
+
+    fn set_reference_inner(&mut self, id: Option<i64>) -> Result<(), StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         self.backup_before_first_write()?;
         self.conn
@@ -265,8 +273,12 @@ impl ProjectFile {
 
     /// Replaces all actuals by `after`, in one transaction.
     pub fn put_actuals(&mut self, after: &[Actual]) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.put_actuals_inner(after))
+    }
+
+    fn put_actuals_inner(&mut self, after: &[Actual]) -> Result<(), StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         self.backup_before_first_write()?;
         let path = self.path.clone();
@@ -366,8 +378,12 @@ impl ProjectFile {
 
     /// Replaces the rule set by `after`, in one transaction.
     pub fn put_rules(&mut self, after: &[crate::model::rules::Rule]) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.put_rules_inner(after))
+    }
+
+    fn put_rules_inner(&mut self, after: &[crate::model::rules::Rule]) -> Result<(), StoreError> {
         if self.read_only {
-            return Err(StoreError::ReadOnly(self.path.clone()));
+            return Err(self.read_only_error());
         }
         self.backup_before_first_write()?;
         let path = self.path.clone();
