@@ -10,6 +10,9 @@ use crate::model::{Layer, Precision, Site, Status};
 use egui::{Color32, Key, Pos2, Shape, Stroke, Vec2};
 use geo_types::{Coord, Geometry, LineString, Point, Polygon};
 
+/// The most vertex handles shown at once.
+const MAX_HANDLES: usize = 2_000;
+
 /// The active drafting tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -522,6 +525,8 @@ impl QnApp {
     }
 
     /// Screen positions of the selected polygon's vertices and segment midpoints.
+    /// The vertex and midpoint handles on screen of the selected polygon (none when more than
+    /// [`MAX_HANDLES`] vertices are on screen: they could not be told apart).
     fn handles(&self, pr: &Projector) -> Vec<(usize, usize, usize, Pos2, bool)> {
         let mut out = Vec::new();
         let Some((l, f)) = self.selected else {
@@ -543,8 +548,16 @@ impl QnApp {
                     };
                     let sa = pr.screen_from_world(a);
                     let sb = pr.screen_from_world(b);
+                    let screen = pr.rect.expand(10.0);
+                    if !screen.contains(sa) && !screen.contains(sb) {
+                        continue;
+                    }
                     out.push((pi, ri, i, sa, true));
                     out.push((pi, ri, i, sa + (sb - sa) * 0.5, false));
+                    if out.len() > 2 * MAX_HANDLES {
+                        // Too dense to grab one: zoom in to edit this part.
+                        return Vec::new();
+                    }
                 }
             }
         }
@@ -705,6 +718,17 @@ impl QnApp {
             .sites
             .iter()
             .filter(|s| self.is_layer_visible(s.layer))
+            .filter(|s| {
+                // The prepared box first: a click far from a huge polygon costs nothing.
+                let key = (s.layer, s.fid);
+                self.shapes.peek(key).is_none_or(|sh| {
+                    Some(&sh.stamp) != self.geom_stamps.get(&key)
+                        || sh.bbox.0[0] <= w[0]
+                            && w[0] <= sh.bbox.1[0]
+                            && sh.bbox.0[1] <= w[1]
+                            && w[1] <= sh.bbox.1[1]
+                })
+            })
             .find(|s| {
                 s.geom
                     .as_ref()

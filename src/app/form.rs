@@ -3,7 +3,7 @@
 
 use super::i18n::{self, tr};
 use super::{QnApp, style};
-use crate::analysis::checks::{Finding, FindingKind};
+use crate::analysis::checks::{Checked, Finding, FindingKind};
 use crate::edit::Edit;
 use crate::model::validate::FieldError;
 use crate::model::{AcceptedWarning, DISTRICTS_2006, Layer, Phase, Precision, Site, Status};
@@ -621,10 +621,19 @@ impl QnApp {
 
     fn checks_ui(&mut self, ui: &mut egui::Ui, s: &Site) {
         let lang = self.lang();
-        let findings = self.findings_of(s.layer, s.fid);
+        let (findings, running) = match self.checked(s.layer, s.fid) {
+            Checked::Ready(f) => (f, false),
+            Checked::Stale(f) => (f, true),
+            Checked::Pending => (Vec::new(), true),
+        };
         ui.separator();
         ui.label(RichText::new(tr(lang, "Kiểm tra", "Checks")).strong());
-        if !findings.iter().any(Finding::is_warning) {
+        if running {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr(lang, "Đang kiểm tra…", "Checking…"));
+            });
+        } else if !findings.iter().any(Finding::is_warning) {
             ui.label(
                 RichText::new(tr(lang, "Không có cảnh báo", "No warnings"))
                     .color(Color32::from_rgb(0x1a, 0x7f, 0x37)),

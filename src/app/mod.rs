@@ -13,10 +13,13 @@ pub mod map;
 pub mod present;
 pub mod rules_ui;
 pub mod scenarios;
+pub mod sitecache;
 pub mod style;
 pub mod table;
 
-use crate::analysis::checks::{CheckContext, Finding};
+use crate::analysis::checks::{
+    CheckContext, Checked, Checker, Finding, geometry_stamp, is_overlap_candidate,
+};
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::edit::{Edit, EditError, History};
 use crate::io::basemap::{ATTRIBUTION, ATTRIBUTION_SHORT, BaseMap};
@@ -30,8 +33,10 @@ use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke
 use geo::Centroid;
 use i18n::tr;
 use map::{BaseCache, MapView, Projector, World};
+use sitecache::ShapeCache;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A feature drawn on the map this frame, for hit tests.
@@ -95,8 +100,16 @@ pub struct QnApp {
     history: History,
     /// Bumped by every applied edit; caches compare against it.
     project_gen: u64,
-    checks_ctx: CheckContext,
-    checks: HashMap<(Layer, i64), Vec<Finding>>,
+    /// The drafting checks, run on their own thread.
+    checker: Checker,
+    /// The areas prepared for drawing, and each site's geometry stamp (per generation).
+    shapes: ShapeCache,
+    geom_stamps: HashMap<(Layer, i64), u64>,
+    stamps_gen: u64,
+    /// Per project generation: the overlap candidates' stamp and (built only when a check
+    /// must be sent) a copy of them.
+    check_others_stamp: u64,
+    check_others: Option<Arc<Vec<Site>>>,
     checks_gen: u64,
     editor: Editor,
     form: form::FormState,
@@ -179,7 +192,10 @@ impl QnApp {
         let tm3 = Tm3::new().map_err(|e| e.to_string())?;
         let base_map = BaseMap::load().map_err(|e| e.to_string())?;
         let base = BaseCache::build(&base_map, &tm3);
-        let checks_ctx = CheckContext::new(&base_map);
+        let checks_ctx = Arc::new(CheckContext::new(&base_map));
+        let wake_ctx = ctx.clone();
+        let checker = Checker::new(checks_ctx, Box::new(move || wake_ctx.request_repaint()));
+        let shapes_ctx = ctx.clone();
         let mut app = QnApp {
             tm3,
             base,
@@ -210,8 +226,12 @@ impl QnApp {
             map_rect: Rect::NOTHING,
             history: History::default(),
             project_gen: 0,
-            checks_ctx,
-            checks: HashMap::new(),
+            checker,
+            shapes: ShapeCache::new(Box::new(move || shapes_ctx.request_repaint())),
+            geom_stamps: HashMap::new(),
+            stamps_gen: u64::MAX,
+            check_others_stamp: 0,
+            check_others: None,
             checks_gen: u64::MAX,
             editor: Editor::default(),
             form: form::FormState::default(),
@@ -481,21 +501,55 @@ impl QnApp {
         }
     }
 
-    /// The findings of one site (computed once per change of the project).
+    /// The findings of one site: the newest the background checker has (those of the site's
+    /// previous state while a new check runs), none before its first check ends.
     pub fn findings_of(&mut self, layer: Layer, fid: i64) -> Vec<Finding> {
+        match self.checked(layer, fid) {
+            Checked::Ready(f) | Checked::Stale(f) => f,
+            Checked::Pending => Vec::new(),
+        }
+    }
+
+    /// What the background checker knows of one site; sends the check when the site (or an
+    /// area it may overlap) changed since the last one.
+    pub fn checked(&mut self, layer: Layer, fid: i64) -> Checked {
+        self.refresh_stamps();
         if self.checks_gen != self.project_gen {
-            self.checks.clear();
             self.checks_gen = self.project_gen;
+            self.check_others = None;
+            self.check_others_stamp = Checker::others_stamp(&self.project.sites);
+            let project = &self.project;
+            self.checker.retain(|(l, f)| project.site(*l, *f).is_some());
         }
-        if let Some(f) = self.checks.get(&(layer, fid)) {
-            return f.clone();
-        }
-        let f = match self.project.site(layer, fid) {
-            Some(s) => self.checks_ctx.check(s, &self.project),
-            None => Vec::new(),
+        let Some(site) = self.project.site(layer, fid) else {
+            return Checked::Ready(Vec::new());
         };
-        self.checks.insert((layer, fid), f.clone());
-        f
+        let geom = self.geom_stamps.get(&(layer, fid)).copied();
+        let stamp = Checker::stamp(
+            geom.unwrap_or_else(|| geometry_stamp(site.geom.as_ref())),
+            self.check_others_stamp,
+        );
+        let project = &self.project;
+        let cache = &mut self.check_others;
+        self.checker.get(site, stamp, || {
+            cache
+                .get_or_insert_with(|| {
+                    Arc::new(
+                        project
+                            .sites
+                            .iter()
+                            .filter(|s| is_overlap_candidate(s))
+                            .cloned()
+                            .collect(),
+                    )
+                })
+                .clone()
+        })
+    }
+
+    /// Waits until the background checks asked for so far are done (for tests and scripts).
+    pub fn settle_checks(&mut self) -> bool {
+        self.checker.settle(std::time::Duration::from_secs(30))
     }
 
     /// The drafting history (for tests).
@@ -582,6 +636,13 @@ impl QnApp {
 
     fn anchor_world(&self, s: &Site) -> Option<World> {
         let g = s.geom.as_ref()?;
+        if s.is_area()
+            && let Some(shape) = self.shapes.peek((s.layer, s.fid))
+            && let Some(a) = shape.anchor
+        {
+            // The centroid, computed once when the shape was prepared.
+            return Some(a);
+        }
         let c = match g {
             geo_types::Geometry::Point(p) => *p,
             other => other.centroid()?,
@@ -1453,6 +1514,7 @@ impl QnApp {
         }
 
         // Planning layers, drawn from the least to the most important.
+        self.prepare_shapes();
         let mut drawn: Vec<Drawn> = Vec::new();
         let sym_scale = if self.presenting { 1.5 } else { 1.0 };
         for layer in Layer::ALL.iter().rev().copied() {
@@ -1460,10 +1522,12 @@ impl QnApp {
                 continue;
             }
             for s in self.project.sites_of(layer) {
-                let Some(g) = &s.geom else { continue };
+                if s.geom.is_none() {
+                    continue;
+                }
                 let state = self.site_state(s.layer, s.fid);
                 let ghost = state == scenarios::SiteState::Ghost;
-                self.paint_site_geometry(&painter, &pr, s, g, ghost);
+                self.paint_site_geometry(&painter, &pr, s, ghost);
                 let Some(w) = self.anchor_world(s) else {
                     continue;
                 };
@@ -1506,11 +1570,7 @@ impl QnApp {
         if let Some((l, f)) = self.selected
             && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
         {
-            if let Some(site) = self.project.site(l, f).cloned()
-                && let Some(g) = &site.geom
-            {
-                self.paint_selected_outline(&painter, &pr, g);
-            }
+            self.paint_selected_outline(&painter, &pr, (l, f));
             painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
             painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
         }
@@ -1595,93 +1655,72 @@ impl QnApp {
         }
     }
 
-    fn paint_site_geometry(
-        &self,
-        painter: &egui::Painter,
-        pr: &Projector,
-        s: &Site,
-        g: &geo_types::Geometry<f64>,
-        ghost: bool,
-    ) {
-        let polys: Vec<&geo_types::Polygon<f64>> = match g {
-            geo_types::Geometry::Polygon(p) => vec![p],
-            geo_types::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
-            _ => return,
+    fn paint_site_geometry(&self, painter: &egui::Painter, pr: &Projector, s: &Site, ghost: bool) {
+        let Some(shape) = self.shapes.peek((s.layer, s.fid)) else {
+            return;
         };
         let col = style::colour(s.layer);
-        for p in polys {
-            let pts: Vec<Pos2> = p
-                .exterior()
-                .0
-                .iter()
-                .filter_map(|c| self.tm3.tm3_from_lonlat(c.x, c.y).ok())
-                .map(|(e, n)| pr.screen_from_world([e, n]))
-                .collect();
-            if pts.len() < 3 {
-                continue;
-            }
-            // Fill (triangulated in screen space: drafted polygons are few and small).
-            let flat = geo_types::Polygon::new(
-                geo_types::LineString::from(
-                    pts.iter()
-                        .map(|p| (p.x as f64, p.y as f64))
-                        .collect::<Vec<_>>(),
-                ),
-                vec![],
+        let alpha = if ghost {
+            15
+        } else if s.status.is_planned() {
+            40
+        } else {
+            80
+        };
+        shape.paint_fill(
+            painter,
+            pr,
+            Color32::from_rgba_unmultiplied(col.r(), col.g(), col.b(), alpha),
+        );
+        let stroke = if ghost {
+            Stroke::new(1.0, col.gamma_multiply(0.4))
+        } else {
+            Stroke::new(2.0, col)
+        };
+        shape.paint_outline(painter, pr, stroke, s.status.is_planned() || ghost);
+    }
+
+    fn paint_selected_outline(&self, painter: &egui::Painter, pr: &Projector, key: (Layer, i64)) {
+        if let Some(shape) = self.shapes.peek(key) {
+            shape.paint_outline(
+                painter,
+                pr,
+                Stroke::new(4.0, style::SELECTION.gamma_multiply(0.8)),
+                false,
             );
-            let raw = geo::TriangulateEarcut::earcut_triangles_raw(&flat);
-            let alpha = if ghost {
-                15
-            } else if s.status.is_planned() {
-                40
-            } else {
-                80
-            };
-            let fill = Color32::from_rgba_unmultiplied(col.r(), col.g(), col.b(), alpha);
-            let mut mesh = egui::Mesh::default();
-            for v in &raw.vertices {
-                mesh.colored_vertex(Pos2::new(v[0] as f32, v[1] as f32), fill);
-            }
-            for t in raw.triangle_indices.chunks_exact(3) {
-                mesh.add_triangle(t[0] as u32, t[1] as u32, t[2] as u32);
-            }
-            painter.add(egui::Shape::mesh(mesh));
-            let stroke = if ghost {
-                Stroke::new(1.0, col.gamma_multiply(0.4))
-            } else {
-                Stroke::new(2.0, col)
-            };
-            if s.status.is_planned() || ghost {
-                painter.extend(egui::Shape::dashed_line(&pts, stroke, 6.0, 4.0));
-            } else {
-                painter.add(egui::Shape::line(pts, stroke));
-            }
         }
     }
 
-    fn paint_selected_outline(
-        &self,
-        painter: &egui::Painter,
-        pr: &Projector,
-        g: &geo_types::Geometry<f64>,
-    ) {
-        let polys: Vec<&geo_types::Polygon<f64>> = match g {
-            geo_types::Geometry::Polygon(p) => vec![p],
-            geo_types::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
-            _ => return,
-        };
-        for p in polys {
-            let pts: Vec<Pos2> = p
-                .exterior()
-                .0
-                .iter()
-                .filter_map(|c| self.tm3.tm3_from_lonlat(c.x, c.y).ok())
-                .map(|(e, n)| pr.screen_from_world([e, n]))
-                .collect();
-            painter.add(egui::Shape::line(
-                pts,
-                Stroke::new(4.0, style::SELECTION.gamma_multiply(0.8)),
-            ));
+    /// The geometry stamps of the sites, computed once per change of the project.
+    fn refresh_stamps(&mut self) {
+        if self.stamps_gen == self.project_gen {
+            return;
+        }
+        self.stamps_gen = self.project_gen;
+        self.geom_stamps = self
+            .project
+            .sites
+            .iter()
+            .map(|s| ((s.layer, s.fid), geometry_stamp(s.geom.as_ref())))
+            .collect();
+        let project = &self.project;
+        self.shapes
+            .retain(|(l, f)| project.site(*l, *f).is_some_and(Site::is_area));
+    }
+
+    /// Makes sure every area of a visible layer has its prepared shape (small ones now, big
+    /// ones on the worker).
+    fn prepare_shapes(&mut self) {
+        self.refresh_stamps();
+        for s in &self.project.sites {
+            if !s.is_area() || !self.visible[layer_index(s.layer)] {
+                continue;
+            }
+            let Some(g) = &s.geom else { continue };
+            let key = (s.layer, s.fid);
+            let stamp = self.geom_stamps.get(&key).copied().unwrap_or_default();
+            self.shapes
+                .get(&self.tm3, key, g, stamp, sitecache::vertex_count(g));
         }
     }
 
