@@ -395,11 +395,12 @@ impl Checker {
         geometry.rotate_left(17) ^ others_stamp
     }
 
-    /// A stamp of every overlap candidate's layer, fid, name and geometry.
-    pub fn others_stamp<'a>(sites: impl IntoIterator<Item = &'a Site>) -> u64 {
+    /// A stamp of every overlap candidate's layer, fid, name and geometry, given each site
+    /// with its [`geometry_stamp`].
+    pub fn others_stamp<'a>(sites: impl IntoIterator<Item = (&'a Site, u64)>) -> u64 {
         let mut h = 0u64;
-        for s in sites.into_iter().filter(|s| is_overlap_candidate(s)) {
-            let mut x = geometry_stamp(s.geom.as_ref()) ^ (s.fid as u64).wrapping_mul(31);
+        for (s, geometry) in sites.into_iter().filter(|(s, _)| is_overlap_candidate(s)) {
+            let mut x = geometry ^ (s.fid as u64).wrapping_mul(31);
             x ^= s.layer.table().len() as u64;
             for b in s.name.bytes() {
                 x = x.rotate_left(7) ^ u64::from(b);

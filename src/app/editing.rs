@@ -722,7 +722,7 @@ impl QnApp {
                 // The prepared box first: a click far from a huge polygon costs nothing.
                 let key = (s.layer, s.fid);
                 self.shapes.peek(key).is_none_or(|sh| {
-                    Some(&sh.stamp) != self.geom_stamps.get(&key)
+                    Some(sh.stamp) != self.geom_stamps.get(&key).map(|m| m.stamp)
                         || sh.bbox.0[0] <= w[0]
                             && w[0] <= sh.bbox.1[0]
                             && sh.bbox.0[1] <= w[1]

@@ -424,7 +424,7 @@ pub struct BaseCache {
 }
 
 /// Lon/lat box covered by the files in `maps/`.
-pub const DATA_BOX: [f64; 4] = [106.4, 20.6, 108.2, 21.7];
+pub use crate::io::basemap::DATA_BOX;
 
 impl BaseCache {
     pub fn build(base: &BaseMap, tm3: &Tm3) -> BaseCache {
@@ -469,29 +469,12 @@ impl BaseCache {
 
 /// The data box as a densified polygon (its edges are curves in the projection).
 fn data_box_polygon() -> MultiPolygon<f64> {
-    let [x0, y0, x1, y1] = DATA_BOX;
-    let n = 40;
-    let mut ring = Vec::with_capacity(4 * n + 1);
-    for i in 0..n {
-        ring.push((x0 + (x1 - x0) * i as f64 / n as f64, y0));
-    }
-    for i in 0..n {
-        ring.push((x1, y0 + (y1 - y0) * i as f64 / n as f64));
-    }
-    for i in 0..n {
-        ring.push((x1 - (x1 - x0) * i as f64 / n as f64, y1));
-    }
-    for i in 0..n {
-        ring.push((x0, y1 - (y1 - y0) * i as f64 / n as f64));
-    }
-    ring.push((x0, y0));
     MultiPolygon(vec![geo_types::Polygon::new(
-        LineString::from(ring),
+        crate::io::basemap::data_box_ring(40),
         vec![],
     )])
 }
 
-/// A "nice" scale-bar length (1, 2 or 5 × 10ⁿ metres) no longer than `max_m`.
 pub fn nice_length_m(max_m: f64) -> f64 {
     if max_m.is_nan() || max_m <= 0.0 {
         return 1.0;

@@ -104,12 +104,10 @@ pub struct QnApp {
     checker: Checker,
     /// The areas prepared for drawing, and each site's geometry stamp (per generation).
     shapes: ShapeCache,
-    geom_stamps: HashMap<(Layer, i64), u64>,
+    geom_stamps: HashMap<(Layer, i64), GeomMeta>,
     stamps_gen: u64,
-    /// Per project generation: the overlap candidates' stamp and (built only when a check
-    /// must be sent) a copy of them.
+    /// Per project generation: the overlap candidates' stamp.
     check_others_stamp: u64,
-    check_others: Option<Arc<Vec<Site>>>,
     checks_gen: u64,
     editor: Editor,
     form: form::FormState,
@@ -231,7 +229,6 @@ impl QnApp {
             geom_stamps: HashMap::new(),
             stamps_gen: u64::MAX,
             check_others_stamp: 0,
-            check_others: None,
             checks_gen: u64::MAX,
             editor: Editor::default(),
             form: form::FormState::default(),
@@ -516,34 +513,38 @@ impl QnApp {
         self.refresh_stamps();
         if self.checks_gen != self.project_gen {
             self.checks_gen = self.project_gen;
-            self.check_others = None;
-            self.check_others_stamp = Checker::others_stamp(&self.project.sites);
+            let metas = &self.geom_stamps;
+            self.check_others_stamp = Checker::others_stamp(self.project.sites.iter().map(|s| {
+                let g = metas.get(&(s.layer, s.fid)).map_or(0, |m| m.stamp);
+                (s, g)
+            }));
             let project = &self.project;
             self.checker.retain(|(l, f)| project.site(*l, *f).is_some());
         }
         let Some(site) = self.project.site(layer, fid) else {
             return Checked::Ready(Vec::new());
         };
-        let geom = self.geom_stamps.get(&(layer, fid)).copied();
+        let geom = self.geom_stamps.get(&(layer, fid)).map(|m| m.stamp);
         let stamp = Checker::stamp(
             geom.unwrap_or_else(|| geometry_stamp(site.geom.as_ref())),
             self.check_others_stamp,
         );
-        let project = &self.project;
-        let cache = &mut self.check_others;
+        let (project, metas) = (&self.project, &self.geom_stamps);
+        let near = metas.get(&(layer, fid)).and_then(|m| m.bbox);
         self.checker.get(site, stamp, || {
-            cache
-                .get_or_insert_with(|| {
-                    Arc::new(
-                        project
-                            .sites
-                            .iter()
-                            .filter(|s| is_overlap_candidate(s))
-                            .cloned()
-                            .collect(),
-                    )
-                })
-                .clone()
+            // Only the candidates whose box meets the site's travel to the checker.
+            Arc::new(
+                project
+                    .sites
+                    .iter()
+                    .filter(|o| is_overlap_candidate(o) && (o.layer, o.fid) != (layer, fid))
+                    .filter(|o| {
+                        let b = metas.get(&(o.layer, o.fid)).and_then(|m| m.bbox);
+                        matches!((near, b), (Some(a), Some(b)) if geo::Intersects::intersects(&a, &b))
+                    })
+                    .cloned()
+                    .collect(),
+            )
         })
     }
 
@@ -637,11 +638,11 @@ impl QnApp {
     fn anchor_world(&self, s: &Site) -> Option<World> {
         let g = s.geom.as_ref()?;
         if s.is_area()
-            && let Some(shape) = self.shapes.peek((s.layer, s.fid))
-            && let Some(a) = shape.anchor
+            && let Some(m) = self.geom_stamps.get(&(s.layer, s.fid))
+            && self.stamps_gen == self.project_gen
         {
-            // The centroid, computed once when the shape was prepared.
-            return Some(a);
+            // The centroid, computed once per change of the geometry.
+            return m.anchor;
         }
         let c = match g {
             geo_types::Geometry::Point(p) => *p,
@@ -1697,12 +1698,17 @@ impl QnApp {
             return;
         }
         self.stamps_gen = self.project_gen;
-        self.geom_stamps = self
-            .project
-            .sites
-            .iter()
-            .map(|s| ((s.layer, s.fid), geometry_stamp(s.geom.as_ref())))
-            .collect();
+        let mut old = std::mem::take(&mut self.geom_stamps);
+        for s in &self.project.sites {
+            let key = (s.layer, s.fid);
+            let stamp = geometry_stamp(s.geom.as_ref());
+            let meta = match old.remove(&key) {
+                // Same geometry: its box and anchor still hold.
+                Some(m) if m.stamp == stamp => m,
+                _ => GeomMeta::of(s, stamp, &self.tm3),
+            };
+            self.geom_stamps.insert(key, meta);
+        }
         let project = &self.project;
         self.shapes
             .retain(|(l, f)| project.site(*l, *f).is_some_and(Site::is_area));
@@ -1718,7 +1724,7 @@ impl QnApp {
             }
             let Some(g) = &s.geom else { continue };
             let key = (s.layer, s.fid);
-            let stamp = self.geom_stamps.get(&key).copied().unwrap_or_default();
+            let stamp = self.geom_stamps.get(&key).map_or(0, |m| m.stamp);
             self.shapes
                 .get(&self.tm3, key, g, stamp, sitecache::vertex_count(g));
         }
@@ -1989,6 +1995,34 @@ impl QnApp {
             .iter()
             .find(|s| text::fold(&s.name) == text::fold(query))
             .map(|s| (s.layer, s.fid))
+    }
+}
+
+/// What the map needs of a site's geometry, computed once per change of it.
+#[derive(Debug, Clone, Copy)]
+struct GeomMeta {
+    stamp: u64,
+    /// Lon/lat box.
+    bbox: Option<geo_types::Rect<f64>>,
+    /// The centroid, projected: where the symbol goes.
+    anchor: Option<World>,
+}
+
+impl GeomMeta {
+    fn of(s: &Site, stamp: u64, tm3: &Tm3) -> GeomMeta {
+        use geo::{BoundingRect, Centroid};
+        let g = s.geom.as_ref();
+        GeomMeta {
+            stamp,
+            bbox: g.and_then(|g| g.bounding_rect()),
+            anchor: g
+                .and_then(|g| match g {
+                    geo_types::Geometry::Point(p) => Some(*p),
+                    other => other.centroid(),
+                })
+                .and_then(|c| tm3.tm3_from_lonlat(c.x(), c.y()).ok())
+                .map(|(e, n)| [e, n]),
+        }
     }
 }
 
