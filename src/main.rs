@@ -9,7 +9,7 @@
 
 use qn_planner::app::{QnApp, Startup};
 use qn_planner::io::crs::Crs;
-use qn_planner::settings::{self, Settings};
+use qn_planner::settings::{self, Language, Settings};
 use qn_planner::store::{LayerInfo, ProjectFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -621,14 +621,26 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let pf = ProjectFile::open(Path::new(&a.file)).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
-    let scenario = match &a.scenario {
-        Some(n) => Some(
-            project
-                .scenario_by_name(n)
-                .cloned()
-                .ok_or_else(|| format!("no scenario named “{n}”"))?,
+    // `--year` alone draws the plan of that year in the reference scenario, and says so.
+    let (scenario, by_default) = match (&a.scenario, a.year) {
+        (Some(n), _) => (
+            Some(
+                project
+                    .scenario_by_name(n)
+                    .cloned()
+                    .ok_or_else(|| format!("no scenario named “{n}”"))?,
+            ),
+            false,
         ),
-        None => None,
+        (None, Some(y)) => (
+            Some(project.reference_scenario().cloned().ok_or_else(|| {
+                format!(
+                    "--year {y} needs a scenario: the project has no reference scenario, so name one with --scenario"
+                )
+            })?),
+            true,
+        ),
+        (None, None) => (None, false),
     };
     let lang = Settings::load().language;
     let composer = Composer::new().map_err(|e| e.to_string())?;
@@ -644,8 +656,26 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
         .year
         .or(scenario.as_ref().map(|_| qn_planner::scenario::LAST_YEAR));
     spec.subtitle = match (&scenario, spec.year) {
+        (Some(s), Some(y)) if by_default => match lang {
+            Language::Vi => format!(
+                "{} — {y} (không chọn kịch bản nên dùng kịch bản tham chiếu)",
+                s.name
+            ),
+            Language::En => format!(
+                "{} — {y} (no scenario chosen, so the reference scenario)",
+                s.name
+            ),
+        },
         (Some(s), Some(y)) => format!("{} — {y}", s.name),
-        _ => "Các khu, cụm công nghiệp, làng nghề và trung tâm công nghiệp (báo cáo 2007)".into(),
+        _ => match lang {
+            Language::Vi => {
+                "Các khu, cụm công nghiệp, làng nghề và trung tâm công nghiệp (báo cáo 2007)".into()
+            }
+            Language::En => {
+                "Industrial zones, clusters, craft villages and industrial centres (2007 report)"
+                    .into()
+            }
+        },
     };
     spec.scenario = scenario;
     spec.file_label = Path::new(&a.file)

@@ -366,3 +366,136 @@ fn reference_layers_are_drawn_in_the_frame_and_listed_in_the_legend() {
     let pdf = render::pdf(std::slice::from_ref(&page)).unwrap();
     assert_eq!(&pdf[..5], b"%PDF-");
 }
+
+/// Every paper size and orientation: the map frame takes the page's height (nothing blank
+/// below the legend or the frame but the foot), and beyond the detailed base map the land is
+/// grey and the sea blue — a point in China, one in Hải Dương and one in the Gulf of Tonkin
+/// (all outside the detailed data's box) are checked on the rendered PNG.
+#[test]
+fn every_paper_and_orientation_fills_its_page_and_shows_land_beyond_the_data_as_land() {
+    use qn_planner::io::crs::Tm3;
+    use qn_planner::model::palette;
+    let (_d, _p, project) = project();
+    let c = Composer::new().unwrap();
+    let tm3 = Tm3::new().unwrap();
+    let dpi = 72;
+    let mut seen = std::collections::BTreeSet::new();
+    for paper in [Paper::A4, Paper::A3] {
+        for landscape in [true, false] {
+            let mut spec = MapSpec::new("t", Language::Vi);
+            spec.paper = paper;
+            spec.landscape = landscape;
+            let page = c.map_page(&project, &spec).unwrap();
+            let frame = page.map_frame.unwrap();
+            let legend = page.legend_box.unwrap();
+            let lowest = f64::from(frame.max[1].max(legend.max[1]));
+            // Page margin 10 mm + foot 9 mm + 5 mm between: nothing larger left blank.
+            assert!(
+                page.height_mm - lowest <= 25.0,
+                "{paper:?} landscape={landscape}: {:.0} mm blank under the map",
+                page.height_mm - lowest
+            );
+            // The province fills the frame one way (its width or its height, within 10 %).
+            let bar = page.scale_bar.as_ref().unwrap();
+            let (fw, fh) = (
+                f64::from(frame.max[0] - frame.min[0]),
+                f64::from(frame.max[1] - frame.min[1]),
+            );
+            let (pmin, pmax) = c.province_bounds();
+            let (ew, eh) = (
+                (pmax[0] - pmin[0]) / bar.proj_m_per_mm,
+                (pmax[1] - pmin[1]) / bar.proj_m_per_mm,
+            );
+            assert!(
+                ew <= fw && eh <= fh && (ew / fw > 0.9 || eh / fh > 0.9),
+                "{paper:?} landscape={landscape}: province {ew:.0}×{eh:.0} mm in a {fw:.0}×{fh:.0} mm frame"
+            );
+            let png = render::png(&page, dpi).unwrap();
+            let img = tiny_skia::Pixmap::decode_png(&png).unwrap();
+            let colour_at = |lon: f64, lat: f64| -> Option<[u8; 3]> {
+                let (e, n) = tm3.tm3_from_lonlat(lon, lat).unwrap();
+                let x =
+                    f64::from(frame.min[0]) + fw / 2.0 + (e - bar.centre[0]) / bar.proj_m_per_mm;
+                let y =
+                    f64::from(frame.min[1]) + fh / 2.0 - (n - bar.centre[1]) / bar.proj_m_per_mm;
+                let inside = x > f64::from(frame.min[0]) + 2.0
+                    && x < f64::from(frame.max[0]) - 2.0
+                    && y > f64::from(frame.min[1]) + 2.0
+                    && y < f64::from(frame.max[1]) - 2.0;
+                if !inside {
+                    return None;
+                }
+                let px = |mm: f64| (mm / 25.4 * f64::from(dpi)).round() as u32;
+                let p = img.pixel(px(x), px(y)).unwrap();
+                Some([p.red(), p.green(), p.blue()])
+            };
+            let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 6);
+            let mut checked = 0;
+            for (what, lon, lat, want) in [
+                ("China (Guangxi)", 107.6, 22.0, palette::NEIGHBOUR_LAND),
+                (
+                    "China, by the border",
+                    107.6,
+                    21.74,
+                    palette::NEIGHBOUR_LAND,
+                ),
+                ("Gulf of Tonkin, south", 107.5, 20.55, palette::SEA),
+                ("Hải Dương", 106.25, 20.95, palette::NEIGHBOUR_LAND),
+                ("Bắc Giang", 106.35, 21.15, palette::NEIGHBOUR_LAND),
+                ("Gulf of Tonkin", 108.45, 20.9, palette::SEA),
+                ("Gulf of Tonkin, north", 108.3, 21.3, palette::SEA),
+            ] {
+                if let Some(got) = colour_at(lon, lat) {
+                    checked += 1;
+                    seen.insert(what);
+                    assert!(
+                        near(got, want),
+                        "{paper:?} landscape={landscape}: {what} drawn {got:?}, want {want:?}"
+                    );
+                }
+            }
+            assert!(
+                checked >= 1,
+                "{paper:?} landscape={landscape}: no probe in the frame"
+            );
+        }
+    }
+    assert!(
+        seen.len() >= 3
+            && seen.iter().any(|w| w.starts_with("Gulf"))
+            && seen.iter().any(|w| w.starts_with("China")),
+        "probes seen: {seen:?}"
+    );
+}
+
+/// `export --year Y` without `--scenario` draws year Y of the reference scenario and says so in
+/// the subtitle (it used to ignore the year without a word).
+#[test]
+fn a_year_alone_uses_the_reference_scenario_and_says_so() {
+    let (dir, path, project) = project();
+    let reference = project.reference_scenario().unwrap().name.clone();
+    let out = dir.path().join("y.svg");
+    let st = Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+        .arg("export")
+        .arg(&path)
+        .arg(&out)
+        .args(["--year", "2015"])
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg.contains(&format!("{reference} — 2015")),
+        "subtitle names the scenario and year"
+    );
+    assert!(
+        svg.contains("dùng kịch bản tham chiếu") || svg.contains("so the reference scenario"),
+        "subtitle says the reference scenario was used by default"
+    );
+    // The scenario's year is drawn: sites not open by 2015 are faded, and the legend says so.
+    assert!(svg.contains("Chưa mở (mờ)") || svg.contains("Not yet open (faded)"));
+}

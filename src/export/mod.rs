@@ -6,7 +6,7 @@ pub mod pack;
 pub mod render;
 
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
-use crate::io::basemap::{ATTRIBUTION, BaseMap};
+use crate::io::basemap::{self, ATTRIBUTION, BaseMap};
 use crate::io::crs::{Tm3, geodesic_distance_m};
 use crate::model::{Layer, Precision, Project, Site, palette};
 use crate::scenario::Scenario;
@@ -164,6 +164,8 @@ pub struct Page {
     /// Boxes of the placed labels and of the legend (mm), for checks.
     pub label_boxes: Vec<(String, Bbox)>,
     pub legend_box: Option<Bbox>,
+    /// The map frame on the page (mm), on map pages.
+    pub map_frame: Option<Bbox>,
     pub scale_bar: Option<ScaleBar>,
     /// The reference layers, drawn as an image into the map frame under the planning
     /// layers (`svg` holds everything else).
@@ -281,6 +283,11 @@ pub struct Composer {
     towns: Vec<(String, [f64; 2])>,
     province_bounds: ([f64; 2], [f64; 2]),
     locator: Vec<(String, MultiPolygon<f64>)>,
+    /// The locator's countries around the province, projected: the land beyond the detailed
+    /// data, so a frame wider than the data shows land grey rather than sea.
+    surround: Vec<Polygon<f64>>,
+    /// The box of the detailed data, projected.
+    data_box: Polygon<f64>,
     metrics: Metrics,
 }
 
@@ -382,7 +389,29 @@ impl Composer {
                 .collect(),
             _ => Vec::new(),
         };
+        let surround = {
+            use geo::BooleanOps;
+            let around = Polygon::new(
+                LineString::from(vec![
+                    (101.0, 15.0),
+                    (115.0, 15.0),
+                    (115.0, 27.0),
+                    (101.0, 27.0),
+                    (101.0, 15.0),
+                ]),
+                vec![],
+            );
+            let around = MultiPolygon(vec![around]);
+            locator
+                .iter()
+                .flat_map(|(_, mp)| mp.intersection(&around).0)
+                .map(|p| project_poly(&tm3, &p))
+                .collect()
+        };
+        let data_box = project_poly(&tm3, &Polygon::new(basemap::data_box_ring(40), vec![]));
         Ok(Composer {
+            surround,
+            data_box,
             land_vn: base.land_vn.0.iter().map(|p| proj.poly(p)).collect(),
             land_cn: base.land_cn.0.iter().map(|p| proj.poly(p)).collect(),
             inland: base
@@ -424,13 +453,71 @@ impl Composer {
         let side = if spec.landscape { 72.0 } else { 0.0 };
         let title_h = 19.0;
         let foot_h = 9.0;
-        // Map frame; in portrait the legend and inset go below the map.
+        // The legend's entries first: in portrait the legend and inset go below the map, and
+        // the map frame takes all the height they leave.
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for layer in Layer::ALL {
+            if !spec.layers.contains(&layer) {
+                continue;
+            }
+            let name = match lang {
+                Language::Vi => layer.name_vi(),
+                Language::En => layer.name_en(),
+            };
+            entries.push((symbol_svg(layer, 0.0, 0.0, SYMBOL_R), name.to_string()));
+        }
+        for r in &spec.reference {
+            let [cr, cg, cb] = r.color;
+            entries.push((
+                format!(
+                    r##"<rect x="-2.2" y="-1.6" width="4.4" height="3.2" fill="#{cr:02x}{cg:02x}{cb:02x}" fill-opacity="0.35" stroke="#{cr:02x}{cg:02x}{cb:02x}" stroke-width="0.3"/>"##
+                ),
+                r.name.clone(),
+            ));
+        }
+        if spec.show_towns {
+            entries.push((
+                format!(r##"<circle cx="0" cy="0" r="0.9" fill="white"/><circle cx="0" cy="0" r="0.6" fill="{}"/>"##, palette::hex(palette::TOWN)),
+                tr(lang, "Thành phố, thị xã, thị trấn", "Towns and district seats").to_string(),
+            ));
+        }
+        entries.push((
+            format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
+            tr(lang, "Vị trí gần đúng / tâm phường, xã", "Approximate / ward or commune centre").to_string(),
+        ));
+        if spec.scenario.is_some() && spec.year.is_some() {
+            entries.push((
+                format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.6"/>"##, palette::hex(palette::OPENING)),
+                tr(lang, "Mở trong năm", "Opens this year").to_string(),
+            ));
+            entries.push((
+                format!(
+                    r##"<g opacity="0.3">{}</g>"##,
+                    symbol_svg(Layer::ProposedClusters, 0.0, 0.0, SYMBOL_R)
+                ),
+                tr(lang, "Chưa mở (mờ)", "Not yet open (faded)").to_string(),
+            ));
+        }
+        entries.push((
+            format!(
+                r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.6"/>"##,
+                palette::hex(palette::BORDER)
+            ),
+            tr(lang, "Biên giới Việt – Trung", "Vietnam–China border").to_string(),
+        ));
+        entries.push((
+            format!(r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.45" stroke-dasharray="2,1"/>"##, palette::hex(palette::PROVINCE_LINE)),
+            tr(lang, "Ranh giới tỉnh", "Province boundary").to_string(),
+        ));
+        let row = 5.2;
+        let legend_h = 9.0 + row * entries.len() as f64;
+        let inset_h = 60.0;
         let (fx, fy) = (margin, margin + title_h);
         let fw = pw - 2.0 * margin - side - if spec.landscape { 5.0 } else { 0.0 };
         let fh = if spec.landscape {
             ph - fy - margin - foot_h
         } else {
-            (ph - fy - margin - foot_h) * 0.68
+            ph - fy - margin - foot_h - 5.0 - legend_h.max(inset_h)
         };
         let (emin, emax) = spec.extent.unwrap_or(self.province_bounds);
         let ew = (emax[0] - emin[0]).max(1.0);
@@ -517,6 +604,21 @@ impl Composer {
             r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="{}"/>"##,
             palette::hex(palette::SEA)
         );
+        // Beyond the detailed data: the coarse countries, grey (never sea where there is
+        // land); inside its box, the sea and then the detailed land.
+        {
+            let mut d = String::new();
+            for p in self.surround.iter().filter(|p| in_view(p)) {
+                d.push_str(&path_of_poly(p));
+            }
+            let _ = write!(
+                svg,
+                r##"<path d="{d}" fill="{}" fill-rule="evenodd"/><path d="{}" fill="{}"/>"##,
+                palette::hex(palette::NEIGHBOUR_LAND),
+                path_of_poly(&self.data_box),
+                palette::hex(palette::SEA)
+            );
+        }
         for (polys, colour, stroke) in [
             (&self.land_vn, palette::NEIGHBOUR_LAND, None),
             (&self.land_cn, palette::NEIGHBOUR_LAND, None),
@@ -644,7 +746,7 @@ impl Composer {
                 });
             }
         }
-        let r = 1.5;
+        let r = SYMBOL_R;
         for Sym {
             layer,
             x,
@@ -847,62 +949,6 @@ impl Composer {
             (fx, fy + fh + 5.0)
         };
         let lw = if spec.landscape { side } else { fw * 0.5 };
-        let mut entries: Vec<(String, String)> = Vec::new();
-        for layer in Layer::ALL {
-            if !spec.layers.contains(&layer) {
-                continue;
-            }
-            let name = match lang {
-                Language::Vi => layer.name_vi(),
-                Language::En => layer.name_en(),
-            };
-            entries.push((symbol_svg(layer, 0.0, 0.0, r), name.to_string()));
-        }
-        for r in &spec.reference {
-            let [cr, cg, cb] = r.color;
-            entries.push((
-                format!(
-                    r##"<rect x="-2.2" y="-1.6" width="4.4" height="3.2" fill="#{cr:02x}{cg:02x}{cb:02x}" fill-opacity="0.35" stroke="#{cr:02x}{cg:02x}{cb:02x}" stroke-width="0.3"/>"##
-                ),
-                r.name.clone(),
-            ));
-        }
-        if spec.show_towns {
-            entries.push((
-                format!(r##"<circle cx="0" cy="0" r="0.9" fill="white"/><circle cx="0" cy="0" r="0.6" fill="{}"/>"##, palette::hex(palette::TOWN)),
-                tr(lang, "Thành phố, thị xã, thị trấn", "Towns and district seats").to_string(),
-            ));
-        }
-        entries.push((
-            format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
-            tr(lang, "Vị trí gần đúng / tâm phường, xã", "Approximate / ward or commune centre").to_string(),
-        ));
-        if spec.scenario.is_some() && spec.year.is_some() {
-            entries.push((
-                format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.6"/>"##, palette::hex(palette::OPENING)),
-                tr(lang, "Mở trong năm", "Opens this year").to_string(),
-            ));
-            entries.push((
-                format!(
-                    r##"<g opacity="0.3">{}</g>"##,
-                    symbol_svg(Layer::ProposedClusters, 0.0, 0.0, r)
-                ),
-                tr(lang, "Chưa mở (mờ)", "Not yet open (faded)").to_string(),
-            ));
-        }
-        entries.push((
-            format!(
-                r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.6"/>"##,
-                palette::hex(palette::BORDER)
-            ),
-            tr(lang, "Biên giới Việt – Trung", "Vietnam–China border").to_string(),
-        ));
-        entries.push((
-            format!(r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.45" stroke-dasharray="2,1"/>"##, palette::hex(palette::PROVINCE_LINE)),
-            tr(lang, "Ranh giới tỉnh", "Province boundary").to_string(),
-        ));
-        let row = 5.2;
-        let legend_h = 9.0 + row * entries.len() as f64;
         let _ = write!(
             svg,
             r##"<rect x="{lx:.2}" y="{ly:.2}" width="{lw:.2}" height="{legend_h:.2}" fill="white" stroke="#999" stroke-width="0.2"/><text x="{:.2}" y="{:.2}" font-size="3.4" font-weight="bold" fill="#111">{}</text>"##,
@@ -934,7 +980,7 @@ impl Composer {
                 (fy + fh - (ly + legend_h + 5.0)).clamp(30.0, 80.0),
             )
         } else {
-            (fx + fw * 0.55, fy + fh + 5.0, fw * 0.45, 60.0)
+            (fx + fw * 0.55, fy + fh + 5.0, fw * 0.45, inset_h)
         };
         svg.push_str(&self.locator_svg(ix, iy, iw, ih, lang));
         // Foot: attribution, date, file.
@@ -958,6 +1004,7 @@ impl Composer {
             height_mm: ph,
             label_boxes,
             legend_box: Some(legend_box),
+            map_frame: Some(frame),
             raster,
             scale_bar: Some(ScaleBar {
                 length_mm: bar_mm,
@@ -1048,6 +1095,9 @@ struct Sym {
 }
 
 /// The layer's symbol centred at (x, y), radius `r` mm (as in the window).
+/// Radius of a site's symbol on the page, mm (the legend draws the same).
+const SYMBOL_R: f64 = 1.5;
+
 fn symbol_svg(layer: Layer, x: f64, y: f64, r: f64) -> String {
     let c = palette::hex(palette::layer(layer));
     match layer {

@@ -72,6 +72,7 @@ fn simple_page(w: f64, h: f64, title: &str, body: &[(f64, bool, String)], foot: 
         height_mm: h,
         label_boxes: Vec::new(),
         legend_box: None,
+        map_frame: None,
         raster: None,
         scale_bar: None,
     }
@@ -268,6 +269,7 @@ fn indicator_page(
         height_mm: h,
         label_boxes: Vec::new(),
         legend_box: None,
+        map_frame: None,
         raster: None,
         scale_bar: None,
     }
@@ -566,6 +568,7 @@ fn charts_page(
         height_mm: h,
         label_boxes: Vec::new(),
         legend_box: None,
+        map_frame: None,
         raster: None,
         scale_bar: None,
     }

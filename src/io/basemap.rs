@@ -13,6 +13,31 @@ pub const ATTRIBUTION_SHORT: &str = "GSHHG (LGPL-3.0+) · © OpenStreetMap contr
 /// Attribution line shown in the About box, the README and (later) on every exported map.
 pub const ATTRIBUTION: &str = "Shorelines: GSHHG, Wessel & Smith (LGPL-3.0+) · Border: © OpenStreetMap contributors (ODbL 1.0) · Province lines: Made with Natural Earth · Place names: GeoNames (CC BY 4.0)";
 
+/// Lon/lat box covered by the detailed files in `maps/` (west, south, east, north): outside
+/// it only the coarse Natural Earth countries of the locator are known.
+pub const DATA_BOX: [f64; 4] = [106.4, 20.6, 108.2, 21.7];
+
+/// The data box as a lon/lat ring with `n` points a side (its edges are curves once projected).
+pub fn data_box_ring(n: usize) -> LineString<f64> {
+    let [x0, y0, x1, y1] = DATA_BOX;
+    let n = n.max(1);
+    let mut ring = Vec::with_capacity(4 * n + 1);
+    for i in 0..n {
+        ring.push((x0 + (x1 - x0) * i as f64 / n as f64, y0));
+    }
+    for i in 0..n {
+        ring.push((x1, y0 + (y1 - y0) * i as f64 / n as f64));
+    }
+    for i in 0..n {
+        ring.push((x1 - (x1 - x0) * i as f64 / n as f64, y1));
+    }
+    for i in 0..n {
+        ring.push((x0, y1 - (y1 - y0) * i as f64 / n as f64));
+    }
+    ring.push((x0, y0));
+    LineString::from(ring)
+}
+
 const LAND: &str = include_str!("../../maps/qn_land.geojson");
 const PROVINCE: &str = include_str!("../../maps/qn_province.geojson");
 const INLAND: &str = include_str!("../../maps/qn_province_inland_boundary.geojson");
