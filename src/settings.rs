@@ -17,6 +17,24 @@ pub struct Settings {
     pub last_project: Option<PathBuf>,
     #[serde(default)]
     pub language: Language,
+    /// Who drafts here: recorded with every drawn or moved geometry ("moved by AUTHOR on
+    /// DATE"). Empty: the operating system's user name is used.
+    #[serde(default)]
+    pub author: String,
+}
+
+impl Settings {
+    /// The name drafting edits record: the one set in the settings, else the login name.
+    pub fn author_name(&self) -> String {
+        let set = self.author.trim();
+        if !set.is_empty() {
+            return set.to_string();
+        }
+        ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_default()
+    }
 }
 
 /// The folder for settings and the default project.

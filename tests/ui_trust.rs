@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 
 /// A tall window, so that the whole form of a site is on screen.
 fn harness(file: Option<ProjectFile>) -> Harness<'static, QnApp> {
+    harness_with(file, Settings::default())
+}
+
+fn harness_with(file: Option<ProjectFile>, settings: Settings) -> Harness<'static, QnApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 1600.0))
         .build_eframe(move |cc| {
@@ -22,7 +26,7 @@ fn harness(file: Option<ProjectFile>) -> Harness<'static, QnApp> {
                 Startup {
                     file,
                     error: None,
-                    settings: Settings::default(),
+                    settings,
                     persist_settings: false,
                     started: None,
                 },
@@ -234,4 +238,88 @@ fn esc_closes_each_window_on_top_and_nothing_else() {
     assert_eq!(h.state().selected(), Some(sel));
     // A drawing in progress is cancelled by Esc only when no dialog is open.
     let _ = click_at;
+}
+
+/// Dragging Hà Khánh with the move tool: its precision becomes "drafted", its source says
+/// who moved it and when, and the earlier source (a ward centroid) is kept in its notes; the
+/// form shows the drafted precision in Vietnamese.
+#[test]
+fn moving_a_site_records_a_drafted_position_by_its_author() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "move.gpkg");
+    let settings = Settings {
+        author: "Nguyễn Thị Lan".into(),
+        ..Settings::default()
+    };
+    let mut h = harness_with(Some(file), settings);
+    let (l, f) = select(&mut h, "Hà Khánh");
+    let before = h.state().project().site(l, f).unwrap().clone();
+    assert_ne!(
+        before.location_precision,
+        qn_planner::model::Precision::Drafted
+    );
+    h.get_by_label("Di chuyển").click();
+    h.run();
+    let from = h.state().screen_pos_of(l, f).expect("Hà Khánh is drawn");
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.run();
+    for k in 1..=8 {
+        h.event(egui::Event::PointerMoved(
+            from + egui::vec2(4.0 * k as f32, 3.0 * k as f32),
+        ));
+        h.run();
+    }
+    let to = from + egui::vec2(32.0, 24.0);
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.run();
+    let after = h.state().project().site(l, f).unwrap().clone();
+    assert_ne!(after.geom, before.geom, "the drag moved the site");
+    assert_eq!(
+        after.location_precision,
+        qn_planner::model::Precision::Drafted
+    );
+    let today: String = qn_planner::scenario::now_utc_iso()
+        .chars()
+        .take(10)
+        .collect();
+    assert_eq!(
+        after.location_source,
+        format!("moved by Nguyễn Thị Lan on {today}")
+    );
+    assert!(
+        after.notes.contains(&format!(
+            "Earlier location: {}",
+            before.location_precision.as_str()
+        )) && after.notes.contains(&before.location_source),
+        "{}",
+        after.notes
+    );
+    // One drag, one line of history in the notes however many frames it took.
+    assert_eq!(after.notes.matches("Earlier location").count(), 1);
+    // In the file too, and the form says so in Vietnamese.
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert_eq!(
+        on_disk.site(l, f).unwrap().location_source,
+        after.location_source
+    );
+    h.get_by_label("phác thảo của người lập");
+    // Undo gives the surveyed-or-cited provenance back with the position.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().project().site(l, f).unwrap(), &before);
 }

@@ -6,9 +6,14 @@ use super::map::{Projector, World};
 use super::{QnApp, i18n::tr, style};
 use crate::edit::Edit;
 use crate::io::crs::geodesic_distance_m;
-use crate::model::{Layer, Precision, Site, Status};
+use crate::model::{DraftAction, Layer, Site, Status};
 use egui::{Color32, Key, Pos2, Shape, Stroke, Vec2};
 use geo_types::{Coord, Geometry, LineString, Point, Polygon};
+
+/// Today's date (UTC), as drafting edits record it.
+fn today() -> String {
+    crate::scenario::now_utc_iso().chars().take(10).collect()
+}
 
 /// The most vertex handles shown at once.
 const MAX_HANDLES: usize = 2_000;
@@ -314,12 +319,7 @@ impl QnApp {
             Some(before) => {
                 let mut after = before.clone();
                 after.geom = Some(poly);
-                after.location_precision = Precision::Site;
-                after.location_source = format!(
-                    "Boundary drawn by the planner; before: {} ({})",
-                    before.location_precision.as_str(),
-                    before.location_source
-                );
+                after.record_drafting(DraftAction::Drawn, &self.author(), &today());
                 self.apply_edit(Edit::update(before, after), None);
             }
             None => {
@@ -329,8 +329,7 @@ impl QnApp {
                     Status::Proposed,
                 );
                 s.geom = Some(poly);
-                s.location_precision = Precision::Site;
-                s.location_source = "Drawn by the planner in qn-planner".into();
+                s.record_drafting(DraftAction::Drawn, &self.author(), &today());
                 if let Some(fid) = self.apply_insert(s) {
                     self.selected = Some((self.editor.active_layer, fid));
                 }
@@ -421,8 +420,7 @@ impl QnApp {
                             Status::Proposed,
                         );
                         s.geom = Some(Geometry::Point(Point(c)));
-                        s.location_precision = Precision::Site;
-                        s.location_source = "Placed by the planner in qn-planner".into();
+                        s.record_drafting(DraftAction::Placed, &self.author(), &today());
                         if let Some(fid) = self.apply_insert(s) {
                             self.selected = Some((self.editor.active_layer, fid));
                         }
@@ -514,7 +512,7 @@ impl QnApp {
             if let Some(before) = self.project.site(drag.layer, drag.fid).cloned() {
                 let mut after = before.clone();
                 after.geom = Some(g);
-                after.location_precision = Precision::Site;
+                after.record_drafting(DraftAction::Moved, &self.author(), &today());
                 self.apply_edit(Edit::update(before, after), Some(drag.merge_key));
             }
         }
@@ -690,6 +688,7 @@ impl QnApp {
             return false;
         }
         set_ring(poly, ri, ring);
+        after.record_drafting(DraftAction::Reshaped, &self.author(), &today());
         self.apply_edit(Edit::update(before, after), merge)
     }
 

@@ -32,5 +32,6 @@ pub fn precision(lang: Language, p: Precision) -> &'static str {
         Precision::CommuneCentre => tr(lang, "tâm phường/xã", "ward/commune centre"),
         Precision::Approximate => tr(lang, "gần đúng", "approximate"),
         Precision::NotLocated => tr(lang, "chưa định vị", "not located"),
+        Precision::Drafted => tr(lang, "phác thảo của người lập", "drafted by a planner"),
     }
 }

@@ -331,6 +331,11 @@ impl QnApp {
         self.error = Some(msg);
     }
 
+    /// The name drafting edits record (settings, else the login name).
+    pub fn author(&self) -> String {
+        self.settings.author_name()
+    }
+
     fn save_settings(&mut self) {
         if self.persist_settings
             && let Err(e) = self.settings.save()
@@ -1100,6 +1105,20 @@ impl QnApp {
                 }
             });
             ui.menu_button(tr(lang, "Xem", "View"), |ui| {
+                // Who drafts: recorded with each drawn or moved geometry.
+                ui.label(tr(lang, "Người lập (ghi vào vị trí vẽ/di chuyển):", "Drafted by (recorded with drawn/moved positions):"));
+                let login = self.settings.author_name();
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut self.settings.author)
+                        .hint_text(login)
+                        .desired_width(220.0),
+                )
+                .labelled_by(ui.label(tr(lang, "Người lập", "Author")).id);
+                if r.lost_focus() {
+                    self.settings.author = crate::model::text::nfc(self.settings.author.trim());
+                    self.save_settings();
+                }
+                ui.separator();
                 if ui.button(tr(lang, "Vừa toàn tỉnh", "Fit province")).clicked() {
                     ui.close();
                     self.fit_requested = true;

@@ -200,6 +200,8 @@ pub enum Precision {
     Approximate,
     /// No public source gives a position; the record has no geometry.
     NotLocated,
+    /// Drawn, moved or reshaped by a planner: a draft, not a surveyed position.
+    Drafted,
 }
 
 impl Precision {
@@ -209,6 +211,7 @@ impl Precision {
             Precision::CommuneCentre => "ward/commune centre",
             Precision::Approximate => "approximate",
             Precision::NotLocated => "not located",
+            Precision::Drafted => "drafted",
         }
     }
 
@@ -218,6 +221,7 @@ impl Precision {
             "ward/commune centre" => Some(Precision::CommuneCentre),
             "approximate" => Some(Precision::Approximate),
             "not located" => Some(Precision::NotLocated),
+            "drafted" => Some(Precision::Drafted),
             _ => None,
         }
     }
@@ -268,7 +272,66 @@ pub struct Site {
     pub pollution_class: Option<u8>,
 }
 
+/// What a planner did to a site's geometry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftAction {
+    /// Placed a new point.
+    Placed,
+    /// Drew a new polygon, or a boundary for a site that had none.
+    Drawn,
+    /// Moved the geometry as a whole.
+    Moved,
+    /// Moved, added or removed vertices.
+    Reshaped,
+}
+
+impl DraftAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftAction::Placed => "placed",
+            DraftAction::Drawn => "drawn",
+            DraftAction::Moved => "moved",
+            DraftAction::Reshaped => "reshaped",
+        }
+    }
+}
+
+/// The line a drafting edit adds to the notes to keep the earlier position's provenance.
+pub const EARLIER_LOCATION: &str = "Earlier location";
+
 impl Site {
+    /// Records that a planner changed the geometry: precision "drafted", source
+    /// "ACTION by AUTHOR on DATE", and the earlier precision and source kept as a line of the
+    /// notes ("Earlier location: …") — a drafted position never claims to be surveyed.
+    /// Repeating the same action (each frame of a drag) changes nothing more.
+    pub fn record_drafting(&mut self, action: DraftAction, author: &str, date: &str) {
+        let author = author.trim();
+        let author = if author.is_empty() {
+            "an unnamed planner"
+        } else {
+            author
+        };
+        let source = format!("{} by {author} on {date}", action.as_str());
+        if self.location_source == source && self.location_precision == Precision::Drafted {
+            return;
+        }
+        let earlier = self.location_source.trim();
+        if !earlier.is_empty() {
+            let line = format!(
+                "{EARLIER_LOCATION}: {} — {earlier}",
+                self.location_precision.as_str()
+            );
+            if !self.notes.lines().any(|l| l == line) {
+                if !self.notes.is_empty() && !self.notes.ends_with('\n') {
+                    self.notes.push('\n');
+                }
+                self.notes.push_str(&line);
+            }
+        }
+        self.location_precision = Precision::Drafted;
+        self.location_source = source;
+    }
+
     /// A new, empty record of `layer` (fid 0 until stored).
     pub fn new(layer: Layer, name: &str, status: Status) -> Site {
         Site {
@@ -447,5 +510,39 @@ impl Project {
             )
         });
         hits
+    }
+}
+
+#[cfg(test)]
+mod drafting_tests {
+    use super::*;
+
+    #[test]
+    fn a_drafting_edit_never_claims_a_surveyed_position_and_keeps_the_earlier_source() {
+        let mut s = Site::new(Layer::IndustrialClusters, "Hà Khánh", Status::InOperation);
+        s.location_precision = Precision::CommuneCentre;
+        s.location_source = "centroid of the ward polygon (Map Maker Vietnam)".into();
+        s.notes = "¶9".into();
+        s.record_drafting(DraftAction::Moved, "Nguyễn Thị Lan", "2026-12-02");
+        assert_eq!(s.location_precision, Precision::Drafted);
+        assert_eq!(s.location_source, "moved by Nguyễn Thị Lan on 2026-12-02");
+        assert_eq!(
+            s.notes,
+            "¶9\nEarlier location: ward/commune centre — centroid of the ward polygon (Map Maker Vietnam)"
+        );
+        // Every frame of the same drag: nothing more.
+        let once = s.clone();
+        s.record_drafting(DraftAction::Moved, "Nguyễn Thị Lan", "2026-12-02");
+        assert_eq!(s, once);
+        // Reshaped the next day: the earlier drafting is kept as history too.
+        s.record_drafting(DraftAction::Reshaped, " ", "2026-12-03");
+        assert_eq!(s.location_source, "reshaped by an unnamed planner on 2026-12-03");
+        assert_eq!(s.notes.lines().count(), 3);
+        assert!(s.notes.ends_with("drafted — moved by Nguyễn Thị Lan on 2026-12-02"));
+        // A new point has no earlier source: no history line.
+        let mut p = Site::new(Layer::ProposedClusters, "Cụm mới", Status::Proposed);
+        p.record_drafting(DraftAction::Placed, "Lan", "2026-12-02");
+        assert_eq!(p.notes, "");
+        assert_eq!(Precision::parse(Precision::Drafted.as_str()), Some(Precision::Drafted));
     }
 }
