@@ -323,3 +323,61 @@ fn moving_a_site_records_a_drafted_position_by_its_author() {
     h.run();
     assert_eq!(h.state().project().site(l, f).unwrap(), &before);
 }
+
+/// Clicking a reference-layer feature (where no planning site is) shows its attributes, as
+/// clicking a site shows the site's; a click on empty sea shows nothing; Esc closes it.
+#[test]
+fn clicking_a_reference_feature_shows_its_attributes() {
+    use qn_planner::io::import::Source;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ref.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let input = dir.path().join("thua.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"ten": "Thửa đất số 12", "dien_tich_ha": 3.5},
+         "geometry": {"type": "Polygon", "coordinates": [[[107.55, 21.30], [107.60, 21.30], [107.60, 21.34], [107.55, 21.34], [107.55, 21.30]]]}},
+        {"type": "Feature", "properties": {"ten": "Đường tỉnh 18C", "dien_tich_ha": null},
+         "geometry": {"type": "LineString", "coordinates": [[107.45, 21.25], [107.50, 21.28]]}}]}"#,
+    )
+    .unwrap();
+    let mut pf = ProjectFile::open(&path).unwrap();
+    pf.import_reference_layer(
+        &Source::from_path(&input, None).unwrap(),
+        None,
+        "Thửa đất huyện Tiên Yên",
+        "#d01c8b",
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    drop(pf);
+    let file = ProjectFile::open_session(&path, None).unwrap().file;
+    let mut h = harness(Some(file));
+    // Inside the parcel.
+    let at = h.state().screen_from_lonlat(107.575, 21.32).unwrap();
+    click_at(&mut h, at);
+    assert_eq!(h.state().selected(), None, "no planning site there");
+    let found = h.state().identified().expect("the parcel is identified");
+    assert_eq!(found.features.len(), 1);
+    assert_eq!(found.features[0].0, "Thửa đất huyện Tiên Yên");
+    h.get_by_label("Thông tin đối tượng");
+    h.get_by_label("Thửa đất số 12");
+    h.get_by_label("3.5");
+    h.get_by_label("dien_tich_ha");
+    // On the line (a few metres off is within the click tolerance).
+    let on_line = h.state().screen_from_lonlat(107.475, 21.265).unwrap();
+    click_at(&mut h, on_line);
+    h.get_by_label("Đường tỉnh 18C");
+    assert!(h.query_by_label("Thửa đất số 12").is_none());
+    // Esc closes it and nothing else.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().identified().is_none());
+    assert!(h.query_by_label("Thông tin đối tượng").is_none());
+    // Open sea, far from both: nothing to show.
+    let sea = h.state().screen_from_lonlat(107.9, 20.9).unwrap();
+    click_at(&mut h, sea);
+    assert!(h.state().identified().is_none());
+}

@@ -182,7 +182,7 @@ fn closest_on_segment(p: Pos2, a: Pos2, b: Pos2) -> Pos2 {
 }
 
 impl QnApp {
-    fn lonlat(&self, w: World) -> Option<Coord<f64>> {
+    pub(super) fn lonlat(&self, w: World) -> Option<Coord<f64>> {
         self.tm3
             .lonlat_from_tm3(w[0], w[1])
             .ok()

@@ -82,6 +82,8 @@ pub struct QnApp {
     persist_settings: bool,
     error: Option<String>,
     show_about: bool,
+    /// Reference-layer features under the last click (Identify).
+    identified: Option<Identified>,
     show_open_path: bool,
     open_path: String,
     cursor: Option<World>,
@@ -209,6 +211,7 @@ impl QnApp {
             persist_settings: startup.persist_settings,
             error: startup.error,
             show_about: false,
+            identified: None,
             show_open_path: false,
             open_path: String::new(),
             cursor: None,
@@ -329,6 +332,80 @@ impl QnApp {
     fn show_error(&mut self, msg: String) {
         eprintln!("qn-planner: {msg}");
         self.error = Some(msg);
+    }
+
+    /// The reference-layer features under a click at screen position `p` (within 8 pixels),
+    /// from the visible layers, the topmost first; remembered for the Identify window. An
+    /// empty result closes the window.
+    pub(crate) fn identify_reference(&mut self, pr: &Projector, p: Pos2) {
+        let Some((lon, lat)) = self.lonlat(pr.world_from_screen(p)).map(|c| (c.x, c.y)) else {
+            return;
+        };
+        let Some(file) = &self.file else { return };
+        let tol_m = 8.0 * pr.view.m_per_px;
+        let mut features = Vec::new();
+        let mut failed = None;
+        for r in self.refs.iter().rev().filter(|r| r.visible) {
+            match file.features_at(&r.table, lon, lat, tol_m, 20) {
+                Ok(found) => features.extend(found.into_iter().map(|f| (r.name.clone(), f))),
+                Err(e) => failed = Some(e.to_string()),
+            }
+        }
+        if let Some(e) = failed {
+            self.show_error(e);
+        }
+        self.identified = (!features.is_empty()).then_some(Identified {
+            features,
+            at: (lon, lat),
+        });
+    }
+
+    /// What Identify found (for tests).
+    pub fn identified(&self) -> Option<&Identified> {
+        self.identified.as_ref()
+    }
+
+    fn identify_window(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(found) = &self.identified else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new(tr(lang, "Thông tin đối tượng", "Identify"))
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(360.0)
+            .show(ctx, |ui| {
+                ui.label(
+                    RichText::new(format!("{:.5}° N  {:.5}° E", found.at.1, found.at.0))
+                        .small()
+                        .weak(),
+                );
+                egui::ScrollArea::vertical()
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        for (i, (layer, f)) in found.features.iter().enumerate() {
+                            ui.separator();
+                            ui.label(RichText::new(layer).strong());
+                            egui::Grid::new(("identify", i))
+                                .num_columns(2)
+                                .striped(true)
+                                .show(ui, |ui| {
+                                    ui.label("fid");
+                                    ui.label(f.fid.to_string());
+                                    ui.end_row();
+                                    for (k, v) in &f.attrs {
+                                        ui.label(k);
+                                        ui.add(egui::Label::new(value_text(v)).wrap());
+                                        ui.end_row();
+                                    }
+                                });
+                        }
+                    });
+            });
+        if !open {
+            self.identified = None;
+        }
     }
 
     /// The name drafting edits record (settings, else the login name).
@@ -749,6 +826,8 @@ impl QnApp {
             Some("open_path")
         } else if self.show_about {
             Some("about")
+        } else if self.identified.is_some() {
+            Some("identify")
         } else if self.import.open {
             Some("import")
         } else if self.export.open {
@@ -777,6 +856,7 @@ impl QnApp {
             "backups" => self.backups = None,
             "open_path" => self.show_open_path = false,
             "about" => self.show_about = false,
+            "identify" => self.identified = None,
             "import" => self.import.open = false,
             "export" => self.export.open = false,
             "table" => self.table = None,
@@ -1402,6 +1482,7 @@ impl QnApp {
                 self.error = None;
             }
         }
+        self.identify_window(ctx);
         if self.show_about {
             let mut open = true;
             egui::Window::new(tr(lang, "Giới thiệu qn-planner", "About qn-planner"))
@@ -1629,6 +1710,11 @@ impl QnApp {
         let nearest = hover_pos.and_then(|hp| self.hit_test(&pr, hp, 12.0));
         if resp.clicked() && self.editor.tool == Tool::Select {
             self.selected = nearest;
+            match (nearest, resp.interact_pointer_pos()) {
+                // No planning site there: what do the reference layers hold?
+                (None, Some(p)) => self.identify_reference(&pr, p),
+                _ => self.identified = None,
+            }
         }
         let marker = hover_pos.and_then(|hp| {
             markers
@@ -2017,6 +2103,15 @@ impl QnApp {
     }
 }
 
+/// The reference-layer features found under a click, for the Identify window.
+#[derive(Debug, Clone)]
+pub struct Identified {
+    /// (layer name, feature) pairs, the topmost layer first.
+    pub features: Vec<(String, crate::store::TableFeature)>,
+    /// Where the click was (lon, lat).
+    pub at: (f64, f64),
+}
+
 /// What the map needs of a site's geometry, computed once per change of it.
 #[derive(Debug, Clone, Copy)]
 struct GeomMeta {
@@ -2042,6 +2137,17 @@ impl GeomMeta {
                 .and_then(|c| tm3.tm3_from_lonlat(c.x(), c.y()).ok())
                 .map(|(e, n)| [e, n]),
         }
+    }
+}
+
+/// An attribute value as the Identify window shows it (empty for null).
+fn value_text(v: &crate::io::import::Value) -> String {
+    use crate::io::import::Value;
+    match v {
+        Value::Null => String::new(),
+        Value::Int(i) => i.to_string(),
+        Value::Real(r) => format!("{r}"),
+        Value::Text(t) => t.clone(),
     }
 }
 

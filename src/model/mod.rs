@@ -536,13 +536,22 @@ mod drafting_tests {
         assert_eq!(s, once);
         // Reshaped the next day: the earlier drafting is kept as history too.
         s.record_drafting(DraftAction::Reshaped, " ", "2026-12-03");
-        assert_eq!(s.location_source, "reshaped by an unnamed planner on 2026-12-03");
+        assert_eq!(
+            s.location_source,
+            "reshaped by an unnamed planner on 2026-12-03"
+        );
         assert_eq!(s.notes.lines().count(), 3);
-        assert!(s.notes.ends_with("drafted — moved by Nguyễn Thị Lan on 2026-12-02"));
+        assert!(
+            s.notes
+                .ends_with("drafted — moved by Nguyễn Thị Lan on 2026-12-02")
+        );
         // A new point has no earlier source: no history line.
         let mut p = Site::new(Layer::ProposedClusters, "Cụm mới", Status::Proposed);
         p.record_drafting(DraftAction::Placed, "Lan", "2026-12-02");
         assert_eq!(p.notes, "");
-        assert_eq!(Precision::parse(Precision::Drafted.as_str()), Some(Precision::Drafted));
+        assert_eq!(
+            Precision::parse(Precision::Drafted.as_str()),
+            Some(Precision::Drafted)
+        );
     }
 }
