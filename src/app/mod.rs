@@ -371,9 +371,12 @@ impl QnApp {
             return;
         };
         let mut open = true;
+        // At the map's top right, clear of the menus and the layer list.
+        let pos = self.map_rect.right_top() + egui::vec2(-380.0, 10.0);
         egui::Window::new(tr(lang, "Thông tin đối tượng", "Identify"))
             .open(&mut open)
             .collapsible(false)
+            .default_pos(pos)
             .default_width(360.0)
             .show(ctx, |ui| {
                 ui.label(
