@@ -381,3 +381,86 @@ fn clicking_a_reference_feature_shows_its_attributes() {
     click_at(&mut h, sea);
     assert!(h.state().identified().is_none());
 }
+
+/// Wrong entries never vanish without a word: in the rules editor (a number, a date), the
+/// attribute table (a year) and the form (a year out of range) the typed text stays, the
+/// reason shows beside it in Vietnamese, and nothing reaches the file.
+#[test]
+fn refused_entries_keep_their_text_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "refuse.gpkg");
+    let mut h = harness(Some(file));
+    let on_disk = || {
+        ProjectFile::open_read_only(&path)
+            .unwrap()
+            .read_project()
+            .unwrap()
+    };
+    let rules_before = on_disk().rules;
+
+    // Rules editor: max_ha = abc, then a date that is no date.
+    h.get_by_label("Quy định").click();
+    h.run();
+    let field = h
+        .get_all_by_role_and_label(Role::TextInput, "max_ha")
+        .next()
+        .expect("a max_ha field");
+    field.click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_all_by_role_and_label(Role::TextInput, "max_ha")
+        .next()
+        .unwrap()
+        .type_text("abc");
+    h.run();
+    h.get_by_label("! «abc» không phải là số");
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.run();
+    // The typed text is still there after leaving the field.
+    assert!(
+        h.get_all_by_role_and_label(Role::TextInput, "max_ha")
+            .any(|n| n.value().as_deref() == Some("abc")),
+        "the refused text stays in its field"
+    );
+    h.get_all_by_role_and_label(Role::TextInput, "hiệu lực từ")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_all_by_role_and_label(Role::TextInput, "hiệu lực từ")
+        .next()
+        .unwrap()
+        .type_text("2017-13-45");
+    h.run();
+    h.get_by_label("! «2017-13-45» không phải là ngày dạng NNNN-TT-NN");
+    assert_eq!(
+        on_disk().rules,
+        rules_before,
+        "nothing refused reached the file"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    // The form: a year out of range, with its reason in Vietnamese.
+    let (l, f) = select(&mut h, "Hà Khánh");
+    let year_before = h.state().project().site(l, f).unwrap().decision_year;
+    h.get_by_role_and_label(Role::TextInput, "Năm quyết định")
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Năm quyết định")
+        .type_text("2045");
+    h.run();
+    h.get_by_label("năm 2045 nằm ngoài 2000–2030");
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Năm quyết định")
+            .value()
+            .as_deref(),
+        Some("2045")
+    );
+    assert_eq!(on_disk().site(l, f).unwrap().decision_year, year_before);
+}

@@ -34,15 +34,6 @@ pub struct FormState {
     typing_key: Option<u64>,
 }
 
-/// Empty text is `None`; otherwise the number (a decimal comma is accepted).
-fn parse_opt<T: std::str::FromStr>(v: &str) -> Result<Option<T>, T::Err> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    v.replace(',', ".").parse::<T>().map(Some)
-}
-
 fn num_text<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -185,7 +176,7 @@ impl QnApp {
             .errors
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.reason.clone())
+            .map(|e| e.reason.text(self.lang()))
     }
 
     /// Applies `change` to the selected site as one edit (merging keystrokes in one field).
@@ -269,36 +260,10 @@ impl QnApp {
                 "green_buffer_m" => self.form.buffer.clone(),
                 _ => self.form.year.clone(),
             };
-            let lang = self.lang();
-            let not_number = |what: &str| FieldError {
-                field,
-                reason: match lang {
-                    Language::Vi => format!("«{what}» không phải là số"),
-                    Language::En => format!("“{what}” is not a number"),
-                },
-            };
+            // Parsed and checked in the domain, one place per field; a refused text stays in
+            // the field with its reason beside it and never reaches the file.
             self.form_apply(key, move |s| {
-                let v = value.trim();
-                match field {
-                    "name" => s.name = value.clone(),
-                    "kind" => s.kind = value.clone(),
-                    "main_industries" => s.main_industries = value.clone(),
-                    "craft" => s.craft = value.clone(),
-                    "notes" => s.notes = value.clone(),
-                    "investment_bn_vnd" => {
-                        s.investment_bn_vnd = parse_opt(v).map_err(|_| not_number(v))?
-                    }
-                    "jobs" => s.jobs = parse_opt(v).map_err(|_| not_number(v))?,
-                    "occupancy_pct" => s.occupancy_pct = parse_opt(v).map_err(|_| not_number(v))?,
-                    "occupancy_year" => {
-                        s.occupancy_year = parse_opt(v).map_err(|_| not_number(v))?
-                    }
-                    "green_buffer_m" => {
-                        s.green_buffer_m = parse_opt(v).map_err(|_| not_number(v))?
-                    }
-                    _ => s.decision_year = parse_opt(v).map_err(|_| not_number(v))?,
-                }
-                Ok(())
+                crate::model::validate::set_site_field(s, field, &value)
             });
         }
     }

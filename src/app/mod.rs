@@ -142,14 +142,18 @@ pub(crate) fn buffered_text(
     hint: &str,
     typing_key: &mut Option<u64>,
     next_merge_key: &mut u64,
+    label: Option<egui::Id>,
 ) -> Option<String> {
     let buf = bufs.entry(id.1.to_string()).or_insert_with(initial);
-    let r = ui.add(
+    let mut r = ui.add(
         egui::TextEdit::singleline(buf)
             .id_salt(id)
             .desired_width(width)
             .hint_text(hint),
     );
+    if let Some(l) = label {
+        r = r.labelled_by(l);
+    }
     if r.gained_focus() {
         *next_merge_key += 1;
         *typing_key = Some(*next_merge_key);

@@ -6,6 +6,7 @@ use super::i18n::tr;
 use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
 use crate::edit::Edit;
 use crate::model::rules::Rule;
+use crate::model::validate::{Refusal, parse_date, parse_non_negative};
 use crate::model::{DISTRICTS_2006, Layer, Site};
 use crate::settings::Language;
 use egui::{Color32, RichText};
@@ -20,6 +21,9 @@ pub struct RulesUi {
     typing_key: Option<u64>,
     cache: HashMap<(Layer, i64), (i32, Vec<RuleResult>)>,
     cache_key: (u64, Option<i64>),
+    /// Texts typed in the editor that were refused, by field, with the reason; the text
+    /// stays in its field until corrected.
+    refused: HashMap<String, Refusal>,
 }
 
 pub fn verdict_text(lang: Language, v: Verdict) -> &'static str {
@@ -197,6 +201,16 @@ impl QnApp {
         }
     }
 
+    /// The reason beside a rule field whose typed text was refused.
+    fn refusal_label(&self, ui: &mut egui::Ui, key: &str) {
+        if let Some(r) = self.rules.refused.get(key) {
+            ui.label(
+                RichText::new(format!("! {}", r.text(self.lang())))
+                    .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
+            );
+        }
+    }
+
     fn rule_text(
         &mut self,
         ui: &mut egui::Ui,
@@ -204,6 +218,7 @@ impl QnApp {
         initial: impl FnOnce() -> String,
         width: f32,
         hint: &str,
+        label: Option<egui::Id>,
     ) -> Option<String> {
         let (bufs, typing_key) = (&mut self.rules.bufs, &mut self.rules.typing_key);
         super::buffered_text(
@@ -215,6 +230,7 @@ impl QnApp {
             hint,
             typing_key,
             &mut self.next_merge_key,
+            label,
         )
     }
 
@@ -226,7 +242,9 @@ impl QnApp {
         let lang = self.lang();
         let focused = ctx.memory(|m| m.focused().is_some());
         if self.rules.loaded_gen != self.project_gen && !focused {
-            self.rules.bufs.clear();
+            // Fresh texts from the file, except where a refused text waits to be corrected.
+            let refused = &self.rules.refused;
+            self.rules.bufs.retain(|k, _| refused.contains_key(k));
             self.rules.loaded_gen = self.project_gen;
         }
         let mut open = true;
@@ -258,21 +276,37 @@ impl QnApp {
                             ui.label(RichText::new(ui_citation(lang, &r.citation())).weak());
                         });
                         ui.horizontal_wrapped(|ui| {
-                            ui.label(tr(lang, "hiệu lực từ", "in force from"));
-                            if let Some(v) = self.rule_text(ui, &format!("{i}_from"), || r.valid_from.clone(), 86.0, "YYYY-MM-DD")
-                                && v.len() == 10
-                            {
-                                let key = self.rules.typing_key;
-                                self.rule_apply(key, |rs| rs[i].valid_from = v);
-                            }
-                            ui.label(tr(lang, "đến", "to"));
-                            if let Some(v) = self.rule_text(ui, &format!("{i}_to"), || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force")) {
-                                let t = v.trim().to_string();
-                                if t.is_empty() || t.len() == 10 {
-                                    let key = self.rules.typing_key;
-                                    self.rule_apply(key, |rs| rs[i].valid_to = (!t.is_empty()).then_some(t));
+                            let from_label = ui.label(tr(lang, "hiệu lực từ", "in force from")).id;
+                            let from_key = format!("{i}_from");
+                            if let Some(v) = self.rule_text(ui, &from_key, || r.valid_from.clone(), 86.0, "YYYY-MM-DD", Some(from_label)) {
+                                match parse_date(&v).and_then(|d| d.ok_or(Refusal::Empty)) {
+                                    Ok(d) => {
+                                        self.rules.refused.remove(&from_key);
+                                        let key = self.rules.typing_key;
+                                        self.rule_apply(key, |rs| rs[i].valid_from = d);
+                                    }
+                                    Err(e) => {
+                                        self.rules.refused.insert(from_key.clone(), e);
+                                    }
                                 }
                             }
+                            self.refusal_label(ui, &from_key);
+                            let to_label = ui.label(tr(lang, "đến", "to")).id;
+                            let to_key = format!("{i}_to");
+                            if let Some(v) = self.rule_text(ui, &to_key, || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force"), Some(to_label)) {
+                                // Empty: still in force.
+                                match parse_date(&v) {
+                                    Ok(d) => {
+                                        self.rules.refused.remove(&to_key);
+                                        let key = self.rules.typing_key;
+                                        self.rule_apply(key, |rs| rs[i].valid_to = d);
+                                    }
+                                    Err(e) => {
+                                        self.rules.refused.insert(to_key.clone(), e);
+                                    }
+                                }
+                            }
+                            self.refusal_label(ui, &to_key);
                             let p = &r.params;
                             let fields: [(&str, Option<f64>); 10] = [
                                 ("min_ha", p.min_ha),
@@ -288,10 +322,21 @@ impl QnApp {
                             ];
                             for (name, v) in fields {
                                 let Some(v) = v else { continue };
-                                ui.label(name);
-                                if let Some(t) = self.rule_text(ui, &format!("{i}_{name}"), || v.to_string(), 48.0, name)
-                                    && let Ok(x) = t.trim().replace(',', ".").parse::<f64>()
-                                {
+                                let name_label = ui.label(name).id;
+                                let field_key = format!("{i}_{name}");
+                                let typed = self.rule_text(ui, &field_key, || v.to_string(), 48.0, name, Some(name_label));
+                                let parsed = typed.map(|t| parse_non_negative(&t).and_then(|x| x.ok_or(Refusal::Empty)));
+                                match &parsed {
+                                    Some(Err(e)) => {
+                                        self.rules.refused.insert(field_key.clone(), e.clone());
+                                    }
+                                    Some(Ok(_)) => {
+                                        self.rules.refused.remove(&field_key);
+                                    }
+                                    None => {}
+                                }
+                                self.refusal_label(ui, &field_key);
+                                if let Some(Ok(x)) = parsed {
                                     let key = self.rules.typing_key;
                                     let name = name.to_string();
                                     self.rule_apply(key, move |rs| {
@@ -311,10 +356,21 @@ impl QnApp {
                                 }
                             }
                             for (k, d) in r.params.class_distance_m.iter().enumerate() {
-                                ui.label(format!("{} {}", tr(lang, "cấp", "class"), ["I", "II", "III", "IV", "V"].get(k).copied().unwrap_or("?")));
-                                if let Some(t) = self.rule_text(ui, &format!("{i}_class{k}"), || d.to_string(), 48.0, "m")
-                                    && let Ok(x) = t.trim().parse::<f64>()
-                                {
+                                let class_label = ui.label(format!("{} {}", tr(lang, "cấp", "class"), ["I", "II", "III", "IV", "V"].get(k).copied().unwrap_or("?"))).id;
+                                let field_key = format!("{i}_class{k}");
+                                let typed = self.rule_text(ui, &field_key, || d.to_string(), 48.0, "m", Some(class_label));
+                                let parsed = typed.map(|t| parse_non_negative(&t).and_then(|x| x.ok_or(Refusal::Empty)));
+                                match &parsed {
+                                    Some(Err(e)) => {
+                                        self.rules.refused.insert(field_key.clone(), e.clone());
+                                    }
+                                    Some(Ok(_)) => {
+                                        self.rules.refused.remove(&field_key);
+                                    }
+                                    None => {}
+                                }
+                                self.refusal_label(ui, &field_key);
+                                if let Some(Ok(x)) = parsed {
                                     let key = self.rules.typing_key;
                                     self.rule_apply(key, move |rs| {
                                         if let Some(slot) = rs[i].params.class_distance_m.get_mut(k) {

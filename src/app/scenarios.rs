@@ -225,6 +225,7 @@ impl QnApp {
             hint,
             typing_key,
             &mut self.next_merge_key,
+            None,
         )
     }
 

@@ -4,6 +4,7 @@
 use super::QnApp;
 use super::i18n::{self, tr};
 use crate::edit::Edit;
+use crate::model::validate::{FieldError, set_site_field};
 use crate::model::{Layer, Site};
 use egui_extras::{Column, TableBuilder};
 
@@ -45,6 +46,9 @@ pub struct TableState {
     pub ascending: bool,
     /// The cell being typed in: (fid, column, text, merge key).
     editing: Option<(i64, Col, String, u64)>,
+    /// Why the text typed in the cell being edited was refused: the cell stays open with
+    /// the text until it is corrected or Esc closes the table.
+    refused: Option<(i64, Col, FieldError)>,
 }
 
 impl TableState {
@@ -54,6 +58,7 @@ impl TableState {
             sort: Col::Fid,
             ascending: true,
             editing: None,
+            refused: None,
         }
     }
 }
@@ -120,36 +125,17 @@ fn compare(a: &Site, b: &Site, c: Col) -> std::cmp::Ordering {
 }
 
 /// Applies the typed `text` to column `c` of `s`, or says why it cannot.
-fn set_cell(s: &mut Site, c: Col, text: &str) -> Result<(), String> {
-    let t = text.trim();
-    let bad = || format!("“{t}” is not a number");
-    match c {
-        Col::Name => s.name = text.to_string(),
-        Col::Notes => s.notes = text.to_string(),
-        Col::Investment => {
-            s.investment_bn_vnd = if t.is_empty() {
-                None
-            } else {
-                Some(t.replace(',', ".").parse().map_err(|_| bad())?)
-            }
-        }
-        Col::Jobs => {
-            s.jobs = if t.is_empty() {
-                None
-            } else {
-                Some(t.parse().map_err(|_| bad())?)
-            }
-        }
-        Col::Year => {
-            s.decision_year = if t.is_empty() {
-                None
-            } else {
-                Some(t.parse().map_err(|_| bad())?)
-            }
-        }
-        _ => {}
-    }
-    Ok(())
+/// Sets a cell from its typed text, parsed and checked in the domain as the form does.
+fn set_cell(s: &mut Site, c: Col, text: &str) -> Result<(), FieldError> {
+    let field = match c {
+        Col::Name => "name",
+        Col::Notes => "notes",
+        Col::Investment => "investment_bn_vnd",
+        Col::Jobs => "jobs",
+        Col::Year => "decision_year",
+        _ => return Ok(()),
+    };
+    set_site_field(s, field, text)
 }
 
 impl QnApp {
@@ -238,9 +224,10 @@ impl QnApp {
                                         if r.changed() {
                                             commit = Some((s.fid, c, text.clone(), *key));
                                         }
-                                        if r.lost_focus() {
+                                        let refused_here = matches!(&state.refused, Some((f, col, _)) if *f == s.fid && *col == c);
+                                        if r.lost_focus() && !refused_here {
                                             state.editing = None;
-                                        } else {
+                                        } else if !r.lost_focus() {
                                             r.request_focus();
                                         }
                                     }
@@ -263,6 +250,16 @@ impl QnApp {
                         }
                     });
                 });
+            if let Some((fid, c, e)) = &state.refused {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "! fid {fid} · {}: {}",
+                        header(lang, *c),
+                        e.reason.text(lang)
+                    ))
+                    .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
+                );
+            }
             ui.label(
                 egui::RichText::new(tr(
                     lang,
@@ -281,11 +278,13 @@ impl QnApp {
         {
             let mut after = before.clone();
             match set_cell(&mut after, c, &text) {
-                Ok(()) if after != before => {
-                    self.apply_edit(Edit::update(before, after), Some(key));
+                Ok(()) => {
+                    state.refused = None;
+                    if after != before {
+                        self.apply_edit(Edit::update(before, after), Some(key));
+                    }
                 }
-                Ok(()) => {}
-                Err(e) => self.status_note = Some(e),
+                Err(e) => state.refused = Some((fid, c, e)),
             }
         }
         if open {
