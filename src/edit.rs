@@ -222,10 +222,11 @@ impl Edit {
                 }
                 let mut bad: Vec<ScenarioError> = Vec::new();
                 for r in &after {
-                    for e in r.validate() {
+                    for (reason, reason_vi) in r.validate() {
                         bad.push(ScenarioError {
                             field: "rules".into(),
-                            reason: e,
+                            reason,
+                            reason_vi,
                         });
                     }
                 }
@@ -234,6 +235,7 @@ impl Edit {
                         bad.push(ScenarioError {
                             field: "rules".into(),
                             reason: format!("two rules have the key {}", r.key),
+                            reason_vi: format!("hai quy định cùng mã {}", r.key),
                         });
                     }
                 }
@@ -269,6 +271,12 @@ impl Edit {
                         field: "actuals".into(),
                         reason: format!(
                             "{} {}: {} is not a valid actual value",
+                            a.indicator,
+                            a.period,
+                            a.value.unwrap_or(f64::NAN)
+                        ),
+                        reason_vi: format!(
+                            "{} {}: {} không phải giá trị thực tế hợp lệ",
                             a.indicator,
                             a.period,
                             a.value.unwrap_or(f64::NAN)

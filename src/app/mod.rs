@@ -512,10 +512,11 @@ impl QnApp {
                 }
             }
             Err(EditError::InvalidScenario(errors)) => {
+                let lang = self.lang();
                 self.status_note = Some(
                     errors
                         .iter()
-                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .map(|e| e.text(lang).to_string())
                         .collect::<Vec<_>>()
                         .join("; "),
                 );
@@ -523,10 +524,11 @@ impl QnApp {
                 None
             }
             Err(EditError::Invalid(errors)) => {
+                let lang = self.lang();
                 self.status_note = Some(
                     errors
                         .iter()
-                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .map(|e| e.reason.text(lang))
                         .collect::<Vec<_>>()
                         .join("; "),
                 );

@@ -423,7 +423,7 @@ impl QnApp {
         };
         for e in &self.scenario_errors {
             ui.label(
-                RichText::new(format!("! {}: {}", e.field, e.reason))
+                RichText::new(format!("! {}", e.text(lang)))
                     .color(Color32::from_rgb(0xc0, 0x10, 0x10)),
             );
         }

@@ -121,9 +121,11 @@ impl Rule {
     }
 
     /// Checks the figures a planner can edit; an empty list means the rule may be stored.
-    pub fn validate(&self) -> Vec<String> {
+    /// Each reason in English (for the command line) and in Vietnamese.
+    pub fn validate(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let p = &self.params;
+        let k = &self.key;
         for (name, v) in [
             ("min_ha", p.min_ha),
             ("max_ha", p.max_ha),
@@ -136,7 +138,10 @@ impl Rule {
             if let Some(v) = v
                 && (!v.is_finite() || v < 0.0)
             {
-                out.push(format!("{}: {name} {v} must be 0 or more", self.key));
+                out.push((
+                    format!("{k}: {name} {v} must be 0 or more"),
+                    format!("{k}: {name} {v} phải từ 0 trở lên"),
+                ));
             }
         }
         for (name, v) in [
@@ -146,45 +151,49 @@ impl Rule {
             if let Some(v) = v
                 && (!v.is_finite() || !(0.0..=100.0).contains(&v))
             {
-                out.push(format!("{}: {name} {v} must be 0–100 %", self.key));
+                out.push((
+                    format!("{k}: {name} {v} must be 0–100 %"),
+                    format!("{k}: {name} {v} phải trong khoảng 0–100 %"),
+                ));
             }
         }
         if let (Some(a), Some(b)) = (p.min_ha, p.max_ha)
             && a > b
         {
-            out.push(format!(
-                "{}: minimum {a} ha is above maximum {b} ha",
-                self.key
+            out.push((
+                format!("{k}: minimum {a} ha is above maximum {b} ha"),
+                format!("{k}: tối thiểu {a} ha lớn hơn tối đa {b} ha"),
             ));
         }
         if p.class_distance_m
             .iter()
             .any(|d| !d.is_finite() || *d < 0.0)
         {
-            out.push(format!("{}: distances must be 0 or more", self.key));
+            out.push((
+                format!("{k}: distances must be 0 or more"),
+                format!("{k}: khoảng cách phải từ 0 trở lên"),
+            ));
         }
-        let date_ok = |d: &str| {
-            d.len() == 10
-                && d.as_bytes()[4] == b'-'
-                && d.as_bytes()[7] == b'-'
-                && d[..4].parse::<u32>().is_ok()
-        };
+        let date_ok = |d: &str| matches!(super::validate::parse_date(d), Ok(Some(_)));
         if !date_ok(&self.valid_from) {
-            out.push(format!(
-                "{}: valid_from '{}' is not YYYY-MM-DD",
-                self.key, self.valid_from
+            out.push((
+                format!("{k}: valid_from '{}' is not YYYY-MM-DD", self.valid_from),
+                format!(
+                    "{k}: ngày hiệu lực «{}» không phải dạng NNNN-TT-NN",
+                    self.valid_from
+                ),
             ));
         }
         if let Some(to) = &self.valid_to
             && (!date_ok(to) || to.as_str() < self.valid_from.as_str())
         {
-            out.push(format!(
-                "{}: valid_to '{to}' is not a date after valid_from",
-                self.key
+            out.push((
+                format!("{k}: valid_to '{to}' is not a date after valid_from"),
+                format!("{k}: ngày hết hiệu lực «{to}» phải là ngày sau ngày hiệu lực"),
             ));
         }
         if self.key.trim().is_empty() {
-            out.push("a rule needs a key".into());
+            out.push(("a rule needs a key".into(), "quy định cần có mã".into()));
         }
         out
     }
@@ -221,7 +230,11 @@ pub fn seed_rules() -> Result<Vec<Rule>, String> {
     for rule in &out {
         let errs = rule.validate();
         if !errs.is_empty() {
-            return Err(errs.join("; "));
+            return Err(errs
+                .into_iter()
+                .map(|(en, _)| en)
+                .collect::<Vec<_>>()
+                .join("; "));
         }
     }
     Ok(out)

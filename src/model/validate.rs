@@ -319,7 +319,10 @@ mod tests {
         assert_eq!(parse_real("inf"), Err(Refusal::NotANumber("inf".into())));
         assert_eq!(parse_non_negative("-2"), Err(Refusal::Negative(-2.0)));
         assert_eq!(parse_count("1.200"), Ok(Some(1200)));
-        assert_eq!(parse_count("1,5"), Err(Refusal::NotAWholeNumber("1,5".into())));
+        assert_eq!(
+            parse_count("1,5"),
+            Err(Refusal::NotAWholeNumber("1,5".into()))
+        );
         assert_eq!(parse_year("2045"), Err(Refusal::YearOutside(2045)));
         assert_eq!(parse_year(" 2012 "), Ok(Some(2012)));
         assert_eq!(parse_percent("120"), Err(Refusal::PercentOutside(120.0)));

@@ -135,7 +135,20 @@ pub const PHASED_LAYERS: [Layer; 5] = [
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
     pub field: String,
+    /// The reason in English (the command line's language).
     pub reason: String,
+    /// The same reason in Vietnamese.
+    pub reason_vi: String,
+}
+
+impl ScenarioError {
+    /// The reason in the UI language.
+    pub fn text(&self, lang: crate::settings::Language) -> &str {
+        match lang {
+            crate::settings::Language::Vi => &self.reason_vi,
+            crate::settings::Language::En => &self.reason,
+        }
+    }
 }
 
 impl Scenario {
@@ -209,20 +222,29 @@ impl Scenario {
     /// Checks everything a planner can enter; `others` are the names of the other scenarios.
     pub fn validate(&self, others: &[&str]) -> Vec<ScenarioError> {
         let mut out = Vec::new();
-        let mut err = |field: &str, reason: String| {
+        let mut err = |field: &str, reason: String, reason_vi: String| {
             out.push(ScenarioError {
                 field: field.into(),
                 reason,
+                reason_vi,
             })
         };
         let name = self.name.trim();
         if name.is_empty() {
-            err("name", "the name is empty".into());
+            err(
+                "name",
+                "the name is empty".into(),
+                "tên không được để trống".into(),
+            );
         } else if others
             .iter()
             .any(|o| crate::model::text::fold(o) == crate::model::text::fold(name))
         {
-            err("name", format!("a scenario named “{name}” already exists"));
+            err(
+                "name",
+                format!("a scenario named “{name}” already exists"),
+                format!("đã có kịch bản tên «{name}»"),
+            );
         }
         let year_ok = |y: i32| (YEAR_MIN..=YEAR_MAX).contains(&y);
         for g in &self.growth {
@@ -231,6 +253,10 @@ impl Scenario {
                     "growth",
                     format!(
                         "period {}–{} must lie in {YEAR_MIN}–{YEAR_MAX}, first year first",
+                        g.from, g.to
+                    ),
+                    format!(
+                        "giai đoạn {}–{} phải nằm trong {YEAR_MIN}–{YEAR_MAX}, năm đầu trước",
                         g.from, g.to
                     ),
                 );
@@ -242,6 +268,10 @@ impl Scenario {
                         "period {}–{}: 2005–2007 come from the document; start in 2008 or later",
                         g.from, g.to
                     ),
+                    format!(
+                        "giai đoạn {}–{}: 2005–2007 lấy từ báo cáo; hãy bắt đầu từ 2008",
+                        g.from, g.to
+                    ),
                 );
             }
             if !g.rate_pct.is_finite() || !(RATE_MIN..=RATE_MAX).contains(&g.rate_pct) {
@@ -249,6 +279,10 @@ impl Scenario {
                     "growth",
                     format!(
                         "growth {} % is outside {RATE_MIN}…+{RATE_MAX} %",
+                        g.rate_pct
+                    ),
+                    format!(
+                        "tăng trưởng {} % nằm ngoài {RATE_MIN}…+{RATE_MAX} %",
                         g.rate_pct
                     ),
                 );
@@ -263,6 +297,10 @@ impl Scenario {
                             "periods {}–{} and {}–{} overlap",
                             a.from, a.to, b.from, b.to
                         ),
+                        format!(
+                            "giai đoạn {}–{} và {}–{} chồng nhau",
+                            a.from, a.to, b.from, b.to
+                        ),
                     );
                 }
             }
@@ -273,14 +311,17 @@ impl Scenario {
                 .iter()
                 .any(|p| !p.is_finite() || *p < 0.0 || *p > 100.0)
             {
-                err("sector_shares", "each share must be 0–100 %".into());
-            } else if (parts.iter().sum::<f64>() - 100.0).abs() > 0.5 {
                 err(
                     "sector_shares",
-                    format!(
-                        "shares sum to {:.1} %, not 100 %",
-                        parts.iter().sum::<f64>()
-                    ),
+                    "each share must be 0–100 %".into(),
+                    "mỗi tỷ trọng phải trong khoảng 0–100 %".into(),
+                );
+            } else if (parts.iter().sum::<f64>() - 100.0).abs() > 0.5 {
+                let sum = parts.iter().sum::<f64>();
+                err(
+                    "sector_shares",
+                    format!("shares sum to {sum:.1} %, not 100 %"),
+                    format!("tổng tỷ trọng là {sum:.1} %, không phải 100 %"),
                 );
             }
         }
@@ -291,12 +332,17 @@ impl Scenario {
                 err(
                     "phasing",
                     format!("opening year {y} is outside {YEAR_MIN}–{YEAR_MAX}"),
+                    format!("năm mở {y} nằm ngoài {YEAR_MIN}–{YEAR_MAX}"),
                 );
             }
             if let Some(a) = p.land_ha
                 && (!a.is_finite() || a < 0.0)
             {
-                err("phasing", format!("land {a} ha must be 0 or more"));
+                err(
+                    "phasing",
+                    format!("land {a} ha must be 0 or more"),
+                    format!("diện tích {a} ha phải từ 0 trở lên"),
+                );
             }
         }
         for y in &self.programme {
@@ -307,23 +353,35 @@ impl Scenario {
                         "programme year {} must be 2008–{YEAR_MAX} (2006–2007 come from the document)",
                         y.year
                     ),
+                    format!(
+                        "năm chương trình {} phải trong 2008–{YEAR_MAX} (2006–2007 lấy từ báo cáo)",
+                        y.year
+                    ),
                 );
             }
-            for (what, v) in [
-                ("total capital", y.total_capital_bn_vnd),
-                ("funds", y.funds_bn_vnd),
-                ("social capital", y.social_capital_bn_vnd),
+            for (what, what_vi, v) in [
+                ("total capital", "tổng vốn", y.total_capital_bn_vnd),
+                ("funds", "kinh phí khuyến công", y.funds_bn_vnd),
+                ("social capital", "vốn xã hội", y.social_capital_bn_vnd),
             ] {
                 if let Some(v) = v
                     && (!v.is_finite() || v < 0.0)
                 {
-                    err("programme", format!("{what} {v} must be 0 or more"));
+                    err(
+                        "programme",
+                        format!("{what} {v} must be 0 or more"),
+                        format!("{what_vi} {v} phải từ 0 trở lên"),
+                    );
                 }
             }
             if let Some(n) = y.projects
                 && n < 0
             {
-                err("programme", format!("{n} projects must be 0 or more"));
+                err(
+                    "programme",
+                    format!("{n} projects must be 0 or more"),
+                    format!("số dự án {n} phải từ 0 trở lên"),
+                );
             }
         }
         out
