@@ -18,21 +18,27 @@ fn harness(file: Option<ProjectFile>) -> Harness<'static, QnApp> {
 }
 
 fn harness_with(file: Option<ProjectFile>, settings: Settings) -> Harness<'static, QnApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1600.0))
-        .build_eframe(move |cc| {
-            QnApp::new(
-                &cc.egui_ctx,
-                Startup {
-                    file,
-                    error: None,
-                    settings,
-                    persist_settings: false,
-                    started: None,
-                },
-            )
-            .expect("app builds")
-        });
+    harness_sized(file, settings, egui::vec2(1280.0, 1600.0))
+}
+
+fn harness_sized(
+    file: Option<ProjectFile>,
+    settings: Settings,
+    size: egui::Vec2,
+) -> Harness<'static, QnApp> {
+    let mut h = Harness::builder().with_size(size).build_eframe(move |cc| {
+        QnApp::new(
+            &cc.egui_ctx,
+            Startup {
+                file,
+                error: None,
+                settings,
+                persist_settings: false,
+                started: None,
+            },
+        )
+        .expect("app builds")
+    });
     h.run();
     h
 }
@@ -463,4 +469,36 @@ fn refused_entries_keep_their_text_and_say_why() {
         Some("2045")
     );
     assert_eq!(on_disk().site(l, f).unwrap().decision_year, year_before);
+}
+
+/// Presentation mode on a 1280×800 screen keeps every town's label, Cô Tô's included (the
+/// legend box it used to be kept clear of was taller than the legend), and no label sits
+/// nearer another symbol than its own.
+#[test]
+fn presentation_keeps_the_town_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, file) = session(&dir, "present.gpkg");
+    let mut h = harness_sized(Some(file), Settings::default(), egui::vec2(1280.0, 800.0));
+    h.key_press(egui::Key::F11);
+    h.run();
+    h.run();
+    assert!(h.state().is_presenting());
+    let labels: Vec<String> = h
+        .state()
+        .placed_labels()
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    for town in [
+        "Cô Tô",
+        "Móng Cái",
+        "Cẩm Phả",
+        "Hạ Long (Hòn Gai)",
+        "Vân Đồn (Cái Rồng)",
+    ] {
+        assert!(
+            labels.iter().any(|l| l == town),
+            "{town} missing: {labels:?}"
+        );
+    }
 }

@@ -2015,7 +2015,8 @@ impl QnApp {
                 ),
                 *p,
                 3.5,
-                25,
+                // Presenting, the towns orient the room: their names come first.
+                if self.presenting { 5 } else { 25 },
             );
         }
         // Symbols are obstacles: a label never hides a site.
@@ -2040,9 +2041,10 @@ impl QnApp {
                 [rect.min.x, rect.min.y],
                 [rect.min.x + 760.0, rect.min.y + 90.0],
             ));
+            let legend = self.presentation_legend_rect(rect);
             obstacles.push(Bbox::new(
-                [rect.max.x - 360.0, rect.max.y - 330.0],
-                [rect.max.x, rect.max.y],
+                [legend.min.x, legend.min.y],
+                [legend.max.x, legend.max.y],
             ));
         }
         let bounds = Bbox::new([rect.min.x, rect.min.y], [rect.max.x, rect.max.y]);
@@ -2054,13 +2056,13 @@ impl QnApp {
                 Pos2::new(p.bbox.min[0], p.bbox.min[1]),
                 Pos2::new(p.bbox.max[0], p.bbox.max[1]),
             );
-            // A label pushed out to the second ring gets a leader line to its symbol.
+            // A label pushed out from its symbol gets a leader line to it.
             let anchor = Pos2::new(cands[p.index].anchor[0], cands[p.index].anchor[1]);
             let nearest = Pos2::new(
                 anchor.x.clamp(r.min.x, r.max.x),
                 anchor.y.clamp(r.min.y, r.max.y),
             );
-            if nearest.distance(anchor) > cands[p.index].gap + 6.0 {
+            if p.leader {
                 painter.line_segment(
                     [anchor, nearest],
                     Stroke::new(1.0, item.colour.gamma_multiply(0.7)),

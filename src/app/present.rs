@@ -9,6 +9,9 @@ use super::style;
 use crate::model::Layer;
 use egui::{Color32, FontId, Key, Pos2, Rect, Stroke, Vec2};
 
+/// Height of a row of the presentation legend.
+const PRESENT_ROW_H: f32 = 30.0;
+
 /// The years a presentation steps through.
 pub const PHASE_STEPS: [i32; 4] = [2006, 2010, 2015, 2020];
 
@@ -98,6 +101,23 @@ impl QnApp {
         };
     }
 
+    fn presentation_legend_rows(&self) -> Vec<Layer> {
+        Layer::ALL
+            .iter()
+            .copied()
+            .filter(|l| self.is_layer_visible(*l) && self.project.sites_of(*l).next().is_some())
+            .collect()
+    }
+
+    /// Where the presentation's legend goes: bottom right, over the Gulf of Tonkin at the
+    /// province's extent, clear of the land. Labels keep clear of exactly this box.
+    pub(super) fn presentation_legend_rect(&self, rect: Rect) -> Rect {
+        let w = 330.0;
+        let h = 44.0 + PRESENT_ROW_H * self.presentation_legend_rows().len() as f32;
+        let top_left = Pos2::new(rect.right() - w - 18.0, rect.bottom() - h - 40.0);
+        Rect::from_min_size(top_left, Vec2::new(w, h))
+    }
+
     /// The title and legend overlays of the presentation.
     pub(super) fn paint_presentation_overlays(&self, painter: &egui::Painter, rect: Rect) {
         let lang = self.lang();
@@ -140,17 +160,10 @@ impl QnApp {
         );
         painter.galley(hat, hint, Color32::from_gray(40));
         // Legend of the visible layers.
-        let rows: Vec<Layer> = Layer::ALL
-            .iter()
-            .copied()
-            .filter(|l| self.is_layer_visible(*l) && self.project.sites_of(*l).next().is_some())
-            .collect();
-        let row_h = 30.0;
-        let w = 330.0;
-        let h = 44.0 + row_h * rows.len() as f32;
-        // Bottom right: over the Gulf of Tonkin at the province's extent, clear of the land.
-        let top_left = Pos2::new(rect.right() - w - 18.0, rect.bottom() - h - 40.0);
-        let lrect = Rect::from_min_size(top_left, Vec2::new(w, h));
+        let rows = self.presentation_legend_rows();
+        let row_h = PRESENT_ROW_H;
+        let lrect = self.presentation_legend_rect(rect);
+        let top_left = lrect.min;
         painter.rect_filled(
             lrect,
             6.0,

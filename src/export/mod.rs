@@ -909,9 +909,7 @@ impl Composer {
                 a[0].clamp(b.min[0], b.max[0]),
                 a[1].clamp(b.min[1], b.max[1]),
             ];
-            if ((nearest[0] - a[0]).powi(2) + (nearest[1] - a[1]).powi(2)).sqrt()
-                > cands[p.index].gap + 1.0
-            {
+            if p.leader {
                 let _ = write!(
                     svg,
                     r##"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke="{}" stroke-width="0.15"/>"##,
