@@ -502,3 +502,61 @@ fn presentation_keeps_the_town_labels() {
         );
     }
 }
+
+/// With no native file dialog (no desktop portal: forced here), every "Choose…" opens the
+/// in-app browser: the export's save path, and File → Open project.
+#[test]
+fn a_path_can_always_be_chosen_without_a_native_dialog() {
+    // SAFETY: set once, before any thread of this test reads it; the other tests never use
+    // a native dialog either.
+    unsafe { std::env::set_var("QN_PLANNER_NO_NATIVE_DIALOG", "1") };
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, file) = session(&dir, "work.gpkg");
+    let (other, other_file) = session(&dir, "khac.gpkg");
+    drop(other_file);
+    let mut h = harness(Some(file));
+    // Export: Choose… opens the browser in the project's folder; a typed name gets the
+    // format's extension.
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Xuất bản đồ…").click();
+    h.run();
+    h.get_by_label("Chọn…").click();
+    h.run();
+    assert_eq!(h.state().open_dialog(), Some("file_browser"));
+    h.get_by_label("Lưu thành…");
+    assert!(
+        h.query_by_label("khac.gpkg").is_none(),
+        "a GeoPackage is no PNG: not listed"
+    );
+    h.get_by_role_and_label(Role::TextInput, "Tên tệp").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Tên tệp")
+        .type_text("bản-đồ-2015");
+    h.run();
+    h.get_by_label("Lưu").click();
+    h.run();
+    assert_eq!(h.state().open_dialog(), Some("export"));
+    let want = dir.path().join("bản-đồ-2015").display().to_string();
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Tệp")
+            .value()
+            .is_some_and(|v| v.starts_with(&want) && v.len() > want.len()),
+        "the export path is the chosen file with its extension"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    // File → Open project… lists the GeoPackages; choosing one opens it.
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Mở dự án…").click();
+    h.run();
+    h.get_by_label("Chọn tệp");
+    h.get_by_label("khac.gpkg").click();
+    h.run();
+    h.get_by_label("Mở").click();
+    h.run();
+    assert_eq!(h.state().open_dialog(), None);
+    assert_eq!(h.state().file_path(), Some(other.as_path()));
+}

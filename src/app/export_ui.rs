@@ -232,12 +232,15 @@ impl QnApp {
                     ui.horizontal(|ui| {
                         ui.add(egui::TextEdit::singleline(&mut self.export.path).desired_width(300.0).hint_text("/…/ban-do.pdf"))
                             .labelled_by(l.id);
-                        if ui.button(tr(lang, "Chọn…", "Choose…")).clicked()
-                            && let Some(p) = rfd::FileDialog::new()
-                                .set_file_name(format!("quang-ninh.{}", self.export.format.ext()))
-                                .save_file()
-                        {
-                            self.export.path = p.display().to_string();
+                        if ui.button(tr(lang, "Chọn…", "Choose…")).clicked() {
+                            let ext = self.export.format.ext();
+                            self.choose_path(
+                                super::Purpose::ExportMap,
+                                true,
+                                &[ext],
+                                &ext.to_ascii_uppercase(),
+                                &format!("quang-ninh.{ext}"),
+                            );
                         }
                     });
                     ui.end_row();

@@ -118,7 +118,7 @@ impl QnApp {
             .map(|_| (self.import.crs, self.import.name.clone()))
     }
 
-    fn start_scan(&mut self) {
+    pub(super) fn start_scan(&mut self) {
         let text = self.import.path.trim().to_string();
         let path = PathBuf::from(&text);
         // A layer chosen in another GeoPackage means nothing here.
@@ -518,15 +518,14 @@ impl QnApp {
                     if ui
                         .add_enabled(!busy, egui::Button::new(tr(lang, "Chọn…", "Choose…")))
                         .clicked()
-                        && let Some(p) = rfd::FileDialog::new()
-                            .add_filter(
-                                "GeoJSON, CSV, GeoPackage",
-                                &["geojson", "json", "csv", "tsv", "txt", "gpkg"],
-                            )
-                            .pick_file()
                     {
-                        self.import.path = p.display().to_string();
-                        self.start_scan();
+                        self.choose_path(
+                            super::Purpose::ImportData,
+                            false,
+                            &["geojson", "json", "csv", "tsv", "txt", "gpkg"],
+                            "GeoJSON, CSV, GeoPackage",
+                            "",
+                        );
                     }
                 });
                 ui.end_row();

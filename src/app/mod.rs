@@ -5,6 +5,7 @@
 
 pub mod editing;
 pub mod export_ui;
+pub mod filebrowser;
 pub mod fonts;
 pub mod form;
 pub mod i18n;
@@ -30,6 +31,7 @@ use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
 use editing::{Editor, Tool};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke, Vec2};
+use filebrowser::Purpose;
 use geo::Centroid;
 use i18n::tr;
 use map::{BaseCache, MapView, Projector, World};
@@ -82,6 +84,8 @@ pub struct QnApp {
     persist_settings: bool,
     error: Option<String>,
     show_about: bool,
+    /// The in-app file browser, when the desktop has no file dialog.
+    browser: Option<filebrowser::FileBrowser>,
     /// Reference-layer features under the last click (Identify).
     identified: Option<Identified>,
     show_open_path: bool,
@@ -216,6 +220,7 @@ impl QnApp {
             error: startup.error,
             show_about: false,
             identified: None,
+            browser: None,
             show_open_path: false,
             open_path: String::new(),
             cursor: None,
@@ -412,6 +417,68 @@ impl QnApp {
             });
         if !open {
             self.identified = None;
+        }
+    }
+
+    /// Asks where to open or save (the native dialog, else the in-app browser) and acts on
+    /// the answer ([`QnApp::path_chosen`]).
+    pub(crate) fn choose_path(
+        &mut self,
+        purpose: Purpose,
+        save: bool,
+        kinds: &[&str],
+        kind_name: &str,
+        name: &str,
+    ) {
+        match filebrowser::native(save, kinds, kind_name, name) {
+            Ok(Some(p)) => self.path_chosen(purpose, p),
+            Ok(None) => {}
+            Err(()) => {
+                let start = self.file.as_ref().map(|f| f.path().to_path_buf());
+                self.browser = Some(filebrowser::FileBrowser::new(
+                    purpose,
+                    save,
+                    kinds,
+                    start.as_deref(),
+                    name,
+                ));
+            }
+        }
+    }
+
+    fn path_chosen(&mut self, purpose: Purpose, p: PathBuf) {
+        match purpose {
+            Purpose::OpenProject => self.open(&p),
+            Purpose::NewProject => match ProjectFile::create(&p, true) {
+                Ok(f) => self.set_project(f),
+                Err(e) => self.show_error(e.to_string()),
+            },
+            Purpose::ImportData => {
+                self.import.path = p.display().to_string();
+                self.start_scan();
+            }
+            Purpose::ExportMap => self.export.path = p.display().to_string(),
+            Purpose::IndicatorsCsv(id) => {
+                if let Some(s) = self.project.scenarios.iter().find(|s| s.id == id).cloned() {
+                    self.write_indicators_csv(&s, &p);
+                }
+            }
+        }
+    }
+
+    fn file_browser_window(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(b) = self.browser.as_mut() else {
+            return;
+        };
+        match b.show(ctx, lang) {
+            filebrowser::Outcome::Open => {}
+            filebrowser::Outcome::Cancelled => self.browser = None,
+            filebrowser::Outcome::Chosen(p) => {
+                let purpose = b.purpose.clone();
+                self.browser = None;
+                self.path_chosen(purpose, p);
+            }
         }
     }
 
@@ -821,7 +888,9 @@ impl QnApp {
 
     /// Whether a dialog or window is open over the map.
     pub fn open_dialog(&self) -> Option<&'static str> {
-        if self.editor.confirm_delete.is_some() {
+        if self.browser.is_some() {
+            Some("file_browser")
+        } else if self.editor.confirm_delete.is_some() {
             Some("confirm_delete")
         } else if self.scenario.confirm_delete.is_some() {
             Some("confirm_delete_scenario")
@@ -858,6 +927,7 @@ impl QnApp {
             return false;
         };
         match which {
+            "file_browser" => self.browser = None,
             "confirm_delete" => self.editor.confirm_delete = None,
             "confirm_delete_scenario" => self.scenario.confirm_delete = None,
             "confirm_restore" => self.confirm_restore = None,
@@ -1130,39 +1200,27 @@ impl QnApp {
             ui.menu_button(tr(lang, "Tệp", "File"), |ui| {
                 if ui.button(tr(lang, "Mở dự án…", "Open project…")).clicked() {
                     ui.close();
-                    match rfd::FileDialog::new()
-                        .add_filter("GeoPackage", &["gpkg"])
-                        .pick_file()
-                    {
-                        Some(p) => self.open(&p),
-                        None => self.show_open_path = true,
-                    }
+                    self.choose_path(Purpose::OpenProject, false, &["gpkg"], "GeoPackage", "");
                 }
-                if ui.button(tr(lang, "Mở theo đường dẫn…", "Open by path…")).clicked() {
+                if ui
+                    .button(tr(lang, "Mở theo đường dẫn…", "Open by path…"))
+                    .clicked()
+                {
                     ui.close();
                     self.show_open_path = true;
                 }
-                if ui.button(tr(lang, "Tạo dự án mới…", "New project…")).clicked() {
+                if ui
+                    .button(tr(lang, "Tạo dự án mới…", "New project…"))
+                    .clicked()
+                {
                     ui.close();
-                    if let Some(p) = rfd::FileDialog::new()
-                        .add_filter("GeoPackage", &["gpkg"])
-                        .set_file_name("quang-ninh.gpkg")
-                        .save_file()
-                    {
-                        match ProjectFile::create(&p, true) {
-                            Ok(f) => self.set_project(f),
-                            Err(e) => self.show_error(e.to_string()),
-                        }
-                    } else {
-                        self.show_error(
-                            tr(
-                                lang,
-                                "Không có hộp thoại chọn tệp trên máy này; dùng lệnh `qn-planner init TỆP.gpkg`.",
-                                "No file dialog is available here; use `qn-planner init FILE.gpkg`.",
-                            )
-                            .to_string(),
-                        );
-                    }
+                    self.choose_path(
+                        Purpose::NewProject,
+                        true,
+                        &["gpkg"],
+                        "GeoPackage",
+                        "quang-ninh.gpkg",
+                    );
                 }
                 if ui
                     .button(tr(lang, "Nhập dữ liệu…", "Import data…"))
@@ -1180,7 +1238,10 @@ impl QnApp {
                     }
                     self.export.open = true;
                 }
-                if ui.button(tr(lang, "Khôi phục bản sao lưu…", "Restore backup…")).clicked() {
+                if ui
+                    .button(tr(lang, "Khôi phục bản sao lưu…", "Restore backup…"))
+                    .clicked()
+                {
                     ui.close();
                     let list = match (&self.file, self.file.as_ref().and_then(|f| f.backup_dir())) {
                         (Some(f), Some(dir)) => f.backups_in(dir),
@@ -1195,20 +1256,28 @@ impl QnApp {
             });
             ui.menu_button(tr(lang, "Xem", "View"), |ui| {
                 // Who drafts: recorded with each drawn or moved geometry.
-                ui.label(tr(lang, "Người lập (ghi vào vị trí vẽ/di chuyển):", "Drafted by (recorded with drawn/moved positions):"));
+                ui.label(tr(
+                    lang,
+                    "Người lập (ghi vào vị trí vẽ/di chuyển):",
+                    "Drafted by (recorded with drawn/moved positions):",
+                ));
                 let login = self.settings.author_name();
-                let r = ui.add(
-                    egui::TextEdit::singleline(&mut self.settings.author)
-                        .hint_text(login)
-                        .desired_width(220.0),
-                )
-                .labelled_by(ui.label(tr(lang, "Người lập", "Author")).id);
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.settings.author)
+                            .hint_text(login)
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(ui.label(tr(lang, "Người lập", "Author")).id);
                 if r.lost_focus() {
                     self.settings.author = crate::model::text::nfc(self.settings.author.trim());
                     self.save_settings();
                 }
                 ui.separator();
-                if ui.button(tr(lang, "Vừa toàn tỉnh", "Fit province")).clicked() {
+                if ui
+                    .button(tr(lang, "Vừa toàn tỉnh", "Fit province"))
+                    .clicked()
+                {
                     ui.close();
                     self.fit_requested = true;
                 }
@@ -1235,7 +1304,10 @@ impl QnApp {
                     };
                     self.save_settings();
                 }
-                if ui.button(tr(lang, "Vừa toàn tỉnh", "Fit province")).clicked() {
+                if ui
+                    .button(tr(lang, "Vừa toàn tỉnh", "Fit province"))
+                    .clicked()
+                {
                     self.fit_requested = true;
                 }
             });
@@ -1492,6 +1564,7 @@ impl QnApp {
             }
         }
         self.identify_window(ctx);
+        self.file_browser_window(ctx);
         if self.show_about {
             let mut open = true;
             egui::Window::new(tr(lang, "Giới thiệu qn-planner", "About qn-planner"))

@@ -1137,25 +1137,21 @@ impl QnApp {
     }
 
     fn export_indicators_csv(&mut self, s: &Scenario) {
+        self.choose_path(
+            super::Purpose::IndicatorsCsv(s.id),
+            true,
+            &["csv"],
+            "CSV",
+            &format!("{}.csv", s.name),
+        );
+    }
+
+    /// Writes the scenario's indicator table to `path` as CSV, whole or not at all.
+    pub(super) fn write_indicators_csv(&mut self, s: &Scenario, path: &std::path::Path) {
         let lang = self.lang();
         let years: Vec<i32> = (scenario::FIRST_YEAR..=scenario::LAST_YEAR).collect();
         let csv = scenario::indicator_csv(s, &self.project, &years);
-        let Some(path) = rfd::FileDialog::new()
-            .add_filter("CSV", &["csv"])
-            .set_file_name(format!("{}.csv", s.name))
-            .save_file()
-        else {
-            self.show_error(
-                tr(
-                    lang,
-                    "Không có hộp thoại lưu tệp trên máy này; dùng `qn-planner report TỆP.gpkg --csv`.",
-                    "No save dialog is available here; use `qn-planner report FILE.gpkg --csv`.",
-                )
-                .into(),
-            );
-            return;
-        };
-        match crate::fsutil::write_atomic(&path, csv.as_bytes()) {
+        match crate::fsutil::write_atomic(path, csv.as_bytes()) {
             Ok(()) => {
                 self.status_note = Some(format!(
                     "{} {}",
