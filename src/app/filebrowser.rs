@@ -24,16 +24,19 @@ pub enum Purpose {
 /// (no desktop portal): nobody cancels a dialog that quickly.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(300);
 
-/// Asks rfd for a path. `Ok(Some)` chosen, `Ok(None)` cancelled by the user, `Err(())` no
-/// native dialog here (or `QN_PLANNER_NO_NATIVE_DIALOG` is set): use the in-app browser.
-pub fn native(
-    save: bool,
-    kinds: &[&str],
-    kind_name: &str,
-    name: &str,
-) -> Result<Option<PathBuf>, ()> {
+/// What the native dialog answered.
+pub enum Native {
+    Chosen(PathBuf),
+    /// The planner closed the dialog without choosing.
+    Cancelled,
+    /// No native dialog here (or `QN_PLANNER_NO_NATIVE_DIALOG` is set): use the in-app browser.
+    Unavailable,
+}
+
+/// Asks rfd for a path.
+pub fn native(save: bool, kinds: &[&str], kind_name: &str, name: &str) -> Native {
     if std::env::var_os("QN_PLANNER_NO_NATIVE_DIALOG").is_some() {
-        return Err(());
+        return Native::Unavailable;
     }
     let started = Instant::now();
     let mut d = rfd::FileDialog::new();
@@ -45,9 +48,9 @@ pub fn native(
     }
     let got = if save { d.save_file() } else { d.pick_file() };
     match got {
-        Some(p) => Ok(Some(p)),
-        None if started.elapsed() < NO_DIALOG_WITHIN => Err(()),
-        None => Ok(None),
+        Some(p) => Native::Chosen(p),
+        None if started.elapsed() < NO_DIALOG_WITHIN => Native::Unavailable,
+        None => Native::Cancelled,
     }
 }
 

@@ -431,9 +431,9 @@ impl QnApp {
         name: &str,
     ) {
         match filebrowser::native(save, kinds, kind_name, name) {
-            Ok(Some(p)) => self.path_chosen(purpose, p),
-            Ok(None) => {}
-            Err(()) => {
+            filebrowser::Native::Chosen(p) => self.path_chosen(purpose, p),
+            filebrowser::Native::Cancelled => {}
+            filebrowser::Native::Unavailable => {
                 let start = self.file.as_ref().map(|f| f.path().to_path_buf());
                 self.browser = Some(filebrowser::FileBrowser::new(
                     purpose,
