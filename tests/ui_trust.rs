@@ -560,3 +560,66 @@ fn a_path_can_always_be_chosen_without_a_native_dialog() {
     assert_eq!(h.state().open_dialog(), None);
     assert_eq!(h.state().file_path(), Some(other.as_path()));
 }
+
+/// Presenting with scenarios ticked in Compare: PageDown steps through the years unless the
+/// planner switches the on-screen toggle to the compared scenarios, and the hint says which.
+/// The compare view explains the empty cells of a scenario without growth rates.
+#[test]
+fn presentation_says_what_pagedown_steps_through() {
+    use qn_planner::edit::Edit;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cmp.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut p = pf.read_project().unwrap();
+    let reference = p.reference_scenario().unwrap().clone();
+    let mut other = reference.clone();
+    other.id = 0;
+    other.is_reference = false;
+    other.name = "Phương án không tăng trưởng".into();
+    other.growth.clear();
+    Edit::scenario(None, Some(other))
+        .apply(&mut pf, &mut p)
+        .unwrap();
+    let other_id = p
+        .scenario_by_name("Phương án không tăng trưởng")
+        .unwrap()
+        .id;
+    drop(pf);
+    let file = ProjectFile::open_session(&path, None).unwrap().file;
+    let mut h = harness(Some(file));
+    h.state_mut().set_compared(vec![reference.id, other_id]);
+    h.key_press(egui::Key::F11);
+    h.run();
+    h.run();
+    assert!(h.state().is_presenting());
+    // The on-screen toggle (the painted hint line below the title says the same).
+    h.get_by_label("PageDown bước qua:");
+    h.get_by_label("các năm");
+    assert!(!h.state().presents_scenarios());
+    h.state_mut().set_scenario_year(2006);
+    h.run();
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2010, "years by default");
+    h.get_by_label("các kịch bản so sánh").click();
+    h.run();
+    assert!(h.state().presents_scenarios());
+    let before = h.state().active_scenario().map(|s| s.id);
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    let after = h.state().active_scenario().map(|s| s.id);
+    assert_ne!(
+        before, after,
+        "PageDown moved to the other compared scenario"
+    );
+    assert_eq!(h.state().scenario_year(), 2010, "the year stays");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    // The compare view: the scenario without growth rates says why its cells are empty.
+    h.get_by_label("Kịch bản").click();
+    h.run();
+    h.get_by_label("So sánh").click();
+    h.run();
+    h.get_by_label_contains("«Phương án không tăng trưởng» chưa có tốc độ tăng trưởng sau 2007");
+}

@@ -831,6 +831,7 @@ impl QnApp {
         let ctx = ui.ctx().clone();
         self.update_title(&ctx);
         self.presentation_keys(&ctx);
+        self.presentation_controls(&ctx);
         if self.presenting {
             egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
             return;

@@ -1,7 +1,8 @@
 //! Presentation mode for meetings (F11): full screen, panels hidden, the map with a title, a
 //! legend and the scale bar as overlays, larger symbols and labels (no text under 14 px);
-//! PageDown/PageUp or the arrow keys step through the phases of the scenario, or through the
-//! scenarios being compared; Esc leaves.
+//! PageDown/PageUp or the arrow keys step through the phases of the scenario, or (a toggle on
+//! screen when scenarios are ticked in Compare) through the scenarios being compared; Esc
+//! leaves.
 
 use super::QnApp;
 use super::i18n::{self, tr};
@@ -60,17 +61,60 @@ impl QnApp {
         }
     }
 
-    /// Steps the presentation: through the compared scenarios when two or more are ticked in
-    /// the compare view, else through the phases of the scenario.
-    fn present_step(&mut self, dir: i32) {
-        let compared: Vec<i64> = self
-            .scenario
+    /// The scenarios ticked for comparison that still exist.
+    fn compared_scenarios(&self) -> Vec<i64> {
+        self.scenario
             .compare
             .iter()
             .copied()
             .filter(|id| self.project.scenario(*id).is_some())
-            .collect();
-        if self.scenario.tab == super::scenarios::Tab::Compare && compared.len() >= 2 {
+            .collect()
+    }
+
+    /// Ticks `ids` for comparison (for tests and scripts; the Compare tab does it by hand).
+    pub fn set_compared(&mut self, ids: Vec<i64>) {
+        self.scenario.compare = ids;
+    }
+
+    /// Whether PageDown steps through the compared scenarios (the planner chose it and two or
+    /// more are ticked) rather than through the years.
+    pub fn presents_scenarios(&self) -> bool {
+        self.scenario.present_scenarios && self.compared_scenarios().len() >= 2
+    }
+
+    /// The step toggle on the presentation screen (when scenarios are ticked for comparison):
+    /// years or compared scenarios, always said on screen.
+    pub(super) fn presentation_controls(&mut self, ctx: &egui::Context) {
+        if !self.presenting || self.compared_scenarios().len() < 2 {
+            return;
+        }
+        let lang = self.lang();
+        egui::Area::new(egui::Id::unique("present_step_toggle"))
+            .fixed_pos(egui::pos2(18.0, 84.0))
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(tr(lang, "PageDown bước qua:", "PageDown steps through:"));
+                        ui.selectable_value(
+                            &mut self.scenario.present_scenarios,
+                            false,
+                            tr(lang, "các năm", "the years"),
+                        );
+                        ui.selectable_value(
+                            &mut self.scenario.present_scenarios,
+                            true,
+                            tr(lang, "các kịch bản so sánh", "the compared scenarios"),
+                        );
+                    });
+                });
+            });
+    }
+
+    /// Steps the presentation: through the compared scenarios when the planner chose so (and
+    /// two or more are ticked), else through the phases of the scenario.
+    fn present_step(&mut self, dir: i32) {
+        let compared = self.compared_scenarios();
+        if self.scenario.present_scenarios && compared.len() >= 2 {
             let i = self
                 .scenario
                 .active
@@ -145,8 +189,16 @@ impl QnApp {
         let hint = painter.layout_no_wrap(
             tr(
                 lang,
-                "PageDown/PageUp: bước tiếp/lùi · Esc: thoát",
-                "PageDown/PageUp: next/previous · Esc: leave",
+                if self.presents_scenarios() {
+                    "PageDown/PageUp: kịch bản tiếp/trước · Esc: thoát"
+                } else {
+                    "PageDown/PageUp: năm tiếp/trước · Esc: thoát"
+                },
+                if self.presents_scenarios() {
+                    "PageDown/PageUp: next/previous scenario · Esc: leave"
+                } else {
+                    "PageDown/PageUp: next/previous year · Esc: leave"
+                },
             )
             .to_string(),
             FontId::proportional(14.0),

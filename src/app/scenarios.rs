@@ -37,6 +37,8 @@ pub struct ScenarioUi {
     pub tab: Tab,
     /// Scenarios ticked for comparison.
     pub compare: Vec<i64>,
+    /// Presenting, PageDown steps through the compared scenarios (else through the years).
+    pub present_scenarios: bool,
     bufs: HashMap<String, String>,
     loaded: (Option<i64>, u64),
     typing_key: Option<u64>,
@@ -49,6 +51,26 @@ pub struct ScenarioUi {
     group_snapshot: Option<Scenario>,
 }
 
+/// The colour of a scenario in every chart and table: fixed by its id, so it never changes
+/// with the order of the ticks (Okabe–Ito colours, which colour-blind readers tell apart).
+pub fn scenario_colour(id: i64) -> Color32 {
+    const C: [Color32; 6] = [
+        Color32::from_rgb(0x00, 0x72, 0xb2),
+        Color32::from_rgb(0xd5, 0x5e, 0x00),
+        Color32::from_rgb(0x00, 0x9e, 0x73),
+        Color32::from_rgb(0xcc, 0x79, 0xa7),
+        Color32::from_rgb(0xe6, 0x9f, 0x00),
+        Color32::from_rgb(0x56, 0xb4, 0xe9),
+    ];
+    C[(id.rem_euclid(C.len() as i64)) as usize]
+}
+
+/// Whether a scenario has growth rates after the document's years (else its plan stops at
+/// 2007 and its later cells are empty).
+fn has_growth_after_2007(s: &Scenario) -> bool {
+    s.growth.iter().any(|g| g.to > 2007)
+}
+
 impl Default for ScenarioUi {
     fn default() -> Self {
         ScenarioUi {
@@ -59,6 +81,7 @@ impl Default for ScenarioUi {
             last_step: 0.0,
             tab: Tab::Edit,
             compare: Vec::new(),
+            present_scenarios: false,
             bufs: HashMap::new(),
             loaded: (None, u64::MAX),
             typing_key: None,
@@ -1229,15 +1252,30 @@ impl QnApp {
                     .filter(|o| matches!(o.source, scenario::Source::Document(_)))
                     .filter_map(|o| o.total_bn_vnd.map(|v| [o.year as f64, v]))
                     .collect();
+                if !has_growth_after_2007(&s) {
+                    ui.label(
+                        RichText::new(tr(
+                            lang,
+                            "Kịch bản chưa có tốc độ tăng trưởng sau 2007 nên đường kế hoạch dừng ở 2007: nhập tốc độ theo giai đoạn ở thẻ Soạn.",
+                            "The scenario has no growth rates after 2007, so the plan line stops at 2007: enter rates per period in the Edit tab.",
+                        ))
+                        .small()
+                        .color(Color32::from_rgb(0xb0, 0x30, 0x00)),
+                    );
+                }
+                let unit = tr(lang, "tỷ đồng", "bn VND");
                 Plot::new("output_plot")
                     .height(200.0)
                     .legend(Legend::default())
                     .include_y(0.0)
                     .allow_scroll(false)
+                    .x_axis_label(tr(lang, "Năm", "Year"))
+                    .y_axis_label(unit)
+                    .label_formatter(move |p| value_under_cursor(p, unit))
                     .show(ui, |plot_ui| {
                         self.output_lines(
                             &s,
-                            Color32::from_rgb(0x00, 0x72, 0xb2),
+                            scenario_colour(s.id),
                             plot_ui,
                             tr(lang, "kế hoạch", "plan"),
                         );
@@ -1329,12 +1367,14 @@ impl QnApp {
                     Color32::from_rgb(0xcc, 0x79, 0xa7),
                 ];
                 let mut charts: Vec<BarChart> = Vec::new();
+                let mut any_land = false;
                 for (k, p) in Phase::ALL.iter().enumerate() {
                     let bars: Vec<Bar> = (2006..=scenario::LAST_YEAR)
                         .map(|y| {
                             let i = indicators(&s, &self.project, y);
-                            Bar::new(y as f64, i.land_by_phase_ha.get(p).copied().unwrap_or(0.0))
-                                .width(0.7)
+                            let ha = i.land_by_phase_ha.get(p).copied().unwrap_or(0.0);
+                            any_land |= ha > 0.0;
+                            Bar::new(y as f64, ha).width(0.7)
                         })
                         .collect();
                     let refs: Vec<&BarChart> = charts.iter().collect();
@@ -1343,7 +1383,21 @@ impl QnApp {
                         .stack_on(&refs);
                     charts.push(c);
                 }
+                if !any_land {
+                    ui.label(
+                        RichText::new(tr(
+                            lang,
+                            "Chưa có diện tích: các khu, cụm của kịch bản chưa có năm mở hoặc diện tích (vẽ ranh giới hoặc nhập diện tích ở thẻ Soạn).",
+                            "No land yet: the scenario's zones and clusters have no opening year or area (draw their boundaries or enter land in the Edit tab).",
+                        ))
+                        .small()
+                        .color(Color32::from_rgb(0xb0, 0x30, 0x00)),
+                    );
+                }
                 Plot::new("land_plot")
+                    .x_axis_label(tr(lang, "Năm", "Year"))
+                    .y_axis_label("ha")
+                    .label_formatter(|p| value_under_cursor(p, "ha"))
                     .height(200.0)
                     .legend(Legend::default())
                     .include_y(0.0)
@@ -1381,6 +1435,9 @@ impl QnApp {
                     .filter_map(|r| r.leverage.map(|l| [r.year as f64, l]))
                     .collect();
                 Plot::new("programme_plot")
+                    .x_axis_label(tr(lang, "Năm", "Year"))
+                    .y_axis_label(tr(lang, "tỷ đồng", "bn VND"))
+                    .label_formatter(move |p| value_under_cursor(p, tr(lang, "tỷ đồng", "bn VND")))
                     .height(200.0)
                     .legend(Legend::default())
                     .include_y(0.0)
@@ -1443,22 +1500,36 @@ impl QnApp {
             ))
             .strong(),
         );
-        let colours = [
-            Color32::from_rgb(0x00, 0x72, 0xb2),
-            Color32::from_rgb(0xd5, 0x5e, 0x00),
-            Color32::from_rgb(0x00, 0x9e, 0x73),
-            Color32::from_rgb(0xcc, 0x79, 0xa7),
-        ];
+        let unit = tr(lang, "tỷ đồng", "bn VND");
         Plot::new("compare_plot")
             .height(150.0)
             .legend(Legend::default())
             .include_y(0.0)
             .allow_scroll(false)
+            .x_axis_label(tr(lang, "Năm", "Year"))
+            .y_axis_label(unit)
+            .label_formatter(move |p| value_under_cursor(p, unit))
             .show(ui, |plot_ui| {
-                for (i, s) in chosen.iter().enumerate() {
-                    self.output_lines(s, colours[i % colours.len()], plot_ui, &s.name);
+                for s in &chosen {
+                    self.output_lines(s, scenario_colour(s.id), plot_ui, &s.name);
                 }
             });
+        for s in chosen.iter().filter(|s| !has_growth_after_2007(s)) {
+            ui.label(
+                RichText::new(match lang {
+                    Language::Vi => format!(
+                        "«{}» chưa có tốc độ tăng trưởng sau 2007, nên các ô của nó sau 2007 để trống (—).",
+                        s.name
+                    ),
+                    Language::En => format!(
+                        "“{}” has no growth rates after 2007, so its cells after 2007 are empty (—).",
+                        s.name
+                    ),
+                })
+                .small()
+                .color(Color32::from_rgb(0xb0, 0x30, 0x00)),
+            );
+        }
         let diffs = scenario::phase_differences(&chosen[0], &chosen[1], &self.project);
         ui.label(match lang {
             Language::Vi => format!("{} địa điểm có năm mở khác nhau giữa hai kịch bản đầu (viền tím trên bản đồ).", diffs.len()),
@@ -1470,7 +1541,7 @@ impl QnApp {
                 ui.label(RichText::new(tr(lang, "Chỉ tiêu", "Indicator")).strong());
                 ui.label(RichText::new(tr(lang, "Năm", "Year")).strong());
                 for (i, s) in chosen.iter().enumerate() {
-                    ui.label(RichText::new(&s.name).strong());
+                    ui.label(RichText::new(&s.name).strong().color(scenario_colour(s.id)));
                     if i > 0 {
                         ui.label(
                             RichText::new(format!(
@@ -1562,4 +1633,26 @@ fn actual_key(name: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("_")
+}
+
+/// What a chart shows under the cursor: near a data point, its series, year and value with
+/// the unit; elsewhere nothing.
+fn value_under_cursor(pos: &egui_plot::HoverPosition<'_>, unit: &str) -> Option<String> {
+    let egui_plot::HoverPosition::NearDataPoint {
+        plot_name,
+        position,
+        ..
+    } = pos
+    else {
+        return None;
+    };
+    let value = if position.y.abs() >= 100.0 {
+        format!("{:.0}", position.y)
+    } else {
+        format!("{:.2}", position.y)
+    };
+    Some(format!(
+        "{plot_name}\n{:.0}: {value} {unit}",
+        position.x.round()
+    ))
 }
