@@ -607,9 +607,25 @@ impl Composer {
         // Beyond the detailed data: the coarse countries, grey (never sea where there is
         // land); inside its box, the sea and then the detailed land.
         {
+            // Cut to the visible frame (with a margin): the countries reach far beyond it,
+            // and a path thousands of millimetres wide costs the rasteriser dearly.
+            use geo::BooleanOps;
+            let pad = 0.05 * (vis_max[0] - vis_min[0]).max(vis_max[1] - vis_min[1]);
+            let view = MultiPolygon(vec![Polygon::new(
+                LineString::from(vec![
+                    (vis_min[0] - pad, vis_min[1] - pad),
+                    (vis_max[0] + pad, vis_min[1] - pad),
+                    (vis_max[0] + pad, vis_max[1] + pad),
+                    (vis_min[0] - pad, vis_max[1] + pad),
+                    (vis_min[0] - pad, vis_min[1] - pad),
+                ]),
+                vec![],
+            )]);
             let mut d = String::new();
             for p in self.surround.iter().filter(|p| in_view(p)) {
-                d.push_str(&path_of_poly(p));
+                for part in MultiPolygon(vec![p.clone()]).intersection(&view).0 {
+                    d.push_str(&path_of_poly(&part));
+                }
             }
             let _ = write!(
                 svg,
