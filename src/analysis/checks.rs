@@ -190,9 +190,15 @@ impl CheckContext {
         let Some(bbox) = mp.bounding_rect() else {
             return;
         };
+        // The simplified copy is made only when a boolean operation needs it.
         let full = mp;
-        let simpler = for_area(mp);
-        let mp = simpler.as_ref().unwrap_or(full);
+        let simpler = std::cell::OnceCell::new();
+        let work = || -> &MultiPolygon<f64> {
+            simpler
+                .get_or_init(|| for_area(full))
+                .as_ref()
+                .unwrap_or(full)
+        };
         // Overlap with the other zones and clusters.
         for other in others
             .iter()
@@ -208,7 +214,7 @@ impl CheckContext {
                 Some(ob) if ob.intersects(&bbox) => {}
                 _ => continue,
             }
-            let inter = mp.intersection(&omp);
+            let inter = work().intersection(&omp);
             let a = geodesic_area_ha(&Geometry::MultiPolygon(inter.clone())).unwrap_or(0.0);
             if a >= MIN_REPORTED_HA {
                 out.push(Finding {
@@ -227,7 +233,7 @@ impl CheckContext {
         // the whole site is (the boolean difference on a huge ring is what costs time).
         let province = near(&self.province, &bbox);
         if !any_edge_in(&province, &bbox)
-            && mp
+            && full
                 .0
                 .first()
                 .and_then(|p| p.exterior().0.first())
@@ -235,7 +241,7 @@ impl CheckContext {
         {
             return;
         }
-        let outside = mp.difference(&province);
+        let outside = work().difference(&province);
         let outside_ha = geodesic_area_ha(&Geometry::MultiPolygon(outside.clone())).unwrap_or(0.0);
         if outside_ha >= MIN_REPORTED_HA {
             // What is outside is on other land or at sea; one boolean operation decides, and
@@ -502,7 +508,7 @@ const SIMPLIFY_MAX_M2: f64 = 50.0;
 /// `SIMPLIFY_MAX_M2 / perimeter` from the boundary: the area between the two boundaries is at
 /// most that distance times the perimeter. `None` when the site is small enough to use as is.
 fn for_area(mp: &MultiPolygon<f64>) -> Option<MultiPolygon<f64>> {
-    use geo::{Distance, Haversine, Simplify};
+    use geo::Simplify;
     let rings = || {
         mp.0.iter()
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
@@ -511,10 +517,13 @@ fn for_area(mp: &MultiPolygon<f64>) -> Option<MultiPolygon<f64>> {
     if n <= SIMPLIFY_ABOVE {
         return None;
     }
+    // An upper bound of the perimeter, cheaply: both degrees counted as the longest degree of
+    // latitude (111.7 km). A longer perimeter only makes the tolerance smaller.
     let perimeter_m: f64 = rings()
         .flat_map(|r| r.0.windows(2))
-        .map(|w| Haversine.distance(Point(w[0]), Point(w[1])))
-        .sum();
+        .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
+        .sum::<f64>()
+        * 111_700.0;
     if perimeter_m <= 0.0 {
         return None;
     }
