@@ -521,8 +521,8 @@ fn the_charts_show_the_plan_beside_what_was_reported() {
     // The plan's unstated price basis is said, and the reported share of plan and average
     // growth are shown with their periods.
     h.get_by_label_contains("không nêu gốc giá");
-    h.get_by_label_contains("2010 industrial_output_plan_attainment: 101.7 % of plan");
-    h.get_by_label_contains("2006-2010 industrial_output_avg_growth: 14.6 %/yr");
+    h.get_by_label_contains("2010 mức thực hiện kế hoạch GTSXCN: 101.7 % kế hoạch");
+    h.get_by_label_contains("2006-2010 tăng trưởng GTSXCN bình quân: 14.6 %/năm");
     // The indicator table puts the reported 2010 output beside the plan.
     h.get_by_label("Chỉ tiêu").click();
     h.run();

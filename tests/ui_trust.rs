@@ -408,13 +408,13 @@ fn refused_entries_keep_their_text_and_say_why() {
     h.get_by_label("Quy định").click();
     h.run();
     let field = h
-        .get_all_by_role_and_label(Role::TextInput, "max_ha")
+        .get_all_by_role_and_label(Role::TextInput, "tối đa (ha)")
         .next()
         .expect("a max_ha field");
     field.click();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_all_by_role_and_label(Role::TextInput, "max_ha")
+    h.get_all_by_role_and_label(Role::TextInput, "tối đa (ha)")
         .next()
         .unwrap()
         .type_text("abc");
@@ -425,7 +425,7 @@ fn refused_entries_keep_their_text_and_say_why() {
     h.run();
     // The typed text is still there after leaving the field.
     assert!(
-        h.get_all_by_role_and_label(Role::TextInput, "max_ha")
+        h.get_all_by_role_and_label(Role::TextInput, "tối đa (ha)")
             .any(|n| n.value().as_deref() == Some("abc")),
         "the refused text stays in its field"
     );
@@ -622,4 +622,111 @@ fn presentation_says_what_pagedown_steps_through() {
     h.get_by_label("So sánh").click();
     h.run();
     h.get_by_label_contains("«Phương án không tăng trưởng» chưa có tốc độ tăng trưởng sau 2007");
+}
+
+/// Every text of the window's accessibility tree (labels and values).
+fn screen_texts(h: &Harness<'static, QnApp>) -> Vec<String> {
+    let mut out = Vec::new();
+    use egui_kittest::kittest::NodeT;
+    for n in h.query_all(egui_kittest::kittest::by()) {
+        let a = n.accesskit_node();
+        if let Some(l) = a.label() {
+            out.push(l.to_string());
+        }
+        if let Some(v) = a.value() {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+/// What in a Vietnamese screen's text is a key of ours or English: snake_case identifiers,
+/// our own file names, and common English words.
+fn not_vietnamese(texts: &[String]) -> Vec<String> {
+    const ENGLISH: [&str; 14] = [
+        "the", "is", "not", "of", "and", "computed", "seeded", "with", "from", "set", "by", "must",
+        "outside", "entered",
+    ];
+    let mut bad = Vec::new();
+    for t in texts {
+        for w in t.split(|c: char| c.is_whitespace() || "()[]{},;:«»“”\"'·—–/".contains(c))
+        {
+            let w = w.trim_matches(|c: char| c == '.' || c == '!' || c == '?');
+            let snake = w.contains('_')
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && w.chars().any(|c| c.is_ascii_lowercase());
+            let ours = w.ends_with(".md") || w.ends_with(".csv") && w.contains("rules");
+            let english = ENGLISH.iter().any(|e| w.eq_ignore_ascii_case(e));
+            if snake || ours || english {
+                bad.push(format!("{w:?} in {t:?}"));
+            }
+        }
+    }
+    bad.sort();
+    bad.dedup();
+    bad
+}
+
+/// A Vietnamese screen shows no key of ours (snake_case identifiers, our own file names) and no
+/// English words: the main window with a site's form, each tab of the scenario window with the
+/// reference scenario active, and the rules window. Kept out on purpose: a site's location
+/// source, quoted as its source gives it. Not yet covered: the rules' notes, which are English
+/// data in the seeded rule set (their keys and our file name are checked).
+#[test]
+fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, file) = session(&dir, "lang.gpkg");
+    let mut h = harness(Some(file));
+    let (l, f) = select(&mut h, "Hà Khánh");
+    h.state_mut().settle_checks();
+    h.run();
+    let cited = h
+        .state()
+        .project()
+        .site(l, f)
+        .unwrap()
+        .location_source
+        .clone();
+    let shown = |h: &Harness<'static, QnApp>| -> Vec<String> {
+        screen_texts(h)
+            .into_iter()
+            .filter(|t| !cited.starts_with(t.trim_end()) || t.trim().is_empty())
+            .collect()
+    };
+    assert_eq!(
+        not_vietnamese(&shown(&h)),
+        Vec::<String>::new(),
+        "main window and form"
+    );
+    h.get_by_role_and_label(Role::Button, "Kịch bản").click();
+    h.run();
+    let reference = h.state().project().reference_scenario().unwrap().id;
+    h.state_mut().set_compared(vec![reference]);
+    for tab in ["Soạn kịch bản", "Chỉ tiêu", "Biểu đồ", "So sánh"] {
+        h.get_all_by_label(tab).next().unwrap().click();
+        h.run();
+        if tab == "Soạn kịch bản" {
+            // Make the reference scenario the active one (the map follows it).
+            h.state_mut().set_active_scenario(Some(reference));
+            h.run();
+        }
+        assert_eq!(
+            not_vietnamese(&shown(&h)),
+            Vec::<String>::new(),
+            "scenario tab {tab}"
+        );
+    }
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Quy định").click();
+    h.run();
+    let keys: Vec<String> = not_vietnamese(&shown(&h))
+        .into_iter()
+        .filter(|b| b.contains('_') || b.contains(".md"))
+        .collect();
+    assert_eq!(
+        keys,
+        Vec::<String>::new(),
+        "rules window: keys and file names"
+    );
 }

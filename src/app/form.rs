@@ -578,9 +578,13 @@ impl QnApp {
         self.rules_ui(ui, &s);
         ui.add_space(8.0);
         ui.label(
-            RichText::new(format!("{} · fid {}", s.layer.table(), s.fid))
-                .small()
-                .weak(),
+            RichText::new(format!(
+                "{} · fid {}",
+                i18n::layer_name(lang, s.layer),
+                s.fid
+            ))
+            .small()
+            .weak(),
         );
     }
 

@@ -41,6 +41,54 @@ pub fn ui_citation(lang: Language, c: &str) -> String {
     crate::analysis::rules::citation_words(lang == Language::Vi, c)
 }
 
+/// A rule parameter's name in the planner's language (the key stays in the file).
+pub fn param_text(lang: Language, key: &str) -> &'static str {
+    match key {
+        "min_ha" => tr(lang, "tối thiểu (ha)", "minimum (ha)"),
+        "max_ha" => tr(lang, "tối đa (ha)", "maximum (ha)"),
+        "max_ha_expansion" => tr(
+            lang,
+            "tối đa khi mở rộng (ha)",
+            "maximum after expansion (ha)",
+        ),
+        "min_ha_mountain_or_craft" => tr(
+            lang,
+            "tối thiểu ở miền núi, làng nghề (ha)",
+            "minimum in mountains, craft villages (ha)",
+        ),
+        "min_occupancy_pct" => tr(lang, "lấp đầy tối thiểu (%)", "minimum occupancy (%)"),
+        "unleased_below_ha" => tr(
+            lang,
+            "hoặc đất chưa thuê dưới (ha)",
+            "or unleased land below (ha)",
+        ),
+        "expansion_min_occupancy_pct" => tr(
+            lang,
+            "lấp đầy tối thiểu để mở rộng (%)",
+            "minimum occupancy to expand (%)",
+        ),
+        "max_phase_ha" => tr(lang, "tối đa mỗi giai đoạn (ha)", "maximum per phase (ha)"),
+        "min_buffer_m" => tr(
+            lang,
+            "dải cây xanh tối thiểu (m)",
+            "minimum green strip (m)",
+        ),
+        _ => tr(lang, "giá trị", "value"),
+    }
+}
+
+/// A rule's note as the window shows it: our own reference file is not named (the rule's
+/// source and confidence are shown beside it).
+fn note_text(lang: Language, note: &str) -> String {
+    let mut out = ui_citation(lang, note);
+    while let Some(i) = out.find("(RULES.md #") {
+        let end = out[i..].find(')').map_or(out.len(), |j| i + j + 1);
+        let start = if out[..i].ends_with(' ') { i - 1 } else { i };
+        out.replace_range(start..end, "");
+    }
+    out.replace("RULES.md", "")
+}
+
 /// The name of a check in the planner's language.
 pub fn check_text(lang: Language, c: crate::model::rules::CheckKind) -> &'static str {
     use crate::model::rules::CheckKind::*;
@@ -269,10 +317,10 @@ impl QnApp {
                         ui.separator();
                         ui.horizontal_wrapped(|ui| {
                             let mut on = r.enabled;
-                            if ui.add_enabled(!ro, egui::Checkbox::new(&mut on, RichText::new(&r.key).strong())).changed() {
+                            // The rule's kind in the planner's words; its key stays in the file.
+                            if ui.add_enabled(!ro, egui::Checkbox::new(&mut on, RichText::new(check_text(lang, r.check)).strong())).changed() {
                                 self.rule_apply(None, |v| v[i].enabled = on);
                             }
-                            ui.label(r.check.as_str());
                             ui.label(RichText::new(ui_citation(lang, &r.citation())).weak());
                         });
                         ui.horizontal_wrapped(|ui| {
@@ -322,7 +370,7 @@ impl QnApp {
                             ];
                             for (name, v) in fields {
                                 let Some(v) = v else { continue };
-                                let name_label = ui.label(name).id;
+                                let name_label = ui.label(param_text(lang, name)).id;
                                 let field_key = format!("{i}_{name}");
                                 let typed = self.rule_text(ui, &field_key, || v.to_string(), 48.0, name, Some(name_label));
                                 let parsed = typed.map(|t| parse_non_negative(&t).and_then(|x| x.ok_or(Refusal::Empty)));
@@ -402,7 +450,7 @@ impl QnApp {
                                 });
                         }
                         ui.horizontal(|ui| {
-                            ui.label(RichText::new(ui_citation(lang, &r.note)).small())
+                            ui.label(RichText::new(note_text(lang, &r.note)).small())
                                 .on_hover_text(ui_citation(lang, &r.source));
                         });
                         ui.horizontal(|ui| {

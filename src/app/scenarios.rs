@@ -123,6 +123,36 @@ fn ind_name(lang: Language, en: &str) -> String {
     }
 }
 
+/// A reported or entered indicator's name in the planner's language (its key stays in the
+/// file).
+fn actual_name(lang: Language, key: &str) -> String {
+    let known = match key {
+        "industrial_output_value" => Some(("giá trị SXCN", "industrial output")),
+        "industrial_output_plan_attainment" => {
+            Some(("mức thực hiện kế hoạch GTSXCN", "output against the plan"))
+        }
+        "industrial_output_avg_growth" => Some((
+            "tăng trưởng GTSXCN bình quân",
+            "average growth of industrial output",
+        )),
+        _ => None,
+    };
+    match known {
+        Some((vi, en)) => tr(lang, vi, en).to_string(),
+        None => ind_name(lang, &key.replace('_', " ")),
+    }
+}
+
+/// A unit in the planner's language.
+fn unit_text(lang: Language, unit: &str) -> String {
+    match (lang, unit) {
+        (Language::Vi, "% of plan") => "% kế hoạch".into(),
+        (Language::Vi, "%/yr") => "%/năm".into(),
+        (Language::Vi, "bn VND") => "tỷ đồng".into(),
+        _ => unit.to_string(),
+    }
+}
+
 fn source_text(lang: Language, label: &str) -> String {
     if lang == Language::En {
         return label.to_string();
@@ -1120,10 +1150,10 @@ impl QnApp {
         for a in self.project.actuals.iter().filter(|a| a.kind == "entered") {
             ui.label(format!(
                 "{} {}: {} {} — {}",
-                a.indicator,
+                actual_name(lang, &a.indicator),
                 a.period,
                 num(a.value, 2),
-                a.unit,
+                unit_text(lang, &a.unit),
                 a.source
             ));
         }
@@ -1332,9 +1362,9 @@ impl QnApp {
                         format!(
                             "{} {}: {} {}",
                             a.period,
-                            a.indicator,
+                            actual_name(lang, &a.indicator),
                             num(a.value, 1),
-                            a.unit
+                            unit_text(lang, &a.unit)
                         )
                     })
                     .collect();

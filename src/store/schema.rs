@@ -596,7 +596,8 @@ fn seed_reported_actuals(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The reference scenario every project starts with: the 2007 report's plan.
+/// The reference scenario every project starts with: the 2007 report's plan (its texts in
+/// Vietnamese, the department's language; the planner can edit them).
 fn seed_reference_scenario(conn: &Connection) -> rusqlite::Result<()> {
     let districts = serde_json::to_string(&crate::scenario::DEFAULT_PRIORITY_DISTRICTS)
         .unwrap_or_else(|_| "[]".into());
@@ -605,8 +606,8 @@ fn seed_reference_scenario(conn: &Connection) -> rusqlite::Result<()> {
          VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ','now'), strftime('%Y-%m-%dT%H:%M:%SZ','now'), 1, ?4)",
         params![
             "Quy hoạch 2007 (tham chiếu)",
-            "Kế hoạch theo báo cáo năm 2007: các khu, cụm đã thành lập hoạt động từ 2006 (¶9); các cụm dự kiến chưa xếp năm; giá trị sản xuất theo ¶4, ¶10. / The 2007 report's plan: established zones and clusters open by 2006 (¶9); proposed clusters not yet scheduled; output from ¶4 and ¶10.",
-            "Seeded by qn-planner. Growth rates after 2007 are not in the document: enter them per period.",
+            "Kế hoạch theo báo cáo năm 2007: các khu, cụm đã thành lập hoạt động từ 2006 (¶9); các cụm dự kiến chưa xếp năm; giá trị sản xuất theo ¶4, ¶10.",
+            "Do qn-planner tạo sẵn. Báo cáo không có tốc độ tăng trưởng sau 2007: nhập theo từng giai đoạn.",
             districts
         ],
     )?;
