@@ -1316,12 +1316,17 @@ impl QnApp {
                             )
                             .shape(MarkerShape::Diamond)
                             .radius(5.0)
-                            .color(Color32::from_rgb(0xd5, 0x5e, 0x00)),
+                            // Dark, so no scenario's colour is ever the document's.
+                            .color(Color32::from_gray(40)),
                         );
                         if !reported.is_empty() {
                             plot_ui.points(
                                 Points::new(
-                                    format!("{} ({basis})", tr(lang, "đã công bố", "reported")),
+                                    format!(
+                                        "{} ({})",
+                                        tr(lang, "đã công bố", "reported"),
+                                        source_text(lang, &basis)
+                                    ),
                                     PlotPoints::from(reported),
                                 )
                                 .shape(MarkerShape::Circle)
