@@ -249,6 +249,36 @@ impl QnApp {
         }
     }
 
+    /// A rule field: its text, parsed by `parse` when changed. A refused text is remembered
+    /// with its reason (shown beside the field, the text kept); an accepted one clears it.
+    /// Returns the value to store when the text changed and was accepted.
+    #[allow(clippy::too_many_arguments)]
+    fn rule_field<T>(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+        label: egui::Id,
+        parse: impl FnOnce(&str) -> Result<T, Refusal>,
+    ) -> Option<T> {
+        let parsed = self
+            .rule_text(ui, key, initial, width, hint, Some(label))
+            .map(|t| parse(&t));
+        match &parsed {
+            Some(Err(e)) => {
+                self.rules.refused.insert(key.to_string(), e.clone());
+            }
+            Some(Ok(_)) => {
+                self.rules.refused.remove(key);
+            }
+            None => {}
+        }
+        self.refusal_label(ui, key);
+        parsed.and_then(Result::ok)
+    }
+
     /// The reason beside a rule field whose typed text was refused.
     fn refusal_label(&self, ui: &mut egui::Ui, key: &str) {
         if let Some(r) = self.rules.refused.get(key) {
@@ -325,36 +355,17 @@ impl QnApp {
                         });
                         ui.horizontal_wrapped(|ui| {
                             let from_label = ui.label(tr(lang, "hiệu lực từ", "in force from")).id;
-                            let from_key = format!("{i}_from");
-                            if let Some(v) = self.rule_text(ui, &from_key, || r.valid_from.clone(), 86.0, "YYYY-MM-DD", Some(from_label)) {
-                                match parse_date(&v).and_then(|d| d.ok_or(Refusal::Empty)) {
-                                    Ok(d) => {
-                                        self.rules.refused.remove(&from_key);
-                                        let key = self.rules.typing_key;
-                                        self.rule_apply(key, |rs| rs[i].valid_from = d);
-                                    }
-                                    Err(e) => {
-                                        self.rules.refused.insert(from_key.clone(), e);
-                                    }
-                                }
+                            let date = |t: &str| parse_date(t).and_then(|d| d.ok_or(Refusal::Empty));
+                            if let Some(d) = self.rule_field(ui, &format!("{i}_from"), || r.valid_from.clone(), 86.0, "YYYY-MM-DD", from_label, date) {
+                                let key = self.rules.typing_key;
+                                self.rule_apply(key, |rs| rs[i].valid_from = d);
                             }
-                            self.refusal_label(ui, &from_key);
                             let to_label = ui.label(tr(lang, "đến", "to")).id;
-                            let to_key = format!("{i}_to");
-                            if let Some(v) = self.rule_text(ui, &to_key, || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force"), Some(to_label)) {
-                                // Empty: still in force.
-                                match parse_date(&v) {
-                                    Ok(d) => {
-                                        self.rules.refused.remove(&to_key);
-                                        let key = self.rules.typing_key;
-                                        self.rule_apply(key, |rs| rs[i].valid_to = d);
-                                    }
-                                    Err(e) => {
-                                        self.rules.refused.insert(to_key.clone(), e);
-                                    }
-                                }
+                            // Empty: still in force.
+                            if let Some(d) = self.rule_field(ui, &format!("{i}_to"), || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force"), to_label, parse_date) {
+                                let key = self.rules.typing_key;
+                                self.rule_apply(key, |rs| rs[i].valid_to = d);
                             }
-                            self.refusal_label(ui, &to_key);
                             let p = &r.params;
                             let fields: [(&str, Option<f64>); 10] = [
                                 ("min_ha", p.min_ha),
@@ -371,20 +382,8 @@ impl QnApp {
                             for (name, v) in fields {
                                 let Some(v) = v else { continue };
                                 let name_label = ui.label(param_text(lang, name)).id;
-                                let field_key = format!("{i}_{name}");
-                                let typed = self.rule_text(ui, &field_key, || v.to_string(), 48.0, name, Some(name_label));
-                                let parsed = typed.map(|t| parse_non_negative(&t).and_then(|x| x.ok_or(Refusal::Empty)));
-                                match &parsed {
-                                    Some(Err(e)) => {
-                                        self.rules.refused.insert(field_key.clone(), e.clone());
-                                    }
-                                    Some(Ok(_)) => {
-                                        self.rules.refused.remove(&field_key);
-                                    }
-                                    None => {}
-                                }
-                                self.refusal_label(ui, &field_key);
-                                if let Some(Ok(x)) = parsed {
+                                let number = |t: &str| parse_non_negative(t).and_then(|x| x.ok_or(Refusal::Empty));
+                                if let Some(x) = self.rule_field(ui, &format!("{i}_{name}"), || v.to_string(), 48.0, name, name_label, number) {
                                     let key = self.rules.typing_key;
                                     let name = name.to_string();
                                     self.rule_apply(key, move |rs| {
@@ -405,20 +404,8 @@ impl QnApp {
                             }
                             for (k, d) in r.params.class_distance_m.iter().enumerate() {
                                 let class_label = ui.label(format!("{} {}", tr(lang, "cấp", "class"), ["I", "II", "III", "IV", "V"].get(k).copied().unwrap_or("?"))).id;
-                                let field_key = format!("{i}_class{k}");
-                                let typed = self.rule_text(ui, &field_key, || d.to_string(), 48.0, "m", Some(class_label));
-                                let parsed = typed.map(|t| parse_non_negative(&t).and_then(|x| x.ok_or(Refusal::Empty)));
-                                match &parsed {
-                                    Some(Err(e)) => {
-                                        self.rules.refused.insert(field_key.clone(), e.clone());
-                                    }
-                                    Some(Ok(_)) => {
-                                        self.rules.refused.remove(&field_key);
-                                    }
-                                    None => {}
-                                }
-                                self.refusal_label(ui, &field_key);
-                                if let Some(Ok(x)) = parsed {
+                                let number = |t: &str| parse_non_negative(t).and_then(|x| x.ok_or(Refusal::Empty));
+                                if let Some(x) = self.rule_field(ui, &format!("{i}_class{k}"), || d.to_string(), 48.0, "m", class_label, number) {
                                     let key = self.rules.typing_key;
                                     self.rule_apply(key, move |rs| {
                                         if let Some(slot) = rs[i].params.class_distance_m.get_mut(k) {

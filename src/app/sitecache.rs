@@ -67,8 +67,6 @@ pub struct SiteShape {
     /// The geometry stamp this was built from.
     pub stamp: u64,
     pub bbox: (World, World),
-    /// Where the site's symbol goes (its centroid, projected).
-    pub anchor: Option<World>,
     /// Finest first.
     levels: Vec<Level>,
 }
@@ -171,18 +169,14 @@ fn tile(points: &[[f64; 2]], indices: &[u32]) -> Vec<Tile> {
 }
 
 impl SiteShape {
-    /// Prepares the polygons of `g` (points and lines give an empty shape with an anchor).
+    /// Prepares the polygons of `g` (points and lines give an empty shape). Where the site's
+    /// symbol goes is the map's per-change geometry facts, not this.
     pub fn build(tm3: &Tm3, g: &Geometry<f64>, stamp: u64) -> SiteShape {
-        use geo::Centroid;
         let parts: Vec<&Polygon<f64>> = match g {
             Geometry::Polygon(p) => vec![p],
             Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
             _ => Vec::new(),
         };
-        let anchor = g
-            .centroid()
-            .and_then(|c| tm3.tm3_from_lonlat(c.x(), c.y()).ok())
-            .map(|(e, n)| [e, n]);
         let full: Vec<Rings> = parts
             .iter()
             .map(|p| {
@@ -230,7 +224,6 @@ impl SiteShape {
         SiteShape {
             stamp,
             bbox,
-            anchor,
             levels,
         }
     }
@@ -492,16 +485,16 @@ mod tests {
     }
 
     #[test]
-    fn a_small_polygon_is_one_level_and_a_point_is_only_an_anchor() {
+    fn a_small_polygon_is_one_level_and_a_point_has_nothing_to_draw() {
         let tm3 = Tm3::new().unwrap();
         let s = SiteShape::build(&tm3, &circle(100), 7);
         assert_eq!(s.level_vertices().len(), 1);
-        assert!(!s.is_empty() && s.anchor.is_some());
+        assert!(!s.is_empty());
         let p = SiteShape::build(
             &tm3,
             &Geometry::Point(geo_types::Point::new(107.0, 21.0)),
             8,
         );
-        assert!(p.is_empty() && p.anchor.is_some());
+        assert!(p.is_empty());
     }
 }

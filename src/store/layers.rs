@@ -611,6 +611,38 @@ impl ProjectFile {
         Ok(())
     }
 
+    /// One row of feature table `table` (all its columns, named `names`; `col` the geometry)
+    /// as a feature: fid, geometry (WGS84) and the other columns as attributes.
+    fn row_feature(
+        &self,
+        table: &str,
+        col: &str,
+        names: &[String],
+        r: &rusqlite::Row<'_>,
+    ) -> Result<TableFeature, StoreError> {
+        let mut feat = TableFeature {
+            fid: 0,
+            geom: None,
+            attrs: Vec::new(),
+        };
+        for (i, name) in names.iter().enumerate() {
+            let v: rusqlite::types::Value =
+                r.get(i).map_err(|e| StoreError::sqlite(&self.path, e))?;
+            if name.eq_ignore_ascii_case("fid") {
+                if let rusqlite::types::Value::Integer(x) = v {
+                    feat.fid = x;
+                }
+            } else if name == col {
+                if let rusqlite::types::Value::Blob(b) = v {
+                    feat.geom = self.decode_geom(table, feat.fid, Some(&b))?;
+                }
+            } else {
+                feat.attrs.push((name.clone(), v.into()));
+            }
+        }
+        Ok(feat)
+    }
+
     /// The features of reference table `table` under a click at `lon`, `lat`: polygons that
     /// contain the point, and points and lines within `tol_m` metres of it; nearest first, at
     /// most `limit`. Candidates come from the table's R-tree, so a click costs the same in a
@@ -667,25 +699,7 @@ impl ProjectFile {
         let at = geo_types::Point::new(lon, lat);
         let mut hits: Vec<(f64, TableFeature)> = Vec::new();
         while let Some(r) = rows.next().map_err(sq)? {
-            let mut feat = TableFeature {
-                fid: 0,
-                geom: None,
-                attrs: Vec::new(),
-            };
-            for (i, name) in names.iter().enumerate() {
-                let v: rusqlite::types::Value = r.get(i).map_err(sq)?;
-                if name.eq_ignore_ascii_case("fid") {
-                    if let rusqlite::types::Value::Integer(x) = v {
-                        feat.fid = x;
-                    }
-                } else if *name == col {
-                    if let rusqlite::types::Value::Blob(b) = v {
-                        feat.geom = self.decode_geom(table, feat.fid, Some(&b))?;
-                    }
-                } else {
-                    feat.attrs.push((name.clone(), v.into()));
-                }
-            }
+            let feat = self.row_feature(table, &col, &names, r)?;
             let Some(g) = &feat.geom else { continue };
             let d = match g {
                 geo_types::Geometry::Polygon(_) | geo_types::Geometry::MultiPolygon(_)
@@ -726,27 +740,7 @@ impl ProjectFile {
         let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
         let mut rows = stmt.query([]).map_err(sq)?;
         while let Some(r) = rows.next().map_err(sq)? {
-            let mut feat = TableFeature {
-                fid: 0,
-                geom: None,
-                attrs: Vec::new(),
-            };
-            for (i, name) in names.iter().enumerate() {
-                let v: rusqlite::types::Value = r.get(i).map_err(sq)?;
-                if name.eq_ignore_ascii_case("fid") {
-                    if let rusqlite::types::Value::Integer(x) = v {
-                        feat.fid = x;
-                    }
-                    continue;
-                }
-                if *name == col {
-                    if let rusqlite::types::Value::Blob(b) = v {
-                        feat.geom = self.decode_geom(table, feat.fid, Some(&b))?;
-                    }
-                    continue;
-                }
-                feat.attrs.push((name.clone(), v.into()));
-            }
+            let feat = self.row_feature(table, &col, &names, r)?;
             f(feat)?;
         }
         Ok(())
