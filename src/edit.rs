@@ -331,6 +331,10 @@ fn apply_site(
 
 fn prepare_site(layer: Layer, mut s: Site) -> Result<Site, EditError> {
     s.layer = layer;
+    if s.key.is_empty() {
+        // The key is made with the record and kept through undo and redo.
+        s.key = crate::model::new_key();
+    }
     s.name = nfc(s.name.trim());
     s.geom = s.geom.map(oriented);
     s.area_ha = s.geom.as_ref().and_then(geodesic_area_ha);

@@ -782,6 +782,7 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
     };
     let pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
     let infos: Vec<LayerInfo> = pf.layer_infos().map_err(|e| e.to_string())?;
+    let unlinked = pf.unlinked_boundaries().map_err(|e| e.to_string())?;
     if flags.contains(&"--json") {
         let layers: Vec<serde_json::Value> = infos
             .iter()
@@ -791,15 +792,21 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
                     "identifier": i.identifier,
                     "data_type": i.data_type,
                     "count": i.count,
+                    "geometry_type": i.geometry_type,
                     "extent": extent_json(i.extent),
                 })
             })
+            .collect();
+        let unlinked: Vec<serde_json::Value> = unlinked
+            .iter()
+            .map(|(t, fid, key)| serde_json::json!({"table": t, "fid": fid, "site_key": key}))
             .collect();
         let out = serde_json::json!({
             "file": file,
             "schema_version": pf.schema_version().map_err(|e| e.to_string())?,
             "srs": "EPSG:4326",
             "layers": layers,
+            "unlinked_boundaries": unlinked,
         });
         println!(
             "{}",
@@ -816,8 +823,18 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
                 None => "no extent".into(),
             };
             println!(
-                "  {:<20} {:<10} {:>4}  {}  {}",
-                i.table, i.data_type, i.count, i.identifier, ext
+                "  {:<28} {:<10} {:<12} {:>4}  {}  {}",
+                i.table,
+                i.data_type,
+                i.geometry_type.as_deref().unwrap_or("-"),
+                i.count,
+                i.identifier,
+                ext
+            );
+        }
+        for (t, fid, key) in &unlinked {
+            eprintln!(
+                "warning: {t} feature {fid}: its site_key {key:?} names no site, so no site uses this boundary; set the site_key of the site it belongs to"
             );
         }
     }

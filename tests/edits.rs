@@ -300,11 +300,16 @@ fn backups_rotate_and_restore() {
     assert_eq!(pf.integrity_check().unwrap(), "ok");
 }
 
+/// A file written by qn-planner schema 4 (the build before schema 5), kept as test data:
+/// `init`, two polygons imported into industrial_zones (one of two parts), a polygon into
+/// protected_areas, a point into residential_areas and proposed cluster 10 deleted with GDAL.
+const SCHEMA_4: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/schema4.gpkg");
+
 #[test]
 fn a_schema_1_file_is_migrated_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.gpkg");
-    drop(ProjectFile::create(&path, false).unwrap());
+    std::fs::copy(SCHEMA_4, &path).unwrap();
     {
         // Make it look like a file written by schema 1.
         let c = rusqlite::Connection::open(&path).unwrap();
@@ -375,9 +380,10 @@ fn a_schema_1_file_is_migrated_on_open() {
         .unwrap();
     }
     let pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 4);
+    assert_eq!(pf.schema_version().unwrap(), 5);
     let p = pf.read_project().unwrap();
-    assert_eq!(p.sites.len(), 39);
+    // 39 seeded, one deleted, two imported; the context layers came with schema 4, empty.
+    assert_eq!(p.sites.len(), 40);
     // Schema 3 seeded the reference scenario: established sites open in 2006.
     let reference = p.reference_scenario().expect("reference scenario");
     let kim_sen = p.sites.iter().find(|s| s.name == "Kim Sen").unwrap();
@@ -389,4 +395,180 @@ fn a_schema_1_file_is_migrated_on_open() {
             .iter()
             .all(|s| s.planned_phase.is_none() && s.accepted_warnings.is_empty())
     );
+}
+
+#[test]
+fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.gpkg");
+    std::fs::copy(SCHEMA_4, &path).unwrap();
+    let names_before: Vec<(String, i64, String)> = {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let mut out = Vec::new();
+        for t in [
+            "industrial_zones",
+            "industrial_clusters",
+            "proposed_clusters",
+            "craft_villages",
+            "centre_plants",
+            "protected_areas",
+            "residential_areas",
+        ] {
+            let mut st = c
+                .prepare(&format!("SELECT fid, name FROM {t} ORDER BY fid"))
+                .unwrap();
+            let rows = st
+                .query_map([], |r| Ok((t.to_string(), r.get(0)?, r.get(1)?)))
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out
+    };
+    assert_eq!(names_before.len(), 42);
+    let mut pf = ProjectFile::open(&path).unwrap();
+    assert_eq!(pf.schema_version().unwrap(), 5);
+    let mut p = pf.read_project().unwrap();
+    // Every record kept with its fid and name.
+    let mut after: Vec<(String, i64, String)> = p
+        .sites
+        .iter()
+        .map(|s| (s.layer.table().to_string(), s.fid, s.name.clone()))
+        .collect();
+    after.sort();
+    let mut before = names_before.clone();
+    before.sort();
+    assert_eq!(after, before);
+    // Every site has its own key.
+    let mut keys: Vec<&str> = p.sites.iter().map(|s| s.key.as_str()).collect();
+    assert!(
+        keys.iter()
+            .all(|k| k.len() == 36 && k.as_bytes()[14] == b'4'),
+        "{keys:?}"
+    );
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 42);
+    // Polygons are the sites' boundaries, with the coordinates they had.
+    let drawn = p
+        .sites
+        .iter()
+        .find(|s| s.name == "Khu công nghiệp vẽ thử (schema 4)")
+        .unwrap();
+    let Some(Geometry::Polygon(poly)) = &drawn.geom else {
+        panic!("{:?}", drawn.geom)
+    };
+    assert_eq!(poly.exterior().0.len(), 5);
+    assert!(
+        poly.exterior()
+            .0
+            .iter()
+            .any(|c| c.x == 107.08 && c.y == 20.995)
+    );
+    let ha = drawn.area_ha.unwrap();
+    assert!((300.0..400.0).contains(&ha), "{ha}");
+    let two = p
+        .sites
+        .iter()
+        .find(|s| s.name == "Cụm hai phần (schema 4)")
+        .unwrap();
+    assert!(matches!(&two.geom, Some(Geometry::MultiPolygon(mp)) if mp.0.len() == 2));
+    let protected = p
+        .sites
+        .iter()
+        .find(|s| s.layer == Layer::ProtectedAreas)
+        .unwrap();
+    assert!(matches!(protected.geom, Some(Geometry::Polygon(_))));
+    // A point in an area layer cannot stay a geometry there: it is kept in the notes.
+    let home = p
+        .sites
+        .iter()
+        .find(|s| s.layer == Layer::ResidentialAreas)
+        .unwrap();
+    assert!(home.geom.is_none());
+    assert!(
+        home.notes.contains("\"Point\"") && home.notes.contains("107.05"),
+        "{}",
+        home.notes
+    );
+    // Points stay points; the deleted fid is not given out again.
+    let kim_sen = p.sites.iter().find(|s| s.name == "Kim Sen").unwrap();
+    assert!(matches!(kim_sen.geom, Some(Geometry::Point(_))));
+    let mut h = History::default();
+    let mut s = Site::new(
+        Layer::ProposedClusters,
+        "Cụm mới sau di chuyển",
+        Status::Proposed,
+    );
+    s.geom = Some(Geometry::Point(Point::new(107.2, 21.1)));
+    h.apply(Edit::insert(s), None, &mut pf, &mut p).unwrap();
+    let new = p
+        .sites
+        .iter()
+        .find(|s| s.name == "Cụm mới sau di chuyển")
+        .unwrap();
+    assert_eq!(new.fid, 11);
+    // Scenarios, actuals and rules are untouched.
+    assert_eq!(p.scenarios.len(), 1);
+    assert_eq!(p.actuals.len(), 94);
+    assert_eq!(p.rules.len(), 12);
+    assert_eq!(pf.integrity_check().unwrap(), "ok");
+    drop(pf);
+    // Opening again finds it current: nothing is migrated twice.
+    let pf = ProjectFile::open(&path).unwrap();
+    assert_eq!(pf.read_project().unwrap().sites.len(), 43);
+    drop(pf);
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&path, "a schema 4 file after migration");
+    }
+}
+
+#[test]
+fn a_boundary_keeps_its_key_through_undo_and_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.gpkg");
+    let mut pf = ProjectFile::create(&path, false).unwrap();
+    let mut p = pf.read_project().unwrap();
+    let mut h = History::default();
+    let before = p
+        .sites
+        .iter()
+        .find(|s| s.name == "Hà Khánh")
+        .unwrap()
+        .clone();
+    let mut after = before.clone();
+    after.geom = Some(Geometry::Polygon(Polygon::new(
+        LineString::from(vec![
+            (107.1, 20.9),
+            (107.11, 20.9),
+            (107.11, 20.91),
+            (107.1, 20.9),
+        ]),
+        vec![],
+    )));
+    h.apply(Edit::update(before.clone(), after), None, &mut pf, &mut p)
+        .unwrap();
+    let boundaries = |path: &std::path::Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(path).unwrap();
+        let mut st = c
+            .prepare("SELECT site_key FROM proposed_clusters_boundary")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(boundaries(&path), vec![before.key.clone()]);
+    h.undo(&mut pf, &mut p).unwrap();
+    assert!(boundaries(&path).is_empty());
+    assert_eq!(sorted(&pf.read_project().unwrap()), sorted(&p));
+    // Deleting the site and undoing the delete brings back the same key.
+    h.redo(&mut pf, &mut p).unwrap();
+    let drawn = p.site(Layer::ProposedClusters, before.fid).unwrap().clone();
+    h.apply(Edit::delete(drawn.clone()), None, &mut pf, &mut p)
+        .unwrap();
+    assert!(boundaries(&path).is_empty());
+    h.undo(&mut pf, &mut p).unwrap();
+    assert_eq!(boundaries(&path), vec![before.key.clone()]);
+    let back = pf.read_project().unwrap();
+    assert_eq!(back.site(Layer::ProposedClusters, before.fid), Some(&drawn));
 }

@@ -985,12 +985,23 @@ impl QnApp {
         ui.horizontal_wrapped(|ui| {
             for t in Tool::ALL {
                 let editing = !matches!(t, Tool::Select | Tool::Measure);
+                // Protected and residential areas are MULTIPOLYGON layers: no points there.
+                let no_points = t == Tool::AddPoint && self.editor.active_layer.holds_areas_only();
                 let r = ui
                     .add_enabled(
-                        !(ro && editing),
+                        !(no_points || ro && editing),
                         egui::Button::selectable(self.editor.tool == t, t.label(lang)),
                     )
-                    .on_hover_text(format!("{} ({:?})", t.label(lang), t.shortcut()));
+                    .on_hover_text(format!("{} ({:?})", t.label(lang), t.shortcut()))
+                    .on_disabled_hover_text(if no_points {
+                        tr(
+                            lang,
+                            "Lớp này chỉ chứa vùng: hãy vẽ đa giác",
+                            "This layer holds areas only: draw a polygon",
+                        )
+                    } else {
+                        tr(lang, "Tệp chỉ đọc", "The file is read-only")
+                    });
                 if r.clicked() {
                     self.set_tool(t);
                 }

@@ -495,7 +495,7 @@ fn write_csv(
 fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExportError> {
     let _ = std::fs::remove_file(tmp);
     let cols = pf.attribute_columns(table)?;
-    let gtype = pf.geometry_type_of(table)?;
+    let gtype = pf.feature_geometry_type_of(table)?;
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let ddl: String = cols
         .iter()

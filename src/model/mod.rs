@@ -47,6 +47,25 @@ impl Layer {
         Layer::PLANNING.contains(&self)
     }
 
+    /// Whether the layer holds areas only (protected and residential areas): its table is a
+    /// MULTIPOLYGON layer. Planning layers hold a point, a boundary or both.
+    pub fn holds_areas_only(self) -> bool {
+        !self.is_planning()
+    }
+
+    /// The MULTIPOLYGON table that holds the boundaries of a planning layer's sites, linked
+    /// to the point table by `site_key` (`None` for the area-only layers).
+    pub fn boundary_table(self) -> Option<&'static str> {
+        match self {
+            Layer::IndustrialZones => Some("industrial_zones_boundary"),
+            Layer::IndustrialClusters => Some("industrial_clusters_boundary"),
+            Layer::ProposedClusters => Some("proposed_clusters_boundary"),
+            Layer::CraftVillages => Some("craft_villages_boundary"),
+            Layer::IndustrialCentres => Some("centre_plants_boundary"),
+            Layer::ProtectedAreas | Layer::ResidentialAreas => None,
+        }
+    }
+
     /// Name of the feature table that holds the layer's sites. For the industrial centres the
     /// sites are the plants (`centre_plants`); the five centres are in `industrial_centres`.
     pub fn table(self) -> &'static str {
@@ -230,8 +249,11 @@ impl Precision {
 /// One record of a planning layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
-    /// Feature id in its table (0 before it is stored).
+    /// Feature id in its table (0 before it is stored): local to this file, never shared.
     pub fid: i64,
+    /// Stable key of the record (a UUID), the same in every copy of the project; it links the
+    /// site's location to its boundary. Empty until the record is first stored.
+    pub key: String,
     pub layer: Layer,
     /// Name, NFC Vietnamese.
     pub name: String,
@@ -336,6 +358,7 @@ impl Site {
     pub fn new(layer: Layer, name: &str, status: Status) -> Site {
         Site {
             fid: 0,
+            key: String::new(),
             layer,
             name: name.to_string(),
             kind: String::new(),
@@ -374,6 +397,11 @@ impl Site {
             Some(Geometry::Polygon(_)) | Some(Geometry::MultiPolygon(_))
         )
     }
+}
+
+/// A new record key: a random (version 4) UUID in lower-case hex.
+pub fn new_key() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Geodesic area of a lon/lat geometry in hectares (`None` for points and lines).

@@ -31,6 +31,10 @@ pub enum Refusal {
     NotADate(String),
     /// A coordinate that is no longitude/latitude.
     BadCoordinate,
+    /// A point, line or collection in a layer that holds areas only.
+    AreaOnly,
+    /// A line or collection as a site: planning layers hold a point or a boundary.
+    PointOrArea,
 }
 
 fn num(v: f64) -> String {
@@ -72,6 +76,16 @@ impl Refusal {
             }
             (Refusal::BadCoordinate, Language::En) => {
                 "a coordinate is not a valid longitude/latitude".into()
+            }
+            (Refusal::AreaOnly, Language::Vi) => "lớp này chỉ chứa vùng: hãy vẽ đa giác".into(),
+            (Refusal::AreaOnly, Language::En) => {
+                "this layer holds areas only: draw a polygon".into()
+            }
+            (Refusal::PointOrArea, Language::Vi) => {
+                "địa điểm quy hoạch là một điểm hoặc một ranh giới (đa giác)".into()
+            }
+            (Refusal::PointOrArea, Language::En) => {
+                "a planning site is a point or a boundary (polygon)".into()
             }
         }
     }
@@ -267,6 +281,15 @@ pub fn validate_site(s: &Site) -> Vec<FieldError> {
             .any(|c| !c.x.is_finite() || !c.y.is_finite() || c.x.abs() > 180.0 || c.y.abs() > 90.0);
         if bad {
             out.push(err("geom", Refusal::BadCoordinate));
+        }
+        // What the file's geometry types can hold (schema 5): a planning site is a POINT, a
+        // MULTIPOLYGON boundary, or both; protected and residential areas are MULTIPOLYGON.
+        use geo_types::Geometry as G;
+        let area = matches!(g, G::Polygon(_) | G::MultiPolygon(_));
+        if s.layer.holds_areas_only() && !area {
+            out.push(err("geom", Refusal::AreaOnly));
+        } else if !area && !matches!(g, G::Point(_)) {
+            out.push(err("geom", Refusal::PointOrArea));
         }
     }
     out

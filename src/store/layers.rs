@@ -537,6 +537,25 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(&self.path, e))
     }
 
+    /// The geometry type of the features [`Self::for_each_table_feature`] gives for `table`:
+    /// a planning layer with drawn boundaries mixes points and polygons (`GEOMETRY`).
+    pub fn feature_geometry_type_of(&self, table: &str) -> Result<String, StoreError> {
+        if let Some(b) = crate::model::Layer::from_table(table).and_then(|l| l.boundary_table()) {
+            let any: bool = self
+                .conn
+                .query_row(
+                    &format!("SELECT EXISTS (SELECT 1 FROM {})", quote(b)),
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| StoreError::sqlite(&self.path, e))?;
+            if any {
+                return Ok("GEOMETRY".into());
+            }
+        }
+        self.geometry_type_of(table)
+    }
+
     /// The geometry type name of feature table `table` (`POINT`, `MULTIPOLYGON`, …).
     pub fn geometry_type_of(&self, table: &str) -> Result<String, StoreError> {
         self.conn
@@ -733,14 +752,35 @@ impl ProjectFile {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
         let col = self.geometry_column_of(table)?;
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT * FROM {} ORDER BY rowid", quote(table)))
-            .map_err(sq)?;
-        let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+        // A planning layer's sites: the boundary where one is drawn, else the point.
+        let boundary = crate::model::Layer::from_table(table).and_then(|l| l.boundary_table());
+        let sql = match boundary {
+            Some(b) => format!(
+                "SELECT t.*, b.geom AS qn_boundary FROM {} t LEFT JOIN {} b ON b.site_key = t.site_key ORDER BY t.rowid",
+                quote(table),
+                quote(b)
+            ),
+            None => format!("SELECT * FROM {} ORDER BY rowid", quote(table)),
+        };
+        let mut stmt = self.conn.prepare(&sql).map_err(sq)?;
+        let mut names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+        if boundary.is_some() {
+            names.pop();
+        }
         let mut rows = stmt.query([]).map_err(sq)?;
         while let Some(r) = rows.next().map_err(sq)? {
-            let feat = self.row_feature(table, &col, &names, r)?;
+            let mut feat = self.row_feature(table, &col, &names, r)?;
+            if let Some(b) = boundary {
+                let blob: Option<Vec<u8>> = r.get(names.len()).map_err(sq)?;
+                if let Some(g) = self.decode_geom(b, feat.fid, blob.as_deref())? {
+                    feat.geom = Some(match g {
+                        geo_types::Geometry::MultiPolygon(mut mp) if mp.0.len() == 1 => {
+                            geo_types::Geometry::Polygon(mp.0.remove(0))
+                        }
+                        g => g,
+                    });
+                }
+            }
             f(feat)?;
         }
         Ok(())

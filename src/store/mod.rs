@@ -15,6 +15,7 @@ pub mod session;
 pub use layers::{ImportSummary, ReferenceLayer, TableFeature, table_name_for};
 
 use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed};
+use geo_types::Geometry;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -140,6 +141,8 @@ pub struct LayerInfo {
     pub count: i64,
     /// (min_x, min_y, max_x, max_y) in EPSG:4326, `None` for attributes or all-empty tables.
     pub extent: Option<(f64, f64, f64, f64)>,
+    /// Declared geometry type (`POINT`, `MULTIPOLYGON`…) of a feature table.
+    pub geometry_type: Option<String>,
 }
 
 /// An open project file.
@@ -449,8 +452,14 @@ impl ProjectFile {
             let mut rows = stmt
                 .query([])
                 .map_err(|e| StoreError::sqlite(&self.path, e))?;
+            let boundaries = self.boundaries_of(layer)?;
             while let Some(r) = rows.next().map_err(|e| StoreError::sqlite(&self.path, e))? {
-                let site = self.site_from_row(layer, r)?;
+                let mut site = self.site_from_row(layer, r)?;
+                if let Some(b) = boundaries.get(&site.key) {
+                    site.geom = Some(b.clone());
+                }
+                site.geom = site.geom.map(single_part);
+                site.area_ha = site.geom.as_ref().and_then(crate::model::geodesic_area_ha);
                 project.sites.push(site);
             }
         }
@@ -493,6 +502,62 @@ impl ProjectFile {
         Ok(project)
     }
 
+    /// The boundaries of `layer`'s sites by site key (empty for the area-only layers).
+    fn boundaries_of(
+        &self,
+        layer: Layer,
+    ) -> Result<std::collections::HashMap<String, Geometry<f64>>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        let Some(table) = layer.boundary_table() else {
+            return Ok(out);
+        };
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT fid, site_key, geom FROM \"{table}\" WHERE geom IS NOT NULL"
+            ))
+            .map_err(sq)?;
+        let mut rows = stmt.query([]).map_err(sq)?;
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            let key: Option<String> = r.get(1).map_err(sq)?;
+            let blob: Option<Vec<u8>> = r.get(2).map_err(sq)?;
+            if let (Some(key), Some(g)) = (key, self.decode_geom(table, fid, blob.as_deref())?) {
+                out.insert(key, g);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Boundaries whose `site_key` names no site of their layer (drawn in another program
+    /// without linking them): `(boundary table, fid, site_key)`. They are not part of any
+    /// site until a planner sets the key of the site they belong to.
+    pub fn unlinked_boundaries(&self) -> Result<Vec<(String, i64, String)>, StoreError> {
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut out = Vec::new();
+        for layer in Layer::PLANNING {
+            let Some(b) = layer.boundary_table() else {
+                continue;
+            };
+            let t = layer.table();
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT fid, coalesce(site_key, '') FROM \"{b}\" WHERE site_key IS NULL
+                     OR site_key NOT IN (SELECT site_key FROM \"{t}\" WHERE site_key IS NOT NULL)
+                     ORDER BY fid"
+                ))
+                .map_err(sq)?;
+            let rows = stmt
+                .query_map([], |r| Ok((b.to_string(), r.get(0)?, r.get(1)?)))
+                .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+                .map_err(sq)?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     fn site_from_row(&self, layer: Layer, r: &rusqlite::Row<'_>) -> Result<Site, StoreError> {
         let table = layer.table();
         let sq = |e| StoreError::sqlite(&self.path, e);
@@ -532,6 +597,7 @@ impl ProjectFile {
         let year: Option<i64> = r.get(17).map_err(sq)?;
         Ok(Site {
             fid,
+            key: text(24)?,
             layer,
             name: text(2)?,
             kind: text(3)?,
@@ -616,6 +682,15 @@ impl ProjectFile {
         for &(fid, after) in changes {
             let fid = match after {
                 None => {
+                    if let Some(b) = layer.boundary_table() {
+                        tx.execute(
+                            &format!(
+                                "DELETE FROM \"{b}\" WHERE site_key = (SELECT site_key FROM \"{table}\" WHERE fid = ?1)"
+                            ),
+                            [fid],
+                        )
+                        .map_err(sq)?;
+                    }
                     tx.execute(&format!("DELETE FROM \"{table}\" WHERE fid = ?1"), [fid])
                         .map_err(sq)?;
                     fid
@@ -641,6 +716,9 @@ impl ProjectFile {
             fids.push(fid);
         }
         schema::update_extent(&tx, table).map_err(sq)?;
+        if let Some(b) = layer.boundary_table() {
+            schema::update_extent(&tx, b).map_err(sq)?;
+        }
         tx.commit().map_err(sq)?;
         Ok(fids)
     }
@@ -712,12 +790,25 @@ impl ProjectFile {
             } else {
                 None
             };
+            let geometry_type = if data_type == "features" {
+                self.conn
+                    .query_row(
+                        "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                        [&table],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(|e| StoreError::sqlite(p, e))?
+            } else {
+                None
+            };
             out.push(LayerInfo {
                 table,
                 identifier,
                 data_type,
                 count,
                 extent,
+                geometry_type,
             });
         }
         Ok(out)
@@ -776,7 +867,7 @@ fn dir_writable(path: &Path) -> bool {
 const SITE_COLS: &str = "geom, name, kind, status, district_2006, source_para, location_precision, \
     location_source, craft, centre_key, notes, planned_phase, area_ha, main_industries, \
     investment_bn_vnd, jobs, decision_year, accepted_warnings, is_expansion, occupancy_pct, \
-    occupancy_year, green_buffer_m, pollution_class";
+    occupancy_year, green_buffer_m, pollution_class, site_key";
 
 fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
     use rusqlite::types::Value;
@@ -790,10 +881,15 @@ fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
             .map(Value::Text)
             .unwrap_or(Value::Null)
     };
+    let (point, area) = split_geometry(s);
+    let geom_value = if s.layer.holds_areas_only() {
+        area
+    } else {
+        point
+    };
     vec![
-        s.geom
-            .as_ref()
-            .map(|g| Value::Blob(geom::encode(g, SRS_WGS84)))
+        geom_value
+            .map(|g| Value::Blob(geom::encode(&g, SRS_WGS84)))
             .unwrap_or(Value::Null),
         text(&s.name),
         text(&s.kind),
@@ -823,7 +919,68 @@ fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
         s.pollution_class
             .map(|c| Value::Integer(i64::from(c)))
             .unwrap_or(Value::Null),
+        text(&s.key),
     ]
+}
+
+/// A site's geometry as the file holds it (schema 5): its location as a point (a point inside
+/// the boundary when it has one) and its boundary as a multipolygon.
+fn split_geometry(s: &Site) -> (Option<Geometry<f64>>, Option<Geometry<f64>>) {
+    use geo::InteriorPoint;
+    match &s.geom {
+        Some(Geometry::Polygon(p)) => (
+            p.interior_point().map(Geometry::Point),
+            Some(Geometry::MultiPolygon(geo_types::MultiPolygon(vec![
+                p.clone(),
+            ]))),
+        ),
+        Some(Geometry::MultiPolygon(mp)) => (
+            mp.interior_point().map(Geometry::Point),
+            Some(Geometry::MultiPolygon(mp.clone())),
+        ),
+        Some(g) => (Some(g.clone()), None),
+        None => (None, None),
+    }
+}
+
+/// A geometry read from a MULTIPOLYGON column: one part is the polygon a planner drew.
+fn single_part(g: Geometry<f64>) -> Geometry<f64> {
+    match g {
+        Geometry::MultiPolygon(mut mp) if mp.0.len() == 1 => Geometry::Polygon(mp.0.remove(0)),
+        other => other,
+    }
+}
+
+/// Writes the boundary of planning site `s` (stored with key `key`) into its boundary table,
+/// or removes it when the site has none.
+fn put_boundary(conn: &Connection, s: &Site) -> rusqlite::Result<()> {
+    let Some(table) = s.layer.boundary_table() else {
+        return Ok(());
+    };
+    match split_geometry(s).1 {
+        Some(area) => {
+            // Not an UPSERT: its conflict clause would carry into the R-tree triggers' own
+            // INSERT OR REPLACE and fail there.
+            let blob = geom::encode(&area, SRS_WGS84);
+            let updated = conn.execute(
+                &format!("UPDATE \"{table}\" SET geom = ?1 WHERE site_key = ?2"),
+                params![blob, s.key],
+            )?;
+            if updated == 0 {
+                conn.execute(
+                    &format!("INSERT INTO \"{table}\" (geom, site_key) VALUES (?1, ?2)"),
+                    params![blob, s.key],
+                )?;
+            }
+        }
+        None => {
+            conn.execute(
+                &format!("DELETE FROM \"{table}\" WHERE site_key = ?1"),
+                [&s.key],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn insert_site(conn: &Connection, s: &Site) -> rusqlite::Result<i64> {
@@ -831,6 +988,15 @@ fn insert_site(conn: &Connection, s: &Site) -> rusqlite::Result<i64> {
 }
 
 fn insert_site_with_fid(conn: &Connection, fid: Option<i64>, s: &Site) -> rusqlite::Result<i64> {
+    let keyed;
+    let s = if s.key.is_empty() {
+        let mut k = s.clone();
+        k.key = crate::model::new_key();
+        keyed = k;
+        &keyed
+    } else {
+        s
+    };
     let table = s.layer.table();
     let mut values = site_values(s);
     values.insert(
@@ -846,11 +1012,39 @@ fn insert_site_with_fid(conn: &Connection, fid: Option<i64>, s: &Site) -> rusqli
         ),
         rusqlite::params_from_iter(values),
     )?;
-    Ok(conn.last_insert_rowid())
+    let fid = conn.last_insert_rowid();
+    put_boundary(conn, s)?;
+    Ok(fid)
 }
 
 fn update_site(conn: &Connection, fid: i64, s: &Site) -> rusqlite::Result<()> {
     let table = s.layer.table();
+    let keyed;
+    let s = if s.key.is_empty() {
+        // A record written without a key keeps the one the file gave it.
+        let mut k = s.clone();
+        k.key = conn.query_row(
+            &format!("SELECT coalesce(site_key, '') FROM \"{table}\" WHERE fid = ?1"),
+            [fid],
+            |r| r.get(0),
+        )?;
+        if k.key.is_empty() {
+            k.key = crate::model::new_key();
+        }
+        keyed = k;
+        &keyed
+    } else {
+        s
+    };
+    // A record whose key changed leaves no boundary behind under the old key.
+    if let Some(b) = s.layer.boundary_table() {
+        conn.execute(
+            &format!(
+                "DELETE FROM \"{b}\" WHERE site_key = (SELECT site_key FROM \"{table}\" WHERE fid = ?1) AND site_key != ?2"
+            ),
+            params![fid, s.key],
+        )?;
+    }
     let mut values = site_values(s);
     let sets: Vec<String> = SITE_COLS
         .split(',')
@@ -866,5 +1060,5 @@ fn update_site(conn: &Connection, fid: i64, s: &Site) -> rusqlite::Result<()> {
         ),
         rusqlite::params_from_iter(values),
     )?;
-    Ok(())
+    put_boundary(conn, s)
 }

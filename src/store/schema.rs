@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in [`migrate`].
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -494,6 +494,9 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
         })?;
         insert_rules(conn, &rules)?;
     }
+    if from < 5 {
+        v5_typed_geometries(conn)?;
+    }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],
@@ -650,4 +653,221 @@ pub fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
             Err(e)
         }
     }
+}
+
+/// A new random (version 4) UUID written by SQLite itself, so that a row inserted by any
+/// SQLite client (QGIS, GDAL, the sqlite3 shell) gets a key through the same trigger.
+pub const SQL_NEW_KEY: &str = "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' \
+    || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) \
+    || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))";
+
+/// Schema 5: geometry types QGIS can edit. Each planning layer's table becomes a POINT layer
+/// (the site's location) with a stable `site_key`, and its boundaries move to a MULTIPOLYGON
+/// layer `<table>_boundary` linked by `site_key`; protected and residential areas become
+/// MULTIPOLYGON layers. Data is kept: a polygon site keeps its polygon as its boundary and gets
+/// a point inside it as its location; anything a typed layer cannot hold is written into the
+/// record's notes, never dropped.
+fn v5_typed_geometries(conn: &Connection) -> rusqlite::Result<()> {
+    use geo::InteriorPoint;
+    use geo_types::{Geometry, MultiPolygon};
+    for (table, identifier, _) in SITE_TABLES {
+        retype_site_table(conn, table, "POINT")?;
+        let boundary = format!("{table}_boundary");
+        create_boundary_table(conn, table, &boundary, identifier)?;
+        let rows = geometry_rows(conn, table)?;
+        for (fid, blob, key) in rows {
+            let g = match geom::decode(&blob) {
+                Ok(d) => d.geometry,
+                Err(_) => continue, // an unreadable blob stays as it was; opening reports it
+            };
+            let (point, area): (Option<Geometry<f64>>, Option<MultiPolygon<f64>>) = match g {
+                Some(Geometry::Polygon(p)) => (
+                    p.interior_point().map(Geometry::Point),
+                    Some(MultiPolygon(vec![p])),
+                ),
+                Some(Geometry::MultiPolygon(mp)) => {
+                    (mp.interior_point().map(Geometry::Point), Some(mp))
+                }
+                Some(Geometry::MultiPoint(mp)) if mp.0.len() == 1 => {
+                    (Some(Geometry::Point(mp.0[0])), None)
+                }
+                Some(g @ Geometry::Point(_)) => (Some(g), None),
+                None => (None, None),
+                Some(other) => {
+                    keep_in_notes(conn, table, fid, &other)?;
+                    (None, None)
+                }
+            };
+            conn.execute(
+                &format!("UPDATE \"{table}\" SET geom = ?1 WHERE fid = ?2"),
+                params![point.map(|g| geom::encode(&g, 4326)), fid],
+            )?;
+            if let Some(mp) = area {
+                conn.execute(
+                    &format!("INSERT INTO \"{boundary}\" (geom, site_key) VALUES (?1, ?2)"),
+                    params![geom::encode(&Geometry::MultiPolygon(mp), 4326), key],
+                )?;
+            }
+        }
+        finish_retyped_table(conn, table)?;
+        update_extent(conn, &boundary)?;
+    }
+    for (table, _, _) in CONTEXT_TABLES {
+        retype_site_table(conn, table, "MULTIPOLYGON")?;
+        for (fid, blob, _) in geometry_rows(conn, table)? {
+            let g = match geom::decode(&blob) {
+                Ok(d) => d.geometry,
+                Err(_) => continue,
+            };
+            let area = match g {
+                Some(Geometry::Polygon(p)) => Some(MultiPolygon(vec![p])),
+                Some(Geometry::MultiPolygon(mp)) => Some(mp),
+                None => None,
+                Some(other) => {
+                    keep_in_notes(conn, table, fid, &other)?;
+                    None
+                }
+            };
+            conn.execute(
+                &format!("UPDATE \"{table}\" SET geom = ?1 WHERE fid = ?2"),
+                params![
+                    area.map(|mp| geom::encode(&Geometry::MultiPolygon(mp), 4326)),
+                    fid
+                ],
+            )?;
+        }
+        finish_retyped_table(conn, table)?;
+    }
+    Ok(())
+}
+
+/// `(fid, geometry blob, site_key)` of every row of `table` with a geometry.
+fn geometry_rows(conn: &Connection, table: &str) -> rusqlite::Result<Vec<(i64, Vec<u8>, String)>> {
+    conn.prepare(&format!(
+        "SELECT fid, geom, site_key FROM \"{table}\" WHERE geom IS NOT NULL ORDER BY fid"
+    ))?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .collect()
+}
+
+/// Writes a geometry the typed layer cannot hold into the record's notes (as WKT), so the
+/// planner still has it.
+fn keep_in_notes(
+    conn: &Connection,
+    table: &str,
+    fid: i64,
+    g: &geo_types::Geometry<f64>,
+) -> rusqlite::Result<()> {
+    let text = geojson::Geometry::new(geojson::GeometryValue::from(g)).to_string();
+    conn.execute(
+        &format!(
+            "UPDATE \"{table}\" SET notes = trim(coalesce(notes, '') || char(10) || ?1, char(10)) WHERE fid = ?2"
+        ),
+        params![
+            format!("Geometry this layer cannot hold, kept from schema 4 (GeoJSON): {text}"),
+            fid
+        ],
+    )?;
+    Ok(())
+}
+
+/// Rebuilds site table `table` with its geometry column declared `geometry_type` and a
+/// `site_key` column (a UUID for every row, and for every row any program inserts later), all
+/// other columns, rows and fids kept. The R-tree is rebuilt by [`finish_retyped_table`].
+fn retype_site_table(conn: &Connection, table: &str, geometry_type: &str) -> rusqlite::Result<()> {
+    let cols: Vec<(String, String, bool)> = conn
+        .prepare("SELECT name, type, \"notnull\" FROM pragma_table_info(?1) ORDER BY cid")?
+        .query_map([table], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let cols: Vec<(String, String, bool)> = cols
+        .into_iter()
+        .filter(|(n, _, _)| n != "fid" && n != "geom" && n != "site_key")
+        .collect();
+    let ddl: String = cols
+        .iter()
+        .map(|(n, t, nn)| format!(", \"{n}\" {t}{}", if *nn { " NOT NULL" } else { "" }))
+        .collect();
+    let names: String = cols.iter().map(|(n, _, _)| format!(", \"{n}\"")).collect();
+    let seq: Option<i64> = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let new = format!("{table}__v5");
+    conn.execute_batch(&format!(
+        "CREATE TABLE \"{new}\" (
+           fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+           geom {geometry_type},
+           site_key TEXT UNIQUE{ddl}
+         );
+         INSERT INTO \"{new}\" (fid, geom, site_key{names})
+           SELECT fid, geom, {SQL_NEW_KEY}{names} FROM \"{table}\" ORDER BY fid;
+         DROP TABLE \"{table}\";
+         DROP TABLE IF EXISTS \"rtree_{table}_geom\";
+         DELETE FROM gpkg_extensions WHERE table_name = '{table}' AND extension_name = 'gpkg_rtree_index';
+         ALTER TABLE \"{new}\" RENAME TO \"{table}\";
+         UPDATE gpkg_geometry_columns SET geometry_type_name = '{geometry_type}' WHERE table_name = '{table}';
+         CREATE TRIGGER \"qn_{table}_site_key\" AFTER INSERT ON \"{table}\"
+           WHEN NEW.site_key IS NULL
+         BEGIN
+           UPDATE \"{table}\" SET site_key = {SQL_NEW_KEY} WHERE fid = NEW.fid;
+         END;"
+    ))?;
+    if let Some(seq) = seq {
+        conn.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = ?2",
+            params![seq, table],
+        )?;
+    }
+    Ok(())
+}
+
+/// Creates the R-tree of a table rebuilt by [`retype_site_table`], fills it and sets the
+/// table's extent.
+fn finish_retyped_table(conn: &Connection, table: &str) -> rusqlite::Result<()> {
+    create_rtree(conn, table, "geom", "fid")?;
+    conn.execute(
+        &format!(
+            "INSERT OR REPLACE INTO \"rtree_{table}_geom\" SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
+             FROM \"{table}\" WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
+        ),
+        [],
+    )?;
+    update_extent(conn, table)
+}
+
+/// The MULTIPOLYGON layer of the boundaries of `site_table`'s sites, linked by `site_key`; a
+/// site deleted by any program takes its boundary with it.
+fn create_boundary_table(
+    conn: &Connection,
+    site_table: &str,
+    boundary: &str,
+    identifier: &str,
+) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE \"{boundary}\" (
+           fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+           geom MULTIPOLYGON,
+           site_key TEXT NOT NULL UNIQUE
+         );"
+    ))?;
+    register_feature_table(
+        conn,
+        boundary,
+        &format!("{identifier} (ranh giới)"),
+        &format!(
+            "Boundaries of the sites of {site_table}, linked to their point by site_key (draw one in QGIS and set its site_key)"
+        ),
+        "MULTIPOLYGON",
+    )?;
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER \"qn_{site_table}_delete_boundary\" AFTER DELETE ON \"{site_table}\"
+         BEGIN
+           DELETE FROM \"{boundary}\" WHERE site_key = OLD.site_key;
+         END;"
+    ))
 }

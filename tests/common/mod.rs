@@ -68,3 +68,22 @@ pub fn assert_valid_gpkg(path: &Path, what: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Whether QGIS's Python bindings (PyQGIS) are installed. Where `QN_REQUIRE_QGIS` is set (CI),
+/// their absence fails the test instead of skipping the QGIS part.
+pub fn have_qgis() -> bool {
+    let ok = Command::new("/usr/bin/python3")
+        .args(["-c", "import qgis.core"])
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("QN_REQUIRE_QGIS").is_none(),
+            "QGIS (python3-qgis) is required here (QN_REQUIRE_QGIS is set) but missing"
+        );
+        eprintln!("SKIPPED: QGIS (python3-qgis) not installed");
+    }
+    ok
+}
