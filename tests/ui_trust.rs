@@ -730,3 +730,95 @@ fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
         "rules window: keys and file names"
     );
 }
+
+/// The scenario editor and the actuals entry: a number that is no number, or a year out of
+/// range, stays in its field with the reason beside it, and never reaches the file.
+#[test]
+fn scenario_and_actual_entries_that_are_refused_say_why() {
+    use egui_kittest::kittest::NodeT;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "sc.gpkg");
+    let mut h = harness(Some(file));
+    let on_disk = || {
+        ProjectFile::open_read_only(&path)
+            .unwrap()
+            .read_project()
+            .unwrap()
+    };
+    let reference = h.state().project().reference_scenario().unwrap().id;
+    h.get_by_label("Kịch bản").click();
+    h.run();
+    h.state_mut().set_active_scenario(Some(reference));
+    h.run();
+    h.get_by_label("+ Thêm giai đoạn").click();
+    h.run();
+    h.run();
+    let scenario_before = on_disk().reference_scenario().unwrap().clone();
+    assert_eq!(scenario_before.growth.len(), 1, "the period was added");
+    // The fields have no caption of their own (their hints say what they hold): find them
+    // by what they show.
+    fn field_with<'a>(h: &'a Harness<'static, QnApp>, value: &str) -> egui_kittest::Node<'a> {
+        h.query_all(egui_kittest::kittest::by().role(Role::TextInput))
+            .find(|n| n.accesskit_node().value().as_deref() == Some(value))
+            .unwrap_or_else(|| panic!("a field showing {value:?}"))
+    }
+    fn retype(h: &mut Harness<'static, QnApp>, value: &str, text: &str) {
+        field_with(h, value).click();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        field_with(h, value).type_text(text);
+        h.run();
+        h.key_press(egui::Key::Tab);
+        h.run();
+        h.run();
+    }
+    // Growth: a rate that is no number, then an end year out of range.
+    retype(&mut h, "0", "abc");
+    h.get_by_label("! «abc» không phải là số");
+    field_with(&h, "abc");
+    retype(&mut h, "2012", "2045");
+    h.get_by_label("! năm 2045 nằm ngoài 2000–2030");
+    field_with(&h, "2045");
+    assert_eq!(
+        on_disk().reference_scenario().unwrap().growth,
+        scenario_before.growth,
+        "nothing refused reached the file"
+    );
+    // Correcting the rate clears its reason and is saved.
+    retype(&mut h, "abc", "7,5");
+    assert!(h.query_by_label("! «abc» không phải là số").is_none());
+    assert_eq!(
+        on_disk().reference_scenario().unwrap().growth[0].rate_pct,
+        7.5
+    );
+
+    // Actuals: a year out of range and a value that is no number are refused beside their
+    // fields, their texts kept, and nothing is recorded.
+    h.get_by_label("Chỉ tiêu").click();
+    h.run();
+    let actuals_before = on_disk().actuals;
+    // The entry is at the foot of the tab: bring it on screen first.
+    field_with(&h, "2010").scroll_to_me();
+    h.run();
+    field_with(&h, "2010").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    field_with(&h, "2010").type_text("2031");
+    h.run();
+    h.key_press(egui::Key::Tab); // to the value field
+    h.run();
+    h.event(egui::Event::Text("x1".into()));
+    h.run();
+    h.get_by_label("Ghi").click();
+    h.run();
+    h.run();
+    h.get_by_label("! năm 2031 nằm ngoài 2000–2030");
+    h.get_by_label("! «x1» không phải là số");
+    field_with(&h, "2031");
+    field_with(&h, "x1");
+    assert_eq!(
+        on_disk().actuals,
+        actuals_before,
+        "nothing refused was recorded"
+    );
+}

@@ -5,6 +5,9 @@
 use super::QnApp;
 use super::i18n::{self, tr};
 use crate::edit::Edit;
+use crate::model::validate::{
+    Refusal, parse_count, parse_non_negative, parse_percent, parse_real, parse_year,
+};
 use crate::model::{Actual, DISTRICTS_2006, Layer, Phase};
 use crate::scenario::{
     self, GrowthPeriod, ProgrammeYear, Scenario, SectorShares, indicator_table, indicators,
@@ -40,6 +43,9 @@ pub struct ScenarioUi {
     /// Presenting, PageDown steps through the compared scenarios (else through the years).
     pub present_scenarios: bool,
     bufs: HashMap<String, String>,
+    /// Texts typed in the editor that were refused, by field, with the reason shown beside
+    /// the field; the text stays until corrected.
+    refused: HashMap<String, Refusal>,
     loaded: (Option<i64>, u64),
     typing_key: Option<u64>,
     pub(super) confirm_delete: Option<i64>,
@@ -83,6 +89,7 @@ impl Default for ScenarioUi {
             compare: Vec::new(),
             present_scenarios: false,
             bufs: HashMap::new(),
+            refused: HashMap::new(),
             loaded: (None, u64::MAX),
             typing_key: None,
             confirm_delete: None,
@@ -282,6 +289,46 @@ impl QnApp {
         )
     }
 
+    /// A number field of the scenario editor: its text, parsed by `parse` (one place per field,
+    /// in the domain) when changed. A refused text stays, with the reason beside it in the UI
+    /// language, and nothing is written; an accepted one clears the reason. Returns the value to
+    /// store when the text changed and was accepted.
+    fn sc_field<T>(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+        parse: impl FnOnce(&str) -> Result<T, Refusal>,
+    ) -> Option<T> {
+        let parsed = self
+            .sc_text(ui, key, initial, width, hint)
+            .map(|t| parse(&t));
+        match &parsed {
+            Some(Err(e)) => {
+                self.scenario.refused.insert(key.to_string(), e.clone());
+            }
+            Some(Ok(_)) => {
+                self.scenario.refused.remove(key);
+            }
+            None => {}
+        }
+        if let Some(r) = self.scenario.refused.get(key) {
+            ui.label(
+                RichText::new(format!("! {}", r.text(self.lang())))
+                    .color(Color32::from_rgb(0xc0, 0x10, 0x10)),
+            );
+        }
+        parsed.and_then(Result::ok)
+    }
+
+    /// Forgets the editor's texts (the rows under them changed), except refused ones.
+    fn reload_scenario_texts(&mut self) {
+        let refused = &self.scenario.refused;
+        self.scenario.bufs.retain(|k, _| refused.contains_key(k));
+    }
+
     pub(super) fn scenario_panel_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let ctx = ui.ctx().clone();
@@ -289,7 +336,10 @@ impl QnApp {
         // Reload text buffers when the scenario or the project changed under them.
         let focused = ctx.memory(|m| m.focused().is_some());
         if self.scenario.loaded != (self.scenario.active, self.project_gen) && !focused {
-            self.scenario.bufs.clear();
+            if self.scenario.loaded.0 != self.scenario.active {
+                self.scenario.refused.clear();
+            }
+            self.reload_scenario_texts();
             self.scenario.loaded = (self.scenario.active, self.project_gen);
             self.scenario.group_snapshot = self.active_scenario().cloned();
         }
@@ -567,23 +617,39 @@ impl QnApp {
         let mut remove = None;
         for (i, g) in s.growth.iter().enumerate() {
             ui.horizontal(|ui| {
-                let mut changed: Option<(usize, String)> = None;
-                for (k, init, w) in [
-                    (0, g.from.to_string(), 44.0),
-                    (1, g.to.to_string(), 44.0),
-                    (2, format!("{}", g.rate_pct), 56.0),
-                ] {
-                    let hint = [
-                        tr(lang, "từ năm", "from"),
-                        tr(lang, "đến năm", "to"),
-                        "%/năm",
-                    ][k];
-                    if let Some(v) = self.sc_text(ui, &format!("g{i}_{k}"), || init, w, hint) {
-                        changed = Some((k, v));
-                    }
-                    if k == 0 {
-                        ui.label("–");
-                    }
+                let mut changed: Option<(usize, f64)> = None;
+                let year =
+                    |t: &str| parse_year(t).and_then(|y| y.map(f64::from).ok_or(Refusal::Empty));
+                if let Some(v) = self.sc_field(
+                    ui,
+                    &format!("g{i}_0"),
+                    || g.from.to_string(),
+                    44.0,
+                    tr(lang, "từ năm", "from"),
+                    year,
+                ) {
+                    changed = Some((0, v));
+                }
+                ui.label("–");
+                if let Some(v) = self.sc_field(
+                    ui,
+                    &format!("g{i}_1"),
+                    || g.to.to_string(),
+                    44.0,
+                    tr(lang, "đến năm", "to"),
+                    year,
+                ) {
+                    changed = Some((1, v));
+                }
+                if let Some(v) = self.sc_field(
+                    ui,
+                    &format!("g{i}_2"),
+                    || format!("{}", g.rate_pct),
+                    56.0,
+                    "%/năm",
+                    |t| parse_real(t).and_then(|x| x.ok_or(Refusal::Empty)),
+                ) {
+                    changed = Some((2, v));
                 }
                 ui.label("%");
                 if ui
@@ -593,29 +659,17 @@ impl QnApp {
                 {
                     remove = Some(i);
                 }
-                if let Some((k, v)) = changed {
-                    let parsed = v.trim().replace(',', ".").parse::<f64>();
-                    match parsed {
-                        Ok(x) => {
-                            let key = self.scenario.typing_key;
-                            self.scenario_apply(key, |sc| {
-                                if let Some(g) = sc.growth.get_mut(i) {
-                                    match k {
-                                        0 => g.from = x as i32,
-                                        1 => g.to = x as i32,
-                                        _ => g.rate_pct = x,
-                                    }
-                                }
-                            });
+                if let Some((k, x)) = changed {
+                    let key = self.scenario.typing_key;
+                    self.scenario_apply(key, |sc| {
+                        if let Some(g) = sc.growth.get_mut(i) {
+                            match k {
+                                0 => g.from = x as i32,
+                                1 => g.to = x as i32,
+                                _ => g.rate_pct = x,
+                            }
                         }
-                        Err(_) => {
-                            self.status_note = Some(format!(
-                                "“{}”: {}",
-                                v.trim(),
-                                tr(lang, "không phải là số", "not a number")
-                            ));
-                        }
-                    }
+                    });
                 }
             });
         }
@@ -624,6 +678,7 @@ impl QnApp {
                 sc.growth.remove(i);
             });
             self.scenario.bufs.clear();
+            self.scenario.refused.clear();
         }
         if ui
             .button(tr(lang, "+ Thêm giai đoạn", "+ Add period"))
@@ -685,10 +740,14 @@ impl QnApp {
                     (2, "FDI", sh.fdi_pct),
                 ] {
                     ui.label(label);
-                    if let Some(v) =
-                        self.sc_text(ui, &format!("sh{k}"), || format!("{init}"), 44.0, "%")
-                        && let Ok(x) = v.trim().replace(',', ".").parse::<f64>()
-                    {
+                    if let Some(x) = self.sc_field(
+                        ui,
+                        &format!("sh{k}"),
+                        || format!("{init}"),
+                        44.0,
+                        "%",
+                        |t| parse_percent(t).and_then(|x| x.ok_or(Refusal::Empty)),
+                    ) {
                         let key = self.scenario.typing_key;
                         self.scenario_apply(key, |sc| {
                             if let Some(s) = sc.sector_shares.as_mut() {
@@ -780,7 +839,6 @@ impl QnApp {
         let mut remove = None;
         for (i, y) in s.programme.iter().enumerate() {
             ui.horizontal(|ui| {
-                let mut changed: Option<(usize, String)> = None;
                 let fields = [
                     y.year.to_string(),
                     y.projects.map(|n| n.to_string()).unwrap_or_default(),
@@ -799,8 +857,18 @@ impl QnApp {
                     tr(lang, "kinh phí", "funds"),
                     tr(lang, "vốn XH", "social"),
                 ];
+                let mut changed: Option<(usize, Option<f64>)> = None;
                 for (k, init) in fields.into_iter().enumerate() {
-                    if let Some(v) = self.sc_text(ui, &format!("p{i}_{k}"), || init, 56.0, hints[k])
+                    let parse = move |t: &str| -> Result<Option<f64>, Refusal> {
+                        match k {
+                            0 => parse_year(t)
+                                .and_then(|y| y.map(|y| Some(f64::from(y))).ok_or(Refusal::Empty)),
+                            1 => parse_count(t).map(|n| n.map(|n| n as f64)),
+                            _ => parse_non_negative(t),
+                        }
+                    };
+                    if let Some(v) =
+                        self.sc_field(ui, &format!("p{i}_{k}"), || init, 56.0, hints[k], parse)
                     {
                         changed = Some((k, v));
                     }
@@ -808,35 +876,19 @@ impl QnApp {
                 if ui.small_button("×").clicked() {
                     remove = Some(i);
                 }
-                if let Some((k, v)) = changed {
-                    let t = v.trim().replace(',', ".");
-                    let parsed: Result<Option<f64>, _> = if t.is_empty() {
-                        Ok(None)
-                    } else {
-                        t.parse::<f64>().map(Some)
-                    };
-                    match parsed {
-                        Ok(x) => {
-                            let key = self.scenario.typing_key;
-                            self.scenario_apply(key, |sc| {
-                                if let Some(p) = sc.programme.get_mut(i) {
-                                    match k {
-                                        0 => p.year = x.unwrap_or(0.0) as i32,
-                                        1 => p.projects = x.map(|v| v as i64),
-                                        2 => p.total_capital_bn_vnd = x,
-                                        3 => p.funds_bn_vnd = x,
-                                        _ => p.social_capital_bn_vnd = x,
-                                    }
-                                }
-                            });
+                if let Some((k, x)) = changed {
+                    let key = self.scenario.typing_key;
+                    self.scenario_apply(key, |sc| {
+                        if let Some(p) = sc.programme.get_mut(i) {
+                            match k {
+                                0 => p.year = x.map_or(p.year, |y| y as i32),
+                                1 => p.projects = x.map(|v| v as i64),
+                                2 => p.total_capital_bn_vnd = x,
+                                3 => p.funds_bn_vnd = x,
+                                _ => p.social_capital_bn_vnd = x,
+                            }
                         }
-                        Err(_) => {
-                            self.status_note = Some(format!(
-                                "“{t}”: {}",
-                                tr(lang, "không phải là số", "not a number")
-                            ))
-                        }
-                    }
+                    });
                 }
             });
         }
@@ -845,6 +897,7 @@ impl QnApp {
                 sc.programme.remove(i);
             });
             self.scenario.bufs.clear();
+            self.scenario.refused.clear();
         }
         if ui.button(tr(lang, "+ Thêm năm", "+ Add year")).clicked() {
             let year = s
@@ -921,34 +974,16 @@ impl QnApp {
                                         .color(super::style::colour(layer)),
                                 );
                                 let year = s.open_year(layer, fid);
-                                if let Some(v) = self.sc_text(
+                                if let Some(y) = self.sc_field(
                                     ui,
                                     &format!("y{}_{fid}", layer.table()),
                                     || year.map(|y| y.to_string()).unwrap_or_default(),
                                     60.0,
                                     tr(lang, "năm", "year"),
-                                ) && (v.trim().is_empty() || v.trim().len() >= 4)
-                                {
-                                    let t = v.trim();
-                                    let parsed = if t.is_empty() {
-                                        Ok(None)
-                                    } else {
-                                        t.parse::<i32>().map(Some)
-                                    };
-                                    match parsed {
-                                        Ok(y) => {
-                                            let key = self.scenario.typing_key;
-                                            self.scenario_apply(key, |sc| {
-                                                sc.set_open_year(layer, fid, y)
-                                            });
-                                        }
-                                        Err(_) => {
-                                            self.status_note = Some(format!(
-                                                "“{t}”: {}",
-                                                tr(lang, "không phải là năm", "not a year")
-                                            ))
-                                        }
-                                    }
+                                    parse_year,
+                                ) {
+                                    let key = self.scenario.typing_key;
+                                    self.scenario_apply(key, |sc| sc.set_open_year(layer, fid, y));
                                 }
                                 match site.area_ha {
                                     Some(a) => {
@@ -960,34 +995,27 @@ impl QnApp {
                                     None => {
                                         let land = s.phase_of(layer, fid).and_then(|p| p.land_ha);
                                         ui.horizontal(|ui| {
-                                            if let Some(v) = self.sc_text(
+                                            if let Some(l) = self.sc_field(
                                                 ui,
                                                 &format!("l{}_{fid}", layer.table()),
                                                 || land.map(|l| l.to_string()).unwrap_or_default(),
                                                 56.0,
                                                 "ha",
+                                                parse_non_negative,
                                             ) {
-                                                let t = v.trim().replace(',', ".");
-                                                let parsed = if t.is_empty() {
-                                                    Ok(None)
-                                                } else {
-                                                    t.parse::<f64>().map(Some)
-                                                };
-                                                if let Ok(l) = parsed {
-                                                    let key = self.scenario.typing_key;
-                                                    self.scenario_apply(key, |sc| {
-                                                        if sc.phase_of(layer, fid).is_none() {
-                                                            sc.set_open_year(layer, fid, None);
-                                                        }
-                                                        if let Some(p) =
-                                                            sc.phasing.iter_mut().find(|p| {
-                                                                p.layer == layer && p.fid == fid
-                                                            })
-                                                        {
-                                                            p.land_ha = l;
-                                                        }
-                                                    });
-                                                }
+                                                let key = self.scenario.typing_key;
+                                                self.scenario_apply(key, |sc| {
+                                                    if sc.phase_of(layer, fid).is_none() {
+                                                        sc.set_open_year(layer, fid, None);
+                                                    }
+                                                    if let Some(p) = sc
+                                                        .phasing
+                                                        .iter_mut()
+                                                        .find(|p| p.layer == layer && p.fid == fid)
+                                                    {
+                                                        p.land_ha = l;
+                                                    }
+                                                });
                                             }
                                             ui.label(tr(lang, "ha (nhập)", "ha (entered)"));
                                         });
@@ -1081,16 +1109,29 @@ impl QnApp {
                         ui.selectable_value(&mut self.scenario.actual_row, i, ind_name(lang, n));
                     }
                 });
-            ui.add(
-                egui::TextEdit::singleline(&mut self.scenario.actual_year)
-                    .desired_width(48.0)
-                    .hint_text(tr(lang, "năm", "year")),
-            );
-            ui.add(
-                egui::TextEdit::singleline(&mut self.scenario.actual_value)
-                    .desired_width(80.0)
-                    .hint_text(tr(lang, "giá trị", "value")),
-            );
+            let red = Color32::from_rgb(0xc0, 0x10, 0x10);
+            for (key, width, hint) in [
+                ("actual_year", 48.0, tr(lang, "năm", "year")),
+                ("actual_value", 80.0, tr(lang, "giá trị", "value")),
+            ] {
+                let text = if key == "actual_year" {
+                    &mut self.scenario.actual_year
+                } else {
+                    &mut self.scenario.actual_value
+                };
+                let r = ui.add(
+                    egui::TextEdit::singleline(text)
+                        .id_salt(key)
+                        .desired_width(width)
+                        .hint_text(hint),
+                );
+                if r.changed() {
+                    self.scenario.refused.remove(key);
+                }
+                if let Some(e) = self.scenario.refused.get(key) {
+                    ui.label(RichText::new(format!("! {}", e.text(lang))).color(red));
+                }
+            }
             if ui
                 .add_enabled(
                     !self.is_read_only(),
@@ -1098,51 +1139,52 @@ impl QnApp {
                 )
                 .clicked()
             {
-                let y = self.scenario.actual_year.trim().parse::<i32>();
-                let v = self
-                    .scenario
-                    .actual_value
-                    .trim()
-                    .replace(',', ".")
-                    .parse::<f64>();
-                match (y, v, names.get(self.scenario.actual_row)) {
-                    (Ok(y), Ok(v), Some(n)) => {
-                        let key = actual_key(n);
-                        let before = self.project.actuals.clone();
-                        let mut after: Vec<Actual> = before
-                            .iter()
-                            .filter(|a| {
-                                !(a.indicator == key && a.year == Some(y) && a.kind == "entered")
-                            })
-                            .cloned()
-                            .collect();
-                        after.push(Actual {
-                            indicator: key,
-                            period: y.to_string(),
-                            year: Some(y),
-                            value: Some(v),
-                            unit: n
-                                .rsplit_once('(')
-                                .map(|(_, u)| u.trim_end_matches(')').to_string())
-                                .unwrap_or_default(),
-                            price_basis: String::new(),
-                            scope: "province".into(),
-                            source: "entered by the planner in qn-planner".into(),
-                            quote: String::new(),
-                            kind: "entered".into(),
-                        });
-                        self.apply_edit(Edit::Actuals { before, after }, None);
-                        self.scenario.actual_value.clear();
+                // Checked in the domain, one place per field; a refused entry keeps its text
+                // and shows why beside it.
+                let y =
+                    parse_year(&self.scenario.actual_year).and_then(|y| y.ok_or(Refusal::Empty));
+                let v =
+                    parse_real(&self.scenario.actual_value).and_then(|v| v.ok_or(Refusal::Empty));
+                for (key, r) in [
+                    ("actual_year", y.as_ref().err()),
+                    ("actual_value", v.as_ref().err()),
+                ] {
+                    match r {
+                        Some(e) => {
+                            self.scenario.refused.insert(key.to_string(), e.clone());
+                        }
+                        None => {
+                            self.scenario.refused.remove(key);
+                        }
                     }
-                    _ => {
-                        self.status_note = Some(
-                            tr(
-                                lang,
-                                "Năm hoặc giá trị không hợp lệ",
-                                "Invalid year or value",
-                            )
-                            .to_string(),
-                        )
+                }
+                if let (Ok(y), Ok(v), Some(n)) = (y, v, names.get(self.scenario.actual_row)) {
+                    let key = actual_key(n);
+                    let before = self.project.actuals.clone();
+                    let mut after: Vec<Actual> = before
+                        .iter()
+                        .filter(|a| {
+                            !(a.indicator == key && a.year == Some(y) && a.kind == "entered")
+                        })
+                        .cloned()
+                        .collect();
+                    after.push(Actual {
+                        indicator: key,
+                        period: y.to_string(),
+                        year: Some(y),
+                        value: Some(v),
+                        unit: n
+                            .rsplit_once('(')
+                            .map(|(_, u)| u.trim_end_matches(')').to_string())
+                            .unwrap_or_default(),
+                        price_basis: String::new(),
+                        scope: "province".into(),
+                        source: "entered by the planner in qn-planner".into(),
+                        quote: String::new(),
+                        kind: "entered".into(),
+                    });
+                    if self.apply_edit(Edit::Actuals { before, after }, None) {
+                        self.scenario.actual_value.clear();
                     }
                 }
             }
