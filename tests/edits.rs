@@ -511,6 +511,15 @@ fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
     assert_eq!(p.scenarios.len(), 1);
     assert_eq!(p.actuals.len(), 94);
     assert_eq!(p.rules.len(), 12);
+    // The rules' seeded English texts are now the Vietnamese ones the seed carries.
+    let seeded = qn_planner::model::rules::seed_rules().unwrap();
+    for r in &p.rules {
+        let want = seeded.iter().find(|s| s.key == r.key).unwrap();
+        assert_eq!(
+            (&r.note, &r.instrument, &r.article),
+            (&want.note, &want.instrument, &want.article)
+        );
+    }
     assert_eq!(pf.integrity_check().unwrap(), "ok");
     drop(pf);
     // Opening again finds it current: nothing is migrated twice.

@@ -164,6 +164,23 @@ fn the_meeting_pack_has_a_cover_a_map_per_phase_tables_charts_rules_and_sources(
     assert!(pages[1].svg.contains("2006–2010") && pages[3].svg.contains("2016–2020"));
     assert!(pages[4].svg.contains("Giá trị SXCN (tỷ đồng)"));
     assert!(pages[7].svg.contains("khuyencongquangninh.net.vn"));
+    // One language: the Vietnamese pack's sources say "tính toán", not "computed" (the
+    // licences' own credit lines, "Made with Natural Earth", stay as written).
+    assert!(
+        pages[4].svg.contains("tính toán") && pages[4].svg.contains("chưa đặt tỉ trọng năm gốc")
+    );
+    for p in &pages {
+        for english in [
+            "computed",
+            "no base-year",
+            "entered",
+            "Shorelines",
+            "Locator",
+            "document ¶",
+        ] {
+            assert!(!p.svg.contains(english), "{english:?} in a Vietnamese pack");
+        }
+    }
     for p in &pages {
         render::tree(p).unwrap();
         assert!(

@@ -23,7 +23,7 @@ use crate::analysis::checks::{
 };
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::edit::{Edit, EditError, History};
-use crate::io::basemap::{ATTRIBUTION, ATTRIBUTION_SHORT, BaseMap};
+use crate::io::basemap::{ATTRIBUTION_SHORT, BaseMap};
 use crate::io::crs::Tm3;
 use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
@@ -1591,7 +1591,7 @@ impl QnApp {
                     ));
                     ui.separator();
                     ui.label(RichText::new(tr(lang, "Dữ liệu nền", "Base-map data")).strong());
-                    ui.add(egui::Label::new(ATTRIBUTION).wrap());
+                    ui.add(egui::Label::new(crate::io::basemap::attribution(lang)).wrap());
                     ui.label(tr(
                         lang,
                         "Dữ liệu quy hoạch: báo cáo năm 2007 của Sở Công nghiệp Quảng Ninh; vị trí theo nguồn ghi ở từng đối tượng.",

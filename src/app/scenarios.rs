@@ -161,19 +161,7 @@ fn unit_text(lang: Language, unit: &str) -> String {
 }
 
 fn source_text(lang: Language, label: &str) -> String {
-    if lang == Language::En {
-        return label.to_string();
-    }
-    label
-        .replace("computed from", "tính từ")
-        .replace("document", "tài liệu")
-        .replace("no rate entered", "chưa nhập tốc độ")
-        .replace("no base-year shares set", "chưa đặt tỉ trọng năm gốc")
-        .replace("reported", "đã công bố")
-        .replace("constant 1994 prices", "giá cố định 1994")
-        .replace("computed", "tính toán")
-        .replace("entered", "nhập")
-        .replace("assumption", "giả định")
+    scenario::source_words(lang, label)
 }
 
 impl QnApp {

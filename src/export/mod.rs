@@ -6,7 +6,7 @@ pub mod pack;
 pub mod render;
 
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
-use crate::io::basemap::{self, ATTRIBUTION, BaseMap};
+use crate::io::basemap::{self, BaseMap};
 use crate::io::crs::{Tm3, geodesic_distance_m};
 use crate::model::{Layer, Precision, Project, Site, palette};
 use crate::scenario::Scenario;
@@ -999,7 +999,8 @@ impl Composer {
         svg.push_str(&self.locator_svg(ix, iy, iw, ih, lang));
         // Foot: attribution, date, file.
         let foot = format!(
-            "{ATTRIBUTION} · {}: Natural Earth · {} {} · {}",
+            "{} · {}: Natural Earth · {} {} · {}",
+            basemap::attribution(lang),
             tr(lang, "Bản đồ vị trí", "Locator"),
             tr(lang, "Ngày", "Date"),
             spec.date,

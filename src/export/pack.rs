@@ -3,7 +3,7 @@
 
 use super::{Composer, ExportError, MapSpec, Page, Paper, esc, tr};
 use crate::analysis::rules::{Verdict, checks_for, date_of_year, evaluate, judging_year};
-use crate::io::basemap::ATTRIBUTION;
+use crate::io::basemap::attribution;
 use crate::model::{Phase, Project};
 use crate::scenario::{self, Scenario, indicator_table, indicators, output_series, programme_rows};
 use crate::settings::Language;
@@ -245,7 +245,10 @@ fn indicator_page(
             2.4,
             false,
             "#555",
-            &crate::analysis::rules::citation_words(lang == Language::Vi, &src),
+            &crate::analysis::rules::citation_words(
+                lang == Language::Vi,
+                &scenario::source_words(lang, &src),
+            ),
         );
     }
     text(
@@ -670,7 +673,7 @@ fn sources_page(project: &Project, lang: Language, w: f64, h: f64, foot: &str) -
         (3.2, true, tr(lang, "Vị trí", "Positions").to_string()),
         (3.0, false, tr(lang, "Phần lớn là tâm phường/xã (Map Maker Vietnam KML, GitHub puleeno/diagioihanhchinh), không phải vị trí khu đất; địa điểm không có nguồn được ghi «chưa định vị».", "Mostly ward/commune centroids (Map Maker Vietnam KML, GitHub puleeno/diagioihanhchinh), not the sites themselves; sites with no source are listed as not located.").to_string()),
         (3.2, true, tr(lang, "Bản đồ nền", "Base map").to_string()),
-        (3.0, false, format!("{ATTRIBUTION} · Locator: Natural Earth (public domain) via npm world-atlas 2.0.2")),
+        (3.0, false, format!("{} · {}: Natural Earth ({}) {} npm world-atlas 2.0.2", attribution(lang), tr(lang, "Bản đồ vị trí", "Locator"), tr(lang, "phạm vi công cộng", "public domain"), tr(lang, "qua", "via"))),
         (3.2, true, tr(lang, "Quy định", "Rules").to_string()),
         (3.0, false, tr(lang, "Bộ quy định trong tệp dự án, mỗi quy định ghi văn bản, điều, thời gian hiệu lực, nguồn và độ tin cậy.", "The rule set in the project file; each rule cites its instrument, article, period in force, source and confidence.").to_string()),
         (3.2, true, tr(lang, "Số liệu đã công bố sau 2007", "Results reported after 2007").to_string()),

@@ -13,6 +13,16 @@ pub const ATTRIBUTION_SHORT: &str = "GSHHG (LGPL-3.0+) · © OpenStreetMap contr
 /// Attribution line shown in the About box, the README and (later) on every exported map.
 pub const ATTRIBUTION: &str = "Shorelines: GSHHG, Wessel & Smith (LGPL-3.0+) · Border: © OpenStreetMap contributors (ODbL 1.0) · Province lines: Made with Natural Earth · Place names: GeoNames (CC BY 4.0)";
 
+/// [`ATTRIBUTION`] in the reader's language: what each source gave is translated; the credit
+/// lines the licences ask for ("© OpenStreetMap contributors", "Made with Natural Earth") and
+/// the licence names stay as written.
+pub fn attribution(lang: crate::settings::Language) -> String {
+    match lang {
+        crate::settings::Language::En => ATTRIBUTION.to_string(),
+        crate::settings::Language::Vi => "Đường bờ biển: GSHHG, Wessel & Smith (LGPL-3.0+) · Biên giới: © OpenStreetMap contributors (ODbL 1.0) · Ranh giới tỉnh: Made with Natural Earth · Địa danh: GeoNames (CC BY 4.0)".to_string(),
+    }
+}
+
 /// Lon/lat box covered by the detailed files in `maps/` (west, south, east, north): outside
 /// it only the coarse Natural Earth countries of the locator are known.
 pub const DATA_BOX: [f64; 4] = [106.4, 20.6, 108.2, 21.7];

@@ -50,6 +50,24 @@ impl Source {
     }
 }
 
+/// A value's source label (from [`Source::label`] and the indicator tables, in English for the
+/// CLI and the CSV) in the planner's language, for the window and the exports.
+pub fn source_words(lang: crate::settings::Language, label: &str) -> String {
+    if lang == crate::settings::Language::En {
+        return label.to_string();
+    }
+    label
+        .replace("computed from", "tính từ")
+        .replace("document", "tài liệu")
+        .replace("no rate entered", "chưa nhập tốc độ")
+        .replace("no base-year shares set", "chưa đặt tỉ trọng năm gốc")
+        .replace("reported", "đã công bố")
+        .replace("constant 1994 prices", "giá cố định 1994")
+        .replace("computed", "tính toán")
+        .replace("entered", "nhập")
+        .replace("assumption", "giả định")
+}
+
 /// When a site opens in a scenario, and its land when it has no polygon.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SitePhase {

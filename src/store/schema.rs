@@ -496,6 +496,7 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     }
     if from < 5 {
         v5_typed_geometries(conn)?;
+        v5_rule_texts_in_vietnamese(conn)?;
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
@@ -870,4 +871,108 @@ fn create_boundary_table(
            DELETE FROM \"{boundary}\" WHERE site_key = OLD.site_key;
          END;"
     ))
+}
+
+/// The rule texts schema 4 seeded in English, as `(rule_key, column, text)`.
+const V4_ENGLISH_RULE_TEXTS: [(&str, &str, &str); 16] = [
+    (
+        "ccn_area_qd105_2009",
+        "note",
+        "“không quá 50 ha… sau khi mở rộng cũng không vượt quá 75 ha”; no minimum; read only in secondary sources (RULES.md #1). Replaced by NĐ 68/2017 (date of change unconfirmed).",
+    ),
+    (
+        "ccn_area_nd68_2017",
+        "note",
+        "10–75 ha; mountainous districts and craft-village clusters ≥5 ha (RULES.md #2); effective date about 15/07/2017 (unconfirmed). Which districts count as mountainous is an assumption of qn-planner: edit the list.",
+    ),
+    (
+        "ccn_area_nd32_2024",
+        "note",
+        "“không vượt quá 75 ha và không dưới 10 ha… huyện miền núi và… làng nghề… không dưới 05 ha” (RULES.md #4). The mountainous-district list is an assumption of qn-planner: edit it.",
+    ),
+    (
+        "ccn_occupancy_nd66_2020",
+        "note",
+        "New CCN: district average occupancy >50 % or unleased land <50 ha; the cluster must be in the provincial plan (RULES.md #3).",
+    ),
+    (
+        "ccn_occupancy_nd32_2024",
+        "note",
+        "New: >50 % or unleased ≤100 ha; expansion: total ≤75 ha, at least 60 % leased and the shared infrastructure built (RULES.md #5).",
+    ),
+    (
+        "kcn_occupancy_nd29_2008",
+        "note",
+        "New KCN: ≥60 % of the province's industrial-zone land leased (RULES.md #6); effective date of NĐ 29/2008 taken as its issue date.",
+    ),
+    (
+        "kcn_occupancy_nd164_2013",
+        "note",
+        "New KCN: “ít nhất là 60%” of provincial KCN land leased; expansion: “tỷ lệ lấp đầy tối thiểu 60%” and a central WWTP (RULES.md #7).",
+    ),
+    (
+        "kcn_phase_nd35_2022",
+        "note",
+        "A KCN over 500 ha must be built in phases of ≤500 ha each (RULES.md #8).",
+    ),
+    (
+        "green_buffer_qcvn01_2019",
+        "note",
+        "Same 10 m green strip as QCVN 01:2021 (RULES.md #9).",
+    ),
+    (
+        "green_buffer_qcvn01_2021",
+        "note",
+        "Green strip around a KCN/CCN “chiều rộng ≥ 10 m” (RULES.md #9).",
+    ),
+    (
+        "isolation_tcvn4449_1987",
+        "note",
+        "Sanitary isolation distance to residential areas by pollution class: I 1000 m, II 500, III 300, IV 100, V 50 (RULES.md #12). Validity start taken as 1987.",
+    ),
+    (
+        "protected_halong_core",
+        "note",
+        "No industry in the Hạ Long Bay core zone (434 km²) and its buffer; the official boundary is not shipped: load or draw it in the Protected areas layer (RULES.md #14). Start date approximate.",
+    ),
+    (
+        "ccn_occupancy_nd66_2020",
+        "instrument",
+        "NĐ 66/2020/NĐ-CP (amending NĐ 68/2017)",
+    ),
+    (
+        "ccn_occupancy_nd32_2024",
+        "article",
+        "article unconfirmed (✘)",
+    ),
+    (
+        "kcn_occupancy_nd164_2013",
+        "instrument",
+        "NĐ 164/2013/NĐ-CP amending Điều 5 NĐ 29/2008",
+    ),
+    ("kcn_occupancy_nd164_2013", "article", "Điều 5 (amended)"),
+];
+
+/// Schema 5: the seeded rules' notes, instruments and articles in Vietnamese, the planners'
+/// language. Only a text still as schema 4 seeded it is replaced: a planner's edit is kept.
+fn v5_rule_texts_in_vietnamese(conn: &Connection) -> rusqlite::Result<()> {
+    let seeded = crate::model::rules::seed_rules()
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e))))?;
+    for (key, column, english) in V4_ENGLISH_RULE_TEXTS {
+        let Some(rule) = seeded.iter().find(|r| r.key == key) else {
+            continue;
+        };
+        let now = match column {
+            "note" => &rule.note,
+            "instrument" => &rule.instrument,
+            _ => &rule.article,
+        };
+        conn.execute(
+            &format!(
+                "UPDATE rules SET \"{column}\" = ?1 WHERE rule_key = ?2 AND \"{column}\" = ?3"
+            ),
+            params![now, key, english],
+        )?;
+    }
+    Ok(())
 }
