@@ -511,6 +511,21 @@ fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
     assert_eq!(p.scenarios.len(), 1);
     assert_eq!(p.actuals.len(), 94);
     assert_eq!(p.rules.len(), 12);
+    // The seeded notes and location sources, English in schema 4, are now Vietnamese.
+    let cai_lan = p.sites.iter().find(|s| s.name == "Cái Lân").unwrap();
+    assert_eq!(cai_lan.notes, "Khu công nghiệp có cảng.");
+    assert!(
+        cai_lan
+            .location_source
+            .starts_with("Khu nằm ở các phường Giếng Đáy và Bãi Cháy"),
+        "{}",
+        cai_lan.location_source
+    );
+    assert!(
+        p.centres
+            .iter()
+            .all(|c| c.notes.starts_with("Tài liệu nêu tên trung tâm"))
+    );
     // The rules' seeded English texts are now the Vietnamese ones the seed carries.
     let seeded = qn_planner::model::rules::seed_rules().unwrap();
     for r in &p.rules {

@@ -302,18 +302,21 @@ fn moving_a_site_records_a_drafted_position_by_its_author() {
         .collect();
     assert_eq!(
         after.location_source,
-        format!("moved by Nguyễn Thị Lan on {today}")
+        format!("di chuyển bởi Nguyễn Thị Lan ngày {today}"),
+        "written in the planner's language"
     );
     assert!(
         after.notes.contains(&format!(
-            "Earlier location: {}",
-            before.location_precision.as_str()
+            "Vị trí trước: {}",
+            before
+                .location_precision
+                .label(qn_planner::settings::Language::Vi)
         )) && after.notes.contains(&before.location_source),
         "{}",
         after.notes
     );
     // One drag, one line of history in the notes however many frames it took.
-    assert_eq!(after.notes.matches("Earlier location").count(), 1);
+    assert_eq!(after.notes.matches("Vị trí trước").count(), 1);
     // In the file too, and the form says so in Vietnamese.
     let on_disk = ProjectFile::open_read_only(&path)
         .unwrap()
@@ -669,8 +672,9 @@ fn not_vietnamese(texts: &[String]) -> Vec<String> {
 
 /// A Vietnamese screen shows no key of ours (snake_case identifiers, our own file names) and no
 /// English words: the main window with a site's form, each tab of the scenario window with the
-/// reference scenario active, and the rules window. Kept out on purpose: a site's location
-/// source, and a rule's source, quoted as their sources give them.
+/// reference scenario active, the rules window, the attribute table, the export window and the
+/// import window. Kept out on purpose: sites' location sources and rules' sources, citations
+/// quoted as their sources give them (addresses, page titles).
 #[test]
 fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
     let dir = tempfile::tempdir().unwrap();
@@ -741,6 +745,72 @@ fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
         not_vietnamese(&texts),
         Vec::<String>::new(),
         "rules window, notes included"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    // The attribute table (every site's notes; their location sources are citations).
+    let sources: Vec<String> = h
+        .state()
+        .project()
+        .sites
+        .iter()
+        .map(|s| s.location_source.clone())
+        .collect();
+    h.get_by_label("Bảng thuộc tính").click();
+    h.run();
+    h.run();
+    let texts: Vec<String> = shown(&h)
+        .into_iter()
+        .filter(|t| {
+            !sources
+                .iter()
+                .any(|s| !t.trim().is_empty() && s.contains(t.trim()))
+        })
+        .collect();
+    assert_eq!(
+        not_vietnamese(&texts),
+        Vec::<String>::new(),
+        "attribute table"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    // The export window.
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Xuất bản đồ…").click();
+    h.run();
+    h.run();
+    h.get_by_label("Khổ giấy");
+    assert_eq!(
+        not_vietnamese(&shown(&h)),
+        Vec::<String>::new(),
+        "export window"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    // The import window, with a file read and its first records shown.
+    let input = dir.path().join("khu.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"Khu thử"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}}]}"#,
+    )
+    .unwrap();
+    h.state_mut().import_file(input);
+    for _ in 0..100 {
+        h.run_steps(3);
+        if h.query_by_label_contains("1 đối tượng").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    h.get_by_label_contains("1 đối tượng");
+    assert_eq!(
+        not_vietnamese(&shown(&h)),
+        Vec::<String>::new(),
+        "import window"
     );
 }
 

@@ -319,7 +319,7 @@ impl QnApp {
             Some(before) => {
                 let mut after = before.clone();
                 after.geom = Some(poly);
-                after.record_drafting(DraftAction::Drawn, &self.author(), &today());
+                after.record_drafting(DraftAction::Drawn, &self.author(), &today(), self.lang());
                 self.apply_edit(Edit::update(before, after), None);
             }
             None => {
@@ -329,7 +329,7 @@ impl QnApp {
                     Status::Proposed,
                 );
                 s.geom = Some(poly);
-                s.record_drafting(DraftAction::Drawn, &self.author(), &today());
+                s.record_drafting(DraftAction::Drawn, &self.author(), &today(), self.lang());
                 if let Some(fid) = self.apply_insert(s) {
                     self.selected = Some((self.editor.active_layer, fid));
                 }
@@ -420,7 +420,12 @@ impl QnApp {
                             Status::Proposed,
                         );
                         s.geom = Some(Geometry::Point(Point(c)));
-                        s.record_drafting(DraftAction::Placed, &self.author(), &today());
+                        s.record_drafting(
+                            DraftAction::Placed,
+                            &self.author(),
+                            &today(),
+                            self.lang(),
+                        );
                         if let Some(fid) = self.apply_insert(s) {
                             self.selected = Some((self.editor.active_layer, fid));
                         }
@@ -512,7 +517,7 @@ impl QnApp {
             if let Some(before) = self.project.site(drag.layer, drag.fid).cloned() {
                 let mut after = before.clone();
                 after.geom = Some(g);
-                after.record_drafting(DraftAction::Moved, &self.author(), &today());
+                after.record_drafting(DraftAction::Moved, &self.author(), &today(), self.lang());
                 self.apply_edit(Edit::update(before, after), Some(drag.merge_key));
             }
         }
@@ -688,7 +693,7 @@ impl QnApp {
             return false;
         }
         set_ring(poly, ri, ring);
-        after.record_drafting(DraftAction::Reshaped, &self.author(), &today());
+        after.record_drafting(DraftAction::Reshaped, &self.author(), &today(), self.lang());
         self.apply_edit(Edit::update(before, after), merge)
     }
 

@@ -27,11 +27,5 @@ pub fn status(lang: Language, s: Status) -> &'static str {
 }
 
 pub fn precision(lang: Language, p: Precision) -> &'static str {
-    match p {
-        Precision::Site => tr(lang, "vị trí công trình", "site position"),
-        Precision::CommuneCentre => tr(lang, "tâm phường/xã", "ward/commune centre"),
-        Precision::Approximate => tr(lang, "gần đúng", "approximate"),
-        Precision::NotLocated => tr(lang, "chưa định vị", "not located"),
-        Precision::Drafted => tr(lang, "phác thảo của người lập", "drafted by a planner"),
-    }
+    p.label(lang)
 }

@@ -1167,7 +1167,12 @@ impl QnApp {
                             .unwrap_or_default(),
                         price_basis: String::new(),
                         scope: "province".into(),
-                        source: "entered by the planner in qn-planner".into(),
+                        source: tr(
+                            lang,
+                            "do người lập quy hoạch nhập trong qn-planner",
+                            "entered by the planner in qn-planner",
+                        )
+                        .into(),
                         quote: String::new(),
                         kind: "entered".into(),
                     });

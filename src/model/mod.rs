@@ -224,6 +224,19 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// The precision as the window and the exports name it, in `lang`.
+    pub fn label(self, lang: crate::settings::Language) -> &'static str {
+        let vi = lang == crate::settings::Language::Vi;
+        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
+        match self {
+            Precision::Site => t("vị trí công trình", "site position"),
+            Precision::CommuneCentre => t("tâm phường/xã", "ward/commune centre"),
+            Precision::Approximate => t("gần đúng", "approximate"),
+            Precision::NotLocated => t("chưa định vị", "not located"),
+            Precision::Drafted => t("phác thảo của người lập", "drafted by a planner"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Site => "site",
@@ -316,32 +329,65 @@ impl DraftAction {
             DraftAction::Reshaped => "reshaped",
         }
     }
+
+    /// The action as a planner says it, in `lang`.
+    pub fn words(self, lang: crate::settings::Language) -> &'static str {
+        match lang {
+            crate::settings::Language::En => self.as_str(),
+            crate::settings::Language::Vi => match self {
+                DraftAction::Placed => "đặt",
+                DraftAction::Drawn => "vẽ",
+                DraftAction::Moved => "di chuyển",
+                DraftAction::Reshaped => "sửa hình",
+            },
+        }
+    }
 }
 
 /// The line a drafting edit adds to the notes to keep the earlier position's provenance.
 pub const EARLIER_LOCATION: &str = "Earlier location";
+/// [`EARLIER_LOCATION`] in Vietnamese.
+pub const EARLIER_LOCATION_VI: &str = "Vị trí trước";
 
 impl Site {
     /// Records that a planner changed the geometry: precision "drafted", source
     /// "ACTION by AUTHOR on DATE", and the earlier precision and source kept as a line of the
     /// notes ("Earlier location: …") — a drafted position never claims to be surveyed.
     /// Repeating the same action (each frame of a drag) changes nothing more.
-    pub fn record_drafting(&mut self, action: DraftAction, author: &str, date: &str) {
+    /// The texts are written in `lang`, the language the planner works in.
+    pub fn record_drafting(
+        &mut self,
+        action: DraftAction,
+        author: &str,
+        date: &str,
+        lang: crate::settings::Language,
+    ) {
+        use crate::settings::Language;
+        let vi = lang == Language::Vi;
         let author = author.trim();
-        let author = if author.is_empty() {
-            "an unnamed planner"
-        } else {
-            author
+        let author = match (author.is_empty(), vi) {
+            (false, _) => author,
+            (true, true) => "người lập chưa ghi tên",
+            (true, false) => "an unnamed planner",
         };
-        let source = format!("{} by {author} on {date}", action.as_str());
+        let source = if vi {
+            format!("{} bởi {author} ngày {date}", action.words(lang))
+        } else {
+            format!("{} by {author} on {date}", action.as_str())
+        };
         if self.location_source == source && self.location_precision == Precision::Drafted {
             return;
         }
         let earlier = self.location_source.trim();
         if !earlier.is_empty() {
             let line = format!(
-                "{EARLIER_LOCATION}: {} — {earlier}",
-                self.location_precision.as_str()
+                "{}: {} — {earlier}",
+                if vi {
+                    EARLIER_LOCATION_VI
+                } else {
+                    EARLIER_LOCATION
+                },
+                self.location_precision.label(lang)
             );
             if !self.notes.lines().any(|l| l == line) {
                 if !self.notes.is_empty() && !self.notes.ends_with('\n') {
@@ -544,6 +590,7 @@ impl Project {
 #[cfg(test)]
 mod drafting_tests {
     use super::*;
+    use crate::settings::Language;
 
     #[test]
     fn a_drafting_edit_never_claims_a_surveyed_position_and_keeps_the_earlier_source() {
@@ -551,7 +598,12 @@ mod drafting_tests {
         s.location_precision = Precision::CommuneCentre;
         s.location_source = "centroid of the ward polygon (Map Maker Vietnam)".into();
         s.notes = "¶9".into();
-        s.record_drafting(DraftAction::Moved, "Nguyễn Thị Lan", "2026-12-02");
+        s.record_drafting(
+            DraftAction::Moved,
+            "Nguyễn Thị Lan",
+            "2026-12-02",
+            Language::En,
+        );
         assert_eq!(s.location_precision, Precision::Drafted);
         assert_eq!(s.location_source, "moved by Nguyễn Thị Lan on 2026-12-02");
         assert_eq!(
@@ -560,10 +612,15 @@ mod drafting_tests {
         );
         // Every frame of the same drag: nothing more.
         let once = s.clone();
-        s.record_drafting(DraftAction::Moved, "Nguyễn Thị Lan", "2026-12-02");
+        s.record_drafting(
+            DraftAction::Moved,
+            "Nguyễn Thị Lan",
+            "2026-12-02",
+            Language::En,
+        );
         assert_eq!(s, once);
         // Reshaped the next day: the earlier drafting is kept as history too.
-        s.record_drafting(DraftAction::Reshaped, " ", "2026-12-03");
+        s.record_drafting(DraftAction::Reshaped, " ", "2026-12-03", Language::En);
         assert_eq!(
             s.location_source,
             "reshaped by an unnamed planner on 2026-12-03"
@@ -571,11 +628,26 @@ mod drafting_tests {
         assert_eq!(s.notes.lines().count(), 3);
         assert!(
             s.notes
-                .ends_with("drafted — moved by Nguyễn Thị Lan on 2026-12-02")
+                .ends_with("drafted by a planner — moved by Nguyễn Thị Lan on 2026-12-02")
         );
+        // In Vietnamese, the planner's language, the same record reads in Vietnamese.
+        let mut v = Site::new(Layer::IndustrialClusters, "Hà Khánh", Status::InOperation);
+        v.location_precision = Precision::CommuneCentre;
+        v.location_source = "Tâm phường Hà Khánh".into();
+        v.record_drafting(
+            DraftAction::Moved,
+            "Nguyễn Thị Lan",
+            "2026-12-02",
+            Language::Vi,
+        );
+        assert_eq!(
+            v.location_source,
+            "di chuyển bởi Nguyễn Thị Lan ngày 2026-12-02"
+        );
+        assert_eq!(v.notes, "Vị trí trước: tâm phường/xã — Tâm phường Hà Khánh");
         // A new point has no earlier source: no history line.
         let mut p = Site::new(Layer::ProposedClusters, "Cụm mới", Status::Proposed);
-        p.record_drafting(DraftAction::Placed, "Lan", "2026-12-02");
+        p.record_drafting(DraftAction::Placed, "Lan", "2026-12-02", Language::En);
         assert_eq!(p.notes, "");
         assert_eq!(
             Precision::parse(Precision::Drafted.as_str()),

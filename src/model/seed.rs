@@ -43,8 +43,8 @@ pub fn seed_sites() -> Result<Vec<Site>, SeedError> {
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| bad(line, e.to_string()))?;
-        if rec.len() != 13 {
-            return Err(bad(line, format!("{} fields, expected 13", rec.len())));
+        if rec.len() != 15 {
+            return Err(bad(line, format!("{} fields, expected 15", rec.len())));
         }
         let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
         let layer = Layer::from_table(&f(0)).ok_or_else(|| bad(line, "unknown layer"))?;
@@ -113,6 +113,36 @@ pub fn seed_actuals() -> Result<Vec<super::Actual>, SeedError> {
             quote: f(7),
             kind: "reported".into(),
         });
+    }
+    Ok(out)
+}
+
+/// A seeded text that schema 4 wrote in English and the seed now carries in Vietnamese:
+/// `(table, record name or centre key, column, English text of schema 4, text now)`.
+pub type SeedTextChange = (&'static str, String, &'static str, String, String);
+
+/// Every seeded site and centre text whose schema 4 wording (the `…_v4` columns of the seed)
+/// differs from today's, for the migration that replaces texts a file still holds unedited.
+pub fn texts_changed_since_v4() -> Result<Vec<SeedTextChange>, SeedError> {
+    let mut out = Vec::new();
+    let mut r = csv::Reader::from_reader(SITES_CSV.as_bytes());
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(i + 2, e.to_string()))?;
+        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
+        let layer = Layer::from_table(&f(0)).ok_or_else(|| bad(i + 2, "unknown layer"))?;
+        for (column, now, then) in [("notes", 12, 13), ("location_source", 9, 14)] {
+            if f(then) != f(now) && !f(then).is_empty() {
+                out.push((layer.table(), f(1), column, f(then), f(now)));
+            }
+        }
+    }
+    let mut r = csv::Reader::from_reader(CENTRES_CSV.as_bytes());
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(i + 2, e.to_string()))?;
+        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
+        if f(5) != f(4) && !f(5).is_empty() {
+            out.push(("industrial_centres", f(0), "notes", f(5), f(4)));
+        }
     }
     Ok(out)
 }

@@ -497,6 +497,7 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     if from < 5 {
         v5_typed_geometries(conn)?;
         v5_rule_texts_in_vietnamese(conn)?;
+        v5_seed_texts_in_vietnamese(conn)?;
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
@@ -972,6 +973,28 @@ fn v5_rule_texts_in_vietnamese(conn: &Connection) -> rusqlite::Result<()> {
                 "UPDATE rules SET \"{column}\" = ?1 WHERE rule_key = ?2 AND \"{column}\" = ?3"
             ),
             params![now, key, english],
+        )?;
+    }
+    Ok(())
+}
+
+/// Schema 5: the seeded sites' notes and location sources and the centres' notes in
+/// Vietnamese. Only a text still as schema 4 seeded it is replaced: a planner's edit is kept.
+fn v5_seed_texts_in_vietnamese(conn: &Connection) -> rusqlite::Result<()> {
+    let changes = crate::model::seed::texts_changed_since_v4().map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+    })?;
+    for (table, name, column, then, now) in changes {
+        let by = if table == "industrial_centres" {
+            "key"
+        } else {
+            "name"
+        };
+        conn.execute(
+            &format!(
+                "UPDATE \"{table}\" SET \"{column}\" = ?1 WHERE \"{by}\" = ?2 AND \"{column}\" = ?3"
+            ),
+            params![now, name, then],
         )?;
     }
     Ok(())
