@@ -78,6 +78,37 @@ pub enum EditError {
     Import(String),
 }
 
+impl EditError {
+    /// The message in `lang`, for the window (the CLI prints the English `Display`).
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        use crate::settings::Language;
+        match (self, lang) {
+            (_, Language::En) => self.to_string(),
+            (EditError::Invalid(errors), Language::Vi) => format!(
+                "bị từ chối: {}",
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.reason.text(lang)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            (EditError::InvalidScenario(errors), Language::Vi) => format!(
+                "bị từ chối: {}",
+                errors
+                    .iter()
+                    .map(|e| e.text(lang).to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            (EditError::Conflict(what), Language::Vi) => {
+                format!("bản ghi đã thay đổi kể từ khi sửa ({what})")
+            }
+            (EditError::Store(e), Language::Vi) => e.text(lang),
+            (EditError::Import(msg), Language::Vi) => format!("nhập dữ liệu: {msg}"),
+        }
+    }
+}
+
 /// Identity of an edit's record, for merging steps of one gesture.
 #[derive(Debug, Clone, PartialEq)]
 enum Target {

@@ -845,11 +845,18 @@ fn backup_dir() -> Option<PathBuf> {
     settings::data_dir().map(|d| d.join("backups"))
 }
 
-/// Opens `path` for editing; a notice (opened read-only elsewhere) goes with it.
-fn open_session(path: &Path) -> Result<(ProjectFile, Option<String>), String> {
+/// Opens `path` for editing; a notice (opened read-only elsewhere) goes with it. Messages are
+/// in `lang`: the window shows them.
+fn open_session(
+    path: &Path,
+    lang: settings::Language,
+) -> Result<(ProjectFile, Option<String>), String> {
     ProjectFile::open_session(path, backup_dir())
-        .map(|o| (o.file, o.notice))
-        .map_err(|e| e.to_string())
+        .map(|o| {
+            let notice = o.notice_text(lang);
+            (o.file, notice)
+        })
+        .map_err(|e| e.text(lang))
 }
 
 /// Finds the project to open when none is given: the last one, else the default one
@@ -859,15 +866,20 @@ fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>)
     if let Some(last) = &settings.last_project
         && last.exists()
     {
-        match open_session(last) {
+        match open_session(last, settings.language) {
             Ok((f, notice)) => return (Some(f), notice),
             Err(e) => error = Some(e),
         }
     }
+    let vi = settings.language == settings::Language::Vi;
     let Some(path) = settings::default_project_path() else {
         return (
             None,
-            Some("no data folder on this system for the default project".into()),
+            Some(if vi {
+                "hệ thống này không có thư mục dữ liệu cho dự án mặc định".into()
+            } else {
+                "no data folder on this system for the default project".into()
+            }),
         );
     };
     if !path.exists() {
@@ -877,10 +889,10 @@ fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>)
             return (None, Some(format!("{}: {e}", dir.display())));
         }
         if let Err(e) = ProjectFile::create(&path, false) {
-            return (None, Some(e.to_string()));
+            return (None, Some(e.text(settings.language)));
         }
     }
-    match open_session(&path) {
+    match open_session(&path, settings.language) {
         Ok((f, notice)) => (Some(f), notice.or(error)),
         Err(e) => (None, Some(e)),
     }
@@ -889,7 +901,7 @@ fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>)
 fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
     let settings = Settings::load();
     let (project, error) = match file {
-        Some(p) => match open_session(&p) {
+        Some(p) => match open_session(&p, settings.language) {
             Ok((f, notice)) => (Some(f), notice),
             Err(e) => (None, Some(e)),
         },

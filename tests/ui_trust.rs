@@ -143,11 +143,12 @@ fn a_failed_open_leaves_the_current_project_open_and_working() {
     holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let missing = dir.path().join("khong-co.gpkg");
     let cases: [(&Path, &str); 5] = [
-        (&text, "not a GeoPackage"),
+        // In the window's language (Vietnamese here).
+        (&text, "không phải tệp GeoPackage"),
         (&truncated, ""),
-        (&newer, "newer"),
-        (&locked, "locked"),
-        (&missing, "not found"),
+        (&newer, "qn-planner mới hơn"),
+        (&locked, "khoá"),
+        (&missing, "không tìm thấy tệp"),
     ];
     for (bad, why) in cases {
         open_by_path(&mut h, bad);

@@ -161,7 +161,7 @@ impl QnApp {
                     started.elapsed().as_millis()
                 ))
             })();
-            let _ = tx.send(result.map_err(|e| e.to_string()));
+            let _ = tx.send(result.map_err(|e| e.text(lang)));
         });
         self.export.running = Some(rx);
         self.export.last = None;

@@ -138,10 +138,11 @@ impl QnApp {
         self.import.found = None;
         self.import.last = None;
         let (tx, rx) = channel();
+        let lang = self.lang();
         std::thread::spawn(move || {
             let done: ScanDone = if is_csv_path(&path) {
                 match csv_layout(&path, chosen.as_ref().map(|c| c.0)) {
-                    Err(e) => (None, Vec::new(), Err(e.to_string())),
+                    Err(e) => (None, Vec::new(), Err(e.text(lang))),
                     Ok(l) => {
                         let pick = |want: Option<&String>, found: &Option<String>, k: usize| {
                             want.filter(|w| l.header.contains(w))
@@ -160,7 +161,7 @@ impl QnApp {
                         };
                         let r = scan(&source)
                             .map(|scan| Found { source, scan })
-                            .map_err(|e| e.to_string());
+                            .map_err(|e| e.text(lang));
                         let choice = CsvChoice {
                             path: text,
                             delimiter: l.delimiter,
@@ -184,7 +185,7 @@ impl QnApp {
                 let layer = layer.or_else(|| tables.first().cloned());
                 let r = Source::from_path(&path, layer.as_deref())
                     .and_then(|source| scan(&source).map(|scan| Found { source, scan }))
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| e.text(lang));
                 (None, tables, r)
             };
             let _ = tx.send(done);
@@ -262,6 +263,7 @@ impl QnApp {
         let share = Arc::new(AtomicU64::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let (d, sh, c) = (done.clone(), share.clone(), cancel.clone());
+        let lang = self.lang();
         std::thread::spawn(move || {
             let r = read_sites(
                 &source,
@@ -275,7 +277,7 @@ impl QnApp {
                     sh.store((f * 1e6) as u64, Ordering::Relaxed);
                 },
             )
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.text(lang));
             let _ = tx.send(r);
         });
         self.import.reading_sites = Some(ReadingSites {
@@ -317,15 +319,16 @@ impl QnApp {
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = channel();
         let (d, c) = (done.clone(), cancel.clone());
+        let lang = self.lang();
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
             let r = ProjectFile::open(&project)
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.text(lang))
                 .and_then(|mut pf| {
                     pf.import_reference_layer(&source, Some(crs), &name, &color, &c, &mut |n, _| {
                         d.store(n, Ordering::Relaxed)
                     })
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.text(lang))
                 })
                 .map(|s| {
                     (

@@ -271,7 +271,7 @@ impl QnApp {
     fn set_project(&mut self, file: ProjectFile) {
         match file.read_project() {
             Ok(p) => self.install_project(file, p),
-            Err(e) => self.show_error(e.to_string()),
+            Err(e) => self.show_error(e.text(self.lang())),
         }
     }
 
@@ -287,7 +287,7 @@ impl QnApp {
                     self.install_project(f, p);
                 }
             }
-            Err(e) => self.show_error(e.to_string()),
+            Err(e) => self.show_error(e.text(self.lang())),
         }
     }
 
@@ -451,7 +451,7 @@ impl QnApp {
             Purpose::OpenProject => self.open(&p),
             Purpose::NewProject => match ProjectFile::create(&p, true) {
                 Ok(f) => self.set_project(f),
-                Err(e) => self.show_error(e.to_string()),
+                Err(e) => self.show_error(e.text(self.lang())),
             },
             Purpose::ImportData => {
                 self.import.path = p.display().to_string();
@@ -513,7 +513,7 @@ impl QnApp {
             crate::settings::data_dir().map(|d| d.join("backups")),
         ) {
             Ok(o) => {
-                let notice = o.notice.clone();
+                let notice = o.notice_text(self.lang());
                 // Read before anything is replaced: a file whose records cannot be read is
                 // refused like one that cannot be opened.
                 match o.file.read_project() {
@@ -523,10 +523,10 @@ impl QnApp {
                             self.show_error(n);
                         }
                     }
-                    Err(e) => self.show_error(e.to_string()),
+                    Err(e) => self.show_error(e.text(self.lang())),
                 }
             }
-            Err(e) => self.show_error(e.to_string()),
+            Err(e) => self.show_error(e.text(self.lang())),
         }
     }
 
@@ -603,7 +603,7 @@ impl QnApp {
                 None
             }
             Err(e) => {
-                self.show_error(e.to_string());
+                self.show_error(e.text(self.lang()));
                 None
             }
         }
@@ -614,7 +614,7 @@ impl QnApp {
             match self.history.undo(file, &mut self.project) {
                 Ok(true) => self.project_gen += 1,
                 Ok(false) => {}
-                Err(e) => self.show_error(e.to_string()),
+                Err(e) => self.show_error(e.text(self.lang())),
             }
         }
         self.after_undo_redo();
@@ -625,7 +625,7 @@ impl QnApp {
             match self.history.redo(file, &mut self.project) {
                 Ok(true) => self.project_gen += 1,
                 Ok(false) => {}
-                Err(e) => self.show_error(e.to_string()),
+                Err(e) => self.show_error(e.text(self.lang())),
             }
         }
         self.after_undo_redo();
@@ -1174,7 +1174,7 @@ impl QnApp {
                     let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
                     match result {
                         Some(Ok(())) => self.reread_project(),
-                        Some(Err(e)) => self.show_error(e.to_string()),
+                        Some(Err(e)) => self.show_error(e.text(self.lang())),
                         None => {}
                     }
                 }

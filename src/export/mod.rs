@@ -38,6 +38,21 @@ pub enum ExportError {
     Invalid(String),
 }
 
+impl ExportError {
+    /// The message in `lang`, for the window (the CLI prints the English `Display`).
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        use crate::settings::Language;
+        match (self, lang) {
+            (_, Language::En) => self.to_string(),
+            (ExportError::Io { path, msg }, Language::Vi) => {
+                format!("{path}: không ghi được tệp ({msg})")
+            }
+            (ExportError::Invalid(m), Language::Vi) => format!("không xuất được: {m}"),
+            (e, Language::Vi) => format!("không xuất được bản đồ ({e})"),
+        }
+    }
+}
+
 /// Paper sizes (ISO 216), in mm, portrait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {

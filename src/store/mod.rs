@@ -127,6 +127,89 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// The message in `lang`, for the window (the CLI prints the English `Display`). What a
+    /// planner meets day to day (a file that is not a project, newer, locked, read-only,
+    /// damaged, a full disk) is worded for the planner; technical details (an SQLite error, a
+    /// bad value in a table) keep their English detail after a Vietnamese frame.
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        use crate::settings::Language;
+        if lang == Language::En {
+            return self.to_string();
+        }
+        let p = |p: &Path| p.display().to_string();
+        match self {
+            StoreError::Cancelled => "thao tác đã dừng".into(),
+            StoreError::NotFound(f) => format!("{}: không tìm thấy tệp", p(f)),
+            StoreError::NotGeoPackage(f, why) => format!(
+                "{}: không phải tệp GeoPackage ({})",
+                p(f),
+                if why == "not an SQLite database" {
+                    "không phải cơ sở dữ liệu SQLite"
+                } else {
+                    why
+                }
+            ),
+            StoreError::NotProject(f) => format!(
+                "{}: là GeoPackage nhưng không phải dự án qn-planner (không có bảng qn_meta); tạo dự án bằng `qn-planner init`",
+                p(f)
+            ),
+            StoreError::NewerSchema {
+                path,
+                found,
+                supported,
+            } => format!(
+                "{}: tệp do qn-planner mới hơn tạo (lược đồ {found}, bản này đọc tới {supported}); hãy cập nhật qn-planner để mở",
+                p(path)
+            ),
+            StoreError::Locked(f) => format!(
+                "{}: tệp đang bị chương trình khác khoá; hãy đóng ở đó rồi thử lại",
+                p(f)
+            ),
+            StoreError::ReadOnly(f) => format!("{}: tệp chỉ đọc", p(f)),
+            StoreError::ReadOnlyFolder(f) => format!(
+                "{}: thư mục chứa tệp chỉ đọc (SQLite ghi nhật ký bên cạnh tệp); hãy chép tệp sang thư mục ghi được",
+                p(f)
+            ),
+            StoreError::DiskFull(f) => format!(
+                "{}: ổ đĩa đã đầy. Hãy giải phóng chỗ trống rồi thử lại",
+                p(f)
+            ),
+            StoreError::WriteFailed(f, e) => {
+                format!("{}: ổ đĩa không đọc/ghi được ({e})", p(f))
+            }
+            StoreError::Corrupt(f) => format!(
+                "{}: tệp bị hỏng (cắt cụt hoặc sai lệch); hãy mở bản sao lưu (Tệp > Khôi phục bản sao lưu…)",
+                p(f)
+            ),
+            StoreError::Exists(f) => format!("{}: đã có tệp này (dùng --force để ghi đè)", p(f)),
+            StoreError::Io { path, msg } => format!("{}: lỗi đọc/ghi ({msg})", p(path)),
+            StoreError::Geometry {
+                path,
+                table,
+                fid,
+                err,
+            } => format!(
+                "{}: bảng {table}, đối tượng {fid}: hình học hỏng ({err})",
+                p(path)
+            ),
+            StoreError::BadValue {
+                path,
+                table,
+                fid,
+                msg,
+            } => format!(
+                "{}: bảng {table}, đối tượng {fid}: giá trị không hợp lệ ({msg})",
+                p(path)
+            ),
+            StoreError::Sqlite { path, err } => {
+                format!("{}: lỗi cơ sở dữ liệu ({err})", p(path))
+            }
+            StoreError::Seed(e) => format!("dữ liệu gốc trong chương trình: {e}"),
+        }
+    }
+}
+
 fn is_busy(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(e, _)
         if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))

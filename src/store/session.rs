@@ -51,6 +51,21 @@ pub struct Opened {
     pub notice: Option<String>,
 }
 
+impl Opened {
+    /// [`Opened::notice`] in `lang`, for the window.
+    pub fn notice_text(&self, lang: crate::settings::Language) -> Option<String> {
+        match lang {
+            crate::settings::Language::En => self.notice.clone(),
+            crate::settings::Language::Vi => self.notice.as_ref().map(|_| {
+                format!(
+                    "{}: tệp đang mở trong một qn-planner khác; ở đây chỉ mở để xem",
+                    self.file.path().display()
+                )
+            }),
+        }
+    }
+}
+
 fn lock_path(path: &Path) -> PathBuf {
     let mut name = path
         .file_name()
