@@ -255,6 +255,8 @@ fn import_into_planning(
         &mapping,
         &cancel,
         &mut |_, _| {},
+        // The data is written in the planner's language (the messages stay English).
+        Settings::load().language,
     )
     .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
     let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;

@@ -756,10 +756,7 @@ fn import_into_a_planning_layer_maps_fields_and_is_one_undo_step() {
         .state()
         .project()
         .sites_of(Layer::ProposedClusters)
-        .filter(|s| {
-            s.location_source
-                .starts_with("Imported from cum moi.geojson")
-        })
+        .filter(|s| s.location_source.starts_with("Nhập từ cum moi.geojson"))
         .cloned()
         .collect();
     assert_eq!(added.len(), 2);

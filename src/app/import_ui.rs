@@ -276,6 +276,7 @@ impl QnApp {
                     d.store(n, Ordering::Relaxed);
                     sh.store((f * 1e6) as u64, Ordering::Relaxed);
                 },
+                lang,
             )
             .map_err(|e| e.text(lang));
             let _ = tx.send(r);

@@ -483,6 +483,14 @@ impl Reader {
         }
     }
 
+    /// [`Self::what`] in Vietnamese.
+    pub fn what_vi(&self, n: u64) -> String {
+        match self.inner {
+            Inner::Csv(_) => format!("dòng {}", n + 1),
+            _ => format!("đối tượng {n}"),
+        }
+    }
+
     /// The coordinate system the source declares (for GeoJSON, once its `crs` member is read).
     pub fn declared(&self) -> Option<Crs> {
         match &self.inner {

@@ -185,6 +185,7 @@ pub fn read_sites(
     mapping: &[(SiteField, String)],
     cancel: &std::sync::atomic::AtomicBool,
     progress: &mut dyn FnMut(u64, f64),
+    lang: crate::settings::Language,
 ) -> Result<SitesRead, ImportError> {
     if !TARGET_LAYERS.contains(&layer) {
         return Err(bad(
@@ -285,7 +286,15 @@ pub fn read_sites(
             s.geom = Some(g);
             s.location_precision = Precision::Site;
         }
-        s.location_source = format!("Imported from {file}, {what} ({})", crs.name());
+        // Provenance in the planner's language, like every text the app writes.
+        s.location_source = match lang {
+            crate::settings::Language::En => {
+                format!("Imported from {file}, {what} ({})", crs.name())
+            }
+            crate::settings::Language::Vi => {
+                format!("Nhập từ {file}, {} ({})", r.what_vi(n), crs.name())
+            }
+        };
         sites.push(s);
     }
     progress(n, 1.0);
