@@ -203,7 +203,7 @@ fn import_into_planning(
 ) -> Result<(), String> {
     use qn_planner::io::import::scan;
     use qn_planner::io::import_sites::{
-        SiteField, TARGET_LAYERS, default_mapping, default_status, read_sites,
+        SiteField, SiteTarget, TARGET_LAYERS, default_mapping, default_status, read_sites,
     };
     let folded = qn_planner::model::text::fold(into);
     let layer = TARGET_LAYERS
@@ -247,18 +247,15 @@ fn import_into_planning(
         mapping.push((f, v));
     }
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let read = read_sites(
-        source,
-        crs,
+    let target = SiteTarget {
         layer,
-        default_status(layer),
-        &mapping,
-        &cancel,
-        &mut |_, _| {},
+        status: default_status(layer),
+        mapping: &mapping,
         // The data is written in the planner's language (the messages stay English).
-        Settings::load().language,
-    )
-    .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
+        lang: Settings::load().language,
+    };
+    let read = read_sites(source, crs, &target, &cancel, &mut |_, _| {})
+        .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
     let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let mut project = pf.read_project().map_err(|e| e.to_string())?;
     let n = read.sites.len();

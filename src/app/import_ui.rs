@@ -8,7 +8,7 @@ use super::i18n::tr;
 use crate::io::crs::Crs;
 use crate::io::import::{CSV_DELIMITERS, Scan, Source, csv_layout, is_csv_path, scan};
 use crate::io::import_sites::{
-    SiteField, SitesRead, TARGET_LAYERS, default_mapping, default_status, read_sites,
+    SiteField, SiteTarget, SitesRead, TARGET_LAYERS, default_mapping, default_status, read_sites,
 };
 use crate::model::Layer;
 use crate::store::ProjectFile;
@@ -265,19 +265,16 @@ impl QnApp {
         let (d, sh, c) = (done.clone(), share.clone(), cancel.clone());
         let lang = self.lang();
         std::thread::spawn(move || {
-            let r = read_sites(
-                &source,
-                Some(crs),
+            let target = SiteTarget {
                 layer,
-                default_status(layer),
-                &mapping,
-                &c,
-                &mut |n, f| {
-                    d.store(n, Ordering::Relaxed);
-                    sh.store((f * 1e6) as u64, Ordering::Relaxed);
-                },
+                status: default_status(layer),
+                mapping: &mapping,
                 lang,
-            )
+            };
+            let r = read_sites(&source, Some(crs), &target, &c, &mut |n, f| {
+                d.store(n, Ordering::Relaxed);
+                sh.store((f * 1e6) as u64, Ordering::Relaxed);
+            })
             .map_err(|e| e.text(lang));
             let _ = tx.send(r);
         });

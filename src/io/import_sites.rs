@@ -173,20 +173,32 @@ pub struct SitesRead {
     pub crs: Crs,
 }
 
-/// Reads every feature of `source` as a new site of `layer` with `status`, its fields filled
-/// by `mapping` (a name is required). Points, polygons and multipolygons only. With no
-/// `crs`, the declared system or a guess from the first features' ranges. `progress(read,
-/// share of the input)` is called as it goes; `cancel` stops it.
+/// What the features of an input become: sites of `layer` with `status`, their fields filled
+/// by `mapping` (a name is required), their provenance written in `lang`.
+#[derive(Debug, Clone)]
+pub struct SiteTarget<'a> {
+    pub layer: Layer,
+    pub status: Status,
+    pub mapping: &'a [(SiteField, String)],
+    pub lang: crate::settings::Language,
+}
+
+/// Reads every feature of `source` as a new site of `target`. Points, polygons and
+/// multipolygons only. With no `crs`, the declared system or a guess from the first features'
+/// ranges. `progress(read, share of the input)` is called as it goes; `cancel` stops it.
 pub fn read_sites(
     source: &Source,
     crs: Option<Crs>,
-    layer: Layer,
-    status: Status,
-    mapping: &[(SiteField, String)],
+    target: &SiteTarget<'_>,
     cancel: &std::sync::atomic::AtomicBool,
     progress: &mut dyn FnMut(u64, f64),
-    lang: crate::settings::Language,
 ) -> Result<SitesRead, ImportError> {
+    let SiteTarget {
+        layer,
+        status,
+        mapping,
+        lang,
+    } = *target;
     if !TARGET_LAYERS.contains(&layer) {
         return Err(bad(
             "target layer",
