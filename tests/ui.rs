@@ -18,19 +18,24 @@ fn harness_sized(
     error: Option<String>,
     size: egui::Vec2,
 ) -> Harness<'static, QnApp> {
-    let mut h = Harness::builder().with_size(size).build_eframe(move |cc| {
-        QnApp::new(
-            &cc.egui_ctx,
-            Startup {
-                file,
-                error,
-                settings: Settings::default(),
-                persist_settings: false,
-                started: None,
-            },
-        )
-        .expect("app builds")
-    });
+    let mut h = Harness::builder()
+        .with_size(size)
+        // The checks run on worker threads and ask for a repaint when their results arrive: a
+        // loaded machine may need a few more frames to settle.
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            QnApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    file,
+                    error,
+                    settings: Settings::default(),
+                    persist_settings: false,
+                    started: None,
+                },
+            )
+            .expect("app builds")
+        });
     h.run();
     h
 }
@@ -696,7 +701,7 @@ fn import_window_lets_the_planner_choose_csv_columns() {
     let mut h = harness_with(Some(pf), None);
     h.state_mut().import_file(input.clone());
     wait_for(&mut h, "Không nhập được:");
-    h.get_by_label_contains("\"Mốc 1\" is not a number");
+    h.get_by_label_contains("\"Mốc 1\" không phải là số");
     h.get_by_label("Dấu phân cách");
     // X is the first column, "ten": open its list and choose "dong".
     h.get_by_label("Cột X (kinh độ, hướng đông)").click();

@@ -26,19 +26,24 @@ fn harness_sized(
     settings: Settings,
     size: egui::Vec2,
 ) -> Harness<'static, QnApp> {
-    let mut h = Harness::builder().with_size(size).build_eframe(move |cc| {
-        QnApp::new(
-            &cc.egui_ctx,
-            Startup {
-                file,
-                error: None,
-                settings,
-                persist_settings: false,
-                started: None,
-            },
-        )
-        .expect("app builds")
-    });
+    let mut h = Harness::builder()
+        .with_size(size)
+        // The checks run on worker threads and ask for a repaint when their results arrive: a
+        // loaded machine may need a few more frames to settle.
+        .with_max_steps(16)
+        .build_eframe(move |cc| {
+            QnApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    file,
+                    error: None,
+                    settings,
+                    persist_settings: false,
+                    started: None,
+                },
+            )
+            .expect("app builds")
+        });
     h.run();
     h
 }
@@ -813,6 +818,30 @@ fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
         Vec::<String>::new(),
         "import window"
     );
+
+    // What is wrong inside a file is said in Vietnamese too: a truncated GeoJSON, a CSV whose
+    // coordinate is no number.
+    for (name, text, says) in [
+        (
+            "cut.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"A"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}},"#,
+            "tệp kết thúc",
+        ),
+        ("so.csv", "ten,lon,lat\nA,abc,21.0\n", "không phải là số"),
+    ] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        h.state_mut().import_file(input);
+        for _ in 0..100 {
+            h.run_steps(3);
+            if h.query_by_label_contains(says).is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        h.get_by_label_contains(says);
+        assert_eq!(not_vietnamese(&shown(&h)), Vec::<String>::new(), "{name}");
+    }
 }
 
 /// The scenario editor and the actuals entry: a number that is no number, or a year out of

@@ -5,6 +5,7 @@
 
 use super::crs::Crs;
 use super::import::{ImportError, RawFeature, Value, bad};
+use super::problem::{At, Coordinates, Part, Problem};
 use crate::model::text::nfc;
 use geo_types::{
     Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,
@@ -77,9 +78,13 @@ impl<R: Read> GeoJsonReader<R> {
         self.crs
     }
 
-    fn here(&self) -> String {
+    fn here(&self) -> At {
         let col = self.consumed() - self.line_start + 1;
-        format!("{} line {} column {col}", self.path, self.line)
+        At::Line {
+            file: Some(self.path.clone()),
+            line: self.line,
+            column: Some(col),
+        }
     }
 
     fn io(&self, e: std::io::Error) -> ImportError {
@@ -165,14 +170,14 @@ impl<R: Read> GeoJsonReader<R> {
     /// The length of the JSON value starting at `buf[start]`, reading more input as needed;
     /// `None` when the input ends inside it. Only brackets and strings are tracked: the
     /// slice is then parsed properly, which catches everything else.
-    fn value_len(&mut self, at: &str) -> Result<Option<usize>, ImportError> {
+    fn value_len(&mut self, at: &At) -> Result<Option<usize>, ImportError> {
         match self.value_len_unchecked(at)? {
             Some(n) if n > MAX_FEATURE_BYTES => Err(too_large(at)),
             n => Ok(n),
         }
     }
 
-    fn value_len_unchecked(&mut self, at: &str) -> Result<Option<usize>, ImportError> {
+    fn value_len_unchecked(&mut self, at: &At) -> Result<Option<usize>, ImportError> {
         let mut i = 0usize;
         let mut depth = 0usize;
         let mut in_str = false;
@@ -226,38 +231,53 @@ impl<R: Read> GeoJsonReader<R> {
     }
 
     /// Parses the next JSON value of the top-level object as `T`.
-    fn member<T: for<'de> Deserialize<'de>>(&mut self, what: &str) -> Result<T, ImportError> {
+    fn member<T: for<'de> Deserialize<'de>>(&mut self, what: Part) -> Result<T, ImportError> {
         let at = self.here();
-        let Some(len) = self.value_len(&format!("{what} ({at})"))? else {
-            return Err(bad(at, format!("the file ends inside {what}")));
+        let whole = At::Part {
+            part: what.clone(),
+            pos: Box::new(at.clone()),
+        };
+        let Some(len) = self.value_len(&whole)? else {
+            return Err(bad(at, Problem::EndsInside(what)));
         };
         let slice = &self.buf[self.start..self.start + len];
-        let v = serde_json::from_slice::<T>(slice)
-            .map_err(|e| bad(self.at_error(&e), format!("{what}: {}", message(&e))))?;
+        let v = serde_json::from_slice::<T>(slice).map_err(|e| {
+            bad(
+                self.at_error(&e),
+                Problem::Json {
+                    part: what,
+                    detail: message(&e),
+                },
+            )
+        })?;
         self.advance(len);
         Ok(v)
     }
 
     /// Where a serde_json error on the slice at `buf[start]` happened, in the whole input.
-    fn at_error(&self, e: &serde_json::Error) -> String {
+    fn at_error(&self, e: &serde_json::Error) -> At {
         let col0 = self.consumed() - self.line_start;
         let (line, col) = match e.line() {
             0 | 1 => (self.line, col0 + e.column().max(1) as u64),
             l => (self.line + l as u64 - 1, e.column() as u64),
         };
-        format!("{} line {line} column {col}", self.path)
+        At::Line {
+            file: Some(self.path.clone()),
+            line,
+            column: Some(col),
+        }
     }
 
-    fn expected(&self, what: &str, got: Option<u8>) -> ImportError {
+    fn expected(&self, what: Part, got: Option<u8>) -> ImportError {
         match got {
-            None if self.count > 0 => bad(
-                self.here(),
-                format!("the file ends after feature {} (truncated?)", self.count),
-            ),
-            None => bad(self.here(), "the file ends early (truncated?)"),
+            None if self.count > 0 => bad(self.here(), Problem::EndsAfterFeature(self.count)),
+            None => bad(self.here(), Problem::EndsEarly),
             Some(b) => bad(
                 self.here(),
-                format!("expected {what}, found {:?}", char::from(b)),
+                Problem::Expected {
+                    what,
+                    found: char::from(b),
+                },
             ),
         }
     }
@@ -277,8 +297,8 @@ impl<R: Read> GeoJsonReader<R> {
                             self.advance(1);
                             self.state = State::Members { first: true };
                         }
-                        None => return Err(bad(self.path.clone(), "the file is empty")),
-                        got => return Err(self.expected("a GeoJSON object ({ … })", got)),
+                        None => return Err(bad(At::File(self.path.clone()), Problem::Empty)),
+                        got => return Err(self.expected(Part::Object, got)),
                     }
                 }
                 State::Members { first } => {
@@ -289,10 +309,7 @@ impl<R: Read> GeoJsonReader<R> {
                             if let Some(b) = self.skip_ws()? {
                                 return Err(bad(
                                     self.here(),
-                                    format!(
-                                        "unexpected {:?} after the end of the GeoJSON object",
-                                        char::from(b)
-                                    ),
+                                    Problem::TrailingAfterObject(char::from(b)),
                                 ));
                             }
                             if self.typ.as_deref() != Some("FeatureCollection") {
@@ -304,26 +321,31 @@ impl<R: Read> GeoJsonReader<R> {
                             self.advance(1);
                             match self.skip_ws()? {
                                 Some(b'"') => {}
-                                got => return Err(self.expected("a member name", got)),
+                                got => return Err(self.expected(Part::MemberName, got)),
                             }
                         }
                         Some(b'"') if first => {}
                         got => {
-                            return Err(
-                                self.expected(if first { "a member name" } else { ", or }" }, got)
-                            );
+                            return Err(self.expected(
+                                if first {
+                                    Part::MemberName
+                                } else {
+                                    Part::CommaOrBrace
+                                },
+                                got,
+                            ));
                         }
                     }
-                    let key: String = self.member("a member name")?;
+                    let key: String = self.member(Part::MemberName)?;
                     match self.skip_ws()? {
                         Some(b':') => self.advance(1),
-                        got => return Err(self.expected(":", got)),
+                        got => return Err(self.expected(Part::Colon, got)),
                     }
                     match self.skip_ws()? {
-                        None => return Err(self.expected("a value", None)),
+                        None => return Err(self.expected(Part::Value, None)),
                         Some(b) if key == "features" => {
                             if b != b'[' {
-                                return Err(bad(self.here(), "features must be an array"));
+                                return Err(bad(self.here(), Problem::FeaturesNotArray));
                             }
                             if self
                                 .typ
@@ -339,10 +361,10 @@ impl<R: Read> GeoJsonReader<R> {
                         Some(_) => {}
                     }
                     match key.as_str() {
-                        "type" => self.typ = Some(self.member("the type member")?),
+                        "type" => self.typ = Some(self.member(Part::TypeMember)?),
                         "crs" => {
                             let at = self.here();
-                            let v: serde_json::Value = self.member("the crs member")?;
+                            let v: serde_json::Value = self.member(Part::CrsMember)?;
                             let name = v
                                 .pointer("/properties/name")
                                 .and_then(|n| n.as_str())
@@ -350,17 +372,12 @@ impl<R: Read> GeoJsonReader<R> {
                             match Crs::parse(name) {
                                 Some(c) => self.crs = Some(c),
                                 None => {
-                                    return Err(bad(
-                                        at,
-                                        format!(
-                                            "the crs member names {name:?}, which qn-planner does not read (EPSG:4326, 4756, 5899, 3405, 3406)"
-                                        ),
-                                    ));
+                                    return Err(bad(at, Problem::UnreadCrsName(name.to_string())));
                                 }
                             }
                         }
                         _ => {
-                            let _: IgnoredAny = self.member(&format!("member {key:?}"))?;
+                            let _: IgnoredAny = self.member(Part::Member(key.clone()))?;
                         }
                     }
                     self.state = State::Members { first: false };
@@ -375,25 +392,31 @@ impl<R: Read> GeoJsonReader<R> {
                         Some(b',') if !first => {
                             self.advance(1);
                             if self.skip_ws()?.is_none() {
-                                return Err(self.expected("a feature", None));
+                                return Err(self.expected(Part::Feature, None));
                             }
                         }
                         Some(_) if first => {}
-                        got => return Err(self.expected(", or ] after a feature", got)),
+                        got => return Err(self.expected(Part::AfterFeature, got)),
                     }
                     self.state = State::Features { first: false };
                     let n = self.count + 1;
-                    let at = format!("feature {n} ({})", self.here());
+                    let at = At::Feature {
+                        n,
+                        pos: Some(Box::new(self.here())),
+                    };
                     let Some(len) = self.value_len(&at)? else {
-                        return Err(bad(at, "the file ends inside this feature (truncated?)"));
+                        return Err(bad(at, Problem::FeatureTruncated));
                     };
                     let slice = &self.buf[self.start..self.start + len];
                     let feature = match serde_json::from_slice::<FeatureIn>(slice) {
                         Ok(f) => f,
                         Err(e) => {
                             return Err(bad(
-                                format!("feature {n} ({})", self.at_error(&e)),
-                                message(&e),
+                                At::Feature {
+                                    n,
+                                    pos: Some(Box::new(self.at_error(&e))),
+                                },
+                                Problem::JsonDetail(message(&e)),
                             ));
                         }
                     };
@@ -408,24 +431,20 @@ impl<R: Read> GeoJsonReader<R> {
 
     fn not_a_collection(&self) -> ImportError {
         bad(
-            self.path.clone(),
-            format!(
-                "expected a GeoJSON FeatureCollection, found type {:?}",
-                self.typ.clone().unwrap_or_default()
-            ),
+            At::File(self.path.clone()),
+            Problem::NotFeatureCollection(self.typ.clone().unwrap_or_default()),
         )
     }
 }
 
 /// serde_json's message without its position (given in the whole input instead).
-fn too_large(at: &str) -> ImportError {
+fn too_large(at: &At) -> ImportError {
     bad(
-        at,
-        format!(
-            "larger than {} MB; qn-planner reads features of up to {} MB (split or simplify it first)",
-            MAX_FEATURE_BYTES >> 20,
-            MAX_FEATURE_BYTES >> 20
-        ),
+        at.clone(),
+        Problem::FeatureTooLarge {
+            mb: (MAX_FEATURE_BYTES >> 20) as u64,
+            max_mb: (MAX_FEATURE_BYTES >> 20) as u64,
+        },
     )
 }
 
@@ -473,12 +492,9 @@ struct FeatureIn<'a> {
 }
 
 impl FeatureIn<'_> {
-    fn into_raw(self) -> Result<RawFeature, String> {
+    fn into_raw(self) -> Result<RawFeature, Problem> {
         if self.typ.0 != "Feature" {
-            return Err(format!(
-                "expected an object of type \"Feature\", found type {:?}",
-                self.typ.0
-            ));
+            return Err(Problem::NotAFeature(self.typ.0.to_string()));
         }
         Ok(RawFeature {
             geom: self.geometry.map(GeomIn::into_geo).transpose()?,
@@ -678,38 +694,35 @@ impl<'de> Deserialize<'de> for Coords {
     }
 }
 
-fn positions(c: Coords, what: &str) -> Result<Vec<Coord<f64>>, String> {
+fn positions(c: Coords, what: Coordinates) -> Result<Vec<Coord<f64>>, Problem> {
     match c {
         Coords::Line(v) => Ok(v),
         Coords::List(v) if v.is_empty() => Ok(Vec::new()),
-        _ => Err(format!("{what} must be an array of positions")),
+        _ => Err(Problem::NotPositions(what)),
     }
 }
 
-fn list(c: Coords, what: &str) -> Result<Vec<Coords>, String> {
+fn list(c: Coords, what: Coordinates) -> Result<Vec<Coords>, Problem> {
     match c {
         Coords::List(v) => Ok(v),
         // A list of one-position lists would read as a line of positions.
-        _ => Err(format!("{what} has the wrong nesting of arrays")),
+        _ => Err(Problem::WrongNesting(what)),
     }
 }
 
-fn ring(c: Coords) -> Result<LineString<f64>, String> {
-    let r = positions(c, "a polygon ring")?;
+fn ring(c: Coords) -> Result<LineString<f64>, Problem> {
+    let r = positions(c, Coordinates::Ring)?;
     if r.len() < 4 {
-        return Err(format!(
-            "a polygon ring has {} positions (at least 4 needed)",
-            r.len()
-        ));
+        return Err(Problem::RingTooShort(r.len()));
     }
     if r.first() != r.last() {
-        return Err("a polygon ring is not closed (first and last positions differ)".into());
+        return Err(Problem::RingNotClosed);
     }
     Ok(LineString(r))
 }
 
-fn polygon(c: Coords) -> Result<Polygon<f64>, String> {
-    let mut rings = list(c, "Polygon coordinates")?.into_iter().map(ring);
+fn polygon(c: Coords) -> Result<Polygon<f64>, Problem> {
+    let mut rings = list(c, Coordinates::Of("Polygon"))?.into_iter().map(ring);
     let Some(exterior) = rings.next().transpose()? else {
         return Ok(Polygon::new(LineString(Vec::new()), Vec::new()));
     };
@@ -717,21 +730,21 @@ fn polygon(c: Coords) -> Result<Polygon<f64>, String> {
     Ok(Polygon::new(exterior, holes))
 }
 
-fn line(c: Coords) -> Result<LineString<f64>, String> {
-    let l = positions(c, "LineString coordinates")?;
+fn line(c: Coords) -> Result<LineString<f64>, Problem> {
+    let l = positions(c, Coordinates::Of("LineString"))?;
     if l.len() < 2 {
-        return Err("a line has fewer than 2 positions".into());
+        return Err(Problem::LineTooShort);
     }
     Ok(LineString(l))
 }
 
 impl GeomIn<'_> {
-    fn into_geo(self) -> Result<Geometry<f64>, String> {
+    fn into_geo(self) -> Result<Geometry<f64>, Problem> {
         let typ = self.typ.0;
         if typ == "GeometryCollection" {
             let parts = self
                 .geometries
-                .ok_or("a GeometryCollection needs \"geometries\"")?
+                .ok_or(Problem::NeedsGeometries)?
                 .into_iter()
                 .map(GeomIn::into_geo)
                 .collect::<Result<Vec<_>, _>>()?;
@@ -746,32 +759,32 @@ impl GeomIn<'_> {
             "MultiPolygon",
         ];
         if !known.contains(&typ.as_ref()) {
-            return Err(format!("unknown geometry type {typ:?}"));
+            return Err(Problem::UnknownGeometryType(typ.to_string()));
         }
         let c = self
             .coordinates
-            .ok_or_else(|| format!("a {typ} needs \"coordinates\""))?;
+            .ok_or_else(|| Problem::NeedsCoordinates(typ.to_string()))?;
         Ok(match typ.as_ref() {
             "Point" => match c {
                 Coords::Pos(p) => Geometry::Point(Point(p)),
-                _ => return Err("Point coordinates must be one position [x, y]".into()),
+                _ => return Err(Problem::PointPosition),
             },
             "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-                positions(c, "MultiPoint coordinates")?
+                positions(c, Coordinates::Of("MultiPoint"))?
                     .into_iter()
                     .map(Point)
                     .collect(),
             )),
             "LineString" => Geometry::LineString(line(c)?),
             "MultiLineString" => Geometry::MultiLineString(MultiLineString(
-                list(c, "MultiLineString coordinates")?
+                list(c, Coordinates::Of("MultiLineString"))?
                     .into_iter()
                     .map(line)
                     .collect::<Result<_, _>>()?,
             )),
             "Polygon" => Geometry::Polygon(polygon(c)?),
             _ => Geometry::MultiPolygon(MultiPolygon(
-                list(c, "MultiPolygon coordinates")?
+                list(c, Coordinates::Of("MultiPolygon"))?
                     .into_iter()
                     .map(polygon)
                     .collect::<Result<_, _>>()?,

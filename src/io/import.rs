@@ -4,6 +4,7 @@
 
 use super::crs::{Crs, Transformer};
 use super::geojson_in::GeoJsonReader;
+pub use super::problem::{At, Part, Problem};
 use crate::model::text::nfc;
 use geo_types::{Coord, Geometry, LineString, Polygon};
 use std::io::Read;
@@ -14,10 +15,23 @@ use thiserror::Error;
 pub enum ImportError {
     #[error("{path}: {msg}")]
     Io { path: String, msg: String },
-    #[error("{at}: {msg}")]
-    Bad { at: String, msg: String },
+    #[error("{at}: {problem}")]
+    Bad { at: At, problem: Problem },
     #[error("coordinate system: {0}")]
     Crs(String),
+    #[error(
+        "coordinate system: layer {layer:?} is in SRS {srs} ({org}:{code}), which qn-planner does not read"
+    )]
+    UnreadSrs {
+        layer: String,
+        srs: i64,
+        org: String,
+        code: i64,
+    },
+    #[error(
+        "coordinate system: {0}: cannot tell its coordinate system from the file; give --crs EPSG:N"
+    )]
+    UnknownCrs(String),
     #[error("the import was cancelled; the project is unchanged")]
     Cancelled,
     /// The file declares its system only after its features, and the guess differed.
@@ -29,8 +43,9 @@ pub enum ImportError {
 
 impl ImportError {
     /// The message in `lang`, for the window (the CLI prints the English `Display`). The
-    /// detail of what is wrong inside a file (`Bad`, `Io`) is still worded in English after a
-    /// Vietnamese frame: those texts become typed with the error restructuring of issue 12.
+    /// operating system's detail of an I/O error (`Io`) is quoted as it comes, inside a
+    /// Vietnamese frame; a problem inside a file is worded in Vietnamese, quoting a library's
+    /// own detail (a JSON or CSV parser's message) where there is one.
     pub fn text(&self, lang: crate::settings::Language) -> String {
         use crate::settings::Language;
         match (self, lang) {
@@ -38,10 +53,24 @@ impl ImportError {
             (ImportError::Io { path, msg }, Language::Vi) => {
                 format!("{path}: lỗi đọc tệp ({msg})")
             }
-            (ImportError::Bad { at, msg }, Language::Vi) => {
-                format!("{at}: dữ liệu không hợp lệ ({msg})")
+            (ImportError::Bad { at, problem }, Language::Vi) => {
+                format!("{}: {}", at.text(lang), problem.text(lang))
             }
             (ImportError::Crs(m), Language::Vi) => format!("hệ toạ độ: {m}"),
+            (
+                ImportError::UnreadSrs {
+                    layer,
+                    srs,
+                    org,
+                    code,
+                },
+                Language::Vi,
+            ) => format!(
+                "hệ toạ độ: lớp {layer:?} dùng SRS {srs} ({org}:{code}), hệ mà qn-planner không đọc"
+            ),
+            (ImportError::UnknownCrs(path), Language::Vi) => format!(
+                "hệ toạ độ: {path}: tệp không cho biết hệ toạ độ; hãy chọn hệ toạ độ trong cửa sổ nhập"
+            ),
             (ImportError::Cancelled, Language::Vi) => "đã huỷ nhập; dự án không thay đổi".into(),
             (ImportError::DeclaredAfter(c), Language::Vi) => {
                 format!("tệp khai báo {} sau các đối tượng", c.name())
@@ -51,11 +80,8 @@ impl ImportError {
     }
 }
 
-pub(crate) fn bad(at: impl Into<String>, msg: impl Into<String>) -> ImportError {
-    ImportError::Bad {
-        at: at.into(),
-        msg: msg.into(),
-    }
+pub(crate) fn bad(at: At, problem: Problem) -> ImportError {
+    ImportError::Bad { at, problem }
 }
 
 /// An attribute value of an imported feature.
@@ -180,10 +206,8 @@ impl Source {
                         y,
                     }),
                     _ => Err(bad(
-                        format!("{} line 1", path.display()),
-                        format!(
-                            "no coordinate columns found among {header:?} (name them lon/lat or x/y)"
-                        ),
+                        At::file_line(path.display().to_string(), 1),
+                        Problem::NoCoordinateColumns(header),
                     )),
                 }
             }
@@ -196,8 +220,8 @@ impl Source {
                             [one] => one.clone(),
                             _ => {
                                 return Err(bad(
-                                    path.display().to_string(),
-                                    format!("choose one of its layers: {}", layers.join(", ")),
+                                    At::File(path.display().to_string()),
+                                    Problem::ChooseLayer(layers),
                                 ));
                             }
                         }
@@ -209,8 +233,8 @@ impl Source {
                 })
             }
             other => Err(bad(
-                path.display().to_string(),
-                format!("unknown kind of file '.{other}' (GeoJSON, CSV or GeoPackage)"),
+                At::File(path.display().to_string()),
+                Problem::UnknownKind(other.to_string()),
             )),
         }
     }
@@ -389,37 +413,34 @@ pub fn geometry_type_name(g: &Geometry<f64>) -> &'static str {
 }
 
 /// Rings closed and long enough, coordinates finite.
-pub fn check_geometry(g: &Geometry<f64>) -> Result<(), String> {
+pub fn check_geometry(g: &Geometry<f64>) -> Result<(), Problem> {
     use geo::CoordsIter;
     if g.coords_iter()
         .any(|c| !c.x.is_finite() || !c.y.is_finite())
     {
-        return Err("a coordinate is not a finite number".into());
+        return Err(Problem::NonFiniteCoordinate);
     }
-    let ring_ok = |r: &LineString<f64>| -> Result<(), String> {
+    let ring_ok = |r: &LineString<f64>| -> Result<(), Problem> {
         if r.0.len() < 4 {
-            return Err(format!(
-                "a polygon ring has {} positions (at least 4 needed)",
-                r.0.len()
-            ));
+            return Err(Problem::RingTooShort(r.0.len()));
         }
         if r.0.first() != r.0.last() {
-            return Err("a polygon ring is not closed (first and last positions differ)".into());
+            return Err(Problem::RingNotClosed);
         }
         Ok(())
     };
-    let poly_ok = |p: &Polygon<f64>| -> Result<(), String> {
+    let poly_ok = |p: &Polygon<f64>| -> Result<(), Problem> {
         ring_ok(p.exterior())?;
         p.interiors().iter().try_for_each(ring_ok)
     };
     match g {
         Geometry::Polygon(p) => poly_ok(p),
         Geometry::MultiPolygon(mp) => mp.0.iter().try_for_each(poly_ok),
-        Geometry::LineString(l) if l.0.len() < 2 => Err("a line has fewer than 2 positions".into()),
+        Geometry::LineString(l) if l.0.len() < 2 => Err(Problem::LineTooShort),
         Geometry::MultiLineString(ml) if ml.0.iter().any(|l| l.0.len() < 2) => {
-            Err("a line has fewer than 2 positions".into())
+            Err(Problem::LineTooShort)
         }
-        Geometry::GeometryCollection(_) => Err("geometry collections are not supported".into()),
+        Geometry::GeometryCollection(_) => Err(Problem::Collection),
         _ => Ok(()),
     }
 }
@@ -476,18 +497,10 @@ impl Reader {
     }
 
     /// How feature `n` is named in messages.
-    pub fn what(&self, n: u64) -> String {
+    pub fn at(&self, n: u64) -> At {
         match self.inner {
-            Inner::Csv(_) => format!("line {}", n + 1),
-            _ => format!("feature {n}"),
-        }
-    }
-
-    /// [`Self::what`] in Vietnamese.
-    pub fn what_vi(&self, n: u64) -> String {
-        match self.inner {
-            Inner::Csv(_) => format!("dòng {}", n + 1),
-            _ => format!("đối tượng {n}"),
+            Inner::Csv(_) => At::line(n + 1),
+            _ => At::feature(n),
         }
     }
 
@@ -563,9 +576,12 @@ fn csv_header(path: &Path, delimiter: u8) -> Result<Vec<String>, ImportError> {
         .delimiter(delimiter)
         .from_path(path)
         .map_err(|e| io_err(path, e))?;
-    let h = r
-        .headers()
-        .map_err(|e| bad(format!("{} line 1", path.display()), e.to_string()))?;
+    let h = r.headers().map_err(|e| {
+        bad(
+            At::file_line(path.display().to_string(), 1),
+            Problem::Csv(e.to_string()),
+        )
+    })?;
     Ok(h.iter().map(nfc).collect())
 }
 
@@ -590,15 +606,23 @@ impl CsvIn {
             .map_err(|e| io_err(path, e))?;
         let header: Vec<String> = r
             .headers()
-            .map_err(|e| bad(format!("{} line 1", path.display()), e.to_string()))?
+            .map_err(|e| {
+                bad(
+                    At::file_line(path.display().to_string(), 1),
+                    Problem::Csv(e.to_string()),
+                )
+            })?
             .iter()
             .map(nfc)
             .collect();
         let col = |name: &str| header.iter().position(|h| h == name);
         let (Some(xi), Some(yi)) = (col(x), col(y)) else {
             return Err(bad(
-                format!("{} line 1", path.display()),
-                format!("no column {x:?} or {y:?}"),
+                At::file_line(path.display().to_string(), 1),
+                Problem::NoColumns {
+                    x: x.to_string(),
+                    y: y.to_string(),
+                },
             ));
         };
         Ok(CsvIn {
@@ -619,21 +643,27 @@ impl CsvIn {
         match self.r.read_record(&mut self.rec) {
             Ok(false) => return Ok(None),
             Ok(true) => {}
-            Err(e) => return Err(bad(format!("line {line}"), e.to_string())),
+            Err(e) => return Err(bad(At::line(line), Problem::Csv(e.to_string()))),
         }
         let rec = &self.rec;
         let num = |k: usize, name: &str| -> Result<f64, ImportError> {
             let t = rec.get(k).unwrap_or_default().trim().replace(',', ".");
             let v: f64 = t.parse().map_err(|_| {
                 bad(
-                    format!("line {line}"),
-                    format!("{name} {t:?} is not a number"),
+                    At::line(line),
+                    Problem::NotANumber {
+                        name: name.to_string(),
+                        text: t.clone(),
+                    },
                 )
             })?;
             if !v.is_finite() {
                 return Err(bad(
-                    format!("line {line}"),
-                    format!("{name} {t:?} is not a finite number"),
+                    At::line(line),
+                    Problem::NotFinite {
+                        name: name.to_string(),
+                        text: t.clone(),
+                    },
                 ));
             }
             Ok(v)
@@ -690,12 +720,7 @@ fn open_gpkg(path: &Path) -> Result<rusqlite::Connection, ImportError> {
     c.query_row("SELECT count(*) FROM gpkg_contents", [], |r| {
         r.get::<_, i64>(0)
     })
-    .map_err(|_| {
-        bad(
-            path.display().to_string(),
-            "not a GeoPackage (no gpkg_contents)",
-        )
-    })?;
+    .map_err(|_| bad(At::File(path.display().to_string()), Problem::NotGeoPackage))?;
     Ok(c)
 }
 
@@ -724,8 +749,8 @@ impl GpkgIn {
             )
             .map_err(|_| {
                 bad(
-                    path.display().to_string(),
-                    format!("no feature table {layer:?}"),
+                    At::File(path.display().to_string()),
+                    Problem::NoFeatureTable(layer.to_string()),
                 )
             })?;
         let crs = match u32::try_from(srs).ok().and_then(Crs::from_epsg) {
@@ -744,9 +769,12 @@ impl GpkgIn {
                 {
                     Some(c) => c,
                     None => {
-                        return Err(ImportError::Crs(format!(
-                            "layer {layer:?} is in SRS {srs} ({org}:{code}), which qn-planner does not read"
-                        )));
+                        return Err(ImportError::UnreadSrs {
+                            layer: layer.to_string(),
+                            srs,
+                            org: org.to_string(),
+                            code,
+                        });
                     }
                 }
             }
@@ -805,7 +833,7 @@ impl GpkgIn {
                 if Some(i) == self.gi {
                     if let rusqlite::types::Value::Blob(b) = v {
                         let d = crate::store::geom::decode(&b)
-                            .map_err(|e| bad(format!("feature {n}"), e.to_string()))?;
+                            .map_err(|e| bad(At::feature(n), Problem::BadGeometry(e)))?;
                         geom = d.geometry;
                     }
                     continue;
@@ -911,10 +939,9 @@ pub(crate) fn choose_crs(
                     match bbox.and_then(|(a, b)| Crs::guess(a, b)) {
                         Some(c) => (c, CrsFrom::Guessed),
                         None => {
-                            return Err(ImportError::Crs(format!(
-                                "{}: cannot tell its coordinate system from the file; give --crs EPSG:N",
-                                source.path().display()
-                            )));
+                            return Err(ImportError::UnknownCrs(
+                                source.path().display().to_string(),
+                            ));
                         }
                     }
                 }
@@ -967,14 +994,20 @@ pub fn read_prepared(
         let (blob, envelope) = match feat.geom {
             None => (None, None),
             Some(g) => {
-                check_geometry(&g).map_err(|m| bad(r.what(n), m))?;
+                check_geometry(&g).map_err(|m| bad(r.at(n), m))?;
                 use geo::{BoundingRect, MapCoords};
                 let g = g
                     .try_map_coords(|c: Coord<f64>| {
                         t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y })
                     })
                     .map_err(|e| {
-                        bad(r.what(n), format!("coordinate outside {}: {e}", crs.name()))
+                        bad(
+                            r.at(n),
+                            Problem::CoordinateOutside {
+                                crs: crs.name().to_string(),
+                                detail: e.to_string(),
+                            },
+                        )
                     })?;
                 let g = crate::model::oriented(g);
                 gtype.add(&g);

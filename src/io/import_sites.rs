@@ -5,6 +5,7 @@
 
 use super::crs::{Crs, Transformer};
 use super::import::{ImportError, Reader, Source, Value, bad, check_geometry};
+use super::problem::{At, Problem};
 use crate::model::{Layer, Precision, Site, Status};
 use geo_types::{Coord, Geometry};
 
@@ -149,6 +150,7 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// A number from an attribute value; on failure, the text that is not one.
 fn number(v: &Value) -> Result<Option<f64>, String> {
     match v {
         Value::Null => Ok(None),
@@ -162,7 +164,7 @@ fn number(v: &Value) -> Result<Option<f64>, String> {
             .ok()
             .filter(|x| x.is_finite())
             .map(Some)
-            .ok_or_else(|| format!("{t:?} is not a number")),
+            .ok_or_else(|| t.clone()),
     }
 }
 
@@ -201,15 +203,12 @@ pub fn read_sites(
     } = *target;
     if !TARGET_LAYERS.contains(&layer) {
         return Err(bad(
-            "target layer",
-            format!("features cannot be imported into {}", layer.name_en()),
+            At::TargetLayer,
+            Problem::LayerNotImportable(layer.name_en().to_string()),
         ));
     }
     let Some((_, name_field)) = mapping.iter().find(|(f, _)| *f == SiteField::Name) else {
-        return Err(bad(
-            "field mapping",
-            "choose the source field that gives each site its name",
-        ));
+        return Err(bad(At::FieldMapping, Problem::NoNameField));
     };
     let mut r = Reader::open(source)?;
     let ((crs, _), pending) = super::import::choose_crs(&mut r, source, crs)?;
@@ -237,14 +236,9 @@ pub fn read_sites(
             }
             progress(n, r.fraction());
         }
-        let what = r.what(n);
+        let at = r.at(n);
         if sites.len() >= MAX_SITES {
-            return Err(bad(
-                what,
-                format!(
-                    "more than {MAX_SITES} features: import a file this large as a reference layer"
-                ),
-            ));
+            return Err(bad(at, Problem::TooManySites(MAX_SITES)));
         }
         let get = |field: &str| {
             feat.attrs
@@ -255,15 +249,22 @@ pub fn read_sites(
         };
         let name = text(&get(name_field));
         if name.is_empty() {
-            return Err(bad(
-                what,
-                format!("field {name_field:?} (the name) is empty"),
-            ));
+            return Err(bad(at, Problem::EmptyName(name_field.clone())));
         }
         let mut s = Site::new(layer, &name, status);
         for (f, src) in mapping {
             let v = get(src);
-            let num = || number(&v).map_err(|m| bad(r.what(n), format!("field {src:?}: {m}")));
+            let num = || {
+                number(&v).map_err(|t| {
+                    bad(
+                        r.at(n),
+                        Problem::FieldNotNumber {
+                            field: src.clone(),
+                            text: t,
+                        },
+                    )
+                })
+            };
             match f {
                 SiteField::Name => {}
                 SiteField::Kind => s.kind = text(&v),
@@ -277,34 +278,39 @@ pub fn read_sites(
             }
         }
         if let Some(g) = feat.geom {
-            check_geometry(&g).map_err(|m| bad(r.what(n), m))?;
+            check_geometry(&g).map_err(|m| bad(r.at(n), m))?;
             let g = match g {
                 Geometry::MultiPoint(mp) if mp.0.len() == 1 => Geometry::Point(mp.0[0]),
                 g @ (Geometry::Point(_) | Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => g,
                 other => {
                     return Err(bad(
-                        r.what(n),
-                        format!(
-                            "a {} cannot be a site: planning layers hold points and polygons",
-                            super::import::geometry_type_name(&other)
-                        ),
+                        r.at(n),
+                        Problem::NotASite(super::import::geometry_type_name(&other).to_string()),
                     ));
                 }
             };
             use geo::MapCoords;
             let g = g
                 .try_map_coords(|c: Coord<f64>| t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y }))
-                .map_err(|e| bad(r.what(n), format!("coordinate outside {}: {e}", crs.name())))?;
+                .map_err(|e| {
+                    bad(
+                        r.at(n),
+                        Problem::CoordinateOutside {
+                            crs: crs.name().to_string(),
+                            detail: e.to_string(),
+                        },
+                    )
+                })?;
             s.geom = Some(g);
             s.location_precision = Precision::Site;
         }
         // Provenance in the planner's language, like every text the app writes.
         s.location_source = match lang {
             crate::settings::Language::En => {
-                format!("Imported from {file}, {what} ({})", crs.name())
+                format!("Imported from {file}, {} ({})", at.text(lang), crs.name())
             }
             crate::settings::Language::Vi => {
-                format!("Nhập từ {file}, {} ({})", r.what_vi(n), crs.name())
+                format!("Nhập từ {file}, {} ({})", at.text(lang), crs.name())
             }
         };
         sites.push(s);

@@ -6,3 +6,4 @@ pub mod geojson_in;
 pub mod import;
 pub mod import_sites;
 pub mod layer_export;
+pub mod problem;

@@ -10,7 +10,7 @@ use geo_types::{
 };
 use thiserror::Error;
 
-#[derive(Debug, Error, PartialEq)]
+#[derive(Debug, Clone, Error, PartialEq)]
 pub enum GeomError {
     #[error("geometry blob too short")]
     Truncated,

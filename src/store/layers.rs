@@ -7,6 +7,7 @@ use crate::io::crs::Crs;
 use crate::io::import::{
     Batch, CrsFrom, FieldType, ImportError, ReadSummary, Source, Value, read_prepared,
 };
+use crate::io::problem::{At, Problem};
 use rusqlite::{OptionalExtension, params};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -272,8 +273,8 @@ impl ProjectFile {
         let name = crate::model::text::nfc(name.trim());
         if name.is_empty() {
             return Err(ImportError::Bad {
-                at: "layer name".into(),
-                msg: "is empty".into(),
+                at: At::LayerName,
+                problem: Problem::EmptyLayerName,
             });
         }
         self.backup_before_first_write()?;
@@ -309,8 +310,8 @@ impl ProjectFile {
             .is_some()
         {
             return Err(ImportError::Bad {
-                at: "layer name".into(),
-                msg: format!("a layer called {name:?} already exists"),
+                at: At::LayerName,
+                problem: Problem::LayerExists(name.to_string()),
             });
         }
         let mut w = TableWriter {
@@ -331,8 +332,8 @@ impl ProjectFile {
                     read_prepared(source, crs, cancel, &mut |b| send.send(b).is_ok())
                 })
                 .map_err(|e| ImportError::Bad {
-                    at: source.path().display().to_string(),
-                    msg: format!("cannot start a reading thread: {e}"),
+                    at: At::File(source.path().display().to_string()),
+                    problem: Problem::ReadingThread(e.to_string()),
                 })?;
             let mut failed = None;
             for batch in recv.iter() {
@@ -348,8 +349,8 @@ impl ProjectFile {
             // Dropping the receiver stops the reader at its next batch.
             drop(recv);
             let read = reader.join().map_err(|_| ImportError::Bad {
-                at: source.path().display().to_string(),
-                msg: "the reading thread failed".into(),
+                at: At::File(source.path().display().to_string()),
+                problem: Problem::ReadingThreadFailed,
             })?;
             match failed {
                 Some(e) => Err(e),
