@@ -36,6 +36,8 @@ pub enum ExportError {
     Io { path: String, msg: String },
     #[error("{0}")]
     Invalid(String),
+    #[error("{0} dpi is outside 36–1200")]
+    DpiOutside(u32),
 }
 
 impl ExportError {
@@ -48,6 +50,9 @@ impl ExportError {
                 format!("{path}: không ghi được tệp ({msg})")
             }
             (ExportError::Invalid(m), Language::Vi) => format!("không xuất được: {m}"),
+            (ExportError::DpiOutside(d), Language::Vi) => {
+                format!("{d} dpi nằm ngoài khoảng 36–1200")
+            }
             (e, Language::Vi) => format!("không xuất được bản đồ ({e})"),
         }
     }

@@ -36,9 +36,7 @@ pub fn pixel_size(page: &Page, dpi: u32) -> (u32, u32) {
 /// The page as a PNG at `dpi`.
 pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
     if !(36..=1200).contains(&dpi) {
-        return Err(ExportError::Invalid(format!(
-            "{dpi} dpi is outside 36–1200"
-        )));
+        return Err(ExportError::DpiOutside(dpi));
     }
     let (w, h) = pixel_size(page, dpi);
     let mut pixmap = tiny_skia::Pixmap::new(w, h)
