@@ -596,3 +596,37 @@ fn a_boundary_keeps_its_key_through_undo_and_redo() {
     let back = pf.read_project().unwrap();
     assert_eq!(back.site(Layer::ProposedClusters, before.fid), Some(&drawn));
 }
+
+#[test]
+fn a_read_only_older_file_is_viewed_migrated_in_memory_and_never_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro4.gpkg");
+    std::fs::copy(SCHEMA_4, &path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    // The window views it: migrated in a copy in memory, read-only.
+    let opened = ProjectFile::open_session(&path, None).unwrap();
+    assert!(opened.file.is_read_only());
+    let p = opened.file.read_project().unwrap();
+    assert_eq!(p.sites.len(), 42);
+    assert!(
+        p.sites
+            .iter()
+            .any(|s| s.name == "Khu công nghiệp vẽ thử (schema 4)"
+                && matches!(s.geom, Some(Geometry::Polygon(_))))
+    );
+    drop(opened);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file is untouched"
+    );
+    // The command line reports the file as it is, and why it cannot update it.
+    let err = ProjectFile::open(&path).err().unwrap().to_string();
+    assert!(
+        err.contains("older qn-planner (schema 4)") && err.contains("read-only"),
+        "{err}"
+    );
+    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
+}

@@ -61,6 +61,14 @@ pub enum StoreError {
     #[error("{0}: the file is read-only")]
     ReadOnly(PathBuf),
     #[error(
+        "{path}: written by an older qn-planner (schema {found}); opening it updates it to schema {current}, which a read-only file does not allow: copy it to a folder you can write to"
+    )]
+    OldAndReadOnly {
+        path: PathBuf,
+        found: i64,
+        current: i64,
+    },
+    #[error(
         "{0}: the folder holding the file is read-only (SQLite writes its journal beside the file); copy the file to a folder you can write to"
     )]
     ReadOnlyFolder(PathBuf),
@@ -167,6 +175,14 @@ impl StoreError {
                 p(f)
             ),
             StoreError::ReadOnly(f) => format!("{}: tệp chỉ đọc", p(f)),
+            StoreError::OldAndReadOnly {
+                path,
+                found,
+                current,
+            } => format!(
+                "{}: tệp do qn-planner cũ hơn tạo (lược đồ {found}); mở tệp sẽ nâng lên lược đồ {current}, điều mà tệp chỉ đọc không cho phép: hãy chép tệp sang thư mục ghi được",
+                p(path)
+            ),
             StoreError::ReadOnlyFolder(f) => format!(
                 "{}: thư mục chứa tệp chỉ đọc (SQLite ghi nhật ký bên cạnh tệp); hãy chép tệp sang thư mục ghi được",
                 p(f)
@@ -311,15 +327,18 @@ impl ProjectFile {
 
     /// Opens an existing project, read-write when the file allows it, else read-only.
     pub fn open(path: &Path) -> Result<ProjectFile, StoreError> {
-        ProjectFile::open_with(path, false, WRITE_WAIT)
+        ProjectFile::open_with(path, false, WRITE_WAIT, false)
     }
 
     /// Opens `path`; a write by another program is waited for up to `wait` (at the open and
     /// at every write later).
+    /// `view_old`: a read-only file of an older schema is migrated in a copy in memory, to be
+    /// viewed (the window); else it is refused (the command line reports the file as it is).
     pub(crate) fn open_with(
         path: &Path,
         force_read_only: bool,
         wait: std::time::Duration,
+        view_old: bool,
     ) -> Result<ProjectFile, StoreError> {
         let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
         if meta.is_dir() {
@@ -341,7 +360,7 @@ impl ProjectFile {
         conn.busy_timeout(wait)
             .map_err(|e| StoreError::sqlite(path, e))?;
         schema::register_functions(&conn).map_err(|e| StoreError::sqlite(path, e))?;
-        let pf = ProjectFile {
+        let mut pf = ProjectFile {
             conn,
             path: path.to_path_buf(),
             read_only,
@@ -365,8 +384,26 @@ impl ProjectFile {
             });
         }
         if version < SCHEMA_VERSION {
+            if read_only && view_old {
+                // The file is never written: a copy in memory is brought up to date.
+                let sq = |e| StoreError::sqlite(path, e);
+                let mut mem = Connection::open_in_memory().map_err(sq)?;
+                {
+                    let b = rusqlite::backup::Backup::new(&pf.conn, &mut mem).map_err(sq)?;
+                    b.run_to_completion(1024, std::time::Duration::ZERO, None)
+                        .map_err(sq)?;
+                }
+                schema::register_functions(&mem).map_err(sq)?;
+                schema::migrate(&mem, version).map_err(sq)?;
+                pf.conn = mem;
+                return Ok(pf);
+            }
             if read_only {
-                return Err(pf.read_only_error());
+                return Err(StoreError::OldAndReadOnly {
+                    path: path.to_path_buf(),
+                    found: version,
+                    current: SCHEMA_VERSION,
+                });
             }
             schema::migrate(&pf.conn, version).map_err(|e| {
                 let e = StoreError::sqlite(path, e);

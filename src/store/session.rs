@@ -140,7 +140,7 @@ impl ProjectFile {
         let mut file = if notice.is_some() {
             ProjectFile::open_read_only(path)?
         } else {
-            ProjectFile::open_with(path, false, super::WINDOW_WAIT)?
+            ProjectFile::open_with(path, false, super::WINDOW_WAIT, true)?
         };
         if !file.read_only {
             file.conn
@@ -157,7 +157,7 @@ impl ProjectFile {
 
     /// Opens without ever writing (another instance holds the file).
     pub fn open_read_only(path: &Path) -> Result<ProjectFile, StoreError> {
-        let mut f = ProjectFile::open_with(path, true, super::WINDOW_WAIT)?;
+        let mut f = ProjectFile::open_with(path, true, super::WINDOW_WAIT, true)?;
         f.read_only = true;
         Ok(f)
     }
