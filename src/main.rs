@@ -1,11 +1,6 @@
-//! qn-planner: starts the window, or runs a headless command.
-//!
-//! ```text
-//! qn-planner                     open the last project, or create the default one
-//! qn-planner FILE.gpkg           open FILE.gpkg
-//! qn-planner init FILE.gpkg [--force]
-//! qn-planner info FILE.gpkg [--json]
-//! ```
+//! qn-planner: starts the window, or runs a headless command. The command line is declared
+//! with clap (`qn-planner --help`, `qn-planner COMMAND --help`); exit status 0 done, 1 failed,
+//! 2 a wrong command line.
 
 use qn_planner::app::{QnApp, Startup};
 use qn_planner::io::crs::Crs;
@@ -15,55 +10,232 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage:
-  qn-planner [FILE.gpkg]                 open the window (default: last project, else the built-in one)
-  qn-planner init FILE.gpkg [--force]    write a new seeded project
-  qn-planner info FILE.gpkg [--json]     list layers with feature counts and extents
-  qn-planner report FILE.gpkg [--scenario NAME] [--csv]
-                                         the scenario's indicator table by year (default: the reference)
-  qn-planner report FILE.gpkg --rules [--scenario NAME] [--csv]
-                                         each site's verdict under each rule in force, with citations
-  qn-planner export FILE.gpkg OUT.{png,svg,pdf} [--scenario S] [--year Y] [--paper a4|a3]
-                    [--landscape|--portrait] [--dpi N] [--title T]
-                                         a print-quality map
-  qn-planner pack FILE.gpkg OUT.pdf [--scenario S]
-                                         a meeting pack: cover, a map per phase, indicators, charts, sources
-  qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N]
-             [--into PLANNING_LAYER [--map name=FIELD,kind=FIELD,...]]
-                                         add a reference layer (one transaction); --layer picks the
-                                         layer of a GeoPackage input, else names the new layer
-  qn-planner export-layer FILE.gpkg LAYER OUT.{geojson,csv,gpkg} [--crs EPSG:N]
-                                         write one layer out (GeoJSON RFC 7946 in EPSG:4326 by default)
-  qn-planner --help | --version";
+/// What the exit status means, for scripts.
+const EXIT_CODES: &str = "Exit status: 0 done; 1 failed (the message says why; no file is left half-written); 2 the command line was wrong (unknown command or option, a missing or bad value).";
+
+#[derive(clap::Parser)]
+#[command(
+    name = "qn-planner",
+    version,
+    about = "Offline planning map of industrial zones and clusters for Quảng Ninh province",
+    long_about = "Offline planning map of industrial zones and clusters for Quảng Ninh province. With no command it opens the window on FILE.gpkg, else on the last project, else on the built-in one.",
+    args_conflicts_with_subcommands = true,
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    /// The project to open in the window (default: the last one, else the built-in one).
+    file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Write a new project seeded from the 2007 report.
+    Init {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// Overwrite FILE.gpkg if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the layers with feature counts, geometry types and extents.
+    Info {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The scenario's indicator table by year, or with --rules each site's verdict under each
+    /// rule in force.
+    Report {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// The scenario (default: the reference one).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// As CSV.
+        #[arg(long)]
+        csv: bool,
+        /// Judge each planning site under the rules in force, with citations.
+        #[arg(long)]
+        rules: bool,
+        /// With --rules: the date (YYYY-MM-DD) whose rules judge the sites the scenario does
+        /// not schedule and that have no decision year (default: today).
+        #[arg(long, requires = "rules", value_parser = parse_date_arg)]
+        date: Option<String>,
+    },
+    /// A print-quality map (PNG, SVG or PDF, by OUT's extension).
+    Export {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// The file to write (written whole or not at all).
+        out: PathBuf,
+        #[command(flatten)]
+        page: PageArgs,
+        /// The year of the scenario's plan to draw (alone: the reference scenario's).
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2005..=2030))]
+        year: Option<i32>,
+        /// Landscape page (the default).
+        #[arg(long, conflicts_with = "portrait")]
+        landscape: bool,
+        /// Portrait page.
+        #[arg(long)]
+        portrait: bool,
+        /// Resolution of a PNG.
+        #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(36..=1200))]
+        dpi: u32,
+        /// The map's title.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// A meeting pack (PDF): cover, a map per phase, indicators, charts, rules, sources.
+    Pack {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// The file to write (written whole or not at all).
+        out: PathBuf,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Add a reference layer (one transaction), or with --into sites of a planning layer.
+    Import {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// A GeoJSON, CSV or GeoPackage file.
+        input: PathBuf,
+        /// The layer of a GeoPackage input; else the new layer's name.
+        #[arg(long)]
+        layer: Option<String>,
+        /// The input's coordinate system (default: declared, else guessed from the ranges).
+        #[arg(long, value_parser = parse_crs)]
+        crs: Option<Crs>,
+        /// The planning layer the features become sites of.
+        #[arg(long)]
+        into: Option<String>,
+        /// With --into: site fields from input fields, e.g. name=ten,kind=loai.
+        #[arg(long, requires = "into")]
+        map: Option<String>,
+    },
+    /// Write one layer out (GeoJSON RFC 7946, CSV or GeoPackage, by OUT's extension).
+    ExportLayer {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// The layer: its table name or its name as listed by `info`.
+        layer: String,
+        /// The file to write (written whole or not at all).
+        out: PathBuf,
+        /// The output's coordinate system (GeoJSON and CSV; default EPSG:4326).
+        #[arg(long, value_parser = parse_crs, default_value = "EPSG:4326")]
+        crs: Crs,
+    },
+}
+
+/// What `export` and `pack` share.
+#[derive(clap::Args)]
+struct PageArgs {
+    /// The scenario (export: none; pack: the reference one).
+    #[arg(long)]
+    scenario: Option<String>,
+    /// Paper size.
+    #[arg(long, default_value = "a4", value_parser = parse_paper)]
+    paper: qn_planner::export::Paper,
+}
+
+fn parse_paper(s: &str) -> Result<qn_planner::export::Paper, String> {
+    qn_planner::export::Paper::parse(s).ok_or_else(|| format!("{s}: use a4 or a3"))
+}
+
+fn parse_date_arg(s: &str) -> Result<String, String> {
+    match qn_planner::model::validate::parse_date(s) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err("a date is needed (YYYY-MM-DD)".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Writes a line of a command's output. A reader that closed the pipe (`report | head`) ends
+/// the command quietly with success: it has all it wanted.
+fn emit(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(text).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("qn-planner: standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`emit`].
+macro_rules! out {
+    () => { emit(format_args!("\n")) };
+    ($($t:tt)*) => { emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` through [`emit`].
+macro_rules! out_raw {
+    ($($t:tt)*) => { emit(format_args!($($t)*)) };
+}
 
 fn main() -> ExitCode {
+    use clap::Parser;
     let started = Instant::now();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some("-V" | "--version") => {
-            println!("qn-planner {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        Some("init") => cmd_init(&args[1..]),
-        Some("info") => cmd_info(&args[1..]),
-        Some("report") => cmd_report(&args[1..]),
-        Some("export") => cmd_export(&args[1..]),
-        Some("pack") => cmd_pack(&args[1..]),
-        Some("import") => cmd_import(&args[1..]),
-        Some("export-layer") => cmd_export_layer(&args[1..]),
-        Some(a) if a.starts_with('-') => Err(format!("unknown option {a}\n{USAGE}")),
-        Some(file) => {
-            if args.len() > 1 {
-                Err(format!("unexpected argument {}\n{USAGE}", args[1]))
-            } else {
-                run_window(Some(PathBuf::from(file)), started)
-            }
-        }
-        None => run_window(None, started),
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Init { file, force }) => cmd_init(&file, force),
+        Some(Command::Info { file, json }) => cmd_info(&file, json),
+        Some(Command::Report {
+            file,
+            scenario,
+            csv,
+            rules,
+            date,
+        }) => cmd_report(&file, scenario.as_deref(), csv, rules, date),
+        Some(Command::Export {
+            file,
+            out,
+            page,
+            year,
+            landscape: _,
+            portrait,
+            dpi,
+            title,
+        }) => cmd_export(ExportArgs {
+            file,
+            out,
+            scenario: page.scenario,
+            year,
+            paper: page.paper,
+            landscape: !portrait,
+            dpi,
+            title,
+        }),
+        Some(Command::Pack { file, out, page }) => cmd_pack(&file, &out, page),
+        Some(Command::Import {
+            file,
+            input,
+            layer,
+            crs,
+            into,
+            map,
+        }) => cmd_import(
+            &file,
+            &input,
+            layer.as_deref(),
+            crs,
+            into.as_deref(),
+            map.as_deref(),
+        ),
+        Some(Command::ExportLayer {
+            file,
+            layer,
+            out,
+            crs,
+        }) => cmd_export_layer(&file, &layer, &out, crs),
+        None => run_window(cli.file, started),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,46 +244,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Splits arguments into positionals and the given known flags; anything else is an error.
-fn parse<'a>(args: &'a [String], flags: &[&str]) -> Result<(Vec<&'a str>, Vec<&'a str>), String> {
-    let mut pos = Vec::new();
-    let mut set = Vec::new();
-    for a in args {
-        if a.starts_with("--") {
-            if flags.contains(&a.as_str()) {
-                set.push(a.as_str());
-            } else {
-                return Err(format!("unknown option {a}"));
-            }
-        } else {
-            pos.push(a.as_str());
-        }
-    }
-    Ok((pos, set))
-}
-
-/// Positional arguments and `--flag VALUE` pairs.
-type Valued<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
-
-/// Splits arguments into positionals and `--flag VALUE` pairs of the given names.
-fn parse_valued<'a>(args: &'a [String], valued: &[&str]) -> Result<Valued<'a>, String> {
-    let mut pos = Vec::new();
-    let mut set = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a.starts_with("--") {
-            if !valued.contains(&a.as_str()) {
-                return Err(format!("unknown option {a}"));
-            }
-            let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
-            set.push((a.as_str(), v.as_str()));
-        } else {
-            pos.push(a.as_str());
-        }
-    }
-    Ok((pos, set))
 }
 
 fn parse_crs(s: &str) -> Result<Crs, String> {
@@ -127,26 +259,22 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
     })
 }
 
-fn cmd_import(args: &[String]) -> Result<(), String> {
+fn cmd_import(
+    file: &Path,
+    input: &Path,
+    layer: Option<&str>,
+    crs: Option<Crs>,
+    into: Option<&str>,
+    map: Option<&str>,
+) -> Result<(), String> {
     use qn_planner::io::import::Source;
     use std::sync::atomic::AtomicBool;
-    let usage = "usage: qn-planner import FILE.gpkg INPUT.{geojson,csv,gpkg} [--layer NAME] [--crs EPSG:N] [--into PLANNING_LAYER [--map name=FIELD,...]]";
-    let (pos, flags) = parse_valued(args, &["--layer", "--crs", "--into", "--map"])?;
-    let [file, input] = pos[..] else {
-        return Err(usage.into());
-    };
-    let get = |k: &str| flags.iter().find(|(f, _)| *f == k).map(|(_, v)| *v);
-    let input = Path::new(input);
-    let source = Source::from_path(input, get("--layer")).map_err(|e| e.to_string())?;
+    let source = Source::from_path(input, layer).map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let crs = get("--crs").map(parse_crs).transpose()?;
-    if let Some(into) = get("--into") {
-        return import_into_planning(Path::new(file), &source, crs, into, get("--map"), started);
+    if let Some(into) = into {
+        return import_into_planning(file, &source, crs, into, map, started);
     }
-    if get("--map").is_some() {
-        return Err("--map goes with --into PLANNING_LAYER".into());
-    }
-    let name = match (&source, get("--layer")) {
+    let name = match (&source, layer) {
         (Source::Gpkg { layer, .. }, _) => layer.clone(),
         (_, Some(n)) => n.to_string(),
         _ => input
@@ -154,7 +282,7 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "reference".into()),
     };
-    let mut pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     const COLOURS: [&str; 6] = [
         "#7a5195", "#ef5675", "#2f4b7c", "#ffa600", "#665191", "#a05195",
     ];
@@ -177,7 +305,7 @@ fn cmd_import(args: &[String]) -> Result<(), String> {
                 format!("{}: {m} (the project is unchanged)", input.display())
             }
         })?;
-    println!(
+    out!(
         "imported {} features with {} fields into layer “{}” (table {}, {}) from {} ({}) in {:.2} s",
         summary.features,
         summary.fields,
@@ -262,7 +390,7 @@ fn import_into_planning(
     qn_planner::edit::Edit::insert_many(layer, read.sites)
         .apply(&mut pf, &mut project)
         .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
-    println!(
+    out!(
         "imported {n} sites into {} (table {}) from {} with {} in {:.2} s",
         layer.name_vi(),
         layer.table(),
@@ -277,41 +405,26 @@ fn import_into_planning(
     Ok(())
 }
 
-fn cmd_export_layer(args: &[String]) -> Result<(), String> {
+fn cmd_export_layer(file: &Path, layer: &str, out: &Path, crs: Crs) -> Result<(), String> {
     use qn_planner::io::layer_export::export_layer;
-    let usage =
-        "usage: qn-planner export-layer FILE.gpkg LAYER OUT.{geojson,csv,gpkg} [--crs EPSG:N]";
-    let (pos, flags) = parse_valued(args, &["--crs"])?;
-    let [file, layer, out] = pos[..] else {
-        return Err(usage.into());
-    };
-    let crs = match flags.iter().find(|(f, _)| *f == "--crs") {
-        Some((_, c)) => parse_crs(c)?,
-        None => Crs::Wgs84,
-    };
     let started = Instant::now();
-    let pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
-    let s = export_layer(&pf, layer, Path::new(out), crs).map_err(|e| e.to_string())?;
-    println!(
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let s = export_layer(&pf, layer, out, crs).map_err(|e| e.to_string())?;
+    out!(
         "wrote {} features of {} to {} ({}) in {:.2} s",
         s.features,
         s.table,
-        out,
+        out.display(),
         s.crs.name(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-fn cmd_init(args: &[String]) -> Result<(), String> {
-    let (pos, flags) = parse(args, &["--force"])?;
-    let [file] = pos[..] else {
-        return Err("usage: qn-planner init FILE.gpkg [--force]".into());
-    };
-    let path = Path::new(file);
-    let pf = ProjectFile::create(path, flags.contains(&"--force")).map_err(|e| e.to_string())?;
+fn cmd_init(path: &Path, force: bool) -> Result<(), String> {
+    let pf = ProjectFile::create(path, force).map_err(|e| e.to_string())?;
     let p = pf.read_project().map_err(|e| e.to_string())?;
-    println!(
+    out!(
         "{}: new project with {} sites and {} industrial centres",
         path.display(),
         p.sites.len(),
@@ -320,30 +433,17 @@ fn cmd_init(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn cmd_report(args: &[String]) -> Result<(), String> {
-    let mut file = None;
-    let mut scenario = None;
-    let mut csv = false;
-    let mut rules = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--csv" => csv = true,
-            "--rules" => rules = true,
-            "--scenario" => {
-                scenario = Some(it.next().ok_or("--scenario needs a scenario name")?.clone())
-            }
-            x if x.starts_with("--") => return Err(format!("unknown option {x}")),
-            x if file.is_none() => file = Some(x.to_string()),
-            x => return Err(format!("unexpected argument {x}")),
-        }
-    }
-    let Some(file) = file else {
-        return Err("usage: qn-planner report FILE.gpkg [--scenario NAME] [--csv]".into());
-    };
-    let pf = ProjectFile::open(Path::new(&file)).map_err(|e| e.to_string())?;
+fn cmd_report(
+    path: &Path,
+    scenario: Option<&str>,
+    csv: bool,
+    rules: bool,
+    date: Option<String>,
+) -> Result<(), String> {
+    let file = path.display().to_string();
+    let pf = ProjectFile::open(path).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
-    let s = match &scenario {
+    let s = match scenario {
         Some(name) => project.scenario_by_name(name).ok_or_else(|| {
             let names: Vec<&str> = project.scenarios.iter().map(|s| s.name.as_str()).collect();
             format!(
@@ -357,23 +457,23 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
             .ok_or("the project has no scenario")?,
     };
     if rules {
-        return report_rules(&file, &project, s, csv);
+        return report_rules(&file, &project, s, csv, &date.unwrap_or_else(today));
     }
     let years: Vec<i32> =
         (qn_planner::scenario::FIRST_YEAR..=qn_planner::scenario::LAST_YEAR).collect();
     if csv {
-        print!(
+        out_raw!(
             "{}",
             qn_planner::scenario::indicator_csv(s, &project, &years)
         );
         return Ok(());
     }
-    println!(
+    out!(
         "{file}: scenario “{}”{}",
         s.name,
         if s.is_reference { " (reference)" } else { "" }
     );
-    println!(
+    out!(
         "{:>4}  {:>10} {:<20} {:>7}  {:>8} {:>10} {:>9}  {:>7} {:>9} {:>9}",
         "year",
         "output",
@@ -395,7 +495,7 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
         } else {
             format!("{:.0}", i.operating_land_ha)
         };
-        println!(
+        out!(
             "{:>4}  {:>10} {:<20} {:>7}  {:>8} {:>10} {:>9}  {:>7} {:>9} {:>9}",
             y,
             num(i.output_bn_vnd, 0),
@@ -409,14 +509,14 @@ fn cmd_report(args: &[String]) -> Result<(), String> {
             i.priority_sites
         );
     }
-    println!(
+    out!(
         "output in bn VND (giá trị sản xuất công nghiệp); land: known ha + sites with no known land; \
          funds: extension funds, bn VND; leverage: social capital per VND of funds"
     );
     for y in qn_planner::scenario::FIRST_YEAR..=qn_planner::scenario::LAST_YEAR {
         if let Some(a) = qn_planner::scenario::reported_output(&project, y) {
             let plan = qn_planner::scenario::indicators(s, &project, y).output_bn_vnd;
-            println!(
+            out!(
                 "{y}: plan {} vs reported {} bn VND ({}; {}) — {}",
                 plan.map(|p| format!("{p:.0}"))
                     .unwrap_or_else(|| "— (no rate entered)".into()),
@@ -437,6 +537,7 @@ fn report_rules(
     project: &qn_planner::model::Project,
     s: &qn_planner::scenario::Scenario,
     csv: bool,
+    unscheduled_on: &str,
 ) -> Result<(), String> {
     use qn_planner::analysis::rules::{Verdict, checks_for, date_of_year, evaluate, judging_year};
     let tm3 = qn_planner::io::crs::Tm3::new().map_err(|e| e.to_string())?;
@@ -448,33 +549,39 @@ fn report_rules(
         }
     };
     if csv {
-        println!("site_table,fid,name,year,check,rule_key,verdict,detail,citation,accepted_reason");
+        out!("site_table,fid,name,year,check,rule_key,verdict,detail,citation,accepted_reason");
     } else {
-        println!("{file}: rules for scenario “{}”", s.name);
+        out!("{file}: rules for scenario “{}”", s.name);
     }
     let (mut fails, mut accepted) = (0, 0);
     for site in project.sites.iter().filter(|x| x.layer.is_planning()) {
         if checks_for(site.layer).is_empty() {
             continue;
         }
-        let Some(year) = judging_year(site, Some(s)) else {
-            if !csv {
-                println!(
-                    "{} ({} fid {}): not scheduled in this scenario and no decision year — not judged",
-                    site.name,
-                    site.layer.table(),
-                    site.fid
-                );
-            }
-            continue;
+        // A site the scenario does not schedule and that has no decision year is judged by
+        // the rules in force on `unscheduled_on` (--date, default today).
+        let (year, date, unscheduled) = match judging_year(site, Some(s)) {
+            Some(y) => (y, date_of_year(y), false),
+            None => (
+                unscheduled_on
+                    .get(..4)
+                    .and_then(|y| y.parse().ok())
+                    .unwrap_or_default(),
+                unscheduled_on.to_string(),
+                true,
+            ),
         };
-        let date = date_of_year(year);
         if !csv {
-            println!(
-                "{} ({} fid {}), judged on {date}",
+            out!(
+                "{} ({} fid {}), judged on {date}{}",
                 site.name,
                 site.layer.table(),
-                site.fid
+                site.fid,
+                if unscheduled {
+                    " (not scheduled in this scenario and no decision year: the rules of --date)"
+                } else {
+                    ""
+                }
             );
         }
         for r in evaluate(site, &project.rules, project, Some(s), &date, Some(&tm3)) {
@@ -487,7 +594,7 @@ fn report_rules(
                 }
             }
             if csv {
-                println!(
+                out!(
                     "{},{},{},{year},{},{},{},{},{},{}",
                     site.layer.table(),
                     site.fid,
@@ -500,7 +607,7 @@ fn report_rules(
                     quote(&acc)
                 );
             } else {
-                println!(
+                out!(
                     "  {:<19} {:<16} {}{}{}",
                     r.check.as_str(),
                     r.verdict.as_str(),
@@ -520,14 +627,14 @@ fn report_rules(
         }
     }
     if !csv {
-        println!("{fails} failed rule(s) not accepted, {accepted} accepted with a reason");
+        out!("{fails} failed rule(s) not accepted, {accepted} accepted with a reason");
     }
     Ok(())
 }
 
-/// Options shared by `export` and `pack`.
+/// The options of `export`.
 struct ExportArgs {
-    file: String,
+    file: PathBuf,
     out: PathBuf,
     scenario: Option<String>,
     year: Option<i32>,
@@ -537,64 +644,6 @@ struct ExportArgs {
     title: Option<String>,
 }
 
-fn parse_export_args(args: &[String], usage: &str) -> Result<ExportArgs, String> {
-    let mut pos = Vec::new();
-    let mut a = ExportArgs {
-        file: String::new(),
-        out: PathBuf::new(),
-        scenario: None,
-        year: None,
-        paper: qn_planner::export::Paper::A4,
-        landscape: true,
-        dpi: 150,
-        title: None,
-    };
-    let mut it = args.iter();
-    while let Some(x) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or(format!("{name} needs a value\n{usage}"))
-        };
-        match x.as_str() {
-            "--scenario" => a.scenario = Some(value("--scenario")?),
-            "--year" => {
-                let v = value("--year")?;
-                let y: i32 = v.parse().map_err(|_| format!("--year {v} is not a year"))?;
-                if !(2005..=2030).contains(&y) {
-                    return Err(format!("--year {y} is outside 2005–2030"));
-                }
-                a.year = Some(y);
-            }
-            "--paper" => {
-                let v = value("--paper")?;
-                a.paper = qn_planner::export::Paper::parse(&v)
-                    .ok_or(format!("--paper {v}: use a4 or a3"))?;
-            }
-            "--landscape" => a.landscape = true,
-            "--portrait" => a.landscape = false,
-            "--dpi" => {
-                let v = value("--dpi")?;
-                a.dpi = v
-                    .parse()
-                    .map_err(|_| format!("--dpi {v} is not a number"))?;
-                if !(36..=1200).contains(&a.dpi) {
-                    return Err(format!("--dpi {} is outside 36–1200", a.dpi));
-                }
-            }
-            "--title" => a.title = Some(value("--title")?),
-            o if o.starts_with("--") => return Err(format!("unknown option {o}\n{usage}")),
-            p => pos.push(p.to_string()),
-        }
-    }
-    let [file, out] = &pos[..] else {
-        return Err(usage.to_string());
-    };
-    a.file = file.clone();
-    a.out = PathBuf::from(out);
-    Ok(a)
-}
-
 fn today() -> String {
     qn_planner::scenario::now_utc_iso()
         .chars()
@@ -602,10 +651,8 @@ fn today() -> String {
         .collect()
 }
 
-fn cmd_export(args: &[String]) -> Result<(), String> {
+fn cmd_export(a: ExportArgs) -> Result<(), String> {
     use qn_planner::export::{Composer, MapSpec, render};
-    let usage = "usage: qn-planner export FILE.gpkg OUT.{png,svg,pdf} [--scenario S] [--year Y] [--paper a4|a3] [--landscape|--portrait] [--dpi N] [--title T]";
-    let a = parse_export_args(args, usage)?;
     let ext = a
         .out
         .extension()
@@ -618,7 +665,7 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
         ));
     }
     let started = Instant::now();
-    let pf = ProjectFile::open(Path::new(&a.file)).map_err(|e| e.to_string())?;
+    let pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
     // `--year` alone draws the plan of that year in the reference scenario, and says so.
     let (scenario, by_default) = match (&a.scenario, a.year) {
@@ -677,7 +724,8 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
         },
     };
     spec.scenario = scenario;
-    spec.file_label = Path::new(&a.file)
+    spec.file_label = a
+        .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -712,22 +760,20 @@ fn cmd_export(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn cmd_pack(args: &[String]) -> Result<(), String> {
+fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {
     use qn_planner::export::{Composer, pack, render};
-    let usage = "usage: qn-planner pack FILE.gpkg OUT.pdf [--scenario S]";
-    let a = parse_export_args(args, usage)?;
-    if a.out
+    if out
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .as_deref()
         != Some("pdf")
     {
-        return Err(format!("{}: a meeting pack is a .pdf", a.out.display()));
+        return Err(format!("{}: a meeting pack is a .pdf", out.display()));
     }
     let started = Instant::now();
-    let pf = ProjectFile::open(Path::new(&a.file)).map_err(|e| e.to_string())?;
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
-    let scenario = match &a.scenario {
+    let scenario = match &page.scenario {
         Some(n) => project
             .scenario_by_name(n)
             .cloned()
@@ -740,7 +786,7 @@ fn cmd_pack(args: &[String]) -> Result<(), String> {
     };
     let lang = Settings::load().language;
     let composer = Composer::new().map_err(|e| e.to_string())?;
-    let file_label = Path::new(&a.file)
+    let file_label = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -751,15 +797,15 @@ fn cmd_pack(args: &[String]) -> Result<(), String> {
         lang,
         &file_label,
         &today(),
-        a.paper,
+        page.paper,
         &qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
     let bytes = render::pdf(&pages).map_err(|e| e.to_string())?;
-    render::write_atomic(&a.out, &bytes).map_err(|e| e.to_string())?;
+    render::write_atomic(out, &bytes).map_err(|e| e.to_string())?;
     eprintln!(
         "{}: {} pages, {} bytes in {} ms",
-        a.out.display(),
+        out.display(),
         pages.len(),
         bytes.len(),
         started.elapsed().as_millis()
@@ -774,15 +820,12 @@ fn extent_json(e: Option<(f64, f64, f64, f64)>) -> serde_json::Value {
     }
 }
 
-fn cmd_info(args: &[String]) -> Result<(), String> {
-    let (pos, flags) = parse(args, &["--json"])?;
-    let [file] = pos[..] else {
-        return Err("usage: qn-planner info FILE.gpkg [--json]".into());
-    };
-    let pf = ProjectFile::open(Path::new(file)).map_err(|e| e.to_string())?;
+fn cmd_info(path: &Path, json: bool) -> Result<(), String> {
+    let file = path.display().to_string();
+    let pf = ProjectFile::open(path).map_err(|e| e.to_string())?;
     let infos: Vec<LayerInfo> = pf.layer_infos().map_err(|e| e.to_string())?;
     let unlinked = pf.unlinked_boundaries().map_err(|e| e.to_string())?;
-    if flags.contains(&"--json") {
+    if json {
         let layers: Vec<serde_json::Value> = infos
             .iter()
             .map(|i| {
@@ -807,12 +850,12 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
             "layers": layers,
             "unlinked_boundaries": unlinked,
         });
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
         );
     } else {
-        println!(
+        out!(
             "{file} (qn-planner schema {})",
             pf.schema_version().map_err(|e| e.to_string())?
         );
@@ -821,7 +864,7 @@ fn cmd_info(args: &[String]) -> Result<(), String> {
                 Some((a, b, c, d)) => format!("extent {a:.5},{b:.5} – {c:.5},{d:.5} (EPSG:4326)"),
                 None => "no extent".into(),
             };
-            println!(
+            out!(
                 "  {:<28} {:<10} {:<12} {:>4}  {}  {}",
                 i.table,
                 i.data_type,

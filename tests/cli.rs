@@ -67,26 +67,112 @@ fn errors_exit_non_zero_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.gpkg");
     std::fs::write(&bad, "hello").unwrap();
+    // A command that failed: status 1 and one line saying why.
     for args in [
         vec!["info".to_string(), bad.display().to_string()],
         vec![
             "info".to_string(),
             dir.path().join("none.gpkg").display().to_string(),
         ],
-        vec!["info".to_string()],
-        vec![
-            "init".to_string(),
-            "--frobnicate".to_string(),
-            "x.gpkg".to_string(),
-        ],
-        vec!["--nope".to_string()],
     ] {
         let out = qn().args(&args).output().unwrap();
-        assert!(!out.status.success(), "{args:?} succeeded");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.starts_with("qn-planner: "), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
     }
+    // A wrong command line: status 2, what is wrong, and where to read more.
+    for args in [
+        vec!["info"],
+        vec!["init", "--frobnicate", "x.gpkg"],
+        vec!["--nope"],
+        vec!["pack", "p.gpkg", "out.pdf", "--dpi", "100"],
+        vec!["export", "p.gpkg", "out.png", "--year", "1990"],
+        vec!["export", "p.gpkg", "out.png", "--landscape", "--portrait"],
+        vec!["import", "p.gpkg", "in.geojson", "--map", "name=ten"],
+        vec!["report", "p.gpkg", "--date", "2024-01-01"],
+        vec!["report", "p.gpkg", "--rules", "--date", "2024-02-30"],
+    ] {
+        let out = qn().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(err.contains("--help"), "{args:?}: {err}");
+    }
+    assert!(!std::path::Path::new("x.gpkg").exists());
     assert_eq!(std::fs::read(&bad).unwrap(), b"hello");
+}
+
+#[test]
+fn every_command_has_help_and_the_exit_codes_are_documented() {
+    let top = qn().arg("--help").output().unwrap();
+    assert_eq!(top.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&top.stdout);
+    assert!(text.contains("Exit status: 0 done; 1 failed"), "{text}");
+    for cmd in [
+        "init",
+        "info",
+        "report",
+        "export",
+        "pack",
+        "import",
+        "export-layer",
+    ] {
+        let out = qn().args([cmd, "--help"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("qn-planner {cmd}")), "{cmd}: {text}");
+        assert!(
+            text.contains("The project (a qn-planner GeoPackage)"),
+            "{cmd}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_the_report_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    assert!(qn().arg("init").arg(&path).status().unwrap().success());
+    // 1,500 proposed clusters, judged on --date: far more output than a pipe holds.
+    let csv = dir.path().join("many.csv");
+    let mut text = String::from("ten,lon,lat\n");
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "Cụm {i},{:.5},{:.5}\n",
+            107.0 + f64::from(i) * 0.0003,
+            21.0 + f64::from(i % 50) * 0.001
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let imported = qn()
+        .arg("import")
+        .arg(&path)
+        .arg(&csv)
+        .args(["--into", "proposed_clusters", "--map", "name=ten"])
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{imported:?}");
+    // `report --rules --csv | head -1`: the reader takes one line and goes away.
+    let mut child = qn()
+        .args(["report", "--rules", "--csv", "--date", "2025-01-01"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("site_table,fid,name"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
 }
 
 #[test]

@@ -269,8 +269,9 @@ fn the_cli_writes_each_format_whole_or_not_at_all() {
             .args(&args)
             .output()
             .unwrap();
-        assert!(!st.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&st.stderr).starts_with("qn-planner: "));
+        // A wrong command line: status 2, clap's message.
+        assert_eq!(st.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&st.stderr).starts_with("error: "));
     }
     let pack = dir.path().join("pack.pdf");
     let st = Command::new(qn)
