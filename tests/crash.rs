@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn killing_the_editor_never_loses_an_acknowledged_edit() {
-    let runs = 40;
+    let runs: u32 = 40;
     let mut rng = Rng(2007);
     let (mut kills, mut acked_total, mut lost_total, mut validated) = (0, 0u64, 0u64, 0);
+    let mut runs_with_acks = 0;
     let gdal = common::have_gdal();
     for run in 0..runs {
         let dir = tempfile::tempdir().unwrap();
@@ -33,6 +34,14 @@ fn killing_the_editor_never_loses_an_acknowledged_edit() {
         let target = rng.next() % 60;
         let deadline = Instant::now() + Duration::from_millis(20 + rng.next() % 400);
         let stdout = child.stdout.take().unwrap();
+        // What the helper says on stderr: anything there means it failed by itself, and a run
+        // where it died on its own would prove nothing about the kill.
+        let mut stderr = child.stderr.take().unwrap();
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
         let (tx, rx) = std::sync::mpsc::channel::<u64>();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
@@ -69,6 +78,14 @@ fn killing_the_editor_never_loses_an_acknowledged_edit() {
         let _ = reader.join();
         while let Ok(k) = rx.try_recv() {
             acked = k;
+        }
+        let said = errors.join().unwrap_or_default();
+        assert!(
+            said.trim().is_empty(),
+            "run {run}: the helper reported an error before the kill: {said}"
+        );
+        if acked > 0 {
+            runs_with_acks += 1;
         }
 
         let pf = ProjectFile::open(&path).unwrap_or_else(|e| panic!("run {run}: {e}"));
@@ -111,6 +128,15 @@ fn killing_the_editor_never_loses_an_acknowledged_edit() {
             validated += 1;
         }
     }
+    // The kills must have hit a helper at work: most runs acknowledged edits, many in all.
+    assert!(
+        runs_with_acks >= runs / 2,
+        "only {runs_with_acks} of {runs} runs acknowledged an edit"
+    );
+    assert!(
+        acked_total >= u64::from(runs),
+        "only {acked_total} edits acknowledged in {runs} runs"
+    );
     println!(
         "crash test: {runs} runs, {kills} SIGKILLs, {acked_total} edits acknowledged, {lost_total} lost, GDAL validator passed on {validated} killed files"
     );
