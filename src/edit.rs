@@ -290,7 +290,7 @@ impl Edit {
                     .iter()
                     // Reported rows are kept exactly as their source gives them; what the
                     // planner enters is checked.
-                    .filter(|a| a.kind == "entered")
+                    .filter(|a| a.kind == crate::model::ActualKind::Entered)
                     .filter(|a| {
                         a.value.is_none_or(|v| !v.is_finite())
                             || a.year

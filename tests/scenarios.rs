@@ -170,7 +170,11 @@ fn reported_actuals_are_seeded_with_their_sources_and_entries_undo() {
     let (_d, _p, mut pf) = open();
     let mut p = pf.read_project().unwrap();
     // Every row of actuals.csv, kept with unit, price basis, scope, source and quote.
-    let reported: Vec<&Actual> = p.actuals.iter().filter(|a| a.kind == "reported").collect();
+    let reported: Vec<&Actual> = p
+        .actuals
+        .iter()
+        .filter(|a| a.kind == qn_planner::model::ActualKind::Reported)
+        .collect();
     assert_eq!(reported.len(), 94);
     let y2010 = reported
         .iter()
@@ -208,7 +212,7 @@ fn reported_actuals_are_seeded_with_their_sources_and_entries_undo() {
         scope: "province total".into(),
         source: "entered by the planner".into(),
         quote: String::new(),
-        kind: "entered".into(),
+        kind: qn_planner::model::ActualKind::Entered,
     };
     let before = p.actuals.clone();
     let mut after = before.clone();

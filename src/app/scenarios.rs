@@ -8,7 +8,7 @@ use crate::edit::Edit;
 use crate::model::validate::{
     Refusal, parse_count, parse_non_negative, parse_percent, parse_real, parse_year,
 };
-use crate::model::{Actual, DISTRICTS_2006, Layer, Phase};
+use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase};
 use crate::scenario::{
     self, GrowthPeriod, ProgrammeYear, Scenario, SectorShares, indicator_table, indicators,
     output_series, programme_rows,
@@ -1152,7 +1152,9 @@ impl QnApp {
                     let mut after: Vec<Actual> = before
                         .iter()
                         .filter(|a| {
-                            !(a.indicator == key && a.year == Some(y) && a.kind == "entered")
+                            !(a.indicator == key
+                                && a.year == Some(y)
+                                && a.kind == ActualKind::Entered)
                         })
                         .cloned()
                         .collect();
@@ -1174,7 +1176,7 @@ impl QnApp {
                         )
                         .into(),
                         quote: String::new(),
-                        kind: "entered".into(),
+                        kind: ActualKind::Entered,
                     });
                     if self.apply_edit(Edit::Actuals { before, after }, None) {
                         self.scenario.actual_value.clear();
@@ -1182,7 +1184,12 @@ impl QnApp {
                 }
             }
         });
-        for a in self.project.actuals.iter().filter(|a| a.kind == "entered") {
+        for a in self
+            .project
+            .actuals
+            .iter()
+            .filter(|a| a.kind == ActualKind::Entered)
+        {
             ui.label(format!(
                 "{} {}: {} {} — {}",
                 actual_name(lang, &a.indicator),
@@ -1196,7 +1203,7 @@ impl QnApp {
             .project
             .actuals
             .iter()
-            .filter(|a| a.kind == "reported")
+            .filter(|a| a.kind == ActualKind::Reported)
             .cloned()
             .collect();
         egui::CollapsingHeader::new(format!(
@@ -1291,7 +1298,7 @@ impl QnApp {
                 );
                 // Only whole-year values of the same indicator; reported values keep their
                 // price basis in the legend (the document states none for its own figures).
-                let annual = |kind: &str| -> Vec<[f64; 2]> {
+                let annual = |kind: ActualKind| -> Vec<[f64; 2]> {
                     self.project
                         .actuals
                         .iter()
@@ -1299,15 +1306,15 @@ impl QnApp {
                         .filter_map(|a| Some([a.year? as f64, a.value?]))
                         .collect()
                 };
-                let actual = annual("entered");
-                let reported = annual("reported");
+                let actual = annual(ActualKind::Entered);
+                let reported = annual(ActualKind::Reported);
                 let basis = self
                     .project
                     .actuals
                     .iter()
                     .find(|a| {
                         a.indicator == "industrial_output_value"
-                            && a.kind == "reported"
+                            && a.kind == ActualKind::Reported
                             && a.year.is_some()
                     })
                     .map(|a| a.price_basis.clone())
@@ -1391,7 +1398,7 @@ impl QnApp {
                     .project
                     .actuals
                     .iter()
-                    .filter(|a| a.kind == "reported")
+                    .filter(|a| a.kind == ActualKind::Reported)
                     .filter(|a| {
                         (a.indicator == "industrial_output_plan_attainment" && a.period == "2010")
                             || (a.indicator == "industrial_output_avg_growth"

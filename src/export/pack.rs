@@ -382,7 +382,9 @@ fn charts_page(
     let reported: Vec<(f64, f64)> = project
         .actuals
         .iter()
-        .filter(|a| a.indicator == "industrial_output_value" && a.kind == "reported")
+        .filter(|a| {
+            a.indicator == "industrial_output_value" && a.kind == crate::model::ActualKind::Reported
+        })
         .filter_map(|a| Some((f64::from(a.year?), a.value?)))
         .collect();
     let max = series
@@ -662,7 +664,10 @@ fn sources_page(project: &Project, lang: Language, w: f64, h: f64, foot: &str) -
     let mut urls: Vec<String> = project
         .actuals
         .iter()
-        .filter(|a| a.kind == "reported" && a.indicator.starts_with("industrial_output"))
+        .filter(|a| {
+            a.kind == crate::model::ActualKind::Reported
+                && a.indicator.starts_with("industrial_output")
+        })
         .map(|a| a.source.clone())
         .collect();
     urls.sort();

@@ -512,8 +512,36 @@ pub struct Actual {
     /// Where the value comes from (a citation, or "entered by …").
     pub source: String,
     pub quote: String,
-    /// "entered" or "reported".
-    pub kind: String,
+    pub kind: ActualKind,
+}
+
+/// Where an actual value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActualKind {
+    /// Entered by a planner.
+    Entered,
+    /// Reported by a public source after 2007 (seeded with its citation).
+    Reported,
+    /// Another word found in the file (written by another program): kept as it is.
+    Other(String),
+}
+
+impl ActualKind {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ActualKind::Entered => "entered",
+            ActualKind::Reported => "reported",
+            ActualKind::Other(s) => s,
+        }
+    }
+
+    pub fn parse(s: &str) -> ActualKind {
+        match s {
+            "entered" => ActualKind::Entered,
+            "reported" => ActualKind::Reported,
+            other => ActualKind::Other(other.to_string()),
+        }
+    }
 }
 
 /// Everything a project holds, as read from its GeoPackage.
@@ -652,6 +680,23 @@ mod drafting_tests {
         assert_eq!(
             Precision::parse(Precision::Drafted.as_str()),
             Some(Precision::Drafted)
+        );
+    }
+}
+
+#[cfg(test)]
+mod actual_kind_tests {
+    use super::ActualKind;
+
+    #[test]
+    fn a_kind_another_program_wrote_is_kept_as_it_is() {
+        for k in ["entered", "reported", "Ước tính"] {
+            assert_eq!(ActualKind::parse(k).as_str(), k);
+        }
+        assert_eq!(ActualKind::parse("entered"), ActualKind::Entered);
+        assert_eq!(
+            ActualKind::parse("estimated"),
+            ActualKind::Other("estimated".into())
         );
     }
 }

@@ -111,7 +111,7 @@ pub fn seed_actuals() -> Result<Vec<super::Actual>, SeedError> {
             scope: f(5),
             source: f(6),
             quote: f(7),
-            kind: "reported".into(),
+            kind: super::ActualKind::Reported,
         });
     }
     Ok(out)

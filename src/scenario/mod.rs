@@ -736,7 +736,7 @@ pub fn indicator_table(s: &Scenario, project: &Project, years: &[i32]) -> Vec<In
 pub fn reported_output(project: &Project, year: i32) -> Option<&crate::model::Actual> {
     project.actuals.iter().find(|a| {
         a.indicator == "industrial_output_value"
-            && a.kind == "reported"
+            && a.kind == crate::model::ActualKind::Reported
             && a.year == Some(year)
             && a.value.is_some()
     })

@@ -264,7 +264,7 @@ impl ProjectFile {
                 scope: t(6)?,
                 source: t(7)?,
                 quote: t(8)?,
-                kind: t(9)?,
+                kind: crate::model::ActualKind::parse(&t(9)?),
             })
         })
         .and_then(|rows| rows.collect())
@@ -289,7 +289,7 @@ impl ProjectFile {
             tx.execute(
                 "INSERT INTO actuals (indicator, period, year, value, unit, price_basis, scope, source, quote, kind)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind],
+                params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind.as_str()],
             )
             .map_err(sq)?;
         }

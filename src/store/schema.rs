@@ -595,7 +595,7 @@ fn seed_reported_actuals(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute(
             "INSERT INTO actuals (indicator, period, year, value, unit, price_basis, scope, source, quote, kind)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind],
+            params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind.as_str()],
         )?;
     }
     Ok(())
