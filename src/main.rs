@@ -75,7 +75,9 @@ enum Command {
         #[command(flatten)]
         page: PageArgs,
         /// The year of the scenario's plan to draw (alone: the reference scenario's).
-        #[arg(long, value_parser = clap::value_parser!(i32).range(2005..=2030))]
+        #[arg(long, value_parser = clap::value_parser!(i32).range(
+            i64::from(qn_planner::model::years::FIRST)..=i64::from(qn_planner::model::years::ENTRY_MAX)
+        ))]
         year: Option<i32>,
         /// Landscape page (the default).
         #[arg(long, conflicts_with = "portrait")]

@@ -14,7 +14,12 @@ use egui::{Color32, FontId, Key, Pos2, Rect, Stroke, Vec2};
 const PRESENT_ROW_H: f32 = 30.0;
 
 /// The years a presentation steps through.
-pub const PHASE_STEPS: [i32; 4] = [2006, 2010, 2015, 2020];
+pub const PHASE_STEPS: [i32; 4] = [
+    crate::model::years::BASE,
+    2010,
+    2015,
+    crate::model::years::LAST,
+];
 
 impl QnApp {
     pub fn is_presenting(&self) -> bool {

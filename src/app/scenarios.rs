@@ -8,7 +8,7 @@ use crate::edit::Edit;
 use crate::model::validate::{
     Refusal, parse_count, parse_non_negative, parse_percent, parse_real, parse_year,
 };
-use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase};
+use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase, years};
 use crate::scenario::{
     self, GrowthPeriod, ProgrammeYear, Scenario, SectorShares, indicator_table, indicators,
     output_series, programme_rows,
@@ -179,7 +179,7 @@ impl QnApp {
 
     /// Sets the scenario year (2006–2020).
     pub fn set_scenario_year(&mut self, year: i32) {
-        self.scenario.year = year.clamp(2006, scenario::LAST_YEAR);
+        self.scenario.year = year.clamp(years::BASE, years::LAST);
     }
 
     /// Selects the scenario the map and indicators follow.
@@ -367,10 +367,10 @@ impl QnApp {
                 .on_hover_text(tr(lang, "Năm trước", "Previous year"))
                 .clicked()
             {
-                self.scenario.year = (self.scenario.year - 1).max(2006);
+                self.scenario.year = (self.scenario.year - 1).max(years::BASE);
             }
             ui.add(
-                egui::Slider::new(&mut self.scenario.year, 2006..=scenario::LAST_YEAR).text(tr(
+                egui::Slider::new(&mut self.scenario.year, years::plan_years()).text(tr(
                     lang,
                     "năm kịch bản",
                     "scenario year",
@@ -391,7 +391,7 @@ impl QnApp {
             if ui.button(play).clicked() {
                 self.scenario.playing = !self.scenario.playing;
                 if self.scenario.playing && self.scenario.year >= scenario::LAST_YEAR {
-                    self.scenario.year = 2006;
+                    self.scenario.year = years::BASE;
                 }
                 self.scenario.last_step = ctx.input(|i| i.time);
             }
@@ -1446,7 +1446,7 @@ impl QnApp {
                 let mut charts: Vec<BarChart> = Vec::new();
                 let mut any_land = false;
                 for (k, p) in Phase::ALL.iter().enumerate() {
-                    let bars: Vec<Bar> = (2006..=scenario::LAST_YEAR)
+                    let bars: Vec<Bar> = years::plan_years()
                         .map(|y| {
                             let i = indicators(&s, &self.project, y);
                             let ha = i.land_by_phase_ha.get(p).copied().unwrap_or(0.0);

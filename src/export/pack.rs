@@ -164,7 +164,13 @@ fn indicator_page(
     h: f64,
     foot: &str,
 ) -> Page {
-    let years = [2006, 2007, 2010, 2015, 2020];
+    let years = [
+        crate::model::years::BASE,
+        2007,
+        2010,
+        2015,
+        crate::model::years::LAST,
+    ];
     let rows = indicator_table(s, project, &years);
     let mut svg = page_start(w, h);
     text(
@@ -461,7 +467,7 @@ fn charts_page(
         ),
     );
     // Land in operation by phase (stacked bars).
-    let years: Vec<i32> = (2006..=scenario::LAST_YEAR).collect();
+    let years: Vec<i32> = crate::model::years::plan_years().collect();
     let inds: Vec<_> = years.iter().map(|y| indicators(s, project, *y)).collect();
     let maxl = inds
         .iter()

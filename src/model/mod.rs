@@ -5,6 +5,7 @@ pub mod rules;
 pub mod seed;
 pub mod text;
 pub mod validate;
+pub mod years;
 
 use geo_types::Geometry;
 

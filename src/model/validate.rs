@@ -7,8 +7,8 @@ use super::Site;
 use crate::settings::Language;
 use geo::CoordsIter;
 
-pub const YEAR_MIN: i32 = 2000;
-pub const YEAR_MAX: i32 = 2030;
+pub const YEAR_MIN: i32 = super::years::ENTRY_MIN;
+pub const YEAR_MAX: i32 = super::years::ENTRY_MAX;
 
 /// Why a value was refused.
 #[derive(Debug, Clone, PartialEq)]

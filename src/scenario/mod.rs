@@ -11,11 +11,11 @@ use crate::model::{Layer, Phase, Project, Site};
 use std::collections::BTreeMap;
 
 /// First and last year of the projections.
-pub const FIRST_YEAR: i32 = 2005;
-pub const LAST_YEAR: i32 = 2020;
+pub const FIRST_YEAR: i32 = crate::model::years::FIRST;
+pub const LAST_YEAR: i32 = crate::model::years::LAST;
 /// Years a planner may enter.
-pub const YEAR_MIN: i32 = 2005;
-pub const YEAR_MAX: i32 = 2030;
+pub const YEAR_MIN: i32 = crate::model::years::SCENARIO_MIN;
+pub const YEAR_MAX: i32 = crate::model::years::ENTRY_MAX;
 /// Growth rates a planner may enter, in % per year.
 pub const RATE_MIN: f64 = -50.0;
 pub const RATE_MAX: f64 = 100.0;
@@ -187,7 +187,8 @@ impl Scenario {
                 .map(|s| SitePhase {
                     layer: s.layer,
                     fid: s.fid,
-                    open_year: (s.status == crate::model::Status::Established).then_some(2006),
+                    open_year: (s.status == crate::model::Status::Established)
+                        .then_some(crate::model::years::BASE),
                     land_ha: None,
                 })
                 .collect(),

@@ -634,11 +634,11 @@ pub fn fill_reference_phasing(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute(
             &format!(
                 "INSERT INTO scenario_phasing (scenario_id, site_table, site_fid, open_year)
-                 SELECT ?1, ?2, fid, CASE status WHEN 'established' THEN 2006 ELSE NULL END FROM \"{table}\" t
+                 SELECT ?1, ?2, fid, CASE status WHEN 'established' THEN ?3 ELSE NULL END FROM \"{table}\" t
                  WHERE NOT EXISTS (SELECT 1 FROM scenario_phasing p
                                    WHERE p.scenario_id = ?1 AND p.site_table = ?2 AND p.site_fid = t.fid)"
             ),
-            params![id, table],
+            params![id, table, crate::model::years::BASE],
         )?;
     }
     Ok(())
