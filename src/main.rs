@@ -543,13 +543,6 @@ fn report_rules(
 ) -> Result<(), String> {
     use qn_planner::analysis::rules::{Verdict, checks_for, date_of_year, evaluate, judging_year};
     let tm3 = qn_planner::io::crs::Tm3::new().map_err(|e| e.to_string())?;
-    let quote = |t: &str| {
-        if t.contains([',', '"', '\n']) {
-            format!("\"{}\"", t.replace('"', "\"\""))
-        } else {
-            t.to_string()
-        }
-    };
     if csv {
         out!("site_table,fid,name,year,check,rule_key,verdict,detail,citation,accepted_reason");
     } else {
@@ -596,17 +589,20 @@ fn report_rules(
                 }
             }
             if csv {
-                out!(
-                    "{},{},{},{year},{},{},{},{},{},{}",
-                    site.layer.table(),
-                    site.fid,
-                    quote(&site.name),
-                    r.check.as_str(),
-                    r.rule_key,
-                    r.verdict.as_str(),
-                    quote(&r.detail),
-                    quote(&r.citation),
-                    quote(&acc)
+                out_raw!(
+                    "{}",
+                    qn_planner::model::text::csv_row([
+                        site.layer.table(),
+                        &site.fid.to_string(),
+                        &site.name,
+                        &year.to_string(),
+                        r.check.as_str(),
+                        &r.rule_key,
+                        r.verdict.as_str(),
+                        &r.detail,
+                        &r.citation,
+                        &acc,
+                    ])
                 );
             } else {
                 out!(

@@ -1303,7 +1303,7 @@ impl Composer {
             .map_err(|e| db(e, l))?;
             // One read transaction for the whole layer, not a lock per query.
             conn.execute_batch("BEGIN").map_err(|e| db(e, l))?;
-            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            let q = crate::store::ident;
             let mut big: Vec<i64> = Vec::new();
             let colour = tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, 255)
                 .unwrap_or(tiny_skia::PremultipliedColorU8::TRANSPARENT);

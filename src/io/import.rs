@@ -779,7 +779,7 @@ impl GpkgIn {
                 }
             }
         };
-        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let q = crate::store::ident;
         let names: Vec<String> = conn
             .prepare(&format!("SELECT * FROM {} LIMIT 0", q(layer)))
             .map_err(|e| io_err(path, e))?

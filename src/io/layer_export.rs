@@ -496,7 +496,7 @@ fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExp
     let _ = std::fs::remove_file(tmp);
     let cols = pf.attribute_columns(table)?;
     let gtype = pf.feature_geometry_type_of(table)?;
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let quote = crate::store::ident;
     let ddl: String = cols
         .iter()
         .map(|(c, t)| format!(", {} {}", quote(c), t))

@@ -118,3 +118,29 @@ mod tests {
         assert_eq!(match_rank("Khải", "hai"), 2);
     }
 }
+
+/// One CSV record (RFC 4180 quoting where needed, by the `csv` crate), ending in a newline.
+pub fn csv_row<I, S>(fields: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<[u8]>,
+{
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; a field that is not UTF-8 cannot come from a &str.
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod csv_tests {
+    #[test]
+    fn fields_are_quoted_only_where_needed() {
+        assert_eq!(
+            super::csv_row(["Hải Hòa", "a,b", "say \"x\"", ""]),
+            "Hải Hòa,\"a,b\",\"say \"\"x\"\"\",\n"
+        );
+    }
+}

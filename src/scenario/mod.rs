@@ -792,36 +792,30 @@ pub fn indicator_name_vi(en: &str) -> String {
 /// The indicator table as CSV (comma-separated, one row per indicator, a value and a source
 /// column per year).
 pub fn indicator_csv(s: &Scenario, project: &Project, years: &[i32]) -> String {
-    let mut out = String::from("indicator");
+    use crate::model::text::csv_row;
+    let mut header = vec!["indicator".to_string()];
     for y in years {
-        out.push_str(&format!(",{y},{y} source"));
+        header.push(y.to_string());
+        header.push(format!("{y} source"));
     }
-    out.push('\n');
+    let mut out = csv_row(&header);
     for (name, vals) in indicator_table(s, project, years) {
-        out.push_str(&csv_field(&name));
+        let mut row = vec![name];
         for (v, src) in vals {
-            out.push(',');
-            if let Some(v) = v {
-                out.push_str(
+            row.push(
+                v.map(|v| {
                     format!("{v:.3}")
                         .trim_end_matches('0')
-                        .trim_end_matches('.'),
-                );
-            }
-            out.push(',');
-            out.push_str(&csv_field(&src));
+                        .trim_end_matches('.')
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            );
+            row.push(src);
         }
-        out.push('\n');
+        out.push_str(&csv_row(&row));
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// Sites whose opening year differs between two scenarios.

@@ -2,7 +2,7 @@
 //! any feature table read back out for export. An import is one transaction: an error or a
 //! cancel rolls it back and leaves the file as it was.
 
-use super::{ProjectFile, StoreError, schema};
+use super::{ProjectFile, StoreError, ident, schema};
 use crate::io::crs::Crs;
 use crate::io::import::{
     Batch, CrsFrom, FieldType, ImportError, ReadSummary, Source, Value, read_prepared,
@@ -74,10 +74,6 @@ pub fn table_name_for(name: &str) -> String {
     s
 }
 
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 /// Writes the batches of one import into a new feature table.
 struct TableWriter {
     /// The project file, for messages.
@@ -110,10 +106,10 @@ impl TableWriter {
     fn insert_sql(&self) -> String {
         format!(
             "INSERT INTO {} (fid, geom{}) VALUES (?1, ?2{})",
-            quote(&self.table),
+            ident(&self.table),
             self.cols
                 .iter()
-                .map(|(c, _)| format!(", {}", quote(c)))
+                .map(|(c, _)| format!(", {}", ident(c)))
                 .collect::<String>(),
             (0..self.cols.len())
                 .map(|i| format!(", ?{}", i + 3))
@@ -133,11 +129,11 @@ impl TableWriter {
             let gt = batch.geometry_type.unwrap_or("GEOMETRY");
             let mut ddl = format!(
                 "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {gt}",
-                quote(&self.table)
+                ident(&self.table)
             );
             for (f, t) in &batch.new_fields {
                 let c = self.add_column(f, *t);
-                ddl.push_str(&format!(", {} {}", quote(&c), t.sql()));
+                ddl.push_str(&format!(", {} {}", ident(&c), t.sql()));
             }
             ddl.push(')');
             tx.execute_batch(&ddl).map_err(sq)?;
@@ -147,8 +143,8 @@ impl TableWriter {
                 let c = self.add_column(f, *t);
                 tx.execute_batch(&format!(
                     "ALTER TABLE {} ADD COLUMN {} {}",
-                    quote(&self.table),
-                    quote(&c),
+                    ident(&self.table),
+                    ident(&c),
                     t.sql()
                 ))
                 .map_err(sq)?;
@@ -190,7 +186,7 @@ impl TableWriter {
         if self.created.is_none() {
             tx.execute_batch(&format!(
                 "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom GEOMETRY)",
-                quote(&self.table)
+                ident(&self.table)
             ))?;
             self.created = Some("GEOMETRY");
         }
@@ -207,15 +203,15 @@ impl TableWriter {
         }
         // Rebuild with the final types (and the geometry type, declared on the column
         // as GDAL does).
-        let t = quote(&self.table);
-        let tmp = quote(&format!("{}__qn_rebuild", self.table));
+        let t = ident(&self.table);
+        let tmp = ident(&format!("{}__qn_rebuild", self.table));
         let mut ddl = format!(
             "CREATE TABLE {tmp} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometry_type}"
         );
         let mut list = String::from("fid, geom");
         for (c, ty) in &self.cols {
-            ddl.push_str(&format!(", {} {}", quote(c), ty.sql()));
-            let col = quote(c);
+            ddl.push_str(&format!(", {} {}", ident(c), ty.sql()));
+            let col = ident(c);
             list.push_str(", ");
             list.push_str(&match ty {
                 FieldType::Text => format!("CAST({col} AS TEXT)"),
@@ -459,13 +455,13 @@ impl ProjectFile {
             })
             .map_err(sq)?;
         for t in triggers {
-            tx.execute_batch(&format!("DROP TRIGGER {}", quote(&t)))
+            tx.execute_batch(&format!("DROP TRIGGER {}", ident(&t)))
                 .map_err(sq)?;
         }
         tx.execute_batch(&format!(
             "DROP TABLE IF EXISTS {}; DROP TABLE {};",
-            quote(&rtree),
-            quote(table)
+            ident(&rtree),
+            ident(table)
         ))
         .map_err(sq)?;
         for meta in [
@@ -545,7 +541,7 @@ impl ProjectFile {
             let any: bool = self
                 .conn
                 .query_row(
-                    &format!("SELECT EXISTS (SELECT 1 FROM {})", quote(b)),
+                    &format!("SELECT EXISTS (SELECT 1 FROM {})", ident(b)),
                     [],
                     |r| r.get(0),
                 )
@@ -615,9 +611,9 @@ impl ProjectFile {
             .conn
             .prepare(&format!(
                 "SELECT fid, {} FROM {} WHERE {} NOT NULL ORDER BY rowid",
-                quote(&col),
-                quote(table),
-                quote(&col)
+                ident(&col),
+                ident(table),
+                ident(&col)
             ))
             .map_err(sq)?;
         let mut rows = stmt.query([]).map_err(sq)?;
@@ -697,13 +693,13 @@ impl ProjectFile {
             format!(
                 "SELECT t.* FROM {} t JOIN {} r ON r.id = t.fid
                  WHERE r.maxx >= ?1 AND r.minx <= ?2 AND r.maxy >= ?3 AND r.miny <= ?4",
-                quote(table),
-                quote(&rtree)
+                ident(table),
+                ident(&rtree)
             )
         } else {
             format!(
                 "SELECT * FROM {} WHERE ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?4 = ?4",
-                quote(table)
+                ident(table)
             )
         };
         let mut stmt = self.conn.prepare(&sql).map_err(sq)?;
@@ -758,10 +754,10 @@ impl ProjectFile {
         let sql = match boundary {
             Some(b) => format!(
                 "SELECT t.*, b.geom AS qn_boundary FROM {} t LEFT JOIN {} b ON b.site_key = t.site_key ORDER BY t.rowid",
-                quote(table),
-                quote(b)
+                ident(table),
+                ident(b)
             ),
-            None => format!("SELECT * FROM {} ORDER BY rowid", quote(table)),
+            None => format!("SELECT * FROM {} ORDER BY rowid", ident(table)),
         };
         let mut stmt = self.conn.prepare(&sql).map_err(sq)?;
         let mut names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();

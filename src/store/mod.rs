@@ -22,6 +22,12 @@ use thiserror::Error;
 
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
 
+/// An SQL identifier (a table or column name) quoted for SQLite: the one place names are
+/// quoted, whatever program chose them.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// `PRAGMA application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
 /// `PRAGMA user_version` of GeoPackage 1.2.0, the version GDAL 3.6 writes.
@@ -888,10 +894,13 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(p, e))?;
         let mut out = Vec::new();
         for (table, identifier, data_type) in tables {
-            let esc = table.replace('"', "\"\"");
             let count: i64 = self
                 .conn
-                .query_row(&format!("SELECT count(*) FROM \"{esc}\""), [], |r| r.get(0))
+                .query_row(
+                    &format!("SELECT count(*) FROM {}", ident(&table)),
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(|e| StoreError::sqlite(p, e))?;
             let extent = if data_type == "features" {
                 let col: Option<String> = self
@@ -941,10 +950,9 @@ impl ProjectFile {
     ) -> Result<Option<(f64, f64, f64, f64)>, StoreError> {
         let p = &self.path;
         let sql = format!(
-            "SELECT \"{}\" FROM \"{}\" WHERE \"{}\" IS NOT NULL",
-            col.replace('"', "\"\""),
-            table.replace('"', "\"\""),
-            col.replace('"', "\"\"")
+            "SELECT {c} FROM {} WHERE {c} IS NOT NULL",
+            ident(table),
+            c = ident(col)
         );
         let mut stmt = self
             .conn

@@ -78,9 +78,13 @@ pub fn bulk_load(conn: &Connection, rtree: &str, cells: &mut [Cell]) -> rusqlite
     if cells.is_empty() {
         return Ok(());
     }
-    let q = rtree.replace('"', "\"\"");
+    let (node, parent, rowid) = (
+        super::ident(&format!("{rtree}_node")),
+        super::ident(&format!("{rtree}_parent")),
+        super::ident(&format!("{rtree}_rowid")),
+    );
     let node_size: usize = conn.query_row(
-        &format!("SELECT length(data) FROM \"{q}_node\" WHERE nodeno = 1"),
+        &format!("SELECT length(data) FROM {node} WHERE nodeno = 1"),
         [],
         |r| r.get::<_, i64>(0),
     )? as usize;
@@ -121,10 +125,10 @@ pub fn bulk_load(conn: &Connection, rtree: &str, cells: &mut [Cell]) -> rusqlite
         next += counts[l] as i64;
     }
     let mut put_node = conn.prepare(&format!(
-        "INSERT OR REPLACE INTO \"{q}_node\" (nodeno, data) VALUES (?1, ?2)"
+        "INSERT OR REPLACE INTO {node} (nodeno, data) VALUES (?1, ?2)"
     ))?;
     let mut put_parent = conn.prepare(&format!(
-        "INSERT INTO \"{q}_parent\" (nodeno, parentnode) VALUES (?1, ?2)"
+        "INSERT INTO {parent} (nodeno, parentnode) VALUES (?1, ?2)"
     ))?;
     let mut blob = vec![0u8; node_size];
     let mut rowids: Vec<(i64, u32)> = Vec::with_capacity(cells.len());
@@ -161,7 +165,7 @@ pub fn bulk_load(conn: &Connection, rtree: &str, cells: &mut [Cell]) -> rusqlite
     // Ids in order, so each insert appends to the table's b-tree.
     rowids.sort_unstable();
     let mut put_rowid = conn.prepare(&format!(
-        "INSERT INTO \"{q}_rowid\" (rowid, nodeno) VALUES (?1, ?2)"
+        "INSERT INTO {rowid} (rowid, nodeno) VALUES (?1, ?2)"
     ))?;
     for (id, no) in rowids {
         put_rowid.raw_bind_parameter(1, id)?;
@@ -184,12 +188,12 @@ pub fn for_each_entry(
     window: Option<[f64; 4]>,
     f: &mut dyn FnMut(i64, [f64; 4]),
 ) -> rusqlite::Result<()> {
-    let q = rtree.replace('"', "\"\"");
+    let (node, whole) = (super::ident(&format!("{rtree}_node")), super::ident(rtree));
     let meets = |b: &[f64; 4]| {
         window.is_none_or(|w| b[0] <= w[1] && b[1] >= w[0] && b[2] <= w[3] && b[3] >= w[2])
     };
     let walked = (|| -> rusqlite::Result<Option<Vec<Found>>> {
-        let mut stmt = conn.prepare(&format!("SELECT data FROM \"{q}_node\" WHERE nodeno = ?1"))?;
+        let mut stmt = conn.prepare(&format!("SELECT data FROM {node} WHERE nodeno = ?1"))?;
         let mut read = |no: i64| -> rusqlite::Result<Option<Vec<u8>>> {
             use rusqlite::OptionalExtension;
             stmt.query_row([no], |r| r.get::<_, Vec<u8>>(0)).optional()
@@ -247,7 +251,7 @@ pub fn for_each_entry(
         // Not the node layout expected: let the rtree module read it.
         _ => {
             let mut stmt =
-                conn.prepare(&format!("SELECT id, minx, maxx, miny, maxy FROM \"{q}\""))?;
+                conn.prepare(&format!("SELECT id, minx, maxx, miny, maxy FROM {whole}"))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let b = [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?];

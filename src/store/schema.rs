@@ -219,9 +219,9 @@ pub fn create_plain_feature_file(
 ) -> rusqlite::Result<()> {
     conn.execute_batch(CORE)?;
     insert_base_srs(conn)?;
-    let q = table.replace('"', "\"\"");
+    let q = super::ident(table);
     conn.execute_batch(&format!(
-        "CREATE TABLE \"{q}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometry_type}{columns})"
+        "CREATE TABLE {q} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometry_type}{columns})"
     ))?;
     conn.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
@@ -243,11 +243,14 @@ pub fn finish_plain_feature_table(
         params![table, geometry_type],
     )?;
     create_rtree(conn, table, "geom", "fid")?;
-    let q = table.replace('"', "\"\"");
+    let (q, r) = (
+        super::ident(table),
+        super::ident(&format!("rtree_{table}_geom")),
+    );
     conn.execute(
         &format!(
-            "INSERT OR REPLACE INTO \"rtree_{q}_geom\" SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
-             FROM \"{q}\" WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
+            "INSERT OR REPLACE INTO {r} SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
+             FROM {q} WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
         ),
         [],
     )?;
