@@ -541,67 +541,48 @@ fn report_rules(
     csv: bool,
     unscheduled_on: &str,
 ) -> Result<(), String> {
-    use qn_planner::analysis::rules::{Verdict, checks_for, date_of_year, evaluate, judging_year};
     let tm3 = qn_planner::io::crs::Tm3::new().map_err(|e| e.to_string())?;
     if csv {
         out!("site_table,fid,name,year,check,rule_key,verdict,detail,citation,accepted_reason");
     } else {
         out!("{file}: rules for scenario “{}”", s.name);
     }
-    let (mut fails, mut accepted) = (0, 0);
-    for site in project.sites.iter().filter(|x| x.layer.is_planning()) {
-        if checks_for(site.layer).is_empty() {
+    // A site the scenario does not schedule and that has no decision year is judged by the
+    // rules in force on `unscheduled_on` (--date, default today).
+    let (sites, tally) =
+        qn_planner::analysis::rules::compliance(project, Some(s), Some(unscheduled_on), Some(&tm3));
+    for c in &sites {
+        let Some((year, date)) = &c.judged else {
             continue;
-        }
-        // A site the scenario does not schedule and that has no decision year is judged by
-        // the rules in force on `unscheduled_on` (--date, default today).
-        let (year, date, unscheduled) = match judging_year(site, Some(s)) {
-            Some(y) => (y, date_of_year(y), false),
-            None => (
-                unscheduled_on
-                    .get(..4)
-                    .and_then(|y| y.parse().ok())
-                    .unwrap_or_default(),
-                unscheduled_on.to_string(),
-                true,
-            ),
         };
         if !csv {
             out!(
                 "{} ({} fid {}), judged on {date}{}",
-                site.name,
-                site.layer.table(),
-                site.fid,
-                if unscheduled {
+                c.name,
+                c.layer.table(),
+                c.fid,
+                if c.by_given_date {
                     " (not scheduled in this scenario and no decision year: the rules of --date)"
                 } else {
                     ""
                 }
             );
         }
-        for r in evaluate(site, &project.rules, project, Some(s), &date, Some(&tm3)) {
-            let acc = r.accepted_reason(site).unwrap_or_default().to_string();
-            if r.verdict == Verdict::Fail {
-                if acc.is_empty() {
-                    fails += 1;
-                } else {
-                    accepted += 1;
-                }
-            }
+        for (r, acc) in c.results.iter().zip(&c.accepted) {
             if csv {
                 out_raw!(
                     "{}",
                     qn_planner::model::text::csv_row([
-                        site.layer.table(),
-                        &site.fid.to_string(),
-                        &site.name,
+                        c.layer.table(),
+                        &c.fid.to_string(),
+                        &c.name,
                         &year.to_string(),
                         r.check.as_str(),
                         &r.rule_key,
                         r.verdict.as_str(),
                         &r.detail,
                         &r.citation,
-                        &acc,
+                        acc,
                     ])
                 );
             } else {
@@ -625,7 +606,11 @@ fn report_rules(
         }
     }
     if !csv {
-        out!("{fails} failed rule(s) not accepted, {accepted} accepted with a reason");
+        out!(
+            "{} failed rule(s) not accepted, {} accepted with a reason",
+            tally.failed,
+            tally.accepted
+        );
     }
     Ok(())
 }

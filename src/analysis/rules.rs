@@ -61,6 +61,109 @@ impl RuleResult {
     }
 }
 
+/// One planning site judged for a compliance report: the year and date it is judged on
+/// (`None`: the scenario does not schedule it, it has no decision year and no date was given
+/// for such sites) and every rule's verdict.
+#[derive(Debug, Clone)]
+pub struct SiteCompliance {
+    pub layer: crate::model::Layer,
+    pub fid: i64,
+    pub name: String,
+    pub judged: Option<(i32, String)>,
+    /// Judged on the date given for unscheduled sites rather than on its own year.
+    pub by_given_date: bool,
+    pub results: Vec<RuleResult>,
+    /// The acceptance reason of each result (empty where none), in the order of `results`.
+    pub accepted: Vec<String>,
+}
+
+/// What a compliance report counts, the same in the window, the CLI and the meeting pack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Sites judged.
+    pub judged: usize,
+    /// Sites with no year to judge by.
+    pub not_judged: usize,
+    /// Failed rules without an accepted reason.
+    pub failed: usize,
+    /// Failed rules the planner accepted with a reason.
+    pub accepted: usize,
+    /// Rules that lack data to decide.
+    pub missing: usize,
+}
+
+impl SiteCompliance {
+    /// The failed results not accepted, with their index.
+    pub fn failed(&self) -> impl Iterator<Item = &RuleResult> {
+        self.results
+            .iter()
+            .zip(&self.accepted)
+            .filter(|(r, a)| r.verdict == Verdict::Fail && a.is_empty())
+            .map(|(r, _)| r)
+    }
+}
+
+/// Every planning site that rules concern, judged under `scenario`: in the year it opens there,
+/// else its decision year, else on `unscheduled_on` when given. The one compliance computation
+/// (the window's Compliance tab, `report --rules` and the meeting pack use it).
+pub fn compliance(
+    project: &Project,
+    scenario: Option<&Scenario>,
+    unscheduled_on: Option<&str>,
+    tm3: Option<&Tm3>,
+) -> (Vec<SiteCompliance>, Tally) {
+    let mut out = Vec::new();
+    let mut t = Tally::default();
+    for site in project
+        .sites
+        .iter()
+        .filter(|x| x.layer.is_planning() && !checks_for(x.layer).is_empty())
+    {
+        let (judged, by_given_date) = match (judging_year(site, scenario), unscheduled_on) {
+            (Some(y), _) => (Some((y, date_of_year(y))), false),
+            (None, Some(d)) => (
+                Some((
+                    d.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default(),
+                    d.to_string(),
+                )),
+                true,
+            ),
+            (None, None) => (None, false),
+        };
+        let results = match &judged {
+            Some((_, date)) => evaluate(site, &project.rules, project, scenario, date, tm3),
+            None => Vec::new(),
+        };
+        let accepted: Vec<String> = results
+            .iter()
+            .map(|r| r.accepted_reason(site).unwrap_or_default().to_string())
+            .collect();
+        if judged.is_some() {
+            t.judged += 1;
+        } else {
+            t.not_judged += 1;
+        }
+        for (r, a) in results.iter().zip(&accepted) {
+            match r.verdict {
+                Verdict::Fail if a.is_empty() => t.failed += 1,
+                Verdict::Fail => t.accepted += 1,
+                Verdict::NoData => t.missing += 1,
+                _ => {}
+            }
+        }
+        out.push(SiteCompliance {
+            layer: site.layer,
+            fid: site.fid,
+            name: site.name.clone(),
+            judged,
+            by_given_date,
+            results,
+            accepted,
+        });
+    }
+    (out, t)
+}
+
 /// The date a planning year is judged on: its last day.
 pub fn date_of_year(year: i32) -> String {
     format!("{year:04}-12-31")
@@ -619,6 +722,44 @@ mod tests {
             .filter(|r| r.check == check)
             .map(|r| (r.rule_key.clone(), r.verdict))
             .collect()
+    }
+
+    #[test]
+    fn compliance_counts_the_same_for_every_report() {
+        let rules = seed_rules().unwrap();
+        let mut failing = cluster(60.0, "Hạ Long");
+        failing.decision_year = Some(2012);
+        let mut accepted = cluster(60.0, "Hạ Long");
+        accepted.fid = 2;
+        accepted.decision_year = Some(2012);
+        accepted
+            .accepted_warnings
+            .push(crate::model::AcceptedWarning {
+                check: "rule:ccn_area_qd105_2009".into(),
+                reason: "mở rộng đã được phê duyệt".into(),
+            });
+        let mut unscheduled = cluster(60.0, "Hạ Long");
+        unscheduled.fid = 3;
+        let p = Project {
+            sites: vec![failing, accepted, unscheduled],
+            rules,
+            ..Default::default()
+        };
+        let (sites, t) = compliance(&p, None, None, None);
+        assert_eq!((t.judged, t.not_judged), (2, 1));
+        assert_eq!((t.failed, t.accepted), (1, 1));
+        assert_eq!(sites[0].failed().count(), 1);
+        assert_eq!(
+            sites[1].failed().count(),
+            0,
+            "accepted: not counted as failed"
+        );
+        assert!(sites[2].judged.is_none() && sites[2].results.is_empty());
+        // With a date for unscheduled sites, the third is judged by the rules of that date.
+        let (sites, t) = compliance(&p, None, Some("2012-06-30"), None);
+        assert_eq!((t.judged, t.not_judged, t.failed), (3, 0, 2));
+        assert!(sites[2].by_given_date);
+        assert_eq!(sites[2].judged, Some((2012, "2012-06-30".to_string())));
     }
 
     #[test]

@@ -12,6 +12,16 @@ use crate::settings::Language;
 use egui::{Color32, RichText};
 use std::collections::HashMap;
 
+/// The Compliance tab's report and the (project generation, scenario) it was computed for.
+type ComplianceCache = (
+    (u64, Option<i64>),
+    Vec<crate::analysis::rules::SiteCompliance>,
+    crate::analysis::rules::Tally,
+);
+
+/// One row of the Compliance tab: site, judging year, failed rules, rules lacking data.
+type ComplianceRow = (Layer, i64, String, Option<i32>, Vec<RuleResult>, usize);
+
 /// State of the rules window and the verdict cache.
 #[derive(Debug, Clone, Default)]
 pub struct RulesUi {
@@ -21,6 +31,8 @@ pub struct RulesUi {
     typing_key: Option<u64>,
     cache: HashMap<(Layer, i64), (i32, Vec<RuleResult>)>,
     cache_key: (u64, Option<i64>),
+    /// The Compliance tab's report, computed once per project change and scenario.
+    compliance: Option<ComplianceCache>,
     /// Texts typed in the editor that were refused, by field, with the reason; the text
     /// stays in its field until corrected.
     refused: HashMap<String, Refusal>,
@@ -473,45 +485,40 @@ impl QnApp {
             ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));
             return;
         };
-        let sites: Vec<(Layer, i64, String)> = self
-            .project
-            .sites
-            .iter()
-            .filter(|x| {
-                x.layer.is_planning() && !crate::analysis::rules::checks_for(x.layer).is_empty()
-            })
-            .map(|x| (x.layer, x.fid, x.name.clone()))
-            .collect();
-        let (mut fails, mut unknown, mut not_judged) = (0, 0, 0);
-        let mut rows = Vec::new();
-        for (l, f, name) in sites {
-            match self.rule_results(l, f) {
-                Some((year, results)) => {
-                    let site = self.project.site(l, f).cloned();
-                    let failed: Vec<RuleResult> = results
-                        .iter()
-                        .filter(|r| {
-                            r.verdict == Verdict::Fail
-                                && site
-                                    .as_ref()
-                                    .is_none_or(|st| r.accepted_reason(st).is_none())
-                        })
-                        .cloned()
-                        .collect();
-                    let missing = results
-                        .iter()
-                        .filter(|r| r.verdict == Verdict::NoData)
-                        .count();
-                    fails += failed.len();
-                    unknown += missing;
-                    rows.push((l, f, name, Some(year), failed, missing));
-                }
-                None => {
-                    not_judged += 1;
-                    rows.push((l, f, name, None, Vec::new(), 0));
-                }
-            }
+        // The same computation as `report --rules` and the meeting pack.
+        let key = (self.project_gen, self.scenario.active);
+        if self
+            .rules
+            .compliance
+            .as_ref()
+            .is_none_or(|(k, _, _)| *k != key)
+        {
+            let (sites, tally) =
+                crate::analysis::rules::compliance(&self.project, Some(&s), None, Some(&self.tm3));
+            self.rules.compliance = Some((key, sites, tally));
         }
+        let Some((_, sites, tally)) = self.rules.compliance.clone() else {
+            return;
+        };
+        let (fails, unknown, not_judged) = (tally.failed, tally.missing, tally.not_judged);
+        let rows: Vec<ComplianceRow> = sites
+            .iter()
+            .map(|c| {
+                let missing = c
+                    .results
+                    .iter()
+                    .filter(|r| r.verdict == Verdict::NoData)
+                    .count();
+                (
+                    c.layer,
+                    c.fid,
+                    c.name.clone(),
+                    c.judged.as_ref().map(|(y, _)| *y),
+                    c.failed().cloned().collect(),
+                    missing,
+                )
+            })
+            .collect();
         ui.label(RichText::new(match lang {
             Language::Vi => format!("«{}»: {fails} quy định không đạt (chưa chấp nhận), {unknown} thiếu số liệu, {not_judged} địa điểm chưa có năm để xét.", s.name),
             Language::En => format!("“{}”: {fails} failed rules (not accepted), {unknown} with missing data, {not_judged} sites with no year to judge by.", s.name),

@@ -2,7 +2,7 @@
 //! (vector), the rule compliance and the sources — each page composed as SVG.
 
 use super::{Composer, ExportError, MapSpec, Page, Paper, esc, tr};
-use crate::analysis::rules::{Verdict, checks_for, date_of_year, evaluate, judging_year};
+use crate::analysis::rules::Verdict;
 use crate::io::basemap::attribution;
 use crate::model::{Phase, Project};
 use crate::scenario::{self, Scenario, indicator_table, indicators, output_series, programme_rows};
@@ -596,52 +596,49 @@ fn compliance_page(
     foot: &str,
 ) -> Page {
     let mut body: Vec<(f64, bool, String)> = Vec::new();
-    let (mut fails, mut judged) = (0, 0);
-    for site in project
-        .sites
-        .iter()
-        .filter(|x| x.layer.is_planning() && !checks_for(x.layer).is_empty())
-    {
-        let Some(year) = judging_year(site, Some(s)) else {
+    // The same computation as the window's Compliance tab and `report --rules`; sites with no
+    // year to judge by are counted, not judged.
+    let (sites, tally) = crate::analysis::rules::compliance(project, Some(s), None, Some(c.tm3()));
+    for site_c in &sites {
+        let Some((year, _)) = &site_c.judged else {
             continue;
         };
-        judged += 1;
-        for r in evaluate(
-            site,
-            &project.rules,
-            project,
-            Some(s),
-            &date_of_year(year),
-            Some(c.tm3()),
-        ) {
+        for (r, acc) in site_c.results.iter().zip(&site_c.accepted) {
             if r.verdict == Verdict::Fail {
-                fails += 1;
                 let detail = match lang {
                     Language::Vi => crate::analysis::rules::detail_vi(&r.detail),
                     Language::En => r.detail.clone(),
                 };
-                let accepted = r
-                    .accepted_reason(site)
-                    .map(|a| format!(" [{}: {a}]", tr(lang, "đã chấp nhận", "accepted")))
-                    .unwrap_or_default();
+                let accepted = if acc.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}: {acc}]", tr(lang, "đã chấp nhận", "accepted"))
+                };
                 let citation =
                     crate::analysis::rules::citation_words(lang == Language::Vi, &r.citation);
                 body.push((
                     3.0,
                     false,
-                    format!("{} ({year}): {detail} — {citation}{accepted}", site.name),
+                    format!("{} ({year}): {detail} — {citation}{accepted}", site_c.name),
                 ));
             }
         }
     }
+    let (judged, fails) = (tally.judged, tally.failed + tally.accepted);
     body.insert(
         0,
         (
             3.4,
             true,
             match lang {
-                Language::Vi => format!("{judged} địa điểm được xét theo năm mở trong kịch bản (hoặc năm quyết định); {fails} quy định không đạt."),
-                Language::En => format!("{judged} sites judged by their opening year in the scenario (or decision year); {fails} failed rules."),
+                Language::Vi => format!(
+                    "{judged} địa điểm được xét theo năm mở trong kịch bản (hoặc năm quyết định), {} chưa có năm để xét; {} quy định không đạt chưa được chấp nhận, {} đã chấp nhận có lý do, {} thiếu số liệu.",
+                    tally.not_judged, tally.failed, tally.accepted, tally.missing
+                ),
+                Language::En => format!(
+                    "{judged} sites judged by their opening year in the scenario (or decision year), {} with no year to judge by; {} failed rules not accepted, {} accepted with a reason, {} lacking data.",
+                    tally.not_judged, tally.failed, tally.accepted, tally.missing
+                ),
             },
         ),
     );
