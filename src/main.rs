@@ -635,18 +635,13 @@ fn today() -> String {
 }
 
 fn cmd_export(a: ExportArgs) -> Result<(), String> {
-    use qn_planner::export::{Composer, MapSpec, render};
-    let ext = a
-        .out
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if !["png", "svg", "pdf"].contains(&ext.as_str()) {
+    use qn_planner::export::{Composer, MapFormat, MapSpec};
+    let Some(format) = MapFormat::from_path(&a.out) else {
         return Err(format!(
             "{}: the output must end in .png, .svg or .pdf",
             a.out.display()
         ));
-    }
+    };
     let started = Instant::now();
     let pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
@@ -714,37 +709,24 @@ fn cmd_export(a: ExportArgs) -> Result<(), String> {
         .unwrap_or_default();
     spec.date = today();
     spec.reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
-    spec.raster_dpi = if ext == "png" {
+    spec.raster_dpi = if format == MapFormat::Png {
         a.dpi
     } else {
         qn_planner::export::VECTOR_RASTER_DPI
     };
-    let page = composer
-        .map_page(&project, &spec)
+    let bytes = qn_planner::export::write_map(&composer, &project, &spec, format, a.dpi, &a.out)
         .map_err(|e| e.to_string())?;
-    let bytes = match ext.as_str() {
-        "svg" => {
-            render::tree(&page).map_err(|e| e.to_string())?;
-            page.full_svg()
-                .map_err(|e| e.to_string())?
-                .into_owned()
-                .into_bytes()
-        }
-        "png" => render::png(&page, a.dpi).map_err(|e| e.to_string())?,
-        _ => render::pdf(std::slice::from_ref(&page)).map_err(|e| e.to_string())?,
-    };
-    render::write_atomic(&a.out, &bytes).map_err(|e| e.to_string())?;
     eprintln!(
         "{}: {} bytes in {} ms",
         a.out.display(),
-        bytes.len(),
+        bytes,
         started.elapsed().as_millis()
     );
     Ok(())
 }
 
 fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {
-    use qn_planner::export::{Composer, pack, render};
+    use qn_planner::export::Composer;
     if out
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -773,24 +755,23 @@ fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let pages = pack::meeting_pack(
-        &composer,
-        &project,
-        &scenario,
+    let reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
+    let date = today();
+    let spec = qn_planner::export::PackSpec {
+        scenario: &scenario,
         lang,
-        &file_label,
-        &today(),
-        page.paper,
-        &qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    let bytes = render::pdf(&pages).map_err(|e| e.to_string())?;
-    render::write_atomic(out, &bytes).map_err(|e| e.to_string())?;
+        file_label: &file_label,
+        date: &date,
+        paper: page.paper,
+        reference: &reference,
+    };
+    let (pages, bytes) = qn_planner::export::write_pack(&composer, &project, &spec, out)
+        .map_err(|e| e.to_string())?;
     eprintln!(
         "{}: {} pages, {} bytes in {} ms",
         out.display(),
-        pages.len(),
-        bytes.len(),
+        pages,
+        bytes,
         started.elapsed().as_millis()
     );
     Ok(())

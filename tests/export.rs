@@ -517,3 +517,46 @@ fn a_year_alone_uses_the_reference_scenario_and_says_so() {
     // The scenario's year is drawn: sites not open by 2015 are faded, and the legend says so.
     assert!(svg.contains("Chưa mở (mờ)") || svg.contains("Not yet open (faded)"));
 }
+
+#[test]
+fn one_export_path_writes_each_format_whole_and_a_pack() {
+    use qn_planner::export::{MapFormat, PackSpec, write_map, write_pack};
+    let (dir, _path, project) = project();
+    let c = Composer::new().unwrap();
+    let spec = MapSpec::new("Thử một đường xuất", Language::Vi);
+    for (f, magic) in [
+        (MapFormat::Png, &b"\x89PNG"[..]),
+        (MapFormat::Svg, &b"<svg"[..]),
+        (MapFormat::Pdf, &b"%PDF"[..]),
+    ] {
+        let out = dir.path().join(format!("m.{}", f.ext()));
+        assert_eq!(MapFormat::from_path(&out), Some(f));
+        let n = write_map(&c, &project, &spec, f, 60, &out).unwrap();
+        let bytes = std::fs::read(&out).unwrap();
+        assert_eq!(bytes.len(), n);
+        assert!(bytes.starts_with(magic), "{f:?}");
+    }
+    assert_eq!(MapFormat::from_path(std::path::Path::new("m.jpg")), None);
+    // A folder that does not exist: an error, and nothing left behind.
+    let nowhere = dir.path().join("khong-co").join("m.png");
+    assert!(write_map(&c, &project, &spec, MapFormat::Png, 60, &nowhere).is_err());
+    assert!(!nowhere.parent().unwrap().exists());
+    let s = project.reference_scenario().unwrap();
+    let pack_out = dir.path().join("hop.pdf");
+    let (pages, n) = write_pack(
+        &c,
+        &project,
+        &PackSpec {
+            scenario: s,
+            lang: Language::Vi,
+            file_label: "e.gpkg",
+            date: "2026-12-03",
+            paper: Paper::A4,
+            reference: &[],
+        },
+        &pack_out,
+    )
+    .unwrap();
+    assert_eq!(pages, 8);
+    assert_eq!(std::fs::metadata(&pack_out).unwrap().len() as usize, n);
+}

@@ -3,27 +3,10 @@
 
 use super::QnApp;
 use super::i18n::tr;
-use crate::export::{Composer, MapSpec, Paper, pack, render};
+use crate::export::{Composer, MapFormat as Format, MapSpec, PackSpec, Paper};
 use crate::model::Layer;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Png,
-    Svg,
-    Pdf,
-}
-
-impl Format {
-    fn ext(self) -> &'static str {
-        match self {
-            Format::Png => "png",
-            Format::Svg => "svg",
-            Format::Pdf => "pdf",
-        }
-    }
-}
 
 pub struct ExportUi {
     pub open: bool,
@@ -129,35 +112,22 @@ impl QnApp {
                 let c = Composer::new()?;
                 let bytes = match &pack_of {
                     Some(s) => {
-                        let pages = pack::meeting_pack(
-                            &c,
-                            &project,
-                            s,
+                        let pack = PackSpec {
+                            scenario: s,
                             lang,
-                            &spec.file_label,
-                            &spec.date,
-                            spec.paper,
-                            &spec.reference,
-                        )?;
-                        render::pdf(&pages)?
+                            file_label: &spec.file_label,
+                            date: &spec.date,
+                            paper: spec.paper,
+                            reference: &spec.reference,
+                        };
+                        crate::export::write_pack(&c, &project, &pack, &path)?.1
                     }
-                    None => {
-                        let page = c.map_page(&project, &spec)?;
-                        match format {
-                            Format::Png => render::png(&page, dpi)?,
-                            Format::Svg => {
-                                render::tree(&page)?;
-                                page.full_svg()?.into_owned().into_bytes()
-                            }
-                            Format::Pdf => render::pdf(std::slice::from_ref(&page))?,
-                        }
-                    }
+                    None => crate::export::write_map(&c, &project, &spec, format, dpi, &path)?,
                 };
-                render::write_atomic(&path, &bytes)?;
                 Ok(format!(
                     "{} ({} kB, {} ms)",
                     path.display(),
-                    bytes.len() / 1024,
+                    bytes / 1024,
                     started.elapsed().as_millis()
                 ))
             })();

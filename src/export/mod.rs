@@ -58,6 +58,90 @@ impl ExportError {
     }
 }
 
+/// The file formats of a map export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapFormat {
+    Png,
+    Svg,
+    Pdf,
+}
+
+impl MapFormat {
+    pub fn ext(self) -> &'static str {
+        match self {
+            MapFormat::Png => "png",
+            MapFormat::Svg => "svg",
+            MapFormat::Pdf => "pdf",
+        }
+    }
+
+    /// The format an output path asks for by its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<MapFormat> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        [MapFormat::Png, MapFormat::Svg, MapFormat::Pdf]
+            .into_iter()
+            .find(|f| f.ext() == ext)
+    }
+}
+
+/// Composes the map of `spec`, renders it as `format` (`dpi` for a PNG) and writes it whole to
+/// `out` (a temporary file renamed into place). Returns the bytes written. The one export path
+/// of the window and the command line.
+pub fn write_map(
+    composer: &Composer,
+    project: &Project,
+    spec: &MapSpec,
+    format: MapFormat,
+    dpi: u32,
+    out: &std::path::Path,
+) -> Result<usize, ExportError> {
+    let page = composer.map_page(project, spec)?;
+    let bytes = match format {
+        MapFormat::Png => render::png(&page, dpi)?,
+        MapFormat::Svg => {
+            render::tree(&page)?;
+            page.full_svg()?.into_owned().into_bytes()
+        }
+        MapFormat::Pdf => render::pdf(std::slice::from_ref(&page))?,
+    };
+    render::write_atomic(out, &bytes)?;
+    Ok(bytes.len())
+}
+
+/// What a meeting pack is made for: the scenario, the language, the file and date on its
+/// pages, the paper and the reference layers drawn.
+pub struct PackSpec<'a> {
+    pub scenario: &'a crate::scenario::Scenario,
+    pub lang: Language,
+    pub file_label: &'a str,
+    pub date: &'a str,
+    pub paper: Paper,
+    pub reference: &'a [ReferenceDraw],
+}
+
+/// Composes the meeting pack of `spec`, renders it as one PDF and writes it whole to `out`.
+/// Returns (pages, bytes written).
+pub fn write_pack(
+    composer: &Composer,
+    project: &Project,
+    spec: &PackSpec<'_>,
+    out: &std::path::Path,
+) -> Result<(usize, usize), ExportError> {
+    let pages = pack::meeting_pack(
+        composer,
+        project,
+        spec.scenario,
+        spec.lang,
+        spec.file_label,
+        spec.date,
+        spec.paper,
+        spec.reference,
+    )?;
+    let bytes = render::pdf(&pages)?;
+    render::write_atomic(out, &bytes)?;
+    Ok((pages.len(), bytes.len()))
+}
+
 /// Paper sizes (ISO 216), in mm, portrait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
