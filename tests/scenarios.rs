@@ -46,11 +46,17 @@ fn create_duplicate_rename_delete_round_trip_and_undo() {
     let reference = p.reference_scenario().unwrap().clone();
 
     // Duplicate the reference as "Phương án nhanh" with growth and two clusters scheduled.
-    let mut fast = reference.clone();
-    fast.id = 0;
-    fast.is_reference = false;
-    fast.created.clear();
-    fast.name = "Phương án nhanh".into();
+    let mut fast = reference.duplicate("Phương án nhanh");
+    assert!(fast.id == 0 && !fast.is_reference && fast.phasing == reference.phasing);
+    assert!(
+        fast.created.len() >= 19 && fast.created == fast.modified,
+        "{}",
+        fast.created
+    );
+    assert_eq!(
+        qn_planner::scenario::unique_name(&p, &reference.name),
+        format!("{} 2", reference.name)
+    );
     fast.growth = vec![
         GrowthPeriod {
             from: 2008,

@@ -424,21 +424,6 @@ impl QnApp {
         self.scenario_dialogs(&ctx);
     }
 
-    fn unique_name(&self, base: &str) -> String {
-        let mut n = 1;
-        loop {
-            let name = if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base} {n}")
-            };
-            if self.project.scenario_by_name(&name).is_none() {
-                return name;
-            }
-            n += 1;
-        }
-    }
-
     fn scenario_edit_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let ro = self.is_read_only();
@@ -450,12 +435,13 @@ impl QnApp {
                 )
                 .clicked()
             {
-                let mut s = Scenario::new(
-                    &self.unique_name(tr(lang, "Phương án mới", "New scenario")),
+                let s = Scenario::created_now(
+                    &scenario::unique_name(
+                        &self.project,
+                        tr(lang, "Phương án mới", "New scenario"),
+                    ),
                     &self.project,
                 );
-                s.created = scenario::now_utc_iso();
-                s.modified = s.created.clone();
                 if let Some(id) = self.apply_edit_returning(Edit::scenario(None, Some(s))) {
                     self.scenario.active = Some(id);
                 }
@@ -469,13 +455,10 @@ impl QnApp {
                 .clicked()
                 && let Some(src) = self.active_scenario().cloned()
             {
-                let mut s = src.clone();
-                s.id = 0;
-                s.is_reference = false;
-                s.name =
-                    self.unique_name(&format!("{} ({})", src.name, tr(lang, "bản sao", "copy")));
-                s.created = scenario::now_utc_iso();
-                s.modified = s.created.clone();
+                let s = src.duplicate(&scenario::unique_name(
+                    &self.project,
+                    &format!("{} ({})", src.name, tr(lang, "bản sao", "copy")),
+                ));
                 if let Some(id) = self.apply_edit_returning(Edit::scenario(None, Some(s))) {
                     self.scenario.active = Some(id);
                 }

@@ -169,7 +169,43 @@ impl ScenarioError {
     }
 }
 
+/// `base`, or `base 2`, `base 3`… : the first name no scenario of `project` has.
+pub fn unique_name(project: &Project, base: &str) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base} {n}")
+            }
+        })
+        .find(|name| project.scenario_by_name(name).is_none())
+        .unwrap_or_else(|| base.to_string())
+}
+
 impl Scenario {
+    /// A copy to work on, as a new record: not stored yet (id 0), not the reference, named
+    /// `name`, created and modified now. Everything it plans is copied.
+    pub fn duplicate(&self, name: &str) -> Scenario {
+        let now = now_utc_iso();
+        Scenario {
+            id: 0,
+            is_reference: false,
+            name: name.to_string(),
+            created: now.clone(),
+            modified: now,
+            ..self.clone()
+        }
+    }
+
+    /// A new scenario named `name` for `project`, created and modified now (see [`Scenario::new`]).
+    pub fn created_now(name: &str, project: &Project) -> Scenario {
+        let mut s = Scenario::new(name, project);
+        s.created = now_utc_iso();
+        s.modified = s.created.clone();
+        s
+    }
+
     /// A new scenario: established sites open by 2006 (¶9), the rest not scheduled.
     pub fn new(name: &str, project: &Project) -> Scenario {
         Scenario {
