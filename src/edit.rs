@@ -487,17 +487,45 @@ pub struct History {
     redo: Vec<Edit>,
 }
 
+/// What an applied edit created or changed: the record's id in the file (a site's fid, a
+/// scenario's id) and, for a site, its key. `None` for edits of whole lists (actuals, rules,
+/// an import of many sites) and the reference choice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub id: Option<i64>,
+    pub key: Option<String>,
+}
+
+impl Applied {
+    /// Read from the inverse of an applied edit, which names the record as it now is.
+    fn of(inverse: &Edit) -> Applied {
+        match inverse {
+            Edit::Site { fid, before, .. } => Applied {
+                id: Some(*fid),
+                key: before.as_ref().map(|s| s.key.clone()),
+            },
+            Edit::Scenario { id, .. } => Applied {
+                id: Some(*id),
+                key: None,
+            },
+            _ => Applied::default(),
+        }
+    }
+}
+
 impl History {
     /// Applies `edit` and records it. Steps with the same `merge_key` on the same record as the
-    /// last step fold into it, so undo goes back to before the whole gesture.
+    /// last step fold into it, so undo goes back to before the whole gesture. Returns what the
+    /// edit created or changed (a new site's fid and key, a new scenario's id).
     pub fn apply(
         &mut self,
         edit: Edit,
         merge_key: Option<u64>,
         file: &mut ProjectFile,
         project: &mut Project,
-    ) -> Result<(), EditError> {
+    ) -> Result<Applied, EditError> {
         let inverse = edit.apply(file, project)?;
+        let applied = Applied::of(&inverse);
         self.redo.clear();
         if let (Some(k), Some(last)) = (merge_key, self.undo.last_mut())
             && last.merge_key == Some(k)
@@ -512,10 +540,10 @@ impl History {
                 (Edit::Rules { before: b, .. }, Edit::Rules { before: nb, .. }) => *b = nb,
                 (_, inverse) => self.undo.push(Step { inverse, merge_key }),
             }
-            return Ok(());
+            return Ok(applied);
         }
         self.undo.push(Step { inverse, merge_key });
-        Ok(())
+        Ok(applied)
     }
 
     pub fn can_undo(&self) -> bool {

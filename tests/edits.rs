@@ -630,3 +630,28 @@ fn a_read_only_older_file_is_viewed_migrated_in_memory_and_never_written() {
     );
     let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
 }
+
+#[test]
+fn applying_an_edit_says_what_it_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.gpkg");
+    let mut pf = ProjectFile::create(&path, false).unwrap();
+    let mut p = pf.read_project().unwrap();
+    let mut h = History::default();
+    let mut s = Site::new(Layer::ProposedClusters, "Cụm mới", Status::Proposed);
+    s.geom = Some(Geometry::Point(Point::new(107.2, 21.1)));
+    let applied = h.apply(Edit::insert(s), None, &mut pf, &mut p).unwrap();
+    let fid = applied.id.expect("the new site's fid");
+    let stored = p.site(Layer::ProposedClusters, fid).unwrap();
+    assert_eq!(stored.name, "Cụm mới");
+    assert_eq!(applied.key.as_deref(), Some(stored.key.as_str()));
+    assert_eq!(stored.key.len(), 36);
+    let new = qn_planner::scenario::Scenario::created_now("Phương án thử", &p);
+    let applied = h
+        .apply(Edit::scenario(None, Some(new)), None, &mut pf, &mut p)
+        .unwrap();
+    assert_eq!(
+        p.scenario(applied.id.unwrap()).map(|s| s.name.as_str()),
+        Some("Phương án thử")
+    );
+}

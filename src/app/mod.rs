@@ -560,23 +560,13 @@ impl QnApp {
             self.show_error(msg);
             return None;
         }
-        let target = match &edit {
-            Edit::Site { layer, fid, .. } => Some((Some(*layer), *fid)),
-            Edit::Scenario { id, .. } => Some((None, *id)),
-            _ => None,
-        };
         match self.history.apply(edit, merge, file, &mut self.project) {
-            Ok(()) => {
+            Ok(applied) => {
                 self.project_gen += 1;
                 self.status_note = None;
                 self.scenario_errors.clear();
-                match target {
-                    Some((_, id)) if id != 0 => Some(id),
-                    // The newest record is the one just inserted.
-                    Some((Some(layer), _)) => self.project.sites_of(layer).map(|s| s.fid).max(),
-                    Some((None, _)) => self.project.scenarios.iter().map(|s| s.id).max(),
-                    None => Some(0),
-                }
+                // The history says which record the edit made or changed.
+                Some(applied.id.unwrap_or(0))
             }
             Err(EditError::InvalidScenario(errors)) => {
                 let lang = self.lang();
