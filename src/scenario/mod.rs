@@ -2,8 +2,8 @@
 //!
 //! A scenario says when each site opens, how industrial output grows per period, and what the
 //! industrial-extension (khuyến công) programme puts in and draws in. The figures the 2007
-//! report gives are constants here with their paragraph; everything else is entered by the
-//! planner, marked as an assumption, or computed, and every number says which.
+//! report gives are constants (`document`) with their paragraph; everything else is entered by
+//! the planner, marked as an assumption, or computed, and every number says which.
 
 pub mod document;
 
