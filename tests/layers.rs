@@ -952,7 +952,7 @@ fn cli_imports_into_a_planning_layer_with_a_field_mapping() {
         "jobs=ten_cum",
     ]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a number"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a whole number"));
     let said = ok(&run(&[
         "import",
         p,
@@ -1000,5 +1000,47 @@ fn cli_imports_into_a_planning_layer_with_a_field_mapping() {
     assert!(sha(&project) == sum, "the project is unchanged");
     if common::have_gdal() {
         common::assert_valid_gpkg(&project, "after importing into a planning layer");
+    }
+}
+
+/// A mapped field is parsed and checked as the form checks what is typed: a negative
+/// investment, jobs that are not whole, a year out of range are refused with the field and the
+/// reason, and nothing is written.
+#[test]
+fn mapped_fields_are_checked_like_typed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path());
+    let p = project.to_str().unwrap();
+    let sum = sha(&project);
+    for (row, says) in [
+        ("A;107.42;21.05;-3;;", "field \"von\": -3 must be 0 or more"),
+        (
+            "A;107.42;21.05;;nhiều;",
+            "field \"lao_dong\": “nhiều” is not a whole number",
+        ),
+        (
+            "A;107.42;21.05;;;2045",
+            "field \"nam\": year 2045 is outside 2000–2030",
+        ),
+    ] {
+        let input = dir.path().join("cum.csv");
+        std::fs::write(
+            &input,
+            format!("ten;kinh_do;vi_do;von;lao_dong;nam\n{row}\n"),
+        )
+        .unwrap();
+        let out = run(&[
+            "import",
+            p,
+            input.to_str().unwrap(),
+            "--into",
+            "proposed_clusters",
+            "--map",
+            "name=ten,investment=von,jobs=lao_dong,year=nam",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{row}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{row}: {err}");
+        assert!(sha(&project) == sum, "the project is unchanged");
     }
 }

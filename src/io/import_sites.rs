@@ -51,6 +51,22 @@ impl SiteField {
         }
     }
 
+    /// The site field it fills, as [`crate::model::validate::set_site_field`] names it: the
+    /// one place a typed or imported value is parsed and checked.
+    pub fn site_field(self) -> &'static str {
+        match self {
+            SiteField::Name => "name",
+            SiteField::Kind => "kind",
+            SiteField::District => "district_2006",
+            SiteField::MainIndustries => "main_industries",
+            SiteField::Craft => "craft",
+            SiteField::Notes => "notes",
+            SiteField::InvestmentBnVnd => "investment_bn_vnd",
+            SiteField::Jobs => "jobs",
+            SiteField::DecisionYear => "decision_year",
+        }
+    }
+
     pub fn parse(key: &str) -> Option<SiteField> {
         SiteField::ALL.into_iter().find(|f| f.key() == key)
     }
@@ -150,24 +166,6 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// A number from an attribute value; on failure, the text that is not one.
-fn number(v: &Value) -> Result<Option<f64>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Int(i) => Ok(Some(*i as f64)),
-        Value::Real(r) => Ok(Some(*r)),
-        Value::Text(t) if t.trim().is_empty() => Ok(None),
-        Value::Text(t) => t
-            .trim()
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite())
-            .map(Some)
-            .ok_or_else(|| t.clone()),
-    }
-}
-
 /// What reading the source for a planning layer gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SitesRead {
@@ -253,29 +251,20 @@ pub fn read_sites(
         }
         let mut s = Site::new(layer, &name, status);
         for (f, src) in mapping {
-            let v = get(src);
-            let num = || {
-                number(&v).map_err(|t| {
+            if *f == SiteField::Name {
+                continue;
+            }
+            // Parsed and checked where the form and the table parse what is typed.
+            crate::model::validate::set_site_field(&mut s, f.site_field(), &text(&get(src)))
+                .map_err(|e| {
                     bad(
                         r.at(n),
-                        Problem::FieldNotNumber {
+                        Problem::FieldRefused {
                             field: src.clone(),
-                            text: t,
+                            reason: e.reason,
                         },
                     )
-                })
-            };
-            match f {
-                SiteField::Name => {}
-                SiteField::Kind => s.kind = text(&v),
-                SiteField::District => s.district_2006 = text(&v),
-                SiteField::MainIndustries => s.main_industries = text(&v),
-                SiteField::Craft => s.craft = text(&v),
-                SiteField::Notes => s.notes = text(&v),
-                SiteField::InvestmentBnVnd => s.investment_bn_vnd = num()?,
-                SiteField::Jobs => s.jobs = num()?.map(|x| x.round() as i64),
-                SiteField::DecisionYear => s.decision_year = num()?.map(|x| x.round() as i32),
-            }
+                })?;
         }
         if let Some(g) = feat.geom {
             check_geometry(&g).map_err(|m| bad(r.at(n), m))?;

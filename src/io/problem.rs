@@ -246,9 +246,10 @@ pub enum Problem {
     NoNameField,
     TooManySites(usize),
     EmptyName(String),
-    FieldNotNumber {
+    /// A mapped field's value that the site field refuses.
+    FieldRefused {
         field: String,
-        text: String,
+        reason: crate::model::validate::Refusal,
     },
     // A new reference layer.
     EmptyLayerName,
@@ -338,8 +339,8 @@ impl Problem {
                 format!("hơn {n} đối tượng: tệp lớn như vậy hãy nhập làm lớp tham khảo")
             }
             Problem::EmptyName(f) => format!("trường {f:?} (tên) để trống"),
-            Problem::FieldNotNumber { field, text } => {
-                format!("trường {field:?}: {text:?} không phải là số")
+            Problem::FieldRefused { field, reason } => {
+                format!("trường {field:?}: {}", reason.text(lang))
             }
             Problem::EmptyLayerName => "để trống".into(),
             Problem::LayerExists(n) => format!("đã có lớp tên {n:?}"),
@@ -426,9 +427,7 @@ impl Problem {
                 format!("more than {n} features: import a file this large as a reference layer")
             }
             Problem::EmptyName(f) => format!("field {f:?} (the name) is empty"),
-            Problem::FieldNotNumber { field, text } => {
-                format!("field {field:?}: {text:?} is not a number")
-            }
+            Problem::FieldRefused { field, reason } => format!("field {field:?}: {reason}"),
             Problem::EmptyLayerName => "is empty".into(),
             Problem::LayerExists(n) => format!("a layer called {n:?} already exists"),
             Problem::ReadingThread(e) => format!("cannot start a reading thread: {e}"),

@@ -215,6 +215,7 @@ pub fn set_site_field(s: &mut Site, field: &'static str, text: &str) -> Result<(
             s.name = text.to_string();
         }
         "kind" => s.kind = text.to_string(),
+        "district_2006" => s.district_2006 = text.to_string(),
         "main_industries" => s.main_industries = text.to_string(),
         "craft" => s.craft = text.to_string(),
         "notes" => s.notes = text.to_string(),
