@@ -300,11 +300,10 @@ fn cmd_import(
             &mut |_, _| {},
         )
         .map_err(|e| {
-            let m = e.to_string();
-            if m.contains(&input.display().to_string()) {
-                format!("{m} (the project is unchanged)")
+            if e.names_a_file() {
+                format!("{e} (the project is unchanged)")
             } else {
-                format!("{}: {m} (the project is unchanged)", input.display())
+                format!("{}: {e} (the project is unchanged)", input.display())
             }
         })?;
     out!(

@@ -80,6 +80,22 @@ impl ImportError {
     }
 }
 
+impl ImportError {
+    /// Whether the message already names the input file (else the caller names it; a
+    /// store error names the project, not the input).
+    pub fn names_a_file(&self) -> bool {
+        match self {
+            ImportError::Io { .. } | ImportError::UnknownCrs(_) => true,
+            ImportError::Bad { at, .. } => at.file().is_some(),
+            ImportError::Store(_)
+            | ImportError::Crs(_)
+            | ImportError::UnreadSrs { .. }
+            | ImportError::Cancelled
+            | ImportError::DeclaredAfter(_) => false,
+        }
+    }
+}
+
 pub(crate) fn bad(at: At, problem: Problem) -> ImportError {
     ImportError::Bad { at, problem }
 }

@@ -50,6 +50,17 @@ impl At {
         At::Feature { n, pos: None }
     }
 
+    /// The file the place names, if it names one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            At::File(f) => Some(f),
+            At::Line { file, .. } => file.as_deref(),
+            At::Feature { pos, .. } => pos.as_ref().and_then(|p| p.file()),
+            At::Part { pos, .. } => pos.file(),
+            At::TargetLayer | At::FieldMapping | At::LayerName => None,
+        }
+    }
+
     pub fn text(&self, lang: Language) -> String {
         let vi = lang == Language::Vi;
         match self {
