@@ -579,7 +579,7 @@ fn report_rules(
                         r.check.as_str(),
                         &r.rule_key,
                         r.verdict.as_str(),
-                        &r.detail,
+                        &r.detail.to_string(),
                         &r.citation,
                         acc,
                     ])

@@ -41,9 +41,337 @@ pub struct RuleResult {
     /// The rule's key (empty for `NoRule`).
     pub rule_key: String,
     pub verdict: Verdict,
-    /// The figure against the limit, in words.
-    pub detail: String,
+    /// The figure against the limit: worded per language by [`Detail::text`].
+    pub detail: Detail,
     pub citation: String,
+}
+
+/// Why a site is on the side of a rule it is: typed, worded once per language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    NoRuleInForce {
+        date: String,
+    },
+    /// No area, for a size rule (the site needs a boundary or land in the scenario).
+    NoArea,
+    /// No area, for the phase-size rule.
+    NoAreaForPhases,
+    Area {
+        area: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+        why: Vec<AreaWhy>,
+    },
+    NoExpansionTest,
+    ExpansionNeedsOccupancy,
+    ExpansionOccupancy {
+        leased: f64,
+        need: f64,
+    },
+    ExistingNotExpansion,
+    NoOccupancyMeasured(Scope),
+    Occupancy {
+        scope: Scope,
+        avg: f64,
+        need: f64,
+        at_least: bool,
+        unleased: Unleased,
+    },
+    NoPhaseSize,
+    PhasesNeeded {
+        area: f64,
+        max: f64,
+    },
+    OnePhase {
+        area: f64,
+        max: f64,
+    },
+    NoWidth,
+    EnterGreenStrip {
+        min: f64,
+    },
+    GreenStrip {
+        width: f64,
+        min: f64,
+    },
+    EnterPollutionClass,
+    NoDistanceForClass(u8),
+    NoResidentialArea,
+    NoPosition,
+    Isolation {
+        class: u8,
+        distance: f64,
+        need: f64,
+    },
+    NoProtectedArea,
+    InsideProtected {
+        name: String,
+    },
+    AreaInsideProtected {
+        ha: f64,
+        name: String,
+    },
+    OutsideProtected,
+}
+
+/// Why a size limit other than the plain one applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaWhy {
+    Expansion,
+    Mountain,
+    Craft,
+}
+
+/// Which existing sites an occupancy test looks at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    ProvinceZones,
+    /// The clusters of a district (empty: the site has no district).
+    DistrictClusters(String),
+}
+
+/// The unleased-land alternative of an occupancy test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unleased {
+    NotInRule,
+    Known { ha: f64, limit: f64 },
+    Unknown { limit: f64 },
+}
+
+impl Scope {
+    fn text(&self, vi: bool) -> String {
+        match (self, vi) {
+            (Scope::ProvinceZones, false) => "the province's industrial zones".into(),
+            (Scope::ProvinceZones, true) => "các khu công nghiệp của tỉnh".into(),
+            (Scope::DistrictClusters(d), false) if d.is_empty() => {
+                "the clusters of the district".into()
+            }
+            (Scope::DistrictClusters(d), true) if d.is_empty() => {
+                "các cụm công nghiệp của huyện".into()
+            }
+            (Scope::DistrictClusters(d), false) => format!("the clusters of {d}"),
+            (Scope::DistrictClusters(d), true) => format!("các cụm công nghiệp của {d}"),
+        }
+    }
+}
+
+impl Detail {
+    /// The detail in `lang` (English for the CLI and the CSV).
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        let vi = lang == crate::settings::Language::Vi;
+        let t = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
+        let q = |name: &str| {
+            if vi {
+                format!("«{name}»")
+            } else {
+                format!("“{name}”")
+            }
+        };
+        match self {
+            Detail::NoRuleInForce { date } => {
+                if vi {
+                    format!("không tìm thấy quy định quốc gia loại này có hiệu lực ngày {date}")
+                } else {
+                    format!("no national rule of this kind was found in force on {date}")
+                }
+            }
+            Detail::NoArea => t(
+                "chưa có diện tích: vẽ ranh giới hoặc nhập diện tích trong kịch bản",
+                "no area: draw the boundary or enter the land in the scenario",
+            ),
+            Detail::NoAreaForPhases => t("chưa có diện tích", "no area"),
+            Detail::Area {
+                area,
+                min,
+                max,
+                why,
+            } => {
+                let why: Vec<&str> = why
+                    .iter()
+                    .map(|w| match (w, vi) {
+                        (AreaWhy::Expansion, false) => "expansion",
+                        (AreaWhy::Expansion, true) => "mở rộng",
+                        (AreaWhy::Mountain, false) => "mountainous district",
+                        (AreaWhy::Mountain, true) => "huyện miền núi",
+                        (AreaWhy::Craft, false) => "craft-village cluster",
+                        (AreaWhy::Craft, true) => "cụm công nghiệp làng nghề",
+                    })
+                    .collect();
+                format!(
+                    "{area:.1} ha {} {}–{}{}",
+                    if vi {
+                        "so với giới hạn"
+                    } else {
+                        "against"
+                    },
+                    min.map(|m| format!("{m}")).unwrap_or_else(|| "0".into()),
+                    fmt_opt(*max, "ha"),
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", why.join(", "))
+                    }
+                )
+            }
+            Detail::NoExpansionTest => t(
+                "quy định không đặt điều kiện cho việc mở rộng",
+                "the rule sets no test for an expansion",
+            ),
+            Detail::ExpansionNeedsOccupancy => t(
+                "mở rộng: nhập tỉ lệ lấp đầy (%) và năm đo",
+                "expansion: enter the site's occupancy (% leased) and the year measured",
+            ),
+            Detail::ExpansionOccupancy { leased, need } => {
+                if vi {
+                    format!("mở rộng: {leased:.0} % đã cho thuê so với tối thiểu {need} %")
+                } else {
+                    format!("expansion: {leased:.0} % leased against at least {need} %")
+                }
+            }
+            Detail::ExistingNotExpansion => t(
+                "địa điểm hiện có, không phải mở rộng",
+                "an existing site that is not an expansion",
+            ),
+            Detail::NoOccupancyMeasured(scope) => {
+                if vi {
+                    format!("chưa có số liệu lấp đầy của {}", scope.text(vi))
+                } else {
+                    format!("no occupancy measured for {}", scope.text(vi))
+                }
+            }
+            Detail::Occupancy {
+                scope,
+                avg,
+                need,
+                at_least,
+                unleased,
+            } => {
+                let against = match (vi, at_least) {
+                    (false, true) => "at least ",
+                    (false, false) => "more than ",
+                    (true, true) => "tối thiểu ",
+                    (true, false) => "trên ",
+                };
+                let unleased = match (unleased, vi) {
+                    (Unleased::NotInRule, _) => String::new(),
+                    (Unleased::Known { ha, limit }, false) => {
+                        format!("; or unleased land {ha:.0} ha against less than {limit} ha")
+                    }
+                    (Unleased::Known { ha, limit }, true) => {
+                        format!("; hoặc đất chưa cho thuê {ha:.0} ha so với dưới {limit} ha")
+                    }
+                    (Unleased::Unknown { limit }, false) => format!(
+                        "; unleased land unknown (areas missing) against less than {limit} ha"
+                    ),
+                    (Unleased::Unknown { limit }, true) => format!(
+                        "; chưa biết đất chưa cho thuê (thiếu diện tích) so với dưới {limit} ha"
+                    ),
+                };
+                format!(
+                    "{}: {avg:.0} % {} {against}{need} %{unleased}",
+                    scope.text(vi),
+                    if vi {
+                        "đã cho thuê so với"
+                    } else {
+                        "leased against"
+                    }
+                )
+            }
+            Detail::NoPhaseSize => t(
+                "quy định không đặt quy mô giai đoạn",
+                "the rule sets no phase size",
+            ),
+            Detail::PhasesNeeded { area, max } => {
+                if vi {
+                    format!(
+                        "{area:.0} ha: phải xây dựng theo giai đoạn, mỗi giai đoạn tối đa {max} ha"
+                    )
+                } else {
+                    format!("{area:.0} ha: must be built in phases of at most {max} ha each")
+                }
+            }
+            Detail::OnePhase { area, max } => {
+                if vi {
+                    format!("{area:.0} ha, trong một giai đoạn tối đa {max} ha")
+                } else {
+                    format!("{area:.0} ha, within one phase of at most {max} ha")
+                }
+            }
+            Detail::NoWidth => t("quy định không đặt chiều rộng", "the rule sets no width"),
+            Detail::EnterGreenStrip { min } => {
+                if vi {
+                    format!("nhập chiều rộng dải cây xanh dự kiến (tối thiểu {min} m)")
+                } else {
+                    format!("enter the planned green strip width (at least {min} m)")
+                }
+            }
+            Detail::GreenStrip { width, min } => {
+                if vi {
+                    format!("dải cây xanh {width} m so với tối thiểu {min} m")
+                } else {
+                    format!("green strip {width} m against at least {min} m")
+                }
+            }
+            Detail::EnterPollutionClass => t(
+                "nhập cấp ô nhiễm của ngành (I–V)",
+                "enter the industry's pollution class (I–V)",
+            ),
+            Detail::NoDistanceForClass(c) => {
+                if vi {
+                    format!("quy định không cho khoảng cách với cấp {c}")
+                } else {
+                    format!("the rule gives no distance for class {c}")
+                }
+            }
+            Detail::NoResidentialArea => t(
+                "chưa đánh dấu khu dân cư (lớp Khu dân cư)",
+                "no residential area is marked (Residential areas layer)",
+            ),
+            Detail::NoPosition => t("địa điểm chưa có vị trí", "the site has no position"),
+            Detail::Isolation {
+                class,
+                distance,
+                need,
+            } => {
+                let roman = ["I", "II", "III", "IV", "V"][usize::from((*class).clamp(1, 5)) - 1];
+                if vi {
+                    format!(
+                        "cấp {roman}: khu dân cư gần nhất {distance:.0} m so với tối thiểu {need} m"
+                    )
+                } else {
+                    format!(
+                        "class {roman}: nearest residential area {distance:.0} m against at least {need} m"
+                    )
+                }
+            }
+            Detail::NoProtectedArea => t(
+                "chưa nạp hoặc vẽ vùng bảo vệ (lớp Vùng bảo vệ)",
+                "no protected area is loaded or drawn (Protected areas layer)",
+            ),
+            Detail::InsideProtected { name } => {
+                if vi {
+                    format!("địa điểm nằm trong {}", q(name))
+                } else {
+                    format!("the site lies inside {}", q(name))
+                }
+            }
+            Detail::AreaInsideProtected { ha, name } => {
+                if vi {
+                    format!("{ha:.2} ha nằm trong {}", q(name))
+                } else {
+                    format!("{ha:.2} ha inside {}", q(name))
+                }
+            }
+            Detail::OutsideProtected => t("ngoài mọi vùng bảo vệ", "outside every protected area"),
+        }
+    }
+}
+
+/// English, for the command line and the CSV.
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::settings::Language::En))
+    }
 }
 
 impl RuleResult {
@@ -237,7 +565,9 @@ pub fn evaluate(
                 check,
                 rule_key: String::new(),
                 verdict: Verdict::NoRule,
-                detail: format!("no national rule of this kind was found in force on {date}"),
+                detail: Detail::NoRuleInForce {
+                    date: date.to_string(),
+                },
                 citation: String::new(),
             });
             continue;
@@ -263,15 +593,12 @@ fn judge(
     scenario: Option<&Scenario>,
     date: &str,
     tm3: Option<&Tm3>,
-) -> (Verdict, String) {
+) -> (Verdict, Detail) {
     let p = &rule.params;
     match rule.check {
         CheckKind::CcnArea => {
             let Some(area) = area_of(site, scenario) else {
-                return (
-                    Verdict::NoData,
-                    "no area: draw the boundary or enter the land in the scenario".into(),
-                );
+                return (Verdict::NoData, Detail::NoArea);
             };
             let mountain = p.mountain_districts.contains(&site.district_2006);
             let craft = site.kind.contains("làng nghề");
@@ -287,24 +614,20 @@ fn judge(
             };
             let mut why = Vec::new();
             if site.is_expansion {
-                why.push("expansion");
+                why.push(AreaWhy::Expansion);
             }
             if mountain {
-                why.push("mountainous district");
+                why.push(AreaWhy::Mountain);
             }
             if craft {
-                why.push("craft-village cluster");
+                why.push(AreaWhy::Craft);
             }
-            let limits = format!(
-                "{area:.1} ha against {}–{}{}",
-                min.map(|m| format!("{m}")).unwrap_or_else(|| "0".into()),
-                fmt_opt(max, "ha"),
-                if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", why.join(", "))
-                }
-            );
+            let limits = Detail::Area {
+                area,
+                min,
+                max,
+                why,
+            };
             let ok = min.is_none_or(|m| area >= m) && max.is_none_or(|m| area <= m);
             (if ok { Verdict::Pass } else { Verdict::Fail }, limits)
         }
@@ -313,32 +636,22 @@ fn judge(
             if site.is_expansion {
                 let need = p.expansion_min_occupancy_pct.or(p.min_occupancy_pct);
                 let Some(need) = need else {
-                    return (
-                        Verdict::NotApplicable,
-                        "the rule sets no test for an expansion".into(),
-                    );
+                    return (Verdict::NotApplicable, Detail::NoExpansionTest);
                 };
                 return match site.occupancy_pct {
-                    None => (
-                        Verdict::NoData,
-                        "expansion: enter the site's occupancy (% leased) and the year measured"
-                            .into(),
-                    ),
+                    None => (Verdict::NoData, Detail::ExpansionNeedsOccupancy),
                     Some(o) => (
                         if o >= need {
                             Verdict::Pass
                         } else {
                             Verdict::Fail
                         },
-                        format!("expansion: {o:.0} % leased against at least {need} %"),
+                        Detail::ExpansionOccupancy { leased: o, need },
                     ),
                 };
             }
             if !is_new(site) {
-                return (
-                    Verdict::NotApplicable,
-                    "an existing site that is not an expansion".into(),
-                );
+                return (Verdict::NotApplicable, Detail::ExistingNotExpansion);
             }
             let year: i32 = date[..4].parse().unwrap_or(i32::MAX);
             // The existing sites the test looks at: zones province-wide, clusters in the district.
@@ -358,22 +671,12 @@ fn judge(
                 .filter(|o| o.occupancy_pct.is_some() && o.occupancy_year.is_none_or(|y| y <= year))
                 .collect();
             let scope = if zone {
-                "the province's industrial zones".to_string()
+                Scope::ProvinceZones
             } else {
-                format!(
-                    "the clusters of {}",
-                    if site.district_2006.is_empty() {
-                        "the district"
-                    } else {
-                        &site.district_2006
-                    }
-                )
+                Scope::DistrictClusters(site.district_2006.clone())
             };
             if peers.is_empty() {
-                return (
-                    Verdict::NoData,
-                    format!("no occupancy measured for {scope}"),
-                );
+                return (Verdict::NoData, Detail::NoOccupancyMeasured(scope));
             }
             let weights: Vec<(f64, Option<f64>)> = peers
                 .iter()
@@ -406,18 +709,17 @@ fn judge(
                 (Some(limit), Some(u)) => u < limit,
                 _ => false,
             };
-            let detail = format!(
-                "{scope}: {avg:.0} % leased against {}{need} %{}",
-                if zone { "at least " } else { "more than " },
-                match (p.unleased_below_ha, unleased) {
-                    (Some(limit), Some(u)) =>
-                        format!("; or unleased land {u:.0} ha against less than {limit} ha"),
-                    (Some(limit), None) => format!(
-                        "; unleased land unknown (areas missing) against less than {limit} ha"
-                    ),
-                    _ => String::new(),
-                }
-            );
+            let detail = Detail::Occupancy {
+                scope,
+                avg,
+                need,
+                at_least: zone,
+                unleased: match (p.unleased_below_ha, unleased) {
+                    (Some(limit), Some(ha)) => Unleased::Known { ha, limit },
+                    (Some(limit), None) => Unleased::Unknown { limit },
+                    _ => Unleased::NotInRule,
+                },
+            };
             (
                 if by_share || by_unleased {
                     Verdict::Pass
@@ -429,58 +731,43 @@ fn judge(
         }
         CheckKind::KcnPhaseSize => {
             let Some(area) = area_of(site, scenario) else {
-                return (Verdict::NoData, "no area".into());
+                return (Verdict::NoData, Detail::NoAreaForPhases);
             };
             let Some(max) = p.max_phase_ha else {
-                return (Verdict::NotApplicable, "the rule sets no phase size".into());
+                return (Verdict::NotApplicable, Detail::NoPhaseSize);
             };
             if area > max {
-                (
-                    Verdict::Fail,
-                    format!("{area:.0} ha: must be built in phases of at most {max} ha each"),
-                )
+                (Verdict::Fail, Detail::PhasesNeeded { area, max })
             } else {
-                (
-                    Verdict::Pass,
-                    format!("{area:.0} ha, within one phase of at most {max} ha"),
-                )
+                (Verdict::Pass, Detail::OnePhase { area, max })
             }
         }
         CheckKind::GreenBuffer => {
             let Some(min) = p.min_buffer_m else {
-                return (Verdict::NotApplicable, "the rule sets no width".into());
+                return (Verdict::NotApplicable, Detail::NoWidth);
             };
             match site.green_buffer_m {
-                None => (
-                    Verdict::NoData,
-                    format!("enter the planned green strip width (at least {min} m)"),
-                ),
+                None => (Verdict::NoData, Detail::EnterGreenStrip { min }),
                 Some(w) => (
                     if w >= min {
                         Verdict::Pass
                     } else {
                         Verdict::Fail
                     },
-                    format!("green strip {w} m against at least {min} m"),
+                    Detail::GreenStrip { width: w, min },
                 ),
             }
         }
         CheckKind::IsolationDistance => {
             let Some(class) = site.pollution_class else {
-                return (
-                    Verdict::NoData,
-                    "enter the industry's pollution class (I–V)".into(),
-                );
+                return (Verdict::NoData, Detail::EnterPollutionClass);
             };
             let Some(need) = p
                 .class_distance_m
                 .get(usize::from(class).saturating_sub(1))
                 .copied()
             else {
-                return (
-                    Verdict::NotApplicable,
-                    format!("the rule gives no distance for class {class}"),
-                );
+                return (Verdict::NotApplicable, Detail::NoDistanceForClass(class));
             };
             let residential: Vec<&Geometry<f64>> = project
                 .sites
@@ -489,13 +776,10 @@ fn judge(
                 .filter_map(|o| o.geom.as_ref())
                 .collect();
             if residential.is_empty() {
-                return (
-                    Verdict::NoData,
-                    "no residential area is marked (Residential areas layer)".into(),
-                );
+                return (Verdict::NoData, Detail::NoResidentialArea);
             }
             let (Some(tm3), Some(g)) = (tm3, site.geom.as_ref()) else {
-                return (Verdict::NoData, "the site has no position".into());
+                return (Verdict::NoData, Detail::NoPosition);
             };
             let project_g = |g: &Geometry<f64>| {
                 g.map_coords(|c| {
@@ -509,16 +793,17 @@ fn judge(
                 .iter()
                 .map(|r| Euclidean.distance(&sg, &project_g(r)))
                 .fold(f64::INFINITY, f64::min);
-            let class_roman = ["I", "II", "III", "IV", "V"][usize::from(class.clamp(1, 5)) - 1];
             (
                 if d >= need {
                     Verdict::Pass
                 } else {
                     Verdict::Fail
                 },
-                format!(
-                    "class {class_roman}: nearest residential area {d:.0} m against at least {need} m"
-                ),
+                Detail::Isolation {
+                    class,
+                    distance: d,
+                    need,
+                },
             )
         }
         CheckKind::ProtectedOverlap => {
@@ -528,13 +813,10 @@ fn judge(
                 .filter(|o| o.layer == Layer::ProtectedAreas && o.is_area())
                 .collect();
             if protected.is_empty() {
-                return (
-                    Verdict::NoData,
-                    "no protected area is loaded or drawn (Protected areas layer)".into(),
-                );
+                return (Verdict::NoData, Detail::NoProtectedArea);
             }
             let Some(g) = &site.geom else {
-                return (Verdict::NoData, "the site has no position".into());
+                return (Verdict::NoData, Detail::NoPosition);
             };
             let _ = date;
             for o in protected {
@@ -543,19 +825,30 @@ fn judge(
                 match g {
                     Geometry::Point(pt) => {
                         if omp.contains(pt) {
-                            return (Verdict::Fail, format!("the site lies inside “{}”", o.name));
+                            return (
+                                Verdict::Fail,
+                                Detail::InsideProtected {
+                                    name: o.name.clone(),
+                                },
+                            );
                         }
                     }
                     other => {
                         let inter = to_mp(other).intersection(&omp);
                         let a = geodesic_area_ha(&Geometry::MultiPolygon(inter)).unwrap_or(0.0);
                         if a >= crate::analysis::checks::MIN_REPORTED_HA {
-                            return (Verdict::Fail, format!("{a:.2} ha inside “{}”", o.name));
+                            return (
+                                Verdict::Fail,
+                                Detail::AreaInsideProtected {
+                                    ha: a,
+                                    name: o.name.clone(),
+                                },
+                            );
                         }
                     }
                 }
             }
-            (Verdict::Pass, "outside every protected area".into())
+            (Verdict::Pass, Detail::OutsideProtected)
         }
     }
 }
@@ -578,112 +871,6 @@ pub fn citation_words(vi: bool, c: &str) -> String {
         .replace('✘', w("chưa xác nhận", "unconfirmed"))
         .replace('✔', w("đã đọc", "read"))
         .replace('→', "->")
-}
-
-/// The Vietnamese wording of a verdict's detail (the engine words it in English for the CLI and
-/// the CSV; the window shows the planner's language). Longer phrases go first.
-pub fn detail_vi(en: &str) -> String {
-    const PHRASES: [(&str, &str); 40] = [
-        (
-            "no national rule of this kind was found in force on",
-            "không tìm thấy quy định quốc gia loại này có hiệu lực ngày",
-        ),
-        (
-            "no area: draw the boundary or enter the land in the scenario",
-            "chưa có diện tích: vẽ ranh giới hoặc nhập diện tích trong kịch bản",
-        ),
-        (
-            "the rule sets no test for an expansion",
-            "quy định không đặt điều kiện cho việc mở rộng",
-        ),
-        (
-            "expansion: enter the site's occupancy (% leased) and the year measured",
-            "mở rộng: nhập tỉ lệ lấp đầy (%) và năm đo",
-        ),
-        (
-            "an existing site that is not an expansion",
-            "địa điểm hiện có, không phải mở rộng",
-        ),
-        (
-            "the province's industrial zones",
-            "các khu công nghiệp của tỉnh",
-        ),
-        ("no occupancy measured for ", "chưa có số liệu lấp đầy của "),
-        (
-            "; unleased land unknown (areas missing) against less than ",
-            "; chưa biết đất chưa cho thuê (thiếu diện tích) so với dưới ",
-        ),
-        ("; or unleased land ", "; hoặc đất chưa cho thuê "),
-        (" ha against less than ", " ha so với dưới "),
-        (
-            " % leased against more than ",
-            " % đã cho thuê so với trên ",
-        ),
-        (
-            " % leased against at least ",
-            " % đã cho thuê so với tối thiểu ",
-        ),
-        (
-            "the clusters of the district",
-            "các cụm công nghiệp của huyện",
-        ),
-        ("the clusters of ", "các cụm công nghiệp của "),
-        (
-            "the rule sets no phase size",
-            "quy định không đặt quy mô giai đoạn",
-        ),
-        (
-            " ha: must be built in phases of at most ",
-            " ha: phải xây dựng theo giai đoạn, mỗi giai đoạn tối đa ",
-        ),
-        (" ha each", " ha"),
-        (
-            " ha, within one phase of at most ",
-            " ha, trong một giai đoạn tối đa ",
-        ),
-        ("the rule sets no width", "quy định không đặt chiều rộng"),
-        (
-            "enter the planned green strip width (at least ",
-            "nhập chiều rộng dải cây xanh dự kiến (tối thiểu ",
-        ),
-        ("green strip ", "dải cây xanh "),
-        (" m against at least ", " m so với tối thiểu "),
-        (
-            "enter the industry's pollution class (I–V)",
-            "nhập cấp ô nhiễm của ngành (I–V)",
-        ),
-        (
-            "the rule gives no distance for class ",
-            "quy định không cho khoảng cách với cấp ",
-        ),
-        (
-            "no residential area is marked (Residential areas layer)",
-            "chưa đánh dấu khu dân cư (lớp Khu dân cư)",
-        ),
-        ("the site has no position", "địa điểm chưa có vị trí"),
-        (": nearest residential area ", ": khu dân cư gần nhất "),
-        (
-            "no protected area is loaded or drawn (Protected areas layer)",
-            "chưa nạp hoặc vẽ vùng bảo vệ (lớp Vùng bảo vệ)",
-        ),
-        ("the site lies inside ", "địa điểm nằm trong "),
-        (" ha inside ", " ha nằm trong "),
-        ("outside every protected area", "ngoài mọi vùng bảo vệ"),
-        ("mountainous district", "huyện miền núi"),
-        ("craft-village cluster", "cụm công nghiệp làng nghề"),
-        ("expansion: ", "mở rộng: "),
-        ("expansion", "mở rộng"),
-        (" ha against ", " ha so với giới hạn "),
-        ("no area", "chưa có diện tích"),
-        ("class ", "cấp "),
-        ("“", "«"),
-        ("”", "»"),
-    ];
-    let mut out = en.to_string();
-    for (e, v) in PHRASES {
-        out = out.replace(e, v);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -782,7 +969,8 @@ mod tests {
             .iter()
             .find(|x| x.check == CheckKind::CcnArea)
             .unwrap()
-            .detail;
+            .detail
+            .to_string();
         assert!(
             detail.contains("expansion") && detail.contains("75"),
             "{detail}"
@@ -823,7 +1011,7 @@ mod tests {
             verdict(&r2007, CheckKind::CcnArea),
             [(String::new(), Verdict::NoRule)]
         );
-        assert!(r2007[0].detail.contains("no national rule"));
+        assert!(r2007[0].detail.to_string().contains("no national rule"));
         let r2025 = evaluate(&s, &rules, &p, None, &date_of_year(2025), None);
         assert_eq!(
             verdict(&r2025, CheckKind::CcnArea),
@@ -880,10 +1068,9 @@ mod tests {
             .find(|x| x.check == CheckKind::IsolationDistance)
             .unwrap();
         assert_eq!(iso.verdict, Verdict::Fail, "{}", iso.detail);
+        let d = iso.detail.to_string();
         assert!(
-            iso.detail.contains("311 m")
-                || iso.detail.contains("310 m")
-                || iso.detail.contains("312 m"),
+            d.contains("311 m") || d.contains("310 m") || d.contains("312 m"),
             "{}",
             iso.detail
         );
@@ -901,7 +1088,11 @@ mod tests {
             .find(|x| x.check == CheckKind::ProtectedOverlap)
             .unwrap();
         assert_eq!(prot.verdict, Verdict::Fail);
-        assert!(prot.detail.contains("ha inside"), "{}", prot.detail);
+        assert!(
+            prot.detail.to_string().contains("ha inside"),
+            "{}",
+            prot.detail
+        );
     }
 
     #[test]
@@ -936,7 +1127,7 @@ mod tests {
         }
         assert!(details.len() > 50);
         for d in details {
-            let vi = detail_vi(&d);
+            let vi = d.text(crate::settings::Language::Vi);
             for english in [
                 "against", "enter ", "the rule", "area", "inside", "leased", "strip", "no ",
             ] {

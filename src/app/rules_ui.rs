@@ -124,11 +124,8 @@ pub fn check_text(lang: Language, c: crate::model::rules::CheckKind) -> &'static
 }
 
 /// A verdict's detail in the planner's language.
-pub fn detail_text(lang: Language, d: &str) -> String {
-    match lang {
-        Language::En => d.to_string(),
-        Language::Vi => crate::analysis::rules::detail_vi(d),
-    }
+pub fn detail_text(lang: Language, d: &crate::analysis::rules::Detail) -> String {
+    d.text(lang)
 }
 
 fn verdict_colour(v: Verdict) -> Color32 {

@@ -605,10 +605,7 @@ fn compliance_page(
         };
         for (r, acc) in site_c.results.iter().zip(&site_c.accepted) {
             if r.verdict == Verdict::Fail {
-                let detail = match lang {
-                    Language::Vi => crate::analysis::rules::detail_vi(&r.detail),
-                    Language::En => r.detail.clone(),
-                };
+                let detail = r.detail.text(lang);
                 let accepted = if acc.is_empty() {
                     String::new()
                 } else {
