@@ -10,8 +10,8 @@ use crate::model::validate::{
 };
 use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase, years};
 use crate::scenario::{
-    self, GrowthPeriod, ProgrammeYear, Scenario, SectorShares, indicator_table, indicators,
-    output_series, programme_rows,
+    self, GrowthPeriod, Indicator, ProgrammeYear, Scenario, SectorShares, indicator_table,
+    indicators, output_series, programme_rows,
 };
 use crate::settings::Language;
 use egui::{Color32, RichText};
@@ -123,11 +123,8 @@ fn num(v: Option<f64>, d: usize) -> String {
     }
 }
 
-fn ind_name(lang: Language, en: &str) -> String {
-    match lang {
-        Language::En => en.to_string(),
-        Language::Vi => scenario::indicator_name_vi(en),
-    }
+fn ind_name(lang: Language, ind: &Indicator) -> String {
+    ind.name(lang)
 }
 
 /// A reported or entered indicator's name in the planner's language (its key stays in the
@@ -146,7 +143,9 @@ fn actual_name(lang: Language, key: &str) -> String {
     };
     match known {
         Some((vi, en)) => tr(lang, vi, en).to_string(),
-        None => ind_name(lang, &key.replace('_', " ")),
+        None => Indicator::of_actual_key(key)
+            .map(|i| i.name(lang))
+            .unwrap_or_else(|| key.replace('_', " ")),
     }
 }
 
@@ -158,10 +157,6 @@ fn unit_text(lang: Language, unit: &str) -> String {
         (Language::Vi, "bn VND") => "tỷ đồng".into(),
         _ => unit.to_string(),
     }
-}
-
-fn source_text(lang: Language, label: &str) -> String {
-    scenario::source_words(lang, label)
 }
 
 impl QnApp {
@@ -795,7 +790,7 @@ impl QnApp {
                     ui.label(num(r.funds_bn_vnd, 3));
                     ui.label(num(r.social_capital_bn_vnd, 1));
                     ui.label(num(r.leverage, 1)).on_hover_text(r.note);
-                    ui.label(source_text(lang, &r.source.label()));
+                    ui.label(r.source.text(lang));
                     ui.end_row();
                 }
             });
@@ -1029,7 +1024,7 @@ impl QnApp {
                     for (v, _) in &vals {
                         ui.label(num(*v, 2));
                     }
-                    ui.label(RichText::new(source_text(lang, &vals[0].1)).small());
+                    ui.label(RichText::new(vals[0].1.text(lang)).small());
                     ui.end_row();
                 }
             });
@@ -1064,15 +1059,12 @@ impl QnApp {
             ))
             .strong(),
         );
-        let names: Vec<String> = indicator_table(&s, &self.project, &[year])
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let names = Indicator::all();
         ui.horizontal(|ui| {
             let sel = names
                 .get(self.scenario.actual_row)
-                .cloned()
-                .unwrap_or_default();
+                .copied()
+                .unwrap_or(Indicator::Output);
             egui::ComboBox::new("actual_indicator", tr(lang, "chỉ tiêu", "indicator"))
                 .selected_text(ind_name(lang, &sel))
                 .show_ui(ui, |ui| {
@@ -1130,7 +1122,7 @@ impl QnApp {
                     }
                 }
                 if let (Ok(y), Ok(v), Some(n)) = (y, v, names.get(self.scenario.actual_row)) {
-                    let key = actual_key(n);
+                    let key = n.actual_key();
                     let before = self.project.actuals.clone();
                     let mut after: Vec<Actual> = before
                         .iter()
@@ -1146,10 +1138,7 @@ impl QnApp {
                         period: y.to_string(),
                         year: Some(y),
                         value: Some(v),
-                        unit: n
-                            .rsplit_once('(')
-                            .map(|(_, u)| u.trim_end_matches(')').to_string())
-                            .unwrap_or_default(),
+                        unit: n.unit(),
                         price_basis: String::new(),
                         scope: "province".into(),
                         source: tr(
@@ -1207,7 +1196,12 @@ impl QnApp {
             for a in &reported {
                 ui.label(format!(
                     "{} {}: {} {} [{}; {}]",
-                    a.indicator, a.period, num(a.value, 2), a.unit, a.price_basis, a.scope
+                    actual_name(lang, &a.indicator),
+                    a.period,
+                    num(a.value, 2),
+                    unit_text(lang, &a.unit),
+                    scenario::price_basis_text(lang, &a.price_basis),
+                    a.scope
                 ))
                 .on_hover_text(format!("{}\n{}", a.source, a.quote));
             }
@@ -1350,7 +1344,7 @@ impl QnApp {
                                     format!(
                                         "{} ({})",
                                         tr(lang, "đã công bố", "reported"),
-                                        source_text(lang, &basis)
+                                        scenario::price_basis_text(lang, &basis)
                                     ),
                                     PlotPoints::from(reported),
                                 )
@@ -1673,26 +1667,6 @@ impl QnApp {
             }
         }
     }
-}
-
-/// The actuals key of an indicator row name (output uses the key of `actuals.csv`).
-fn actual_key(name: &str) -> String {
-    if name == "industrial output (bn VND)" {
-        return "industrial_output_value".into();
-    }
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect::<String>()
-        .split('_')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
 }
 
 /// What a chart shows under the cursor: near a data point, its series, year and value with

@@ -227,10 +227,7 @@ fn indicator_page(
                 w - 28.0
             );
         }
-        let name = match lang {
-            Language::Vi => scenario::indicator_name_vi(name),
-            Language::En => name.clone(),
-        };
+        let name = name.name(lang);
         text(&mut svg, 15.0, y, size, false, "#222", &name);
         for (i, (v, _)) in vals.iter().enumerate() {
             text(
@@ -243,7 +240,7 @@ fn indicator_page(
                 &num(*v),
             );
         }
-        let src = vals.last().map(|v| v.1.clone()).unwrap_or_default();
+        let src = vals.last().map(|v| v.1.text(lang)).unwrap_or_default();
         text(
             &mut svg,
             w - 60.0,
@@ -251,10 +248,7 @@ fn indicator_page(
             2.4,
             false,
             "#555",
-            &crate::analysis::rules::citation_words(
-                lang == Language::Vi,
-                &scenario::source_words(lang, &src),
-            ),
+            &crate::analysis::rules::citation_words(lang == Language::Vi, &src),
         );
     }
     text(

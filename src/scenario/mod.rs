@@ -38,6 +38,21 @@ pub enum Source {
 }
 
 impl Source {
+    /// The label in `lang` (English: [`Source::label`]).
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        if lang == crate::settings::Language::En {
+            return self.label();
+        }
+        match self {
+            Source::Document(p) => format!("tài liệu {p}"),
+            Source::Entered => "nhập".into(),
+            Source::Computed => "tính toán".into(),
+            Source::Assumption => "giả định".into(),
+            Source::Derived(p) => format!("tính từ {p}"),
+            Source::Missing => "chưa nhập tốc độ".into(),
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             Source::Document(p) => format!("document {p}"),
@@ -48,24 +63,6 @@ impl Source {
             Source::Missing => "no rate entered".into(),
         }
     }
-}
-
-/// A value's source label (from [`Source::label`] and the indicator tables, in English for the
-/// CLI and the CSV) in the planner's language, for the window and the exports.
-pub fn source_words(lang: crate::settings::Language, label: &str) -> String {
-    if lang == crate::settings::Language::En {
-        return label.to_string();
-    }
-    label
-        .replace("computed from", "tính từ")
-        .replace("document", "tài liệu")
-        .replace("no rate entered", "chưa nhập tốc độ")
-        .replace("no base-year shares set", "chưa đặt tỉ trọng năm gốc")
-        .replace("reported", "đã công bố")
-        .replace("constant 1994 prices", "giá cố định 1994")
-        .replace("computed", "tính toán")
-        .replace("entered", "nhập")
-        .replace("assumption", "giả định")
 }
 
 /// When a site opens in a scenario, and its land when it has no polygon.
@@ -665,108 +662,288 @@ pub fn indicators(s: &Scenario, project: &Project, year: i32) -> Indicators {
 }
 
 /// One row of the indicator table: its name, and per year the value and its source.
-pub type IndicatorRow = (String, Vec<(Option<f64>, String)>);
+pub type IndicatorRow = (Indicator, Vec<(Option<f64>, CellSource)>);
+
+/// A row of the indicator table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indicator {
+    Output,
+    OutputReported,
+    Growth,
+    /// Output by ownership: 0 state, 1 non-state, 2 FDI.
+    OutputBySector(usize),
+    Operating,
+    OperatingLand,
+    OperatingLandUnknown,
+    LandOpened(Phase),
+    ProposedOpened,
+    ExtensionProjects,
+    ExtensionFunds,
+    SocialCapital,
+    Leverage,
+    PrioritySites,
+}
+
+impl Indicator {
+    /// The name in `lang` (English: the CSV's and the CLI's).
+    pub fn name(self, lang: crate::settings::Language) -> String {
+        let vi = lang == crate::settings::Language::Vi;
+        let t = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
+        match self {
+            Indicator::Output => t("Giá trị SXCN (tỷ đồng)", "industrial output (bn VND)"),
+            Indicator::OutputReported => t(
+                "Giá trị SXCN đã công bố (tỷ đồng)",
+                "industrial output, reported (bn VND)",
+            ),
+            Indicator::Growth => t("Tăng trưởng (%/năm)", "growth (%/yr)"),
+            Indicator::OutputBySector(0) => {
+                t("GTSX khu vực nhà nước (tỷ đồng)", "output, state (bn VND)")
+            }
+            Indicator::OutputBySector(1) => t(
+                "GTSX ngoài nhà nước (tỷ đồng)",
+                "output, non-state (bn VND)",
+            ),
+            Indicator::OutputBySector(_) => t("GTSX khu vực FDI (tỷ đồng)", "output, FDI (bn VND)"),
+            Indicator::Operating => t("Khu, cụm đang hoạt động", "zones and clusters in operation"),
+            Indicator::OperatingLand => t("Diện tích đã biết (ha)", "their land, known (ha)"),
+            Indicator::OperatingLandUnknown => t(
+                "Số khu, cụm chưa có diện tích",
+                "of which with no known land",
+            ),
+            Indicator::LandOpened(p) => {
+                if vi {
+                    format!("Diện tích mở giai đoạn {} (ha)", p.as_str())
+                } else {
+                    format!("land opened in {} (ha)", p.as_str())
+                }
+            }
+            Indicator::ProposedOpened => t(
+                "Tỉ lệ cụm dự kiến đã mở (%)",
+                "proposed clusters opened (%)",
+            ),
+            Indicator::ExtensionProjects => t("Dự án khuyến công", "extension projects"),
+            Indicator::ExtensionFunds => {
+                t("Kinh phí khuyến công (tỷ đồng)", "extension funds (bn VND)")
+            }
+            Indicator::SocialCapital => t(
+                "Vốn xã hội thu hút (tỷ đồng)",
+                "social capital drawn in (bn VND)",
+            ),
+            Indicator::Leverage => t(
+                "Số vốn thu hút trên 1 đồng khuyến công",
+                "leverage (VND per VND of funds)",
+            ),
+            Indicator::PrioritySites => t("Địa điểm ở vùng ưu tiên", "sites in priority districts"),
+        }
+    }
+
+    /// The unit, as `actuals` stores it (the part of the English name in brackets).
+    pub fn unit(self) -> String {
+        let n = self.name(crate::settings::Language::En);
+        n.rsplit_once('(')
+            .map(|(_, u)| u.trim_end_matches(')').to_string())
+            .unwrap_or_default()
+    }
+
+    /// The key of its actual values in `actuals` (output: the key of `actuals.csv`; others
+    /// their English name in snake_case).
+    pub fn actual_key(self) -> String {
+        if self == Indicator::Output {
+            return "industrial_output_value".into();
+        }
+        self.name(crate::settings::Language::En)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+            .split('_')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("_")
+    }
+
+    /// Every row of the table, in order.
+    pub fn all() -> Vec<Indicator> {
+        let mut v = vec![
+            Indicator::Output,
+            Indicator::OutputReported,
+            Indicator::Growth,
+            Indicator::OutputBySector(0),
+            Indicator::OutputBySector(1),
+            Indicator::OutputBySector(2),
+            Indicator::Operating,
+            Indicator::OperatingLand,
+            Indicator::OperatingLandUnknown,
+        ];
+        v.extend(Phase::ALL.map(Indicator::LandOpened));
+        v.extend([
+            Indicator::ProposedOpened,
+            Indicator::ExtensionProjects,
+            Indicator::ExtensionFunds,
+            Indicator::SocialCapital,
+            Indicator::Leverage,
+            Indicator::PrioritySites,
+        ]);
+        v
+    }
+
+    /// The indicator whose actual values are stored under `key`.
+    pub fn of_actual_key(key: &str) -> Option<Indicator> {
+        Indicator::all().into_iter().find(|i| i.actual_key() == key)
+    }
+}
+
+/// English, for the CSV and the CLI.
+impl std::fmt::Display for Indicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name(crate::settings::Language::En))
+    }
+}
+
+/// Where a value of the indicator table comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellSource {
+    Of(Source),
+    /// Reported after 2007, on the source's price basis (as the source states it).
+    Reported(String),
+    /// The sector shares of the base year are not set.
+    NoShares,
+    /// Nothing (no value).
+    Blank,
+}
+
+impl CellSource {
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        let vi = lang == crate::settings::Language::Vi;
+        match self {
+            CellSource::Of(s) => s.text(lang),
+            CellSource::Reported(basis) if vi => {
+                format!("đã công bố, {}", price_basis_text(lang, basis))
+            }
+            CellSource::Reported(basis) => format!("reported, {basis}"),
+            CellSource::NoShares if vi => "chưa đặt tỉ trọng năm gốc".into(),
+            CellSource::NoShares => "no base-year shares set".into(),
+            CellSource::Blank => String::new(),
+        }
+    }
+}
+
+/// The price basis of a reported value in `lang`: the wordings of the seeded reports
+/// (`maps/seed/actuals.csv`) have their Vietnamese; another text is shown as written.
+pub fn price_basis_text(lang: crate::settings::Language, basis: &str) -> String {
+    if lang == crate::settings::Language::En {
+        return basis.to_string();
+    }
+    let known = [
+        ("constant 1994 prices", "giá cố định 1994"),
+        (
+            "constant 2010 prices (GRDP basis)",
+            "giá so sánh 2010 (theo GRDP)",
+        ),
+        ("current prices", "giá hiện hành"),
+        (
+            "current prices (not stated)",
+            "giá hiện hành (nguồn không nói rõ)",
+        ),
+        ("nominal", "giá danh nghĩa"),
+        ("index (IIP)", "chỉ số (IIP)"),
+        ("not stated", "nguồn không nói rõ"),
+        (
+            "not stated (GRDP value added)",
+            "nguồn không nói rõ (giá trị tăng thêm GRDP)",
+        ),
+        (
+            "not stated (index type not named)",
+            "nguồn không nói rõ (không nêu loại chỉ số)",
+        ),
+        (
+            "not stated (provincial statistics office; IIP vs value added not specified)",
+            "nguồn không nói rõ (cục thống kê tỉnh; không rõ IIP hay giá trị tăng thêm)",
+        ),
+        (
+            "not stated (1994 prices in same article)",
+            "nguồn không nói rõ (bài cùng nguồn dùng giá 1994)",
+        ),
+    ];
+    known
+        .iter()
+        .find(|(e, _)| *e == basis)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| basis.to_string())
+}
 
 /// Rows of the indicator table (for the panel, CSV and `qn-planner report`): name, unit,
 /// value per year, and the source of each value.
 pub fn indicator_table(s: &Scenario, project: &Project, years: &[i32]) -> Vec<IndicatorRow> {
     let inds: Vec<Indicators> = years.iter().map(|y| indicators(s, project, *y)).collect();
-    let mut rows: Vec<IndicatorRow> = Vec::new();
-    let mut add = |name: &str, f: &dyn Fn(&Indicators) -> (Option<f64>, String)| {
-        rows.push((name.to_string(), inds.iter().map(f).collect()));
+    let computed = || CellSource::Of(Source::Computed);
+    let programme = |i: &Indicators| {
+        i.programme
+            .as_ref()
+            .map(|p| CellSource::Of(p.source.clone()))
+            .unwrap_or(CellSource::Blank)
     };
-    add("industrial output (bn VND)", &|i| {
-        (i.output_bn_vnd, i.output_source.label())
-    });
-    // Plan against what was reported for the same year (whole-year values only; the price
-    // basis is the source's and is named in the source column).
-    add(
-        "industrial output, reported (bn VND)",
-        &|i| match reported_output(project, i.year) {
-            Some(a) => (a.value, format!("reported, {}", a.price_basis)),
-            None => (None, String::new()),
-        },
-    );
-    add("growth (%/yr)", &|i| {
-        (i.growth_pct, i.output_source.label())
-    });
-    for (k, name) in ["state", "non-state", "FDI"].iter().enumerate() {
-        add(
-            &format!("output, {name} (bn VND)"),
-            &|i| match i.sectors_bn_vnd {
-                Some(s) => (Some(s[k]), Source::Assumption.label()),
-                None => (None, "no base-year shares set".into()),
-            },
-        );
-    }
-    add("zones and clusters in operation", &|i| {
-        (Some(i.operating_clusters as f64), Source::Computed.label())
-    });
-    add("their land, known (ha)", &|i| {
-        (Some(i.operating_land_ha), Source::Computed.label())
-    });
-    add("of which with no known land", &|i| {
-        (
-            Some(i.operating_land_unknown as f64),
-            Source::Computed.label(),
-        )
-    });
-    for p in Phase::ALL {
-        add(&format!("land opened in {} (ha)", p.as_str()), &|i| {
-            (
-                Some(i.land_by_phase_ha.get(&p).copied().unwrap_or(0.0)),
-                Source::Computed.label(),
-            )
-        });
-    }
-    add("proposed clusters opened (%)", &|i| {
-        let v = (i.proposed_total > 0)
-            .then(|| 100.0 * i.proposed_opened as f64 / i.proposed_total as f64);
-        (v, Source::Computed.label())
-    });
-    add("extension projects", &|i| {
-        (
-            i.programme
-                .as_ref()
-                .and_then(|p| p.projects)
-                .map(|n| n as f64),
-            i.programme
-                .as_ref()
-                .map(|p| p.source.label())
-                .unwrap_or_default(),
-        )
-    });
-    add("extension funds (bn VND)", &|i| {
-        (
-            i.programme.as_ref().and_then(|p| p.funds_bn_vnd),
-            i.programme
-                .as_ref()
-                .map(|p| p.source.label())
-                .unwrap_or_default(),
-        )
-    });
-    add("social capital drawn in (bn VND)", &|i| {
-        (
-            i.programme.as_ref().and_then(|p| p.social_capital_bn_vnd),
-            i.programme
-                .as_ref()
-                .map(|p| p.source.label())
-                .unwrap_or_default(),
-        )
-    });
-    add("leverage (VND per VND of funds)", &|i| {
-        (
-            i.programme.as_ref().and_then(|p| p.leverage),
-            i.programme
-                .as_ref()
-                .map(|p| p.source.label())
-                .unwrap_or_default(),
-        )
-    });
-    add("sites in priority districts", &|i| {
-        (Some(i.priority_sites as f64), Source::Computed.label())
-    });
-    rows
+    Indicator::all()
+        .into_iter()
+        .map(|ind| {
+            let cells = inds
+                .iter()
+                .map(|i| match ind {
+                    Indicator::Output => (i.output_bn_vnd, CellSource::Of(i.output_source.clone())),
+                    // Plan against what was reported for the same year (whole-year values
+                    // only; the price basis is the source's and is named in the source column).
+                    Indicator::OutputReported => match reported_output(project, i.year) {
+                        Some(a) => (a.value, CellSource::Reported(a.price_basis.clone())),
+                        None => (None, CellSource::Blank),
+                    },
+                    Indicator::Growth => (i.growth_pct, CellSource::Of(i.output_source.clone())),
+                    Indicator::OutputBySector(k) => match i.sectors_bn_vnd {
+                        Some(s) => (Some(s[k.min(2)]), CellSource::Of(Source::Assumption)),
+                        None => (None, CellSource::NoShares),
+                    },
+                    Indicator::Operating => (Some(i.operating_clusters as f64), computed()),
+                    Indicator::OperatingLand => (Some(i.operating_land_ha), computed()),
+                    Indicator::OperatingLandUnknown => {
+                        (Some(i.operating_land_unknown as f64), computed())
+                    }
+                    Indicator::LandOpened(p) => (
+                        Some(i.land_by_phase_ha.get(&p).copied().unwrap_or(0.0)),
+                        computed(),
+                    ),
+                    Indicator::ProposedOpened => (
+                        (i.proposed_total > 0)
+                            .then(|| 100.0 * i.proposed_opened as f64 / i.proposed_total as f64),
+                        computed(),
+                    ),
+                    Indicator::ExtensionProjects => (
+                        i.programme
+                            .as_ref()
+                            .and_then(|p| p.projects)
+                            .map(|n| n as f64),
+                        programme(i),
+                    ),
+                    Indicator::ExtensionFunds => (
+                        i.programme.as_ref().and_then(|p| p.funds_bn_vnd),
+                        programme(i),
+                    ),
+                    Indicator::SocialCapital => (
+                        i.programme.as_ref().and_then(|p| p.social_capital_bn_vnd),
+                        programme(i),
+                    ),
+                    Indicator::Leverage => {
+                        (i.programme.as_ref().and_then(|p| p.leverage), programme(i))
+                    }
+                    Indicator::PrioritySites => (Some(i.priority_sites as f64), computed()),
+                })
+                .collect();
+            (ind, cells)
+        })
+        .collect()
 }
 
 /// The reported (not entered) industrial output of `year`, when a whole-year value exists.
@@ -777,52 +954,6 @@ pub fn reported_output(project: &Project, year: i32) -> Option<&crate::model::Ac
             && a.year == Some(year)
             && a.value.is_some()
     })
-}
-
-/// The Vietnamese name of an indicator row of [`indicator_table`].
-pub fn indicator_name_vi(en: &str) -> String {
-    let pairs = [
-        ("industrial output (bn VND)", "Giá trị SXCN (tỷ đồng)"),
-        (
-            "industrial output, reported (bn VND)",
-            "Giá trị SXCN đã công bố (tỷ đồng)",
-        ),
-        ("growth (%/yr)", "Tăng trưởng (%/năm)"),
-        ("output, state (bn VND)", "GTSX khu vực nhà nước (tỷ đồng)"),
-        (
-            "output, non-state (bn VND)",
-            "GTSX ngoài nhà nước (tỷ đồng)",
-        ),
-        ("output, FDI (bn VND)", "GTSX khu vực FDI (tỷ đồng)"),
-        ("zones and clusters in operation", "Khu, cụm đang hoạt động"),
-        ("their land, known (ha)", "Diện tích đã biết (ha)"),
-        (
-            "of which with no known land",
-            "Số khu, cụm chưa có diện tích",
-        ),
-        (
-            "proposed clusters opened (%)",
-            "Tỉ lệ cụm dự kiến đã mở (%)",
-        ),
-        ("extension projects", "Dự án khuyến công"),
-        ("extension funds (bn VND)", "Kinh phí khuyến công (tỷ đồng)"),
-        (
-            "social capital drawn in (bn VND)",
-            "Vốn xã hội thu hút (tỷ đồng)",
-        ),
-        (
-            "leverage (VND per VND of funds)",
-            "Số vốn thu hút trên 1 đồng khuyến công",
-        ),
-        ("sites in priority districts", "Địa điểm ở vùng ưu tiên"),
-    ];
-    if let Some((_, vi)) = pairs.iter().find(|(e, _)| *e == en) {
-        return vi.to_string();
-    }
-    if let Some(rest) = en.strip_prefix("land opened in ") {
-        return format!("Diện tích mở giai đoạn {rest}");
-    }
-    en.to_string()
 }
 
 /// The indicator table as CSV (comma-separated, one row per indicator, a value and a source
@@ -836,7 +967,7 @@ pub fn indicator_csv(s: &Scenario, project: &Project, years: &[i32]) -> String {
     }
     let mut out = csv_row(&header);
     for (name, vals) in indicator_table(s, project, years) {
-        let mut row = vec![name];
+        let mut row = vec![name.to_string()];
         for (v, src) in vals {
             row.push(
                 v.map(|v| {
@@ -847,7 +978,7 @@ pub fn indicator_csv(s: &Scenario, project: &Project, years: &[i32]) -> String {
                 })
                 .unwrap_or_default(),
             );
-            row.push(src);
+            row.push(src.text(crate::settings::Language::En));
         }
         out.push_str(&csv_row(&row));
     }
