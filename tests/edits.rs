@@ -526,6 +526,21 @@ fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
             .iter()
             .all(|c| c.notes.starts_with("Tài liệu nêu tên trung tâm"))
     );
+    // The reported actuals' scopes too, all as the seed now words them.
+    let seeded_actuals = qn_planner::model::seed::seed_actuals().unwrap();
+    let mut got: Vec<(&str, &str, &str)> = p
+        .actuals
+        .iter()
+        .map(|a| (a.indicator.as_str(), a.period.as_str(), a.scope.as_str()))
+        .collect();
+    let mut want: Vec<(&str, &str, &str)> = seeded_actuals
+        .iter()
+        .map(|a| (a.indicator.as_str(), a.period.as_str(), a.scope.as_str()))
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(p.actuals.iter().any(|a| a.scope == "toàn tỉnh"));
     // The rules' seeded English texts are now the Vietnamese ones the seed carries.
     let seeded = qn_planner::model::rules::seed_rules().unwrap();
     for r in &p.rules {

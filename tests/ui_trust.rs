@@ -719,6 +719,13 @@ fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
             h.state_mut().set_active_scenario(Some(reference));
             h.run();
         }
+        if tab == "Chỉ tiêu" {
+            // Open the list of what was reported after 2007 (closed by default).
+            h.get_by_label_contains("Số liệu đã công bố sau 2007")
+                .click();
+            h.run();
+            h.get_by_label_contains("toàn tỉnh");
+        }
         assert_eq!(
             not_vietnamese(&shown(&h)),
             Vec::<String>::new(),

@@ -147,6 +147,22 @@ pub fn texts_changed_since_v4() -> Result<Vec<SeedTextChange>, SeedError> {
     Ok(out)
 }
 
+/// The reported actuals whose `scope` schema 4 seeded in English: (indicator, period, English
+/// text of schema 4, Vietnamese text now), for the migration that replaces unedited texts.
+pub fn actual_scopes_changed_since_v4() -> Result<Vec<(String, String, String, String)>, SeedError>
+{
+    let mut r = csv::Reader::from_reader(ACTUALS_CSV.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(i + 2, e.to_string()))?;
+        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
+        if f(8) != f(5) && !f(8).is_empty() {
+            out.push((f(0), f(1), f(8), f(5)));
+        }
+    }
+    Ok(out)
+}
+
 /// The five industrial centres, their geometry the points of their located plants.
 pub fn seed_centres(sites: &[Site]) -> Result<Vec<Centre>, SeedError> {
     let mut r = csv::Reader::from_reader(CENTRES_CSV.as_bytes());

@@ -987,6 +987,16 @@ fn v5_seed_texts_in_vietnamese(conn: &Connection) -> rusqlite::Result<()> {
     let changes = crate::model::seed::texts_changed_since_v4().map_err(|e| {
         rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
     })?;
+    let scopes = crate::model::seed::actual_scopes_changed_since_v4().map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+    })?;
+    for (indicator, period, then, now) in scopes {
+        conn.execute(
+            "UPDATE actuals SET scope = ?1
+             WHERE kind = 'reported' AND indicator = ?2 AND period = ?3 AND scope = ?4",
+            params![now, indicator, period, then],
+        )?;
+    }
     for (table, name, column, then, now) in changes {
         let by = if table == "industrial_centres" {
             "key"
