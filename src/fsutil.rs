@@ -95,6 +95,15 @@ pub fn commit_part(part: &Path, target: &Path) -> std::io::Result<()> {
 }
 
 /// Writes `bytes` to `path` whole or not at all.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("bản đồ.txt");
+/// qn_planner::fsutil::write_atomic(&path, "Hạ Long".as_bytes()).unwrap();
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "Hạ Long");
+/// // No temporary part is left beside it.
+/// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+/// ```
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let part = part_path(path)?;
     let result = std::fs::File::create(&part).and_then(|mut f| {

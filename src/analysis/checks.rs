@@ -563,6 +563,17 @@ fn distinct_vertices(p: &Polygon<f64>) -> usize {
 }
 
 /// The first point found where the exterior ring crosses itself (non-adjacent segments).
+///
+/// ```
+/// use geo_types::{LineString, Polygon};
+/// use qn_planner::analysis::checks::self_intersection;
+/// let square = Polygon::new(LineString::from(vec![(0., 0.), (2., 0.), (2., 2.), (0., 2.), (0., 0.)]), vec![]);
+/// assert_eq!(self_intersection(&square), None);
+/// // A bow tie crosses itself in the middle.
+/// let bow = Polygon::new(LineString::from(vec![(0., 0.), (2., 2.), (2., 0.), (0., 2.), (0., 0.)]), vec![]);
+/// let x = self_intersection(&bow).unwrap();
+/// assert!((x.x - 1.0).abs() < 1e-9 && (x.y - 1.0).abs() < 1e-9);
+/// ```
 pub fn self_intersection(p: &Polygon<f64>) -> Option<Coord<f64>> {
     self_intersection_counted(p).0
 }

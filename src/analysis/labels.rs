@@ -65,6 +65,15 @@ fn gap_to(b: &Bbox, p: [f32; 2], r: f32) -> f32 {
 /// only where it is no nearer any other candidate's symbol than its own, so a label is never
 /// read as another symbol's — when that cannot be, it moves out and its leader line says whose
 /// it is.
+///
+/// ```
+/// use qn_planner::analysis::labels::{Bbox, Candidate, place_labels};
+/// let site = |x: f32, priority| Candidate { anchor: [x, 50.0], size: [40.0, 10.0], gap: 4.0, priority };
+/// // Two symbols side by side on a 200 × 100 map: both labels fit, neither on the other.
+/// let placed = place_labels(&[site(60.0, 1), site(120.0, 2)], &[], Bbox::new([0.0, 0.0], [200.0, 100.0]));
+/// assert_eq!(placed.len(), 2);
+/// assert!(!placed[0].bbox.intersects(&placed[1].bbox));
+/// ```
 pub fn place_labels(candidates: &[Candidate], obstacles: &[Bbox], bounds: Bbox) -> Vec<Placed> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by_key(|&i| candidates[i].priority);

@@ -434,6 +434,19 @@ impl SiteCompliance {
 /// Every planning site that rules concern, judged under `scenario`: in the year it opens there,
 /// else its decision year, else on `unscheduled_on` when given. The one compliance computation
 /// (the window's Compliance tab, `report --rules` and the meeting pack use it).
+///
+/// ```
+/// use qn_planner::analysis::rules::compliance;
+/// use qn_planner::model::{Layer, Project, Site, Status, rules::seed_rules};
+/// let mut cluster = Site::new(Layer::ProposedClusters, "Cụm thử", Status::Proposed);
+/// cluster.fid = 1;
+/// let p = Project { sites: vec![cluster], rules: seed_rules().unwrap(), ..Default::default() };
+/// // Not scheduled and no decision year: not judged, unless a date is given for such sites.
+/// assert_eq!(compliance(&p, None, None, None).1.not_judged, 1);
+/// let (sites, tally) = compliance(&p, None, Some("2025-01-01"), None);
+/// assert_eq!(tally.judged, 1);
+/// assert!(sites[0].by_given_date);
+/// ```
 pub fn compliance(
     project: &Project,
     scenario: Option<&Scenario>,

@@ -64,6 +64,18 @@ impl Tm3 {
     }
 
     /// WGS84 (lon, lat) in degrees → EPSG:5899 (easting, northing) in metres.
+    ///
+    /// ```
+    /// let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
+    /// // On the central meridian 107°45′ (of VN-2000) the easting is the false easting,
+    /// // 500 km; a WGS 84 position there lands about 195 m west of it: the datum shift.
+    /// let (e, n) = tm3.tm3_from_lonlat(107.75, 21.0).unwrap();
+    /// assert!((-300.0..-100.0).contains(&(e - 500_000.0)), "{e}");
+    /// assert!((2_320_000.0..2_330_000.0).contains(&n), "{n}");
+    /// // And back, to within a millimetre's worth of a degree.
+    /// let (lon, lat) = tm3.lonlat_from_tm3(e, n).unwrap();
+    /// assert!((lon - 107.75).abs() < 1e-8 && (lat - 21.0).abs() < 1e-8);
+    /// ```
     pub fn tm3_from_lonlat(&self, lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
         if !lon.is_finite() || !lat.is_finite() || lat.abs() > 90.0 || lon.abs() > 180.0 {
             return Err(CrsError::Transform(
@@ -91,6 +103,12 @@ impl Tm3 {
 }
 
 /// Geodesic distance in metres between two WGS84 points (lon, lat in degrees).
+///
+/// ```
+/// // A degree of latitude at 21° N is about 110.7 km.
+/// let d = qn_planner::io::crs::geodesic_distance_m((107.0, 21.0), (107.0, 22.0));
+/// assert!((110_600.0..110_800.0).contains(&d), "{d}");
+/// ```
 pub fn geodesic_distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     use geo::{Distance, Geodesic, Point};
     Geodesic.distance(Point::new(a.0, a.1), Point::new(b.0, b.1))

@@ -146,6 +146,16 @@ pub fn parse_count(text: &str) -> Result<Option<i64>, Refusal> {
 }
 
 /// A year within [`YEAR_MIN`]–[`YEAR_MAX`]; empty is `None`.
+///
+/// ```
+/// use qn_planner::model::validate::{Refusal, parse_year};
+/// use qn_planner::settings::Language;
+/// assert_eq!(parse_year(" 2015 "), Ok(Some(2015)));
+/// assert_eq!(parse_year(""), Ok(None));
+/// let refused = parse_year("2045").unwrap_err();
+/// assert_eq!(refused, Refusal::YearOutside(2045));
+/// assert_eq!(refused.text(Language::Vi), "năm 2045 nằm ngoài 2000–2030");
+/// ```
 pub fn parse_year(text: &str) -> Result<Option<i32>, Refusal> {
     let t = text.trim();
     if t.is_empty() {

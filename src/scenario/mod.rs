@@ -606,6 +606,18 @@ fn is_cluster_layer(l: Layer) -> bool {
 }
 
 /// Computes the indicators of `s` for `year` over the sites of `project`.
+///
+/// ```
+/// use qn_planner::model::Project;
+/// use qn_planner::scenario::{Scenario, Source, indicators};
+/// let p = Project::default();
+/// let s = Scenario::new("Thử", &p);
+/// // 2006 and 2007 are the document's own figures (¶4, ¶10); later years need growth rates.
+/// let i = indicators(&s, &p, 2006);
+/// assert_eq!(i.output_bn_vnd, Some(16_869.0));
+/// assert!(matches!(i.output_source, Source::Document(_)));
+/// assert_eq!(indicators(&s, &p, 2012).output_bn_vnd, None);
+/// ```
 pub fn indicators(s: &Scenario, project: &Project, year: i32) -> Indicators {
     let series = output_series(s);
     let out = series.iter().find(|o| o.year == year);

@@ -229,6 +229,16 @@ pub fn decode_header(blob: &[u8]) -> Result<(i32, Option<Envelope>, bool, usize)
 }
 
 /// Decodes a whole GeoPackage geometry blob.
+///
+/// ```
+/// use geo_types::{Geometry, Point};
+/// use qn_planner::store::geom::{decode, encode};
+/// let g = Geometry::Point(Point::new(107.08, 20.95));
+/// let blob = encode(&g, 4326);
+/// assert_eq!(&blob[..2], b"GP");
+/// let d = decode(&blob).unwrap();
+/// assert_eq!((d.srs_id, d.geometry), (4326, Some(g)));
+/// ```
 pub fn decode(blob: &[u8]) -> Result<Decoded, GeomError> {
     let (srs_id, envelope, empty, off) = decode_header(blob)?;
     let mut r = Reader {
