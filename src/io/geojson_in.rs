@@ -90,7 +90,7 @@ impl<R: Read> GeoJsonReader<R> {
     fn io(&self, e: std::io::Error) -> ImportError {
         ImportError::Io {
             path: self.path.clone(),
-            msg: e.to_string(),
+            source: Box::new(e),
         }
     }
 

@@ -13,8 +13,12 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum ImportError {
-    #[error("{path}: {msg}")]
-    Io { path: String, msg: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{at}: {problem}")]
     Bad { at: At, problem: Problem },
     #[error("coordinate system: {0}")]
@@ -50,8 +54,8 @@ impl ImportError {
         use crate::settings::Language;
         match (self, lang) {
             (_, Language::En) => self.to_string(),
-            (ImportError::Io { path, msg }, Language::Vi) => {
-                format!("{path}: lỗi đọc tệp ({msg})")
+            (ImportError::Io { path, source }, Language::Vi) => {
+                format!("{path}: lỗi đọc tệp ({source})")
             }
             (ImportError::Bad { at, problem }, Language::Vi) => {
                 format!("{}: {}", at.text(lang), problem.text(lang))
@@ -343,10 +347,10 @@ impl Scan {
     }
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> ImportError {
+fn io_err(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ImportError {
     ImportError::Io {
         path: path.display().to_string(),
-        msg: e.to_string(),
+        source: e.into(),
     }
 }
 

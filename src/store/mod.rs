@@ -81,15 +81,19 @@ pub enum StoreError {
     #[error("{0}: the disk is full. Free some space and try again")]
     DiskFull(PathBuf),
     #[error("{0}: the disk failed to read or write ({1})")]
-    WriteFailed(PathBuf, String),
+    WriteFailed(PathBuf, #[source] rusqlite::Error),
     #[error(
         "{0}: the file is damaged (truncated or corrupted); open a backup instead (File > Restore backup…)"
     )]
     Corrupt(PathBuf),
     #[error("{0}: already exists (use --force to overwrite)")]
     Exists(PathBuf),
-    #[error("{path}: {msg}")]
-    Io { path: PathBuf, msg: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: table {table}, feature {fid}: bad geometry: {err}")]
     Geometry {
         path: PathBuf,
@@ -126,7 +130,7 @@ impl StoreError {
                 rusqlite::ErrorCode::ReadOnly => return StoreError::ReadOnly(path.to_path_buf()),
                 rusqlite::ErrorCode::DiskFull => return StoreError::DiskFull(path.to_path_buf()),
                 rusqlite::ErrorCode::SystemIoFailure => {
-                    return StoreError::WriteFailed(path.to_path_buf(), err.to_string());
+                    return StoreError::WriteFailed(path.to_path_buf(), err);
                 }
                 rusqlite::ErrorCode::DatabaseCorrupt => {
                     return StoreError::Corrupt(path.to_path_buf());
@@ -205,7 +209,9 @@ impl StoreError {
                 p(f)
             ),
             StoreError::Exists(f) => format!("{}: đã có tệp này (dùng --force để ghi đè)", p(f)),
-            StoreError::Io { path, msg } => format!("{}: lỗi đọc/ghi ({msg})", p(path)),
+            StoreError::Io { path, source } => {
+                format!("{}: lỗi đọc/ghi ({source})", p(path))
+            }
             StoreError::Geometry {
                 path,
                 table,
@@ -292,7 +298,7 @@ fn io_err(path: &Path, e: std::io::Error) -> StoreError {
     } else {
         StoreError::Io {
             path: path.to_path_buf(),
-            msg: e.to_string(),
+            source: e,
         }
     }
 }
@@ -1189,4 +1195,23 @@ fn update_site(conn: &Connection, fid: i64, s: &Site) -> rusqlite::Result<()> {
         rusqlite::params_from_iter(values),
     )?;
     put_boundary(conn, s)
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_keeps_its_cause() {
+        let e = io_err(
+            Path::new("x.gpkg"),
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        );
+        let cause = std::error::Error::source(&e).expect("the I/O error is kept as the source");
+        assert_eq!(cause.to_string(), "denied");
+        assert_eq!(e.to_string(), "x.gpkg: denied");
+        // A missing file is said plainly.
+        let gone = io_err(Path::new("y.gpkg"), std::io::ErrorKind::NotFound.into());
+        assert!(matches!(gone, StoreError::NotFound(_)));
+    }
 }
