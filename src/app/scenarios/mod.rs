@@ -1,0 +1,493 @@
+//! The scenario panel: the scenario list, the year slider that the map follows, and the tabs,
+//! one file each: editing a scenario (`edit_tab`), its indicators and actual values
+//! (`indicators_tab`), charts (`charts_tab`) and comparison (`compare_tab`). Numbers come
+//! from `crate::scenario`; these files only draw them and turn the planner's input into edits.
+
+use super::QnApp;
+use super::i18n::{self, tr};
+use crate::edit::Edit;
+use crate::model::validate::{
+    Refusal, parse_count, parse_non_negative, parse_percent, parse_real, parse_year,
+};
+use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase, years};
+use crate::scenario::{
+    self, GrowthPeriod, Indicator, ProgrammeYear, Scenario, SectorShares, indicator_table,
+    indicators, output_series, programme_rows,
+};
+use crate::settings::Language;
+use egui::{Color32, RichText};
+use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
+use std::collections::HashMap;
+
+mod charts_tab;
+mod compare_tab;
+mod edit_tab;
+mod indicators_tab;
+
+/// Tabs of the scenario panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Edit,
+    Indicators,
+    Charts,
+    Compare,
+    Compliance,
+}
+
+/// State of the scenario panel.
+#[derive(Debug, Clone)]
+pub struct ScenarioUi {
+    pub open: bool,
+    /// The scenario the map and the indicators follow (`None`: all sites, no scenario).
+    pub active: Option<i64>,
+    pub year: i32,
+    pub playing: bool,
+    last_step: f64,
+    pub tab: Tab,
+    /// Scenarios ticked for comparison.
+    pub compare: Vec<i64>,
+    /// Presenting, PageDown steps through the compared scenarios (else through the years).
+    pub present_scenarios: bool,
+    bufs: HashMap<String, String>,
+    /// Texts typed in the editor that were refused, by field, with the reason shown beside
+    /// the field; the text stays until corrected.
+    refused: HashMap<String, Refusal>,
+    loaded: (Option<i64>, u64),
+    typing_key: Option<u64>,
+    pub(super) confirm_delete: Option<i64>,
+    actual_row: usize,
+    actual_year: String,
+    actual_value: String,
+    /// The scenario as it was when the fields were last loaded: the phasing list keeps this
+    /// grouping while the planner types, so rows do not jump under the cursor.
+    group_snapshot: Option<Scenario>,
+}
+
+/// The colour of a scenario in every chart and table: fixed by its id, so it never changes
+/// with the order of the ticks (Okabe–Ito colours, which colour-blind readers tell apart).
+pub fn scenario_colour(id: i64) -> Color32 {
+    const C: [Color32; 6] = [
+        Color32::from_rgb(0x00, 0x72, 0xb2),
+        Color32::from_rgb(0xd5, 0x5e, 0x00),
+        Color32::from_rgb(0x00, 0x9e, 0x73),
+        Color32::from_rgb(0xcc, 0x79, 0xa7),
+        Color32::from_rgb(0xe6, 0x9f, 0x00),
+        Color32::from_rgb(0x56, 0xb4, 0xe9),
+    ];
+    C[(id.rem_euclid(C.len() as i64)) as usize]
+}
+
+/// Whether a scenario has growth rates after the document's years (else its plan stops at
+/// 2007 and its later cells are empty).
+fn has_growth_after_2007(s: &Scenario) -> bool {
+    s.growth.iter().any(|g| g.to > 2007)
+}
+
+impl Default for ScenarioUi {
+    fn default() -> Self {
+        ScenarioUi {
+            open: false,
+            active: None,
+            year: 2020,
+            playing: false,
+            last_step: 0.0,
+            tab: Tab::Edit,
+            compare: Vec::new(),
+            present_scenarios: false,
+            bufs: HashMap::new(),
+            refused: HashMap::new(),
+            loaded: (None, u64::MAX),
+            typing_key: None,
+            confirm_delete: None,
+            actual_row: 0,
+            actual_year: "2010".into(),
+            actual_value: String::new(),
+            group_snapshot: None,
+        }
+    }
+}
+
+/// How a site shows on the map under the active scenario and year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteState {
+    /// No scenario active, or open before the year.
+    Normal,
+    /// Opens in the selected year: highlighted.
+    Opening,
+    /// Not open yet, or not in the scenario: ghosted.
+    Ghost,
+}
+
+const MILESTONES: [i32; 3] = [2010, 2015, 2020];
+
+fn num(v: Option<f64>, d: usize) -> String {
+    match v {
+        // Counts show as whole numbers.
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e9 => format!("{x:.0}"),
+        Some(x) => format!("{x:.d$}"),
+        None => "—".into(),
+    }
+}
+
+fn ind_name(lang: Language, ind: &Indicator) -> String {
+    ind.name(lang)
+}
+
+/// A reported or entered indicator's name in the planner's language (its key stays in the
+/// file).
+fn actual_name(lang: Language, key: &str) -> String {
+    let known = match key {
+        "industrial_output_value" => Some(("giá trị SXCN", "industrial output")),
+        "industrial_output_plan_attainment" => {
+            Some(("mức thực hiện kế hoạch GTSXCN", "output against the plan"))
+        }
+        "industrial_output_avg_growth" => Some((
+            "tăng trưởng GTSXCN bình quân",
+            "average growth of industrial output",
+        )),
+        _ => None,
+    };
+    match known {
+        Some((vi, en)) => tr(lang, vi, en).to_string(),
+        None => Indicator::of_actual_key(key)
+            .map(|i| i.name(lang))
+            .unwrap_or_else(|| key.replace('_', " ")),
+    }
+}
+
+/// A unit in the planner's language.
+fn unit_text(lang: Language, unit: &str) -> String {
+    match (lang, unit) {
+        (Language::Vi, "% of plan") => "% kế hoạch".into(),
+        (Language::Vi, "%/yr") => "%/năm".into(),
+        (Language::Vi, "bn VND") => "tỷ đồng".into(),
+        _ => unit.to_string(),
+    }
+}
+
+impl QnApp {
+    /// The active scenario, if any.
+    pub fn active_scenario(&self) -> Option<&Scenario> {
+        self.scenario
+            .active
+            .and_then(|id| self.project.scenario(id))
+    }
+
+    /// The scenario year shown on the map.
+    pub fn scenario_year(&self) -> i32 {
+        self.scenario.year
+    }
+
+    /// Sets the scenario year (2006–2020).
+    pub fn set_scenario_year(&mut self, year: i32) {
+        self.scenario.year = year.clamp(years::BASE, years::LAST);
+    }
+
+    /// Selects the scenario the map and indicators follow.
+    pub fn set_active_scenario(&mut self, id: Option<i64>) {
+        self.scenario.active = id;
+    }
+
+    pub(super) fn site_state(&self, layer: Layer, fid: i64) -> SiteState {
+        let Some(s) = self.active_scenario() else {
+            return SiteState::Normal;
+        };
+        match s.open_year(layer, fid) {
+            Some(y) if y == self.scenario.year => SiteState::Opening,
+            Some(y) if y < self.scenario.year => SiteState::Normal,
+            _ => SiteState::Ghost,
+        }
+    }
+
+    /// Sites whose phase differs between the first two compared scenarios.
+    pub(super) fn compare_differences(&self) -> Vec<(Layer, i64)> {
+        if self.scenario.tab != Tab::Compare || !self.scenario.open {
+            return Vec::new();
+        }
+        let ids = &self.scenario.compare;
+        let (Some(a), Some(b)) = (
+            ids.first().and_then(|i| self.project.scenario(*i)),
+            ids.get(1).and_then(|i| self.project.scenario(*i)),
+        ) else {
+            return Vec::new();
+        };
+        scenario::phase_differences(a, b, &self.project)
+    }
+
+    /// Advances the year while playing.
+    fn play_tick(&mut self, ctx: &egui::Context) {
+        if !self.scenario.playing {
+            return;
+        }
+        let now = ctx.input(|i| i.time);
+        if now - self.scenario.last_step >= 0.8 {
+            self.scenario.last_step = now;
+            if self.scenario.year >= scenario::LAST_YEAR {
+                self.scenario.playing = false;
+            } else {
+                self.scenario.year += 1;
+            }
+        }
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+    }
+
+    /// Applies `change` to the active scenario as one edit (merging keystrokes in one field).
+    fn scenario_apply(&mut self, merge: Option<u64>, change: impl FnOnce(&mut Scenario)) {
+        let Some(before) = self.active_scenario().cloned() else {
+            return;
+        };
+        let mut after = before.clone();
+        change(&mut after);
+        after.modified = scenario::now_utc_iso();
+        if after.name == before.name
+            && after.description == before.description
+            && after.author_notes == before.author_notes
+            && after.phasing == before.phasing
+            && after.growth == before.growth
+            && after.sector_shares == before.sector_shares
+            && after.programme == before.programme
+            && after.priority_districts == before.priority_districts
+        {
+            return;
+        }
+        self.apply_edit(Edit::scenario(Some(before), Some(after)), merge);
+    }
+
+    /// A text field bound to the buffer `key`; returns the text when the user changed it.
+    fn sc_text(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+    ) -> Option<String> {
+        // A stable id per field: rows move between phase groups as years change, and the
+        // focus must stay with the field being typed in, not its screen position.
+        let (bufs, typing_key) = (&mut self.scenario.bufs, &mut self.scenario.typing_key);
+        super::buffered_text(
+            ui,
+            bufs,
+            ("scenario_field", key),
+            initial,
+            width,
+            hint,
+            typing_key,
+            &mut self.next_merge_key,
+            None,
+        )
+    }
+
+    /// A number field of the scenario editor: its text, parsed by `parse` (one place per field,
+    /// in the domain) when changed. A refused text stays, with the reason beside it in the UI
+    /// language, and nothing is written; an accepted one clears the reason. Returns the value to
+    /// store when the text changed and was accepted.
+    fn sc_field<T>(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+        parse: impl FnOnce(&str) -> Result<T, Refusal>,
+    ) -> Option<T> {
+        let parsed = self
+            .sc_text(ui, key, initial, width, hint)
+            .map(|t| parse(&t));
+        match &parsed {
+            Some(Err(e)) => {
+                self.scenario.refused.insert(key.to_string(), e.clone());
+            }
+            Some(Ok(_)) => {
+                self.scenario.refused.remove(key);
+            }
+            None => {}
+        }
+        if let Some(r) = self.scenario.refused.get(key) {
+            ui.label(
+                RichText::new(format!("! {}", r.text(self.lang())))
+                    .color(Color32::from_rgb(0xc0, 0x10, 0x10)),
+            );
+        }
+        parsed.and_then(Result::ok)
+    }
+
+    /// Forgets the editor's texts (the rows under them changed), except refused ones.
+    fn reload_scenario_texts(&mut self) {
+        let refused = &self.scenario.refused;
+        self.scenario.bufs.retain(|k, _| refused.contains_key(k));
+    }
+
+    pub(super) fn scenario_panel_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let ctx = ui.ctx().clone();
+        self.play_tick(&ctx);
+        // Reload text buffers when the scenario or the project changed under them.
+        let focused = ctx.memory(|m| m.focused().is_some());
+        if self.scenario.loaded != (self.scenario.active, self.project_gen) && !focused {
+            if self.scenario.loaded.0 != self.scenario.active {
+                self.scenario.refused.clear();
+            }
+            self.reload_scenario_texts();
+            self.scenario.loaded = (self.scenario.active, self.project_gen);
+            self.scenario.group_snapshot = self.active_scenario().cloned();
+        }
+        if self.scenario.active.is_some() && self.active_scenario().is_none() {
+            self.scenario.active = None;
+        }
+        ui.horizontal_wrapped(|ui| {
+            let current = match self.active_scenario() {
+                Some(s) => s.name.clone(),
+                None => tr(lang, "— không theo kịch bản —", "— no scenario —").to_string(),
+            };
+            let mut active = self.scenario.active;
+            egui::ComboBox::new("active_scenario", tr(lang, "kịch bản", "scenario"))
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(
+                        &mut active,
+                        None,
+                        tr(lang, "— không theo kịch bản —", "— no scenario —"),
+                    );
+                    for s in &self.project.scenarios {
+                        let label = if s.is_reference {
+                            format!("{} — {}", s.name, tr(lang, "tham chiếu", "reference"))
+                        } else {
+                            s.name.clone()
+                        };
+                        ui.selectable_value(&mut active, Some(s.id), label);
+                    }
+                });
+            if active != self.scenario.active {
+                self.scenario.active = active;
+            }
+            ui.separator();
+            ui.label(tr(lang, "Năm", "Year"));
+            if ui
+                .button("<")
+                .on_hover_text(tr(lang, "Năm trước", "Previous year"))
+                .clicked()
+            {
+                self.scenario.year = (self.scenario.year - 1).max(years::BASE);
+            }
+            ui.add(
+                egui::Slider::new(&mut self.scenario.year, years::plan_years()).text(tr(
+                    lang,
+                    "năm kịch bản",
+                    "scenario year",
+                )),
+            );
+            if ui
+                .button(">")
+                .on_hover_text(tr(lang, "Năm sau", "Next year"))
+                .clicked()
+            {
+                self.scenario.year = (self.scenario.year + 1).min(scenario::LAST_YEAR);
+            }
+            let play = if self.scenario.playing {
+                tr(lang, "Dừng", "Stop")
+            } else {
+                tr(lang, "Chạy", "Play")
+            };
+            if ui.button(play).clicked() {
+                self.scenario.playing = !self.scenario.playing;
+                if self.scenario.playing && self.scenario.year >= scenario::LAST_YEAR {
+                    self.scenario.year = years::BASE;
+                }
+                self.scenario.last_step = ctx.input(|i| i.time);
+            }
+            ui.separator();
+            for (t, label) in [
+                (Tab::Edit, tr(lang, "Soạn kịch bản", "Edit scenario")),
+                (Tab::Indicators, tr(lang, "Chỉ tiêu", "Indicators")),
+                (Tab::Charts, tr(lang, "Biểu đồ", "Charts")),
+                (Tab::Compare, tr(lang, "So sánh", "Compare")),
+                (
+                    Tab::Compliance,
+                    tr(lang, "Tuân thủ quy định", "Rule compliance"),
+                ),
+            ] {
+                if ui.selectable_label(self.scenario.tab == t, label).clicked() {
+                    self.scenario.tab = t;
+                }
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("scenario_scroll")
+            .show(ui, |ui| match self.scenario.tab {
+                Tab::Edit => self.scenario_edit_ui(ui),
+                Tab::Indicators => self.indicators_ui(ui),
+                Tab::Charts => self.charts_ui(ui),
+                Tab::Compare => self.compare_ui(ui),
+                Tab::Compliance => self.compliance_ui(ui),
+            });
+        self.scenario_dialogs(&ctx);
+    }
+
+    fn apply_edit_returning(&mut self, edit: Edit) -> Option<i64> {
+        let before: Vec<i64> = self.project.scenarios.iter().map(|s| s.id).collect();
+        if !self.apply_edit(edit, None) {
+            return None;
+        }
+        self.project
+            .scenarios
+            .iter()
+            .map(|s| s.id)
+            .find(|id| !before.contains(id))
+    }
+
+    fn scenario_dialogs(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(id) = self.scenario.confirm_delete else {
+            return;
+        };
+        let Some(s) = self.project.scenario(id).cloned() else {
+            self.scenario.confirm_delete = None;
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("confirm_delete_scenario")).show(ctx, |ui| {
+            ui.label(match lang {
+                Language::Vi => format!("Xóa kịch bản «{}»? (có thể hoàn tác)", s.name),
+                Language::En => format!("Delete the scenario “{}”? (can be undone)", s.name),
+            });
+            ui.horizontal(|ui| {
+                if ui.button(tr(lang, "Xóa", "Delete")).clicked() {
+                    answer = Some(true);
+                }
+                if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(yes) = answer {
+            self.scenario.confirm_delete = None;
+            if yes && self.apply_edit(Edit::scenario(Some(s), None), None) {
+                self.scenario.active = None;
+            }
+        }
+    }
+}
+
+/// What a chart shows under the cursor: near a data point, its series, year and value with
+/// the unit; elsewhere nothing.
+fn value_under_cursor(pos: &egui_plot::HoverPosition<'_>, unit: &str) -> Option<String> {
+    let egui_plot::HoverPosition::NearDataPoint {
+        plot_name,
+        position,
+        ..
+    } = pos
+    else {
+        return None;
+    };
+    let value = if position.y.abs() >= 100.0 {
+        format!("{:.0}", position.y)
+    } else {
+        format!("{:.2}", position.y)
+    };
+    Some(format!(
+        "{plot_name}\n{:.0}: {value} {unit}",
+        position.x.round()
+    ))
+}
