@@ -1,0 +1,302 @@
+//! Windows over the map: Identify, the file browser, the delete and restore confirmations and
+//! the other dialogs, which one is on top, and what Esc closes.
+
+use super::*;
+
+impl QnApp {
+    pub(super) fn identify_window(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(found) = &self.identified else {
+            return;
+        };
+        let mut open = true;
+        // At the map's top right, clear of the menus and the layer list.
+        let pos = self.map_rect.right_top() + egui::vec2(-380.0, 10.0);
+        egui::Window::new(tr(lang, "Thông tin đối tượng", "Identify"))
+            .open(&mut open)
+            .collapsible(false)
+            .default_pos(pos)
+            .default_width(360.0)
+            .show(ctx, |ui| {
+                ui.label(
+                    RichText::new(format!("{:.5}° N  {:.5}° E", found.at.1, found.at.0))
+                        .small()
+                        .weak(),
+                );
+                egui::ScrollArea::vertical()
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        for (i, (layer, f)) in found.features.iter().enumerate() {
+                            ui.separator();
+                            ui.label(RichText::new(layer).strong());
+                            egui::Grid::new(("identify", i))
+                                .num_columns(2)
+                                .striped(true)
+                                .show(ui, |ui| {
+                                    ui.label("fid");
+                                    ui.label(f.fid.to_string());
+                                    ui.end_row();
+                                    for (k, v) in &f.attrs {
+                                        ui.label(k);
+                                        ui.add(egui::Label::new(value_text(v)).wrap());
+                                        ui.end_row();
+                                    }
+                                });
+                        }
+                    });
+            });
+        if !open {
+            self.identified = None;
+        }
+    }
+
+    pub(super) fn file_browser_window(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        let Some(b) = self.browser.as_mut() else {
+            return;
+        };
+        match b.show(ctx, lang) {
+            filebrowser::Outcome::Open => {}
+            filebrowser::Outcome::Cancelled => self.browser = None,
+            filebrowser::Outcome::Chosen(p) => {
+                let purpose = b.purpose.clone();
+                self.browser = None;
+                self.path_chosen(purpose, p);
+            }
+        }
+    }
+
+    pub(super) fn edit_dialogs_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        if let Some((l, f)) = self.editor.confirm_delete {
+            let name = self.project.site(l, f).map(|s| s.name.clone());
+            let Some(name) = name else {
+                self.editor.confirm_delete = None;
+                return;
+            };
+            let mut answer = None;
+            egui::Modal::new(egui::Id::unique("confirm_delete")).show(ctx, |ui| {
+                ui.heading(tr(lang, "Xóa đối tượng?", "Delete the feature?"));
+                ui.label(match lang {
+                    Language::Vi => format!(
+                        "Xóa «{name}» khỏi lớp {}? (có thể hoàn tác)",
+                        i18n::layer_name(lang, l)
+                    ),
+                    Language::En => format!(
+                        "Delete “{name}” from {}? (can be undone)",
+                        i18n::layer_name(lang, l)
+                    ),
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(tr(lang, "Xóa", "Delete")).clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+            match answer {
+                Some(true) => {
+                    self.editor.confirm_delete = None;
+                    if let Some(site) = self.project.site(l, f).cloned()
+                        && self.apply_edit(Edit::delete(site), None)
+                    {
+                        self.selected = None;
+                    }
+                }
+                Some(false) => self.editor.confirm_delete = None,
+                None => {}
+            }
+        }
+        if let Some(list) = self.backups.clone() {
+            let mut open = true;
+            egui::Window::new(tr(lang, "Khôi phục bản sao lưu", "Restore backup"))
+                .open(&mut open)
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    if list.is_empty() {
+                        ui.label(tr(lang, "Chưa có bản sao lưu nào của dự án này.", "No backup of this project yet."));
+                    }
+                    for b in &list {
+                        ui.horizontal(|ui| {
+                            ui.label(&b.taken);
+                            if ui.button(tr(lang, "Khôi phục…", "Restore…")).clicked() {
+                                self.confirm_restore = Some(b.clone());
+                            }
+                        });
+                    }
+                    ui.label(
+                        egui::RichText::new(tr(
+                            lang,
+                            "Một bản sao được lưu trước lần sửa đầu tiên của mỗi phiên; giữ 5 bản mới nhất.",
+                            "A copy is kept before the first edit of each session; the newest 5 are kept.",
+                        ))
+                        .small(),
+                    );
+                });
+            if !open {
+                self.backups = None;
+            }
+        }
+        if let Some(b) = self.confirm_restore.clone() {
+            let mut answer = None;
+            egui::Modal::new(egui::Id::unique("confirm_restore")).show(ctx, |ui| {
+                ui.label(match lang {
+                    Language::Vi => format!("Thay nội dung dự án bằng bản sao lưu lúc {}? Trạng thái hiện tại được sao lưu trước.", b.taken),
+                    Language::En => format!("Replace the project with the backup of {}? The current state is backed up first.", b.taken),
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(tr(lang, "Khôi phục", "Restore")).clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
+                        answer = Some(false);
+                    }
+                });
+            });
+            if let Some(yes) = answer {
+                self.confirm_restore = None;
+                if yes {
+                    self.backups = None;
+                    let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
+                    match result {
+                        Some(Ok(())) => self.reread_project(),
+                        Some(Err(e)) => self.show_error(e.text(self.lang())),
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        if let Some(msg) = self.error.clone() {
+            let mut close = false;
+            egui::Window::new(tr(lang, "Thông báo", "Message"))
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+                .show(ctx, |ui| {
+                    ui.label(msg);
+                    if ui.button("OK").clicked() {
+                        close = true;
+                    }
+                });
+            if close {
+                self.error = None;
+            }
+        }
+        self.identify_window(ctx);
+        self.file_browser_window(ctx);
+        if self.show_about {
+            let mut open = true;
+            egui::Window::new(tr(lang, "Giới thiệu qn-planner", "About qn-planner"))
+                .open(&mut open)
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    ui.label(format!("qn-planner {}", env!("CARGO_PKG_VERSION")));
+                    ui.label(tr(
+                        lang,
+                        "Bản đồ quy hoạch ngoại tuyến các khu, cụm công nghiệp tỉnh Quảng Ninh.",
+                        "Offline planning map of the industrial zones and clusters of Quảng Ninh.",
+                    ));
+                    ui.separator();
+                    ui.label(RichText::new(tr(lang, "Dữ liệu nền", "Base-map data")).strong());
+                    ui.add(egui::Label::new(crate::io::basemap::attribution(lang)).wrap());
+                    ui.label(tr(
+                        lang,
+                        "Dữ liệu quy hoạch: báo cáo năm 2007 của Sở Công nghiệp Quảng Ninh; vị trí theo nguồn ghi ở từng đối tượng.",
+                        "Planning data: the 2007 report of the Quảng Ninh Department of Industry; positions as cited on each record.",
+                    ));
+                    ui.label("Font: Noto Sans, © Google, SIL Open Font License 1.1");
+                });
+            self.show_about = open;
+        }
+        if self.show_open_path {
+            let mut open = true;
+            let mut go = false;
+            egui::Window::new(tr(lang, "Mở dự án theo đường dẫn", "Open project by path"))
+                .open(&mut open)
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    let label =
+                        ui.label(tr(lang, "Đường dẫn tệp .gpkg:", "Path of the .gpkg file:"));
+                    let r = ui
+                        .add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0))
+                        .labelled_by(label.id);
+                    if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                        go = true;
+                    }
+                    if ui.button(tr(lang, "Mở", "Open")).clicked() {
+                        go = true;
+                    }
+                });
+            if go {
+                let p = PathBuf::from(self.open_path.trim());
+                self.open(&p);
+                open = false;
+            }
+            self.show_open_path = open;
+        }
+    }
+
+    /// Whether a dialog or window is open over the map.
+    pub fn open_dialog(&self) -> Option<&'static str> {
+        if self.browser.is_some() {
+            Some("file_browser")
+        } else if self.editor.confirm_delete.is_some() {
+            Some("confirm_delete")
+        } else if self.scenario.confirm_delete.is_some() {
+            Some("confirm_delete_scenario")
+        } else if self.confirm_restore.is_some() {
+            Some("confirm_restore")
+        } else if self.error.is_some() {
+            Some("message")
+        } else if self.backups.is_some() {
+            Some("backups")
+        } else if self.show_open_path {
+            Some("open_path")
+        } else if self.show_about {
+            Some("about")
+        } else if self.identified.is_some() {
+            Some("identify")
+        } else if self.import.open {
+            Some("import")
+        } else if self.export.open {
+            Some("export")
+        } else if self.table.is_some() {
+            Some("table")
+        } else if self.rules.open {
+            Some("rules")
+        } else {
+            None
+        }
+    }
+
+    /// Closes the dialog on top (confirmations first, then messages, then windows) as its
+    /// Cancel or × would, and nothing else. Returns false when no dialog was open. Work on
+    /// worker threads (an import, an export) goes on: only its window closes.
+    pub(super) fn close_top_dialog(&mut self) -> bool {
+        let Some(which) = self.open_dialog() else {
+            return false;
+        };
+        match which {
+            "file_browser" => self.browser = None,
+            "confirm_delete" => self.editor.confirm_delete = None,
+            "confirm_delete_scenario" => self.scenario.confirm_delete = None,
+            "confirm_restore" => self.confirm_restore = None,
+            "message" => self.error = None,
+            "backups" => self.backups = None,
+            "open_path" => self.show_open_path = false,
+            "about" => self.show_about = false,
+            "identify" => self.identified = None,
+            "import" => self.import.open = false,
+            "export" => self.export.open = false,
+            "table" => self.table = None,
+            _ => self.rules.open = false,
+        }
+        true
+    }
+}

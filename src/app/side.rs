@@ -1,0 +1,203 @@
+//! The left panel: search, the layers with their symbols and counts, the industrial centres,
+//! the records that are not located, and the reference layers.
+
+use super::*;
+
+impl QnApp {
+    pub(super) fn side_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.add_space(4.0);
+        ui.label(RichText::new(tr(lang, "Tìm địa điểm", "Find a site")).strong());
+        ui.add(
+            egui::TextEdit::singleline(&mut self.search)
+                .hint_text(tr(
+                    lang,
+                    "tên, có dấu hoặc không",
+                    "name, with or without accents",
+                ))
+                .desired_width(f32::INFINITY),
+        );
+        if !self.search.trim().is_empty() {
+            let hits: Vec<(Layer, i64, String, bool)> = self
+                .project
+                .search(&self.search)
+                .into_iter()
+                .map(|s| (s.layer, s.fid, s.name.clone(), s.is_located()))
+                .collect();
+            if hits.is_empty() {
+                ui.label(RichText::new(tr(lang, "Không tìm thấy", "Nothing found")).italics());
+            }
+            for (layer, fid, name, located) in hits {
+                let label = if located {
+                    format!("{name} · {}", i18n::layer_name(lang, layer))
+                } else {
+                    format!(
+                        "{name} · {} ({})",
+                        i18n::layer_name(lang, layer),
+                        i18n::precision(lang, Precision::NotLocated)
+                    )
+                };
+                let sel = self.selected == Some((layer, fid));
+                if ui.selectable_label(sel, label).clicked() {
+                    self.zoom_to(layer, fid);
+                }
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new(tr(lang, "Lớp quy hoạch", "Planning layers")).strong());
+        for layer in Layer::ALL {
+            let i = layer_index(layer);
+            let n = self.project.sites_of(layer).count();
+            let text = if layer == Layer::IndustrialCentres {
+                format!(
+                    "{} ({} · {} {})",
+                    i18n::layer_name(lang, layer),
+                    self.project.centres.len(),
+                    n,
+                    tr(lang, "nhà máy", "plants")
+                )
+            } else {
+                format!("{} ({n})", i18n::layer_name(lang, layer))
+            };
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+                style::paint_symbol(ui.painter(), layer, rect.center(), 1.0);
+                ui.checkbox(&mut self.visible[i], text);
+            });
+        }
+        if !self.refs.is_empty() {
+            ui.label(RichText::new(tr(lang, "Lớp tham chiếu", "Reference layers")).strong());
+            for r in &mut self.refs {
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+                    let c = r.color;
+                    ui.painter().rect_filled(
+                        rect.shrink(4.0),
+                        2.0,
+                        Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 90),
+                    );
+                    ui.painter().rect_stroke(
+                        rect.shrink(4.0),
+                        2.0,
+                        Stroke::new(1.0, c),
+                        egui::StrokeKind::Inside,
+                    );
+                    ui.checkbox(&mut r.visible, format!("{} ({})", r.name, r.count))
+                        .on_hover_text(&r.table);
+                });
+            }
+        }
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+            style::paint_town(ui.painter(), rect.center());
+            ui.checkbox(
+                &mut self.show_towns,
+                format!(
+                    "{} ({})",
+                    tr(
+                        lang,
+                        "Thành phố, thị xã, thị trấn",
+                        "Towns and district seats"
+                    ),
+                    self.base.towns.len()
+                ),
+            );
+        });
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+            style::paint_approximate_halo(
+                ui.painter(),
+                Layer::IndustrialClusters,
+                rect.center(),
+                0.6,
+            );
+            ui.label(tr(
+                lang,
+                "vị trí gần đúng / tâm phường, xã",
+                "approximate / ward or commune centre",
+            ));
+        });
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(20.0, 12.0), Sense::hover());
+            ui.painter().line_segment(
+                [rect.left_center(), rect.right_center()],
+                Stroke::new(2.2, style::BORDER),
+            );
+            ui.label(tr(lang, "Biên giới Việt – Trung", "Vietnam–China border"));
+        });
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(20.0, 12.0), Sense::hover());
+            ui.painter().extend(egui::Shape::dashed_line(
+                &[rect.left_center(), rect.right_center()],
+                Stroke::new(1.6, style::PROVINCE_LINE),
+                5.0,
+                3.0,
+            ));
+            ui.label(tr(lang, "Ranh giới tỉnh", "Province boundary"));
+        });
+        ui.separator();
+        egui::CollapsingHeader::new(tr(
+            lang,
+            "Trung tâm công nghiệp (¶3)",
+            "Industrial centres (¶3)",
+        ))
+        .default_open(false)
+        .show(ui, |ui| {
+            let centres = self.project.centres.clone();
+            for c in &centres {
+                let name = match lang {
+                    Language::Vi => c.name.clone(),
+                    Language::En => c.name_en.clone(),
+                };
+                let plants: Vec<&Site> = self
+                    .project
+                    .sites_of(Layer::IndustrialCentres)
+                    .filter(|s| s.centre_key == c.key)
+                    .collect();
+                let located = plants.iter().filter(|s| s.is_located()).count();
+                let suffix = if c.geom.is_none() {
+                    format!(" — {}", i18n::precision(lang, Precision::NotLocated))
+                } else {
+                    String::new()
+                };
+                ui.label(format!(
+                    "{name}: {located}/{} {}{suffix}",
+                    plants.len(),
+                    tr(lang, "nhà máy có vị trí", "plants located")
+                ));
+            }
+        });
+        let not_located: Vec<(Layer, i64, String)> = self
+            .project
+            .sites
+            .iter()
+            .filter(|s| !s.is_located())
+            .map(|s| (s.layer, s.fid, s.name.clone()))
+            .collect();
+        egui::CollapsingHeader::new(format!(
+            "{} ({})",
+            tr(lang, "Chưa định vị", "Not located"),
+            not_located.len()
+        ))
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(tr(
+                    lang,
+                    "Không có nguồn công khai cho vị trí; không đặt bằng phỏng đoán.",
+                    "No public source gives a position; never placed by guess.",
+                ))
+                .small(),
+            );
+            for (layer, fid, name) in not_located {
+                let sel = self.selected == Some((layer, fid));
+                if ui
+                    .selectable_label(sel, format!("{name} · {}", i18n::layer_name(lang, layer)))
+                    .clicked()
+                {
+                    self.selected = Some((layer, fid));
+                }
+            }
+        });
+    }
+}
