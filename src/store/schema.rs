@@ -5,7 +5,7 @@ use super::geom;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// The qn-planner schema version this build writes. Bump it with a step in [`migrate`].
+/// The qn-planner schema version this build writes. Bump it with a step in `migrate`.
 pub const SCHEMA_VERSION: i64 = 5;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
