@@ -32,8 +32,12 @@ pub enum ExportError {
     Pdf(String),
     #[error("PNG: {0}")]
     Png(String),
-    #[error("{path}: {msg}")]
-    Io { path: String, msg: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("{0} dpi is outside 36–1200")]
@@ -46,8 +50,8 @@ impl ExportError {
         use crate::settings::Language;
         match (self, lang) {
             (_, Language::En) => self.to_string(),
-            (ExportError::Io { path, msg }, Language::Vi) => {
-                format!("{path}: không ghi được tệp ({msg})")
+            (ExportError::Io { path, source }, Language::Vi) => {
+                format!("{path}: không ghi được tệp ({source})")
             }
             (ExportError::Invalid(m), Language::Vi) => format!("không xuất được: {m}"),
             (ExportError::DpiOutside(d), Language::Vi) => {
@@ -1322,8 +1326,8 @@ impl Composer {
         // A dot is a quarter of a millimetre across, whatever the resolution.
         let dot = (0.25 * px_per_mm).max(1.0) as f32;
         let db = |e: rusqlite::Error, l: &ReferenceDraw| ExportError::Io {
-            path: l.path.display().to_string(),
-            msg: format!("reference layer {}: {e}", l.table),
+            path: format!("{}, reference layer {}", l.path.display(), l.table),
+            source: Box::new(e),
         };
         // The frame in lon/lat (with a margin): what to read, and a grid to project dots.
         let mut view_ll: Option<[f64; 4]> = None;

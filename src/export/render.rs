@@ -175,6 +175,6 @@ pub fn pdf(pages: &[Page]) -> Result<Vec<u8>, ExportError> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     crate::fsutil::write_atomic(path, bytes).map_err(|e| ExportError::Io {
         path: path.display().to_string(),
-        msg: e.to_string(),
+        source: Box::new(e),
     })
 }

@@ -14,8 +14,12 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum LayerExportError {
-    #[error("{path}: {msg}")]
-    Io { path: String, msg: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -98,10 +102,10 @@ pub fn export_layer(
     }
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> LayerExportError {
+fn io_err(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> LayerExportError {
     LayerExportError::Io {
         path: path.display().to_string(),
-        msg: e.to_string(),
+        source: e.into(),
     }
 }
 
@@ -316,7 +320,7 @@ fn write_geojson(
         return Err(e);
     }
     w.write_all(b"\n]}\n").map_err(|e| io_err(tmp, e))?;
-    let file = w.into_inner().map_err(|e| io_err(tmp, e.error()))?;
+    let file = w.into_inner().map_err(|e| io_err(tmp, e.into_error()))?;
     file.sync_all().map_err(|e| io_err(tmp, e))?;
     Ok(n)
 }
@@ -486,8 +490,10 @@ fn write_csv(
     if let Some(e) = err {
         return Err(e);
     }
-    let inner = w.into_inner().map_err(|e| io_err(tmp, e.error()))?;
-    let file = inner.into_inner().map_err(|e| io_err(tmp, e.error()))?;
+    let inner = w.into_inner().map_err(|e| io_err(tmp, e.into_error()))?;
+    let file = inner
+        .into_inner()
+        .map_err(|e| io_err(tmp, e.into_error()))?;
     file.sync_all().map_err(|e| io_err(tmp, e))?;
     Ok(n)
 }
