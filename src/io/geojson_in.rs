@@ -4,7 +4,7 @@
 //! plus one feature however large the file is. Every error names the feature and its line.
 
 use super::crs::Crs;
-use super::import::{ImportError, RawFeature, Value, bad};
+use super::feature::{ImportError, RawFeature, Value, bad};
 use super::problem::{At, Coordinates, Part, Problem};
 use crate::model::text::nfc;
 use geo_types::{
