@@ -1325,7 +1325,7 @@ impl Composer {
         };
         // A dot is a quarter of a millimetre across, whatever the resolution.
         let dot = (0.25 * px_per_mm).max(1.0) as f32;
-        let db = |e: rusqlite::Error, l: &ReferenceDraw| ExportError::Io {
+        let db = |e: crate::store::StoreError, l: &ReferenceDraw| ExportError::Io {
             path: format!("{}, reference layer {}", l.path.display(), l.table),
             source: Box::new(e),
         };
@@ -1384,27 +1384,14 @@ impl Composer {
                 width: (0.15 * px_per_mm).max(1.0) as f32,
                 ..Stroke::default()
             };
-            let conn = rusqlite::Connection::open_with_flags(
-                &l.path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )
-            .map_err(|e| db(e, l))?;
-            // One read transaction for the whole layer, not a lock per query.
-            conn.execute_batch("BEGIN").map_err(|e| db(e, l))?;
-            let q = crate::store::ident;
+            let reader =
+                crate::store::LayerReader::open(&l.path, &l.table).map_err(|e| db(e, l))?;
             let mut big: Vec<i64> = Vec::new();
             let colour = tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, 255)
                 .unwrap_or(tiny_skia::PremultipliedColorU8::TRANSPARENT);
             {
                 let pixels = pixmap.pixels_mut();
-                let mut entries: Vec<(i64, [f64; 4])> = Vec::new();
-                crate::store::rtree::for_each_entry(
-                    &conn,
-                    &format!("rtree_{}_geom", l.table),
-                    view_ll,
-                    &mut |id, b| entries.push((id, b)),
-                )
-                .map_err(|e| db(e, l))?;
+                let entries = reader.entries(view_ll).map_err(|e| db(e, l))?;
                 for (id, [x0, x1, y0, y1]) in entries {
                     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
                     // Size on paper from the degrees of the envelope.
@@ -1437,16 +1424,8 @@ impl Composer {
             if big.is_empty() {
                 continue;
             }
-            let mut stmt = conn
-                .prepare(&format!("SELECT geom FROM {} WHERE fid = ?1", q(&l.table)))
-                .map_err(|e| db(e, l))?;
             for id in big {
-                let blob: Option<Vec<u8>> =
-                    stmt.query_row([id], |r| r.get(0)).map_err(|e| db(e, l))?;
-                let Some(g) = blob
-                    .and_then(|b| crate::store::geom::decode(&b).ok())
-                    .and_then(|d| d.geometry)
-                else {
+                let Some(g) = reader.geometry(id).map_err(|e| db(e, l))? else {
                     continue;
                 };
                 let mut pb = PathBuilder::new();

@@ -798,3 +798,59 @@ mod tests {
         assert_eq!(table_name_for("A/B (2020)"), "ref_a_b_2020");
     }
 }
+
+/// A feature table of a project file read on its own read-only connection, in one read
+/// transaction (a worker drawing an export reads while the window keeps the file open): its
+/// R-tree entries in a window, and the geometry of a feature.
+pub struct LayerReader {
+    conn: rusqlite::Connection,
+    path: std::path::PathBuf,
+    table: String,
+}
+
+impl LayerReader {
+    pub fn open(path: &std::path::Path, table: &str) -> Result<LayerReader, StoreError> {
+        let sq = |e| StoreError::sqlite(path, e);
+        let conn =
+            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(sq)?;
+        // One read transaction for the whole layer, not a lock per query.
+        conn.execute_batch("BEGIN").map_err(sq)?;
+        Ok(LayerReader {
+            conn,
+            path: path.to_path_buf(),
+            table: table.to_string(),
+        })
+    }
+
+    /// The (fid, [min x, max x, min y, max y]) of every feature whose box meets `window`
+    /// (lon/lat; `None`: all), from the R-tree alone.
+    pub fn entries(&self, window: Option<[f64; 4]>) -> Result<Vec<(i64, [f64; 4])>, StoreError> {
+        let mut out = Vec::new();
+        super::rtree::for_each_entry(
+            &self.conn,
+            &format!("rtree_{}_geom", self.table),
+            window,
+            &mut |id, b| out.push((id, b)),
+        )
+        .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        Ok(out)
+    }
+
+    /// The geometry of feature `fid` (`None`: no such feature, no geometry, or one that does
+    /// not decode).
+    pub fn geometry(&self, fid: i64) -> Result<Option<geo_types::Geometry<f64>>, StoreError> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT geom FROM {} WHERE fid = ?1",
+                ident(&self.table)
+            ))
+            .and_then(|mut st| st.query_row([fid], |r| r.get(0)).optional())
+            .map_err(|e| StoreError::sqlite(&self.path, e))?
+            .flatten();
+        Ok(blob
+            .and_then(|b| super::geom::decode(&b).ok())
+            .and_then(|d| d.geometry))
+    }
+}
