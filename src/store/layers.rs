@@ -784,21 +784,6 @@ impl ProjectFile {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_names_are_ascii_and_prefixed() {
-        assert_eq!(
-            table_name_for("Ranh giới xã Đông Triều"),
-            "ref_ranh_gioi_xa_dong_trieu"
-        );
-        assert_eq!(table_name_for("  "), "ref_layer");
-        assert_eq!(table_name_for("A/B (2020)"), "ref_a_b_2020");
-    }
-}
-
 /// A feature table of a project file read on its own read-only connection, in one read
 /// transaction (a worker drawing an export reads while the window keeps the file open): its
 /// R-tree entries in a window, and the geometry of a feature.
@@ -852,5 +837,20 @@ impl LayerReader {
         Ok(blob
             .and_then(|b| super::geom::decode(&b).ok())
             .and_then(|d| d.geometry))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_are_ascii_and_prefixed() {
+        assert_eq!(
+            table_name_for("Ranh giới xã Đông Triều"),
+            "ref_ranh_gioi_xa_dong_trieu"
+        );
+        assert_eq!(table_name_for("  "), "ref_layer");
+        assert_eq!(table_name_for("A/B (2020)"), "ref_a_b_2020");
     }
 }
