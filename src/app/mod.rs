@@ -174,6 +174,40 @@ pub(crate) fn buffered_text(
     r.changed().then(|| buf.clone())
 }
 
+/// Remembers the outcome of parsing the text typed in field `key`: a refusal is kept (its text
+/// stays in the field and its reason beside it), an accepted value clears it. `None`: the text
+/// did not change. Returns the accepted value.
+pub(crate) fn note_refusal<T>(
+    refused: &mut HashMap<String, crate::model::validate::Refusal>,
+    key: &str,
+    parsed: Option<Result<T, crate::model::validate::Refusal>>,
+) -> Option<T> {
+    match parsed? {
+        Err(e) => {
+            refused.insert(key.to_string(), e);
+            None
+        }
+        Ok(v) => {
+            refused.remove(key);
+            Some(v)
+        }
+    }
+}
+
+/// The reason beside a field whose typed text was refused, in the UI language.
+pub(crate) fn refusal_label(
+    ui: &mut egui::Ui,
+    lang: Language,
+    refusal: Option<&crate::model::validate::Refusal>,
+) {
+    if let Some(r) = refusal {
+        ui.label(
+            RichText::new(format!("! {}", r.text(lang)))
+                .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
+        );
+    }
+}
+
 /// Reads every reference layer of `file` and prepares it for drawing.
 fn load_reference_layers(
     file: &ProjectFile,

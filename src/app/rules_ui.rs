@@ -275,27 +275,9 @@ impl QnApp {
         let parsed = self
             .rule_text(ui, key, initial, width, hint, Some(label))
             .map(|t| parse(&t));
-        match &parsed {
-            Some(Err(e)) => {
-                self.rules.refused.insert(key.to_string(), e.clone());
-            }
-            Some(Ok(_)) => {
-                self.rules.refused.remove(key);
-            }
-            None => {}
-        }
-        self.refusal_label(ui, key);
-        parsed.and_then(Result::ok)
-    }
-
-    /// The reason beside a rule field whose typed text was refused.
-    fn refusal_label(&self, ui: &mut egui::Ui, key: &str) {
-        if let Some(r) = self.rules.refused.get(key) {
-            ui.label(
-                RichText::new(format!("! {}", r.text(self.lang())))
-                    .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
-            );
-        }
+        let value = super::note_refusal(&mut self.rules.refused, key, parsed);
+        super::refusal_label(ui, self.lang(), self.rules.refused.get(key));
+        value
     }
 
     fn rule_text(
@@ -494,7 +476,7 @@ impl QnApp {
                 crate::analysis::rules::compliance(&self.project, Some(&s), None, Some(&self.tm3));
             self.rules.compliance = Some((key, sites, tally));
         }
-        let Some((_, sites, tally)) = self.rules.compliance.clone() else {
+        let Some((_, sites, tally)) = &self.rules.compliance else {
             return;
         };
         let (fails, unknown, not_judged) = (tally.failed, tally.missing, tally.not_judged);

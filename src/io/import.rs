@@ -299,6 +299,26 @@ pub fn geometry_type_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
+/// `g` in WGS 84, from the source system of `t`; a coordinate outside it is the problem of the
+/// feature `at`.
+pub(crate) fn to_wgs84(
+    g: Geometry<f64>,
+    t: &Transformer,
+    at: At,
+) -> Result<Geometry<f64>, ImportError> {
+    use geo::MapCoords;
+    g.try_map_coords(|c: Coord<f64>| t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y }))
+        .map_err(|e| {
+            bad(
+                at,
+                Problem::CoordinateOutside {
+                    crs: t.crs().name().to_string(),
+                    detail: e.to_string(),
+                },
+            )
+        })
+}
+
 /// Rings closed and long enough, coordinates finite.
 pub fn check_geometry(g: &Geometry<f64>) -> Result<(), Problem> {
     use geo::CoordsIter;
@@ -882,20 +902,8 @@ pub fn read_prepared(
             None => (None, None),
             Some(g) => {
                 check_geometry(&g).map_err(|m| bad(r.at(n), m))?;
-                use geo::{BoundingRect, MapCoords};
-                let g = g
-                    .try_map_coords(|c: Coord<f64>| {
-                        t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y })
-                    })
-                    .map_err(|e| {
-                        bad(
-                            r.at(n),
-                            Problem::CoordinateOutside {
-                                crs: crs.name().to_string(),
-                                detail: e.to_string(),
-                            },
-                        )
-                    })?;
+                use geo::BoundingRect;
+                let g = to_wgs84(g, &t, r.at(n))?;
                 let g = crate::model::oriented(g);
                 gtype.add(&g);
                 let env = g

@@ -7,7 +7,7 @@ use super::crs::{Crs, Transformer};
 use super::import::{ImportError, Reader, Source, Value, bad, check_geometry};
 use super::problem::{At, Problem};
 use crate::model::{Layer, Precision, Site, Status};
-use geo_types::{Coord, Geometry};
+use geo_types::Geometry;
 
 /// The fields of a site an import can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,18 +278,7 @@ pub fn read_sites(
                     ));
                 }
             };
-            use geo::MapCoords;
-            let g = g
-                .try_map_coords(|c: Coord<f64>| t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y }))
-                .map_err(|e| {
-                    bad(
-                        r.at(n),
-                        Problem::CoordinateOutside {
-                            crs: crs.name().to_string(),
-                            detail: e.to_string(),
-                        },
-                    )
-                })?;
+            let g = super::import::to_wgs84(g, &t, r.at(n))?;
             s.geom = Some(g);
             s.location_precision = Precision::Site;
         }

@@ -242,19 +242,7 @@ pub fn finish_plain_feature_table(
         "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
         params![table, geometry_type],
     )?;
-    create_rtree(conn, table, "geom", "fid")?;
-    let (q, r) = (
-        super::ident(table),
-        super::ident(&format!("rtree_{table}_geom")),
-    );
-    conn.execute(
-        &format!(
-            "INSERT OR REPLACE INTO {r} SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
-             FROM {q} WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
-        ),
-        [],
-    )?;
-    update_extent(conn, table)
+    index_and_extent(conn, table)
 }
 
 /// A site table as schema 1 made it (later steps add columns).
@@ -714,7 +702,7 @@ fn v5_typed_geometries(conn: &Connection) -> rusqlite::Result<()> {
                 )?;
             }
         }
-        finish_retyped_table(conn, table)?;
+        index_and_extent(conn, table)?;
         update_extent(conn, &boundary)?;
     }
     for (table, _, _) in CONTEXT_TABLES {
@@ -741,7 +729,7 @@ fn v5_typed_geometries(conn: &Connection) -> rusqlite::Result<()> {
                 ],
             )?;
         }
-        finish_retyped_table(conn, table)?;
+        index_and_extent(conn, table)?;
     }
     Ok(())
 }
@@ -778,7 +766,7 @@ fn keep_in_notes(
 
 /// Rebuilds site table `table` with its geometry column declared `geometry_type` and a
 /// `site_key` column (a UUID for every row, and for every row any program inserts later), all
-/// other columns, rows and fids kept. The R-tree is rebuilt by [`finish_retyped_table`].
+/// other columns, rows and fids kept. The R-tree is rebuilt by [`index_and_extent`].
 fn retype_site_table(conn: &Connection, table: &str, geometry_type: &str) -> rusqlite::Result<()> {
     let cols: Vec<(String, String, bool)> = conn
         .prepare("SELECT name, type, \"notnull\" FROM pragma_table_info(?1) ORDER BY cid")?
@@ -831,14 +819,18 @@ fn retype_site_table(conn: &Connection, table: &str, geometry_type: &str) -> rus
     Ok(())
 }
 
-/// Creates the R-tree of a table rebuilt by [`retype_site_table`], fills it and sets the
+/// Creates the R-tree of `table.geom`, fills it from the rows already there and sets the
 /// table's extent.
-fn finish_retyped_table(conn: &Connection, table: &str) -> rusqlite::Result<()> {
+fn index_and_extent(conn: &Connection, table: &str) -> rusqlite::Result<()> {
     create_rtree(conn, table, "geom", "fid")?;
+    let (q, r) = (
+        super::ident(table),
+        super::ident(&format!("rtree_{table}_geom")),
+    );
     conn.execute(
         &format!(
-            "INSERT OR REPLACE INTO \"rtree_{table}_geom\" SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
-             FROM \"{table}\" WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
+            "INSERT OR REPLACE INTO {r} SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
+             FROM {q} WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)"
         ),
         [],
     )?;

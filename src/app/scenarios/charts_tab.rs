@@ -81,16 +81,7 @@ impl QnApp {
                         .color(Color32::from_rgb(0xb0, 0x30, 0x00)),
                     );
                 }
-                let unit = tr(lang, "tỷ đồng", "bn VND");
-                Plot::new("output_plot")
-                    .height(200.0)
-                    .legend(Legend::default())
-                    .include_y(0.0)
-                    .allow_scroll(false)
-                    .x_axis_label(tr(lang, "Năm", "Year"))
-                    .y_axis_label(unit)
-                    .label_formatter(move |p| value_under_cursor(p, unit))
-                    .show(ui, |plot_ui| {
+                output_plot("output_plot", 200.0, lang).show(ui, |plot_ui| {
                         self.output_lines(
                             &s,
                             scenario_colour(s.id),

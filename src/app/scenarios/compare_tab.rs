@@ -45,20 +45,11 @@ impl QnApp {
             ))
             .strong(),
         );
-        let unit = tr(lang, "tỷ đồng", "bn VND");
-        Plot::new("compare_plot")
-            .height(150.0)
-            .legend(Legend::default())
-            .include_y(0.0)
-            .allow_scroll(false)
-            .x_axis_label(tr(lang, "Năm", "Year"))
-            .y_axis_label(unit)
-            .label_formatter(move |p| value_under_cursor(p, unit))
-            .show(ui, |plot_ui| {
-                for s in &chosen {
-                    self.output_lines(s, scenario_colour(s.id), plot_ui, &s.name);
-                }
-            });
+        output_plot("compare_plot", 150.0, lang).show(ui, |plot_ui| {
+            for s in &chosen {
+                self.output_lines(s, scenario_colour(s.id), plot_ui, &s.name);
+            }
+        });
         for s in chosen.iter().filter(|s| !has_growth_after_2007(s)) {
             ui.label(
                 RichText::new(match lang {

@@ -82,7 +82,6 @@ impl QnApp {
                         ui.selectable_value(&mut self.scenario.actual_row, i, ind_name(lang, n));
                     }
                 });
-            let red = Color32::from_rgb(0xc0, 0x10, 0x10);
             for (key, width, hint) in [
                 ("actual_year", 48.0, tr(lang, "năm", "year")),
                 ("actual_value", 80.0, tr(lang, "giá trị", "value")),
@@ -101,9 +100,7 @@ impl QnApp {
                 if r.changed() {
                     self.scenario.refused.remove(key);
                 }
-                if let Some(e) = self.scenario.refused.get(key) {
-                    ui.label(RichText::new(format!("! {}", e.text(lang))).color(red));
-                }
+                crate::app::refusal_label(ui, lang, self.scenario.refused.get(key));
             }
             if ui
                 .add_enabled(
@@ -118,19 +115,9 @@ impl QnApp {
                     parse_year(&self.scenario.actual_year).and_then(|y| y.ok_or(Refusal::Empty));
                 let v =
                     parse_real(&self.scenario.actual_value).and_then(|v| v.ok_or(Refusal::Empty));
-                for (key, r) in [
-                    ("actual_year", y.as_ref().err()),
-                    ("actual_value", v.as_ref().err()),
-                ] {
-                    match r {
-                        Some(e) => {
-                            self.scenario.refused.insert(key.to_string(), e.clone());
-                        }
-                        None => {
-                            self.scenario.refused.remove(key);
-                        }
-                    }
-                }
+                let refused = &mut self.scenario.refused;
+                crate::app::note_refusal(refused, "actual_year", Some(y.clone()));
+                crate::app::note_refusal(refused, "actual_value", Some(v.clone()));
                 if let (Ok(y), Ok(v), Some(n)) = (y, v, names.get(self.scenario.actual_row)) {
                     let key = n.actual_key();
                     let before = self.project.actuals.clone();

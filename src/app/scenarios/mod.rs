@@ -294,22 +294,9 @@ impl QnApp {
         let parsed = self
             .sc_text(ui, key, initial, width, hint)
             .map(|t| parse(&t));
-        match &parsed {
-            Some(Err(e)) => {
-                self.scenario.refused.insert(key.to_string(), e.clone());
-            }
-            Some(Ok(_)) => {
-                self.scenario.refused.remove(key);
-            }
-            None => {}
-        }
-        if let Some(r) = self.scenario.refused.get(key) {
-            ui.label(
-                RichText::new(format!("! {}", r.text(self.lang())))
-                    .color(Color32::from_rgb(0xc0, 0x10, 0x10)),
-            );
-        }
-        parsed.and_then(Result::ok)
+        let value = super::note_refusal(&mut self.scenario.refused, key, parsed);
+        super::refusal_label(ui, self.lang(), self.scenario.refused.get(key));
+        value
     }
 
     /// Forgets the editor's texts (the rows under them changed), except refused ones.
@@ -468,6 +455,20 @@ impl QnApp {
             }
         }
     }
+}
+
+/// A plot of industrial output by year (the charts tab's and the compare tab's): axes named
+/// with the unit, the value under the cursor, the legend.
+fn output_plot(id: &str, height: f32, lang: Language) -> Plot<'static> {
+    let unit = tr(lang, "tỷ đồng", "bn VND");
+    Plot::new(id)
+        .height(height)
+        .legend(Legend::default())
+        .include_y(0.0)
+        .allow_scroll(false)
+        .x_axis_label(tr(lang, "Năm", "Year"))
+        .y_axis_label(unit)
+        .label_formatter(move |p| value_under_cursor(p, unit))
 }
 
 /// What a chart shows under the cursor: near a data point, its series, year and value with
