@@ -6,7 +6,7 @@
 use crate::model::validate::{FieldError, validate_site};
 use crate::model::{Actual, Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
 use crate::scenario::{Scenario, ScenarioError};
-use crate::store::{ProjectFile, StoreError};
+use crate::store::{AsideLayer, ProjectFile, StoreError};
 use thiserror::Error;
 
 /// A change to one record: `before` → `after` (`None` = the record does not exist).
@@ -40,12 +40,13 @@ pub enum Edit {
         before: Vec<crate::model::rules::Rule>,
         after: Vec<crate::model::rules::Rule>,
     },
-    /// A reference layer imported (`after`) or removed (`after` `None`). Applying an import
-    /// reads its source file again, so redoing one needs that file where it was.
+    /// A reference layer brought into the project from where its rows wait in the file
+    /// (`bring_back`), or with `bring_back` `None` taken out and set aside. Neither reads the
+    /// file it was imported from: an import writes the layer aside and brings it in with this
+    /// edit, undo sets it aside again and redo brings it back.
     ReferenceLayer {
         table: String,
-        before: Option<Box<RefImport>>,
-        after: Option<Box<RefImport>>,
+        bring_back: Option<Box<AsideLayer>>,
     },
     /// Several sites of one layer changed together (an import): one transaction, one undo
     /// step. Each entry is (fid, before, after), as in [`Edit::Site`].
@@ -53,15 +54,6 @@ pub enum Edit {
         layer: Layer,
         changes: Vec<(i64, Option<Site>, Option<Site>)>,
     },
-}
-
-/// How a reference layer was imported: enough to import it again.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RefImport {
-    pub source: crate::io::import::Source,
-    pub crs: crate::io::crs::Crs,
-    pub name: String,
-    pub color: String,
 }
 
 #[derive(Debug, Error)]
@@ -74,8 +66,6 @@ pub enum EditError {
     Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Import(String),
 }
 
 impl EditError {
@@ -104,7 +94,6 @@ impl EditError {
                 format!("bản ghi đã thay đổi kể từ khi sửa ({what})")
             }
             (EditError::Store(e), Language::Vi) => e.text(lang),
-            (EditError::Import(msg), Language::Vi) => format!("nhập dữ liệu: {msg}"),
         }
     }
 }
@@ -202,34 +191,19 @@ impl Edit {
                 apply_scenario(id, before.map(|b| *b), after.map(|a| *a), file, project)
             }
             Edit::Sites { layer, changes } => apply_sites(layer, changes, file, project),
-            Edit::ReferenceLayer {
-                table,
-                before,
-                after,
-            } => match after {
+            Edit::ReferenceLayer { table, bring_back } => match bring_back {
                 None => {
-                    file.remove_reference_layer(&table)?;
+                    let aside = file.set_aside_reference_layer(&table)?;
                     Ok(Edit::ReferenceLayer {
                         table,
-                        before: None,
-                        after: before,
+                        bring_back: Some(Box::new(aside)),
                     })
                 }
-                Some(imp) => {
-                    let s = file
-                        .import_reference_layer(
-                            &imp.source,
-                            Some(imp.crs),
-                            &imp.name,
-                            &imp.color,
-                            &std::sync::atomic::AtomicBool::new(false),
-                            &mut |_, _| {},
-                        )
-                        .map_err(|e| EditError::Import(e.to_string()))?;
+                Some(aside) => {
+                    file.bring_back_reference_layer(&aside)?;
                     Ok(Edit::ReferenceLayer {
-                        table: s.table,
-                        before: Some(imp),
-                        after: None,
+                        table: aside.table,
+                        bring_back: None,
                     })
                 }
             },

@@ -290,8 +290,8 @@ fn cmd_import(
     ];
     let used = pf.reference_layers().map_err(|e| e.to_string())?.len();
     let cancel = AtomicBool::new(false);
-    let summary = pf
-        .import_reference_layer(
+    let (summary, aside) = pf
+        .import_aside(
             &source,
             crs,
             &name,
@@ -306,6 +306,19 @@ fn cmd_import(
                 format!("{}: {e} (the project is unchanged)", input.display())
             }
         })?;
+    // The rows are written aside; the same edit the window's history applies brings them in.
+    let mut model = pf.read_project().map_err(|e| e.to_string())?;
+    qn_planner::edit::History::default()
+        .apply(
+            qn_planner::edit::Edit::ReferenceLayer {
+                table: summary.table.clone(),
+                bring_back: Some(Box::new(aside)),
+            },
+            None,
+            &mut pf,
+            &mut model,
+        )
+        .map_err(|e| format!("{e} (the project is unchanged)"))?;
     out!(
         "imported {} features with {} fields into layer “{}” (table {}, {}) from {} ({}) in {:.2} s",
         summary.features,

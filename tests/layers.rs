@@ -853,11 +853,12 @@ fn a_crs_member_after_the_features_is_followed() {
     );
 }
 
-/// Undo of an import removes the layer and everything that names it; redo reads the source
-/// again and brings it back.
+/// An import is an edit: undo takes the layer out of the project (nothing that GDAL lists
+/// names it), redo brings it back without its source file — here deleted in between — and the
+/// rows set aside are dropped when a window next opens the file.
 #[test]
-fn an_imported_reference_layer_is_undone_and_redone() {
-    use qn_planner::edit::{Edit, History, RefImport};
+fn an_imported_reference_layer_is_undone_and_redone_without_its_source() {
+    use qn_planner::edit::{Edit, History};
     let dir = tempfile::tempdir().unwrap();
     let project = new_project(dir.path());
     let input = dir.path().join("thua.geojson");
@@ -865,8 +866,8 @@ fn an_imported_reference_layer_is_undone_and_redone() {
     let mut pf = ProjectFile::open(&project).unwrap();
     let mut model = pf.read_project().unwrap();
     let source = Source::from_path(&input, None).unwrap();
-    let s = pf
-        .import_reference_layer(
+    let (s, aside) = pf
+        .import_aside(
             &source,
             Some(Crs::Wgs84),
             "Thửa đất",
@@ -875,17 +876,25 @@ fn an_imported_reference_layer_is_undone_and_redone() {
             &mut |_, _| {},
         )
         .unwrap();
+    assert!(
+        pf.reference_layers().unwrap().is_empty(),
+        "written aside, not yet in the project"
+    );
     let mut history = History::default();
-    history.record(Edit::ReferenceLayer {
-        table: s.table.clone(),
-        before: Some(Box::new(RefImport {
-            source: source.clone(),
-            crs: Crs::Wgs84,
-            name: "Thửa đất".into(),
-            color: "#112233".into(),
-        })),
-        after: None,
-    });
+    history
+        .apply(
+            Edit::ReferenceLayer {
+                table: s.table.clone(),
+                bring_back: Some(Box::new(aside)),
+            },
+            None,
+            &mut pf,
+            &mut model,
+        )
+        .unwrap();
+    assert_eq!(pf.reference_layers().unwrap().len(), 1);
+    std::fs::remove_file(&input).unwrap();
+
     assert!(history.undo(&mut pf, &mut model).unwrap());
     assert!(pf.reference_layers().unwrap().is_empty());
     let c = rusqlite::Connection::open(&project).unwrap();
@@ -896,7 +905,7 @@ fn an_imported_reference_layer_is_undone_and_redone() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(left, 0, "no table, index or trigger left");
+    assert_eq!(left, 0, "no table, index or trigger of that name left");
     for meta in ["gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions"] {
         let n: i64 = c
             .query_row(
@@ -910,7 +919,20 @@ fn an_imported_reference_layer_is_undone_and_redone() {
     drop(c);
     if common::have_gdal() {
         common::assert_valid_gpkg(&project, "after undoing an import");
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-q"])
+            .arg(&project)
+            .output()
+            .unwrap();
+        let listed = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success());
+        assert!(
+            !listed.contains("aside") && !listed.contains("thua"),
+            "GDAL lists no layer set aside: {listed}"
+        );
     }
+
+    // The source file is gone: redo does not need it.
     assert!(history.redo(&mut pf, &mut model).unwrap());
     let layers = pf.reference_layers().unwrap();
     assert_eq!(layers.len(), 1);
@@ -918,8 +940,42 @@ fn an_imported_reference_layer_is_undone_and_redone() {
         (layers[0].name.as_str(), layers[0].features),
         ("Thửa đất", 5)
     );
-    // And undone again: the file has the same layers as before the import.
+    let entries = qn_planner::store::LayerReader::open(&project, &s.table)
+        .unwrap()
+        .entries(None)
+        .unwrap();
+    assert_eq!(entries.len(), 5, "its R-tree answers again");
+    let c = rusqlite::Connection::open(&project).unwrap();
+    let triggers: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1",
+            [&s.table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(triggers, 6, "the GeoPackage R-tree triggers are back");
+    drop(c);
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&project, "after redoing an import");
+    }
+    // Undone again, then the window's next session drops what was set aside.
     assert!(history.undo(&mut pf, &mut model).unwrap());
+    drop(pf);
+    let opened = ProjectFile::open_session(&project, None).unwrap();
+    drop(opened);
+    let c = rusqlite::Connection::open(&project).unwrap();
+    let aside: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name GLOB 'qn_aside_*'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(aside, 0, "nothing set aside is left after a new session");
+    // And its redo, from a history that outlived the rows, says so instead of guessing.
+    let mut pf = ProjectFile::open(&project).unwrap();
+    let err = history.redo(&mut pf, &mut model).unwrap_err();
+    assert!(err.to_string().contains("no longer in the file"), "{err}");
     assert!(pf.reference_layers().unwrap().is_empty());
 }
 

@@ -726,6 +726,15 @@ fn import_window_lets_the_planner_choose_csv_columns() {
     h.run_steps(3);
     assert_eq!(h.state().error_message(), None);
     assert!(h.state().reference_layers().is_empty());
+    // Redo brings it back from the project file itself: the CSV may be gone by then.
+    std::fs::remove_file(&input).unwrap();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    h.run_steps(3);
+    assert_eq!(h.state().error_message(), None);
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("điểm đo".to_string(), 2, true)]
+    );
 }
 
 #[test]

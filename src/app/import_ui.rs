@@ -48,10 +48,9 @@ struct ReadingSites {
 type ScanDone = (Option<CsvChoice>, Vec<String>, Result<Found, String>);
 
 struct Running {
-    /// The message and the new table, or why it failed.
-    rx: Receiver<Result<(String, String), String>>,
-    /// What was imported, for undo (which removes the layer) and redo (which imports it again).
-    what: crate::edit::RefImport,
+    /// The message and the layer written aside (brought into the project by an edit), or
+    /// why it failed.
+    rx: Receiver<Result<(String, crate::store::AsideLayer), String>>,
     done: Arc<AtomicU64>,
     total: u64,
     cancel: Arc<AtomicBool>,
@@ -323,12 +322,12 @@ impl QnApp {
             let r = ProjectFile::open(&project)
                 .map_err(|e| e.text(lang))
                 .and_then(|mut pf| {
-                    pf.import_reference_layer(&source, Some(crs), &name, &color, &c, &mut |n, _| {
+                    pf.import_aside(&source, Some(crs), &name, &color, &c, &mut |n, _| {
                         d.store(n, Ordering::Relaxed)
                     })
                     .map_err(|e| e.text(lang))
                 })
-                .map(|s| {
+                .map(|(s, aside)| {
                     (
                         format!(
                             "{} ({} {}, {:.1} s)",
@@ -337,19 +336,13 @@ impl QnApp {
                             s.geometry_type,
                             started.elapsed().as_secs_f64()
                         ),
-                        s.table,
+                        aside,
                     )
                 });
             let _ = tx.send(r);
         });
         self.import.running = Some(Running {
             rx,
-            what: crate::edit::RefImport {
-                source: found.source.clone(),
-                crs,
-                name: self.import.name.trim().to_string(),
-                color: format!("#{r:02x}{g:02x}{b:02x}"),
-            },
             done,
             total,
             cancel,
@@ -452,19 +445,28 @@ impl QnApp {
         if let Some(run) = &self.import.running {
             match run.rx.try_recv() {
                 Ok(r) => {
-                    let what = run.what.clone();
                     self.import.running = None;
                     let r = match r {
-                        Ok((msg, table)) => {
-                            self.import.found = None;
-                            self.reload_reference_layers();
-                            // Written on its own connection; undo removes the layer.
-                            self.history.record(crate::edit::Edit::ReferenceLayer {
+                        Ok((msg, aside)) => {
+                            // The rows are in the file, outside the project; this edit brings
+                            // them in (undo sets them aside again, redo brings them back).
+                            let table = aside.table.clone();
+                            let edit = crate::edit::Edit::ReferenceLayer {
                                 table,
-                                before: Some(Box::new(what)),
-                                after: None,
-                            });
-                            Ok(msg)
+                                bring_back: Some(Box::new(aside)),
+                            };
+                            if self.apply_edit(edit, None) {
+                                self.import.found = None;
+                                self.reload_reference_layers();
+                                Ok(msg)
+                            } else {
+                                Err(tr(
+                                    self.lang(),
+                                    "không đưa được lớp vào dự án (xem thông báo lỗi)",
+                                    "the layer could not be added to the project (see the error)",
+                                )
+                                .to_string())
+                            }
                         }
                         Err(e) => {
                             eprintln!("qn-planner: import: {e}");

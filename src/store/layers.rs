@@ -46,6 +46,48 @@ pub struct ReferenceLayer {
     pub features: i64,
 }
 
+/// A reference layer whose rows wait in the file outside the project: imported and not yet
+/// brought in, or taken out by undo. Everything needed to register it again is here, so
+/// bringing it back never reads the file it was imported from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsideLayer {
+    /// The table holding its rows meanwhile (`qn_aside_…`, its R-tree `qn_aside_…_rtree`).
+    pub aside: String,
+    /// Its table in the project.
+    pub table: String,
+    /// Its title (`gpkg_contents.identifier`, the registry's name).
+    pub identifier: String,
+    pub description: String,
+    pub geometry_type: String,
+    /// min x, max x, min y, max y.
+    pub extent: Option<[f64; 4]>,
+    pub source: String,
+    pub source_crs: u32,
+    pub color: String,
+    pub features: i64,
+    /// When it was first imported (`None`: now).
+    pub imported_at: Option<String>,
+}
+
+fn new_aside_name() -> String {
+    format!("qn_aside_{}", uuid::Uuid::new_v4().simple())
+}
+
+fn aside_rtree(aside: &str) -> String {
+    format!("{aside}_rtree")
+}
+
+fn table_exists(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// One feature of a project table, for export: WGS84 geometry and attributes in column order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableFeature {
@@ -229,11 +271,9 @@ impl TableWriter {
 
 impl ProjectFile {
     /// Imports `source` as a new reference layer called `name`, drawn in `color`
-    /// (`#rrggbb`). With no `crs`, the system is the one the file declares, else a guess from
-    /// its coordinate ranges. The file is read once, on a second thread, while this one
-    /// writes; everything happens in one transaction, so an error or a cancel (`cancel` is
-    /// checked every 500 features) leaves the project as it was. `progress(done, fraction)`
-    /// reports features written and the share of the input read.
+    /// (`#rrggbb`): [`ProjectFile::import_aside`], then
+    /// [`ProjectFile::bring_back_reference_layer`]. The window and the CLI do the second step
+    /// as an `Edit`, so that undo and redo go through the history.
     pub fn import_reference_layer(
         &mut self,
         source: &Source,
@@ -243,6 +283,27 @@ impl ProjectFile {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(u64, f64),
     ) -> Result<ImportSummary, ImportError> {
+        let (summary, aside) = self.import_aside(source, crs, name, color, cancel, progress)?;
+        self.bring_back_reference_layer(&aside)?;
+        Ok(summary)
+    }
+
+    /// Reads `source` into a table of the file that is not yet part of the project (an
+    /// [`AsideLayer`]); bringing it back makes it the reference layer `name`. With no `crs`,
+    /// the system is the one the file declares, else a guess from its coordinate ranges. The
+    /// file is read once, on a second thread, while this one writes; everything happens in
+    /// one transaction, so an error or a cancel (`cancel` is checked every 500 features)
+    /// leaves the file as it was. `progress(done, fraction)` reports features written and the
+    /// share of the input read.
+    pub fn import_aside(
+        &mut self,
+        source: &Source,
+        crs: Option<Crs>,
+        name: &str,
+        color: &str,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(u64, f64),
+    ) -> Result<(ImportSummary, AsideLayer), ImportError> {
         self.guarded(
             |pf| match pf.import_once(source, crs, name, color, cancel, progress) {
                 // The file named its system after its features and the guess was different.
@@ -262,7 +323,7 @@ impl ProjectFile {
         color: &str,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(u64, f64),
-    ) -> Result<ImportSummary, ImportError> {
+    ) -> Result<(ImportSummary, AsideLayer), ImportError> {
         if self.read_only {
             return Err(self.read_only_error().into());
         }
@@ -310,9 +371,10 @@ impl ProjectFile {
                 problem: Problem::LayerExists(name.to_string()),
             });
         }
+        let aside = new_aside_name();
         let mut w = TableWriter {
             path: path.clone(),
-            table: table.clone(),
+            table: aside.clone(),
             cols: Vec::new(),
             created: None,
             envelopes: Vec::new(),
@@ -357,78 +419,59 @@ impl ProjectFile {
             return Err(ImportError::Cancelled);
         }
         w.finish(&tx, &read).map_err(sq)?;
-        let geometry_type = read.geometry_type.as_str();
-        tx.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
-             VALUES (?1, 'features', ?2, ?3, 4326)",
-            params![
-                table,
-                name,
-                format!(
-                    "Reference layer imported from {} ({})",
-                    source.path().display(),
-                    read.crs.name()
-                )
-            ],
-        )
+        let rtree = aside_rtree(&aside);
+        tx.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+            ident(&rtree)
+        ))
         .map_err(sq)?;
-        tx.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-            params![table, geometry_type],
-        )
-        .map_err(sq)?;
-        schema::create_rtree(&tx, &table, "geom", "fid").map_err(sq)?;
-        super::rtree::bulk_load(&tx, &format!("rtree_{table}_geom"), &mut w.envelopes)
-            .map_err(sq)?;
+        super::rtree::bulk_load(&tx, &rtree, &mut w.envelopes).map_err(sq)?;
         w.envelopes = Vec::new();
-        let e = w.extent;
-        tx.execute(
-            "UPDATE gpkg_contents SET min_x = ?1, max_x = ?2, min_y = ?3, max_y = ?4,
-               last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
-            params![
-                e.map(|e| e[0]),
-                e.map(|e| e[1]),
-                e.map(|e| e[2]),
-                e.map(|e| e[3]),
-                table
-            ],
-        )
-        .map_err(sq)?;
-        tx.execute(
-            "INSERT INTO qn_reference_layers (table_name, name, source, source_crs, color, features)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                table,
-                name,
-                source.path().display().to_string(),
-                read.crs.epsg(),
-                color,
-                i64::try_from(w.written).unwrap_or(i64::MAX)
-            ],
-        )
-        .map_err(sq)?;
         if cancel.load(Ordering::Relaxed) {
             return Err(ImportError::Cancelled);
         }
         tx.commit().map_err(sq)?;
-        Ok(ImportSummary {
-            table,
-            name,
-            features: w.written,
-            crs: read.crs,
-            crs_from: read.crs_from,
-            fields: read.fields.len(),
-            geometry_type: read.geometry_type,
-        })
+        let aside = AsideLayer {
+            aside,
+            table: table.clone(),
+            identifier: name.clone(),
+            description: format!(
+                "Reference layer imported from {} ({})",
+                source.path().display(),
+                read.crs.name()
+            ),
+            geometry_type: read.geometry_type.clone(),
+            extent: w.extent,
+            source: source.path().display().to_string(),
+            source_crs: read.crs.epsg(),
+            color: color.to_string(),
+            features: i64::try_from(w.written).unwrap_or(i64::MAX),
+            imported_at: None,
+        };
+        Ok((
+            ImportSummary {
+                table,
+                name,
+                features: w.written,
+                crs: read.crs,
+                crs_from: read.crs_from,
+                fields: read.fields.len(),
+                geometry_type: read.geometry_type,
+            },
+            aside,
+        ))
     }
 
-    /// Removes the reference layer `table` (its table, R-tree, triggers and every mention in
-    /// the GeoPackage tables) in one transaction; returns what it was.
-    pub fn remove_reference_layer(&mut self, table: &str) -> Result<ReferenceLayer, StoreError> {
-        self.guarded(|pf| pf.remove_reference_layer_inner(table))
+    /// Takes the reference layer `table` out of the project in one transaction: its
+    /// registration (contents, geometry column, R-tree extension, registry row) goes, its
+    /// triggers are dropped, and its rows and R-tree move, renamed, to a table that is not
+    /// part of the GeoPackage's contents (GDAL and QGIS do not list it). Returns what brings
+    /// it back. Such tables are removed when a window next opens the file for editing.
+    pub fn set_aside_reference_layer(&mut self, table: &str) -> Result<AsideLayer, StoreError> {
+        self.guarded(|pf| pf.set_aside_inner(table))
     }
 
-    fn remove_reference_layer_inner(&mut self, table: &str) -> Result<ReferenceLayer, StoreError> {
+    fn set_aside_inner(&mut self, table: &str) -> Result<AsideLayer, StoreError> {
         if self.read_only {
             return Err(self.read_only_error());
         }
@@ -446,7 +489,40 @@ impl ProjectFile {
         let path = self.path.clone();
         let sq = |e| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sq)?;
-        let rtree = format!("rtree_{table}_geom");
+        type Contents = (Option<String>, Option<String>, [Option<f64>; 4]);
+        let (identifier, description, [x0, x1, y0, y1]): Contents = tx
+            .query_row(
+                "SELECT identifier, description, min_x, max_x, min_y, max_y
+                 FROM gpkg_contents WHERE table_name = ?1",
+                [table],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
+                    ))
+                },
+            )
+            .optional()
+            .map_err(sq)?
+            .unwrap_or_default();
+        let geometry_type: String = tx
+            .query_row(
+                "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sq)?
+            .unwrap_or_else(|| "GEOMETRY".into());
+        let imported_at: Option<String> = tx
+            .query_row(
+                "SELECT imported_at FROM qn_reference_layers WHERE table_name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sq)?;
         let triggers: Vec<String> = tx
             .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1")
             .and_then(|mut st| {
@@ -458,12 +534,22 @@ impl ProjectFile {
             tx.execute_batch(&format!("DROP TRIGGER {}", ident(&t)))
                 .map_err(sq)?;
         }
+        let aside = new_aside_name();
         tx.execute_batch(&format!(
-            "DROP TABLE IF EXISTS {}; DROP TABLE {};",
-            ident(&rtree),
-            ident(table)
+            "ALTER TABLE {} RENAME TO {}",
+            ident(table),
+            ident(&aside)
         ))
         .map_err(sq)?;
+        let rtree = format!("rtree_{table}_geom");
+        if table_exists(&tx, &rtree).map_err(sq)? {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {} RENAME TO {}",
+                ident(&rtree),
+                ident(&aside_rtree(&aside))
+            ))
+            .map_err(sq)?;
+        }
         for meta in [
             "gpkg_extensions",
             "gpkg_geometry_columns",
@@ -477,7 +563,160 @@ impl ProjectFile {
             .map_err(sq)?;
         }
         tx.commit().map_err(sq)?;
-        Ok(layer)
+        let extent = match (x0, x1, y0, y1) {
+            (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
+            _ => None,
+        };
+        Ok(AsideLayer {
+            aside,
+            table: table.to_string(),
+            identifier: identifier.unwrap_or_else(|| layer.name.clone()),
+            description: description.unwrap_or_default(),
+            geometry_type,
+            extent,
+            source: layer.source,
+            source_crs: layer.source_crs,
+            color: layer.color,
+            features: layer.features,
+            imported_at,
+        })
+    }
+
+    /// Brings a layer set aside (or freshly imported aside) into the project as the
+    /// reference layer `layer.table`, in one transaction: renamed back, registered, its
+    /// R-tree triggers made. Refused when the aside table is gone (the file was opened for
+    /// editing elsewhere meanwhile) or its name or title is taken.
+    pub fn bring_back_reference_layer(&mut self, layer: &AsideLayer) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.bring_back_inner(layer))
+    }
+
+    fn bring_back_inner(&mut self, a: &AsideLayer) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let refused = |msg: String| StoreError::BadValue {
+            path: path.clone(),
+            table: a.table.clone(),
+            fid: 0,
+            msg,
+        };
+        let tx = self.conn.transaction().map_err(sq)?;
+        if !table_exists(&tx, &a.aside).map_err(sq)? {
+            return Err(refused(
+                "the layer's rows are no longer in the file (it was opened for editing elsewhere meanwhile)".into(),
+            ));
+        }
+        let name_taken = tx
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE lower(name) = lower(?1)
+                 UNION ALL SELECT 1 FROM gpkg_contents WHERE identifier = ?2",
+                params![a.table, a.identifier],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(sq)?
+            .is_some();
+        if name_taken {
+            return Err(refused(format!(
+                "a layer named {} or “{}” is already in the project",
+                a.table, a.identifier
+            )));
+        }
+        tx.execute_batch(REGISTRY).map_err(sq)?;
+        tx.execute_batch(&format!(
+            "ALTER TABLE {} RENAME TO {}",
+            ident(&a.aside),
+            ident(&a.table)
+        ))
+        .map_err(sq)?;
+        tx.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id,
+               min_x, max_x, min_y, max_y, last_change)
+             VALUES (?1, 'features', ?2, ?3, 4326, ?4, ?5, ?6, ?7,
+               strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            params![
+                a.table,
+                a.identifier,
+                a.description,
+                a.extent.map(|e| e[0]),
+                a.extent.map(|e| e[1]),
+                a.extent.map(|e| e[2]),
+                a.extent.map(|e| e[3]),
+            ],
+        )
+        .map_err(sq)?;
+        tx.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+            params![a.table, a.geometry_type],
+        )
+        .map_err(sq)?;
+        let rtree = aside_rtree(&a.aside);
+        if table_exists(&tx, &rtree).map_err(sq)? {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {} RENAME TO {}",
+                ident(&rtree),
+                ident(&format!("rtree_{}_geom", a.table))
+            ))
+            .map_err(sq)?;
+            schema::create_rtree_triggers(&tx, &a.table, "geom", "fid").map_err(sq)?;
+        } else {
+            schema::create_rtree(&tx, &a.table, "geom", "fid").map_err(sq)?;
+            tx.execute_batch(&format!(
+                "INSERT INTO {} SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom)
+                 FROM {} WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)",
+                ident(&format!("rtree_{}_geom", a.table)),
+                ident(&a.table)
+            ))
+            .map_err(sq)?;
+        }
+        tx.execute(
+            "INSERT INTO qn_reference_layers (table_name, name, source, source_crs, color, features, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            params![
+                a.table,
+                a.identifier,
+                a.source,
+                a.source_crs,
+                a.color,
+                a.features,
+                a.imported_at
+            ],
+        )
+        .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(())
+    }
+
+    /// Drops the tables of layers set aside by an earlier session (its history, which could
+    /// have brought them back, ended with it). Called when a window takes the file's lock.
+    pub(super) fn drop_aside_tables(&mut self) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let names = |tx: &rusqlite::Transaction, virtual_only: bool| {
+            tx.prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'qn_aside_*'
+                 AND (?1 = 0 OR sql LIKE 'CREATE VIRTUAL%')",
+            )
+            .and_then(|mut st| {
+                st.query_map([virtual_only], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+        };
+        let tx = self.conn.transaction().map_err(sq)?;
+        // The R-trees first: dropping one drops its shadow tables.
+        let mut dropped = 0;
+        for virtual_only in [true, false] {
+            for t in names(&tx, virtual_only).map_err(sq)? {
+                tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", ident(&t)))
+                    .map_err(sq)?;
+                dropped += 1;
+            }
+        }
+        tx.commit().map_err(sq)?;
+        Ok(dropped)
     }
 
     /// The imported reference layers, in import order.

@@ -12,7 +12,9 @@ mod scenarios;
 pub(crate) mod schema;
 pub mod session;
 
-pub use layers::{ImportSummary, LayerReader, ReferenceLayer, TableFeature, table_name_for};
+pub use layers::{
+    AsideLayer, ImportSummary, LayerReader, ReferenceLayer, TableFeature, table_name_for,
+};
 
 use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed};
 use geo_types::Geometry;

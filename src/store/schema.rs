@@ -362,10 +362,18 @@ fn register_feature_table(
 
 /// Creates the R-tree index of `table.col` with the GeoPackage 1.2 trigger set.
 pub fn create_rtree(conn: &Connection, t: &str, c: &str, i: &str) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE \"rtree_{t}_{c}\" USING rtree(id, minx, maxx, miny, maxy);"
+    ))?;
+    create_rtree_triggers(conn, t, c, i)
+}
+
+/// The triggers that keep the R-tree `rtree_<t>_<c>` in step with table `t`, and the
+/// extension row that declares it (the R-tree itself exists already).
+pub fn create_rtree_triggers(conn: &Connection, t: &str, c: &str, i: &str) -> rusqlite::Result<()> {
     let r = format!("rtree_{t}_{c}");
     conn.execute_batch(&format!(
         r#"
-CREATE VIRTUAL TABLE "{r}" USING rtree(id, minx, maxx, miny, maxy);
 CREATE TRIGGER "{r}_insert" AFTER INSERT ON "{t}"
   WHEN (new."{c}" NOT NULL AND NOT ST_IsEmpty(NEW."{c}"))
 BEGIN

@@ -146,6 +146,14 @@ impl ProjectFile {
             file.conn
                 .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
                 .map_err(|e| StoreError::sqlite(path, e))?;
+            // Layers set aside by an earlier session's undo (or an import that never came
+            // in) have no history left to bring them back. Only the lock holder may drop
+            // them; failing to is not a reason to refuse the file.
+            if lock.is_some()
+                && let Err(e) = file.drop_aside_tables()
+            {
+                eprintln!("qn-planner: {e}");
+            }
         }
         file.session = Some(Session {
             lock,
