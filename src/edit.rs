@@ -3,6 +3,7 @@
 //! inverse edit, which is what undo applies. [`History`] keeps those inverses, merging the
 //! steps of one gesture (a vertex drag, typing in one field) into a single undo step.
 
+use crate::model::figures::Figure;
 use crate::model::validate::{FieldError, validate_site};
 use crate::model::{Actual, Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
 use crate::scenario::{Scenario, ScenarioError};
@@ -47,6 +48,13 @@ pub enum Edit {
     ReferenceLayer {
         table: String,
         bring_back: Option<Box<AsideLayer>>,
+    },
+    /// The project's value of one of the report's figures (a correction, or back to the
+    /// report's value).
+    Figure {
+        figure: Figure,
+        before: f64,
+        after: f64,
     },
     /// Several sites of one layer changed together (an import): one transaction, one undo
     /// step. Each entry is (fid, before, after), as in [`Edit::Site`].
@@ -108,6 +116,7 @@ enum Target {
     Rules,
     Sites(Layer),
     ReferenceLayer(String),
+    Figure(Figure),
 }
 
 impl Edit {
@@ -159,6 +168,7 @@ impl Edit {
             Edit::Rules { .. } => Target::Rules,
             Edit::Sites { layer, .. } => Target::Sites(*layer),
             Edit::ReferenceLayer { table, .. } => Target::ReferenceLayer(table.clone()),
+            Edit::Figure { figure, .. } => Target::Figure(*figure),
         }
     }
 
@@ -253,6 +263,37 @@ impl Edit {
                 let stored = project.rules.clone();
                 Ok(Edit::Rules {
                     before: stored,
+                    after: before,
+                })
+            }
+            Edit::Figure {
+                figure,
+                before,
+                after,
+            } => {
+                if project.figures.get(figure) != before {
+                    return Err(EditError::Conflict(figure.key().into()));
+                }
+                if !figure.accepts(after) {
+                    return Err(EditError::InvalidScenario(vec![ScenarioError {
+                        field: figure.key().into(),
+                        reason: format!(
+                            "{} cannot be {after} {}",
+                            figure.label(crate::settings::Language::En),
+                            figure.unit().text(crate::settings::Language::En)
+                        ),
+                        reason_vi: format!(
+                            "{} không thể là {after} {}",
+                            figure.label(crate::settings::Language::Vi),
+                            figure.unit().text(crate::settings::Language::Vi)
+                        ),
+                    }]));
+                }
+                file.put_figure(figure, after)?;
+                project.figures.set(figure, after);
+                Ok(Edit::Figure {
+                    figure,
+                    before: after,
                     after: before,
                 })
             }
@@ -512,6 +553,7 @@ impl History {
                 (Edit::Reference { before: b, .. }, Edit::Reference { before: nb, .. }) => *b = nb,
                 (Edit::Actuals { before: b, .. }, Edit::Actuals { before: nb, .. }) => *b = nb,
                 (Edit::Rules { before: b, .. }, Edit::Rules { before: nb, .. }) => *b = nb,
+                (Edit::Figure { before: b, .. }, Edit::Figure { before: nb, .. }) => *b = nb,
                 (_, inverse) => self.undo.push(Step { inverse, merge_key }),
             }
             return Ok(applied);

@@ -380,7 +380,7 @@ fn a_schema_1_file_is_migrated_on_open() {
         .unwrap();
     }
     let pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 5);
+    assert_eq!(pf.schema_version().unwrap(), 6);
     let p = pf.read_project().unwrap();
     // 39 seeded, one deleted, two imported; the context layers came with schema 4, empty.
     assert_eq!(p.sites.len(), 40);
@@ -426,8 +426,18 @@ fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
     };
     assert_eq!(names_before.len(), 42);
     let mut pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 5);
+    assert_eq!(pf.schema_version().unwrap(), 6);
     let mut p = pf.read_project().unwrap();
+    // Schema 6 brought the report's figures in as data, as the report gives them.
+    assert_eq!(
+        p.figures,
+        qn_planner::model::figures::DocumentFigures::default()
+    );
+    let rows: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM document_figures", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 13);
     // Every record kept with its fid and name.
     let mut after: Vec<(String, i64, String)> = p
         .sites

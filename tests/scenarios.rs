@@ -90,7 +90,7 @@ fn create_duplicate_rename_delete_round_trip_and_undo() {
     // The file holds exactly what memory holds.
     let reread = pf.read_project().unwrap();
     assert_eq!(reread.scenarios, p.scenarios);
-    let series = output_series(&stored);
+    let series = output_series(&stored, &p.figures);
     assert!(series.iter().all(|y| y.total_bn_vnd.is_some()));
 
     // Rename; a duplicate name is refused.
@@ -238,4 +238,117 @@ fn reported_actuals_are_seeded_with_their_sources_and_entries_undo() {
     assert!(reread.contains(&a));
     h.undo(&mut pf, &mut p).unwrap();
     assert_eq!(pf.read_project().unwrap().actuals, before);
+}
+
+/// The report's figures are data in the file: seeded with their paragraphs, read by the
+/// engine from the project, corrected through the edit path (undo included), corrected by
+/// another program with plain SQL, and refused with the row when not a number.
+#[test]
+fn the_reports_figures_are_data_in_the_file() {
+    use qn_planner::model::figures::{DocumentFigures, Figure};
+    use qn_planner::scenario::{Source, indicators};
+    let (_d, path, mut pf) = open();
+    let mut p = pf.read_project().unwrap();
+    assert_eq!(p.figures, DocumentFigures::default());
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let (label, value, unit, para): (String, f64, String, String) = c
+            .query_row(
+                "SELECT label, value, unit, paragraph FROM document_figures WHERE key = 'output_2007_target'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (label.as_str(), value, unit.as_str(), para.as_str()),
+            (
+                "Giá trị SXCN năm 2007 (kế hoạch)",
+                20_150.0,
+                "tỉ đồng",
+                "¶10"
+            )
+        );
+    }
+    let reference = p.reference_scenario().unwrap().clone();
+    assert_eq!(
+        indicators(&reference, &p, 2007).output_bn_vnd,
+        Some(20_150.0)
+    );
+
+    // A planner corrects the 2007 target: file, memory and indicators follow; undo restores.
+    let mut history = History::default();
+    history
+        .apply(
+            Edit::Figure {
+                figure: Figure::Output2007Target,
+                before: 20_150.0,
+                after: 20_000.0,
+            },
+            None,
+            &mut pf,
+            &mut p,
+        )
+        .unwrap();
+    let i = indicators(&reference, &p, 2007);
+    assert_eq!(i.output_bn_vnd, Some(20_000.0));
+    assert_eq!(i.output_source, Source::Corrected("¶10"));
+    assert_eq!(pf.read_project().unwrap().figures, p.figures);
+    assert!(history.undo(&mut pf, &mut p).unwrap());
+    assert_eq!(pf.read_figures().unwrap(), DocumentFigures::default());
+    assert_eq!(p.figures, DocumentFigures::default());
+
+    // A value that cannot be is refused, and nothing is written.
+    let err = Edit::Figure {
+        figure: Figure::Extension2007Projects,
+        before: 79.0,
+        after: 7.5,
+    }
+    .apply(&mut pf, &mut p)
+    .unwrap_err();
+    assert!(matches!(err, EditError::InvalidScenario(_)), "{err}");
+    assert_eq!(pf.read_figures().unwrap(), DocumentFigures::default());
+
+    // Corrected in QGIS (plain SQL): the engine reads it.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute(
+        "UPDATE document_figures SET value = 17000 WHERE key = 'output_2006'",
+        [],
+    )
+    .unwrap();
+    let p2 = pf.read_project().unwrap();
+    let o = output_series(&reference, &p2.figures);
+    assert_eq!(o[1].total_bn_vnd, Some(17_000.0));
+    assert_eq!(o[1].source, Source::Corrected("¶4"));
+    // Text in a value column: a clear refusal that names the table and row.
+    c.execute(
+        "UPDATE document_figures SET value = 'mười bảy' WHERE key = 'output_2006'",
+        [],
+    )
+    .unwrap();
+    let err = pf.read_project().unwrap_err().to_string();
+    assert!(
+        err.contains("document_figures") && err.contains("output_2006"),
+        "{err}"
+    );
+    c.execute(
+        "UPDATE document_figures SET value = 17000 WHERE key = 'output_2006'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    if common::have_gdal() {
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-al", "-q"])
+            .arg(&path)
+            .arg("document_figures")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Khuyến công 2007 (kế hoạch): vốn thu hút"),
+            "{text}"
+        );
+        common::assert_valid_gpkg(&path, "with document figures");
+    }
 }

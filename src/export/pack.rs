@@ -5,7 +5,7 @@ use super::{Composer, ExportError, MapSpec, Page, Paper, esc, tr};
 use crate::analysis::rules::Verdict;
 use crate::io::basemap::attribution;
 use crate::model::{Phase, Project};
-use crate::scenario::{self, Scenario, indicator_table, indicators, output_series, programme_rows};
+use crate::scenario::{Scenario, indicator_table, indicators, output_series, programme_rows};
 use crate::settings::Language;
 use std::fmt::Write;
 
@@ -378,7 +378,7 @@ fn charts_page(
     let cw = (w - 30.0 - 20.0) / 2.0;
     let ch = (h - 70.0) / 2.0;
     // Output.
-    let series = output_series(s);
+    let series = output_series(s, &project.figures);
     let reported: Vec<(f64, f64)> = project
         .actuals
         .iter()
@@ -423,10 +423,7 @@ fn charts_page(
         svg,
         r##"<path d="{d}" fill="none" stroke="#0072b2" stroke-width="0.6"/>"##
     );
-    for o in series
-        .iter()
-        .filter(|o| matches!(o.source, scenario::Source::Document(_)))
-    {
+    for o in series.iter().filter(|o| o.source.is_document()) {
         if let Some(v) = o.total_bn_vnd {
             let (x, y) = (c.px(f64::from(o.year)), c.py(v));
             let _ = write!(
@@ -521,7 +518,7 @@ fn charts_page(
         );
     }
     // Programme funds and leverage.
-    let rows = programme_rows(s);
+    let rows = programme_rows(s, &project.figures);
     let maxf = rows
         .iter()
         .filter_map(|r| r.funds_bn_vnd)

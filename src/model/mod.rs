@@ -1,5 +1,6 @@
 //! Plain data of a project: the planning layers and their sites. No I/O, no UI.
 
+pub mod figures;
 pub mod palette;
 pub mod rules;
 pub mod seed;
@@ -553,6 +554,8 @@ pub struct Project {
     pub scenarios: Vec<crate::scenario::Scenario>,
     pub actuals: Vec<Actual>,
     pub rules: Vec<rules::Rule>,
+    /// The report's figures the scenario engine starts from.
+    pub figures: figures::DocumentFigures,
 }
 
 impl Project {

@@ -21,6 +21,8 @@ pub enum Refusal {
     NotAWholeNumber(String),
     /// Must be 0 or more.
     Negative(f64),
+    /// (value, bound): must be more than the bound (a fall of 100 % or more, say).
+    NotAbove(f64, f64),
     /// A year outside [`YEAR_MIN`]–[`YEAR_MAX`].
     YearOutside(i64),
     /// A percentage outside 0–100.
@@ -55,6 +57,12 @@ impl Refusal {
             (Refusal::NotAWholeNumber(t), Language::En) => format!("“{t}” is not a whole number"),
             (Refusal::Negative(v), Language::Vi) => format!("{} phải từ 0 trở lên", num(*v)),
             (Refusal::Negative(v), Language::En) => format!("{} must be 0 or more", num(*v)),
+            (Refusal::NotAbove(v, b), Language::Vi) => {
+                format!("{} phải lớn hơn {}", num(*v), num(*b))
+            }
+            (Refusal::NotAbove(v, b), Language::En) => {
+                format!("{} must be more than {}", num(*v), num(*b))
+            }
             (Refusal::YearOutside(y), Language::Vi) => {
                 format!("năm {y} nằm ngoài {YEAR_MIN}–{YEAR_MAX}")
             }

@@ -7,6 +7,7 @@
 
 pub mod document;
 
+use crate::model::figures::{DocumentFigures, Figure};
 use crate::model::{Layer, Phase, Project, Site};
 use std::collections::BTreeMap;
 
@@ -25,6 +26,8 @@ pub const RATE_MAX: f64 = 100.0;
 pub enum Source {
     /// Stated in the 2007 report, at the given paragraph (e.g. "¶4").
     Document(&'static str),
+    /// A figure of the report (at the paragraph) that the planner corrected in the project.
+    Corrected(&'static str),
     /// Entered by the planner.
     Entered,
     /// Computed from other numbers.
@@ -45,6 +48,7 @@ impl Source {
         }
         match self {
             Source::Document(p) => format!("tài liệu {p}"),
+            Source::Corrected(p) => format!("tài liệu {p}, đã sửa"),
             Source::Entered => "nhập".into(),
             Source::Computed => "tính toán".into(),
             Source::Assumption => "giả định".into(),
@@ -53,9 +57,24 @@ impl Source {
         }
     }
 
+    /// Whether the value is one of the report's figures (as given or corrected).
+    pub fn is_document(&self) -> bool {
+        matches!(self, Source::Document(_) | Source::Corrected(_))
+    }
+
+    /// The source of a figure of `figures`: the report, or the planner's correction of it.
+    pub fn of_figure(figures: &DocumentFigures, f: Figure) -> Source {
+        if figures.is_corrected(f) {
+            Source::Corrected(f.paragraph())
+        } else {
+            Source::Document(f.paragraph())
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             Source::Document(p) => format!("document {p}"),
+            Source::Corrected(p) => format!("document {p}, corrected"),
             Source::Entered => "entered".into(),
             Source::Computed => "computed".into(),
             Source::Assumption => "assumption".into(),
@@ -453,46 +472,47 @@ pub struct OutputYear {
     pub sectors_bn_vnd: Option<[f64; 3]>,
 }
 
-/// Industrial production value 2005–2020: the document's 2005 (derived), 2006 and 2007, then
-/// the scenario's period growth rates.
-pub fn output_series(s: &Scenario) -> Vec<OutputYear> {
-    use document::*;
+/// Industrial production value 2005–2020: the report's 2005 (derived), 2006 and 2007 (as the
+/// project holds them, see [`DocumentFigures`]), then the scenario's period growth rates.
+pub fn output_series(s: &Scenario, figures: &DocumentFigures) -> Vec<OutputYear> {
     let mut out: Vec<OutputYear> = Vec::new();
-    let base_2005 = OUTPUT_2006_BN_VND / (1.0 + GROWTH_2006_PCT / 100.0);
+    let output_2006 = figures.get(Figure::Output2006);
+    let target_2007 = figures.get(Figure::Output2007Target);
     let shares = s
         .sector_shares
         .map(|sh| [sh.state_pct, sh.non_state_pct, sh.fdi_pct]);
-    let mut sectors: Option<[f64; 3]> = shares.map(|sh| sh.map(|p| p / 100.0 * OUTPUT_2006_BN_VND));
+    let mut sectors: Option<[f64; 3]> = shares.map(|sh| sh.map(|p| p / 100.0 * output_2006));
     out.push(OutputYear {
         year: 2005,
-        total_bn_vnd: Some(base_2005),
-        source: Source::Derived("¶4"),
+        total_bn_vnd: Some(figures.output_2005()),
+        source: Source::Derived(Figure::Output2006.paragraph()),
         growth_pct: None,
         sectors_bn_vnd: None,
     });
     out.push(OutputYear {
         year: 2006,
-        total_bn_vnd: Some(OUTPUT_2006_BN_VND),
-        source: Source::Document("¶4"),
-        growth_pct: Some(GROWTH_2006_PCT),
+        total_bn_vnd: Some(output_2006),
+        source: Source::of_figure(figures, Figure::Output2006),
+        growth_pct: Some(figures.get(Figure::Growth2006)),
         sectors_bn_vnd: sectors,
     });
-    let mut prev = OUTPUT_2006_BN_VND;
+    let mut prev = output_2006;
+    let growth = figures.sector_growth_2007();
     sectors = sectors.map(|[a, b, c]| {
         [
-            a * (1.0 + SECTOR_GROWTH_2007_PCT[0] / 100.0),
-            b * (1.0 + SECTOR_GROWTH_2007_PCT[1] / 100.0),
-            c * (1.0 + SECTOR_GROWTH_2007_PCT[2] / 100.0),
+            a * (1.0 + growth[0] / 100.0),
+            b * (1.0 + growth[1] / 100.0),
+            c * (1.0 + growth[2] / 100.0),
         ]
     });
     out.push(OutputYear {
         year: 2007,
-        total_bn_vnd: Some(OUTPUT_2007_TARGET_BN_VND),
-        source: Source::Document("¶10"),
-        growth_pct: Some((OUTPUT_2007_TARGET_BN_VND / prev - 1.0) * 100.0),
+        total_bn_vnd: Some(target_2007),
+        source: Source::of_figure(figures, Figure::Output2007Target),
+        growth_pct: Some((target_2007 / prev - 1.0) * 100.0),
         sectors_bn_vnd: sectors,
     });
-    prev = OUTPUT_2007_TARGET_BN_VND;
+    prev = target_2007;
     let mut carried = true;
     for year in 2008..=LAST_YEAR {
         let rate = s.rate_for(year);
@@ -537,9 +557,10 @@ pub struct ProgrammeRow {
     pub note: &'static str,
 }
 
-/// The programme by year: the document's 2006 results and 2007 plan, then the planner's years.
-pub fn programme_rows(s: &Scenario) -> Vec<ProgrammeRow> {
-    let mut rows = document::programme();
+/// The programme by year: the report's 2006 results and 2007 plan (as the project holds
+/// them), then the planner's years.
+pub fn programme_rows(s: &Scenario, figures: &DocumentFigures) -> Vec<ProgrammeRow> {
+    let mut rows = document::programme(figures);
     for y in &s.programme {
         let leverage = match (y.social_capital_bn_vnd, y.funds_bn_vnd) {
             (Some(c), Some(f)) if f > 0.0 => Some(c / f),
@@ -619,7 +640,7 @@ fn is_cluster_layer(l: Layer) -> bool {
 /// assert_eq!(indicators(&s, &p, 2012).output_bn_vnd, None);
 /// ```
 pub fn indicators(s: &Scenario, project: &Project, year: i32) -> Indicators {
-    let series = output_series(s);
+    let series = output_series(s, &project.figures);
     let out = series.iter().find(|o| o.year == year);
     let mut ind = Indicators {
         year,
@@ -634,7 +655,9 @@ pub fn indicators(s: &Scenario, project: &Project, year: i32) -> Indicators {
         land_by_phase_ha: BTreeMap::new(),
         proposed_opened: 0,
         proposed_total: project.sites_of(Layer::ProposedClusters).count(),
-        programme: programme_rows(s).into_iter().find(|r| r.year == year),
+        programme: programme_rows(s, &project.figures)
+            .into_iter()
+            .find(|r| r.year == year),
         priority_sites: 0,
     };
     for site in &project.sites {
@@ -1040,7 +1063,7 @@ mod tests {
     #[test]
     fn the_engine_reproduces_the_document() {
         let s = Scenario::new("t", &Project::default());
-        let o = output_series(&s);
+        let o = output_series(&s, &DocumentFigures::default());
         // 2005 from 2006 and +20.68 % (¶4).
         assert!(
             (o[0].total_bn_vnd.unwrap() - 13_978.3).abs() < 0.1,
@@ -1055,13 +1078,38 @@ mod tests {
         // No rate entered: no invented years.
         assert!(o[3..].iter().all(|y| y.total_bn_vnd.is_none()));
         // Leverage 109.4 on 850 m VND of funds: about 93 bn VND of social capital (¶7).
-        let p = programme_rows(&s);
+        let p = programme_rows(&s, &DocumentFigures::default());
         let y2006 = p.iter().find(|r| r.year == 2006).unwrap();
         assert!((y2006.social_capital_bn_vnd.unwrap() - 93.0).abs() < 0.1);
         assert_eq!(y2006.leverage, Some(109.4));
         let y2007 = p.iter().find(|r| r.year == 2007).unwrap();
         assert_eq!(y2007.projects, Some(79));
         assert!((y2007.leverage.unwrap() - 424.379 / 6.029).abs() < 1e-9);
+        assert!(o[1].source == Source::Document("¶4") && y2007.source == Source::Document("¶8"));
+    }
+
+    /// A planner's correction of a figure carries through the series and says so.
+    #[test]
+    fn corrected_figures_drive_the_engine_and_are_marked() {
+        let s = Scenario::new("t", &Project::default());
+        let mut f = DocumentFigures::default();
+        f.set(Figure::Output2007Target, 20_000.0);
+        f.set(Figure::Extension2007Funds, 5.0);
+        let o = output_series(&s, &f);
+        assert_eq!(o[2].total_bn_vnd, Some(20_000.0));
+        assert_eq!(o[2].source, Source::Corrected("¶10"));
+        assert_eq!(o[1].source, Source::Document("¶4"), "2006 is untouched");
+        let p = programme_rows(&s, &f);
+        let y2007 = p.iter().find(|r| r.year == 2007).unwrap();
+        assert_eq!(y2007.funds_bn_vnd, Some(5.0));
+        assert!((y2007.leverage.unwrap() - 424.379 / 5.0).abs() < 1e-9);
+        assert_eq!(y2007.source, Source::Corrected("¶8"));
+        assert!(
+            y2007
+                .source
+                .text(crate::settings::Language::Vi)
+                .contains("đã sửa")
+        );
     }
 
     #[test]
@@ -1085,7 +1133,7 @@ mod tests {
             fdi_pct: 15.0,
         });
         assert!(s.validate(&[]).is_empty());
-        let o = output_series(&s);
+        let o = output_series(&s, &DocumentFigures::default());
         let v2010 = o
             .iter()
             .find(|y| y.year == 2010)

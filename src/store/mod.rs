@@ -633,6 +633,7 @@ impl ProjectFile {
         project.scenarios = self.read_scenarios()?;
         project.actuals = self.read_actuals()?;
         project.rules = self.read_rules()?;
+        project.figures = self.read_figures()?;
         Ok(project)
     }
 

@@ -400,3 +400,107 @@ impl ProjectFile {
         Ok(())
     }
 }
+
+impl ProjectFile {
+    /// The report's figures as the project holds them. A row deleted (in QGIS, say) falls
+    /// back to the report's value; a row whose value is not a number is refused with its fid.
+    pub fn read_figures(&self) -> Result<crate::model::figures::DocumentFigures, StoreError> {
+        use crate::model::figures::{DocumentFigures, Figure};
+        let p = &self.path;
+        let mut out = DocumentFigures::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT fid, key, value, typeof(value) FROM document_figures ORDER BY fid")
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, rusqlite::types::Value>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| StoreError::sqlite(p, e))?;
+        for (fid, key, value) in rows {
+            let Some(f) = Figure::from_key(&key) else {
+                continue;
+            };
+            let v = match value {
+                rusqlite::types::Value::Real(v) => v,
+                rusqlite::types::Value::Integer(i) => i as f64,
+                other => {
+                    return Err(StoreError::BadValue {
+                        path: p.clone(),
+                        table: "document_figures".into(),
+                        fid,
+                        msg: format!("value of {key} is not a number: {other:?}"),
+                    });
+                }
+            };
+            if !f.accepts(v) {
+                return Err(StoreError::BadValue {
+                    path: p.clone(),
+                    table: "document_figures".into(),
+                    fid,
+                    msg: format!("value of {key} cannot be {v}"),
+                });
+            }
+            out.set(f, v);
+        }
+        Ok(out)
+    }
+
+    /// Sets the project's value of one figure, in one transaction.
+    pub fn put_figure(
+        &mut self,
+        f: crate::model::figures::Figure,
+        value: f64,
+    ) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.put_figure_inner(f, value))
+    }
+
+    fn put_figure_inner(
+        &mut self,
+        f: crate::model::figures::Figure,
+        value: f64,
+    ) -> Result<(), StoreError> {
+        use crate::settings::Language;
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        let n = tx
+            .execute(
+                "UPDATE document_figures SET value = ?2 WHERE key = ?1",
+                params![f.key(), value],
+            )
+            .map_err(sq)?;
+        if n == 0 {
+            tx.execute(
+                "INSERT INTO document_figures (key, label, value, unit, paragraph, document_value, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    f.key(),
+                    f.label(Language::Vi),
+                    value,
+                    f.unit().stored(),
+                    f.paragraph(),
+                    f.document_value(),
+                    f.note()
+                ],
+            )
+            .map_err(sq)?;
+        }
+        tx.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'document_figures'",
+            [],
+        )
+        .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        Ok(())
+    }
+}

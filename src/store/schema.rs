@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in `migrate`.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -497,6 +497,9 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
         v5_typed_geometries(conn)?;
         v5_rule_texts_in_vietnamese(conn)?;
         v5_seed_texts_in_vietnamese(conn)?;
+    }
+    if from < 6 {
+        v6_document_figures(conn)?;
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
@@ -1008,6 +1011,46 @@ fn v5_seed_texts_in_vietnamese(conn: &Connection) -> rusqlite::Result<()> {
                 "UPDATE \"{table}\" SET \"{column}\" = ?1 WHERE \"{by}\" = ?2 AND \"{column}\" = ?3"
             ),
             params![now, name, then],
+        )?;
+    }
+    Ok(())
+}
+
+/// Schema 6: the report's figures that the scenario engine starts from, as an attributes
+/// table (QGIS lists it) that the planner can correct: one row per figure with its stable key,
+/// paragraph, unit, the value as the report gives it and the value the project uses.
+fn v6_document_figures(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::model::figures::Figure;
+    use crate::settings::Language;
+    conn.execute_batch(
+        "CREATE TABLE document_figures (
+           fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+           key TEXT NOT NULL UNIQUE,
+           label TEXT NOT NULL,
+           value DOUBLE NOT NULL,
+           unit TEXT NOT NULL,
+           paragraph TEXT NOT NULL,
+           document_value DOUBLE NOT NULL,
+           note TEXT
+         );",
+    )?;
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+         VALUES ('document_figures', 'attributes', 'Số liệu của báo cáo 2007', ?1)",
+        ["Figures of the 2007 report the scenarios start from, each with its paragraph; value = what the project uses, document_value = as the report gives it"],
+    )?;
+    for f in Figure::ALL {
+        conn.execute(
+            "INSERT INTO document_figures (key, label, value, unit, paragraph, document_value, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6)",
+            params![
+                f.key(),
+                f.label(Language::Vi),
+                f.document_value(),
+                f.unit().stored(),
+                f.paragraph(),
+                f.note()
+            ],
         )?;
     }
     Ok(())
