@@ -942,3 +942,75 @@ fn scenario_and_actual_entries_that_are_refused_say_why() {
         "nothing refused was recorded"
     );
 }
+
+/// The report's figures tab: a correction typed in the window reaches the file and the
+/// indicators; a refused text stays with its reason and reaches nothing; "Dùng số báo cáo" and
+/// undo both bring the report's value back.
+#[test]
+fn report_figures_are_corrected_in_the_window_and_undone() {
+    use egui_kittest::kittest::NodeT;
+    use qn_planner::model::figures::Figure;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "fig.gpkg");
+    let mut h = harness(Some(file));
+    let on_disk = || {
+        ProjectFile::open_read_only(&path)
+            .unwrap()
+            .read_figures()
+            .unwrap()
+    };
+    fn field_with<'a>(h: &'a Harness<'static, QnApp>, value: &str) -> egui_kittest::Node<'a> {
+        h.query_all(egui_kittest::kittest::by().role(Role::TextInput))
+            .find(|n| n.accesskit_node().value().as_deref() == Some(value))
+            .unwrap_or_else(|| panic!("a field showing {value:?}"))
+    }
+    fn retype(h: &mut Harness<'static, QnApp>, value: &str, text: &str) {
+        field_with(h, value).scroll_to_me();
+        h.run();
+        field_with(h, value).click();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        field_with(h, value).type_text(text);
+        h.run();
+        h.key_press(egui::Key::Tab);
+        h.run();
+        h.run();
+    }
+    h.get_by_label("Kịch bản").click();
+    h.run();
+    h.get_by_label("Số liệu báo cáo").click();
+    h.run();
+    h.get_by_label("Giá trị SXCN năm 2007 (kế hoạch)");
+    // Output 2007 and the three growth targets by ownership come from ¶10.
+    assert_eq!(h.query_all_by_label("¶10").count(), 4);
+    // Not a number: refused beside the field, the text kept, the file unchanged.
+    retype(&mut h, "20150", "hai mươi");
+    h.get_by_label("! «hai mươi» không phải là số");
+    field_with(&h, "hai mươi");
+    assert_eq!(on_disk().get(Figure::Output2007Target), 20_150.0);
+    // A correction: in the file, in the project, in the 2007 indicators.
+    retype(&mut h, "hai mươi", "20000");
+    assert!(h.query_by_label("! «hai mươi» không phải là số").is_none());
+    assert_eq!(on_disk().get(Figure::Output2007Target), 20_000.0);
+    let reference = h.state().project().reference_scenario().unwrap().clone();
+    let i = qn_planner::scenario::indicators(&reference, h.state().project(), 2007);
+    assert_eq!(i.output_bn_vnd, Some(20_000.0));
+    // The typing of one visit to the field is one undo step.
+    assert_eq!(h.state().history().undo_len(), 1);
+    // "As in the report" puts the report's value back; undo takes that back.
+    h.get_by_label("Dùng số báo cáo").click();
+    h.run();
+    h.run();
+    assert_eq!(on_disk().get(Figure::Output2007Target), 20_150.0);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.run();
+    assert_eq!(on_disk().get(Figure::Output2007Target), 20_000.0);
+    field_with(&h, "20000");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.run();
+    assert_eq!(on_disk().get(Figure::Output2007Target), 20_150.0);
+    field_with(&h, "20150");
+    assert_eq!(h.state().error_message(), None);
+}

@@ -14,10 +14,10 @@ impl QnApp {
             (undo, redo)
         });
         if undo && !typing {
-            self.undo();
+            self.commands.push(Command::Undo);
         }
         if redo && !typing {
-            self.redo();
+            self.commands.push(Command::Redo);
         }
         if !typing {
             for t in Tool::ALL {
@@ -86,7 +86,7 @@ impl QnApp {
                 .on_hover_text("Ctrl+Z")
                 .clicked()
             {
-                self.undo();
+                self.commands.push(Command::Undo);
             }
             if ui
                 .add_enabled(
@@ -96,7 +96,7 @@ impl QnApp {
                 .on_hover_text("Ctrl+Y, Ctrl+Shift+Z")
                 .clicked()
             {
-                self.redo();
+                self.commands.push(Command::Redo);
             }
             ui.separator();
             if ui

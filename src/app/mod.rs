@@ -9,6 +9,7 @@
 //! `present`, `editing` (the drawing tools). Nothing here decides what is stored.
 
 mod canvas;
+pub mod command;
 mod dialogs;
 pub mod editing;
 pub mod export_ui;
@@ -38,6 +39,7 @@ use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
 use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
+use command::Command;
 use editing::{Editor, Tool};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 use filebrowser::Purpose;
@@ -140,6 +142,8 @@ pub struct QnApp {
     presenting: bool,
     export: export_ui::ExportUi,
     import: import_ui::ImportUi,
+    /// What the panels of this frame asked for, applied at its end ([`QnApp::run_commands`]).
+    commands: Vec<Command>,
 }
 
 /// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
@@ -298,6 +302,7 @@ impl QnApp {
             presenting: false,
             export: export_ui::ExportUi::default(),
             import: import_ui::ImportUi::default(),
+            commands: Vec::new(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -797,8 +802,14 @@ impl QnApp {
         }
     }
 
-    /// Draws one whole frame of the UI in `ui`.
+    /// Draws one whole frame of the UI in `ui`, then applies what its panels asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.show_panels(ui);
+        let commands = std::mem::take(&mut self.commands);
+        self.run_commands(commands);
+    }
+
+    fn show_panels(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.update_title(&ctx);
         self.presentation_keys(&ctx);

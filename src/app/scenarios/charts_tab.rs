@@ -11,7 +11,7 @@ impl QnApp {
         plot_ui: &mut egui_plot::PlotUi<'_>,
         label: &str,
     ) {
-        let series = output_series(s);
+        let series = output_series(s, &self.project.figures);
         let pts: Vec<[f64; 2]> = series
             .iter()
             .filter_map(|o| o.total_bn_vnd.map(|v| [o.year as f64, v]))
@@ -65,9 +65,9 @@ impl QnApp {
                     })
                     .map(|a| a.price_basis.clone())
                     .unwrap_or_default();
-                let doc: Vec<[f64; 2]> = output_series(&s)
+                let doc: Vec<[f64; 2]> = output_series(&s, &self.project.figures)
                     .iter()
-                    .filter(|o| matches!(o.source, scenario::Source::Document(_)))
+                    .filter(|o| o.source.is_document())
                     .filter_map(|o| o.total_bn_vnd.map(|v| [o.year as f64, v]))
                     .collect();
                 if !has_growth_after_2007(&s) {
@@ -236,7 +236,7 @@ impl QnApp {
                     ))
                     .strong(),
                 );
-                let rows = programme_rows(&s);
+                let rows = programme_rows(&s, &self.project.figures);
                 let funds: Vec<Bar> = rows
                     .iter()
                     .filter_map(|r| {

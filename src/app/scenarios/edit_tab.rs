@@ -352,7 +352,7 @@ impl QnApp {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
-                for r in programme_rows(s) {
+                for r in programme_rows(s, &self.project.figures) {
                     ui.label(r.year.to_string());
                     ui.label(
                         r.projects

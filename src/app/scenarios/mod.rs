@@ -22,6 +22,7 @@ use std::collections::HashMap;
 mod charts_tab;
 mod compare_tab;
 mod edit_tab;
+pub mod figures_tab;
 mod indicators_tab;
 
 /// Tabs of the scenario panel.
@@ -32,6 +33,7 @@ pub enum Tab {
     Charts,
     Compare,
     Compliance,
+    Figures,
 }
 
 /// State of the scenario panel.
@@ -61,6 +63,7 @@ pub struct ScenarioUi {
     /// The scenario as it was when the fields were last loaded: the phasing list keeps this
     /// grouping while the planner types, so rows do not jump under the cursor.
     group_snapshot: Option<Scenario>,
+    figures: figures_tab::FiguresState,
 }
 
 /// The colour of a scenario in every chart and table: fixed by its id, so it never changes
@@ -103,6 +106,7 @@ impl Default for ScenarioUi {
             actual_year: "2010".into(),
             actual_value: String::new(),
             group_snapshot: None,
+            figures: figures_tab::FiguresState::default(),
         }
     }
 }
@@ -393,6 +397,7 @@ impl QnApp {
                     Tab::Compliance,
                     tr(lang, "Tuân thủ quy định", "Rule compliance"),
                 ),
+                (Tab::Figures, tr(lang, "Số liệu báo cáo", "Report figures")),
             ] {
                 if ui.selectable_label(self.scenario.tab == t, label).clicked() {
                     self.scenario.tab = t;
@@ -400,9 +405,19 @@ impl QnApp {
             }
         });
         ui.separator();
+        let view = self.view_state();
         egui::ScrollArea::vertical()
             .id_salt("scenario_scroll")
             .show(ui, |ui| match self.scenario.tab {
+                Tab::Figures => {
+                    let asked = figures_tab::figures_ui(
+                        ui,
+                        &self.project,
+                        &view,
+                        &mut self.scenario.figures,
+                    );
+                    self.commands.extend(asked);
+                }
                 Tab::Edit => self.scenario_edit_ui(ui),
                 Tab::Indicators => self.indicators_ui(ui),
                 Tab::Charts => self.charts_ui(ui),
