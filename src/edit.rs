@@ -20,11 +20,14 @@ pub enum Edit {
         before: Option<Box<Site>>,
         after: Option<Box<Site>>,
     },
-    /// A scenario with all its rows (id 0: not stored yet).
+    /// A scenario with all its rows (id 0: not stored yet). With `touch` (a planner's change)
+    /// the edit stamps it: `modified` now, and `created` now for a new one; undo and redo
+    /// (`touch` false) put back the stamps they hold.
     Scenario {
         id: i64,
         before: Option<Box<Scenario>>,
         after: Option<Box<Scenario>>,
+        touch: bool,
     },
     /// Which scenario is the reference.
     Reference {
@@ -156,6 +159,7 @@ impl Edit {
             id: before.as_ref().map(|s| s.id).unwrap_or(0),
             before: before.map(Box::new),
             after: after.map(Box::new),
+            touch: true,
         }
     }
 
@@ -197,9 +201,19 @@ impl Edit {
                 file,
                 project,
             ),
-            Edit::Scenario { id, before, after } => {
-                apply_scenario(id, before.map(|b| *b), after.map(|a| *a), file, project)
-            }
+            Edit::Scenario {
+                id,
+                before,
+                after,
+                touch,
+            } => apply_scenario(
+                id,
+                before.map(|b| *b),
+                after.map(|a| *a),
+                touch,
+                file,
+                project,
+            ),
             Edit::Sites { layer, changes } => apply_sites(layer, changes, file, project),
             Edit::ReferenceLayer { table, bring_back } => match bring_back {
                 None => {
@@ -438,6 +452,7 @@ fn apply_scenario(
     id: i64,
     before: Option<Scenario>,
     after: Option<Scenario>,
+    touch: bool,
     file: &mut ProjectFile,
     project: &mut Project,
 ) -> Result<Edit, EditError> {
@@ -458,8 +473,12 @@ fn apply_scenario(
             if !errors.is_empty() {
                 return Err(EditError::InvalidScenario(errors));
             }
-            if s.created.is_empty() {
-                s.created = crate::scenario::now_utc_iso();
+            if touch {
+                let now = crate::scenario::now_utc_iso();
+                if id == 0 || s.created.is_empty() {
+                    s.created = now.clone();
+                }
+                s.modified = now;
             }
             Some(s)
         }
@@ -484,6 +503,7 @@ fn apply_scenario(
         id,
         before: after.map(Box::new),
         after: current.map(Box::new),
+        touch: false,
     })
 }
 

@@ -671,12 +671,12 @@ fn applying_an_edit_says_what_it_created() {
     assert_eq!(stored.name, "Cụm mới");
     assert_eq!(applied.key.as_deref(), Some(stored.key.as_str()));
     assert_eq!(stored.key.len(), 36);
-    let new = qn_planner::scenario::Scenario::created_now("Phương án thử", &p);
+    let new = qn_planner::scenario::Scenario::new("Phương án thử", &p);
     let applied = h
         .apply(Edit::scenario(None, Some(new)), None, &mut pf, &mut p)
         .unwrap();
-    assert_eq!(
-        p.scenario(applied.id.unwrap()).map(|s| s.name.as_str()),
-        Some("Phương án thử")
-    );
+    let stored = p.scenario(applied.id.unwrap()).unwrap();
+    assert_eq!(stored.name, "Phương án thử");
+    // The edit stamped it.
+    assert!(stored.created.len() >= 19 && stored.created == stored.modified);
 }

@@ -45,3 +45,57 @@ fn domain_code_does_not_use_the_ui_crates() {
     }
     assert!(checked >= 8, "only {checked} domain files found");
 }
+
+/// Panels ask, one place applies: in `src/app/` only the command path (`command.rs`, and the
+/// history helpers of `mod.rs` it calls) applies edits or writes the project file. The import
+/// worker may write rows aside (outside the project) that an edit then brings in.
+#[test]
+fn only_the_command_path_changes_the_file_or_the_history() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let mut files = Vec::new();
+    rust_files(&app, &mut files);
+    let writes = [
+        ".apply(",
+        "history.undo(",
+        "history.redo(",
+        "history.record(",
+        "put_site",
+        "put_sites",
+        "put_scenario",
+        "put_actuals",
+        "put_rules",
+        "put_figure",
+        "set_reference(",
+        "restore_backup(&",
+        "bring_back_reference_layer",
+        "set_aside_reference_layer",
+        "import_reference_layer",
+        "&mut self.project",
+    ];
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(&app)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "mod.rs" || rel == "command.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for w in writes {
+                if code.contains(w) {
+                    found.push(format!("src/app/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(files.len() >= 20, "only {} app files found", files.len());
+    assert!(
+        found.is_empty(),
+        "writes outside the command path:\n{}",
+        found.join("\n")
+    );
+}

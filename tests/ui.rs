@@ -828,3 +828,110 @@ fn import_window_lists_the_layers_of_a_geopackage() {
         vec![("industrial_zones".to_string(), 4, true)]
     );
 }
+
+/// The vertex tool: dragging the midpoint of an edge inserts a vertex and moves it (one undo
+/// step, applied over several frames through the command path); a right click on a corner
+/// deletes it.
+#[test]
+fn vertex_tool_inserts_moves_and_deletes_vertices() {
+    use geo_types::Geometry;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let file = ProjectFile::open_session(&path, None).unwrap().file;
+    let mut h = harness_with(Some(file), None);
+    h.get_by_label("Vẽ vùng").click();
+    h.run();
+    for (lon, lat) in [
+        (107.15, 21.15),
+        (107.25, 21.15),
+        (107.25, 21.25),
+        (107.15, 21.25),
+    ] {
+        let p = h.state().screen_from_lonlat(lon, lat).unwrap();
+        click(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let (l, f) = h.state().selected().expect("the new polygon is selected");
+    let ring_len = |h: &Harness<'static, QnApp>| match &h.state().project().site(l, f).unwrap().geom
+    {
+        Some(Geometry::Polygon(p)) => p.exterior().0.len(),
+        Some(Geometry::MultiPolygon(m)) => m.0[0].exterior().0.len(),
+        g => panic!("not a polygon: {g:?}"),
+    };
+    assert_eq!(ring_len(&h), 5, "4 corners and the closing one");
+    h.get_by_label("Sửa đỉnh").click();
+    h.run();
+    // Drag the midpoint of the southern edge 30 px further south.
+    let from = h.state().screen_from_lonlat(107.20, 21.15).unwrap();
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.run();
+    for k in 1..=6 {
+        h.event(egui::Event::PointerMoved(
+            from + egui::vec2(0.0, 5.0 * k as f32),
+        ));
+        h.run();
+    }
+    let to = from + egui::vec2(0.0, 30.0);
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.run();
+    assert_eq!(h.state().error_message(), None);
+    assert_eq!(ring_len(&h), 6, "a vertex was inserted");
+    let south = match &h.state().project().site(l, f).unwrap().geom {
+        Some(Geometry::Polygon(p)) => p.exterior().0.iter().map(|c| c.y).fold(90.0, f64::min),
+        Some(Geometry::MultiPolygon(m)) => {
+            m.0[0].exterior().0.iter().map(|c| c.y).fold(90.0, f64::min)
+        }
+        _ => unreachable!(),
+    };
+    assert!(south < 21.14, "and moved south: {south}");
+    assert_eq!(
+        h.state().history().undo_len(),
+        2,
+        "drawing, then the whole vertex drag as one step"
+    );
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert_eq!(
+        on_disk.site(l, f).unwrap().geom,
+        h.state().project().site(l, f).unwrap().geom
+    );
+    // A right click on the north-east corner deletes it.
+    let corner = h.state().screen_from_lonlat(107.25, 21.25).unwrap();
+    h.hover_at(corner);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: corner,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run();
+    h.run();
+    assert_eq!(ring_len(&h), 5, "a corner was deleted");
+    // Undo twice: back to the square.
+    for _ in 0..2 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+        h.run();
+    }
+    assert_eq!(ring_len(&h), 5);
+    assert_eq!(h.state().history().undo_len(), 1);
+    assert_eq!(h.state().error_message(), None);
+}

@@ -13,13 +13,59 @@ use crate::settings::Language;
 #[derive(Debug)]
 pub enum Command {
     /// Apply `edit` through the history. Steps sharing `merge` (the keystrokes of one visit
-    /// to a field, one drag) fold into one undo step.
+    /// to a field, one drag) fold into one undo step. `then` says what the window does once
+    /// the edit is in the file.
     Edit {
         edit: Edit,
         merge: Option<u64>,
+        then: Then,
     },
     Undo,
     Redo,
+    /// Replace the project by one of its backups (File → Restore backup…).
+    RestoreBackup(crate::store::session::BackupInfo),
+}
+
+impl Command {
+    /// An edit, one undo step of its own, with nothing to follow.
+    pub fn edit(edit: Edit) -> Command {
+        Command::Edit {
+            edit,
+            merge: None,
+            then: Then::Nothing,
+        }
+    }
+
+    /// An edit that folds into the last undo step when that had the same `merge` key.
+    pub fn merged(edit: Edit, merge: Option<u64>) -> Command {
+        Command::Edit {
+            edit,
+            merge,
+            then: Then::Nothing,
+        }
+    }
+}
+
+/// What follows an edit that reached the file (nothing follows a refused one).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Then {
+    Nothing,
+    /// Select the site the edit created (a placed point, a drawn polygon).
+    SelectCreated,
+    /// Deselect (the edit deleted the selected site).
+    Deselect,
+    /// Make the scenario the edit created the active one.
+    ActivateCreated,
+    /// No active scenario (the edit deleted it).
+    Deactivate,
+    /// The site form's refusals are settled.
+    ClearFormErrors,
+    /// The actual value typed in the indicators tab is recorded: clear its field.
+    ClearActualEntry,
+    /// An import finished: say so in the import window (a refused edit says it failed).
+    Imported {
+        message: String,
+    },
 }
 
 /// What every panel may read besides the project: the UI language, whether the file takes
@@ -46,12 +92,50 @@ impl QnApp {
     pub(crate) fn run_commands(&mut self, commands: Vec<Command>) {
         for c in commands {
             match c {
-                Command::Edit { edit, merge } => {
-                    self.apply_edit(edit, merge);
+                Command::Edit { edit, merge, then } => {
+                    let layer = match &edit {
+                        Edit::Site { layer, .. } => Some(*layer),
+                        _ => None,
+                    };
+                    let applied = self.apply_now(edit, merge);
+                    self.follow(then, applied, layer);
                 }
                 Command::Undo => self.undo(),
                 Command::Redo => self.redo(),
+                Command::RestoreBackup(b) => self.restore_backup(&b),
             }
+        }
+    }
+
+    fn follow(
+        &mut self,
+        then: Then,
+        applied: Option<crate::edit::Applied>,
+        layer: Option<crate::model::Layer>,
+    ) {
+        let Some(applied) = applied else {
+            if let Then::Imported { .. } = then {
+                self.import_refused();
+            }
+            return;
+        };
+        match then {
+            Then::Nothing => {}
+            Then::SelectCreated => {
+                if let (Some(l), Some(fid)) = (layer, applied.id) {
+                    self.selected = Some((l, fid));
+                }
+            }
+            Then::Deselect => self.selected = None,
+            Then::ActivateCreated => {
+                if let Some(id) = applied.id {
+                    self.scenario.active = Some(id);
+                }
+            }
+            Then::Deactivate => self.scenario.active = None,
+            Then::ClearFormErrors => self.form.errors.clear(),
+            Then::ClearActualEntry => self.scenario.clear_actual_entry(),
+            Then::Imported { message } => self.import_done(message),
         }
     }
 }

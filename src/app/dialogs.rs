@@ -99,10 +99,12 @@ impl QnApp {
             match answer {
                 Some(true) => {
                     self.editor.confirm_delete = None;
-                    if let Some(site) = self.project.site(l, f).cloned()
-                        && self.apply_edit(Edit::delete(site), None)
-                    {
-                        self.selected = None;
+                    if let Some(site) = self.project.site(l, f).cloned() {
+                        self.commands.push(Command::Edit {
+                            edit: Edit::delete(site),
+                            merge: None,
+                            then: Then::Deselect,
+                        });
                     }
                 }
                 Some(false) => self.editor.confirm_delete = None,
@@ -158,13 +160,7 @@ impl QnApp {
             if let Some(yes) = answer {
                 self.confirm_restore = None;
                 if yes {
-                    self.backups = None;
-                    let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
-                    match result {
-                        Some(Ok(())) => self.reread_project(),
-                        Some(Err(e)) => self.show_error(e.text(self.lang())),
-                        None => {}
-                    }
+                    self.commands.push(Command::RestoreBackup(b.clone()));
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! Drafting tools on the map: add a point, draw a polygon, move a feature, move/insert/delete
 //! vertices, measure; snapping to the visible features. Every change goes out as an `Edit`
-//! through `QnApp::apply_edit`, never straight to the file.
+//! as commands that `QnApp::run_commands` applies at the end of the frame, never straight to
+//! the file.
 
+use super::command::{Command, Then};
 use super::map::{Projector, World};
 use super::{QnApp, i18n::tr, style};
 use crate::edit::Edit;
@@ -320,7 +322,8 @@ impl QnApp {
                 let mut after = before.clone();
                 after.geom = Some(poly);
                 after.record_drafting(DraftAction::Drawn, &self.author(), &today(), self.lang());
-                self.apply_edit(Edit::update(before, after), None);
+                self.commands
+                    .push(Command::edit(Edit::update(before, after)));
             }
             None => {
                 let mut s = Site::new(
@@ -330,9 +333,11 @@ impl QnApp {
                 );
                 s.geom = Some(poly);
                 s.record_drafting(DraftAction::Drawn, &self.author(), &today(), self.lang());
-                if let Some(fid) = self.apply_insert(s) {
-                    self.selected = Some((self.editor.active_layer, fid));
-                }
+                self.commands.push(Command::Edit {
+                    edit: Edit::insert(s),
+                    merge: None,
+                    then: Then::SelectCreated,
+                });
             }
         }
     }
@@ -426,9 +431,11 @@ impl QnApp {
                             &today(),
                             self.lang(),
                         );
-                        if let Some(fid) = self.apply_insert(s) {
-                            self.selected = Some((self.editor.active_layer, fid));
-                        }
+                        self.commands.push(Command::Edit {
+                            edit: Edit::insert(s),
+                            merge: None,
+                            then: Then::SelectCreated,
+                        });
                     }
                 }
                 false
@@ -518,7 +525,10 @@ impl QnApp {
                 let mut after = before.clone();
                 after.geom = Some(g);
                 after.record_drafting(DraftAction::Moved, &self.author(), &today(), self.lang());
-                self.apply_edit(Edit::update(before, after), Some(drag.merge_key));
+                self.commands.push(Command::merged(
+                    Edit::update(before, after),
+                    Some(drag.merge_key),
+                ));
             }
         }
         if resp.drag_stopped() {
@@ -627,6 +637,9 @@ impl QnApp {
                 },
                 merge_key: key,
             });
+            // A midpoint's new vertex is applied at the end of this frame: the drag moves it
+            // from the next frame on, built on the site as it then is.
+            return true;
         }
         if let Some(drag) = self.editor.drag.clone() {
             if resp.dragged()
@@ -663,8 +676,9 @@ impl QnApp {
         false
     }
 
-    /// Changes ring `ri` of polygon `pi` of the selected site through an edit. `change`
-    /// returns false to leave it unchanged. Returns whether an edit was applied.
+    /// Changes ring `ri` of polygon `pi` of the selected site through an edit (applied at the
+    /// end of the frame). `change` returns false to leave it unchanged. Returns whether an
+    /// edit was asked for.
     fn edit_ring(
         &mut self,
         pi: usize,
@@ -694,7 +708,9 @@ impl QnApp {
         }
         set_ring(poly, ri, ring);
         after.record_drafting(DraftAction::Reshaped, &self.author(), &today(), self.lang());
-        self.apply_edit(Edit::update(before, after), merge)
+        self.commands
+            .push(Command::merged(Edit::update(before, after), merge));
+        true
     }
 
     /// The feature under `pos` within `tol` points: polygons by containment, points by distance.

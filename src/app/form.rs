@@ -1,6 +1,7 @@
-//! The attribute form of the selected site, and its checks. Every change is an edit through
-//! `QnApp::apply_edit`; invalid values are refused with the reason beside the field.
+//! The attribute form of the selected site, and its checks. Every change is an edit asked for
+//! with a `Command`; invalid values are refused with the reason beside the field.
 
+use super::command::{Command, Then};
 use super::i18n::{self, tr};
 use super::{QnApp, style};
 use crate::analysis::checks::{Checked, Finding, FindingKind};
@@ -198,9 +199,11 @@ impl QnApp {
         if after == before {
             return;
         }
-        if self.apply_edit(Edit::update(before, after), merge) {
-            self.form.errors.clear();
-        }
+        self.commands.push(Command::Edit {
+            edit: Edit::update(before, after),
+            merge,
+            then: Then::ClearFormErrors,
+        });
     }
 
     fn text_row(&mut self, ui: &mut egui::Ui, label: &str, field: &'static str, multiline: bool) {

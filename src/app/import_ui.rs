@@ -4,6 +4,7 @@
 //! one transaction on its own connection: Cancel or an error leaves the project as it was.
 
 use super::QnApp;
+use super::command::{Command, Then};
 use super::i18n::tr;
 use crate::io::crs::Crs;
 use crate::io::import::{CSV_DELIMITERS, Scan, Source, csv_layout, is_csv_path, scan};
@@ -412,25 +413,20 @@ impl QnApp {
                     let n = read.sites.len();
                     let lang = self.lang();
                     // One edit: one transaction, one undo step.
-                    if self.apply_edit(crate::edit::Edit::insert_many(layer, read.sites), None) {
-                        self.import.found = None;
-                        self.import.last = Some(Ok(format!(
-                            "{n} {} {} ({})",
-                            tr(lang, "đối tượng vào lớp", "features into"),
-                            match lang {
-                                crate::settings::Language::Vi => layer.name_vi(),
-                                crate::settings::Language::En => layer.name_en(),
-                            },
-                            tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
-                        )));
-                    } else {
-                        self.import.last = Some(Err(tr(
-                            lang,
-                            "không ghi được vào dự án (xem thông báo lỗi)",
-                            "could not be written to the project (see the error)",
-                        )
-                        .into()));
-                    }
+                    let message = format!(
+                        "{n} {} {} ({})",
+                        tr(lang, "đối tượng vào lớp", "features into"),
+                        match lang {
+                            crate::settings::Language::Vi => layer.name_vi(),
+                            crate::settings::Language::En => layer.name_en(),
+                        },
+                        tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
+                    );
+                    self.commands.push(Command::Edit {
+                        edit: crate::edit::Edit::insert_many(layer, read.sites),
+                        merge: None,
+                        then: Then::Imported { message },
+                    });
                 }
                 Ok(Err(e)) => {
                     self.import.reading_sites = None;
@@ -446,34 +442,22 @@ impl QnApp {
             match run.rx.try_recv() {
                 Ok(r) => {
                     self.import.running = None;
-                    let r = match r {
-                        Ok((msg, aside)) => {
-                            // The rows are in the file, outside the project; this edit brings
-                            // them in (undo sets them aside again, redo brings them back).
-                            let table = aside.table.clone();
-                            let edit = crate::edit::Edit::ReferenceLayer {
-                                table,
+                    match r {
+                        // The rows are in the file, outside the project; this edit brings
+                        // them in (undo sets them aside again, redo brings them back).
+                        Ok((message, aside)) => self.commands.push(Command::Edit {
+                            edit: crate::edit::Edit::ReferenceLayer {
+                                table: aside.table.clone(),
                                 bring_back: Some(Box::new(aside)),
-                            };
-                            if self.apply_edit(edit, None) {
-                                self.import.found = None;
-                                self.reload_reference_layers();
-                                Ok(msg)
-                            } else {
-                                Err(tr(
-                                    self.lang(),
-                                    "không đưa được lớp vào dự án (xem thông báo lỗi)",
-                                    "the layer could not be added to the project (see the error)",
-                                )
-                                .to_string())
-                            }
-                        }
+                            },
+                            merge: None,
+                            then: Then::Imported { message },
+                        }),
                         Err(e) => {
                             eprintln!("qn-planner: import: {e}");
-                            Err(e)
+                            self.import.last = Some(Err(e));
                         }
-                    };
-                    self.import.last = Some(r);
+                    }
                 }
                 Err(TryRecvError::Empty) => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(100))
@@ -484,6 +468,23 @@ impl QnApp {
                 }
             }
         }
+    }
+
+    /// The import's edit reached the file: the window says what came in.
+    pub(super) fn import_done(&mut self, message: String) {
+        self.import.found = None;
+        self.reload_reference_layers();
+        self.import.last = Some(Ok(message));
+    }
+
+    /// The import's edit was refused (the reason is in the error window or the status bar).
+    pub(super) fn import_refused(&mut self) {
+        self.import.last = Some(Err(tr(
+            self.lang(),
+            "không ghi được vào dự án (xem thông báo lỗi)",
+            "could not be written to the project (see the error)",
+        )
+        .into()));
     }
 
     pub(super) fn import_window(&mut self, ctx: &egui::Context) {

@@ -1,8 +1,9 @@
 //! The egui front end: the only module that draws or asks the user anything.
 //!
-//! This file holds the app's state (the open project, the view, the history) and the one path
-//! of a change: a panel builds an [`Edit`] and calls `apply_edit`, which hands it to
-//! [`History::apply`] (validated and written in one transaction by the domain). Around it, one
+//! This file holds the app's state (the open project, the view, the history). A change takes
+//! one path: a panel builds an [`Edit`] and asks for it with a [`Command`]; at the end of the
+//! frame [`QnApp::run_commands`] (`command.rs`) hands it to [`History::apply`], validated and
+//! written in one transaction by the domain, then follows it up (select the new site…). One
 //! file per part of the window: `menu` (menu bar, toolbar, status bar, shortcuts), `side` (the
 //! left panel), `canvas` (the map), `dialogs` (windows over the map and Esc), `form` (a site's
 //! attributes), `table`, `scenarios` (one file per tab), `rules_ui`, `import_ui`, `export_ui`,
@@ -39,7 +40,7 @@ use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
 use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
-use command::Command;
+use command::{Command, Then};
 use editing::{Editor, Tool};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 use filebrowser::Purpose;
@@ -516,18 +517,10 @@ impl QnApp {
         }
     }
 
-    /// Applies `edit` through the history: one transaction in the file, then memory.
-    /// Steps sharing `merge` fold into one undo step. Returns whether it was applied.
-    pub(crate) fn apply_edit(&mut self, edit: Edit, merge: Option<u64>) -> bool {
-        self.apply_edit_fid(edit, merge).is_some()
-    }
-
-    /// Inserts `site`; returns its new fid.
-    pub(crate) fn apply_insert(&mut self, site: Site) -> Option<i64> {
-        self.apply_edit_fid(Edit::insert(site), None)
-    }
-
-    fn apply_edit_fid(&mut self, edit: Edit, merge: Option<u64>) -> Option<i64> {
+    /// Applies `edit` through the history: one transaction in the file, then memory. Steps
+    /// sharing `merge` fold into one undo step. Returns what it created or changed, or `None`
+    /// when it was refused (the reason is shown). Only [`QnApp::run_commands`] calls it.
+    fn apply_now(&mut self, edit: Edit, merge: Option<u64>) -> Option<crate::edit::Applied> {
         let lang = self.lang();
         let Some(file) = self.file.as_mut() else {
             self.show_error(tr(lang, "Chưa mở dự án nào.", "No project is open.").into());
@@ -552,7 +545,7 @@ impl QnApp {
                 self.status_note = None;
                 self.scenario_errors.clear();
                 // The history says which record the edit made or changed.
-                Some(applied.id.unwrap_or(0))
+                Some(applied)
             }
             Err(EditError::InvalidScenario(errors)) => {
                 let lang = self.lang();
@@ -585,7 +578,18 @@ impl QnApp {
         }
     }
 
-    pub(crate) fn undo(&mut self) {
+    /// Replaces the project by backup `b` and reads it again (the history ends with it).
+    fn restore_backup(&mut self, b: &BackupInfo) {
+        self.backups = None;
+        let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
+        match result {
+            Some(Ok(())) => self.reread_project(),
+            Some(Err(e)) => self.show_error(e.text(self.lang())),
+            None => {}
+        }
+    }
+
+    fn undo(&mut self) {
         if let Some(file) = self.file.as_mut() {
             match self.history.undo(file, &mut self.project) {
                 Ok(true) => self.project_gen += 1,
@@ -596,7 +600,7 @@ impl QnApp {
         self.after_undo_redo();
     }
 
-    pub(crate) fn redo(&mut self) {
+    fn redo(&mut self) {
         if let Some(file) = self.file.as_mut() {
             match self.history.redo(file, &mut self.project) {
                 Ok(true) => self.project_gen += 1,

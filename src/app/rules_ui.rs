@@ -2,6 +2,7 @@
 //! the compliance report of a scenario, and markers for failed rules on the map.
 
 use super::QnApp;
+use super::command::Command;
 use super::i18n::tr;
 use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
 use crate::edit::Edit;
@@ -254,7 +255,8 @@ impl QnApp {
         let mut after = before.clone();
         change(&mut after);
         if after != before {
-            self.apply_edit(Edit::Rules { before, after }, merge);
+            self.commands
+                .push(Command::merged(Edit::Rules { before, after }, merge));
         }
     }
 

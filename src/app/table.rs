@@ -2,6 +2,7 @@
 //! cells through the same edit path as the form.
 
 use super::QnApp;
+use super::command::Command;
 use super::i18n::{self, tr};
 use crate::edit::Edit;
 use crate::model::validate::{FieldError, set_site_field};
@@ -281,7 +282,8 @@ impl QnApp {
                 Ok(()) => {
                     state.refused = None;
                     if after != before {
-                        self.apply_edit(Edit::update(before, after), Some(key));
+                        self.commands
+                            .push(Command::merged(Edit::update(before, after), Some(key)));
                     }
                 }
                 Err(e) => state.refused = Some((fid, c, e)),

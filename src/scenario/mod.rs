@@ -201,25 +201,18 @@ pub fn unique_name(project: &Project, base: &str) -> String {
 
 impl Scenario {
     /// A copy to work on, as a new record: not stored yet (id 0), not the reference, named
-    /// `name`, created and modified now. Everything it plans is copied.
+    /// `name`; the edit that stores it stamps it created and modified. Everything it plans is
+    /// copied.
     pub fn duplicate(&self, name: &str) -> Scenario {
-        let now = now_utc_iso();
         Scenario {
             id: 0,
             is_reference: false,
             name: name.to_string(),
-            created: now.clone(),
-            modified: now,
+            // Stamped by the edit that stores it (`Edit::scenario`).
+            created: String::new(),
+            modified: String::new(),
             ..self.clone()
         }
-    }
-
-    /// A new scenario named `name` for `project`, created and modified now (see [`Scenario::new`]).
-    pub fn created_now(name: &str, project: &Project) -> Scenario {
-        let mut s = Scenario::new(name, project);
-        s.created = now_utc_iso();
-        s.modified = s.created.clone();
-        s
     }
 
     /// A new scenario: established sites open by 2006 (¶9), the rest not scheduled.

@@ -15,16 +15,18 @@ impl QnApp {
                 )
                 .clicked()
             {
-                let s = Scenario::created_now(
+                let s = Scenario::new(
                     &scenario::unique_name(
                         &self.project,
                         tr(lang, "Phương án mới", "New scenario"),
                     ),
                     &self.project,
                 );
-                if let Some(id) = self.apply_edit_returning(Edit::scenario(None, Some(s))) {
-                    self.scenario.active = Some(id);
-                }
+                self.commands.push(Command::Edit {
+                    edit: Edit::scenario(None, Some(s)),
+                    merge: None,
+                    then: Then::ActivateCreated,
+                });
             }
             let has = self.active_scenario().is_some();
             if ui
@@ -39,9 +41,11 @@ impl QnApp {
                     &self.project,
                     &format!("{} ({})", src.name, tr(lang, "bản sao", "copy")),
                 ));
-                if let Some(id) = self.apply_edit_returning(Edit::scenario(None, Some(s))) {
-                    self.scenario.active = Some(id);
-                }
+                self.commands.push(Command::Edit {
+                    edit: Edit::scenario(None, Some(s)),
+                    merge: None,
+                    then: Then::ActivateCreated,
+                });
             }
             let is_ref = self.active_scenario().is_some_and(|s| s.is_reference);
             if ui
@@ -52,13 +56,10 @@ impl QnApp {
                 .clicked()
             {
                 let before = self.project.reference_scenario().map(|s| s.id);
-                self.apply_edit(
-                    Edit::Reference {
-                        before,
-                        after: self.scenario.active,
-                    },
-                    None,
-                );
+                self.commands.push(Command::edit(Edit::Reference {
+                    before,
+                    after: self.scenario.active,
+                }));
             }
             if ui
                 .add_enabled(!ro && has, egui::Button::new(tr(lang, "Xóa…", "Delete…")))
@@ -134,7 +135,6 @@ impl QnApp {
         self.phasing_ui(ui, &s);
     }
 
-    /// Like `apply_edit` but returns the stored id of an inserted scenario.
     pub(super) fn growth_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
         let lang = self.lang();
         ui.label(

@@ -102,14 +102,14 @@ pub fn figures_ui(
                     if let Some(v) = note_refusal(&mut st.refused, f.key(), parsed)
                         && v != value
                     {
-                        out.push(Command::Edit {
-                            edit: Edit::Figure {
+                        out.push(Command::merged(
+                            Edit::Figure {
                                 figure: f,
                                 before: value,
                                 after: v,
                             },
-                            merge: st.typing_key.map(|k| KEY_BASE | k),
-                        });
+                            st.typing_key.map(|k| KEY_BASE | k),
+                        ));
                     }
                     refusal_label(ui, lang, st.refused.get(f.key()));
                 });
@@ -133,14 +133,11 @@ pub fn figures_ui(
                     {
                         st.bufs.remove(f.key());
                         st.refused.remove(f.key());
-                        out.push(Command::Edit {
-                            edit: Edit::Figure {
-                                figure: f,
-                                before: value,
-                                after: f.document_value(),
-                            },
-                            merge: None,
-                        });
+                        out.push(Command::edit(Edit::Figure {
+                            figure: f,
+                            before: value,
+                            after: f.document_value(),
+                        }));
                     }
                 } else {
                     ui.label("");

@@ -147,9 +147,11 @@ impl QnApp {
                         quote: String::new(),
                         kind: ActualKind::Entered,
                     });
-                    if self.apply_edit(Edit::Actuals { before, after }, None) {
-                        self.scenario.actual_value.clear();
-                    }
+                    self.commands.push(Command::Edit {
+                        edit: Edit::Actuals { before, after },
+                        merge: None,
+                        then: Then::ClearActualEntry,
+                    });
                 }
             }
         });

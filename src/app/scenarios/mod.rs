@@ -4,6 +4,7 @@
 //! from `crate::scenario`; these files only draw them and turn the planner's input into edits.
 
 use super::QnApp;
+use super::command::{Command, Then};
 use super::i18n::{self, tr};
 use crate::edit::Edit;
 use crate::model::validate::{
@@ -84,6 +85,13 @@ pub fn scenario_colour(id: i64) -> Color32 {
 /// 2007 and its later cells are empty).
 fn has_growth_after_2007(s: &Scenario) -> bool {
     s.growth.iter().any(|g| g.to > 2007)
+}
+
+impl ScenarioUi {
+    /// The typed actual value was recorded.
+    pub(crate) fn clear_actual_entry(&mut self) {
+        self.actual_value.clear();
+    }
 }
 
 impl Default for ScenarioUi {
@@ -242,7 +250,7 @@ impl QnApp {
         };
         let mut after = before.clone();
         change(&mut after);
-        after.modified = scenario::now_utc_iso();
+        // The edit stamps `modified`.
         if after.name == before.name
             && after.description == before.description
             && after.author_notes == before.author_notes
@@ -254,7 +262,10 @@ impl QnApp {
         {
             return;
         }
-        self.apply_edit(Edit::scenario(Some(before), Some(after)), merge);
+        self.commands.push(Command::merged(
+            Edit::scenario(Some(before), Some(after)),
+            merge,
+        ));
     }
 
     /// A text field bound to the buffer `key`; returns the text when the user changed it.
@@ -427,18 +438,6 @@ impl QnApp {
         self.scenario_dialogs(&ctx);
     }
 
-    fn apply_edit_returning(&mut self, edit: Edit) -> Option<i64> {
-        let before: Vec<i64> = self.project.scenarios.iter().map(|s| s.id).collect();
-        if !self.apply_edit(edit, None) {
-            return None;
-        }
-        self.project
-            .scenarios
-            .iter()
-            .map(|s| s.id)
-            .find(|id| !before.contains(id))
-    }
-
     fn scenario_dialogs(&mut self, ctx: &egui::Context) {
         let lang = self.lang();
         let Some(id) = self.scenario.confirm_delete else {
@@ -465,8 +464,12 @@ impl QnApp {
         });
         if let Some(yes) = answer {
             self.scenario.confirm_delete = None;
-            if yes && self.apply_edit(Edit::scenario(Some(s), None), None) {
-                self.scenario.active = None;
+            if yes {
+                self.commands.push(Command::Edit {
+                    edit: Edit::scenario(Some(s), None),
+                    merge: None,
+                    then: Then::Deactivate,
+                });
             }
         }
     }
