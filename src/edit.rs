@@ -4,9 +4,9 @@
 //! steps of one gesture (a vertex drag, typing in one field) into a single undo step.
 
 use crate::model::figures::Figure;
+use crate::model::scenario::{Scenario, ScenarioError};
 use crate::model::validate::{FieldError, validate_site};
 use crate::model::{Actual, Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
-use crate::scenario::{Scenario, ScenarioError};
 use crate::store::{AsideLayer, ProjectFile, StoreError};
 use thiserror::Error;
 
@@ -322,8 +322,10 @@ impl Edit {
                     .filter(|a| a.kind == crate::model::ActualKind::Entered)
                     .filter(|a| {
                         a.value.is_none_or(|v| !v.is_finite())
-                            || a.year
-                                .is_some_and(|y| !(2000..=crate::scenario::YEAR_MAX).contains(&y))
+                            || a.year.is_some_and(|y| {
+                                !(crate::model::years::ENTRY_MIN..=crate::model::years::ENTRY_MAX)
+                                    .contains(&y)
+                            })
                             || a.indicator.trim().is_empty()
                             || a.period.trim().is_empty()
                     })
@@ -474,7 +476,7 @@ fn apply_scenario(
                 return Err(EditError::InvalidScenario(errors));
             }
             if touch {
-                let now = crate::scenario::now_utc_iso();
+                let now = crate::model::scenario::now_utc_iso();
                 if id == 0 || s.created.is_empty() {
                     s.created = now.clone();
                 }

@@ -290,22 +290,22 @@ fn cmd_import(
     ];
     let used = pf.reference_layers().map_err(|e| e.to_string())?.len();
     let cancel = AtomicBool::new(false);
-    let (summary, aside) = pf
-        .import_aside(
-            &source,
-            crs,
-            &name,
-            COLOURS[used % COLOURS.len()],
-            &cancel,
-            &mut |_, _| {},
-        )
-        .map_err(|e| {
-            if e.names_a_file() {
-                format!("{e} (the project is unchanged)")
-            } else {
-                format!("{}: {e} (the project is unchanged)", input.display())
-            }
-        })?;
+    let (summary, aside) = qn_planner::io::import_layer::import_aside(
+        &mut pf,
+        &source,
+        crs,
+        &name,
+        COLOURS[used % COLOURS.len()],
+        &cancel,
+        &mut |_, _| {},
+    )
+    .map_err(|e| {
+        if e.names_a_file() {
+            format!("{e} (the project is unchanged)")
+        } else {
+            format!("{}: {e} (the project is unchanged)", input.display())
+        }
+    })?;
     // The rows are written aside; the same edit the window's history applies brings them in.
     let mut model = pf.read_project().map_err(|e| e.to_string())?;
     qn_planner::edit::History::default()

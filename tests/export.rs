@@ -315,7 +315,8 @@ fn reference_layers_are_drawn_in_the_frame_and_listed_in_the_legend() {
     )
     .unwrap();
     let mut pf = ProjectFile::open(&path).unwrap();
-    pf.import_reference_layer(
+    qn_planner::io::import_layer::import_reference_layer(
+        &mut pf,
         &Source::from_path(&input, None).unwrap(),
         None,
         "Thửa đất đo đạc",

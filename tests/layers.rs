@@ -495,7 +495,8 @@ fn cancel_mid_import_leaves_the_file_unchanged_and_valid() {
     let source = Source::from_path(&input, None).unwrap();
     let cancel = AtomicBool::new(false);
     let mut seen = 0;
-    let r = pf.import_reference_layer(
+    let r = qn_planner::io::import_layer::import_reference_layer(
+        &mut pf,
         &source,
         Some(Crs::Wgs84),
         "Nhiều điểm",
@@ -526,16 +527,16 @@ fn cancel_mid_import_leaves_the_file_unchanged_and_valid() {
     // The same import, not cancelled, goes through.
     let mut pf = ProjectFile::open(&project).unwrap();
     let cancel = AtomicBool::new(false);
-    let s = pf
-        .import_reference_layer(
-            &source,
-            None,
-            "Nhiều điểm",
-            "#ff0000",
-            &cancel,
-            &mut |_, _| {},
-        )
-        .unwrap();
+    let s = qn_planner::io::import_layer::import_reference_layer(
+        &mut pf,
+        &source,
+        None,
+        "Nhiều điểm",
+        "#ff0000",
+        &cancel,
+        &mut |_, _| {},
+    )
+    .unwrap();
     assert_eq!(s.features, 5000);
     assert_eq!(s.geometry_type, "POINT");
     assert_eq!((s.crs, s.crs_from), (Crs::Wgs84, CrsFrom::Guessed));
@@ -866,16 +867,16 @@ fn an_imported_reference_layer_is_undone_and_redone_without_its_source() {
     let mut pf = ProjectFile::open(&project).unwrap();
     let mut model = pf.read_project().unwrap();
     let source = Source::from_path(&input, None).unwrap();
-    let (s, aside) = pf
-        .import_aside(
-            &source,
-            Some(Crs::Wgs84),
-            "Thửa đất",
-            "#112233",
-            &AtomicBool::new(false),
-            &mut |_, _| {},
-        )
-        .unwrap();
+    let (s, aside) = qn_planner::io::import_layer::import_aside(
+        &mut pf,
+        &source,
+        Some(Crs::Wgs84),
+        "Thửa đất",
+        "#112233",
+        &AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
     assert!(
         pf.reference_layers().unwrap().is_empty(),
         "written aside, not yet in the project"

@@ -99,3 +99,44 @@ fn only_the_command_path_changes_the_file_or_the_history() {
         found.join("\n")
     );
 }
+
+/// Layers point downward: `model` (plain data) uses no other module of the crate but
+/// `settings`; `store` (the GeoPackage) uses `model` only; `io` and `scenario` do not use the
+/// edit history, analysis, export or the UI.
+#[test]
+fn modules_use_only_the_layers_below_them() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rules: [(&str, &[&str]); 4] = [
+        (
+            "model",
+            &["io", "store", "scenario", "analysis", "export", "edit", "app"],
+        ),
+        (
+            "store",
+            &["io", "scenario", "analysis", "export", "edit", "app"],
+        ),
+        ("io", &["scenario", "analysis", "export", "edit", "app"]),
+        ("scenario", &["io", "store", "analysis", "export", "edit", "app"]),
+    ];
+    let mut found = Vec::new();
+    for (module, forbidden) in rules {
+        let mut files = Vec::new();
+        rust_files(&src.join(module), &mut files);
+        assert!(!files.is_empty(), "src/{module}");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for m in forbidden {
+                    if code.contains(&format!("crate::{m}::"))
+                        || code.contains(&format!("crate::{m}}}"))
+                        || code.contains(&format!("crate::{m};"))
+                    {
+                        found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "upward uses:\n{}", found.join("\n"));
+}

@@ -627,7 +627,8 @@ fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
     )
     .unwrap();
     let source = Source::from_path(&input, None).unwrap();
-    pf.import_reference_layer(
+    qn_planner::io::import_layer::import_reference_layer(
+        &mut pf,
         &source,
         Some(Crs::Wgs84),
         "Thửa đất đo đạc",

@@ -358,7 +358,8 @@ fn clicking_a_reference_feature_shows_its_attributes() {
     )
     .unwrap();
     let mut pf = ProjectFile::open(&path).unwrap();
-    pf.import_reference_layer(
+    qn_planner::io::import_layer::import_reference_layer(
+        &mut pf,
         &Source::from_path(&input, None).unwrap(),
         None,
         "Thửa đất huyện Tiên Yên",

@@ -323,9 +323,15 @@ impl QnApp {
             let r = ProjectFile::open(&project)
                 .map_err(|e| e.text(lang))
                 .and_then(|mut pf| {
-                    pf.import_aside(&source, Some(crs), &name, &color, &c, &mut |n, _| {
-                        d.store(n, Ordering::Relaxed)
-                    })
+                    crate::io::import_layer::import_aside(
+                        &mut pf,
+                        &source,
+                        Some(crs),
+                        &name,
+                        &color,
+                        &c,
+                        &mut |n, _| d.store(n, Ordering::Relaxed),
+                    )
                     .map_err(|e| e.text(lang))
                 })
                 .map(|(s, aside)| {

@@ -21,26 +21,7 @@ pub enum CrsError {
     Transform(f64, f64, String),
 }
 
-/// A coordinate for a message: plain for ordinary values, in scientific notation with a few
-/// digits when huge or tiny (1e308 is "1e308", not 309 digits).
-pub fn fmt_coord(v: f64) -> String {
-    let a = v.abs();
-    if v.is_finite() && a != 0.0 && !(1e-6..1e9).contains(&a) {
-        let s = format!("{v:.3e}");
-        // 1.000e308 → 1e308
-        match s.split_once('e') {
-            Some((m, e)) => {
-                let m = m.trim_end_matches('0').trim_end_matches('.');
-                format!("{m}e{e}")
-            }
-            None => s,
-        }
-    } else {
-        let s = format!("{v:.9}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" { "0".into() } else { s.to_string() }
-    }
-}
+pub use crate::model::text::fmt_coord;
 
 /// Converts between WGS84 lon/lat degrees and VN-2000 / TM-3 metres.
 pub struct Tm3 {

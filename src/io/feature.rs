@@ -5,6 +5,7 @@
 
 use super::crs::Crs;
 pub use super::problem::{At, Part, Problem};
+pub use crate::model::value::Value;
 use geo_types::Geometry;
 use thiserror::Error;
 
@@ -99,40 +100,6 @@ impl ImportError {
 
 pub(crate) fn bad(at: At, problem: Problem) -> ImportError {
     ImportError::Bad { at, problem }
-}
-
-/// An attribute value of an imported feature.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-}
-
-impl From<rusqlite::types::Value> for Value {
-    /// A SQLite value as an attribute; blobs have no attribute form and read as null.
-    fn from(v: rusqlite::types::Value) -> Value {
-        use rusqlite::types::Value as S;
-        match v {
-            S::Null | S::Blob(_) => Value::Null,
-            S::Integer(i) => Value::Int(i),
-            S::Real(r) => Value::Real(r),
-            S::Text(t) => Value::Text(t),
-        }
-    }
-}
-
-impl From<Value> for rusqlite::types::Value {
-    fn from(v: Value) -> rusqlite::types::Value {
-        use rusqlite::types::Value as S;
-        match v {
-            Value::Null => S::Null,
-            Value::Int(i) => S::Integer(i),
-            Value::Real(r) => S::Real(r),
-            Value::Text(t) => S::Text(t),
-        }
-    }
 }
 
 /// One feature as read, in the source's coordinates.

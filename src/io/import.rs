@@ -1,6 +1,6 @@
 //! Reading outside data: GeoJSON (streamed feature by feature, never held whole), CSV with
 //! coordinate columns, and a layer of another GeoPackage. Every problem names the feature or
-//! the line; nothing here writes the project (see `store::ProjectFile::import_reference_layer`).
+//! the line; nothing here writes the project (see `import_layer`).
 
 use super::crs::{Crs, Transformer};
 pub(crate) use super::feature::bad;
@@ -8,47 +8,11 @@ pub use super::feature::{ImportError, RawFeature, Value};
 use super::geojson_in::GeoJsonReader;
 pub use super::problem::{At, Part, Problem};
 use crate::model::text::nfc;
+pub use crate::model::value::FieldType;
+pub use crate::store::batch::{Batch, Prepared};
 use geo_types::{Coord, Geometry, LineString, Polygon};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// The kind of a field, from the values seen in the scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    Integer,
-    Real,
-    Text,
-}
-
-impl FieldType {
-    fn merge(self, v: &Value) -> FieldType {
-        match (self, v) {
-            (t, Value::Null) => t,
-            (FieldType::Integer, Value::Int(_)) => FieldType::Integer,
-            (FieldType::Integer | FieldType::Real, Value::Real(_) | Value::Int(_)) => {
-                FieldType::Real
-            }
-            _ => FieldType::Text,
-        }
-    }
-
-    /// The type of a first value (a null counts as an integer until something else comes).
-    pub fn of(v: &Value) -> FieldType {
-        match v {
-            Value::Int(_) | Value::Null => FieldType::Integer,
-            Value::Real(_) => FieldType::Real,
-            Value::Text(_) => FieldType::Text,
-        }
-    }
-
-    pub fn sql(self) -> &'static str {
-        match self {
-            FieldType::Integer => "INTEGER",
-            FieldType::Real => "DOUBLE",
-            FieldType::Text => "TEXT",
-        }
-    }
-}
 
 /// Where features come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -782,30 +746,6 @@ impl CrsFrom {
             CrsFrom::Guessed => "guessed from the coordinate ranges",
         }
     }
-}
-
-/// A feature ready to write: its GeoPackage geometry (WGS84) with the envelope, and its
-/// values by field number (fields past the end are null).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Prepared {
-    pub blob: Option<Vec<u8>>,
-    /// minx, maxx, miny, maxy; none for an empty or missing geometry.
-    pub envelope: Option<[f64; 4]>,
-    pub values: Vec<Value>,
-}
-
-/// Features handed from the reading thread to the writing one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Batch {
-    /// Fields first seen in this batch, numbered after the earlier ones, with the type of
-    /// their values so far.
-    pub new_fields: Vec<(String, FieldType)>,
-    pub rows: Vec<Prepared>,
-    /// The share of the input read, 0 to 1.
-    pub fraction: f64,
-    /// The GeoPackage geometry type of all features so far (`GEOMETRY` when mixed), if
-    /// any had a geometry.
-    pub geometry_type: Option<&'static str>,
 }
 
 /// What reading the whole source found.

@@ -3,9 +3,11 @@
 pub mod figures;
 pub mod palette;
 pub mod rules;
+pub mod scenario;
 pub mod seed;
 pub mod text;
 pub mod validate;
+pub mod value;
 pub mod years;
 
 use geo_types::Geometry;
@@ -551,7 +553,7 @@ impl ActualKind {
 pub struct Project {
     pub sites: Vec<Site>,
     pub centres: Vec<Centre>,
-    pub scenarios: Vec<crate::scenario::Scenario>,
+    pub scenarios: Vec<scenario::Scenario>,
     pub actuals: Vec<Actual>,
     pub rules: Vec<rules::Rule>,
     /// The report's figures the scenario engine starts from.
@@ -579,17 +581,17 @@ impl Project {
         }
     }
 
-    pub fn scenario(&self, id: i64) -> Option<&crate::scenario::Scenario> {
+    pub fn scenario(&self, id: i64) -> Option<&scenario::Scenario> {
         self.scenarios.iter().find(|s| s.id == id)
     }
 
-    pub fn scenario_by_name(&self, name: &str) -> Option<&crate::scenario::Scenario> {
+    pub fn scenario_by_name(&self, name: &str) -> Option<&scenario::Scenario> {
         self.scenarios
             .iter()
             .find(|s| text::fold(&s.name) == text::fold(name))
     }
 
-    pub fn reference_scenario(&self) -> Option<&crate::scenario::Scenario> {
+    pub fn reference_scenario(&self) -> Option<&scenario::Scenario> {
         self.scenarios.iter().find(|s| s.is_reference)
     }
 

@@ -40,7 +40,7 @@ pub enum Refusal {
 }
 
 fn num(v: f64) -> String {
-    crate::io::crs::fmt_coord(v)
+    super::text::fmt_coord(v)
 }
 
 impl Refusal {

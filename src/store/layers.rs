@@ -1,15 +1,13 @@
-//! Reference layers: outside data imported into its own feature table of the project, and
-//! any feature table read back out for export. An import is one transaction: an error or a
-//! cancel rolls it back and leaves the file as it was.
+//! Reference layers: outside data in its own feature table of the project, and any feature
+//! table read back out for export. A new layer is written aside ([`AsideWriter`], batch by
+//! batch, in one transaction: an error or a cancel rolls it back and leaves the file as it
+//! was) and brought into the project by an edit; undo sets it aside again. Reading the source
+//! files is `io::import_layer`'s.
 
+use super::batch::Batch;
 use super::{ProjectFile, StoreError, ident, schema};
-use crate::io::crs::Crs;
-use crate::io::import::{
-    Batch, CrsFrom, FieldType, ImportError, ReadSummary, Source, Value, read_prepared,
-};
-use crate::io::problem::{At, Problem};
+use crate::model::value::{FieldType, Value};
 use rusqlite::{OptionalExtension, params};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The registry of imported layers (created with the first import).
 const REGISTRY: &str = "CREATE TABLE IF NOT EXISTS qn_reference_layers (
@@ -21,19 +19,6 @@ const REGISTRY: &str = "CREATE TABLE IF NOT EXISTS qn_reference_layers (
   features INTEGER NOT NULL,
   imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 )";
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportSummary {
-    pub table: String,
-    pub name: String,
-    pub features: u64,
-    pub crs: Crs,
-    pub crs_from: CrsFrom,
-    /// Attribute fields (columns besides fid and geom).
-    pub fields: usize,
-    pub geometry_type: String,
-}
 
 /// A reference layer as registered.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,14 +144,9 @@ impl TableWriter {
         )
     }
 
-    fn write(
-        &mut self,
-        tx: &rusqlite::Transaction,
-        batch: Batch,
-        progress: &mut dyn FnMut(u64, f64),
-    ) -> Result<(), ImportError> {
+    fn write(&mut self, tx: &rusqlite::Transaction, batch: Batch) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let sq = |e: rusqlite::Error| ImportError::Store(StoreError::sqlite(&path, e));
+        let sq = |e: rusqlite::Error| StoreError::sqlite(&path, e);
         if self.created.is_none() {
             let gt = batch.geometry_type.unwrap_or("GEOMETRY");
             let mut ddl = format!(
@@ -217,14 +197,18 @@ impl TableWriter {
                 ];
             }
         }
-        progress(self.written, batch.fraction);
         Ok(())
     }
 
     /// Gives every column the type of all its values: a column created from the first
     /// values that later met wider ones (reals after integers, text after numbers) is
     /// rebuilt with the right declared type.
-    fn finish(&mut self, tx: &rusqlite::Transaction, read: &ReadSummary) -> rusqlite::Result<()> {
+    fn finish(
+        &mut self,
+        tx: &rusqlite::Transaction,
+        fields: &[(String, FieldType)],
+        geometry_type: &str,
+    ) -> rusqlite::Result<()> {
         if self.created.is_none() {
             tx.execute_batch(&format!(
                 "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom GEOMETRY)",
@@ -233,13 +217,12 @@ impl TableWriter {
             self.created = Some("GEOMETRY");
         }
         let mut changed = false;
-        for ((_, t), (_, f)) in self.cols.iter_mut().zip(&read.fields) {
+        for ((_, t), (_, f)) in self.cols.iter_mut().zip(fields) {
             if t != f {
                 *t = *f;
                 changed = true;
             }
         }
-        let geometry_type = read.geometry_type.as_str();
         if !changed && self.created == Some(geometry_type) {
             return Ok(());
         }
@@ -269,78 +252,57 @@ impl TableWriter {
     }
 }
 
+/// What registers a layer written aside: where it came from and how it is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsideAbout {
+    /// `gpkg_contents.description`.
+    pub description: String,
+    /// The file it was read from.
+    pub source: String,
+    /// The EPSG code of the system it was read in.
+    pub source_crs: u32,
+    /// `#rrggbb`.
+    pub color: String,
+}
+
+/// A new reference layer being written aside, in a transaction of its own: [`AsideWriter::write`]
+/// each batch, then [`AsideWriter::finish`]. Dropped unfinished, it leaves the file as it was.
+pub struct AsideWriter<'a> {
+    tx: rusqlite::Transaction<'a>,
+    w: TableWriter,
+    path: std::path::PathBuf,
+    aside: String,
+    table: String,
+    name: String,
+}
+
 impl ProjectFile {
-    /// Imports `source` as a new reference layer called `name`, drawn in `color`
-    /// (`#rrggbb`): [`ProjectFile::import_aside`], then
-    /// [`ProjectFile::bring_back_reference_layer`]. The window and the CLI do the second step
-    /// as an `Edit`, so that undo and redo go through the history.
-    pub fn import_reference_layer(
-        &mut self,
-        source: &Source,
-        crs: Option<Crs>,
-        name: &str,
-        color: &str,
-        cancel: &AtomicBool,
-        progress: &mut dyn FnMut(u64, f64),
-    ) -> Result<ImportSummary, ImportError> {
-        let (summary, aside) = self.import_aside(source, crs, name, color, cancel, progress)?;
-        self.bring_back_reference_layer(&aside)?;
-        Ok(summary)
+    /// Whether a layer of the project already has the title `name`.
+    pub fn layer_title_taken(&self, name: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM gpkg_contents WHERE identifier = ?1",
+                [name],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(|e| StoreError::sqlite(&self.path, e))?
+            .is_some())
     }
 
-    /// Reads `source` into a table of the file that is not yet part of the project (an
-    /// [`AsideLayer`]); bringing it back makes it the reference layer `name`. With no `crs`,
-    /// the system is the one the file declares, else a guess from its coordinate ranges. The
-    /// file is read once, on a second thread, while this one writes; everything happens in
-    /// one transaction, so an error or a cancel (`cancel` is checked every 500 features)
-    /// leaves the file as it was. `progress(done, fraction)` reports features written and the
-    /// share of the input read.
-    pub fn import_aside(
-        &mut self,
-        source: &Source,
-        crs: Option<Crs>,
-        name: &str,
-        color: &str,
-        cancel: &AtomicBool,
-        progress: &mut dyn FnMut(u64, f64),
-    ) -> Result<(ImportSummary, AsideLayer), ImportError> {
-        self.guarded(
-            |pf| match pf.import_once(source, crs, name, color, cancel, progress) {
-                // The file named its system after its features and the guess was different.
-                Err(ImportError::DeclaredAfter(d)) if crs.is_none() => {
-                    pf.import_once(source, Some(d), name, color, cancel, progress)
-                }
-                r => r,
-            },
-        )
-    }
-
-    fn import_once(
-        &mut self,
-        source: &Source,
-        crs: Option<Crs>,
-        name: &str,
-        color: &str,
-        cancel: &AtomicBool,
-        progress: &mut dyn FnMut(u64, f64),
-    ) -> Result<(ImportSummary, AsideLayer), ImportError> {
+    /// Starts writing a new reference layer titled `name` (NFC, not empty) aside: its table
+    /// in the project will be a free name made from `name` (see [`table_name_for`]).
+    pub fn begin_aside(&mut self, name: &str) -> Result<AsideWriter<'_>, StoreError> {
         if self.read_only {
-            return Err(self.read_only_error().into());
-        }
-        let name = crate::model::text::nfc(name.trim());
-        if name.is_empty() {
-            return Err(ImportError::Bad {
-                at: At::LayerName,
-                problem: Problem::EmptyLayerName,
-            });
+            return Err(self.read_only_error());
         }
         self.backup_before_first_write()?;
         let path = self.path.clone();
-        let sq = |e: rusqlite::Error| ImportError::from(StoreError::sqlite(&path, e));
+        let sq = |e: rusqlite::Error| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sq)?;
         tx.execute_batch(REGISTRY).map_err(sq)?;
-        // A free table name.
-        let base = table_name_for(&name);
+        let base = table_name_for(name);
         let mut table = base.clone();
         let mut k = 2;
         while tx
@@ -356,112 +318,77 @@ impl ProjectFile {
             table = format!("{base}_{k}");
             k += 1;
         }
-        if tx
-            .query_row(
-                "SELECT 1 FROM gpkg_contents WHERE identifier = ?1",
-                [&name],
-                |_| Ok(()),
-            )
-            .optional()
-            .map_err(sq)?
-            .is_some()
-        {
-            return Err(ImportError::Bad {
-                at: At::LayerName,
-                problem: Problem::LayerExists(name.to_string()),
-            });
-        }
         let aside = new_aside_name();
-        let mut w = TableWriter {
-            path: path.clone(),
-            table: aside.clone(),
-            cols: Vec::new(),
-            created: None,
-            envelopes: Vec::new(),
-            extent: None,
-            written: 0,
-        };
-        // Read on a second thread; write here as batches arrive.
-        let read = std::thread::scope(|s| -> Result<ReadSummary, ImportError> {
-            let (send, recv) = std::sync::mpsc::sync_channel::<Batch>(8);
-            let reader = std::thread::Builder::new()
-                .name("qn-import-read".into())
-                .spawn_scoped(s, move || {
-                    read_prepared(source, crs, cancel, &mut |b| send.send(b).is_ok())
-                })
-                .map_err(|e| ImportError::Bad {
-                    at: At::File(source.path().display().to_string()),
-                    problem: Problem::ReadingThread(e.to_string()),
-                })?;
-            let mut failed = None;
-            for batch in recv.iter() {
-                if let Err(e) = w.write(&tx, batch, progress) {
-                    failed = Some(e);
-                    break;
-                }
-                if cancel.load(Ordering::Relaxed) {
-                    failed = Some(ImportError::Cancelled);
-                    break;
-                }
-            }
-            // Dropping the receiver stops the reader at its next batch.
-            drop(recv);
-            let read = reader.join().map_err(|_| ImportError::Bad {
-                at: At::File(source.path().display().to_string()),
-                problem: Problem::ReadingThreadFailed,
-            })?;
-            match failed {
-                Some(e) => Err(e),
-                None => read,
-            }
-        })?;
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ImportError::Cancelled);
-        }
-        w.finish(&tx, &read).map_err(sq)?;
-        let rtree = aside_rtree(&aside);
-        tx.execute_batch(&format!(
-            "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
-            ident(&rtree)
-        ))
-        .map_err(sq)?;
-        super::rtree::bulk_load(&tx, &rtree, &mut w.envelopes).map_err(sq)?;
-        w.envelopes = Vec::new();
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ImportError::Cancelled);
-        }
-        tx.commit().map_err(sq)?;
-        let aside = AsideLayer {
-            aside,
-            table: table.clone(),
-            identifier: name.clone(),
-            description: format!(
-                "Reference layer imported from {} ({})",
-                source.path().display(),
-                read.crs.name()
-            ),
-            geometry_type: read.geometry_type.clone(),
-            extent: w.extent,
-            source: source.path().display().to_string(),
-            source_crs: read.crs.epsg(),
-            color: color.to_string(),
-            features: i64::try_from(w.written).unwrap_or(i64::MAX),
-            imported_at: None,
-        };
-        Ok((
-            ImportSummary {
-                table,
-                name,
-                features: w.written,
-                crs: read.crs,
-                crs_from: read.crs_from,
-                fields: read.fields.len(),
-                geometry_type: read.geometry_type,
+        Ok(AsideWriter {
+            tx,
+            w: TableWriter {
+                path: path.clone(),
+                table: aside.clone(),
+                cols: Vec::new(),
+                created: None,
+                envelopes: Vec::new(),
+                extent: None,
+                written: 0,
             },
+            path,
             aside,
-        ))
+            table,
+            name: name.to_string(),
+        })
+    }
+}
+
+impl AsideWriter<'_> {
+    /// The layer's table once it is brought into the project.
+    pub fn table(&self) -> &str {
+        &self.table
     }
 
+    /// Writes one batch (creating the table, or adding the columns it brings); returns the
+    /// number of features written so far.
+    pub fn write(&mut self, batch: Batch) -> Result<u64, StoreError> {
+        self.w.write(&self.tx, batch)?;
+        Ok(self.w.written)
+    }
+
+    /// Gives the columns their final types (`fields`, every field with the type of all its
+    /// values) and the geometry column `geometry_type`, builds the R-tree and commits.
+    pub fn finish(
+        mut self,
+        fields: &[(String, FieldType)],
+        geometry_type: &str,
+        about: AsideAbout,
+    ) -> Result<AsideLayer, StoreError> {
+        let path = self.path.clone();
+        let sq = |e: rusqlite::Error| StoreError::sqlite(&path, e);
+        self.w.finish(&self.tx, fields, geometry_type).map_err(sq)?;
+        let rtree = aside_rtree(&self.aside);
+        self.tx
+            .execute_batch(&format!(
+                "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+                ident(&rtree)
+            ))
+            .map_err(sq)?;
+        super::rtree::bulk_load(&self.tx, &rtree, &mut self.w.envelopes).map_err(sq)?;
+        self.w.envelopes = Vec::new();
+        self.tx.commit().map_err(sq)?;
+        Ok(AsideLayer {
+            aside: self.aside,
+            table: self.table,
+            identifier: self.name,
+            description: about.description,
+            geometry_type: geometry_type.to_string(),
+            extent: self.w.extent,
+            source: about.source,
+            source_crs: about.source_crs,
+            color: about.color,
+            features: i64::try_from(self.w.written).unwrap_or(i64::MAX),
+            imported_at: None,
+        })
+    }
+}
+
+impl ProjectFile {
     /// Takes the reference layer `table` out of the project in one transaction: its
     /// registration (contents, geometry column, R-tree extension, registry row) goes, its
     /// triggers are dropped, and its rows and R-tree move, renamed, to a table that is not

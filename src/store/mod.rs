@@ -5,6 +5,7 @@
 //! A file that is not ours, is newer, is locked or is read-only is refused with a clear error
 //! and is never modified.
 
+pub mod batch;
 pub mod geom;
 mod layers;
 pub mod rtree;
@@ -13,7 +14,7 @@ pub(crate) mod schema;
 pub mod session;
 
 pub use layers::{
-    AsideLayer, ImportSummary, LayerReader, ReferenceLayer, TableFeature, table_name_for,
+    AsideAbout, AsideLayer, AsideWriter, LayerReader, ReferenceLayer, TableFeature, table_name_for,
 };
 
 use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed};

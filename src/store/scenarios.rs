@@ -1,8 +1,8 @@
 //! Reading and writing scenarios and actuals (attributes tables of schema 3).
 
 use super::{ProjectFile, StoreError};
+use crate::model::scenario::{GrowthPeriod, ProgrammeYear, Scenario, SectorShares, SitePhase};
 use crate::model::{Actual, Layer};
-use crate::scenario::{GrowthPeriod, ProgrammeYear, Scenario, SectorShares, SitePhase};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A scenario row with its JSON columns still as text (sector shares, priority districts).

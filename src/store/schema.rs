@@ -606,7 +606,7 @@ fn seed_reported_actuals(conn: &Connection) -> rusqlite::Result<()> {
 /// The reference scenario every project starts with: the 2007 report's plan (its texts in
 /// Vietnamese, the department's language; the planner can edit them).
 fn seed_reference_scenario(conn: &Connection) -> rusqlite::Result<()> {
-    let districts = serde_json::to_string(&crate::scenario::DEFAULT_PRIORITY_DISTRICTS)
+    let districts = serde_json::to_string(&crate::model::scenario::DEFAULT_PRIORITY_DISTRICTS)
         .unwrap_or_else(|_| "[]".into());
     conn.execute(
         "INSERT INTO scenarios (name, description, author_notes, created, modified, is_reference, priority_districts)
