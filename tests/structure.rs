@@ -109,14 +109,19 @@ fn modules_use_only_the_layers_below_them() {
     let rules: [(&str, &[&str]); 4] = [
         (
             "model",
-            &["io", "store", "scenario", "analysis", "export", "edit", "app"],
+            &[
+                "io", "store", "scenario", "analysis", "export", "edit", "app",
+            ],
         ),
         (
             "store",
             &["io", "scenario", "analysis", "export", "edit", "app"],
         ),
         ("io", &["scenario", "analysis", "export", "edit", "app"]),
-        ("scenario", &["io", "store", "analysis", "export", "edit", "app"]),
+        (
+            "scenario",
+            &["io", "store", "analysis", "export", "edit", "app"],
+        ),
     ];
     let mut found = Vec::new();
     for (module, forbidden) in rules {

@@ -1015,3 +1015,59 @@ fn report_figures_are_corrected_in_the_window_and_undone() {
     field_with(&h, "20150");
     assert_eq!(h.state().error_message(), None);
 }
+
+/// A rule figure typed in the rules window reaches the file as one undo step (however many
+/// keystrokes), and undo puts the rule set back.
+#[test]
+fn a_rule_figure_typed_in_the_window_is_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, file) = session(&dir, "rule.gpkg");
+    let mut h = harness(Some(file));
+    let on_disk = || {
+        ProjectFile::open_read_only(&path)
+            .unwrap()
+            .read_project()
+            .unwrap()
+            .rules
+    };
+    let before = on_disk();
+    h.get_by_label("Quy định").click();
+    h.run();
+    let field = h
+        .get_all_by_role_and_label(Role::TextInput, "tối đa (ha)")
+        .next()
+        .expect("a max_ha field");
+    let old = field.value().unwrap_or_default();
+    field.click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_all_by_role_and_label(Role::TextInput, "tối đa (ha)")
+        .next()
+        .unwrap()
+        .type_text("95");
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.run();
+    let after = on_disk();
+    assert_ne!(after, before, "the rule set changed in the file");
+    let changed: Vec<_> = after
+        .iter()
+        .zip(&before)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.params.max_ha)
+        .collect();
+    assert_eq!(changed, vec![Some(95.0)], "one figure, was {old}");
+    assert_eq!(
+        h.state().history().undo_len(),
+        1,
+        "typing 9 and 5 is one step"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.run();
+    assert_eq!(on_disk(), before);
+    assert_eq!(h.state().error_message(), None);
+}

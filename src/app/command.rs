@@ -22,6 +22,8 @@ pub enum Command {
     },
     Undo,
     Redo,
+    /// Select a site and centre the map on it.
+    ZoomTo(crate::model::Layer, i64),
     /// Replace the project by one of its backups (File → Restore backup…).
     RestoreBackup(crate::store::session::BackupInfo),
 }
@@ -68,6 +70,25 @@ pub enum Then {
     },
 }
 
+/// The panels that number their own merge keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Table,
+    Figures,
+    Rules,
+}
+
+/// The merge key of a panel's `n`th gesture: apart from every other panel's and from the
+/// app's own counter (which stays far below 2⁵⁶).
+pub fn merge_key(panel: Panel, n: u64) -> u64 {
+    let p: u64 = match panel {
+        Panel::Table => 1,
+        Panel::Figures => 2,
+        Panel::Rules => 3,
+    };
+    (p << 56) | (n & ((1 << 56) - 1))
+}
+
 /// What every panel may read besides the project: the UI language, whether the file takes
 /// edits, and the project's generation (bumped by every applied change, so a panel knows when
 /// to reload the texts of its fields).
@@ -100,6 +121,7 @@ impl QnApp {
                     let applied = self.apply_now(edit, merge);
                     self.follow(then, applied, layer);
                 }
+                Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
                 Command::Undo => self.undo(),
                 Command::Redo => self.redo(),
                 Command::RestoreBackup(b) => self.restore_backup(&b),

@@ -856,8 +856,16 @@ impl QnApp {
         }
         egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
         self.dialogs_ui(&ctx);
-        self.table_ui(&ctx);
-        self.rules_window(&ctx);
+        let view = self.view_state();
+        if let Some(state) = self.table.as_mut() {
+            let asked = table::table_window(&ctx, &self.project, &view, self.selected, state);
+            self.commands.extend(asked);
+            if !state.open {
+                self.table = None;
+            }
+        }
+        let asked = rules_ui::rules_window(&ctx, &self.project, &view, &mut self.rules);
+        self.commands.extend(asked);
         self.export_window(&ctx);
         self.take_dropped_files(&ctx);
         self.import_window(&ctx);

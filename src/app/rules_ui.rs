@@ -2,13 +2,13 @@
 //! the compliance report of a scenario, and markers for failed rules on the map.
 
 use super::QnApp;
-use super::command::Command;
+use super::command::{Command, Panel, View, merge_key};
 use super::i18n::tr;
 use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
 use crate::edit::Edit;
 use crate::model::rules::Rule;
 use crate::model::validate::{Refusal, parse_date, parse_non_negative};
-use crate::model::{DISTRICTS_2006, Layer, Site};
+use crate::model::{DISTRICTS_2006, Layer, Project, Site};
 use crate::settings::Language;
 use egui::{Color32, RichText};
 use std::collections::HashMap;
@@ -37,6 +37,8 @@ pub struct RulesUi {
     /// Texts typed in the editor that were refused, by field, with the reason; the text
     /// stays in its field until corrected.
     refused: HashMap<String, Refusal>,
+    /// Visits to fields so far (see [`merge_key`]).
+    visits: u64,
 }
 
 pub fn verdict_text(lang: Language, v: Verdict) -> &'static str {
@@ -250,215 +252,6 @@ impl QnApp {
         }
     }
 
-    fn rule_apply(&mut self, merge: Option<u64>, change: impl FnOnce(&mut Vec<Rule>)) {
-        let before = self.project.rules.clone();
-        let mut after = before.clone();
-        change(&mut after);
-        if after != before {
-            self.commands
-                .push(Command::merged(Edit::Rules { before, after }, merge));
-        }
-    }
-
-    /// A rule field: its text, parsed by `parse` when changed. A refused text is remembered
-    /// with its reason (shown beside the field, the text kept); an accepted one clears it.
-    /// Returns the value to store when the text changed and was accepted.
-    #[allow(clippy::too_many_arguments)]
-    fn rule_field<T>(
-        &mut self,
-        ui: &mut egui::Ui,
-        key: &str,
-        initial: impl FnOnce() -> String,
-        width: f32,
-        hint: &str,
-        label: egui::Id,
-        parse: impl FnOnce(&str) -> Result<T, Refusal>,
-    ) -> Option<T> {
-        let parsed = self
-            .rule_text(ui, key, initial, width, hint, Some(label))
-            .map(|t| parse(&t));
-        let value = super::note_refusal(&mut self.rules.refused, key, parsed);
-        super::refusal_label(ui, self.lang(), self.rules.refused.get(key));
-        value
-    }
-
-    fn rule_text(
-        &mut self,
-        ui: &mut egui::Ui,
-        key: &str,
-        initial: impl FnOnce() -> String,
-        width: f32,
-        hint: &str,
-        label: Option<egui::Id>,
-    ) -> Option<String> {
-        let (bufs, typing_key) = (&mut self.rules.bufs, &mut self.rules.typing_key);
-        super::buffered_text(
-            ui,
-            bufs,
-            ("rule_field", key),
-            initial,
-            width,
-            hint,
-            typing_key,
-            &mut self.next_merge_key,
-            label,
-        )
-    }
-
-    /// The rule set editor window.
-    pub(super) fn rules_window(&mut self, ctx: &egui::Context) {
-        if !self.rules.open {
-            return;
-        }
-        let lang = self.lang();
-        let focused = ctx.memory(|m| m.focused().is_some());
-        if self.rules.loaded_gen != self.project_gen && !focused {
-            // Fresh texts from the file, except where a refused text waits to be corrected.
-            let refused = &self.rules.refused;
-            self.rules.bufs.retain(|k, _| refused.contains_key(k));
-            self.rules.loaded_gen = self.project_gen;
-        }
-        let mut open = true;
-        let ro = self.is_read_only();
-        egui::Window::new(tr(lang, "Quy định (dữ liệu, sửa được)", "Rules (data, editable)"))
-            .id(egui::Id::unique("rules_window"))
-            .open(&mut open)
-            .default_size([720.0, 480.0])
-            .default_pos([320.0, 90.0])
-            .show(ctx, |ui| {
-                ui.label(
-                    RichText::new(tr(
-                        lang,
-                        "Độ tin cậy: đã đọc văn bản, nguồn thứ cấp, hoặc chưa xác nhận. Mọi con số chưa đọc trong văn bản là giá trị mặc định để người lập quy hoạch sửa.",
-                        "Confidence: read in the text, secondary source, or unconfirmed. Every figure not read in the text is a default for the planner to correct.",
-                    ))
-                    .small(),
-                );
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    let rules = self.project.rules.clone();
-                    for (i, r) in rules.iter().enumerate() {
-                        ui.separator();
-                        ui.horizontal_wrapped(|ui| {
-                            let mut on = r.enabled;
-                            // The rule's kind in the planner's words; its key stays in the file.
-                            if ui.add_enabled(!ro, egui::Checkbox::new(&mut on, RichText::new(check_text(lang, r.check)).strong())).changed() {
-                                self.rule_apply(None, |v| v[i].enabled = on);
-                            }
-                            ui.label(RichText::new(ui_citation(lang, &r.citation())).weak());
-                        });
-                        ui.horizontal_wrapped(|ui| {
-                            let from_label = ui.label(tr(lang, "hiệu lực từ", "in force from")).id;
-                            let date = |t: &str| parse_date(t).and_then(|d| d.ok_or(Refusal::Empty));
-                            if let Some(d) = self.rule_field(ui, &format!("{i}_from"), || r.valid_from.clone(), 86.0, "YYYY-MM-DD", from_label, date) {
-                                let key = self.rules.typing_key;
-                                self.rule_apply(key, |rs| rs[i].valid_from = d);
-                            }
-                            let to_label = ui.label(tr(lang, "đến", "to")).id;
-                            // Empty: still in force.
-                            if let Some(d) = self.rule_field(ui, &format!("{i}_to"), || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force"), to_label, parse_date) {
-                                let key = self.rules.typing_key;
-                                self.rule_apply(key, |rs| rs[i].valid_to = d);
-                            }
-                            let p = &r.params;
-                            let fields: [(&str, Option<f64>); 10] = [
-                                ("min_ha", p.min_ha),
-                                ("max_ha", p.max_ha),
-                                ("max_ha_expansion", p.max_ha_expansion),
-                                ("min_ha_mountain_or_craft", p.min_ha_mountain_or_craft),
-                                ("min_occupancy_pct", p.min_occupancy_pct),
-                                ("unleased_below_ha", p.unleased_below_ha),
-                                ("expansion_min_occupancy_pct", p.expansion_min_occupancy_pct),
-                                ("max_phase_ha", p.max_phase_ha),
-                                ("min_buffer_m", p.min_buffer_m),
-                                ("", None),
-                            ];
-                            for (name, v) in fields {
-                                let Some(v) = v else { continue };
-                                let name_label = ui.label(param_text(lang, name)).id;
-                                let number = |t: &str| parse_non_negative(t).and_then(|x| x.ok_or(Refusal::Empty));
-                                if let Some(x) = self.rule_field(ui, &format!("{i}_{name}"), || v.to_string(), 48.0, name, name_label, number) {
-                                    let key = self.rules.typing_key;
-                                    let name = name.to_string();
-                                    self.rule_apply(key, move |rs| {
-                                        let p = &mut rs[i].params;
-                                        match name.as_str() {
-                                            "min_ha" => p.min_ha = Some(x),
-                                            "max_ha" => p.max_ha = Some(x),
-                                            "max_ha_expansion" => p.max_ha_expansion = Some(x),
-                                            "min_ha_mountain_or_craft" => p.min_ha_mountain_or_craft = Some(x),
-                                            "min_occupancy_pct" => p.min_occupancy_pct = Some(x),
-                                            "unleased_below_ha" => p.unleased_below_ha = Some(x),
-                                            "expansion_min_occupancy_pct" => p.expansion_min_occupancy_pct = Some(x),
-                                            "max_phase_ha" => p.max_phase_ha = Some(x),
-                                            _ => p.min_buffer_m = Some(x),
-                                        }
-                                    });
-                                }
-                            }
-                            for (k, d) in r.params.class_distance_m.iter().enumerate() {
-                                let class_label = ui.label(format!("{} {}", tr(lang, "cấp", "class"), ["I", "II", "III", "IV", "V"].get(k).copied().unwrap_or("?"))).id;
-                                let number = |t: &str| parse_non_negative(t).and_then(|x| x.ok_or(Refusal::Empty));
-                                if let Some(x) = self.rule_field(ui, &format!("{i}_class{k}"), || d.to_string(), 48.0, "m", class_label, number) {
-                                    let key = self.rules.typing_key;
-                                    self.rule_apply(key, move |rs| {
-                                        if let Some(slot) = rs[i].params.class_distance_m.get_mut(k) {
-                                            *slot = x;
-                                        }
-                                    });
-                                }
-                            }
-                        });
-                        if !r.params.mountain_districts.is_empty() {
-                            egui::CollapsingHeader::new(tr(lang, "Huyện miền núi (giả định, sửa được)", "Mountainous districts (assumption, editable)"))
-                                .id_salt(("mountain", i))
-                                .show(ui, |ui| {
-                                    ui.horizontal_wrapped(|ui| {
-                                        for d in DISTRICTS_2006 {
-                                            let mut on = r.params.mountain_districts.iter().any(|x| x == d);
-                                            if ui.checkbox(&mut on, d).changed() {
-                                                self.rule_apply(None, |rs| {
-                                                    let list = &mut rs[i].params.mountain_districts;
-                                                    if on {
-                                                        list.push(d.to_string());
-                                                    } else {
-                                                        list.retain(|x| x != d);
-                                                    }
-                                                });
-                                            }
-                                        }
-                                    });
-                                });
-                        }
-                        ui.horizontal(|ui| {
-                            ui.label(RichText::new(note_text(lang, &r.note)).small())
-                                .on_hover_text(ui_citation(lang, &r.source));
-                        });
-                        ui.horizontal(|ui| {
-                            if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Nhân bản thành quy định mới", "Duplicate as a new rule"))).clicked() {
-                                let mut copy = r.clone();
-                                copy.id = 0;
-                                let mut n = 2;
-                                while rules.iter().any(|o| o.key == format!("{}_{n}", r.key)) {
-                                    n += 1;
-                                }
-                                copy.key = format!("{}_{n}", r.key);
-                                copy.source = "added by the planner in qn-planner".into();
-                                copy.confidence = "✘".into(); // unconfirmed until the planner cites it
-                                self.rule_apply(None, |rs| rs.push(copy));
-                            }
-                            if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Xóa quy định", "Delete rule"))).clicked() {
-                                self.rule_apply(None, |rs| {
-                                    rs.remove(i);
-                                });
-                                self.rules.bufs.clear();
-                            }
-                        });
-                    }
-                });
-            });
-        self.rules.open = open;
-    }
-
     /// Compliance of the active scenario: every judged site with its failed and missing rules.
     pub(super) fn compliance_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
@@ -510,7 +303,7 @@ impl QnApp {
             .show(ui, |ui| {
                 for (l, f, name, year, failed, missing) in rows {
                     if ui.link(&name).clicked() {
-                        self.zoom_to(l, f);
+                        self.commands.push(Command::ZoomTo(l, f));
                     }
                     ui.label(year.map(|y| y.to_string()).unwrap_or_else(|| "—".into()));
                     ui.vertical(|ui| {
@@ -545,4 +338,215 @@ impl QnApp {
                 }
             });
     }
+}
+
+impl RulesUi {
+    /// The merge key of the field being typed in (one undo step per visit to a field).
+    fn merge(&self) -> Option<u64> {
+        self.typing_key.map(|k| merge_key(Panel::Rules, k))
+    }
+}
+
+/// A rule field: its text, parsed by `parse` when changed. A refused text is remembered with
+/// its reason (shown beside the field, the text kept); an accepted one clears it. Returns the
+/// value to store when the text changed and was accepted.
+#[allow(clippy::too_many_arguments)]
+fn rule_field<T>(
+    st: &mut RulesUi,
+    ui: &mut egui::Ui,
+    lang: Language,
+    key: &str,
+    initial: impl FnOnce() -> String,
+    width: f32,
+    hint: &str,
+    label: egui::Id,
+    parse: impl FnOnce(&str) -> Result<T, Refusal>,
+) -> Option<T> {
+    let parsed = super::buffered_text(
+        ui,
+        &mut st.bufs,
+        ("rule_field", key),
+        initial,
+        width,
+        hint,
+        &mut st.typing_key,
+        &mut st.visits,
+        Some(label),
+    )
+    .map(|t| parse(&t));
+    let value = super::note_refusal(&mut st.refused, key, parsed);
+    super::refusal_label(ui, lang, st.refused.get(key));
+    value
+}
+
+/// The rule set editor window: a function of the project's rules and the window's own state,
+/// returning the edits it asks for.
+pub fn rules_window(
+    ctx: &egui::Context,
+    project: &Project,
+    view: &View,
+    st: &mut RulesUi,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    if !st.open {
+        return out;
+    }
+    {
+        let lang = view.lang;
+        let focused = ctx.memory(|m| m.focused().is_some());
+        if st.loaded_gen != view.generation && !focused {
+            // Fresh texts from the file, except where a refused text waits to be corrected.
+            let refused = &st.refused;
+            st.bufs.retain(|k, _| refused.contains_key(k));
+            st.loaded_gen = view.generation;
+        }
+        let mut open = true;
+        let ro = view.read_only;
+        let apply =
+            |out: &mut Vec<Command>, merge: Option<u64>, change: &dyn Fn(&mut Vec<Rule>)| {
+                let before = project.rules.clone();
+                let mut after = before.clone();
+                change(&mut after);
+                if after != before {
+                    out.push(Command::merged(Edit::Rules { before, after }, merge));
+                }
+            };
+        egui::Window::new(tr(lang, "Quy định (dữ liệu, sửa được)", "Rules (data, editable)"))
+            .id(egui::Id::unique("rules_window"))
+            .open(&mut open)
+            .default_size([720.0, 480.0])
+            .default_pos([320.0, 90.0])
+            .show(ctx, |ui| {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "Độ tin cậy: đã đọc văn bản, nguồn thứ cấp, hoặc chưa xác nhận. Mọi con số chưa đọc trong văn bản là giá trị mặc định để người lập quy hoạch sửa.",
+                        "Confidence: read in the text, secondary source, or unconfirmed. Every figure not read in the text is a default for the planner to correct.",
+                    ))
+                    .small(),
+                );
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let rules = project.rules.clone();
+                    for (i, r) in rules.iter().enumerate() {
+                        ui.separator();
+                        ui.horizontal_wrapped(|ui| {
+                            let mut on = r.enabled;
+                            // The rule's kind in the planner's words; its key stays in the file.
+                            if ui.add_enabled(!ro, egui::Checkbox::new(&mut on, RichText::new(check_text(lang, r.check)).strong())).changed() {
+                                apply(&mut out, None, &|v| v[i].enabled = on);
+                            }
+                            ui.label(RichText::new(ui_citation(lang, &r.citation())).weak());
+                        });
+                        ui.horizontal_wrapped(|ui| {
+                            let from_label = ui.label(tr(lang, "hiệu lực từ", "in force from")).id;
+                            let date = |t: &str| parse_date(t).and_then(|d| d.ok_or(Refusal::Empty));
+                            if let Some(d) = rule_field(st, ui, lang, &format!("{i}_from"), || r.valid_from.clone(), 86.0, "YYYY-MM-DD", from_label, date) {
+                                let key = st.merge();
+                                apply(&mut out, key, &|rs| rs[i].valid_from = d.clone());
+                            }
+                            let to_label = ui.label(tr(lang, "đến", "to")).id;
+                            // Empty: still in force.
+                            if let Some(d) = rule_field(st, ui, lang, &format!("{i}_to"), || r.valid_to.clone().unwrap_or_default(), 86.0, tr(lang, "còn hiệu lực", "in force"), to_label, parse_date) {
+                                let key = st.merge();
+                                apply(&mut out, key, &|rs| rs[i].valid_to = d.clone());
+                            }
+                            let p = &r.params;
+                            let fields: [(&str, Option<f64>); 10] = [
+                                ("min_ha", p.min_ha),
+                                ("max_ha", p.max_ha),
+                                ("max_ha_expansion", p.max_ha_expansion),
+                                ("min_ha_mountain_or_craft", p.min_ha_mountain_or_craft),
+                                ("min_occupancy_pct", p.min_occupancy_pct),
+                                ("unleased_below_ha", p.unleased_below_ha),
+                                ("expansion_min_occupancy_pct", p.expansion_min_occupancy_pct),
+                                ("max_phase_ha", p.max_phase_ha),
+                                ("min_buffer_m", p.min_buffer_m),
+                                ("", None),
+                            ];
+                            for (name, v) in fields {
+                                let Some(v) = v else { continue };
+                                let name_label = ui.label(param_text(lang, name)).id;
+                                let number = |t: &str| parse_non_negative(t).and_then(|x| x.ok_or(Refusal::Empty));
+                                if let Some(x) = rule_field(st, ui, lang, &format!("{i}_{name}"), || v.to_string(), 48.0, name, name_label, number) {
+                                    let key = st.merge();
+                                    apply(&mut out, key, &|rs| {
+                                        let p = &mut rs[i].params;
+                                        match name {
+                                            "min_ha" => p.min_ha = Some(x),
+                                            "max_ha" => p.max_ha = Some(x),
+                                            "max_ha_expansion" => p.max_ha_expansion = Some(x),
+                                            "min_ha_mountain_or_craft" => p.min_ha_mountain_or_craft = Some(x),
+                                            "min_occupancy_pct" => p.min_occupancy_pct = Some(x),
+                                            "unleased_below_ha" => p.unleased_below_ha = Some(x),
+                                            "expansion_min_occupancy_pct" => p.expansion_min_occupancy_pct = Some(x),
+                                            "max_phase_ha" => p.max_phase_ha = Some(x),
+                                            _ => p.min_buffer_m = Some(x),
+                                        }
+                                    });
+                                }
+                            }
+                            for (k, d) in r.params.class_distance_m.iter().enumerate() {
+                                let class_label = ui.label(format!("{} {}", tr(lang, "cấp", "class"), ["I", "II", "III", "IV", "V"].get(k).copied().unwrap_or("?"))).id;
+                                let number = |t: &str| parse_non_negative(t).and_then(|x| x.ok_or(Refusal::Empty));
+                                if let Some(x) = rule_field(st, ui, lang, &format!("{i}_class{k}"), || d.to_string(), 48.0, "m", class_label, number) {
+                                    let key = st.merge();
+                                    apply(&mut out, key, &|rs| {
+                                        if let Some(slot) = rs[i].params.class_distance_m.get_mut(k) {
+                                            *slot = x;
+                                        }
+                                    });
+                                }
+                            }
+                        });
+                        if !r.params.mountain_districts.is_empty() {
+                            egui::CollapsingHeader::new(tr(lang, "Huyện miền núi (giả định, sửa được)", "Mountainous districts (assumption, editable)"))
+                                .id_salt(("mountain", i))
+                                .show(ui, |ui| {
+                                    ui.horizontal_wrapped(|ui| {
+                                        for d in DISTRICTS_2006 {
+                                            let mut on = r.params.mountain_districts.iter().any(|x| x == d);
+                                            if ui.checkbox(&mut on, d).changed() {
+                                                apply(&mut out, None, &|rs| {
+                                                    let list = &mut rs[i].params.mountain_districts;
+                                                    if on {
+                                                        list.push(d.to_string());
+                                                    } else {
+                                                        list.retain(|x| x != d);
+                                                    }
+                                                });
+                                            }
+                                        }
+                                    });
+                                });
+                        }
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(note_text(lang, &r.note)).small())
+                                .on_hover_text(ui_citation(lang, &r.source));
+                        });
+                        ui.horizontal(|ui| {
+                            if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Nhân bản thành quy định mới", "Duplicate as a new rule"))).clicked() {
+                                let mut copy = r.clone();
+                                copy.id = 0;
+                                let mut n = 2;
+                                while rules.iter().any(|o| o.key == format!("{}_{n}", r.key)) {
+                                    n += 1;
+                                }
+                                copy.key = format!("{}_{n}", r.key);
+                                copy.source = "added by the planner in qn-planner".into();
+                                copy.confidence = "✘".into(); // unconfirmed until the planner cites it
+                                apply(&mut out, None, &|rs| rs.push(copy.clone()));
+                            }
+                            if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Xóa quy định", "Delete rule"))).clicked() {
+                                apply(&mut out, None, &|rs| {
+                                    rs.remove(i);
+                                });
+                                st.bufs.clear();
+                            }
+                        });
+                    }
+                });
+            });
+        st.open = open;
+    }
+    out
 }

@@ -1,12 +1,12 @@
 //! The attribute table of a layer: sortable columns, click a row to select and zoom, edit
-//! cells through the same edit path as the form.
+//! cells through the same edit path as the form. A panel in the shape of
+//! [`super::command`]: it reads the project and asks for edits and zooms.
 
-use super::QnApp;
-use super::command::Command;
+use super::command::{Command, View, merge_key};
 use super::i18n::{self, tr};
 use crate::edit::Edit;
 use crate::model::validate::{FieldError, set_site_field};
-use crate::model::{Layer, Site};
+use crate::model::{Layer, Project, Site};
 use egui_extras::{Column, TableBuilder};
 
 /// Columns of the table, in order.
@@ -50,6 +50,10 @@ pub struct TableState {
     /// Why the text typed in the cell being edited was refused: the cell stays open with
     /// the text until it is corrected or Esc closes the table.
     refused: Option<(i64, Col, FieldError)>,
+    /// Cleared when the planner closes the window.
+    pub open: bool,
+    /// Visits to cells so far (each is one undo step, see [`merge_key`]).
+    visits: u64,
 }
 
 impl TableState {
@@ -60,6 +64,8 @@ impl TableState {
             ascending: true,
             editing: None,
             refused: None,
+            open: true,
+            visits: 0,
         }
     }
 }
@@ -139,21 +145,26 @@ fn set_cell(s: &mut Site, c: Col, text: &str) -> Result<(), FieldError> {
     set_site_field(s, field, text)
 }
 
-impl QnApp {
-    pub(super) fn table_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut state) = self.table.take() else {
-            return;
-        };
-        let lang = self.lang();
+/// The table window of `state.layer`; `selected` is the site selected on the map.
+pub fn table_window(
+    ctx: &egui::Context,
+    project: &Project,
+    view: &View,
+    selected: Option<(Layer, i64)>,
+    state: &mut TableState,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    {
+        let lang = view.lang;
         let mut open = true;
-        let mut rows: Vec<Site> = self.project.sites_of(state.layer).cloned().collect();
+        let mut rows: Vec<Site> = project.sites_of(state.layer).cloned().collect();
         rows.sort_by(|a, b| {
             let o = compare(a, b, state.sort);
             if state.ascending { o } else { o.reverse() }
         });
         let mut clicked: Option<i64> = None;
         let mut commit: Option<(i64, Col, String, u64)> = None;
-        let read_only = self.is_read_only();
+        let read_only = view.read_only;
         egui::Window::new(format!(
             "{} — {} ({})",
             tr(lang, "Bảng thuộc tính", "Attribute table"),
@@ -210,8 +221,7 @@ impl QnApp {
                 .body(|body| {
                     body.rows(22.0, rows.len(), |mut row| {
                         let s = &rows[row.index()];
-                        let selected = self.selected == Some((s.layer, s.fid));
-                        row.set_selected(selected);
+                        row.set_selected(selected == Some((s.layer, s.fid)));
                         for c in COLS {
                             let editing_here = matches!(&state.editing, Some((f, col, _, _)) if *f == s.fid && *col == c);
                             let (_, cell) = row.col(|ui| {
@@ -240,8 +250,8 @@ impl QnApp {
                                 continue;
                             }
                             if cell.double_clicked() && editable(c) && !read_only {
-                                self.next_merge_key += 1;
-                                state.editing = Some((s.fid, c, cell_text(lang, s, c), self.next_merge_key));
+                                state.visits += 1;
+                                state.editing = Some((s.fid, c, cell_text(lang, s, c), merge_key(super::command::Panel::Table, state.visits)));
                             } else if cell.clicked() {
                                 clicked = Some(s.fid);
                             }
@@ -272,25 +282,23 @@ impl QnApp {
             );
         });
         if let Some(fid) = clicked {
-            self.zoom_to(state.layer, fid);
+            out.push(Command::ZoomTo(state.layer, fid));
         }
         if let Some((fid, c, text, key)) = commit
-            && let Some(before) = self.project.site(state.layer, fid).cloned()
+            && let Some(before) = project.site(state.layer, fid).cloned()
         {
             let mut after = before.clone();
             match set_cell(&mut after, c, &text) {
                 Ok(()) => {
                     state.refused = None;
                     if after != before {
-                        self.commands
-                            .push(Command::merged(Edit::update(before, after), Some(key)));
+                        out.push(Command::merged(Edit::update(before, after), Some(key)));
                     }
                 }
                 Err(e) => state.refused = Some((fid, c, e)),
             }
         }
-        if open {
-            self.table = Some(state);
-        }
+        state.open = open;
     }
+    out
 }

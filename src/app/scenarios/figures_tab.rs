@@ -4,7 +4,7 @@
 //! "Dùng số báo cáo" puts the report's value back. Written in the panel shape of
 //! [`crate::app::command`]: it reads the project and returns edits.
 
-use crate::app::command::{Command, View};
+use crate::app::command::{Command, Panel, View, merge_key};
 use crate::app::i18n::tr;
 use crate::app::{buffered_text, note_refusal, refusal_label};
 use crate::edit::Edit;
@@ -24,9 +24,6 @@ pub struct FiguresState {
     next_key: u64,
     loaded: Option<u64>,
 }
-
-/// Merge keys of this tab: apart from those of the rest of the app.
-const KEY_BASE: u64 = 1 << 60;
 
 /// A number as the tab shows it: no needless decimals.
 fn shown(v: f64) -> String {
@@ -108,7 +105,7 @@ pub fn figures_ui(
                                 before: value,
                                 after: v,
                             },
-                            st.typing_key.map(|k| KEY_BASE | k),
+                            st.typing_key.map(|k| merge_key(Panel::Figures, k)),
                         ));
                     }
                     refusal_label(ui, lang, st.refused.get(f.key()));
