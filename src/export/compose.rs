@@ -1,0 +1,492 @@
+//! Laying out a map page: the title, the map frame (filled by `draw`), the scale bar and north
+//! arrow, the labels placed without overlaps, the legend and locator (`legend`) and the foot.
+//! [`Composer`] holds the base map projected once, so many pages can be composed from it.
+
+use super::draw::{Frame, ProjGrid, Projector, Sym, project_poly};
+use super::legend::{self, SYMBOL_R};
+use super::{ExportError, MapSpec, NOTO_SANS, NOTO_SANS_BOLD, Page, Paper, ScaleBar, esc, tr};
+use crate::analysis::labels::{Bbox, Candidate, place_labels};
+use crate::io::basemap::{self, BaseMap};
+use crate::io::crs::{Tm3, geodesic_distance_m};
+use crate::model::{Project, palette};
+use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
+use std::fmt::Write;
+
+const LOCATOR: &str = include_str!("../../maps/locator_countries.geojson");
+
+/// Text metrics of the bundled font, to size label boxes exactly.
+pub(super) struct Metrics {
+    regular: ttf_parser::Face<'static>,
+    bold: ttf_parser::Face<'static>,
+}
+
+impl Metrics {
+    pub(super) fn new() -> Result<Metrics, ExportError> {
+        let f = |b| {
+            ttf_parser::Face::parse(b, 0).map_err(|e| ExportError::Invalid(format!("font: {e}")))
+        };
+        Ok(Metrics {
+            regular: f(NOTO_SANS)?,
+            bold: f(NOTO_SANS_BOLD)?,
+        })
+    }
+
+    /// Width in mm of `text` at `size_mm`.
+    pub(super) fn width(&self, text: &str, size_mm: f64, bold: bool) -> f64 {
+        let face = if bold { &self.bold } else { &self.regular };
+        let upem = f64::from(face.units_per_em());
+        let units: f64 = text
+            .chars()
+            .map(|c| {
+                face.glyph_index(c)
+                    .and_then(|g| face.glyph_hor_advance(g))
+                    .map(f64::from)
+                    .unwrap_or(upem * 0.5)
+            })
+            .sum();
+        units / upem * size_mm
+    }
+}
+
+/// The base map projected to EPSG:5899 once.
+pub struct Composer {
+    pub(super) tm3: Tm3,
+    pub(super) land_vn: Vec<Polygon<f64>>,
+    pub(super) land_cn: Vec<Polygon<f64>>,
+    pub(super) province: Vec<Polygon<f64>>,
+    pub(super) inland: Vec<LineString<f64>>,
+    pub(super) border: Vec<LineString<f64>>,
+    pub(super) towns: Vec<(String, [f64; 2])>,
+    pub(super) province_bounds: ([f64; 2], [f64; 2]),
+    pub(super) locator: Vec<(String, MultiPolygon<f64>)>,
+    /// The locator's countries around the province, projected: the land beyond the detailed
+    /// data, so a frame wider than the data shows land grey rather than sea.
+    pub(super) surround: Vec<Polygon<f64>>,
+    /// The box of the detailed data, projected.
+    pub(super) data_box: Polygon<f64>,
+    pub(super) metrics: Metrics,
+}
+
+impl Composer {
+    pub fn new() -> Result<Composer, ExportError> {
+        let tm3 = Tm3::new()?;
+        let base = BaseMap::load()?;
+        // The base map is projected through a grid over its own extent (within centimetres
+        // of the exact projection; the coastline itself is good to tens of metres).
+        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+        {
+            use geo::CoordsIter;
+            let mut take = |x: f64, y: f64| {
+                lo = [lo[0].min(x), lo[1].min(y)];
+                hi = [hi[0].max(x), hi[1].max(y)];
+            };
+            for p in base
+                .land_vn
+                .0
+                .iter()
+                .chain(&base.land_cn.0)
+                .chain(&base.province.0)
+            {
+                p.exterior_coords_iter().for_each(|c| take(c.x, c.y));
+            }
+            for l in base
+                .inland_boundary
+                .iter()
+                .map(|(_, l)| l)
+                .chain(&base.border)
+            {
+                l.0.iter().for_each(|c| take(c.x, c.y));
+            }
+        }
+        let proj = Projector {
+            tm3: &tm3,
+            grid: ProjGrid::new(&tm3, [lo[0], hi[0]], [lo[1], hi[1]], 128),
+        };
+        let province: Vec<Polygon<f64>> = base.province.0.iter().map(|p| proj.poly(p)).collect();
+        let mut min = [f64::INFINITY; 2];
+        let mut max = [f64::NEG_INFINITY; 2];
+        for p in &province {
+            for c in &p.exterior().0 {
+                min = [min[0].min(c.x), min[1].min(c.y)];
+                max = [max[0].max(c.x), max[1].max(c.y)];
+            }
+        }
+        let locator = match LOCATOR.parse::<geojson::GeoJson>() {
+            Ok(geojson::GeoJson::FeatureCollection(fc)) => fc
+                .features
+                .into_iter()
+                .filter_map(|f| {
+                    let name = f
+                        .property("name")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    let g = geo_types::Geometry::<f64>::try_from(f.geometry?).ok()?;
+                    match g {
+                        Geometry::MultiPolygon(mp) => Some((name, mp)),
+                        Geometry::Polygon(p) => Some((name, MultiPolygon(vec![p]))),
+                        _ => None,
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let surround = {
+            use geo::BooleanOps;
+            let around = Polygon::new(
+                LineString::from(vec![
+                    (101.0, 15.0),
+                    (115.0, 15.0),
+                    (115.0, 27.0),
+                    (101.0, 27.0),
+                    (101.0, 15.0),
+                ]),
+                vec![],
+            );
+            let around = MultiPolygon(vec![around]);
+            locator
+                .iter()
+                .flat_map(|(_, mp)| mp.intersection(&around).0)
+                .map(|p| project_poly(&tm3, &p))
+                .collect()
+        };
+        let data_box = project_poly(&tm3, &Polygon::new(basemap::data_box_ring(40), vec![]));
+        Ok(Composer {
+            surround,
+            data_box,
+            land_vn: base.land_vn.0.iter().map(|p| proj.poly(p)).collect(),
+            land_cn: base.land_cn.0.iter().map(|p| proj.poly(p)).collect(),
+            inland: base
+                .inland_boundary
+                .iter()
+                .map(|(_, l)| proj.line(l))
+                .collect(),
+            border: base.border.iter().map(|l| proj.line(l)).collect(),
+            towns: base
+                .places
+                .iter()
+                .filter_map(|p| {
+                    tm3.tm3_from_lonlat(p.lonlat.x(), p.lonlat.y())
+                        .ok()
+                        .map(|(e, n)| (p.label.clone(), [e, n]))
+                })
+                .collect(),
+            province,
+            province_bounds: (min, max),
+            locator,
+            metrics: Metrics::new()?,
+            tm3,
+        })
+    }
+
+    pub fn tm3(&self) -> &Tm3 {
+        &self.tm3
+    }
+
+    pub fn province_bounds(&self) -> ([f64; 2], [f64; 2]) {
+        self.province_bounds
+    }
+
+    /// Composes one map page.
+    pub fn map_page(&self, project: &Project, spec: &MapSpec) -> Result<Page, ExportError> {
+        let lang = spec.lang;
+        let (pw, ph) = spec.page_mm();
+        let margin = 10.0;
+        let side = if spec.landscape { 72.0 } else { 0.0 };
+        let title_h = 19.0;
+        let foot_h = 9.0;
+        // The legend's entries first: in portrait the legend and inset go below the map, and
+        // the map frame takes all the height they leave.
+        let entries = legend::entries(spec);
+        let legend_h = legend::height(entries.len());
+        let inset_h = 60.0;
+        let (fx, fy) = (margin, margin + title_h);
+        let fw = pw - 2.0 * margin - side - if spec.landscape { 5.0 } else { 0.0 };
+        let fh = if spec.landscape {
+            ph - fy - margin - foot_h
+        } else {
+            ph - fy - margin - foot_h - 5.0 - legend_h.max(inset_h)
+        };
+        let (emin, emax) = spec.extent.unwrap_or(self.province_bounds);
+        let ew = (emax[0] - emin[0]).max(1.0);
+        let eh = (emax[1] - emin[1]).max(1.0);
+        let m_per_mm = (ew / (fw * 0.94)).max(eh / (fh * 0.94));
+        let centre = [(emin[0] + emax[0]) / 2.0, (emin[1] + emax[1]) / 2.0];
+        let fr = Frame::new(fx, fy, fw, fh, centre, m_per_mm);
+        let frame = fr.bbox();
+
+        let mut svg = String::with_capacity(1 << 20);
+        let open = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{pw}mm" height="{ph}mm" viewBox="0 0 {pw} {ph}" font-family="Noto Sans">"##
+        );
+        let defs = format!(
+            r##"<defs><clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath></defs>"##
+        );
+        svg.push_str(&open);
+        let _ = write!(svg, r##"<rect width="{pw}" height="{ph}" fill="white"/>"##);
+        svg.push_str(&defs);
+        // Title and subtitle.
+        let _ = write!(
+            svg,
+            r##"<text x="{margin}" y="{:.1}" font-size="6.4" font-weight="bold" fill="#111">{}</text>"##,
+            margin + 7.0,
+            esc(&spec.title)
+        );
+        if !spec.subtitle.is_empty() {
+            let _ = write!(
+                svg,
+                r##"<text x="{margin}" y="{:.1}" font-size="4.0" fill="#333">{}</text>"##,
+                margin + 14.0,
+                esc(&spec.subtitle)
+            );
+        }
+        // The map.
+        let _ = write!(svg, r##"<g clip-path="url(#frame)">"##);
+        let _ = write!(
+            svg,
+            r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="{}"/>"##,
+            palette::hex(palette::SEA)
+        );
+        let raster = self.draw_base(
+            &mut svg,
+            &fr,
+            spec,
+            format!(r##"{open}{defs}<g clip-path="url(#frame)">"##),
+        )?;
+        let symbols = self.draw_sites(&mut svg, project, spec, &fr);
+        let _ = write!(svg, "</g>");
+        let _ = write!(
+            svg,
+            r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#222" stroke-width="0.35"/>"##
+        );
+
+        // Scale bar (true at the centre) and north arrow, inside the frame.
+        let ground = {
+            let a = self
+                .tm3
+                .lonlat_from_tm3(centre[0] - 10.0 * m_per_mm, centre[1])?;
+            let b = self
+                .tm3
+                .lonlat_from_tm3(centre[0] + 10.0 * m_per_mm, centre[1])?;
+            geodesic_distance_m(a, b) / 20.0
+        };
+        let bar_m = nice(ground * fw * 0.22);
+        let bar_mm = bar_m / ground;
+        let (bx, by) = (fx + 5.0, fy + fh - 6.0);
+        let bar_box = Bbox::new(
+            [(bx - 2.0) as f32, (by - 6.5) as f32],
+            [(bx + bar_mm + 16.0) as f32, (by + 3.0) as f32],
+        );
+        let half = bar_mm / 2.0;
+        let _ = write!(
+            svg,
+            r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="9.5" fill="white" fill-opacity="0.85"/><rect x="{bx:.2}" y="{:.2}" width="{half:.3}" height="1.2" fill="#111"/><rect x="{:.3}" y="{:.2}" width="{half:.3}" height="1.2" fill="white" stroke="#111" stroke-width="0.2"/><text x="{bx:.2}" y="{:.2}" font-size="2.8" fill="#111" text-anchor="middle">0</text><text x="{:.3}" y="{:.2}" font-size="2.8" fill="#111" text-anchor="middle">{}</text>"##,
+            bx - 2.0,
+            by - 6.5,
+            bar_mm + 18.0,
+            by - 1.2,
+            bx + half,
+            by - 1.2,
+            by - 2.2,
+            bx + bar_mm,
+            by - 2.2,
+            esc(&fmt_len(bar_m))
+        );
+        let (nx, ny) = (fx + fw - 9.0, fy + 5.0);
+        let north_box = Bbox::new(
+            [(nx - 5.0) as f32, (ny - 1.0) as f32],
+            [(nx + 5.0) as f32, (ny + 14.0) as f32],
+        );
+        let _ = write!(
+            svg,
+            r##"<g><rect x="{:.2}" y="{:.2}" width="10" height="15" fill="white" fill-opacity="0.85"/><path d="M{nx:.2},{:.2} L{:.2},{:.2} L{nx:.2},{:.2} Z" fill="#111"/><path d="M{nx:.2},{:.2} L{:.2},{:.2} L{nx:.2},{:.2} Z" fill="white" stroke="#111" stroke-width="0.2"/><text x="{nx:.2}" y="{:.2}" font-size="3.2" font-weight="bold" text-anchor="middle" fill="#111">{}</text></g>"##,
+            nx - 5.0,
+            ny - 1.0,
+            ny + 4.5,
+            nx + 2.6,
+            ny + 12.5,
+            ny + 10.5,
+            ny + 4.5,
+            nx - 2.6,
+            ny + 12.5,
+            ny + 10.5,
+            ny + 3.2,
+            tr(lang, "B", "N")
+        );
+
+        // Labels: sites and towns, never overlapping each other, symbols, the scale bar or the
+        // north arrow; the less important ones are dropped.
+        let r = SYMBOL_R;
+        let site_size = if spec.paper == Paper::A3 { 2.9 } else { 2.5 };
+        let town_size = site_size + 0.3;
+        let mut cands = Vec::new();
+        let mut texts: Vec<(String, bool, [u8; 3], f64)> = Vec::new();
+        for Sym {
+            layer,
+            x,
+            y,
+            name,
+            ghost,
+            ..
+        } in &symbols
+        {
+            if *ghost {
+                continue;
+            }
+            let w = self.metrics.width(name, site_size, false);
+            cands.push(Candidate {
+                anchor: [*x as f32, *y as f32],
+                size: [(w + 0.8) as f32, (site_size * 1.25) as f32],
+                gap: (r + 0.2) as f32,
+                priority: u32::from(layer.label_priority()) * 10,
+            });
+            texts.push((name.clone(), false, palette::layer(*layer), site_size));
+        }
+        if spec.show_towns {
+            for (label, w) in &self.towns {
+                let (x, y) = fr.to_page(*w);
+                if !fr.holds(x, y) {
+                    continue;
+                }
+                let _ = write!(
+                    svg,
+                    r##"<circle cx="{x:.2}" cy="{y:.2}" r="0.9" fill="white"/><circle cx="{x:.2}" cy="{y:.2}" r="0.6" fill="{}"/>"##,
+                    palette::hex(palette::TOWN)
+                );
+                let tw = self.metrics.width(label, town_size, true);
+                cands.push(Candidate {
+                    anchor: [x as f32, y as f32],
+                    size: [(tw + 0.8) as f32, (town_size * 1.25) as f32],
+                    gap: 0.9,
+                    priority: 25,
+                });
+                texts.push((label.clone(), true, palette::TOWN, town_size));
+            }
+        }
+        let mut obstacles: Vec<Bbox> = symbols
+            .iter()
+            .map(|Sym { x, y, .. }| {
+                Bbox::new(
+                    [(x - r) as f32, (y - r) as f32],
+                    [(x + r) as f32, (y + r) as f32],
+                )
+            })
+            .collect();
+        obstacles.push(bar_box);
+        obstacles.push(north_box);
+        let placed = place_labels(&cands, &obstacles, frame);
+        let mut label_boxes = Vec::new();
+        for p in placed {
+            let (text, bold, colour, size) = &texts[p.index];
+            let b = p.bbox;
+            let a = cands[p.index].anchor;
+            let nearest = [
+                a[0].clamp(b.min[0], b.max[0]),
+                a[1].clamp(b.min[1], b.max[1]),
+            ];
+            if p.leader {
+                let _ = write!(
+                    svg,
+                    r##"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke="{}" stroke-width="0.15"/>"##,
+                    a[0],
+                    a[1],
+                    nearest[0],
+                    nearest[1],
+                    palette::hex(*colour)
+                );
+            }
+            let _ = write!(
+                svg,
+                r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" rx="0.5" fill="white" fill-opacity="0.75"/><text x="{:.2}" y="{:.2}" font-size="{size}"{} fill="{}">{}</text>"##,
+                b.min[0],
+                b.min[1],
+                b.max[0] - b.min[0],
+                b.max[1] - b.min[1],
+                b.min[0] + 0.4,
+                f64::from(b.max[1]) - size * 0.32,
+                if *bold {
+                    r##" font-weight="bold""##
+                } else {
+                    ""
+                },
+                palette::hex(*colour),
+                esc(text)
+            );
+            label_boxes.push((text.clone(), b));
+        }
+
+        // Legend of exactly the visible layers, and the locator inset.
+        let (lx, ly) = if spec.landscape {
+            (fx + fw + 5.0, fy)
+        } else {
+            (fx, fy + fh + 5.0)
+        };
+        let lw = if spec.landscape { side } else { fw * 0.5 };
+        let legend_box = legend::draw(&mut svg, &entries, (lx, ly, lw, legend_h), lang);
+        // Locator inset (Mercator, Natural Earth 1:50m).
+        let (ix, iy, iw, ih) = if spec.landscape {
+            (
+                lx,
+                ly + legend_h + 5.0,
+                lw,
+                (fy + fh - (ly + legend_h + 5.0)).clamp(30.0, 80.0),
+            )
+        } else {
+            (fx + fw * 0.55, fy + fh + 5.0, fw * 0.45, inset_h)
+        };
+        svg.push_str(&legend::locator_svg(&self.locator, ix, iy, iw, ih, lang));
+        // Foot: attribution, date, file.
+        let foot = format!(
+            "{} · {}: Natural Earth · {} {} · {}",
+            basemap::attribution(lang),
+            tr(lang, "Bản đồ vị trí", "Locator"),
+            tr(lang, "Ngày", "Date"),
+            spec.date,
+            spec.file_label
+        );
+        let _ = write!(
+            svg,
+            r##"<text x="{margin}" y="{:.2}" font-size="2.3" fill="#444">{}</text>"##,
+            ph - margin + 1.0,
+            esc(&foot)
+        );
+        svg.push_str("</svg>");
+        Ok(Page {
+            svg,
+            width_mm: pw,
+            height_mm: ph,
+            label_boxes,
+            legend_box: Some(legend_box),
+            map_frame: Some(frame),
+            raster,
+            scale_bar: Some(ScaleBar {
+                length_mm: bar_mm,
+                label_m: bar_m,
+                ground_m_per_mm: ground,
+                centre,
+                proj_m_per_mm: m_per_mm,
+            }),
+        })
+    }
+}
+
+fn nice(max_m: f64) -> f64 {
+    if !max_m.is_finite() || max_m <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(max_m.log10().floor());
+    for f in [5.0, 2.0, 1.0] {
+        if f * p <= max_m {
+            return f * p;
+        }
+    }
+    p
+}
+
+fn fmt_len(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{} km", m / 1000.0)
+    } else {
+        format!("{m} m")
+    }
+}

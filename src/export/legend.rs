@@ -1,0 +1,232 @@
+//! The layers' symbols (the map and its legend draw the same), the legend of a map page and
+//! the locator inset.
+
+use super::{MapSpec, esc, tr};
+use crate::analysis::labels::Bbox;
+use crate::model::{Layer, palette};
+use crate::settings::Language;
+use geo_types::MultiPolygon;
+use std::fmt::Write;
+
+/// Height of one legend row, mm.
+pub(super) const ROW: f64 = 5.2;
+
+/// The legend's entries (symbol SVG centred at 0,0, and name), exactly the visible layers and
+/// what the page marks.
+pub(super) fn entries(spec: &MapSpec) -> Vec<(String, String)> {
+    let lang = spec.lang;
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for layer in Layer::ALL {
+        if !spec.layers.contains(&layer) {
+            continue;
+        }
+        let name = match lang {
+            Language::Vi => layer.name_vi(),
+            Language::En => layer.name_en(),
+        };
+        entries.push((symbol_svg(layer, 0.0, 0.0, SYMBOL_R), name.to_string()));
+    }
+    for r in &spec.reference {
+        let [cr, cg, cb] = r.color;
+        entries.push((
+            format!(
+                r##"<rect x="-2.2" y="-1.6" width="4.4" height="3.2" fill="#{cr:02x}{cg:02x}{cb:02x}" fill-opacity="0.35" stroke="#{cr:02x}{cg:02x}{cb:02x}" stroke-width="0.3"/>"##
+            ),
+            r.name.clone(),
+        ));
+    }
+    if spec.show_towns {
+        entries.push((
+            format!(r##"<circle cx="0" cy="0" r="0.9" fill="white"/><circle cx="0" cy="0" r="0.6" fill="{}"/>"##, palette::hex(palette::TOWN)),
+            tr(lang, "Thành phố, thị xã, thị trấn", "Towns and district seats").to_string(),
+        ));
+    }
+    entries.push((
+        format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
+        tr(lang, "Vị trí gần đúng / tâm phường, xã", "Approximate / ward or commune centre").to_string(),
+    ));
+    if spec.scenario.is_some() && spec.year.is_some() {
+        entries.push((
+            format!(
+                r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.6"/>"##,
+                palette::hex(palette::OPENING)
+            ),
+            tr(lang, "Mở trong năm", "Opens this year").to_string(),
+        ));
+        entries.push((
+            format!(
+                r##"<g opacity="0.3">{}</g>"##,
+                symbol_svg(Layer::ProposedClusters, 0.0, 0.0, SYMBOL_R)
+            ),
+            tr(lang, "Chưa mở (mờ)", "Not yet open (faded)").to_string(),
+        ));
+    }
+    entries.push((
+        format!(
+            r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.6"/>"##,
+            palette::hex(palette::BORDER)
+        ),
+        tr(lang, "Biên giới Việt – Trung", "Vietnam–China border").to_string(),
+    ));
+    entries.push((
+        format!(
+            r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.45" stroke-dasharray="2,1"/>"##,
+            palette::hex(palette::PROVINCE_LINE)
+        ),
+        tr(lang, "Ranh giới tỉnh", "Province boundary").to_string(),
+    ));
+    entries
+}
+
+/// The height of a legend of `n` entries, mm.
+pub(super) fn height(n: usize) -> f64 {
+    9.0 + ROW * n as f64
+}
+
+/// Draws the legend box at (lx, ly), `lw` wide and `h` high; returns its box.
+pub(super) fn draw(
+    svg: &mut String,
+    entries: &[(String, String)],
+    (lx, ly, lw, h): (f64, f64, f64, f64),
+    lang: Language,
+) -> Bbox {
+    let _ = write!(
+        svg,
+        r##"<rect x="{lx:.2}" y="{ly:.2}" width="{lw:.2}" height="{h:.2}" fill="white" stroke="#999" stroke-width="0.2"/><text x="{:.2}" y="{:.2}" font-size="3.4" font-weight="bold" fill="#111">{}</text>"##,
+        lx + 3.0,
+        ly + 5.5,
+        tr(lang, "Chú giải", "Legend")
+    );
+    for (i, (sym, name)) in entries.iter().enumerate() {
+        let y = ly + 10.5 + ROW * i as f64;
+        let _ = write!(
+            svg,
+            r##"<g transform="translate({:.2},{y:.2})">{sym}</g><text x="{:.2}" y="{:.2}" font-size="2.9" fill="#111">{}</text>"##,
+            lx + 6.0,
+            lx + 11.0,
+            y + 1.0,
+            esc(name)
+        );
+    }
+    Bbox::new([lx as f32, ly as f32], [(lx + lw) as f32, (ly + h) as f32])
+}
+
+/// The layer's symbol centred at (x, y), radius `r` mm (as in the window).
+/// Radius of a site's symbol on the page, mm (the legend draws the same).
+pub(super) const SYMBOL_R: f64 = 1.5;
+
+pub(super) fn symbol_svg(layer: Layer, x: f64, y: f64, r: f64) -> String {
+    let c = palette::hex(palette::layer(layer));
+    match layer {
+        Layer::IndustrialZones => format!(
+            r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{c}" stroke="white" stroke-width="0.25"/>"##,
+            x - r * 0.9,
+            y - r * 0.9,
+            r * 1.8,
+            r * 1.8
+        ),
+        Layer::IndustrialClusters => format!(
+            r##"<circle cx="{x:.2}" cy="{y:.2}" r="{r:.2}" fill="{c}" stroke="white" stroke-width="0.25"/>"##
+        ),
+        Layer::ProposedClusters => format!(
+            r##"<circle cx="{x:.2}" cy="{y:.2}" r="{r:.2}" fill="white" fill-opacity="0.8" stroke="{c}" stroke-width="0.45" stroke-dasharray="0.55,0.4"/><circle cx="{x:.2}" cy="{y:.2}" r="0.35" fill="{c}"/>"##
+        ),
+        Layer::CraftVillages => format!(
+            r##"<path d="M{x:.2},{:.2} L{:.2},{:.2} L{:.2},{:.2} Z" fill="{c}" stroke="white" stroke-width="0.25"/>"##,
+            y - r * 1.1,
+            x + r,
+            y + r * 0.8,
+            x - r,
+            y + r * 0.8
+        ),
+        Layer::IndustrialCentres => format!(
+            r##"<path d="M{x:.2},{:.2} L{:.2},{y:.2} L{x:.2},{:.2} L{:.2},{y:.2} Z" fill="{c}" stroke="white" stroke-width="0.25"/>"##,
+            y - r * 1.2,
+            x + r,
+            y + r * 1.2,
+            x - r
+        ),
+        Layer::ProtectedAreas | Layer::ResidentialAreas => format!(
+            r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{c}" fill-opacity="0.35" stroke="{c}" stroke-width="0.4"/>"##,
+            x - r,
+            y - r,
+            2.0 * r,
+            2.0 * r
+        ),
+    }
+}
+
+/// The locator inset (Mercator, Natural Earth 1:50m) in the box (x, y, w, h) mm: the
+/// countries of `locator` and Quảng Ninh's box in red.
+pub(super) fn locator_svg(
+    locator: &[(String, MultiPolygon<f64>)],
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+    lang: Language,
+) -> String {
+    // Mercator over lon 100–113, lat 7.5–24.
+    let merc = |lat: f64| {
+        (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0)
+            .tan()
+            .ln()
+    };
+    let (lon0, lon1, lat0, lat1): (f64, f64, f64, f64) = (100.5, 112.5, 7.5, 24.0);
+    let (m0, m1) = (merc(lat0), merc(lat1));
+    let sx = w / (lon1 - lon0).to_radians();
+    let sy = h / (m1 - m0);
+    let s = sx.min(sy);
+    let ox = x + (w - (lon1 - lon0).to_radians() * s) / 2.0;
+    let oy = y + (h - (m1 - m0) * s) / 2.0;
+    let pt = |lon: f64, lat: f64| -> (f64, f64) {
+        (
+            ox + (lon - lon0).to_radians() * s,
+            oy + (m1 - merc(lat.clamp(-85.0, 85.0))) * s,
+        )
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r##"<defs><clipPath id="inset"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}"/></clipPath></defs><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="{}"/><g clip-path="url(#inset)">"##,
+        palette::hex(palette::SEA)
+    );
+    for (name, mp) in locator {
+        let mut d = String::new();
+        for p in &mp.0 {
+            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                for (i, c) in ring.0.iter().enumerate() {
+                    let (px, py) = pt(c.x, c.y);
+                    let _ = write!(d, "{}{px:.2},{py:.2}", if i == 0 { "M" } else { "L" });
+                }
+                d.push('Z');
+            }
+        }
+        let fill = if name == "Vietnam" {
+            "#e8dfc8"
+        } else {
+            "#dcdcd8"
+        };
+        let _ = write!(
+            out,
+            r##"<path d="{d}" fill="{fill}" stroke="#888" stroke-width="0.15" fill-rule="evenodd"/>"##
+        );
+    }
+    let (qx0, qy0) = pt(106.4, 21.7);
+    let (qx1, qy1) = pt(108.2, 20.6);
+    let _ = write!(
+        out,
+        r##"<rect x="{qx0:.2}" y="{qy0:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#d62728" stroke-width="0.6"/></g><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="none" stroke="#999" stroke-width="0.2"/>"##,
+        qx1 - qx0,
+        qy1 - qy0
+    );
+    let (vx, vy) = pt(105.6, 15.2);
+    let _ = write!(
+        out,
+        r##"<text x="{vx:.2}" y="{vy:.2}" font-size="2.6" font-weight="bold" fill="#555" text-anchor="middle">{}</text><text x="{:.2}" y="{:.2}" font-size="2.4" fill="#d62728">Quảng Ninh</text>"##,
+        tr(lang, "VIỆT NAM", "VIET NAM"),
+        qx1 + 1.0,
+        qy0 + 2.0
+    );
+    out
+}
