@@ -22,6 +22,8 @@ pub enum Command {
     },
     Undo,
     Redo,
+    /// Ask where to write the indicator table of scenario `id` as CSV, then write it.
+    ExportIndicators(i64),
     /// Select a site and centre the map on it.
     ZoomTo(crate::model::Layer, i64),
     /// Replace the project by one of its backups (File → Restore backup…).
@@ -122,6 +124,11 @@ impl QnApp {
                     self.follow(then, applied, layer);
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
+                Command::ExportIndicators(id) => {
+                    if let Some(s) = self.project.scenario(id).cloned() {
+                        self.export_indicators_csv(&s);
+                    }
+                }
                 Command::Undo => self.undo(),
                 Command::Redo => self.redo(),
                 Command::RestoreBackup(b) => self.restore_backup(&b),

@@ -251,28 +251,34 @@ impl QnApp {
             }
         }
     }
+}
 
-    /// Compliance of the active scenario: every judged site with its failed and missing rules.
-    pub(super) fn compliance_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some(s) = self.active_scenario().cloned() else {
+/// Compliance of scenario `active`: every judged site with its failed and missing rules (the
+/// report is cached in the rules state per project generation and scenario).
+pub fn compliance_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    view: &View,
+    active: Option<i64>,
+    st: &mut RulesUi,
+    tm3: &crate::io::crs::Tm3,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    {
+        let lang = view.lang;
+        let Some(s) = active.and_then(|id| project.scenario(id)).cloned() else {
             ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));
-            return;
+            return out;
         };
         // The same computation as `report --rules` and the meeting pack.
-        let key = (self.project_gen, self.scenario.active);
-        if self
-            .rules
-            .compliance
-            .as_ref()
-            .is_none_or(|(k, _, _)| *k != key)
-        {
+        let key = (view.generation, active);
+        if st.compliance.as_ref().is_none_or(|(k, _, _)| *k != key) {
             let (sites, tally) =
-                crate::analysis::rules::compliance(&self.project, Some(&s), None, Some(&self.tm3));
-            self.rules.compliance = Some((key, sites, tally));
+                crate::analysis::rules::compliance(project, Some(&s), None, Some(tm3));
+            st.compliance = Some((key, sites, tally));
         }
-        let Some((_, sites, tally)) = &self.rules.compliance else {
-            return;
+        let Some((_, sites, tally)) = &st.compliance else {
+            return out;
         };
         let (fails, unknown, not_judged) = (tally.failed, tally.missing, tally.not_judged);
         let rows: Vec<ComplianceRow> = sites
@@ -303,7 +309,7 @@ impl QnApp {
             .show(ui, |ui| {
                 for (l, f, name, year, failed, missing) in rows {
                     if ui.link(&name).clicked() {
-                        self.commands.push(Command::ZoomTo(l, f));
+                        out.push(Command::ZoomTo(l, f));
                     }
                     ui.label(year.map(|y| y.to_string()).unwrap_or_else(|| "—".into()));
                     ui.vertical(|ui| {
@@ -338,6 +344,7 @@ impl QnApp {
                 }
             });
     }
+    out
 }
 
 impl RulesUi {

@@ -3,35 +3,37 @@
 
 use super::*;
 
-impl QnApp {
-    pub(super) fn output_lines(
-        &self,
-        s: &Scenario,
-        colour: Color32,
-        plot_ui: &mut egui_plot::PlotUi<'_>,
-        label: &str,
-    ) {
-        let series = output_series(s, &self.project.figures);
-        let pts: Vec<[f64; 2]> = series
-            .iter()
-            .filter_map(|o| o.total_bn_vnd.map(|v| [o.year as f64, v]))
-            .collect();
-        plot_ui.line(
-            Line::new(label.to_string(), PlotPoints::from(pts))
-                .color(colour)
-                .width(2.0),
-        );
-    }
+/// The output line of scenario `s` in a plot.
+pub(super) fn output_lines(
+    project: &Project,
+    s: &Scenario,
+    colour: Color32,
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    label: &str,
+) {
+    let series = output_series(s, &project.figures);
+    let pts: Vec<[f64; 2]> = series
+        .iter()
+        .filter_map(|o| o.total_bn_vnd.map(|v| [o.year as f64, v]))
+        .collect();
+    plot_ui.line(
+        Line::new(label.to_string(), PlotPoints::from(pts))
+            .color(colour)
+            .width(2.0),
+    );
+}
 
-    pub(super) fn charts_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some(s) = self.active_scenario().cloned() else {
-            ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));
-            return;
-        };
-        let year = self.scenario.year as f64;
-        let w = (ui.available_width() / 3.0 - 12.0).max(200.0);
-        ui.horizontal(|ui| {
+/// The charts of the active scenario: output by year (with the document's and the
+/// reported figures), land by phase, the extension programme.
+pub(super) fn charts_ui(ui: &mut egui::Ui, project: &Project, view: &View, st: &ScenarioUi) {
+    let lang = view.lang;
+    let Some(s) = active(project, st).cloned() else {
+        ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));
+        return;
+    };
+    let year = st.year as f64;
+    let w = (ui.available_width() / 3.0 - 12.0).max(200.0);
+    ui.horizontal(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(w);
                 ui.label(
@@ -45,7 +47,7 @@ impl QnApp {
                 // Only whole-year values of the same indicator; reported values keep their
                 // price basis in the legend (the document states none for its own figures).
                 let annual = |kind: ActualKind| -> Vec<[f64; 2]> {
-                    self.project
+                    project
                         .actuals
                         .iter()
                         .filter(|a| a.indicator == "industrial_output_value" && a.kind == kind)
@@ -54,8 +56,7 @@ impl QnApp {
                 };
                 let actual = annual(ActualKind::Entered);
                 let reported = annual(ActualKind::Reported);
-                let basis = self
-                    .project
+                let basis = project
                     .actuals
                     .iter()
                     .find(|a| {
@@ -65,7 +66,7 @@ impl QnApp {
                     })
                     .map(|a| a.price_basis.clone())
                     .unwrap_or_default();
-                let doc: Vec<[f64; 2]> = output_series(&s, &self.project.figures)
+                let doc: Vec<[f64; 2]> = output_series(&s, &project.figures)
                     .iter()
                     .filter(|o| o.source.is_document())
                     .filter_map(|o| o.total_bn_vnd.map(|v| [o.year as f64, v]))
@@ -82,7 +83,8 @@ impl QnApp {
                     );
                 }
                 output_plot("output_plot", 200.0, lang).show(ui, |plot_ui| {
-                        self.output_lines(
+                        output_lines(
+                            project,
                             &s,
                             scenario_colour(s.id),
                             plot_ui,
@@ -131,8 +133,7 @@ impl QnApp {
                     });
                 // What the plan cannot be plotted against: shares of plan and period averages,
                 // as reported, each with its period (never turned into annual values).
-                let notes: Vec<String> = self
-                    .project
+                let notes: Vec<String> = project
                     .actuals
                     .iter()
                     .filter(|a| a.kind == ActualKind::Reported)
@@ -185,7 +186,7 @@ impl QnApp {
                 for (k, p) in Phase::ALL.iter().enumerate() {
                     let bars: Vec<Bar> = years::plan_years()
                         .map(|y| {
-                            let i = indicators(&s, &self.project, y);
+                            let i = indicators(&s, project, y);
                             let ha = i.land_by_phase_ha.get(p).copied().unwrap_or(0.0);
                             any_land |= ha > 0.0;
                             Bar::new(y as f64, ha).width(0.7)
@@ -236,7 +237,7 @@ impl QnApp {
                     ))
                     .strong(),
                 );
-                let rows = programme_rows(&s, &self.project.figures);
+                let rows = programme_rows(&s, &project.figures);
                 let funds: Vec<Bar> = rows
                     .iter()
                     .filter_map(|r| {
@@ -271,5 +272,4 @@ impl QnApp {
                     });
             });
         });
-    }
 }

@@ -3,22 +3,30 @@
 
 use super::*;
 
-impl QnApp {
-    pub(super) fn indicators_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some(s) = self.active_scenario().cloned() else {
+/// The indicators of the active scenario in the panel's year, and the actual values (the
+/// entry of a new one is the tab's state); returns the edits and exports it asks for.
+pub(super) fn indicators_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    view: &View,
+    st: &mut ScenarioUi,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    {
+        let lang = view.lang;
+        let Some(s) = active(project, st).cloned() else {
             ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));
-            return;
+            return out;
         };
-        let year = self.scenario.year;
+        let year = st.year;
         ui.horizontal(|ui| {
             ui.heading(format!("{} — {year}", s.name));
             if ui.button(tr(lang, "Xuất CSV…", "Export CSV…")).clicked() {
-                self.export_indicators_csv(&s);
+                out.push(Command::ExportIndicators(s.id));
             }
         });
         let years = [year, 2010, 2015, 2020];
-        let rows = indicator_table(&s, &self.project, &years);
+        let rows = indicator_table(&s, project, &years);
         egui::Grid::new("indicators")
             .striped(true)
             .num_columns(6)
@@ -38,7 +46,7 @@ impl QnApp {
                     ui.end_row();
                 }
             });
-        let ind = indicators(&s, &self.project, year);
+        let ind = indicators(&s, project, year);
         ui.label(
             RichText::new(tr(
                 lang,
@@ -72,14 +80,14 @@ impl QnApp {
         let names = Indicator::all();
         ui.horizontal(|ui| {
             let sel = names
-                .get(self.scenario.actual_row)
+                .get(st.actual_row)
                 .copied()
                 .unwrap_or(Indicator::Output);
             egui::ComboBox::new("actual_indicator", tr(lang, "chỉ tiêu", "indicator"))
                 .selected_text(ind_name(lang, &sel))
                 .show_ui(ui, |ui| {
                     for (i, n) in names.iter().enumerate() {
-                        ui.selectable_value(&mut self.scenario.actual_row, i, ind_name(lang, n));
+                        ui.selectable_value(&mut st.actual_row, i, ind_name(lang, n));
                     }
                 });
             for (key, width, hint) in [
@@ -87,9 +95,9 @@ impl QnApp {
                 ("actual_value", 80.0, tr(lang, "giá trị", "value")),
             ] {
                 let text = if key == "actual_year" {
-                    &mut self.scenario.actual_year
+                    &mut st.actual_year
                 } else {
-                    &mut self.scenario.actual_value
+                    &mut st.actual_value
                 };
                 let r = ui.add(
                     egui::TextEdit::singleline(text)
@@ -98,29 +106,27 @@ impl QnApp {
                         .hint_text(hint),
                 );
                 if r.changed() {
-                    self.scenario.refused.remove(key);
+                    st.refused.remove(key);
                 }
-                crate::app::refusal_label(ui, lang, self.scenario.refused.get(key));
+                crate::app::refusal_label(ui, lang, st.refused.get(key));
             }
             if ui
                 .add_enabled(
-                    !self.is_read_only(),
+                    !view.read_only,
                     egui::Button::new(tr(lang, "Ghi", "Record")),
                 )
                 .clicked()
             {
                 // Checked in the domain, one place per field; a refused entry keeps its text
                 // and shows why beside it.
-                let y =
-                    parse_year(&self.scenario.actual_year).and_then(|y| y.ok_or(Refusal::Empty));
-                let v =
-                    parse_real(&self.scenario.actual_value).and_then(|v| v.ok_or(Refusal::Empty));
-                let refused = &mut self.scenario.refused;
+                let y = parse_year(&st.actual_year).and_then(|y| y.ok_or(Refusal::Empty));
+                let v = parse_real(&st.actual_value).and_then(|v| v.ok_or(Refusal::Empty));
+                let refused = &mut st.refused;
                 crate::app::note_refusal(refused, "actual_year", Some(y.clone()));
                 crate::app::note_refusal(refused, "actual_value", Some(v.clone()));
-                if let (Ok(y), Ok(v), Some(n)) = (y, v, names.get(self.scenario.actual_row)) {
+                if let (Ok(y), Ok(v), Some(n)) = (y, v, names.get(st.actual_row)) {
                     let key = n.actual_key();
-                    let before = self.project.actuals.clone();
+                    let before = project.actuals.clone();
                     let mut after: Vec<Actual> = before
                         .iter()
                         .filter(|a| {
@@ -147,7 +153,7 @@ impl QnApp {
                         quote: String::new(),
                         kind: ActualKind::Entered,
                     });
-                    self.commands.push(Command::Edit {
+                    out.push(Command::Edit {
                         edit: Edit::Actuals { before, after },
                         merge: None,
                         then: Then::ClearActualEntry,
@@ -155,8 +161,7 @@ impl QnApp {
                 }
             }
         });
-        for a in self
-            .project
+        for a in project
             .actuals
             .iter()
             .filter(|a| a.kind == ActualKind::Entered)
@@ -170,8 +175,7 @@ impl QnApp {
                 a.source
             ));
         }
-        let reported: Vec<Actual> = self
-            .project
+        let reported: Vec<Actual> = project
             .actuals
             .iter()
             .filter(|a| a.kind == ActualKind::Reported)
@@ -206,8 +210,11 @@ impl QnApp {
             }
         });
     }
+    out
+}
 
-    pub(super) fn export_indicators_csv(&mut self, s: &Scenario) {
+impl QnApp {
+    pub(crate) fn export_indicators_csv(&mut self, s: &Scenario) {
         self.choose_path(
             crate::app::Purpose::IndicatorsCsv(s.id),
             true,

@@ -4,13 +4,13 @@
 //! from `crate::scenario`; these files only draw them and turn the planner's input into edits.
 
 use super::QnApp;
-use super::command::{Command, Then};
+use super::command::{Command, Then, View};
 use super::i18n::{self, tr};
 use crate::edit::Edit;
 use crate::model::validate::{
     Refusal, parse_count, parse_non_negative, parse_percent, parse_real, parse_year,
 };
-use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase, years};
+use crate::model::{Actual, ActualKind, DISTRICTS_2006, Layer, Phase, Project, years};
 use crate::scenario::{
     self, GrowthPeriod, Indicator, ProgrammeYear, Scenario, SectorShares, indicator_table,
     indicators, output_series, programme_rows,
@@ -85,6 +85,11 @@ pub fn scenario_colour(id: i64) -> Color32 {
 /// 2007 and its later cells are empty).
 fn has_growth_after_2007(s: &Scenario) -> bool {
     s.growth.iter().any(|g| g.to > 2007)
+}
+
+/// The active scenario of the panel's state.
+fn active<'a>(project: &'a Project, st: &ScenarioUi) -> Option<&'a Scenario> {
+    st.active.and_then(|id| project.scenario(id))
 }
 
 impl ScenarioUi {
@@ -430,10 +435,26 @@ impl QnApp {
                     self.commands.extend(asked);
                 }
                 Tab::Edit => self.scenario_edit_ui(ui),
-                Tab::Indicators => self.indicators_ui(ui),
-                Tab::Charts => self.charts_ui(ui),
-                Tab::Compare => self.compare_ui(ui),
-                Tab::Compliance => self.compliance_ui(ui),
+                Tab::Indicators => {
+                    let asked =
+                        indicators_tab::indicators_ui(ui, &self.project, &view, &mut self.scenario);
+                    self.commands.extend(asked);
+                }
+                Tab::Charts => charts_tab::charts_ui(ui, &self.project, &view, &self.scenario),
+                Tab::Compare => {
+                    compare_tab::compare_ui(ui, &self.project, &view, &mut self.scenario)
+                }
+                Tab::Compliance => {
+                    let asked = crate::app::rules_ui::compliance_ui(
+                        ui,
+                        &self.project,
+                        &view,
+                        self.scenario.active,
+                        &mut self.rules,
+                        &self.tm3,
+                    );
+                    self.commands.extend(asked);
+                }
             });
         self.scenario_dialogs(&ctx);
     }
