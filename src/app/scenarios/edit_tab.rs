@@ -3,10 +3,93 @@
 
 use super::*;
 
-impl QnApp {
+/// The editor of the active scenario over one frame: what it reads (the project, the view,
+/// the refusals of the last edit), the panel's state it types into, and the commands it asks
+/// for.
+pub(super) struct Editor<'a> {
+    pub project: &'a Project,
+    pub view: &'a View,
+    pub st: &'a mut ScenarioUi,
+    /// What the last scenario edit had refused, shown beside its fields.
+    pub errors: &'a [crate::scenario::ScenarioError],
+    pub out: Vec<Command>,
+}
+
+impl Editor<'_> {
+    /// Applies `change` to the active scenario as one edit (merging keystrokes in one field).
+    fn scenario_apply(&mut self, merge: Option<u64>, change: impl FnOnce(&mut Scenario)) {
+        let Some(before) = active(self.project, self.st).cloned() else {
+            return;
+        };
+        let mut after = before.clone();
+        change(&mut after);
+        // The edit stamps `modified`.
+        if after.name == before.name
+            && after.description == before.description
+            && after.author_notes == before.author_notes
+            && after.phasing == before.phasing
+            && after.growth == before.growth
+            && after.sector_shares == before.sector_shares
+            && after.programme == before.programme
+            && after.priority_districts == before.priority_districts
+        {
+            return;
+        }
+        self.out.push(Command::merged(
+            Edit::scenario(Some(before), Some(after)),
+            merge,
+        ));
+    }
+
+    /// A text field bound to the buffer `key`; returns the text when the user changed it.
+    fn sc_text(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+    ) -> Option<String> {
+        // A stable id per field: rows move between phase groups as years change, and the
+        // focus must stay with the field being typed in, not its screen position.
+        let (bufs, typing_key) = (&mut self.st.bufs, &mut self.st.typing_key);
+        crate::app::buffered_text(
+            ui,
+            bufs,
+            ("scenario_field", key),
+            initial,
+            width,
+            hint,
+            typing_key,
+            &mut self.st.visits,
+            None,
+        )
+    }
+
+    /// A number field of the scenario editor: its text, parsed by `parse` (one place per field,
+    /// in the domain) when changed. A refused text stays, with the reason beside it in the UI
+    /// language, and nothing is written; an accepted one clears the reason. Returns the value to
+    /// store when the text changed and was accepted.
+    fn sc_field<T>(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        initial: impl FnOnce() -> String,
+        width: f32,
+        hint: &str,
+        parse: impl FnOnce(&str) -> Result<T, Refusal>,
+    ) -> Option<T> {
+        let parsed = self
+            .sc_text(ui, key, initial, width, hint)
+            .map(|t| parse(&t));
+        let value = crate::app::note_refusal(&mut self.st.refused, key, parsed);
+        crate::app::refusal_label(ui, self.view.lang, self.st.refused.get(key));
+        value
+    }
+
     pub(super) fn scenario_edit_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let ro = self.is_read_only();
+        let lang = self.view.lang;
+        let ro = self.view.read_only;
         ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(
@@ -16,38 +99,35 @@ impl QnApp {
                 .clicked()
             {
                 let s = Scenario::new(
-                    &scenario::unique_name(
-                        &self.project,
-                        tr(lang, "Phương án mới", "New scenario"),
-                    ),
-                    &self.project,
+                    &scenario::unique_name(self.project, tr(lang, "Phương án mới", "New scenario")),
+                    self.project,
                 );
-                self.commands.push(Command::Edit {
+                self.out.push(Command::Edit {
                     edit: Edit::scenario(None, Some(s)),
                     merge: None,
                     then: Then::ActivateCreated,
                 });
             }
-            let has = self.active_scenario().is_some();
+            let has = active(self.project, self.st).is_some();
             if ui
                 .add_enabled(
                     !ro && has,
                     egui::Button::new(tr(lang, "Nhân bản", "Duplicate")),
                 )
                 .clicked()
-                && let Some(src) = self.active_scenario().cloned()
+                && let Some(src) = active(self.project, self.st).cloned()
             {
                 let s = src.duplicate(&scenario::unique_name(
-                    &self.project,
+                    self.project,
                     &format!("{} ({})", src.name, tr(lang, "bản sao", "copy")),
                 ));
-                self.commands.push(Command::Edit {
+                self.out.push(Command::Edit {
                     edit: Edit::scenario(None, Some(s)),
                     merge: None,
                     then: Then::ActivateCreated,
                 });
             }
-            let is_ref = self.active_scenario().is_some_and(|s| s.is_reference);
+            let is_ref = active(self.project, self.st).is_some_and(|s| s.is_reference);
             if ui
                 .add_enabled(
                     !ro && has && !is_ref,
@@ -56,19 +136,19 @@ impl QnApp {
                 .clicked()
             {
                 let before = self.project.reference_scenario().map(|s| s.id);
-                self.commands.push(Command::edit(Edit::Reference {
+                self.out.push(Command::edit(Edit::Reference {
                     before,
-                    after: self.scenario.active,
+                    after: self.st.active,
                 }));
             }
             if ui
                 .add_enabled(!ro && has, egui::Button::new(tr(lang, "Xóa…", "Delete…")))
                 .clicked()
             {
-                self.scenario.confirm_delete = self.scenario.active;
+                self.st.confirm_delete = self.st.active;
             }
         });
-        let Some(s) = self.active_scenario().cloned() else {
+        let Some(s) = active(self.project, self.st).cloned() else {
             ui.label(tr(
                 lang,
                 "Chọn một kịch bản ở trên (hoặc tạo mới) để soạn; bản đồ sẽ theo kịch bản và năm đã chọn.",
@@ -76,7 +156,7 @@ impl QnApp {
             ));
             return;
         };
-        for e in &self.scenario_errors {
+        for e in self.errors {
             ui.label(
                 RichText::new(format!("! {}", e.text(lang)))
                     .color(Color32::from_rgb(0xc0, 0x10, 0x10)),
@@ -94,7 +174,7 @@ impl QnApp {
                     320.0,
                     tr(lang, "tên kịch bản", "scenario name"),
                 ) {
-                    let key = self.scenario.typing_key;
+                    let key = self.st.typing_key;
                     self.scenario_apply(key, |x| x.name = v);
                 }
                 ui.end_row();
@@ -106,7 +186,7 @@ impl QnApp {
                     600.0,
                     tr(lang, "mô tả", "description"),
                 ) {
-                    let key = self.scenario.typing_key;
+                    let key = self.st.typing_key;
                     self.scenario_apply(key, |x| x.description = v);
                 }
                 ui.end_row();
@@ -118,7 +198,7 @@ impl QnApp {
                     600.0,
                     tr(lang, "ghi chú", "notes"),
                 ) {
-                    let key = self.scenario.typing_key;
+                    let key = self.st.typing_key;
                     self.scenario_apply(key, |x| x.author_notes = v);
                 }
                 ui.end_row();
@@ -136,7 +216,7 @@ impl QnApp {
     }
 
     pub(super) fn growth_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
-        let lang = self.lang();
+        let lang = self.view.lang;
         ui.label(
             RichText::new(tr(
                 lang,
@@ -199,7 +279,7 @@ impl QnApp {
                     remove = Some(i);
                 }
                 if let Some((k, x)) = changed {
-                    let key = self.scenario.typing_key;
+                    let key = self.st.typing_key;
                     self.scenario_apply(key, |sc| {
                         if let Some(g) = sc.growth.get_mut(i) {
                             match k {
@@ -216,8 +296,8 @@ impl QnApp {
             self.scenario_apply(None, |sc| {
                 sc.growth.remove(i);
             });
-            self.scenario.bufs.clear();
-            self.scenario.refused.clear();
+            self.st.bufs.clear();
+            self.st.refused.clear();
         }
         if ui
             .button(tr(lang, "+ Thêm giai đoạn", "+ Add period"))
@@ -238,7 +318,7 @@ impl QnApp {
                         rate_pct: 0.0,
                     })
                 });
-                self.scenario.bufs.clear();
+                self.st.bufs.clear();
             }
         }
         ui.add_space(6.0);
@@ -269,7 +349,7 @@ impl QnApp {
                     fdi_pct: 0.0,
                 })
             });
-            self.scenario.bufs.clear();
+            self.st.bufs.clear();
         }
         if let Some(sh) = s.sector_shares {
             ui.horizontal(|ui| {
@@ -287,7 +367,7 @@ impl QnApp {
                         "%",
                         |t| parse_percent(t).and_then(|x| x.ok_or(Refusal::Empty)),
                     ) {
-                        let key = self.scenario.typing_key;
+                        let key = self.st.typing_key;
                         self.scenario_apply(key, |sc| {
                             if let Some(s) = sc.sector_shares.as_mut() {
                                 match k {
@@ -327,7 +407,7 @@ impl QnApp {
     }
 
     pub(super) fn programme_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
-        let lang = self.lang();
+        let lang = self.view.lang;
         ui.label(
             RichText::new(tr(
                 lang,
@@ -416,7 +496,7 @@ impl QnApp {
                     remove = Some(i);
                 }
                 if let Some((k, x)) = changed {
-                    let key = self.scenario.typing_key;
+                    let key = self.st.typing_key;
                     self.scenario_apply(key, |sc| {
                         if let Some(p) = sc.programme.get_mut(i) {
                             match k {
@@ -435,8 +515,8 @@ impl QnApp {
             self.scenario_apply(None, |sc| {
                 sc.programme.remove(i);
             });
-            self.scenario.bufs.clear();
-            self.scenario.refused.clear();
+            self.st.bufs.clear();
+            self.st.refused.clear();
         }
         if ui.button(tr(lang, "+ Thêm năm", "+ Add year")).clicked() {
             let year = s
@@ -455,12 +535,12 @@ impl QnApp {
                     social_capital_bn_vnd: None,
                 })
             });
-            self.scenario.bufs.clear();
+            self.st.bufs.clear();
         }
     }
 
     pub(super) fn phasing_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
-        let lang = self.lang();
+        let lang = self.view.lang;
         ui.label(
             RichText::new(tr(
                 lang,
@@ -481,7 +561,7 @@ impl QnApp {
         ]) {
             groups.push((p, Vec::new()));
         }
-        let grouping = match &self.scenario.group_snapshot {
+        let grouping = match &self.st.group_snapshot {
             Some(g) if g.id == s.id => g.clone(),
             _ => s.clone(),
         };
@@ -521,7 +601,7 @@ impl QnApp {
                                     tr(lang, "năm", "year"),
                                     parse_year,
                                 ) {
-                                    let key = self.scenario.typing_key;
+                                    let key = self.st.typing_key;
                                     self.scenario_apply(key, |sc| sc.set_open_year(layer, fid, y));
                                 }
                                 match site.area_ha {
@@ -542,7 +622,7 @@ impl QnApp {
                                                 "ha",
                                                 parse_non_negative,
                                             ) {
-                                                let key = self.scenario.typing_key;
+                                                let key = self.st.typing_key;
                                                 self.scenario_apply(key, |sc| {
                                                     if sc.phase_of(layer, fid).is_none() {
                                                         sc.set_open_year(layer, fid, None);

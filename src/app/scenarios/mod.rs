@@ -65,6 +65,8 @@ pub struct ScenarioUi {
     /// grouping while the planner types, so rows do not jump under the cursor.
     group_snapshot: Option<Scenario>,
     figures: figures_tab::FiguresState,
+    /// Visits to the editor's fields so far (each visit's typing is one undo step).
+    visits: u64,
 }
 
 /// The colour of a scenario in every chart and table: fixed by its id, so it never changes
@@ -120,6 +122,7 @@ impl Default for ScenarioUi {
             actual_value: String::new(),
             group_snapshot: None,
             figures: figures_tab::FiguresState::default(),
+            visits: 0,
         }
     }
 }
@@ -248,77 +251,6 @@ impl QnApp {
         ctx.request_repaint_after(std::time::Duration::from_millis(100));
     }
 
-    /// Applies `change` to the active scenario as one edit (merging keystrokes in one field).
-    fn scenario_apply(&mut self, merge: Option<u64>, change: impl FnOnce(&mut Scenario)) {
-        let Some(before) = self.active_scenario().cloned() else {
-            return;
-        };
-        let mut after = before.clone();
-        change(&mut after);
-        // The edit stamps `modified`.
-        if after.name == before.name
-            && after.description == before.description
-            && after.author_notes == before.author_notes
-            && after.phasing == before.phasing
-            && after.growth == before.growth
-            && after.sector_shares == before.sector_shares
-            && after.programme == before.programme
-            && after.priority_districts == before.priority_districts
-        {
-            return;
-        }
-        self.commands.push(Command::merged(
-            Edit::scenario(Some(before), Some(after)),
-            merge,
-        ));
-    }
-
-    /// A text field bound to the buffer `key`; returns the text when the user changed it.
-    fn sc_text(
-        &mut self,
-        ui: &mut egui::Ui,
-        key: &str,
-        initial: impl FnOnce() -> String,
-        width: f32,
-        hint: &str,
-    ) -> Option<String> {
-        // A stable id per field: rows move between phase groups as years change, and the
-        // focus must stay with the field being typed in, not its screen position.
-        let (bufs, typing_key) = (&mut self.scenario.bufs, &mut self.scenario.typing_key);
-        super::buffered_text(
-            ui,
-            bufs,
-            ("scenario_field", key),
-            initial,
-            width,
-            hint,
-            typing_key,
-            &mut self.next_merge_key,
-            None,
-        )
-    }
-
-    /// A number field of the scenario editor: its text, parsed by `parse` (one place per field,
-    /// in the domain) when changed. A refused text stays, with the reason beside it in the UI
-    /// language, and nothing is written; an accepted one clears the reason. Returns the value to
-    /// store when the text changed and was accepted.
-    fn sc_field<T>(
-        &mut self,
-        ui: &mut egui::Ui,
-        key: &str,
-        initial: impl FnOnce() -> String,
-        width: f32,
-        hint: &str,
-        parse: impl FnOnce(&str) -> Result<T, Refusal>,
-    ) -> Option<T> {
-        let parsed = self
-            .sc_text(ui, key, initial, width, hint)
-            .map(|t| parse(&t));
-        let value = super::note_refusal(&mut self.scenario.refused, key, parsed);
-        super::refusal_label(ui, self.lang(), self.scenario.refused.get(key));
-        value
-    }
-
     /// Forgets the editor's texts (the rows under them changed), except refused ones.
     fn reload_scenario_texts(&mut self) {
         let refused = &self.scenario.refused;
@@ -434,7 +366,18 @@ impl QnApp {
                     );
                     self.commands.extend(asked);
                 }
-                Tab::Edit => self.scenario_edit_ui(ui),
+                Tab::Edit => {
+                    let mut ed = edit_tab::Editor {
+                        project: &self.project,
+                        view: &view,
+                        st: &mut self.scenario,
+                        errors: &self.scenario_errors,
+                        out: Vec::new(),
+                    };
+                    ed.scenario_edit_ui(ui);
+                    let asked = ed.out;
+                    self.commands.extend(asked);
+                }
                 Tab::Indicators => {
                     let asked =
                         indicators_tab::indicators_ui(ui, &self.project, &view, &mut self.scenario);
