@@ -24,6 +24,8 @@ pub enum Command {
     Redo,
     /// Ask where to write the indicator table of scenario `id` as CSV, then write it.
     ExportIndicators(i64),
+    /// Select a site (or nothing) without moving the map.
+    Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
     ZoomTo(crate::model::Layer, i64),
     /// Replace the project by one of its backups (File → Restore backup…).
@@ -124,6 +126,7 @@ impl QnApp {
                     self.follow(then, applied, layer);
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
+                Command::Select(sel) => self.selected = sel,
                 Command::ExportIndicators(id) => {
                     if let Some(s) = self.project.scenario(id).cloned() {
                         self.export_indicators_csv(&s);

@@ -844,7 +844,19 @@ impl QnApp {
             .resizable(true)
             .default_size(290.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.side_ui(ui));
+                let view = self.view_state();
+                let st = side::SideState {
+                    search: &mut self.search,
+                    visible: &mut self.visible,
+                    show_towns: &mut self.show_towns,
+                    refs: &mut self.refs,
+                    towns: self.base.towns.len(),
+                    selected: self.selected,
+                };
+                let asked = egui::ScrollArea::vertical()
+                    .show(ui, |ui| side::side_ui(ui, &self.project, &view, st))
+                    .inner;
+                self.commands.extend(asked);
             });
         if self.selected.is_some() {
             egui::Panel::right("attributes")

@@ -3,13 +3,31 @@
 
 use super::*;
 
-impl QnApp {
-    pub(super) fn side_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
+/// What the left panel shows and changes besides the project: the search text, which layers
+/// are drawn (the panel's own state, kept by the app for the map), the number of towns.
+pub(super) struct SideState<'a> {
+    pub search: &'a mut String,
+    pub visible: &'a mut [bool; 7],
+    pub show_towns: &'a mut bool,
+    pub refs: &'a mut [map::RefLayerView],
+    pub towns: usize,
+    pub selected: Option<(Layer, i64)>,
+}
+
+/// The left panel; returns the selections and zooms it asks for.
+pub(super) fn side_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    view: &command::View,
+    st: SideState<'_>,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    {
+        let lang = view.lang;
         ui.add_space(4.0);
         ui.label(RichText::new(tr(lang, "Tìm địa điểm", "Find a site")).strong());
         ui.add(
-            egui::TextEdit::singleline(&mut self.search)
+            egui::TextEdit::singleline(st.search)
                 .hint_text(tr(
                     lang,
                     "tên, có dấu hoặc không",
@@ -17,10 +35,9 @@ impl QnApp {
                 ))
                 .desired_width(f32::INFINITY),
         );
-        if !self.search.trim().is_empty() {
-            let hits: Vec<(Layer, i64, String, bool)> = self
-                .project
-                .search(&self.search)
+        if !st.search.trim().is_empty() {
+            let hits: Vec<(Layer, i64, String, bool)> = project
+                .search(st.search)
                 .into_iter()
                 .map(|s| (s.layer, s.fid, s.name.clone(), s.is_located()))
                 .collect();
@@ -37,9 +54,9 @@ impl QnApp {
                         i18n::precision(lang, Precision::NotLocated)
                     )
                 };
-                let sel = self.selected == Some((layer, fid));
+                let sel = st.selected == Some((layer, fid));
                 if ui.selectable_label(sel, label).clicked() {
-                    self.zoom_to(layer, fid);
+                    out.push(Command::ZoomTo(layer, fid));
                 }
             }
         }
@@ -47,12 +64,12 @@ impl QnApp {
         ui.label(RichText::new(tr(lang, "Lớp quy hoạch", "Planning layers")).strong());
         for layer in Layer::ALL {
             let i = layer_index(layer);
-            let n = self.project.sites_of(layer).count();
+            let n = project.sites_of(layer).count();
             let text = if layer == Layer::IndustrialCentres {
                 format!(
                     "{} ({} · {} {})",
                     i18n::layer_name(lang, layer),
-                    self.project.centres.len(),
+                    project.centres.len(),
                     n,
                     tr(lang, "nhà máy", "plants")
                 )
@@ -62,12 +79,12 @@ impl QnApp {
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
                 style::paint_symbol(ui.painter(), layer, rect.center(), 1.0);
-                ui.checkbox(&mut self.visible[i], text);
+                ui.checkbox(&mut st.visible[i], text);
             });
         }
-        if !self.refs.is_empty() {
+        if !st.refs.is_empty() {
             ui.label(RichText::new(tr(lang, "Lớp tham chiếu", "Reference layers")).strong());
-            for r in &mut self.refs {
+            for r in st.refs.iter_mut() {
                 ui.horizontal(|ui| {
                     let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
                     let c = r.color;
@@ -91,7 +108,7 @@ impl QnApp {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
             style::paint_town(ui.painter(), rect.center());
             ui.checkbox(
-                &mut self.show_towns,
+                st.show_towns,
                 format!(
                     "{} ({})",
                     tr(
@@ -99,7 +116,7 @@ impl QnApp {
                         "Thành phố, thị xã, thị trấn",
                         "Towns and district seats"
                     ),
-                    self.base.towns.len()
+                    st.towns
                 ),
             );
         });
@@ -143,14 +160,13 @@ impl QnApp {
         ))
         .default_open(false)
         .show(ui, |ui| {
-            let centres = self.project.centres.clone();
+            let centres = project.centres.clone();
             for c in &centres {
                 let name = match lang {
                     Language::Vi => c.name.clone(),
                     Language::En => c.name_en.clone(),
                 };
-                let plants: Vec<&Site> = self
-                    .project
+                let plants: Vec<&Site> = project
                     .sites_of(Layer::IndustrialCentres)
                     .filter(|s| s.centre_key == c.key)
                     .collect();
@@ -167,8 +183,7 @@ impl QnApp {
                 ));
             }
         });
-        let not_located: Vec<(Layer, i64, String)> = self
-            .project
+        let not_located: Vec<(Layer, i64, String)> = project
             .sites
             .iter()
             .filter(|s| !s.is_located())
@@ -190,14 +205,15 @@ impl QnApp {
                 .small(),
             );
             for (layer, fid, name) in not_located {
-                let sel = self.selected == Some((layer, fid));
+                let sel = st.selected == Some((layer, fid));
                 if ui
                     .selectable_label(sel, format!("{name} · {}", i18n::layer_name(lang, layer)))
                     .clicked()
                 {
-                    self.selected = Some((layer, fid));
+                    out.push(Command::Select(Some((layer, fid))));
                 }
             }
         });
     }
+    out
 }
