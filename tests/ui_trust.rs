@@ -1071,3 +1071,24 @@ fn a_rule_figure_typed_in_the_window_is_one_undo_step() {
     assert_eq!(on_disk(), before);
     assert_eq!(h.state().error_message(), None);
 }
+
+/// The form's buttons ask the window for what they need: "Vẽ ranh giới" takes the polygon
+/// tool for the site's boundary, "×" deselects.
+#[test]
+fn the_form_asks_for_the_boundary_tool_and_deselects() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, file) = session(&dir, "form.gpkg");
+    let mut h = harness(Some(file));
+    let (l, f) = select(&mut h, "Hà Khánh");
+    assert!(!h.state().project().site(l, f).unwrap().is_area());
+    h.get_by_label("Vẽ ranh giới").click();
+    h.run();
+    assert_eq!(
+        h.state().tool(),
+        qn_planner::app::editing::Tool::DrawPolygon
+    );
+    assert_eq!(h.state().selected(), Some((l, f)), "still the site's form");
+    h.get_by_label("×").click();
+    h.run();
+    assert_eq!(h.state().selected(), None);
+}

@@ -24,6 +24,10 @@ pub enum Command {
     Redo,
     /// Ask where to write the indicator table of scenario `id` as CSV, then write it.
     ExportIndicators(i64),
+    /// Take the polygon tool to draw the boundary of a site that has a point only.
+    DrawBoundary(crate::model::Layer, i64),
+    /// Ask whether to delete a site (the answer is an edit).
+    ConfirmDelete(crate::model::Layer, i64),
     /// Select a site (or nothing) without moving the map.
     Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
@@ -80,6 +84,8 @@ pub enum Panel {
     Table,
     Figures,
     Rules,
+    Form,
+    Scenario,
 }
 
 /// The merge key of a panel's `n`th gesture: apart from every other panel's and from the
@@ -89,6 +95,8 @@ pub fn merge_key(panel: Panel, n: u64) -> u64 {
         Panel::Table => 1,
         Panel::Figures => 2,
         Panel::Rules => 3,
+        Panel::Form => 4,
+        Panel::Scenario => 5,
     };
     (p << 56) | (n & ((1 << 56) - 1))
 }
@@ -127,6 +135,14 @@ impl QnApp {
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
                 Command::Select(sel) => self.selected = sel,
+                Command::DrawBoundary(layer, fid) => {
+                    self.editor.tool = super::editing::Tool::DrawPolygon;
+                    self.editor.drawing.clear();
+                    self.editor.boundary_of = Some((layer, fid));
+                }
+                Command::ConfirmDelete(layer, fid) => {
+                    self.editor.confirm_delete = Some((layer, fid));
+                }
                 Command::ExportIndicators(id) => {
                     if let Some(s) = self.project.scenario(id).cloned() {
                         self.export_indicators_csv(&s);

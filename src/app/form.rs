@@ -1,13 +1,15 @@
 //! The attribute form of the selected site, and its checks. Every change is an edit asked for
 //! with a `Command`; invalid values are refused with the reason beside the field.
 
-use super::command::{Command, Then};
+use super::command::{Command, Panel, Then, View, merge_key};
 use super::i18n::{self, tr};
 use super::{QnApp, style};
 use crate::analysis::checks::{Checked, Finding, FindingKind};
 use crate::edit::Edit;
 use crate::model::validate::FieldError;
-use crate::model::{AcceptedWarning, DISTRICTS_2006, Layer, Phase, Precision, Site, Status};
+use crate::model::{
+    AcceptedWarning, DISTRICTS_2006, Layer, Phase, Precision, Project, Site, Status,
+};
 use crate::settings::Language;
 use egui::{Color32, RichText};
 
@@ -28,11 +30,13 @@ pub struct FormState {
     occupancy_year: String,
     buffer: String,
     /// The year the rules are judged in, when the planner overrides it.
-    rules_year: String,
+    pub(super) rules_year: String,
     /// Reasons being typed to accept a finding, by finding key.
     reasons: std::collections::HashMap<String, String>,
     pub errors: Vec<FieldError>,
     typing_key: Option<u64>,
+    /// Visits to fields so far (each visit's typing is one undo step).
+    visits: u64,
 }
 
 fn num_text<T: ToString>(v: Option<T>) -> String {
@@ -111,24 +115,32 @@ pub fn finding_text(lang: Language, f: &Finding) -> String {
 }
 
 impl QnApp {
-    pub(crate) fn form_target(&self) -> Option<(Layer, i64)> {
-        self.form.target
+    pub fn is_read_only(&self) -> bool {
+        self.file.as_ref().is_none_or(|f| f.is_read_only())
     }
+}
 
-    pub(crate) fn form_rules_year(&self) -> &str {
-        &self.form.rules_year
-    }
+/// The attribute form over one frame: what it reads (the project, the view, the selected
+/// site, the background checker's findings, the active scenario), the form's own state it
+/// types into, and the commands it asks for.
+pub(super) struct FormCtx<'a> {
+    pub project: &'a Project,
+    pub view: &'a View,
+    pub st: &'a mut FormState,
+    pub selected: (Layer, i64),
+    pub tm3: &'a crate::io::crs::Tm3,
+    pub checked: Checked,
+    pub active: Option<&'a crate::scenario::Scenario>,
+    pub out: Vec<Command>,
+}
 
-    pub(crate) fn form_rules_year_mut(&mut self) -> &mut String {
-        &mut self.form.rules_year
-    }
-
+impl FormCtx<'_> {
     pub(crate) fn form_reason(&self, key: &str) -> String {
-        self.form.reasons.get(key).cloned().unwrap_or_default()
+        self.st.reasons.get(key).cloned().unwrap_or_default()
     }
 
     pub(crate) fn set_form_reason(&mut self, key: &str, reason: String) {
-        self.form.reasons.insert(key.to_string(), reason);
+        self.st.reasons.insert(key.to_string(), reason);
     }
 
     /// Stores the planner's acceptance of a warning with the selected site.
@@ -139,12 +151,12 @@ impl QnApp {
             x.accepted_warnings.push(w);
             Ok(())
         });
-        self.form.reasons.remove(&key);
+        self.st.reasons.remove(&key);
     }
 
     /// A reason field and an Accept button for the warning `key` of the selected site.
     pub(crate) fn accept_ui(&mut self, ui: &mut egui::Ui, key: String) {
-        let lang = self.lang();
+        let lang = self.view.lang;
         let mut reason = self.form_reason(&key);
         let mut accept = false;
         ui.horizontal(|ui| {
@@ -158,7 +170,7 @@ impl QnApp {
             .labelled_by(label.id);
             accept = ui
                 .add_enabled(
-                    !reason.trim().is_empty() && !self.is_read_only(),
+                    !reason.trim().is_empty() && !self.view.read_only,
                     egui::Button::new(tr(lang, "Chấp nhận", "Accept")),
                 )
                 .clicked();
@@ -173,11 +185,11 @@ impl QnApp {
     }
 
     fn field_error(&self, field: &str) -> Option<String> {
-        self.form
+        self.st
             .errors
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.reason.text(self.lang()))
+            .map(|e| e.reason.text(self.view.lang))
     }
 
     /// Applies `change` to the selected site as one edit (merging keystrokes in one field).
@@ -186,20 +198,20 @@ impl QnApp {
         merge: Option<u64>,
         change: impl FnOnce(&mut Site) -> Result<(), FieldError>,
     ) {
-        let Some((l, f)) = self.selected else { return };
+        let (l, f) = self.selected;
         let Some(before) = self.project.site(l, f).cloned() else {
             return;
         };
         let mut after = before.clone();
         if let Err(e) = change(&mut after) {
-            self.form.errors.retain(|x| x.field != e.field);
-            self.form.errors.push(e);
+            self.st.errors.retain(|x| x.field != e.field);
+            self.st.errors.push(e);
             return;
         }
         if after == before {
             return;
         }
-        self.commands.push(Command::Edit {
+        self.out.push(Command::Edit {
             edit: Edit::update(before, after),
             merge,
             then: Then::ClearFormErrors,
@@ -208,20 +220,20 @@ impl QnApp {
 
     fn text_row(&mut self, ui: &mut egui::Ui, label: &str, field: &'static str, multiline: bool) {
         let label_id = ui.label(RichText::new(label).strong()).id;
-        let read_only = self.is_read_only();
+        let read_only = self.view.read_only;
         let error = self.field_error(field);
         let buf = match field {
-            "name" => &mut self.form.name,
-            "kind" => &mut self.form.kind,
-            "main_industries" => &mut self.form.main_industries,
-            "craft" => &mut self.form.craft,
-            "notes" => &mut self.form.notes,
-            "investment_bn_vnd" => &mut self.form.investment,
-            "jobs" => &mut self.form.jobs,
-            "occupancy_pct" => &mut self.form.occupancy,
-            "occupancy_year" => &mut self.form.occupancy_year,
-            "green_buffer_m" => &mut self.form.buffer,
-            _ => &mut self.form.year,
+            "name" => &mut self.st.name,
+            "kind" => &mut self.st.kind,
+            "main_industries" => &mut self.st.main_industries,
+            "craft" => &mut self.st.craft,
+            "notes" => &mut self.st.notes,
+            "investment_bn_vnd" => &mut self.st.investment,
+            "jobs" => &mut self.st.jobs,
+            "occupancy_pct" => &mut self.st.occupancy,
+            "occupancy_year" => &mut self.st.occupancy_year,
+            "green_buffer_m" => &mut self.st.buffer,
+            _ => &mut self.st.year,
         };
         let edit = if multiline {
             egui::TextEdit::multiline(buf).desired_rows(2)
@@ -245,23 +257,23 @@ impl QnApp {
             .inner;
         ui.end_row();
         if r.gained_focus() {
-            self.next_merge_key += 1;
-            self.form.typing_key = Some(self.next_merge_key);
+            self.st.visits += 1;
+            self.st.typing_key = Some(merge_key(Panel::Form, self.st.visits));
         }
         if r.changed() {
-            let key = self.form.typing_key;
+            let key = self.st.typing_key;
             let value = match field {
-                "name" => self.form.name.clone(),
-                "kind" => self.form.kind.clone(),
-                "main_industries" => self.form.main_industries.clone(),
-                "craft" => self.form.craft.clone(),
-                "notes" => self.form.notes.clone(),
-                "investment_bn_vnd" => self.form.investment.clone(),
-                "jobs" => self.form.jobs.clone(),
-                "occupancy_pct" => self.form.occupancy.clone(),
-                "occupancy_year" => self.form.occupancy_year.clone(),
-                "green_buffer_m" => self.form.buffer.clone(),
-                _ => self.form.year.clone(),
+                "name" => self.st.name.clone(),
+                "kind" => self.st.kind.clone(),
+                "main_industries" => self.st.main_industries.clone(),
+                "craft" => self.st.craft.clone(),
+                "notes" => self.st.notes.clone(),
+                "investment_bn_vnd" => self.st.investment.clone(),
+                "jobs" => self.st.jobs.clone(),
+                "occupancy_pct" => self.st.occupancy.clone(),
+                "occupancy_year" => self.st.occupancy_year.clone(),
+                "green_buffer_m" => self.st.buffer.clone(),
+                _ => self.st.year.clone(),
             };
             // Parsed and checked in the domain, one place per field; a refused text stays in
             // the field with its reason beside it and never reaches the file.
@@ -271,27 +283,21 @@ impl QnApp {
         }
     }
 
-    pub fn is_read_only(&self) -> bool {
-        self.file.as_ref().is_none_or(|f| f.is_read_only())
-    }
-
     pub(super) fn attributes_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some((layer, fid)) = self.selected else {
-            return;
-        };
+        let lang = self.view.lang;
+        let (layer, fid) = self.selected;
         let Some(s) = self.project.site(layer, fid).cloned() else {
-            self.selected = None;
+            self.out.push(Command::Select(None));
             return;
         };
         let focused = ui.ctx().memory(|m| m.focused().is_some());
-        if self.form.target != Some((layer, fid))
-            || (self.form.loaded_gen != self.project_gen && !focused)
+        if self.st.target != Some((layer, fid))
+            || (self.st.loaded_gen != self.view.generation && !focused)
         {
-            let errors = std::mem::take(&mut self.form.errors);
-            self.form.load(&s, self.project_gen);
-            if self.form.target == Some((layer, fid)) && focused {
-                self.form.errors = errors;
+            let errors = std::mem::take(&mut self.st.errors);
+            self.st.load(&s, self.view.generation);
+            if self.st.target == Some((layer, fid)) && focused {
+                self.st.errors = errors;
             }
         }
         ui.horizontal(|ui| {
@@ -302,13 +308,13 @@ impl QnApp {
                     .on_hover_text(tr(lang, "Bỏ chọn", "Deselect"))
                     .clicked()
                 {
-                    self.selected = None;
+                    self.out.push(Command::Select(None));
                 }
             });
         });
         ui.label(RichText::new(i18n::layer_name(lang, layer)).color(style::colour(layer)));
         ui.horizontal_wrapped(|ui| {
-            let ro = self.is_read_only();
+            let ro = self.view.read_only;
             if !s.is_area()
                 && ui
                     .add_enabled(
@@ -322,15 +328,13 @@ impl QnApp {
                     ))
                     .clicked()
             {
-                self.editor.tool = super::editing::Tool::DrawPolygon;
-                self.editor.drawing.clear();
-                self.editor.boundary_of = Some((layer, fid));
+                self.out.push(Command::DrawBoundary(layer, fid));
             }
             if ui
                 .add_enabled(!ro, egui::Button::new(tr(lang, "Xóa…", "Delete…")))
                 .clicked()
             {
-                self.editor.confirm_delete = Some((layer, fid));
+                self.out.push(Command::ConfirmDelete(layer, fid));
             }
         });
         ui.separator();
@@ -457,7 +461,7 @@ impl QnApp {
                     let mut exp = s.is_expansion;
                     if ui
                         .add_enabled(
-                            !self.is_read_only(),
+                            !self.view.read_only,
                             egui::Checkbox::new(
                                 &mut exp,
                                 tr(
@@ -578,7 +582,7 @@ impl QnApp {
                 }
             });
         self.checks_ui(ui, &s);
-        self.rules_ui(ui, &s);
+        self.rules_section(ui, &s);
         ui.add_space(8.0);
         ui.label(
             RichText::new(format!(
@@ -592,8 +596,8 @@ impl QnApp {
     }
 
     fn checks_ui(&mut self, ui: &mut egui::Ui, s: &Site) {
-        let lang = self.lang();
-        let (findings, running) = match self.checked(s.layer, s.fid) {
+        let lang = self.view.lang;
+        let (findings, running) = match self.checked.clone() {
             Checked::Ready(f) => (f, false),
             Checked::Stale(f) => (f, true),
             Checked::Pending => (Vec::new(), true),

@@ -858,12 +858,35 @@ impl QnApp {
                     .inner;
                 self.commands.extend(asked);
             });
-        if self.selected.is_some() {
+        if let Some((layer, fid)) = self.selected {
+            // The findings the background checker has for the site (asking for a check when it
+            // changed), read before the form borrows the project.
+            let checked = self.checked(layer, fid);
+            let view = self.view_state();
             egui::Panel::right("attributes")
                 .resizable(true)
                 .default_size(320.0)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| self.attributes_ui(ui));
+                    let asked = egui::ScrollArea::vertical()
+                        .show(ui, |ui| {
+                            let mut form = form::FormCtx {
+                                project: &self.project,
+                                view: &view,
+                                st: &mut self.form,
+                                selected: (layer, fid),
+                                tm3: &self.tm3,
+                                checked,
+                                active: self
+                                    .scenario
+                                    .active
+                                    .and_then(|id| self.project.scenario(id)),
+                                out: Vec::new(),
+                            };
+                            form.attributes_ui(ui);
+                            form.out
+                        })
+                        .inner;
+                    self.commands.extend(asked);
                 });
         }
         egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));

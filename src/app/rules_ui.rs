@@ -140,15 +140,9 @@ fn verdict_colour(v: Verdict) -> Color32 {
 }
 
 impl QnApp {
-    /// The year a site is judged in: the form's override, else its opening year in the active
-    /// scenario, else its decision year.
-    fn rules_year_for(&self, site: &Site, use_override: bool) -> Option<i32> {
-        if use_override
-            && self.form_target() == Some((site.layer, site.fid))
-            && let Ok(y) = self.form_rules_year().trim().parse::<i32>()
-        {
-            return Some(y);
-        }
+    /// The year a site is judged in on the map: its opening year in the active scenario, else
+    /// its decision year (the form may override it for the site it shows).
+    fn rules_year_for(&self, site: &Site) -> Option<i32> {
         judging_year(site, self.active_scenario())
     }
 
@@ -163,7 +157,7 @@ impl QnApp {
             return Some(r.clone());
         }
         let site = self.project.site(layer, fid)?.clone();
-        let year = self.rules_year_for(&site, false)?;
+        let year = self.rules_year_for(&site)?;
         let results = evaluate(
             &site,
             &self.project.rules,
@@ -176,80 +170,6 @@ impl QnApp {
             .cache
             .insert((layer, fid), (year, results.clone()));
         Some((year, results))
-    }
-
-    /// The rules section of the selected site's form.
-    pub(super) fn rules_ui(&mut self, ui: &mut egui::Ui, s: &Site) {
-        let lang = self.lang();
-        if crate::analysis::rules::checks_for(s.layer).is_empty() {
-            return;
-        }
-        ui.separator();
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(tr(lang, "Quy định", "Rules")).strong());
-            ui.label(tr(lang, "xét theo năm", "judged in"));
-            let hint = judging_year(s, self.active_scenario())
-                .map(|y| y.to_string())
-                .unwrap_or_else(|| tr(lang, "năm", "year").to_string());
-            ui.add(
-                egui::TextEdit::singleline(self.form_rules_year_mut())
-                    .desired_width(52.0)
-                    .hint_text(hint),
-            );
-        });
-        let Some(year) = self.rules_year_for(s, true) else {
-            ui.label(tr(
-                lang,
-                "Chưa có năm để xét: đặt năm mở trong kịch bản, năm quyết định, hoặc nhập năm xét ở trên.",
-                "No year to judge by: set the opening year in a scenario, the decision year, or a year above.",
-            ));
-            return;
-        };
-        let date = date_of_year(year);
-        let results = evaluate(
-            s,
-            &self.project.rules,
-            &self.project,
-            self.active_scenario(),
-            &date,
-            Some(&self.tm3),
-        );
-        ui.label(
-            RichText::new(format!(
-                "{} {date}",
-                tr(lang, "Quy định có hiệu lực ngày", "Rules in force on")
-            ))
-            .small(),
-        );
-        for r in results {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("{}:", check_text(lang, r.check))).strong());
-                ui.label(
-                    RichText::new(verdict_text(lang, r.verdict))
-                        .color(verdict_colour(r.verdict))
-                        .strong(),
-                );
-                ui.label(detail_text(lang, &r.detail));
-            });
-            if !r.citation.is_empty() {
-                ui.label(RichText::new(ui_citation(lang, &r.citation)).small().weak());
-            }
-            if r.verdict == Verdict::Fail {
-                match r.accepted_reason(s) {
-                    Some(reason) => {
-                        ui.label(
-                            RichText::new(format!(
-                                "{}: {reason}",
-                                tr(lang, "Đã chấp nhận", "Accepted")
-                            ))
-                            .small()
-                            .italics(),
-                        );
-                    }
-                    None => self.accept_ui(ui, r.acceptance_key()),
-                }
-            }
-        }
     }
 }
 
@@ -556,4 +476,87 @@ pub fn rules_window(
         st.open = open;
     }
     out
+}
+
+impl super::form::FormCtx<'_> {
+    /// The rules section of the selected site's form.
+    pub(super) fn rules_section(&mut self, ui: &mut egui::Ui, s: &Site) {
+        let lang = self.view.lang;
+        if crate::analysis::rules::checks_for(s.layer).is_empty() {
+            return;
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(tr(lang, "Quy định", "Rules")).strong());
+            ui.label(tr(lang, "xét theo năm", "judged in"));
+            let hint = judging_year(s, self.active)
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| tr(lang, "năm", "year").to_string());
+            ui.add(
+                egui::TextEdit::singleline(&mut self.st.rules_year)
+                    .desired_width(52.0)
+                    .hint_text(hint),
+            );
+        });
+        let Some(year) = self
+            .st
+            .rules_year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .or_else(|| judging_year(s, self.active))
+        else {
+            ui.label(tr(
+                lang,
+                "Chưa có năm để xét: đặt năm mở trong kịch bản, năm quyết định, hoặc nhập năm xét ở trên.",
+                "No year to judge by: set the opening year in a scenario, the decision year, or a year above.",
+            ));
+            return;
+        };
+        let date = date_of_year(year);
+        let results = evaluate(
+            s,
+            &self.project.rules,
+            self.project,
+            self.active,
+            &date,
+            Some(self.tm3),
+        );
+        ui.label(
+            RichText::new(format!(
+                "{} {date}",
+                tr(lang, "Quy định có hiệu lực ngày", "Rules in force on")
+            ))
+            .small(),
+        );
+        for r in results {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}:", check_text(lang, r.check))).strong());
+                ui.label(
+                    RichText::new(verdict_text(lang, r.verdict))
+                        .color(verdict_colour(r.verdict))
+                        .strong(),
+                );
+                ui.label(detail_text(lang, &r.detail));
+            });
+            if !r.citation.is_empty() {
+                ui.label(RichText::new(ui_citation(lang, &r.citation)).small().weak());
+            }
+            if r.verdict == Verdict::Fail {
+                match r.accepted_reason(s) {
+                    Some(reason) => {
+                        ui.label(
+                            RichText::new(format!(
+                                "{}: {reason}",
+                                tr(lang, "Đã chấp nhận", "Accepted")
+                            ))
+                            .small()
+                            .italics(),
+                        );
+                    }
+                    None => self.accept_ui(ui, r.acceptance_key()),
+                }
+            }
+        }
+    }
 }

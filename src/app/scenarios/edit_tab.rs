@@ -2,6 +2,7 @@
 //! the extension programme and the phasing of each site; every number through `model::validate`.
 
 use super::*;
+use crate::app::command::Panel;
 
 /// The editor of the active scenario over one frame: what it reads (the project, the view,
 /// the refusals of the last edit), the panel's state it types into, and the commands it asks
@@ -35,6 +36,8 @@ impl Editor<'_> {
         {
             return;
         }
+        // The editor numbers its visits to fields itself: apart from other panels' keys.
+        let merge = merge.map(|k| crate::app::command::merge_key(Panel::Scenario, k));
         self.out.push(Command::merged(
             Edit::scenario(Some(before), Some(after)),
             merge,
