@@ -28,6 +28,10 @@ pub enum Command {
     DrawBoundary(crate::model::Layer, i64),
     /// Ask whether to delete a site (the answer is an edit).
     ConfirmDelete(crate::model::Layer, i64),
+    /// Ask where to export the map (a file dialog for the extension given).
+    ChooseExportPath(&'static str),
+    /// Export the map as the export window is set up, or the meeting pack of a scenario.
+    StartExport(Option<crate::scenario::Scenario>),
     /// Select a site (or nothing) without moving the map.
     Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
@@ -135,6 +139,14 @@ impl QnApp {
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
                 Command::Select(sel) => self.selected = sel,
+                Command::ChooseExportPath(ext) => self.choose_path(
+                    super::Purpose::ExportMap,
+                    true,
+                    &[ext],
+                    &ext.to_ascii_uppercase(),
+                    &format!("quang-ninh.{ext}"),
+                ),
+                Command::StartExport(pack_of) => self.start_export(pack_of),
                 Command::DrawBoundary(layer, fid) => {
                     self.editor.tool = super::editing::Tool::DrawPolygon;
                     self.editor.drawing.clear();

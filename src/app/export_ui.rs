@@ -2,9 +2,11 @@
 //! the window never blocks; the result (or the reason it failed) is shown when it is done.
 
 use super::QnApp;
+use super::command::{Command, View};
 use super::i18n::tr;
 use crate::export::{Composer, MapFormat as Format, MapSpec, PackSpec, Paper};
-use crate::model::Layer;
+use crate::model::{Layer, Project};
+use crate::scenario::Scenario;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 
@@ -89,7 +91,7 @@ impl QnApp {
         spec
     }
 
-    fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
+    pub(super) fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
         let path = PathBuf::from(self.export.path.trim());
         if self.export.path.trim().is_empty() {
             self.export.last = Some(Err(tr(
@@ -136,30 +138,41 @@ impl QnApp {
         self.export.running = Some(rx);
         self.export.last = None;
     }
+}
 
-    pub(super) fn export_window(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.export.running {
+/// The export window: a function of what it prints and its own state (the options and the
+/// running export); asks for the file dialog and the export itself as commands.
+pub(super) fn export_window(
+    ctx: &egui::Context,
+    project: &Project,
+    view: &View,
+    active: Option<&Scenario>,
+    st: &mut ExportUi,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    {
+        if let Some(rx) = &st.running {
             match rx.try_recv() {
                 Ok(r) => {
                     if let Err(e) = &r {
                         eprintln!("qn-planner: export: {e}");
                     }
-                    self.export.last = Some(r);
-                    self.export.running = None;
+                    st.last = Some(r);
+                    st.running = None;
                 }
                 Err(std::sync::mpsc::TryRecvError::Empty) => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(100));
                 }
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    self.export.last = Some(Err("the export stopped unexpectedly".into()));
-                    self.export.running = None;
+                    st.last = Some(Err("the export stopped unexpectedly".into()));
+                    st.running = None;
                 }
             }
         }
-        if !self.export.open {
-            return;
+        if !st.open {
+            return out;
         }
-        let lang = self.lang();
+        let lang = view.lang;
         let mut open = true;
         egui::Window::new(tr(lang, "In và xuất bản đồ", "Print and export"))
             .id(egui::Id::unique("export_window"))
@@ -170,11 +183,11 @@ impl QnApp {
                     ui.label(tr(lang, "Định dạng", "Format"));
                     ui.horizontal(|ui| {
                         for f in [Format::Pdf, Format::Png, Format::Svg] {
-                            if ui.selectable_label(self.export.format == f, f.ext().to_uppercase()).clicked() {
-                                self.export.format = f;
-                                let p = PathBuf::from(self.export.path.trim());
-                                if !self.export.path.trim().is_empty() {
-                                    self.export.path = p.with_extension(f.ext()).display().to_string();
+                            if ui.selectable_label(st.format == f, f.ext().to_uppercase()).clicked() {
+                                st.format = f;
+                                let p = PathBuf::from(st.path.trim());
+                                if !st.path.trim().is_empty() {
+                                    st.path = p.with_extension(f.ext()).display().to_string();
                                 }
                             }
                         }
@@ -182,35 +195,28 @@ impl QnApp {
                     ui.end_row();
                     ui.label(tr(lang, "Khổ giấy", "Paper"));
                     ui.horizontal(|ui| {
-                        ui.selectable_value(&mut self.export.paper, Paper::A4, "A4");
-                        ui.selectable_value(&mut self.export.paper, Paper::A3, "A3");
+                        ui.selectable_value(&mut st.paper, Paper::A4, "A4");
+                        ui.selectable_value(&mut st.paper, Paper::A3, "A3");
                         ui.separator();
-                        ui.selectable_value(&mut self.export.landscape, true, tr(lang, "ngang", "landscape"));
-                        ui.selectable_value(&mut self.export.landscape, false, tr(lang, "dọc", "portrait"));
+                        ui.selectable_value(&mut st.landscape, true, tr(lang, "ngang", "landscape"));
+                        ui.selectable_value(&mut st.landscape, false, tr(lang, "dọc", "portrait"));
                     });
                     ui.end_row();
                     ui.label("DPI (PNG)");
                     ui.horizontal(|ui| {
-                        ui.selectable_value(&mut self.export.dpi, 150, "150");
-                        ui.selectable_value(&mut self.export.dpi, 300, "300");
+                        ui.selectable_value(&mut st.dpi, 150, "150");
+                        ui.selectable_value(&mut st.dpi, 300, "300");
                     });
                     ui.end_row();
                     let l = ui.label(tr(lang, "Tiêu đề", "Title"));
-                    ui.add(egui::TextEdit::singleline(&mut self.export.title).desired_width(360.0)).labelled_by(l.id);
+                    ui.add(egui::TextEdit::singleline(&mut st.title).desired_width(360.0)).labelled_by(l.id);
                     ui.end_row();
                     let l = ui.label(tr(lang, "Tệp", "File"));
                     ui.horizontal(|ui| {
-                        ui.add(egui::TextEdit::singleline(&mut self.export.path).desired_width(300.0).hint_text("/…/ban-do.pdf"))
+                        ui.add(egui::TextEdit::singleline(&mut st.path).desired_width(300.0).hint_text("/…/ban-do.pdf"))
                             .labelled_by(l.id);
                         if ui.button(tr(lang, "Chọn…", "Choose…")).clicked() {
-                            let ext = self.export.format.ext();
-                            self.choose_path(
-                                super::Purpose::ExportMap,
-                                true,
-                                &[ext],
-                                &ext.to_ascii_uppercase(),
-                                &format!("quang-ninh.{ext}"),
-                            );
+                            out.push(Command::ChooseExportPath(st.format.ext()));
                         }
                     });
                     ui.end_row();
@@ -224,29 +230,26 @@ impl QnApp {
                     .small(),
                 );
                 ui.horizontal(|ui| {
-                    let busy = self.export.running.is_some();
+                    let busy = st.running.is_some();
                     if ui.add_enabled(!busy, egui::Button::new(tr(lang, "Xuất bản đồ", "Export map"))).clicked() {
-                        self.start_export(None);
+                        out.push(Command::StartExport(None));
                     }
-                    let scenario = self
-                        .active_scenario()
-                        .or(self.project.reference_scenario())
-                        .cloned();
+                    let scenario = active.or(project.reference_scenario()).cloned();
                     if ui
                         .add_enabled(!busy && scenario.is_some(), egui::Button::new(tr(lang, "Xuất bộ tài liệu họp (PDF)", "Export meeting pack (PDF)")))
                         .clicked()
                     {
-                        if !self.export.path.trim().is_empty() {
-                            self.export.path = PathBuf::from(self.export.path.trim()).with_extension("pdf").display().to_string();
+                        if !st.path.trim().is_empty() {
+                            st.path = PathBuf::from(st.path.trim()).with_extension("pdf").display().to_string();
                         }
-                        self.start_export(scenario);
+                        out.push(Command::StartExport(scenario));
                     }
                     if busy {
                         ui.spinner();
                         ui.label(tr(lang, "Đang xuất…", "Exporting…"));
                     }
                 });
-                match &self.export.last {
+                match &st.last {
                     Some(Ok(m)) => {
                         ui.label(format!("{} {m}", tr(lang, "Đã xuất:", "Exported:")));
                     }
@@ -256,6 +259,7 @@ impl QnApp {
                     None => {}
                 }
             });
-        self.export.open = open;
+        st.open = open;
     }
+    out
 }

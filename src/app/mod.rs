@@ -901,7 +901,12 @@ impl QnApp {
         }
         let asked = rules_ui::rules_window(&ctx, &self.project, &view, &mut self.rules);
         self.commands.extend(asked);
-        self.export_window(&ctx);
+        let active = self
+            .scenario
+            .active
+            .and_then(|id| self.project.scenario(id));
+        let asked = export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export);
+        self.commands.extend(asked);
         self.take_dropped_files(&ctx);
         self.import_window(&ctx);
         self.edit_dialogs_ui(&ctx);
