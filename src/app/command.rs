@@ -28,6 +28,8 @@ pub enum Command {
     DrawBoundary(crate::model::Layer, i64),
     /// Ask whether to delete a site (the answer is an edit).
     ConfirmDelete(crate::model::Layer, i64),
+    /// Ask which file to import (a file dialog).
+    ChooseImportPath,
     /// Ask where to export the map (a file dialog for the extension given).
     ChooseExportPath(&'static str),
     /// Export the map as the export window is set up, or the meeting pack of a scenario.
@@ -147,6 +149,13 @@ impl QnApp {
                     &format!("quang-ninh.{ext}"),
                 ),
                 Command::StartExport(pack_of) => self.start_export(pack_of),
+                Command::ChooseImportPath => self.choose_path(
+                    super::Purpose::ImportData,
+                    false,
+                    &["geojson", "json", "csv", "tsv", "txt", "gpkg"],
+                    "GeoJSON, CSV, GeoPackage",
+                    "",
+                ),
                 Command::DrawBoundary(layer, fid) => {
                     self.editor.tool = super::editing::Tool::DrawPolygon;
                     self.editor.drawing.clear();

@@ -5,6 +5,7 @@
 
 use super::QnApp;
 use super::command::{Command, Then};
+
 use super::i18n::tr;
 use crate::io::crs::Crs;
 use crate::io::import::{CSV_DELIMITERS, Scan, Source, csv_layout, is_csv_path, scan};
@@ -102,12 +103,40 @@ impl Default for ImportUi {
     }
 }
 
+/// The import window over one frame: its own state, the UI language, the project file it
+/// imports into (path, read-only) and the commands it asks for (the import's edit, the file
+/// dialog).
+pub(super) struct ImportCtx<'a> {
+    pub st: &'a mut ImportUi,
+    pub lang: crate::settings::Language,
+    pub project: Option<(PathBuf, bool)>,
+    pub out: Vec<Command>,
+}
+
 impl QnApp {
+    fn import_ctx(&mut self) -> ImportCtx<'_> {
+        ImportCtx {
+            lang: self.settings.language,
+            project: self
+                .file
+                .as_ref()
+                .map(|f| (f.path().to_path_buf(), f.is_read_only())),
+            st: &mut self.import,
+            out: Vec::new(),
+        }
+    }
+
+    /// Runs `f` on the import window's context and queues what it asked for.
+    fn with_import(&mut self, f: impl FnOnce(&mut ImportCtx<'_>)) {
+        let mut c = self.import_ctx();
+        f(&mut c);
+        let asked = std::mem::take(&mut c.out);
+        self.commands.extend(asked);
+    }
+
     /// Opens the import window on `path` and starts reading it.
     pub fn import_file(&mut self, path: PathBuf) {
-        self.import.path = path.display().to_string();
-        self.import.open = true;
-        self.start_scan();
+        self.with_import(|c| c.open_file(path));
     }
 
     /// The coordinate system and layer name the import window will use, once a file is read.
@@ -118,27 +147,59 @@ impl QnApp {
             .map(|_| (self.import.crs, self.import.name.clone()))
     }
 
+    /// Reads the file named in the import window again.
+    pub(super) fn rescan_import(&mut self) {
+        self.with_import(|c| c.start_scan());
+    }
+
+    /// Files dropped on the window, then the import window itself.
+    pub(super) fn import_ui(&mut self, ctx: &egui::Context) {
+        self.with_import(|c| {
+            c.take_dropped_files(ctx);
+            c.import_window(ctx);
+        });
+    }
+
+    /// The import's edit reached the file: the window says what came in.
+    pub(super) fn import_done(&mut self, message: String) {
+        self.import.found = None;
+        self.reload_reference_layers();
+        self.import.last = Some(Ok(message));
+    }
+
+    /// The import's edit was refused (the reason is in the error window or the status bar).
+    pub(super) fn import_refused(&mut self) {
+        self.import.last = Some(Err(tr(
+            self.lang(),
+            "không ghi được vào dự án (xem thông báo lỗi)",
+            "could not be written to the project (see the error)",
+        )
+        .into()));
+    }
+}
+
+impl ImportCtx<'_> {
     pub(super) fn start_scan(&mut self) {
-        let text = self.import.path.trim().to_string();
+        let text = self.st.path.trim().to_string();
         let path = PathBuf::from(&text);
         // A layer chosen in another GeoPackage means nothing here.
-        if !self.import.gpkg_layers.is_empty() && self.import.gpkg_path != text {
-            self.import.gpkg_layers.clear();
-            self.import.layer.clear();
+        if !self.st.gpkg_layers.is_empty() && self.st.gpkg_path != text {
+            self.st.gpkg_layers.clear();
+            self.st.layer.clear();
         }
-        self.import.gpkg_path = text.clone();
-        let layer = Some(self.import.layer.trim().to_string()).filter(|l| !l.is_empty());
+        self.st.gpkg_path = text.clone();
+        let layer = Some(self.st.layer.trim().to_string()).filter(|l| !l.is_empty());
         // The delimiter and columns chosen for this same file are kept.
         let chosen = self
-            .import
+            .st
             .csv
             .as_ref()
             .filter(|c| c.path == text)
             .map(|c| (c.delimiter, c.x.clone(), c.y.clone()));
-        self.import.found = None;
-        self.import.last = None;
+        self.st.found = None;
+        self.st.last = None;
         let (tx, rx) = channel();
-        let lang = self.lang();
+        let lang = self.lang;
         std::thread::spawn(move || {
             let done: ScanDone = if is_csv_path(&path) {
                 match csv_layout(&path, chosen.as_ref().map(|c| c.0)) {
@@ -190,16 +251,16 @@ impl QnApp {
             };
             let _ = tx.send(done);
         });
-        self.import.scanning = Some(rx);
+        self.st.scanning = Some(rx);
     }
 
     /// Delimiter and coordinate columns of a delimited text file; a change reads it again.
     fn csv_options(&mut self, ui: &mut egui::Ui, busy: bool) {
-        let lang = self.lang();
-        let Some(c) = &mut self.import.csv else {
+        let lang = self.lang;
+        let Some(c) = &mut self.st.csv else {
             return;
         };
-        if c.path != self.import.path.trim() {
+        if c.path != self.st.path.trim() {
             return;
         }
         let before = c.clone();
@@ -252,18 +313,18 @@ impl QnApp {
     /// Reads the features as sites of `layer` on a worker thread; they are added as one edit
     /// when read (see `poll_import`).
     fn start_import_sites(&mut self, layer: Layer) {
-        let Some(found) = &self.import.found else {
+        let Some(found) = &self.st.found else {
             return;
         };
         let source = found.source.clone();
-        let crs = self.import.crs;
-        let mapping = self.import.mapping.clone();
+        let crs = self.st.crs;
+        let mapping = self.st.mapping.clone();
         let (tx, rx) = channel();
         let done = Arc::new(AtomicU64::new(0));
         let share = Arc::new(AtomicU64::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let (d, sh, c) = (done.clone(), share.clone(), cancel.clone());
-        let lang = self.lang();
+        let lang = self.lang;
         std::thread::spawn(move || {
             let target = SiteTarget {
                 layer,
@@ -278,46 +339,48 @@ impl QnApp {
             .map_err(|e| e.text(lang));
             let _ = tx.send(r);
         });
-        self.import.reading_sites = Some(ReadingSites {
+        self.st.reading_sites = Some(ReadingSites {
             layer,
             rx,
             done,
             share,
             cancel,
         });
-        self.import.last = None;
+        self.st.last = None;
     }
 
     fn start_import(&mut self) {
-        if let Some(layer) = self.import.target {
+        if let Some(layer) = self.st.target {
             self.start_import_sites(layer);
             return;
         }
-        let Some(found) = &self.import.found else {
+        let Some(found) = &self.st.found else {
             return;
         };
-        let Some(file) = &self.file else { return };
-        if file.is_read_only() {
-            self.import.last = Some(Err(tr(
-                self.lang(),
+        let Some((project_path, read_only)) = self.project.clone() else {
+            return;
+        };
+        if read_only {
+            self.st.last = Some(Err(tr(
+                self.lang,
                 "Tệp dự án chỉ đọc.",
                 "The project file is read-only.",
             )
             .into()));
             return;
         }
-        let project = file.path().to_path_buf();
+        let project = project_path;
         let source = found.source.clone();
         let total = found.scan.features;
-        let crs = self.import.crs;
-        let name = self.import.name.trim().to_string();
-        let [r, g, b] = self.import.color;
+        let crs = self.st.crs;
+        let name = self.st.name.trim().to_string();
+        let [r, g, b] = self.st.color;
         let color = format!("#{r:02x}{g:02x}{b:02x}");
         let done = Arc::new(AtomicU64::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = channel();
         let (d, c) = (done.clone(), cancel.clone());
-        let lang = self.lang();
+        let lang = self.lang;
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
             let r = ProjectFile::open(&project)
@@ -348,13 +411,13 @@ impl QnApp {
                 });
             let _ = tx.send(r);
         });
-        self.import.running = Some(Running {
+        self.st.running = Some(Running {
             rx,
             done,
             total,
             cancel,
         });
-        self.import.last = None;
+        self.st.last = None;
     }
 
     /// Files dropped on the window open the import window.
@@ -368,22 +431,22 @@ impl QnApp {
                 .collect()
         });
         if let Some(p) = dropped.into_iter().next()
-            && self.import.running.is_none()
+            && self.st.running.is_none()
         {
-            self.import_file(p);
+            self.open_file(p);
         }
     }
 
     fn poll_import(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.import.scanning {
+        if let Some(rx) = &self.st.scanning {
             match rx.try_recv() {
                 Ok((csv, tables, Ok(found))) => {
-                    self.import.csv = csv;
+                    self.st.csv = csv;
                     if let Source::Gpkg { layer, .. } = &found.source {
-                        self.import.layer = layer.clone();
+                        self.st.layer = layer.clone();
                     }
-                    self.import.gpkg_layers = tables;
-                    self.import.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
+                    self.st.gpkg_layers = tables;
+                    self.st.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
                     let stem = match &found.source {
                         Source::Gpkg { layer, .. } => layer.clone(),
                         s => s
@@ -392,32 +455,32 @@ impl QnApp {
                             .map(|n| crate::model::text::nfc(&n.to_string_lossy()))
                             .unwrap_or_default(),
                     };
-                    self.import.name = stem;
+                    self.st.name = stem;
                     let fields: Vec<String> =
                         found.scan.fields.iter().map(|(n, _)| n.clone()).collect();
-                    self.import.mapping = default_mapping(&fields);
-                    self.import.found = Some(found);
-                    self.import.scanning = None;
+                    self.st.mapping = default_mapping(&fields);
+                    self.st.found = Some(found);
+                    self.st.scanning = None;
                 }
                 Ok((csv, tables, Err(e))) => {
-                    self.import.csv = csv;
-                    self.import.gpkg_layers = tables;
-                    self.import.last = Some(Err(e));
-                    self.import.scanning = None;
+                    self.st.csv = csv;
+                    self.st.gpkg_layers = tables;
+                    self.st.last = Some(Err(e));
+                    self.st.scanning = None;
                 }
                 Err(TryRecvError::Empty) => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(100))
                 }
-                Err(TryRecvError::Disconnected) => self.import.scanning = None,
+                Err(TryRecvError::Disconnected) => self.st.scanning = None,
             }
         }
-        if let Some(reading) = &self.import.reading_sites {
+        if let Some(reading) = &self.st.reading_sites {
             let layer = reading.layer;
             match reading.rx.try_recv() {
                 Ok(Ok(read)) => {
-                    self.import.reading_sites = None;
+                    self.st.reading_sites = None;
                     let n = read.sites.len();
-                    let lang = self.lang();
+                    let lang = self.lang;
                     // One edit: one transaction, one undo step.
                     let message = format!(
                         "{n} {} {} ({})",
@@ -428,30 +491,30 @@ impl QnApp {
                         },
                         tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
                     );
-                    self.commands.push(Command::Edit {
+                    self.out.push(Command::Edit {
                         edit: crate::edit::Edit::insert_many(layer, read.sites),
                         merge: None,
                         then: Then::Imported { message },
                     });
                 }
                 Ok(Err(e)) => {
-                    self.import.reading_sites = None;
-                    self.import.last = Some(Err(e));
+                    self.st.reading_sites = None;
+                    self.st.last = Some(Err(e));
                 }
                 Err(TryRecvError::Empty) => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(100))
                 }
-                Err(TryRecvError::Disconnected) => self.import.reading_sites = None,
+                Err(TryRecvError::Disconnected) => self.st.reading_sites = None,
             }
         }
-        if let Some(run) = &self.import.running {
+        if let Some(run) = &self.st.running {
             match run.rx.try_recv() {
                 Ok(r) => {
-                    self.import.running = None;
+                    self.st.running = None;
                     match r {
                         // The rows are in the file, outside the project; this edit brings
                         // them in (undo sets them aside again, redo brings them back).
-                        Ok((message, aside)) => self.commands.push(Command::Edit {
+                        Ok((message, aside)) => self.out.push(Command::Edit {
                             edit: crate::edit::Edit::ReferenceLayer {
                                 table: aside.table.clone(),
                                 bring_back: Some(Box::new(aside)),
@@ -461,7 +524,7 @@ impl QnApp {
                         }),
                         Err(e) => {
                             eprintln!("qn-planner: import: {e}");
-                            self.import.last = Some(Err(e));
+                            self.st.last = Some(Err(e));
                         }
                     }
                 }
@@ -469,50 +532,40 @@ impl QnApp {
                     ctx.request_repaint_after(std::time::Duration::from_millis(100))
                 }
                 Err(TryRecvError::Disconnected) => {
-                    self.import.running = None;
-                    self.import.last = Some(Err("the import stopped unexpectedly".into()));
+                    self.st.running = None;
+                    self.st.last = Some(Err("the import stopped unexpectedly".into()));
                 }
             }
         }
     }
 
-    /// The import's edit reached the file: the window says what came in.
-    pub(super) fn import_done(&mut self, message: String) {
-        self.import.found = None;
-        self.reload_reference_layers();
-        self.import.last = Some(Ok(message));
-    }
-
-    /// The import's edit was refused (the reason is in the error window or the status bar).
-    pub(super) fn import_refused(&mut self) {
-        self.import.last = Some(Err(tr(
-            self.lang(),
-            "không ghi được vào dự án (xem thông báo lỗi)",
-            "could not be written to the project (see the error)",
-        )
-        .into()));
+    /// Opens the import window on `path` and starts reading it.
+    pub(super) fn open_file(&mut self, path: PathBuf) {
+        self.st.path = path.display().to_string();
+        self.st.open = true;
+        self.start_scan();
     }
 
     pub(super) fn import_window(&mut self, ctx: &egui::Context) {
         self.poll_import(ctx);
-        if !self.import.open {
+        if !self.st.open {
             return;
         }
-        let lang = self.lang();
+        let lang = self.lang;
         let mut open = true;
         egui::Window::new(tr(lang, "Nhập dữ liệu", "Import data"))
             .id(egui::Id::unique("import_window"))
             .open(&mut open)
             .collapsible(false)
             .show(ctx, |ui| self.import_contents(ui));
-        self.import.open = open;
+        self.st.open = open;
     }
 
     fn import_contents(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let busy = self.import.running.is_some()
-            || self.import.scanning.is_some()
-            || self.import.reading_sites.is_some();
+        let lang = self.lang;
+        let busy = self.st.running.is_some()
+            || self.st.scanning.is_some()
+            || self.st.reading_sites.is_some();
         egui::Grid::new("import_grid")
             .num_columns(2)
             .spacing([8.0, 6.0])
@@ -520,7 +573,7 @@ impl QnApp {
                 let l = ui.label(tr(lang, "Tệp", "File"));
                 ui.horizontal(|ui| {
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.import.path)
+                        egui::TextEdit::singleline(&mut self.st.path)
                             .desired_width(300.0)
                             .hint_text("/…/ranh-gioi.geojson"),
                     )
@@ -529,20 +582,14 @@ impl QnApp {
                         .add_enabled(!busy, egui::Button::new(tr(lang, "Chọn…", "Choose…")))
                         .clicked()
                     {
-                        self.choose_path(
-                            super::Purpose::ImportData,
-                            false,
-                            &["geojson", "json", "csv", "tsv", "txt", "gpkg"],
-                            "GeoJSON, CSV, GeoPackage",
-                            "",
-                        );
+                        self.out.push(Command::ChooseImportPath);
                     }
                 });
                 ui.end_row();
-                if self.import.gpkg_layers.is_empty() {
+                if self.st.gpkg_layers.is_empty() {
                     let l = ui.label(tr(lang, "Lớp (GeoPackage)", "Layer (GeoPackage)"));
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.import.layer)
+                        egui::TextEdit::singleline(&mut self.st.layer)
                             .desired_width(200.0)
                             .hint_text(tr(
                                 lang,
@@ -554,42 +601,42 @@ impl QnApp {
                     ui.end_row();
                 }
             });
-        if !self.import.gpkg_layers.is_empty() {
-            let before = self.import.layer.clone();
+        if !self.st.gpkg_layers.is_empty() {
+            let before = self.st.layer.clone();
             ui.add_enabled_ui(!busy, |ui| {
                 egui::ComboBox::new(
                     "import_gpkg_layer",
                     tr(lang, "Lớp trong tệp GeoPackage", "Layer of the GeoPackage"),
                 )
-                .selected_text(self.import.layer.as_str())
+                .selected_text(self.st.layer.as_str())
                 .width(260.0)
                 .show_ui(ui, |ui| {
-                    for t in &self.import.gpkg_layers {
-                        ui.selectable_value(&mut self.import.layer, t.clone(), t.as_str());
+                    for t in &self.st.gpkg_layers {
+                        ui.selectable_value(&mut self.st.layer, t.clone(), t.as_str());
                     }
                 });
             });
-            if self.import.layer != before {
+            if self.st.layer != before {
                 self.start_scan();
             }
         }
         self.csv_options(ui, busy);
         if ui
             .add_enabled(
-                !busy && !self.import.path.trim().is_empty(),
+                !busy && !self.st.path.trim().is_empty(),
                 egui::Button::new(tr(lang, "Đọc tệp", "Read the file")),
             )
             .clicked()
         {
             self.start_scan();
         }
-        if self.import.scanning.is_some() {
+        if self.st.scanning.is_some() {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(tr(lang, "Đang đọc tệp…", "Reading the file…"));
             });
         }
-        if let Some(found) = &self.import.found {
+        if let Some(found) = &self.st.found {
             let s = &found.scan;
             ui.separator();
             ui.label(format!(
@@ -630,12 +677,12 @@ impl QnApp {
                 )
             };
             egui::ComboBox::new("import_target", tr(lang, "Nhập vào", "Import into"))
-                .selected_text(self.import.target.map_or(new_ref.to_string(), planning))
+                .selected_text(self.st.target.map_or(new_ref.to_string(), planning))
                 .width(300.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.import.target, None, new_ref);
+                    ui.selectable_value(&mut self.st.target, None, new_ref);
                     for l in TARGET_LAYERS {
-                        ui.selectable_value(&mut self.import.target, Some(l), planning(l));
+                        ui.selectable_value(&mut self.st.target, Some(l), planning(l));
                     }
                 });
             egui::Grid::new("import_opts")
@@ -645,29 +692,27 @@ impl QnApp {
                     ui.label(tr(lang, "Hệ tọa độ", "Coordinate system"));
                     ui.vertical(|ui| {
                         egui::ComboBox::from_id_salt("import_crs")
-                            .selected_text(self.import.crs.name())
+                            .selected_text(self.st.crs.name())
                             .width(300.0)
                             .show_ui(ui, |ui| {
                                 for c in Crs::ALL {
-                                    ui.selectable_value(&mut self.import.crs, c, c.name());
+                                    ui.selectable_value(&mut self.st.crs, c, c.name());
                                 }
                             });
                         ui.label(egui::RichText::new(how).small());
                     });
                     ui.end_row();
-                    if self.import.target.is_none() {
+                    if self.st.target.is_none() {
                         let l = ui.label(tr(lang, "Tên lớp", "Layer name"));
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.import.name).desired_width(260.0),
-                        )
-                        .labelled_by(l.id);
+                        ui.add(egui::TextEdit::singleline(&mut self.st.name).desired_width(260.0))
+                            .labelled_by(l.id);
                         ui.end_row();
                         ui.label(tr(lang, "Màu", "Colour"));
-                        ui.color_edit_button_srgb(&mut self.import.color);
+                        ui.color_edit_button_srgb(&mut self.st.color);
                         ui.end_row();
                     }
                 });
-            if self.import.target.is_some() {
+            if self.st.target.is_some() {
                 let fields: Vec<String> = s.fields.iter().map(|(n, _)| n.clone()).collect();
                 ui.label(
                     egui::RichText::new(tr(
@@ -684,7 +729,7 @@ impl QnApp {
                         crate::settings::Language::En => f.name_en(),
                     };
                     let mut current = self
-                        .import
+                        .st
                         .mapping
                         .iter()
                         .find(|(o, _)| *o == f)
@@ -704,22 +749,19 @@ impl QnApp {
                             }
                         });
                     if current != before {
-                        self.import.mapping.retain(|(o, _)| *o != f);
+                        self.st.mapping.retain(|(o, _)| *o != f);
                         if let Some(c) = current {
-                            self.import.mapping.push((f, c));
+                            self.st.mapping.push((f, c));
                         }
                     }
                 }
             }
-            let named = if self.import.target.is_some() {
-                self.import
-                    .mapping
-                    .iter()
-                    .any(|(f, _)| *f == SiteField::Name)
+            let named = if self.st.target.is_some() {
+                self.st.mapping.iter().any(|(f, _)| *f == SiteField::Name)
             } else {
-                !self.import.name.trim().is_empty()
+                !self.st.name.trim().is_empty()
             };
-            let can = self.import.running.is_none() && self.import.reading_sites.is_none() && named;
+            let can = self.st.running.is_none() && self.st.reading_sites.is_none() && named;
             if ui
                 .add_enabled(can, egui::Button::new(tr(lang, "Nhập", "Import")))
                 .clicked()
@@ -727,7 +769,7 @@ impl QnApp {
                 self.start_import();
             }
         }
-        if let Some(run) = &self.import.running {
+        if let Some(run) = &self.st.running {
             let done = run.done.load(Ordering::Relaxed);
             let frac = if run.total > 0 {
                 done as f32 / run.total as f32
@@ -739,7 +781,7 @@ impl QnApp {
                 run.cancel.store(true, Ordering::Relaxed);
             }
         }
-        if let Some(reading) = &self.import.reading_sites {
+        if let Some(reading) = &self.st.reading_sites {
             // Nothing is written until every feature is read, so Cancel leaves the project as
             // it was; the sites are then added in one transaction.
             let done = reading.done.load(Ordering::Relaxed);
@@ -752,7 +794,7 @@ impl QnApp {
                 reading.cancel.store(true, Ordering::Relaxed);
             }
         }
-        match &self.import.last {
+        match &self.st.last {
             Some(Ok(m)) => {
                 ui.label(format!("{} {m}", tr(lang, "Đã nhập:", "Imported:")));
             }

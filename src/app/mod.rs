@@ -458,7 +458,7 @@ impl QnApp {
             },
             Purpose::ImportData => {
                 self.import.path = p.display().to_string();
-                self.start_scan();
+                self.rescan_import();
             }
             Purpose::ExportMap => self.export.path = p.display().to_string(),
             Purpose::IndicatorsCsv(id) => {
@@ -907,8 +907,7 @@ impl QnApp {
             .and_then(|id| self.project.scenario(id));
         let asked = export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export);
         self.commands.extend(asked);
-        self.take_dropped_files(&ctx);
-        self.import_window(&ctx);
+        self.import_ui(&ctx);
         self.edit_dialogs_ui(&ctx);
         if !self.first_frame_reported {
             self.first_frame_reported = true;
