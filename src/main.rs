@@ -285,6 +285,8 @@ fn cmd_import(
             .unwrap_or_else(|| "reference".into()),
     };
     let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    // The change log names the login that made the edit.
+    pf.set_author(&Settings::load().author_name());
     const COLOURS: [&str; 6] = [
         "#7a5195", "#ef5675", "#2f4b7c", "#ffa600", "#665191", "#a05195",
     ];
@@ -399,6 +401,8 @@ fn import_into_planning(
     let read = read_sites(source, crs, &target, &cancel, &mut |_, _| {})
         .map_err(|e| format!("{input}: {e} (the project is unchanged)"))?;
     let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    // The change log names the login that made the edit.
+    pf.set_author(&Settings::load().author_name());
     let mut project = pf.read_project().map_err(|e| e.to_string())?;
     let n = read.sites.len();
     qn_planner::edit::Edit::insert_many(layer, read.sites)

@@ -132,6 +132,25 @@ fn qgis_loads_every_layer_and_its_drawn_polygons_reach_qn_planner() {
         .unwrap();
     assert!(pa.area_ha.unwrap() > 5000.0, "{:?}", pa.area_ha);
     assert_eq!(pa.key.len(), 36);
+    // QGIS's edits are in the change log, by the file's own triggers, with no author.
+    let pf = qn_planner::store::ProjectFile::open(&path).unwrap();
+    let boundary = pf.operations(Some(&zone.key), 0, 100).unwrap();
+    assert!(
+        boundary
+            .iter()
+            .any(|o| o.table == "industrial_zones_boundary"
+                && o.kind == qn_planner::model::oplog::OpKind::Insert
+                && o.author.is_none()),
+        "{boundary:?}"
+    );
+    let drawn = pf.operations(Some(&pa.key), 0, 100).unwrap();
+    assert!(
+        drawn.iter().any(|o| o.table == "protected_areas"
+            && o.kind == qn_planner::model::oplog::OpKind::Insert
+            && o.author.is_none()),
+        "{drawn:?}"
+    );
+    drop(pf);
     let geojson = dir.path().join("zones.geojson");
     let st = Command::new(qn)
         .arg("export-layer")

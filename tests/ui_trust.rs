@@ -1092,3 +1092,31 @@ fn the_form_asks_for_the_boundary_tool_and_deselects() {
     h.run();
     assert_eq!(h.state().selected(), None);
 }
+
+/// The form shows the site's change history from the file's change log: who changed which
+/// field, from what to what.
+#[test]
+fn the_form_shows_who_changed_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, file) = session(&dir, "hist.gpkg");
+    let settings = Settings {
+        author: "Nguyễn Thị Lan".into(),
+        ..Settings::default()
+    };
+    let mut h = harness_with(Some(file), settings);
+    select(&mut h, "Hà Khánh");
+    h.get_by_label("Lịch sử thay đổi (0)");
+    h.get_by_role_and_label(Role::TextInput, "Tên").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Tên")
+        .type_text("Hà Khánh B");
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.run();
+    h.get_by_label("Lịch sử thay đổi (1)").click();
+    h.run();
+    h.get_by_label("sửa tên từ Hà Khánh thành Hà Khánh B");
+    h.get_by_label_contains("· Nguyễn Thị Lan");
+}

@@ -131,6 +131,8 @@ pub(super) struct FormCtx<'a> {
     pub tm3: &'a crate::io::crs::Tm3,
     pub checked: Checked,
     pub active: Option<&'a crate::scenario::Scenario>,
+    /// The change log of the site (and its boundary), newest last.
+    pub history: &'a [crate::model::oplog::Operation],
     pub out: Vec<Command>,
 }
 
@@ -583,6 +585,7 @@ impl FormCtx<'_> {
             });
         self.checks_ui(ui, &s);
         self.rules_section(ui, &s);
+        self.history_ui(ui);
         ui.add_space(8.0);
         ui.label(
             RichText::new(format!(
@@ -593,6 +596,65 @@ impl FormCtx<'_> {
             .small()
             .weak(),
         );
+    }
+
+    /// Who changed which field of the site, when, from the change log (newest first).
+    fn history_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.view.lang;
+        ui.separator();
+        egui::CollapsingHeader::new(format!(
+            "{} ({})",
+            tr(lang, "Lịch sử thay đổi", "Change history"),
+            self.history.len()
+        ))
+        .id_salt("site_history")
+        .default_open(false)
+        .show(ui, |ui| {
+            if self.history.is_empty() {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "Chưa có thay đổi nào kể từ khi tạo dự án.",
+                        "No change since the project was made.",
+                    ))
+                    .weak(),
+                );
+            }
+            for o in self.history.iter().rev() {
+                let who = o.author.clone().unwrap_or_else(|| {
+                    tr(
+                        lang,
+                        "ngoài qn-planner (QGIS, GDAL…)",
+                        "outside qn-planner (QGIS, GDAL…)",
+                    )
+                    .to_string()
+                });
+                let when: String = o.at.replace('T', " ").chars().take(16).collect();
+                // The bundled font has no arrows: the change is said in words.
+                let what = match o.kind {
+                    crate::model::oplog::OpKind::Update => format!(
+                        "{} {} {} {} {} {}",
+                        o.kind.text(lang),
+                        field_label(lang, &o.table, &o.field),
+                        tr(lang, "từ", "from"),
+                        o.before.short(lang),
+                        tr(lang, "thành", "to"),
+                        o.after.short(lang)
+                    ),
+                    crate::model::oplog::OpKind::Insert if o.table.ends_with("_boundary") => {
+                        format!(
+                            "{} {}",
+                            o.kind.text(lang),
+                            field_label(lang, &o.table, "geom")
+                        )
+                    }
+                    crate::model::oplog::OpKind::Insert => o.kind.text(lang).to_string(),
+                    crate::model::oplog::OpKind::Delete => o.kind.text(lang).to_string(),
+                };
+                ui.label(RichText::new(format!("{when} · {who}")).small().weak());
+                ui.add(egui::Label::new(what).wrap());
+            }
+        });
     }
 
     fn checks_ui(&mut self, ui: &mut egui::Ui, s: &Site) {
@@ -642,5 +704,30 @@ impl FormCtx<'_> {
                 }
             }
         }
+    }
+}
+
+/// A logged column in the planner's words (the boundary's geometry is the boundary).
+fn field_label(lang: Language, table: &str, field: &str) -> String {
+    let t = |vi: &'static str, en: &'static str| tr(lang, vi, en).to_string();
+    match field {
+        "geom" if table.ends_with("_boundary") => t("ranh giới", "boundary"),
+        "geom" => t("vị trí", "position"),
+        "name" => t("tên", "name"),
+        "kind" => t("loại", "kind"),
+        "status" => t("trạng thái", "status"),
+        "district_2006" => t("huyện (2006)", "district (2006)"),
+        "location_precision" => t("độ chính xác vị trí", "location precision"),
+        "location_source" => t("nguồn vị trí", "location source"),
+        "notes" => t("ghi chú", "notes"),
+        "planned_phase" => t("giai đoạn", "planned phase"),
+        "area_ha" => t("diện tích (ha)", "area (ha)"),
+        "main_industries" => t("ngành chính", "main industries"),
+        "investment_bn_vnd" => t("vốn đầu tư (tỷ đồng)", "investment (bn VND)"),
+        "jobs" => t("lao động", "jobs"),
+        "decision_year" => t("năm quyết định", "decision year"),
+        "craft" => t("nghề", "craft"),
+        "site_key" => t("mã", "key"),
+        other => other.to_string(),
     }
 }

@@ -145,7 +145,12 @@ pub struct QnApp {
     import: import_ui::ImportUi,
     /// What the panels of this frame asked for, applied at its end ([`QnApp::run_commands`]).
     commands: Vec<Command>,
+    /// The change log of the selected site, read for (site, project generation).
+    site_history: Option<SiteHistory>,
 }
+
+/// The change log of one site, and the (site, project generation) it was read for.
+type SiteHistory = (((Layer, i64), u64), Vec<crate::model::oplog::Operation>);
 
 /// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
 /// the value it edits is refused), with a stable id. Gaining focus starts a new merge key, so
@@ -304,6 +309,7 @@ impl QnApp {
             export: export_ui::ExportUi::default(),
             import: import_ui::ImportUi::default(),
             commands: Vec::new(),
+            site_history: None,
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -539,6 +545,8 @@ impl QnApp {
             self.show_error(msg);
             return None;
         }
+        // The change log names who made the edit (the settings' author, else the login).
+        file.set_author(&self.settings.author_name());
         match self.history.apply(edit, merge, file, &mut self.project) {
             Ok(applied) => {
                 self.project_gen += 1;
@@ -591,6 +599,7 @@ impl QnApp {
 
     fn undo(&mut self) {
         if let Some(file) = self.file.as_mut() {
+            file.set_author(&self.settings.author_name());
             match self.history.undo(file, &mut self.project) {
                 Ok(true) => self.project_gen += 1,
                 Ok(false) => {}
@@ -602,6 +611,7 @@ impl QnApp {
 
     fn redo(&mut self) {
         if let Some(file) = self.file.as_mut() {
+            file.set_author(&self.settings.author_name());
             match self.history.redo(file, &mut self.project) {
                 Ok(true) => self.project_gen += 1,
                 Ok(false) => {}
@@ -684,6 +694,25 @@ impl QnApp {
                     .collect(),
             )
         })
+    }
+
+    /// Reads the change log of the selected site when the site or the project changed.
+    fn refresh_site_history(&mut self, layer: Layer, fid: i64) {
+        let stamp = ((layer, fid), self.project_gen);
+        if self.site_history.as_ref().is_some_and(|(k, _)| *k == stamp) {
+            return;
+        }
+        let key = self.project.site(layer, fid).map(|s| s.key.clone());
+        let ops = match (&self.file, key) {
+            (Some(f), Some(k)) if !k.is_empty() => {
+                f.operations(Some(&k), 0, 50).unwrap_or_else(|e| {
+                    eprintln!("qn-planner: change log: {e}");
+                    Vec::new()
+                })
+            }
+            _ => Vec::new(),
+        };
+        self.site_history = Some((stamp, ops));
     }
 
     /// Waits until the background checks asked for so far are done (for tests and scripts).
@@ -863,6 +892,7 @@ impl QnApp {
             // changed), read before the form borrows the project.
             let checked = self.checked(layer, fid);
             let view = self.view_state();
+            self.refresh_site_history(layer, fid);
             egui::Panel::right("attributes")
                 .resizable(true)
                 .default_size(320.0)
@@ -876,6 +906,10 @@ impl QnApp {
                                 selected: (layer, fid),
                                 tm3: &self.tm3,
                                 checked,
+                                history: self
+                                    .site_history
+                                    .as_ref()
+                                    .map_or(&[][..], |(_, ops)| ops.as_slice()),
                                 active: self
                                     .scenario
                                     .active

@@ -1,6 +1,7 @@
 //! Plain data of a project: the planning layers and their sites. No I/O, no UI.
 
 pub mod figures;
+pub mod oplog;
 pub mod palette;
 pub mod rules;
 pub mod scenario;

@@ -268,6 +268,8 @@ pub struct ProjectFile {
     read_only_folder: bool,
     /// Editing session state (lock, backups); `None` for plain opens (CLI, tests).
     session: Option<session::Session>,
+    /// Who this program's writes are logged as in the change log (`None`: not named).
+    author: Option<String>,
 }
 
 impl std::fmt::Debug for ProjectFile {
@@ -325,8 +327,17 @@ impl ProjectFile {
                 read_only: false,
                 read_only_folder: false,
                 session: None,
+                author: None,
             };
             pf.seed()?;
+            // The change log starts with the project: the seed is what every copy begins
+            // from, not a change.
+            // VACUUM: the pages the seed's log took are not left free in a new file.
+            pf.conn
+                .execute_batch(
+                    "DELETE FROM qn_oplog; DELETE FROM sqlite_sequence WHERE name = 'qn_oplog'; VACUUM;",
+                )
+                .map_err(|e| StoreError::sqlite(&tmp, e))?;
             pf.conn
                 .close()
                 .map_err(|(_, e)| StoreError::sqlite(&tmp, e))?;
@@ -381,6 +392,7 @@ impl ProjectFile {
             read_only,
             read_only_folder,
             session: None,
+            author: None,
         };
         pf.check_identity()?;
         if !read_only {
@@ -482,6 +494,13 @@ impl ProjectFile {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Names the author of this program's edits in the change log (the planner's name, from
+    /// the settings, or the login name).
+    pub fn set_author(&mut self, author: &str) {
+        let a = crate::model::text::nfc(author.trim());
+        self.author = (!a.is_empty()).then_some(a);
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -814,6 +833,7 @@ impl ProjectFile {
         let sq = |e| StoreError::sqlite(&path, e);
         let table = layer.table();
         let tx = self.conn.transaction().map_err(sq)?;
+        name_author(&tx, self.author.as_deref()).map_err(sq)?;
         let mut fids = Vec::with_capacity(changes.len());
         for &(fid, after) in changes {
             let fid = match after {
@@ -855,6 +875,7 @@ impl ProjectFile {
         if let Some(b) = layer.boundary_table() {
             schema::update_extent(&tx, b).map_err(sq)?;
         }
+        name_author(&tx, None).map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok(fids)
     }
@@ -1091,6 +1112,14 @@ fn single_part(g: Geometry<f64>) -> Geometry<f64> {
 
 /// Writes the boundary of planning site `s` (stored with key `key`) into its boundary table,
 /// or removes it when the site has none.
+/// Names the author that the change log gives the writes of the current transaction; a
+/// transaction names it first and clears it (`None`) before it commits, so that another
+/// program's later edits are not put to this one's author.
+pub(crate) fn name_author(conn: &Connection, author: Option<&str>) -> rusqlite::Result<()> {
+    conn.execute("UPDATE qn_session SET author = ?1 WHERE id = 1", [author])?;
+    Ok(())
+}
+
 fn put_boundary(conn: &Connection, s: &Site) -> rusqlite::Result<()> {
     let Some(table) = s.layer.boundary_table() else {
         return Ok(());
@@ -1100,22 +1129,21 @@ fn put_boundary(conn: &Connection, s: &Site) -> rusqlite::Result<()> {
             // Not an UPSERT: its conflict clause would carry into the R-tree triggers' own
             // INSERT OR REPLACE and fail there.
             let blob = geom::encode(&area, SRS_WGS84);
-            let updated = conn.execute(
-                &format!("UPDATE \"{table}\" SET geom = ?1 WHERE site_key = ?2"),
-                params![blob, s.key],
-            )?;
+            let updated = conn
+                .prepare_cached(&format!(
+                    "UPDATE \"{table}\" SET geom = ?1 WHERE site_key = ?2"
+                ))?
+                .execute(params![blob, s.key])?;
             if updated == 0 {
-                conn.execute(
-                    &format!("INSERT INTO \"{table}\" (geom, site_key) VALUES (?1, ?2)"),
-                    params![blob, s.key],
-                )?;
+                conn.prepare_cached(&format!(
+                    "INSERT INTO \"{table}\" (geom, site_key) VALUES (?1, ?2)"
+                ))?
+                .execute(params![blob, s.key])?;
             }
         }
         None => {
-            conn.execute(
-                &format!("DELETE FROM \"{table}\" WHERE site_key = ?1"),
-                [&s.key],
-            )?;
+            conn.prepare_cached(&format!("DELETE FROM \"{table}\" WHERE site_key = ?1"))?
+                .execute([&s.key])?;
         }
     }
     Ok(())
@@ -1143,13 +1171,13 @@ fn insert_site_with_fid(conn: &Connection, fid: Option<i64>, s: &Site) -> rusqli
             .unwrap_or(rusqlite::types::Value::Null),
     );
     let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-    conn.execute(
-        &format!(
-            "INSERT INTO \"{table}\" (fid, {SITE_COLS}) VALUES ({})",
-            marks.join(", ")
-        ),
-        rusqlite::params_from_iter(values),
-    )?;
+    // Cached: preparing a statement on a table with the change-log triggers costs more than
+    // running it.
+    conn.prepare_cached(&format!(
+        "INSERT INTO \"{table}\" (fid, {SITE_COLS}) VALUES ({})",
+        marks.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
     let fid = conn.last_insert_rowid();
     put_boundary(conn, s)?;
     Ok(fid)
@@ -1191,13 +1219,11 @@ fn update_site(conn: &Connection, fid: i64, s: &Site) -> rusqlite::Result<()> {
         .collect();
     values.push(rusqlite::types::Value::Integer(fid));
     let n = values.len();
-    conn.execute(
-        &format!(
-            "UPDATE \"{table}\" SET {} WHERE fid = ?{n}",
-            sets.join(", ")
-        ),
-        rusqlite::params_from_iter(values),
-    )?;
+    conn.prepare_cached(&format!(
+        "UPDATE \"{table}\" SET {} WHERE fid = ?{n}",
+        sets.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
     put_boundary(conn, s)
 }
 

@@ -473,6 +473,7 @@ impl ProjectFile {
         let path = self.path.clone();
         let sq = |e| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sq)?;
+        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
         let n = tx
             .execute(
                 "UPDATE document_figures SET value = ?2 WHERE key = ?1",
@@ -500,7 +501,105 @@ impl ProjectFile {
             [],
         )
         .map_err(sq)?;
+        super::name_author(&tx, None).map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok(())
     }
+}
+
+impl ProjectFile {
+    /// The change log, oldest first: every operation after `since` (a `seq`), or only those
+    /// of the record `record_key` (a site and its boundary share the key); at most `limit`,
+    /// the newest when there are more.
+    pub fn operations(
+        &self,
+        record_key: Option<&str>,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::model::oplog::Operation>, StoreError> {
+        use crate::model::oplog::{LogValue, OpKind, Operation};
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let value = |v: rusqlite::types::Value, field: &str| -> LogValue {
+            use rusqlite::types::Value as S;
+            match v {
+                S::Null => LogValue::Null,
+                S::Integer(i) => LogValue::Int(i),
+                S::Real(r) => LogValue::Real(r),
+                S::Text(t) => LogValue::Text(t),
+                S::Blob(b) if field == "geom" => {
+                    LogValue::Geometry(super::geom::decode(&b).ok().and_then(|d| d.geometry))
+                }
+                S::Blob(_) => LogValue::Geometry(None),
+            }
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT * FROM (
+                   SELECT seq, op_key, tbl, record_key, kind, field, before, after, author, at
+                   FROM qn_oplog WHERE seq > ?1 AND (?2 IS NULL OR record_key = ?2)
+                   ORDER BY seq DESC LIMIT ?3)
+                 ORDER BY seq",
+            )
+            .map_err(sq)?;
+        let rows = stmt
+            .query_map(params![since, record_key, limit], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    op_key_text(&r.get::<_, Vec<u8>>(1)?),
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, rusqlite::types::Value>(6)?,
+                    r.get::<_, rusqlite::types::Value>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, String>(9)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)?;
+        rows.into_iter()
+            .map(
+                |(seq, op_key, table, record_key, kind, field, b, a, author, at)| {
+                    let kind = OpKind::parse(&kind).ok_or_else(|| StoreError::BadValue {
+                        path: p.clone(),
+                        table: "qn_oplog".into(),
+                        fid: seq,
+                        msg: format!("unknown operation kind {kind:?}"),
+                    })?;
+                    Ok(Operation {
+                        seq,
+                        op_key,
+                        before: value(b, &field),
+                        after: value(a, &field),
+                        table,
+                        record_key,
+                        kind,
+                        field,
+                        author,
+                        at,
+                    })
+                },
+            )
+            .collect()
+    }
+}
+
+/// An operation key (16 random bytes) written as a UUID is: 8-4-4-4-12 hexadecimal digits.
+fn op_key_text(b: &[u8]) -> String {
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    if hex.len() != 32 {
+        return hex;
+    }
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

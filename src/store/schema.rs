@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in `migrate`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -500,6 +500,9 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     }
     if from < 6 {
         v6_document_figures(conn)?;
+    }
+    if from < 7 {
+        v7_change_log(conn)?;
     }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
@@ -1053,5 +1056,110 @@ fn v6_document_figures(conn: &Connection) -> rusqlite::Result<()> {
             ],
         )?;
     }
+    Ok(())
+}
+
+/// The tables whose edits the change log records, with the column that holds each record's
+/// stable key: the planning and context layers and the boundaries (by `site_key`) and the
+/// report's figures (by `key`).
+pub fn logged_tables() -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for (t, _, _) in SITE_TABLES.iter().chain(CONTEXT_TABLES.iter()) {
+        out.push((t, "site_key"));
+    }
+    for l in crate::model::Layer::ALL {
+        if let Some(b) = l.boundary_table() {
+            out.push((b, "site_key"));
+        }
+    }
+    out.push(("document_figures", "key"));
+    out
+}
+
+/// Schema 7: the change log. `qn_oplog` is append-only: an insert or a delete is one row (the
+/// record's values are in its table), an update one row per field it changed, with the value
+/// before and after (as stored, a geometry as its GeoPackage blob); each with a random
+/// 16-byte operation key, the record's stable key, the author and the time. Triggers
+/// written in plain SQL fill it, so an edit made by QGIS, GDAL or the sqlite3 shell is logged
+/// exactly like one made here; qn-planner names the author in `qn_session` for the length of
+/// its own write transactions (another program's edits have none).
+fn v7_change_log(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE qn_oplog (
+           seq INTEGER PRIMARY KEY AUTOINCREMENT,
+           op_key BLOB NOT NULL DEFAULT (randomblob(16)),
+           tbl TEXT NOT NULL,
+           record_key TEXT NOT NULL,
+           kind TEXT NOT NULL CHECK (kind IN ('insert', 'update', 'delete')),
+           field TEXT NOT NULL,
+           before,
+           after,
+           author TEXT,
+           at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+         );
+         CREATE INDEX qn_oplog_record ON qn_oplog (record_key);
+         CREATE TABLE qn_session (id INTEGER PRIMARY KEY CHECK (id = 1), author TEXT);
+         INSERT INTO qn_session (id, author) VALUES (1, NULL);",
+    )?;
+    for (t, k) in logged_tables() {
+        install_log_triggers(conn, t, k)?;
+    }
+    Ok(())
+}
+
+/// (Re)creates the change-log triggers of `table`, whose stable key is in column `key`, over
+/// its columns as they are now (every column but `fid`). A step that adds a column to a logged
+/// table calls it again.
+pub fn install_log_triggers(conn: &Connection, table: &str, key: &str) -> rusqlite::Result<()> {
+    let cols: Vec<String> = conn
+        .prepare(&format!("PRAGMA table_info({})", super::ident(table)))?
+        .query_map([], |r| r.get::<_, String>(1))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|c| !c.eq_ignore_ascii_case("fid"))
+        .collect();
+    let t = super::ident(table);
+    let k = super::ident(key);
+    let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let name = |what: &str| super::ident(&format!("qn_log_{table}_{what}"));
+    let author = "(SELECT author FROM qn_session WHERE id = 1)";
+    let changes = cols
+        .iter()
+        .map(|c| {
+            let q = super::ident(c);
+            format!("SELECT {} AS c, OLD.{q} AS b, NEW.{q} AS a", lit(c))
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let tl = lit(table);
+    for what in ["insert", "keyed", "update", "delete"] {
+        conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {}", name(what)))?;
+    }
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER {ins} AFTER INSERT ON {t} WHEN NEW.{k} IS NOT NULL
+         BEGIN
+           INSERT INTO qn_oplog (tbl, record_key, kind, field, author)
+           VALUES ({tl}, NEW.{k}, 'insert', '*', {author});
+         END;
+         CREATE TRIGGER {keyed} AFTER UPDATE OF {k} ON {t} WHEN OLD.{k} IS NULL AND NEW.{k} IS NOT NULL
+         BEGIN
+           INSERT INTO qn_oplog (tbl, record_key, kind, field, author)
+           VALUES ({tl}, NEW.{k}, 'insert', '*', {author});
+         END;
+         CREATE TRIGGER {upd} AFTER UPDATE ON {t} WHEN OLD.{k} IS NOT NULL
+         BEGIN
+           INSERT INTO qn_oplog (tbl, record_key, kind, field, before, after, author)
+           SELECT {tl}, OLD.{k}, 'update', c, b, a, {author} FROM ({changes}) WHERE b IS NOT a;
+         END;
+         CREATE TRIGGER {del} AFTER DELETE ON {t} WHEN OLD.{k} IS NOT NULL
+         BEGIN
+           INSERT INTO qn_oplog (tbl, record_key, kind, field, before, after, author)
+           VALUES ({tl}, OLD.{k}, 'delete', '*', NULL, NULL, {author});
+         END;",
+        ins = name("insert"),
+        keyed = name("keyed"),
+        upd = name("update"),
+        del = name("delete"),
+    ))?;
     Ok(())
 }
