@@ -475,6 +475,27 @@ fn apply_scenario(
             if !errors.is_empty() {
                 return Err(EditError::InvalidScenario(errors));
             }
+            // Keys are given here, so that memory and the file agree on them. A new record
+            // that carries the key of one the project has (a copy made by hand) is a copy:
+            // it and its rows get keys of their own.
+            if id == 0 && project.scenarios.iter().any(|o| o.key == s.key) {
+                s.key.clear();
+                s.growth.iter_mut().for_each(|g| g.key.clear());
+                s.programme.iter_mut().for_each(|y| y.key.clear());
+            }
+            if s.key.is_empty() {
+                s.key = crate::model::new_key();
+            }
+            for g in &mut s.growth {
+                if g.key.is_empty() {
+                    g.key = crate::model::new_key();
+                }
+            }
+            for y in &mut s.programme {
+                if y.key.is_empty() {
+                    y.key = crate::model::new_key();
+                }
+            }
             if touch {
                 let now = crate::model::scenario::now_utc_iso();
                 if id == 0 || s.created.is_empty() {

@@ -35,8 +35,9 @@ fn a_new_project_starts_with_an_empty_log_and_stays_valid() {
             |r| r.get(0),
         )
         .unwrap();
-    // 7 layers, 5 boundary tables, the figures: four triggers each.
-    assert_eq!(triggers, 13 * 4);
+    // 7 layers, 5 boundary tables, the figures, the scenarios and their 3 row tables: four
+    // triggers each.
+    assert_eq!(triggers, 17 * 4);
     if common::have_gdal() {
         common::assert_valid_gpkg(&path, "a new project with its change log");
     }
@@ -273,5 +274,95 @@ fn an_older_file_gets_the_change_log_on_open() {
     assert_eq!(ops[0].record_key, before.key);
     if common::have_gdal() {
         common::assert_valid_gpkg(&path, "a migrated file with its change log");
+    }
+}
+
+/// Scenarios and their rows have keys and are written row by row: changing one growth rate or
+/// one site's opening year logs that field (and the scenario's `modified` stamp), nothing more;
+/// a phasing row is keyed by scenario and site, not by the site's local fid.
+#[test]
+fn a_scenario_edit_logs_only_what_changed() {
+    use qn_planner::model::scenario::GrowthPeriod;
+    let (_d, path, mut pf) = open();
+    let mut p = pf.read_project().unwrap();
+    let mut h = History::default();
+    let reference = p.reference_scenario().unwrap().clone();
+    assert_eq!(reference.key.len(), 36);
+    let mut fast = reference.duplicate("Phương án nhanh");
+    fast.growth = vec![GrowthPeriod {
+        key: String::new(),
+        from: 2008,
+        to: 2015,
+        rate_pct: 15.0,
+    }];
+    let id = h
+        .apply(
+            qn_planner::edit::Edit::scenario(None, Some(fast)),
+            None,
+            &mut pf,
+            &mut p,
+        )
+        .unwrap()
+        .id
+        .unwrap();
+    let stored = p.scenario(id).unwrap().clone();
+    assert_eq!(stored.key.len(), 36);
+    assert_ne!(stored.key, reference.key, "a copy is a new record");
+    assert_eq!(stored.growth[0].key.len(), 36);
+    assert_eq!(
+        pf.read_scenarios().unwrap(),
+        p.scenarios,
+        "memory and the file agree, keys included"
+    );
+    let seen = pf.operations(None, 0, usize::MAX).unwrap().len();
+
+    let mut faster = stored.clone();
+    faster.growth[0].rate_pct = 16.5;
+    let hk = p
+        .sites
+        .iter()
+        .find(|s| s.name == "Hà Khánh")
+        .unwrap()
+        .clone();
+    faster.set_open_year(hk.layer, hk.fid, Some(2012));
+    h.apply(
+        qn_planner::edit::Edit::scenario(Some(stored.clone()), Some(faster)),
+        None,
+        &mut pf,
+        &mut p,
+    )
+    .unwrap();
+    let ops: Vec<(String, String, String)> = pf
+        .operations(None, seen as i64, 100)
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.table, o.field, o.record_key))
+        .collect();
+    let expect_phasing = format!("{}:{}", stored.key, hk.key);
+    assert!(
+        ops.contains(&(
+            "scenario_growth".into(),
+            "rate_pct".into(),
+            stored.growth[0].key.clone()
+        )),
+        "{ops:?}"
+    );
+    assert!(
+        ops.contains(&(
+            "scenario_phasing".into(),
+            "open_year".into(),
+            expect_phasing
+        )),
+        "{ops:?}"
+    );
+    assert!(
+        ops.iter()
+            .all(|(t, f, _)| (t == "scenarios" && f == "modified")
+                || (t == "scenario_growth" && f == "rate_pct")
+                || (t == "scenario_phasing" && f == "open_year")),
+        "nothing else: {ops:?}"
+    );
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&path, "after scenario edits");
     }
 }

@@ -58,11 +58,13 @@ fn create_duplicate_rename_delete_round_trip_and_undo() {
     );
     fast.growth = vec![
         GrowthPeriod {
+            key: String::new(),
             from: 2008,
             to: 2010,
             rate_pct: 19.5,
         },
         GrowthPeriod {
+            key: String::new(),
             from: 2011,
             to: 2020,
             rate_pct: 12.0,
@@ -146,6 +148,7 @@ fn bad_scenario_values_never_reach_the_file() {
     let before = p.scenarios[0].clone();
     let mut bad = before.clone();
     bad.growth = vec![GrowthPeriod {
+        key: String::new(),
         from: 2008,
         to: 2010,
         rate_pct: -60.0,

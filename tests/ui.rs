@@ -353,6 +353,7 @@ fn project_with_scenario(dir: &tempfile::TempDir) -> (ProjectFile, i64, i64) {
     s.is_reference = false;
     s.name = "Phương án Hà Khánh 2012".into();
     s.growth = vec![GrowthPeriod {
+        key: String::new(),
         from: 2008,
         to: 2020,
         rate_pct: 12.0,

@@ -24,8 +24,10 @@ pub struct SitePhase {
 }
 
 /// A constant annual growth rate of industrial output over `from..=to`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrowthPeriod {
+    /// Stable key of its row (a UUID; empty until the edit that stores it gives one).
+    pub key: String,
     pub from: i32,
     pub to: i32,
     pub rate_pct: f64,
@@ -41,8 +43,10 @@ pub struct SectorShares {
 }
 
 /// One year of the industrial-extension programme as entered by the planner.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProgrammeYear {
+    /// Stable key of its row (a UUID; empty until the edit that stores it gives one).
+    pub key: String,
     pub year: i32,
     pub projects: Option<i64>,
     pub total_capital_bn_vnd: Option<f64>,
@@ -55,6 +59,9 @@ pub struct ProgrammeYear {
 pub struct Scenario {
     /// Row id in `scenarios` (0 before it is stored).
     pub id: i64,
+    /// Stable key, the same in every copy of the file (a UUID; empty until the edit that
+    /// stores it gives one).
+    pub key: String,
     pub name: String,
     pub description: String,
     pub author_notes: String,
@@ -134,11 +141,29 @@ impl Scenario {
     pub fn duplicate(&self, name: &str) -> Scenario {
         Scenario {
             id: 0,
+            // A new record: the edit that stores it gives it and its rows new keys.
+            key: String::new(),
             is_reference: false,
             name: name.to_string(),
             // Stamped by the edit that stores it (`Edit::scenario`).
             created: String::new(),
             modified: String::new(),
+            growth: self
+                .growth
+                .iter()
+                .map(|g| GrowthPeriod {
+                    key: String::new(),
+                    ..g.clone()
+                })
+                .collect(),
+            programme: self
+                .programme
+                .iter()
+                .map(|y| ProgrammeYear {
+                    key: String::new(),
+                    ..y.clone()
+                })
+                .collect(),
             ..self.clone()
         }
     }
@@ -147,6 +172,7 @@ impl Scenario {
     pub fn new(name: &str, project: &Project) -> Scenario {
         Scenario {
             id: 0,
+            key: String::new(),
             name: name.to_string(),
             description: String::new(),
             author_notes: String::new(),

@@ -716,11 +716,13 @@ mod tests {
         let mut s = Scenario::new("t", &Project::default());
         s.growth = vec![
             GrowthPeriod {
+                key: String::new(),
                 from: 2008,
                 to: 2010,
                 rate_pct: 15.0,
             },
             GrowthPeriod {
+                key: String::new(),
                 from: 2011,
                 to: 2015,
                 rate_pct: 10.0,
@@ -766,22 +768,26 @@ mod tests {
         let mut s = Scenario::new("Phương án A", &Project::default());
         s.growth = vec![
             GrowthPeriod {
+                key: String::new(),
                 from: 2008,
                 to: 2012,
                 rate_pct: 120.0,
             },
             GrowthPeriod {
+                key: String::new(),
                 from: 2010,
                 to: 2015,
                 rate_pct: 10.0,
             },
             GrowthPeriod {
+                key: String::new(),
                 from: 2003,
                 to: 2004,
                 rate_pct: 5.0,
             },
         ];
         s.programme = vec![ProgrammeYear {
+            key: String::new(),
             year: 2009,
             projects: Some(3),
             total_capital_bn_vnd: Some(-1.0),

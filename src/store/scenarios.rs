@@ -10,7 +10,7 @@ type ScenarioRow = (Scenario, Option<String>, Option<String>);
 
 fn read_scenarios(conn: &Connection) -> rusqlite::Result<Vec<ScenarioRow>> {
     let mut stmt = conn.prepare(
-        "SELECT fid, name, description, author_notes, created, modified, is_reference, sector_shares, priority_districts
+        "SELECT fid, name, description, author_notes, created, modified, is_reference, sector_shares, priority_districts, key
          FROM scenarios ORDER BY fid",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -20,6 +20,7 @@ fn read_scenarios(conn: &Connection) -> rusqlite::Result<Vec<ScenarioRow>> {
         Ok((
             Scenario {
                 id: r.get(0)?,
+                key: text(9)?,
                 name: text(1)?,
                 description: text(2)?,
                 author_notes: text(3)?,
@@ -44,6 +45,7 @@ impl ProjectFile {
     pub fn read_scenarios(&self) -> Result<Vec<Scenario>, StoreError> {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
+        let sites = self.site_positions().map_err(sq)?;
         let mut out = Vec::new();
         for (mut s, shares, districts) in read_scenarios(&self.conn).map_err(sq)? {
             let bad = |msg: String| StoreError::BadValue {
@@ -66,15 +68,25 @@ impl ProjectFile {
             };
             let mut stmt = self
                 .conn
-                .prepare("SELECT site_table, site_fid, open_year, land_ha FROM scenario_phasing WHERE scenario_id = ?1 ORDER BY fid")
+                .prepare("SELECT site_table, site_fid, open_year, land_ha, site_key FROM scenario_phasing WHERE scenario_id = ?1 ORDER BY fid")
                 .map_err(sq)?;
-            let rows: Vec<(String, i64, Option<i64>, Option<f64>)> = stmt
-                .query_map([s.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            type PhasingRow = (String, i64, Option<i64>, Option<f64>, Option<String>);
+            let rows: Vec<PhasingRow> = stmt
+                .query_map([s.id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .and_then(|rows| rows.collect())
                 .map_err(sq)?;
-            for (table, fid, year, land) in rows {
-                let Some(layer) = Layer::from_table(&table) else {
-                    return Err(bad(format!("phasing names unknown table '{table}'")));
+            for (table, fid, year, land, site_key) in rows {
+                // The site by its key (the same in every copy); its fid where it has none.
+                let (layer, fid) = match site_key.as_deref().and_then(|k| sites.get(k)) {
+                    Some(&at) => at,
+                    None => match Layer::from_table(&table) {
+                        Some(layer) => (layer, fid),
+                        None => {
+                            return Err(bad(format!("phasing names unknown table '{table}'")));
+                        }
+                    },
                 };
                 s.phasing.push(SitePhase {
                     layer,
@@ -85,11 +97,12 @@ impl ProjectFile {
             }
             let mut stmt = self
                 .conn
-                .prepare("SELECT from_year, to_year, rate_pct FROM scenario_growth WHERE scenario_id = ?1 ORDER BY from_year")
+                .prepare("SELECT from_year, to_year, rate_pct, coalesce(key, '') FROM scenario_growth WHERE scenario_id = ?1 ORDER BY from_year")
                 .map_err(sq)?;
             s.growth = stmt
                 .query_map([s.id], |r| {
                     Ok(GrowthPeriod {
+                        key: r.get(3)?,
                         from: r.get(0)?,
                         to: r.get(1)?,
                         rate_pct: r.get(2)?,
@@ -100,13 +113,14 @@ impl ProjectFile {
             let mut stmt = self
                 .conn
                 .prepare(
-                    "SELECT year, projects, total_capital_bn_vnd, funds_bn_vnd, social_capital_bn_vnd
+                    "SELECT year, projects, total_capital_bn_vnd, funds_bn_vnd, social_capital_bn_vnd, coalesce(key, '')
                      FROM scenario_programme WHERE scenario_id = ?1 ORDER BY year",
                 )
                 .map_err(sq)?;
             s.programme = stmt
                 .query_map([s.id], |r| {
                     Ok(ProgrammeYear {
+                        key: r.get(5)?,
                         year: r.get(0)?,
                         projects: r.get(1)?,
                         total_capital_bn_vnd: r.get(2)?,
@@ -135,98 +149,49 @@ impl ProjectFile {
         let path = self.path.clone();
         let sq = |e| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sq)?;
-        for t in ["scenario_phasing", "scenario_growth", "scenario_programme"] {
-            tx.execute(&format!("DELETE FROM {t} WHERE scenario_id = ?1"), [id])
-                .map_err(sq)?;
-        }
+        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
         let id = match after {
             None => {
+                for t in ["scenario_phasing", "scenario_growth", "scenario_programme"] {
+                    tx.execute(&format!("DELETE FROM {t} WHERE scenario_id = ?1"), [id])
+                        .map_err(sq)?;
+                }
                 tx.execute("DELETE FROM scenarios WHERE fid = ?1", [id])
                     .map_err(sq)?;
                 id
             }
             Some(s) => {
-                let shares = s.sector_shares.and_then(|x| serde_json::to_string(&x).ok());
-                let districts =
-                    serde_json::to_string(&s.priority_districts).unwrap_or_else(|_| "[]".into());
-                let exists = tx
-                    .query_row("SELECT 1 FROM scenarios WHERE fid = ?1", [id], |_| Ok(()))
-                    .optional()
-                    .map_err(sq)?
-                    .is_some();
-                if exists {
-                    tx.execute(
-                        "UPDATE scenarios SET name = ?1, description = ?2, author_notes = ?3, created = ?4,
-                           modified = ?5, is_reference = ?6, sector_shares = ?7, priority_districts = ?8 WHERE fid = ?9",
-                        rusqlite::params_from_iter(
-                            [
-                                rusqlite::types::Value::Text(s.name.clone()),
-                                rusqlite::types::Value::Text(s.description.clone()),
-                                rusqlite::types::Value::Text(s.author_notes.clone()),
-                                rusqlite::types::Value::Text(s.created.clone()),
-                                rusqlite::types::Value::Text(s.modified.clone()),
-                                rusqlite::types::Value::Integer(i64::from(s.is_reference)),
-                                shares.clone().map(rusqlite::types::Value::Text).unwrap_or(rusqlite::types::Value::Null),
-                                rusqlite::types::Value::Text(districts.clone()),
-                                rusqlite::types::Value::Integer(id),
-                            ],
-                        ),
-                    )
-                    .map_err(sq)?;
-                    id
-                } else {
-                    tx.execute(
-                        "INSERT INTO scenarios (fid, name, description, author_notes, created, modified, is_reference, sector_shares, priority_districts)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![
-                            (id > 0).then_some(id),
-                            s.name,
-                            s.description,
-                            s.author_notes,
-                            s.created,
-                            s.modified,
-                            i64::from(s.is_reference),
-                            shares,
-                            districts
-                        ],
-                    )
-                    .map_err(sq)?;
-                    tx.last_insert_rowid()
-                }
+                let id = write_scenario_row(&tx, id, s).map_err(sq)?;
+                write_scenario_rows(&tx, id, s).map_err(sq)?;
+                id
             }
         };
-        if let Some(s) = after {
-            for p in &s.phasing {
-                tx.execute(
-                    "INSERT INTO scenario_phasing (scenario_id, site_table, site_fid, open_year, land_ha) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, p.layer.table(), p.fid, p.open_year, p.land_ha],
-                )
-                .map_err(sq)?;
-            }
-            for g in &s.growth {
-                tx.execute(
-                    "INSERT INTO scenario_growth (scenario_id, from_year, to_year, rate_pct) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, g.from, g.to, g.rate_pct],
-                )
-                .map_err(sq)?;
-            }
-            for y in &s.programme {
-                tx.execute(
-                    "INSERT INTO scenario_programme (scenario_id, year, projects, total_capital_bn_vnd, funds_bn_vnd, social_capital_bn_vnd)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id, y.year, y.projects, y.total_capital_bn_vnd, y.funds_bn_vnd, y.social_capital_bn_vnd],
-                )
-                .map_err(sq)?;
-            }
-        }
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
              WHERE table_name IN ('scenarios', 'scenario_phasing', 'scenario_growth', 'scenario_programme')",
             [],
         )
         .map_err(sq)?;
+        super::name_author(&tx, None).map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok(id)
+    }
+
+    /// Where each site is in this file, by its stable key: (layer, fid).
+    fn site_positions(&self) -> rusqlite::Result<std::collections::HashMap<String, (Layer, i64)>> {
+        let mut out = std::collections::HashMap::new();
+        for layer in Layer::ALL {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT site_key, fid FROM \"{}\" WHERE site_key IS NOT NULL",
+                layer.table()
+            ))?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (k, fid) = row?;
+                out.insert(k, (layer, fid));
+            }
+        }
+        Ok(out)
     }
 
     /// Marks scenario `id` (or none) as the reference, in one transaction.
@@ -602,4 +567,209 @@ fn op_key_text(b: &[u8]) -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+/// Writes the scenario's own row (inserting it when `id` is 0 or gone); returns its id.
+fn write_scenario_row(tx: &Connection, id: i64, s: &Scenario) -> rusqlite::Result<i64> {
+    let shares = s.sector_shares.and_then(|x| serde_json::to_string(&x).ok());
+    let districts = serde_json::to_string(&s.priority_districts).unwrap_or_else(|_| "[]".into());
+    let key = (!s.key.is_empty()).then_some(s.key.as_str());
+    let updated = tx.execute(
+        "UPDATE scenarios SET name = ?1, description = ?2, author_notes = ?3, created = ?4,
+           modified = ?5, is_reference = ?6, sector_shares = ?7, priority_districts = ?8,
+           key = coalesce(?9, key)
+         WHERE fid = ?10",
+        params![
+            s.name,
+            s.description,
+            s.author_notes,
+            s.created,
+            s.modified,
+            i64::from(s.is_reference),
+            shares,
+            districts,
+            key,
+            id
+        ],
+    )?;
+    if updated > 0 {
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO scenarios (fid, name, description, author_notes, created, modified, is_reference, sector_shares, priority_districts, key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            (id > 0).then_some(id),
+            s.name,
+            s.description,
+            s.author_notes,
+            s.created,
+            s.modified,
+            i64::from(s.is_reference),
+            shares,
+            districts,
+            key
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Brings the phasing, growth and programme rows of scenario `id` to those of `s`, row by row
+/// (matched by key): unchanged rows are not touched, so the change log holds only what
+/// changed.
+fn write_scenario_rows(tx: &Connection, id: i64, s: &Scenario) -> rusqlite::Result<()> {
+    use rusqlite::types::Value as V;
+    let scenario_key: String = tx
+        .query_row("SELECT key FROM scenarios WHERE fid = ?1", [id], |r| {
+            r.get::<_, Option<String>>(0)
+        })?
+        .unwrap_or_default();
+    // Phasing: one row per site, keyed by scenario and site.
+    let mut rows: Vec<(String, Vec<(&str, V)>)> = Vec::new();
+    for p in &s.phasing {
+        let site_key: Option<String> = tx
+            .prepare_cached(&format!(
+                "SELECT site_key FROM \"{}\" WHERE fid = ?1",
+                p.layer.table()
+            ))?
+            .query_row([p.fid], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let key = format!(
+            "{scenario_key}:{}",
+            site_key
+                .clone()
+                .unwrap_or_else(|| format!("{}#{}", p.layer.table(), p.fid))
+        );
+        rows.push((
+            key,
+            vec![
+                ("site_table", V::Text(p.layer.table().into())),
+                ("site_fid", V::Integer(p.fid)),
+                ("site_key", site_key.map(V::Text).unwrap_or(V::Null)),
+                (
+                    "open_year",
+                    p.open_year
+                        .map(|y| V::Integer(i64::from(y)))
+                        .unwrap_or(V::Null),
+                ),
+                ("land_ha", p.land_ha.map(V::Real).unwrap_or(V::Null)),
+            ],
+        ));
+    }
+    sync_rows(tx, "scenario_phasing", id, &scenario_key, rows)?;
+    let rows = s
+        .growth
+        .iter()
+        .map(|g| {
+            (
+                keyed(&g.key),
+                vec![
+                    ("from_year", V::Integer(i64::from(g.from))),
+                    ("to_year", V::Integer(i64::from(g.to))),
+                    ("rate_pct", V::Real(g.rate_pct)),
+                ],
+            )
+        })
+        .collect();
+    sync_rows(tx, "scenario_growth", id, &scenario_key, rows)?;
+    let rows = s
+        .programme
+        .iter()
+        .map(|y| {
+            let opt_f = |v: Option<f64>| v.map(V::Real).unwrap_or(V::Null);
+            (
+                keyed(&y.key),
+                vec![
+                    ("year", V::Integer(i64::from(y.year))),
+                    ("projects", y.projects.map(V::Integer).unwrap_or(V::Null)),
+                    ("total_capital_bn_vnd", opt_f(y.total_capital_bn_vnd)),
+                    ("funds_bn_vnd", opt_f(y.funds_bn_vnd)),
+                    ("social_capital_bn_vnd", opt_f(y.social_capital_bn_vnd)),
+                ],
+            )
+        })
+        .collect();
+    sync_rows(tx, "scenario_programme", id, &scenario_key, rows)
+}
+
+/// A row's key: its own, or a new one for a row that has none yet.
+fn keyed(key: &str) -> String {
+    if key.is_empty() {
+        crate::model::new_key()
+    } else {
+        key.to_string()
+    }
+}
+
+/// Makes the rows of `table` that belong to scenario `id` exactly `rows` (key, columns):
+/// updates the rows whose values differ, inserts the new ones, deletes the others.
+fn sync_rows(
+    tx: &Connection,
+    table: &str,
+    id: i64,
+    scenario_key: &str,
+    rows: Vec<(String, Vec<(&str, rusqlite::types::Value)>)>,
+) -> rusqlite::Result<()> {
+    let t = super::ident(table);
+    let existing: std::collections::HashMap<String, i64> = tx
+        .prepare_cached(&format!(
+            "SELECT coalesce(key, ''), fid FROM {t} WHERE scenario_id = ?1"
+        ))?
+        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut kept = std::collections::HashSet::new();
+    for (key, cols) in rows {
+        let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+        let mut values: Vec<rusqlite::types::Value> = cols.into_iter().map(|(_, v)| v).collect();
+        match existing.get(&key) {
+            Some(&fid) => {
+                kept.insert(fid);
+                // `IS NOT`: a row that already holds these values is left alone.
+                let sets: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{} = ?{}", super::ident(c), i + 1))
+                    .collect();
+                let differs: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{} IS NOT ?{}", super::ident(c), i + 1))
+                    .collect();
+                values.push(rusqlite::types::Value::Integer(fid));
+                let n = values.len();
+                tx.prepare_cached(&format!(
+                    "UPDATE {t} SET {} WHERE fid = ?{n} AND ({})",
+                    sets.join(", "),
+                    differs.join(" OR ")
+                ))?
+                .execute(rusqlite::params_from_iter(values))?;
+            }
+            None => {
+                let cols_sql: Vec<String> = names.iter().map(|c| super::ident(c)).collect();
+                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+                let n = names.len();
+                values.push(rusqlite::types::Value::Integer(id));
+                values.push(rusqlite::types::Value::Text(scenario_key.to_string()));
+                values.push(rusqlite::types::Value::Text(key.clone()));
+                tx.prepare_cached(&format!(
+                    "INSERT INTO {t} ({}, scenario_id, scenario_key, key) VALUES ({}, ?{}, ?{}, ?{})",
+                    cols_sql.join(", "),
+                    marks.join(", "),
+                    n + 1,
+                    n + 2,
+                    n + 3
+                ))?
+                .execute(rusqlite::params_from_iter(values))?;
+                kept.insert(tx.last_insert_rowid());
+            }
+        }
+    }
+    for fid in existing.values() {
+        if !kept.contains(fid) {
+            tx.prepare_cached(&format!("DELETE FROM {t} WHERE fid = ?1"))?
+                .execute([fid])?;
+        }
+    }
+    Ok(())
 }

@@ -646,6 +646,36 @@ pub fn fill_reference_phasing(conn: &Connection) -> rusqlite::Result<()> {
             params![id, table, crate::model::years::BASE],
         )?;
     }
+    // From schema 7 the rows carry the keys that identify them in every copy.
+    let keyed = conn
+        .prepare("SELECT 1 FROM pragma_table_info('scenario_phasing') WHERE name = 'key'")?
+        .exists([])?;
+    if keyed {
+        key_phasing_rows(conn)?;
+    }
+    Ok(())
+}
+
+/// Gives phasing rows without a key their scenario's key, their site's key and their own
+/// (`scenario key:site key`: the same row in every copy, whoever makes it).
+fn key_phasing_rows(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "UPDATE scenario_phasing SET scenario_key = (SELECT key FROM scenarios s WHERE s.fid = scenario_id)
+         WHERE scenario_key IS NULL;",
+    )?;
+    for (table, _, _) in SITE_TABLES {
+        conn.execute(
+            &format!(
+                "UPDATE scenario_phasing SET site_key = (SELECT site_key FROM \"{table}\" t WHERE t.fid = site_fid)
+                 WHERE site_key IS NULL AND site_table = ?1"
+            ),
+            [table],
+        )?;
+    }
+    conn.execute_batch(
+        "UPDATE scenario_phasing SET key = scenario_key || ':' || coalesce(site_key, site_table || '#' || site_fid)
+         WHERE key IS NULL;",
+    )?;
     Ok(())
 }
 
@@ -1060,8 +1090,8 @@ fn v6_document_figures(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The tables whose edits the change log records, with the column that holds each record's
-/// stable key: the planning and context layers and the boundaries (by `site_key`) and the
-/// report's figures (by `key`).
+/// stable key: the planning and context layers and the boundaries (by `site_key`), the
+/// report's figures, the scenarios and their rows (by `key`).
 pub fn logged_tables() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&'static str, &'static str)> = Vec::new();
     for (t, _, _) in SITE_TABLES.iter().chain(CONTEXT_TABLES.iter()) {
@@ -1073,6 +1103,14 @@ pub fn logged_tables() -> Vec<(&'static str, &'static str)> {
         }
     }
     out.push(("document_figures", "key"));
+    for t in [
+        "scenarios",
+        "scenario_phasing",
+        "scenario_growth",
+        "scenario_programme",
+    ] {
+        out.push((t, "key"));
+    }
     out
 }
 
@@ -1101,10 +1139,37 @@ fn v7_change_log(conn: &Connection) -> rusqlite::Result<()> {
          CREATE TABLE qn_session (id INTEGER PRIMARY KEY CHECK (id = 1), author TEXT);
          INSERT INTO qn_session (id, author) VALUES (1, NULL);",
     )?;
+    v7_scenario_keys(conn)?;
     for (t, k) in logged_tables() {
         install_log_triggers(conn, t, k)?;
     }
     Ok(())
+}
+
+/// Schema 7: scenarios and their rows get stable keys (phasing rows by scenario and site,
+/// no longer by the site's local fid alone).
+fn v7_scenario_keys(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "ALTER TABLE scenarios ADD COLUMN key TEXT;
+         UPDATE scenarios SET key = {SQL_NEW_KEY} WHERE key IS NULL;
+         CREATE UNIQUE INDEX scenarios_key ON scenarios (key);
+         CREATE TRIGGER qn_scenarios_key AFTER INSERT ON scenarios WHEN NEW.key IS NULL
+         BEGIN
+           UPDATE scenarios SET key = {SQL_NEW_KEY} WHERE fid = NEW.fid;
+         END;
+         ALTER TABLE scenario_phasing ADD COLUMN key TEXT;
+         ALTER TABLE scenario_phasing ADD COLUMN scenario_key TEXT;
+         ALTER TABLE scenario_phasing ADD COLUMN site_key TEXT;
+         ALTER TABLE scenario_growth ADD COLUMN key TEXT;
+         ALTER TABLE scenario_growth ADD COLUMN scenario_key TEXT;
+         ALTER TABLE scenario_programme ADD COLUMN key TEXT;
+         ALTER TABLE scenario_programme ADD COLUMN scenario_key TEXT;
+         UPDATE scenario_growth SET key = {SQL_NEW_KEY},
+           scenario_key = (SELECT key FROM scenarios s WHERE s.fid = scenario_id);
+         UPDATE scenario_programme SET key = {SQL_NEW_KEY},
+           scenario_key = (SELECT key FROM scenarios s WHERE s.fid = scenario_id);"
+    ))?;
+    key_phasing_rows(conn)
 }
 
 /// (Re)creates the change-log triggers of `table`, whose stable key is in column `key`, over

@@ -316,6 +316,7 @@ impl Editor<'_> {
             if from <= scenario::LAST_YEAR {
                 self.scenario_apply(None, |sc| {
                     sc.growth.push(GrowthPeriod {
+                        key: String::new(),
                         from,
                         to: (from + 4).min(scenario::LAST_YEAR),
                         rate_pct: 0.0,
@@ -531,6 +532,7 @@ impl Editor<'_> {
                 .max(2008);
             self.scenario_apply(None, |sc| {
                 sc.programme.push(ProgrammeYear {
+                    key: String::new(),
                     year,
                     projects: None,
                     total_capital_bn_vnd: None,
