@@ -348,6 +348,13 @@ impl Edit {
                 if !bad.is_empty() {
                     return Err(EditError::InvalidScenario(bad));
                 }
+                // Keys given here, so that memory and the file agree on them.
+                let mut after = after;
+                for a in &mut after {
+                    if a.key.is_empty() {
+                        a.key = crate::model::new_key();
+                    }
+                }
                 file.put_actuals(&after)?;
                 project.actuals = after.clone();
                 Ok(Edit::Actuals {

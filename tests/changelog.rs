@@ -35,9 +35,9 @@ fn a_new_project_starts_with_an_empty_log_and_stays_valid() {
             |r| r.get(0),
         )
         .unwrap();
-    // 7 layers, 5 boundary tables, the figures, the scenarios and their 3 row tables: four
-    // triggers each.
-    assert_eq!(triggers, 17 * 4);
+    // 7 layers, 5 boundary tables, the figures, the scenarios and their 3 row tables, the
+    // actuals and the rules: four triggers each.
+    assert_eq!(triggers, 19 * 4);
     if common::have_gdal() {
         common::assert_valid_gpkg(&path, "a new project with its change log");
     }
@@ -365,4 +365,66 @@ fn a_scenario_edit_logs_only_what_changed() {
     if common::have_gdal() {
         common::assert_valid_gpkg(&path, "after scenario edits");
     }
+}
+
+/// Actual values and rules are written row by row and logged: one entered value is one
+/// insert; one rule figure is one update of `params`, under the rule's key.
+#[test]
+fn actuals_and_rules_are_logged_row_by_row() {
+    let (_d, _path, mut pf) = open();
+    let mut p = pf.read_project().unwrap();
+    let mut h = History::default();
+    let before = p.actuals.clone();
+    let mut after = before.clone();
+    after.push(qn_planner::model::Actual {
+        key: String::new(),
+        indicator: "industrial_output_value".into(),
+        period: "2012".into(),
+        year: Some(2012),
+        value: Some(31_000.0),
+        unit: "bn VND".into(),
+        price_basis: String::new(),
+        scope: "province".into(),
+        source: "entered".into(),
+        quote: String::new(),
+        kind: qn_planner::model::ActualKind::Entered,
+    });
+    h.apply(Edit::Actuals { before, after }, None, &mut pf, &mut p)
+        .unwrap();
+    let ops = all(&pf);
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    assert_eq!(
+        (ops[0].table.as_str(), ops[0].kind),
+        ("actuals", OpKind::Insert)
+    );
+    assert_eq!(ops[0].record_key, p.actuals.last().unwrap().key);
+
+    let rules_before = p.rules.clone();
+    let mut rules_after = rules_before.clone();
+    let i = rules_after
+        .iter()
+        .position(|r| r.params.max_ha.is_some())
+        .unwrap();
+    rules_after[i].params.max_ha = Some(95.0);
+    h.apply(
+        Edit::Rules {
+            before: rules_before,
+            after: rules_after.clone(),
+        },
+        None,
+        &mut pf,
+        &mut p,
+    )
+    .unwrap();
+    let ops = pf.operations(None, 1, 100).unwrap();
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    assert_eq!(
+        (
+            ops[0].table.as_str(),
+            ops[0].field.as_str(),
+            ops[0].record_key.as_str()
+        ),
+        ("rules", "params", rules_after[i].key.as_str())
+    );
+    assert_eq!(p.rules.len(), rules_after.len());
 }

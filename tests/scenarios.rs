@@ -212,6 +212,7 @@ fn reported_actuals_are_seeded_with_their_sources_and_entries_undo() {
 
     let mut h = History::default();
     let a = Actual {
+        key: String::new(),
         indicator: "industrial_output_value".into(),
         period: "2011".into(),
         year: Some(2011),
@@ -238,7 +239,23 @@ fn reported_actuals_are_seeded_with_their_sources_and_entries_undo() {
     .unwrap();
     let reread = pf.read_project().unwrap().actuals;
     assert_eq!(reread.len(), 95);
-    assert!(reread.contains(&a));
+    // Stored with a key of its own, otherwise as entered.
+    let stored = reread
+        .iter()
+        .find(|x| x.period == "2011" && x.kind == a.kind)
+        .unwrap();
+    assert_eq!(stored.key.len(), 36);
+    assert_eq!(
+        &Actual {
+            key: String::new(),
+            ..stored.clone()
+        },
+        &a
+    );
+    assert_eq!(
+        p.actuals, reread,
+        "memory and the file agree, keys included"
+    );
     h.undo(&mut pf, &mut p).unwrap();
     assert_eq!(pf.read_project().unwrap().actuals, before);
 }

@@ -454,11 +454,9 @@ pub fn rules_window(
                             if ui.add_enabled(!ro, egui::Button::new(tr(lang, "Nhân bản thành quy định mới", "Duplicate as a new rule"))).clicked() {
                                 let mut copy = r.clone();
                                 copy.id = 0;
-                                let mut n = 2;
-                                while rules.iter().any(|o| o.key == format!("{}_{n}", r.key)) {
-                                    n += 1;
-                                }
-                                copy.key = format!("{}_{n}", r.key);
+                                // A key no other copy of the plan will make for another rule.
+                                let new_key = crate::model::new_key();
+                                copy.key = format!("{}_{}", r.key, &new_key[..8]);
                                 copy.source = "added by the planner in qn-planner".into();
                                 copy.confidence = "✘".into(); // unconfirmed until the planner cites it
                                 apply(&mut out, None, &|rs| rs.push(copy.clone()));

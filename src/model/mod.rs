@@ -503,6 +503,8 @@ pub struct Centre {
 /// An actual (reported or entered) value of an indicator in one year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Actual {
+    /// Stable key of the row (a UUID; empty until the edit that stores it gives one).
+    pub key: String,
     /// Indicator key, e.g. `industrial_output_value`.
     pub indicator: String,
     /// The period as reported: "2010", "2006-2010", "2012 (Q1)"…

@@ -102,6 +102,7 @@ pub fn seed_actuals() -> Result<Vec<super::Actual>, SeedError> {
             .then(|| period.parse::<i32>().ok())
             .flatten();
         out.push(super::Actual {
+            key: String::new(),
             indicator: f(0),
             period,
             year,

@@ -213,13 +213,14 @@ impl ProjectFile {
     pub fn read_actuals(&self) -> Result<Vec<Actual>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT indicator, period, year, value, unit, price_basis, scope, source, quote, kind FROM actuals ORDER BY fid")
+            .prepare("SELECT indicator, period, year, value, unit, price_basis, scope, source, quote, kind, key FROM actuals ORDER BY fid")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         stmt.query_map([], |r| {
             let t = |i: usize| -> rusqlite::Result<String> {
                 Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
             };
             Ok(Actual {
+                key: t(10)?,
                 indicator: t(0)?,
                 period: t(1)?,
                 year: r.get(2)?,
@@ -249,20 +250,40 @@ impl ProjectFile {
         let path = self.path.clone();
         let sq = |e| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sq)?;
-        tx.execute("DELETE FROM actuals", []).map_err(sq)?;
-        for a in after {
-            tx.execute(
-                "INSERT INTO actuals (indicator, period, year, value, unit, price_basis, scope, source, quote, kind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![a.indicator, a.period, a.year, a.value, a.unit, a.price_basis, a.scope, a.source, a.quote, a.kind.as_str()],
-            )
-            .map_err(sq)?;
-        }
+        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
+        // Row by row, matched by key: only what changed is written (and logged).
+        let rows = after
+            .iter()
+            .map(|a| {
+                use rusqlite::types::Value as V;
+                let text = |t: &str| V::Text(t.to_string());
+                (
+                    keyed(&a.key),
+                    vec![
+                        ("indicator", text(&a.indicator)),
+                        ("period", text(&a.period)),
+                        (
+                            "year",
+                            a.year.map(|y| V::Integer(i64::from(y))).unwrap_or(V::Null),
+                        ),
+                        ("value", a.value.map(V::Real).unwrap_or(V::Null)),
+                        ("unit", text(&a.unit)),
+                        ("price_basis", text(&a.price_basis)),
+                        ("scope", text(&a.scope)),
+                        ("source", text(&a.source)),
+                        ("quote", text(&a.quote)),
+                        ("kind", text(a.kind.as_str())),
+                    ],
+                )
+            })
+            .collect();
+        sync_keyed_rows(&tx, "actuals", "key", rows).map_err(sq)?;
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'actuals'",
             [],
         )
         .map_err(sq)?;
+        super::name_author(&tx, None).map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok(())
     }
@@ -354,13 +375,43 @@ impl ProjectFile {
         let path = self.path.clone();
         let sq = |e| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction().map_err(sq)?;
-        tx.execute("DELETE FROM rules", []).map_err(sq)?;
-        super::schema::insert_rules(&tx, after).map_err(sq)?;
+        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
+        // Row by row, matched by the rule's key: only what changed is written (and logged).
+        let rows = after
+            .iter()
+            .map(|r| {
+                use rusqlite::types::Value as V;
+                let text = |t: &str| V::Text(t.to_string());
+                (
+                    r.key.clone(),
+                    vec![
+                        ("check_kind", text(r.check.as_str())),
+                        (
+                            "params",
+                            text(&serde_json::to_string(&r.params).unwrap_or_else(|_| "{}".into())),
+                        ),
+                        ("instrument", text(&r.instrument)),
+                        ("article", text(&r.article)),
+                        ("valid_from", text(&r.valid_from)),
+                        (
+                            "valid_to",
+                            r.valid_to.clone().map(V::Text).unwrap_or(V::Null),
+                        ),
+                        ("source", text(&r.source)),
+                        ("confidence", text(&r.confidence)),
+                        ("enabled", V::Integer(i64::from(r.enabled))),
+                        ("note", text(&r.note)),
+                    ],
+                )
+            })
+            .collect();
+        sync_keyed_rows(&tx, "rules", "rule_key", rows).map_err(sq)?;
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'rules'",
             [],
         )
         .map_err(sq)?;
+        super::name_author(&tx, None).map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok(())
     }
@@ -763,6 +814,67 @@ fn sync_rows(
                 .execute(rusqlite::params_from_iter(values))?;
                 kept.insert(tx.last_insert_rowid());
             }
+        }
+    }
+    for fid in existing.values() {
+        if !kept.contains(fid) {
+            tx.prepare_cached(&format!("DELETE FROM {t} WHERE fid = ?1"))?
+                .execute([fid])?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes `table` hold exactly `rows` (key in column `key_col`, then the other columns):
+/// updates the rows whose values differ, inserts the new ones, deletes the others.
+fn sync_keyed_rows(
+    tx: &Connection,
+    table: &str,
+    key_col: &str,
+    rows: Vec<(String, Vec<(&str, rusqlite::types::Value)>)>,
+) -> rusqlite::Result<()> {
+    let t = super::ident(table);
+    let k = super::ident(key_col);
+    let existing: std::collections::HashMap<String, i64> = tx
+        .prepare(&format!("SELECT coalesce({k}, ''), fid FROM {t}"))?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut kept = std::collections::HashSet::new();
+    for (key, cols) in rows {
+        let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+        let mut values: Vec<rusqlite::types::Value> = cols.into_iter().map(|(_, v)| v).collect();
+        if let Some(&fid) = existing.get(&key) {
+            kept.insert(fid);
+            let sets: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} = ?{}", super::ident(c), i + 1))
+                .collect();
+            let differs: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} IS NOT ?{}", super::ident(c), i + 1))
+                .collect();
+            values.push(rusqlite::types::Value::Integer(fid));
+            let n = values.len();
+            tx.prepare_cached(&format!(
+                "UPDATE {t} SET {} WHERE fid = ?{n} AND ({})",
+                sets.join(", "),
+                differs.join(" OR ")
+            ))?
+            .execute(rusqlite::params_from_iter(values))?;
+        } else {
+            let cols_sql: Vec<String> = names.iter().map(|c| super::ident(c)).collect();
+            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+            values.push(rusqlite::types::Value::Text(key.clone()));
+            tx.prepare_cached(&format!(
+                "INSERT INTO {t} ({}, {k}) VALUES ({}, ?{})",
+                cols_sql.join(", "),
+                marks.join(", "),
+                names.len() + 1
+            ))?
+            .execute(rusqlite::params_from_iter(values))?;
+            kept.insert(tx.last_insert_rowid());
         }
     }
     for fid in existing.values() {

@@ -1091,7 +1091,8 @@ fn v6_document_figures(conn: &Connection) -> rusqlite::Result<()> {
 
 /// The tables whose edits the change log records, with the column that holds each record's
 /// stable key: the planning and context layers and the boundaries (by `site_key`), the
-/// report's figures, the scenarios and their rows (by `key`).
+/// report's figures, the scenarios and their rows and the actual values (by `key`), the
+/// rules (by `rule_key`).
 pub fn logged_tables() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&'static str, &'static str)> = Vec::new();
     for (t, _, _) in SITE_TABLES.iter().chain(CONTEXT_TABLES.iter()) {
@@ -1108,9 +1109,12 @@ pub fn logged_tables() -> Vec<(&'static str, &'static str)> {
         "scenario_phasing",
         "scenario_growth",
         "scenario_programme",
+        "actuals",
     ] {
         out.push((t, "key"));
     }
+    // A rule's key is seeded the same in every file.
+    out.push(("rules", "rule_key"));
     out
 }
 
@@ -1167,7 +1171,13 @@ fn v7_scenario_keys(conn: &Connection) -> rusqlite::Result<()> {
          UPDATE scenario_growth SET key = {SQL_NEW_KEY},
            scenario_key = (SELECT key FROM scenarios s WHERE s.fid = scenario_id);
          UPDATE scenario_programme SET key = {SQL_NEW_KEY},
-           scenario_key = (SELECT key FROM scenarios s WHERE s.fid = scenario_id);"
+           scenario_key = (SELECT key FROM scenarios s WHERE s.fid = scenario_id);
+         ALTER TABLE actuals ADD COLUMN key TEXT;
+         UPDATE actuals SET key = {SQL_NEW_KEY};
+         CREATE TRIGGER qn_actuals_key AFTER INSERT ON actuals WHEN NEW.key IS NULL
+         BEGIN
+           UPDATE actuals SET key = {SQL_NEW_KEY} WHERE fid = NEW.fid;
+         END;"
     ))?;
     key_phasing_rows(conn)
 }

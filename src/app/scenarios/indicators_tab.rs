@@ -137,6 +137,7 @@ pub(super) fn indicators_ui(
                         .cloned()
                         .collect();
                     after.push(Actual {
+                        key: String::new(),
                         indicator: key,
                         period: y.to_string(),
                         year: Some(y),
