@@ -15,5 +15,6 @@ pub mod fsutil;
 pub mod io;
 pub mod model;
 pub mod scenario;
+pub mod server;
 pub mod settings;
 pub mod store;

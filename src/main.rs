@@ -132,6 +132,23 @@ enum Command {
         #[arg(long, value_parser = parse_crs, default_value = "EPSG:4326")]
         crs: Crs,
     },
+    /// The department's shared plan in PostgreSQL/PostGIS.
+    Server {
+        #[command(subcommand)]
+        action: ServerAction,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum ServerAction {
+    /// Publish a project as the department's plan in an empty PostgreSQL database with
+    /// PostGIS (the password from the URL or PGPASSWORD; it is never stored).
+    Init {
+        /// postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+        url: String,
+        /// The project to publish (a qn-planner GeoPackage).
+        file: PathBuf,
+    },
 }
 
 /// What `export` and `pack` share.
@@ -237,6 +254,9 @@ fn main() -> ExitCode {
             out,
             crs,
         }) => cmd_export_layer(&file, &layer, &out, crs),
+        Some(Command::Server {
+            action: ServerAction::Init { url, file },
+        }) => cmd_server_init(&url, &file),
         None => run_window(cli.file, started),
     };
     match result {
@@ -957,4 +977,28 @@ fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// `server init URL FILE.gpkg`: the project becomes the department's plan in PostGIS.
+fn cmd_server_init(url: &str, file: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let p =
+        qn_planner::server::init(url, &pf).map_err(|e| format!("{e} (nothing was published)"))?;
+    for (t, n) in &p.tables {
+        out!("published {t}: {n} rows");
+    }
+    if p.unkeyed > 0 {
+        out!(
+            "left out {} rows with no key (boundaries never linked to a site)",
+            p.unkeyed
+        );
+    }
+    out!(
+        "{} is the shared plan now ({} tables, {:.2} s)",
+        qn_planner::server::safe_url(url),
+        p.tables.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

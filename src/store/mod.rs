@@ -23,6 +23,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+pub use scenarios::{Cell, SharedColumn, SharedTable};
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
 
 /// An SQL identifier (a table or column name) quoted for SQLite: the one place names are

@@ -885,3 +885,128 @@ fn sync_keyed_rows(
     }
     Ok(())
 }
+
+/// A value of a shared table as it leaves the file: a geometry as its WKB (the GeoPackage
+/// header taken off).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Wkb(Vec<u8>),
+}
+
+/// A column of a shared table: its name, declared type and, for the geometry column, its
+/// geometry type (`POINT`, `MULTIPOLYGON`…).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedColumn {
+    pub name: String,
+    pub decl: String,
+    pub geometry: Option<String>,
+}
+
+/// One shared table as it is now: its columns (without the local ids `fid`, `scenario_id`
+/// and `site_fid`) and its rows that have a key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedTable {
+    pub table: String,
+    pub key: String,
+    pub columns: Vec<SharedColumn>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Rows left out because they have no key (a boundary drawn in QGIS and never linked).
+    pub unkeyed: usize,
+}
+
+impl ProjectFile {
+    /// The tables a shared plan holds, each with the column of its stable key.
+    pub fn shared_tables(&self) -> Vec<(&'static str, &'static str)> {
+        super::schema::logged_tables()
+    }
+
+    /// Reads the shared table `table` (key in `key`) whole.
+    pub fn read_shared_table(&self, table: &str, key: &str) -> Result<SharedTable, StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let geometry: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [table],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sq)?;
+        let columns: Vec<SharedColumn> = self
+            .conn
+            .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+            .map_err(sq)?
+            .query_map([table], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)?
+            .into_iter()
+            .filter(|(n, _)| !matches!(n.as_str(), "fid" | "scenario_id" | "site_fid"))
+            .map(|(name, decl)| SharedColumn {
+                geometry: geometry
+                    .as_ref()
+                    .filter(|(g, _)| *g == name)
+                    .map(|(_, t)| t.clone()),
+                name,
+                decl,
+            })
+            .collect();
+        let list: Vec<String> = columns.iter().map(|c| super::ident(&c.name)).collect();
+        let sql = format!(
+            "SELECT {}, {} IS NULL FROM {} ORDER BY fid",
+            list.join(", "),
+            super::ident(key),
+            super::ident(table)
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(sq)?;
+        let n = columns.len();
+        let mut rows = Vec::new();
+        let mut unkeyed = 0;
+        let mut q = stmt.query([]).map_err(sq)?;
+        while let Some(r) = q.next().map_err(sq)? {
+            if r.get::<_, bool>(n).map_err(sq)? {
+                unkeyed += 1;
+                continue;
+            }
+            let mut row = Vec::with_capacity(n);
+            for (i, c) in columns.iter().enumerate() {
+                use rusqlite::types::Value as V;
+                row.push(match r.get::<_, V>(i).map_err(sq)? {
+                    V::Null => Cell::Null,
+                    V::Integer(v) => Cell::Int(v),
+                    V::Real(v) => Cell::Real(v),
+                    V::Text(t) => Cell::Text(t),
+                    V::Blob(b) if c.geometry.is_some() => {
+                        let (_, _, empty, at) =
+                            super::geom::decode_header(&b).map_err(|err| StoreError::Geometry {
+                                path: p.clone(),
+                                table: table.into(),
+                                fid: 0,
+                                err,
+                            })?;
+                        if empty {
+                            Cell::Null
+                        } else {
+                            Cell::Wkb(b[at..].to_vec())
+                        }
+                    }
+                    V::Blob(_) => Cell::Null,
+                });
+            }
+            rows.push(row);
+        }
+        Ok(SharedTable {
+            table: table.to_string(),
+            key: key.to_string(),
+            columns,
+            rows,
+            unkeyed,
+        })
+    }
+}

@@ -1,0 +1,321 @@
+//! The department's shared plan in PostgreSQL with PostGIS: publishing a project there
+//! (`qn-planner server init URL FILE.gpkg`). Each shared table of the GeoPackage becomes a
+//! table with the same columns (the local ids left out), its stable key as primary key, the
+//! geometry as `geometry(…, 4326)` with a GiST index, so QGIS and `ogrinfo PG:…` open the plan
+//! directly. `qn_server_log` receives an operation for every edit made directly in the
+//! database (QGIS connected to it, psql), by a trigger; `qn_meta` holds the schema version a
+//! client checks.
+
+use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
+use postgres::types::ToSql;
+use thiserror::Error;
+
+/// The version of the server's tables; a client of another version is refused.
+pub const SERVER_SCHEMA_VERSION: i64 = 1;
+
+#[derive(Debug, Error)]
+pub enum ServerError {
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: postgres::Error,
+    },
+    #[error("{0}: PostGIS is not installed in this database and could not be created ({1})")]
+    NoPostgis(String, String),
+    #[error("{0}: the database's encoding is {1}, not UTF8; Vietnamese text would not survive")]
+    NotUtf8(String, String),
+    #[error("{0}: the database already holds a plan (schema {1}); publish to an empty database")]
+    AlreadyPublished(String, String),
+    #[error("{url}: {source}")]
+    Database {
+        url: String,
+        #[source]
+        source: postgres::Error,
+    },
+    #[error("{table}: column {column} holds {what}, which a {decl} column cannot")]
+    BadValue {
+        table: String,
+        column: String,
+        decl: String,
+        what: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The address without its password, for messages.
+pub fn safe_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Connects to `url`; a password not in the address comes from `PGPASSWORD`.
+pub fn connect(url: &str) -> Result<postgres::Client, ServerError> {
+    let connect_err = |source| ServerError::Connect {
+        url: safe_url(url),
+        source,
+    };
+    let mut config: postgres::Config = url.parse().map_err(connect_err)?;
+    if config.get_password().is_none()
+        && let Ok(pw) = std::env::var("PGPASSWORD")
+    {
+        config.password(pw);
+    }
+    config.connect(postgres::NoTls).map_err(connect_err)
+}
+
+/// What publishing did: each table and the rows it received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub tables: Vec<(String, usize)>,
+    /// Rows left out because they have no key.
+    pub unkeyed: usize,
+}
+
+/// The PostgreSQL type of a GeoPackage column.
+fn pg_type(c: &crate::store::SharedColumn) -> String {
+    if let Some(g) = &c.geometry {
+        let g = if g.eq_ignore_ascii_case("GEOMETRY") {
+            "Geometry".to_string()
+        } else {
+            g.to_ascii_uppercase()
+        };
+        return format!("geometry({g}, 4326)");
+    }
+    let d = c.decl.to_ascii_uppercase();
+    if d.contains("INT") {
+        "bigint".into()
+    } else if d.contains("DOUBLE") || d.contains("REAL") || d.contains("FLOAT") {
+        "double precision".into()
+    } else {
+        "text".into()
+    }
+}
+
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The trigger function that logs edits made directly in the database: one operation per
+/// insert or delete, one per changed field of an update, with the database role.
+const LOG_FUNCTION: &str = r#"
+CREATE TABLE qn_server_log (
+  seq bigserial PRIMARY KEY,
+  op_key text NOT NULL UNIQUE DEFAULT gen_random_uuid()::text,
+  tbl text NOT NULL,
+  record_key text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('insert', 'update', 'delete')),
+  field text NOT NULL,
+  before text,
+  after text,
+  author text,
+  db_role text NOT NULL DEFAULT current_user,
+  at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION qn_log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  k text := TG_ARGV[0];
+  o jsonb;
+  n jsonb;
+  f text;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    n := to_jsonb(NEW);
+    INSERT INTO qn_server_log (tbl, record_key, kind, field) VALUES (TG_TABLE_NAME, n->>k, 'insert', '*');
+  ELSIF TG_OP = 'DELETE' THEN
+    o := to_jsonb(OLD);
+    INSERT INTO qn_server_log (tbl, record_key, kind, field) VALUES (TG_TABLE_NAME, o->>k, 'delete', '*');
+  ELSE
+    o := to_jsonb(OLD);
+    n := to_jsonb(NEW);
+    FOR f IN SELECT key FROM jsonb_each(n) LOOP
+      IF (o->f) IS DISTINCT FROM (n->f) THEN
+        INSERT INTO qn_server_log (tbl, record_key, kind, field, before, after)
+        VALUES (TG_TABLE_NAME, o->>k, 'update', f, o->>f, n->>f);
+      END IF;
+    END LOOP;
+  END IF;
+  RETURN NULL;
+END
+$$;
+"#;
+
+/// Publishes the project `pf` as the department's plan in the empty database at `url`, in
+/// one transaction: all tables or none.
+pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
+    let safe = safe_url(url);
+    let mut client = connect(url)?;
+    let db = |source| ServerError::Database {
+        url: safe.clone(),
+        source,
+    };
+    let encoding: String = client
+        .query_one("SHOW server_encoding", &[])
+        .map_err(db)?
+        .get(0);
+    if !encoding.eq_ignore_ascii_case("UTF8") {
+        return Err(ServerError::NotUtf8(safe, encoding));
+    }
+    let has_postgis = client
+        .query_opt("SELECT 1 FROM pg_extension WHERE extname = 'postgis'", &[])
+        .map_err(db)?
+        .is_some();
+    if !has_postgis && let Err(e) = client.batch_execute("CREATE EXTENSION postgis") {
+        return Err(ServerError::NoPostgis(safe, e.to_string()));
+    }
+    if let Some(row) = client
+        .query_opt(
+            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .ok()
+        .flatten()
+    {
+        return Err(ServerError::AlreadyPublished(safe, row.get(0)));
+    }
+    // Read everything first: nothing is sent if the file cannot be read whole.
+    let tables: Vec<SharedTable> = pf
+        .shared_tables()
+        .into_iter()
+        .map(|(t, k)| pf.read_shared_table(t, k))
+        .collect::<Result<_, _>>()?;
+    let mut tx = client.transaction().map_err(db)?;
+    tx.batch_execute(&format!(
+        "CREATE TABLE qn_meta (key text PRIMARY KEY, value text);
+         INSERT INTO qn_meta VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}');
+         {LOG_FUNCTION}"
+    ))
+    .map_err(db)?;
+    tx.execute(
+        "INSERT INTO qn_meta VALUES ('published_from', $1), ('published_at', now()::text)",
+        &[&pf
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()],
+    )
+    .map_err(db)?;
+    let mut published = Published {
+        tables: Vec::new(),
+        unkeyed: 0,
+    };
+    for t in &tables {
+        let cols: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| {
+                let pk = if c.name == t.key { " PRIMARY KEY" } else { "" };
+                format!("{} {}{pk}", ident(&c.name), pg_type(c))
+            })
+            .collect();
+        let name = ident(&t.table);
+        tx.batch_execute(&format!("CREATE TABLE {name} ({})", cols.join(", ")))
+            .map_err(db)?;
+        if let Some(g) = t.columns.iter().find(|c| c.geometry.is_some()) {
+            tx.batch_execute(&format!(
+                "CREATE INDEX {} ON {name} USING gist ({})",
+                ident(&format!("{}_{}_gist", t.table, g.name)),
+                ident(&g.name)
+            ))
+            .map_err(db)?;
+        }
+        let marks: Vec<String> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match &c.geometry {
+                Some(_) => format!("ST_GeomFromWKB(${}, 4326)", i + 1),
+                None => format!("${}", i + 1),
+            })
+            .collect();
+        let insert = tx
+            .prepare(&format!(
+                "INSERT INTO {name} ({}) VALUES ({})",
+                t.columns
+                    .iter()
+                    .map(|c| ident(&c.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                marks.join(", ")
+            ))
+            .map_err(db)?;
+        for row in &t.rows {
+            let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(row.len());
+            for (c, v) in t.columns.iter().zip(row) {
+                params.push(bind(&t.table, c, v)?);
+            }
+            let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|b| b.as_ref()).collect();
+            tx.execute(&insert, &refs).map_err(db)?;
+        }
+        // Edits made directly in the database reach the log (and from there every laptop).
+        tx.batch_execute(&format!(
+            "CREATE TRIGGER qn_log AFTER INSERT OR UPDATE OR DELETE ON {name}
+             FOR EACH ROW EXECUTE FUNCTION qn_log_change('{}')",
+            t.key.replace('\'', "''")
+        ))
+        .map_err(db)?;
+        published.tables.push((t.table.clone(), t.rows.len()));
+        published.unkeyed += t.unkeyed;
+    }
+    tx.commit().map_err(db)?;
+    Ok(published)
+}
+
+/// A value as the PostgreSQL column of `c` takes it.
+fn bind(
+    table: &str,
+    c: &crate::store::SharedColumn,
+    v: &Cell,
+) -> Result<Box<dyn ToSql + Sync>, ServerError> {
+    let ty = pg_type(c);
+    let bad = |what: &str| ServerError::BadValue {
+        table: table.into(),
+        column: c.name.clone(),
+        decl: ty.clone(),
+        what: what.into(),
+    };
+    Ok(match (ty.as_str(), v) {
+        (_, Cell::Null) if c.geometry.is_some() => Box::new(None::<Vec<u8>>),
+        (_, Cell::Wkb(b)) => Box::new(b.clone()),
+        (_, _) if c.geometry.is_some() => return Err(bad("a value that is no geometry")),
+        ("bigint", Cell::Null) => Box::new(None::<i64>),
+        ("bigint", Cell::Int(i)) => Box::new(*i),
+        ("bigint", Cell::Real(r)) if r.fract() == 0.0 => Box::new(*r as i64),
+        ("bigint", Cell::Real(_)) => return Err(bad("a fraction")),
+        ("bigint", Cell::Text(_)) => return Err(bad("text")),
+        ("double precision", Cell::Null) => Box::new(None::<f64>),
+        ("double precision", Cell::Int(i)) => Box::new(*i as f64),
+        ("double precision", Cell::Real(r)) => Box::new(*r),
+        ("double precision", Cell::Text(_)) => return Err(bad("text")),
+        (_, Cell::Null) => Box::new(None::<String>),
+        (_, Cell::Text(t)) => Box::new(t.clone()),
+        (_, Cell::Int(i)) => Box::new(i.to_string()),
+        (_, Cell::Real(r)) => Box::new(r.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_never_reaches_a_message() {
+        assert_eq!(
+            safe_url("postgresql://lan:bí-mật@10.0.0.5:5432/plan"),
+            "postgresql://lan:***@10.0.0.5:5432/plan"
+        );
+        assert_eq!(
+            safe_url("postgresql://qn@127.0.0.1/plan"),
+            "postgresql://qn@127.0.0.1/plan"
+        );
+    }
+}

@@ -1,0 +1,316 @@
+//! The shared plan in PostgreSQL/PostGIS, against a real throwaway server started on a
+//! loopback port for this test binary (PostgreSQL 15 with PostGIS 3 from Debian; `.ci/run`
+//! installs them and sets `QN_REQUIRE_PG`, without which a machine lacking them skips).
+
+mod common;
+
+use qn_planner::store::ProjectFile;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A PostgreSQL server in a temporary folder, stopped and removed when dropped.
+struct PgServer {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PgServer {
+    fn find_bin() -> Option<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("initdb").exists() && b.join("pg_ctl").exists())
+            .collect();
+        found.sort();
+        found.pop()
+    }
+
+    fn has_postgis(bin: &Path) -> bool {
+        let version = bin
+            .parent()
+            .and_then(|v| v.file_name())
+            .map(|v| v.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Path::new(&format!(
+            "/usr/share/postgresql/{version}/extension/postgis.control"
+        ))
+        .exists()
+    }
+
+    /// Starts a server with database `plan` and PostGIS, or says why it cannot.
+    fn start() -> Result<PgServer, String> {
+        let bin = Self::find_bin().ok_or("PostgreSQL (initdb, pg_ctl) is not installed")?;
+        if !Self::has_postgis(&bin) {
+            return Err("PostGIS is not installed".into());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        // PostgreSQL refuses to run as root: run it as the `postgres` user then.
+        let as_postgres = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if as_postgres {
+            let st = Command::new("chown")
+                .arg("postgres")
+                .arg(dir.path())
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !st.success() {
+                return Err("chown postgres failed".into());
+            }
+        }
+        let server = PgServer {
+            bin,
+            dir,
+            port,
+            as_postgres,
+        };
+        let data = server.dir.path().join("data");
+        server.run(&format!(
+            "{} -D {} -A trust -U qn -E UTF8 --locale=C.UTF-8",
+            server.bin.join("initdb").display(),
+            data.display()
+        ))?;
+        server.run(&format!(
+            "{} -D {} -o '-p {port} -k {} -c listen_addresses=127.0.0.1' -l {} -w start",
+            server.bin.join("pg_ctl").display(),
+            data.display(),
+            server.dir.path().display(),
+            server.dir.path().join("log").display()
+        ))?;
+        let mut c = postgres::Client::connect(
+            &format!("host=127.0.0.1 port={port} user=qn dbname=postgres"),
+            postgres::NoTls,
+        )
+        .map_err(|e| e.to_string())?;
+        c.batch_execute("CREATE DATABASE plan")
+            .map_err(|e| e.to_string())?;
+        Ok(server)
+    }
+
+    fn run(&self, cmd: &str) -> Result<(), String> {
+        let out = if self.as_postgres {
+            Command::new("su").args(["postgres", "-c", cmd]).output()
+        } else {
+            Command::new("sh").args(["-c", cmd]).output()
+        }
+        .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{cmd}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("postgresql://qn@127.0.0.1:{}/plan", self.port)
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(
+            &format!("host=127.0.0.1 port={} user=qn dbname=plan", self.port),
+            postgres::NoTls,
+        )
+        .unwrap()
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let _ = self.run(&format!(
+            "{} -D {} -m fast stop",
+            self.bin.join("pg_ctl").display(),
+            self.dir.path().join("data").display()
+        ));
+    }
+}
+
+/// The server, or `None` (with the reason printed) where this machine has no PostgreSQL with
+/// PostGIS and the variable `QN_REQUIRE_PG` is not set.
+fn server() -> Option<PgServer> {
+    match PgServer::start() {
+        Ok(s) => Some(s),
+        Err(e) if std::env::var_os("QN_REQUIRE_PG").is_none() => {
+            eprintln!("skipped: {e}");
+            None
+        }
+        Err(e) => panic!("QN_REQUIRE_PG is set but no PostgreSQL server could start: {e}"),
+    }
+}
+
+fn qn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_project_is_published_to_postgis_with_its_keys_and_vietnamese_text() {
+    let Some(pg) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let file = path.to_str().unwrap();
+    let out = qn(&["server", "init", &pg.url(), file]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("published proposed_clusters: 10 rows"),
+        "{said}"
+    );
+
+    // Every shared table holds what the GeoPackage holds, key by key.
+    let pf = ProjectFile::open(&path).unwrap();
+    let mut c = pg.client();
+    for (table, key) in pf.shared_tables() {
+        let local = pf.read_shared_table(table, key).unwrap();
+        let mut keys: Vec<String> = c
+            .query(&format!("SELECT \"{key}\" FROM \"{table}\""), &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        keys.sort();
+        let ki = local.columns.iter().position(|c| c.name == key).unwrap();
+        let mut expected: Vec<String> = local
+            .rows
+            .iter()
+            .map(|r| match &r[ki] {
+                qn_planner::store::Cell::Text(t) => t.clone(),
+                other => panic!("{table}: key {other:?}"),
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(keys, expected, "{table}");
+    }
+    let p = pf.read_project().unwrap();
+    let hk = p.sites.iter().find(|s| s.name == "Hà Khánh").unwrap();
+    let row = c
+        .query_one(
+            "SELECT name, ST_SRID(geom), ST_X(geom), ST_Y(geom) FROM proposed_clusters WHERE site_key = $1",
+            &[&hk.key],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "Hà Khánh");
+    assert_eq!(row.get::<_, i32>(1), 4326);
+    match hk.geom {
+        Some(geo_types::Geometry::Point(q)) => {
+            assert!((row.get::<_, f64>(2) - q.x()).abs() < 1e-12);
+            assert!((row.get::<_, f64>(3) - q.y()).abs() < 1e-12);
+        }
+        ref g => panic!("{g:?}"),
+    }
+    let gist: i64 = c
+        .query_one(
+            "SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%USING gist%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(gist, 12, "a GiST index on each of the 12 feature tables");
+    let version: String = c
+        .query_one(
+            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        version,
+        qn_planner::server::SERVER_SCHEMA_VERSION.to_string()
+    );
+
+    // GDAL (and so QGIS) opens the plan directly, Vietnamese intact.
+    if common::have_gdal() {
+        let pgconn = format!("PG:host=127.0.0.1 port={} user=qn dbname=plan", pg.port);
+        let out = Command::new("ogrinfo")
+            .args(["-ro", "-q", &pgconn, "-sql"])
+            .arg("SELECT name FROM craft_villages ORDER BY name")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains("Vĩnh Hồng"), "{text}");
+    }
+
+    // An edit made directly in the database reaches the server log, with its role.
+    c.execute(
+        "UPDATE proposed_clusters SET name = 'Hà Khánh (sửa trong PostGIS)' WHERE site_key = $1",
+        &[&hk.key],
+    )
+    .unwrap();
+    let log = c
+        .query(
+            "SELECT tbl, record_key, kind, field, before, after, db_role FROM qn_server_log",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    let r = &log[0];
+    assert_eq!(
+        (
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            r.get::<_, String>(2),
+            r.get::<_, String>(3),
+            r.get::<_, Option<String>>(4),
+            r.get::<_, Option<String>>(5),
+            r.get::<_, String>(6)
+        ),
+        (
+            "proposed_clusters".to_string(),
+            hk.key.clone(),
+            "update".to_string(),
+            "name".to_string(),
+            Some("Hà Khánh".to_string()),
+            Some("Hà Khánh (sửa trong PostGIS)".to_string()),
+            "qn".to_string()
+        )
+    );
+
+    // Publishing again is refused and changes nothing.
+    let out = qn(&["server", "init", &pg.url(), file]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already holds a plan"), "{err}");
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM qn_server_log", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn an_unreachable_server_is_said_plainly_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgresql://lan:bi-mat-123@127.0.0.1:{port}/plan");
+    let out = qn(&["server", "init", &url, path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(err.contains("nothing was published"), "{err}");
+    assert!(!err.contains("bi-mat-123"), "the password stays out: {err}");
+}
