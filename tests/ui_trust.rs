@@ -72,6 +72,28 @@ fn click_at(h: &mut Harness<'static, QnApp>, pos: egui::Pos2) {
     h.run();
 }
 
+/// The text field showing `value` (fields without a caption of their own are found so).
+fn field_with<'a>(h: &'a Harness<'static, QnApp>, value: &str) -> egui_kittest::Node<'a> {
+    use egui_kittest::kittest::NodeT;
+    h.query_all(egui_kittest::kittest::by().role(Role::TextInput))
+        .find(|n| n.accesskit_node().value().as_deref() == Some(value))
+        .unwrap_or_else(|| panic!("a field showing {value:?}"))
+}
+
+/// Replaces the text of the field showing `value` by `text`, then leaves the field.
+fn retype(h: &mut Harness<'static, QnApp>, value: &str, text: &str) {
+    field_with(h, value).scroll_to_me();
+    h.run();
+    field_with(h, value).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    field_with(h, value).type_text(text);
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.run();
+}
+
 /// File → Open by path…, type `path`, Open.
 fn open_by_path(h: &mut Harness<'static, QnApp>, path: &Path) {
     h.get_by_label("Tệp").click();
@@ -856,7 +878,6 @@ fn a_vietnamese_screen_shows_no_raw_key_nor_english() {
 /// range, stays in its field with the reason beside it, and never reaches the file.
 #[test]
 fn scenario_and_actual_entries_that_are_refused_say_why() {
-    use egui_kittest::kittest::NodeT;
     let dir = tempfile::tempdir().unwrap();
     let (path, file) = session(&dir, "sc.gpkg");
     let mut h = harness(Some(file));
@@ -876,23 +897,8 @@ fn scenario_and_actual_entries_that_are_refused_say_why() {
     h.run();
     let scenario_before = on_disk().reference_scenario().unwrap().clone();
     assert_eq!(scenario_before.growth.len(), 1, "the period was added");
-    // The fields have no caption of their own (their hints say what they hold): find them
-    // by what they show.
-    fn field_with<'a>(h: &'a Harness<'static, QnApp>, value: &str) -> egui_kittest::Node<'a> {
-        h.query_all(egui_kittest::kittest::by().role(Role::TextInput))
-            .find(|n| n.accesskit_node().value().as_deref() == Some(value))
-            .unwrap_or_else(|| panic!("a field showing {value:?}"))
-    }
-    fn retype(h: &mut Harness<'static, QnApp>, value: &str, text: &str) {
-        field_with(h, value).click();
-        h.run();
-        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        field_with(h, value).type_text(text);
-        h.run();
-        h.key_press(egui::Key::Tab);
-        h.run();
-        h.run();
-    }
+    // The fields have no caption of their own (their hints say what they hold): they are
+    // found by what they show (`field_with`).
     // Growth: a rate that is no number, then an end year out of range.
     retype(&mut h, "0", "abc");
     h.get_by_label("! «abc» không phải là số");
@@ -949,7 +955,6 @@ fn scenario_and_actual_entries_that_are_refused_say_why() {
 /// undo both bring the report's value back.
 #[test]
 fn report_figures_are_corrected_in_the_window_and_undone() {
-    use egui_kittest::kittest::NodeT;
     use qn_planner::model::figures::Figure;
     let dir = tempfile::tempdir().unwrap();
     let (path, file) = session(&dir, "fig.gpkg");
@@ -960,23 +965,6 @@ fn report_figures_are_corrected_in_the_window_and_undone() {
             .read_figures()
             .unwrap()
     };
-    fn field_with<'a>(h: &'a Harness<'static, QnApp>, value: &str) -> egui_kittest::Node<'a> {
-        h.query_all(egui_kittest::kittest::by().role(Role::TextInput))
-            .find(|n| n.accesskit_node().value().as_deref() == Some(value))
-            .unwrap_or_else(|| panic!("a field showing {value:?}"))
-    }
-    fn retype(h: &mut Harness<'static, QnApp>, value: &str, text: &str) {
-        field_with(h, value).scroll_to_me();
-        h.run();
-        field_with(h, value).click();
-        h.run();
-        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        field_with(h, value).type_text(text);
-        h.run();
-        h.key_press(egui::Key::Tab);
-        h.run();
-        h.run();
-    }
     h.get_by_label("Kịch bản").click();
     h.run();
     h.get_by_label("Số liệu báo cáo").click();

@@ -277,7 +277,7 @@ impl ProjectFile {
                 )
             })
             .collect();
-        sync_keyed_rows(&tx, "actuals", "key", rows).map_err(sq)?;
+        sync_keyed_rows(&tx, "actuals", "key", None, rows).map_err(sq)?;
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'actuals'",
             [],
@@ -405,7 +405,7 @@ impl ProjectFile {
                 )
             })
             .collect();
-        sync_keyed_rows(&tx, "rules", "rule_key", rows).map_err(sq)?;
+        sync_keyed_rows(&tx, "rules", "rule_key", None, rows).map_err(sq)?;
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'rules'",
             [],
@@ -708,7 +708,13 @@ fn write_scenario_rows(tx: &Connection, id: i64, s: &Scenario) -> rusqlite::Resu
             ],
         ));
     }
-    sync_rows(tx, "scenario_phasing", id, &scenario_key, rows)?;
+    sync_keyed_rows(
+        tx,
+        "scenario_phasing",
+        "key",
+        Some((id, &scenario_key)),
+        rows,
+    )?;
     let rows = s
         .growth
         .iter()
@@ -723,7 +729,13 @@ fn write_scenario_rows(tx: &Connection, id: i64, s: &Scenario) -> rusqlite::Resu
             )
         })
         .collect();
-    sync_rows(tx, "scenario_growth", id, &scenario_key, rows)?;
+    sync_keyed_rows(
+        tx,
+        "scenario_growth",
+        "key",
+        Some((id, &scenario_key)),
+        rows,
+    )?;
     let rows = s
         .programme
         .iter()
@@ -741,7 +753,13 @@ fn write_scenario_rows(tx: &Connection, id: i64, s: &Scenario) -> rusqlite::Resu
             )
         })
         .collect();
-    sync_rows(tx, "scenario_programme", id, &scenario_key, rows)
+    sync_keyed_rows(
+        tx,
+        "scenario_programme",
+        "key",
+        Some((id, &scenario_key)),
+        rows,
+    )
 }
 
 /// A row's key: its own, or a new one for a row that has none yet.
@@ -753,92 +771,33 @@ fn keyed(key: &str) -> String {
     }
 }
 
-/// Makes the rows of `table` that belong to scenario `id` exactly `rows` (key, columns):
-/// updates the rows whose values differ, inserts the new ones, deletes the others.
-fn sync_rows(
-    tx: &Connection,
-    table: &str,
-    id: i64,
-    scenario_key: &str,
-    rows: Vec<(String, Vec<(&str, rusqlite::types::Value)>)>,
-) -> rusqlite::Result<()> {
-    let t = super::ident(table);
-    let existing: std::collections::HashMap<String, i64> = tx
-        .prepare_cached(&format!(
-            "SELECT coalesce(key, ''), fid FROM {t} WHERE scenario_id = ?1"
-        ))?
-        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut kept = std::collections::HashSet::new();
-    for (key, cols) in rows {
-        let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
-        let mut values: Vec<rusqlite::types::Value> = cols.into_iter().map(|(_, v)| v).collect();
-        match existing.get(&key) {
-            Some(&fid) => {
-                kept.insert(fid);
-                // `IS NOT`: a row that already holds these values is left alone.
-                let sets: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("{} = ?{}", super::ident(c), i + 1))
-                    .collect();
-                let differs: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("{} IS NOT ?{}", super::ident(c), i + 1))
-                    .collect();
-                values.push(rusqlite::types::Value::Integer(fid));
-                let n = values.len();
-                tx.prepare_cached(&format!(
-                    "UPDATE {t} SET {} WHERE fid = ?{n} AND ({})",
-                    sets.join(", "),
-                    differs.join(" OR ")
-                ))?
-                .execute(rusqlite::params_from_iter(values))?;
-            }
-            None => {
-                let cols_sql: Vec<String> = names.iter().map(|c| super::ident(c)).collect();
-                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-                let n = names.len();
-                values.push(rusqlite::types::Value::Integer(id));
-                values.push(rusqlite::types::Value::Text(scenario_key.to_string()));
-                values.push(rusqlite::types::Value::Text(key.clone()));
-                tx.prepare_cached(&format!(
-                    "INSERT INTO {t} ({}, scenario_id, scenario_key, key) VALUES ({}, ?{}, ?{}, ?{})",
-                    cols_sql.join(", "),
-                    marks.join(", "),
-                    n + 1,
-                    n + 2,
-                    n + 3
-                ))?
-                .execute(rusqlite::params_from_iter(values))?;
-                kept.insert(tx.last_insert_rowid());
-            }
-        }
-    }
-    for fid in existing.values() {
-        if !kept.contains(fid) {
-            tx.prepare_cached(&format!("DELETE FROM {t} WHERE fid = ?1"))?
-                .execute([fid])?;
-        }
-    }
-    Ok(())
-}
-
-/// Makes `table` hold exactly `rows` (key in column `key_col`, then the other columns):
-/// updates the rows whose values differ, inserts the new ones, deletes the others.
+/// Makes `table` hold exactly `rows` (key in column `key_col`, then the other columns) —
+/// or, with `scope` (a scenario's id and key), the rows of that scenario: updates the rows
+/// whose values differ, inserts the new ones, deletes the others. Unchanged rows are not
+/// touched, so the change log holds only what changed.
 fn sync_keyed_rows(
     tx: &Connection,
     table: &str,
     key_col: &str,
+    scope: Option<(i64, &str)>,
     rows: Vec<(String, Vec<(&str, rusqlite::types::Value)>)>,
 ) -> rusqlite::Result<()> {
+    use rusqlite::types::Value as V;
     let t = super::ident(table);
     let k = super::ident(key_col);
-    let existing: std::collections::HashMap<String, i64> = tx
-        .prepare(&format!("SELECT coalesce({k}, ''), fid FROM {t}"))?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows_of = |r: &rusqlite::Row| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
+    let existing: std::collections::HashMap<String, i64> = match scope {
+        Some((id, _)) => tx
+            .prepare_cached(&format!(
+                "SELECT coalesce({k}, ''), fid FROM {t} WHERE scenario_id = ?1"
+            ))?
+            .query_map([id], rows_of)?
+            .collect::<rusqlite::Result<_>>()?,
+        None => tx
+            .prepare_cached(&format!("SELECT coalesce({k}, ''), fid FROM {t}"))?
+            .query_map([], rows_of)?
+            .collect::<rusqlite::Result<_>>()?,
+    };
     let mut kept = std::collections::HashSet::new();
     for (key, cols) in rows {
         let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
@@ -864,14 +823,20 @@ fn sync_keyed_rows(
             ))?
             .execute(rusqlite::params_from_iter(values))?;
         } else {
-            let cols_sql: Vec<String> = names.iter().map(|c| super::ident(c)).collect();
-            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            values.push(rusqlite::types::Value::Text(key.clone()));
+            let mut cols_sql: Vec<String> = names.iter().map(|c| super::ident(c)).collect();
+            cols_sql.push(k.clone());
+            values.push(V::Text(key.clone()));
+            if let Some((id, scenario_key)) = scope {
+                cols_sql.push("scenario_id".into());
+                cols_sql.push("scenario_key".into());
+                values.push(V::Integer(id));
+                values.push(V::Text(scenario_key.to_string()));
+            }
+            let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
             tx.prepare_cached(&format!(
-                "INSERT INTO {t} ({}, {k}) VALUES ({}, ?{})",
+                "INSERT INTO {t} ({}) VALUES ({})",
                 cols_sql.join(", "),
-                marks.join(", "),
-                names.len() + 1
+                marks.join(", ")
             ))?
             .execute(rusqlite::params_from_iter(values))?;
             kept.insert(tx.last_insert_rowid());
