@@ -166,14 +166,16 @@ impl ProjectFile {
                 id
             }
         };
-        tx.execute(
-            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-             WHERE table_name IN ('scenarios', 'scenario_phasing', 'scenario_growth', 'scenario_programme')",
-            [],
+        finish_write(
+            tx,
+            &[
+                "scenarios",
+                "scenario_phasing",
+                "scenario_growth",
+                "scenario_programme",
+            ],
         )
         .map_err(sq)?;
-        super::name_author(&tx, None).map_err(sq)?;
-        tx.commit().map_err(sq)?;
         Ok(id)
     }
 
@@ -278,13 +280,7 @@ impl ProjectFile {
             })
             .collect();
         sync_keyed_rows(&tx, "actuals", "key", None, rows).map_err(sq)?;
-        tx.execute(
-            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'actuals'",
-            [],
-        )
-        .map_err(sq)?;
-        super::name_author(&tx, None).map_err(sq)?;
-        tx.commit().map_err(sq)?;
+        finish_write(tx, &["actuals"]).map_err(sq)?;
         Ok(())
     }
 }
@@ -406,13 +402,7 @@ impl ProjectFile {
             })
             .collect();
         sync_keyed_rows(&tx, "rules", "rule_key", None, rows).map_err(sq)?;
-        tx.execute(
-            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'rules'",
-            [],
-        )
-        .map_err(sq)?;
-        super::name_author(&tx, None).map_err(sq)?;
-        tx.commit().map_err(sq)?;
+        finish_write(tx, &["rules"]).map_err(sq)?;
         Ok(())
     }
 }
@@ -512,13 +502,7 @@ impl ProjectFile {
             )
             .map_err(sq)?;
         }
-        tx.execute(
-            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'document_figures'",
-            [],
-        )
-        .map_err(sq)?;
-        super::name_author(&tx, None).map_err(sq)?;
-        tx.commit().map_err(sq)?;
+        finish_write(tx, &["document_figures"]).map_err(sq)?;
         Ok(())
     }
 }
@@ -974,4 +958,17 @@ impl ProjectFile {
             unkeyed,
         })
     }
+}
+
+/// Ends a write transaction of qn-planner's: the tables written are marked changed in
+/// `gpkg_contents`, the change log's author is cleared (see `name_author`), then it commits.
+fn finish_write(tx: rusqlite::Transaction<'_>, tables: &[&str]) -> rusqlite::Result<()> {
+    for t in tables {
+        tx.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1",
+            [t],
+        )?;
+    }
+    super::name_author(&tx, None)?;
+    tx.commit()
 }
