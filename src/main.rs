@@ -132,6 +132,13 @@ enum Command {
         #[arg(long, value_parser = parse_crs, default_value = "EPSG:4326")]
         crs: Crs,
     },
+    /// Make a new GeoPackage (a laptop's copy) from the department's shared plan.
+    Clone {
+        /// postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+        url: String,
+        /// The new project file (must not exist).
+        file: PathBuf,
+    },
     /// The department's shared plan in PostgreSQL/PostGIS.
     Server {
         #[command(subcommand)]
@@ -257,6 +264,7 @@ fn main() -> ExitCode {
         Some(Command::Server {
             action: ServerAction::Init { url, file },
         }) => cmd_server_init(&url, &file),
+        Some(Command::Clone { url, file }) => cmd_clone(&url, &file),
         None => run_window(cli.file, started),
     };
     match result {
@@ -998,6 +1006,22 @@ fn cmd_server_init(url: &str, file: &Path) -> Result<(), String> {
         "{} is the shared plan now ({} tables, {:.2} s)",
         qn_planner::server::safe_url(url),
         p.tables.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `clone URL NEW.gpkg`: a laptop's copy of the shared plan.
+fn cmd_clone(url: &str, file: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let c = qn_planner::server::clone(url, file).map_err(|e| e.to_string())?;
+    let rows: usize = c.tables.iter().map(|(_, n)| n).sum();
+    out!(
+        "{}: {} tables, {rows} rows from {} (server operation {}) in {:.2} s",
+        file.display(),
+        c.tables.len(),
+        qn_planner::server::safe_url(url),
+        c.server_seq,
         started.elapsed().as_secs_f64()
     );
     Ok(())

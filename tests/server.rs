@@ -283,6 +283,94 @@ fn a_project_is_published_to_postgis_with_its_keys_and_vietnamese_text() {
         )
     );
 
+    // A laptop's copy from the server: the plan as the server holds it, the direct edit
+    // included, with the same keys; valid for GDAL; its change log empty.
+    let copy = dir.path().join("laptop.gpkg");
+    let out = qn(&["clone", &pg.url(), copy.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cloned = ProjectFile::open(&copy).unwrap();
+    let q = cloned.read_project().unwrap();
+    let mut original = p.clone();
+    original
+        .sites
+        .iter_mut()
+        .find(|s| s.key == hk.key)
+        .unwrap()
+        .name = "Hà Khánh (sửa trong PostGIS)".into();
+    let by_key = |p: &qn_planner::model::Project| {
+        let mut v: Vec<(String, qn_planner::model::Site)> = p
+            .sites
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                s.fid = 0;
+                (s.key.clone(), s)
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(by_key(&q), by_key(&original), "every site, field by field");
+    let strip = |p: &qn_planner::model::Project| {
+        p.scenarios
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                s.id = 0;
+                for ph in &mut s.phasing {
+                    // Phasing rows point at sites by key; their fids are local.
+                    let key = p.site(ph.layer, ph.fid).map(|x| x.key.clone());
+                    ph.fid = key.map(|k| k.len() as i64).unwrap_or(-1);
+                }
+                s.phasing.sort_by_key(|ph| (ph.layer, ph.open_year, ph.fid));
+                s
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&q), strip(&original), "scenarios and their rows");
+    // The server keeps no local order: the same values, key by key.
+    let sorted = |v: &[qn_planner::model::Actual]| {
+        let mut v = v.to_vec();
+        v.sort_by(|a, b| a.key.cmp(&b.key));
+        v
+    };
+    let (a, b) = (sorted(&q.actuals), sorted(&original.actuals));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(q.figures, original.figures);
+    let rules = |p: &qn_planner::model::Project| {
+        p.rules
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.id = 0;
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut r1 = rules(&q);
+    let mut r2 = rules(&original);
+    r1.sort_by(|a, b| a.key.cmp(&b.key));
+    r2.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(r1, r2);
+    assert!(cloned.operations(None, 0, 10).unwrap().is_empty());
+    drop(cloned);
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&copy, "a clone of the shared plan");
+    }
+    let out = qn(&["clone", &pg.url(), copy.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an existing file is not overwritten"
+    );
+
     // Publishing again is refused and changes nothing.
     let out = qn(&["server", "init", &pg.url(), file]);
     assert_eq!(out.status.code(), Some(1));

@@ -1,5 +1,6 @@
 //! The department's shared plan in PostgreSQL with PostGIS: publishing a project there
-//! (`qn-planner server init URL FILE.gpkg`). Each shared table of the GeoPackage becomes a
+//! (`qn-planner server init URL FILE.gpkg`) and making a laptop's copy from it
+//! (`qn-planner clone URL NEW.gpkg`). Each shared table of the GeoPackage becomes a
 //! table with the same columns (the local ids left out), its stable key as primary key, the
 //! geometry as `geometry(…, 4326)` with a GiST index, so QGIS and `ogrinfo PG:…` open the plan
 //! directly. `qn_server_log` receives an operation for every edit made directly in the
@@ -33,6 +34,14 @@ pub enum ServerError {
         #[source]
         source: postgres::Error,
     },
+    #[error("{0}: the database holds no qn-planner plan (publish one with `server init`)")]
+    NoPlan(String),
+    #[error(
+        "{0}: the plan on this server has schema {1}, this qn-planner reads schema {SERVER_SCHEMA_VERSION}; nothing was done"
+    )]
+    OtherSchema(String, String),
+    #[error("{0}: the file exists; clone into a new file")]
+    Exists(String),
     #[error("{table}: column {column} holds {what}, which a {decl} column cannot")]
     BadValue {
         table: String,
@@ -301,6 +310,115 @@ fn bind(
         (_, Cell::Int(i)) => Box::new(i.to_string()),
         (_, Cell::Real(r)) => Box::new(r.to_string()),
     })
+}
+
+/// What cloning did: each table and the rows it brought.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cloned {
+    pub tables: Vec<(String, usize)>,
+    /// The last server operation the copy holds.
+    pub server_seq: i64,
+}
+
+/// Makes a new GeoPackage at `path` from the shared plan at `url` (refused if the file
+/// exists). Nothing is left at `path` when it fails.
+pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
+    let safe = safe_url(url);
+    let mut client = connect(url)?;
+    let db = |source| ServerError::Database {
+        url: safe.clone(),
+        source,
+    };
+    let version: Option<String> = client
+        .query_opt(
+            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .ok()
+        .flatten()
+        .map(|r| r.get(0));
+    match version {
+        None => return Err(ServerError::NoPlan(safe)),
+        Some(v) if v != SERVER_SCHEMA_VERSION.to_string() => {
+            return Err(ServerError::OtherSchema(safe, v));
+        }
+        Some(_) => {}
+    }
+    if path.exists() {
+        return Err(ServerError::Exists(path.display().to_string()));
+    }
+    let mut pf = ProjectFile::create(path, false)?;
+    let result = (|| -> Result<Cloned, ServerError> {
+        let mut tx = client.transaction().map_err(db)?;
+        // One snapshot: the tables and the log position agree.
+        tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            .map_err(db)?;
+        let server_seq: i64 = tx
+            .query_one("SELECT coalesce(max(seq), 0) FROM qn_server_log", &[])
+            .map_err(db)?
+            .get(0);
+        let mut tables = Vec::new();
+        for (table, key) in pf.shared_tables() {
+            let mut t = pf.read_shared_table(table, key)?;
+            let cols: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| match &c.geometry {
+                    Some(_) => format!("ST_AsBinary({})", ident(&c.name)),
+                    None => ident(&c.name),
+                })
+                .collect();
+            let rows = tx
+                .query(
+                    &format!("SELECT {} FROM {}", cols.join(", "), ident(table)),
+                    &[],
+                )
+                .map_err(db)?;
+            t.rows = rows
+                .iter()
+                .map(|r| {
+                    t.columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let ty = pg_type(c);
+                            if c.geometry.is_some() {
+                                r.try_get::<_, Option<Vec<u8>>>(i)
+                                    .map(|v| v.map(Cell::Wkb).unwrap_or(Cell::Null))
+                            } else if ty == "bigint" {
+                                r.try_get::<_, Option<i64>>(i)
+                                    .map(|v| v.map(Cell::Int).unwrap_or(Cell::Null))
+                            } else if ty == "double precision" {
+                                r.try_get::<_, Option<f64>>(i)
+                                    .map(|v| v.map(Cell::Real).unwrap_or(Cell::Null))
+                            } else {
+                                r.try_get::<_, Option<String>>(i)
+                                    .map(|v| v.map(Cell::Text).unwrap_or(Cell::Null))
+                            }
+                        })
+                        .collect::<Result<Vec<Cell>, _>>()
+                })
+                .collect::<Result<_, _>>()
+                .map_err(db)?;
+            tables.push(t);
+        }
+        tx.commit().map_err(db)?;
+        pf.replace_shared(&tables)?;
+        pf.set_meta("server_url", &safe)?;
+        pf.set_meta("server_seq", &server_seq.to_string())?;
+        Ok(Cloned {
+            tables: tables
+                .iter()
+                .map(|t| (t.table.clone(), t.rows.len()))
+                .collect(),
+            server_seq,
+        })
+    })();
+    if result.is_err() {
+        drop(pf);
+        let _ = std::fs::remove_file(path);
+    }
+    result
 }
 
 #[cfg(test)]

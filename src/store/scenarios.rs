@@ -972,3 +972,144 @@ fn finish_write(tx: rusqlite::Transaction<'_>, tables: &[&str]) -> rusqlite::Res
     super::name_author(&tx, None)?;
     tx.commit()
 }
+
+impl ProjectFile {
+    /// Replaces every shared table by `tables` (as read from the shared plan), in one
+    /// transaction: the local ids are made anew (a scenario's rows find their scenario by
+    /// `scenario_key`, a phasing row its site by `site_key`), geometries get their GeoPackage
+    /// header and envelope, extents are recomputed. The change log is emptied and the file
+    /// compacted: a copy starts from the plan as it is.
+    pub fn replace_shared(&mut self, tables: &[SharedTable]) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.replace_shared_inner(tables))
+    }
+
+    fn replace_shared_inner(&mut self, tables: &[SharedTable]) -> Result<(), StoreError> {
+        use rusqlite::types::Value as V;
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        // Children first out, parents first in.
+        for t in tables.iter().rev() {
+            tx.execute_batch(&format!("DELETE FROM {}", super::ident(&t.table)))
+                .map_err(sq)?;
+        }
+        for t in tables {
+            let mut names: Vec<String> = t.columns.iter().map(|c| super::ident(&c.name)).collect();
+            let scoped = t.columns.iter().any(|c| c.name == "scenario_key");
+            let phasing = t.table == "scenario_phasing";
+            if scoped {
+                names.push("scenario_id".into());
+            }
+            if phasing {
+                names.push("site_fid".into());
+            }
+            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                super::ident(&t.table),
+                names.join(", "),
+                marks.join(", ")
+            );
+            for row in &t.rows {
+                let mut values: Vec<V> = Vec::with_capacity(names.len());
+                let mut scenario_key = None;
+                let mut site = (None, None);
+                for (c, v) in t.columns.iter().zip(row) {
+                    let value = match v {
+                        Cell::Null => V::Null,
+                        Cell::Int(i) => V::Integer(*i),
+                        Cell::Real(r) => V::Real(*r),
+                        Cell::Text(x) => V::Text(x.clone()),
+                        Cell::Wkb(w) => {
+                            gpkg_blob(w)
+                                .map(V::Blob)
+                                .map_err(|err| StoreError::Geometry {
+                                    path: path.clone(),
+                                    table: t.table.clone(),
+                                    fid: 0,
+                                    err,
+                                })?
+                        }
+                    };
+                    match (c.name.as_str(), &value) {
+                        ("scenario_key", V::Text(k)) => scenario_key = Some(k.clone()),
+                        ("site_key", V::Text(k)) if phasing => site.0 = Some(k.clone()),
+                        ("site_table", V::Text(k)) if phasing => site.1 = Some(k.clone()),
+                        _ => {}
+                    }
+                    values.push(value);
+                }
+                if scoped {
+                    let id: Option<i64> = tx
+                        .prepare_cached("SELECT fid FROM scenarios WHERE key = ?1")
+                        .and_then(|mut st| st.query_row([&scenario_key], |r| r.get(0)).optional())
+                        .map_err(sq)?;
+                    values.push(id.map(V::Integer).unwrap_or(V::Null));
+                }
+                if phasing {
+                    let fid: Option<i64> = match (&site.0, &site.1) {
+                        (Some(k), Some(table))
+                            if crate::model::Layer::from_table(table).is_some() =>
+                        {
+                            tx.prepare_cached(&format!(
+                                "SELECT fid FROM {} WHERE site_key = ?1",
+                                super::ident(table)
+                            ))
+                            .and_then(|mut st| st.query_row([k], |r| r.get(0)).optional())
+                            .map_err(sq)?
+                        }
+                        _ => None,
+                    };
+                    values.push(fid.map(V::Integer).unwrap_or(V::Integer(0)));
+                }
+                tx.prepare_cached(&sql)
+                    .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
+                    .map_err(sq)?;
+            }
+        }
+        super::schema::update_extents(&tx).map_err(sq)?;
+        tx.execute_batch("DELETE FROM qn_oplog;").map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        self.conn.execute_batch("VACUUM").map_err(sq)?;
+        Ok(())
+    }
+
+    /// Remembers in `qn_meta` a value of this copy's link to the shared plan (the server's
+    /// address without its password, the last server operation seen).
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        let n = self
+            .conn
+            .execute("UPDATE qn_meta SET value = ?2 WHERE key = ?1", [key, value])
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        if n == 0 {
+            self.conn
+                .execute(
+                    "INSERT INTO qn_meta (key, value) VALUES (?1, ?2)",
+                    [key, value],
+                )
+                .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// A WKB geometry (SRS 4326) as a GeoPackage blob, with its envelope.
+fn gpkg_blob(wkb: &[u8]) -> Result<Vec<u8>, super::geom::GeomError> {
+    let mut bare = Vec::with_capacity(8 + wkb.len());
+    bare.extend_from_slice(b"GP");
+    bare.push(0);
+    bare.push(1);
+    bare.extend_from_slice(&4326i32.to_le_bytes());
+    bare.extend_from_slice(wkb);
+    let d = super::geom::decode(&bare)?;
+    Ok(match d.geometry {
+        Some(g) => super::geom::encode(&g, 4326),
+        None => bare,
+    })
+}
