@@ -8,6 +8,8 @@
 //! use qn_planner::settings::Language;
 //! assert_eq!(LogValue::Text("Hà Khánh".into()).short(Language::Vi), "Hà Khánh");
 //! assert_eq!(LogValue::Null.short(Language::Vi), "—");
+//! // An empty text reads as nothing, as a missing one does.
+//! assert_eq!(LogValue::Text(String::new()).short(Language::Vi), "—");
 //! ```
 
 use crate::settings::Language;
@@ -61,6 +63,7 @@ impl LogValue {
             LogValue::Null => "—".into(),
             LogValue::Int(i) => i.to_string(),
             LogValue::Real(r) => super::text::fmt_coord(*r),
+            LogValue::Text(t) if t.trim().is_empty() => "—".into(),
             LogValue::Text(t) => {
                 let mut s: String = t.chars().take(60).collect();
                 if t.chars().count() > 60 {
