@@ -371,6 +371,44 @@ fn a_project_is_published_to_postgis_with_its_keys_and_vietnamese_text() {
         "an existing file is not overwritten"
     );
 
+    // A role that may only read can clone.
+    c.batch_execute(
+        "CREATE ROLE viewer LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer;",
+    )
+    .unwrap();
+    let viewer_copy = dir.path().join("viewer.gpkg");
+    let viewer_url = format!("postgresql://viewer@127.0.0.1:{}/plan", pg.port);
+    let out = qn(&["clone", &viewer_url, viewer_copy.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        by_key(
+            &ProjectFile::open(&viewer_copy)
+                .unwrap()
+                .read_project()
+                .unwrap()
+        ),
+        by_key(&original)
+    );
+    // A database with no plan is said so, and no file is left behind.
+    c.batch_execute("CREATE DATABASE empty").unwrap();
+    let none = dir.path().join("none.gpkg");
+    let out = qn(&[
+        "clone",
+        &format!("postgresql://qn@127.0.0.1:{}/empty", pg.port),
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("holds no qn-planner plan"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!none.exists());
+
     // Publishing again is refused and changes nothing.
     let out = qn(&["server", "init", &pg.url(), file]);
     assert_eq!(out.status.code(), Some(1));
