@@ -1,11 +1,13 @@
 //! qn-planner: an offline planning map of the industrial zones and clusters of Quảng Ninh.
 //!
-//! The library holds the domain, which never touches the UI: `model` (plain data, validation,
+//! The library holds the domain, which never touches the UI: `model` (plain data: sites,
+//! scenarios, rules, actuals, the report's figures, the change log's operations; validation,
 //! seed, years), `scenario` (the projection engine), `edit` (every change as an edit with its
-//! inverse; undo history), `store` (the GeoPackage), `io` (coordinate systems, base map,
-//! import and layer export), `analysis` (checks, rule engine, labels) and `export` (print
-//! maps and the meeting pack). `app` is the egui front end: it reads the project and asks the
-//! domain for changes through `edit`.
+//! inverse; undo history), `store` (the GeoPackage, its change log and migrations), `io`
+//! (coordinate systems, base map, import and layer export), `analysis` (checks, rule engine,
+//! labels), `export` (print maps and the meeting pack) and `server` (the shared plan in
+//! PostgreSQL/PostGIS). `app` is the egui front end: its panels read the project and ask for
+//! changes as commands, which one place applies through `edit`.
 
 pub mod analysis;
 pub mod app;

@@ -1,4 +1,5 @@
-//! Plain data of a project: the planning layers and their sites. No I/O, no UI.
+//! Plain data of a project: the planning layers and their sites, scenarios, rules, actual
+//! values, the report's figures and the change log's operations. No I/O, no UI.
 
 pub mod figures;
 pub mod oplog;

@@ -2,6 +2,8 @@
 //!
 //! Planning layers are feature tables (geometry in EPSG:4326) with the R-tree spatial index
 //! and the GeoPackage 1.2 trigger set; project metadata lives in the `qn_meta` attributes table.
+//! Every shared record has a stable key, and triggers in the file append every edit of one to
+//! the change log `qn_oplog` (schema 7), whoever makes it.
 //! A file that is not ours, is newer, is locked or is read-only is refused with a clear error
 //! and is never modified.
 
