@@ -162,6 +162,29 @@ fn a_project_is_published_to_postgis_with_its_keys_and_vietnamese_text() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.gpkg");
     drop(ProjectFile::create(&path, false).unwrap());
+    {
+        // More sites than one statement sends (1,000 rows), so that batches are exercised.
+        use qn_planner::model::{Layer, Site, Status};
+        let mut pf = ProjectFile::open(&path).unwrap();
+        let mut p = pf.read_project().unwrap();
+        let sites: Vec<Site> = (0..1_200)
+            .map(|i| {
+                let mut s = Site::new(
+                    Layer::ProposedClusters,
+                    &format!("Điểm {i}"),
+                    Status::Proposed,
+                );
+                s.geom = Some(geo_types::Geometry::Point(geo_types::Point::new(
+                    106.8 + f64::from(i % 40) * 0.01,
+                    21.0 + f64::from(i / 40) * 0.005,
+                )));
+                s
+            })
+            .collect();
+        qn_planner::edit::Edit::insert_many(Layer::ProposedClusters, sites)
+            .apply(&mut pf, &mut p)
+            .unwrap();
+    }
     let file = path.to_str().unwrap();
     let out = qn(&["server", "init", &pg.url(), file]);
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -171,7 +194,7 @@ fn a_project_is_published_to_postgis_with_its_keys_and_vietnamese_text() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        said.contains("published proposed_clusters: 10 rows"),
+        said.contains("published proposed_clusters: 1210 rows"),
         "{said}"
     );
 

@@ -237,33 +237,55 @@ pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
             ))
             .map_err(db)?;
         }
-        let marks: Vec<String> = t
+        // Many rows per statement: a round trip per row would cost more than the rows.
+        let ncol = t.columns.len().max(1);
+        let per_batch = (60_000 / ncol).clamp(1, 1_000);
+        let list = t
             .columns
             .iter()
-            .enumerate()
-            .map(|(i, c)| match &c.geometry {
-                Some(_) => format!("ST_GeomFromWKB(${}, 4326)", i + 1),
-                None => format!("${}", i + 1),
-            })
-            .collect();
-        let insert = tx
-            .prepare(&format!(
-                "INSERT INTO {name} ({}) VALUES ({})",
-                t.columns
-                    .iter()
-                    .map(|c| ident(&c.name))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                marks.join(", ")
-            ))
-            .map_err(db)?;
-        for row in &t.rows {
-            let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(row.len());
-            for (c, v) in t.columns.iter().zip(row) {
-                params.push(bind(&t.table, c, v)?);
+            .map(|c| ident(&c.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let statement_for = |rows: usize| {
+            let tuples: Vec<String> = (0..rows)
+                .map(|r| {
+                    let marks: Vec<String> = t
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let n = r * ncol + i + 1;
+                            match &c.geometry {
+                                Some(_) => format!("ST_GeomFromWKB(${n}, 4326)"),
+                                None => format!("${n}"),
+                            }
+                        })
+                        .collect();
+                    format!("({})", marks.join(", "))
+                })
+                .collect();
+            format!("INSERT INTO {name} ({list}) VALUES {}", tuples.join(", "))
+        };
+        let mut full: Option<postgres::Statement> = None;
+        for chunk in t.rows.chunks(per_batch) {
+            let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(chunk.len() * ncol);
+            for row in chunk {
+                for (c, v) in t.columns.iter().zip(row) {
+                    params.push(bind(&t.table, c, v)?);
+                }
             }
             let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|b| b.as_ref()).collect();
-            tx.execute(&insert, &refs).map_err(db)?;
+            if chunk.len() == per_batch {
+                if full.is_none() {
+                    full = Some(tx.prepare(&statement_for(per_batch)).map_err(db)?);
+                }
+                if let Some(st) = &full {
+                    tx.execute(st, &refs).map_err(db)?;
+                }
+            } else {
+                let st = tx.prepare(&statement_for(chunk.len())).map_err(db)?;
+                tx.execute(&st, &refs).map_err(db)?;
+            }
         }
         // Edits made directly in the database reach the log (and from there every laptop).
         tx.batch_execute(&format!(
