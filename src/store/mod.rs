@@ -499,6 +499,26 @@ impl ProjectFile {
         &self.path
     }
 
+    /// Begins a write of qn-planner's: refused on a read-only file; the session's backup taken
+    /// before its first write; the change log's author named for the transaction (see
+    /// [`name_author`]). Returns the transaction and the file's path, for messages.
+    pub(crate) fn begin_write(
+        &mut self,
+    ) -> Result<(rusqlite::Transaction<'_>, PathBuf), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        self.backup_before_first_write()?;
+        let path = self.path.clone();
+        let author = self.author.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        name_author(&tx, author.as_deref()).map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok((tx, path))
+    }
+
     /// Names the author of this program's edits in the change log (the planner's name, from
     /// the settings, or the login name).
     pub fn set_author(&mut self, author: &str) {
@@ -828,15 +848,9 @@ impl ProjectFile {
         layer: Layer,
         changes: &[(i64, Option<&Site>)],
     ) -> Result<Vec<i64>, StoreError> {
-        if self.read_only {
-            return Err(self.read_only_error());
-        }
-        self.backup_before_first_write()?;
-        let path = self.path.clone();
+        let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         let table = layer.table();
-        let tx = self.conn.transaction().map_err(sq)?;
-        name_author(&tx, self.author.as_deref()).map_err(sq)?;
         let mut fids = Vec::with_capacity(changes.len());
         for &(fid, after) in changes {
             let fid = match after {

@@ -142,14 +142,8 @@ impl ProjectFile {
     }
 
     fn put_scenario_inner(&mut self, id: i64, after: Option<&Scenario>) -> Result<i64, StoreError> {
-        if self.read_only {
-            return Err(self.read_only_error());
-        }
-        self.backup_before_first_write()?;
-        let path = self.path.clone();
+        let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(sq)?;
-        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
         let id = match after {
             None => {
                 for t in ["scenario_phasing", "scenario_growth", "scenario_programme"] {
@@ -245,14 +239,8 @@ impl ProjectFile {
     }
 
     fn put_actuals_inner(&mut self, after: &[Actual]) -> Result<(), StoreError> {
-        if self.read_only {
-            return Err(self.read_only_error());
-        }
-        self.backup_before_first_write()?;
-        let path = self.path.clone();
+        let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(sq)?;
-        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
         // Row by row, matched by key: only what changed is written (and logged).
         let rows = after
             .iter()
@@ -364,14 +352,8 @@ impl ProjectFile {
     }
 
     fn put_rules_inner(&mut self, after: &[crate::model::rules::Rule]) -> Result<(), StoreError> {
-        if self.read_only {
-            return Err(self.read_only_error());
-        }
-        self.backup_before_first_write()?;
-        let path = self.path.clone();
+        let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(sq)?;
-        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
         // Row by row, matched by the rule's key: only what changed is written (and logged).
         let rows = after
             .iter()
@@ -472,14 +454,8 @@ impl ProjectFile {
         value: f64,
     ) -> Result<(), StoreError> {
         use crate::settings::Language;
-        if self.read_only {
-            return Err(self.read_only_error());
-        }
-        self.backup_before_first_write()?;
-        let path = self.path.clone();
+        let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(sq)?;
-        super::name_author(&tx, self.author.as_deref()).map_err(sq)?;
         let n = tx
             .execute(
                 "UPDATE document_figures SET value = ?2 WHERE key = ?1",
