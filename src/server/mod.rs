@@ -67,19 +67,70 @@ pub fn safe_url(url: &str) -> String {
     }
 }
 
-/// Connects to `url`; a password not in the address comes from `PGPASSWORD`.
+/// Connects to `url`; a password not in the address comes from `PGPASSWORD`, else from the
+/// password file (`PGPASSFILE`, else `~/.pgpass`) as libpq reads it. It is never stored.
 pub fn connect(url: &str) -> Result<postgres::Client, ServerError> {
     let connect_err = |source| ServerError::Connect {
         url: safe_url(url),
         source,
     };
     let mut config: postgres::Config = url.parse().map_err(connect_err)?;
-    if config.get_password().is_none()
-        && let Ok(pw) = std::env::var("PGPASSWORD")
-    {
-        config.password(pw);
+    if config.get_password().is_none() {
+        if let Ok(pw) = std::env::var("PGPASSWORD") {
+            config.password(pw);
+        } else if let Some(pw) = password_from_file(&config) {
+            config.password(pw);
+        }
     }
     config.connect(postgres::NoTls).map_err(connect_err)
+}
+
+/// The password the password file gives for `config`'s host, port, database and user.
+fn password_from_file(config: &postgres::Config) -> Option<String> {
+    let file = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or_default().to_string();
+    let db = config.get_dbname().unwrap_or(&user).to_string();
+    pgpass_lookup(&text, &host, port, &db, &user)
+}
+
+/// The password of the first line of a password file (`host:port:database:user:password`,
+/// `*` matching anything, `\:` and `\\` escaped) that matches.
+pub fn pgpass_lookup(text: &str, host: &str, port: u16, db: &str, user: &str) -> Option<String> {
+    let port = port.to_string();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .find_map(|line| {
+            let mut fields: Vec<String> = vec![String::new()];
+            let mut chars = line.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some(n) = chars.next() {
+                            fields.last_mut()?.push(n);
+                        }
+                    }
+                    ':' if fields.len() < 5 => fields.push(String::new()),
+                    c => fields.last_mut()?.push(c),
+                }
+            }
+            if fields.len() != 5 {
+                return None;
+            }
+            let ok = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+            (ok(&fields[0], host)
+                && ok(&fields[1], &port)
+                && ok(&fields[2], db)
+                && ok(&fields[3], user))
+            .then(|| fields[4].clone())
+        })
 }
 
 /// What publishing did: each table and the rows it received.
@@ -446,6 +497,24 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_file_is_read_as_libpq_reads_it() {
+        let file = "# the department's server\n\
+                    10.0.0.5:5432:plan:lan:mật\\:khẩu\n\
+                    *:*:*:viewer:chỉ-đọc\n\
+                    10.0.0.5:5432:plan:lan:never-reached\n";
+        assert_eq!(
+            pgpass_lookup(file, "10.0.0.5", 5432, "plan", "lan").as_deref(),
+            Some("mật:khẩu")
+        );
+        assert_eq!(
+            pgpass_lookup(file, "127.0.0.1", 55432, "other", "viewer").as_deref(),
+            Some("chỉ-đọc")
+        );
+        assert_eq!(pgpass_lookup(file, "10.0.0.5", 5433, "plan", "lan"), None);
+        assert_eq!(pgpass_lookup("broken line", "h", 1, "d", "u"), None);
+    }
 
     #[test]
     fn the_password_never_reaches_a_message() {
