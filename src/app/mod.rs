@@ -867,7 +867,21 @@ impl QnApp {
                 .resizable(true)
                 .default_size(340.0)
                 .min_size(300.0)
-                .show(ui, |ui| self.scenario_panel_ui(ui));
+                .show(ui, |ui| {
+                    let view = self.view_state();
+                    let mut panel = scenarios::ScenarioPanel {
+                        project: &self.project,
+                        view: &view,
+                        st: &mut self.scenario,
+                        rules: &mut self.rules,
+                        tm3: &self.tm3,
+                        errors: &self.scenario_errors,
+                        out: Vec::new(),
+                    };
+                    panel.show(ui);
+                    let asked = panel.out;
+                    self.commands.extend(asked);
+                });
         }
         egui::Panel::left("layers")
             .resizable(true)

@@ -233,19 +233,34 @@ impl QnApp {
         };
         scenario::phase_differences(a, b, &self.project)
     }
+}
 
+/// The scenario panel over one frame: the project it reads, the panel's state, the rules
+/// window's state (its compliance report is cached there), the refusals of the last scenario
+/// edit, and the commands its tabs ask for.
+pub(crate) struct ScenarioPanel<'a> {
+    pub project: &'a Project,
+    pub view: &'a View,
+    pub st: &'a mut ScenarioUi,
+    pub rules: &'a mut crate::app::rules_ui::RulesUi,
+    pub tm3: &'a crate::io::crs::Tm3,
+    pub errors: &'a [crate::scenario::ScenarioError],
+    pub out: Vec<Command>,
+}
+
+impl ScenarioPanel<'_> {
     /// Advances the year while playing.
     fn play_tick(&mut self, ctx: &egui::Context) {
-        if !self.scenario.playing {
+        if !self.st.playing {
             return;
         }
         let now = ctx.input(|i| i.time);
-        if now - self.scenario.last_step >= 0.8 {
-            self.scenario.last_step = now;
-            if self.scenario.year >= scenario::LAST_YEAR {
-                self.scenario.playing = false;
+        if now - self.st.last_step >= 0.8 {
+            self.st.last_step = now;
+            if self.st.year >= scenario::LAST_YEAR {
+                self.st.playing = false;
             } else {
-                self.scenario.year += 1;
+                self.st.year += 1;
             }
         }
         ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -253,33 +268,33 @@ impl QnApp {
 
     /// Forgets the editor's texts (the rows under them changed), except refused ones.
     fn reload_scenario_texts(&mut self) {
-        let refused = &self.scenario.refused;
-        self.scenario.bufs.retain(|k, _| refused.contains_key(k));
+        let refused = &self.st.refused;
+        self.st.bufs.retain(|k, _| refused.contains_key(k));
     }
 
-    pub(super) fn scenario_panel_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
+    pub(crate) fn show(&mut self, ui: &mut egui::Ui) {
+        let lang = self.view.lang;
         let ctx = ui.ctx().clone();
         self.play_tick(&ctx);
         // Reload text buffers when the scenario or the project changed under them.
         let focused = ctx.memory(|m| m.focused().is_some());
-        if self.scenario.loaded != (self.scenario.active, self.project_gen) && !focused {
-            if self.scenario.loaded.0 != self.scenario.active {
-                self.scenario.refused.clear();
+        if self.st.loaded != (self.st.active, self.view.generation) && !focused {
+            if self.st.loaded.0 != self.st.active {
+                self.st.refused.clear();
             }
             self.reload_scenario_texts();
-            self.scenario.loaded = (self.scenario.active, self.project_gen);
-            self.scenario.group_snapshot = self.active_scenario().cloned();
+            self.st.loaded = (self.st.active, self.view.generation);
+            self.st.group_snapshot = active(self.project, self.st).cloned();
         }
-        if self.scenario.active.is_some() && self.active_scenario().is_none() {
-            self.scenario.active = None;
+        if self.st.active.is_some() && active(self.project, self.st).is_none() {
+            self.st.active = None;
         }
         ui.horizontal_wrapped(|ui| {
-            let current = match self.active_scenario() {
+            let current = match active(self.project, self.st) {
                 Some(s) => s.name.clone(),
                 None => tr(lang, "— không theo kịch bản —", "— no scenario —").to_string(),
             };
-            let mut active = self.scenario.active;
+            let mut active = self.st.active;
             egui::ComboBox::new("active_scenario", tr(lang, "kịch bản", "scenario"))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
@@ -297,8 +312,8 @@ impl QnApp {
                         ui.selectable_value(&mut active, Some(s.id), label);
                     }
                 });
-            if active != self.scenario.active {
-                self.scenario.active = active;
+            if active != self.st.active {
+                self.st.active = active;
             }
             ui.separator();
             ui.label(tr(lang, "Năm", "Year"));
@@ -307,10 +322,10 @@ impl QnApp {
                 .on_hover_text(tr(lang, "Năm trước", "Previous year"))
                 .clicked()
             {
-                self.scenario.year = (self.scenario.year - 1).max(years::BASE);
+                self.st.year = (self.st.year - 1).max(years::BASE);
             }
             ui.add(
-                egui::Slider::new(&mut self.scenario.year, years::plan_years()).text(tr(
+                egui::Slider::new(&mut self.st.year, years::plan_years()).text(tr(
                     lang,
                     "năm kịch bản",
                     "scenario year",
@@ -321,19 +336,19 @@ impl QnApp {
                 .on_hover_text(tr(lang, "Năm sau", "Next year"))
                 .clicked()
             {
-                self.scenario.year = (self.scenario.year + 1).min(scenario::LAST_YEAR);
+                self.st.year = (self.st.year + 1).min(scenario::LAST_YEAR);
             }
-            let play = if self.scenario.playing {
+            let play = if self.st.playing {
                 tr(lang, "Dừng", "Stop")
             } else {
                 tr(lang, "Chạy", "Play")
             };
             if ui.button(play).clicked() {
-                self.scenario.playing = !self.scenario.playing;
-                if self.scenario.playing && self.scenario.year >= scenario::LAST_YEAR {
-                    self.scenario.year = years::BASE;
+                self.st.playing = !self.st.playing;
+                if self.st.playing && self.st.year >= scenario::LAST_YEAR {
+                    self.st.year = years::BASE;
                 }
-                self.scenario.last_step = ctx.input(|i| i.time);
+                self.st.last_step = ctx.input(|i| i.time);
             }
             ui.separator();
             for (t, label) in [
@@ -347,68 +362,62 @@ impl QnApp {
                 ),
                 (Tab::Figures, tr(lang, "Số liệu báo cáo", "Report figures")),
             ] {
-                if ui.selectable_label(self.scenario.tab == t, label).clicked() {
-                    self.scenario.tab = t;
+                if ui.selectable_label(self.st.tab == t, label).clicked() {
+                    self.st.tab = t;
                 }
             }
         });
         ui.separator();
-        let view = self.view_state();
+        let view = *self.view;
         egui::ScrollArea::vertical()
             .id_salt("scenario_scroll")
-            .show(ui, |ui| match self.scenario.tab {
+            .show(ui, |ui| match self.st.tab {
                 Tab::Figures => {
-                    let asked = figures_tab::figures_ui(
-                        ui,
-                        &self.project,
-                        &view,
-                        &mut self.scenario.figures,
-                    );
-                    self.commands.extend(asked);
+                    let asked =
+                        figures_tab::figures_ui(ui, self.project, &view, &mut self.st.figures);
+                    self.out.extend(asked);
                 }
                 Tab::Edit => {
                     let mut ed = edit_tab::Editor {
-                        project: &self.project,
+                        project: self.project,
                         view: &view,
-                        st: &mut self.scenario,
-                        errors: &self.scenario_errors,
+                        st: &mut *self.st,
+                        errors: &*self.errors,
                         out: Vec::new(),
                     };
                     ed.scenario_edit_ui(ui);
                     let asked = ed.out;
-                    self.commands.extend(asked);
+                    self.out.extend(asked);
                 }
                 Tab::Indicators => {
                     let asked =
-                        indicators_tab::indicators_ui(ui, &self.project, &view, &mut self.scenario);
-                    self.commands.extend(asked);
+                        indicators_tab::indicators_ui(ui, self.project, &view, &mut *self.st);
+                    self.out.extend(asked);
                 }
-                Tab::Charts => charts_tab::charts_ui(ui, &self.project, &view, &self.scenario),
-                Tab::Compare => {
-                    compare_tab::compare_ui(ui, &self.project, &view, &mut self.scenario)
-                }
+                Tab::Charts => charts_tab::charts_ui(ui, self.project, &view, &*self.st),
+                Tab::Compare => compare_tab::compare_ui(ui, self.project, &view, &mut *self.st),
                 Tab::Compliance => {
                     let asked = crate::app::rules_ui::compliance_ui(
                         ui,
-                        &self.project,
+                        self.project,
                         &view,
-                        self.scenario.active,
-                        &mut self.rules,
-                        &self.tm3,
+                        self.st.active,
+                        &mut *self.rules,
+                        self.tm3,
                     );
-                    self.commands.extend(asked);
+                    self.out.extend(asked);
                 }
             });
         self.scenario_dialogs(&ctx);
     }
 
     fn scenario_dialogs(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        let Some(id) = self.scenario.confirm_delete else {
+        let lang = self.view.lang;
+        let Some(id) = self.st.confirm_delete else {
             return;
         };
         let Some(s) = self.project.scenario(id).cloned() else {
-            self.scenario.confirm_delete = None;
+            self.st.confirm_delete = None;
             return;
         };
         let mut answer = None;
@@ -427,9 +436,9 @@ impl QnApp {
             });
         });
         if let Some(yes) = answer {
-            self.scenario.confirm_delete = None;
+            self.st.confirm_delete = None;
             if yes {
-                self.commands.push(Command::Edit {
+                self.out.push(Command::Edit {
                     edit: Edit::scenario(Some(s), None),
                     merge: None,
                     then: Then::Deactivate,
