@@ -14,6 +14,7 @@ pub mod rtree;
 mod scenarios;
 pub(crate) mod schema;
 pub mod session;
+mod shared;
 
 pub use layers::{
     AsideAbout, AsideLayer, AsideWriter, LayerReader, ReferenceLayer, TableFeature, table_name_for,
@@ -25,8 +26,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-pub use scenarios::{Cell, SharedColumn, SharedTable};
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
+pub use shared::{Cell, SharedColumn, SharedTable};
 
 /// An SQL identifier (a table or column name) quoted for SQLite: the one place names are
 /// quoted, whatever program chose them.

@@ -1,0 +1,369 @@
+//! The shared side of a project file: its change log (`qn_oplog`, read as
+//! [`crate::model::oplog::Operation`]s), and its shared tables read whole for publishing
+//! (`SharedTable`) and replaced whole by a clone of the shared plan (`replace_shared`).
+
+use super::{ProjectFile, StoreError};
+use rusqlite::{OptionalExtension, params};
+
+impl ProjectFile {
+    /// The change log, oldest first: every operation after `since` (a `seq`), or only those
+    /// of the record `record_key` (a site and its boundary share the key); at most `limit`,
+    /// the newest when there are more.
+    pub fn operations(
+        &self,
+        record_key: Option<&str>,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::model::oplog::Operation>, StoreError> {
+        use crate::model::oplog::{LogValue, OpKind, Operation};
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let value = |v: rusqlite::types::Value, field: &str| -> LogValue {
+            use rusqlite::types::Value as S;
+            match v {
+                S::Null => LogValue::Null,
+                S::Integer(i) => LogValue::Int(i),
+                S::Real(r) => LogValue::Real(r),
+                S::Text(t) => LogValue::Text(t),
+                S::Blob(b) if field == "geom" => {
+                    LogValue::Geometry(super::geom::decode(&b).ok().and_then(|d| d.geometry))
+                }
+                S::Blob(_) => LogValue::Geometry(None),
+            }
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT * FROM (
+                   SELECT seq, op_key, tbl, record_key, kind, field, before, after, author, at
+                   FROM qn_oplog WHERE seq > ?1 AND (?2 IS NULL OR record_key = ?2)
+                   ORDER BY seq DESC LIMIT ?3)
+                 ORDER BY seq",
+            )
+            .map_err(sq)?;
+        let rows = stmt
+            .query_map(params![since, record_key, limit], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    op_key_text(&r.get::<_, Vec<u8>>(1)?),
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, rusqlite::types::Value>(6)?,
+                    r.get::<_, rusqlite::types::Value>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, String>(9)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)?;
+        rows.into_iter()
+            .map(
+                |(seq, op_key, table, record_key, kind, field, b, a, author, at)| {
+                    let kind = OpKind::parse(&kind).ok_or_else(|| StoreError::BadValue {
+                        path: p.clone(),
+                        table: "qn_oplog".into(),
+                        fid: seq,
+                        msg: format!("unknown operation kind {kind:?}"),
+                    })?;
+                    Ok(Operation {
+                        seq,
+                        op_key,
+                        before: value(b, &field),
+                        after: value(a, &field),
+                        table,
+                        record_key,
+                        kind,
+                        field,
+                        author,
+                        at,
+                    })
+                },
+            )
+            .collect()
+    }
+}
+
+/// An operation key (16 random bytes) written as a UUID is: 8-4-4-4-12 hexadecimal digits.
+fn op_key_text(b: &[u8]) -> String {
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    if hex.len() != 32 {
+        return hex;
+    }
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// A value of a shared table as it leaves the file: a geometry as its WKB (the GeoPackage
+/// header taken off).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Wkb(Vec<u8>),
+}
+
+/// A column of a shared table: its name, declared type and, for the geometry column, its
+/// geometry type (`POINT`, `MULTIPOLYGON`…).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedColumn {
+    pub name: String,
+    pub decl: String,
+    pub geometry: Option<String>,
+}
+
+/// One shared table as it is now: its columns (without the local ids `fid`, `scenario_id`
+/// and `site_fid`) and its rows that have a key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedTable {
+    pub table: String,
+    pub key: String,
+    pub columns: Vec<SharedColumn>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Rows left out because they have no key (a boundary drawn in QGIS and never linked).
+    pub unkeyed: usize,
+}
+
+impl ProjectFile {
+    /// The tables a shared plan holds, each with the column of its stable key.
+    pub fn shared_tables(&self) -> Vec<(&'static str, &'static str)> {
+        super::schema::logged_tables()
+    }
+
+    /// Reads the shared table `table` (key in `key`) whole.
+    pub fn read_shared_table(&self, table: &str, key: &str) -> Result<SharedTable, StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let geometry: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [table],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sq)?;
+        let columns: Vec<SharedColumn> = self
+            .conn
+            .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+            .map_err(sq)?
+            .query_map([table], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)?
+            .into_iter()
+            .filter(|(n, _)| !matches!(n.as_str(), "fid" | "scenario_id" | "site_fid"))
+            .map(|(name, decl)| SharedColumn {
+                geometry: geometry
+                    .as_ref()
+                    .filter(|(g, _)| *g == name)
+                    .map(|(_, t)| t.clone()),
+                name,
+                decl,
+            })
+            .collect();
+        let list: Vec<String> = columns.iter().map(|c| super::ident(&c.name)).collect();
+        let sql = format!(
+            "SELECT {}, {} IS NULL FROM {} ORDER BY fid",
+            list.join(", "),
+            super::ident(key),
+            super::ident(table)
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(sq)?;
+        let n = columns.len();
+        let mut rows = Vec::new();
+        let mut unkeyed = 0;
+        let mut q = stmt.query([]).map_err(sq)?;
+        while let Some(r) = q.next().map_err(sq)? {
+            if r.get::<_, bool>(n).map_err(sq)? {
+                unkeyed += 1;
+                continue;
+            }
+            let mut row = Vec::with_capacity(n);
+            for (i, c) in columns.iter().enumerate() {
+                use rusqlite::types::Value as V;
+                row.push(match r.get::<_, V>(i).map_err(sq)? {
+                    V::Null => Cell::Null,
+                    V::Integer(v) => Cell::Int(v),
+                    V::Real(v) => Cell::Real(v),
+                    V::Text(t) => Cell::Text(t),
+                    V::Blob(b) if c.geometry.is_some() => {
+                        let (_, _, empty, at) =
+                            super::geom::decode_header(&b).map_err(|err| StoreError::Geometry {
+                                path: p.clone(),
+                                table: table.into(),
+                                fid: 0,
+                                err,
+                            })?;
+                        if empty {
+                            Cell::Null
+                        } else {
+                            Cell::Wkb(b[at..].to_vec())
+                        }
+                    }
+                    V::Blob(_) => Cell::Null,
+                });
+            }
+            rows.push(row);
+        }
+        Ok(SharedTable {
+            table: table.to_string(),
+            key: key.to_string(),
+            columns,
+            rows,
+            unkeyed,
+        })
+    }
+}
+
+impl ProjectFile {
+    /// Replaces every shared table by `tables` (as read from the shared plan), in one
+    /// transaction: the local ids are made anew (a scenario's rows find their scenario by
+    /// `scenario_key`, a phasing row its site by `site_key`), geometries get their GeoPackage
+    /// header and envelope, extents are recomputed. The change log is emptied and the file
+    /// compacted: a copy starts from the plan as it is.
+    pub fn replace_shared(&mut self, tables: &[SharedTable]) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.replace_shared_inner(tables))
+    }
+
+    fn replace_shared_inner(&mut self, tables: &[SharedTable]) -> Result<(), StoreError> {
+        use rusqlite::types::Value as V;
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        let path = self.path.clone();
+        let sq = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sq)?;
+        // Children first out, parents first in.
+        for t in tables.iter().rev() {
+            tx.execute_batch(&format!("DELETE FROM {}", super::ident(&t.table)))
+                .map_err(sq)?;
+        }
+        for t in tables {
+            let mut names: Vec<String> = t.columns.iter().map(|c| super::ident(&c.name)).collect();
+            let scoped = t.columns.iter().any(|c| c.name == "scenario_key");
+            let phasing = t.table == "scenario_phasing";
+            if scoped {
+                names.push("scenario_id".into());
+            }
+            if phasing {
+                names.push("site_fid".into());
+            }
+            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                super::ident(&t.table),
+                names.join(", "),
+                marks.join(", ")
+            );
+            for row in &t.rows {
+                let mut values: Vec<V> = Vec::with_capacity(names.len());
+                let mut scenario_key = None;
+                let mut site = (None, None);
+                for (c, v) in t.columns.iter().zip(row) {
+                    let value = match v {
+                        Cell::Null => V::Null,
+                        Cell::Int(i) => V::Integer(*i),
+                        Cell::Real(r) => V::Real(*r),
+                        Cell::Text(x) => V::Text(x.clone()),
+                        Cell::Wkb(w) => {
+                            gpkg_blob(w)
+                                .map(V::Blob)
+                                .map_err(|err| StoreError::Geometry {
+                                    path: path.clone(),
+                                    table: t.table.clone(),
+                                    fid: 0,
+                                    err,
+                                })?
+                        }
+                    };
+                    match (c.name.as_str(), &value) {
+                        ("scenario_key", V::Text(k)) => scenario_key = Some(k.clone()),
+                        ("site_key", V::Text(k)) if phasing => site.0 = Some(k.clone()),
+                        ("site_table", V::Text(k)) if phasing => site.1 = Some(k.clone()),
+                        _ => {}
+                    }
+                    values.push(value);
+                }
+                if scoped {
+                    let id: Option<i64> = tx
+                        .prepare_cached("SELECT fid FROM scenarios WHERE key = ?1")
+                        .and_then(|mut st| st.query_row([&scenario_key], |r| r.get(0)).optional())
+                        .map_err(sq)?;
+                    values.push(id.map(V::Integer).unwrap_or(V::Null));
+                }
+                if phasing {
+                    let fid: Option<i64> = match (&site.0, &site.1) {
+                        (Some(k), Some(table))
+                            if crate::model::Layer::from_table(table).is_some() =>
+                        {
+                            tx.prepare_cached(&format!(
+                                "SELECT fid FROM {} WHERE site_key = ?1",
+                                super::ident(table)
+                            ))
+                            .and_then(|mut st| st.query_row([k], |r| r.get(0)).optional())
+                            .map_err(sq)?
+                        }
+                        _ => None,
+                    };
+                    values.push(fid.map(V::Integer).unwrap_or(V::Integer(0)));
+                }
+                tx.prepare_cached(&sql)
+                    .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
+                    .map_err(sq)?;
+            }
+        }
+        super::schema::update_extents(&tx).map_err(sq)?;
+        tx.execute_batch("DELETE FROM qn_oplog;").map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        self.conn.execute_batch("VACUUM").map_err(sq)?;
+        Ok(())
+    }
+
+    /// Remembers in `qn_meta` a value of this copy's link to the shared plan (the server's
+    /// address without its password, the last server operation seen).
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        let n = self
+            .conn
+            .execute("UPDATE qn_meta SET value = ?2 WHERE key = ?1", [key, value])
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        if n == 0 {
+            self.conn
+                .execute(
+                    "INSERT INTO qn_meta (key, value) VALUES (?1, ?2)",
+                    [key, value],
+                )
+                .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// A WKB geometry (SRS 4326) as a GeoPackage blob, with its envelope.
+fn gpkg_blob(wkb: &[u8]) -> Result<Vec<u8>, super::geom::GeomError> {
+    let mut bare = Vec::with_capacity(8 + wkb.len());
+    bare.extend_from_slice(b"GP");
+    bare.push(0);
+    bare.push(1);
+    bare.extend_from_slice(&4326i32.to_le_bytes());
+    bare.extend_from_slice(wkb);
+    let d = super::geom::decode(&bare)?;
+    Ok(match d.geometry {
+        Some(g) => super::geom::encode(&g, 4326),
+        None => bare,
+    })
+}
