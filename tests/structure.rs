@@ -100,6 +100,60 @@ fn only_the_command_path_changes_the_file_or_the_history() {
     );
 }
 
+/// Panels are functions of what they show (or contexts over borrowed parts of the app), not
+/// methods of the app: outside `mod.rs`, no function of an `impl QnApp` block takes an
+/// `egui::Ui` or an `egui::Context` — what is left there are the actions that commands run
+/// and read-only accessors.
+#[test]
+fn no_panel_is_a_method_of_the_app() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let mut files = Vec::new();
+    rust_files(&app, &mut files);
+    let mut found = Vec::new();
+    let mut impls = 0;
+    for f in &files {
+        let rel = f
+            .strip_prefix(&app)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "mod.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut in_app = false;
+        for (n, line) in lines.iter().enumerate() {
+            if line.starts_with("impl QnApp") {
+                in_app = true;
+                impls += 1;
+            } else if in_app && line.starts_with('}') {
+                in_app = false;
+            } else if in_app && line.trim_start().contains("fn ") {
+                // The signature runs to the line that opens the body.
+                let sig: String = lines[n..]
+                    .iter()
+                    .take_while(|l| !l.contains('{'))
+                    .chain(lines[n..].iter().find(|l| l.contains('{')))
+                    .copied()
+                    .collect();
+                if sig.contains("egui::Ui") || sig.contains("egui::Context") {
+                    found.push(format!("src/app/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        impls >= 5,
+        "only {impls} impl QnApp blocks found: is the scan broken?"
+    );
+    assert!(
+        found.is_empty(),
+        "panels drawn as methods of QnApp:\n{}",
+        found.join("\n")
+    );
+}
+
 /// Layers point downward: `model` (plain data) uses no other module of the crate but
 /// `settings`; `store` (the GeoPackage) uses `model` only; `io` and `scenario` do not use the
 /// edit history, analysis, export or the UI; `server` (PostGIS) not analysis, export or the UI.

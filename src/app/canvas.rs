@@ -1,19 +1,168 @@
 //! The map canvas: the base map, the planning and reference layers (shapes prepared once per
 //! geometry change), the selection, check markers, labels with their leader lines and the scale
-//! bar.
+//! bar. The map is a [`MapCtx`] over the project, the map's own state ([`MapState`]) and the
+//! caches derived from the project; what it asks of the file goes out as commands.
 
-use super::*;
+use super::command::{Command, View};
+use super::derived::Derived;
+use super::editing::{Editor, Tool};
+use super::map::{BaseCache, MapView, Projector, RefLayerView, World};
+use super::rules_ui::RulesUi;
+use super::scenarios::{self, ScenarioUi};
+use super::{Identified, PlacedLabel, fonts, form, i18n, map, present, rules_ui, style};
+use crate::analysis::checks::Finding;
+use crate::analysis::labels::{Bbox, Candidate, place_labels};
+use crate::analysis::rules::RuleResult;
+use crate::io::basemap::ATTRIBUTION_SHORT;
+use crate::io::crs::Tm3;
+use crate::model::{Layer, Precision, Project, Site};
+use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, Vec2};
+use std::time::Instant;
 
-impl QnApp {
+use super::i18n::tr;
+
+/// What the map keeps between frames: where it looks, what is shown and selected, the drafting
+/// tools, presentation mode, and what the last frame drew (for hit tests and tests).
+pub(crate) struct MapState {
+    pub view: Option<MapView>,
+    /// The planning layers shown, in [`Layer::ALL`] order.
+    pub visible: [bool; 7],
+    pub show_towns: bool,
+    /// Reference layers of the open project (imported data), drawn under the planning layers.
+    pub refs: Vec<RefLayerView>,
+    pub selected: Option<(Layer, i64)>,
+    /// Reference-layer features under the last click (Identify).
+    pub identified: Option<Identified>,
+    pub cursor: Option<World>,
+    /// The view of the previous frame, to tell a settled map from a moving one.
+    pub last_view: Option<MapView>,
+    pub fit_requested: bool,
+    pub labels: Vec<PlacedLabel>,
+    pub drawn: Vec<(Layer, i64)>,
+    pub map_rect: Rect,
+    pub editor: Editor,
+    /// Presentation mode (F11).
+    pub presenting: bool,
+    /// `QN_PLANNER_TIMING` is set: report map frame times.
+    pub timing: bool,
+    pub frame_times: Vec<f64>,
+    /// The drafting tools' gestures, numbered for their merge keys.
+    pub gestures: u64,
+}
+
+impl Default for MapState {
+    fn default() -> Self {
+        MapState {
+            view: None,
+            visible: [true; 7],
+            show_towns: true,
+            refs: Vec::new(),
+            selected: None,
+            identified: None,
+            cursor: None,
+            last_view: None,
+            fit_requested: true,
+            labels: Vec::new(),
+            drawn: Vec::new(),
+            map_rect: Rect::NOTHING,
+            editor: Editor::default(),
+            presenting: false,
+            timing: std::env::var_os("QN_PLANNER_TIMING").is_some(),
+            frame_times: Vec::new(),
+            gestures: 0,
+        }
+    }
+}
+
+impl MapState {
+    pub fn is_layer_visible(&self, l: Layer) -> bool {
+        self.visible[layer_index(l)]
+    }
+
+    /// Enters or leaves presentation mode (full screen; the map fits the province).
+    pub fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
+        if self.presenting != on {
+            self.presenting = on;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
+            if on && self.view.is_some() {
+                self.fit_requested = true;
+            }
+        }
+    }
+}
+
+/// A feature drawn on the map this frame, for hit tests.
+#[derive(Debug, Clone)]
+struct Drawn {
+    layer: Layer,
+    fid: i64,
+    screen: Pos2,
+}
+
+pub(crate) fn layer_index(l: Layer) -> usize {
+    Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
+}
+
+/// The map over one frame: the project it shows, the map's state, the derived caches, the
+/// base map, the scenario the map follows and the rules (their verdicts are cached there),
+/// the author drafting edits record, and the commands the map asks for.
+pub(crate) struct MapCtx<'a> {
+    pub project: &'a Project,
+    pub view: &'a View,
+    pub st: &'a mut MapState,
+    pub derived: &'a mut Derived,
+    pub base: &'a BaseCache,
+    pub tm3: &'a Tm3,
+    pub scenario: &'a ScenarioUi,
+    pub rules: &'a mut RulesUi,
+    pub author: &'a str,
+    pub out: Vec<Command>,
+}
+
+impl MapCtx<'_> {
+    pub(super) fn is_layer_visible(&self, l: Layer) -> bool {
+        self.st.is_layer_visible(l)
+    }
+
+    pub(super) fn anchor_world(&self, s: &Site) -> Option<World> {
+        self.derived.anchor_world(s, self.view.generation, self.tm3)
+    }
+
+    fn findings_of(&mut self, layer: Layer, fid: i64) -> Vec<Finding> {
+        self.derived
+            .findings_of(self.project, self.view.generation, self.tm3, layer, fid)
+    }
+
+    fn rule_results(&mut self, layer: Layer, fid: i64) -> Option<(i32, Vec<RuleResult>)> {
+        let active = self.scenario.active_in(self.project);
+        self.rules.results(
+            self.project,
+            self.view.generation,
+            active,
+            self.tm3,
+            layer,
+            fid,
+        )
+    }
+
+    fn prepare_shapes(&mut self) {
+        let visible = self.st.visible;
+        self.derived
+            .prepare_shapes(self.project, self.view.generation, self.tm3, |l| {
+                visible[layer_index(l)]
+            });
+    }
     /// The map canvas; with `QN_PLANNER_TIMING` set, the CPU time of building the map's
     /// shapes is collected and its median and 95th percentile printed every 120 frames.
     pub(super) fn map_ui(&mut self, ui: &mut egui::Ui) {
         let t0 = Instant::now();
         self.map_ui_inner(ui);
-        if self.timing {
-            self.frame_times.push(t0.elapsed().as_secs_f64() * 1000.0);
-            if self.frame_times.len() >= 120 {
-                let mut v = std::mem::take(&mut self.frame_times);
+        if self.st.timing {
+            self.st
+                .frame_times
+                .push(t0.elapsed().as_secs_f64() * 1000.0);
+            if self.st.frame_times.len() >= 120 {
+                let mut v = std::mem::take(&mut self.st.frame_times);
                 v.sort_by(f64::total_cmp);
                 let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
                 eprintln!(
@@ -27,17 +176,17 @@ impl QnApp {
         }
     }
 
-    pub(super) fn map_ui_inner(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
+    fn map_ui_inner(&mut self, ui: &mut egui::Ui) {
+        let lang = self.view.lang;
         let (resp, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
         let rect = resp.rect;
-        self.map_rect = rect;
-        if self.fit_requested || self.view.is_none() {
+        self.st.map_rect = rect;
+        if self.st.fit_requested || self.st.view.is_none() {
             let (min, max) = self.base.province_bounds;
-            self.view = Some(MapView::fit(min, max, rect.size()));
-            self.fit_requested = false;
+            self.st.view = Some(MapView::fit(min, max, rect.size()));
+            self.st.fit_requested = false;
         }
-        let Some(mut view) = self.view else { return };
+        let Some(mut view) = self.st.view else { return };
 
         // Interaction: the tool first (it may take the drag), then pan and zoom.
         let tool_drag = self.tool_input(ui, &resp, &Projector::new(rect, view));
@@ -67,19 +216,19 @@ impl QnApp {
                 view.zoom_at(rect, anchor, 2.0);
             }
         }
-        self.view = Some(view);
+        self.st.view = Some(view);
         let pr = Projector::new(rect, view);
-        self.cursor = hover_pos.map(|p| pr.world_from_screen(p));
+        self.st.cursor = hover_pos.map(|p| pr.world_from_screen(p));
 
         // Base map.
         let painter = painter.with_clip_rect(rect);
         self.base.paint(&painter, &pr);
-        let settled = self.last_view == Some(view);
-        self.last_view = Some(view);
-        for r in &mut self.refs {
+        let settled = self.st.last_view == Some(view);
+        self.st.last_view = Some(view);
+        for r in &mut self.st.refs {
             r.paint(&painter, &pr, settled);
         }
-        if !settled && !self.refs.is_empty() {
+        if !settled && !self.st.refs.is_empty() {
             // Draw once more when the view stops moving, so the dot images are redrawn sharp.
             ui.ctx().request_repaint();
         }
@@ -87,16 +236,16 @@ impl QnApp {
         // Planning layers, drawn from the least to the most important.
         self.prepare_shapes();
         let mut drawn: Vec<Drawn> = Vec::new();
-        let sym_scale = if self.presenting { 1.5 } else { 1.0 };
+        let sym_scale = if self.st.presenting { 1.5 } else { 1.0 };
         for layer in Layer::ALL.iter().rev().copied() {
-            if !self.visible[layer_index(layer)] {
+            if !self.st.visible[layer_index(layer)] {
                 continue;
             }
             for s in self.project.sites_of(layer) {
                 if s.geom.is_none() {
                     continue;
                 }
-                let state = self.site_state(s.layer, s.fid);
+                let state = self.scenario.site_state(self.project, s.layer, s.fid);
                 let ghost = state == scenarios::SiteState::Ghost;
                 self.paint_site_geometry(&painter, &pr, s, ghost);
                 let Some(w) = self.anchor_world(s) else {
@@ -137,15 +286,15 @@ impl QnApp {
                 });
             }
         }
-        self.drawn = drawn.iter().map(|d| (d.layer, d.fid)).collect();
-        if let Some((l, f)) = self.selected
+        self.st.drawn = drawn.iter().map(|d| (d.layer, d.fid)).collect();
+        if let Some((l, f)) = self.st.selected
             && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
         {
             self.paint_selected_outline(&painter, &pr, (l, f));
             painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
             painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
         }
-        for (l, f) in self.compare_differences() {
+        for (l, f) in self.scenario.compare_differences(self.project) {
             if let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f) {
                 painter.circle_stroke(
                     d.screen,
@@ -155,13 +304,13 @@ impl QnApp {
             }
         }
         // Markers and tool overlays are drafting aids: not shown when presenting.
-        let markers = if self.presenting {
+        let markers = if self.st.presenting {
             Vec::new()
         } else {
             self.paint_check_markers(&painter, &pr)
         };
         let mut towns: Vec<(String, Pos2)> = Vec::new();
-        if self.show_towns {
+        if self.st.show_towns {
             for (label, _, w) in &self.base.towns {
                 let p = pr.screen_from_world(*w);
                 if rect.contains(p) {
@@ -172,18 +321,26 @@ impl QnApp {
         }
         self.paint_labels(&painter, rect, &drawn, &towns);
 
-        if !self.presenting {
+        if !self.st.presenting {
             self.paint_tool_overlay(&painter, &pr, hover_pos);
         }
 
         // Hover and click.
         let nearest = hover_pos.and_then(|hp| self.hit_test(&pr, hp, 12.0));
-        if resp.clicked() && self.editor.tool == Tool::Select {
-            self.selected = nearest;
+        if resp.clicked() && self.st.editor.tool == Tool::Select {
+            self.st.selected = nearest;
             match (nearest, resp.interact_pointer_pos()) {
                 // No planning site there: what do the reference layers hold?
-                (None, Some(p)) => self.identify_reference(&pr, p),
-                _ => self.identified = None,
+                (None, Some(p)) => {
+                    let w = pr.world_from_screen(p);
+                    if let Ok(at) = self.tm3.lonlat_from_tm3(w[0], w[1]) {
+                        self.out.push(Command::Identify {
+                            at,
+                            tol_m: 8.0 * pr.view.m_per_px,
+                        });
+                    }
+                }
+                _ => self.st.identified = None,
             }
         }
         let marker = hover_pos.and_then(|hp| {
@@ -215,7 +372,7 @@ impl QnApp {
         self.paint_scale_bar(&painter, &pr);
         let attribution = painter.layout(
             ATTRIBUTION_SHORT.to_string(),
-            FontId::proportional(if self.presenting { 14.0 } else { 10.0 }),
+            FontId::proportional(if self.st.presenting { 14.0 } else { 10.0 }),
             Color32::from_gray(60),
             (rect.width() - 200.0).max(120.0),
         );
@@ -226,19 +383,20 @@ impl QnApp {
             Color32::from_rgba_unmultiplied(255, 255, 255, 170),
         );
         painter.galley(at, attribution, Color32::from_gray(60));
-        if self.presenting {
-            self.paint_presentation_overlays(&painter, rect);
+        if self.st.presenting {
+            present::paint_overlays(
+                &painter,
+                rect,
+                self.view.lang,
+                self.project,
+                self.scenario,
+                &self.st.visible,
+            );
         }
     }
 
-    pub(super) fn paint_site_geometry(
-        &self,
-        painter: &egui::Painter,
-        pr: &Projector,
-        s: &Site,
-        ghost: bool,
-    ) {
-        let Some(shape) = self.shapes.peek((s.layer, s.fid)) else {
+    fn paint_site_geometry(&self, painter: &egui::Painter, pr: &Projector, s: &Site, ghost: bool) {
+        let Some(shape) = self.derived.shapes.peek((s.layer, s.fid)) else {
             return;
         };
         let col = style::colour(s.layer);
@@ -262,13 +420,8 @@ impl QnApp {
         shape.paint_outline(painter, pr, stroke, s.status.is_planned() || ghost);
     }
 
-    pub(super) fn paint_selected_outline(
-        &self,
-        painter: &egui::Painter,
-        pr: &Projector,
-        key: (Layer, i64),
-    ) {
-        if let Some(shape) = self.shapes.peek(key) {
+    fn paint_selected_outline(&self, painter: &egui::Painter, pr: &Projector, key: (Layer, i64)) {
+        if let Some(shape) = self.derived.shapes.peek(key) {
             shape.paint_outline(
                 painter,
                 pr,
@@ -278,52 +431,14 @@ impl QnApp {
         }
     }
 
-    /// The geometry stamps of the sites, computed once per change of the project.
-    pub(super) fn refresh_stamps(&mut self) {
-        if self.stamps_gen == self.project_gen {
-            return;
-        }
-        self.stamps_gen = self.project_gen;
-        let mut old = std::mem::take(&mut self.geom_stamps);
-        for s in &self.project.sites {
-            let key = (s.layer, s.fid);
-            let stamp = geometry_stamp(s.geom.as_ref());
-            let meta = match old.remove(&key) {
-                // Same geometry: its box and anchor still hold.
-                Some(m) if m.stamp == stamp => m,
-                _ => GeomMeta::of(s, stamp, &self.tm3),
-            };
-            self.geom_stamps.insert(key, meta);
-        }
-        let project = &self.project;
-        self.shapes
-            .retain(|(l, f)| project.site(*l, *f).is_some_and(Site::is_area));
-    }
-
-    /// Makes sure every area of a visible layer has its prepared shape (small ones now, big
-    /// ones on the worker).
-    pub(super) fn prepare_shapes(&mut self) {
-        self.refresh_stamps();
-        for s in &self.project.sites {
-            if !s.is_area() || !self.visible[layer_index(s.layer)] {
-                continue;
-            }
-            let Some(g) = &s.geom else { continue };
-            let key = (s.layer, s.fid);
-            let stamp = self.geom_stamps.get(&key).map_or(0, |m| m.stamp);
-            self.shapes
-                .get(&self.tm3, key, g, stamp, sitecache::vertex_count(g));
-        }
-    }
-
     /// Warning markers of the checks for every drawn area and the selected site. Returns the
     /// markers' screen positions and texts for hover.
-    pub(super) fn paint_check_markers(
+    fn paint_check_markers(
         &mut self,
         painter: &egui::Painter,
         pr: &Projector,
     ) -> Vec<(Pos2, String)> {
-        let lang = self.lang();
+        let lang = self.view.lang;
         let mut keys: Vec<(Layer, i64)> = self
             .project
             .sites
@@ -331,7 +446,7 @@ impl QnApp {
             .filter(|s| s.is_area() && self.is_layer_visible(s.layer))
             .map(|s| (s.layer, s.fid))
             .collect();
-        if let Some(sel) = self.selected
+        if let Some(sel) = self.st.selected
             && !keys.contains(&sel)
         {
             keys.push(sel);
@@ -382,7 +497,7 @@ impl QnApp {
             }
         }
         // Failed rules (not accepted) of the drawn planning sites: a purple marker beside the site.
-        let keys: Vec<(Layer, i64)> = self.drawn.clone();
+        let keys: Vec<(Layer, i64)> = self.st.drawn.clone();
         for (l, f) in keys {
             let Some((year, results)) = self.rule_results(l, f) else {
                 continue;
@@ -437,7 +552,7 @@ impl QnApp {
         out
     }
 
-    pub(super) fn paint_labels(
+    fn paint_labels(
         &mut self,
         painter: &egui::Painter,
         rect: Rect,
@@ -470,7 +585,7 @@ impl QnApp {
                 add(
                     s.name.clone(),
                     colour,
-                    FontId::proportional(if self.presenting { 17.0 } else { 13.0 }),
+                    FontId::proportional(if self.st.presenting { 17.0 } else { 13.0 }),
                     d.screen,
                     style::radius(d.layer),
                     pri,
@@ -482,13 +597,13 @@ impl QnApp {
                 label.clone(),
                 style::TOWN,
                 FontId::new(
-                    if self.presenting { 18.0 } else { 13.5 },
+                    if self.st.presenting { 18.0 } else { 13.5 },
                     FontFamily::Name(fonts::BOLD.into()),
                 ),
                 *p,
                 3.5,
                 // Presenting, the towns orient the room: their names come first.
-                if self.presenting { 5 } else { 25 },
+                if self.st.presenting { 5 } else { 25 },
             );
         }
         // Symbols are obstacles: a label never hides a site.
@@ -507,13 +622,13 @@ impl QnApp {
             [rect.min.x, rect.max.y - 44.0],
             [rect.max.x, rect.max.y],
         ));
-        if self.presenting {
+        if self.st.presenting {
             // The title and the legend overlays.
             obstacles.push(Bbox::new(
                 [rect.min.x, rect.min.y],
                 [rect.min.x + 760.0, rect.min.y + 90.0],
             ));
-            let legend = self.presentation_legend_rect(rect);
+            let legend = present::legend_rect(self.project, &self.st.visible, rect);
             obstacles.push(Bbox::new(
                 [legend.min.x, legend.min.y],
                 [legend.max.x, legend.max.y],
@@ -521,7 +636,7 @@ impl QnApp {
         }
         let bounds = Bbox::new([rect.min.x, rect.min.y], [rect.max.x, rect.max.y]);
         let placed = place_labels(&cands, &obstacles, bounds);
-        self.labels.clear();
+        self.st.labels.clear();
         for p in placed {
             let item = &items[p.index];
             let r = Rect::from_min_max(
@@ -546,15 +661,15 @@ impl QnApp {
                 galleys[p.index].clone(),
                 item.colour,
             );
-            self.labels.push(PlacedLabel {
+            self.st.labels.push(PlacedLabel {
                 text: item.text.clone(),
                 rect: r,
             });
         }
     }
 
-    pub(super) fn paint_scale_bar(&self, painter: &egui::Painter, pr: &Projector) {
-        let Some(g) = pr.ground_m_per_px(&self.tm3) else {
+    fn paint_scale_bar(&self, painter: &egui::Painter, pr: &Projector) {
+        let Some(g) = pr.ground_m_per_px(self.tm3) else {
             return;
         };
         let len_m = map::nice_length_m(g * 140.0);
@@ -571,7 +686,7 @@ impl QnApp {
             base + Vec2::new(len_px / 2.0, -6.0),
             egui::Align2::CENTER_BOTTOM,
             map::format_length(len_m),
-            FontId::proportional(if self.presenting { 16.0 } else { 12.0 }),
+            FontId::proportional(if self.st.presenting { 16.0 } else { 12.0 }),
             Color32::BLACK,
         );
     }

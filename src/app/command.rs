@@ -40,6 +40,29 @@ pub enum Command {
     ZoomTo(crate::model::Layer, i64),
     /// Replace the project by one of its backups (File → Restore backup…).
     RestoreBackup(crate::store::session::BackupInfo),
+    /// Ask for a path (the desktop's file dialog, else the in-app browser) and act on it.
+    ChoosePath {
+        purpose: super::filebrowser::Purpose,
+        save: bool,
+        kinds: &'static [&'static str],
+        kind_name: &'static str,
+        name: &'static str,
+    },
+    /// A path was chosen in the in-app browser: act on it.
+    PathChosen(super::filebrowser::Purpose, std::path::PathBuf),
+    /// Open this project in place of the current one.
+    Open(std::path::PathBuf),
+    /// List the backups of the open project (File → Restore backup…).
+    ListBackups,
+    /// What the reference layers hold within `tol_m` metres of `at` (lon, lat): Identify.
+    Identify {
+        at: (f64, f64),
+        tol_m: f64,
+    },
+    /// Show a message.
+    ShowError(String),
+    /// Write the settings (language, author) to disk.
+    SaveSettings,
 }
 
 impl Command {
@@ -92,6 +115,7 @@ pub enum Panel {
     Rules,
     Form,
     Scenario,
+    Map,
 }
 
 /// The merge key of a panel's `n`th gesture: apart from every other panel's and from the
@@ -103,6 +127,7 @@ pub fn merge_key(panel: Panel, n: u64) -> u64 {
         Panel::Rules => 3,
         Panel::Form => 4,
         Panel::Scenario => 5,
+        Panel::Map => 6,
     };
     (p << 56) | (n & ((1 << 56) - 1))
 }
@@ -115,6 +140,10 @@ pub struct View {
     pub lang: Language,
     pub read_only: bool,
     pub generation: u64,
+    /// A project is open.
+    pub has_file: bool,
+    pub can_undo: bool,
+    pub can_redo: bool,
 }
 
 impl QnApp {
@@ -123,6 +152,9 @@ impl QnApp {
             lang: self.lang(),
             read_only: self.file.as_ref().is_none_or(|f| f.is_read_only()),
             generation: self.project_gen,
+            has_file: self.file.is_some(),
+            can_undo: self.history.can_undo(),
+            can_redo: self.history.can_redo(),
         }
     }
 
@@ -140,7 +172,7 @@ impl QnApp {
                     self.follow(then, applied, layer);
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
-                Command::Select(sel) => self.selected = sel,
+                Command::Select(sel) => self.map.selected = sel,
                 Command::ChooseExportPath(ext) => self.choose_path(
                     super::Purpose::ExportMap,
                     true,
@@ -148,6 +180,19 @@ impl QnApp {
                     &ext.to_ascii_uppercase(),
                     &format!("quang-ninh.{ext}"),
                 ),
+                Command::ChoosePath {
+                    purpose,
+                    save,
+                    kinds,
+                    kind_name,
+                    name,
+                } => self.choose_path(purpose, save, kinds, kind_name, name),
+                Command::PathChosen(purpose, p) => self.path_chosen(purpose, p),
+                Command::Open(p) => self.open(&p),
+                Command::ListBackups => self.list_backups(),
+                Command::Identify { at, tol_m } => self.identify_reference(at, tol_m),
+                Command::ShowError(msg) => self.show_error(msg),
+                Command::SaveSettings => self.save_settings(),
                 Command::StartExport(pack_of) => self.start_export(pack_of),
                 Command::ChooseImportPath => self.choose_path(
                     super::Purpose::ImportData,
@@ -157,12 +202,13 @@ impl QnApp {
                     "",
                 ),
                 Command::DrawBoundary(layer, fid) => {
-                    self.editor.tool = super::editing::Tool::DrawPolygon;
-                    self.editor.drawing.clear();
-                    self.editor.boundary_of = Some((layer, fid));
+                    let ed = &mut self.map.editor;
+                    ed.tool = super::editing::Tool::DrawPolygon;
+                    ed.drawing.clear();
+                    ed.boundary_of = Some((layer, fid));
                 }
                 Command::ConfirmDelete(layer, fid) => {
-                    self.editor.confirm_delete = Some((layer, fid));
+                    self.map.editor.confirm_delete = Some((layer, fid));
                 }
                 Command::ExportIndicators(id) => {
                     if let Some(s) = self.project.scenario(id).cloned() {
@@ -192,10 +238,10 @@ impl QnApp {
             Then::Nothing => {}
             Then::SelectCreated => {
                 if let (Some(l), Some(fid)) = (layer, applied.id) {
-                    self.selected = Some((l, fid));
+                    self.map.selected = Some((l, fid));
                 }
             }
-            Then::Deselect => self.selected = None,
+            Then::Deselect => self.map.selected = None,
             Then::ActivateCreated => {
                 if let Some(id) = applied.id {
                     self.scenario.active = Some(id);

@@ -1,17 +1,47 @@
 //! Windows over the map: Identify, the file browser, the delete and restore confirmations and
-//! the other dialogs, which one is on top, and what Esc closes.
+//! the other dialogs (functions of their own state that return commands), which one is on
+//! top, and what Esc closes.
 
-use super::*;
+use super::command::{Command, Then, View};
+use super::editing::Editor;
+use super::i18n::{self, tr};
+use super::{Identified, QnApp, filebrowser, value_text};
+use crate::edit::Edit;
+use crate::model::Project;
+use crate::settings::Language;
+use crate::store::session::BackupInfo;
+use egui::{Key, Rect, RichText};
+use std::path::PathBuf;
 
-impl QnApp {
-    pub(super) fn identify_window(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        let Some(found) = &self.identified else {
+/// The dialogs' own state.
+#[derive(Default)]
+pub(crate) struct Dialogs {
+    /// A message to show (an error, a notice).
+    pub error: Option<String>,
+    pub show_about: bool,
+    pub show_open_path: bool,
+    pub open_path: String,
+    /// The in-app file browser, when the desktop has no file dialog.
+    pub browser: Option<filebrowser::FileBrowser>,
+    /// The backups listed by File → Restore backup…
+    pub backups: Option<Vec<BackupInfo>>,
+    pub confirm_restore: Option<BackupInfo>,
+}
+
+/// The reference-layer features found under a click, at the map's top right.
+fn identify_window(
+    ctx: &egui::Context,
+    lang: Language,
+    identified: &mut Option<Identified>,
+    map_rect: Rect,
+) {
+    {
+        let Some(found) = identified.as_ref() else {
             return;
         };
         let mut open = true;
         // At the map's top right, clear of the menus and the layer list.
-        let pos = self.map_rect.right_top() + egui::vec2(-380.0, 10.0);
+        let pos = map_rect.right_top() + egui::vec2(-380.0, 10.0);
         egui::Window::new(tr(lang, "Thông tin đối tượng", "Identify"))
             .open(&mut open)
             .collapsible(false)
@@ -46,33 +76,43 @@ impl QnApp {
                     });
             });
         if !open {
-            self.identified = None;
+            *identified = None;
         }
     }
+}
 
-    pub(super) fn file_browser_window(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        let Some(b) = self.browser.as_mut() else {
-            return;
-        };
-        match b.show(ctx, lang) {
-            filebrowser::Outcome::Open => {}
-            filebrowser::Outcome::Cancelled => self.browser = None,
-            filebrowser::Outcome::Chosen(p) => {
-                let purpose = b.purpose.clone();
-                self.browser = None;
-                self.path_chosen(purpose, p);
-            }
+fn file_browser_window(ctx: &egui::Context, lang: Language, st: &mut Dialogs) -> Option<Command> {
+    let b = st.browser.as_mut()?;
+    match b.show(ctx, lang) {
+        filebrowser::Outcome::Open => None,
+        filebrowser::Outcome::Cancelled => {
+            st.browser = None;
+            None
+        }
+        filebrowser::Outcome::Chosen(p) => {
+            let purpose = b.purpose.clone();
+            st.browser = None;
+            Some(Command::PathChosen(purpose, p))
         }
     }
+}
 
-    pub(super) fn edit_dialogs_ui(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        if let Some((l, f)) = self.editor.confirm_delete {
-            let name = self.project.site(l, f).map(|s| s.name.clone());
+/// The delete confirmation of the drafting tools, the backup list and the restore question.
+pub(crate) fn edit_dialogs_ui(
+    ctx: &egui::Context,
+    view: &View,
+    project: &Project,
+    editor: &mut Editor,
+    st: &mut Dialogs,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    let lang = view.lang;
+    {
+        if let Some((l, f)) = editor.confirm_delete {
+            let name = project.site(l, f).map(|s| s.name.clone());
             let Some(name) = name else {
-                self.editor.confirm_delete = None;
-                return;
+                editor.confirm_delete = None;
+                return out;
             };
             let mut answer = None;
             egui::Modal::new(egui::Id::unique("confirm_delete")).show(ctx, |ui| {
@@ -98,20 +138,20 @@ impl QnApp {
             });
             match answer {
                 Some(true) => {
-                    self.editor.confirm_delete = None;
-                    if let Some(site) = self.project.site(l, f).cloned() {
-                        self.commands.push(Command::Edit {
+                    editor.confirm_delete = None;
+                    if let Some(site) = project.site(l, f).cloned() {
+                        out.push(Command::Edit {
                             edit: Edit::delete(site),
                             merge: None,
                             then: Then::Deselect,
                         });
                     }
                 }
-                Some(false) => self.editor.confirm_delete = None,
+                Some(false) => editor.confirm_delete = None,
                 None => {}
             }
         }
-        if let Some(list) = self.backups.clone() {
+        if let Some(list) = st.backups.clone() {
             let mut open = true;
             egui::Window::new(tr(lang, "Khôi phục bản sao lưu", "Restore backup"))
                 .open(&mut open)
@@ -124,7 +164,7 @@ impl QnApp {
                         ui.horizontal(|ui| {
                             ui.label(&b.taken);
                             if ui.button(tr(lang, "Khôi phục…", "Restore…")).clicked() {
-                                self.confirm_restore = Some(b.clone());
+                                st.confirm_restore = Some(b.clone());
                             }
                         });
                     }
@@ -138,10 +178,10 @@ impl QnApp {
                     );
                 });
             if !open {
-                self.backups = None;
+                st.backups = None;
             }
         }
-        if let Some(b) = self.confirm_restore.clone() {
+        if let Some(b) = st.confirm_restore.clone() {
             let mut answer = None;
             egui::Modal::new(egui::Id::unique("confirm_restore")).show(ctx, |ui| {
                 ui.label(match lang {
@@ -158,17 +198,28 @@ impl QnApp {
                 });
             });
             if let Some(yes) = answer {
-                self.confirm_restore = None;
+                st.confirm_restore = None;
                 if yes {
-                    self.commands.push(Command::RestoreBackup(b.clone()));
+                    out.push(Command::RestoreBackup(b.clone()));
                 }
             }
         }
     }
+    out
+}
 
-    pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        if let Some(msg) = self.error.clone() {
+/// The message window, Identify, the file browser, About and Open by path.
+pub(crate) fn dialogs_ui(
+    ctx: &egui::Context,
+    view: &View,
+    st: &mut Dialogs,
+    identified: &mut Option<Identified>,
+    map_rect: Rect,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    let lang = view.lang;
+    {
+        if let Some(msg) = st.error.clone() {
             let mut close = false;
             egui::Window::new(tr(lang, "Thông báo", "Message"))
                 .collapsible(false)
@@ -181,12 +232,12 @@ impl QnApp {
                     }
                 });
             if close {
-                self.error = None;
+                st.error = None;
             }
         }
-        self.identify_window(ctx);
-        self.file_browser_window(ctx);
-        if self.show_about {
+        identify_window(ctx, lang, identified, map_rect);
+        out.extend(file_browser_window(ctx, lang, st));
+        if st.show_about {
             let mut open = true;
             egui::Window::new(tr(lang, "Giới thiệu qn-planner", "About qn-planner"))
                 .open(&mut open)
@@ -208,9 +259,9 @@ impl QnApp {
                     ));
                     ui.label("Font: Noto Sans, © Google, SIL Open Font License 1.1");
                 });
-            self.show_about = open;
+            st.show_about = open;
         }
-        if self.show_open_path {
+        if st.show_open_path {
             let mut open = true;
             let mut go = false;
             egui::Window::new(tr(lang, "Mở dự án theo đường dẫn", "Open project by path"))
@@ -220,7 +271,7 @@ impl QnApp {
                     let label =
                         ui.label(tr(lang, "Đường dẫn tệp .gpkg:", "Path of the .gpkg file:"));
                     let r = ui
-                        .add(egui::TextEdit::singleline(&mut self.open_path).desired_width(360.0))
+                        .add(egui::TextEdit::singleline(&mut st.open_path).desired_width(360.0))
                         .labelled_by(label.id);
                     if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                         go = true;
@@ -230,33 +281,35 @@ impl QnApp {
                     }
                 });
             if go {
-                let p = PathBuf::from(self.open_path.trim());
-                self.open(&p);
+                out.push(Command::Open(PathBuf::from(st.open_path.trim())));
                 open = false;
             }
-            self.show_open_path = open;
+            st.show_open_path = open;
         }
     }
+    out
+}
 
+impl QnApp {
     /// Whether a dialog or window is open over the map.
     pub fn open_dialog(&self) -> Option<&'static str> {
-        if self.browser.is_some() {
+        if self.dialogs.browser.is_some() {
             Some("file_browser")
-        } else if self.editor.confirm_delete.is_some() {
+        } else if self.map.editor.confirm_delete.is_some() {
             Some("confirm_delete")
         } else if self.scenario.confirm_delete.is_some() {
             Some("confirm_delete_scenario")
-        } else if self.confirm_restore.is_some() {
+        } else if self.dialogs.confirm_restore.is_some() {
             Some("confirm_restore")
-        } else if self.error.is_some() {
+        } else if self.dialogs.error.is_some() {
             Some("message")
-        } else if self.backups.is_some() {
+        } else if self.dialogs.backups.is_some() {
             Some("backups")
-        } else if self.show_open_path {
+        } else if self.dialogs.show_open_path {
             Some("open_path")
-        } else if self.show_about {
+        } else if self.dialogs.show_about {
             Some("about")
-        } else if self.identified.is_some() {
+        } else if self.map.identified.is_some() {
             Some("identify")
         } else if self.import.open {
             Some("import")
@@ -279,15 +332,15 @@ impl QnApp {
             return false;
         };
         match which {
-            "file_browser" => self.browser = None,
-            "confirm_delete" => self.editor.confirm_delete = None,
+            "file_browser" => self.dialogs.browser = None,
+            "confirm_delete" => self.map.editor.confirm_delete = None,
             "confirm_delete_scenario" => self.scenario.confirm_delete = None,
-            "confirm_restore" => self.confirm_restore = None,
-            "message" => self.error = None,
-            "backups" => self.backups = None,
-            "open_path" => self.show_open_path = false,
-            "about" => self.show_about = false,
-            "identify" => self.identified = None,
+            "confirm_restore" => self.dialogs.confirm_restore = None,
+            "message" => self.dialogs.error = None,
+            "backups" => self.dialogs.backups = None,
+            "open_path" => self.dialogs.show_open_path = false,
+            "about" => self.dialogs.show_about = false,
+            "identify" => self.map.identified = None,
             "import" => self.import.open = false,
             "export" => self.export.open = false,
             "table" => self.table = None,

@@ -3,9 +3,10 @@
 //! as commands that `QnApp::run_commands` applies at the end of the frame, never straight to
 //! the file.
 
-use super::command::{Command, Then};
+use super::canvas::MapCtx;
+use super::command::{Command, Panel, Then, merge_key};
 use super::map::{Projector, World};
-use super::{QnApp, i18n::tr, style};
+use super::{i18n::tr, style};
 use crate::edit::Edit;
 use crate::io::crs::geodesic_distance_m;
 use crate::model::{DraftAction, Layer, Site, Status};
@@ -133,6 +134,58 @@ impl Default for Editor {
     }
 }
 
+impl Editor {
+    /// Takes tool `t`; a different tool drops what the last one had begun.
+    pub fn set_tool(&mut self, t: Tool) {
+        if self.tool != t {
+            self.drawing.clear();
+            self.boundary_of = None;
+            self.measure.clear();
+            self.measure_done = false;
+        }
+        self.tool = t;
+    }
+
+    /// The current measurement: geodesic length along the line (to the cursor while still
+    /// measuring) and, with three points or more, the geodesic area of the closed polygon.
+    pub fn measurement(
+        &self,
+        tm3: &crate::io::crs::Tm3,
+        cursor: Option<World>,
+    ) -> Option<Measurement> {
+        let mut pts: Vec<World> = self.measure.clone();
+        if !self.measure_done
+            && let Some(c) = cursor
+        {
+            pts.push(c);
+        }
+        if pts.len() < 2 {
+            return None;
+        }
+        let ll: Vec<Coord<f64>> = pts.iter().filter_map(|w| lonlat(tm3, *w)).collect();
+        let length_m = ll
+            .windows(2)
+            .map(|w| geodesic_distance_m((w[0].x, w[0].y), (w[1].x, w[1].y)))
+            .sum();
+        let area_ha = (ll.len() >= 3).then(|| {
+            let mut ring = ll.clone();
+            ring.push(ll[0]);
+            crate::model::geodesic_area_ha(&Geometry::Polygon(Polygon::new(
+                LineString(ring),
+                vec![],
+            )))
+            .unwrap_or(0.0)
+        });
+        Some(Measurement { length_m, area_ha })
+    }
+}
+
+fn lonlat(tm3: &crate::io::crs::Tm3, w: World) -> Option<Coord<f64>> {
+    tm3.lonlat_from_tm3(w[0], w[1])
+        .ok()
+        .map(|(x, y)| Coord { x, y })
+}
+
 /// Polygons of a geometry (empty for points).
 fn polygons_mut(g: &mut Geometry<f64>) -> Vec<&mut Polygon<f64>> {
     match g {
@@ -183,12 +236,9 @@ fn closest_on_segment(p: Pos2, a: Pos2, b: Pos2) -> Pos2 {
     a + ab * t
 }
 
-impl QnApp {
+impl MapCtx<'_> {
     pub(super) fn lonlat(&self, w: World) -> Option<Coord<f64>> {
-        self.tm3
-            .lonlat_from_tm3(w[0], w[1])
-            .ok()
-            .map(|(x, y)| Coord { x, y })
+        lonlat(self.tm3, w)
     }
 
     fn world(&self, c: Coord<f64>) -> Option<World> {
@@ -203,7 +253,7 @@ impl QnApp {
         pos: Pos2,
         skip: Option<(Layer, i64, usize, usize, usize)>,
     ) -> Option<Snap> {
-        let tol = self.editor.snap_px;
+        let tol = self.st.editor.snap_px;
         let mut best_vertex: Option<(f32, World)> = None;
         let mut best_edge: Option<(f32, World)> = None;
         for s in &self.project.sites {
@@ -288,7 +338,7 @@ impl QnApp {
     }
 
     fn new_site_name(&self) -> &'static str {
-        match self.editor.active_layer {
+        match self.st.editor.active_layer {
             Layer::IndustrialZones => "Khu công nghiệp mới",
             Layer::CraftVillages => "Làng nghề mới",
             Layer::IndustrialCentres => "Nhà máy mới",
@@ -298,18 +348,18 @@ impl QnApp {
 
     /// Ends the polygon being drawn: a new site, or the boundary of `boundary_of`.
     pub(super) fn finish_polygon(&mut self) {
-        let pts = std::mem::take(&mut self.editor.drawing);
-        let target = self.editor.boundary_of.take();
+        let pts = std::mem::take(&mut self.st.editor.drawing);
+        let target = self.st.editor.boundary_of.take();
         if pts.len() < 3 {
-            let lang = self.lang();
-            self.show_error(
+            let lang = self.view.lang;
+            self.out.push(Command::ShowError(
                 tr(
                     lang,
                     "Một vùng cần ít nhất 3 đỉnh.",
                     "A polygon needs at least 3 vertices.",
                 )
                 .to_string(),
-            );
+            ));
             return;
         }
         let mut ring: Vec<Coord<f64>> = pts.iter().filter_map(|w| self.lonlat(*w)).collect();
@@ -321,19 +371,18 @@ impl QnApp {
             Some(before) => {
                 let mut after = before.clone();
                 after.geom = Some(poly);
-                after.record_drafting(DraftAction::Drawn, &self.author(), &today(), self.lang());
-                self.commands
-                    .push(Command::edit(Edit::update(before, after)));
+                after.record_drafting(DraftAction::Drawn, self.author, &today(), self.view.lang);
+                self.out.push(Command::edit(Edit::update(before, after)));
             }
             None => {
                 let mut s = Site::new(
-                    self.editor.active_layer,
+                    self.st.editor.active_layer,
                     self.new_site_name(),
                     Status::Proposed,
                 );
                 s.geom = Some(poly);
-                s.record_drafting(DraftAction::Drawn, &self.author(), &today(), self.lang());
-                self.commands.push(Command::Edit {
+                s.record_drafting(DraftAction::Drawn, self.author, &today(), self.view.lang);
+                self.out.push(Command::Edit {
                     edit: Edit::insert(s),
                     merge: None,
                     then: Then::SelectCreated,
@@ -353,11 +402,11 @@ impl QnApp {
         let typing = ui.ctx().memory(|m| m.focused().is_some());
         let hover = resp.hover_pos();
         // Snap indicator follows the cursor while placing points.
-        self.editor.snap = match (self.editor.tool, hover) {
+        self.st.editor.snap = match (self.st.editor.tool, hover) {
             (Tool::DrawPolygon | Tool::AddPoint | Tool::Measure | Tool::EditVertices, Some(h))
                 if !ui.input(|i| i.modifiers.shift) =>
             {
-                let skip = self.editor.drag.as_ref().and_then(|d| match d.kind {
+                let skip = self.st.editor.drag.as_ref().and_then(|d| match d.kind {
                     DragKind::Vertex { part, ring, index } => {
                         Some((d.layer, d.fid, part, ring, index))
                     }
@@ -376,42 +425,42 @@ impl QnApp {
                     i.key_pressed(Key::Delete),
                 )
             });
-            match self.editor.tool {
+            match self.st.editor.tool {
                 Tool::DrawPolygon => {
                     if esc {
-                        self.editor.drawing.clear();
-                        self.editor.boundary_of = None;
+                        self.st.editor.drawing.clear();
+                        self.st.editor.boundary_of = None;
                     }
                     if back {
-                        self.editor.drawing.pop();
+                        self.st.editor.drawing.pop();
                     }
-                    if enter && !self.editor.drawing.is_empty() {
+                    if enter && !self.st.editor.drawing.is_empty() {
                         self.finish_polygon();
                     }
                 }
                 Tool::Measure => {
                     if esc {
-                        self.editor.measure.clear();
-                        self.editor.measure_done = false;
+                        self.st.editor.measure.clear();
+                        self.st.editor.measure_done = false;
                     }
                     if back {
-                        self.editor.measure.pop();
+                        self.st.editor.measure.pop();
                     }
                 }
                 _ => {
                     if esc {
-                        self.selected = None;
+                        self.st.selected = None;
                     }
                 }
             }
             if del
-                && let Some(sel) = self.selected
-                && self.editor.tool != Tool::EditVertices
+                && let Some(sel) = self.st.selected
+                && self.st.editor.tool != Tool::EditVertices
             {
-                self.editor.confirm_delete = Some(sel);
+                self.st.editor.confirm_delete = Some(sel);
             }
         }
-        match self.editor.tool {
+        match self.st.editor.tool {
             Tool::Select => false,
             Tool::AddPoint => {
                 if resp.clicked()
@@ -420,18 +469,18 @@ impl QnApp {
                     let w = self.placed_point(ui, pr, p, None);
                     if let Some(c) = self.lonlat(w) {
                         let mut s = Site::new(
-                            self.editor.active_layer,
+                            self.st.editor.active_layer,
                             self.new_site_name(),
                             Status::Proposed,
                         );
                         s.geom = Some(Geometry::Point(Point(c)));
                         s.record_drafting(
                             DraftAction::Placed,
-                            &self.author(),
+                            self.author,
                             &today(),
-                            self.lang(),
+                            self.view.lang,
                         );
-                        self.commands.push(Command::Edit {
+                        self.out.push(Command::Edit {
                             edit: Edit::insert(s),
                             merge: None,
                             then: Then::SelectCreated,
@@ -448,22 +497,22 @@ impl QnApp {
                     && let Some(p) = resp.interact_pointer_pos()
                 {
                     let w = self.placed_point(ui, pr, p, None);
-                    self.editor.drawing.push(w);
+                    self.st.editor.drawing.push(w);
                 }
                 false
             }
             Tool::Measure => {
                 if resp.double_clicked() {
-                    self.editor.measure_done = true;
+                    self.st.editor.measure_done = true;
                 } else if resp.clicked()
                     && let Some(p) = resp.interact_pointer_pos()
                 {
-                    if self.editor.measure_done {
-                        self.editor.measure.clear();
-                        self.editor.measure_done = false;
+                    if self.st.editor.measure_done {
+                        self.st.editor.measure.clear();
+                        self.st.editor.measure_done = false;
                     }
                     let w = self.placed_point(ui, pr, p, None);
-                    self.editor.measure.push(w);
+                    self.st.editor.measure.push(w);
                 }
                 false
             }
@@ -473,8 +522,8 @@ impl QnApp {
     }
 
     fn fresh_merge_key(&mut self) -> u64 {
-        self.next_merge_key += 1;
-        self.next_merge_key
+        self.st.gestures += 1;
+        merge_key(Panel::Map, self.st.gestures)
     }
 
     fn move_input(&mut self, ui: &egui::Ui, resp: &egui::Response, pr: &Projector) -> bool {
@@ -485,9 +534,9 @@ impl QnApp {
             if let Some((layer, fid)) = hit
                 && let Some(g) = self.project.site(layer, fid).and_then(|s| s.geom.clone())
             {
-                self.selected = Some((layer, fid));
+                self.st.selected = Some((layer, fid));
                 let key = self.fresh_merge_key();
-                self.editor.drag = Some(Drag {
+                self.st.editor.drag = Some(Drag {
                     layer,
                     fid,
                     kind: DragKind::Feature {
@@ -498,11 +547,11 @@ impl QnApp {
                 });
             }
         }
-        let Some(drag) = self.editor.drag.clone() else {
+        let Some(drag) = self.st.editor.drag.clone() else {
             if resp.clicked()
                 && let Some(p) = resp.interact_pointer_pos()
             {
-                self.selected = self.hit_test(pr, p, 12.0);
+                self.st.selected = self.hit_test(pr, p, 12.0);
             }
             return false;
         };
@@ -524,15 +573,15 @@ impl QnApp {
             if let Some(before) = self.project.site(drag.layer, drag.fid).cloned() {
                 let mut after = before.clone();
                 after.geom = Some(g);
-                after.record_drafting(DraftAction::Moved, &self.author(), &today(), self.lang());
-                self.commands.push(Command::merged(
+                after.record_drafting(DraftAction::Moved, self.author, &today(), self.view.lang);
+                self.out.push(Command::merged(
                     Edit::update(before, after),
                     Some(drag.merge_key),
                 ));
             }
         }
         if resp.drag_stopped() {
-            self.editor.drag = None;
+            self.st.editor.drag = None;
         }
         true
     }
@@ -542,7 +591,7 @@ impl QnApp {
     /// [`MAX_HANDLES`] vertices are on screen: they could not be told apart).
     fn handles(&self, pr: &Projector) -> Vec<(usize, usize, usize, Pos2, bool)> {
         let mut out = Vec::new();
-        let Some((l, f)) = self.selected else {
+        let Some((l, f)) = self.st.selected else {
             return out;
         };
         let Some(g) = self.project.site(l, f).and_then(|s| s.geom.as_ref()) else {
@@ -610,7 +659,7 @@ impl QnApp {
         if resp.drag_started()
             && let Some(origin) = ui.input(|i| i.pointer.press_origin())
             && let Some((pi, ri, i, _, is_vertex)) = near(origin)
-            && let Some((layer, fid)) = self.selected
+            && let Some((layer, fid)) = self.st.selected
         {
             let key = self.fresh_merge_key();
             let index = if is_vertex {
@@ -627,7 +676,7 @@ impl QnApp {
                 }
                 i + 1
             };
-            self.editor.drag = Some(Drag {
+            self.st.editor.drag = Some(Drag {
                 layer,
                 fid,
                 kind: DragKind::Vertex {
@@ -641,7 +690,7 @@ impl QnApp {
             // from the next frame on, built on the site as it then is.
             return true;
         }
-        if let Some(drag) = self.editor.drag.clone() {
+        if let Some(drag) = self.st.editor.drag.clone() {
             if resp.dragged()
                 && let Some(p) = resp.interact_pointer_pos()
                 && let DragKind::Vertex { part, ring, index } = drag.kind
@@ -663,7 +712,7 @@ impl QnApp {
                 }
             }
             if resp.drag_stopped() {
-                self.editor.drag = None;
+                self.st.editor.drag = None;
             }
             return true;
         }
@@ -671,7 +720,7 @@ impl QnApp {
             && let Some(p) = resp.interact_pointer_pos()
             && near(p).is_none()
         {
-            self.selected = self.hit_test(pr, p, 12.0);
+            self.st.selected = self.hit_test(pr, p, 12.0);
         }
         false
     }
@@ -686,7 +735,7 @@ impl QnApp {
         merge: Option<u64>,
         change: impl FnOnce(&mut Vec<Coord<f64>>) -> bool,
     ) -> bool {
-        let Some((l, f)) = self.selected else {
+        let Some((l, f)) = self.st.selected else {
             return false;
         };
         let Some(before) = self.project.site(l, f).cloned() else {
@@ -707,8 +756,8 @@ impl QnApp {
             return false;
         }
         set_ring(poly, ri, ring);
-        after.record_drafting(DraftAction::Reshaped, &self.author(), &today(), self.lang());
-        self.commands
+        after.record_drafting(DraftAction::Reshaped, self.author, &today(), self.view.lang);
+        self.out
             .push(Command::merged(Edit::update(before, after), merge));
         true
     }
@@ -741,8 +790,8 @@ impl QnApp {
             .filter(|s| {
                 // The prepared box first: a click far from a huge polygon costs nothing.
                 let key = (s.layer, s.fid);
-                self.shapes.peek(key).is_none_or(|sh| {
-                    Some(sh.stamp) != self.geom_stamps.get(&key).map(|m| m.stamp)
+                self.derived.shapes.peek(key).is_none_or(|sh| {
+                    self.derived.shape_stale(key)
                         || sh.bbox.0[0] <= w[0]
                             && w[0] <= sh.bbox.1[0]
                             && sh.bbox.0[1] <= w[1]
@@ -764,16 +813,18 @@ impl QnApp {
         pr: &Projector,
         hover: Option<Pos2>,
     ) {
-        let lang = self.lang();
+        let lang = self.view.lang;
         let ink = Color32::from_rgb(0xd6, 0x27, 0x28);
-        if self.editor.tool == Tool::DrawPolygon && !self.editor.drawing.is_empty() {
+        if self.st.editor.tool == Tool::DrawPolygon && !self.st.editor.drawing.is_empty() {
             let mut pts: Vec<Pos2> = self
+                .st
                 .editor
                 .drawing
                 .iter()
                 .map(|w| pr.screen_from_world(*w))
                 .collect();
             let cursor = self
+                .st
                 .editor
                 .snap
                 .map(|s| pr.screen_from_world(s.world))
@@ -790,11 +841,11 @@ impl QnApp {
                 ));
             }
             painter.add(Shape::line(pts.clone(), Stroke::new(2.5, ink)));
-            for p in &pts[..self.editor.drawing.len()] {
+            for p in &pts[..self.st.editor.drawing.len()] {
                 painter.circle_filled(*p, 4.0, ink);
             }
         }
-        if self.editor.tool == Tool::EditVertices {
+        if self.st.editor.tool == Tool::EditVertices {
             for (_, _, _, p, is_vertex) in self.handles(pr) {
                 if is_vertex {
                     painter.rect_filled(
@@ -813,7 +864,7 @@ impl QnApp {
                 }
             }
         }
-        if let Some(s) = self.editor.snap {
+        if let Some(s) = self.st.editor.snap {
             let p = pr.screen_from_world(s.world);
             let c = Color32::from_rgb(0xcc, 0x00, 0xcc);
             if s.on_vertex {
@@ -827,15 +878,17 @@ impl QnApp {
                 );
             }
         }
-        if self.editor.tool == Tool::Measure && !self.editor.measure.is_empty() {
+        if self.st.editor.tool == Tool::Measure && !self.st.editor.measure.is_empty() {
             let mut pts: Vec<Pos2> = self
+                .st
                 .editor
                 .measure
                 .iter()
                 .map(|w| pr.screen_from_world(*w))
                 .collect();
-            if !self.editor.measure_done
+            if !self.st.editor.measure_done
                 && let Some(h) = self
+                    .st
                     .editor
                     .snap
                     .map(|s| pr.screen_from_world(s.world))
@@ -848,7 +901,11 @@ impl QnApp {
             for p in &pts {
                 painter.circle_filled(*p, 3.0, blue);
             }
-            if let Some(m) = self.measurement(hover.map(|h| pr.world_from_screen(h))) {
+            if let Some(m) = self
+                .st
+                .editor
+                .measurement(self.tm3, hover.map(|h| pr.world_from_screen(h)))
+            {
                 let text = match m.area_ha {
                     Some(a) if a >= 100.0 => format!(
                         "{}   {:.2} km² ({a:.0} ha)",
@@ -889,13 +946,13 @@ impl QnApp {
 
     /// One line telling how the active tool works.
     fn tool_hint(&self) -> Option<String> {
-        let lang = self.lang();
+        let lang = self.view.lang;
         let snap = tr(
             lang,
             "giữ Shift để không bắt dính",
             "hold Shift not to snap",
         );
-        Some(match self.editor.tool {
+        Some(match self.st.editor.tool {
             Tool::Select => return None,
             Tool::AddPoint => format!(
                 "{} ({snap})",
@@ -907,7 +964,7 @@ impl QnApp {
                     "nhấp đặt đỉnh, nhấp đúp hoặc Enter kết thúc, Esc hủy, Backspace xóa đỉnh cuối",
                     "click to add vertices, double-click or Enter to finish, Esc to cancel, Backspace removes the last",
                 );
-                match self.editor.boundary_of.and_then(|(l, f)| self.project.site(l, f)) {
+                match self.st.editor.boundary_of.and_then(|(l, f)| self.project.site(l, f)) {
                     Some(s) => format!("{} «{}»: {how}; {snap}", tr(lang, "Vẽ ranh giới", "Boundary of"), s.name),
                     None => format!("{how}; {snap}"),
                 }
@@ -924,35 +981,6 @@ impl QnApp {
                 tr(lang, "Nhấp các điểm để đo chiều dài (và diện tích từ 3 điểm); nhấp đúp dừng, Esc xóa", "Click points to measure length (and area from 3 points); double-click to stop, Esc clears")
             ),
         })
-    }
-
-    /// The current measurement: geodesic length along the line (to the cursor while still
-    /// measuring) and, with three points or more, the geodesic area of the closed polygon.
-    pub fn measurement(&self, cursor: Option<World>) -> Option<Measurement> {
-        let mut pts: Vec<World> = self.editor.measure.clone();
-        if !self.editor.measure_done
-            && let Some(c) = cursor
-        {
-            pts.push(c);
-        }
-        if pts.len() < 2 {
-            return None;
-        }
-        let ll: Vec<Coord<f64>> = pts.iter().filter_map(|w| self.lonlat(*w)).collect();
-        let length_m = ll
-            .windows(2)
-            .map(|w| geodesic_distance_m((w[0].x, w[0].y), (w[1].x, w[1].y)))
-            .sum();
-        let area_ha = (ll.len() >= 3).then(|| {
-            let mut ring = ll.clone();
-            ring.push(ll[0]);
-            crate::model::geodesic_area_ha(&Geometry::Polygon(Polygon::new(
-                LineString(ring),
-                vec![],
-            )))
-            .unwrap_or(0.0)
-        });
-        Some(Measurement { length_m, area_ha })
     }
 }
 

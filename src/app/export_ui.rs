@@ -53,11 +53,12 @@ impl QnApp {
             .copied()
             .filter(|l| self.is_layer_visible(*l))
             .collect();
-        spec.show_towns = self.show_towns;
+        spec.show_towns = self.map.show_towns;
         spec.extent = self
+            .map
             .view
-            .filter(|_| self.map_rect.is_positive())
-            .map(|v| super::map::Projector::new(self.map_rect, v).visible());
+            .filter(|_| self.map.map_rect.is_positive())
+            .map(|v| super::map::Projector::new(self.map.map_rect, v).visible());
         if let Some(s) = self.active_scenario() {
             spec.subtitle = format!("{} — {}", s.name, self.scenario.year);
             spec.scenario = Some(s.clone());
@@ -73,6 +74,7 @@ impl QnApp {
         // The reference layers shown on the map, drawn as they are on screen.
         if let Some(f) = &self.file {
             spec.reference = self
+                .map
                 .refs
                 .iter()
                 .filter(|r| r.visible)

@@ -127,7 +127,7 @@ impl QnApp {
     }
 
     /// Runs `f` on the import window's context and queues what it asked for.
-    fn with_import(&mut self, f: impl FnOnce(&mut ImportCtx<'_>)) {
+    pub(super) fn with_import(&mut self, f: impl FnOnce(&mut ImportCtx<'_>)) {
         let mut c = self.import_ctx();
         f(&mut c);
         let asked = std::mem::take(&mut c.out);
@@ -150,14 +150,6 @@ impl QnApp {
     /// Reads the file named in the import window again.
     pub(super) fn rescan_import(&mut self) {
         self.with_import(|c| c.start_scan());
-    }
-
-    /// Files dropped on the window, then the import window itself.
-    pub(super) fn import_ui(&mut self, ctx: &egui::Context) {
-        self.with_import(|c| {
-            c.take_dropped_files(ctx);
-            c.import_window(ctx);
-        });
     }
 
     /// The import's edit reached the file: the window says what came in.

@@ -1,16 +1,22 @@
 //! The egui front end: the only module that draws or asks the user anything.
 //!
-//! This file holds the app's state (the open project, the view, the history). A change takes
-//! one path: a panel builds an [`Edit`] and asks for it with a [`Command`]; at the end of the
-//! frame [`QnApp::run_commands`] (`command.rs`) hands it to [`History::apply`], validated and
-//! written in one transaction by the domain, then follows it up (select the new site…). One
-//! file per part of the window: `menu` (menu bar, toolbar, status bar, shortcuts), `side` (the
-//! left panel), `canvas` (the map), `dialogs` (windows over the map and Esc), `form` (a site's
+//! This file holds the app's state — the open file, the project, the history, and each part
+//! of the window's own state (`map: MapState`, `dialogs`, `form`, `table`, `scenario`,
+//! `rules`, `import`, `export`) — and lays the frame out ([`QnApp::show`]). Every part of the
+//! window is a function of what it shows and its own state, or a context over borrowed parts
+//! of the app (`MapCtx`, `FormCtx`, `ScenarioPanel`, `ImportCtx`), and returns [`Command`]s.
+//! A change takes one path: a panel builds an [`Edit`] and asks for it with a command; at the
+//! end of the frame [`QnApp::run_commands`] (`command.rs`) hands it to [`History::apply`],
+//! validated and written in one transaction by the domain, then follows it up (select the new
+//! site…). One file per part of the window: `menu` (menu bar, toolbar, status bar,
+//! shortcuts), `side` (the left panel), `canvas` (the map) with `editing` (its drawing tools)
+//! and `derived` (its caches), `dialogs` (windows over the map and Esc), `form` (a site's
 //! attributes), `table`, `scenarios` (one file per tab), `rules_ui`, `import_ui`, `export_ui`,
-//! `present`, `editing` (the drawing tools). Nothing here decides what is stored.
+//! `present`. Nothing here decides what is stored.
 
 mod canvas;
 pub mod command;
+mod derived;
 mod dialogs;
 pub mod editing;
 pub mod export_ui;
@@ -29,37 +35,24 @@ pub mod sitecache;
 pub mod style;
 pub mod table;
 
-use crate::analysis::checks::{
-    CheckContext, Checked, Checker, Finding, geometry_stamp, is_overlap_candidate,
-};
-use crate::analysis::labels::{Bbox, Candidate, place_labels};
+use crate::analysis::checks::{CheckContext, Checked, Finding};
 use crate::edit::{Edit, EditError, History};
-use crate::io::basemap::{ATTRIBUTION_SHORT, BaseMap};
+use crate::io::basemap::BaseMap;
 use crate::io::crs::Tm3;
 use crate::model::{Layer, Precision, Project, Site, text};
 use crate::settings::{Language, Settings};
 use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
-use command::{Command, Then};
+use command::Command;
 use editing::{Editor, Tool};
-use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, RichText, Sense, Stroke, Vec2};
+use egui::{Key, Pos2, Rect, RichText};
 use filebrowser::Purpose;
-use geo::Centroid;
 use i18n::tr;
 use map::{BaseCache, MapView, Projector, World};
-use sitecache::ShapeCache;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// A feature drawn on the map this frame, for hit tests.
-#[derive(Debug, Clone)]
-struct Drawn {
-    layer: Layer,
-    fid: i64,
-    screen: Pos2,
-}
 
 /// A label placed on the map in the last frame (for tests and the export later).
 #[derive(Debug, Clone, PartialEq)]
@@ -83,64 +76,30 @@ pub struct Startup {
 pub struct QnApp {
     tm3: Tm3,
     base: BaseCache,
-    /// Reference layers of the open project (imported data), drawn under the planning layers.
-    refs: Vec<map::RefLayerView>,
     file: Option<ProjectFile>,
     project: Project,
-    view: Option<MapView>,
-    visible: [bool; 7],
-    show_towns: bool,
-    selected: Option<(Layer, i64)>,
+    /// What the map keeps between frames (view, layers shown, selection, tools).
+    map: canvas::MapState,
+    /// What the map derives from the project (shapes, stamps, the background checks).
+    derived: derived::Derived,
     search: String,
     settings: Settings,
     persist_settings: bool,
-    error: Option<String>,
-    show_about: bool,
-    /// The in-app file browser, when the desktop has no file dialog.
-    browser: Option<filebrowser::FileBrowser>,
-    /// Reference-layer features under the last click (Identify).
-    identified: Option<Identified>,
-    show_open_path: bool,
-    open_path: String,
-    cursor: Option<World>,
+    dialogs: dialogs::Dialogs,
     title: String,
     started: Option<Instant>,
     first_frame_reported: bool,
-    /// `QN_PLANNER_TIMING` is set: report map frame times.
-    timing: bool,
-    frame_times: Vec<f64>,
-    /// The view of the previous frame, to tell a settled map from a moving one.
-    last_view: Option<MapView>,
-    fit_requested: bool,
-    labels: Vec<PlacedLabel>,
-    drawn: Vec<(Layer, i64)>,
-    map_rect: Rect,
     history: History,
     /// Bumped by every applied edit; caches compare against it.
     project_gen: u64,
-    /// The drafting checks, run on their own thread.
-    checker: Checker,
-    /// The areas prepared for drawing, and each site's geometry stamp (per generation).
-    shapes: ShapeCache,
-    geom_stamps: HashMap<(Layer, i64), GeomMeta>,
-    stamps_gen: u64,
-    /// Per project generation: the overlap candidates' stamp.
-    check_others_stamp: u64,
-    checks_gen: u64,
-    editor: Editor,
     form: form::FormState,
     table: Option<table::TableState>,
-    next_merge_key: u64,
     /// A short message in the status bar (e.g. a refused cell value).
     status_note: Option<String>,
-    backups: Option<Vec<BackupInfo>>,
-    confirm_restore: Option<BackupInfo>,
     /// Scenario values refused by the last edit, shown in the scenario editor.
     scenario_errors: Vec<crate::scenario::ScenarioError>,
     scenario: scenarios::ScenarioUi,
     rules: rules_ui::RulesUi,
-    /// Presentation mode (F11).
-    presenting: bool,
     export: export_ui::ExportUi,
     import: import_ui::ImportUi,
     /// What the panels of this frame asked for, applied at its end ([`QnApp::run_commands`]).
@@ -241,10 +200,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn layer_index(l: Layer) -> usize {
-    Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
-}
-
 impl QnApp {
     /// Builds the app on `ctx`: fonts, base map, and the project given in `startup`.
     pub fn new(ctx: &egui::Context, startup: Startup) -> Result<QnApp, String> {
@@ -255,57 +210,32 @@ impl QnApp {
         let base = BaseCache::build(&base_map, &tm3);
         let checks_ctx = Arc::new(CheckContext::new(&base_map));
         let wake_ctx = ctx.clone();
-        let checker = Checker::new(checks_ctx, Box::new(move || wake_ctx.request_repaint()));
-        let shapes_ctx = ctx.clone();
+        let derived = derived::Derived::new(checks_ctx, move || wake_ctx.request_repaint());
         let mut app = QnApp {
             tm3,
             base,
-            refs: Vec::new(),
             file: None,
             project: Project::default(),
-            view: None,
-            visible: [true; 7],
-            show_towns: true,
-            selected: None,
+            map: canvas::MapState::default(),
+            derived,
             search: String::new(),
             settings: startup.settings,
             persist_settings: startup.persist_settings,
-            error: startup.error,
-            show_about: false,
-            identified: None,
-            browser: None,
-            show_open_path: false,
-            open_path: String::new(),
-            cursor: None,
+            dialogs: dialogs::Dialogs {
+                error: startup.error,
+                ..Default::default()
+            },
             title: String::new(),
             started: startup.started,
             first_frame_reported: false,
-            timing: std::env::var_os("QN_PLANNER_TIMING").is_some(),
-            frame_times: Vec::new(),
-            last_view: None,
-            fit_requested: true,
-            labels: Vec::new(),
-            drawn: Vec::new(),
-            map_rect: Rect::NOTHING,
             history: History::default(),
             project_gen: 0,
-            checker,
-            shapes: ShapeCache::new(Box::new(move || shapes_ctx.request_repaint())),
-            geom_stamps: HashMap::new(),
-            stamps_gen: u64::MAX,
-            check_others_stamp: 0,
-            checks_gen: u64::MAX,
-            editor: Editor::default(),
             form: form::FormState::default(),
             table: None,
-            next_merge_key: 0,
             status_note: None,
-            backups: None,
-            confirm_restore: None,
             scenario_errors: Vec::new(),
             scenario: scenarios::ScenarioUi::default(),
             rules: rules_ui::RulesUi::default(),
-            presenting: false,
             export: export_ui::ExportUi::default(),
             import: import_ui::ImportUi::default(),
             commands: Vec::new(),
@@ -350,13 +280,13 @@ impl QnApp {
         self.project = p;
         self.project_gen += 1;
         self.history.clear();
-        self.editor = Editor::default();
-        self.selected = None;
+        self.map.editor = Editor::default();
+        self.map.selected = None;
         self.settings.last_project = Some(file.path().to_path_buf());
         match load_reference_layers(&file, &self.tm3) {
-            Ok(r) => self.refs = r,
+            Ok(r) => self.map.refs = r,
             Err(e) => {
-                self.refs.clear();
+                self.map.refs.clear();
                 self.show_error(e);
             }
         }
@@ -371,7 +301,7 @@ impl QnApp {
                 )
             );
             eprintln!("qn-planner: {msg}");
-            self.error = Some(msg);
+            self.dialogs.error = Some(msg);
         }
         self.file = Some(file);
         self.save_settings();
@@ -383,11 +313,11 @@ impl QnApp {
         match load_reference_layers(file, &self.tm3) {
             Ok(mut r) => {
                 for v in &mut r {
-                    if let Some(old) = self.refs.iter().find(|o| o.table == v.table) {
+                    if let Some(old) = self.map.refs.iter().find(|o| o.table == v.table) {
                         v.visible = old.visible;
                     }
                 }
-                self.refs = r;
+                self.map.refs = r;
             }
             Err(e) => self.show_error(e),
         }
@@ -395,21 +325,18 @@ impl QnApp {
 
     fn show_error(&mut self, msg: String) {
         eprintln!("qn-planner: {msg}");
-        self.error = Some(msg);
+        self.dialogs.error = Some(msg);
     }
 
-    /// The reference-layer features under a click at screen position `p` (within 8 pixels),
-    /// from the visible layers, the topmost first; remembered for the Identify window. An
-    /// empty result closes the window.
-    pub(crate) fn identify_reference(&mut self, pr: &Projector, p: Pos2) {
-        let Some((lon, lat)) = self.lonlat(pr.world_from_screen(p)).map(|c| (c.x, c.y)) else {
-            return;
-        };
+    /// The reference-layer features within `tol_m` metres of `at` (lon, lat), from the
+    /// visible layers, the topmost first; remembered for the Identify window. An empty result
+    /// closes the window.
+    fn identify_reference(&mut self, at: (f64, f64), tol_m: f64) {
         let Some(file) = &self.file else { return };
-        let tol_m = 8.0 * pr.view.m_per_px;
+        let (lon, lat) = at;
         let mut features = Vec::new();
         let mut failed = None;
-        for r in self.refs.iter().rev().filter(|r| r.visible) {
+        for r in self.map.refs.iter().rev().filter(|r| r.visible) {
             match file.features_at(&r.table, lon, lat, tol_m, 20) {
                 Ok(found) => features.extend(found.into_iter().map(|f| (r.name.clone(), f))),
                 Err(e) => failed = Some(e.to_string()),
@@ -418,15 +345,24 @@ impl QnApp {
         if let Some(e) = failed {
             self.show_error(e);
         }
-        self.identified = (!features.is_empty()).then_some(Identified {
+        self.map.identified = (!features.is_empty()).then_some(Identified {
             features,
             at: (lon, lat),
         });
     }
 
+    /// Lists the backups of the open project for File → Restore backup…
+    fn list_backups(&mut self) {
+        let list = match (&self.file, self.file.as_ref().and_then(|f| f.backup_dir())) {
+            (Some(f), Some(dir)) => f.backups_in(dir),
+            _ => Vec::new(),
+        };
+        self.dialogs.backups = Some(list);
+    }
+
     /// What Identify found (for tests).
     pub fn identified(&self) -> Option<&Identified> {
-        self.identified.as_ref()
+        self.map.identified.as_ref()
     }
 
     /// Asks where to open or save (the native dialog, else the in-app browser) and acts on
@@ -444,7 +380,7 @@ impl QnApp {
             filebrowser::Native::Cancelled => {}
             filebrowser::Native::Unavailable => {
                 let start = self.file.as_ref().map(|f| f.path().to_path_buf());
-                self.browser = Some(filebrowser::FileBrowser::new(
+                self.dialogs.browser = Some(filebrowser::FileBrowser::new(
                     purpose,
                     save,
                     kinds,
@@ -588,7 +524,7 @@ impl QnApp {
 
     /// Replaces the project by backup `b` and reads it again (the history ends with it).
     fn restore_backup(&mut self, b: &BackupInfo) {
-        self.backups = None;
+        self.dialogs.backups = None;
         let result = self.file.as_mut().map(|f| f.restore_backup(&b.path));
         match result {
             Some(Ok(())) => self.reread_project(),
@@ -632,68 +568,31 @@ impl QnApp {
             .into_iter()
             .map(|l| l.table)
             .collect();
-        let shown: Vec<&str> = self.refs.iter().map(|r| r.table.as_str()).collect();
+        let shown: Vec<&str> = self.map.refs.iter().map(|r| r.table.as_str()).collect();
         if on_file.iter().map(String::as_str).ne(shown) {
             self.reload_reference_layers();
         }
     }
 
     fn drop_stale_selection(&mut self) {
-        if let Some((l, f)) = self.selected
+        if let Some((l, f)) = self.map.selected
             && self.project.site(l, f).is_none()
         {
-            self.selected = None;
+            self.map.selected = None;
         }
     }
 
     /// The findings of one site: the newest the background checker has (those of the site's
     /// previous state while a new check runs), none before its first check ends.
     pub fn findings_of(&mut self, layer: Layer, fid: i64) -> Vec<Finding> {
-        match self.checked(layer, fid) {
-            Checked::Ready(f) | Checked::Stale(f) => f,
-            Checked::Pending => Vec::new(),
-        }
+        self.derived
+            .findings_of(&self.project, self.project_gen, &self.tm3, layer, fid)
     }
 
-    /// What the background checker knows of one site; sends the check when the site (or an
-    /// area it may overlap) changed since the last one.
+    /// What the background checker knows of one site; sends the check when it changed.
     pub fn checked(&mut self, layer: Layer, fid: i64) -> Checked {
-        self.refresh_stamps();
-        if self.checks_gen != self.project_gen {
-            self.checks_gen = self.project_gen;
-            let metas = &self.geom_stamps;
-            self.check_others_stamp = Checker::others_stamp(self.project.sites.iter().map(|s| {
-                let g = metas.get(&(s.layer, s.fid)).map_or(0, |m| m.stamp);
-                (s, g)
-            }));
-            let project = &self.project;
-            self.checker.retain(|(l, f)| project.site(*l, *f).is_some());
-        }
-        let Some(site) = self.project.site(layer, fid) else {
-            return Checked::Ready(Vec::new());
-        };
-        let geom = self.geom_stamps.get(&(layer, fid)).map(|m| m.stamp);
-        let stamp = Checker::stamp(
-            geom.unwrap_or_else(|| geometry_stamp(site.geom.as_ref())),
-            self.check_others_stamp,
-        );
-        let (project, metas) = (&self.project, &self.geom_stamps);
-        let near = metas.get(&(layer, fid)).and_then(|m| m.bbox);
-        self.checker.get(site, stamp, || {
-            // Only the candidates whose box meets the site's travel to the checker.
-            Arc::new(
-                project
-                    .sites
-                    .iter()
-                    .filter(|o| is_overlap_candidate(o) && (o.layer, o.fid) != (layer, fid))
-                    .filter(|o| {
-                        let b = metas.get(&(o.layer, o.fid)).and_then(|m| m.bbox);
-                        matches!((near, b), (Some(a), Some(b)) if geo::Intersects::intersects(&a, &b))
-                    })
-                    .cloned()
-                    .collect(),
-            )
-        })
+        self.derived
+            .checked(&self.project, self.project_gen, &self.tm3, layer, fid)
     }
 
     /// Reads the change log of the selected site when the site or the project changed.
@@ -717,7 +616,7 @@ impl QnApp {
 
     /// Waits until the background checks asked for so far are done (for tests and scripts).
     pub fn settle_checks(&mut self) -> bool {
-        self.checker.settle(std::time::Duration::from_secs(30))
+        self.derived.settle_checks()
     }
 
     /// The drafting history (for tests).
@@ -726,12 +625,12 @@ impl QnApp {
     }
 
     pub fn tool(&self) -> Tool {
-        self.editor.tool
+        self.map.editor.tool
     }
 
     /// The measure tool's current result (for tests).
     pub fn current_measurement(&self) -> Option<editing::Measurement> {
-        self.measurement(None)
+        self.map.editor.measurement(&self.tm3, None)
     }
 
     /// The open project's data.
@@ -744,12 +643,12 @@ impl QnApp {
     }
 
     pub fn selected(&self) -> Option<(Layer, i64)> {
-        self.selected
+        self.map.selected
     }
 
     /// Selects a site (or none), as a click on it would (for tests and scripts).
     pub fn select(&mut self, sel: Option<(Layer, i64)>) {
-        self.selected = sel;
+        self.map.selected = sel;
     }
 
     pub fn language(&self) -> Language {
@@ -757,78 +656,64 @@ impl QnApp {
     }
 
     pub fn is_layer_visible(&self, l: Layer) -> bool {
-        self.visible[layer_index(l)]
+        self.map.is_layer_visible(l)
     }
 
     /// The reference layers loaded from the project: name, feature count, shown or hidden.
     pub fn reference_layers(&self) -> Vec<(String, usize, bool)> {
-        self.refs
+        self.map
+            .refs
             .iter()
             .map(|r| (r.name.clone(), r.count, r.visible))
             .collect()
     }
 
     pub fn error_message(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.dialogs.error.as_deref()
     }
 
     /// Labels placed on the map in the last frame.
     pub fn placed_labels(&self) -> &[PlacedLabel] {
-        &self.labels
+        &self.map.labels
     }
 
     /// Features drawn on the map in the last frame.
     pub fn drawn_features(&self) -> &[(Layer, i64)] {
-        &self.drawn
+        &self.map.drawn
     }
 
     pub fn view(&self) -> Option<MapView> {
-        self.view
+        self.map.view
     }
 
     /// Where a WGS84 point is on the screen in the last frame's map.
     pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
-        let view = self.view?;
+        let view = self.map.view?;
         let (e, n) = self.tm3.tm3_from_lonlat(lon, lat).ok()?;
-        Some(Projector::new(self.map_rect, view).screen_from_world([e, n]))
+        Some(Projector::new(self.map.map_rect, view).screen_from_world([e, n]))
     }
 
     /// Screen positions of the features drawn in the last frame, by layer and fid.
     pub fn screen_pos_of(&self, layer: Layer, fid: i64) -> Option<Pos2> {
-        let view = self.view?;
-        let pr = Projector::new(self.map_rect, view);
+        let view = self.map.view?;
+        let pr = Projector::new(self.map.map_rect, view);
         let s = self.project.site(layer, fid)?;
         let w = self.anchor_world(s)?;
         Some(pr.screen_from_world(w))
     }
 
     fn anchor_world(&self, s: &Site) -> Option<World> {
-        let g = s.geom.as_ref()?;
-        if s.is_area()
-            && let Some(m) = self.geom_stamps.get(&(s.layer, s.fid))
-            && self.stamps_gen == self.project_gen
-        {
-            // The centroid, computed once per change of the geometry.
-            return m.anchor;
-        }
-        let c = match g {
-            geo_types::Geometry::Point(p) => *p,
-            other => other.centroid()?,
-        };
-        self.tm3
-            .tm3_from_lonlat(c.x(), c.y())
-            .ok()
-            .map(|(e, n)| [e, n])
+        self.derived.anchor_world(s, self.project_gen, &self.tm3)
     }
 
     fn zoom_to(&mut self, layer: Layer, fid: i64) {
-        self.selected = Some((layer, fid));
+        self.map.selected = Some((layer, fid));
         let Some(s) = self.project.site(layer, fid) else {
             return;
         };
         if let Some(w) = self.anchor_world(s) {
-            let m_per_px = self.view.map(|v| v.m_per_px.min(30.0)).unwrap_or(30.0);
-            self.view = Some(MapView {
+            let m_per_px = self.map.view.map(|v| v.m_per_px.min(30.0)).unwrap_or(30.0);
+            self.map.view = Some(MapView {
                 centre: w,
                 m_per_px,
             });
@@ -842,13 +727,48 @@ impl QnApp {
         self.run_commands(commands);
     }
 
+    /// The map over this frame, as a [`canvas::MapCtx`]; what it asks for joins the commands.
+    fn map_panel(&mut self, ui: &mut egui::Ui) {
+        let view = self.view_state();
+        let author = self.settings.author_name();
+        let mut m = canvas::MapCtx {
+            project: &self.project,
+            view: &view,
+            st: &mut self.map,
+            derived: &mut self.derived,
+            base: &self.base,
+            tm3: &self.tm3,
+            scenario: &self.scenario,
+            rules: &mut self.rules,
+            author: &author,
+            out: Vec::new(),
+        };
+        m.map_ui(ui);
+        let asked = m.out;
+        self.commands.extend(asked);
+    }
+
     fn show_panels(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.update_title(&ctx);
-        self.presentation_keys(&ctx);
-        self.presentation_controls(&ctx);
-        if self.presenting {
-            egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
+        let view = self.view_state();
+        let title = menu::title(
+            view.lang,
+            self.file.as_ref().map(|f| (f.path(), f.is_read_only())),
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+        present::presentation_keys(&ctx, &self.project, &mut self.map, &mut self.scenario);
+        present::presentation_controls(
+            &ctx,
+            view.lang,
+            &self.project,
+            self.map.presenting,
+            &mut self.scenario,
+        );
+        if self.map.presenting {
+            egui::CentralPanel::no_frame().show(ui, |ui| self.map_panel(ui));
             return;
         }
         // Esc closes the dialog on top and does nothing else; with no dialog open it goes on
@@ -858,10 +778,34 @@ impl QnApp {
         {
             self.close_top_dialog();
         }
-        self.shortcuts(&ctx);
-        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
-        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        let asked = menu::shortcuts(&ctx, &mut self.map);
+        self.commands.extend(asked);
+        // The window flags the menu and the toolbar toggle.
+        macro_rules! toggles {
+            () => {
+                menu::Toggles {
+                    scenario: &mut self.scenario.open,
+                    rules: &mut self.rules.open,
+                    table: &mut self.table,
+                    import: &mut self.import.open,
+                    export: &mut self.export,
+                    about: &mut self.dialogs.show_about,
+                    open_path: &mut self.dialogs.show_open_path,
+                }
+            };
+        }
+        egui::Panel::top("menu").show(ui, |ui| {
+            let win = toggles!();
+            let asked = menu::menu_ui(ui, &view, &mut self.settings, &mut self.map, win);
+            self.commands.extend(asked);
+        });
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            let asked = menu::toolbar_ui(ui, &view, &mut self.map, toggles!());
+            self.commands.extend(asked);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            menu::status_ui(ui, &view, self.map.cursor, &self.tm3);
+        });
         if self.scenario.open {
             egui::Panel::bottom("scenario_panel")
                 .resizable(true)
@@ -890,18 +834,18 @@ impl QnApp {
                 let view = self.view_state();
                 let st = side::SideState {
                     search: &mut self.search,
-                    visible: &mut self.visible,
-                    show_towns: &mut self.show_towns,
-                    refs: &mut self.refs,
+                    visible: &mut self.map.visible,
+                    show_towns: &mut self.map.show_towns,
+                    refs: &mut self.map.refs,
                     towns: self.base.towns.len(),
-                    selected: self.selected,
+                    selected: self.map.selected,
                 };
                 let asked = egui::ScrollArea::vertical()
                     .show(ui, |ui| side::side_ui(ui, &self.project, &view, st))
                     .inner;
                 self.commands.extend(asked);
             });
-        if let Some((layer, fid)) = self.selected {
+        if let Some((layer, fid)) = self.map.selected {
             // The findings the background checker has for the site (asking for a check when it
             // changed), read before the form borrows the project.
             let checked = self.checked(layer, fid);
@@ -937,11 +881,18 @@ impl QnApp {
                     self.commands.extend(asked);
                 });
         }
-        egui::CentralPanel::no_frame().show(ui, |ui| self.map_ui(ui));
-        self.dialogs_ui(&ctx);
+        egui::CentralPanel::no_frame().show(ui, |ui| self.map_panel(ui));
+        let asked = dialogs::dialogs_ui(
+            &ctx,
+            &view,
+            &mut self.dialogs,
+            &mut self.map.identified,
+            self.map.map_rect,
+        );
+        self.commands.extend(asked);
         let view = self.view_state();
         if let Some(state) = self.table.as_mut() {
-            let asked = table::table_window(&ctx, &self.project, &view, self.selected, state);
+            let asked = table::table_window(&ctx, &self.project, &view, self.map.selected, state);
             self.commands.extend(asked);
             if !state.open {
                 self.table = None;
@@ -955,8 +906,19 @@ impl QnApp {
             .and_then(|id| self.project.scenario(id));
         let asked = export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export);
         self.commands.extend(asked);
-        self.import_ui(&ctx);
-        self.edit_dialogs_ui(&ctx);
+        // Files dropped on the window, then the import window itself.
+        self.with_import(|c| {
+            c.take_dropped_files(&ctx);
+            c.import_window(&ctx);
+        });
+        let asked = dialogs::edit_dialogs_ui(
+            &ctx,
+            &view,
+            &self.project,
+            &mut self.map.editor,
+            &mut self.dialogs,
+        );
+        self.commands.extend(asked);
         if !self.first_frame_reported {
             self.first_frame_reported = true;
             if let (Some(t0), Some(_)) = (self.started, std::env::var_os("QN_PLANNER_TIMING")) {
@@ -985,34 +947,6 @@ pub struct Identified {
     pub features: Vec<(String, crate::store::TableFeature)>,
     /// Where the click was (lon, lat).
     pub at: (f64, f64),
-}
-
-/// What the map needs of a site's geometry, computed once per change of it.
-#[derive(Debug, Clone, Copy)]
-struct GeomMeta {
-    stamp: u64,
-    /// Lon/lat box.
-    bbox: Option<geo_types::Rect<f64>>,
-    /// The centroid, projected: where the symbol goes.
-    anchor: Option<World>,
-}
-
-impl GeomMeta {
-    fn of(s: &Site, stamp: u64, tm3: &Tm3) -> GeomMeta {
-        use geo::{BoundingRect, Centroid};
-        let g = s.geom.as_ref();
-        GeomMeta {
-            stamp,
-            bbox: g.and_then(|g| g.bounding_rect()),
-            anchor: g
-                .and_then(|g| match g {
-                    geo_types::Geometry::Point(p) => Some(*p),
-                    other => other.centroid(),
-                })
-                .and_then(|c| tm3.tm3_from_lonlat(c.x(), c.y()).ok())
-                .map(|(e, n)| [e, n]),
-        }
-    }
 }
 
 /// An attribute value as the Identify window shows it (empty for null).

@@ -5,9 +5,13 @@
 //! leaves.
 
 use super::QnApp;
+use super::canvas::{MapState, layer_index};
 use super::i18n::{self, tr};
+use super::scenarios::ScenarioUi;
 use super::style;
 use crate::model::Layer;
+use crate::model::Project;
+use crate::settings::Language;
 use egui::{Color32, FontId, Key, Pos2, Rect, Stroke, Vec2};
 
 /// Height of a row of the presentation legend.
@@ -23,57 +27,7 @@ pub const PHASE_STEPS: [i32; 4] = [
 
 impl QnApp {
     pub fn is_presenting(&self) -> bool {
-        self.presenting
-    }
-
-    pub(super) fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
-        if self.presenting != on {
-            self.presenting = on;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
-            if on && self.view.is_some() {
-                self.fit_requested = true;
-            }
-        }
-    }
-
-    /// F11, Esc and the stepping keys.
-    pub(super) fn presentation_keys(&mut self, ctx: &egui::Context) {
-        let typing = ctx.memory(|m| m.focused().is_some());
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
-            let on = !self.presenting;
-            self.set_presenting(ctx, on);
-        }
-        if !self.presenting || typing {
-            return;
-        }
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
-            self.set_presenting(ctx, false);
-            return;
-        }
-        let (next, prev) = ctx.input_mut(|i| {
-            (
-                i.consume_key(egui::Modifiers::NONE, Key::PageDown)
-                    || i.consume_key(egui::Modifiers::NONE, Key::ArrowRight),
-                i.consume_key(egui::Modifiers::NONE, Key::PageUp)
-                    || i.consume_key(egui::Modifiers::NONE, Key::ArrowLeft),
-            )
-        });
-        if next {
-            self.present_step(1);
-        }
-        if prev {
-            self.present_step(-1);
-        }
-    }
-
-    /// The scenarios ticked for comparison that still exist.
-    fn compared_scenarios(&self) -> Vec<i64> {
-        self.scenario
-            .compare
-            .iter()
-            .copied()
-            .filter(|id| self.project.scenario(*id).is_some())
-            .collect()
+        self.map.presenting
     }
 
     /// Ticks `ids` for comparison (for tests and scripts; the Compare tab does it by hand).
@@ -84,171 +38,231 @@ impl QnApp {
     /// Whether PageDown steps through the compared scenarios (the planner chose it and two or
     /// more are ticked) rather than through the years.
     pub fn presents_scenarios(&self) -> bool {
-        self.scenario.present_scenarios && self.compared_scenarios().len() >= 2
+        presents_scenarios(&self.project, &self.scenario)
     }
+}
 
-    /// The step toggle on the presentation screen (when scenarios are ticked for comparison):
-    /// years or compared scenarios, always said on screen.
-    pub(super) fn presentation_controls(&mut self, ctx: &egui::Context) {
-        if !self.presenting || self.compared_scenarios().len() < 2 {
-            return;
-        }
-        let lang = self.lang();
-        egui::Area::new(egui::Id::unique("present_step_toggle"))
-            .fixed_pos(egui::pos2(18.0, 84.0))
-            .show(ctx, |ui| {
-                egui::Frame::popup(ui.style()).show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label(tr(lang, "PageDown bước qua:", "PageDown steps through:"));
-                        ui.selectable_value(
-                            &mut self.scenario.present_scenarios,
-                            false,
-                            tr(lang, "các năm", "the years"),
-                        );
-                        ui.selectable_value(
-                            &mut self.scenario.present_scenarios,
-                            true,
-                            tr(lang, "các kịch bản so sánh", "the compared scenarios"),
-                        );
-                    });
+/// F11, Esc and the stepping keys.
+pub(crate) fn presentation_keys(
+    ctx: &egui::Context,
+    project: &Project,
+    map: &mut MapState,
+    sc: &mut ScenarioUi,
+) {
+    let typing = ctx.memory(|m| m.focused().is_some());
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
+        let on = !map.presenting;
+        map.set_presenting(ctx, on);
+    }
+    if !map.presenting || typing {
+        return;
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
+        map.set_presenting(ctx, false);
+        return;
+    }
+    let (next, prev) = ctx.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, Key::PageDown)
+                || i.consume_key(egui::Modifiers::NONE, Key::ArrowRight),
+            i.consume_key(egui::Modifiers::NONE, Key::PageUp)
+                || i.consume_key(egui::Modifiers::NONE, Key::ArrowLeft),
+        )
+    });
+    if next {
+        present_step(project, sc, 1);
+    }
+    if prev {
+        present_step(project, sc, -1);
+    }
+}
+
+/// The scenarios ticked for comparison that still exist.
+fn compared_scenarios(project: &Project, sc: &ScenarioUi) -> Vec<i64> {
+    sc.compare
+        .iter()
+        .copied()
+        .filter(|id| project.scenario(*id).is_some())
+        .collect()
+}
+
+/// Whether PageDown steps through the compared scenarios rather than the years.
+fn presents_scenarios(project: &Project, sc: &ScenarioUi) -> bool {
+    sc.present_scenarios && compared_scenarios(project, sc).len() >= 2
+}
+
+/// The step toggle on the presentation screen (when scenarios are ticked for comparison):
+/// years or compared scenarios, always said on screen.
+pub(crate) fn presentation_controls(
+    ctx: &egui::Context,
+    lang: Language,
+    project: &Project,
+    presenting: bool,
+    sc: &mut ScenarioUi,
+) {
+    if !presenting || compared_scenarios(project, sc).len() < 2 {
+        return;
+    }
+    egui::Area::new(egui::Id::unique("present_step_toggle"))
+        .fixed_pos(egui::pos2(18.0, 84.0))
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(tr(lang, "PageDown bước qua:", "PageDown steps through:"));
+                    ui.selectable_value(
+                        &mut sc.present_scenarios,
+                        false,
+                        tr(lang, "các năm", "the years"),
+                    );
+                    ui.selectable_value(
+                        &mut sc.present_scenarios,
+                        true,
+                        tr(lang, "các kịch bản so sánh", "the compared scenarios"),
+                    );
                 });
             });
-    }
+        });
+}
 
-    /// Steps the presentation: through the compared scenarios when the planner chose so (and
-    /// two or more are ticked), else through the phases of the scenario.
-    fn present_step(&mut self, dir: i32) {
-        let compared = self.compared_scenarios();
-        if self.scenario.present_scenarios && compared.len() >= 2 {
-            let i = self
-                .scenario
-                .active
-                .and_then(|a| compared.iter().position(|x| *x == a))
-                .map(|i| i as i32)
-                .unwrap_or(-1);
-            let j = (i + dir).rem_euclid(compared.len() as i32) as usize;
-            self.scenario.active = Some(compared[j]);
-            return;
-        }
-        if self.scenario.active.is_none() {
-            self.scenario.active = self.project.reference_scenario().map(|s| s.id);
-        }
-        let y = self.scenario.year;
-        self.scenario.year = if dir > 0 {
-            PHASE_STEPS
-                .iter()
-                .copied()
-                .find(|s| *s > y)
-                .unwrap_or(PHASE_STEPS[PHASE_STEPS.len() - 1])
-        } else {
-            PHASE_STEPS
-                .iter()
-                .rev()
-                .copied()
-                .find(|s| *s < y)
-                .unwrap_or(PHASE_STEPS[0])
-        };
+/// Steps the presentation: through the compared scenarios when the planner chose so (and
+/// two or more are ticked), else through the phases of the scenario.
+fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32) {
+    let compared = compared_scenarios(project, sc);
+    if sc.present_scenarios && compared.len() >= 2 {
+        let i = sc
+            .active
+            .and_then(|a| compared.iter().position(|x| *x == a))
+            .map(|i| i as i32)
+            .unwrap_or(-1);
+        let j = (i + dir).rem_euclid(compared.len() as i32) as usize;
+        sc.active = Some(compared[j]);
+        return;
     }
-
-    fn presentation_legend_rows(&self) -> Vec<Layer> {
-        Layer::ALL
+    if sc.active.is_none() {
+        sc.active = project.reference_scenario().map(|s| s.id);
+    }
+    let y = sc.year;
+    sc.year = if dir > 0 {
+        PHASE_STEPS
             .iter()
             .copied()
-            .filter(|l| self.is_layer_visible(*l) && self.project.sites_of(*l).next().is_some())
-            .collect()
-    }
+            .find(|s| *s > y)
+            .unwrap_or(PHASE_STEPS[PHASE_STEPS.len() - 1])
+    } else {
+        PHASE_STEPS
+            .iter()
+            .rev()
+            .copied()
+            .find(|s| *s < y)
+            .unwrap_or(PHASE_STEPS[0])
+    };
+}
 
-    /// Where the presentation's legend goes: bottom right, over the Gulf of Tonkin at the
-    /// province's extent, clear of the land. Labels keep clear of exactly this box.
-    pub(super) fn presentation_legend_rect(&self, rect: Rect) -> Rect {
-        let w = 330.0;
-        let h = 44.0 + PRESENT_ROW_H * self.presentation_legend_rows().len() as f32;
-        let top_left = Pos2::new(rect.right() - w - 18.0, rect.bottom() - h - 40.0);
-        Rect::from_min_size(top_left, Vec2::new(w, h))
-    }
+/// The layers in the presentation's legend: shown and holding sites.
+fn legend_rows(project: &Project, visible: &[bool; 7]) -> Vec<Layer> {
+    Layer::ALL
+        .iter()
+        .copied()
+        .filter(|l| visible[layer_index(*l)] && project.sites_of(*l).next().is_some())
+        .collect()
+}
 
-    /// The title and legend overlays of the presentation.
-    pub(super) fn paint_presentation_overlays(&self, painter: &egui::Painter, rect: Rect) {
-        let lang = self.lang();
-        let title = match self.active_scenario() {
-            Some(s) => format!("{} — {}", s.name, self.scenario.year),
-            None => tr(
-                lang,
-                "Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh",
-                "Industrial zones and clusters of Quảng Ninh",
-            )
-            .to_string(),
-        };
-        let g = painter.layout_no_wrap(
-            title,
-            FontId::new(28.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
-            Color32::from_gray(15),
-        );
-        let at = rect.left_top() + Vec2::new(18.0, 14.0);
-        painter.rect_filled(
-            Rect::from_min_size(at, g.size()).expand(8.0),
-            6.0,
-            Color32::from_rgba_unmultiplied(255, 255, 255, 235),
-        );
-        painter.galley(at, g, Color32::from_gray(15));
-        let hint = painter.layout_no_wrap(
-            tr(
-                lang,
-                if self.presents_scenarios() {
-                    "PageDown/PageUp: kịch bản tiếp/trước · Esc: thoát"
-                } else {
-                    "PageDown/PageUp: năm tiếp/trước · Esc: thoát"
-                },
-                if self.presents_scenarios() {
-                    "PageDown/PageUp: next/previous scenario · Esc: leave"
-                } else {
-                    "PageDown/PageUp: next/previous year · Esc: leave"
-                },
-            )
-            .to_string(),
-            FontId::proportional(14.0),
-            Color32::from_gray(40),
-        );
-        let hat = rect.left_top() + Vec2::new(18.0, 58.0);
-        painter.rect_filled(
-            Rect::from_min_size(hat, hint.size()).expand(4.0),
-            4.0,
-            Color32::from_rgba_unmultiplied(255, 255, 255, 210),
-        );
-        painter.galley(hat, hint, Color32::from_gray(40));
-        // Legend of the visible layers.
-        let rows = self.presentation_legend_rows();
-        let row_h = PRESENT_ROW_H;
-        let lrect = self.presentation_legend_rect(rect);
-        let top_left = lrect.min;
-        painter.rect_filled(
-            lrect,
-            6.0,
-            Color32::from_rgba_unmultiplied(255, 255, 255, 240),
-        );
-        painter.rect_stroke(
-            lrect,
-            6.0,
-            Stroke::new(1.0, Color32::from_gray(150)),
-            egui::StrokeKind::Inside,
-        );
+/// Where the presentation's legend goes: bottom right, over the Gulf of Tonkin at the
+/// province's extent, clear of the land. Labels keep clear of exactly this box.
+pub(crate) fn legend_rect(project: &Project, visible: &[bool; 7], rect: Rect) -> Rect {
+    let w = 330.0;
+    let h = 44.0 + PRESENT_ROW_H * legend_rows(project, visible).len() as f32;
+    let top_left = Pos2::new(rect.right() - w - 18.0, rect.bottom() - h - 40.0);
+    Rect::from_min_size(top_left, Vec2::new(w, h))
+}
+
+/// The title and legend overlays of the presentation.
+pub(crate) fn paint_overlays(
+    painter: &egui::Painter,
+    rect: Rect,
+    lang: Language,
+    project: &Project,
+    sc: &ScenarioUi,
+    visible: &[bool; 7],
+) {
+    let title = match sc.active_in(project) {
+        Some(s) => format!("{} — {}", s.name, sc.year),
+        None => tr(
+            lang,
+            "Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh",
+            "Industrial zones and clusters of Quảng Ninh",
+        )
+        .to_string(),
+    };
+    let g = painter.layout_no_wrap(
+        title,
+        FontId::new(28.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+        Color32::from_gray(15),
+    );
+    let at = rect.left_top() + Vec2::new(18.0, 14.0);
+    painter.rect_filled(
+        Rect::from_min_size(at, g.size()).expand(8.0),
+        6.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 235),
+    );
+    painter.galley(at, g, Color32::from_gray(15));
+    let hint = painter.layout_no_wrap(
+        tr(
+            lang,
+            if presents_scenarios(project, sc) {
+                "PageDown/PageUp: kịch bản tiếp/trước · Esc: thoát"
+            } else {
+                "PageDown/PageUp: năm tiếp/trước · Esc: thoát"
+            },
+            if presents_scenarios(project, sc) {
+                "PageDown/PageUp: next/previous scenario · Esc: leave"
+            } else {
+                "PageDown/PageUp: next/previous year · Esc: leave"
+            },
+        )
+        .to_string(),
+        FontId::proportional(14.0),
+        Color32::from_gray(40),
+    );
+    let hat = rect.left_top() + Vec2::new(18.0, 58.0);
+    painter.rect_filled(
+        Rect::from_min_size(hat, hint.size()).expand(4.0),
+        4.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 210),
+    );
+    painter.galley(hat, hint, Color32::from_gray(40));
+    // Legend of the visible layers.
+    let rows = legend_rows(project, visible);
+    let row_h = PRESENT_ROW_H;
+    let lrect = legend_rect(project, visible, rect);
+    let top_left = lrect.min;
+    painter.rect_filled(
+        lrect,
+        6.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 240),
+    );
+    painter.rect_stroke(
+        lrect,
+        6.0,
+        Stroke::new(1.0, Color32::from_gray(150)),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        top_left + Vec2::new(14.0, 10.0),
+        egui::Align2::LEFT_TOP,
+        tr(lang, "Chú giải", "Legend"),
+        FontId::new(20.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+        Color32::from_gray(15),
+    );
+    for (i, l) in rows.iter().enumerate() {
+        let y = top_left.y + 52.0 + row_h * i as f32;
+        style::paint_symbol(painter, *l, Pos2::new(top_left.x + 26.0, y), 1.5);
         painter.text(
-            top_left + Vec2::new(14.0, 10.0),
-            egui::Align2::LEFT_TOP,
-            tr(lang, "Chú giải", "Legend"),
-            FontId::new(20.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+            Pos2::new(top_left.x + 48.0, y),
+            egui::Align2::LEFT_CENTER,
+            i18n::layer_name(lang, *l),
+            FontId::proportional(18.0),
             Color32::from_gray(15),
         );
-        for (i, l) in rows.iter().enumerate() {
-            let y = top_left.y + 52.0 + row_h * i as f32;
-            style::paint_symbol(painter, *l, Pos2::new(top_left.x + 26.0, y), 1.5);
-            painter.text(
-                Pos2::new(top_left.x + 48.0, y),
-                egui::Align2::LEFT_CENTER,
-                i18n::layer_name(lang, *l),
-                FontId::proportional(18.0),
-                Color32::from_gray(15),
-            );
-        }
     }
 }

@@ -139,37 +139,53 @@ fn verdict_colour(v: Verdict) -> Color32 {
     }
 }
 
-impl QnApp {
-    /// The year a site is judged in on the map: its opening year in the active scenario, else
-    /// its decision year (the form may override it for the site it shows).
-    fn rules_year_for(&self, site: &Site) -> Option<i32> {
-        judging_year(site, self.active_scenario())
-    }
-
-    /// Verdicts of a site in its judging year (cached per project change and scenario).
-    pub fn rule_results(&mut self, layer: Layer, fid: i64) -> Option<(i32, Vec<RuleResult>)> {
-        let key = (self.project_gen, self.scenario.active);
-        if self.rules.cache_key != key {
-            self.rules.cache.clear();
-            self.rules.cache_key = key;
+impl RulesUi {
+    /// Verdicts of a site in its judging year — its opening year in the active scenario, else
+    /// its decision year — cached per project generation and scenario.
+    pub fn results(
+        &mut self,
+        project: &Project,
+        generation: u64,
+        active: Option<&crate::scenario::Scenario>,
+        tm3: &crate::io::crs::Tm3,
+        layer: Layer,
+        fid: i64,
+    ) -> Option<(i32, Vec<RuleResult>)> {
+        let key = (generation, active.map(|s| s.id));
+        if self.cache_key != key {
+            self.cache.clear();
+            self.cache_key = key;
         }
-        if let Some(r) = self.rules.cache.get(&(layer, fid)) {
+        if let Some(r) = self.cache.get(&(layer, fid)) {
             return Some(r.clone());
         }
-        let site = self.project.site(layer, fid)?.clone();
-        let year = self.rules_year_for(&site)?;
+        let site = project.site(layer, fid)?;
+        let year = judging_year(site, active)?;
         let results = evaluate(
-            &site,
-            &self.project.rules,
-            &self.project,
-            self.active_scenario(),
+            site,
+            &project.rules,
+            project,
+            active,
             &date_of_year(year),
-            Some(&self.tm3),
+            Some(tm3),
         );
-        self.rules
-            .cache
-            .insert((layer, fid), (year, results.clone()));
+        self.cache.insert((layer, fid), (year, results.clone()));
         Some((year, results))
+    }
+}
+
+impl QnApp {
+    /// Verdicts of a site in its judging year (for tests; the map and the form read the same).
+    pub fn rule_results(&mut self, layer: Layer, fid: i64) -> Option<(i32, Vec<RuleResult>)> {
+        let active = self.scenario.active_in(&self.project);
+        self.rules.results(
+            &self.project,
+            self.project_gen,
+            active,
+            &self.tm3,
+            layer,
+            fid,
+        )
     }
 }
 

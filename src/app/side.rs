@@ -1,7 +1,9 @@
 //! The left panel: search, the layers with their symbols and counts, the industrial centres,
 //! the records that are not located, and the reference layers.
 
+use super::canvas::layer_index;
 use super::*;
+use egui::{Color32, Sense, Stroke, Vec2};
 
 /// What the left panel shows and changes besides the project: the search text, which layers
 /// are drawn (the panel's own state, kept by the app for the map), the number of towns.

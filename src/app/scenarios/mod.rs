@@ -188,9 +188,7 @@ fn unit_text(lang: Language, unit: &str) -> String {
 impl QnApp {
     /// The active scenario, if any.
     pub fn active_scenario(&self) -> Option<&Scenario> {
-        self.scenario
-            .active
-            .and_then(|id| self.project.scenario(id))
+        self.scenario.active_in(&self.project)
     }
 
     /// The scenario year shown on the map.
@@ -207,31 +205,39 @@ impl QnApp {
     pub fn set_active_scenario(&mut self, id: Option<i64>) {
         self.scenario.active = id;
     }
+}
 
-    pub(super) fn site_state(&self, layer: Layer, fid: i64) -> SiteState {
-        let Some(s) = self.active_scenario() else {
+impl ScenarioUi {
+    /// The active scenario, if it is still in `project`.
+    pub fn active_in<'p>(&self, project: &'p Project) -> Option<&'p Scenario> {
+        self.active.and_then(|id| project.scenario(id))
+    }
+
+    /// How the map draws a site in the active scenario's year.
+    pub(crate) fn site_state(&self, project: &Project, layer: Layer, fid: i64) -> SiteState {
+        let Some(s) = self.active_in(project) else {
             return SiteState::Normal;
         };
         match s.open_year(layer, fid) {
-            Some(y) if y == self.scenario.year => SiteState::Opening,
-            Some(y) if y < self.scenario.year => SiteState::Normal,
+            Some(y) if y == self.year => SiteState::Opening,
+            Some(y) if y < self.year => SiteState::Normal,
             _ => SiteState::Ghost,
         }
     }
 
-    /// Sites whose phase differs between the first two compared scenarios.
-    pub(super) fn compare_differences(&self) -> Vec<(Layer, i64)> {
-        if self.scenario.tab != Tab::Compare || !self.scenario.open {
+    /// Sites whose phase differs between the first two compared scenarios (while the Compare
+    /// tab is shown).
+    pub(crate) fn compare_differences(&self, project: &Project) -> Vec<(Layer, i64)> {
+        if self.tab != Tab::Compare || !self.open {
             return Vec::new();
         }
-        let ids = &self.scenario.compare;
         let (Some(a), Some(b)) = (
-            ids.first().and_then(|i| self.project.scenario(*i)),
-            ids.get(1).and_then(|i| self.project.scenario(*i)),
+            self.compare.first().and_then(|i| project.scenario(*i)),
+            self.compare.get(1).and_then(|i| project.scenario(*i)),
         ) else {
             return Vec::new();
         };
-        scenario::phase_differences(a, b, &self.project)
+        scenario::phase_differences(a, b, project)
     }
 }
 
