@@ -1,6 +1,6 @@
 //! qn-planner: starts the window, or runs a headless command. The command line is declared
 //! with clap (`qn-planner --help`, `qn-planner COMMAND --help`); exit status 0 done, 1 failed,
-//! 2 a wrong command line.
+//! 2 a wrong command line, 3 a sync left conflicts for the planner to decide.
 
 use qn_planner::app::{QnApp, Startup};
 use qn_planner::io::crs::Crs;
@@ -11,7 +11,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// What the exit status means, for scripts.
-const EXIT_CODES: &str = "Exit status: 0 done; 1 failed (the message says why; no file is left half-written); 2 the command line was wrong (unknown command or option, a missing or bad value).";
+const EXIT_CODES: &str = "Exit status: 0 done; 1 failed (the message says why; no file is left half-written); 2 the command line was wrong (unknown command or option, a missing or bad value); 3 done, but conflicts wait for the planner's decision (sync, conflicts).";
+
+/// Exit status of a sync (or `conflicts`) that left conflicts open.
+const EXIT_CONFLICTS: u8 = 3;
 
 #[derive(clap::Parser)]
 #[command(
@@ -139,6 +142,39 @@ enum Command {
         /// The new project file (must not exist).
         file: PathBuf,
     },
+    /// Sync a copy with the shared plan: push this copy's edits, pull the others', merge per
+    /// field; a field changed on both sides to different values is a conflict, kept for the
+    /// planner (exit status 3 while any is open).
+    Sync {
+        /// The project (a copy made by `clone`).
+        file: PathBuf,
+        /// postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: the last one used; the
+        /// password is never stored: give it in the URL, PGPASSWORD or ~/.pgpass).
+        url: Option<String>,
+    },
+    /// List the conflicts that wait for a decision (exit status 3 while any is open).
+    Conflicts {
+        /// The project.
+        file: PathBuf,
+    },
+    /// Decide a conflict (its number from `conflicts`): keep mine, take theirs, or a value.
+    /// The decision is an edit of the copy and goes to the server at the next sync.
+    #[command(group(clap::ArgGroup::new("decision").required(true).args(["mine", "theirs", "value"])))]
+    Resolve {
+        /// The project.
+        file: PathBuf,
+        /// The conflict's number.
+        id: i64,
+        /// Keep this copy's value (or its deletion).
+        #[arg(long)]
+        mine: bool,
+        /// Take the server's value (or its deletion).
+        #[arg(long)]
+        theirs: bool,
+        /// Set this value instead (a field conflict, not a geometry).
+        #[arg(long)]
+        value: Option<String>,
+    },
     /// The department's shared plan in PostgreSQL/PostGIS.
     Server {
         #[command(subcommand)]
@@ -210,16 +246,17 @@ fn main() -> ExitCode {
     use clap::Parser;
     let started = Instant::now();
     let cli = Cli::parse();
+    let done = |r: Result<(), String>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
-        Some(Command::Init { file, force }) => cmd_init(&file, force),
-        Some(Command::Info { file, json }) => cmd_info(&file, json),
+        Some(Command::Init { file, force }) => done(cmd_init(&file, force)),
+        Some(Command::Info { file, json }) => done(cmd_info(&file, json)),
         Some(Command::Report {
             file,
             scenario,
             csv,
             rules,
             date,
-        }) => cmd_report(&file, scenario.as_deref(), csv, rules, date),
+        }) => done(cmd_report(&file, scenario.as_deref(), csv, rules, date)),
         Some(Command::Export {
             file,
             out,
@@ -229,7 +266,7 @@ fn main() -> ExitCode {
             portrait,
             dpi,
             title,
-        }) => cmd_export(ExportArgs {
+        }) => done(cmd_export(ExportArgs {
             file,
             out,
             scenario: page.scenario,
@@ -238,8 +275,8 @@ fn main() -> ExitCode {
             landscape: !portrait,
             dpi,
             title,
-        }),
-        Some(Command::Pack { file, out, page }) => cmd_pack(&file, &out, page),
+        })),
+        Some(Command::Pack { file, out, page }) => done(cmd_pack(&file, &out, page)),
         Some(Command::Import {
             file,
             input,
@@ -247,28 +284,37 @@ fn main() -> ExitCode {
             crs,
             into,
             map,
-        }) => cmd_import(
+        }) => done(cmd_import(
             &file,
             &input,
             layer.as_deref(),
             crs,
             into.as_deref(),
             map.as_deref(),
-        ),
+        )),
         Some(Command::ExportLayer {
             file,
             layer,
             out,
             crs,
-        }) => cmd_export_layer(&file, &layer, &out, crs),
+        }) => done(cmd_export_layer(&file, &layer, &out, crs)),
         Some(Command::Server {
             action: ServerAction::Init { url, file },
-        }) => cmd_server_init(&url, &file),
-        Some(Command::Clone { url, file }) => cmd_clone(&url, &file),
-        None => run_window(cli.file, started),
+        }) => done(cmd_server_init(&url, &file)),
+        Some(Command::Clone { url, file }) => done(cmd_clone(&url, &file)),
+        Some(Command::Sync { file, url }) => cmd_sync(&file, url.as_deref()),
+        Some(Command::Conflicts { file }) => cmd_conflicts(&file),
+        Some(Command::Resolve {
+            file,
+            id,
+            mine,
+            theirs: _,
+            value,
+        }) => done(cmd_resolve(&file, id, mine, value)),
+        None => done(run_window(cli.file, started)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(msg) => {
             eprintln!("qn-planner: {msg}");
             ExitCode::FAILURE
@@ -1008,6 +1054,119 @@ fn cmd_server_init(url: &str, file: &Path) -> Result<(), String> {
         p.tables.len(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// One line per conflict, for `sync` and `conflicts`.
+fn conflict_line(c: &qn_planner::store::sync::Conflict) -> String {
+    use qn_planner::store::Cell;
+    let v = |c: &Cell| match c {
+        Cell::Null => "(empty)".to_string(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Real(r) => r.to_string(),
+        Cell::Text(t) => format!("«{t}»"),
+        Cell::Wkb(w) => format!("(geometry, {} bytes of WKB)", w.len()),
+    };
+    let by = match (&c.theirs_author, &c.theirs_at) {
+        (Some(a), Some(t)) => format!(" (theirs by {a}, {t})"),
+        (None, Some(t)) => format!(" (theirs {t})"),
+        _ => String::new(),
+    };
+    let what = if c.field == "*" {
+        match (c.mine_deleted, c.theirs_deleted) {
+            (true, _) => "deleted here, changed on the server".to_string(),
+            (_, true) => "changed here, deleted on the server".to_string(),
+            _ => "record".to_string(),
+        }
+    } else {
+        format!(
+            "{}: base {}, mine {}, theirs {}",
+            c.field,
+            v(&c.base),
+            v(&c.mine),
+            v(&c.theirs)
+        )
+    };
+    format!("conflict {}: {} {} {what}{by}", c.id, c.table, c.record_key)
+}
+
+/// `sync FILE.gpkg [URL]`: push, pull, merge; exit status 3 while conflicts are open.
+fn cmd_sync(file: &Path, url: Option<&str>) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    pf.set_author(&Settings::load().author_name());
+    let url = match url {
+        Some(u) => u.to_string(),
+        None => pf
+            .meta("server_url")
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "{}: no server known for this project; give its URL once (sync FILE.gpkg URL)",
+                    file.display()
+                )
+            })?,
+    };
+    let r = qn_planner::server::sync::sync(&url, &mut pf).map_err(|e| e.to_string())?;
+    for c in &r.open {
+        out!("{}", conflict_line(c));
+    }
+    if let Some(why) = &r.push_refused {
+        out!("push refused by the server ({why}): this role may only read; nothing was sent");
+    }
+    out!(
+        "synced {} with {}: {} operations pushed, {} records pulled, {} new conflicts, {} open (server operation {}) in {:.2} s",
+        file.display(),
+        qn_planner::server::safe_url(&url),
+        r.pushed,
+        r.pulled,
+        r.new_conflicts,
+        r.open.len(),
+        r.server_seq,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if r.open.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_CONFLICTS)
+    })
+}
+
+/// `conflicts FILE.gpkg`: the open conflicts, one a line; exit status 3 while any is open.
+fn cmd_conflicts(file: &Path) -> Result<ExitCode, String> {
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let open: Vec<_> = pf
+        .conflicts()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|c| c.resolution.is_none())
+        .collect();
+    for c in &open {
+        out!("{}", conflict_line(c));
+    }
+    if open.is_empty() {
+        out!("no open conflicts");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(EXIT_CONFLICTS))
+    }
+}
+
+/// `resolve FILE.gpkg ID --mine|--theirs|--value V`.
+fn cmd_resolve(file: &Path, id: i64, mine: bool, value: Option<String>) -> Result<(), String> {
+    use qn_planner::store::sync::Decision;
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    pf.set_author(&Settings::load().author_name());
+    let decision = match (mine, value) {
+        (true, _) => Decision::Mine,
+        (false, Some(v)) => Decision::Value(qn_planner::store::Cell::Text(
+            qn_planner::model::text::nfc(v.trim()),
+        )),
+        (false, None) => Decision::Theirs,
+    };
+    pf.resolve_conflict(id, &decision)
+        .map_err(|e| e.to_string())?;
+    out!("conflict {id} decided; the decision goes to the server at the next sync");
     Ok(())
 }
 

@@ -8,11 +8,13 @@
 //! client checks.
 
 use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
+
+pub mod sync;
 use postgres::types::ToSql;
 use thiserror::Error;
 
 /// The version of the server's tables; a client of another version is refused.
-pub const SERVER_SCHEMA_VERSION: i64 = 1;
+pub const SERVER_SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, Error)]
 pub enum ServerError {
@@ -188,6 +190,10 @@ DECLARE
   n jsonb;
   f text;
 BEGIN
+  -- A sync pushing a laptop's operations writes their log rows itself, with their keys.
+  IF current_setting('qn.applying', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     n := to_jsonb(NEW);
     INSERT INTO qn_server_log (tbl, record_key, kind, field) VALUES (TG_TABLE_NAME, n->>k, 'insert', '*');
@@ -385,6 +391,55 @@ fn bind(
     })
 }
 
+/// The rows of shared table `t` (its columns as the GeoPackage has them) on the server: all,
+/// or those whose key is one of `keys`; a geometry as WKB.
+pub(crate) fn fetch_rows(
+    tx: &mut postgres::Transaction<'_>,
+    t: &SharedTable,
+    keys: Option<&[String]>,
+) -> Result<Vec<Vec<Cell>>, postgres::Error> {
+    let cols: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| match &c.geometry {
+            Some(_) => format!("ST_AsBinary({})", ident(&c.name)),
+            None => ident(&c.name),
+        })
+        .collect();
+    let sql = format!("SELECT {} FROM {}", cols.join(", "), ident(&t.table));
+    let rows = match keys {
+        Some(k) => tx.query(
+            &format!("{sql} WHERE {} = ANY($1)", ident(&t.key)),
+            &[&k.to_vec()],
+        )?,
+        None => tx.query(&sql, &[])?,
+    };
+    rows.iter()
+        .map(|r| {
+            t.columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let ty = pg_type(c);
+                    if c.geometry.is_some() {
+                        r.try_get::<_, Option<Vec<u8>>>(i)
+                            .map(|v| v.map(Cell::Wkb).unwrap_or(Cell::Null))
+                    } else if ty == "bigint" {
+                        r.try_get::<_, Option<i64>>(i)
+                            .map(|v| v.map(Cell::Int).unwrap_or(Cell::Null))
+                    } else if ty == "double precision" {
+                        r.try_get::<_, Option<f64>>(i)
+                            .map(|v| v.map(Cell::Real).unwrap_or(Cell::Null))
+                    } else {
+                        r.try_get::<_, Option<String>>(i)
+                            .map(|v| v.map(Cell::Text).unwrap_or(Cell::Null))
+                    }
+                })
+                .collect::<Result<Vec<Cell>, _>>()
+        })
+        .collect()
+}
+
 /// What cloning did: each table and the rows it brought.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cloned {
@@ -433,46 +488,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         let mut tables = Vec::new();
         for (table, key) in pf.shared_tables() {
             let mut t = pf.read_shared_table(table, key)?;
-            let cols: Vec<String> = t
-                .columns
-                .iter()
-                .map(|c| match &c.geometry {
-                    Some(_) => format!("ST_AsBinary({})", ident(&c.name)),
-                    None => ident(&c.name),
-                })
-                .collect();
-            let rows = tx
-                .query(
-                    &format!("SELECT {} FROM {}", cols.join(", "), ident(table)),
-                    &[],
-                )
-                .map_err(db)?;
-            t.rows = rows
-                .iter()
-                .map(|r| {
-                    t.columns
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| {
-                            let ty = pg_type(c);
-                            if c.geometry.is_some() {
-                                r.try_get::<_, Option<Vec<u8>>>(i)
-                                    .map(|v| v.map(Cell::Wkb).unwrap_or(Cell::Null))
-                            } else if ty == "bigint" {
-                                r.try_get::<_, Option<i64>>(i)
-                                    .map(|v| v.map(Cell::Int).unwrap_or(Cell::Null))
-                            } else if ty == "double precision" {
-                                r.try_get::<_, Option<f64>>(i)
-                                    .map(|v| v.map(Cell::Real).unwrap_or(Cell::Null))
-                            } else {
-                                r.try_get::<_, Option<String>>(i)
-                                    .map(|v| v.map(Cell::Text).unwrap_or(Cell::Null))
-                            }
-                        })
-                        .collect::<Result<Vec<Cell>, _>>()
-                })
-                .collect::<Result<_, _>>()
-                .map_err(db)?;
+            t.rows = fetch_rows(&mut tx, &t, None).map_err(db)?;
             tables.push(t);
         }
         tx.commit().map_err(db)?;

@@ -15,6 +15,7 @@ mod scenarios;
 pub(crate) mod schema;
 pub mod session;
 mod shared;
+pub mod sync;
 
 pub use layers::{
     AsideAbout, AsideLayer, AsideWriter, LayerReader, ReferenceLayer, TableFeature, table_name_for,

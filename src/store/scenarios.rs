@@ -717,7 +717,7 @@ fn sync_keyed_rows(
 
 /// Ends a write transaction of qn-planner's: the tables written are marked changed in
 /// `gpkg_contents`, the change log's author is cleared (see `name_author`), then it commits.
-fn finish_write(tx: rusqlite::Transaction<'_>, tables: &[&str]) -> rusqlite::Result<()> {
+pub(crate) fn finish_write(tx: rusqlite::Transaction<'_>, tables: &[&str]) -> rusqlite::Result<()> {
     for t in tables {
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1",

@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in `migrate`.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -504,12 +504,47 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     if from < 7 {
         v7_change_log(conn)?;
     }
+    if from < 8 {
+        conn.execute_batch(V8_SYNC)?;
+    }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],
     )?;
     Ok(())
 }
+
+/// Schema 8: sync with the shared plan. `qn_oplog.server_seq` says where an operation stands:
+/// NULL while the server has not acknowledged it, else the server's sequence number for it
+/// (0: it never goes there — a conflict settled with the server's value made it moot).
+/// `qn_conflicts` keeps each conflict a sync found: the same field changed to different values
+/// here and on the server (`field` is the column), or the record updated on one side and
+/// deleted on the other (`field` is `*`), with the base, local and server values as stored (a
+/// geometry as its GeoPackage blob), until the planner decides (`resolution`).
+const V8_SYNC: &str = "
+ALTER TABLE qn_oplog ADD COLUMN server_seq INTEGER;
+CREATE INDEX qn_oplog_pending ON qn_oplog (server_seq) WHERE server_seq IS NULL;
+CREATE TABLE qn_conflicts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tbl TEXT NOT NULL,
+  record_key TEXT NOT NULL,
+  field TEXT NOT NULL,
+  base,
+  mine,
+  theirs,
+  mine_deleted INTEGER NOT NULL DEFAULT 0,
+  theirs_deleted INTEGER NOT NULL DEFAULT 0,
+  theirs_author TEXT,
+  theirs_at TEXT,
+  found_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  resolution TEXT CHECK (resolution IN ('mine', 'theirs', 'value')),
+  resolved_by TEXT,
+  resolved_at TEXT,
+  refetch INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX qn_conflicts_open ON qn_conflicts (tbl, record_key, field)
+  WHERE resolved_at IS NULL;
+";
 
 /// Schema 3: planning scenarios and actual results, as attributes tables (QGIS lists them).
 const V3_SCENARIOS: &str = r#"

@@ -87,7 +87,7 @@ impl ProjectFile {
 }
 
 /// An operation key (16 random bytes) written as a UUID is: 8-4-4-4-12 hexadecimal digits.
-fn op_key_text(b: &[u8]) -> String {
+pub(crate) fn op_key_text(b: &[u8]) -> String {
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     if hex.len() != 32 {
         return hex;
@@ -142,6 +142,16 @@ impl ProjectFile {
 
     /// Reads the shared table `table` (key in `key`) whole.
     pub fn read_shared_table(&self, table: &str, key: &str) -> Result<SharedTable, StoreError> {
+        self.read_shared_rows(table, key, None)
+    }
+
+    /// Reads the rows of `table` whose key is one of `keys` (all rows with a key for `None`).
+    pub(crate) fn read_shared_rows(
+        &self,
+        table: &str,
+        key: &str,
+        keys: Option<&[String]>,
+    ) -> Result<SharedTable, StoreError> {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
         let geometry: Option<(String, String)> = self
@@ -174,8 +184,15 @@ impl ProjectFile {
             })
             .collect();
         let list: Vec<String> = columns.iter().map(|c| super::ident(&c.name)).collect();
+        let filter = match keys {
+            Some(_) => format!(
+                " WHERE {} IN (SELECT value FROM json_each(?1))",
+                super::ident(key)
+            ),
+            None => String::new(),
+        };
         let sql = format!(
-            "SELECT {}, {} IS NULL FROM {} ORDER BY fid",
+            "SELECT {}, {} IS NULL FROM {}{filter} ORDER BY fid",
             list.join(", "),
             super::ident(key),
             super::ident(table)
@@ -184,7 +201,14 @@ impl ProjectFile {
         let n = columns.len();
         let mut rows = Vec::new();
         let mut unkeyed = 0;
-        let mut q = stmt.query([]).map_err(sq)?;
+        let mut q = match keys {
+            Some(k) => {
+                let list = serde_json::to_string(k).unwrap_or_else(|_| "[]".into());
+                stmt.query([list])
+            }
+            None => stmt.query([]),
+        }
+        .map_err(sq)?;
         while let Some(r) = q.next().map_err(sq)? {
             if r.get::<_, bool>(n).map_err(sq)? {
                 unkeyed += 1;
@@ -238,7 +262,6 @@ impl ProjectFile {
     }
 
     fn replace_shared_inner(&mut self, tables: &[SharedTable]) -> Result<(), StoreError> {
-        use rusqlite::types::Value as V;
         if self.read_only {
             return Err(self.read_only_error());
         }
@@ -251,77 +274,16 @@ impl ProjectFile {
                 .map_err(sq)?;
         }
         for t in tables {
-            let mut names: Vec<String> = t.columns.iter().map(|c| super::ident(&c.name)).collect();
-            let scoped = t.columns.iter().any(|c| c.name == "scenario_key");
-            let phasing = t.table == "scenario_phasing";
-            if scoped {
-                names.push("scenario_id".into());
-            }
-            if phasing {
-                names.push("site_fid".into());
-            }
-            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES ({})",
-                super::ident(&t.table),
-                names.join(", "),
-                marks.join(", ")
-            );
             for row in &t.rows {
-                let mut values: Vec<V> = Vec::with_capacity(names.len());
-                let mut scenario_key = None;
-                let mut site = (None, None);
-                for (c, v) in t.columns.iter().zip(row) {
-                    let value = match v {
-                        Cell::Null => V::Null,
-                        Cell::Int(i) => V::Integer(*i),
-                        Cell::Real(r) => V::Real(*r),
-                        Cell::Text(x) => V::Text(x.clone()),
-                        Cell::Wkb(w) => {
-                            gpkg_blob(w)
-                                .map(V::Blob)
-                                .map_err(|err| StoreError::Geometry {
-                                    path: path.clone(),
-                                    table: t.table.clone(),
-                                    fid: 0,
-                                    err,
-                                })?
-                        }
-                    };
-                    match (c.name.as_str(), &value) {
-                        ("scenario_key", V::Text(k)) => scenario_key = Some(k.clone()),
-                        ("site_key", V::Text(k)) if phasing => site.0 = Some(k.clone()),
-                        ("site_table", V::Text(k)) if phasing => site.1 = Some(k.clone()),
-                        _ => {}
-                    }
-                    values.push(value);
-                }
-                if scoped {
-                    let id: Option<i64> = tx
-                        .prepare_cached("SELECT fid FROM scenarios WHERE key = ?1")
-                        .and_then(|mut st| st.query_row([&scenario_key], |r| r.get(0)).optional())
-                        .map_err(sq)?;
-                    values.push(id.map(V::Integer).unwrap_or(V::Null));
-                }
-                if phasing {
-                    let fid: Option<i64> = match (&site.0, &site.1) {
-                        (Some(k), Some(table))
-                            if crate::model::Layer::from_table(table).is_some() =>
-                        {
-                            tx.prepare_cached(&format!(
-                                "SELECT fid FROM {} WHERE site_key = ?1",
-                                super::ident(table)
-                            ))
-                            .and_then(|mut st| st.query_row([k], |r| r.get(0)).optional())
-                            .map_err(sq)?
-                        }
-                        _ => None,
-                    };
-                    values.push(fid.map(V::Integer).unwrap_or(V::Integer(0)));
-                }
-                tx.prepare_cached(&sql)
-                    .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
-                    .map_err(sq)?;
+                insert_shared_row(&tx, &t.table, &t.columns, row).map_err(|e| match e {
+                    RowError::Sql(e) => sq(e),
+                    RowError::Geometry(err) => StoreError::Geometry {
+                        path: path.clone(),
+                        table: t.table.clone(),
+                        fid: 0,
+                        err,
+                    },
+                })?;
             }
         }
         super::schema::update_extents(&tx).map_err(sq)?;
@@ -354,7 +316,7 @@ impl ProjectFile {
 }
 
 /// A WKB geometry (SRS 4326) as a GeoPackage blob, with its envelope.
-fn gpkg_blob(wkb: &[u8]) -> Result<Vec<u8>, super::geom::GeomError> {
+pub(crate) fn gpkg_blob(wkb: &[u8]) -> Result<Vec<u8>, super::geom::GeomError> {
     let mut bare = Vec::with_capacity(8 + wkb.len());
     bare.extend_from_slice(b"GP");
     bare.push(0);
@@ -366,4 +328,100 @@ fn gpkg_blob(wkb: &[u8]) -> Result<Vec<u8>, super::geom::GeomError> {
         Some(g) => super::geom::encode(&g, 4326),
         None => bare,
     })
+}
+
+/// Why a shared row could not be written.
+pub(crate) enum RowError {
+    Sql(rusqlite::Error),
+    Geometry(super::geom::GeomError),
+}
+
+impl From<rusqlite::Error> for RowError {
+    fn from(e: rusqlite::Error) -> Self {
+        RowError::Sql(e)
+    }
+}
+
+/// Inserts one row of a shared table as the shared plan holds it (`columns` as read by
+/// [`ProjectFile::read_shared_table`]), making its local ids: a scenario's row finds its
+/// scenario by `scenario_key`, a phasing row its site by `site_key`.
+pub(crate) fn insert_shared_row(
+    tx: &rusqlite::Connection,
+    table: &str,
+    columns: &[SharedColumn],
+    row: &[Cell],
+) -> Result<(), RowError> {
+    use rusqlite::types::Value as V;
+    let mut names: Vec<String> = columns.iter().map(|c| super::ident(&c.name)).collect();
+    let scoped = columns.iter().any(|c| c.name == "scenario_key");
+    let phasing = table == "scenario_phasing";
+    if scoped {
+        names.push("scenario_id".into());
+    }
+    if phasing {
+        names.push("site_fid".into());
+    }
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        super::ident(table),
+        names.join(", "),
+        marks.join(", ")
+    );
+    let mut values: Vec<V> = Vec::with_capacity(names.len());
+    let mut scenario_key = None;
+    let mut site = (None, None);
+    for (c, v) in columns.iter().zip(row) {
+        let value = match v {
+            Cell::Null => V::Null,
+            Cell::Int(i) => V::Integer(*i),
+            Cell::Real(r) => V::Real(*r),
+            Cell::Text(x) => V::Text(x.clone()),
+            Cell::Wkb(w) => V::Blob(gpkg_blob(w).map_err(RowError::Geometry)?),
+        };
+        match (c.name.as_str(), &value) {
+            ("scenario_key", V::Text(k)) => scenario_key = Some(k.clone()),
+            ("site_key", V::Text(k)) if phasing => site.0 = Some(k.clone()),
+            ("site_table", V::Text(k)) if phasing => site.1 = Some(k.clone()),
+            _ => {}
+        }
+        values.push(value);
+    }
+    if scoped {
+        let id: Option<i64> = tx
+            .prepare_cached("SELECT fid FROM scenarios WHERE key = ?1")
+            .and_then(|mut st| st.query_row([&scenario_key], |r| r.get(0)).optional())?;
+        values.push(id.map(V::Integer).unwrap_or(V::Null));
+    }
+    if phasing {
+        let fid: Option<i64> = match (&site.0, &site.1) {
+            (Some(k), Some(t)) if crate::model::Layer::from_table(t).is_some() => tx
+                .prepare_cached(&format!(
+                    "SELECT fid FROM {} WHERE site_key = ?1",
+                    super::ident(t)
+                ))
+                .and_then(|mut st| st.query_row([k], |r| r.get(0)).optional())?,
+            _ => None,
+        };
+        values.push(fid.map(V::Integer).unwrap_or(V::Integer(0)));
+    }
+    tx.prepare_cached(&sql)
+        .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))?;
+    Ok(())
+}
+
+/// A stored value as it leaves the file (a geometry's GeoPackage blob as WKB; an empty or
+/// unreadable geometry as null).
+pub(crate) fn cell_of(v: rusqlite::types::Value) -> Cell {
+    use rusqlite::types::Value as V;
+    match v {
+        V::Null => Cell::Null,
+        V::Integer(i) => Cell::Int(i),
+        V::Real(r) => Cell::Real(r),
+        V::Text(t) => Cell::Text(t),
+        V::Blob(b) => match super::geom::decode_header(&b) {
+            Ok((_, _, false, at)) => Cell::Wkb(b[at..].to_vec()),
+            _ => Cell::Null,
+        },
+    }
 }

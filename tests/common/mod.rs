@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a seeded random generator and GDAL's validator.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::Path;
 use std::process::Command;
 

@@ -1,0 +1,499 @@
+//! The local side of a sync with the shared plan: the operations the server has not
+//! acknowledged, the current rows of given records, the open conflicts, the planner's decision
+//! on one, and applying what a sync brought — all in the GeoPackage, each write in one
+//! transaction. The server side (pull, merge, push) is `crate::server::sync`.
+
+use super::shared::{Cell, SharedColumn, SharedTable, cell_of, gpkg_blob};
+use super::{ProjectFile, StoreError, ident};
+use rusqlite::types::Value as V;
+use rusqlite::{OptionalExtension, params};
+
+/// An operation of the local log that the server has not acknowledged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingOp {
+    /// Its place in the local log.
+    pub seq: i64,
+    /// Its key, as a UUID text (the server's log keeps it: a second push of it does nothing).
+    pub op_key: String,
+    pub table: String,
+    pub record_key: String,
+    pub kind: crate::model::oplog::OpKind,
+    pub field: String,
+    /// The value before (an update), a geometry as WKB.
+    pub before: Cell,
+    pub after: Cell,
+    pub author: Option<String>,
+    pub at: String,
+}
+
+/// An open (or decided but not yet synced) conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub id: i64,
+    pub table: String,
+    pub record_key: String,
+    /// The column, or `*` for the record (updated on one side, deleted on the other).
+    pub field: String,
+    pub base: Cell,
+    pub mine: Cell,
+    pub theirs: Cell,
+    pub mine_deleted: bool,
+    pub theirs_deleted: bool,
+    pub theirs_author: Option<String>,
+    pub theirs_at: Option<String>,
+    pub resolution: Option<String>,
+    /// Decided "theirs" for a record deleted here: the next sync brings the server's row back.
+    pub refetch: bool,
+}
+
+/// A conflict a sync found (or a newer server value for one already open).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundConflict {
+    pub table: String,
+    pub record_key: String,
+    pub field: String,
+    pub base: Cell,
+    pub mine: Cell,
+    pub theirs: Cell,
+    pub mine_deleted: bool,
+    pub theirs_deleted: bool,
+    pub theirs_author: Option<String>,
+    pub theirs_at: Option<String>,
+}
+
+/// What the server changed in one record, to apply here.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoteChange {
+    /// The record is gone on the server.
+    Delete,
+    /// The record as the server has it (columns of [`SyncOutcome::columns`]), new here.
+    Row(Vec<Cell>),
+    /// Some fields changed on the server.
+    Fields(Vec<(String, Cell)>),
+}
+
+/// A server change of one record and the server operation it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteApply {
+    pub table: String,
+    pub key_column: String,
+    pub record_key: String,
+    pub change: RemoteChange,
+    /// The last server operation behind it, and its author.
+    pub server_seq: i64,
+    pub author: Option<String>,
+}
+
+/// Everything a sync writes into the GeoPackage, in one transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncOutcome {
+    /// The shared columns of each table touched (for rows and fields).
+    pub columns: Vec<(String, Vec<SharedColumn>)>,
+    pub apply: Vec<RemoteApply>,
+    pub conflicts: Vec<FoundConflict>,
+    /// Local operations the server now holds: (local seq, server seq).
+    pub acked: Vec<(i64, i64)>,
+    /// Conflicts whose refetch is done.
+    pub refetched: Vec<i64>,
+    /// The last server operation this copy holds now.
+    pub server_seq: i64,
+    /// The server's address (no password), remembered for the next sync.
+    pub server_url: String,
+}
+
+/// The planner's decision on a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Mine,
+    Theirs,
+    /// A value typed by the planner (a field conflict only).
+    Value(Cell),
+}
+
+fn value_of(c: &Cell) -> Result<V, super::geom::GeomError> {
+    Ok(match c {
+        Cell::Null => V::Null,
+        Cell::Int(i) => V::Integer(*i),
+        Cell::Real(r) => V::Real(*r),
+        Cell::Text(t) => V::Text(t.clone()),
+        Cell::Wkb(w) => V::Blob(gpkg_blob(w)?),
+    })
+}
+
+impl ProjectFile {
+    /// A value of this copy's link to the shared plan (`server_url`, `server_seq`).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM qn_meta WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
+    /// The operations the server has not acknowledged, oldest first.
+    pub fn pending_operations(&self) -> Result<Vec<PendingOp>, StoreError> {
+        use crate::model::oplog::OpKind;
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT seq, op_key, tbl, record_key, kind, field, before, after, author, at
+                 FROM qn_oplog WHERE server_seq IS NULL ORDER BY seq",
+            )
+            .map_err(sq)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, V>(6)?,
+                    r.get::<_, V>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, String>(9)?,
+                ))
+            })
+            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)?;
+        rows.into_iter()
+            .map(
+                |(seq, key, table, record_key, kind, field, b, a, author, at)| {
+                    let kind = OpKind::parse(&kind).ok_or_else(|| StoreError::BadValue {
+                        path: p.clone(),
+                        table: "qn_oplog".into(),
+                        fid: seq,
+                        msg: format!("unknown operation kind {kind:?}"),
+                    })?;
+                    Ok(PendingOp {
+                        seq,
+                        op_key: super::shared::op_key_text(&key),
+                        before: cell_of(b),
+                        after: cell_of(a),
+                        table,
+                        record_key,
+                        kind,
+                        field,
+                        author,
+                        at,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// The rows of `table` whose key (column `key`) is one of `keys`, as they are now.
+    pub fn shared_rows(
+        &self,
+        table: &str,
+        key: &str,
+        keys: &[String],
+    ) -> Result<SharedTable, StoreError> {
+        self.read_shared_rows(table, key, Some(keys))
+    }
+
+    /// The conflicts not yet settled by a sync: open ones, and decided ones a sync must still
+    /// act on (a record to bring back from the server).
+    pub fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, tbl, record_key, field, base, mine, theirs, mine_deleted,
+                        theirs_deleted, theirs_author, theirs_at, resolution, refetch
+                 FROM qn_conflicts WHERE resolved_at IS NULL OR refetch = 1 ORDER BY id",
+            )
+            .map_err(sq)?;
+        st.query_map([], |r| {
+            Ok(Conflict {
+                id: r.get(0)?,
+                table: r.get(1)?,
+                record_key: r.get(2)?,
+                field: r.get(3)?,
+                base: cell_of(r.get(4)?),
+                mine: cell_of(r.get(5)?),
+                theirs: cell_of(r.get(6)?),
+                mine_deleted: r.get(7)?,
+                theirs_deleted: r.get(8)?,
+                theirs_author: r.get(9)?,
+                theirs_at: r.get(10)?,
+                resolution: r.get(11)?,
+                refetch: r.get(12)?,
+            })
+        })
+        .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(sq)
+    }
+
+    /// Writes what a sync brought, in one transaction: the server's changes (logged, and the
+    /// log rows they make marked as the server's, with its author), the conflicts found, the
+    /// local operations the server acknowledged, and the last server operation seen.
+    pub fn apply_sync(&mut self, out: &SyncOutcome) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.apply_sync_inner(out))
+    }
+
+    fn apply_sync_inner(&mut self, out: &SyncOutcome) -> Result<(), StoreError> {
+        let (tx, path) = self.begin_write()?;
+        let sq = |e| StoreError::sqlite(&path, e);
+        let geom = |table: &str, e| StoreError::Geometry {
+            path: path.clone(),
+            table: table.to_string(),
+            fid: 0,
+            err: e,
+        };
+        let order: Vec<&str> = super::schema::logged_tables()
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let rank = |t: &str| order.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+        // Parents before children for new rows and changed fields; children first out.
+        let mut applies: Vec<&RemoteApply> = out.apply.iter().collect();
+        applies.sort_by_key(|a| match a.change {
+            RemoteChange::Delete => (1, usize::MAX - rank(&a.table)),
+            _ => (0, rank(&a.table)),
+        });
+        let mut touched: Vec<&str> = Vec::new();
+        for a in applies {
+            let mark: i64 = tx
+                .query_row("SELECT coalesce(max(seq), 0) FROM qn_oplog", [], |r| {
+                    r.get(0)
+                })
+                .map_err(sq)?;
+            let t = ident(&a.table);
+            let k = ident(&a.key_column);
+            match &a.change {
+                RemoteChange::Delete => {
+                    tx.execute(&format!("DELETE FROM {t} WHERE {k} = ?1"), [&a.record_key])
+                        .map_err(sq)?;
+                }
+                RemoteChange::Row(row) => {
+                    let cols = out
+                        .columns
+                        .iter()
+                        .find(|(n, _)| *n == a.table)
+                        .map(|(_, c)| c.as_slice())
+                        .unwrap_or(&[]);
+                    super::shared::insert_shared_row(&tx, &a.table, cols, row).map_err(
+                        |e| match e {
+                            super::shared::RowError::Sql(e) => sq(e),
+                            super::shared::RowError::Geometry(e) => geom(&a.table, e),
+                        },
+                    )?;
+                }
+                RemoteChange::Fields(fields) => {
+                    if fields.is_empty() {
+                        continue;
+                    }
+                    let sets: Vec<String> = fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (f, _))| format!("{} = ?{}", ident(f), i + 2))
+                        .collect();
+                    let mut values = vec![V::Text(a.record_key.clone())];
+                    for (_, c) in fields {
+                        values.push(value_of(c).map_err(|e| geom(&a.table, e))?);
+                    }
+                    tx.execute(
+                        &format!("UPDATE {t} SET {} WHERE {k} = ?1", sets.join(", ")),
+                        rusqlite::params_from_iter(values),
+                    )
+                    .map_err(sq)?;
+                }
+            }
+            // The log rows this made are the server's operation, already on the server.
+            tx.execute(
+                "UPDATE qn_oplog SET server_seq = ?1, author = ?2 WHERE seq > ?3",
+                params![a.server_seq, a.author, mark],
+            )
+            .map_err(sq)?;
+            if !touched.contains(&a.table.as_str()) {
+                touched.push(&a.table);
+            }
+        }
+        for c in &out.conflicts {
+            let base = value_of(&c.base).map_err(|e| geom(&c.table, e))?;
+            let mine = value_of(&c.mine).map_err(|e| geom(&c.table, e))?;
+            let theirs = value_of(&c.theirs).map_err(|e| geom(&c.table, e))?;
+            // A conflict already open on this field takes the newer server value.
+            let n = tx
+                .execute(
+                    "UPDATE qn_conflicts SET theirs = ?4, theirs_deleted = ?5, theirs_author = ?6,
+                       theirs_at = ?7
+                     WHERE tbl = ?1 AND record_key = ?2 AND field = ?3 AND resolved_at IS NULL",
+                    params![
+                        c.table,
+                        c.record_key,
+                        c.field,
+                        theirs,
+                        c.theirs_deleted,
+                        c.theirs_author,
+                        c.theirs_at
+                    ],
+                )
+                .map_err(sq)?;
+            if n == 0 {
+                tx.execute(
+                    "INSERT INTO qn_conflicts (tbl, record_key, field, base, mine, theirs,
+                       mine_deleted, theirs_deleted, theirs_author, theirs_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![
+                        c.table,
+                        c.record_key,
+                        c.field,
+                        base,
+                        mine,
+                        theirs,
+                        c.mine_deleted,
+                        c.theirs_deleted,
+                        c.theirs_author,
+                        c.theirs_at
+                    ],
+                )
+                .map_err(sq)?;
+            }
+        }
+        {
+            let mut st = tx
+                .prepare_cached("UPDATE qn_oplog SET server_seq = ?2 WHERE seq = ?1")
+                .map_err(sq)?;
+            for (local, server) in &out.acked {
+                st.execute(params![local, server]).map_err(sq)?;
+            }
+        }
+        for id in &out.refetched {
+            tx.execute("UPDATE qn_conflicts SET refetch = 0 WHERE id = ?1", [id])
+                .map_err(sq)?;
+        }
+        for (k, v) in [
+            ("server_seq", out.server_seq.to_string()),
+            ("server_url", out.server_url.clone()),
+        ] {
+            let n = tx
+                .execute("UPDATE qn_meta SET value = ?2 WHERE key = ?1", [k, &v])
+                .map_err(sq)?;
+            if n == 0 {
+                tx.execute("INSERT INTO qn_meta (key, value) VALUES (?1, ?2)", [k, &v])
+                    .map_err(sq)?;
+            }
+        }
+        if !touched.is_empty() {
+            super::schema::update_extents(&tx).map_err(sq)?;
+        }
+        super::scenarios::finish_write(tx, &touched).map_err(sq)?;
+        Ok(())
+    }
+
+    /// Records the planner's decision on conflict `id`, in one transaction. Mine: the local
+    /// value stays and goes to the server at the next sync. Theirs: the server's value (or its
+    /// deletion) is written here, and the local operations it overrides never go to the
+    /// server; a record deleted here comes back from the server at the next sync. A value:
+    /// written here as an edit, synced like one.
+    pub fn resolve_conflict(&mut self, id: i64, decision: &Decision) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.resolve_inner(id, decision))
+    }
+
+    fn resolve_inner(&mut self, id: i64, decision: &Decision) -> Result<(), StoreError> {
+        let open = self
+            .conflicts()?
+            .into_iter()
+            .find(|c| c.id == id && c.resolution.is_none())
+            .ok_or_else(|| StoreError::BadValue {
+                path: self.path.clone(),
+                table: "qn_conflicts".into(),
+                fid: id,
+                msg: "no open conflict has this number".into(),
+            })?;
+        let key_column = super::schema::logged_tables()
+            .into_iter()
+            .find(|(t, _)| *t == open.table)
+            .map(|(_, k)| k)
+            .ok_or_else(|| StoreError::BadValue {
+                path: self.path.clone(),
+                table: open.table.clone(),
+                fid: id,
+                msg: "not a shared table".into(),
+            })?;
+        if open.field == "*" && matches!(decision, Decision::Value(_)) {
+            return Err(StoreError::BadValue {
+                path: self.path.clone(),
+                table: open.table.clone(),
+                fid: id,
+                msg: "a deleted record takes mine or theirs, not a value".into(),
+            });
+        }
+        let author = self.author.clone();
+        let (tx, path) = self.begin_write()?;
+        let sq = |e| StoreError::sqlite(&path, e);
+        let t = ident(&open.table);
+        let k = ident(key_column);
+        let (label, refetch) = match decision {
+            Decision::Mine => ("mine", false),
+            Decision::Theirs if open.field == "*" && open.theirs_deleted => {
+                tx.execute(
+                    &format!("DELETE FROM {t} WHERE {k} = ?1"),
+                    [&open.record_key],
+                )
+                .map_err(sq)?;
+                ("theirs", false)
+            }
+            Decision::Theirs if open.field == "*" => ("theirs", true),
+            Decision::Theirs | Decision::Value(_) => {
+                let v = match decision {
+                    Decision::Value(c) => c,
+                    _ => &open.theirs,
+                };
+                let v = value_of(v).map_err(|err| StoreError::Geometry {
+                    path: path.clone(),
+                    table: open.table.clone(),
+                    fid: 0,
+                    err,
+                })?;
+                tx.execute(
+                    &format!("UPDATE {t} SET {} = ?2 WHERE {k} = ?1", ident(&open.field)),
+                    params![open.record_key, v],
+                )
+                .map_err(sq)?;
+                (
+                    if matches!(decision, Decision::Theirs) {
+                        "theirs"
+                    } else {
+                        "value"
+                    },
+                    false,
+                )
+            }
+        };
+        if label == "theirs" {
+            // The server already holds its value: the local operations it overrides (and the
+            // ones this decision just made) never go there.
+            let field_clause = if open.field == "*" {
+                ""
+            } else {
+                " AND field = ?3"
+            };
+            let sql = format!(
+                "UPDATE qn_oplog SET server_seq = 0 WHERE server_seq IS NULL AND tbl = ?1
+                   AND record_key = ?2{field_clause}"
+            );
+            if open.field == "*" {
+                tx.execute(&sql, params![open.table, open.record_key])
+            } else {
+                tx.execute(&sql, params![open.table, open.record_key, open.field])
+            }
+            .map_err(sq)?;
+        }
+        tx.execute(
+            "UPDATE qn_conflicts SET resolution = ?2, resolved_by = ?3, refetch = ?4,
+               resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+            params![id, label, author, refetch],
+        )
+        .map_err(sq)?;
+        super::scenarios::finish_write(tx, &[open.table.as_str()]).map_err(sq)?;
+        Ok(())
+    }
+}

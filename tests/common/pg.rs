@@ -1,0 +1,146 @@
+//! A throwaway PostgreSQL 15 server with PostGIS 3 on a free loopback port, for the tests of
+//! the shared plan (STACK.md's recipe): started per test, stopped and removed when dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A PostgreSQL server in a temporary folder, stopped and removed when dropped.
+pub struct PgServer {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    pub port: u16,
+    as_postgres: bool,
+}
+
+impl PgServer {
+    fn find_bin() -> Option<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("initdb").exists() && b.join("pg_ctl").exists())
+            .collect();
+        found.sort();
+        found.pop()
+    }
+
+    fn has_postgis(bin: &Path) -> bool {
+        let version = bin
+            .parent()
+            .and_then(|v| v.file_name())
+            .map(|v| v.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Path::new(&format!(
+            "/usr/share/postgresql/{version}/extension/postgis.control"
+        ))
+        .exists()
+    }
+
+    /// Starts a server with database `plan` and PostGIS, or says why it cannot.
+    pub fn start() -> Result<PgServer, String> {
+        let bin = Self::find_bin().ok_or("PostgreSQL (initdb, pg_ctl) is not installed")?;
+        if !Self::has_postgis(&bin) {
+            return Err("PostGIS is not installed".into());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        // PostgreSQL refuses to run as root: run it as the `postgres` user then.
+        let as_postgres = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        if as_postgres {
+            let st = Command::new("chown")
+                .arg("postgres")
+                .arg(dir.path())
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !st.success() {
+                return Err("chown postgres failed".into());
+            }
+        }
+        let server = PgServer {
+            bin,
+            dir,
+            port,
+            as_postgres,
+        };
+        let data = server.dir.path().join("data");
+        server.run(&format!(
+            "{} -D {} -A trust -U qn -E UTF8 --locale=C.UTF-8",
+            server.bin.join("initdb").display(),
+            data.display()
+        ))?;
+        server.run(&format!(
+            "{} -D {} -o '-p {port} -k {} -c listen_addresses=127.0.0.1' -l {} -w start",
+            server.bin.join("pg_ctl").display(),
+            data.display(),
+            server.dir.path().display(),
+            server.dir.path().join("log").display()
+        ))?;
+        let mut c = postgres::Client::connect(
+            &format!("host=127.0.0.1 port={port} user=qn dbname=postgres"),
+            postgres::NoTls,
+        )
+        .map_err(|e| e.to_string())?;
+        c.batch_execute("CREATE DATABASE plan")
+            .map_err(|e| e.to_string())?;
+        Ok(server)
+    }
+
+    pub fn run(&self, cmd: &str) -> Result<(), String> {
+        let out = if self.as_postgres {
+            Command::new("su").args(["postgres", "-c", cmd]).output()
+        } else {
+            Command::new("sh").args(["-c", cmd]).output()
+        }
+        .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{cmd}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgresql://qn@127.0.0.1:{}/plan", self.port)
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(
+            &format!("host=127.0.0.1 port={} user=qn dbname=plan", self.port),
+            postgres::NoTls,
+        )
+        .unwrap()
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let _ = self.run(&format!(
+            "{} -D {} -m fast stop",
+            self.bin.join("pg_ctl").display(),
+            self.dir.path().join("data").display()
+        ));
+    }
+}
+
+/// The server, or `None` (with the reason printed) where this machine has no PostgreSQL with
+/// PostGIS and the variable `QN_REQUIRE_PG` is not set.
+pub fn server() -> Option<PgServer> {
+    match PgServer::start() {
+        Ok(s) => Some(s),
+        Err(e) if std::env::var_os("QN_REQUIRE_PG").is_none() => {
+            eprintln!("skipped: {e}");
+            None
+        }
+        Err(e) => panic!("QN_REQUIRE_PG is set but no PostgreSQL server could start: {e}"),
+    }
+}

@@ -1,0 +1,527 @@
+//! Several planners, one plan: laptops' copies synced through a real throwaway PostgreSQL 15 +
+//! PostGIS 3 server on loopback (skipped where none is installed, unless `QN_REQUIRE_PG` is
+//! set, as `.ci/run` does). Edits go through the app's edit path (`History::apply`), through
+//! plain SQL on a laptop's GeoPackage (as GDAL or QGIS would), and through SQL on the server.
+
+mod common;
+
+use common::pg::server;
+use qn_planner::edit::{Edit, History};
+use qn_planner::model::{Layer, Project, Site, Status};
+
+use qn_planner::server::sync::{SyncReport, sync};
+use qn_planner::store::sync::Decision;
+use qn_planner::store::{Cell, ProjectFile};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One planner's laptop: its copy of the plan, opened as the window opens it.
+struct Laptop {
+    path: PathBuf,
+    pf: ProjectFile,
+    p: Project,
+    h: History,
+}
+
+impl Laptop {
+    fn clone_from(url: &str, dir: &Path, who: &str) -> Laptop {
+        let path = dir.join(format!("{who}.gpkg"));
+        qn_planner::server::clone(url, &path).unwrap();
+        let mut pf = ProjectFile::open(&path).unwrap();
+        pf.set_author(who);
+        let p = pf.read_project().unwrap();
+        Laptop {
+            path,
+            pf,
+            p,
+            h: History::default(),
+        }
+    }
+
+    /// The copy at `path` opened again (after another program wrote to it, or a restore).
+    fn reopen(path: PathBuf, who: &str) -> Laptop {
+        let mut pf = ProjectFile::open(&path).unwrap();
+        pf.set_author(who);
+        let p = pf.read_project().unwrap();
+        Laptop {
+            path,
+            pf,
+            p,
+            h: History::default(),
+        }
+    }
+
+    fn site(&self, name: &str) -> Site {
+        self.p
+            .sites
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} is not on {}", self.path.display()))
+            .clone()
+    }
+
+    fn by_key(&self, key: &str) -> Option<Site> {
+        self.p.sites.iter().find(|s| s.key == key).cloned()
+    }
+
+    fn edit(&mut self, name: &str, change: impl FnOnce(&mut Site)) {
+        let before = self.site(name);
+        let mut after = before.clone();
+        change(&mut after);
+        self.h
+            .apply(Edit::update(before, after), None, &mut self.pf, &mut self.p)
+            .unwrap();
+    }
+
+    fn insert(&mut self, site: Site) -> String {
+        self.h
+            .apply(Edit::insert(site), None, &mut self.pf, &mut self.p)
+            .unwrap()
+            .key
+            .unwrap()
+    }
+
+    fn delete(&mut self, name: &str) {
+        let s = self.site(name);
+        self.h
+            .apply(Edit::delete(s), None, &mut self.pf, &mut self.p)
+            .unwrap();
+    }
+
+    /// Syncs, then reads the project again (as the window does after a sync).
+    fn sync(&mut self, url: &str) -> SyncReport {
+        let r = sync(url, &mut self.pf).unwrap();
+        self.p = self.pf.read_project().unwrap();
+        self.h.clear();
+        r
+    }
+}
+
+/// Every shared table of a copy, record by record (by key), in a comparable form.
+fn records(pf: &ProjectFile) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    for (table, key) in pf.shared_tables() {
+        let t = pf.read_shared_table(table, key).unwrap();
+        let ki = t.columns.iter().position(|c| c.name == key).unwrap();
+        let rows: BTreeMap<String, Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                let k = match &r[ki] {
+                    Cell::Text(k) => k.clone(),
+                    other => panic!("{table}: key {other:?}"),
+                };
+                let cells = r
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Real(x) if x.fract() == 0.0 => format!("{}", *x as i64),
+                        Cell::Int(i) => format!("{i}"),
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                (k, cells)
+            })
+            .collect();
+        out.insert(table.to_string(), rows);
+    }
+    out
+}
+
+/// The server's records, read through a fresh clone.
+fn server_records(url: &str, dir: &Path) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
+    let path = dir.join(format!(
+        "server-view-{}.gpkg",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    qn_planner::server::clone(url, &path).unwrap();
+    let pf = ProjectFile::open(&path).unwrap();
+    records(&pf)
+}
+
+/// Which records differ between two copies (for a readable failure).
+fn differences(
+    a: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    b: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (t, rows) in a {
+        let other = &b[t];
+        for (k, r) in rows {
+            match other.get(k) {
+                None => out.push(format!("{t} {k}: only in the first")),
+                Some(o) if o != r => out.push(format!("{t} {k}: {r:?} vs {o:?}")),
+                _ => {}
+            }
+        }
+        for k in other.keys().filter(|k| !rows.contains_key(*k)) {
+            out.push(format!("{t} {k}: only in the second"));
+        }
+    }
+    out
+}
+
+/// A published plan and three laptops cloned from it.
+fn department() -> Option<(common::pg::PgServer, tempfile::TempDir, String, [Laptop; 3])> {
+    let pg = server()?;
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin.gpkg");
+    ProjectFile::create(&origin, false).unwrap();
+    let url = pg.url();
+    qn_planner::server::init(&url, &ProjectFile::open(&origin).unwrap()).unwrap();
+    let laptops = ["lan", "minh", "hoa"].map(|w| Laptop::clone_from(&url, dir.path(), w));
+    Some((pg, dir, url, laptops))
+}
+
+fn qn(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+        .args(args)
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn three_laptops_with_disjoint_edits_end_identical_to_the_server() {
+    let Some((_pg, dir, url, [mut lan, mut minh, mut hoa])) = department() else {
+        return;
+    };
+    // Lan renames a cluster; Minh changes other fields of the same record and of another;
+    // Hoa adds a site and deletes one.
+    lan.edit("Hà Khánh", |s| s.name = "Hà Khánh mở rộng".into());
+    minh.edit("Hà Khánh", |s| {
+        s.jobs = Some(1200);
+        s.investment_bn_vnd = Some(350.0);
+    });
+    minh.edit("Cái Lân", |s| {
+        s.notes = "Đã khảo sát thực địa tháng 11".into()
+    });
+    let new_key = hoa.insert(Site::new(
+        Layer::ProposedClusters,
+        "Cụm công nghiệp Đầm Hà mới",
+        Status::Proposed,
+    ));
+    hoa.delete("Yên Than");
+    for (who, l) in [("lan", &mut lan), ("minh", &mut minh), ("hoa", &mut hoa)] {
+        let r = l.sync(&url);
+        assert!(r.open.is_empty(), "{who}: {:?}", r.open);
+        assert!(r.pushed > 0, "{who} pushed nothing");
+    }
+    // Lan and Minh synced before the others' edits were on the server: once more.
+    lan.sync(&url);
+    minh.sync(&url);
+    let s = server_records(&url, dir.path());
+    for l in [&lan, &minh, &hoa] {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+    let merged = lan.by_key(&minh.site("Hà Khánh mở rộng").key).unwrap();
+    assert_eq!(merged.name, "Hà Khánh mở rộng");
+    assert_eq!(
+        merged.jobs,
+        Some(1200),
+        "different fields of one record merge"
+    );
+    assert!(lan.by_key(&new_key).is_some());
+    assert!(lan.p.sites.iter().all(|s| s.name != "Yên Than"));
+    // A sync with nothing new does nothing.
+    let again = hoa.sync(&url);
+    assert_eq!((again.pushed, again.pulled), (0, 0));
+    for l in [&lan, &minh, &hoa] {
+        common::assert_valid_gpkg(&l.path, "a laptop's copy after syncs");
+    }
+}
+
+#[test]
+fn the_same_field_changed_on_two_laptops_is_a_conflict_kept_until_decided() {
+    let Some((_pg, dir, url, [mut lan, mut minh, mut hoa])) = department() else {
+        return;
+    };
+    let key = lan.site("Việt Hưng").key;
+    let original = lan.site("Việt Hưng").jobs;
+    lan.edit("Việt Hưng", |s| s.jobs = Some(5000));
+    minh.edit("Việt Hưng", |s| s.jobs = Some(6500));
+    minh.edit("Việt Hưng", |s| s.notes = "Minh's note".into());
+    assert!(lan.sync(&url).open.is_empty());
+    let r = minh.sync(&url);
+    assert_eq!(r.open.len(), 1, "{:?}", r.open);
+    let c = &r.open[0];
+    assert_eq!(
+        (c.field.as_str(), &c.mine, &c.theirs),
+        ("jobs", &Cell::Int(6500), &Cell::Int(5000))
+    );
+    assert_eq!(
+        c.base,
+        original.map_or(Cell::Null, Cell::Int),
+        "the base is the value before Minh's edit"
+    );
+    assert_eq!(c.theirs_author.as_deref(), Some("lan"));
+    // The record shows Minh's value until he decides; his other field went through.
+    assert_eq!(minh.by_key(&key).unwrap().jobs, Some(6500));
+    assert_eq!(hoa.sync(&url).open.len(), 0);
+    assert_eq!(hoa.by_key(&key).unwrap().jobs, Some(5000));
+    assert_eq!(hoa.by_key(&key).unwrap().notes, "Minh's note");
+    // Syncing again keeps the conflict and sends nothing over Lan's value.
+    let again = minh.sync(&url);
+    assert_eq!(again.open.len(), 1);
+    assert_eq!(
+        server_records(&url, dir.path())["industrial_zones"]
+            .values()
+            .filter(|r| r.iter().any(|c| c.contains("Việt Hưng")))
+            .count(),
+        1
+    );
+    // The command line lists it and says so in its exit status.
+    drop(minh);
+    let minh_path = dir.path().join("minh.gpkg");
+    let out = qn(&["conflicts", minh_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains("jobs: base") && text.contains("mine 6500, theirs 5000"),
+        "{text}"
+    );
+    let out = qn(&["sync", minh_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{:?}", out);
+    // Minh decides on a third value; it reaches everyone.
+    let id: i64 = text
+        .trim_start_matches("conflict ")
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let out = qn(&[
+        "resolve",
+        minh_path.to_str().unwrap(),
+        &id.to_string(),
+        "--value",
+        "5800",
+    ]);
+    assert!(out.status.success(), "{:?}", out);
+    let out = qn(&["sync", minh_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", out);
+    lan.sync(&url);
+    hoa.sync(&url);
+    let minh = ProjectFile::open(&minh_path).unwrap();
+    let s = server_records(&url, dir.path());
+    for (name, pf) in [("lan", &lan.pf), ("minh", &minh), ("hoa", &hoa.pf)] {
+        let d = differences(&records(pf), &s);
+        assert!(d.is_empty(), "{name}:\n{}", d.join("\n"));
+    }
+    assert_eq!(lan.by_key(&key).unwrap().jobs, Some(5800));
+}
+
+#[test]
+fn an_update_against_a_delete_is_a_conflict_either_way() {
+    let Some((_pg, dir, url, [mut lan, mut minh, mut hoa])) = department() else {
+        return;
+    };
+    // Lan deletes a site Minh is still editing: Minh keeps his.
+    let key = lan.site("Quảng An").key;
+    lan.delete("Quảng An");
+    minh.edit("Quảng An", |s| s.jobs = Some(800));
+    lan.sync(&url);
+    let r = minh.sync(&url);
+    assert_eq!(r.open.len(), 1);
+    assert!(r.open[0].theirs_deleted && r.open[0].field == "*");
+    assert!(
+        minh.by_key(&key).is_some(),
+        "the record stays until Minh decides"
+    );
+    minh.pf
+        .resolve_conflict(r.open[0].id, &Decision::Mine)
+        .unwrap();
+    assert!(minh.sync(&url).open.is_empty());
+    lan.sync(&url);
+    assert_eq!(
+        lan.by_key(&key).unwrap().jobs,
+        Some(800),
+        "kept: back on Lan's copy"
+    );
+
+    // Hoa deletes a site Lan edits: Hoa takes Lan's version back.
+    let key2 = hoa.site("Tân Bình").key;
+    hoa.sync(&url);
+    hoa.delete("Tân Bình");
+    lan.edit("Tân Bình", |s| s.notes = "Lan giữ lại".into());
+    lan.sync(&url);
+    let r = hoa.sync(&url);
+    assert_eq!(r.open.len(), 1);
+    assert!(r.open[0].mine_deleted);
+    assert!(
+        hoa.by_key(&key2).is_none(),
+        "Hoa's delete shows until she decides"
+    );
+    hoa.pf
+        .resolve_conflict(r.open[0].id, &Decision::Theirs)
+        .unwrap();
+    assert!(hoa.sync(&url).open.is_empty());
+    assert_eq!(hoa.by_key(&key2).unwrap().notes, "Lan giữ lại");
+    minh.sync(&url);
+    let s = server_records(&url, dir.path());
+    for l in [&lan, &minh, &hoa] {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+}
+
+#[test]
+fn edits_by_gdal_on_a_laptop_and_by_sql_on_the_server_reach_everyone() {
+    let Some((pg, dir, url, [lan, mut minh, mut hoa])) = department() else {
+        return;
+    };
+    if !common::have_gdal() {
+        return;
+    }
+    // GDAL writes to Lan's GeoPackage (as ogrinfo -sql, or QGIS through GDAL, would).
+    let key = lan.site("Hải Yên").key;
+    drop(lan);
+    let lan_path = dir.path().join("lan.gpkg");
+    let out = Command::new("ogrinfo")
+        .arg(&lan_path)
+        .arg("-sql")
+        .arg(format!(
+            "UPDATE industrial_zones SET notes = 'sửa bằng GDAL' WHERE site_key = '{key}'"
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut lan = Laptop::reopen(lan_path, "lan");
+    lan.sync(&url);
+    // SQL on the server, as QGIS connected to PostGIS would write it.
+    let mut db = pg.client();
+    db.execute(
+        "UPDATE industrial_zones SET name = 'Hải Yên (sửa trên máy chủ)' WHERE site_key = $1",
+        &[&key],
+    )
+    .unwrap();
+    let role: String = db
+        .query_one(
+            "SELECT db_role FROM qn_server_log WHERE field = 'name' ORDER BY seq DESC LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(role, "qn", "the server log names the database role");
+    for l in [&mut minh, &mut hoa, &mut lan] {
+        l.sync(&url);
+        let s = l.by_key(&key).unwrap();
+        assert_eq!(s.notes, "sửa bằng GDAL");
+        assert_eq!(s.name, "Hải Yên (sửa trên máy chủ)");
+    }
+}
+
+#[test]
+fn inserts_on_two_laptops_never_clash_and_a_repeated_push_applies_nothing_twice() {
+    let Some((pg, dir, url, [mut lan, mut minh, _hoa])) = department() else {
+        return;
+    };
+    let a = lan.insert(Site::new(
+        Layer::ProposedClusters,
+        "Cụm A",
+        Status::Proposed,
+    ));
+    let b = minh.insert(Site::new(
+        Layer::ProposedClusters,
+        "Cụm B",
+        Status::Proposed,
+    ));
+    lan.edit("Cụm A", |s| s.jobs = Some(10));
+    // Lan's sync reaches the server, but her copy is lost before it records that (a crash
+    // between the two commits): the copy from before the sync comes back.
+    let before = dir.path().join("lan-before.gpkg");
+    let lan_path = lan.path.clone();
+    drop(lan);
+    std::fs::copy(&lan_path, &before).unwrap();
+    let mut lan = Laptop::reopen(lan_path.clone(), "lan");
+    let first = lan.sync(&url);
+    assert_eq!(first.pushed, 2, "the insert and the field: {first:?}");
+    drop(lan);
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", lan_path.display()));
+    }
+    std::fs::copy(&before, &lan_path).unwrap();
+    let mut lan = Laptop::reopen(lan_path, "lan");
+    let second = lan.sync(&url);
+    assert_eq!(second.open.len(), 0);
+    let mut db = pg.client();
+    let dup: i64 = db
+        .query_one(
+            "SELECT count(*) FROM (SELECT op_key FROM qn_server_log GROUP BY op_key HAVING count(*) > 1) d",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(dup, 0);
+    let rows: i64 = db
+        .query_one(
+            "SELECT count(*) FROM proposed_clusters WHERE site_key = $1",
+            &[&a],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 1, "Lan's site is on the server once");
+    assert!(
+        lan.pf.pending_operations().unwrap().is_empty(),
+        "the second sync acknowledged the first one's operations"
+    );
+    minh.sync(&url);
+    lan.sync(&url);
+    assert!(lan.by_key(&b).is_some() && minh.by_key(&a).is_some());
+    let s = server_records(&url, dir.path());
+    for l in [&lan, &minh] {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+}
+
+#[test]
+fn a_reader_pulls_but_cannot_push_and_another_schema_is_refused() {
+    let Some((pg, dir, url, [mut lan, mut minh, _hoa])) = department() else {
+        return;
+    };
+    let mut db = pg.client();
+    db.batch_execute(
+        "CREATE ROLE viewer LOGIN;
+         GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer;",
+    )
+    .unwrap();
+    let viewer = format!("postgresql://viewer@127.0.0.1:{}/plan", pg.port);
+    lan.edit("Hà Khánh", |s| s.jobs = Some(42));
+    lan.sync(&url);
+    minh.edit("Cái Lân", |s| s.jobs = Some(7));
+    let pending = minh.pf.pending_operations().unwrap().len();
+    let r = sync(&viewer, &mut minh.pf).unwrap();
+    minh.p = minh.pf.read_project().unwrap();
+    assert!(r.push_refused.is_some(), "{r:?}");
+    assert_eq!(minh.site("Hà Khánh").jobs, Some(42), "the reader pulled");
+    assert_eq!(
+        minh.pf.pending_operations().unwrap().len(),
+        pending,
+        "nothing of Minh's was sent or lost"
+    );
+    let jobs: Option<i64> = db
+        .query_one(
+            "SELECT jobs FROM industrial_zones WHERE name = 'Cái Lân'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_ne!(jobs, Some(7));
+    // The same sync with a role that may write sends it.
+    minh.sync(&url);
+    assert!(minh.pf.pending_operations().unwrap().is_empty());
+    // A server of another schema: a clear message, nothing applied.
+    db.batch_execute("UPDATE qn_meta SET value = '99' WHERE key = 'schema_version'")
+        .unwrap();
+    minh.edit("Cái Lân", |s| s.jobs = Some(8));
+    let e = sync(&url, &mut minh.pf).unwrap_err().to_string();
+    assert!(e.contains("schema 99"), "{e}");
+    assert_eq!(minh.pf.pending_operations().unwrap().len(), 1);
+    let _ = dir;
+}
