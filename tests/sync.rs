@@ -525,3 +525,203 @@ fn a_reader_pulls_but_cannot_push_and_another_schema_is_refused() {
     assert_eq!(minh.pf.pending_operations().unwrap().len(), 1);
     let _ = dir;
 }
+
+/// Sets `jobs` and `notes` of every site of `layer` on `l`'s copy in one transaction (a
+/// day's edits of one planner), marked with `tag`.
+fn bulk_edit(l: &mut Laptop, layer: Layer, tag: u64) {
+    let changed: Vec<Site> =
+        l.p.sites_of(layer)
+            .map(|s| {
+                let mut s = s.clone();
+                s.jobs = Some(i64::try_from(tag).unwrap_or(0) * 10 + s.fid);
+                s.notes = format!("lần sửa {tag} của {}", l.path.display());
+                s
+            })
+            .collect();
+    let changes: Vec<(i64, Option<&Site>)> = changed.iter().map(|s| (s.fid, Some(s))).collect();
+    l.pf.put_sites(layer, &changes).unwrap();
+    l.p = l.pf.read_project().unwrap();
+}
+
+/// The operation keys this copy's own author made (not those a sync brought in).
+fn own_op_keys(path: &Path, author: &str) -> Vec<String> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut st = c
+        .prepare("SELECT op_key FROM qn_oplog WHERE author = ?1 AND server_seq IS NOT 0")
+        .unwrap();
+    st.query_map([author], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .map(|k| {
+            let h: String = k.unwrap().iter().map(|b| format!("{b:02x}")).collect();
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            )
+        })
+        .collect()
+}
+
+fn integrity(path: &Path) -> String {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn kill_9_during_sync_never_loses_or_doubles_an_operation() {
+    let Some((pg, dir, url, [mut lan, mut minh, _hoa])) = department() else {
+        return;
+    };
+    let runs: u64 = std::env::var("QN_SYNC_KILL_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let mut rng = common::Rng(0x5eed_5c);
+    let lan_path = lan.path.clone();
+    let (mut killed, mut finished) = (0, 0);
+    // Killed syncs whose server transaction had committed (the local one had not).
+    let mut between = 0;
+    let mut db = pg.client();
+    let log_rows = |db: &mut postgres::Client| -> i64 {
+        db.query_one("SELECT count(*) FROM qn_server_log", &[])
+            .unwrap()
+            .get(0)
+    };
+    // Every other sync is left to finish (clearing what the killed one left), and how long it
+    // takes sets where the next one is killed.
+    let mut whole = std::time::Duration::ZERO;
+    for run in 0..runs * 2 {
+        // Both planners edit; Minh's edits reach the server, so Lan's sync pulls as well as
+        // pushes.
+        bulk_edit(&mut lan, Layer::ProposedClusters, run);
+        if run % 5 == 0 {
+            lan.insert(Site::new(
+                Layer::ProposedClusters,
+                &format!("Cụm mới {run}"),
+                Status::Proposed,
+            ));
+        }
+        bulk_edit(&mut minh, Layer::IndustrialZones, run);
+        minh.sync(&url);
+        drop(lan);
+        let rows_before = log_rows(&mut db);
+        let start = std::time::Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+            .args(["sync", lan_path.to_str().unwrap(), &url])
+            .env("HOME", dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        if run % 2 == 0 {
+            assert!(child.wait().unwrap().success());
+            whole = start.elapsed();
+            lan = Laptop::reopen(lan_path.clone(), "lan");
+            continue;
+        }
+        // Anywhere from the start of the process to the end of the sync.
+        std::thread::sleep(whole.mul_f64(rng.below(1000) as f64 / 1000.0));
+        match child.try_wait().unwrap() {
+            Some(_) => finished += 1,
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                killed += 1;
+                let pending = ProjectFile::open(&lan_path)
+                    .unwrap()
+                    .pending_operations()
+                    .unwrap()
+                    .len();
+                if log_rows(&mut db) > rows_before && pending > 0 {
+                    between += 1;
+                }
+            }
+        }
+        assert_eq!(integrity(&lan_path), "ok", "run {run}");
+        if common::have_gdal() {
+            common::assert_valid_gpkg(&lan_path, &format!("kill run {run}"));
+        }
+        lan = Laptop::reopen(lan_path.clone(), "lan");
+    }
+    assert!(
+        killed >= runs * 3 / 4,
+        "only {killed} of {runs} syncs were killed (a whole one takes {whole:?})"
+    );
+    // The next syncs complete, and every operation Lan made is on the server exactly once.
+    let r = lan.sync(&url);
+    assert!(r.open.is_empty(), "{:?}", r.open);
+    minh.sync(&url);
+    assert!(lan.pf.pending_operations().unwrap().is_empty());
+    let mut on_server: BTreeMap<String, i64> = BTreeMap::new();
+    for row in db
+        .query(
+            "SELECT op_key, count(*) FROM qn_server_log GROUP BY op_key",
+            &[],
+        )
+        .unwrap()
+    {
+        on_server.insert(row.get(0), row.get(1));
+    }
+    let own = own_op_keys(&lan_path, "lan");
+    assert!(own.len() as u64 >= runs * 10, "{} operations", own.len());
+    for k in &own {
+        assert_eq!(on_server.get(k), Some(&1), "operation {k} on the server");
+    }
+    let s = server_records(&url, dir.path());
+    for l in [&lan, &minh] {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+    eprintln!(
+        "kill -9 during sync: {runs} runs, {killed} killed ({between} after the server's commit, before the copy's), {finished} finished first (the last whole sync {whole:?}); {} operations of Lan's, each once on the server",
+        own.len()
+    );
+}
+
+#[test]
+fn a_server_restart_during_a_sync_fails_it_cleanly_and_the_next_completes() {
+    let Some((pg, dir, url, [mut lan, mut minh, _hoa])) = department() else {
+        return;
+    };
+    for run in 0..5 {
+        bulk_edit(&mut lan, Layer::ProposedClusters, run);
+        bulk_edit(&mut minh, Layer::IndustrialZones, run);
+        minh.sync(&url);
+        drop(lan);
+        let lan_path = dir.path().join("lan.gpkg");
+        let child = Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+            .args(["sync", lan_path.to_str().unwrap(), &url])
+            .env("HOME", dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The server goes down hard and comes back while (or just after) Lan syncs.
+        std::thread::sleep(std::time::Duration::from_millis(20 * run));
+        pg.restart_immediately().unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1)),
+            "exit {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.status.code() == Some(1) {
+            assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+        }
+        assert_eq!(integrity(&lan_path), "ok");
+        lan = Laptop::reopen(lan_path, "lan");
+    }
+    lan.sync(&url);
+    minh.sync(&url);
+    assert!(lan.pf.pending_operations().unwrap().is_empty());
+    let s = server_records(&url, dir.path());
+    for l in [&lan, &minh] {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+}

@@ -109,6 +109,16 @@ impl PgServer {
         }
     }
 
+    /// Stops the server at once (as a power cut would, `-m immediate`) and starts it again.
+    pub fn restart_immediately(&self) -> Result<(), String> {
+        self.run(&format!(
+            "{} -D {} -l {} -m immediate -w restart",
+            self.bin.join("pg_ctl").display(),
+            self.dir.path().join("data").display(),
+            self.dir.path().join("log").display()
+        ))
+    }
+
     pub fn url(&self) -> String {
         format!("postgresql://qn@127.0.0.1:{}/plan", self.port)
     }
