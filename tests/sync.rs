@@ -580,7 +580,7 @@ fn kill_9_during_sync_never_loses_or_doubles_an_operation() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
-    let mut rng = common::Rng(0x5eed_5c);
+    let mut rng = common::Rng(0x005e_ed5c);
     let lan_path = lan.path.clone();
     let (mut killed, mut finished) = (0, 0);
     // Killed syncs whose server transaction had committed (the local one had not).
