@@ -150,7 +150,16 @@ enum Command {
         file: PathBuf,
         /// postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: the last one used; the
         /// password is never stored: give it in the URL, PGPASSWORD or ~/.pgpass).
+        #[arg(conflicts_with_all = ["export_changes", "import_changes"])]
         url: Option<String>,
+        /// With no network: write the operations the server has not acknowledged, with the
+        /// values they set, to OUT.qnchanges (for another laptop's --import-changes).
+        #[arg(long, value_name = "OUT.qnchanges", conflicts_with = "import_changes")]
+        export_changes: Option<PathBuf>,
+        /// With no network: merge a bundle written by --export-changes (idempotent, the same
+        /// merge and conflicts as a sync).
+        #[arg(long, value_name = "IN.qnchanges")]
+        import_changes: Option<PathBuf>,
     },
     /// List the conflicts that wait for a decision (exit status 3 while any is open).
     Conflicts {
@@ -302,7 +311,17 @@ fn main() -> ExitCode {
             action: ServerAction::Init { url, file },
         }) => done(cmd_server_init(&url, &file)),
         Some(Command::Clone { url, file }) => done(cmd_clone(&url, &file)),
-        Some(Command::Sync { file, url }) => cmd_sync(&file, url.as_deref()),
+        Some(Command::Sync {
+            file,
+            export_changes: Some(out),
+            ..
+        }) => done(cmd_export_changes(&file, &out)),
+        Some(Command::Sync {
+            file,
+            import_changes: Some(input),
+            ..
+        }) => cmd_import_changes(&file, &input),
+        Some(Command::Sync { file, url, .. }) => cmd_sync(&file, url.as_deref()),
         Some(Command::Conflicts { file }) => cmd_conflicts(&file),
         Some(Command::Resolve {
             file,
@@ -1124,6 +1143,44 @@ fn cmd_sync(file: &Path, url: Option<&str>) -> Result<ExitCode, String> {
         r.open.len(),
         r.server_seq,
         started.elapsed().as_secs_f64()
+    );
+    Ok(if r.open.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_CONFLICTS)
+    })
+}
+
+/// `sync FILE.gpkg --export-changes OUT.qnchanges`.
+fn cmd_export_changes(file: &Path, out: &Path) -> Result<(), String> {
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let author = Settings::load().author_name();
+    let e = qn_planner::sync::bundle::export(&pf, out, Some(&author)).map_err(|e| e.to_string())?;
+    out!(
+        "{}: {} operations on {} records, for --import-changes on another copy",
+        out.display(),
+        e.operations,
+        e.records
+    );
+    Ok(())
+}
+
+/// `sync FILE.gpkg --import-changes IN.qnchanges`: exit status 3 while conflicts are open.
+fn cmd_import_changes(file: &Path, input: &Path) -> Result<ExitCode, String> {
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    pf.set_author(&Settings::load().author_name());
+    let r = qn_planner::sync::bundle::import(&mut pf, input).map_err(|e| e.to_string())?;
+    for c in &r.open {
+        out!("{}", conflict_line(c));
+    }
+    out!(
+        "{}: {} operations ({} already here), {} records changed, {} new conflicts, {} open",
+        input.display(),
+        r.operations,
+        r.known,
+        r.applied,
+        r.new_conflicts,
+        r.open.len()
     );
     Ok(if r.open.is_empty() {
         ExitCode::SUCCESS

@@ -156,11 +156,12 @@ fn no_panel_is_a_method_of_the_app() {
 
 /// Layers point downward: `model` (plain data) uses no other module of the crate but
 /// `settings`; `store` (the GeoPackage) uses `model` only; `io` and `scenario` do not use the
-/// edit history, analysis, export or the UI; `server` (PostGIS) not analysis, export or the UI.
+/// edit history, analysis, export or the UI; `server` (PostGIS) not analysis, export or the UI;
+/// `sync` (the merge and change bundles) only `model` and `store`.
 #[test]
 fn modules_use_only_the_layers_below_them() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let rules: [(&str, &[&str]); 5] = [
+    let rules: [(&str, &[&str]); 6] = [
         (
             "model",
             &[
@@ -177,6 +178,12 @@ fn modules_use_only_the_layers_below_them() {
             &["io", "store", "analysis", "export", "edit", "app"],
         ),
         ("server", &["analysis", "export", "app"]),
+        (
+            "sync",
+            &[
+                "io", "scenario", "analysis", "export", "edit", "app", "server",
+            ],
+        ),
     ];
     let mut found = Vec::new();
     for (module, forbidden) in rules {

@@ -79,9 +79,15 @@ pub struct RemoteApply {
     pub key_column: String,
     pub record_key: String,
     pub change: RemoteChange,
-    /// The last server operation behind it, and its author.
-    pub server_seq: i64,
+    /// The last server operation behind it (`None` for a bundle's: those wait here for the
+    /// next sync to take them to the server).
+    pub server_seq: Option<i64>,
+    /// The other side's operation keys, by field (`*` for an insert or a delete): the log rows
+    /// this change makes here take them, so the operation is known by the same key everywhere.
+    pub op_keys: Vec<(String, String)>,
+    /// Its author and time.
     pub author: Option<String>,
+    pub at: Option<String>,
 }
 
 /// Everything a sync writes into the GeoPackage, in one transaction.
@@ -95,10 +101,10 @@ pub struct SyncOutcome {
     pub acked: Vec<(i64, i64)>,
     /// Conflicts whose refetch is done.
     pub refetched: Vec<i64>,
-    /// The last server operation this copy holds now.
-    pub server_seq: i64,
+    /// The last server operation this copy holds now (a bundle leaves it as it was).
+    pub server_seq: Option<i64>,
     /// The server's address (no password), remembered for the next sync.
-    pub server_url: String,
+    pub server_url: Option<String>,
 }
 
 /// The planner's decision on a conflict.
@@ -120,7 +126,44 @@ fn value_of(c: &Cell) -> Result<V, super::geom::GeomError> {
     })
 }
 
+/// An operation key written as a UUID, as the 16 bytes the log stores.
+fn op_key_blob(text: &str) -> Option<Vec<u8>> {
+    let hex: String = text.chars().filter(|c| *c != '-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    (0..16)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+        .collect()
+}
+
 impl ProjectFile {
+    /// Which of `keys` (operation keys as UUIDs) this copy's log holds.
+    pub fn known_op_keys(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Default::default());
+        }
+        let blobs: Vec<String> = keys
+            .iter()
+            .filter_map(|k| op_key_blob(k).map(|b| b.iter().map(|x| format!("{x:02X}")).collect()))
+            .collect();
+        let list = serde_json::to_string(&blobs).unwrap_or_else(|_| "[]".into());
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT op_key FROM qn_oplog
+                 WHERE hex(op_key) IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        st.query_map([list], |r| r.get::<_, Vec<u8>>(0))
+            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map(|v| v.iter().map(|b| super::shared::op_key_text(b)).collect())
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
     /// A value of this copy's link to the shared plan (`server_url`, `server_seq`).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
@@ -305,12 +348,23 @@ impl ProjectFile {
                     .map_err(sq)?;
                 }
             }
-            // The log rows this made are the server's operation, already on the server.
+            // The log rows this made are the other side's operations: their keys, author and
+            // time (and, from the server, its acknowledgement).
             tx.execute(
-                "UPDATE qn_oplog SET server_seq = ?1, author = ?2 WHERE seq > ?3",
-                params![a.server_seq, a.author, mark],
+                "UPDATE qn_oplog SET server_seq = ?1, author = ?2,
+                   at = coalesce(?4, at) WHERE seq > ?3",
+                params![a.server_seq, a.author, mark, a.at],
             )
             .map_err(sq)?;
+            for (field, key) in &a.op_keys {
+                if let Some(blob) = op_key_blob(key) {
+                    tx.prepare_cached(
+                        "UPDATE qn_oplog SET op_key = ?1 WHERE seq > ?2 AND field = ?3",
+                    )
+                    .and_then(|mut st| st.execute(params![blob, mark, field]))
+                    .map_err(sq)?;
+                }
+            }
             if !touched.contains(&a.table.as_str()) {
                 touched.push(&a.table);
             }
@@ -369,16 +423,23 @@ impl ProjectFile {
             tx.execute("UPDATE qn_conflicts SET refetch = 0 WHERE id = ?1", [id])
                 .map_err(sq)?;
         }
-        for (k, v) in [
-            ("server_seq", out.server_seq.to_string()),
+        let link = [
+            ("server_seq", out.server_seq.map(|s| s.to_string())),
             ("server_url", out.server_url.clone()),
-        ] {
+        ];
+        for (k, v) in link.iter().filter_map(|(k, v)| Some((k, v.as_ref()?))) {
             let n = tx
-                .execute("UPDATE qn_meta SET value = ?2 WHERE key = ?1", [k, &v])
+                .execute(
+                    "UPDATE qn_meta SET value = ?2 WHERE key = ?1",
+                    params![k, v],
+                )
                 .map_err(sq)?;
             if n == 0 {
-                tx.execute("INSERT INTO qn_meta (key, value) VALUES (?1, ?2)", [k, &v])
-                    .map_err(sq)?;
+                tx.execute(
+                    "INSERT INTO qn_meta (key, value) VALUES (?1, ?2)",
+                    params![k, v],
+                )
+                .map_err(sq)?;
             }
         }
         if !touched.is_empty() {

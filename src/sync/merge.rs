@@ -1,0 +1,412 @@
+//! The three-way merge of one copy of the plan with what another side changed (the shared
+//! plan's log since the copy last saw it, or a change bundle), per record and per field. The
+//! local operations the other side has not acknowledged say which fields changed here; the
+//! other side's operations say which changed there; the tables hold the values.
+//! - different fields of one record merge (a geometry is one field);
+//! - one field changed on both sides to different values, or a record updated on one side
+//!   and deleted on the other, is a conflict: both values are kept, the record keeps the
+//!   local value, and the local operations on that field wait for the planner's decision —
+//!   nothing is resolved silently;
+//! - the same change on both sides is no conflict.
+//!
+//! Nothing is written here: [`plan`] says what to apply locally (a `SyncOutcome` for the
+//! store) and what to send (for the server).
+
+use crate::model::oplog::OpKind;
+use crate::store::sync::{
+    Conflict, FoundConflict, PendingOp, RemoteApply, RemoteChange, SyncOutcome,
+};
+use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// An operation of the other side: the server's log, or a bundle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteOp {
+    /// Its number in the server's log (0 in a bundle).
+    pub seq: i64,
+    pub op_key: String,
+    pub table: String,
+    pub record_key: String,
+    pub kind: OpKind,
+    pub field: String,
+    pub author: Option<String>,
+    pub at: String,
+}
+
+/// Which other side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The shared plan; `push` false for a role that may only read.
+    Server { push: bool },
+    /// A change bundle: nothing is sent back, and what comes in waits for the next sync.
+    Bundle,
+}
+
+/// One record's sides.
+#[derive(Default)]
+struct Record {
+    local_ops: Vec<PendingOp>,
+    remote_ops: Vec<RemoteOp>,
+}
+
+/// The plan of one merge, computed from both sides before anything is written.
+#[derive(Default)]
+pub struct Plan {
+    /// What to write into the copy.
+    pub outcome: SyncOutcome,
+    /// Writes for the other side: (table, key, what).
+    pub push: Vec<(String, String, Push)>,
+    /// Local operations whose log rows go to the other side now.
+    pub push_ops: Vec<PendingOp>,
+    /// Records changed here by the other side.
+    pub pulled: usize,
+}
+
+/// A write of one record on the other side.
+pub enum Push {
+    Insert(Vec<Cell>),
+    Fields(Vec<(String, Cell)>),
+    Delete,
+}
+
+/// Values equal for the merge: numbers by value, a geometry by its WKB.
+pub fn same(a: &Cell, b: &Cell) -> bool {
+    match (a, b) {
+        (Cell::Int(x), Cell::Real(y)) | (Cell::Real(y), Cell::Int(x)) => (*x as f64) == *y,
+        _ => a == b,
+    }
+}
+
+/// A value as the server log's text shows it (a geometry is not spelt out).
+pub fn log_text(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Null | Cell::Wkb(_) => None,
+        Cell::Int(i) => Some(i.to_string()),
+        Cell::Real(r) => Some(r.to_string()),
+        Cell::Text(t) => Some(t.clone()),
+    }
+}
+
+/// Both sides of every record either side changed, and what to do with each.
+pub fn plan<E: From<StoreError>>(
+    pf: &ProjectFile,
+    remote: Vec<RemoteOp>,
+    local: Vec<PendingOp>,
+    conflicts: &[Conflict],
+    mode: Mode,
+    fetch: &mut dyn FnMut(&SharedTable, &[String]) -> Result<Vec<Vec<Cell>>, E>,
+) -> Result<Plan, E> {
+    let mut plan = Plan::default();
+    let push = mode == Mode::Server { push: true };
+    let local_keys: HashMap<&str, i64> = local.iter().map(|o| (o.op_key.as_str(), o.seq)).collect();
+    // Operations this copy already holds (brought by a bundle or an earlier sync).
+    let known = pf.known_op_keys(
+        &remote
+            .iter()
+            .filter(|o| !local_keys.contains_key(o.op_key.as_str()))
+            .map(|o| o.op_key.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    // Records by table, in the order of the shared tables.
+    let mut records: BTreeMap<(usize, String), BTreeMap<String, Record>> = BTreeMap::new();
+    let tables = pf.shared_tables();
+    let rank = |t: &str| tables.iter().position(|(x, _)| *x == t);
+    let mut acked_local: HashSet<i64> = HashSet::new();
+    for op in remote {
+        if let Some(seq) = local_keys.get(op.op_key.as_str()) {
+            // One of ours. From the server: pushed by a sync whose local half never finished
+            // (or by another copy that had it from a bundle), so acknowledged. In a bundle:
+            // it came back, nothing to do.
+            if let Mode::Server { .. } = mode {
+                plan.outcome.acked.push((*seq, op.seq));
+                acked_local.insert(*seq);
+            }
+            continue;
+        }
+        if known.contains(&op.op_key) {
+            continue;
+        }
+        let Some(r) = rank(&op.table) else { continue };
+        records
+            .entry((r, op.table.clone()))
+            .or_default()
+            .entry(op.record_key.clone())
+            .or_default()
+            .remote_ops
+            .push(op);
+    }
+    for op in local {
+        if acked_local.contains(&op.seq) {
+            continue;
+        }
+        let Some(r) = rank(&op.table) else { continue };
+        records
+            .entry((r, op.table.clone()))
+            .or_default()
+            .entry(op.record_key.clone())
+            .or_default()
+            .local_ops
+            .push(op);
+    }
+    // Records decided "theirs" after a local delete come back from the server.
+    for c in conflicts.iter().filter(|c| c.refetch) {
+        if let Some(r) = rank(&c.table) {
+            records
+                .entry((r, c.table.clone()))
+                .or_default()
+                .entry(c.record_key.clone())
+                .or_default();
+            plan.outcome.refetched.push(c.id);
+        }
+    }
+    let open: HashSet<(&str, &str, &str)> = conflicts
+        .iter()
+        .filter(|c| c.resolution.is_none())
+        .map(|c| (c.table.as_str(), c.record_key.as_str(), c.field.as_str()))
+        .collect();
+    for ((_, table), recs) in records {
+        let key_col = tables
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, k)| *k)
+            .unwrap_or("key");
+        let keys: Vec<String> = recs.keys().cloned().collect();
+        let local_rows = pf.shared_rows(&table, key_col, &keys)?;
+        let mut server_t = SharedTable {
+            rows: Vec::new(),
+            ..local_rows.clone()
+        };
+        server_t.rows = fetch(&server_t, &keys)?;
+        let ki = local_rows
+            .columns
+            .iter()
+            .position(|c| c.name == key_col)
+            .unwrap_or(0);
+        let by_key = |t: &SharedTable| -> HashMap<String, Vec<Cell>> {
+            t.rows
+                .iter()
+                .filter_map(|r| match r.get(ki) {
+                    Some(Cell::Text(k)) => Some((k.clone(), r.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        let here = by_key(&local_rows);
+        let there = by_key(&server_t);
+        let col = |name: &str| local_rows.columns.iter().position(|c| c.name == name);
+        plan.outcome
+            .columns
+            .push((table.clone(), local_rows.columns.clone()));
+        for (key, rec) in recs {
+            merge_record(
+                &mut plan,
+                &table,
+                key_col,
+                &key,
+                rec,
+                here.get(&key),
+                there.get(&key),
+                &open,
+                &col,
+                push,
+                mode,
+            );
+        }
+    }
+    Ok(plan)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn merge_record(
+    plan: &mut Plan,
+    table: &str,
+    key_col: &str,
+    key: &str,
+    rec: Record,
+    here: Option<&Vec<Cell>>,
+    there: Option<&Vec<Cell>>,
+    open: &HashSet<(&str, &str, &str)>,
+    col: &dyn Fn(&str) -> Option<usize>,
+    push: bool,
+    mode: Mode,
+) {
+    let held_record = open.contains(&(table, key, "*"));
+    let held = |f: &str| held_record || open.contains(&(table, key, f));
+    let last_server = rec.remote_ops.last();
+    let server_seq = match mode {
+        Mode::Server { .. } => Some(last_server.map_or(0, |o| o.seq)),
+        // A bundle's operations wait here for the next sync to take them to the server.
+        Mode::Bundle => None,
+    };
+    let op_keys: Vec<(String, String)> = rec
+        .remote_ops
+        .iter()
+        .map(|o| (o.field.clone(), o.op_key.clone()))
+        .collect();
+    let server_author = last_server.and_then(|o| o.author.clone());
+    let server_at = last_server.map(|o| o.at.clone());
+    let server_deleted = rec.remote_ops.iter().any(|o| o.kind == OpKind::Delete);
+    let server_fields: BTreeSet<&str> = rec
+        .remote_ops
+        .iter()
+        .filter(|o| o.kind == OpKind::Update)
+        .map(|o| o.field.as_str())
+        .collect();
+    let local_deleted = rec.local_ops.iter().any(|o| o.kind == OpKind::Delete);
+    let local_updates = rec.local_ops.iter().any(|o| o.kind == OpKind::Update);
+    let mut local_fields: Vec<&str> = Vec::new();
+    for o in rec.local_ops.iter().filter(|o| o.kind == OpKind::Update) {
+        if !local_fields.contains(&o.field.as_str()) {
+            local_fields.push(&o.field);
+        }
+    }
+    let base_of = |f: &str| {
+        rec.local_ops
+            .iter()
+            .find(|o| o.kind == OpKind::Update && o.field == f)
+            .map(|o| o.before.clone())
+            .unwrap_or(Cell::Null)
+    };
+    let pulled_change = |plan: &mut Plan, change: RemoteChange| {
+        plan.pulled += 1;
+        plan.outcome.apply.push(RemoteApply {
+            table: table.to_string(),
+            key_column: key_col.to_string(),
+            record_key: key.to_string(),
+            change,
+            server_seq,
+            op_keys: op_keys.clone(),
+            author: server_author.clone(),
+            at: server_at.clone(),
+        });
+    };
+    let record_conflict = |plan: &mut Plan, mine_deleted: bool, theirs_deleted: bool| {
+        plan.outcome.conflicts.push(FoundConflict {
+            table: table.to_string(),
+            record_key: key.to_string(),
+            field: "*".into(),
+            base: Cell::Null,
+            mine: Cell::Null,
+            theirs: Cell::Null,
+            mine_deleted,
+            theirs_deleted,
+            theirs_author: server_author.clone(),
+            theirs_at: server_at.clone(),
+        });
+    };
+    // The local operations that go to the server now (all but those a conflict holds).
+    let mut send: Vec<&PendingOp> = Vec::new();
+    match (here, there) {
+        (None, None) => {
+            // Made and removed on one side, or removed on both: only the log rows travel.
+            if !held_record {
+                send.extend(rec.local_ops.iter());
+            }
+        }
+        (Some(lr), None) => {
+            if held_record {
+                // Waiting for the planner.
+            } else if server_deleted && local_updates {
+                record_conflict(plan, false, true);
+            } else if server_deleted {
+                pulled_change(plan, RemoteChange::Delete);
+            } else {
+                // New here (or kept against the server's delete): the whole row goes.
+                plan.push
+                    .push((table.into(), key.into(), Push::Insert(lr.clone())));
+                send.extend(rec.local_ops.iter());
+            }
+        }
+        (None, Some(sr)) => {
+            if held_record {
+            } else if local_deleted && !server_fields.is_empty() {
+                record_conflict(plan, true, false);
+            } else if local_deleted {
+                plan.push.push((table.into(), key.into(), Push::Delete));
+                send.extend(rec.local_ops.iter());
+            } else {
+                pulled_change(plan, RemoteChange::Row(sr.clone()));
+            }
+        }
+        (Some(lr), Some(sr)) => {
+            let mut apply = Vec::new();
+            let mut push_fields = Vec::new();
+            for f in &server_fields {
+                let Some(i) = col(f) else { continue };
+                if held(f) {
+                    if open.contains(&(table, key, *f)) {
+                        // A newer server value for a conflict still open.
+                        plan.outcome.conflicts.push(FoundConflict {
+                            table: table.into(),
+                            record_key: key.into(),
+                            field: (*f).into(),
+                            base: base_of(f),
+                            mine: lr[i].clone(),
+                            theirs: sr[i].clone(),
+                            mine_deleted: false,
+                            theirs_deleted: false,
+                            theirs_author: server_author.clone(),
+                            theirs_at: server_at.clone(),
+                        });
+                    }
+                } else if local_fields.contains(f) {
+                    if !same(&lr[i], &sr[i]) {
+                        plan.outcome.conflicts.push(FoundConflict {
+                            table: table.into(),
+                            record_key: key.into(),
+                            field: (*f).into(),
+                            base: base_of(f),
+                            mine: lr[i].clone(),
+                            theirs: sr[i].clone(),
+                            mine_deleted: false,
+                            theirs_deleted: false,
+                            theirs_author: server_author.clone(),
+                            theirs_at: server_at.clone(),
+                        });
+                    }
+                } else if !same(&lr[i], &sr[i]) {
+                    apply.push(((*f).to_string(), sr[i].clone()));
+                }
+            }
+            let conflicted: HashSet<String> = plan
+                .outcome
+                .conflicts
+                .iter()
+                .filter(|c| c.table == table && c.record_key == key)
+                .map(|c| c.field.clone())
+                .collect();
+            for f in &local_fields {
+                let Some(i) = col(f) else { continue };
+                if held(f) || conflicted.contains(*f) {
+                    continue;
+                }
+                // (A field both sides changed alike needs no write.)
+                if !same(&lr[i], &sr[i]) {
+                    push_fields.push(((*f).to_string(), lr[i].clone()));
+                }
+            }
+            for o in &rec.local_ops {
+                let waits = match o.kind {
+                    OpKind::Update => held(&o.field) || conflicted.contains(&o.field),
+                    _ => held_record,
+                };
+                if !waits {
+                    send.push(o);
+                }
+            }
+            if !apply.is_empty() {
+                pulled_change(plan, RemoteChange::Fields(apply));
+            }
+            if !push_fields.is_empty() {
+                plan.push
+                    .push((table.into(), key.into(), Push::Fields(push_fields)));
+            }
+        }
+    }
+    if push {
+        plan.push_ops.extend(send.into_iter().cloned());
+    } else {
+        // Nothing goes to the server: the local operations stay pending.
+        plan.push.clear();
+    }
+}
