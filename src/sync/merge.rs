@@ -62,6 +62,10 @@ pub struct Plan {
     pub pulled: usize,
 }
 
+/// Reads the other side's current rows of a table (its columns as the copy has them) for the
+/// given keys; a record it lacks is left out.
+pub type RowFetch<'a, E> = dyn FnMut(&SharedTable, &[String]) -> Result<Vec<Vec<Cell>>, E> + 'a;
+
 /// A write of one record on the other side.
 pub enum Push {
     Insert(Vec<Cell>),
@@ -94,7 +98,7 @@ pub fn plan<E: From<StoreError>>(
     local: Vec<PendingOp>,
     conflicts: &[Conflict],
     mode: Mode,
-    fetch: &mut dyn FnMut(&SharedTable, &[String]) -> Result<Vec<Vec<Cell>>, E>,
+    fetch: &mut RowFetch<'_, E>,
 ) -> Result<Plan, E> {
     let mut plan = Plan::default();
     let push = mode == Mode::Server { push: true };
