@@ -1108,3 +1108,55 @@ fn the_form_shows_who_changed_what() {
     h.get_by_label("sửa tên từ Hà Khánh thành Hà Khánh B");
     h.get_by_label_contains("· Nguyễn Thị Lan");
 }
+
+/// A conflict (made here with a change bundle, no server needed) shows in the status bar and
+/// in the Conflicts list with base, mine and theirs; taking theirs writes it and closes it.
+#[test]
+fn a_conflict_is_listed_with_both_values_and_decided_in_the_window() {
+    use qn_planner::edit::{Edit, History};
+    let dir = tempfile::tempdir().unwrap();
+    let lan = dir.path().join("lan.gpkg");
+    let minh = dir.path().join("minh.gpkg");
+    drop(ProjectFile::create(&lan, false).unwrap());
+    std::fs::copy(&lan, &minh).unwrap();
+    for (path, jobs) in [(&lan, 1000), (&minh, 1100)] {
+        let mut pf = ProjectFile::open(path).unwrap();
+        let mut p = pf.read_project().unwrap();
+        let before = p
+            .sites
+            .iter()
+            .find(|s| s.name == "Cái Lân")
+            .unwrap()
+            .clone();
+        let mut after = before.clone();
+        after.jobs = Some(jobs);
+        History::default()
+            .apply(Edit::update(before, after), None, &mut pf, &mut p)
+            .unwrap();
+    }
+    let bundle = dir.path().join("lan.qnchanges");
+    qn_planner::sync::bundle::export(&ProjectFile::open(&lan).unwrap(), &bundle, None).unwrap();
+    let r =
+        qn_planner::sync::bundle::import(&mut ProjectFile::open(&minh).unwrap(), &bundle).unwrap();
+    assert_eq!(r.open.len(), 1);
+    let file = ProjectFile::open_session(&minh, None).unwrap().file;
+    let mut h = harness(Some(file));
+    h.get_by_label("1 xung đột").click();
+    h.run();
+    assert_eq!(h.state().open_dialog(), Some("sync"));
+    h.get_by_label("Cái Lân · Khu công nghiệp");
+    h.get_by_label("1100");
+    h.get_by_label_contains("1000");
+    h.get_by_label("Lấy của máy chủ").click();
+    h.run();
+    h.run();
+    h.get_by_label("Không có xung đột.");
+    let (l, f) = h.state().find_site("Cái Lân").unwrap();
+    assert_eq!(h.state().project().site(l, f).unwrap().jobs, Some(1000));
+    assert!(
+        h.query_by_label("1 xung đột").is_none(),
+        "the status bar says so too"
+    );
+    let st = ProjectFile::open(&minh).unwrap().sync_status().unwrap();
+    assert_eq!(st.open_conflicts, 0);
+}

@@ -116,6 +116,8 @@ pub(crate) struct MapCtx<'a> {
     pub scenario: &'a ScenarioUi,
     pub rules: &'a mut RulesUi,
     pub author: &'a str,
+    /// The server's geometry of a conflict the planner is looking at (lon/lat).
+    pub theirs: Option<&'a geo_types::Geometry<f64>>,
     pub out: Vec<Command>,
 }
 
@@ -323,6 +325,9 @@ impl MapCtx<'_> {
 
         if !self.st.presenting {
             self.paint_tool_overlay(&painter, &pr, hover_pos);
+            if let Some(g) = self.theirs {
+                self.paint_theirs(&painter, &pr, g);
+            }
         }
 
         // Hover and click.
@@ -665,6 +670,53 @@ impl MapCtx<'_> {
                 text: item.text.clone(),
                 rect: r,
             });
+        }
+    }
+
+    /// A conflict's server geometry, dashed, beside the local one drawn as usual.
+    fn paint_theirs(&self, painter: &egui::Painter, pr: &Projector, g: &geo_types::Geometry<f64>) {
+        use geo::CoordsIter;
+        let colour = Color32::from_rgb(0xd9, 0x5f, 0x02);
+        let screen = |c: geo_types::Coord<f64>| {
+            self.tm3
+                .tm3_from_lonlat(c.x, c.y)
+                .ok()
+                .map(|(e, n)| pr.screen_from_world([e, n]))
+        };
+        let mut rings: Vec<Vec<Pos2>> = Vec::new();
+        let polys: Vec<&geo_types::Polygon<f64>> = match g {
+            geo_types::Geometry::Polygon(p) => vec![p],
+            geo_types::Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+            _ => Vec::new(),
+        };
+        for p in polys {
+            for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+                rings.push(r.0.iter().filter_map(|c| screen(*c)).collect());
+            }
+        }
+        for r in &rings {
+            painter.extend(egui::Shape::dashed_line(
+                r,
+                Stroke::new(3.0, colour),
+                8.0,
+                5.0,
+            ));
+        }
+        if rings.is_empty() {
+            for c in g.coords_iter() {
+                if let Some(p) = screen(c) {
+                    painter.circle_stroke(p, 9.0, Stroke::new(3.0, colour));
+                }
+            }
+        }
+        if let Some(p) = g.coords_iter().next().and_then(screen) {
+            painter.text(
+                p + Vec2::new(8.0, -8.0),
+                egui::Align2::LEFT_BOTTOM,
+                tr(self.view.lang, "bản trên máy chủ", "the server's version"),
+                FontId::proportional(13.0),
+                colour,
+            );
         }
     }
 

@@ -63,6 +63,13 @@ pub enum Command {
     ShowError(String),
     /// Write the settings (language, author) to disk.
     SaveSettings,
+    /// Sync with the shared plan (on a worker thread).
+    StartSync,
+    CancelSync,
+    /// Open the Sync and conflicts window.
+    OpenSync,
+    /// The planner's decision on a conflict.
+    Resolve(i64, crate::store::sync::Decision),
 }
 
 impl Command {
@@ -150,7 +157,8 @@ impl QnApp {
     pub(crate) fn view_state(&self) -> View {
         View {
             lang: self.lang(),
-            read_only: self.file.as_ref().is_none_or(|f| f.is_read_only()),
+            // While a sync runs the project takes no edits (it may rewrite what it brings).
+            read_only: self.file.as_ref().is_none_or(|f| f.is_read_only()) || self.sync.running(),
             generation: self.project_gen,
             has_file: self.file.is_some(),
             can_undo: self.history.can_undo(),
@@ -193,6 +201,14 @@ impl QnApp {
                 Command::Identify { at, tol_m } => self.identify_reference(at, tol_m),
                 Command::ShowError(msg) => self.show_error(msg),
                 Command::SaveSettings => self.save_settings(),
+                Command::StartSync => self.start_sync(),
+                Command::CancelSync => {
+                    if let Some(j) = &self.sync.job {
+                        j.cancel();
+                    }
+                }
+                Command::OpenSync => self.sync.open = true,
+                Command::Resolve(id, d) => self.resolve_conflict(id, d),
                 Command::StartExport(pack_of) => self.start_export(pack_of),
                 Command::ChooseImportPath => self.choose_path(
                     super::Purpose::ImportData,

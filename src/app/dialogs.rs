@@ -319,6 +319,8 @@ impl QnApp {
             Some("table")
         } else if self.rules.open {
             Some("rules")
+        } else if self.sync.open {
+            Some("sync")
         } else {
             None
         }
@@ -344,7 +346,11 @@ impl QnApp {
             "import" => self.import.open = false,
             "export" => self.export.open = false,
             "table" => self.table = None,
-            _ => self.rules.open = false,
+            "rules" => self.rules.open = false,
+            _ => {
+                self.sync.open = false;
+                self.sync.select(None);
+            }
         }
         true
     }

@@ -298,8 +298,16 @@ pub(crate) fn menu_ui(
     out
 }
 
-/// The cursor's coordinates (WGS 84 and VN-2000 / TM-3) and whether the file is saved.
-pub(crate) fn status_ui(ui: &mut egui::Ui, view: &View, cursor: Option<[f64; 2]>, tm3: &Tm3) {
+/// The cursor's coordinates (WGS 84 and VN-2000 / TM-3), whether the file is saved, and where
+/// it stands with the shared plan.
+pub(crate) fn status_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    cursor: Option<[f64; 2]>,
+    tm3: &Tm3,
+    sync: &super::sync_ui::SyncUi,
+) -> Vec<Command> {
+    let mut out = Vec::new();
     let lang = view.lang;
     ui.horizontal(|ui| {
         match cursor {
@@ -323,11 +331,15 @@ pub(crate) fn status_ui(ui: &mut egui::Ui, view: &View, cursor: Option<[f64; 2]>
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let saved = match (view.has_file, view.read_only) {
+                (true, true) if sync.running() => tr(lang, "đã lưu", "saved"),
                 (true, true) => tr(lang, "chỉ đọc", "read-only"),
                 (true, false) => tr(lang, "đã lưu", "saved"),
                 (false, _) => tr(lang, "chưa mở dự án", "no project"),
             };
             ui.label(saved);
+            ui.separator();
+            out.extend(super::sync_ui::status_part(ui, view, sync));
         });
     });
+    out
 }

@@ -33,6 +33,7 @@ pub mod scenarios;
 mod side;
 pub mod sitecache;
 pub mod style;
+pub mod sync_ui;
 pub mod table;
 
 use crate::analysis::checks::{CheckContext, Checked, Finding};
@@ -106,6 +107,10 @@ pub struct QnApp {
     commands: Vec<Command>,
     /// The change log of the selected site, read for (site, project generation).
     site_history: Option<SiteHistory>,
+    /// Sync with the shared plan.
+    sync: sync_ui::SyncUi,
+    /// Asks for a repaint from a worker thread.
+    wake: egui::Context,
 }
 
 /// The change log of one site, and the (site, project generation) it was read for.
@@ -240,6 +245,8 @@ impl QnApp {
             import: import_ui::ImportUi::default(),
             commands: Vec::new(),
             site_history: None,
+            sync: sync_ui::SyncUi::default(),
+            wake: ctx.clone(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -277,6 +284,13 @@ impl QnApp {
     }
 
     fn install_project(&mut self, file: ProjectFile, p: Project) {
+        let same = self.file.as_ref().is_some_and(|f| f.path() == file.path());
+        if !same {
+            // Another project: its own server (read from it) and no conflict shown.
+            self.sync.url.clear();
+            self.sync.last = None;
+            self.sync.select(None);
+        }
         self.project = p;
         self.project_gen += 1;
         self.history.clear();
@@ -479,6 +493,18 @@ impl QnApp {
                 )
             );
             self.show_error(msg);
+            return None;
+        }
+        if self.sync.running() {
+            // The sync writes what it brings when it ends: an edit now could be overwritten.
+            self.status_note = Some(
+                tr(
+                    lang,
+                    "đang đồng bộ: chờ xong rồi sửa tiếp",
+                    "syncing: edit again once it is done",
+                )
+                .into(),
+            );
             return None;
         }
         // The change log names who made the edit (the settings' author, else the login).
@@ -741,6 +767,7 @@ impl QnApp {
             scenario: &self.scenario,
             rules: &mut self.rules,
             author: &author,
+            theirs: self.sync.selected_geom.as_ref(),
             out: Vec::new(),
         };
         m.map_ui(ui);
@@ -750,6 +777,8 @@ impl QnApp {
 
     fn show_panels(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.poll_sync();
+        self.refresh_sync_state();
         let view = self.view_state();
         let title = menu::title(
             view.lang,
@@ -804,7 +833,8 @@ impl QnApp {
             self.commands.extend(asked);
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            menu::status_ui(ui, &view, self.map.cursor, &self.tm3);
+            let asked = menu::status_ui(ui, &view, self.map.cursor, &self.tm3, &self.sync);
+            self.commands.extend(asked);
         });
         if self.scenario.open {
             egui::Panel::bottom("scenario_panel")
@@ -899,6 +929,8 @@ impl QnApp {
             }
         }
         let asked = rules_ui::rules_window(&ctx, &self.project, &view, &mut self.rules);
+        self.commands.extend(asked);
+        let asked = sync_ui::sync_window(&ctx, &self.project, &view, &mut self.sync);
         self.commands.extend(asked);
         let active = self
             .scenario

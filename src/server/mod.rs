@@ -72,11 +72,22 @@ pub fn safe_url(url: &str) -> String {
 /// Connects to `url`; a password not in the address comes from `PGPASSWORD`, else from the
 /// password file (`PGPASSFILE`, else `~/.pgpass`) as libpq reads it. It is never stored.
 pub fn connect(url: &str) -> Result<postgres::Client, ServerError> {
+    connect_with(url, None)
+}
+
+/// [`connect`] with a password typed by the planner (kept in memory only), used when the URL
+/// has none.
+pub fn connect_with(url: &str, password: Option<&str>) -> Result<postgres::Client, ServerError> {
     let connect_err = |source| ServerError::Connect {
         url: safe_url(url),
         source,
     };
     let mut config: postgres::Config = url.parse().map_err(connect_err)?;
+    if config.get_password().is_none()
+        && let Some(pw) = password.filter(|p| !p.is_empty())
+    {
+        config.password(pw);
+    }
     if config.get_password().is_none() {
         if let Ok(pw) = std::env::var("PGPASSWORD") {
             config.password(pw);

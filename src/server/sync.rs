@@ -8,7 +8,7 @@
 //! connection applies nothing twice: each local operation keeps its key in the server's log,
 //! and a key already there is acknowledged, not applied.
 
-use super::{SERVER_SCHEMA_VERSION, ServerError, bind, connect, fetch_rows, ident, safe_url};
+use super::{SERVER_SCHEMA_VERSION, ServerError, bind, fetch_rows, ident, safe_url};
 use crate::model::oplog::OpKind;
 use crate::store::ProjectFile;
 use crate::sync::merge::{Mode, Plan, Push, RemoteOp, log_text};
@@ -52,8 +52,35 @@ pub(super) fn check_plan(client: &mut postgres::Client, safe: &str) -> Result<()
 
 /// Syncs the project `pf` with the shared plan at `url` (see the module comment).
 pub fn sync(url: &str, pf: &mut ProjectFile) -> Result<SyncReport, ServerError> {
+    sync_with(url, None, pf, None)
+}
+
+/// Where a sync running on another thread leaves the means to cancel it.
+pub type CancelSlot = std::sync::Mutex<Option<postgres::CancelToken>>;
+
+/// Cancels the sync that left its token in `slot`: the server abandons its transaction, so
+/// nothing of it is applied on either side.
+pub fn cancel(slot: &CancelSlot) {
+    let token = slot.lock().ok().and_then(|t| t.clone());
+    if let Some(t) = token {
+        let _ = t.cancel_query(postgres::NoTls);
+    }
+}
+
+/// [`sync`] with a password typed by the planner, leaving a cancel token in `cancel_slot`.
+pub fn sync_with(
+    url: &str,
+    password: Option<&str>,
+    pf: &mut ProjectFile,
+    cancel_slot: Option<&CancelSlot>,
+) -> Result<SyncReport, ServerError> {
     let safe = safe_url(url);
-    let mut client = connect(url)?;
+    let mut client = super::connect_with(url, password)?;
+    if let Some(slot) = cancel_slot
+        && let Ok(mut s) = slot.lock()
+    {
+        *s = Some(client.cancel_token());
+    }
     check_plan(&mut client, &safe)?;
     match sync_once(&mut client, &safe, pf, true) {
         Err(ServerError::Database { source, .. })

@@ -137,7 +137,43 @@ fn op_key_blob(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Where a copy stands with the shared plan, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncStatus {
+    /// The server's address (no password), once the copy was cloned or synced.
+    pub server_url: Option<String>,
+    /// When the last sync with it ended (UTC, ISO 8601).
+    pub last_sync_at: Option<String>,
+    /// Local operations the server has not acknowledged.
+    pub pending: usize,
+    /// Conflicts waiting for the planner.
+    pub open_conflicts: usize,
+}
+
+/// A WKB geometry (as a conflict or a sync carries it) read as a geometry.
+pub fn geometry_of_wkb(wkb: &[u8]) -> Option<geo_types::Geometry<f64>> {
+    let blob = gpkg_blob(wkb).ok()?;
+    super::geom::decode(&blob).ok()?.geometry
+}
+
 impl ProjectFile {
+    /// Where this copy stands with the shared plan.
+    pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let count = |sql: &str| -> Result<usize, StoreError> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| usize::try_from(n).unwrap_or(0))
+                .map_err(sq)
+        };
+        Ok(SyncStatus {
+            server_url: self.meta("server_url")?,
+            last_sync_at: self.meta("last_sync_at")?,
+            pending: count("SELECT count(*) FROM qn_oplog WHERE server_seq IS NULL")?,
+            open_conflicts: count("SELECT count(*) FROM qn_conflicts WHERE resolved_at IS NULL")?,
+        })
+    }
+
     /// Which of `keys` (operation keys as UUIDs) this copy's log holds.
     pub fn known_op_keys(
         &self,
@@ -426,6 +462,12 @@ impl ProjectFile {
         let link = [
             ("server_seq", out.server_seq.map(|s| s.to_string())),
             ("server_url", out.server_url.clone()),
+            (
+                "last_sync_at",
+                out.server_url
+                    .as_ref()
+                    .map(|_| crate::model::scenario::now_utc_iso()),
+            ),
         ];
         for (k, v) in link.iter().filter_map(|(k, v)| Some((k, v.as_ref()?))) {
             let n = tx
