@@ -708,7 +708,7 @@ impl FormCtx<'_> {
 }
 
 /// A logged column in the planner's words (the boundary's geometry is the boundary).
-fn field_label(lang: Language, table: &str, field: &str) -> String {
+pub(crate) fn field_label(lang: Language, table: &str, field: &str) -> String {
     let t = |vi: &'static str, en: &'static str| tr(lang, vi, en).to_string();
     match field {
         "geom" if table.ends_with("_boundary") => t("ranh giới", "boundary"),

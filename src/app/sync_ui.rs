@@ -208,15 +208,18 @@ fn value_text(lang: Language, c: &Cell, deleted: bool) -> String {
         Cell::Int(i) => i.to_string(),
         Cell::Real(r) => format!("{r}"),
         Cell::Text(t) => t.clone(),
-        Cell::Wkb(w) => {
-            let n = crate::store::sync::geometry_of_wkb(w)
-                .map(|g| geo::CoordsIter::coords_count(&g))
-                .unwrap_or(0);
-            match lang {
-                Language::Vi => format!("hình học ({n} đỉnh)"),
-                Language::En => format!("geometry ({n} vertices)"),
+        Cell::Wkb(w) => match crate::store::sync::geometry_of_wkb(w) {
+            Some(geo_types::Geometry::Point(p)) => {
+                format!("{:.5}° N  {:.5}° E", p.y(), p.x())
             }
-        }
+            g => {
+                let n = g.map(|g| geo::CoordsIter::coords_count(&g)).unwrap_or(0);
+                match lang {
+                    Language::Vi => format!("vùng ({n} đỉnh)"),
+                    Language::En => format!("area ({n} vertices)"),
+                }
+            }
+        },
     }
 }
 
@@ -354,7 +357,7 @@ fn conflict_row(
     let field = if c.field == "*" {
         tr(lang, "bản ghi", "record").to_string()
     } else {
-        c.field.clone()
+        super::form::field_label(lang, &c.table, &c.field)
     };
     ui.horizontal(|ui| {
         ui.label(RichText::new(record_name(lang, project, c)).strong());
