@@ -1084,7 +1084,11 @@ fn conflict_line(c: &qn_planner::store::sync::Conflict) -> String {
         Cell::Int(i) => i.to_string(),
         Cell::Real(r) => r.to_string(),
         Cell::Text(t) => format!("«{t}»"),
-        Cell::Wkb(w) => format!("(geometry, {} bytes of WKB)", w.len()),
+        Cell::Wkb(w) => match qn_planner::store::sync::geometry_of_wkb(w) {
+            Some(geo_types::Geometry::Point(p)) => format!("POINT({:.6} {:.6})", p.x(), p.y()),
+            Some(g) => format!("(area of {} vertices)", geo::CoordsIter::coords_count(&g)),
+            None => "(unreadable geometry)".into(),
+        },
     };
     let by = match (&c.theirs_author, &c.theirs_at) {
         (Some(a), Some(t)) => format!(" (theirs by {a}, {t})"),
