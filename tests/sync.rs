@@ -865,3 +865,43 @@ fn what_a_bundle_carried_reaches_the_server_once_whoever_syncs_first() {
         .get(0);
     assert_eq!(dup, 0);
 }
+
+#[test]
+fn sync_runs_over_tls_and_the_server_s_certificate_can_be_checked() {
+    let Some(pg) = common::pg::tls_server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin.gpkg");
+    ProjectFile::create(&origin, false).unwrap();
+    let base = format!("postgresql://qn@127.0.0.1:{}/plan", pg.port);
+    let require = format!("{base}?sslmode=require");
+    qn_planner::server::init(&require, &ProjectFile::open(&origin).unwrap()).unwrap();
+    let mut lan = Laptop::clone_from(&require, dir.path(), "lan");
+    lan.edit("Hà Khánh", |s| s.jobs = Some(77));
+    assert_eq!(lan.sync(&require).pushed, 1);
+    // The server takes TLS only: a plain connection is refused, and said so.
+    let plain = format!("{base}?sslmode=disable");
+    let e = sync(&plain, &mut lan.pf).unwrap_err().to_string();
+    assert!(e.contains("cannot connect"), "{e}");
+    // verify-full: the self-signed certificate is refused unless it is trusted as a root.
+    let e = sync(&format!("{base}?sslmode=verify-full"), &mut lan.pf)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("cannot connect"), "{e}");
+    let full = format!(
+        "{base}?sslmode=verify-full&sslrootcert={}",
+        pg.certificate().display()
+    );
+    lan.edit("Hà Khánh", |s| s.jobs = Some(78));
+    assert_eq!(sync(&full, &mut lan.pf).unwrap().pushed, 1);
+    let jobs: Option<i64> = pg
+        .client()
+        .query_one(
+            "SELECT jobs FROM proposed_clusters WHERE name = 'Hà Khánh'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(jobs, Some(78));
+}

@@ -51,6 +51,8 @@ pub enum ServerError {
         decl: String,
         what: String,
     },
+    #[error("{0}: TLS: {1}")]
+    Tls(String, String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -78,11 +80,115 @@ pub fn connect(url: &str) -> Result<postgres::Client, ServerError> {
 /// [`connect`] with a password typed by the planner (kept in memory only), used when the URL
 /// has none.
 pub fn connect_with(url: &str, password: Option<&str>) -> Result<postgres::Client, ServerError> {
+    connect_tls(url, password).map(|(c, _)| c)
+}
+
+/// How far the server's certificate is checked, as libpq's `sslmode` says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Verify {
+    /// `disable`, `prefer` (the default), `require`: encrypted when the server offers it
+    /// (required with `require`), the certificate not checked.
+    Nothing,
+    /// `verify-ca`: the certificate must be signed by a trusted authority.
+    Ca,
+    /// `verify-full`: and name the host.
+    Full,
+}
+
+/// Splits libpq's TLS options off a connection string: `sslmode=verify-ca|verify-full` (which
+/// the client library reads as `require`, the checks done here) and `sslrootcert=FILE`.
+fn tls_options(url: &str) -> (String, Verify, Option<String>) {
+    let mut verify = Verify::Nothing;
+    let mut root = None;
+    let mut take = |k: &str, v: &str| -> Option<String> {
+        match (k, v) {
+            ("sslmode", "verify-ca") => {
+                verify = Verify::Ca;
+                Some("sslmode=require".into())
+            }
+            ("sslmode", "verify-full") => {
+                verify = Verify::Full;
+                Some("sslmode=require".into())
+            }
+            ("sslrootcert", file) => {
+                root = Some(file.to_string());
+                None
+            }
+            _ => Some(format!("{k}={v}")),
+        }
+    };
+    let rest = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        match url.split_once('?') {
+            Some((base, query)) => {
+                let kept: Vec<String> = query
+                    .split('&')
+                    .filter_map(|kv| {
+                        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                        take(k, v)
+                    })
+                    .collect();
+                if kept.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base}?{}", kept.join("&"))
+                }
+            }
+            None => url.to_string(),
+        }
+    } else {
+        url.split_whitespace()
+            .filter_map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                take(k, v)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (rest, verify, root)
+}
+
+/// The TLS connector for `verify`, trusting `root` (a PEM file) besides the system's
+/// authorities.
+fn tls_connector(
+    url: &str,
+    verify: Verify,
+    root: Option<&str>,
+) -> Result<postgres_native_tls::MakeTlsConnector, ServerError> {
+    let tls_err = |msg: String| ServerError::Tls(safe_url(url), msg);
+    let mut b = native_tls::TlsConnector::builder();
+    match verify {
+        Verify::Nothing => {
+            b.danger_accept_invalid_certs(true)
+                .danger_accept_invalid_hostnames(true);
+        }
+        Verify::Ca => {
+            b.danger_accept_invalid_hostnames(true);
+        }
+        Verify::Full => {}
+    }
+    if let Some(file) = root {
+        let pem = std::fs::read(file).map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
+        let cert = native_tls::Certificate::from_pem(&pem)
+            .map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
+        b.add_root_certificate(cert);
+    }
+    let c = b.build().map_err(|e| tls_err(e.to_string()))?;
+    Ok(postgres_native_tls::MakeTlsConnector::new(c))
+}
+
+/// Connects as [`connect_with`] does, and returns the TLS connector too (a cancel request
+/// goes through it).
+pub fn connect_tls(
+    url: &str,
+    password: Option<&str>,
+) -> Result<(postgres::Client, postgres_native_tls::MakeTlsConnector), ServerError> {
     let connect_err = |source| ServerError::Connect {
         url: safe_url(url),
         source,
     };
-    let mut config: postgres::Config = url.parse().map_err(connect_err)?;
+    let (plain, verify, root) = tls_options(url);
+    let tls = tls_connector(url, verify, root.as_deref())?;
+    let mut config: postgres::Config = plain.parse().map_err(connect_err)?;
     if config.get_password().is_none()
         && let Some(pw) = password.filter(|p| !p.is_empty())
     {
@@ -95,7 +201,8 @@ pub fn connect_with(url: &str, password: Option<&str>) -> Result<postgres::Clien
             config.password(pw);
         }
     }
-    config.connect(postgres::NoTls).map_err(connect_err)
+    let client = config.connect(tls.clone()).map_err(connect_err)?;
+    Ok((client, tls))
 }
 
 /// The password the password file gives for `config`'s host, port, database and user.

@@ -56,14 +56,15 @@ pub fn sync(url: &str, pf: &mut ProjectFile) -> Result<SyncReport, ServerError> 
 }
 
 /// Where a sync running on another thread leaves the means to cancel it.
-pub type CancelSlot = std::sync::Mutex<Option<postgres::CancelToken>>;
+pub type CancelSlot =
+    std::sync::Mutex<Option<(postgres::CancelToken, postgres_native_tls::MakeTlsConnector)>>;
 
 /// Cancels the sync that left its token in `slot`: the server abandons its transaction, so
 /// nothing of it is applied on either side.
 pub fn cancel(slot: &CancelSlot) {
     let token = slot.lock().ok().and_then(|t| t.clone());
-    if let Some(t) = token {
-        let _ = t.cancel_query(postgres::NoTls);
+    if let Some((t, tls)) = token {
+        let _ = t.cancel_query(tls);
     }
 }
 
@@ -75,11 +76,11 @@ pub fn sync_with(
     cancel_slot: Option<&CancelSlot>,
 ) -> Result<SyncReport, ServerError> {
     let safe = safe_url(url);
-    let mut client = super::connect_with(url, password)?;
+    let (mut client, tls) = super::connect_tls(url, password)?;
     if let Some(slot) = cancel_slot
         && let Ok(mut s) = slot.lock()
     {
-        *s = Some(client.cancel_token());
+        *s = Some((client.cancel_token(), tls));
     }
     check_plan(&mut client, &safe)?;
     match sync_once(&mut client, &safe, pf, true) {

@@ -37,6 +37,21 @@ impl PgServer {
 
     /// Starts a server with database `plan` and PostGIS, or says why it cannot.
     pub fn start() -> Result<PgServer, String> {
+        Self::start_with(false)
+    }
+
+    /// Starts a server that takes only TLS connections on loopback, with a self-signed
+    /// certificate for 127.0.0.1 (`server.crt` in its folder, see [`Self::certificate`]).
+    pub fn start_tls() -> Result<PgServer, String> {
+        Self::start_with(true)
+    }
+
+    /// The server's certificate (PEM), for `sslrootcert`.
+    pub fn certificate(&self) -> std::path::PathBuf {
+        self.dir.path().join("server.crt")
+    }
+
+    fn start_with(tls: bool) -> Result<PgServer, String> {
         let bin = Self::find_bin().ok_or("PostgreSQL (initdb, pg_ctl) is not installed")?;
         if !Self::has_postgis(&bin) {
             return Err("PostGIS is not installed".into());
@@ -74,20 +89,36 @@ impl PgServer {
             server.bin.join("initdb").display(),
             data.display()
         ))?;
+        let mut options = String::new();
+        if tls {
+            let d = server.dir.path().display();
+            server.run(&format!(
+                "openssl req -new -x509 -days 2 -nodes -subj /CN=localhost \
+                 -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+                 -keyout {d}/server.key -out {d}/server.crt 2>/dev/null && chmod 600 {d}/server.key"
+            ))?;
+            // Loopback takes TLS only: a plain connection is refused.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+            )
+            .map_err(|e| e.to_string())?;
+            options = format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key"
+            );
+        }
         server.run(&format!(
-            "{} -D {} -o '-p {port} -k {} -c listen_addresses=127.0.0.1' -l {} -w start",
+            "{} -D {} -o '-p {port} -k {} -c listen_addresses=127.0.0.1{options}' -l {} -w start",
             server.bin.join("pg_ctl").display(),
             data.display(),
             server.dir.path().display(),
             server.dir.path().join("log").display()
         ))?;
-        let mut c = postgres::Client::connect(
-            &format!("host=127.0.0.1 port={port} user=qn dbname=postgres"),
-            postgres::NoTls,
-        )
-        .map_err(|e| e.to_string())?;
-        c.batch_execute("CREATE DATABASE plan")
-            .map_err(|e| e.to_string())?;
+        // Through the socket in the folder (trusted, no TLS needed there).
+        server.run(&format!(
+            "psql -h {} -p {port} -U qn -d postgres -c 'CREATE DATABASE plan' -q",
+            server.dir.path().display()
+        ))?;
         Ok(server)
     }
 
@@ -124,8 +155,13 @@ impl PgServer {
     }
 
     pub fn client(&self) -> postgres::Client {
+        // Through the socket in the server's folder: the same for a TLS-only server.
         postgres::Client::connect(
-            &format!("host=127.0.0.1 port={} user=qn dbname=plan", self.port),
+            &format!(
+                "host={} port={} user=qn dbname=plan",
+                self.dir.path().display(),
+                self.port
+            ),
             postgres::NoTls,
         )
         .unwrap()
@@ -145,7 +181,16 @@ impl Drop for PgServer {
 /// The server, or `None` (with the reason printed) where this machine has no PostgreSQL with
 /// PostGIS and the variable `QN_REQUIRE_PG` is not set.
 pub fn server() -> Option<PgServer> {
-    match PgServer::start() {
+    required(PgServer::start())
+}
+
+/// A TLS-only server, or `None` as for [`server`].
+pub fn tls_server() -> Option<PgServer> {
+    required(PgServer::start_tls())
+}
+
+fn required(started: Result<PgServer, String>) -> Option<PgServer> {
+    match started {
         Ok(s) => Some(s),
         Err(e) if std::env::var_os("QN_REQUIRE_PG").is_none() => {
             eprintln!("skipped: {e}");
