@@ -905,3 +905,28 @@ fn sync_runs_over_tls_and_the_server_s_certificate_can_be_checked() {
         .get(0);
     assert_eq!(jobs, Some(78));
 }
+
+#[test]
+fn an_undo_after_a_sync_is_an_edit_that_syncs_like_any_other() {
+    let Some((_pg, dir, url, [mut lan, mut minh, _hoa])) = department() else {
+        return;
+    };
+    let before = lan.site("Đông Mai").jobs;
+    lan.edit("Đông Mai", |s| s.jobs = Some(2222));
+    // A sync that brings nothing in keeps the undo history.
+    let r = sync(&url, &mut lan.pf).unwrap();
+    assert_eq!((r.pushed, r.pulled), (1, 0));
+    minh.sync(&url);
+    assert_eq!(minh.site("Đông Mai").jobs, Some(2222));
+    assert!(lan.h.can_undo());
+    lan.h.undo(&mut lan.pf, &mut lan.p).unwrap();
+    assert_eq!(lan.site("Đông Mai").jobs, before);
+    assert_eq!(lan.sync(&url).pushed, 1, "the undo is one operation");
+    minh.sync(&url);
+    assert_eq!(minh.site("Đông Mai").jobs, before);
+    let s = server_records(&url, dir.path());
+    for l in [&lan, &minh] {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+}
