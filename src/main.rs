@@ -201,6 +201,16 @@ enum ServerAction {
         /// The project to publish (a qn-planner GeoPackage).
         file: PathBuf,
     },
+    /// Share a reference layer of a project (cadastral parcels, district plans) on the shared
+    /// plan: every copy receives it at its next clone or sync.
+    Share {
+        /// postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+        url: String,
+        /// The project holding the layer.
+        file: PathBuf,
+        /// The reference layer: its table or its title (see `info`).
+        layer: String,
+    },
 }
 
 /// What `export` and `pack` share.
@@ -310,6 +320,9 @@ fn main() -> ExitCode {
         Some(Command::Server {
             action: ServerAction::Init { url, file },
         }) => done(cmd_server_init(&url, &file)),
+        Some(Command::Server {
+            action: ServerAction::Share { url, file, layer },
+        }) => done(cmd_server_share(&url, &file, &layer)),
         Some(Command::Clone { url, file }) => done(cmd_clone(&url, &file)),
         Some(Command::Sync {
             file,
@@ -1134,6 +1147,12 @@ fn cmd_sync(file: &Path, url: Option<&str>) -> Result<ExitCode, String> {
     for c in &r.open {
         out!("{}", conflict_line(c));
     }
+    for (name, n) in &r.layers {
+        out!("received the shared layer {name} ({n} features)");
+    }
+    if let Some(e) = &r.layer_error {
+        eprintln!("qn-planner: a shared layer could not be received: {e}");
+    }
     if let Some(why) = &r.push_refused {
         out!("push refused by the server ({why}): this role may only read; nothing was sent");
     }
@@ -1231,11 +1250,32 @@ fn cmd_resolve(file: &Path, id: i64, mine: bool, value: Option<String>) -> Resul
     Ok(())
 }
 
+/// `server share URL FILE.gpkg LAYER`.
+fn cmd_server_share(url: &str, file: &Path, layer: &str) -> Result<(), String> {
+    let started = Instant::now();
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let author = Settings::load().author_name();
+    let l = qn_planner::server::layers::share(url, &pf, layer, Some(&author))
+        .map_err(|e| format!("{e} (nothing was shared)"))?;
+    out!(
+        "shared {} ({}, {} features) on {} in {:.2} s",
+        l.name,
+        l.table,
+        l.features,
+        qn_planner::server::safe_url(url),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// `clone URL NEW.gpkg`: a laptop's copy of the shared plan.
 fn cmd_clone(url: &str, file: &Path) -> Result<(), String> {
     let started = Instant::now();
     let c = qn_planner::server::clone(url, file).map_err(|e| e.to_string())?;
     let rows: usize = c.tables.iter().map(|(_, n)| n).sum();
+    for (name, n) in &c.layers {
+        out!("received the shared layer {name} ({n} features)");
+    }
     out!(
         "{}: {} tables, {rows} rows from {} (server operation {}) in {:.2} s",
         file.display(),

@@ -380,7 +380,10 @@ fn a_schema_1_file_is_migrated_on_open() {
         .unwrap();
     }
     let pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 7);
+    assert_eq!(
+        pf.schema_version().unwrap(),
+        qn_planner::store::SCHEMA_VERSION
+    );
     let p = pf.read_project().unwrap();
     // 39 seeded, one deleted, two imported; the context layers came with schema 4, empty.
     assert_eq!(p.sites.len(), 40);
@@ -426,7 +429,10 @@ fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
     };
     assert_eq!(names_before.len(), 42);
     let mut pf = ProjectFile::open(&path).unwrap();
-    assert_eq!(pf.schema_version().unwrap(), 7);
+    assert_eq!(
+        pf.schema_version().unwrap(),
+        qn_planner::store::SCHEMA_VERSION
+    );
     let mut p = pf.read_project().unwrap();
     // Schema 6 brought the report's figures in as data, as the report gives them.
     assert_eq!(

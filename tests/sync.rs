@@ -930,3 +930,101 @@ fn an_undo_after_a_sync_is_an_edit_that_syncs_like_any_other() {
         assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
     }
 }
+
+#[test]
+fn a_shared_reference_layer_reaches_every_copy_once() {
+    let Some((pg, dir, url, [mut lan, _minh, _hoa])) = department() else {
+        return;
+    };
+    // Minh's district plan, imported into his project as a reference layer.
+    let geojson = dir.path().join("quy-hoach.geojson");
+    std::fs::write(
+        &geojson,
+        r#"{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"ten": "Khu đô thị Hà Khánh", "dien_tich": 42.5, "so_lo": 12},
+  "geometry": {"type": "Polygon", "coordinates": [[[107.10, 20.98], [107.12, 20.98], [107.12, 21.00], [107.10, 20.98]]]}},
+ {"type": "Feature", "properties": {"ten": "Cụm dân cư Cao Xanh", "dien_tich": 7.25, "so_lo": null},
+  "geometry": {"type": "Polygon", "coordinates": [[[107.05, 20.96], [107.06, 20.96], [107.06, 20.97], [107.05, 20.96]]]}}]}"#,
+    )
+    .unwrap();
+    let minh = dir.path().join("minh.gpkg");
+    let o = qn(&[
+        "import",
+        minh.to_str().unwrap(),
+        geojson.to_str().unwrap(),
+        "--layer",
+        "Quy hoạch phân khu Hạ Long",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let o = qn(&[
+        "server",
+        "share",
+        &url,
+        minh.to_str().unwrap(),
+        "Quy hoạch phân khu Hạ Long",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 features"));
+    // Sharing it again is refused.
+    let o = qn(&[
+        "server",
+        "share",
+        &url,
+        minh.to_str().unwrap(),
+        "Quy hoạch phân khu Hạ Long",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    // Lan's copy receives it at her next sync, once.
+    let r = lan.sync(&url);
+    assert_eq!(
+        r.layers,
+        vec![("Quy hoạch phân khu Hạ Long".to_string(), 2)]
+    );
+    assert!(lan.sync(&url).layers.is_empty(), "not twice");
+    // A new copy receives it with its clone.
+    let c = qn_planner::server::clone(&url, &dir.path().join("tuan.gpkg")).unwrap();
+    assert_eq!(
+        c.layers,
+        vec![("Quy hoạch phân khu Hạ Long".to_string(), 2)]
+    );
+    for path in [&lan.path, &dir.path().join("tuan.gpkg")] {
+        let pf = ProjectFile::open(path).unwrap();
+        let layers = pf.reference_layers().unwrap();
+        let l = layers
+            .iter()
+            .find(|l| l.name == "Quy hoạch phân khu Hạ Long")
+            .unwrap();
+        let mut names = Vec::new();
+        let mut areas = Vec::new();
+        pf.for_each_feature_row(&l.table, &mut |_, values, blob| {
+            assert!(blob.is_some());
+            names.push(format!("{:?}", values[0]));
+            areas.push(format!("{:?}", values[1]));
+            true
+        })
+        .unwrap();
+        assert_eq!(
+            names,
+            vec![
+                "Text(\"Khu đô thị Hà Khánh\")".to_string(),
+                "Text(\"Cụm dân cư Cao Xanh\")".to_string()
+            ]
+        );
+        assert_eq!(
+            areas,
+            vec!["Real(42.5)".to_string(), "Real(7.25)".to_string()]
+        );
+        common::assert_valid_gpkg(path, "a copy with a shared layer");
+    }
+    // QGIS or ogrinfo reads it on the server, names intact.
+    let n: i64 = pg
+        .client()
+        .query_one(
+            "SELECT count(*) FROM qn_shared_layers s JOIN pg_tables t ON t.tablename = s.table_name
+             WHERE s.name = 'Quy hoạch phân khu Hạ Long'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}

@@ -14,7 +14,14 @@
 //! overlap became a conflict (none resolved silently) and that all copies end identical to the
 //! server once the conflicts are decided. Part two: `--clients` copies sync at once, each
 //! `--rounds` times after 10 edits of its own; it prints the p50/p95 sync time and checks that
-//! no operation was lost or applied twice.
+//! no operation was lost or applied twice. Part three (`--reference N`, default 200,000; 0
+//! skips it): a plan holding the seeded project shares a reference layer of N land parcels;
+//! sharing it is timed against `ogr2ogr -f PostgreSQL` of that layer, and `clone` (the plan
+//! and the layer) against `ogr2ogr -f GPKG` of that layer from PostGIS, alternating, three
+//! runs each (medians).
+
+#[path = "common/data.rs"]
+mod data;
 
 use qn_planner::model::{Layer, Site, Status};
 use qn_planner::store::ProjectFile;
@@ -141,6 +148,109 @@ fn edit(pf: &mut ProjectFile, keys: &[String], jobs: i64) -> Result<(), String> 
     Ok(())
 }
 
+/// Runs a command; its wall time in seconds.
+fn timed(cmd: &mut Command) -> Result<f64, String> {
+    let t = Instant::now();
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(t.elapsed().as_secs_f64())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    quantile(&mut v, 0.5)
+}
+
+/// Part three: sharing and cloning a big reference layer, side by side with ogr2ogr.
+fn reference_layer(dir: &Path, server: &Server, n: usize) -> Result<(), String> {
+    let qn = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("qn-planner");
+    let gj = dir.join(format!("parcels_{n}.geojson"));
+    data::write_polygons(&gj, n as u64).map_err(|e| e.to_string())?;
+    let proj = dir.join("parcels.gpkg");
+    timed(Command::new(&qn).arg("init").arg(&proj))?;
+    timed(
+        Command::new(&qn)
+            .arg("import")
+            .arg(&proj)
+            .arg(&gj)
+            .args(["--layer", "Thửa đất"]),
+    )?;
+    let table = qn_planner::store::table_name_for("Thửa đất");
+    let admin = |db: &str| {
+        postgres::Client::connect(
+            &format!("host=127.0.0.1 port={} user=qn dbname={db}", server.port),
+            postgres::NoTls,
+        )
+        .map_err(|e| e.to_string())
+    };
+    let mut a = admin("postgres")?;
+    for db in ["plan2", "ogr"] {
+        a.batch_execute(&format!("CREATE DATABASE {db}"))
+            .map_err(|e| format!("{e:?}"))?;
+    }
+    admin("ogr")?
+        .batch_execute("CREATE EXTENSION postgis")
+        .map_err(|e| e.to_string())?;
+    let url = format!("postgresql://qn@127.0.0.1:{}/plan2", server.port);
+    let pg = format!("PG:host=127.0.0.1 port={} user=qn dbname=ogr", server.port);
+    let pf = ProjectFile::open(&proj).map_err(|e| e.to_string())?;
+    qn_planner::server::init(&url, &pf).map_err(|e| e.to_string())?;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for run in 0..3 {
+        if run > 0 {
+            admin("plan2")?
+                .batch_execute(&format!("DROP TABLE {table}; DELETE FROM qn_shared_layers"))
+                .map_err(|e| e.to_string())?;
+        }
+        let t = Instant::now();
+        qn_planner::server::layers::share(&url, &pf, "Thửa đất", Some("bench"))
+            .map_err(|e| e.to_string())?;
+        ours.push(t.elapsed().as_secs_f64());
+        theirs.push(timed(
+            Command::new("ogr2ogr")
+                .args(["-f", "PostgreSQL", &pg])
+                .arg(&proj)
+                .arg(&table)
+                .args(["-overwrite", "-nln", &table]),
+        )?);
+    }
+    println!(
+        "share {n} parcels: {:.2} s (runs {ours:.2?}); ogr2ogr -f PostgreSQL of the layer: {:.2} s (runs {theirs:.2?}); ratio {:.2}",
+        median(ours.clone()),
+        median(theirs.clone()),
+        median(ours.clone()) / median(theirs.clone())
+    );
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for run in 0..3 {
+        let mine = dir.join(format!("clone{run}.gpkg"));
+        let t = Instant::now();
+        qn_planner::server::clone(&url, &mine).map_err(|e| e.to_string())?;
+        ours.push(t.elapsed().as_secs_f64());
+        let other = dir.join(format!("ogr{run}.gpkg"));
+        theirs.push(timed(
+            Command::new("ogr2ogr")
+                .args(["-f", "GPKG"])
+                .arg(&other)
+                .arg(&pg)
+                .arg(&table),
+        )?);
+    }
+    println!(
+        "clone (the seeded plan + {n} parcels): {:.2} s (runs {ours:.2?}); ogr2ogr -f GPKG of the layer: {:.2} s (runs {theirs:.2?}); ratio {:.2}",
+        median(ours.clone()),
+        median(theirs.clone()),
+        median(ours.clone()) / median(theirs.clone())
+    );
+    Ok(())
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     let dir = PathBuf::from(args.first().ok_or("usage: qn-bench-sync DIR [options]")?);
     let sites = arg(args, "--sites", 20_000);
@@ -149,6 +259,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let planners = arg(args, "--planners", 3);
     let clients = arg(args, "--clients", 20);
     let rounds = arg(args, "--rounds", 10);
+    let parcels = arg(args, "--reference", 200_000);
     if edits > sites / (planners + 1) || overlap > edits {
         return Err("--edits must leave every planner its own sites; --overlap ≤ --edits".into());
     }
@@ -350,6 +461,9 @@ fn run(args: &[String]) -> Result<(), String> {
     );
     if twice != 0 || lost != 0 || client_ops != expected_ops as i64 {
         return Err("operations were lost or applied twice".into());
+    }
+    if parcels > 0 {
+        reference_layer(&dir, &server, parcels)?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 
 use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
 
+pub mod layers;
 pub mod sync;
 use postgres::types::ToSql;
 use thiserror::Error;
@@ -51,6 +52,10 @@ pub enum ServerError {
         decl: String,
         what: String,
     },
+    #[error("{0}: no reference layer {1:?} (see `info`)")]
+    NoLayer(String, String),
+    #[error("{0}: a layer named {1} is shared already")]
+    LayerTaken(String, String),
     #[error("{0}: TLS: {1}")]
     Tls(String, String),
     #[error(transparent)]
@@ -376,7 +381,9 @@ pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
     tx.batch_execute(&format!(
         "CREATE TABLE qn_meta (key text PRIMARY KEY, value text);
          INSERT INTO qn_meta VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}');
-         {LOG_FUNCTION}"
+         {LOG_FUNCTION};
+         {};",
+        layers::SHARED_LAYERS
     ))
     .map_err(db)?;
     tx.execute(
@@ -562,6 +569,8 @@ pub(crate) fn fetch_rows(
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cloned {
     pub tables: Vec<(String, usize)>,
+    /// The shared reference layers received, with their features.
+    pub layers: Vec<(String, usize)>,
     /// The last server operation the copy holds.
     pub server_seq: i64,
 }
@@ -613,7 +622,9 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         pf.replace_shared(&tables)?;
         pf.set_meta("server_url", &safe)?;
         pf.set_meta("server_seq", &server_seq.to_string())?;
+        let layers = layers::receive(&mut client, &safe, &mut pf)?;
         Ok(Cloned {
+            layers,
             tables: tables
                 .iter()
                 .map(|t| (t.table.clone(), t.rows.len()))

@@ -28,11 +28,15 @@ pub struct SyncReport {
     pub open: Vec<crate::store::sync::Conflict>,
     /// The role may only read: nothing was pushed (what came in was applied).
     pub push_refused: Option<String>,
+    /// Shared reference layers received by this sync, with their features.
+    pub layers: Vec<(String, usize)>,
+    /// A shared layer that could not be received (the sync itself is done).
+    pub layer_error: Option<String>,
     pub server_seq: i64,
 }
 
 /// Checks that `url` holds a plan of this schema.
-pub(super) fn check_plan(client: &mut postgres::Client, safe: &str) -> Result<(), ServerError> {
+pub(crate) fn check_plan(client: &mut postgres::Client, safe: &str) -> Result<(), ServerError> {
     let version: Option<String> = client
         .query_opt(
             "SELECT value FROM qn_meta WHERE key = 'schema_version'",
@@ -83,7 +87,7 @@ pub fn sync_with(
         *s = Some((client.cancel_token(), tls));
     }
     check_plan(&mut client, &safe)?;
-    match sync_once(&mut client, &safe, pf, true) {
+    let mut report = match sync_once(&mut client, &safe, pf, true) {
         Err(ServerError::Database { source, .. })
             if source.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>
         {
@@ -94,10 +98,16 @@ pub fn sync_with(
                 .unwrap_or_else(|| source.to_string());
             let mut r = sync_once(&mut client, &safe, pf, false)?;
             r.push_refused = Some(why);
-            Ok(r)
+            r
         }
-        other => other,
+        other => other?,
+    };
+    // Shared reference layers this copy does not hold yet.
+    match super::layers::receive(&mut client, &safe, pf) {
+        Ok(l) => report.layers = l,
+        Err(e) => report.layer_error = Some(e.to_string()),
     }
+    Ok(report)
 }
 
 fn sync_once(
@@ -188,6 +198,8 @@ fn sync_once(
             .filter(|c| c.resolution.is_none())
             .collect(),
         push_refused: None,
+        layers: Vec::new(),
+        layer_error: None,
         server_seq,
     })
 }

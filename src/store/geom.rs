@@ -430,6 +430,124 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// Walks one WKB geometry, widening `env` by its coordinates, without building it.
+    fn envelope(&mut self, depth: u32, env: &mut Option<[f64; 4]>) -> Result<(), GeomError> {
+        if depth > 32 {
+            return Err(GeomError::TooDeep);
+        }
+        let t = self.header()?;
+        let mut widen = |x: f64, y: f64| {
+            if x.is_nan() || y.is_nan() {
+                return;
+            }
+            *env = Some(match *env {
+                None => [x, x, y, y],
+                Some([a, b, c, d]) => [a.min(x), b.max(x), c.min(y), d.max(y)],
+            });
+        };
+        match t {
+            1 => {
+                let x = self.f64()?;
+                let y = self.f64()?;
+                widen(x, y);
+            }
+            2 => {
+                let n = self.count(16)?;
+                for _ in 0..n {
+                    let x = self.f64()?;
+                    let y = self.f64()?;
+                    widen(x, y);
+                }
+            }
+            3 => {
+                let rings = self.count(4)?;
+                for _ in 0..rings {
+                    let n = self.count(16)?;
+                    for _ in 0..n {
+                        let x = self.f64()?;
+                        let y = self.f64()?;
+                        widen(x, y);
+                    }
+                }
+            }
+            _ => {
+                let n = self.count(5)?;
+                for _ in 0..n {
+                    self.envelope(depth + 1, env)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A WKB geometry (2D, either byte order) as a GeoPackage blob of SRS `srs_id`, with its
+/// envelope (minx, maxx, miny, maxy; points carry none in the blob, as GDAL writes them),
+/// read in one pass without building the geometry. `None` envelope: empty.
+pub fn blob_from_wkb(wkb: &[u8], srs_id: i32) -> Result<(Vec<u8>, Option<[f64; 4]>), GeomError> {
+    let mut r = Reader {
+        b: wkb,
+        pos: 0,
+        little: true,
+    };
+    let mut env = None;
+    r.envelope(0, &mut env)?;
+    if r.pos != wkb.len() {
+        return Err(GeomError::Trailing(wkb.len() - r.pos));
+    }
+    let point = wkb.len() == 21;
+    let with_env = env.is_some() && !point;
+    let mut out = Vec::with_capacity(8 + if with_env { 32 } else { 0 } + wkb.len());
+    out.extend_from_slice(b"GP");
+    out.push(0);
+    let flags = 1 | (u8::from(with_env) << 1) | (u8::from(env.is_none()) << 4);
+    out.push(flags);
+    out.extend_from_slice(&srs_id.to_le_bytes());
+    if with_env && let Some(e) = env {
+        for v in e {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out.extend_from_slice(wkb);
+    Ok((out, env))
+}
+
+/// The WKB of a GeoPackage blob as PostGIS's EWKB with SRID `srid` (what `COPY … (FORMAT
+/// binary)` takes for a `geometry` column). `None` for an empty geometry.
+pub fn ewkb_from_blob(blob: &[u8], srid: i32) -> Result<Option<Vec<u8>>, GeomError> {
+    let (_, _, empty, at) = decode_header(blob)?;
+    if empty {
+        return Ok(None);
+    }
+    let wkb = &blob[at..];
+    if wkb.len() < 5 {
+        return Err(GeomError::Truncated);
+    }
+    let little = match wkb[0] {
+        0 => false,
+        1 => true,
+        o => return Err(GeomError::BadByteOrder(o)),
+    };
+    let t = [wkb[1], wkb[2], wkb[3], wkb[4]];
+    let t = if little {
+        u32::from_le_bytes(t)
+    } else {
+        u32::from_be_bytes(t)
+    } | 0x2000_0000;
+    let mut out = Vec::with_capacity(wkb.len() + 4);
+    out.push(wkb[0]);
+    if little {
+        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&srid.to_le_bytes());
+    } else {
+        out.extend_from_slice(&t.to_be_bytes());
+        out.extend_from_slice(&srid.to_be_bytes());
+    }
+    out.extend_from_slice(&wkb[5..]);
+    Ok(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,5 +629,38 @@ mod tests {
         let mut trailing = good.clone();
         trailing.push(0);
         assert_eq!(decode(&trailing), Err(GeomError::Trailing(1)));
+    }
+
+    #[test]
+    fn a_wkb_becomes_the_blob_encode_writes_and_an_ewkb_keeps_it() {
+        let poly = Geometry::Polygon(Polygon::new(
+            LineString::from(vec![
+                (106.9, 21.0),
+                (107.1, 21.0),
+                (107.0, 21.2),
+                (106.9, 21.0),
+            ]),
+            vec![],
+        ));
+        let mut wkb = Vec::new();
+        write_wkb(&poly, &mut wkb);
+        let (blob, env) = blob_from_wkb(&wkb, 4326).unwrap();
+        assert_eq!(blob, encode(&poly, 4326), "the same bytes as the encoder's");
+        assert_eq!(env, Some([106.9, 107.1, 21.0, 21.2]));
+        let ewkb = ewkb_from_blob(&blob, 4326).unwrap().unwrap();
+        assert_eq!(ewkb.len(), wkb.len() + 4);
+        assert_eq!(&ewkb[5..9], &4326i32.to_le_bytes());
+        assert_eq!(
+            u32::from_le_bytes([ewkb[1], ewkb[2], ewkb[3], ewkb[4]]),
+            0x2000_0003
+        );
+        let point = Geometry::Point(Point::new(107.0, 21.0));
+        let mut wkb = Vec::new();
+        write_wkb(&point, &mut wkb);
+        assert_eq!(blob_from_wkb(&wkb, 4326).unwrap().0, encode(&point, 4326));
+        assert!(
+            blob_from_wkb(&wkb[..10], 4326).is_err(),
+            "a cut WKB is refused"
+        );
     }
 }

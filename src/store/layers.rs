@@ -763,6 +763,54 @@ impl ProjectFile {
             .collect())
     }
 
+    /// Calls `f` with every feature of `table` in fid order: its fid, its attribute values (the
+    /// columns of [`Self::attribute_columns`], in order) and its geometry blob as stored.
+    /// `f` stops the walk by returning false.
+    pub fn for_each_feature_row(
+        &self,
+        table: &str,
+        f: &mut dyn FnMut(i64, &[crate::model::value::Value], Option<&[u8]>) -> bool,
+    ) -> Result<(), StoreError> {
+        let p = &self.path;
+        let sq = |e| StoreError::sqlite(p, e);
+        let col = self.geometry_column_of(table)?;
+        let attrs = self.attribute_columns(table)?;
+        let mut list: Vec<String> = vec!["fid".into(), ident(&col)];
+        list.extend(attrs.iter().map(|(n, _)| ident(n)));
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM {} ORDER BY fid",
+                list.join(", "),
+                ident(table)
+            ))
+            .map_err(sq)?;
+        let mut rows = stmt.query([]).map_err(sq)?;
+        let mut values = Vec::with_capacity(attrs.len());
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            let blob = r.get_ref(1).map_err(sq)?.as_blob_or_null().map_err(|e| {
+                StoreError::sqlite(
+                    p,
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Blob,
+                        Box::new(e),
+                    ),
+                )
+            })?;
+            values.clear();
+            for i in 0..attrs.len() {
+                let v: rusqlite::types::Value = r.get(i + 2).map_err(sq)?;
+                values.push(v.into());
+            }
+            if !f(fid, &values, blob) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with the geometry (WGS84) of every feature of `table` that has one, in fid
     /// order, without reading the attributes (drawing needs only the shapes).
     pub fn for_each_table_geometry(

@@ -1,0 +1,137 @@
+//! Deterministic test data for the benchmarks: small land parcels (polygons) and points
+//! scattered over Quảng Ninh, each with five Vietnamese-text attributes, as GeoJSON.
+// Each benchmark uses its part of it.
+#![allow(dead_code)]
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// A small deterministic generator (SplitMix64), so every run writes the same files.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const DISTRICTS: [&str; 14] = [
+    "Hạ Long",
+    "Cẩm Phả",
+    "Uông Bí",
+    "Móng Cái",
+    "Đông Triều",
+    "Quảng Yên",
+    "Vân Đồn",
+    "Tiên Yên",
+    "Đầm Hà",
+    "Hải Hà",
+    "Bình Liêu",
+    "Ba Chẽ",
+    "Cô Tô",
+    "Hoành Bồ",
+];
+const LAND: [&str; 6] = [
+    "Đất ở đô thị",
+    "Đất nông nghiệp",
+    "Đất khu công nghiệp",
+    "Đất rừng sản xuất",
+    "Đất nuôi trồng thủy sản",
+    "Đất cụm công nghiệp",
+];
+const OWNERS: [&str; 5] = [
+    "Công ty TNHH Hải Đăng",
+    "Hộ gia đình ông Nguyễn Văn Thắng",
+    "UBND xã Quảng Đức",
+    "Tổng công ty Than Việt Nam",
+    "Hợp tác xã Đồng Tiến",
+];
+const NOTES: [&str; 4] = [
+    "Đã đo đạc năm 2023",
+    "Chưa cấp giấy chứng nhận",
+    "Ranh giới theo bản đồ địa chính tỷ lệ 1:2000",
+    "Đang tranh chấp, chờ hòa giải",
+];
+
+/// A position on land-ish ground inside the province's box.
+fn position(r: &mut Rng) -> (f64, f64) {
+    (106.45 + r.unit() * 1.6, 20.85 + r.unit() * 0.75)
+}
+
+fn properties(r: &mut Rng, i: u64) -> String {
+    let s = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+    format!(
+        r#"{{"ma_thua":{},"ten":{},"huyen":{},"loai_dat":{},"chu_su_dung":{},"ghi_chu":{}}}"#,
+        i,
+        s(&format!("Thửa số {i}")),
+        s(r.pick(&DISTRICTS)),
+        s(r.pick(&LAND)),
+        s(r.pick(&OWNERS)),
+        s(r.pick(&NOTES))
+    )
+}
+
+pub fn write_polygons(path: &Path, n: u64) -> std::io::Result<()> {
+    let mut r = Rng(2007);
+    let mut w = BufWriter::new(std::fs::File::create(path)?);
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for i in 0..n {
+        let (x, y) = position(&mut r);
+        // A parcel of 20–200 m a side, slightly skewed, counter-clockwise.
+        let a = (0.0002 + r.unit() * 0.0018, 0.0002 + r.unit() * 0.0018);
+        let k = r.unit() * 0.0002;
+        let ring = [
+            (x, y),
+            (x + a.0, y + k),
+            (x + a.0 + k, y + a.1),
+            (x, y + a.1),
+            (x, y),
+        ];
+        let coords: Vec<String> = ring
+            .iter()
+            .map(|(u, v)| format!("[{u:.7},{v:.7}]"))
+            .collect();
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        write!(
+            w,
+            r#"{{"type":"Feature","properties":{},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}"#,
+            properties(&mut r, i + 1),
+            coords.join(",")
+        )?;
+    }
+    w.write_all(b"\n]}\n")?;
+    w.flush()
+}
+
+pub fn write_points(path: &Path, n: u64) -> std::io::Result<()> {
+    let mut r = Rng(2020);
+    let mut w = BufWriter::new(std::fs::File::create(path)?);
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for i in 0..n {
+        let (x, y) = position(&mut r);
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        write!(
+            w,
+            r#"{{"type":"Feature","properties":{},"geometry":{{"type":"Point","coordinates":[{x:.7},{y:.7}]}}}}"#,
+            properties(&mut r, i + 1)
+        )?;
+    }
+    w.write_all(b"\n]}\n")?;
+    w.flush()
+}
