@@ -769,7 +769,7 @@ impl ProjectFile {
     pub fn for_each_feature_row(
         &self,
         table: &str,
-        f: &mut dyn FnMut(i64, &[crate::model::value::Value], Option<&[u8]>) -> bool,
+        f: &mut FeatureRowFn<'_>,
     ) -> Result<(), StoreError> {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
@@ -1001,6 +1001,11 @@ impl ProjectFile {
 /// A feature table of a project file read on its own read-only connection, in one read
 /// transaction (a worker drawing an export reads while the window keeps the file open): its
 /// R-tree entries in a window, and the geometry of a feature.
+/// What [`ProjectFile::for_each_feature_row`] calls per feature: fid, attribute values,
+/// geometry blob; false stops the walk.
+pub type FeatureRowFn<'a> =
+    dyn FnMut(i64, &[crate::model::value::Value], Option<&[u8]>) -> bool + 'a;
+
 pub struct LayerReader {
     conn: rusqlite::Connection,
     path: std::path::PathBuf,
