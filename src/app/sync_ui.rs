@@ -8,7 +8,7 @@
 use super::command::{Command, View};
 use super::i18n::{self, tr};
 use crate::model::{Layer, Project};
-use crate::server::sync::{CancelSlot, SyncReport};
+use crate::server::sync::{CancelSlot, Phase, SyncReport};
 use crate::settings::Language;
 use crate::store::Cell;
 use crate::store::sync::{Conflict, Decision, SyncStatus};
@@ -22,6 +22,7 @@ use std::time::Instant;
 pub struct SyncJob {
     rx: mpsc::Receiver<Result<SyncReport, String>>,
     cancel: Arc<CancelSlot>,
+    phase: Arc<std::sync::Mutex<Phase>>,
     pub started: Instant,
 }
 
@@ -33,16 +34,26 @@ impl SyncJob {
         url: String,
         password: String,
         author: String,
-        wake: impl Fn() + Send + 'static,
+        wake: impl Fn() + Send + Sync + 'static,
     ) -> SyncJob {
         let (tx, rx) = mpsc::channel();
         let cancel: Arc<CancelSlot> = Arc::new(std::sync::Mutex::new(None));
         let slot = cancel.clone();
+        let phase = Arc::new(std::sync::Mutex::new(Phase::Connecting));
+        let at = phase.clone();
+        let wake = Arc::new(wake);
+        let woken = wake.clone();
         std::thread::spawn(move || {
+            let tell = move |p: Phase| {
+                if let Ok(mut x) = at.lock() {
+                    *x = p;
+                }
+                woken();
+            };
             let result = (|| {
                 let mut pf = crate::store::ProjectFile::open(&path).map_err(|e| e.to_string())?;
                 pf.set_author(&author);
-                crate::server::sync::sync_with(&url, Some(&password), &mut pf, Some(&slot))
+                crate::server::sync::sync_with(&url, Some(&password), &mut pf, Some(&slot), &tell)
                     .map_err(|e| e.to_string())
             })();
             let _ = tx.send(result);
@@ -51,6 +62,7 @@ impl SyncJob {
         SyncJob {
             rx,
             cancel,
+            phase,
             started: Instant::now(),
         }
     }
@@ -68,6 +80,26 @@ impl SyncJob {
 
     pub fn cancel(&self) {
         crate::server::sync::cancel(&self.cancel);
+    }
+
+    /// What the sync is doing now, in the UI language.
+    pub fn phase_text(&self, lang: Language) -> &'static str {
+        let p = self.phase.lock().map(|p| *p).unwrap_or(Phase::Connecting);
+        match p {
+            Phase::Connecting => tr(lang, "đang nối máy chủ…", "connecting…"),
+            Phase::Merging => tr(
+                lang,
+                "đang nhận và ghép thay đổi…",
+                "taking and merging changes…",
+            ),
+            Phase::Pushing => tr(lang, "đang gửi thay đổi…", "sending changes…"),
+            Phase::Writing => tr(lang, "đang ghi vào tệp…", "writing to the file…"),
+            Phase::Layers => tr(
+                lang,
+                "đang nhận lớp tham chiếu chung…",
+                "receiving shared layers…",
+            ),
+        }
     }
 }
 
@@ -132,9 +164,9 @@ pub(crate) fn status_part(ui: &mut egui::Ui, view: &View, st: &SyncUi) -> Vec<Co
         return out;
     }
     let s = &st.status;
-    if st.running() {
+    if let Some(job) = &st.job {
         ui.spinner();
-        ui.label(tr(lang, "đang đồng bộ…", "syncing…"));
+        ui.label(job.phase_text(lang));
     } else if ui
         .add_enabled(
             !view.read_only || s.server_url.is_none(),
@@ -282,9 +314,9 @@ pub(crate) fn sync_window(
                 ui.end_row();
             });
             ui.horizontal(|ui| {
-                if st.running() {
+                if let Some(job) = &st.job {
                     ui.spinner();
-                    ui.label(tr(lang, "đang đồng bộ…", "syncing…"));
+                    ui.label(job.phase_text(lang));
                     if ui.button(tr(lang, "Hủy", "Cancel")).clicked() {
                         out.push(Command::CancelSync);
                     }

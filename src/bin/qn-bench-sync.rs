@@ -166,13 +166,21 @@ fn median(mut v: Vec<f64>) -> f64 {
     quantile(&mut v, 0.5)
 }
 
+/// The parcels' GeoJSON (written once per run of the benchmark).
+fn parcels_geojson(dir: &Path, n: usize) -> Result<PathBuf, String> {
+    let gj = dir.join(format!("parcels_{n}.geojson"));
+    if !gj.exists() {
+        data::write_polygons(&gj, n as u64).map_err(|e| e.to_string())?;
+    }
+    Ok(gj)
+}
+
 /// Part three: sharing and cloning a big reference layer, side by side with ogr2ogr.
 fn reference_layer(dir: &Path, server: &Server, n: usize) -> Result<(), String> {
     let qn = std::env::current_exe()
         .map_err(|e| e.to_string())?
         .with_file_name("qn-planner");
-    let gj = dir.join(format!("parcels_{n}.geojson"));
-    data::write_polygons(&gj, n as u64).map_err(|e| e.to_string())?;
+    let gj = parcels_geojson(dir, n)?;
     let proj = dir.join("parcels.gpkg");
     timed(Command::new(&qn).arg("init").arg(&proj))?;
     timed(
@@ -296,6 +304,19 @@ fn run(args: &[String]) -> Result<(), String> {
     pf.put_sites(Layer::ProposedClusters, &changes)
         .map_err(|e| e.to_string())?;
     drop(pf);
+    if parcels > 0 {
+        // The shared reference layer present while the planners work.
+        let qn = std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name("qn-planner");
+        timed(
+            Command::new(&qn)
+                .arg("import")
+                .arg(&origin)
+                .arg(parcels_geojson(&dir, parcels)?)
+                .args(["--layer", "Thửa đất"]),
+        )?;
+    }
     let t = Instant::now();
     let pf = ProjectFile::open(&origin).map_err(|e| e.to_string())?;
     qn_planner::server::init(&url, &pf).map_err(|e| e.to_string())?;
@@ -303,6 +324,11 @@ fn run(args: &[String]) -> Result<(), String> {
         "published {sites} sites (+ the seeded project) in {:.2} s",
         t.elapsed().as_secs_f64()
     );
+    if parcels > 0 {
+        let l = qn_planner::server::layers::share(&url, &pf, "Thửa đất", Some("bench"))
+            .map_err(|e| e.to_string())?;
+        println!("shared a reference layer of {} parcels", l.features);
+    }
     let keys: Vec<String> = pf
         .read_project()
         .map_err(|e| e.to_string())?

@@ -424,5 +424,12 @@ fn download(
     )?;
     tx.commit().map_err(db)?;
     pf.bring_back_reference_layer(&aside)?;
+    pf.make_layer_read_only(
+        &aside.table,
+        &format!(
+            "{}: a layer shared on {safe}, read-only on this copy (its owner shares a new version)",
+            layer.name
+        ),
+    )?;
     Ok(n)
 }

@@ -56,8 +56,25 @@ pub(crate) fn check_plan(client: &mut postgres::Client, safe: &str) -> Result<()
 
 /// Syncs the project `pf` with the shared plan at `url` (see the module comment).
 pub fn sync(url: &str, pf: &mut ProjectFile) -> Result<SyncReport, ServerError> {
-    sync_with(url, None, pf, None)
+    sync_with(url, None, pf, None, &|_| {})
 }
+
+/// Where a sync stands, for a progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Connecting,
+    /// Pulling the server's operations and merging them with the copy's.
+    Merging,
+    /// Sending the copy's operations.
+    Pushing,
+    /// Writing what came in into the GeoPackage.
+    Writing,
+    /// Receiving shared reference layers.
+    Layers,
+}
+
+/// Told each phase as a sync enters it.
+pub type Progress<'a> = &'a (dyn Fn(Phase) + Sync);
 
 /// Where a sync running on another thread leaves the means to cancel it.
 pub type CancelSlot =
@@ -78,8 +95,10 @@ pub fn sync_with(
     password: Option<&str>,
     pf: &mut ProjectFile,
     cancel_slot: Option<&CancelSlot>,
+    progress: Progress<'_>,
 ) -> Result<SyncReport, ServerError> {
     let safe = safe_url(url);
+    progress(Phase::Connecting);
     let (mut client, tls) = super::connect_tls(url, password)?;
     if let Some(slot) = cancel_slot
         && let Ok(mut s) = slot.lock()
@@ -87,7 +106,7 @@ pub fn sync_with(
         *s = Some((client.cancel_token(), tls));
     }
     check_plan(&mut client, &safe)?;
-    let mut report = match sync_once(&mut client, &safe, pf, true) {
+    let mut report = match sync_once(&mut client, &safe, pf, true, progress) {
         Err(ServerError::Database { source, .. })
             if source.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>
         {
@@ -96,13 +115,14 @@ pub fn sync_with(
                 .as_db_error()
                 .map(|d| d.message().to_string())
                 .unwrap_or_else(|| source.to_string());
-            let mut r = sync_once(&mut client, &safe, pf, false)?;
+            let mut r = sync_once(&mut client, &safe, pf, false, progress)?;
             r.push_refused = Some(why);
             r
         }
         other => other?,
     };
     // Shared reference layers this copy does not hold yet.
+    progress(Phase::Layers);
     match super::layers::receive(&mut client, &safe, pf) {
         Ok(l) => report.layers = l,
         Err(e) => report.layer_error = Some(e.to_string()),
@@ -115,6 +135,7 @@ fn sync_once(
     safe: &str,
     pf: &mut ProjectFile,
     push: bool,
+    progress: Progress<'_>,
 ) -> Result<SyncReport, ServerError> {
     let db = |source| ServerError::Database {
         url: safe.to_string(),
@@ -124,6 +145,7 @@ fn sync_once(
         .meta("server_seq")?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    progress(Phase::Merging);
     let mut tx = client.transaction().map_err(db)?;
     if push {
         // Syncs and direct edits (whose trigger writes to the log) wait their turn.
@@ -172,6 +194,7 @@ fn sync_once(
         MergeError::Other(e) => e,
     })?;
     if push && (!plan.push.is_empty() || !plan.push_ops.is_empty()) {
+        progress(Phase::Pushing);
         tx.batch_execute("SET LOCAL qn.applying = 'on'")
             .map_err(db)?;
         apply_push(&mut tx, pf, &mut plan).map_err(|e| match e {
@@ -187,6 +210,7 @@ fn sync_once(
     let server_seq = if push { seq } else { seq.max(last) };
     plan.outcome.server_seq = Some(server_seq);
     plan.outcome.server_url = Some(safe.to_string());
+    progress(Phase::Writing);
     pf.apply_sync(&plan.outcome)?;
     Ok(SyncReport {
         pushed: plan.outcome.acked.len(),

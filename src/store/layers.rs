@@ -719,6 +719,28 @@ impl ProjectFile {
         self.geometry_type_of(table)
     }
 
+    /// Makes the reference layer `table` read-only for every SQLite client (QGIS, GDAL, the
+    /// sqlite3 shell): a change is refused with `why`. For the layers a copy receives from the
+    /// shared plan.
+    pub fn make_layer_read_only(&mut self, table: &str, why: &str) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        let t = ident(table);
+        let why = why.replace('\'', "''");
+        let mut sql = String::new();
+        for op in ["INSERT", "UPDATE", "DELETE"] {
+            sql.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS {} BEFORE {op} ON {t}
+                 BEGIN SELECT RAISE(ABORT, '{why}'); END;",
+                ident(&format!("qn_read_only_{table}_{}", op.to_ascii_lowercase()))
+            ));
+        }
+        self.conn
+            .execute_batch(&sql)
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
     /// The geometry type name of feature table `table` (`POINT`, `MULTIPOLYGON`, …).
     pub fn geometry_type_of(&self, table: &str) -> Result<String, StoreError> {
         self.conn
