@@ -484,8 +484,21 @@ impl ProjectFile {
                 .map_err(sq)?;
             }
         }
-        if !touched.is_empty() {
-            super::schema::update_extents(&tx).map_err(sq)?;
+        // The extents of the feature tables this changed (not every layer: a copy may hold a
+        // shared layer of hundreds of thousands of features).
+        for t in &touched {
+            let features = tx
+                .query_row(
+                    "SELECT 1 FROM gpkg_contents WHERE table_name = ?1 AND data_type = 'features'",
+                    [t],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(sq)?
+                .is_some();
+            if features {
+                super::schema::update_extent(&tx, t).map_err(sq)?;
+            }
         }
         super::scenarios::finish_write(tx, &touched).map_err(sq)?;
         Ok(())
