@@ -1028,3 +1028,48 @@ fn a_shared_reference_layer_reaches_every_copy_once() {
         .get(0);
     assert_eq!(n, 1);
 }
+
+#[test]
+fn a_sync_waiting_for_the_server_can_be_cancelled_and_applies_nothing() {
+    let Some((pg, _dir, url, [mut lan, _minh, _hoa])) = department() else {
+        return;
+    };
+    lan.edit("Cái Lân", |s| s.jobs = Some(31));
+    // Another sync (or a direct edit) holds the log: Lan's waits its turn…
+    let mut other = pg.client();
+    let mut hold = other.transaction().unwrap();
+    hold.batch_execute("LOCK TABLE qn_server_log IN SHARE ROW EXCLUSIVE MODE")
+        .unwrap();
+    let slot: std::sync::Arc<qn_planner::server::sync::CancelSlot> =
+        std::sync::Arc::new(std::sync::Mutex::new(None));
+    let s2 = slot.clone();
+    let url2 = url.clone();
+    let path = lan.path.clone();
+    let worker = std::thread::spawn(move || {
+        let mut pf = ProjectFile::open(&path).unwrap();
+        qn_planner::server::sync::sync_with(&url2, None, &mut pf, Some(&s2), &|_| {})
+    });
+    // …until the planner cancels it.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(!worker.is_finished(), "the sync waits for the lock");
+    qn_planner::server::sync::cancel(&slot);
+    let e = worker.join().unwrap().unwrap_err().to_string();
+    assert!(e.contains("cancel"), "{e}");
+    hold.rollback().unwrap();
+    assert_eq!(
+        lan.pf.pending_operations().unwrap().len(),
+        1,
+        "nothing was sent"
+    );
+    let jobs: Option<i64> = pg
+        .client()
+        .query_one(
+            "SELECT jobs FROM industrial_zones WHERE name = 'Cái Lân'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_ne!(jobs, Some(31));
+    // The next sync completes.
+    assert_eq!(lan.sync(&url).pushed, 1);
+}

@@ -1,9 +1,9 @@
 //! Shared reference layers: a planner publishes a reference layer of the project (cadastral
 //! parcels, district plans) once — `qn-planner server share URL FILE.gpkg LAYER` — and every
-//! copy receives it at its next `clone` or `sync`, as a reference layer of its own (reference
-//! layers are not edited in qn-planner; an edit made to the copy's table by another program
-//! stays on that laptop). Rows travel by PostgreSQL's binary `COPY` both ways, geometries as
-//! (E)WKB, so a layer of hundreds of thousands of polygons takes seconds.
+//! copy receives it at its next `clone` or `sync`, as a reference layer of its own, read-only
+//! there for every SQLite client (triggers refuse a change by QGIS or GDAL). Rows travel by
+//! PostgreSQL's binary `COPY` both ways, geometries as (E)WKB, so a layer of hundreds of
+//! thousands of polygons takes about a second.
 
 use super::sync::check_plan;
 use super::{ServerError, ident, safe_url};

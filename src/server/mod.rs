@@ -19,7 +19,7 @@ pub const SERVER_SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, Error)]
 pub enum ServerError {
-    #[error("cannot connect to {url}: {source}")]
+    #[error("cannot connect to {url}: {}", pg_message(.source))]
     Connect {
         url: String,
         #[source]
@@ -31,7 +31,7 @@ pub enum ServerError {
     NotUtf8(String, String),
     #[error("{0}: the database already holds a plan (schema {1}); publish to an empty database")]
     AlreadyPublished(String, String),
-    #[error("{url}: {source}")]
+    #[error("{url}: {}", pg_message(.source))]
     Database {
         url: String,
         #[source]
@@ -60,6 +60,15 @@ pub enum ServerError {
     Tls(String, String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A client error as a planner can read it: the server's own message for a database error
+/// (the client library says only "db error"), with its SQLSTATE.
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} (SQLSTATE {})", d.message(), d.code().code()),
+        None => e.to_string(),
+    }
 }
 
 /// The address without its password, for messages.
