@@ -164,6 +164,15 @@ fn differences(
     out
 }
 
+/// Every shared table of each laptop's copy equals the server's, record by record.
+fn assert_equal_to_server(url: &str, dir: &Path, laptops: &[&Laptop]) {
+    let s = server_records(url, dir);
+    for l in laptops {
+        let d = differences(&records(&l.pf), &s);
+        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
+    }
+}
+
 /// A published plan and three laptops cloned from it.
 fn department() -> Option<(common::pg::PgServer, tempfile::TempDir, String, [Laptop; 3])> {
     let pg = server()?;
@@ -213,11 +222,7 @@ fn three_laptops_with_disjoint_edits_end_identical_to_the_server() {
     // Lan and Minh synced before the others' edits were on the server: once more.
     lan.sync(&url);
     minh.sync(&url);
-    let s = server_records(&url, dir.path());
-    for l in [&lan, &minh, &hoa] {
-        let d = differences(&records(&l.pf), &s);
-        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
-    }
+    assert_equal_to_server(&url, dir.path(), &[&lan, &minh, &hoa]);
     let merged = lan.by_key(&minh.site("Hà Khánh mở rộng").key).unwrap();
     assert_eq!(merged.name, "Hà Khánh mở rộng");
     assert_eq!(
@@ -363,11 +368,7 @@ fn an_update_against_a_delete_is_a_conflict_either_way() {
     assert!(hoa.sync(&url).open.is_empty());
     assert_eq!(hoa.by_key(&key2).unwrap().notes, "Lan giữ lại");
     minh.sync(&url);
-    let s = server_records(&url, dir.path());
-    for l in [&lan, &minh, &hoa] {
-        let d = differences(&records(&l.pf), &s);
-        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
-    }
+    assert_equal_to_server(&url, dir.path(), &[&lan, &minh, &hoa]);
 }
 
 #[test]
@@ -473,11 +474,7 @@ fn inserts_on_two_laptops_never_clash_and_a_repeated_push_applies_nothing_twice(
     minh.sync(&url);
     lan.sync(&url);
     assert!(lan.by_key(&b).is_some() && minh.by_key(&a).is_some());
-    let s = server_records(&url, dir.path());
-    for l in [&lan, &minh] {
-        let d = differences(&records(&l.pf), &s);
-        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
-    }
+    assert_equal_to_server(&url, dir.path(), &[&lan, &minh]);
 }
 
 #[test]
@@ -671,11 +668,7 @@ fn kill_9_during_sync_never_loses_or_doubles_an_operation() {
     for k in &own {
         assert_eq!(on_server.get(k), Some(&1), "operation {k} on the server");
     }
-    let s = server_records(&url, dir.path());
-    for l in [&lan, &minh] {
-        let d = differences(&records(&l.pf), &s);
-        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
-    }
+    assert_equal_to_server(&url, dir.path(), &[&lan, &minh]);
     eprintln!(
         "kill -9 during sync: {runs} runs, {killed} killed ({between} after the server's commit, before the copy's), {finished} finished first (the last whole sync {whole:?}); {} operations of Lan's, each once on the server",
         own.len()
@@ -719,11 +712,7 @@ fn a_server_restart_during_a_sync_fails_it_cleanly_and_the_next_completes() {
     lan.sync(&url);
     minh.sync(&url);
     assert!(lan.pf.pending_operations().unwrap().is_empty());
-    let s = server_records(&url, dir.path());
-    for l in [&lan, &minh] {
-        let d = differences(&records(&l.pf), &s);
-        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
-    }
+    assert_equal_to_server(&url, dir.path(), &[&lan, &minh]);
 }
 
 /// Two copies of one plan (a file copied to a second laptop), no server.
@@ -924,11 +913,7 @@ fn an_undo_after_a_sync_is_an_edit_that_syncs_like_any_other() {
     assert_eq!(lan.sync(&url).pushed, 1, "the undo is one operation");
     minh.sync(&url);
     assert_eq!(minh.site("Đông Mai").jobs, before);
-    let s = server_records(&url, dir.path());
-    for l in [&lan, &minh] {
-        let d = differences(&records(&l.pf), &s);
-        assert!(d.is_empty(), "{}:\n{}", l.path.display(), d.join("\n"));
-    }
+    assert_equal_to_server(&url, dir.path(), &[&lan, &minh]);
 }
 
 #[test]

@@ -5,45 +5,38 @@
 use super::{ProjectFile, StoreError};
 use rusqlite::{OptionalExtension, params};
 
+/// One row of the change log as stored (values as SQLite holds them).
+pub(crate) struct RawOp {
+    pub seq: i64,
+    /// As a UUID text.
+    pub op_key: String,
+    pub table: String,
+    pub record_key: String,
+    pub kind: crate::model::oplog::OpKind,
+    pub field: String,
+    pub before: rusqlite::types::Value,
+    pub after: rusqlite::types::Value,
+    pub author: Option<String>,
+    pub at: String,
+}
+
+/// The columns [`ProjectFile::raw_ops`] reads, in its order.
+pub(crate) const RAW_OP_COLUMNS: &str =
+    "seq, op_key, tbl, record_key, kind, field, before, after, author, at";
+
 impl ProjectFile {
-    /// The change log, oldest first: every operation after `since` (a `seq`), or only those
-    /// of the record `record_key` (a site and its boundary share the key); at most `limit`,
-    /// the newest when there are more.
-    pub fn operations(
+    /// The log rows `sql` selects (its columns [`RAW_OP_COLUMNS`], in that order).
+    pub(crate) fn raw_ops(
         &self,
-        record_key: Option<&str>,
-        since: i64,
-        limit: usize,
-    ) -> Result<Vec<crate::model::oplog::Operation>, StoreError> {
-        use crate::model::oplog::{LogValue, OpKind, Operation};
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<RawOp>, StoreError> {
+        use crate::model::oplog::OpKind;
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
-        let value = |v: rusqlite::types::Value, field: &str| -> LogValue {
-            use rusqlite::types::Value as S;
-            match v {
-                S::Null => LogValue::Null,
-                S::Integer(i) => LogValue::Int(i),
-                S::Real(r) => LogValue::Real(r),
-                S::Text(t) => LogValue::Text(t),
-                S::Blob(b) if field == "geom" => {
-                    LogValue::Geometry(super::geom::decode(&b).ok().and_then(|d| d.geometry))
-                }
-                S::Blob(_) => LogValue::Geometry(None),
-            }
-        };
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT * FROM (
-                   SELECT seq, op_key, tbl, record_key, kind, field, before, after, author, at
-                   FROM qn_oplog WHERE seq > ?1 AND (?2 IS NULL OR record_key = ?2)
-                   ORDER BY seq DESC LIMIT ?3)
-                 ORDER BY seq",
-            )
-            .map_err(sq)?;
+        let mut stmt = self.conn.prepare(sql).map_err(sq)?;
         let rows = stmt
-            .query_map(params![since, record_key, limit], |r| {
+            .query_map(params, |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     op_key_text(&r.get::<_, Vec<u8>>(1)?),
@@ -61,28 +54,79 @@ impl ProjectFile {
             .map_err(sq)?;
         rows.into_iter()
             .map(
-                |(seq, op_key, table, record_key, kind, field, b, a, author, at)| {
+                |(seq, op_key, table, record_key, kind, field, before, after, author, at)| {
                     let kind = OpKind::parse(&kind).ok_or_else(|| StoreError::BadValue {
                         path: p.clone(),
                         table: "qn_oplog".into(),
                         fid: seq,
                         msg: format!("unknown operation kind {kind:?}"),
                     })?;
-                    Ok(Operation {
+                    Ok(RawOp {
                         seq,
                         op_key,
-                        before: value(b, &field),
-                        after: value(a, &field),
                         table,
                         record_key,
                         kind,
                         field,
+                        before,
+                        after,
                         author,
                         at,
                     })
                 },
             )
             .collect()
+    }
+
+    /// The change log, oldest first: every operation after `since` (a `seq`), or only those
+    /// of the record `record_key` (a site and its boundary share the key); at most `limit`,
+    /// the newest when there are more.
+    pub fn operations(
+        &self,
+        record_key: Option<&str>,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::model::oplog::Operation>, StoreError> {
+        use crate::model::oplog::{LogValue, Operation};
+        let value = |v: rusqlite::types::Value, field: &str| -> LogValue {
+            use rusqlite::types::Value as S;
+            match v {
+                S::Null => LogValue::Null,
+                S::Integer(i) => LogValue::Int(i),
+                S::Real(r) => LogValue::Real(r),
+                S::Text(t) => LogValue::Text(t),
+                S::Blob(b) if field == "geom" => {
+                    LogValue::Geometry(super::geom::decode(&b).ok().and_then(|d| d.geometry))
+                }
+                S::Blob(_) => LogValue::Geometry(None),
+            }
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.raw_ops(
+            &format!(
+                "SELECT * FROM (
+                   SELECT {RAW_OP_COLUMNS}
+                   FROM qn_oplog WHERE seq > ?1 AND (?2 IS NULL OR record_key = ?2)
+                   ORDER BY seq DESC LIMIT ?3)
+                 ORDER BY seq"
+            ),
+            params![since, record_key, limit],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|o| Operation {
+                seq: o.seq,
+                op_key: o.op_key,
+                before: value(o.before, &o.field),
+                after: value(o.after, &o.field),
+                table: o.table,
+                record_key: o.record_key,
+                kind: o.kind,
+                field: o.field,
+                author: o.author,
+                at: o.at,
+            })
+            .collect())
     }
 }
 

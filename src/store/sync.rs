@@ -212,57 +212,28 @@ impl ProjectFile {
 
     /// The operations the server has not acknowledged, oldest first.
     pub fn pending_operations(&self) -> Result<Vec<PendingOp>, StoreError> {
-        use crate::model::oplog::OpKind;
-        let p = &self.path;
-        let sq = |e| StoreError::sqlite(p, e);
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT seq, op_key, tbl, record_key, kind, field, before, after, author, at
-                 FROM qn_oplog WHERE server_seq IS NULL ORDER BY seq",
-            )
-            .map_err(sq)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Vec<u8>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, V>(6)?,
-                    r.get::<_, V>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, String>(9)?,
-                ))
+        let rows = self.raw_ops(
+            &format!(
+                "SELECT {} FROM qn_oplog WHERE server_seq IS NULL ORDER BY seq",
+                super::shared::RAW_OP_COLUMNS
+            ),
+            [],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|o| PendingOp {
+                seq: o.seq,
+                op_key: o.op_key,
+                before: cell_of(o.before),
+                after: cell_of(o.after),
+                table: o.table,
+                record_key: o.record_key,
+                kind: o.kind,
+                field: o.field,
+                author: o.author,
+                at: o.at,
             })
-            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(sq)?;
-        rows.into_iter()
-            .map(
-                |(seq, key, table, record_key, kind, field, b, a, author, at)| {
-                    let kind = OpKind::parse(&kind).ok_or_else(|| StoreError::BadValue {
-                        path: p.clone(),
-                        table: "qn_oplog".into(),
-                        fid: seq,
-                        msg: format!("unknown operation kind {kind:?}"),
-                    })?;
-                    Ok(PendingOp {
-                        seq,
-                        op_key: super::shared::op_key_text(&key),
-                        before: cell_of(b),
-                        after: cell_of(a),
-                        table,
-                        record_key,
-                        kind,
-                        field,
-                        author,
-                        at,
-                    })
-                },
-            )
-            .collect()
+            .collect())
     }
 
     /// The rows of `table` whose key (column `key`) is one of `keys`, as they are now.

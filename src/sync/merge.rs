@@ -49,6 +49,26 @@ struct Record {
     remote_ops: Vec<RemoteOp>,
 }
 
+/// Both sides' operations by (table rank, table) and record key.
+type Records = BTreeMap<(usize, String), BTreeMap<String, Record>>;
+
+/// The record of `key` in `table` (rank `rank` among the shared tables; none for a table
+/// that is not shared).
+fn record<'a>(
+    records: &'a mut Records,
+    rank: Option<usize>,
+    table: &str,
+    key: &str,
+) -> Option<&'a mut Record> {
+    Some(
+        records
+            .entry((rank?, table.to_string()))
+            .or_default()
+            .entry(key.to_string())
+            .or_default(),
+    )
+}
+
 /// The plan of one merge, computed from both sides before anything is written.
 #[derive(Default)]
 pub struct Plan {
@@ -112,7 +132,7 @@ pub fn plan<E: From<StoreError>>(
             .collect::<Vec<_>>(),
     )?;
     // Records by table, in the order of the shared tables.
-    let mut records: BTreeMap<(usize, String), BTreeMap<String, Record>> = BTreeMap::new();
+    let mut records: Records = BTreeMap::new();
     let tables = pf.shared_tables();
     let rank = |t: &str| tables.iter().position(|(x, _)| *x == t);
     let mut acked_local: HashSet<i64> = HashSet::new();
@@ -130,27 +150,17 @@ pub fn plan<E: From<StoreError>>(
         if known.contains(&op.op_key) {
             continue;
         }
-        let Some(r) = rank(&op.table) else { continue };
-        records
-            .entry((r, op.table.clone()))
-            .or_default()
-            .entry(op.record_key.clone())
-            .or_default()
-            .remote_ops
-            .push(op);
+        if let Some(rec) = record(&mut records, rank(&op.table), &op.table, &op.record_key) {
+            rec.remote_ops.push(op);
+        }
     }
     for op in local {
         if acked_local.contains(&op.seq) {
             continue;
         }
-        let Some(r) = rank(&op.table) else { continue };
-        records
-            .entry((r, op.table.clone()))
-            .or_default()
-            .entry(op.record_key.clone())
-            .or_default()
-            .local_ops
-            .push(op);
+        if let Some(rec) = record(&mut records, rank(&op.table), &op.table, &op.record_key) {
+            rec.local_ops.push(op);
+        }
     }
     // Records decided "theirs" after a local delete come back from the server.
     for c in conflicts.iter().filter(|c| c.refetch) {
