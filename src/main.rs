@@ -1253,9 +1253,9 @@ fn cmd_resolve(file: &Path, id: i64, mine: bool, value: Option<String>) -> Resul
 /// `server share URL FILE.gpkg LAYER`.
 fn cmd_server_share(url: &str, file: &Path, layer: &str) -> Result<(), String> {
     let started = Instant::now();
-    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let author = Settings::load().author_name();
-    let l = qn_planner::server::layers::share(url, &pf, layer, Some(&author))
+    let l = qn_planner::server::layers::share(url, &mut pf, layer, Some(&author))
         .map_err(|e| format!("{e} (nothing was shared)"))?;
     out!(
         "shared {} ({}, {} features) on {} in {:.2} s",

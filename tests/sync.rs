@@ -972,6 +972,10 @@ fn a_shared_reference_layer_reaches_every_copy_once() {
         c.layers,
         vec![("Quy hoạch phân khu Hạ Long".to_string(), 2)]
     );
+    // The publisher's own copy does not receive it a second time.
+    let mut publisher = Laptop::reopen(minh.clone(), "minh");
+    assert!(publisher.sync(&url).layers.is_empty());
+    let mut keys_seen = Vec::new();
     for path in [&lan.path, &dir.path().join("tuan.gpkg")] {
         let pf = ProjectFile::open(path).unwrap();
         let layers = pf.reference_layers().unwrap();
@@ -979,12 +983,22 @@ fn a_shared_reference_layer_reaches_every_copy_once() {
             .iter()
             .find(|l| l.name == "Quy hoạch phân khu Hạ Long")
             .unwrap();
+        let cols: Vec<String> = pf
+            .attribute_columns(&l.table)
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let at = |n: &str| cols.iter().position(|c| c == n).unwrap();
+        let (ki, ni, ai) = (at("feature_key"), at("ten"), at("dien_tich"));
+        let mut keys = Vec::new();
         let mut names = Vec::new();
         let mut areas = Vec::new();
         pf.for_each_feature_row(&l.table, &mut |_, values, blob| {
             assert!(blob.is_some());
-            names.push(format!("{:?}", values[0]));
-            areas.push(format!("{:?}", values[1]));
+            keys.push(format!("{:?}", values[ki]));
+            names.push(format!("{:?}", values[ni]));
+            areas.push(format!("{:?}", values[ai]));
             true
         })
         .unwrap();
@@ -999,6 +1013,7 @@ fn a_shared_reference_layer_reaches_every_copy_once() {
             areas,
             vec!["Real(42.5)".to_string(), "Real(7.25)".to_string()]
         );
+        keys_seen.push(keys);
         common::assert_valid_gpkg(path, "a copy with a shared layer");
     }
     // QGIS or ogrinfo reads it on the server, names intact.

@@ -208,7 +208,7 @@ fn reference_layer(dir: &Path, server: &Server, n: usize) -> Result<(), String> 
         .map_err(|e| e.to_string())?;
     let url = format!("postgresql://qn@127.0.0.1:{}/plan2", server.port);
     let pg = format!("PG:host=127.0.0.1 port={} user=qn dbname=ogr", server.port);
-    let pf = ProjectFile::open(&proj).map_err(|e| e.to_string())?;
+    let mut pf = ProjectFile::open(&proj).map_err(|e| e.to_string())?;
     qn_planner::server::init(&url, &pf).map_err(|e| e.to_string())?;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for run in 0..3 {
@@ -218,7 +218,7 @@ fn reference_layer(dir: &Path, server: &Server, n: usize) -> Result<(), String> 
                 .map_err(|e| e.to_string())?;
         }
         let t = Instant::now();
-        qn_planner::server::layers::share(&url, &pf, "Thửa đất", Some("bench"))
+        qn_planner::server::layers::share(&url, &mut pf, "Thửa đất", Some("bench"))
             .map_err(|e| e.to_string())?;
         ours.push(t.elapsed().as_secs_f64());
         theirs.push(timed(
@@ -318,14 +318,14 @@ fn run(args: &[String]) -> Result<(), String> {
         )?;
     }
     let t = Instant::now();
-    let pf = ProjectFile::open(&origin).map_err(|e| e.to_string())?;
+    let mut pf = ProjectFile::open(&origin).map_err(|e| e.to_string())?;
     qn_planner::server::init(&url, &pf).map_err(|e| e.to_string())?;
     println!(
         "published {sites} sites (+ the seeded project) in {:.2} s",
         t.elapsed().as_secs_f64()
     );
     if parcels > 0 {
-        let l = qn_planner::server::layers::share(&url, &pf, "Thửa đất", Some("bench"))
+        let l = qn_planner::server::layers::share(&url, &mut pf, "Thửa đất", Some("bench"))
             .map_err(|e| e.to_string())?;
         println!("shared a reference layer of {} parcels", l.features);
     }

@@ -108,7 +108,7 @@ fn static_geometry_type(t: &str) -> &'static str {
 /// `url`, in one transaction.
 pub fn share(
     url: &str,
-    pf: &ProjectFile,
+    pf: &mut ProjectFile,
     layer: &str,
     author: Option<&str>,
 ) -> Result<SharedLayer, ServerError> {
@@ -149,7 +149,11 @@ pub fn share(
     } else {
         gtype.clone()
     };
-    let mut defs = vec!["fid bigint PRIMARY KEY".to_string()];
+    // Each feature's stable key, the same on the server and in every copy.
+    let mut defs = vec![
+        "fid bigint PRIMARY KEY".to_string(),
+        "feature_key text NOT NULL UNIQUE DEFAULT gen_random_uuid()::text".to_string(),
+    ];
     defs.extend(
         columns
             .iter()
@@ -246,7 +250,16 @@ pub fn share(
     )
     .map_err(db)?;
     tx.commit().map_err(db)?;
-    // This copy has it already: mark it as the shared one.
+    // This copy has it already: it becomes the shared one (a sync does not bring it again),
+    // read-only like everyone else's.
+    pf.mark_layer_shared(&table, &shared_source(&table))?;
+    pf.make_layer_read_only(
+        &table,
+        &format!(
+            "{}: a layer shared on {safe}, read-only on this copy",
+            r.name
+        ),
+    )?;
     Ok(SharedLayer {
         table,
         name: r.name,
@@ -335,7 +348,12 @@ fn download(
         source,
     };
     let mut tx = client.transaction().map_err(db)?;
-    let mut list: Vec<String> = layer.columns.iter().map(|(n, _)| ident(n)).collect();
+    // The stable key first, then the layer's own columns and the geometry.
+    let columns: Vec<(String, FieldType)> =
+        std::iter::once(("feature_key".to_string(), FieldType::Text))
+            .chain(layer.columns.iter().cloned())
+            .collect();
+    let mut list: Vec<String> = columns.iter().map(|(n, _)| ident(n)).collect();
     list.push("ST_AsBinary(geom)".into());
     let source = tx
         .copy_out(&format!(
@@ -344,14 +362,14 @@ fn download(
             ident(&layer.table)
         ))
         .map_err(db)?;
-    let mut types: Vec<Type> = layer.columns.iter().map(|(_, t)| pg_type(*t).1).collect();
+    let mut types: Vec<Type> = columns.iter().map(|(_, t)| pg_type(*t).1).collect();
     types.push(Type::BYTEA);
     let mut rows = BinaryCopyOutIter::new(source, &types);
     let gtype = static_geometry_type(&layer.geometry_type);
     let mut w = pf.begin_aside(&layer.name)?;
-    let ncol = layer.columns.len();
+    let ncol = columns.len();
     let mut batch = Batch {
-        new_fields: layer.columns.clone(),
+        new_fields: columns.clone(),
         rows: Vec::with_capacity(10_000),
         fraction: 0.0,
         geometry_type: Some(gtype),
@@ -365,7 +383,7 @@ fn download(
     };
     while let Some(row) = rows.next().map_err(db)? {
         let mut values = Vec::with_capacity(ncol);
-        for (i, (_, t)) in layer.columns.iter().enumerate() {
+        for (i, (_, t)) in columns.iter().enumerate() {
             values.push(match t {
                 FieldType::Integer => row
                     .try_get::<Option<i64>>(i)
@@ -413,7 +431,7 @@ fn download(
         w.write(batch)?;
     }
     let aside = w.finish(
-        &layer.columns,
+        &columns,
         gtype,
         AsideAbout {
             description: format!("{} — shared on {safe}", layer.name),

@@ -719,6 +719,21 @@ impl ProjectFile {
         self.geometry_type_of(table)
     }
 
+    /// Records that the reference layer `table` is now the shared layer `source` (its mark in
+    /// the registry), so that a sync does not bring it in a second time.
+    pub fn mark_layer_shared(&mut self, table: &str, source: &str) -> Result<(), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_error());
+        }
+        self.conn
+            .execute(
+                "UPDATE qn_reference_layers SET source = ?2 WHERE table_name = ?1",
+                [table, source],
+            )
+            .map(|_| ())
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
     /// Makes the reference layer `table` read-only for every SQLite client (QGIS, GDAL, the
     /// sqlite3 shell): a change is refused with `why`. For the layers a copy receives from the
     /// shared plan.
