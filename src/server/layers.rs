@@ -152,7 +152,7 @@ pub fn share(
     // Each feature's stable key, the same on the server and in every copy.
     let mut defs = vec![
         "fid bigint PRIMARY KEY".to_string(),
-        "feature_key text NOT NULL UNIQUE DEFAULT gen_random_uuid()::text".to_string(),
+        "feature_key text NOT NULL DEFAULT gen_random_uuid()::text".to_string(),
     ];
     defs.extend(
         columns
