@@ -1126,10 +1126,23 @@ fn conflict_line(c: &qn_planner::store::sync::Conflict) -> String {
     format!("conflict {}: {} {} {what}{by}", c.id, c.table, c.record_key)
 }
 
+/// Opens `file` for a command that merges into it (sync, resolve, a bundle): refused while a
+/// qn-planner window has it open, whose project in memory would not know what came in.
+fn open_for_merge(file: &Path) -> Result<ProjectFile, String> {
+    let o = ProjectFile::open_session(file, None).map_err(|e| e.to_string())?;
+    if o.notice.is_some() {
+        return Err(format!(
+            "{}: open in a qn-planner window; sync from that window (the status bar's Sync), or close it first (nothing was done)",
+            file.display()
+        ));
+    }
+    Ok(o.file)
+}
+
 /// `sync FILE.gpkg [URL]`: push, pull, merge; exit status 3 while conflicts are open.
 fn cmd_sync(file: &Path, url: Option<&str>) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let mut pf = open_for_merge(file)?;
     pf.set_author(&Settings::load().author_name());
     let url = match url {
         Some(u) => u.to_string(),
@@ -1190,7 +1203,7 @@ fn cmd_export_changes(file: &Path, out: &Path) -> Result<(), String> {
 
 /// `sync FILE.gpkg --import-changes IN.qnchanges`: exit status 3 while conflicts are open.
 fn cmd_import_changes(file: &Path, input: &Path) -> Result<ExitCode, String> {
-    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let mut pf = open_for_merge(file)?;
     pf.set_author(&Settings::load().author_name());
     let r = qn_planner::sync::bundle::import(&mut pf, input).map_err(|e| e.to_string())?;
     for c in &r.open {
@@ -1235,7 +1248,7 @@ fn cmd_conflicts(file: &Path) -> Result<ExitCode, String> {
 /// `resolve FILE.gpkg ID --mine|--theirs|--value V`.
 fn cmd_resolve(file: &Path, id: i64, mine: bool, value: Option<String>) -> Result<(), String> {
     use qn_planner::store::sync::Decision;
-    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let mut pf = open_for_merge(file)?;
     pf.set_author(&Settings::load().author_name());
     let decision = match (mine, value) {
         (true, _) => Decision::Mine,

@@ -1073,3 +1073,37 @@ fn a_sync_waiting_for_the_server_can_be_cancelled_and_applies_nothing() {
     // The next sync completes.
     assert_eq!(lan.sync(&url).pushed, 1);
 }
+
+#[test]
+fn a_copy_open_in_a_window_is_not_synced_behind_its_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lan, _minh) = two_copies(dir.path());
+    let path = lan.path.clone();
+    drop(lan);
+    // The window holds the file (its session lock).
+    let window = ProjectFile::open_session(&path, None).unwrap();
+    let bundle = dir.path().join("x.qnchanges");
+    qn_planner::sync::bundle::export(&ProjectFile::open(&path).unwrap(), &bundle, None).unwrap();
+    for args in [
+        vec![
+            "sync",
+            path.to_str().unwrap(),
+            "postgresql://qn@127.0.0.1:1/plan",
+        ],
+        vec![
+            "sync",
+            path.to_str().unwrap(),
+            "--import-changes",
+            bundle.to_str().unwrap(),
+        ],
+        vec!["resolve", path.to_str().unwrap(), "1", "--mine"],
+    ] {
+        let o = qn(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {o:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("open in a qn-planner window"),
+            "{o:?}"
+        );
+    }
+    drop(window);
+}
