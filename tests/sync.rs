@@ -28,15 +28,7 @@ impl Laptop {
     fn clone_from(url: &str, dir: &Path, who: &str) -> Laptop {
         let path = dir.join(format!("{who}.gpkg"));
         qn_planner::server::clone(url, &path).unwrap();
-        let mut pf = ProjectFile::open(&path).unwrap();
-        pf.set_author(who);
-        let p = pf.read_project().unwrap();
-        Laptop {
-            path,
-            pf,
-            p,
-            h: History::default(),
-        }
+        Laptop::reopen(path, who)
     }
 
     /// The copy at `path` opened again (after another program wrote to it, or a restore).

@@ -347,39 +347,31 @@ fn merge_record(
             let mut push_fields = Vec::new();
             for f in &server_fields {
                 let Some(i) = col(f) else { continue };
-                if held(f) {
-                    if open.contains(&(table, key, *f)) {
-                        // A newer server value for a conflict still open.
-                        plan.outcome.conflicts.push(FoundConflict {
-                            table: table.into(),
-                            record_key: key.into(),
-                            field: (*f).into(),
-                            base: base_of(f),
-                            mine: lr[i].clone(),
-                            theirs: sr[i].clone(),
-                            mine_deleted: false,
-                            theirs_deleted: false,
-                            theirs_author: server_author.clone(),
-                            theirs_at: server_at.clone(),
-                        });
-                    }
+                // A field held by an open conflict takes the newer server value; one changed
+                // here too, to another value, is a new conflict; else the server's value comes.
+                let conflict = if held(f) {
+                    open.contains(&(table, key, *f))
                 } else if local_fields.contains(f) {
+                    !same(&lr[i], &sr[i])
+                } else {
                     if !same(&lr[i], &sr[i]) {
-                        plan.outcome.conflicts.push(FoundConflict {
-                            table: table.into(),
-                            record_key: key.into(),
-                            field: (*f).into(),
-                            base: base_of(f),
-                            mine: lr[i].clone(),
-                            theirs: sr[i].clone(),
-                            mine_deleted: false,
-                            theirs_deleted: false,
-                            theirs_author: server_author.clone(),
-                            theirs_at: server_at.clone(),
-                        });
+                        apply.push(((*f).to_string(), sr[i].clone()));
                     }
-                } else if !same(&lr[i], &sr[i]) {
-                    apply.push(((*f).to_string(), sr[i].clone()));
+                    false
+                };
+                if conflict {
+                    plan.outcome.conflicts.push(FoundConflict {
+                        table: table.into(),
+                        record_key: key.into(),
+                        field: (*f).into(),
+                        base: base_of(f),
+                        mine: lr[i].clone(),
+                        theirs: sr[i].clone(),
+                        mine_deleted: false,
+                        theirs_deleted: false,
+                        theirs_author: server_author.clone(),
+                        theirs_at: server_at.clone(),
+                    });
                 }
             }
             let conflicted: HashSet<String> = plan
