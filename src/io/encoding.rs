@@ -1,0 +1,974 @@
+//! The text encodings Vietnamese offices' files come in, turned into NFC Unicode: UTF-8, the
+//! 8-bit TCVN3 (ABC) and VISCII, the two-byte-per-letter VNI, Windows-1258 (tone marks as
+//! combining characters) and Latin-1; which one a file is in ([`detect`]: how much of each
+//! decoding forms Vietnamese syllables); and the TCVN3 capitals ([`recase_tcvn3`]).
+//!
+//! No crate covers TCVN3 or VNI, so the tables are written here from the standards:
+//! TCVN 5712:1993 VN3 (the ABC fonts), RFC 1456 (VISCII), Microsoft's code page 1258 and the
+//! VNI fonts' layout (a base letter followed by a mark byte). `tests/encodings.rs` checks them
+//! against glibc's `iconv` (TCVN5712-1, VISCII, CP1258) over 200+ place names holding all 134
+//! Vietnamese letters.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A text encoding of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Utf8,
+    /// TCVN 5712:1993 VN3, the ABC fonts (.VnTime): lower-case codes only for toned letters.
+    Tcvn3,
+    /// The VNI fonts: a base letter followed by a byte for its marks.
+    Vni,
+    /// RFC 1456.
+    Viscii,
+    /// Windows code page 1258: tones as combining marks.
+    Cp1258,
+    /// ISO 8859-1.
+    Latin1,
+}
+
+impl Encoding {
+    /// Every encoding, in the order ties are broken (most likely first).
+    pub const ALL: [Encoding; 6] = [
+        Encoding::Utf8,
+        Encoding::Tcvn3,
+        Encoding::Vni,
+        Encoding::Cp1258,
+        Encoding::Viscii,
+        Encoding::Latin1,
+    ];
+
+    /// The name `--encoding` takes.
+    pub fn key(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Tcvn3 => "tcvn3",
+            Encoding::Vni => "vni",
+            Encoding::Viscii => "viscii",
+            Encoding::Cp1258 => "cp1258",
+            Encoding::Latin1 => "latin1",
+        }
+    }
+
+    /// The name shown to a planner.
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8 (Unicode)",
+            Encoding::Tcvn3 => "TCVN3 (ABC, .VnTime)",
+            Encoding::Vni => "VNI (VNI-Times)",
+            Encoding::Viscii => "VISCII",
+            Encoding::Cp1258 => "Windows-1258",
+            Encoding::Latin1 => "Latin-1 (ISO 8859-1)",
+        }
+    }
+
+    /// An encoding by its `--encoding` name or a common alias (`.cpg` contents, MIF
+    /// `Charset`, DXF `$DWGCODEPAGE`); `None` for one not read here.
+    pub fn parse(s: &str) -> Option<Encoding> {
+        let t: String = s
+            .trim()
+            .trim_matches('"')
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Some(match t.as_str() {
+            "utf8" | "65001" | "unicode" => Encoding::Utf8,
+            "tcvn3" | "tcvn" | "abc" | "tcvn5712" | "tcvn57121" | "vn3" => Encoding::Tcvn3,
+            "vni" | "vnitimes" => Encoding::Vni,
+            "viscii" => Encoding::Viscii,
+            "cp1258" | "1258" | "windows1258" | "ansi1258" | "vietnamese" => Encoding::Cp1258,
+            "latin1"
+            | "iso88591"
+            | "88591"
+            | "1252"
+            | "cp1252"
+            | "windows1252"
+            | "ansi1252"
+            | "ansi"
+            | "windowslatin1"
+            | "westerneuropeanwindows"
+            | "windowslatin" => Encoding::Latin1,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// TCVN3 (VN3) bytes 0xA1–0xFF; `\0` where the ABC fonts have no letter (read as Latin-1).
+const TCVN3_HIGH: [char; 95] = [
+    'Ă', 'Â', 'Ê', 'Ô', 'Ơ', 'Ư', 'Đ', 'ă', 'â', 'ê', 'ô', 'ơ', 'ư', 'đ', '\0', // A1–AF
+    '\0', '\0', '\0', '\0', '\0', 'à', 'ả', 'ã', 'á', 'ạ', '\0', 'ằ', 'ẳ', 'ẵ', 'ắ',
+    '\0', // B0–BF
+    '\0', '\0', '\0', '\0', '\0', '\0', 'ặ', 'ầ', 'ẩ', 'ẫ', 'ấ', 'ậ', 'è', '\0', 'ẻ',
+    'ẽ', // C0–CF
+    'é', 'ẹ', 'ề', 'ể', 'ễ', 'ế', 'ệ', 'ì', 'ỉ', '\0', '\0', '\0', 'ĩ', 'í', 'ị',
+    'ò', // D0–DF
+    '\0', 'ỏ', 'õ', 'ó', 'ọ', 'ồ', 'ổ', 'ỗ', 'ố', 'ộ', 'ờ', 'ở', 'ỡ', 'ớ', 'ợ',
+    'ù', // E0–EF
+    '\0', 'ủ', 'ũ', 'ú', 'ụ', 'ừ', 'ử', 'ữ', 'ứ', 'ự', 'ỳ', 'ỷ', 'ỹ', 'ý', 'ỵ',
+    '\0', // F0–FF
+];
+
+/// VISCII (RFC 1456) bytes 0x80–0xFF.
+const VISCII_HIGH: [char; 128] = [
+    'Ạ', 'Ắ', 'Ằ', 'Ặ', 'Ấ', 'Ầ', 'Ẩ', 'Ậ', 'Ẽ', 'Ẹ', 'Ế', 'Ề', 'Ể', 'Ễ', 'Ệ', 'Ố', // 80
+    'Ồ', 'Ổ', 'Ỗ', 'Ộ', 'Ợ', 'Ớ', 'Ờ', 'Ở', 'Ị', 'Ỏ', 'Ọ', 'Ỉ', 'Ủ', 'Ũ', 'Ụ', 'Ỳ', // 90
+    'Õ', 'ắ', 'ằ', 'ặ', 'ấ', 'ầ', 'ẩ', 'ậ', 'ẽ', 'ẹ', 'ế', 'ề', 'ể', 'ễ', 'ệ', 'ố', // A0
+    'ồ', 'ổ', 'ỗ', 'Ỡ', 'Ơ', 'ộ', 'ờ', 'ở', 'ị', 'Ự', 'Ứ', 'Ừ', 'Ử', 'ơ', 'ớ', 'Ư', // B0
+    'À', 'Á', 'Â', 'Ã', 'Ả', 'Ă', 'ẳ', 'ẵ', 'È', 'É', 'Ê', 'Ẻ', 'Ì', 'Í', 'Ĩ', 'ỳ', // C0
+    'Đ', 'ứ', 'Ò', 'Ó', 'Ô', 'ạ', 'ỷ', 'ừ', 'ử', 'Ù', 'Ú', 'ỹ', 'ỵ', 'Ý', 'ỡ', 'ư', // D0
+    'à', 'á', 'â', 'ã', 'ả', 'ă', 'ữ', 'ẫ', 'è', 'é', 'ê', 'ẻ', 'ì', 'í', 'ĩ', 'ỉ', // E0
+    'đ', 'ự', 'ò', 'ó', 'ô', 'õ', 'ỏ', 'ọ', 'ụ', 'ù', 'ú', 'ũ', 'ủ', 'ý', 'ợ', 'Ữ', // F0
+];
+
+/// VISCII's six capitals in the C0 control range.
+const VISCII_LOW: [(u8, char); 6] = [
+    (0x02, 'Ẳ'),
+    (0x05, 'Ẵ'),
+    (0x06, 'Ẫ'),
+    (0x14, 'Ỷ'),
+    (0x19, 'Ỹ'),
+    (0x1E, 'Ỵ'),
+];
+
+/// Windows-1258 bytes 0x80–0xFF (undefined bytes as the C1 control of the same number).
+const CP1258_HIGH: [char; 128] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', '\u{8A}', '‹', 'Œ', '\u{8D}', '\u{8E}',
+    '\u{8F}', // 80
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', '\u{9A}', '›', 'œ', '\u{9D}', '\u{9E}',
+    'Ÿ', // 90
+    '\u{A0}', '¡', '¢', '£', '¤', '¥', '¦', '§', '¨', '©', 'ª', '«', '¬', '\u{AD}', '®',
+    '¯', // A0
+    '°', '±', '²', '³', '´', 'µ', '¶', '·', '¸', '¹', 'º', '»', '¼', '½', '¾', '¿', // B0
+    'À', 'Á', 'Â', 'Ă', 'Ä', 'Å', 'Æ', 'Ç', 'È', 'É', 'Ê', 'Ë', '\u{300}', 'Í', 'Î',
+    'Ï', // C0
+    'Đ', 'Ñ', '\u{309}', 'Ó', 'Ô', 'Ơ', 'Ö', '×', 'Ø', 'Ù', 'Ú', 'Û', 'Ü', 'Ư', '\u{303}',
+    'ß', // D0
+    'à', 'á', 'â', 'ă', 'ä', 'å', 'æ', 'ç', 'è', 'é', 'ê', 'ë', '\u{301}', 'í', 'î',
+    'ï', // E0
+    'đ', 'ñ', '\u{323}', 'ó', 'ô', 'ơ', 'ö', '÷', 'ø', 'ù', 'ú', 'û', 'ü', 'ư', '₫',
+    'ÿ', // F0
+];
+
+// Combining marks: the three letter modifiers and the five tones.
+const CIRCUMFLEX: char = '\u{302}';
+const BREVE: char = '\u{306}';
+const HORN: char = '\u{31B}';
+const GRAVE: char = '\u{300}';
+const ACUTE: char = '\u{301}';
+const TILDE: char = '\u{303}';
+const HOOK: char = '\u{309}';
+const DOT: char = '\u{323}';
+
+/// A VNI mark byte (lower-case form; the upper-case form is 0x20 less): the letter modifier
+/// and the tone it adds to the base letter before it.
+fn vni_mark(b: u8) -> Option<(Option<char>, Option<char>)> {
+    let b = if (0xC0..=0xDF).contains(&b) {
+        b + 0x20
+    } else {
+        b
+    };
+    Some(match b {
+        0xF9 => (None, Some(ACUTE)),
+        0xF8 => (None, Some(GRAVE)),
+        0xFB => (None, Some(HOOK)),
+        0xF5 => (None, Some(TILDE)),
+        0xEF => (None, Some(DOT)),
+        0xE2 => (Some(CIRCUMFLEX), None),
+        0xE1 => (Some(CIRCUMFLEX), Some(ACUTE)),
+        0xE0 => (Some(CIRCUMFLEX), Some(GRAVE)),
+        0xE5 => (Some(CIRCUMFLEX), Some(HOOK)),
+        0xE3 => (Some(CIRCUMFLEX), Some(TILDE)),
+        0xE4 => (Some(CIRCUMFLEX), Some(DOT)),
+        0xEA => (Some(BREVE), None),
+        0xE9 => (Some(BREVE), Some(ACUTE)),
+        0xE8 => (Some(BREVE), Some(GRAVE)),
+        0xFA => (Some(BREVE), Some(HOOK)),
+        0xFC => (Some(BREVE), Some(TILDE)),
+        0xEB => (Some(BREVE), Some(DOT)),
+        _ => return None,
+    })
+}
+
+/// A VNI byte that is a letter on its own (lower-case form; upper case is 0x20 less).
+fn vni_single(b: u8) -> Option<char> {
+    let upper = (0xC0..=0xDF).contains(&b);
+    let l = if upper { b + 0x20 } else { b };
+    let c = match l {
+        0xF4 => 'ơ',
+        0xF6 => 'ư',
+        0xF1 => 'đ',
+        0xED => 'í',
+        0xEC => 'ì',
+        0xE6 => 'ỉ',
+        0xF3 => 'ĩ',
+        0xF2 => 'ị',
+        0xEE => 'ỵ',
+        _ => return None,
+    };
+    Some(if upper {
+        c.to_uppercase().next().unwrap_or(c)
+    } else {
+        c
+    })
+}
+
+/// Whether a VNI base letter takes the modifier `m` (a, e, o take marks; ơ, ư, u, y only tones).
+fn vni_takes(base: char, m: Option<char>) -> bool {
+    match base.to_ascii_lowercase() {
+        'a' => true,
+        'e' | 'o' => m != Some(BREVE),
+        'u' | 'y' | 'ơ' | 'ư' => m.is_none(),
+        _ => false,
+    }
+}
+
+fn decode_vni(bytes: &[u8], out: &mut String) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let base = if b.is_ascii() {
+            Some(b as char)
+        } else {
+            vni_single(b).filter(|c| matches!(c, 'ơ' | 'ư' | 'Ơ' | 'Ư'))
+        };
+        if let Some(base) = base
+            && let Some(&next) = bytes.get(i + 1)
+            && let Some((m, tone)) = vni_mark(next)
+            && vni_takes(lower(base), m)
+        {
+            out.push(base);
+            out.extend(m);
+            out.extend(tone);
+            i += 2;
+            continue;
+        }
+        if b.is_ascii() {
+            out.push(b as char);
+        } else {
+            out.push(vni_single(b).unwrap_or(b as char));
+        }
+        i += 1;
+    }
+}
+
+fn lower(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// `bytes` in `enc`, as NFC Unicode. Invalid UTF-8 becomes U+FFFD.
+pub fn decode(bytes: &[u8], enc: Encoding) -> String {
+    let controls = enc == Encoding::Viscii && bytes.iter().any(|b| *b < 0x20);
+    if bytes.is_ascii() && !controls {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    match enc {
+        Encoding::Utf8 => out.push_str(&String::from_utf8_lossy(bytes)),
+        Encoding::Latin1 => out.extend(bytes.iter().map(|&b| b as char)),
+        Encoding::Tcvn3 => out.extend(bytes.iter().map(|&b| match b {
+            0xA1..=0xFF => match TCVN3_HIGH[usize::from(b - 0xA1)] {
+                '\0' => b as char,
+                c => c,
+            },
+            _ => b as char,
+        })),
+        Encoding::Viscii => out.extend(bytes.iter().map(|&b| {
+            match b {
+                0x80..=0xFF => VISCII_HIGH[usize::from(b - 0x80)],
+                _ => VISCII_LOW
+                    .iter()
+                    .find(|(k, _)| *k == b)
+                    .map_or(b as char, |(_, c)| *c),
+            }
+        })),
+        Encoding::Cp1258 => out.extend(bytes.iter().map(|&b| match b {
+            0x80..=0xFF => CP1258_HIGH[usize::from(b - 0x80)],
+            _ => b as char,
+        })),
+        Encoding::Vni => decode_vni(bytes, &mut out),
+    }
+    if out.is_ascii() {
+        out
+    } else {
+        out.nfc().collect()
+    }
+}
+
+/// `text` in `enc`, or `None` if a character has no code there. TCVN3 writes an accented
+/// capital with its lower-case code, as the ABC fonts did (the `.VnTimeH` font drew it upper
+/// case); CP1258 writes tones as combining marks. For tests and the benchmark's generator.
+pub fn encode(text: &str, enc: Encoding) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() + 8);
+    match enc {
+        Encoding::Utf8 => out.extend_from_slice(text.as_bytes()),
+        Encoding::Latin1 => {
+            for c in text.nfc() {
+                out.push(u8::try_from(u32::from(c)).ok()?);
+            }
+        }
+        Encoding::Tcvn3 | Encoding::Viscii => {
+            for c in text.nfc() {
+                if c.is_ascii() {
+                    out.push(c as u8);
+                    continue;
+                }
+                out.push(table_code(c, enc)?);
+            }
+        }
+        Encoding::Cp1258 => {
+            for c in text.nfc() {
+                if c.is_ascii() {
+                    out.push(c as u8);
+                } else if let Some(k) = CP1258_HIGH.iter().position(|&t| t == c) {
+                    out.push(0x80 + k as u8);
+                } else {
+                    // A letter with a tone: its base (which may carry a modifier) and the mark.
+                    // (Canonical order puts a dot below before a circumflex: find the tone.)
+                    let mut d: Vec<char> = c.nfd().collect();
+                    let tone = d.remove(d.iter().position(|t| is_tone(*t))?);
+                    let base: String = d.into_iter().nfc().collect();
+                    for b in base.chars() {
+                        if b.is_ascii() {
+                            out.push(b as u8);
+                        } else {
+                            let k = CP1258_HIGH.iter().position(|&t| t == b)?;
+                            out.push(0x80 + k as u8);
+                        }
+                    }
+                    let k = CP1258_HIGH.iter().position(|&t| t == tone)?;
+                    out.push(0x80 + k as u8);
+                }
+            }
+        }
+        Encoding::Vni => {
+            for c in text.nfc() {
+                if c.is_ascii() {
+                    out.push(c as u8);
+                    continue;
+                }
+                encode_vni(c, &mut out)?;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn table_code(c: char, enc: Encoding) -> Option<u8> {
+    match enc {
+        Encoding::Tcvn3 => {
+            let find = |c: char| {
+                TCVN3_HIGH
+                    .iter()
+                    .position(|&t| t == c)
+                    .map(|k| 0xA1 + k as u8)
+            };
+            find(c).or_else(|| find(lower(c)))
+        }
+        Encoding::Viscii => VISCII_HIGH
+            .iter()
+            .position(|&t| t == c)
+            .map(|k| 0x80 + k as u8)
+            .or_else(|| VISCII_LOW.iter().find(|(_, t)| *t == c).map(|(k, _)| *k)),
+        _ => None,
+    }
+}
+
+fn encode_vni(c: char, out: &mut Vec<u8>) -> Option<()> {
+    let upper = c.is_uppercase();
+    let shift = |b: u8| if upper { b - 0x20 } else { b };
+    // Letters that are one byte.
+    for b in [0xF4u8, 0xF6, 0xF1, 0xED, 0xEC, 0xE6, 0xF3, 0xF2, 0xEE] {
+        if vni_single(shift(b)) == Some(c) {
+            out.push(shift(b));
+            return Some(());
+        }
+    }
+    let d: Vec<char> = c.nfd().collect();
+    let (&first, marks) = d.split_first()?;
+    let mut modifier = None;
+    let mut tone = None;
+    let mut base = first;
+    for &m in marks {
+        match m {
+            CIRCUMFLEX | BREVE => modifier = Some(m),
+            HORN => {
+                base = match lower(base) {
+                    'o' => 'ơ',
+                    'u' => 'ư',
+                    _ => return None,
+                };
+                if upper {
+                    base = base.to_uppercase().next()?;
+                }
+            }
+            t if is_tone(t) => tone = Some(t),
+            _ => return None,
+        }
+    }
+    if base.is_ascii() {
+        out.push(base as u8);
+    } else {
+        let b = [0xF4u8, 0xF6]
+            .into_iter()
+            .map(shift)
+            .find(|&b| vni_single(b) == Some(base))?;
+        out.push(b);
+    }
+    if modifier.is_none() && tone.is_none() {
+        return Some(());
+    }
+    let code = (0xE0u8..=0xFC).find(|&b| vni_mark(b) == Some((modifier, tone)))?;
+    out.push(shift(code));
+    Some(())
+}
+
+fn is_tone(c: char) -> bool {
+    matches!(c, GRAVE | ACUTE | TILDE | HOOK | DOT)
+}
+
+/// How often each accented letter occurs in Vietnamese text: counted (lower-cased, NFC) in the
+/// source document of this project, the 2007 report of the Quảng Ninh Department of Industry
+/// (1,681 letters). Breaks ties between decodings that form equally many syllables ("dân" in
+/// VISCII reads "dõn" in TCVN3: â is 41 times as common as õ there).
+const LETTER_COUNTS: [(char, u16); 67] = [
+    ('à', 114),
+    ('á', 86),
+    ('ả', 73),
+    ('ã', 19),
+    ('ạ', 46),
+    ('ă', 35),
+    ('ằ', 0),
+    ('ắ', 4),
+    ('ẳ', 0),
+    ('ẵ', 0),
+    ('ặ', 2),
+    ('â', 41),
+    ('ầ', 22),
+    ('ấ', 42),
+    ('ẩ', 10),
+    ('ẫ', 4),
+    ('ậ', 12),
+    ('è', 0),
+    ('é', 2),
+    ('ẻ', 0),
+    ('ẽ', 2),
+    ('ẹ', 1),
+    ('ê', 45),
+    ('ề', 53),
+    ('ế', 67),
+    ('ể', 40),
+    ('ễ', 1),
+    ('ệ', 103),
+    ('ì', 15),
+    ('í', 19),
+    ('ỉ', 22),
+    ('ĩ', 5),
+    ('ị', 27),
+    ('ò', 13),
+    ('ó', 28),
+    ('ỏ', 1),
+    ('õ', 1),
+    ('ọ', 11),
+    ('ô', 127),
+    ('ồ', 19),
+    ('ố', 45),
+    ('ổ', 10),
+    ('ỗ', 4),
+    ('ộ', 35),
+    ('ơ', 16),
+    ('ờ', 16),
+    ('ớ', 34),
+    ('ở', 19),
+    ('ỡ', 0),
+    ('ợ', 22),
+    ('ù', 5),
+    ('ú', 7),
+    ('ủ', 27),
+    ('ũ', 2),
+    ('ụ', 26),
+    ('ư', 78),
+    ('ừ', 3),
+    ('ứ', 17),
+    ('ử', 6),
+    ('ữ', 8),
+    ('ự', 31),
+    ('ỳ', 0),
+    ('ý', 7),
+    ('ỷ', 1),
+    ('ỹ', 1),
+    ('ỵ', 0),
+    ('đ', 149),
+];
+
+/// Hundredths of the natural log of (count + 1) of an accented letter; 0 for others.
+fn letter_weight(c: char) -> i64 {
+    let l = lower(c);
+    LETTER_COUNTS
+        .iter()
+        .find(|(k, _)| *k == l)
+        .map_or(0, |(_, n)| (f64::from(n + 1).ln() * 100.0).round() as i64)
+}
+
+/// How well a decoding reads as Vietnamese.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Score {
+    /// Words with a non-ASCII letter that are Vietnamese syllables.
+    pub syllables: u32,
+    /// Words with a non-ASCII character that are not.
+    pub broken: u32,
+    /// Characters that no Vietnamese text holds (symbols, controls, replacement characters).
+    pub strange: u32,
+    /// How common its accented letters are (see [`LETTER_COUNTS`]): breaks ties.
+    pub commonness: i64,
+}
+
+impl Score {
+    pub fn value(self) -> i64 {
+        i64::from(self.syllables) - 2 * i64::from(self.broken) - i64::from(self.strange)
+    }
+
+    fn add(&mut self, o: Score) {
+        self.syllables += o.syllables;
+        self.broken += o.broken;
+        self.strange += o.strange;
+        self.commonness += o.commonness;
+    }
+
+    /// The ranking key: syllables formed, then how common the letters are.
+    pub fn key(self) -> (i64, i64) {
+        (self.value(), self.commonness)
+    }
+}
+
+/// Scores one decoded text.
+pub fn score(text: &str) -> Score {
+    let mut s = Score::default();
+    let mut word = String::new();
+    let mut flush = |w: &mut String, s: &mut Score| {
+        if !w.is_empty() && !w.is_ascii() {
+            if is_syllable(w) {
+                s.syllables += 1;
+            } else {
+                s.broken += 1;
+            }
+        }
+        w.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) {
+            if !c.is_ascii() {
+                s.commonness += letter_weight(c);
+            }
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut s);
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFD}' {
+            s.strange += 1;
+        } else if !c.is_ascii()
+            && !matches!(
+                c,
+                '–' | '—' | '‘' | '’' | '“' | '”' | '…' | '₫' | '°' | '²' | '\u{A0}' | '·'
+            )
+        {
+            s.strange += 1;
+        }
+    }
+    flush(&mut word, &mut s);
+    s
+}
+
+const ONSETS: [&str; 27] = [
+    "ngh", "ng", "nh", "gh", "gi", "kh", "ch", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+];
+/// Vowel nuclei that take a final consonant (ă and â must).
+const CLOSED: [&str; 27] = [
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "iê", "yê", "oa", "oă", "oe", "oo",
+    "uâ", "uê", "uô", "ươ", "uy", "uyê", "oai", "uơ", "ưa",
+];
+/// Vowel nuclei that end the syllable (their last vowel is a glide or they are open diphthongs).
+const OPEN: [&str; 36] = [
+    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây", "eo",
+    "êu", "ia", "iu", "oa", "oe", "oi", "ôi", "ơi", "ua", "uê", "ui", "uơ", "uy", "ưa", "ưi", "ưu",
+    "iêu", "yêu", "oai",
+];
+/// Three-vowel open nuclei.
+const OPEN3: [&str; 8] = ["oao", "oay", "oeo", "uây", "uôi", "uya", "ươi", "ươu"];
+const CODAS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
+
+/// Whether `word` (any case, any normalisation) is one Vietnamese syllable: an onset, a vowel
+/// nucleus and a coda, at most one tone mark and on a vowel, and a stop coda (c, ch, p, t)
+/// only with the sắc or nặng tone.
+pub fn is_syllable(word: &str) -> bool {
+    let mut tone = None;
+    let mut plain = String::with_capacity(word.len());
+    let mut prev_vowel = false;
+    for c in word.nfd().flat_map(char::to_lowercase) {
+        if is_tone(c) {
+            if tone.is_some() || !prev_vowel {
+                return false;
+            }
+            tone = Some(c);
+            continue;
+        }
+        if matches!(c, CIRCUMFLEX | BREVE | HORN) {
+            plain.push(c);
+            continue;
+        }
+        if !"abcdđeghiklmnopqrstuvxy".contains(c) {
+            return false;
+        }
+        prev_vowel = "aeiouy".contains(c);
+        plain.push(c);
+    }
+    let plain: String = plain.nfc().collect();
+    let rhyme_ok = |rhyme: &str| {
+        CODAS.iter().any(|coda| {
+            rhyme.strip_suffix(coda).is_some_and(|nucleus| {
+                (if coda.is_empty() {
+                    OPEN.contains(&nucleus) || OPEN3.contains(&nucleus) || nucleus == "uyu"
+                } else {
+                    CLOSED.contains(&nucleus)
+                }) && (!matches!(*coda, "c" | "ch" | "p" | "t")
+                    || matches!(tone, Some(ACUTE) | Some(DOT)))
+            })
+        })
+    };
+    if rhyme_ok(&plain) {
+        return true;
+    }
+    ONSETS.iter().any(|o| {
+        plain.strip_prefix(o).is_some_and(|rest| {
+            rhyme_ok(rest)
+                // "gi" before a consonant is g + i ("gìn"), "qu" + y ("quý").
+                || (*o == "gi" && rhyme_ok(&format!("i{rest}")))
+        })
+    })
+}
+
+/// Scores of every encoding over `samples`, best first (ties in [`Encoding::ALL`] order).
+/// UTF-8 is a candidate only when every sample is valid UTF-8.
+pub fn rank(samples: &[&[u8]]) -> Vec<(Encoding, Score)> {
+    let utf8_ok = samples.iter().all(|s| std::str::from_utf8(s).is_ok());
+    let mut out: Vec<(Encoding, Score)> = Encoding::ALL
+        .into_iter()
+        .filter(|e| *e != Encoding::Utf8 || utf8_ok)
+        .map(|e| {
+            let mut s = Score::default();
+            for b in samples {
+                if !b.is_ascii() || b.iter().any(|x| *x < 0x20) {
+                    s.add(score(&decode(b, e)));
+                }
+            }
+            (e, s)
+        })
+        .collect();
+    // Stable: ties keep the order of ALL.
+    out.sort_by_key(|(_, s)| std::cmp::Reverse(s.key()));
+    out
+}
+
+/// How the encoding of a file was chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// Given by the planner (`--encoding`, the import window).
+    Given,
+    /// Every sampled text is ASCII: any encoding reads it the same.
+    Ascii,
+    /// The file's declaration (`what`: ".cpg says UTF-8"), and the text agrees.
+    Declared { what: String },
+    /// The file declares `declared` (`what`), but the text reads as Vietnamese only in the chosen one.
+    Overruled {
+        what: String,
+        declared: Encoding,
+        declared_score: Score,
+        score: Score,
+    },
+    /// Nothing declared: the decoding that forms the most Vietnamese syllables.
+    Detected {
+        score: Score,
+        runner_up: Option<(Encoding, Score)>,
+    },
+}
+
+/// The encoding chosen for a file, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub encoding: Encoding,
+    pub why: Why,
+}
+
+impl Choice {
+    pub fn given(encoding: Encoding) -> Choice {
+        Choice {
+            encoding,
+            why: Why::Given,
+        }
+    }
+
+    /// Why, in words, in English or Vietnamese.
+    pub fn explain(&self, vi: bool) -> String {
+        let e = self.encoding.label();
+        match &self.why {
+            Why::Given => {
+                if vi {
+                    format!("{e}: do người dùng chọn")
+                } else {
+                    format!("{e}: chosen")
+                }
+            }
+            Why::Ascii => {
+                if vi {
+                    "chữ trong tệp chỉ có ký tự ASCII (bảng mã nào cũng đọc như nhau)".into()
+                } else {
+                    "the text is ASCII only (every encoding reads it the same)".into()
+                }
+            }
+            Why::Declared { what } => {
+                if vi {
+                    format!("{e}: {what}, và chữ đọc ra là tiếng Việt")
+                } else {
+                    format!("{e}: {what}, and the text reads so")
+                }
+            }
+            Why::Overruled {
+                what,
+                declared,
+                declared_score,
+                score,
+            } => {
+                if vi {
+                    format!(
+                        "{e}: {what}, nhưng đọc theo {} chỉ {} trên {} từ có dấu là âm tiết tiếng Việt, theo {e} là {} trên {}",
+                        declared.label(),
+                        declared_score.syllables,
+                        declared_score.syllables + declared_score.broken,
+                        score.syllables,
+                        score.syllables + score.broken
+                    )
+                } else {
+                    format!(
+                        "{e}: {what}, but read as {} only {} of {} accented words are Vietnamese syllables, as {e} {} of {}",
+                        declared.label(),
+                        declared_score.syllables,
+                        declared_score.syllables + declared_score.broken,
+                        score.syllables,
+                        score.syllables + score.broken
+                    )
+                }
+            }
+            Why::Detected { score, runner_up } => {
+                let next = runner_up
+                    .map(|(r, s)| {
+                        if vi {
+                            format!(
+                                "; {}: {} trên {}",
+                                r.label(),
+                                s.syllables,
+                                s.syllables + s.broken
+                            )
+                        } else {
+                            format!(
+                                "; {}: {} of {}",
+                                r.label(),
+                                s.syllables,
+                                s.syllables + s.broken
+                            )
+                        }
+                    })
+                    .unwrap_or_default();
+                if vi {
+                    format!(
+                        "{e}: tệp không khai báo bảng mã; đoán từ chữ: {} trên {} từ có dấu là âm tiết tiếng Việt{next}",
+                        score.syllables,
+                        score.syllables + score.broken
+                    )
+                } else {
+                    format!(
+                        "{e}: the file declares none; detected from the text: {} of {} accented words are Vietnamese syllables{next}",
+                        score.syllables,
+                        score.syllables + score.broken
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// Chooses the encoding of text `samples`: `declared` (with what declared it) when the text
+/// reads at least as well in it as in any other, else the best reading.
+pub fn choose(declared: Option<(Encoding, String)>, samples: &[&[u8]]) -> Choice {
+    if samples.iter().all(|s| {
+        s.iter()
+            .all(|b| (0x20..0x80).contains(b) || b"\t\r\n".contains(b))
+    }) {
+        return Choice {
+            encoding: declared.map_or(Encoding::Utf8, |(e, _)| e),
+            why: Why::Ascii,
+        };
+    }
+    let ranked = rank(samples);
+    let Some(&(best, best_score)) = ranked.first() else {
+        return Choice {
+            encoding: Encoding::Utf8,
+            why: Why::Ascii,
+        };
+    };
+    if let Some((d, what)) = declared {
+        let ds = ranked.iter().find(|(e, _)| *e == d).map(|(_, s)| *s);
+        return match ds {
+            Some(ds) if ds.value() >= best_score.value() => Choice {
+                encoding: d,
+                why: Why::Declared { what },
+            },
+            _ => Choice {
+                encoding: best,
+                why: Why::Overruled {
+                    what,
+                    declared: d,
+                    declared_score: ds.unwrap_or_default(),
+                    score: best_score,
+                },
+            },
+        };
+    }
+    // No decoding forms a single Vietnamese syllable: not Vietnamese text; read it as Latin-1
+    // (or UTF-8 when it is valid UTF-8), not as whichever legacy table happens to score best.
+    let best = if best_score.syllables == 0 {
+        if ranked.iter().any(|(e, _)| *e == Encoding::Utf8) {
+            Encoding::Utf8
+        } else {
+            Encoding::Latin1
+        }
+    } else {
+        best
+    };
+    let best_score = ranked
+        .iter()
+        .find(|(e, _)| *e == best)
+        .map_or(best_score, |(_, s)| *s);
+    Choice {
+        encoding: best,
+        why: Why::Detected {
+            score: best_score,
+            runner_up: ranked.iter().find(|(e, _)| *e != best).copied(),
+        },
+    }
+}
+
+/// TCVN3 capitals: the ABC fonts drew accented capitals with the lower-case codes in a
+/// `.VnTimeH` font, so "QUẢNG NINH" was stored as "QUảNG NINH". Recases a text whose ASCII
+/// letters are all upper case (at least two), else each word with at least two upper-case ASCII
+/// letters and no lower-case one. Returns the text and whether it changed.
+pub fn recase_tcvn3(text: &str) -> (String, bool) {
+    let all_upper = |s: &str| {
+        let ascii: Vec<char> = s.chars().filter(char::is_ascii_alphabetic).collect();
+        ascii.len() >= 2 && ascii.iter().all(char::is_ascii_uppercase)
+    };
+    let needs = |s: &str| s.chars().any(|c| !c.is_ascii() && c.is_lowercase());
+    if !needs(text) {
+        return (text.to_string(), false);
+    }
+    if all_upper(text) {
+        return (text.to_uppercase(), true);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if needs(word) && all_upper(word) {
+            out.push_str(&word.to_uppercase());
+            changed = true;
+        } else {
+            out.push_str(word);
+        }
+    }
+    (out, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_s_mojibake_reads_back() {
+        // "Côm c«ng nghiÖp H¶i Hßa" is TCVN3 shown as Latin-1.
+        let bytes = encode("Côm c«ng nghiÖp H¶i Hßa", Encoding::Latin1).unwrap();
+        assert_eq!(decode(&bytes, Encoding::Tcvn3), "Cụm công nghiệp Hải Hòa");
+        let bytes = encode("QU¶NG NINH", Encoding::Latin1).unwrap();
+        let t = decode(&bytes, Encoding::Tcvn3);
+        assert_eq!(recase_tcvn3(&t), ("QUẢNG NINH".to_string(), true));
+        assert_eq!(choose(None, &[&bytes]).encoding, Encoding::Tcvn3);
+    }
+
+    #[test]
+    fn vni_as_it_is_seen_in_latin1() {
+        for (seen, meant) in [
+            ("Vieät Nam", "Việt Nam"),
+            ("Haø Noäi", "Hà Nội"),
+            ("Quaûng Ninh", "Quảng Ninh"),
+            ("Thaønh phoá Hoà Chí Minh", "Thành phố Hồ Chí Minh"),
+            ("Cuïm coâng nghieäp Haûi Hoøa", "Cụm công nghiệp Hải Hòa"),
+            ("Uoâng Bí", "Uông Bí"),
+            ("Moùng Caùi", "Móng Cái"),
+            ("ÑOÂNG TRIEÀU", "ĐÔNG TRIỀU"),
+            ("Khu coâng nghieäp Caùi Laân", "Khu công nghiệp Cái Lân"),
+            ("Tieân Yeân", "Tiên Yên"),
+            ("Hoaønh Boà", "Hoành Bồ"),
+            ("Vaân Ñoàn", "Vân Đồn"),
+            ("Quaûng Yeân", "Quảng Yên"),
+            ("Ñaàm Haø", "Đầm Hà"),
+            ("nöôùc", "nước"),
+            ("Ñöôøng", "Đường"),
+        ] {
+            let bytes = encode(seen, Encoding::Latin1).unwrap();
+            assert_eq!(decode(&bytes, Encoding::Vni), meant, "{seen}");
+            assert_eq!(encode(meant, Encoding::Vni).unwrap(), bytes, "{meant}");
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_vietnamese_is_latin1() {
+        let b = encode("Société Générale, Zürich", Encoding::Latin1).unwrap();
+        assert_eq!(choose(None, &[&b]).encoding, Encoding::Latin1);
+        assert_eq!(
+            choose(None, &["Zürich".as_bytes()]).encoding,
+            Encoding::Utf8
+        );
+    }
+
+    #[test]
+    fn syllables() {
+        for w in [
+            "nghiệp", "Quảng", "gìn", "quý", "quyền", "khuya", "xoong", "người", "được", "Đông",
+            "Triều", "oẳn", "giữ", "ạch", "uống",
+        ] {
+            assert!(is_syllable(w), "{w}");
+        }
+        for w in ["côc", "hßa", "nghiÖp", "viẹot", "ả̀", "đườngg", "tàc", "fả"] {
+            assert!(!is_syllable(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn declared_latin1_is_overruled_by_tcvn3_text() {
+        let b = encode("C«ng ty CP xi m¨ng H¹ Long", Encoding::Latin1).unwrap();
+        let c = choose(Some((Encoding::Latin1, ".cpg says 1252".into())), &[&b]);
+        assert_eq!(c.encoding, Encoding::Tcvn3);
+        assert!(matches!(c.why, Why::Overruled { .. }), "{c:?}");
+        let u = "Công ty CP xi măng Hạ Long".as_bytes();
+        let c = choose(Some((Encoding::Utf8, ".cpg says UTF-8".into())), &[u]);
+        assert_eq!(c.encoding, Encoding::Utf8);
+        assert!(matches!(c.why, Why::Declared { .. }));
+    }
+}
