@@ -108,7 +108,7 @@ enum Command {
     Import {
         /// The project (a qn-planner GeoPackage).
         file: PathBuf,
-        /// A GeoJSON, CSV or GeoPackage file.
+        /// A GeoJSON, CSV, GeoPackage or Shapefile (.shp) file.
         input: PathBuf,
         /// The layer of a GeoPackage input; else the new layer's name.
         #[arg(long)]
@@ -122,6 +122,10 @@ enum Command {
         /// With --into: site fields from input fields, e.g. name=ten,kind=loai.
         #[arg(long, requires = "into")]
         map: Option<String>,
+        /// The text encoding of a Shapefile's .dbf: auto (the .cpg, the DBF language byte,
+        /// else detected from the text), utf-8, tcvn3, vni, viscii, cp1258 or latin1.
+        #[arg(long, value_parser = parse_encoding, default_value = "auto")]
+        encoding: EncodingArg,
     },
     /// Write one layer out (GeoJSON RFC 7946, CSV or GeoPackage, by OUT's extension).
     ExportLayer {
@@ -303,6 +307,7 @@ fn main() -> ExitCode {
             crs,
             into,
             map,
+            encoding,
         }) => done(cmd_import(
             &file,
             &input,
@@ -310,6 +315,7 @@ fn main() -> ExitCode {
             crs,
             into.as_deref(),
             map.as_deref(),
+            encoding.0,
         )),
         Some(Command::ExportLayer {
             file,
@@ -360,11 +366,28 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
             "unknown coordinate system {s:?}; use one of {}",
             Crs::ALL
                 .iter()
-                .map(|c| format!("EPSG:{}", c.epsg()))
+                .filter_map(|c| c.epsg())
+                .map(|c| format!("EPSG:{c}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
     })
+}
+
+/// `--encoding`: `None` for auto.
+#[derive(Debug, Clone, Copy)]
+struct EncodingArg(Option<qn_planner::io::encoding::Encoding>);
+
+fn parse_encoding(s: &str) -> Result<EncodingArg, String> {
+    use qn_planner::io::encoding::Encoding;
+    if s.eq_ignore_ascii_case("auto") {
+        return Ok(EncodingArg(None));
+    }
+    Encoding::parse(s)
+        .map(|e| EncodingArg(Some(e)))
+        .ok_or_else(|| {
+            format!("unknown encoding {s:?}; use auto, utf-8, tcvn3, vni, viscii, cp1258 or latin1")
+        })
 }
 
 fn cmd_import(
@@ -374,10 +397,13 @@ fn cmd_import(
     crs: Option<Crs>,
     into: Option<&str>,
     map: Option<&str>,
+    encoding: Option<qn_planner::io::encoding::Encoding>,
 ) -> Result<(), String> {
     use qn_planner::io::import::Source;
     use std::sync::atomic::AtomicBool;
-    let source = Source::from_path(input, layer).map_err(|e| e.to_string())?;
+    let source = Source::from_path(input, layer)
+        .map_err(|e| e.to_string())?
+        .with_encoding(encoding);
     let started = Instant::now();
     if let Some(into) = into {
         return import_into_planning(file, &source, crs, into, map, started);
@@ -438,6 +464,12 @@ fn cmd_import(
         summary.crs_from.describe(),
         started.elapsed().as_secs_f64()
     );
+    if let Some(c) = &summary.encoding {
+        out!("text encoding: {}", c.explain(false));
+    }
+    for n in &summary.notes {
+        out!("note: {n}");
+    }
     Ok(())
 }
 

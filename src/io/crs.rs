@@ -147,6 +147,15 @@ mod tests {
 }
 
 /// The VN-2000 ↔ WGS84 shift (EPSG:6960, position-vector convention of PROJ's `+towgs84`).
+pub const VN2000_TOWGS84_PARAMS: [f64; 7] = [
+    -191.90441429,
+    -39.30318279,
+    -111.45032835,
+    0.00928836,
+    -0.01975479,
+    0.00427372,
+    0.252906278,
+];
 const VN2000_TOWGS84: &str = "+towgs84=-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278";
 
 /// The coordinate systems data comes in.
@@ -162,9 +171,17 @@ pub enum Crs {
     Vn2000Utm48,
     /// EPSG:3406, VN-2000 / UTM zone 49N.
     Vn2000Utm49,
+    /// VN-2000 / TM-3 (k = 0.9999, false easting 500 km) on another province's central
+    /// meridian, in minutes of arc east of Greenwich (102°–108°30′ in Viet Nam). Build it with
+    /// [`Crs::vn2000_tm3`], which gives [`Crs::Vn2000Tm3`] for 107°45′.
+    Vn2000Tm3At(i32),
+    /// WGS 84 / UTM zone N north (EPSG:326NN).
+    Wgs84Utm(u8),
 }
 
 impl Crs {
+    /// The systems offered in lists; [`Crs::Vn2000Tm3At`] and [`Crs::Wgs84Utm`] come from a
+    /// file's declaration or an EPSG code.
     pub const ALL: [Crs; 5] = [
         Crs::Wgs84,
         Crs::Vn2000,
@@ -173,18 +190,51 @@ impl Crs {
         Crs::Vn2000Utm49,
     ];
 
-    pub fn epsg(self) -> u32 {
-        match self {
+    /// VN-2000 / TM-3 on the central meridian `degrees` (to the minute), or `None` off Viet
+    /// Nam's 102°–108°30′ or not on a whole minute.
+    pub fn vn2000_tm3(degrees: f64) -> Option<Crs> {
+        let minutes = degrees * 60.0;
+        let whole = minutes.round();
+        if !(102.0 * 60.0..=108.5 * 60.0).contains(&whole) || (minutes - whole).abs() > 1e-6 {
+            return None;
+        }
+        let m = whole as i32;
+        Some(if m == 107 * 60 + 45 {
+            Crs::Vn2000Tm3
+        } else {
+            Crs::Vn2000Tm3At(m)
+        })
+    }
+
+    /// WGS 84 / UTM zone `zone` north, for zones 1–60.
+    pub fn wgs84_utm(zone: u8) -> Option<Crs> {
+        (1..=60).contains(&zone).then_some(Crs::Wgs84Utm(zone))
+    }
+
+    /// Its EPSG code, where EPSG has one (TM-3 on 102°, 105° and 108° do; other meridians not).
+    pub fn epsg(self) -> Option<u32> {
+        Some(match self {
             Crs::Wgs84 => 4326,
             Crs::Vn2000 => 4756,
             Crs::Vn2000Tm3 => 5899,
             Crs::Vn2000Utm48 => 3405,
             Crs::Vn2000Utm49 => 3406,
-        }
+            Crs::Vn2000Tm3At(m) if m == 102 * 60 => 5896,
+            Crs::Vn2000Tm3At(m) if m == 105 * 60 => 5897,
+            Crs::Vn2000Tm3At(m) if m == 108 * 60 => 5898,
+            Crs::Vn2000Tm3At(_) => return None,
+            Crs::Wgs84Utm(z) => 32600 + u32::from(z),
+        })
     }
 
     pub fn from_epsg(code: u32) -> Option<Crs> {
-        Crs::ALL.into_iter().find(|c| c.epsg() == code)
+        match code {
+            5896 => Crs::vn2000_tm3(102.0),
+            5897 => Crs::vn2000_tm3(105.0),
+            5898 => Crs::vn2000_tm3(108.0),
+            32601..=32660 => Crs::wgs84_utm((code - 32600) as u8),
+            _ => Crs::ALL.into_iter().find(|c| c.epsg() == Some(code)),
+        }
     }
 
     /// "EPSG:5899", "epsg:5899", "5899", "urn:ogc:def:crs:EPSG::5899", "urn:ogc:def:crs:OGC:1.3:CRS84".
@@ -203,13 +253,25 @@ impl Crs {
         digits.parse().ok().and_then(Crs::from_epsg)
     }
 
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Crs::Wgs84 => "WGS 84 (EPSG:4326)",
-            Crs::Vn2000 => "VN-2000 (EPSG:4756)",
-            Crs::Vn2000Tm3 => "VN-2000 / TM-3 107°45′ (EPSG:5899)",
-            Crs::Vn2000Utm48 => "VN-2000 / UTM 48N (EPSG:3405)",
-            Crs::Vn2000Utm49 => "VN-2000 / UTM 49N (EPSG:3406)",
+            Crs::Wgs84 => "WGS 84 (EPSG:4326)".into(),
+            Crs::Vn2000 => "VN-2000 (EPSG:4756)".into(),
+            Crs::Vn2000Tm3 => "VN-2000 / TM-3 107°45′ (EPSG:5899)".into(),
+            Crs::Vn2000Utm48 => "VN-2000 / UTM 48N (EPSG:3405)".into(),
+            Crs::Vn2000Utm49 => "VN-2000 / UTM 49N (EPSG:3406)".into(),
+            Crs::Vn2000Tm3At(m) => {
+                let code = self
+                    .epsg()
+                    .map(|c| format!(" (EPSG:{c})"))
+                    .unwrap_or_default();
+                if m % 60 == 0 {
+                    format!("VN-2000 / TM-3 {}°{code}", m / 60)
+                } else {
+                    format!("VN-2000 / TM-3 {}°{:02}′{code}", m / 60, m % 60)
+                }
+            }
+            Crs::Wgs84Utm(z) => format!("WGS 84 / UTM {z}N (EPSG:{})", 32600 + u32::from(z)),
         }
     }
 
@@ -228,6 +290,11 @@ impl Crs {
             Crs::Vn2000Utm49 => {
                 format!("+proj=utm +zone=49 +ellps=WGS84 {VN2000_TOWGS84} +units=m +no_defs")
             }
+            Crs::Vn2000Tm3At(m) => format!(
+                "+proj=tmerc +lat_0=0 +lon_0={} +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 {VN2000_TOWGS84} +units=m +no_defs",
+                f64::from(m) / 60.0
+            ),
+            Crs::Wgs84Utm(z) => format!("+proj=utm +zone={z} +datum=WGS84 +units=m +no_defs"),
         }
     }
 

@@ -551,7 +551,7 @@ impl Score {
 pub fn score(text: &str) -> Score {
     let mut s = Score::default();
     let mut word = String::new();
-    let mut flush = |w: &mut String, s: &mut Score| {
+    let flush = |w: &mut String, s: &mut Score| {
         if !w.is_empty() && !w.is_ascii() {
             if is_syllable(w) {
                 s.syllables += 1;
@@ -570,14 +570,14 @@ pub fn score(text: &str) -> Score {
             continue;
         }
         flush(&mut word, &mut s);
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFD}' {
-            s.strange += 1;
-        } else if !c.is_ascii()
+        let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        let symbol = !c.is_ascii()
             && !matches!(
                 c,
                 '–' | '—' | '‘' | '’' | '“' | '”' | '…' | '₫' | '°' | '²' | '\u{A0}' | '·'
-            )
-        {
+            );
+        if control || symbol {
+            // Controls, U+FFFD, and symbols no Vietnamese text holds («, ¶, ¹ …).
             s.strange += 1;
         }
     }

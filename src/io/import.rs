@@ -3,10 +3,12 @@
 //! the line; nothing here writes the project (see `import_layer`).
 
 use super::crs::{Crs, Transformer};
+pub use super::encoding::{Choice, Encoding};
 pub(crate) use super::feature::bad;
 pub use super::feature::{ImportError, RawFeature, Value};
 use super::geojson_in::GeoJsonReader;
 pub use super::problem::{At, Part, Problem};
+use super::shapefile::ShapefileIn;
 use crate::model::text::nfc;
 pub use crate::model::value::FieldType;
 pub use crate::store::batch::{Batch, Prepared};
@@ -29,6 +31,12 @@ pub enum Source {
     Gpkg {
         path: PathBuf,
         layer: String,
+    },
+    /// An ESRI Shapefile (the `.shp`; its `.shx`, `.dbf`, `.prj` and `.cpg` beside it), its
+    /// text in `encoding`, else the one chosen from its declaration and its text.
+    Shapefile {
+        path: PathBuf,
+        encoding: Option<Encoding>,
     },
 }
 
@@ -83,6 +91,10 @@ impl Source {
                     layer,
                 })
             }
+            "shp" => Ok(Source::Shapefile {
+                path: path.to_path_buf(),
+                encoding: None,
+            }),
             other => Err(bad(
                 At::File(path.display().to_string()),
                 Problem::UnknownKind(other.to_string()),
@@ -92,8 +104,24 @@ impl Source {
 
     pub fn path(&self) -> &Path {
         match self {
-            Source::GeoJson(p) | Source::Csv { path: p, .. } | Source::Gpkg { path: p, .. } => p,
+            Source::GeoJson(p)
+            | Source::Csv { path: p, .. }
+            | Source::Gpkg { path: p, .. }
+            | Source::Shapefile { path: p, .. } => p,
         }
+    }
+
+    /// The source with its text read in `encoding` (a no-op for sources that are Unicode).
+    pub fn with_encoding(self, encoding: Option<Encoding>) -> Source {
+        match self {
+            Source::Shapefile { path, .. } => Source::Shapefile { path, encoding },
+            other => other,
+        }
+    }
+
+    /// Whether the source holds text in an encoding to choose (the office formats).
+    pub fn has_encoding(&self) -> bool {
+        matches!(self, Source::Shapefile { .. })
     }
 }
 
@@ -330,6 +358,7 @@ enum Inner {
     },
     Csv(Box<CsvIn>),
     Gpkg(Box<GpkgIn>),
+    Shapefile(Box<ShapefileIn>),
 }
 
 impl Reader {
@@ -350,6 +379,9 @@ impl Reader {
                 y,
             } => Inner::Csv(Box::new(CsvIn::open(path, *delimiter, x, y)?)),
             Source::Gpkg { path, layer } => Inner::Gpkg(Box::new(GpkgIn::open(path, layer)?)),
+            Source::Shapefile { path, encoding } => {
+                Inner::Shapefile(Box::new(ShapefileIn::open(path, *encoding)?))
+            }
         };
         Ok(Reader { inner, n: 0 })
     }
@@ -360,6 +392,7 @@ impl Reader {
             Inner::GeoJson { r, .. } => r.next_feature()?,
             Inner::Csv(c) => c.next(self.n + 1)?,
             Inner::Gpkg(g) => g.next(self.n + 1)?,
+            Inner::Shapefile(s) => s.next_feature()?,
         };
         if f.is_some() {
             self.n += 1;
@@ -381,6 +414,46 @@ impl Reader {
             Inner::GeoJson { r, .. } => r.declared(),
             Inner::Csv(_) => None,
             Inner::Gpkg(g) => Some(g.crs),
+            Inner::Shapefile(s) => match &s.header.prj {
+                Some(Ok(d)) => Some(d.crs),
+                _ => None,
+            },
+        }
+    }
+
+    /// A declaration the source makes that qn-planner cannot read (a `.prj` of another
+    /// datum): the import then needs a system given, never a guess.
+    pub fn unread_declaration(&self) -> Option<String> {
+        match &self.inner {
+            Inner::Shapefile(s) => match &s.header.prj {
+                Some(Err(u)) => Some(u.what.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The encoding the text is read in, and why (office formats only).
+    pub fn encoding(&self) -> Option<Choice> {
+        match &self.inner {
+            Inner::Shapefile(s) => Some(s.header.encoding.clone()),
+            _ => None,
+        }
+    }
+
+    /// What reading noticed and did (Z values dropped, capitals recased, notes on the
+    /// declared system).
+    pub fn notes(&self) -> Vec<String> {
+        match &self.inner {
+            Inner::Shapefile(s) => {
+                let mut n = match &s.header.prj {
+                    Some(Ok(d)) => d.notes.clone(),
+                    _ => Vec::new(),
+                };
+                n.extend(s.notes());
+                n
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -390,6 +463,7 @@ impl Reader {
             Inner::GeoJson { r, size } => (r.consumed(), *size),
             Inner::Csv(c) => (c.r.position().byte(), c.size),
             Inner::Gpkg(g) => (self.n, g.total),
+            Inner::Shapefile(s) => s.position(),
         };
         if total == 0 {
             0.0
@@ -757,6 +831,10 @@ pub struct ReadSummary {
     pub geometry_type: String,
     pub crs: Crs,
     pub crs_from: CrsFrom,
+    /// The encoding the text was read in, and why (office formats).
+    pub encoding: Option<Choice>,
+    /// What reading noticed and did.
+    pub notes: Vec<String>,
 }
 
 /// The coordinate system to read `r` in: `crs` if given, else the declared one, else a guess
@@ -775,6 +853,12 @@ pub(crate) fn choose_crs(
                     Some(f) => pending.push(f),
                     None => break,
                 }
+            }
+            if let Some(what) = r.unread_declaration() {
+                return Err(bad(
+                    At::File(source.path().display().to_string()),
+                    Problem::UnreadDeclaration(what),
+                ));
             }
             match r.declared() {
                 Some(c) => (c, CrsFrom::Declared),
@@ -924,5 +1008,7 @@ pub fn read_prepared(
         } else {
             crs_from
         },
+        encoding: r.encoding(),
+        notes: r.notes(),
     })
 }

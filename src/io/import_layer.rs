@@ -22,6 +22,10 @@ pub struct ImportSummary {
     /// Attribute fields (columns besides fid and geom).
     pub fields: usize,
     pub geometry_type: String,
+    /// The encoding the text was read in, and why (office formats).
+    pub encoding: Option<super::encoding::Choice>,
+    /// What reading noticed and did (Z values dropped, capitals recased…).
+    pub notes: Vec<String>,
 }
 
 /// Imports `source` as a new reference layer called `name`, drawn in `color` (`#rrggbb`):
@@ -145,7 +149,8 @@ fn import_once(
                 read.crs.name()
             ),
             source: source.path().display().to_string(),
-            source_crs: read.crs.epsg(),
+            // 0: a system without an EPSG code (its name is in the description).
+            source_crs: read.crs.epsg().unwrap_or(0),
             color: color.to_string(),
         },
     )?;
@@ -158,6 +163,8 @@ fn import_once(
             crs_from: read.crs_from,
             fields: read.fields.len(),
             geometry_type: read.geometry_type,
+            encoding: read.encoding,
+            notes: read.notes,
         },
         aside,
     ))

@@ -77,6 +77,12 @@ pub fn export_layer(
             crs.name()
         )));
     }
+    if format == Format::GeoJson && crs.epsg().is_none() {
+        return Err(LayerExportError::Invalid(format!(
+            "{} has no EPSG code for a GeoJSON crs member; export it to Shapefile (.shp, with its .prj) or choose an EPSG system",
+            crs.name()
+        )));
+    }
     let t = Transformer::new(crs).map_err(|e| LayerExportError::Invalid(e.to_string()))?;
     let tmp = temp_path(out)?;
     let result = match format {
@@ -270,7 +276,7 @@ fn write_geojson(
         let _ = write!(
             head,
             r#","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::{}"}}}}"#,
-            crs.epsg()
+            crs.epsg().unwrap_or(4326)
         );
     }
     head.push_str(",\"features\":[\n");

@@ -14,4 +14,6 @@ pub mod import;
 pub mod import_layer;
 pub mod import_sites;
 pub mod layer_export;
+pub mod prj;
 pub mod problem;
+pub mod shapefile;

@@ -267,6 +267,30 @@ pub enum Problem {
     LayerExists(String),
     ReadingThread(String),
     ReadingThreadFailed,
+    // Office files (Shapefile, MapInfo, DXF).
+    /// A Shapefile part that must sit beside the `.shp` (".shx", ".dbf") is missing.
+    MissingPart(String),
+    /// The file's header is not what its format says (the detail in English and Vietnamese).
+    BadHeader {
+        en: String,
+        vi: String,
+    },
+    /// The record counts of the parts disagree.
+    CountsDisagree {
+        shp: u64,
+        dbf: u64,
+    },
+    /// A record ends before its declared size (or the file ends inside it).
+    RecordTruncated,
+    /// A record's content contradicts itself (the detail in English and Vietnamese).
+    BadRecord {
+        en: String,
+        vi: String,
+    },
+    /// A shape type qn-planner does not read (MultiPatch, a MIF object…).
+    UnsupportedShape(String),
+    /// The declared coordinate system is not one qn-planner reads.
+    UnreadDeclaration(String),
 }
 
 impl Problem {
@@ -276,7 +300,9 @@ impl Problem {
         }
         match self {
             Problem::UnknownKind(ext) => {
-                format!("không đọc được loại tệp '.{ext}' (GeoJSON, CSV hoặc GeoPackage)")
+                format!(
+                    "không đọc được loại tệp '.{ext}' (GeoJSON, CSV, GeoPackage hoặc Shapefile)"
+                )
             }
             Problem::ChooseLayer(l) => format!("hãy chọn một lớp của tệp: {}", l.join(", ")),
             Problem::NotGeoPackage => "không phải GeoPackage (không có gpkg_contents)".into(),
@@ -357,6 +383,19 @@ impl Problem {
             Problem::LayerExists(n) => format!("đã có lớp tên {n:?}"),
             Problem::ReadingThread(e) => format!("không khởi động được luồng đọc ({e})"),
             Problem::ReadingThreadFailed => "luồng đọc bị lỗi".into(),
+            Problem::MissingPart(p) => {
+                format!("thiếu tệp {p} đi kèm (một Shapefile gồm .shp, .shx và .dbf cùng tên)")
+            }
+            Problem::BadHeader { vi, .. } => format!("phần đầu tệp hỏng: {vi}"),
+            Problem::CountsDisagree { shp, dbf } => {
+                format!("số bản ghi không khớp: .shp/.shx có {shp}, .dbf có {dbf}")
+            }
+            Problem::RecordTruncated => "bản ghi bị cắt cụt (tệp kết thúc giữa bản ghi)".into(),
+            Problem::BadRecord { vi, .. } => format!("bản ghi hỏng: {vi}"),
+            Problem::UnsupportedShape(t) => format!("không đọc được kiểu hình {t}"),
+            Problem::UnreadDeclaration(w) => format!(
+                "hệ toạ độ khai báo trong tệp là {w}, hệ mà qn-planner không đọc; hãy chọn hệ toạ độ"
+            ),
         }
     }
 
@@ -364,7 +403,7 @@ impl Problem {
     fn english(&self) -> String {
         match self {
             Problem::UnknownKind(ext) => {
-                format!("unknown kind of file '.{ext}' (GeoJSON, CSV or GeoPackage)")
+                format!("unknown kind of file '.{ext}' (GeoJSON, CSV, GeoPackage or Shapefile)")
             }
             Problem::ChooseLayer(l) => format!("choose one of its layers: {}", l.join(", ")),
             Problem::NotGeoPackage => "not a GeoPackage (no gpkg_contents)".into(),
@@ -443,6 +482,19 @@ impl Problem {
             Problem::LayerExists(n) => format!("a layer called {n:?} already exists"),
             Problem::ReadingThread(e) => format!("cannot start a reading thread: {e}"),
             Problem::ReadingThreadFailed => "the reading thread failed".into(),
+            Problem::MissingPart(p) => {
+                format!("its {p} is missing (a Shapefile is a .shp, .shx and .dbf of one name)")
+            }
+            Problem::BadHeader { en, .. } => format!("bad header: {en}"),
+            Problem::CountsDisagree { shp, dbf } => {
+                format!("the record counts disagree: the .shp/.shx holds {shp}, the .dbf {dbf}")
+            }
+            Problem::RecordTruncated => "the record is truncated (the file ends inside it)".into(),
+            Problem::BadRecord { en, .. } => format!("bad record: {en}"),
+            Problem::UnsupportedShape(t) => format!("shape type {t} is not read"),
+            Problem::UnreadDeclaration(w) => {
+                format!("the file declares {w}, which qn-planner does not read; give --crs")
+            }
         }
     }
 }
