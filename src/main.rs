@@ -127,7 +127,7 @@ enum Command {
         #[arg(long, value_parser = parse_encoding, default_value = "auto")]
         encoding: EncodingArg,
     },
-    /// Write one layer out (GeoJSON RFC 7946, CSV or GeoPackage, by OUT's extension).
+    /// Write one layer out (GeoJSON RFC 7946, CSV, GeoPackage or Shapefile, by OUT's extension).
     ExportLayer {
         /// The project (a qn-planner GeoPackage).
         file: PathBuf,
@@ -135,7 +135,7 @@ enum Command {
         layer: String,
         /// The file to write (written whole or not at all).
         out: PathBuf,
-        /// The output's coordinate system (GeoJSON and CSV; default EPSG:4326).
+        /// The output's coordinate system (GeoJSON, CSV and Shapefile; default EPSG:4326).
         #[arg(long, value_parser = parse_crs, default_value = "EPSG:4326")]
         crs: Crs,
     },
@@ -574,6 +574,20 @@ fn cmd_export_layer(file: &Path, layer: &str, out: &Path, crs: Crs) -> Result<()
         s.crs.name(),
         started.elapsed().as_secs_f64()
     );
+    if let Some(shp) = &s.shapefile {
+        if shp.files.len() > 1 {
+            out!("a Shapefile holds one shape type; this layer went to:");
+        }
+        for (path, family, n) in &shp.files {
+            out!("  {}: {n} {family:?} features (with .shx, .dbf, .prj, .cpg UTF-8)", path.display());
+        }
+        for (name, short) in &shp.renamed {
+            out!("  field {name:?} → DBF field {short:?} (10-byte names)");
+        }
+        if shp.truncated > 0 {
+            out!("  {} texts longer than 254 bytes cut (the DBF limit)", shp.truncated);
+        }
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Writing one layer of a project out: GeoJSON (RFC 7946 in WGS84; the older form with a
 //! `crs` member in VN-2000), CSV (x/y columns for points, WKT otherwise) or a one-layer
-//! GeoPackage (WGS84). Streamed feature by feature into a temporary file in the target's
+//! GeoPackage (WGS84), or an ESRI Shapefile (any system, with its `.prj`; see
+//! `shapefile_out`). Streamed feature by feature into a temporary file in the target's
 //! folder, renamed into place only when complete.
 
 use super::crs::{Crs, Transformer};
@@ -32,6 +33,7 @@ pub enum Format {
     GeoJson,
     Csv,
     Gpkg,
+    Shapefile,
 }
 
 impl Format {
@@ -41,6 +43,7 @@ impl Format {
             "geojson" | "json" => Some(Format::GeoJson),
             "csv" => Some(Format::Csv),
             "gpkg" => Some(Format::Gpkg),
+            "shp" => Some(Format::Shapefile),
             _ => None,
         }
     }
@@ -53,6 +56,8 @@ pub struct LayerExportSummary {
     pub features: u64,
     pub format: Format,
     pub crs: Crs,
+    /// For a Shapefile: the files written, the DBF field names, texts cut.
+    pub shapefile: Option<super::shapefile_out::ShapefileSummary>,
 }
 
 /// Writes layer `layer` (table name or layer title) of `pf` to `out` in `crs`.
@@ -64,7 +69,7 @@ pub fn export_layer(
 ) -> Result<LayerExportSummary, LayerExportError> {
     let format = Format::from_path(out).ok_or_else(|| {
         LayerExportError::Invalid(format!(
-            "{}: the output must end in .geojson, .csv or .gpkg",
+            "{}: the output must end in .geojson, .csv, .gpkg or .shp",
             out.display()
         ))
     })?;
@@ -84,11 +89,22 @@ pub fn export_layer(
         )));
     }
     let t = Transformer::new(crs).map_err(|e| LayerExportError::Invalid(e.to_string()))?;
+    if format == Format::Shapefile {
+        let s = write_shapefile(pf, &table, out, &t)?;
+        return Ok(LayerExportSummary {
+            table,
+            features: s.files.iter().map(|f| f.2).sum(),
+            format,
+            crs,
+            shapefile: Some(s),
+        });
+    }
     let tmp = temp_path(out)?;
     let result = match format {
         Format::GeoJson => write_geojson(pf, &table, &tmp, &t),
         Format::Csv => write_csv(pf, &table, &tmp, &t),
         Format::Gpkg => write_gpkg(pf, &table, &tmp),
+        Format::Shapefile => Err(LayerExportError::Invalid("a Shapefile is written above".into())),
     }
     .and_then(|n| {
         crate::fsutil::commit_part(&tmp, out).map_err(|e| io_err(out, e))?;
@@ -100,6 +116,7 @@ pub fn export_layer(
             features,
             format,
             crs,
+            shapefile: None,
         }),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -413,6 +430,82 @@ fn wkt(out: &mut String, g: &Geometry<f64>, d: usize) {
             }
             out.push(')');
         }
+    }
+}
+
+/// The layer as a Shapefile (two passes over the table: shape types and field widths, then
+/// the records).
+fn write_shapefile(
+    pf: &ProjectFile,
+    table: &str,
+    out: &Path,
+    t: &Transformer,
+) -> Result<super::shapefile_out::ShapefileSummary, LayerExportError> {
+    use super::shapefile_out::{OutFeature, write};
+    use crate::model::value::FieldType;
+    let cols = pf.attribute_columns(table)?;
+    let names: Vec<String> = cols.iter().map(|(c, _)| c.clone()).collect();
+    let fields: Vec<(String, Option<FieldType>)> = cols
+        .iter()
+        .map(|(c, ty)| {
+            let ty = ty.to_ascii_uppercase();
+            let t = if ty.contains("INT") || ty == "BOOLEAN" {
+                Some(FieldType::Integer)
+            } else if ty.contains("REAL") || ty.contains("DOUB") || ty.contains("FLOA") {
+                Some(FieldType::Real)
+            } else if ty.contains("TEXT") || ty.contains("CHAR") || ty.is_empty() {
+                Some(FieldType::Text)
+            } else {
+                None
+            };
+            (c.clone(), t)
+        })
+        .collect();
+    let crs = t.crs();
+    let mut store_err: Option<StoreError> = None;
+    let result = write(out, crs, &fields, &mut |emit| {
+        let mut io_error: Option<std::io::Error> = None;
+        let r = pf.for_each_table_feature(table, &mut |f: TableFeature| {
+            let geom = match f.geom.as_ref().map(|g| project(g, t)).transpose() {
+                Ok(g) => g,
+                Err(e) => {
+                    io_error = Some(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("feature {}: cannot convert to {}: {e}", f.fid, crs.name()),
+                    ));
+                    return Err(StoreError::Cancelled);
+                }
+            };
+            let values = names
+                .iter()
+                .map(|n| {
+                    f.attrs
+                        .iter()
+                        .find(|(k, _)| k == n)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or(Value::Null)
+                })
+                .collect();
+            if let Err(e) = emit(OutFeature { geom, values }) {
+                io_error = Some(e);
+                return Err(StoreError::Cancelled);
+            }
+            Ok(())
+        });
+        if let Some(e) = io_error {
+            return Err(e);
+        }
+        if let Err(e) = r {
+            let msg = e.to_string();
+            store_err = Some(e);
+            return Err(std::io::Error::other(msg));
+        }
+        Ok(())
+    });
+    match (result, store_err) {
+        (Ok(s), _) => Ok(s),
+        (Err(_), Some(e)) => Err(e.into()),
+        (Err(e), None) => Err(io_err(out, e)),
     }
 }
 

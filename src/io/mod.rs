@@ -17,3 +17,4 @@ pub mod layer_export;
 pub mod prj;
 pub mod problem;
 pub mod shapefile;
+pub mod shapefile_out;
