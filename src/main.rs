@@ -579,13 +579,19 @@ fn cmd_export_layer(file: &Path, layer: &str, out: &Path, crs: Crs) -> Result<()
             out!("a Shapefile holds one shape type; this layer went to:");
         }
         for (path, family, n) in &shp.files {
-            out!("  {}: {n} {family:?} features (with .shx, .dbf, .prj, .cpg UTF-8)", path.display());
+            out!(
+                "  {}: {n} {family:?} features (with .shx, .dbf, .prj, .cpg UTF-8)",
+                path.display()
+            );
         }
         for (name, short) in &shp.renamed {
             out!("  field {name:?} → DBF field {short:?} (10-byte names)");
         }
         if shp.truncated > 0 {
-            out!("  {} texts longer than 254 bytes cut (the DBF limit)", shp.truncated);
+            out!(
+                "  {} texts longer than 254 bytes cut (the DBF limit)",
+                shp.truncated
+            );
         }
     }
     Ok(())

@@ -104,7 +104,9 @@ pub fn export_layer(
         Format::GeoJson => write_geojson(pf, &table, &tmp, &t),
         Format::Csv => write_csv(pf, &table, &tmp, &t),
         Format::Gpkg => write_gpkg(pf, &table, &tmp),
-        Format::Shapefile => Err(LayerExportError::Invalid("a Shapefile is written above".into())),
+        Format::Shapefile => Err(LayerExportError::Invalid(
+            "a Shapefile is written above".into(),
+        )),
     }
     .and_then(|n| {
         crate::fsutil::commit_part(&tmp, out).map_err(|e| io_err(out, e))?;

@@ -51,13 +51,7 @@ pub fn short_names(names: &[String]) -> Vec<String> {
     for n in names {
         let folded: String = crate::model::text::fold(n)
             .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c
-                } else {
-                    '_'
-                }
-            })
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
         let base: String = if folded.is_empty() {
             "field".into()
@@ -141,7 +135,9 @@ fn columns(fields: &[(String, Option<FieldType>)], stats: &[FieldStats]) -> Vec<
         .zip(stats)
         .map(|(((n, declared), s), st)| {
             let numeric = !st.text
-                && (st.int || st.real || matches!(declared, Some(FieldType::Integer | FieldType::Real)));
+                && (st.int
+                    || st.real
+                    || matches!(declared, Some(FieldType::Integer | FieldType::Real)));
             let real = st.real || (*declared == Some(FieldType::Real) && !st.int);
             let (kind, length, decimals) = if !numeric {
                 (b'C', st.text_len.clamp(1, 254), 0)
@@ -433,7 +429,10 @@ impl Parts {
         // The DBF record.
         let mut cut = 0;
         self.dbf.write_all(b" ")?;
-        for (c, v) in cols.iter().zip(values.iter().chain(std::iter::repeat(&Value::Null))) {
+        for (c, v) in cols
+            .iter()
+            .zip(values.iter().chain(std::iter::repeat(&Value::Null)))
+        {
             let text = match v {
                 Value::Null => String::new(),
                 Value::Int(i) => i.to_string(),
@@ -566,7 +565,11 @@ impl Parts {
         f.write_all(&self.records.to_le_bytes())?;
         std::fs::write(&self.parts[3].0, esri_wkt(crs))?;
         std::fs::write(&self.parts[4].0, "UTF-8")?;
-        Ok((self.parts[0].1.clone(), self.family, u64::from(self.records)))
+        Ok((
+            self.parts[0].1.clone(),
+            self.family,
+            u64::from(self.records),
+        ))
     }
 }
 
@@ -644,7 +647,14 @@ mod tests {
         let s = short_names(&names);
         assert_eq!(
             s,
-            ["ten", "dien_tich_", "dien_tic_1", "so_lao_don", "so_lao_d_1", "field"]
+            [
+                "ten",
+                "dien_tich_",
+                "dien_tic_1",
+                "so_lao_don",
+                "so_lao_d_1",
+                "field"
+            ]
         );
         assert!(s.iter().all(|n| n.len() <= 10 && n.is_ascii()));
     }
