@@ -225,6 +225,10 @@ pub struct OutFeature {
     pub values: Vec<Value>,
 }
 
+/// Hands every feature, in order, to the writer's callback.
+pub type Features<'a> =
+    dyn FnMut(&mut dyn FnMut(OutFeature) -> std::io::Result<()>) -> std::io::Result<()> + 'a;
+
 /// Writes `features` (called twice: once to learn the shape types and fields, once to write)
 /// as Shapefile `out` in `crs`. `fields` are the attribute names and their declared types;
 /// `each(f)` calls `f` for every feature in order.
@@ -232,7 +236,7 @@ pub fn write(
     out: &Path,
     crs: Crs,
     fields: &[(String, Option<FieldType>)],
-    each: &mut dyn FnMut(&mut dyn FnMut(OutFeature) -> std::io::Result<()>) -> std::io::Result<()>,
+    each: &mut Features<'_>,
 ) -> std::io::Result<ShapefileSummary> {
     // Pass 1: families and field statistics.
     let mut families: Vec<Family> = Vec::new();
