@@ -520,7 +520,9 @@ fn prj_and_coordsys_declarations_match_proj_within_a_centimetre() {
         (371_000.0, 2_332_000.0),
     ];
     let utm_pts = [(716_082.6, 2_318_126.3), (807_491.0, 2_382_734.3)];
-    let cases: Vec<(&str, &str, Crs, &[(f64, f64)])> = vec![
+    /// (name, WKT, the system it declares, points in it)
+    type Case<'a> = (&'a str, &'a str, Crs, &'a [(f64, f64)]);
+    let cases: Vec<Case> = vec![
         // ArcGIS's ESRI WKT (as GDAL morphs EPSG:5899 to ESRI, the form ArcGIS writes).
         (
             "arcgis_tm3",
