@@ -213,8 +213,8 @@ impl QnApp {
                 Command::ChooseImportPath => self.choose_path(
                     super::Purpose::ImportData,
                     false,
-                    &["geojson", "json", "csv", "tsv", "txt", "gpkg"],
-                    "GeoJSON, CSV, GeoPackage",
+                    &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp"],
+                    "GeoJSON, CSV, GeoPackage, Shapefile",
                     "",
                 ),
                 Command::DrawBoundary(layer, fid) => {

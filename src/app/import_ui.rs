@@ -23,6 +23,41 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 struct Found {
     source: Source,
     scan: Scan,
+    /// For a file with legacy text (a Shapefile): its first records decoded, the encoding
+    /// chosen and why, and a declared system qn-planner cannot read.
+    office: Option<OfficePreview>,
+}
+
+/// The first records of an office file as they will be imported.
+struct OfficePreview {
+    choice: crate::io::encoding::Choice,
+    fields: Vec<String>,
+    rows: Vec<Vec<String>>,
+    unread_crs: Option<String>,
+}
+
+/// Records shown in the preview.
+const PREVIEW_ROWS: usize = 5;
+
+/// Reads the preview of a Shapefile in `encoding` (else the chosen one).
+fn office_preview(
+    source: &Source,
+    lang: crate::settings::Language,
+) -> Result<Option<OfficePreview>, String> {
+    let Source::Shapefile { path, encoding } = source else {
+        return Ok(None);
+    };
+    let (header, rows) =
+        crate::io::shapefile::preview(path, *encoding, PREVIEW_ROWS).map_err(|e| e.text(lang))?;
+    Ok(Some(OfficePreview {
+        fields: header.fields.iter().map(|f| f.name.clone()).collect(),
+        unread_crs: match &header.prj {
+            Some(Err(u)) => Some(u.what.clone()),
+            _ => None,
+        },
+        choice: header.encoding,
+        rows,
+    }))
 }
 
 /// The delimiter and coordinate columns of a delimited text file, as chosen in the window.
@@ -69,6 +104,11 @@ pub struct ImportUi {
     gpkg_layers: Vec<String>,
     gpkg_path: String,
     crs: Crs,
+    /// Whether the planner picked the coordinate system in the window (needed when the file
+    /// declares one qn-planner cannot read).
+    crs_picked: bool,
+    /// The text encoding the planner chose for an office file (`None`: automatic).
+    encoding: Option<crate::io::encoding::Encoding>,
     name: String,
     color: [u8; 3],
     running: Option<Running>,
@@ -92,6 +132,8 @@ impl Default for ImportUi {
             gpkg_layers: Vec::new(),
             gpkg_path: String::new(),
             crs: Crs::Wgs84,
+            crs_picked: false,
+            encoding: None,
             name: String::new(),
             color: [0x7a, 0x51, 0x95],
             running: None,
@@ -192,6 +234,7 @@ impl ImportCtx<'_> {
         self.st.last = None;
         let (tx, rx) = channel();
         let lang = self.lang;
+        let encoding = self.st.encoding;
         std::thread::spawn(move || {
             let done: ScanDone = if is_csv_path(&path) {
                 match csv_layout(&path, chosen.as_ref().map(|c| c.0)) {
@@ -213,7 +256,11 @@ impl ImportCtx<'_> {
                             y: y.clone(),
                         };
                         let r = scan(&source)
-                            .map(|scan| Found { source, scan })
+                            .map(|scan| Found {
+                                source,
+                                scan,
+                                office: None,
+                            })
                             .map_err(|e| e.text(lang));
                         let choice = CsvChoice {
                             path: text,
@@ -237,8 +284,18 @@ impl ImportCtx<'_> {
                 };
                 let layer = layer.or_else(|| tables.first().cloned());
                 let r = Source::from_path(&path, layer.as_deref())
-                    .and_then(|source| scan(&source).map(|scan| Found { source, scan }))
-                    .map_err(|e| e.text(lang));
+                    .map(|s| s.with_encoding(encoding))
+                    .map_err(|e| e.text(lang))
+                    .and_then(|source| {
+                        let office = office_preview(&source, lang)?;
+                        scan(&source)
+                            .map(|scan| Found {
+                                source,
+                                scan,
+                                office,
+                            })
+                            .map_err(|e| e.text(lang))
+                    });
                 (None, tables, r)
             };
             let _ = tx.send(done);
@@ -422,7 +479,12 @@ impl ImportCtx<'_> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if let Some(p) = dropped.into_iter().next()
+        // A Shapefile is dropped as its parts together: the .shp is the one to open.
+        let shp = dropped
+            .iter()
+            .position(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
+            .unwrap_or(0);
+        if let Some(p) = dropped.into_iter().nth(shp)
             && self.st.running.is_none()
         {
             self.open_file(p);
@@ -439,6 +501,7 @@ impl ImportCtx<'_> {
                     }
                     self.st.gpkg_layers = tables;
                     self.st.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
+                    self.st.crs_picked = false;
                     let stem = match &found.source {
                         Source::Gpkg { layer, .. } => layer.clone(),
                         s => s
@@ -534,6 +597,8 @@ impl ImportCtx<'_> {
     /// Opens the import window on `path` and starts reading it.
     pub(super) fn open_file(&mut self, path: PathBuf) {
         self.st.path = path.display().to_string();
+        // A new file: its encoding is found again.
+        self.st.encoding = None;
         self.st.open = true;
         self.start_scan();
     }
@@ -628,6 +693,7 @@ impl ImportCtx<'_> {
                 ui.label(tr(lang, "Đang đọc tệp…", "Reading the file…"));
             });
         }
+        let mut rescan = false;
         if let Some(found) = &self.st.found {
             let s = &found.scan;
             ui.separator();
@@ -639,10 +705,66 @@ impl ImportCtx<'_> {
                 tr(lang, "trường", "fields"),
                 s.geometry_type
             ));
-            if !s.fields.is_empty() {
+            if !s.fields.is_empty() && found.office.is_none() {
                 let names: Vec<&str> = s.fields.iter().map(|(n, _)| n.as_str()).collect();
                 ui.label(egui::RichText::new(names.join(", ")).small());
             }
+            if let Some(o) = &found.office {
+                let auto = tr(lang, "Tự động", "Automatic");
+                let mut chosen = self.st.encoding;
+                ui.horizontal(|ui| {
+                    ui.label(tr(lang, "Bảng mã chữ", "Text encoding"));
+                    egui::ComboBox::from_id_salt("import_encoding")
+                        .selected_text(match chosen {
+                            None => format!("{auto} ({})", o.choice.encoding.label()),
+                            Some(e) => e.label().to_string(),
+                        })
+                        .width(260.0)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut chosen, None, auto);
+                            for e in crate::io::encoding::Encoding::ALL {
+                                ui.selectable_value(&mut chosen, Some(e), e.label());
+                            }
+                        });
+                });
+                ui.label(
+                    egui::RichText::new(o.choice.explain(lang == crate::settings::Language::Vi))
+                        .small(),
+                );
+                if chosen != self.st.encoding {
+                    self.st.encoding = chosen;
+                    rescan = true;
+                }
+                ui.label(
+                    egui::RichText::new(tr(
+                        lang,
+                        "Các bản ghi đầu, như sẽ được nhập:",
+                        "The first records, as they will be imported:",
+                    ))
+                    .small(),
+                );
+                egui::ScrollArea::horizontal()
+                    .id_salt("import_preview")
+                    .max_width(560.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("import_preview_grid")
+                            .striped(true)
+                            .spacing([10.0, 2.0])
+                            .show(ui, |ui| {
+                                for f in &o.fields {
+                                    ui.label(egui::RichText::new(f).strong());
+                                }
+                                ui.end_row();
+                                for row in &o.rows {
+                                    for v in row {
+                                        ui.label(v);
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            }
+            let unread = found.office.as_ref().and_then(|o| o.unread_crs.clone());
             let how = match (s.declared, s.crs()) {
                 (Some(_), _) => tr(lang, "khai báo trong tệp", "declared by the file"),
                 (None, Some(_)) => tr(
@@ -687,11 +809,37 @@ impl ImportCtx<'_> {
                             .selected_text(self.st.crs.name())
                             .width(300.0)
                             .show_ui(ui, |ui| {
-                                for c in Crs::ALL {
-                                    ui.selectable_value(&mut self.st.crs, c, c.name());
+                                let current = self.st.crs;
+                                let listed = Crs::ALL
+                                    .into_iter()
+                                    .chain((!Crs::ALL.contains(&current)).then_some(current));
+                                for c in listed {
+                                    if ui.selectable_value(&mut self.st.crs, c, c.name()).clicked()
+                                    {
+                                        self.st.crs_picked = true;
+                                    }
                                 }
                             });
-                        ui.label(egui::RichText::new(how).small());
+                        match &unread {
+                            Some(w) => {
+                                ui.colored_label(
+                                    egui::Color32::from_rgb(0xc0, 0x10, 0x10),
+                                    egui::RichText::new(format!(
+                                        "{} {w} — {}",
+                                        tr(lang, "Tệp khai báo", "The file declares"),
+                                        tr(
+                                            lang,
+                                            "hệ mà qn-planner không đọc: hãy chọn hệ toạ độ",
+                                            "which qn-planner does not read: choose the system",
+                                        )
+                                    ))
+                                    .small(),
+                                );
+                            }
+                            None => {
+                                ui.label(egui::RichText::new(how).small());
+                            }
+                        }
                     });
                     ui.end_row();
                     if self.st.target.is_none() {
@@ -753,13 +901,19 @@ impl ImportCtx<'_> {
             } else {
                 !self.st.name.trim().is_empty()
             };
-            let can = self.st.running.is_none() && self.st.reading_sites.is_none() && named;
+            // A declaration qn-planner cannot read is never replaced by a guess unasked.
+            let crs_known = unread.is_none() || self.st.crs_picked;
+            let can =
+                self.st.running.is_none() && self.st.reading_sites.is_none() && named && crs_known;
             if ui
                 .add_enabled(can, egui::Button::new(tr(lang, "Nhập", "Import")))
                 .clicked()
             {
                 self.start_import();
             }
+        }
+        if rescan {
+            self.start_scan();
         }
         if let Some(run) = &self.st.running {
             let done = run.done.load(Ordering::Relaxed);

@@ -676,6 +676,26 @@ pub fn rank(samples: &[&[u8]]) -> Vec<(Encoding, Score)> {
     out
 }
 
+/// What in a file declared its encoding, in English and Vietnamese (".cpg says LATIN1").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    pub en: String,
+    pub vi: String,
+}
+
+impl Said {
+    pub fn new(en: impl Into<String>, vi: impl Into<String>) -> Said {
+        Said {
+            en: en.into(),
+            vi: vi.into(),
+        }
+    }
+
+    fn text(&self, vi: bool) -> &str {
+        if vi { &self.vi } else { &self.en }
+    }
+}
+
 /// How the encoding of a file was chosen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Why {
@@ -684,10 +704,10 @@ pub enum Why {
     /// Every sampled text is ASCII: any encoding reads it the same.
     Ascii,
     /// The file's declaration (`what`: ".cpg says UTF-8"), and the text agrees.
-    Declared { what: String },
+    Declared { what: Said },
     /// The file declares `declared` (`what`), but the text reads as Vietnamese only in the chosen one.
     Overruled {
-        what: String,
+        what: Said,
         declared: Encoding,
         declared_score: Score,
         score: Score,
@@ -733,6 +753,7 @@ impl Choice {
                 }
             }
             Why::Declared { what } => {
+                let what = what.text(vi);
                 if vi {
                     format!("{e}: {what}, và chữ đọc ra là tiếng Việt")
                 } else {
@@ -745,6 +766,7 @@ impl Choice {
                 declared_score,
                 score,
             } => {
+                let what = what.text(vi);
                 if vi {
                     format!(
                         "{e}: {what}, nhưng đọc theo {} chỉ {} trên {} từ có dấu là âm tiết tiếng Việt, theo {e} là {} trên {}",
@@ -805,7 +827,7 @@ impl Choice {
 
 /// Chooses the encoding of text `samples`: `declared` (with what declared it) when the text
 /// reads at least as well in it as in any other, else the best reading.
-pub fn choose(declared: Option<(Encoding, String)>, samples: &[&[u8]]) -> Choice {
+pub fn choose(declared: Option<(Encoding, Said)>, samples: &[&[u8]]) -> Choice {
     if samples.iter().all(|s| {
         s.iter()
             .all(|b| (0x20..0x80).contains(b) || b"\t\r\n".contains(b))
@@ -963,11 +985,23 @@ mod tests {
     #[test]
     fn declared_latin1_is_overruled_by_tcvn3_text() {
         let b = encode("C«ng ty CP xi m¨ng H¹ Long", Encoding::Latin1).unwrap();
-        let c = choose(Some((Encoding::Latin1, ".cpg says 1252".into())), &[&b]);
+        let c = choose(
+            Some((
+                Encoding::Latin1,
+                Said::new(".cpg says 1252", ".cpg ghi 1252"),
+            )),
+            &[&b],
+        );
         assert_eq!(c.encoding, Encoding::Tcvn3);
         assert!(matches!(c.why, Why::Overruled { .. }), "{c:?}");
         let u = "Công ty CP xi măng Hạ Long".as_bytes();
-        let c = choose(Some((Encoding::Utf8, ".cpg says UTF-8".into())), &[u]);
+        let c = choose(
+            Some((
+                Encoding::Utf8,
+                Said::new(".cpg says UTF-8", ".cpg ghi UTF-8"),
+            )),
+            &[u],
+        );
         assert_eq!(c.encoding, Encoding::Utf8);
         assert!(matches!(c.why, Why::Declared { .. }));
     }

@@ -8,7 +8,7 @@
 //! themselves (no TCVN3 or VNI), and every malformed input must be an error naming the file
 //! and the record, never a panic.
 
-use super::encoding::{Choice, Encoding, choose, decode, recase_tcvn3};
+use super::encoding::{Choice, Encoding, Said, choose, decode, recase_tcvn3};
 use super::feature::{ImportError, RawFeature, Value, bad};
 use super::prj::{Declared, Unread, from_wkt};
 use super::problem::{At, Problem};
@@ -421,14 +421,22 @@ impl ShapefileIn {
             None => {
                 let declared = cpg
                     .as_ref()
-                    .and_then(|c| Encoding::parse(c).map(|e| (e, format!(".cpg says {c}"))))
-                    .or_else(|| {
-                        language_encoding(dbf.language).map(|e| {
+                    .and_then(|c| {
+                        Encoding::parse(c).map(|e| {
                             (
                                 e,
-                                format!(
-                                    "the DBF language byte 0x{:02X} says Windows ANSI",
-                                    dbf.language
+                                Said::new(format!(".cpg says {c}"), format!(".cpg ghi {c}")),
+                            )
+                        })
+                    })
+                    .or_else(|| {
+                        let b = dbf.language;
+                        language_encoding(b).map(|e| {
+                            (
+                                e,
+                                Said::new(
+                                    format!("the DBF language byte 0x{b:02X} says Windows ANSI"),
+                                    format!("byte ngôn ngữ 0x{b:02X} của DBF ghi Windows ANSI"),
                                 ),
                             )
                         })
