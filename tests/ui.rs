@@ -937,3 +937,125 @@ fn vertex_tool_inserts_moves_and_deletes_vertices() {
     assert_eq!(h.state().history().undo_len(), 1);
     assert_eq!(h.state().error_message(), None);
 }
+
+/// A point Shapefile written byte by byte, its one text field "ten_cum" holding `names` in
+/// the bytes given (a TCVN3 file as offices hold them), and a `.cpg` claiming Latin-1.
+fn legacy_point_shapefile(path: &std::path::Path, points: &[(f64, f64)], names: &[Vec<u8>]) {
+    let header = |words: u32, bbox: [f64; 4]| {
+        let mut h = Vec::new();
+        h.extend_from_slice(&9994i32.to_be_bytes());
+        h.extend_from_slice(&[0; 20]);
+        h.extend_from_slice(&words.to_be_bytes());
+        h.extend_from_slice(&1000i32.to_le_bytes());
+        h.extend_from_slice(&1i32.to_le_bytes());
+        for v in bbox {
+            h.extend_from_slice(&v.to_le_bytes());
+        }
+        h.extend_from_slice(&[0; 32]);
+        h
+    };
+    let bbox = [
+        points.iter().map(|p| p.0).fold(f64::MAX, f64::min),
+        points.iter().map(|p| p.1).fold(f64::MAX, f64::min),
+        points.iter().map(|p| p.0).fold(f64::MIN, f64::max),
+        points.iter().map(|p| p.1).fold(f64::MIN, f64::max),
+    ];
+    let n = points.len() as u32;
+    let mut shp = header(50 + 14 * n, bbox);
+    let mut shx = header(50 + 4 * n, bbox);
+    for (i, (x, y)) in points.iter().enumerate() {
+        shx.extend_from_slice(&(50 + 14 * i as u32).to_be_bytes());
+        shx.extend_from_slice(&10u32.to_be_bytes());
+        shp.extend_from_slice(&(i as u32 + 1).to_be_bytes());
+        shp.extend_from_slice(&10u32.to_be_bytes());
+        shp.extend_from_slice(&1u32.to_le_bytes());
+        shp.extend_from_slice(&x.to_le_bytes());
+        shp.extend_from_slice(&y.to_le_bytes());
+    }
+    std::fs::write(path, shp).unwrap();
+    std::fs::write(path.with_extension("shx"), shx).unwrap();
+    let mut dbf = vec![0x03, 107, 1, 1];
+    dbf.extend_from_slice(&n.to_le_bytes());
+    dbf.extend_from_slice(&65u16.to_le_bytes());
+    dbf.extend_from_slice(&41u16.to_le_bytes());
+    dbf.extend_from_slice(&[0; 20]);
+    let mut field = [0u8; 32];
+    field[..7].copy_from_slice(b"ten_cum");
+    field[11] = b'C';
+    field[16] = 40;
+    dbf.extend_from_slice(&field);
+    dbf.push(0x0D);
+    for name in names {
+        let mut rec = vec![b' '; 41];
+        rec[1..1 + name.len()].copy_from_slice(name);
+        dbf.extend_from_slice(&rec);
+    }
+    dbf.push(0x1A);
+    std::fs::write(path.with_extension("dbf"), dbf).unwrap();
+    std::fs::write(path.with_extension("cpg"), "LATIN1").unwrap();
+}
+
+#[test]
+fn import_window_previews_a_tcvn3_shapefile_and_lets_the_planner_choose_the_encoding() {
+    use qn_planner::io::encoding::{Encoding, encode};
+    let dir = tempfile::tempdir().unwrap();
+    let pf = project(&dir);
+    let input = dir.path().join("cum_cn.shp");
+    let names = [
+        "Cụm công nghiệp Hà Khánh",
+        "Cụm công nghiệp Hải Hòa",
+        "KHU CÔNG NGHIỆP CÁI LÂN",
+    ];
+    let bytes: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| encode(n, Encoding::Tcvn3).unwrap())
+        .collect();
+    legacy_point_shapefile(
+        &input,
+        &[
+            (430_127.565, 2_317_566.472),
+            (522_595.916, 2_380_540.796),
+            (450_000.0, 2_330_000.0),
+        ],
+        &bytes,
+    );
+    let mut h = harness_with(Some(pf), None);
+    h.state_mut().import_file(input.clone());
+    wait_for(&mut h, "3 đối tượng");
+    // Detected, said why (in Vietnamese), and the first records shown decoded and recased.
+    h.get_by_label_contains("TCVN3 (ABC, .VnTime): .cpg ghi LATIN1, nhưng đọc theo Latin-1");
+    h.get_by_label("Cụm công nghiệp Hà Khánh");
+    h.get_by_label("KHU CÔNG NGHIỆP CÁI LÂN");
+    // The planner picks Latin-1: the preview is read again, as the .cpg claims it.
+    h.get_by_label("Bảng mã chữ").click();
+    h.run_steps(2);
+    h.get_by_label("Latin-1 (ISO 8859-1)").click();
+    wait_for(&mut h, "Côm c«ng nghiÖp Hµ Kh¸nh");
+    h.get_by_label_contains("do người dùng chọn");
+    // And back to automatic; the import brings the decoded names in.
+    h.get_by_label("Bảng mã chữ").click();
+    h.run_steps(2);
+    h.get_by_label("Tự động").click();
+    wait_for(&mut h, "Cụm công nghiệp Hải Hòa");
+    h.get_by_label("Nhập").click();
+    wait_for(&mut h, "Đã nhập:");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("cum_cn".to_string(), 3, true)]
+    );
+    let pf = ProjectFile::open(&dir.path().join("p.gpkg")).unwrap();
+    let mut got = Vec::new();
+    pf.for_each_table_feature("ref_cum_cn", &mut |f| {
+        for (k, v) in f.attrs {
+            if k == "ten_cum"
+                && let qn_planner::io::import::Value::Text(t) = v
+            {
+                got.push(t);
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(got, names);
+}

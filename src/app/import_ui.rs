@@ -712,21 +712,18 @@ impl ImportCtx<'_> {
             if let Some(o) = &found.office {
                 let auto = tr(lang, "Tự động", "Automatic");
                 let mut chosen = self.st.encoding;
-                ui.horizontal(|ui| {
-                    ui.label(tr(lang, "Bảng mã chữ", "Text encoding"));
-                    egui::ComboBox::from_id_salt("import_encoding")
-                        .selected_text(match chosen {
-                            None => format!("{auto} ({})", o.choice.encoding.label()),
-                            Some(e) => e.label().to_string(),
-                        })
-                        .width(260.0)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut chosen, None, auto);
-                            for e in crate::io::encoding::Encoding::ALL {
-                                ui.selectable_value(&mut chosen, Some(e), e.label());
-                            }
-                        });
-                });
+                egui::ComboBox::new("import_encoding", tr(lang, "Bảng mã chữ", "Text encoding"))
+                    .selected_text(match chosen {
+                        None => format!("{auto} ({})", o.choice.encoding.label()),
+                        Some(e) => e.label().to_string(),
+                    })
+                    .width(260.0)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut chosen, None, auto);
+                        for e in crate::io::encoding::Encoding::ALL {
+                            ui.selectable_value(&mut chosen, Some(e), e.label());
+                        }
+                    });
                 ui.label(
                     egui::RichText::new(o.choice.explain(lang == crate::settings::Language::Vi))
                         .small(),
