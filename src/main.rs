@@ -401,8 +401,15 @@ fn cmd_import(
 ) -> Result<(), String> {
     use qn_planner::io::import::Source;
     use std::sync::atomic::AtomicBool;
+    let unchanged = |e: qn_planner::io::import::ImportError| {
+        if e.names_a_file() {
+            format!("{e} (the project is unchanged)")
+        } else {
+            format!("{}: {e} (the project is unchanged)", input.display())
+        }
+    };
     let source = Source::from_path(input, layer)
-        .map_err(|e| e.to_string())?
+        .map_err(unchanged)?
         .with_encoding(encoding);
     let started = Instant::now();
     if let Some(into) = into {
@@ -433,13 +440,7 @@ fn cmd_import(
         &cancel,
         &mut |_, _| {},
     )
-    .map_err(|e| {
-        if e.names_a_file() {
-            format!("{e} (the project is unchanged)")
-        } else {
-            format!("{}: {e} (the project is unchanged)", input.display())
-        }
-    })?;
+    .map_err(unchanged)?;
     // The rows are written aside; the same edit the window's history applies brings them in.
     let mut model = pf.read_project().map_err(|e| e.to_string())?;
     qn_planner::edit::History::default()

@@ -904,3 +904,70 @@ fn malformed_shapefiles_are_refused_naming_the_file_and_record() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_zip_of_shapefiles_is_read_whole_or_by_the_one_chosen() {
+    if !common::have_gdal() {
+        return;
+    }
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let project = new_project(d);
+    let shps = gdal_shapefiles(d);
+    let zip_of = |name: &str, which: &[&PathBuf]| {
+        let path = d.join(name);
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for shp in which {
+            for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+                let f = shp.with_extension(ext);
+                let inner = format!("du_lieu/{}", f.file_name().unwrap().to_string_lossy());
+                z.start_file(inner, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                z.write_all(&std::fs::read(&f).unwrap()).unwrap();
+            }
+        }
+        z.finish().unwrap();
+        path
+    };
+    // One Shapefile: imported as if it lay beside the project.
+    let one = zip_of("vung.zip", &[&shps[3]]);
+    let out = qn(&["import".as_ref(), project.as_os_str(), one.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 2 features"));
+    // Two: the planner is asked which, and --layer chooses.
+    let two = zip_of("hai.zip", &[&shps[0], &shps[2]]);
+    let out = qn(&["import".as_ref(), project.as_os_str(), two.as_os_str()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("du_lieu/diem.shp") && stderr.contains("du_lieu/duong.shp"),
+        "{stderr}"
+    );
+    let out = qn(&[
+        "import".as_ref(),
+        project.as_os_str(),
+        two.as_os_str(),
+        "--layer".as_ref(),
+        "duong".as_ref(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("imported 2 features") && stdout.contains("LINESTRING")
+            || stdout.contains("GEOMETRY"),
+        "{stdout}"
+    );
+    // A .zip that is not one.
+    let broken = d.join("hong.zip");
+    std::fs::write(&broken, b"PK\x03\x04 not really").unwrap();
+    refused(&project, &broken, &["hong.zip", "not a readable .zip"]);
+}

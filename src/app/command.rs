@@ -213,8 +213,8 @@ impl QnApp {
                 Command::ChooseImportPath => self.choose_path(
                     super::Purpose::ImportData,
                     false,
-                    &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp"],
-                    "GeoJSON, CSV, GeoPackage, Shapefile",
+                    &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip"],
+                    "GeoJSON, CSV, GeoPackage, Shapefile (.shp, .zip)",
                     "",
                 ),
                 Command::DrawBoundary(layer, fid) => {

@@ -14,7 +14,7 @@ use crate::io::import_sites::{
 };
 use crate::model::Layer;
 use crate::store::ProjectFile;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -44,11 +44,17 @@ fn office_preview(
     source: &Source,
     lang: crate::settings::Language,
 ) -> Result<Option<OfficePreview>, String> {
-    let Source::Shapefile { path, encoding } = source else {
+    let Source::Shapefile {
+        path,
+        member,
+        encoding,
+    } = source
+    else {
         return Ok(None);
     };
     let (header, rows) =
-        crate::io::shapefile::preview(path, *encoding, PREVIEW_ROWS).map_err(|e| e.text(lang))?;
+        crate::io::shapefile::preview(path, member.as_deref(), *encoding, PREVIEW_ROWS)
+            .map_err(|e| e.text(lang))?;
     Ok(Some(OfficePreview {
         fields: header.fields.iter().map(|f| f.name.clone()).collect(),
         unread_crs: match &header.prj {
@@ -274,13 +280,15 @@ impl ImportCtx<'_> {
                 }
             } else {
                 // A GeoPackage with several feature tables: the first until one is chosen.
-                let tables = if path
+                let ext = path
                     .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"))
-                {
-                    crate::io::import::gpkg_layers(&path).unwrap_or_default()
-                } else {
-                    Vec::new()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                let tables = match ext.as_str() {
+                    "gpkg" => crate::io::import::gpkg_layers(&path).unwrap_or_default(),
+                    // The Shapefiles of a .zip, chosen like the layers of a GeoPackage.
+                    "zip" => crate::io::shapefile::zip_members(&path).unwrap_or_default(),
+                    _ => Vec::new(),
                 };
                 let layer = layer.or_else(|| tables.first().cloned());
                 let r = Source::from_path(&path, layer.as_deref())
@@ -496,14 +504,25 @@ impl ImportCtx<'_> {
             match rx.try_recv() {
                 Ok((csv, tables, Ok(found))) => {
                     self.st.csv = csv;
-                    if let Source::Gpkg { layer, .. } = &found.source {
-                        self.st.layer = layer.clone();
+                    match &found.source {
+                        Source::Gpkg { layer, .. }
+                        | Source::Shapefile {
+                            member: Some(layer),
+                            ..
+                        } => self.st.layer = layer.clone(),
+                        _ => {}
                     }
                     self.st.gpkg_layers = tables;
                     self.st.crs = found.scan.crs().unwrap_or(Crs::Wgs84);
                     self.st.crs_picked = false;
                     let stem = match &found.source {
                         Source::Gpkg { layer, .. } => layer.clone(),
+                        Source::Shapefile {
+                            member: Some(m), ..
+                        } => Path::new(m)
+                            .file_stem()
+                            .map(|n| crate::model::text::nfc(&n.to_string_lossy()))
+                            .unwrap_or_default(),
                         s => s
                             .path()
                             .file_stem()
@@ -661,9 +680,14 @@ impl ImportCtx<'_> {
         if !self.st.gpkg_layers.is_empty() {
             let before = self.st.layer.clone();
             ui.add_enabled_ui(!busy, |ui| {
+                let zip = self.st.path.trim().to_ascii_lowercase().ends_with(".zip");
                 egui::ComboBox::new(
                     "import_gpkg_layer",
-                    tr(lang, "Lớp trong tệp GeoPackage", "Layer of the GeoPackage"),
+                    if zip {
+                        tr(lang, "Shapefile trong tệp .zip", "Shapefile in the .zip")
+                    } else {
+                        tr(lang, "Lớp trong tệp GeoPackage", "Layer of the GeoPackage")
+                    },
                 )
                 .selected_text(self.st.layer.as_str())
                 .width(260.0)

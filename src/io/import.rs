@@ -32,10 +32,12 @@ pub enum Source {
         path: PathBuf,
         layer: String,
     },
-    /// An ESRI Shapefile (the `.shp`; its `.shx`, `.dbf`, `.prj` and `.cpg` beside it), its
-    /// text in `encoding`, else the one chosen from its declaration and its text.
+    /// An ESRI Shapefile (the `.shp`; its `.shx`, `.dbf`, `.prj` and `.cpg` beside it), or
+    /// Shapefile `member` of a `.zip` (the only one when `None`); its text in `encoding`, else
+    /// the one chosen from its declaration and its text.
     Shapefile {
         path: PathBuf,
+        member: Option<String>,
         encoding: Option<Encoding>,
     },
 }
@@ -93,8 +95,33 @@ impl Source {
             }
             "shp" => Ok(Source::Shapefile {
                 path: path.to_path_buf(),
+                member: None,
                 encoding: None,
             }),
+            "zip" => {
+                let members = super::shapefile::zip_members(path)?;
+                let member = match (layer, members.as_slice()) {
+                    (Some(l), _) => Some(l.to_string()),
+                    (None, [_]) => None,
+                    (None, []) => {
+                        return Err(bad(
+                            At::File(path.display().to_string()),
+                            Problem::MissingPart(".shp".into()),
+                        ));
+                    }
+                    (None, _) => {
+                        return Err(bad(
+                            At::File(path.display().to_string()),
+                            Problem::ChooseLayer(members),
+                        ));
+                    }
+                };
+                Ok(Source::Shapefile {
+                    path: path.to_path_buf(),
+                    member,
+                    encoding: None,
+                })
+            }
             other => Err(bad(
                 At::File(path.display().to_string()),
                 Problem::UnknownKind(other.to_string()),
@@ -114,7 +141,11 @@ impl Source {
     /// The source with its text read in `encoding` (a no-op for sources that are Unicode).
     pub fn with_encoding(self, encoding: Option<Encoding>) -> Source {
         match self {
-            Source::Shapefile { path, .. } => Source::Shapefile { path, encoding },
+            Source::Shapefile { path, member, .. } => Source::Shapefile {
+                path,
+                member,
+                encoding,
+            },
             other => other,
         }
     }
@@ -379,9 +410,15 @@ impl Reader {
                 y,
             } => Inner::Csv(Box::new(CsvIn::open(path, *delimiter, x, y)?)),
             Source::Gpkg { path, layer } => Inner::Gpkg(Box::new(GpkgIn::open(path, layer)?)),
-            Source::Shapefile { path, encoding } => {
-                Inner::Shapefile(Box::new(ShapefileIn::open(path, *encoding)?))
-            }
+            Source::Shapefile {
+                path,
+                member,
+                encoding,
+            } => Inner::Shapefile(Box::new(ShapefileIn::open_member(
+                path,
+                member.as_deref(),
+                *encoding,
+            )?)),
         };
         Ok(Reader { inner, n: 0 })
     }

@@ -19,6 +19,124 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+/// A part being read: a file, or an entry of a `.zip` held in memory.
+pub trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+type Stream = Box<dyn ReadSeek>;
+
+/// The parts of one Shapefile, opened: `.shp` and `.dbf` as streams with their sizes, the
+/// `.shx` read whole (8 bytes a record), `.prj` and `.cpg` text; each with the name messages use.
+struct Opened {
+    shp: (Stream, u64, PathBuf),
+    shx: (Vec<u8>, PathBuf),
+    dbf: (Stream, u64, PathBuf),
+    prj: Option<Vec<u8>>,
+    cpg: Option<Vec<u8>>,
+}
+
+fn open_file(path: &Path) -> Result<(Stream, u64, PathBuf), ImportError> {
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let size = file.metadata().map_err(|e| io_err(path, e))?.len();
+    Ok((Box::new(file), size, path.to_path_buf()))
+}
+
+/// The parts beside `path` (the `.shp`).
+fn open_files(path: &Path) -> Result<Opened, ImportError> {
+    let shx_path = sibling(path, "shx")
+        .ok_or_else(|| bad(file_at(path), Problem::MissingPart(".shx".into())))?;
+    let dbf_path = sibling(path, "dbf")
+        .ok_or_else(|| bad(file_at(path), Problem::MissingPart(".dbf".into())))?;
+    let read = |p: Option<PathBuf>| -> Result<Option<Vec<u8>>, ImportError> {
+        p.map(|p| std::fs::read(&p).map_err(|e| io_err(&p, e)))
+            .transpose()
+    };
+    Ok(Opened {
+        shp: open_file(path)?,
+        shx: (
+            std::fs::read(&shx_path).map_err(|e| io_err(&shx_path, e))?,
+            shx_path,
+        ),
+        dbf: open_file(&dbf_path)?,
+        prj: read(sibling(path, "prj"))?,
+        cpg: read(sibling(path, "cpg"))?,
+    })
+}
+
+/// The Shapefiles in a `.zip` (the names of their `.shp` entries).
+pub fn zip_members(zip: &Path) -> Result<Vec<String>, ImportError> {
+    let file = File::open(zip).map_err(|e| io_err(zip, e))?;
+    let archive = zip::ZipArchive::new(file).map_err(|e| {
+        header_err(
+            zip,
+            format!("not a readable .zip ({e})"),
+            format!("không phải tệp .zip đọc được ({e})"),
+        )
+    })?;
+    Ok(archive
+        .file_names()
+        .filter(|n| n.to_ascii_lowercase().ends_with(".shp") && !n.starts_with("__MACOSX"))
+        .map(str::to_string)
+        .collect())
+}
+
+/// The parts of Shapefile `member` (its `.shp` entry name or stem; the only one if `None`)
+/// inside `zip`, decompressed into memory.
+fn open_zip(zip: &Path, member: Option<&str>) -> Result<Opened, ImportError> {
+    let members = zip_members(zip)?;
+    let shp_name = match member {
+        Some(m) => members
+            .iter()
+            .find(|n| {
+                n.as_str() == m
+                    || Path::new(n.as_str())
+                        .file_stem()
+                        .is_some_and(|s| s.to_string_lossy() == m)
+            })
+            .cloned()
+            .ok_or_else(|| bad(file_at(zip), Problem::ChooseLayer(members.clone())))?,
+        None => match members.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                return Err(bad(file_at(zip), Problem::MissingPart(".shp".into())));
+            }
+            _ => return Err(bad(file_at(zip), Problem::ChooseLayer(members.clone()))),
+        },
+    };
+    let file = File::open(zip).map_err(|e| io_err(zip, e))?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| io_err(zip, e))?;
+    let stem = &shp_name[..shp_name.len() - 4];
+    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    let inner = |ext: &str| zip.join(format!("{stem}.{ext}"));
+    let mut entry = |ext: &str| -> Result<Option<Vec<u8>>, ImportError> {
+        let want = format!("{stem}.{ext}").to_ascii_lowercase();
+        let Some(name) = names.iter().find(|n| n.to_ascii_lowercase() == want) else {
+            return Ok(None);
+        };
+        let mut f = archive.by_name(name).map_err(|e| io_err(&inner(ext), e))?;
+        // Never trust the size an entry declares for more than a hint.
+        let mut buf = Vec::with_capacity(usize::try_from(f.size().min(1 << 28)).unwrap_or(0));
+        f.read_to_end(&mut buf)
+            .map_err(|e| io_err(&inner(ext), e))?;
+        Ok(Some(buf))
+    };
+    let shp =
+        entry("shp")?.ok_or_else(|| bad(file_at(zip), Problem::MissingPart(".shp".into())))?;
+    let shx = entry("shx")?
+        .ok_or_else(|| bad(file_at(&inner("shp")), Problem::MissingPart(".shx".into())))?;
+    let dbf = entry("dbf")?
+        .ok_or_else(|| bad(file_at(&inner("shp")), Problem::MissingPart(".dbf".into())))?;
+    let prj = entry("prj")?;
+    let cpg = entry("cpg")?;
+    let (shp_len, dbf_len) = (shp.len() as u64, dbf.len() as u64);
+    Ok(Opened {
+        shp: (Box::new(std::io::Cursor::new(shp)), shp_len, inner("shp")),
+        shx: (shx, inner("shx")),
+        dbf: (Box::new(std::io::Cursor::new(dbf)), dbf_len, inner("dbf")),
+        prj,
+        cpg,
+    })
+}
+
 /// The part of a Shapefile beside `shp` with extension `ext` (any case), if it exists.
 pub fn sibling(shp: &Path, ext: &str) -> Option<PathBuf> {
     let stem = shp.file_stem()?;
@@ -73,7 +191,7 @@ pub struct DbfField {
 
 /// The `.dbf` of a Shapefile: header read, records on demand.
 struct Dbf {
-    r: BufReader<File>,
+    r: BufReader<Stream>,
     path: PathBuf,
     records: u64,
     header_len: u64,
@@ -87,10 +205,9 @@ struct Dbf {
 }
 
 impl Dbf {
-    fn open(path: &Path) -> Result<Dbf, ImportError> {
-        let file = File::open(path).map_err(|e| io_err(path, e))?;
-        let size = file.metadata().map_err(|e| io_err(path, e))?.len();
-        let mut r = BufReader::with_capacity(1 << 16, file);
+    fn open((stream, size, path): (Stream, u64, PathBuf)) -> Result<Dbf, ImportError> {
+        let path = path.as_path();
+        let mut r = BufReader::with_capacity(1 << 16, stream);
         let mut head = [0u8; 32];
         r.read_exact(&mut head).map_err(|_| {
             header_err(
@@ -295,7 +412,7 @@ pub struct Header {
 
 /// A Shapefile read record by record.
 pub struct ShapefileIn {
-    shp: BufReader<File>,
+    shp: BufReader<Stream>,
     shp_path: PathBuf,
     shp_pos: u64,
     index: Vec<(u64, u64)>,
@@ -311,15 +428,39 @@ pub struct ShapefileIn {
 }
 
 impl ShapefileIn {
-    /// Opens `path` (the `.shp`); `encoding` as given, else chosen.
+    /// Opens `path` (the `.shp`, or a `.zip` holding one); `encoding` as given, else chosen.
     pub fn open(path: &Path, encoding: Option<Encoding>) -> Result<ShapefileIn, ImportError> {
-        let shx_path = sibling(path, "shx")
-            .ok_or_else(|| bad(file_at(path), Problem::MissingPart(".shx".into())))?;
-        let dbf_path = sibling(path, "dbf")
-            .ok_or_else(|| bad(file_at(path), Problem::MissingPart(".dbf".into())))?;
-        let file = File::open(path).map_err(|e| io_err(path, e))?;
-        let shp_size = file.metadata().map_err(|e| io_err(path, e))?.len();
-        let mut shp = BufReader::with_capacity(1 << 16, file);
+        ShapefileIn::open_member(path, None, encoding)
+    }
+
+    /// Opens `path`: a `.shp` with its parts beside it, or Shapefile `member` of a `.zip`
+    /// (the only one when `None`).
+    pub fn open_member(
+        path: &Path,
+        member: Option<&str>,
+        encoding: Option<Encoding>,
+    ) -> Result<ShapefileIn, ImportError> {
+        let zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        let opened = if zip {
+            open_zip(path, member)?
+        } else {
+            open_files(path)?
+        };
+        ShapefileIn::from_parts(opened, encoding)
+    }
+
+    fn from_parts(opened: Opened, encoding: Option<Encoding>) -> Result<ShapefileIn, ImportError> {
+        let Opened {
+            shp: (shp_stream, shp_size, shp_path),
+            shx: (shx, shx_path),
+            dbf: dbf_part,
+            prj,
+            cpg,
+        } = opened;
+        let path = shp_path.as_path();
+        let mut shp = BufReader::with_capacity(1 << 16, shp_stream);
         let mut head = [0u8; 100];
         shp.read_exact(&mut head).map_err(|_| {
             header_err(
@@ -348,7 +489,6 @@ impl ShapefileIn {
             ));
         }
         // The index: (offset, content length) of every record, in bytes.
-        let shx = std::fs::read(&shx_path).map_err(|e| io_err(&shx_path, e))?;
         if shx.len() < 100 || !(shx.len() - 100).is_multiple_of(8) {
             return Err(header_err(
                 &shx_path,
@@ -391,7 +531,7 @@ impl ShapefileIn {
                 },
             ));
         }
-        let mut dbf = Dbf::open(&dbf_path)?;
+        let mut dbf = Dbf::open(dbf_part)?;
         if dbf.records != index.len() as u64 {
             return Err(bad(
                 file_at(path),
@@ -401,21 +541,8 @@ impl ShapefileIn {
                 },
             ));
         }
-        let prj = match sibling(path, "prj") {
-            None => None,
-            Some(p) => {
-                let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
-                Some(from_wkt(&String::from_utf8_lossy(&bytes)))
-            }
-        };
-        let cpg = match sibling(path, "cpg") {
-            None => None,
-            Some(p) => Some(
-                String::from_utf8_lossy(&std::fs::read(&p).map_err(|e| io_err(&p, e))?)
-                    .trim()
-                    .to_string(),
-            ),
-        };
+        let prj = prj.map(|bytes| from_wkt(&String::from_utf8_lossy(&bytes)));
+        let cpg = cpg.map(|b| String::from_utf8_lossy(&b).trim().to_string());
         let choice = match encoding {
             Some(e) => Choice::given(e),
             None => {
@@ -474,7 +601,7 @@ impl ShapefileIn {
         };
         Ok(ShapefileIn {
             shp,
-            shp_path: path.to_path_buf(),
+            shp_path: shp_path.clone(),
             shp_pos: 100,
             index,
             dbf,
@@ -870,10 +997,11 @@ fn assemble_rings(rings: Vec<LineString<f64>>) -> Geometry<f64> {
 /// window's preview. Returns the header and the rows as text.
 pub fn preview(
     path: &Path,
+    member: Option<&str>,
     encoding: Option<Encoding>,
     n: usize,
 ) -> Result<(Header, Vec<Vec<String>>), ImportError> {
-    let mut r = ShapefileIn::open(path, encoding)?;
+    let mut r = ShapefileIn::open_member(path, member, encoding)?;
     let mut rows = Vec::new();
     while rows.len() < n {
         match r.next_feature()? {
