@@ -25,46 +25,11 @@ struct Found {
     scan: Scan,
     /// For a file with legacy text (a Shapefile): its first records decoded, the encoding
     /// chosen and why, and a declared system qn-planner cannot read.
-    office: Option<OfficePreview>,
-}
-
-/// The first records of an office file as they will be imported.
-struct OfficePreview {
-    choice: crate::io::encoding::Choice,
-    fields: Vec<String>,
-    rows: Vec<Vec<String>>,
-    unread_crs: Option<String>,
+    office: Option<crate::io::import::Preview>,
 }
 
 /// Records shown in the preview.
 const PREVIEW_ROWS: usize = 5;
-
-/// Reads the preview of a Shapefile in `encoding` (else the chosen one).
-fn office_preview(
-    source: &Source,
-    lang: crate::settings::Language,
-) -> Result<Option<OfficePreview>, String> {
-    let Source::Shapefile {
-        path,
-        member,
-        encoding,
-    } = source
-    else {
-        return Ok(None);
-    };
-    let (header, rows) =
-        crate::io::shapefile::preview(path, member.as_deref(), *encoding, PREVIEW_ROWS)
-            .map_err(|e| e.text(lang))?;
-    Ok(Some(OfficePreview {
-        fields: header.fields.iter().map(|f| f.name.clone()).collect(),
-        unread_crs: match &header.prj {
-            Some(Err(u)) => Some(u.what.clone()),
-            _ => None,
-        },
-        choice: header.encoding,
-        rows,
-    }))
-}
 
 /// The delimiter and coordinate columns of a delimited text file, as chosen in the window.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,7 +260,8 @@ impl ImportCtx<'_> {
                     .map(|s| s.with_encoding(encoding))
                     .map_err(|e| e.text(lang))
                     .and_then(|source| {
-                        let office = office_preview(&source, lang)?;
+                        let office = crate::io::import::preview(&source, PREVIEW_ROWS)
+                            .map_err(|e| e.text(lang))?;
                         scan(&source)
                             .map(|scan| Found {
                                 source,
@@ -738,7 +704,7 @@ impl ImportCtx<'_> {
                 let mut chosen = self.st.encoding;
                 egui::ComboBox::new("import_encoding", tr(lang, "Bảng mã chữ", "Text encoding"))
                     .selected_text(match chosen {
-                        None => format!("{auto} ({})", o.choice.encoding.label()),
+                        None => format!("{auto} ({})", o.encoding.encoding.label()),
                         Some(e) => e.label().to_string(),
                     })
                     .width(260.0)
@@ -749,7 +715,7 @@ impl ImportCtx<'_> {
                         }
                     });
                 ui.label(
-                    egui::RichText::new(o.choice.explain(lang == crate::settings::Language::Vi))
+                    egui::RichText::new(o.encoding.explain(lang == crate::settings::Language::Vi))
                         .small(),
                 );
                 if chosen != self.st.encoding {

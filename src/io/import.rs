@@ -40,6 +40,11 @@ pub enum Source {
         member: Option<String>,
         encoding: Option<Encoding>,
     },
+    /// A MapInfo MIF (its `.mid` beside it), text in `encoding`, else the chosen one.
+    Mif {
+        path: PathBuf,
+        encoding: Option<Encoding>,
+    },
 }
 
 impl Source {
@@ -93,6 +98,11 @@ impl Source {
                     layer,
                 })
             }
+            "mif" => Ok(Source::Mif {
+                path: path.to_path_buf(),
+                encoding: None,
+            }),
+            "tab" => Err(bad(At::File(path.display().to_string()), Problem::TabFile)),
             "shp" => Ok(Source::Shapefile {
                 path: path.to_path_buf(),
                 member: None,
@@ -134,7 +144,8 @@ impl Source {
             Source::GeoJson(p)
             | Source::Csv { path: p, .. }
             | Source::Gpkg { path: p, .. }
-            | Source::Shapefile { path: p, .. } => p,
+            | Source::Shapefile { path: p, .. }
+            | Source::Mif { path: p, .. } => p,
         }
     }
 
@@ -146,13 +157,14 @@ impl Source {
                 member,
                 encoding,
             },
+            Source::Mif { path, .. } => Source::Mif { path, encoding },
             other => other,
         }
     }
 
     /// Whether the source holds text in an encoding to choose (the office formats).
     pub fn has_encoding(&self) -> bool {
-        matches!(self, Source::Shapefile { .. })
+        matches!(self, Source::Shapefile { .. } | Source::Mif { .. })
     }
 }
 
@@ -389,7 +401,8 @@ enum Inner {
     },
     Csv(Box<CsvIn>),
     Gpkg(Box<GpkgIn>),
-    Shapefile(Box<ShapefileIn>),
+    /// Shapefile, MapInfo MIF, DXF.
+    Office(Box<dyn super::office::OfficeReader>),
 }
 
 impl Reader {
@@ -414,11 +427,14 @@ impl Reader {
                 path,
                 member,
                 encoding,
-            } => Inner::Shapefile(Box::new(ShapefileIn::open_member(
+            } => Inner::Office(Box::new(ShapefileIn::open_member(
                 path,
                 member.as_deref(),
                 *encoding,
             )?)),
+            Source::Mif { path, encoding } => {
+                Inner::Office(Box::new(super::mif::MifIn::open(path, *encoding)?))
+            }
         };
         Ok(Reader { inner, n: 0 })
     }
@@ -429,7 +445,7 @@ impl Reader {
             Inner::GeoJson { r, .. } => r.next_feature()?,
             Inner::Csv(c) => c.next(self.n + 1)?,
             Inner::Gpkg(g) => g.next(self.n + 1)?,
-            Inner::Shapefile(s) => s.next_feature()?,
+            Inner::Office(s) => s.next_feature()?,
         };
         if f.is_some() {
             self.n += 1;
@@ -451,7 +467,7 @@ impl Reader {
             Inner::GeoJson { r, .. } => r.declared(),
             Inner::Csv(_) => None,
             Inner::Gpkg(g) => Some(g.crs),
-            Inner::Shapefile(s) => match &s.header.prj {
+            Inner::Office(s) => match s.declaration() {
                 Some(Ok(d)) => Some(d.crs),
                 _ => None,
             },
@@ -462,7 +478,7 @@ impl Reader {
     /// datum): the import then needs a system given, never a guess.
     pub fn unread_declaration(&self) -> Option<String> {
         match &self.inner {
-            Inner::Shapefile(s) => match &s.header.prj {
+            Inner::Office(s) => match s.declaration() {
                 Some(Err(u)) => Some(u.what.clone()),
                 _ => None,
             },
@@ -473,7 +489,7 @@ impl Reader {
     /// The encoding the text is read in, and why (office formats only).
     pub fn encoding(&self) -> Option<Choice> {
         match &self.inner {
-            Inner::Shapefile(s) => Some(s.header.encoding.clone()),
+            Inner::Office(s) => Some(s.encoding().clone()),
             _ => None,
         }
     }
@@ -482,8 +498,8 @@ impl Reader {
     /// declared system).
     pub fn notes(&self) -> Vec<String> {
         match &self.inner {
-            Inner::Shapefile(s) => {
-                let mut n = match &s.header.prj {
+            Inner::Office(s) => {
+                let mut n = match s.declaration() {
                     Some(Ok(d)) => d.notes.clone(),
                     _ => Vec::new(),
                 };
@@ -500,7 +516,7 @@ impl Reader {
             Inner::GeoJson { r, size } => (r.consumed(), *size),
             Inner::Csv(c) => (c.r.position().byte(), c.size),
             Inner::Gpkg(g) => (self.n, g.total),
-            Inner::Shapefile(s) => s.position(),
+            Inner::Office(s) => s.position(),
         };
         if total == 0 {
             0.0
@@ -508,6 +524,51 @@ impl Reader {
             (done as f64 / total as f64).min(1.0)
         }
     }
+}
+
+/// The first records of an office file as they will be imported: for the import window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub encoding: Choice,
+    pub fields: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// A declared coordinate system qn-planner cannot read.
+    pub unread_crs: Option<String>,
+}
+
+/// The first `n` records of `source` decoded, if it is an office file (else `None`).
+pub fn preview(source: &Source, n: usize) -> Result<Option<Preview>, ImportError> {
+    if !source.has_encoding() {
+        return Ok(None);
+    }
+    let mut r = Reader::open(source)?;
+    let mut fields: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    while rows.len() < n {
+        let Some(f) = r.next_raw()? else {
+            break;
+        };
+        if fields.is_empty() {
+            fields = f.attrs.iter().map(|(k, _)| k.clone()).collect();
+        }
+        rows.push(
+            f.attrs
+                .into_iter()
+                .map(|(_, v)| match v {
+                    Value::Null => String::new(),
+                    Value::Int(i) => i.to_string(),
+                    Value::Real(x) => x.to_string(),
+                    Value::Text(t) => t,
+                })
+                .collect(),
+        );
+    }
+    Ok(r.encoding().map(|encoding| Preview {
+        encoding,
+        fields,
+        rows,
+        unread_crs: r.unread_declaration(),
+    }))
 }
 
 /// Calls `f` for every raw feature; returns the declared coordinate system if any.

@@ -14,6 +14,8 @@ pub mod import;
 pub mod import_layer;
 pub mod import_sites;
 pub mod layer_export;
+pub mod mif;
+pub mod office;
 pub mod prj;
 pub mod problem;
 pub mod shapefile;

@@ -291,6 +291,8 @@ pub enum Problem {
     UnsupportedShape(String),
     /// The declared coordinate system is not one qn-planner reads.
     UnreadDeclaration(String),
+    /// A MapInfo TAB (binary), which is read once saved as MIF.
+    TabFile,
 }
 
 impl Problem {
@@ -301,7 +303,7 @@ impl Problem {
         match self {
             Problem::UnknownKind(ext) => {
                 format!(
-                    "không đọc được loại tệp '.{ext}' (GeoJSON, CSV, GeoPackage hoặc Shapefile)"
+                    "không đọc được loại tệp '.{ext}' (GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF)"
                 )
             }
             Problem::ChooseLayer(l) => format!("hãy chọn một lớp của tệp: {}", l.join(", ")),
@@ -393,6 +395,7 @@ impl Problem {
             Problem::RecordTruncated => "bản ghi bị cắt cụt (tệp kết thúc giữa bản ghi)".into(),
             Problem::BadRecord { vi, .. } => format!("bản ghi hỏng: {vi}"),
             Problem::UnsupportedShape(t) => format!("không đọc được kiểu hình {t}"),
+            Problem::TabFile => "qn-planner không đọc tệp MapInfo TAB (dạng nhị phân): hãy lưu thành MIF trong MapInfo (File → Save Copy As… MIF) hoặc chuyển bằng ogr2ogr -f \"MapInfo File\" -dsco FORMAT=MIF".into(),
             Problem::UnreadDeclaration(w) => format!(
                 "hệ toạ độ khai báo trong tệp là {w}, hệ mà qn-planner không đọc; hãy chọn hệ toạ độ"
             ),
@@ -403,7 +406,7 @@ impl Problem {
     fn english(&self) -> String {
         match self {
             Problem::UnknownKind(ext) => {
-                format!("unknown kind of file '.{ext}' (GeoJSON, CSV, GeoPackage or Shapefile)")
+                format!("unknown kind of file '.{ext}' (GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF)")
             }
             Problem::ChooseLayer(l) => format!("choose one of its layers: {}", l.join(", ")),
             Problem::NotGeoPackage => "not a GeoPackage (no gpkg_contents)".into(),
@@ -492,6 +495,7 @@ impl Problem {
             Problem::RecordTruncated => "the record is truncated (the file ends inside it)".into(),
             Problem::BadRecord { en, .. } => format!("bad record: {en}"),
             Problem::UnsupportedShape(t) => format!("shape type {t} is not read"),
+            Problem::TabFile => "MapInfo TAB (binary) is not read: save it as MIF in MapInfo (File → Save Copy As… MIF) or convert it with ogr2ogr -f \"MapInfo File\" -dsco FORMAT=MIF".into(),
             Problem::UnreadDeclaration(w) => {
                 format!("the file declares {w}, which qn-planner does not read; give --crs")
             }

@@ -722,6 +722,28 @@ impl ShapefileIn {
     }
 }
 
+impl super::office::OfficeReader for ShapefileIn {
+    fn next_feature(&mut self) -> Result<Option<RawFeature>, ImportError> {
+        ShapefileIn::next_feature(self)
+    }
+
+    fn declaration(&self) -> Option<&Result<Declared, Unread>> {
+        self.header.prj.as_ref()
+    }
+
+    fn encoding(&self) -> &Choice {
+        &self.header.encoding
+    }
+
+    fn notes(&self) -> Vec<String> {
+        ShapefileIn::notes(self)
+    }
+
+    fn position(&self) -> (u64, u64) {
+        ShapefileIn::position(self)
+    }
+}
+
 /// One DBF value.
 fn field_value(f: &DbfField, raw: &[u8], enc: Encoding, recased: &mut bool) -> Value {
     match f.kind {
@@ -991,33 +1013,4 @@ fn assemble_rings(rings: Vec<LineString<f64>>) -> Geometry<f64> {
     } else {
         Geometry::MultiPolygon(MultiPolygon(polys))
     }
-}
-
-/// The first `n` records decoded (in `encoding`, else the chosen one): for the import
-/// window's preview. Returns the header and the rows as text.
-pub fn preview(
-    path: &Path,
-    member: Option<&str>,
-    encoding: Option<Encoding>,
-    n: usize,
-) -> Result<(Header, Vec<Vec<String>>), ImportError> {
-    let mut r = ShapefileIn::open_member(path, member, encoding)?;
-    let mut rows = Vec::new();
-    while rows.len() < n {
-        match r.next_feature()? {
-            Some(f) => rows.push(
-                f.attrs
-                    .into_iter()
-                    .map(|(_, v)| match v {
-                        Value::Null => String::new(),
-                        Value::Int(i) => i.to_string(),
-                        Value::Real(x) => x.to_string(),
-                        Value::Text(t) => t,
-                    })
-                    .collect(),
-            ),
-            None => break,
-        }
-    }
-    Ok((r.header.clone(), rows))
 }
