@@ -709,7 +709,7 @@ fn nest_rings(rings: Vec<LineString<f64>>) -> Geometry<f64> {
     let mut polys: Vec<(usize, Polygon<f64>)> = Vec::new();
     let mut holes: Vec<(usize, LineString<f64>)> = Vec::new();
     for (i, r) in rings.into_iter().enumerate() {
-        if containers[i].len() % 2 == 0 {
+        if containers[i].len().is_multiple_of(2) {
             polys.push((i, Polygon::new(r, vec![])));
         } else {
             // The smallest container is its outer ring.

@@ -394,7 +394,7 @@ impl Problem {
             }
             Problem::RecordTruncated => "bản ghi bị cắt cụt (tệp kết thúc giữa bản ghi)".into(),
             Problem::BadRecord { vi, .. } => format!("bản ghi hỏng: {vi}"),
-            Problem::UnsupportedShape(t) => format!("không đọc được kiểu hình {t}"),
+            Problem::UnsupportedShape(t) => format!("không đọc được {t}"),
             Problem::TabFile => "qn-planner không đọc tệp MapInfo TAB (dạng nhị phân): hãy lưu thành MIF trong MapInfo (File → Save Copy As… MIF) hoặc chuyển bằng ogr2ogr -f \"MapInfo File\" -dsco FORMAT=MIF".into(),
             Problem::UnreadDeclaration(w) => format!(
                 "hệ toạ độ khai báo trong tệp là {w}, hệ mà qn-planner không đọc; hãy chọn hệ toạ độ"
@@ -494,7 +494,7 @@ impl Problem {
             }
             Problem::RecordTruncated => "the record is truncated (the file ends inside it)".into(),
             Problem::BadRecord { en, .. } => format!("bad record: {en}"),
-            Problem::UnsupportedShape(t) => format!("shape type {t} is not read"),
+            Problem::UnsupportedShape(t) => format!("{t} is not read"),
             Problem::TabFile => "MapInfo TAB (binary) is not read: save it as MIF in MapInfo (File → Save Copy As… MIF) or convert it with ogr2ogr -f \"MapInfo File\" -dsco FORMAT=MIF".into(),
             Problem::UnreadDeclaration(w) => {
                 format!("the file declares {w}, which qn-planner does not read; give --crs")

@@ -485,7 +485,7 @@ impl ShapefileIn {
         ) {
             return Err(bad(
                 file_at(path),
-                Problem::UnsupportedShape(shape_name(shape_type)),
+                Problem::UnsupportedShape(format!("shape type {}", shape_name(shape_type))),
             ));
         }
         // The index: (offset, content length) of every record, in bytes.
@@ -944,7 +944,10 @@ pub fn parse_shape(b: &[u8], file_type: u32) -> Result<(Option<Geometry<f64>>, b
             };
             Ok((Some(g), zm))
         }
-        other => Err(Problem::UnsupportedShape(shape_name(other))),
+        other => Err(Problem::UnsupportedShape(format!(
+            "shape type {}",
+            shape_name(other)
+        ))),
     }
 }
 
