@@ -213,8 +213,10 @@ impl QnApp {
                 Command::ChooseImportPath => self.choose_path(
                     super::Purpose::ImportData,
                     false,
-                    &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip"],
-                    "GeoJSON, CSV, GeoPackage, Shapefile (.shp, .zip)",
+                    &[
+                        "geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip", "mif", "dxf",
+                    ],
+                    "GeoJSON, CSV, GeoPackage, Shapefile (.shp, .zip), MapInfo MIF, DXF",
                     "",
                 ),
                 Command::DrawBoundary(layer, fid) => {

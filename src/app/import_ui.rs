@@ -754,6 +754,11 @@ impl ImportCtx<'_> {
             let unread = found.office.as_ref().and_then(|o| o.unread_crs.clone());
             let how = match (s.declared, s.crs()) {
                 (Some(_), _) => tr(lang, "khai báo trong tệp", "declared by the file"),
+                (None, Some(_)) if s.default.is_some() => tr(
+                    lang,
+                    "giả định: DXF không khai báo hệ toạ độ (đổi nếu bản vẽ dùng hệ khác)",
+                    "assumed: a DXF declares no system (change it if the drawing uses another)",
+                ),
                 (None, Some(_)) => tr(
                     lang,
                     "đoán theo phạm vi tọa độ",

@@ -45,6 +45,11 @@ pub enum Source {
         path: PathBuf,
         encoding: Option<Encoding>,
     },
+    /// An AutoCAD DXF drawing (ASCII), text in `encoding`, else the chosen one.
+    Dxf {
+        path: PathBuf,
+        encoding: Option<Encoding>,
+    },
 }
 
 impl Source {
@@ -98,6 +103,10 @@ impl Source {
                     layer,
                 })
             }
+            "dxf" => Ok(Source::Dxf {
+                path: path.to_path_buf(),
+                encoding: None,
+            }),
             "mif" => Ok(Source::Mif {
                 path: path.to_path_buf(),
                 encoding: None,
@@ -145,7 +154,8 @@ impl Source {
             | Source::Csv { path: p, .. }
             | Source::Gpkg { path: p, .. }
             | Source::Shapefile { path: p, .. }
-            | Source::Mif { path: p, .. } => p,
+            | Source::Mif { path: p, .. }
+            | Source::Dxf { path: p, .. } => p,
         }
     }
 
@@ -158,13 +168,17 @@ impl Source {
                 encoding,
             },
             Source::Mif { path, .. } => Source::Mif { path, encoding },
+            Source::Dxf { path, .. } => Source::Dxf { path, encoding },
             other => other,
         }
     }
 
     /// Whether the source holds text in an encoding to choose (the office formats).
     pub fn has_encoding(&self) -> bool {
-        matches!(self, Source::Shapefile { .. } | Source::Mif { .. })
+        matches!(
+            self,
+            Source::Shapefile { .. } | Source::Mif { .. } | Source::Dxf { .. }
+        )
     }
 }
 
@@ -235,16 +249,19 @@ pub struct Scan {
     pub fields: Vec<(String, FieldType)>,
     /// Raw coordinate box (min, max) in the source's units.
     pub bbox: Option<([f64; 2], [f64; 2])>,
-    /// The system the file declares (GeoJSON `crs` member, GeoPackage SRS).
+    /// The system the file declares (GeoJSON `crs` member, GeoPackage SRS, `.prj`, CoordSys).
     pub declared: Option<Crs>,
+    /// The system assumed when the format declares none (DXF).
+    pub default: Option<Crs>,
     /// The GeoPackage geometry type name of all features (`GEOMETRY` when mixed or none).
     pub geometry_type: String,
 }
 
 impl Scan {
-    /// The declared system, else a guess from the coordinate ranges.
+    /// The declared system, else the format's default, else a guess from the coordinate ranges.
     pub fn crs(&self) -> Option<Crs> {
         self.declared
+            .or(self.default)
             .or_else(|| self.bbox.and_then(|(a, b)| Crs::guess(a, b)))
     }
 }
@@ -263,10 +280,11 @@ pub fn scan(source: &Source) -> Result<Scan, ImportError> {
         fields: Vec::new(),
         bbox: None,
         declared: None,
+        default: None,
         geometry_type: String::new(),
     };
     let mut gtype = TypeOfAll::default();
-    let declared = for_each_raw(source, &mut |_, f: RawFeature| {
+    let (declared, default) = for_each_raw(source, &mut |_, f: RawFeature| {
         s.features += 1;
         for (k, v) in &f.attrs {
             match s.fields.iter_mut().find(|(n, _)| n == k) {
@@ -283,6 +301,7 @@ pub fn scan(source: &Source) -> Result<Scan, ImportError> {
         Ok(())
     })?;
     s.declared = declared;
+    s.default = default;
     s.geometry_type = gtype.get().unwrap_or("GEOMETRY").to_string();
     Ok(s)
 }
@@ -435,6 +454,9 @@ impl Reader {
             Source::Mif { path, encoding } => {
                 Inner::Office(Box::new(super::mif::MifIn::open(path, *encoding)?))
             }
+            Source::Dxf { path, encoding } => {
+                Inner::Office(Box::new(super::dxf::DxfIn::open(path, *encoding)?))
+            }
         };
         Ok(Reader { inner, n: 0 })
     }
@@ -482,6 +504,14 @@ impl Reader {
                 Some(Err(u)) => Some(u.what.clone()),
                 _ => None,
             },
+            _ => None,
+        }
+    }
+
+    /// The system assumed for a format that declares none (DXF).
+    pub fn default_crs(&self) -> Option<Crs> {
+        match &self.inner {
+            Inner::Office(s) => s.default_crs(),
             _ => None,
         }
     }
@@ -571,16 +601,17 @@ pub fn preview(source: &Source, n: usize) -> Result<Option<Preview>, ImportError
     }))
 }
 
-/// Calls `f` for every raw feature; returns the declared coordinate system if any.
+/// Calls `f` for every raw feature; returns the declared coordinate system if any, and the
+/// format's default.
 fn for_each_raw(
     source: &Source,
     f: &mut dyn FnMut(u64, RawFeature) -> Result<(), ImportError>,
-) -> Result<Option<Crs>, ImportError> {
+) -> Result<(Option<Crs>, Option<Crs>), ImportError> {
     let mut r = Reader::open(source)?;
     while let Some(feat) = r.next_raw()? {
         f(r.n, feat)?;
     }
-    Ok(r.declared())
+    Ok((r.declared(), r.default_crs()))
 }
 
 /// Streams the features of GeoJSON text from `reader` (`path` names it in messages); returns
@@ -908,6 +939,8 @@ pub enum CrsFrom {
     Given,
     Declared,
     Guessed,
+    /// The format declares none and has a default (DXF: VN-2000 / TM-3 107°45′).
+    Default,
 }
 
 impl CrsFrom {
@@ -916,6 +949,9 @@ impl CrsFrom {
             CrsFrom::Given => "given",
             CrsFrom::Declared => "declared by the file",
             CrsFrom::Guessed => "guessed from the coordinate ranges",
+            CrsFrom::Default => {
+                "assumed: a DXF declares no coordinate system (give --crs for another)"
+            }
         }
     }
 }
@@ -958,9 +994,10 @@ pub(crate) fn choose_crs(
                     Problem::UnreadDeclaration(what),
                 ));
             }
-            match r.declared() {
-                Some(c) => (c, CrsFrom::Declared),
-                None => {
+            match (r.declared(), r.default_crs()) {
+                (Some(c), _) => (c, CrsFrom::Declared),
+                (None, Some(d)) => (d, CrsFrom::Default),
+                (None, None) => {
                     let mut bbox: Option<([f64; 2], [f64; 2])> = None;
                     for g in pending.iter().filter_map(|f| f.geom.as_ref()) {
                         grow_bbox(&mut bbox, g);

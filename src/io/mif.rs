@@ -11,9 +11,7 @@ use super::encoding::{Choice, Encoding, Said, choose, decode, recase_tcvn3};
 use super::feature::{ImportError, RawFeature, Value, bad};
 use super::prj::{Declared, Unread, from_coordsys};
 use super::problem::{At, Problem};
-use geo_types::{
-    Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
-};
+use geo_types::{Coord, Geometry, LineString, MultiLineString, MultiPoint, Point, Polygon};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -527,7 +525,7 @@ impl MifIn {
                     }
                     rings.push(LineString(r));
                 }
-                Some(nest_rings(rings))
+                Some(super::office::nest_rings(rings))
             }
             other => {
                 return Err(bad(
@@ -663,74 +661,6 @@ impl super::office::OfficeReader for MifIn {
 
     fn position(&self) -> (u64, u64) {
         (self.consumed, self.size)
-    }
-}
-
-fn area2(r: &LineString<f64>) -> f64 {
-    r.0.windows(2)
-        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-        .sum::<f64>()
-        .abs()
-}
-
-fn inside(ring: &LineString<f64>, p: Coord<f64>) -> bool {
-    let pts = &ring.0;
-    let mut c = false;
-    let mut j = pts.len().wrapping_sub(1);
-    for i in 0..pts.len() {
-        let (a, b) = (pts[i], pts[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            c = !c;
-        }
-        j = i;
-    }
-    c
-}
-
-/// MapInfo region rings to polygons: a ring inside an odd number of others is a hole of the
-/// smallest ring holding it.
-fn nest_rings(rings: Vec<LineString<f64>>) -> Geometry<f64> {
-    let n = rings.len();
-    if n == 1 {
-        return Geometry::Polygon(Polygon::new(
-            rings.into_iter().next().unwrap_or(LineString(vec![])),
-            vec![],
-        ));
-    }
-    let first = |r: &LineString<f64>| r.0.first().copied().unwrap_or(Coord { x: 0.0, y: 0.0 });
-    let areas: Vec<f64> = rings.iter().map(area2).collect();
-    let containers: Vec<Vec<usize>> = (0..n)
-        .map(|i| {
-            (0..n)
-                .filter(|&j| j != i && areas[j] > areas[i] && inside(&rings[j], first(&rings[i])))
-                .collect()
-        })
-        .collect();
-    let mut polys: Vec<(usize, Polygon<f64>)> = Vec::new();
-    let mut holes: Vec<(usize, LineString<f64>)> = Vec::new();
-    for (i, r) in rings.into_iter().enumerate() {
-        if containers[i].len().is_multiple_of(2) {
-            polys.push((i, Polygon::new(r, vec![])));
-        } else {
-            // The smallest container is its outer ring.
-            let outer = containers[i]
-                .iter()
-                .copied()
-                .min_by(|a, b| areas[*a].total_cmp(&areas[*b]))
-                .unwrap_or(0);
-            holes.push((outer, r));
-        }
-    }
-    for (outer, h) in holes {
-        if let Some((_, p)) = polys.iter_mut().find(|(i, _)| *i == outer) {
-            p.interiors_push(h);
-        }
-    }
-    let mut polys: Vec<Polygon<f64>> = polys.into_iter().map(|(_, p)| p).collect();
-    if polys.len() == 1 {
-        Geometry::Polygon(polys.remove(0))
-    } else {
-        Geometry::MultiPolygon(MultiPolygon(polys))
     }
 }
 

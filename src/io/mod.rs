@@ -7,6 +7,7 @@
 
 pub mod basemap;
 pub mod crs;
+pub mod dxf;
 pub mod encoding;
 pub mod feature;
 pub mod geojson_in;

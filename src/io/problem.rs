@@ -303,7 +303,7 @@ impl Problem {
         match self {
             Problem::UnknownKind(ext) => {
                 format!(
-                    "không đọc được loại tệp '.{ext}' (GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF)"
+                    "không đọc được loại tệp '.{ext}' (GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF, DXF)"
                 )
             }
             Problem::ChooseLayer(l) => format!("hãy chọn một lớp của tệp: {}", l.join(", ")),
@@ -406,7 +406,7 @@ impl Problem {
     fn english(&self) -> String {
         match self {
             Problem::UnknownKind(ext) => {
-                format!("unknown kind of file '.{ext}' (GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF)")
+                format!("unknown kind of file '.{ext}' (GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF, DXF)")
             }
             Problem::ChooseLayer(l) => format!("choose one of its layers: {}", l.join(", ")),
             Problem::NotGeoPackage => "not a GeoPackage (no gpkg_contents)".into(),
