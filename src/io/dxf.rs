@@ -39,10 +39,7 @@ fn groups<'a>(path: &Path, bytes: &'a [u8]) -> Result<Vec<Group<'a>>, ImportErro
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let mut out = Vec::new();
     let mut n = 0u64;
-    loop {
-        let Some(code_line) = lines.next() else {
-            break;
-        };
+    while let Some(code_line) = lines.next() {
         n += 1;
         let t = code_line.trim_ascii();
         if t.is_empty() {
@@ -230,20 +227,21 @@ pub fn unescape(s: &str, mtext: bool) -> String {
             i += 1;
             continue;
         }
-        if c == '%' && chars.get(i + 1) == Some(&'%') {
-            if let Some(k) = chars.get(i + 2) {
-                let r = match k.to_ascii_lowercase() {
-                    'd' => Some('°'),
-                    'p' => Some('±'),
-                    'c' => Some('Ø'),
-                    '%' => Some('%'),
-                    _ => None,
-                };
-                if let Some(r) = r {
-                    out.push(r);
-                    i += 3;
-                    continue;
-                }
+        if c == '%'
+            && chars.get(i + 1) == Some(&'%')
+            && let Some(k) = chars.get(i + 2)
+        {
+            let r = match k.to_ascii_lowercase() {
+                'd' => Some('°'),
+                'p' => Some('±'),
+                'c' => Some('Ø'),
+                '%' => Some('%'),
+                _ => None,
+            };
+            if let Some(r) = r {
+                out.push(r);
+                i += 3;
+                continue;
             }
         }
         out.push(c);
