@@ -1,10 +1,11 @@
 //! AutoCAD DXF drawings of planning schemes (ASCII DXF, R12 to 2018): closed `POLYLINE` and
-//! `LWPOLYLINE` become polygons (bulges drawn as arcs), open ones and `LINE` lines, `POINT`
-//! and `INSERT` points; the drawing layer becomes the field `layer`. A `TEXT` or `MTEXT` whose
-//! insertion point lies inside a closed polyline becomes that polygon's `label` (the smallest
-//! one holding it; several are joined with " / "); a text inside none stays a point with its
-//! `label`. Other entities (circles, arcs, hatches, splines, dimensions) are counted in the
-//! notes. DXF declares no coordinate system: VN-2000 / TM-3 107°45′ is assumed, shown and
+//! `LWPOLYLINE` become polygons (bulges drawn as arcs), and so do `HATCH` boundaries (polyline
+//! and line/arc edge paths); open polylines and `LINE` become lines, `POINT` and `INSERT`
+//! points (the block name a field); the drawing layer becomes the field `layer`. A `TEXT` or
+//! `MTEXT` whose insertion point lies inside a closed outline becomes that polygon's `label`
+//! (the smallest one holding it; several are joined with " / "); a text inside none stays a
+//! point with its `label`. Other entities (circles, arcs, splines, dimensions) are counted in
+//! the notes. DXF declares no coordinate system: VN-2000 / TM-3 107°45′ is assumed, shown and
 //! changeable. The text encoding is UTF-8 from AutoCAD 2007 (`$ACADVER` AC1021), else the
 //! `$DWGCODEPAGE`, else detected; `\U+XXXX` escapes and MTEXT formatting are read.
 //!
@@ -465,12 +466,11 @@ impl DxfIn {
         let mut recased = 0u64;
         let mut read_text = |v: &[u8], mtext: bool| {
             let mut s = unescape(&decode(v, enc), mtext);
-            if enc == Encoding::Tcvn3 {
-                let (r, c) = recase_tcvn3(&s);
-                if c {
-                    recased += 1;
-                    s = r;
-                }
+            if enc == Encoding::Tcvn3
+                && let Some(r) = recase_tcvn3(&s)
+            {
+                recased += 1;
+                s = r;
             }
             s
         };

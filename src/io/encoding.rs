@@ -268,7 +268,9 @@ pub fn decode(bytes: &[u8], enc: Encoding) -> String {
     if bytes.is_ascii() && !controls {
         return String::from_utf8_lossy(bytes).into_owned();
     }
-    let mut out = String::with_capacity(bytes.len() + 8);
+    // At most three bytes of UTF-8 for each byte above ASCII.
+    let high = bytes.iter().filter(|b| !b.is_ascii()).count();
+    let mut out = String::with_capacity(bytes.len() + 2 * high);
     match enc {
         Encoding::Utf8 => out.push_str(&String::from_utf8_lossy(bytes)),
         Encoding::Latin1 => out.extend(bytes.iter().map(|&b| b as char)),
@@ -294,10 +296,11 @@ pub fn decode(bytes: &[u8], enc: Encoding) -> String {
         })),
         Encoding::Vni => decode_vni(bytes, &mut out),
     }
-    if out.is_ascii() {
+    // The 8-bit tables give precomposed letters, already NFC; VNI and CP1258 give marks.
+    if out.is_ascii() || !matches!(enc, Encoding::Vni | Encoding::Cp1258 | Encoding::Utf8) {
         out
     } else {
-        out.nfc().collect()
+        crate::model::text::nfc(&out)
     }
 }
 
@@ -888,19 +891,26 @@ pub fn choose(declared: Option<(Encoding, Said)>, samples: &[&[u8]]) -> Choice {
 
 /// TCVN3 capitals: the ABC fonts drew accented capitals with the lower-case codes in a
 /// `.VnTimeH` font, so "QUẢNG NINH" was stored as "QUảNG NINH". Recases a text whose ASCII
-/// letters are all upper case (at least two), else each word with at least two upper-case ASCII
-/// letters and no lower-case one. Returns the text and whether it changed.
-pub fn recase_tcvn3(text: &str) -> (String, bool) {
-    let all_upper = |s: &str| {
-        let ascii: Vec<char> = s.chars().filter(char::is_ascii_alphabetic).collect();
-        ascii.len() >= 2 && ascii.iter().all(char::is_ascii_uppercase)
+/// letters are all upper case and in which some word has at least two of them, else each word
+/// with at least two upper-case ASCII letters and no lower-case one. A text such as "Cô Tô"
+/// (one ASCII letter a word) reads the same typed in capitals or in title case, and stays as it
+/// is. Returns the recased text, or `None` when nothing changes.
+pub fn recase_tcvn3(text: &str) -> Option<String> {
+    // (ASCII letters, all of them upper case)
+    let ascii = |s: &str| {
+        s.bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .fold((0usize, true), |(n, up), b| {
+                (n + 1, up && b.is_ascii_uppercase())
+            })
     };
     let needs = |s: &str| s.chars().any(|c| !c.is_ascii() && c.is_lowercase());
     if !needs(text) {
-        return (text.to_string(), false);
+        return None;
     }
-    if all_upper(text) {
-        return (text.to_uppercase(), true);
+    let (_, all_upper) = ascii(text);
+    if all_upper && text.split(' ').any(|w| ascii(w).0 >= 2) {
+        return Some(text.to_uppercase());
     }
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
@@ -908,14 +918,15 @@ pub fn recase_tcvn3(text: &str) -> (String, bool) {
         if i > 0 {
             out.push(' ');
         }
-        if needs(word) && all_upper(word) {
+        let (n, up) = ascii(word);
+        if n >= 2 && up && needs(word) {
             out.push_str(&word.to_uppercase());
             changed = true;
         } else {
             out.push_str(word);
         }
     }
-    (out, changed)
+    changed.then_some(out)
 }
 
 #[cfg(test)]
@@ -929,7 +940,15 @@ mod tests {
         assert_eq!(decode(&bytes, Encoding::Tcvn3), "Cụm công nghiệp Hải Hòa");
         let bytes = encode("QU¶NG NINH", Encoding::Latin1).unwrap();
         let t = decode(&bytes, Encoding::Tcvn3);
-        assert_eq!(recase_tcvn3(&t), ("QUẢNG NINH".to_string(), true));
+        assert_eq!(recase_tcvn3(&t).as_deref(), Some("QUẢNG NINH"));
+        // Title case and capitals store "Cô Tô" alike: it stays; "HÀ NỘI" has a word of two.
+        assert_eq!(recase_tcvn3("Cô Tô"), None);
+        assert_eq!(recase_tcvn3("Hà NộI").as_deref(), Some("HÀ NỘI"));
+        assert_eq!(recase_tcvn3("Huyện Cô Tô"), None);
+        assert_eq!(
+            recase_tcvn3("Xã HảI HÀ mới").as_deref(),
+            Some("Xã HẢI HÀ mới")
+        );
         assert_eq!(choose(None, &[&bytes]).encoding, Encoding::Tcvn3);
     }
 

@@ -299,7 +299,7 @@ impl MifIn {
         for (raw, t) in columns_raw {
             let mut name = decode(&raw, enc);
             if enc == Encoding::Tcvn3 {
-                name = recase_tcvn3(&name).0;
+                name = recase_tcvn3(&name).unwrap_or(name);
             }
             let base = name.clone();
             let mut k = 2;
@@ -575,12 +575,11 @@ impl MifIn {
                     match t {
                         ColType::Text => {
                             let mut s = decode(text, enc);
-                            if enc == Encoding::Tcvn3 {
-                                let (r, c) = recase_tcvn3(&s);
-                                if c {
-                                    recased = true;
-                                    s = r;
-                                }
+                            if enc == Encoding::Tcvn3
+                                && let Some(r) = recase_tcvn3(&s)
+                            {
+                                recased = true;
+                                s = r;
                             }
                             Value::Text(s)
                         }
