@@ -2,7 +2,7 @@
 //! coordinate columns, and a layer of another GeoPackage. Every problem names the feature or
 //! the line; nothing here writes the project (see `import_layer`).
 
-use super::crs::{Crs, Transformer};
+use super::crs::{Crs, CrsError, Transformer};
 pub use super::encoding::{Choice, Encoding};
 pub(crate) use super::feature::bad;
 pub use super::feature::{ImportError, RawFeature, Value};
@@ -360,17 +360,67 @@ pub(crate) fn to_wgs84(
     t: &Transformer,
     at: At,
 ) -> Result<Geometry<f64>, ImportError> {
-    use geo::MapCoords;
-    g.try_map_coords(|c: Coord<f64>| t.to_wgs84(c.x, c.y).map(|(x, y)| Coord { x, y }))
-        .map_err(|e| {
-            bad(
-                at,
-                Problem::CoordinateOutside {
-                    crs: t.crs().name().to_string(),
-                    detail: e.to_string(),
-                },
-            )
-        })
+    let mut g = g;
+    each_coord(&mut g, &mut |c: &mut Coord<f64>| -> Result<(), CrsError> {
+        let (x, y) = t.to_wgs84(c.x, c.y)?;
+        *c = Coord { x, y };
+        Ok(())
+    })
+    .map(|()| g)
+    .map_err(|e| {
+        bad(
+            at,
+            Problem::CoordinateOutside {
+                crs: t.crs().name().to_string(),
+                detail: e.to_string(),
+            },
+        )
+    })
+}
+
+/// Calls `f` on every coordinate of `g`, in place (no geometry is copied); stops at the first
+/// error.
+fn each_coord<E>(
+    g: &mut Geometry<f64>,
+    f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>,
+) -> Result<(), E> {
+    let line = |l: &mut LineString<f64>, f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>| {
+        l.0.iter_mut().try_for_each(&mut *f)
+    };
+    let poly = |p: &mut Polygon<f64>, f: &mut dyn FnMut(&mut Coord<f64>) -> Result<(), E>| {
+        let mut r = Ok(());
+        p.exterior_mut(|l| r = line(l, f));
+        if r.is_ok() {
+            p.interiors_mut(|ls| r = ls.iter_mut().try_for_each(|l| line(l, f)));
+        }
+        r
+    };
+    match g {
+        Geometry::Point(p) => f(&mut p.0),
+        Geometry::Line(l) => {
+            f(&mut l.start)?;
+            f(&mut l.end)
+        }
+        Geometry::LineString(l) => line(l, f),
+        Geometry::Polygon(p) => poly(p, f),
+        Geometry::MultiPoint(m) => m.0.iter_mut().try_for_each(|p| f(&mut p.0)),
+        Geometry::MultiLineString(m) => m.0.iter_mut().try_for_each(|l| line(l, f)),
+        Geometry::MultiPolygon(m) => m.0.iter_mut().try_for_each(|p| poly(p, f)),
+        Geometry::GeometryCollection(c) => c.0.iter_mut().try_for_each(|g| each_coord(g, f)),
+        Geometry::Rect(r) => {
+            let (mut a, mut b) = (r.min(), r.max());
+            f(&mut a)?;
+            f(&mut b)?;
+            *r = geo_types::Rect::new(a, b);
+            Ok(())
+        }
+        Geometry::Triangle(t) => {
+            let mut v = t.to_array();
+            v.iter_mut().try_for_each(&mut *f)?;
+            *t = geo_types::Triangle::from(v);
+            Ok(())
+        }
+    }
 }
 
 /// Rings closed and long enough, coordinates finite.
@@ -1075,9 +1125,14 @@ pub fn read_prepared(
             }
         };
         let mut values: Vec<Value> = Vec::with_capacity(fields.len());
-        for (k, v) in feat.attrs {
-            let i = match index.get(&k) {
-                Some(&i) => {
+        for (pos, (k, v)) in feat.attrs.into_iter().enumerate() {
+            // Most files give every feature the same fields in the same order: no hashing then.
+            let known = match fields.get(pos) {
+                Some((name, _)) if *name == k => Some(pos),
+                _ => index.get(&k).copied(),
+            };
+            let i = match known {
+                Some(i) => {
                     fields[i].1 = fields[i].1.merge(&v);
                     i
                 }

@@ -100,10 +100,16 @@ fn import_once(
     // Read on a second thread; write here as batches arrive.
     let read = std::thread::scope(|s| -> Result<ReadSummary, ImportError> {
         let (send, recv) = std::sync::mpsc::sync_channel::<Batch>(8);
+        // Written batches go back to be freed where they were made: freeing on this thread
+        // what the reader allocated makes the two contend for the allocator's locks.
+        let (done_send, done_recv) = std::sync::mpsc::channel::<Batch>();
         let reader = std::thread::Builder::new()
             .name("qn-import-read".into())
             .spawn_scoped(s, move || {
-                read_prepared(source, crs, cancel, &mut |b| send.send(b).is_ok())
+                read_prepared(source, crs, cancel, &mut |b| {
+                    done_recv.try_iter().for_each(drop);
+                    send.send(b).is_ok()
+                })
             })
             .map_err(|e| ImportError::Bad {
                 at: At::File(source.path().display().to_string()),
@@ -112,7 +118,9 @@ fn import_once(
         let mut failed = None;
         for batch in recv.iter() {
             let fraction = batch.fraction;
-            match w.write(batch) {
+            let written = w.write(&batch);
+            let _ = done_send.send(batch);
+            match written {
                 Ok(done) => progress(done, fraction),
                 Err(e) => {
                     failed = Some(ImportError::Store(e));

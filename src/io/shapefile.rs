@@ -451,6 +451,37 @@ impl ShapefileIn {
         ShapefileIn::from_parts(opened, encoding)
     }
 
+    /// A Shapefile held in memory (`name` names it in messages): the fuzz target's entry.
+    pub fn from_memory(
+        name: &str,
+        shp: Vec<u8>,
+        shx: Vec<u8>,
+        dbf: Vec<u8>,
+        prj: Option<Vec<u8>>,
+        cpg: Option<Vec<u8>>,
+    ) -> Result<ShapefileIn, ImportError> {
+        let base = PathBuf::from(name);
+        let (shp_len, dbf_len) = (shp.len() as u64, dbf.len() as u64);
+        ShapefileIn::from_parts(
+            Opened {
+                shp: (
+                    Box::new(std::io::Cursor::new(shp)),
+                    shp_len,
+                    base.with_extension("shp"),
+                ),
+                shx: (shx, base.with_extension("shx")),
+                dbf: (
+                    Box::new(std::io::Cursor::new(dbf)),
+                    dbf_len,
+                    base.with_extension("dbf"),
+                ),
+                prj,
+                cpg,
+            },
+            None,
+        )
+    }
+
     fn from_parts(opened: Opened, encoding: Option<Encoding>) -> Result<ShapefileIn, ImportError> {
         let Opened {
             shp: (shp_stream, shp_size, shp_path),
@@ -578,7 +609,7 @@ impl ShapefileIn {
         for (f, raw) in dbf.fields.iter_mut().zip(&dbf.raw_names) {
             let mut name = decode(raw, enc);
             if enc == Encoding::Tcvn3 {
-                name = recase_tcvn3(&name).0;
+                name = recase_tcvn3(&name).unwrap_or(name);
             }
             // Two fields of one name (truncated to 10 bytes by another tool): number them.
             let mut unique = name.clone();
@@ -753,12 +784,11 @@ fn field_value(f: &DbfField, raw: &[u8], enc: Encoding, recased: &mut bool) -> V
                 return Value::Null;
             }
             let mut s = decode(t, enc);
-            if enc == Encoding::Tcvn3 {
-                let (r, changed) = recase_tcvn3(&s);
-                if changed {
-                    *recased = true;
-                    s = r;
-                }
+            if enc == Encoding::Tcvn3
+                && let Some(r) = recase_tcvn3(&s)
+            {
+                *recased = true;
+                s = r;
             }
             Value::Text(s)
         }
@@ -767,7 +797,14 @@ fn field_value(f: &DbfField, raw: &[u8], enc: Encoding, recased: &mut bool) -> V
             let Ok(t) = std::str::from_utf8(t) else {
                 return Value::Null;
             };
-            let t = t.trim().replace(',', ".");
+            let t = t.trim();
+            let comma;
+            let t = if t.contains(',') {
+                comma = t.replace(',', ".");
+                comma.as_str()
+            } else {
+                t
+            };
             if t.is_empty() || t.chars().all(|c| c == '*') {
                 return Value::Null;
             }

@@ -478,13 +478,19 @@ pub fn geodesic_area_ha(g: &Geometry<f64>) -> Option<f64> {
 
 /// The geometry with exterior rings counter-clockwise and holes clockwise (as RFC 7946 and
 /// most GIS expect); other geometries unchanged.
-pub fn oriented(g: Geometry<f64>) -> Geometry<f64> {
-    use geo::{Orient, orient::Direction};
-    match g {
-        Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
-        Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp.orient(Direction::Default)),
-        other => other,
+pub fn oriented(mut g: Geometry<f64>) -> Geometry<f64> {
+    // In place (as `geo::Orient` with `Direction::Default` orients, without copying).
+    use geo::Winding;
+    let orient = |p: &mut geo_types::Polygon<f64>| {
+        p.exterior_mut(|r| r.make_ccw_winding());
+        p.interiors_mut(|rs| rs.iter_mut().for_each(|r| r.make_cw_winding()));
+    };
+    match &mut g {
+        Geometry::Polygon(p) => orient(p),
+        Geometry::MultiPolygon(mp) => mp.0.iter_mut().for_each(orient),
+        _ => {}
     }
+    g
 }
 
 /// One of the five industrial centres of ¶3; the plants that make it up are sites of the

@@ -423,12 +423,12 @@ fn download(
                     geometry_type: Some(gtype),
                 },
             );
-            w.write(full)?;
+            w.write(&full)?;
         }
     }
     drop(rows);
     if !batch.rows.is_empty() || n == 0 {
-        w.write(batch)?;
+        w.write(&batch)?;
     }
     let aside = w.finish(
         &columns,

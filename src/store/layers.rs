@@ -144,7 +144,7 @@ impl TableWriter {
         )
     }
 
-    fn write(&mut self, tx: &rusqlite::Transaction, batch: Batch) -> Result<(), StoreError> {
+    fn write(&mut self, tx: &rusqlite::Transaction, batch: &Batch) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sq = |e: rusqlite::Error| StoreError::sqlite(&path, e);
         if self.created.is_none() {
@@ -174,16 +174,24 @@ impl TableWriter {
         }
         let mut stmt = tx.prepare_cached(&self.insert_sql()).map_err(sq)?;
         let ncols = self.cols.len();
-        for row in batch.rows {
+        for row in &batch.rows {
             self.written += 1;
             let fid = i64::try_from(self.written).unwrap_or(i64::MAX);
             stmt.raw_bind_parameter(1, fid).map_err(sq)?;
             stmt.raw_bind_parameter(2, row.blob.as_deref())
                 .map_err(sq)?;
-            let mut values = row.values.into_iter();
+            let mut values = row.values.iter();
             for i in 0..ncols {
-                let v: rusqlite::types::Value = values.next().unwrap_or(Value::Null).into();
-                stmt.raw_bind_parameter(i + 3, v).map_err(sq)?;
+                // Bound by reference: the batch goes back to the reading thread to be freed.
+                let r = match values.next() {
+                    None | Some(Value::Null) => {
+                        stmt.raw_bind_parameter(i + 3, rusqlite::types::Null)
+                    }
+                    Some(Value::Int(v)) => stmt.raw_bind_parameter(i + 3, v),
+                    Some(Value::Real(v)) => stmt.raw_bind_parameter(i + 3, v),
+                    Some(Value::Text(t)) => stmt.raw_bind_parameter(i + 3, t.as_str()),
+                };
+                r.map_err(sq)?;
             }
             stmt.raw_execute().map_err(sq)?;
             if let Some(e) = row.envelope {
@@ -346,7 +354,7 @@ impl AsideWriter<'_> {
 
     /// Writes one batch (creating the table, or adding the columns it brings); returns the
     /// number of features written so far.
-    pub fn write(&mut self, batch: Batch) -> Result<u64, StoreError> {
+    pub fn write(&mut self, batch: &Batch) -> Result<u64, StoreError> {
         self.w.write(&self.tx, batch)?;
         Ok(self.w.written)
     }
