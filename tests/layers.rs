@@ -420,10 +420,16 @@ fn malformed_inputs_fail_with_a_message_and_leave_the_project_unchanged() {
             "",
         ),
         (
-            "unknown.shp",
+            "lone.shp",
             b"\0\0\x27\x0a".to_vec(),
             vec![],
-            "GeoJSON, CSV or GeoPackage",
+            "its .shx is missing",
+        ),
+        (
+            "unknown.e00",
+            b"EXP  0 /ARC/INFO/EXPORT".to_vec(),
+            vec![],
+            "GeoJSON, CSV, GeoPackage, Shapefile, MapInfo MIF, DXF",
         ),
     ];
     assert!(corpus.len() >= 20);
