@@ -559,6 +559,12 @@ fn import_into_planning(
             .join(","),
         started.elapsed().as_secs_f64()
     );
+    if let Some(c) = &read.encoding {
+        out!("text encoding: {}", c.explain(false));
+    }
+    for n in &read.notes {
+        out!("note: {n}");
+    }
     Ok(())
 }
 

@@ -480,6 +480,32 @@ fn dbf_text_in_every_legacy_encoding_reads_as_unicode() {
     ]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown encoding"));
+    // Into a planning layer with the field mapping: the same choice, the names as Unicode.
+    let out = qn(&[
+        "import".as_ref(),
+        project.as_os_str(),
+        shp.as_os_str(),
+        "--into".as_ref(),
+        "proposed_clusters".as_ref(),
+        "--map".as_ref(),
+        "name=ten".as_ref(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("text encoding: TCVN3"), "{stdout}");
+    let db = rusqlite::Connection::open(&project).unwrap();
+    let n: i64 = db
+        .query_row(
+            "SELECT count(*) FROM proposed_clusters WHERE name = 'Cụm công nghiệp Hải Hòa'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
 }
 
 /// Our transformation of `pts` in a declared system against GDAL/PROJ's (`ogr2ogr -t_srs

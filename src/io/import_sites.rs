@@ -171,6 +171,10 @@ fn text(v: &Value) -> String {
 pub struct SitesRead {
     pub sites: Vec<Site>,
     pub crs: Crs,
+    /// The text encoding of an office file, and why.
+    pub encoding: Option<super::encoding::Choice>,
+    /// What reading noticed and did (Z values dropped, capitals recased…).
+    pub notes: Vec<String>,
 }
 
 /// What the features of an input become: sites of `layer` with `status`, their fields filled
@@ -294,5 +298,10 @@ pub fn read_sites(
         sites.push(s);
     }
     progress(n, 1.0);
-    Ok(SitesRead { sites, crs })
+    Ok(SitesRead {
+        sites,
+        crs,
+        encoding: r.encoding(),
+        notes: r.notes(),
+    })
 }
