@@ -105,23 +105,7 @@ fn gdal_shapefiles(dir: &Path) -> Vec<PathBuf> {
     ];
     let mut out = Vec::new();
     for (name, feats) in sets {
-        let src = dir.join(format!("{name}.geojson"));
-        std::fs::write(&src, collection(&feats)).unwrap();
-        let shp = dir.join(format!("{name}.shp"));
-        run(
-            "ogr2ogr",
-            &[
-                "-f",
-                "ESRI Shapefile",
-                "-a_srs",
-                "EPSG:5899",
-                "-lco",
-                "ENCODING=UTF-8",
-                shp.to_str().unwrap(),
-                src.to_str().unwrap(),
-            ],
-        );
-        out.push(shp);
+        out.push(shapefile_by_gdal(dir, name, &feats, "UTF-8"));
     }
     out
 }
@@ -333,6 +317,34 @@ const NAMES: [&str; 6] = [
 /// A Shapefile whose DBF holds `bytes` per record, written by GDAL: text handed to GDAL as
 /// the Latin-1 characters of those bytes and written with ENCODING=LATIN1, so the bytes land
 /// as they are — how a TCVN3 or VNI file that claims Latin-1 looks.
+/// `features` (TM-3 geometries with a name) written by GDAL as `dir/name.shp` declaring
+/// EPSG:5899, its text in `encoding`.
+fn shapefile_by_gdal(
+    dir: &Path,
+    name: &str,
+    features: &[(serde_json::Value, &str)],
+    encoding: &str,
+) -> PathBuf {
+    let src = dir.join(format!("{name}.geojson"));
+    std::fs::write(&src, collection(features)).unwrap();
+    let shp = dir.join(format!("{name}.shp"));
+    let lco = format!("ENCODING={encoding}");
+    run(
+        "ogr2ogr",
+        &[
+            "-f",
+            "ESRI Shapefile",
+            "-a_srs",
+            "EPSG:5899",
+            "-lco",
+            &lco,
+            shp.to_str().unwrap(),
+            src.to_str().unwrap(),
+        ],
+    );
+    shp
+}
+
 fn legacy_shapefile(dir: &Path, name: &str, texts: &[Vec<u8>], cpg: bool) -> PathBuf {
     let feats: Vec<(serde_json::Value, String)> = texts
         .iter()
@@ -346,22 +358,7 @@ fn legacy_shapefile(dir: &Path, name: &str, texts: &[Vec<u8>], cpg: bool) -> Pat
         .collect();
     let refs: Vec<(serde_json::Value, &str)> =
         feats.iter().map(|(g, s)| (g.clone(), s.as_str())).collect();
-    let src = dir.join(format!("{name}.geojson"));
-    std::fs::write(&src, collection(&refs)).unwrap();
-    let shp = dir.join(format!("{name}.shp"));
-    run(
-        "ogr2ogr",
-        &[
-            "-f",
-            "ESRI Shapefile",
-            "-a_srs",
-            "EPSG:5899",
-            "-lco",
-            "ENCODING=LATIN1",
-            shp.to_str().unwrap(),
-            src.to_str().unwrap(),
-        ],
-    );
+    let shp = shapefile_by_gdal(dir, name, &refs, "LATIN1");
     if !cpg {
         std::fs::remove_file(shp.with_extension("cpg")).unwrap();
     }

@@ -25,14 +25,19 @@ pub trait OfficeReader: Send {
     }
 }
 
-fn area2(r: &LineString<f64>) -> f64 {
+/// Twice the signed area of a closed ring (positive counter-clockwise).
+pub(crate) fn signed_area2(r: &LineString<f64>) -> f64 {
     r.0.windows(2)
         .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-        .sum::<f64>()
-        .abs()
+        .sum()
 }
 
-fn inside(ring: &LineString<f64>, p: Coord<f64>) -> bool {
+fn area2(r: &LineString<f64>) -> f64 {
+    signed_area2(r).abs()
+}
+
+/// Whether `p` lies inside `ring` (even-odd rule).
+pub(crate) fn inside(ring: &LineString<f64>, p: Coord<f64>) -> bool {
     let pts = &ring.0;
     let mut c = false;
     let mut j = pts.len().wrapping_sub(1);

@@ -10,6 +10,7 @@
 
 use super::encoding::{Choice, Encoding, Said, choose, decode, recase_tcvn3};
 use super::feature::{ImportError, RawFeature, Value, bad};
+use super::office::{inside as contains, signed_area2};
 use super::prj::{Declared, Unread, from_wkt};
 use super::problem::{At, Problem};
 use geo_types::{
@@ -986,27 +987,6 @@ pub fn parse_shape(b: &[u8], file_type: u32) -> Result<(Option<Geometry<f64>>, b
             shape_name(other)
         ))),
     }
-}
-
-/// Twice the signed area of a ring (positive counter-clockwise).
-fn signed_area2(r: &LineString<f64>) -> f64 {
-    r.0.windows(2)
-        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-        .sum()
-}
-
-fn contains(ring: &LineString<f64>, p: Coord<f64>) -> bool {
-    let mut inside = false;
-    let pts = &ring.0;
-    let mut j = pts.len().wrapping_sub(1);
-    for i in 0..pts.len() {
-        let (a, b) = (pts[i], pts[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
 
 /// ESRI rings to polygons: clockwise rings are outer, counter-clockwise ones holes of the
