@@ -17,40 +17,9 @@ use std::process::{Command, ExitCode};
 #[path = "common/data.rs"]
 mod data;
 use data::{write_points, write_polygons};
-
-/// Runs `cmd` under `/usr/bin/time`; returns (wall seconds, peak RSS in MB).
-fn timed(args: &[&str]) -> Result<(f64, f64), String> {
-    timed_output(args).map(|(s, m, _)| (s, m))
-}
-
-/// As [`timed`], with what the command printed on stdout.
-fn timed_output(args: &[&str]) -> Result<(f64, f64, String), String> {
-    // Start each run with nothing left to write back from the previous one, so that neither
-    // tool waits on the other's flush.
-    let _ = Command::new("sync").status();
-    let out = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("QNTIME %e %M")
-        .args(args)
-        .output()
-        .map_err(|e| format!("/usr/bin/time: {e}"))?;
-    let err = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        return Err(format!("{} failed: {err}", args.join(" ")));
-    }
-    let line = err
-        .lines()
-        .find(|l| l.starts_with("QNTIME "))
-        .ok_or_else(|| format!("no timing in {err}"))?;
-    let mut it = line.split_whitespace().skip(1);
-    let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    let kb: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    Ok((
-        secs,
-        kb / 1024.0,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    ))
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::{timed, timed_output};
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -21,64 +21,12 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-/// SplitMix64: every run writes the same file.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
-const DISTRICTS: [&str; 14] = [
-    "Hạ Long",
-    "Cẩm Phả",
-    "Uông Bí",
-    "Móng Cái",
-    "Đông Triều",
-    "Quảng Yên",
-    "Vân Đồn",
-    "Tiên Yên",
-    "Đầm Hà",
-    "Hải Hà",
-    "Bình Liêu",
-    "Ba Chẽ",
-    "Cô Tô",
-    "Hoành Bồ",
-];
-const LAND: [&str; 6] = [
-    "Đất ở đô thị",
-    "Đất nông nghiệp",
-    "Đất khu công nghiệp",
-    "Đất rừng sản xuất",
-    "Đất nuôi trồng thủy sản",
-    "Đất cụm công nghiệp",
-];
-const OWNERS: [&str; 5] = [
-    "Công ty TNHH Hải Đăng",
-    "Hộ gia đình ông Nguyễn Văn Thắng",
-    "UBND xã Quảng Đức",
-    "Tổng công ty Than Việt Nam",
-    "Hợp tác xã Đồng Tiến",
-];
-const NOTES: [&str; 4] = [
-    "Đã đo đạc năm 2023",
-    "Chưa cấp giấy chứng nhận",
-    "Ranh giới theo bản đồ địa chính",
-    "Đang tranh chấp, chờ hòa giải",
-];
+#[path = "common/data.rs"]
+mod data;
+use data::{Rng, parcel, texts};
+#[path = "common/timing.rs"]
+mod timing;
+use timing::timed_output;
 
 /// (name, width) of the DBF's character fields, after the numeric `ma_thua` N(10).
 const FIELDS: [(&str, usize); 5] = [
@@ -86,7 +34,7 @@ const FIELDS: [(&str, usize); 5] = [
     ("huyen", 16),
     ("loai_dat", 28),
     ("chu_su_dung", 40),
-    ("ghi_chu", 40),
+    ("ghi_chu", 48),
 ];
 
 /// Writes the parcels as a Shapefile in `crs` (WGS 84 or TM-3), text in TCVN3.
@@ -142,17 +90,9 @@ fn write_parcels(base: &Path, n: u64, crs: Crs) -> Result<(), String> {
     let mut r = Rng(2007);
     let mut rec = Vec::with_capacity(record_len);
     for i in 0..n {
-        let (x, y) = (106.45 + r.unit() * 1.6, 20.85 + r.unit() * 0.75);
-        let a = (0.0002 + r.unit() * 0.0018, 0.0002 + r.unit() * 0.0018);
-        let k = r.unit() * 0.0002;
-        // Clockwise, as ESRI's outer rings are.
-        let ring = [
-            (x, y),
-            (x, y + a.1),
-            (x + a.0 + k, y + a.1),
-            (x + a.0, y + k),
-            (x, y),
-        ];
+        // The parcels of the GeoJSON benchmark; clockwise, as ESRI's outer rings are.
+        let mut ring = parcel(&mut r);
+        ring.reverse();
         let mut pts = [(0.0, 0.0); 5];
         for (p, (u, v)) in pts.iter_mut().zip(ring) {
             *p = t.from_wgs84(u, v).map_err(|e| e.to_string())?;
@@ -183,13 +123,7 @@ fn write_parcels(base: &Path, n: u64, crs: Crs) -> Result<(), String> {
         rec.clear();
         rec.push(b' ');
         rec.extend_from_slice(format!("{:>10}", i + 1).as_bytes());
-        let values = [
-            format!("Thửa số {}", i + 1),
-            r.pick(&DISTRICTS).to_string(),
-            r.pick(&LAND).to_string(),
-            r.pick(&OWNERS).to_string(),
-            r.pick(&NOTES).to_string(),
-        ];
+        let values = texts(&mut r, i + 1);
         for (v, (_, len)) in values.iter().zip(FIELDS) {
             let mut b = encode(v, Encoding::Tcvn3).ok_or("a name TCVN3 cannot hold")?;
             b.resize(len, b' ');
@@ -207,33 +141,6 @@ fn write_parcels(base: &Path, n: u64, crs: Crs) -> Result<(), String> {
     )
     .map_err(io)?;
     Ok(())
-}
-
-/// Runs `args` under `/usr/bin/time`: (wall seconds, peak RSS MB, stdout).
-fn timed(args: &[&str]) -> Result<(f64, f64, String), String> {
-    let _ = Command::new("sync").status();
-    let out = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("QNTIME %e %M")
-        .args(args)
-        .output()
-        .map_err(|e| format!("/usr/bin/time: {e}"))?;
-    let err = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        return Err(format!("{} failed: {err}", args.join(" ")));
-    }
-    let line = err
-        .lines()
-        .find(|l| l.starts_with("QNTIME "))
-        .ok_or_else(|| format!("no timing in {err}"))?;
-    let mut it = line.split_whitespace().skip(1);
-    let secs: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    let kb: f64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    Ok((
-        secs,
-        kb / 1024.0,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    ))
 }
 
 /// Opens `project` in the window: (ms to the first frame, resident MB then, peak MB then).
@@ -335,7 +242,7 @@ fn run() -> Result<(), String> {
             }
             let (go, si) = (s(&gdal_out), s(&shp));
             gargs.extend([go.as_str(), si.as_str()]);
-            let (gs, gm, _) = timed(&gargs)?;
+            let (gs, gm, _) = timed_output(&gargs)?;
             g.push((gs, gm));
             let _ = std::fs::remove_file(&project);
             let st = Command::new(&qn)
@@ -345,7 +252,7 @@ fn run() -> Result<(), String> {
             if !st.status.success() {
                 return Err(String::from_utf8_lossy(&st.stderr).into_owned());
             }
-            let (qs, qm, said) = timed(&[&qn, "import", &s(&project), &s(&shp)])?;
+            let (qs, qm, said) = timed_output(&[&qn, "import", &s(&project), &s(&shp)])?;
             if !said.contains(&format!("imported {polygons} features")) || !said.contains("TCVN3") {
                 return Err(format!("qn-planner import said: {said}"));
             }

@@ -1,5 +1,6 @@
 //! Deterministic test data for the benchmarks: small land parcels (polygons) and points
-//! scattered over Quảng Ninh, each with five Vietnamese-text attributes, as GeoJSON.
+//! scattered over Quảng Ninh, each with five Vietnamese-text attributes, as GeoJSON (the
+//! office benchmark writes the same parcels as a Shapefile).
 // Each benchmark uses its part of it.
 #![allow(dead_code)]
 
@@ -7,10 +8,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// A small deterministic generator (SplitMix64), so every run writes the same files.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -18,16 +19,16 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[(self.next() % items.len() as u64) as usize]
     }
 }
 
-const DISTRICTS: [&str; 14] = [
+pub const DISTRICTS: [&str; 14] = [
     "Hạ Long",
     "Cẩm Phả",
     "Uông Bí",
@@ -43,7 +44,7 @@ const DISTRICTS: [&str; 14] = [
     "Cô Tô",
     "Hoành Bồ",
 ];
-const LAND: [&str; 6] = [
+pub const LAND: [&str; 6] = [
     "Đất ở đô thị",
     "Đất nông nghiệp",
     "Đất khu công nghiệp",
@@ -51,14 +52,14 @@ const LAND: [&str; 6] = [
     "Đất nuôi trồng thủy sản",
     "Đất cụm công nghiệp",
 ];
-const OWNERS: [&str; 5] = [
+pub const OWNERS: [&str; 5] = [
     "Công ty TNHH Hải Đăng",
     "Hộ gia đình ông Nguyễn Văn Thắng",
     "UBND xã Quảng Đức",
     "Tổng công ty Than Việt Nam",
     "Hợp tác xã Đồng Tiến",
 ];
-const NOTES: [&str; 4] = [
+pub const NOTES: [&str; 4] = [
     "Đã đo đạc năm 2023",
     "Chưa cấp giấy chứng nhận",
     "Ranh giới theo bản đồ địa chính tỷ lệ 1:2000",
@@ -70,17 +71,43 @@ fn position(r: &mut Rng) -> (f64, f64) {
     (106.45 + r.unit() * 1.6, 20.85 + r.unit() * 0.75)
 }
 
+/// The five text attributes of parcel `i`: name, district, land use, holder, note.
+pub fn texts(r: &mut Rng, i: u64) -> [String; 5] {
+    [
+        format!("Thửa số {i}"),
+        r.pick(&DISTRICTS).to_string(),
+        r.pick(&LAND).to_string(),
+        r.pick(&OWNERS).to_string(),
+        r.pick(&NOTES).to_string(),
+    ]
+}
+
 fn properties(r: &mut Rng, i: u64) -> String {
     let s = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+    let [ten, huyen, loai_dat, chu, ghi_chu] = texts(r, i);
     format!(
         r#"{{"ma_thua":{},"ten":{},"huyen":{},"loai_dat":{},"chu_su_dung":{},"ghi_chu":{}}}"#,
         i,
-        s(&format!("Thửa số {i}")),
-        s(r.pick(&DISTRICTS)),
-        s(r.pick(&LAND)),
-        s(r.pick(&OWNERS)),
-        s(r.pick(&NOTES))
+        s(&ten),
+        s(&huyen),
+        s(&loai_dat),
+        s(&chu),
+        s(&ghi_chu)
     )
+}
+
+/// A parcel of 20–200 m a side, slightly skewed: its closed ring, counter-clockwise.
+pub fn parcel(r: &mut Rng) -> [(f64, f64); 5] {
+    let (x, y) = position(r);
+    let a = (0.0002 + r.unit() * 0.0018, 0.0002 + r.unit() * 0.0018);
+    let k = r.unit() * 0.0002;
+    [
+        (x, y),
+        (x + a.0, y + k),
+        (x + a.0 + k, y + a.1),
+        (x, y + a.1),
+        (x, y),
+    ]
 }
 
 pub fn write_polygons(path: &Path, n: u64) -> std::io::Result<()> {
@@ -88,17 +115,7 @@ pub fn write_polygons(path: &Path, n: u64) -> std::io::Result<()> {
     let mut w = BufWriter::new(std::fs::File::create(path)?);
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     for i in 0..n {
-        let (x, y) = position(&mut r);
-        // A parcel of 20–200 m a side, slightly skewed, counter-clockwise.
-        let a = (0.0002 + r.unit() * 0.0018, 0.0002 + r.unit() * 0.0018);
-        let k = r.unit() * 0.0002;
-        let ring = [
-            (x, y),
-            (x + a.0, y + k),
-            (x + a.0 + k, y + a.1),
-            (x, y + a.1),
-            (x, y),
-        ];
+        let ring = parcel(&mut r);
         let coords: Vec<String> = ring
             .iter()
             .map(|(u, v)| format!("[{u:.7},{v:.7}]"))
