@@ -5,6 +5,7 @@
 
 use crate::model::figures::Figure;
 use crate::model::scenario::{Scenario, ScenarioError};
+use crate::model::style::LayerStyle;
 use crate::model::validate::{FieldError, validate_site};
 use crate::model::{Actual, Layer, Project, Site, geodesic_area_ha, oriented, text::nfc};
 use crate::store::{AsideLayer, ProjectFile, StoreError};
@@ -65,6 +66,13 @@ pub enum Edit {
         layer: Layer,
         changes: Vec<(i64, Option<Site>, Option<Site>)>,
     },
+    /// A layer's style, keyed by its table (a planning layer's point table or a reference
+    /// layer's); `None` is the layer's default look.
+    Style {
+        table: String,
+        before: Option<Box<LayerStyle>>,
+        after: Option<Box<LayerStyle>>,
+    },
 }
 
 #[derive(Debug, Error)]
@@ -120,6 +128,7 @@ enum Target {
     Sites(Layer),
     ReferenceLayer(String),
     Figure(Figure),
+    Style(String),
 }
 
 impl Edit {
@@ -173,6 +182,7 @@ impl Edit {
             Edit::Sites { layer, .. } => Target::Sites(*layer),
             Edit::ReferenceLayer { table, .. } => Target::ReferenceLayer(table.clone()),
             Edit::Figure { figure, .. } => Target::Figure(*figure),
+            Edit::Style { table, .. } => Target::Style(table.clone()),
         }
     }
 
@@ -215,6 +225,30 @@ impl Edit {
                 project,
             ),
             Edit::Sites { layer, changes } => apply_sites(layer, changes, file, project),
+            Edit::Style {
+                table,
+                before,
+                after,
+            } => {
+                let current = project.styles.get(&table).cloned();
+                if current.as_ref() != before.as_deref() {
+                    return Err(EditError::Conflict(format!("style of {table}")));
+                }
+                file.put_style(&table, after.as_deref())?;
+                match &after {
+                    Some(s) => {
+                        project.styles.insert(table.clone(), (**s).clone());
+                    }
+                    None => {
+                        project.styles.remove(&table);
+                    }
+                }
+                Ok(Edit::Style {
+                    table,
+                    before: after,
+                    after: current.map(Box::new),
+                })
+            }
             Edit::ReferenceLayer { table, bring_back } => match bring_back {
                 None => {
                     let aside = file.set_aside_reference_layer(&table)?;
@@ -604,6 +638,7 @@ impl History {
                 (Edit::Actuals { before: b, .. }, Edit::Actuals { before: nb, .. }) => *b = nb,
                 (Edit::Rules { before: b, .. }, Edit::Rules { before: nb, .. }) => *b = nb,
                 (Edit::Figure { before: b, .. }, Edit::Figure { before: nb, .. }) => *b = nb,
+                (Edit::Style { before: b, .. }, Edit::Style { before: nb, .. }) => *b = nb,
                 (_, inverse) => self.undo.push(Step { inverse, merge_key }),
             }
             return Ok(applied);

@@ -21,3 +21,4 @@ pub mod prj;
 pub mod problem;
 pub mod shapefile;
 pub mod shapefile_out;
+pub mod style;

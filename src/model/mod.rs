@@ -4,9 +4,11 @@
 pub mod figures;
 pub mod oplog;
 pub mod palette;
+pub mod qml;
 pub mod rules;
 pub mod scenario;
 pub mod seed;
+pub mod style;
 pub mod text;
 pub mod validate;
 pub mod value;
@@ -568,6 +570,9 @@ pub struct Project {
     pub rules: Vec<rules::Rule>,
     /// The report's figures the scenario engine starts from.
     pub figures: figures::DocumentFigures,
+    /// The layers' own styles, keyed by table (a planning layer's point table or a reference
+    /// layer's table); a layer without one has its default look.
+    pub styles: std::collections::BTreeMap<String, style::LayerStyle>,
 }
 
 impl Project {

@@ -15,6 +15,7 @@ mod scenarios;
 pub(crate) mod schema;
 pub mod session;
 mod shared;
+mod styles;
 pub mod sync;
 
 pub use layers::{
@@ -27,8 +28,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+use scenarios::finish_write;
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
 pub use shared::{Cell, SharedColumn, SharedTable};
+pub use styles::{STYLE_NAME, StyleTarget};
 
 /// An SQL identifier (a table or column name) quoted for SQLite: the one place names are
 /// quoted, whatever program chose them.
@@ -118,6 +121,8 @@ pub enum StoreError {
     },
     #[error("{path}: database error: {err}")]
     Sqlite { path: PathBuf, err: rusqlite::Error },
+    #[error("{path}: no layer {table} in this file")]
+    NoLayer { path: PathBuf, table: String },
     #[error("built-in seed data: {0}")]
     Seed(#[from] seed::SeedError),
 }
@@ -240,6 +245,9 @@ impl StoreError {
             ),
             StoreError::Sqlite { path, err } => {
                 format!("{}: lỗi cơ sở dữ liệu ({err})", p(path))
+            }
+            StoreError::NoLayer { path, table } => {
+                format!("{}: tệp không có lớp {table}", p(path))
             }
             StoreError::Seed(e) => format!("dữ liệu gốc trong chương trình: {e}"),
         }
@@ -620,7 +628,10 @@ impl ProjectFile {
 
     /// Reads every site and centre.
     pub fn read_project(&self) -> Result<Project, StoreError> {
-        let mut project = Project::default();
+        let mut project = Project {
+            styles: self.read_styles()?,
+            ..Project::default()
+        };
         for layer in Layer::ALL {
             let table = layer.table();
             let sql = format!("SELECT fid, {SITE_COLS} FROM \"{table}\" ORDER BY fid");

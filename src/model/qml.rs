@@ -1,0 +1,1080 @@
+//! A layer's [`LayerStyle`] as QGIS QML, the form QGIS keeps in a GeoPackage's `layer_styles`
+//! table and in `.qml` files.
+//!
+//! Written: the single-symbol, categorised and graduated renderers with one simple fill, line
+//! or marker symbol layer per symbol, simple labels (field, size, colour, buffer, scale limit)
+//! and the layer's scale range; plus the whole style as a custom property, so that what QML
+//! cannot hold for one geometry (a point layer's hatch) survives a round trip. Read: the same
+//! subset from any QGIS 3 QML; anything outside it is listed as ignored, and the custom
+//! property is used only while the QGIS parts still say what it says (edited in QGIS, the
+//! QGIS parts win).
+
+use super::style::{Brush, Category, Class, Dash, LayerStyle, Method, Renderer, Shape, Symbol};
+use std::fmt::Write;
+use thiserror::Error;
+
+/// Which symbols a table's QML holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeomKind {
+    Point,
+    Line,
+    Polygon,
+}
+
+impl GeomKind {
+    /// From a GeoPackage geometry type name (POINT, MULTILINESTRING, …).
+    pub fn of_gpkg_type(t: &str) -> GeomKind {
+        let t = t.to_ascii_uppercase();
+        if t.contains("POINT") {
+            GeomKind::Point
+        } else if t.contains("LINE") || t.contains("CURVE") && !t.contains("POLYGON") {
+            GeomKind::Line
+        } else {
+            GeomKind::Polygon
+        }
+    }
+
+    fn symbol_type(self) -> &'static str {
+        match self {
+            GeomKind::Point => "marker",
+            GeomKind::Line => "line",
+            GeomKind::Polygon => "fill",
+        }
+    }
+
+    fn qgis_number(self) -> u8 {
+        match self {
+            GeomKind::Point => 0,
+            GeomKind::Line => 1,
+            GeomKind::Polygon => 2,
+        }
+    }
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum QmlError {
+    #[error("not a QML style: the file is not XML ({0})")]
+    NotXml(String),
+    #[error("not a QML style: its root element is <{0}>, not <qgis>")]
+    NotQml(String),
+    #[error("the style uses the field \"{field}\", which layer {layer} does not have")]
+    MissingField { field: String, layer: String },
+    #[error("the style holds a colour that cannot be read: \"{0}\"")]
+    BadColour(String),
+    #[error("the style holds a {what} that cannot be read: \"{value}\"")]
+    BadValue { what: String, value: String },
+}
+
+impl QmlError {
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        use crate::settings::Language;
+        match (self, lang) {
+            (_, Language::En) => self.to_string(),
+            (QmlError::NotXml(e), Language::Vi) => {
+                format!("không phải kiểu dáng QML: tệp không phải XML ({e})")
+            }
+            (QmlError::NotQml(r), Language::Vi) => {
+                format!("không phải kiểu dáng QML: phần tử gốc là <{r}>, không phải <qgis>")
+            }
+            (QmlError::MissingField { field, layer }, Language::Vi) => {
+                format!("kiểu dáng dùng trường \"{field}\", lớp {layer} không có trường này")
+            }
+            (QmlError::BadColour(c), Language::Vi) => {
+                format!("kiểu dáng có một màu không đọc được: \"{c}\"")
+            }
+            (QmlError::BadValue { what, value }, Language::Vi) => {
+                format!("kiểu dáng có giá trị {what} không đọc được: \"{value}\"")
+            }
+        }
+    }
+}
+
+/// The custom property that carries the whole style.
+const PROPERTY: &str = "qn-planner/style";
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            '\n' => o.push_str("&#10;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn rgba(c: [u8; 3], a: u8) -> String {
+    format!("{},{},{},{a}", c[0], c[1], c[2])
+}
+
+fn alpha(opacity: f32) -> u8 {
+    (f64::from(opacity.clamp(0.0, 1.0)) * 255.0).round() as u8
+}
+
+/// One symbol as QML: `<symbol>` with its one simple symbol layer.
+fn write_symbol(out: &mut String, name: &str, s: &Symbol, kind: GeomKind) {
+    let outline = rgba([s.outline[0], s.outline[1], s.outline[2]], s.outline[3]);
+    let w = format!("{}", s.outline_mm);
+    let props: Vec<(&str, String)> = match kind {
+        GeomKind::Polygon => vec![
+            ("border_width_map_unit_scale", "3x:0,0,0,0,0,0".into()),
+            ("color", rgba(s.fill, alpha(s.opacity))),
+            ("joinstyle", "bevel".into()),
+            ("offset", "0,0".into()),
+            ("offset_map_unit_scale", "3x:0,0,0,0,0,0".into()),
+            ("offset_unit", "MM".into()),
+            ("outline_color", outline),
+            ("outline_style", s.dash.qgis().into()),
+            ("outline_width", w),
+            ("outline_width_unit", "MM".into()),
+            ("style", s.brush.qgis().into()),
+        ],
+        GeomKind::Line => vec![
+            ("capstyle", "square".into()),
+            ("joinstyle", "bevel".into()),
+            ("line_color", outline),
+            ("line_style", s.dash.qgis().into()),
+            ("line_width", w),
+            ("line_width_unit", "MM".into()),
+            ("offset", "0".into()),
+            ("offset_unit", "MM".into()),
+        ],
+        GeomKind::Point => vec![
+            ("angle", "0".into()),
+            ("color", rgba(s.fill, 255)),
+            ("horizontal_anchor_point", "1".into()),
+            ("joinstyle", "bevel".into()),
+            ("name", s.shape.qgis().into()),
+            ("offset", "0,0".into()),
+            ("offset_unit", "MM".into()),
+            ("outline_color", outline),
+            ("outline_style", s.dash.qgis().into()),
+            ("outline_width", w),
+            ("outline_width_unit", "MM".into()),
+            ("scale_method", "diameter".into()),
+            ("size", format!("{}", s.size_mm)),
+            ("size_unit", "MM".into()),
+            ("vertical_anchor_point", "1".into()),
+        ],
+    };
+    let class = match kind {
+        GeomKind::Polygon => "SimpleFill",
+        GeomKind::Line => "SimpleLine",
+        GeomKind::Point => "SimpleMarker",
+    };
+    let _ = write!(
+        out,
+        r#"      <symbol type="{}" name="{}" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="{class}" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+"#,
+        kind.symbol_type(),
+        esc(name)
+    );
+    for (k, v) in &props {
+        let _ = writeln!(
+            out,
+            r#"            <Option type="QString" name="{k}" value="{}"/>"#,
+            esc(v)
+        );
+    }
+    out.push_str("          </Option>\n");
+    for (k, v) in &props {
+        let _ = writeln!(out, r#"          <prop k="{k}" v="{}"/>"#, esc(v));
+    }
+    out.push_str("        </layer>\n      </symbol>\n");
+}
+
+/// The QML of `style` for a table of `kind`. With `via`, the table's features take their
+/// fields from their site in table `via` (a planning layer's boundary table reads them through
+/// `site_key`): the renderer and labels use expressions that reach them.
+pub fn write(style: &LayerStyle, kind: GeomKind, via: Option<&str>) -> String {
+    let mut out = String::new();
+    let scaled = style.min_scale.is_some() || style.max_scale.is_some();
+    let _ = writeln!(
+        out,
+        r#"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.16-Białowieża" styleCategories="Symbology|Labeling|Rendering|CustomProperties" hasScaleBasedVisibilityFlag="{}" minScale="{}" maxScale="{}" labelsEnabled="{}">"#,
+        u8::from(scaled),
+        style.min_scale.unwrap_or(0.0),
+        style.max_scale.unwrap_or(0.0),
+        u8::from(style.labels.field.is_some())
+    );
+    let attr_of = |field: &str| match via {
+        Some(v) => esc(&boundary_attr(v, field)),
+        None => esc(field),
+    };
+    match &style.renderer {
+        Renderer::Single(s) => {
+            out.push_str(r#"  <renderer-v2 type="singleSymbol" forceraster="0" symbollevels="0" enableorderby="0" referencescale="-1">
+    <symbols>
+"#);
+            write_symbol(&mut out, "0", s, kind);
+            out.push_str("    </symbols>\n");
+        }
+        Renderer::Categorised {
+            field,
+            categories,
+            other,
+        } => {
+            let _ = writeln!(
+                out,
+                r#"  <renderer-v2 type="categorizedSymbol" attr="{}" forceraster="0" symbollevels="0" enableorderby="0" referencescale="-1">
+    <categories>"#,
+                attr_of(field)
+            );
+            let all: Vec<&Category> = categories.iter().chain(other.iter()).collect();
+            for (i, c) in all.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    r#"      <category symbol="{i}" value="{}" label="{}" render="{}"/>"#,
+                    esc(&c.value),
+                    esc(&c.label),
+                    c.shown
+                );
+            }
+            out.push_str("    </categories>\n    <symbols>\n");
+            for (i, c) in all.iter().enumerate() {
+                write_symbol(&mut out, &i.to_string(), &c.symbol, kind);
+            }
+            out.push_str("    </symbols>\n    <source-symbol>\n");
+            write_symbol(&mut out, "0", style.main_symbol(), kind);
+            out.push_str("    </source-symbol>\n");
+        }
+        Renderer::Graduated {
+            field,
+            method,
+            ramp,
+            classes,
+        } => {
+            let _ = writeln!(
+                out,
+                r#"  <renderer-v2 type="graduatedSymbol" attr="{}" graduatedMethod="GraduatedColor" forceraster="0" symbollevels="0" enableorderby="0" referencescale="-1">
+    <ranges>"#,
+                attr_of(field)
+            );
+            for (i, c) in classes.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    r#"      <range symbol="{i}" lower="{}" upper="{}" label="{}" render="{}"/>"#,
+                    c.lower,
+                    c.upper,
+                    esc(&c.label),
+                    c.shown
+                );
+            }
+            out.push_str("    </ranges>\n    <symbols>\n");
+            for (i, c) in classes.iter().enumerate() {
+                write_symbol(&mut out, &i.to_string(), &c.symbol, kind);
+            }
+            out.push_str("    </symbols>\n    <source-symbol>\n");
+            write_symbol(&mut out, "0", style.main_symbol(), kind);
+            let (a, b) = (rgba(ramp[0], 255), rgba(ramp[1], 255));
+            let _ = write!(
+                out,
+                r#"    </source-symbol>
+    <colorramp type="gradient" name="[source]">
+      <Option type="Map">
+        <Option type="QString" name="color1" value="{a}"/>
+        <Option type="QString" name="color2" value="{b}"/>
+        <Option type="QString" name="discrete" value="0"/>
+        <Option type="QString" name="rampType" value="gradient"/>
+      </Option>
+      <prop k="color1" v="{a}"/>
+      <prop k="color2" v="{b}"/>
+      <prop k="discrete" v="0"/>
+      <prop k="rampType" v="gradient"/>
+    </colorramp>
+    <classificationMethod id="{}">
+      <symmetricMode enabled="0" symmetrypoint="0" astride="0"/>
+      <labelFormat format="%1 - %2" trimtrailingzeroes="1" labelprecision="4"/>
+      <parameters>
+        <Option/>
+      </parameters>
+      <extraInformation/>
+    </classificationMethod>
+"#,
+                method.qgis()
+            );
+        }
+    }
+    out.push_str("    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
+    if let Some(f) = &style.labels.field {
+        let l = &style.labels;
+        let (min, vis) = match l.min_scale {
+            Some(m) => (m, 1),
+            None => (0.0, 0),
+        };
+        let _ = writeln!(
+            out,
+            r#"  <labeling type="simple">
+    <settings calloutType="simple">
+      <text-style fieldName="{}" isExpression="{}" fontFamily="Noto Sans" fontSize="{}" fontSizeUnit="Point" textColor="{}" textOpacity="1" fontWeight="50" fontItalic="0" namedStyle="Regular" multilineHeight="1">
+        <text-buffer bufferDraw="{}" bufferSize="{}" bufferSizeUnits="MM" bufferColor="{}" bufferOpacity="1" bufferNoFill="1" bufferJoinStyle="128" bufferBlendMode="0"/>
+      </text-style>
+      <placement placement="0" priority="5" dist="1" distUnits="MM"/>
+      <rendering scaleVisibility="{vis}" scaleMin="0" scaleMax="{min}" obstacle="1" displayAll="0" drawLabels="1"/>
+    </settings>
+  </labeling>"#,
+            attr_of(f),
+            u8::from(via.is_some()),
+            l.size_pt,
+            rgba(l.colour, 255),
+            u8::from(l.halo_mm > 0.0),
+            l.halo_mm,
+            rgba(l.halo_colour, 255),
+        );
+    }
+    let json = serde_json::to_string(style).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        r#"  <customproperties>
+    <Option type="Map">
+      <Option type="QString" name="{PROPERTY}" value="{}"/>
+    </Option>
+  </customproperties>
+  <layerGeometryType>{}</layerGeometryType>
+</qgis>"#,
+        esc(&json),
+        kind.qgis_number()
+    );
+    out
+}
+
+/// A style read from QML: the style, what was outside the supported subset, and whether the
+/// whole style came from its custom property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadStyle {
+    pub style: LayerStyle,
+    pub ignored: Vec<String>,
+    pub lossless: bool,
+}
+
+/// Reads QML `text` for layer `layer` (named in messages) of `kind` whose fields are
+/// `fields`; what QML does not say for this geometry (a point style's hatch) is taken from
+/// `base`. Errors change nothing: not XML, not QML, a field the layer lacks, an unreadable
+/// colour or number.
+pub fn read(
+    text: &str,
+    layer: &str,
+    kind: GeomKind,
+    fields: &[String],
+    base: &LayerStyle,
+) -> Result<ReadStyle, QmlError> {
+    let (style, ignored, property) = read_parts(text, layer, fields, base)?;
+    if let Some(json) = property
+        && let Ok(ours) = serde_json::from_str::<LayerStyle>(&json)
+    {
+        // Ours only while QGIS has not changed what QML holds of it.
+        let again = write(&ours, kind, via_of(text).as_deref());
+        if let Ok((projected, _, _)) = read_parts(&again, layer, fields, base)
+            && projected == style
+        {
+            return Ok(ReadStyle {
+                style: ours,
+                ignored,
+                lossless: true,
+            });
+        }
+    }
+    Ok(ReadStyle {
+        style,
+        ignored,
+        lossless: false,
+    })
+}
+
+/// The table a QML's expressions read fields through (see [`write`]), if any.
+fn via_of(text: &str) -> Option<String> {
+    let at = text
+        .find("attribute(get_feature(&apos;")
+        .map(|i| (i, 28))
+        .or_else(|| text.find("attribute(get_feature('").map(|i| (i, 23)))?;
+    let rest = &text[at.0 + at.1..];
+    let end = rest.find(['\'', '&'])?;
+    Some(rest[..end].to_string())
+}
+
+fn is_plain_field(a: &str) -> bool {
+    !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == ' ' || c == '-')
+}
+
+/// The field an attribute names: itself, a quoted `"field"`, or the field read through
+/// `attribute(get_feature(…), 'field')` as our boundary styles write it.
+pub fn field_of_attr(a: &str) -> Option<String> {
+    let a = a.trim();
+    if is_plain_field(a) {
+        return Some(a.to_string());
+    }
+    if a.len() >= 2 && a.starts_with('"') && a.ends_with('"') && !a[1..a.len() - 1].contains('"') {
+        return Some(a[1..a.len() - 1].to_string());
+    }
+    let inner = a
+        .strip_prefix("attribute(get_feature(")?
+        .strip_suffix("')")?;
+    let at = inner.rfind(",'")?;
+    let f = &inner[at + 2..];
+    is_plain_field(f).then(|| f.to_string())
+}
+
+/// The expression by which a planning layer's boundary table reads `field` of its site.
+pub fn boundary_attr(site_table: &str, field: &str) -> String {
+    format!("attribute(get_feature('{site_table}','site_key',\"site_key\"),'{field}')")
+}
+
+type Parts = (LayerStyle, Vec<String>, Option<String>);
+
+fn read_parts(
+    text: &str,
+    layer: &str,
+    fields: &[String],
+    base: &LayerStyle,
+) -> Result<Parts, QmlError> {
+    let doc = parse_xml(text).map_err(|e| QmlError::NotXml(e.to_string()))?;
+    let root = doc.root_element();
+    if !root.has_tag_name("qgis") {
+        return Err(QmlError::NotQml(root.tag_name().name().to_string()));
+    }
+    let mut ignored: Vec<String> = Vec::new();
+    let mut style = base.clone();
+    let has_field = |f: &str| fields.iter().any(|x| x == f);
+    let missing = |f: &str| QmlError::MissingField {
+        field: f.to_string(),
+        layer: layer.to_string(),
+    };
+    // The layer's scale range.
+    if root.attribute("hasScaleBasedVisibilityFlag") == Some("1") {
+        style.min_scale = num_attr(root, "minScale", "minimum scale")?.filter(|v| *v > 0.0);
+        style.max_scale = num_attr(root, "maxScale", "maximum scale")?.filter(|v| *v > 0.0);
+    } else if root.attribute("hasScaleBasedVisibilityFlag").is_some() {
+        style.min_scale = None;
+        style.max_scale = None;
+    }
+    if let Some(op) = child(root, "layerOpacity").and_then(|n| n.text())
+        && op.trim().parse::<f64>().is_ok_and(|o| o < 1.0)
+    {
+        ignored.push(format!("layer opacity {}", op.trim()));
+    }
+    // The renderer.
+    if let Some(r) = child(root, "renderer-v2") {
+        let ty = r.attribute("type").unwrap_or("");
+        let fallback = base.main_symbol().clone();
+        let symbols = |r: roxmltree::Node<'_, '_>,
+                       ignored: &mut Vec<String>|
+         -> Result<Vec<(String, Symbol)>, QmlError> {
+            let mut out = Vec::new();
+            if let Some(ss) = child(r, "symbols") {
+                for s in ss.children().filter(|c| c.has_tag_name("symbol")) {
+                    let name = s.attribute("name").unwrap_or("").to_string();
+                    out.push((name, read_symbol(s, &fallback, ignored)?));
+                }
+            }
+            Ok(out)
+        };
+        let attr_field = |r: roxmltree::Node<'_, '_>| -> Result<Option<String>, QmlError> {
+            let a = r.attribute("attr").unwrap_or("");
+            match field_of_attr(a) {
+                Some(f) if has_field(&f) => Ok(Some(f)),
+                Some(f) => Err(missing(&f)),
+                None => Ok(None),
+            }
+        };
+        match ty {
+            "singleSymbol" => {
+                let syms = symbols(r, &mut ignored)?;
+                if let Some((_, s)) = syms.into_iter().next() {
+                    style.renderer = Renderer::Single(s);
+                }
+            }
+            "categorizedSymbol" => match attr_field(r)? {
+                None => ignored.push(format!(
+                    "categorised renderer by the expression {}",
+                    r.attribute("attr").unwrap_or("")
+                )),
+                Some(field) => {
+                    let syms = symbols(r, &mut ignored)?;
+                    let sym = |k: &str| {
+                        syms.iter()
+                            .find(|(n, _)| n == k)
+                            .map(|(_, s)| s.clone())
+                            .unwrap_or_else(|| fallback.clone())
+                    };
+                    let mut categories = Vec::new();
+                    let mut other = None;
+                    if let Some(cs) = child(r, "categories") {
+                        for c in cs.children().filter(|c| c.has_tag_name("category")) {
+                            let value = c.attribute("value").unwrap_or("").to_string();
+                            if c.children().any(|v| v.has_tag_name("val")) {
+                                ignored.push(format!(
+                                    "a category of several values ({})",
+                                    c.attribute("label").unwrap_or("")
+                                ));
+                                continue;
+                            }
+                            let cat = Category {
+                                label: c.attribute("label").unwrap_or("").to_string(),
+                                symbol: sym(c.attribute("symbol").unwrap_or("")),
+                                shown: c.attribute("render") != Some("false"),
+                                value,
+                            };
+                            if cat.value.is_empty() {
+                                other = Some(cat);
+                            } else {
+                                categories.push(cat);
+                            }
+                        }
+                    }
+                    style.renderer = Renderer::Categorised {
+                        field,
+                        categories,
+                        other,
+                    };
+                }
+            },
+            "graduatedSymbol" => match attr_field(r)? {
+                None => ignored.push(format!(
+                    "graduated renderer by the expression {}",
+                    r.attribute("attr").unwrap_or("")
+                )),
+                Some(field) => {
+                    if r.attribute("graduatedMethod") == Some("GraduatedSize") {
+                        ignored.push("graduated sizes (the classes' symbols are used)".into());
+                    }
+                    let syms = symbols(r, &mut ignored)?;
+                    let sym = |k: &str| {
+                        syms.iter()
+                            .find(|(n, _)| n == k)
+                            .map(|(_, s)| s.clone())
+                            .unwrap_or_else(|| fallback.clone())
+                    };
+                    let mut classes = Vec::new();
+                    if let Some(rs) = child(r, "ranges") {
+                        for c in rs.children().filter(|c| c.has_tag_name("range")) {
+                            classes.push(Class {
+                                lower: num_attr(c, "lower", "class bound")?.unwrap_or(0.0),
+                                upper: num_attr(c, "upper", "class bound")?.unwrap_or(0.0),
+                                label: c.attribute("label").unwrap_or("").to_string(),
+                                symbol: sym(c.attribute("symbol").unwrap_or("")),
+                                shown: c.attribute("render") != Some("false"),
+                            });
+                        }
+                    }
+                    let method = match child(r, "classificationMethod")
+                        .and_then(|m| m.attribute("id"))
+                        .or_else(|| child(r, "mode").and_then(|m| m.attribute("name")))
+                    {
+                        Some("Quantile") | Some("quantile") => Method::Quantile,
+                        Some("EqualInterval") | Some("equal") | None => Method::EqualInterval,
+                        Some(other) => {
+                            ignored.push(format!(
+                                "the {other} classification (the classes are kept as they are)"
+                            ));
+                            Method::EqualInterval
+                        }
+                    };
+                    let ramp = match child(r, "colorramp") {
+                        Some(cr) => {
+                            let p = props(cr);
+                            let get = |k: &str| -> Result<Option<[u8; 3]>, QmlError> {
+                                p.iter()
+                                    .find(|(n, _)| n == k)
+                                    .map(|(_, v)| colour(v).map(|c| [c[0], c[1], c[2]]))
+                                    .transpose()
+                            };
+                            let first = classes.first().map(|c| c.symbol.fill);
+                            let last = classes.last().map(|c| c.symbol.fill);
+                            [
+                                get("color1")?.or(first).unwrap_or([255, 255, 255]),
+                                get("color2")?.or(last).unwrap_or([0, 0, 0]),
+                            ]
+                        }
+                        None => [
+                            classes.first().map_or([255; 3], |c| c.symbol.fill),
+                            classes.last().map_or([0; 3], |c| c.symbol.fill),
+                        ],
+                    };
+                    style.renderer = Renderer::Graduated {
+                        field,
+                        method,
+                        ramp,
+                        classes,
+                    };
+                }
+            },
+            "RuleRenderer" => ignored.push("rule-based renderer".into()),
+            "" => ignored.push("a renderer without a type".into()),
+            other => ignored.push(format!("{} renderer", renderer_name(other))),
+        }
+    }
+    // Labels.
+    let enabled = root.attribute("labelsEnabled") == Some("1");
+    match child(root, "labeling") {
+        Some(l) if l.attribute("type") == Some("simple") => {
+            let settings = child(l, "settings");
+            let ts = settings.and_then(|s| child(s, "text-style"));
+            match ts {
+                Some(ts)
+                    if ts.attribute("isExpression") == Some("1")
+                        && field_of_attr(ts.attribute("fieldName").unwrap_or("")).is_none() =>
+                {
+                    ignored.push(format!(
+                        "the label expression {}",
+                        ts.attribute("fieldName").unwrap_or("")
+                    ));
+                }
+                Some(ts) => {
+                    let raw = ts.attribute("fieldName").unwrap_or("");
+                    let f = field_of_attr(raw).unwrap_or_else(|| raw.to_string());
+                    if !f.is_empty() && !has_field(&f) {
+                        return Err(missing(&f));
+                    }
+                    let lab = &mut style.labels;
+                    lab.field = (enabled && !f.is_empty()).then_some(f);
+                    if let Some(size) = num_attr(ts, "fontSize", "label size")? {
+                        lab.size_pt = (size
+                            * unit_to_mm(
+                                ts.attribute("fontSizeUnit").unwrap_or("Point"),
+                                &mut ignored,
+                            )
+                            / 0.352_778) as f32;
+                    }
+                    if let Some(c) = ts.attribute("textColor") {
+                        let c = colour(c)?;
+                        lab.colour = [c[0], c[1], c[2]];
+                    }
+                    if let Some(b) = child(ts, "text-buffer") {
+                        let draw = b.attribute("bufferDraw") == Some("1");
+                        let size = num_attr(b, "bufferSize", "label buffer size")?.unwrap_or(1.0)
+                            * unit_to_mm(
+                                b.attribute("bufferSizeUnits").unwrap_or("MM"),
+                                &mut ignored,
+                            );
+                        lab.halo_mm = if draw { size as f32 } else { 0.0 };
+                        if let Some(c) = b.attribute("bufferColor") {
+                            let c = colour(c)?;
+                            lab.halo_colour = [c[0], c[1], c[2]];
+                        }
+                    }
+                    let rendering = settings.and_then(|s| child(s, "rendering"));
+                    lab.min_scale = match rendering {
+                        Some(r) if r.attribute("scaleVisibility") == Some("1") => {
+                            num_attr(r, "scaleMax", "label scale")?.filter(|v| *v > 0.0)
+                        }
+                        _ => None,
+                    };
+                }
+                None => {}
+            }
+        }
+        Some(l) => {
+            ignored.push(format!(
+                "{} labels",
+                match l.attribute("type") {
+                    Some("rule-based") => "rule-based",
+                    Some(t) => t,
+                    None => "untyped",
+                }
+            ));
+        }
+        None => {
+            if root.attribute("labelsEnabled") == Some("0") {
+                style.labels.field = None;
+            }
+        }
+    }
+    if root.attribute("labelsEnabled") == Some("0") {
+        style.labels.field = None;
+    }
+    // Our whole style, if it is there.
+    let property = child(root, "customproperties").and_then(|cp| {
+        cp.descendants()
+            .find(|n| {
+                (n.has_tag_name("Option") && n.attribute("name") == Some(PROPERTY))
+                    || (n.has_tag_name("property") && n.attribute("key") == Some(PROPERTY))
+            })
+            .and_then(|n| n.attribute("value"))
+            .map(str::to_string)
+    });
+    Ok((style, ignored, property))
+}
+
+/// QML starts with a DOCTYPE, which the parser refuses unless told.
+fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+}
+
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children().find(|c| c.is_element() && c.has_tag_name(tag))
+}
+
+fn renderer_name(t: &str) -> &str {
+    match t {
+        "pointDisplacement" => "point displacement",
+        "pointCluster" => "point cluster",
+        "heatmapRenderer" => "heatmap",
+        "invertedPolygonRenderer" => "inverted polygon",
+        "25dRenderer" => "2.5 D",
+        "nullSymbol" => "no-symbol",
+        "mergedFeatureRenderer" => "merged feature",
+        other => other,
+    }
+}
+
+/// Millimetres per unit of a QGIS render unit.
+fn unit_to_mm(unit: &str, ignored: &mut Vec<String>) -> f64 {
+    match unit {
+        "MM" | "" => 1.0,
+        "Point" => 0.352_778,
+        "Inch" => 25.4,
+        "Pixel" => 25.4 / 96.0,
+        other => {
+            let note = format!("sizes in {other} units (read as millimetres)");
+            if !ignored.contains(&note) {
+                ignored.push(note);
+            }
+            1.0
+        }
+    }
+}
+
+fn num_attr(n: roxmltree::Node<'_, '_>, attr: &str, what: &str) -> Result<Option<f64>, QmlError> {
+    match n.attribute(attr) {
+        None => Ok(None),
+        Some(v) if v.trim().is_empty() => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(Some)
+            .ok_or_else(|| QmlError::BadValue {
+                what: what.into(),
+                value: v.into(),
+            }),
+    }
+}
+
+/// A QGIS colour: "r,g,b,a" (perhaps followed by more, as newer QGIS writes) or "#rrggbb".
+pub fn colour(v: &str) -> Result<[u8; 4], QmlError> {
+    let bad = || QmlError::BadColour(v.to_string());
+    let t = v.trim();
+    if let Some(h) = t.strip_prefix('#') {
+        let byte = |i: usize| h.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok());
+        return match (h.len(), byte(0), byte(2), byte(4)) {
+            (6, Some(r), Some(g), Some(b)) => Ok([r, g, b, 255]),
+            (8, Some(a), Some(r), Some(g)) => Ok([r, g, byte(6).ok_or_else(bad)?, a]),
+            _ => Err(bad()),
+        };
+    }
+    let parts: Vec<&str> = t.split(',').collect();
+    if parts.len() < 3 {
+        return Err(bad());
+    }
+    let p = |i: usize| -> Result<u8, QmlError> {
+        parts
+            .get(i)
+            .map(|s| s.trim())
+            .unwrap_or("255")
+            .parse::<u8>()
+            .map_err(|_| bad())
+    };
+    Ok([p(0)?, p(1)?, p(2)?, p(3)?])
+}
+
+/// The properties of a symbol layer or ramp: `<Option type="Map">` children, else `<prop>`.
+fn props(n: roxmltree::Node<'_, '_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if let Some(m) = n
+        .children()
+        .find(|c| c.has_tag_name("Option") && c.attribute("type") == Some("Map"))
+    {
+        for o in m.children().filter(|c| c.has_tag_name("Option")) {
+            if let (Some(k), Some(v)) = (o.attribute("name"), o.attribute("value")) {
+                out.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+    for p in n.children().filter(|c| c.has_tag_name("prop")) {
+        if let (Some(k), Some(v)) = (p.attribute("k"), p.attribute("v"))
+            && !out.iter().any(|(n, _)| n == k)
+        {
+            out.push((k.to_string(), v.to_string()));
+        }
+    }
+    out
+}
+
+fn read_symbol(
+    s: roxmltree::Node<'_, '_>,
+    fallback: &Symbol,
+    ignored: &mut Vec<String>,
+) -> Result<Symbol, QmlError> {
+    let mut sym = fallback.clone();
+    let sym_alpha = num_attr(s, "alpha", "symbol opacity")?
+        .unwrap_or(1.0)
+        .clamp(0.0, 1.0);
+    let mut used: Vec<&str> = Vec::new();
+    for l in s.children().filter(|c| c.has_tag_name("layer")) {
+        let class = l.attribute("class").unwrap_or("");
+        if l.attribute("enabled") == Some("0") {
+            continue;
+        }
+        let note = |what: String, ignored: &mut Vec<String>| {
+            if !ignored.contains(&what) {
+                ignored.push(what);
+            }
+        };
+        // Any simple layer gives what it holds (a fill QML on a point layer still gives its
+        // colours); one of each class, the rest reported.
+        let kind = match class {
+            "SimpleFill" => GeomKind::Polygon,
+            "SimpleLine" => GeomKind::Line,
+            "SimpleMarker" => GeomKind::Point,
+            _ => {
+                note(format!("{class} symbol layers"), ignored);
+                continue;
+            }
+        };
+        if used.contains(&class) {
+            note(
+                format!("a second {class} symbol layer in one symbol"),
+                ignored,
+            );
+            continue;
+        }
+        used.push(class);
+        let p = props(l);
+        let get = |k: &str| p.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let number = |k: &str, what: &str| -> Result<Option<f64>, QmlError> {
+            get(k)
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite())
+                        .ok_or_else(|| QmlError::BadValue {
+                            what: what.into(),
+                            value: v.into(),
+                        })
+                })
+                .transpose()
+        };
+        if let Some(dd) = l
+            .children()
+            .find(|c| c.has_tag_name("data_defined_properties"))
+            && dd.descendants().any(|o| {
+                o.attribute("name") == Some("active") && o.attribute("value") == Some("true")
+            })
+        {
+            note("data-defined properties".into(), ignored);
+        }
+        let (colour_key, width_key, style_key, unit_key) = match kind {
+            GeomKind::Line => ("line_color", "line_width", "line_style", "line_width_unit"),
+            _ => (
+                "outline_color",
+                "outline_width",
+                "outline_style",
+                "outline_width_unit",
+            ),
+        };
+        if let Some(c) = get(colour_key) {
+            let mut c = colour(c)?;
+            c[3] = (f64::from(c[3]) * sym_alpha).round() as u8;
+            sym.outline = c;
+        }
+        if let Some(w) = number(width_key, "line width")? {
+            sym.outline_mm = (w * unit_to_mm(get(unit_key).unwrap_or("MM"), ignored)) as f32;
+        }
+        if let Some(d) = get(style_key) {
+            match Dash::from_qgis(d) {
+                Some(d) => sym.dash = d,
+                None => note(format!("the {d} line style (drawn solid)"), ignored),
+            }
+        }
+        match kind {
+            GeomKind::Polygon => {
+                if let Some(c) = get("color") {
+                    let c = colour(c)?;
+                    sym.fill = [c[0], c[1], c[2]];
+                    sym.opacity = (f64::from(c[3]) / 255.0 * sym_alpha) as f32;
+                }
+                if let Some(b) = get("style") {
+                    match Brush::from_qgis(b) {
+                        Some(b) => sym.brush = b,
+                        None => note(format!("the {b} fill style (filled solid)"), ignored),
+                    }
+                }
+            }
+            GeomKind::Point => {
+                if let Some(c) = get("color") {
+                    let c = colour(c)?;
+                    sym.fill = [c[0], c[1], c[2]];
+                }
+                if let Some(n) = get("name") {
+                    match Shape::from_qgis(n) {
+                        Some(s) => sym.shape = s,
+                        None => note(format!("the {n} marker (drawn as a circle)"), ignored),
+                    }
+                }
+                if let Some(size) = number("size", "marker size")? {
+                    sym.size_mm =
+                        (size * unit_to_mm(get("size_unit").unwrap_or("MM"), ignored)) as f32;
+                }
+            }
+            GeomKind::Line => {}
+        }
+    }
+    Ok(sym)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Layer;
+    use crate::model::style::{Value, categorise, graduate};
+
+    fn fields() -> Vec<String> {
+        ["name", "status", "jobs"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn colours_as_qgis_writes_them() {
+        assert_eq!(colour("213,94,0,77").unwrap(), [213, 94, 0, 77]);
+        assert_eq!(
+            colour("213,94,0,255,rgb:0.8,0.3,0,1").unwrap(),
+            [213, 94, 0, 255]
+        );
+        assert_eq!(colour("#0072b2").unwrap(), [0, 0x72, 0xb2, 255]);
+        assert!(colour("blue-ish").is_err());
+        assert!(colour("300,0,0,255").is_err());
+    }
+
+    #[test]
+    fn every_renderer_round_trips_for_every_geometry() {
+        let base = LayerStyle::default_for(Layer::IndustrialClusters);
+        let mut sym = base.main_symbol().clone();
+        sym.brush = Brush::FDiagonal;
+        sym.dash = Dash::DashDot;
+        sym.shape = Shape::Star;
+        let values = [
+            Value::Text("proposed".into()),
+            Value::Text("Hạ Long & \"Cẩm Phả\"".into()),
+        ];
+        let mut labelled = base.clone();
+        labelled.labels.min_scale = Some(250_000.0);
+        labelled.min_scale = Some(2_000_000.0);
+        labelled.max_scale = Some(1_000.0);
+        for renderer in [
+            Renderer::Single(sym.clone()),
+            categorise("status", &values, &sym),
+            graduate(
+                "jobs",
+                &[1.0, 5.0, 30.0, 400.0],
+                3,
+                Method::Quantile,
+                [[255, 245, 235], [127, 39, 4]],
+                &sym,
+            ),
+        ] {
+            for (kind, via) in [
+                (GeomKind::Point, None),
+                (GeomKind::Line, None),
+                (GeomKind::Polygon, None),
+                (GeomKind::Polygon, Some("industrial_clusters")),
+            ] {
+                let style = LayerStyle {
+                    renderer: renderer.clone(),
+                    ..labelled.clone()
+                };
+                let q = write(&style, kind, via);
+                let back = read(&q, "t", kind, &fields(), &base).unwrap();
+                assert!(back.lossless, "{kind:?}");
+                assert!(back.ignored.is_empty(), "{:?}", back.ignored);
+                assert_eq!(back.style, style);
+                // Without our property, the QGIS parts alone say the same, within the
+                // opacity's byte.
+                let bare = q.replace(PROPERTY, "someone-else/style");
+                let parts = read(&bare, "t", kind, &fields(), &base).unwrap();
+                assert!(!parts.lossless);
+                assert_eq!(parts.style.field(), style.field());
+                assert_eq!(parts.style.legend().len(), style.legend().len());
+                assert_eq!(parts.style.labels.min_scale, Some(250_000.0));
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_in_qgis_wins_over_our_property() {
+        let base = LayerStyle::default_for(Layer::IndustrialClusters);
+        let q = write(&base, GeomKind::Polygon, None);
+        let c = base.main_symbol().fill;
+        let edited = q.replace(
+            &format!("\"{},{},{},77\"", c[0], c[1], c[2]),
+            "\"10,20,30,255\"",
+        );
+        assert_ne!(q, edited);
+        let back = read(&edited, "t", GeomKind::Polygon, &fields(), &base).unwrap();
+        assert!(!back.lossless);
+        assert_eq!(back.style.main_symbol().fill, [10, 20, 30]);
+        assert_eq!(back.style.main_symbol().opacity, 1.0);
+    }
+
+    #[test]
+    fn bad_styles_are_refused_with_a_reason() {
+        let base = LayerStyle::default_for(Layer::CraftVillages);
+        let f = fields();
+        assert!(matches!(
+            read("not <xml", "t", GeomKind::Point, &f, &base),
+            Err(QmlError::NotXml(_))
+        ));
+        assert_eq!(
+            read("<sld/>", "t", GeomKind::Point, &f, &base),
+            Err(QmlError::NotQml("sld".into()))
+        );
+        let style = LayerStyle {
+            renderer: categorise(
+                "district",
+                &[Value::Text("Hạ Long".into())],
+                base.main_symbol(),
+            ),
+            ..base.clone()
+        };
+        let q = write(&style, GeomKind::Point, None);
+        assert_eq!(
+            read(&q, "craft_villages", GeomKind::Point, &f, &base).unwrap_err(),
+            QmlError::MissingField {
+                field: "district".into(),
+                layer: "craft_villages".into()
+            }
+        );
+        let q = write(&base, GeomKind::Point, None).replace("0,158,115,255", "green");
+        assert_eq!(
+            read(&q, "t", GeomKind::Point, &f, &base).unwrap_err(),
+            QmlError::BadColour("green".into())
+        );
+    }
+
+    #[test]
+    fn boundary_attributes_name_their_field() {
+        let a = boundary_attr("industrial_clusters", "status");
+        assert_eq!(field_of_attr(&a).as_deref(), Some("status"));
+        assert_eq!(field_of_attr("\"jobs\"").as_deref(), Some("jobs"));
+        assert_eq!(field_of_attr("jobs * 2"), None);
+    }
+}
