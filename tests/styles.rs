@@ -36,7 +36,11 @@ fn style_cmd(args: &[&str]) -> (bool, String, String) {
 }
 
 fn styles_of(path: &Path) -> std::collections::BTreeMap<String, LayerStyle> {
-    ProjectFile::open(path).unwrap().read_project().unwrap().styles
+    ProjectFile::open(path)
+        .unwrap()
+        .read_project()
+        .unwrap()
+        .styles
 }
 
 #[test]
@@ -89,7 +93,10 @@ fn styles_written_by_qgis_3_22_import_with_their_categories_and_colours() {
     assert_eq!(s.labels.colour, [0x20, 0x20, 0x20]);
     assert!((s.labels.halo_mm - 1.2).abs() < 1e-6);
     assert_eq!(s.labels.min_scale, Some(250_000.0));
-    assert_eq!((s.min_scale, s.max_scale), (Some(2_000_000.0), Some(1_000.0)));
+    assert_eq!(
+        (s.min_scale, s.max_scale),
+        (Some(2_000_000.0), Some(1_000.0))
+    );
 
     let (ok, out, err) = style_cmd(&[
         ps,
@@ -122,7 +129,10 @@ fn styles_written_by_qgis_3_22_import_with_their_categories_and_colours() {
             (50.0, 200.0, [127, 39, 4]),
         ]
     );
-    assert_eq!(s.labels.field, None, "the graduated style turned its labels off");
+    assert_eq!(
+        s.labels.field, None,
+        "the graduated style turned its labels off"
+    );
 
     let (ok, out, err) = style_cmd(&[
         ps,
@@ -199,7 +209,11 @@ fn a_bad_style_is_refused_with_a_reason_and_changes_nothing() {
         assert!(!ok, "{name}: {out}");
         assert!(err.contains(says), "{name}: {err}");
         assert!(err.contains(name), "{name} names the file: {err}");
-        assert_eq!(std::fs::read(&p).unwrap(), before, "{name} changed the file");
+        assert_eq!(
+            std::fs::read(&p).unwrap(),
+            before,
+            "{name} changed the file"
+        );
     }
     let (ok, _, err) = style_cmd(&[ps, "no_such_layer", "--to", "/tmp/x.qml"]);
     assert!(!ok && err.contains("no layer no_such_layer"), "{err}");
@@ -252,7 +266,11 @@ fn our_style_goes_out_as_qml_and_comes_back_the_same() {
         let (ok, out, err) = style_cmd(&[ps, layer, "--from", qml.to_str().unwrap()]);
         assert!(ok, "{out}{err}");
         assert!(!out.contains("ignored"), "{out}");
-        assert_eq!(styles_of(&p)["industrial_clusters"], base, "through {layer}");
+        assert_eq!(
+            styles_of(&p)["industrial_clusters"],
+            base,
+            "through {layer}"
+        );
     }
 }
 
@@ -287,7 +305,9 @@ fn undo_takes_a_style_change_back_in_the_file_too() {
     }
     assert_eq!(h.undo_len(), 1);
     assert_eq!(
-        pf.read_styles().unwrap()["craft_villages"].main_symbol().fill,
+        pf.read_styles().unwrap()["craft_villages"]
+            .main_symbol()
+            .fill,
         [30, 0, 0]
     );
     assert!(h.undo(&mut pf, &mut project).unwrap());
@@ -296,7 +316,9 @@ fn undo_takes_a_style_change_back_in_the_file_too() {
     assert!(pf.style_qml("craft_villages").unwrap().is_none());
     assert!(h.redo(&mut pf, &mut project).unwrap());
     assert_eq!(
-        pf.read_styles().unwrap()["craft_villages"].main_symbol().fill,
+        pf.read_styles().unwrap()["craft_villages"]
+            .main_symbol()
+            .fill,
         [30, 0, 0]
     );
     // An edit made against a stale style is refused.
@@ -399,7 +421,10 @@ fn qgis_opens_the_file_in_our_style() {
     let mut style = base.clone();
     style.renderer = categorise(
         "status",
-        &[Value::Text("proposed".into()), Value::Text("approved".into())],
+        &[
+            Value::Text("proposed".into()),
+            Value::Text("approved".into()),
+        ],
         base.main_symbol(),
     );
     Edit::Style {
@@ -466,5 +491,124 @@ fn qgis_opens_the_file_in_our_style() {
             .filter(|x| x.starts_with("feature proposed_clusters"))
             .all(|x| x.ends_with(&proposed)),
         "{stdout}"
+    );
+}
+
+/// Pixels (x, y) of a PNG that are exactly `rgb`, and the image's width.
+fn pixels_of(png: &[u8], rgb: [u8; 3]) -> (Vec<(u32, u32)>, u32) {
+    let pm = tiny_skia::Pixmap::decode_png(png).unwrap();
+    let w = pm.width();
+    let hits = pm
+        .pixels()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue()] == rgb && c.alpha() == 255
+        })
+        .map(|(i, _)| (i as u32 % w, i as u32 / w))
+        .collect();
+    (hits, w)
+}
+
+#[test]
+fn a_categorised_style_colours_the_exported_map_where_the_sites_are() {
+    use qn_planner::export::{Composer, MapSpec, render};
+    let dir = tempfile::tempdir().unwrap();
+    let p = new_project(dir.path());
+    let mut pf = ProjectFile::open(&p).unwrap();
+    let mut project = pf.read_project().unwrap();
+    let composer = Composer::new().unwrap();
+    let spec = MapSpec::new("Kiểm tra kiểu dáng", qn_planner::settings::Language::Vi);
+    let dpi = 150;
+    let magenta = [255, 0, 255];
+    let before = render::png(&composer.map_page(&project, &spec).unwrap(), dpi).unwrap();
+    assert!(pixels_of(&before, magenta).0.is_empty());
+
+    // Industrial zones by status: "established" magenta squares, the rest "all other values".
+    let base = LayerStyle::default_for(Layer::IndustrialZones);
+    let values: Vec<Value> = project
+        .sites_of(Layer::IndustrialZones)
+        .map(|s| qn_planner::model::style::site_value(s, "status"))
+        .collect();
+    let mut style = base.clone();
+    style.renderer = categorise("status", &values, base.main_symbol());
+    let Renderer::Categorised { categories, .. } = &mut style.renderer else {
+        unreachable!()
+    };
+    let established = categories
+        .iter_mut()
+        .find(|c| c.value == "established")
+        .expect("seeded zones that are established");
+    established.symbol.fill = magenta;
+    established.symbol.size_mm = 4.0;
+    established.symbol.shape = Shape::Square;
+    Edit::Style {
+        table: "industrial_zones".into(),
+        before: None,
+        after: Some(Box::new(style)),
+    }
+    .apply(&mut pf, &mut project)
+    .unwrap();
+    let page = composer.map_page(&project, &spec).unwrap();
+    let after = render::png(&page, dpi).unwrap();
+    let (hits, _) = pixels_of(&after, magenta);
+    assert!(!hits.is_empty(), "no magenta in the styled map");
+
+    // Every established zone's symbol is magenta where it lies on the page; nothing
+    // magenta lies far from one (the legend's swatch aside).
+    let frame = page.map_frame.unwrap();
+    let bar = page.scale_bar.unwrap();
+    let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
+    let px_per_mm = f64::from(dpi) / 25.4;
+    let centre_page = (
+        f64::from(frame.min[0] + frame.max[0]) / 2.0,
+        f64::from(frame.min[1] + frame.max[1]) / 2.0,
+    );
+    let mut sites = Vec::new();
+    for s in project.sites_of(Layer::IndustrialZones) {
+        if s.status.as_str() != "established" {
+            continue;
+        }
+        let Some(g) = &s.geom else { continue };
+        use geo::Centroid;
+        let c = match g {
+            geo_types::Geometry::Point(p) => *p,
+            other => other.centroid().unwrap(),
+        };
+        let (e, n) = tm3.tm3_from_lonlat(c.x(), c.y()).unwrap();
+        let x = centre_page.0 + (e - bar.centre[0]) / bar.proj_m_per_mm;
+        let y = centre_page.1 - (n - bar.centre[1]) / bar.proj_m_per_mm;
+        sites.push(((x * px_per_mm) as i64, (y * px_per_mm) as i64));
+    }
+    assert!(!sites.is_empty());
+    for (sx, sy) in &sites {
+        assert!(
+            hits.iter()
+                .any(|(x, y)| (i64::from(*x) - sx).abs() <= 3 && (i64::from(*y) - sy).abs() <= 3),
+            "no magenta at the zone at pixel {sx},{sy}"
+        );
+    }
+    let legend = page.legend_box.unwrap();
+    let in_legend = |x: u32, y: u32| {
+        let (x, y) = (f64::from(x) / px_per_mm, f64::from(y) / px_per_mm);
+        x >= f64::from(legend.min[0])
+            && x <= f64::from(legend.max[0])
+            && y >= f64::from(legend.min[1])
+            && y <= f64::from(legend.max[1])
+    };
+    let stray = hits
+        .iter()
+        .filter(|(x, y)| !in_legend(*x, *y))
+        .filter(|(x, y)| {
+            !sites.iter().any(|(sx, sy)| {
+                (i64::from(*x) - sx).abs() <= 16 && (i64::from(*y) - sy).abs() <= 16
+            })
+        })
+        .count();
+    assert_eq!(stray, 0, "magenta away from every established zone");
+    assert!(
+        hits.iter().any(|(x, y)| in_legend(*x, *y)),
+        "the legend shows the category's swatch"
     );
 }

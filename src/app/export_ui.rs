@@ -83,6 +83,12 @@ impl QnApp {
                     table: r.table.clone(),
                     name: r.name.clone(),
                     color: [r.color.r(), r.color.g(), r.color.b()],
+                    style: self.project.styles.get(&r.table).cloned(),
+                    kind: f
+                        .style_target(&r.table)
+                        .ok()
+                        .flatten()
+                        .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind),
                 })
                 .collect();
         }

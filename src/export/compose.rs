@@ -14,6 +14,10 @@ use std::fmt::Write;
 
 const LOCATOR: &str = include_str!("../../maps/locator_countries.geojson");
 
+/// A label to draw: text, bold, colour, size (mm), and its halo (none: the default white box;
+/// else the halo's width in mm and colour).
+type LabelText = (String, bool, [u8; 3], f64, Option<(f64, [u8; 3])>);
+
 /// Text metrics of the bundled font, to size label boxes exactly.
 pub(super) struct Metrics {
     regular: ttf_parser::Face<'static>,
@@ -197,7 +201,7 @@ impl Composer {
         let foot_h = 9.0;
         // The legend's entries first: in portrait the legend and inset go below the map, and
         // the map frame takes all the height they leave.
-        let entries = legend::entries(spec);
+        let entries = legend::entries(spec, &project.styles);
         let legend_h = legend::height(entries.len());
         let inset_h = 60.0;
         let (fx, fy) = (margin, margin + title_h);
@@ -320,27 +324,38 @@ impl Composer {
         let site_size = if spec.paper == Paper::A3 { 2.9 } else { 2.5 };
         let town_size = site_size + 0.3;
         let mut cands = Vec::new();
-        let mut texts: Vec<(String, bool, [u8; 3], f64)> = Vec::new();
+        // (text, bold, colour, size mm, halo: none for the default white box, else its width
+        // in mm and colour)
+        let mut texts: Vec<LabelText> = Vec::new();
         for Sym {
             layer,
             x,
             y,
-            name,
+            label,
             ghost,
+            labels,
             ..
         } in &symbols
         {
-            if *ghost {
+            let Some(name) = label.as_ref().filter(|_| !*ghost) else {
                 continue;
-            }
-            let w = self.metrics.width(name, site_size, false);
+            };
+            let (size, colour, halo) = match labels {
+                Some(l) => (
+                    f64::from(l.size_pt) * 0.352_778,
+                    l.colour,
+                    Some((f64::from(l.halo_mm), l.halo_colour)),
+                ),
+                None => (site_size, palette::layer(*layer), None),
+            };
+            let w = self.metrics.width(name, size, false);
             cands.push(Candidate {
                 anchor: [*x as f32, *y as f32],
-                size: [(w + 0.8) as f32, (site_size * 1.25) as f32],
+                size: [(w + 0.8) as f32, (size * 1.25) as f32],
                 gap: (r + 0.2) as f32,
                 priority: u32::from(layer.label_priority()) * 10,
             });
-            texts.push((name.clone(), false, palette::layer(*layer), site_size));
+            texts.push((name.clone(), false, colour, size, halo));
         }
         if spec.show_towns {
             for (label, w) in &self.towns {
@@ -360,7 +375,7 @@ impl Composer {
                     gap: 0.9,
                     priority: 25,
                 });
-                texts.push((label.clone(), true, palette::TOWN, town_size));
+                texts.push((label.clone(), true, palette::TOWN, town_size, None));
             }
         }
         let mut obstacles: Vec<Bbox> = symbols
@@ -377,7 +392,7 @@ impl Composer {
         let placed = place_labels(&cands, &obstacles, frame);
         let mut label_boxes = Vec::new();
         for p in placed {
-            let (text, bold, colour, size) = &texts[p.index];
+            let (text, bold, colour, size, halo) = &texts[p.index];
             let b = p.bbox;
             let a = cands[p.index].anchor;
             let nearest = [
@@ -395,20 +410,37 @@ impl Composer {
                     palette::hex(*colour)
                 );
             }
+            let weight = if *bold {
+                r##" font-weight="bold""##
+            } else {
+                ""
+            };
+            let (tx, ty) = (b.min[0] + 0.4, f64::from(b.max[1]) - size * 0.32);
+            match halo {
+                None => {
+                    let _ = write!(
+                        svg,
+                        r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" rx="0.5" fill="white" fill-opacity="0.75"/>"##,
+                        b.min[0],
+                        b.min[1],
+                        b.max[0] - b.min[0],
+                        b.max[1] - b.min[1],
+                    );
+                }
+                Some((w, c)) if *w > 0.0 => {
+                    let _ = write!(
+                        svg,
+                        r##"<text x="{tx:.2}" y="{ty:.2}" font-size="{size:.2}"{weight} fill="none" stroke="{}" stroke-width="{:.2}" stroke-linejoin="round">{}</text>"##,
+                        palette::hex(*c),
+                        2.0 * w,
+                        esc(text)
+                    );
+                }
+                Some(_) => {}
+            }
             let _ = write!(
                 svg,
-                r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" rx="0.5" fill="white" fill-opacity="0.75"/><text x="{:.2}" y="{:.2}" font-size="{size}"{} fill="{}">{}</text>"##,
-                b.min[0],
-                b.min[1],
-                b.max[0] - b.min[0],
-                b.max[1] - b.min[1],
-                b.min[0] + 0.4,
-                f64::from(b.max[1]) - size * 0.32,
-                if *bold {
-                    r##" font-weight="bold""##
-                } else {
-                    ""
-                },
+                r##"<text x="{tx:.2}" y="{ty:.2}" font-size="{size:.2}"{weight} fill="{}">{}</text>"##,
                 palette::hex(*colour),
                 esc(text)
             );

@@ -6,6 +6,7 @@ use super::legend::{SYMBOL_R, symbol_svg};
 use super::{ExportError, MapSpec, Raster, ReferenceDraw};
 use crate::analysis::labels::Bbox;
 use crate::io::crs::Tm3;
+use crate::model::style::{Labels, Symbol, Value, site_value};
 use crate::model::{Layer, Precision, Project, Site, palette};
 use geo::{Centroid, Simplify};
 use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
@@ -107,10 +108,14 @@ pub(super) struct Sym {
     pub layer: Layer,
     pub x: f64,
     pub y: f64,
-    pub name: String,
+    /// The label's text (none: not labelled).
+    pub label: Option<String>,
     pub ghost: bool,
     pub opening: bool,
     pub approx: bool,
+    /// The layer's own style's symbol and labels (none: the default look).
+    pub look: Option<Symbol>,
+    pub labels: Option<Labels>,
 }
 
 /// Projects lon/lat to EPSG:5899: exactly, or through a [`ProjGrid`] where one covers it.
@@ -268,12 +273,30 @@ impl Composer {
             }
         };
         let mut symbols: Vec<Sym> = Vec::new();
+        // The map's scale, 1:denominator.
+        let denominator = fr.m_per_mm * 1000.0;
         for layer in Layer::ALL.iter().rev() {
             if !spec.layers.contains(layer) {
                 continue;
             }
+            let style = project.styles.get(layer.table());
+            if style.is_some_and(|st| !st.shows_at(denominator)) {
+                continue;
+            }
+            let field = style.and_then(|st| st.field());
             for s in project.sites_of(*layer) {
                 let Some(g) = &s.geom else { continue };
+                let look = match style {
+                    None => None,
+                    Some(st) => {
+                        let v = field.map_or(Value::Null, |f| site_value(s, f));
+                        // Outside every class of a graduated style: not drawn, as in QGIS.
+                        let Some(sym) = st.symbol_for(&v) else {
+                            continue;
+                        };
+                        Some(sym)
+                    }
+                };
                 let (ghost, opening) = state(s);
                 let colour = palette::hex(palette::layer(*layer));
                 let opacity = if ghost { 0.3 } else { 1.0 };
@@ -284,7 +307,19 @@ impl Composer {
                     }
                     _ => Vec::new(),
                 };
-                for p in &polys {
+                if let Some(sym) = look {
+                    for p in &polys {
+                        let mut defs = String::new();
+                        let fill = super::styled::area_fill(sym, opacity, &mut defs);
+                        let _ = write!(
+                            svg,
+                            r##"{defs}<path d="{}"{fill} fill-rule="evenodd"{}/>"##,
+                            fr.path_of_poly(p),
+                            super::styled::stroke(sym, opacity)
+                        );
+                    }
+                }
+                for p in polys.iter().filter(|_| look.is_none()) {
                     let dash = if s.status.is_planned() {
                         r##" stroke-dasharray="1.2,0.8""##
                     } else {
@@ -317,14 +352,25 @@ impl Composer {
                     s.location_precision,
                     Precision::Approximate | Precision::CommuneCentre
                 );
+                let label = match style {
+                    None => Some(s.name.clone()),
+                    Some(st) if st.labels_at(denominator) => st
+                        .labels
+                        .field
+                        .as_deref()
+                        .and_then(|f| site_value(s, f).key()),
+                    Some(_) => None,
+                };
                 symbols.push(Sym {
                     layer: *layer,
                     x,
                     y,
-                    name: s.name.clone(),
+                    label,
                     ghost,
                     opening,
                     approx,
+                    look: look.cloned(),
+                    labels: style.map(|st| st.labels.clone()),
                 });
             }
         }
@@ -336,6 +382,7 @@ impl Composer {
             ghost,
             opening,
             approx,
+            look,
             ..
         } in &symbols
         {
@@ -356,11 +403,16 @@ impl Composer {
                     palette::hex(palette::OPENING)
                 );
             }
-            let _ = write!(
-                svg,
-                r##"<g opacity="{op}">{}</g>"##,
-                symbol_svg(*layer, *x, *y, r)
-            );
+            match look {
+                Some(sym) => svg.push_str(&super::styled::marker(sym, *x, *y, op)),
+                None => {
+                    let _ = write!(
+                        svg,
+                        r##"<g opacity="{op}">{}</g>"##,
+                        symbol_svg(*layer, *x, *y, r)
+                    );
+                }
+            }
         }
         symbols
     }
@@ -386,7 +438,7 @@ impl Composer {
         layers: &[ReferenceDraw],
         v: &RasterView,
     ) -> Result<tiny_skia::Pixmap, ExportError> {
-        use tiny_skia::{FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
+        use tiny_skia::{FillRule, PathBuilder, Pixmap, Rect, Transform};
         let px_per_mm = f64::from(v.dpi) / 25.4;
         let w = (v.width_mm * px_per_mm).round().max(1.0) as u32;
         let h = (v.height_mm * px_per_mm).round().max(1.0) as u32;
@@ -445,36 +497,56 @@ impl Composer {
                 })
                 .flatten()
         };
+        let denominator = v.m_per_mm * 1000.0;
         for l in layers {
-            let [r, g, b] = l.color;
-            let mut solid = Paint::default();
-            solid.set_color_rgba8(r, g, b, 255);
-            solid.anti_alias = false;
-            let mut fill = Paint::default();
-            fill.set_color_rgba8(r, g, b, 90);
-            fill.anti_alias = true;
-            let mut edge = Paint::default();
-            edge.set_color_rgba8(r, g, b, 220);
-            edge.anti_alias = true;
-            let stroke = Stroke {
-                width: (0.15 * px_per_mm).max(1.0) as f32,
-                ..Stroke::default()
+            if l.style.as_ref().is_some_and(|st| !st.shows_at(denominator)) {
+                continue;
+            }
+            // One set of paints per symbol of the style (one for a single colour).
+            let looks: Vec<Symbol> = match &l.style {
+                Some(st) => st.symbols().into_iter().cloned().collect(),
+                None => {
+                    let mut s = Symbol::plain(l.color);
+                    s.opacity = 90.0 / 255.0;
+                    s.outline[3] = 220;
+                    s.outline_mm = 0.15;
+                    vec![s]
+                }
             };
+            let paints: Vec<RefPaints> =
+                looks.iter().map(|s| RefPaints::new(s, px_per_mm)).collect();
             let reader =
                 crate::store::LayerReader::open(&l.path, &l.table).map_err(|e| db(e, l))?;
-            let mut big: Vec<i64> = Vec::new();
-            let colour = tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, 255)
-                .unwrap_or(tiny_skia::PremultipliedColorU8::TRANSPARENT);
+            // Each feature's symbol, when the style reads a field.
+            let classes = match l.style.as_ref().and_then(|st| st.field().map(|f| (st, f))) {
+                Some((st, f)) => {
+                    let mut c = FidClasses::default();
+                    reader
+                        .values(f, &mut |fid, v| c.set(fid, st.class_of(v)))
+                        .map_err(|e| db(e, l))?;
+                    Some(c)
+                }
+                None => None,
+            };
+            let class_of = |fid: i64| -> Option<usize> {
+                match &classes {
+                    Some(c) => c.get(fid),
+                    None => Some(0),
+                }
+            };
+            let mut big: Vec<(i64, usize)> = Vec::new();
             {
                 let pixels = pixmap.pixels_mut();
                 let entries = reader.entries(view_ll).map_err(|e| db(e, l))?;
                 for (id, [x0, x1, y0, y1]) in entries {
+                    let Some(k) = class_of(id) else { continue };
+                    let colour = paints[k].dot;
                     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
                     // Size on paper from the degrees of the envelope.
                     let wm = (x1 - x0) * 111_320.0 * cy.to_radians().cos();
                     let hm = (y1 - y0) * 110_574.0;
                     if wm.max(hm) / m_per_px >= 1.5 {
-                        big.push(id);
+                        big.push((id, k));
                         continue;
                     }
                     let Some((e, n)) = grid
@@ -500,7 +572,14 @@ impl Composer {
             if big.is_empty() {
                 continue;
             }
-            for id in big {
+            for (id, k) in big {
+                let RefPaints {
+                    solid,
+                    edge,
+                    stroke,
+                    ..
+                } = &paints[k];
+                let fill = paints[k].area();
                 let Some(g) = reader.geometry(id).map_err(|e| db(e, l))? else {
                     continue;
                 };
@@ -545,16 +624,18 @@ impl Composer {
                         .for_each(|r| add_line(&mut pb, r, true));
                 }
                 if let Some(path) = pb.finish() {
-                    if area {
+                    if area && let Some(fill) = &fill {
                         pixmap.fill_path(
                             &path,
-                            &fill,
+                            fill,
                             FillRule::EvenOdd,
                             Transform::identity(),
                             None,
                         );
                     }
-                    pixmap.stroke_path(&path, &edge, &stroke, Transform::identity(), None);
+                    if let Some(edge) = edge {
+                        pixmap.stroke_path(&path, edge, stroke, Transform::identity(), None);
+                    }
                 }
                 for (lon, lat) in points {
                     let Ok((e, n)) = self.tm3.tm3_from_lonlat(lon, lat) else {
@@ -563,12 +644,171 @@ impl Composer {
                     let (x, y) = to_px(e, n);
                     let d = dot * 2.0;
                     if let Some(rect) = Rect::from_xywh(x - d / 2.0, y - d / 2.0, d, d) {
-                        pixmap.fill_rect(rect, &solid, Transform::identity(), None);
+                        pixmap.fill_rect(rect, solid, Transform::identity(), None);
                     }
                 }
             }
         }
         Ok(pixmap)
+    }
+}
+
+/// The paints of one symbol in the reference image: the dot of a small feature, an area's
+/// fill (solid or a hatch pattern), the outline.
+struct RefPaints {
+    dot: tiny_skia::PremultipliedColorU8,
+    solid: tiny_skia::Paint<'static>,
+    /// A solid fill, or the tile of a hatch.
+    fill: Option<tiny_skia::Paint<'static>>,
+    hatch: Option<tiny_skia::Pixmap>,
+    edge: Option<tiny_skia::Paint<'static>>,
+    stroke: tiny_skia::Stroke,
+}
+
+impl RefPaints {
+    fn new(s: &Symbol, px_per_mm: f64) -> RefPaints {
+        use crate::model::style::{Brush, Dash};
+        use tiny_skia::{Paint, Stroke, StrokeDash};
+        let [r, g, b] = s.fill;
+        let mut solid = Paint::default();
+        solid.set_color_rgba8(r, g, b, 255);
+        solid.anti_alias = false;
+        let fill_alpha = (f64::from(s.opacity).clamp(0.0, 1.0) * 255.0).round() as u8;
+        let (fill, hatch) = match s.brush {
+            Brush::NoBrush => (None, None),
+            Brush::Solid => {
+                let mut p = Paint::default();
+                p.set_color_rgba8(r, g, b, fill_alpha);
+                p.anti_alias = true;
+                (Some(p), None)
+            }
+            h => (
+                None,
+                hatch_tile(h, [r, g, b], fill_alpha.max(150), px_per_mm),
+            ),
+        };
+        let w = (f64::from(s.outline_mm) * px_per_mm).max(1.0) as f32;
+        let edge = (s.dash != Dash::NoPen && s.outline_mm > 0.0).then(|| {
+            let mut p = Paint::default();
+            p.set_color_rgba8(s.outline[0], s.outline[1], s.outline[2], s.outline[3]);
+            p.anti_alias = true;
+            p
+        });
+        let stroke = Stroke {
+            width: w,
+            dash: s
+                .dash
+                .pattern()
+                .and_then(|d| StrokeDash::new(d.iter().map(|x| *x as f32 * w).collect(), 0.0)),
+            ..Stroke::default()
+        };
+        RefPaints {
+            dot: tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, 255)
+                .unwrap_or(tiny_skia::PremultipliedColorU8::TRANSPARENT),
+            solid,
+            fill,
+            hatch,
+            edge,
+            stroke,
+        }
+    }
+
+    /// The paint of an area's fill (none: not filled).
+    fn area(&self) -> Option<tiny_skia::Paint<'_>> {
+        if let Some(f) = &self.fill {
+            return Some(f.clone());
+        }
+        let tile = self.hatch.as_ref()?;
+        let mut p = tiny_skia::Paint::default();
+        p.anti_alias = true;
+        p.shader = tiny_skia::Pattern::new(
+            tile.as_ref(),
+            tiny_skia::SpreadMode::Repeat,
+            tiny_skia::FilterQuality::Nearest,
+            1.0,
+            tiny_skia::Transform::identity(),
+        );
+        Some(p)
+    }
+}
+
+/// A tile of hatch lines 1.2 mm apart, to repeat over an area.
+fn hatch_tile(
+    brush: crate::model::style::Brush,
+    c: [u8; 3],
+    alpha: u8,
+    px_per_mm: f64,
+) -> Option<tiny_skia::Pixmap> {
+    use tiny_skia::{Paint, PathBuilder, Pixmap, Stroke, Transform};
+    let side = (1.2 * px_per_mm).round().max(3.0) as u32;
+    let mut tile = Pixmap::new(side, side)?;
+    let s = side as f32;
+    let mut pen = Paint::default();
+    pen.set_color_rgba8(c[0], c[1], c[2], alpha);
+    pen.anti_alias = true;
+    let stroke = Stroke {
+        width: (0.18 * px_per_mm).max(1.0) as f32,
+        ..Stroke::default()
+    };
+    let mut pb = PathBuilder::new();
+    for (dx, dy) in brush.hatch() {
+        match (dx, dy) {
+            (_, d) if *d == 0.0 => {
+                pb.move_to(0.0, s / 2.0);
+                pb.line_to(s, s / 2.0);
+            }
+            (d, _) if *d == 0.0 => {
+                pb.move_to(s / 2.0, 0.0);
+                pb.line_to(s / 2.0, s);
+            }
+            (_, d) if *d > 0.0 => {
+                // "\": corner to corner, and the corners' pieces of the neighbours.
+                pb.move_to(-1.0, -1.0);
+                pb.line_to(s + 1.0, s + 1.0);
+            }
+            _ => {
+                pb.move_to(-1.0, s + 1.0);
+                pb.line_to(s + 1.0, -1.0);
+            }
+        }
+    }
+    let path = pb.finish()?;
+    tile.stroke_path(&path, &pen, &stroke, Transform::identity(), None);
+    Some(tile)
+}
+
+/// The symbol of each feature, by fid (dense fids in a vector, others in a map).
+#[derive(Default)]
+struct FidClasses {
+    dense: Vec<u16>,
+    sparse: std::collections::HashMap<i64, u16>,
+}
+
+impl FidClasses {
+    const NONE: u16 = u16::MAX;
+
+    fn set(&mut self, fid: i64, class: Option<usize>) {
+        let c = class.map_or(Self::NONE, |c| c.min(usize::from(Self::NONE) - 1) as u16);
+        match usize::try_from(fid) {
+            Ok(i) if i < 50_000_000 => {
+                if self.dense.len() <= i {
+                    self.dense.resize(i + 1, Self::NONE);
+                }
+                self.dense[i] = c;
+            }
+            _ => {
+                self.sparse.insert(fid, c);
+            }
+        }
+    }
+
+    fn get(&self, fid: i64) -> Option<usize> {
+        let c = usize::try_from(fid)
+            .ok()
+            .and_then(|i| self.dense.get(i).copied())
+            .or_else(|| self.sparse.get(&fid).copied())
+            .unwrap_or(Self::NONE);
+        (c != Self::NONE).then_some(usize::from(c))
     }
 }
 

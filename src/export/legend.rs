@@ -1,11 +1,15 @@
 //! The layers' symbols (the map and its legend draw the same), the legend of a map page and
 //! the locator inset.
 
+use super::styled;
 use super::{MapSpec, esc, tr};
 use crate::analysis::labels::Bbox;
+use crate::model::qml::GeomKind;
+use crate::model::style::{LayerStyle, Renderer};
 use crate::model::{Layer, palette};
 use crate::settings::Language;
 use geo_types::MultiPolygon;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Height of one legend row, mm.
@@ -13,7 +17,10 @@ pub(super) const ROW: f64 = 5.2;
 
 /// The legend's entries (symbol SVG centred at 0,0, and name), exactly the visible layers and
 /// what the page marks.
-pub(super) fn entries(spec: &MapSpec) -> Vec<(String, String)> {
+pub(super) fn entries(
+    spec: &MapSpec,
+    styles: &BTreeMap<String, LayerStyle>,
+) -> Vec<(String, String)> {
     let lang = spec.lang;
     let mut entries: Vec<(String, String)> = Vec::new();
     for layer in Layer::ALL {
@@ -24,9 +31,23 @@ pub(super) fn entries(spec: &MapSpec) -> Vec<(String, String)> {
             Language::Vi => layer.name_vi(),
             Language::En => layer.name_en(),
         };
-        entries.push((symbol_svg(layer, 0.0, 0.0, SYMBOL_R), name.to_string()));
+        match styles.get(layer.table()) {
+            Some(st) => {
+                let kind = if layer.holds_areas_only() {
+                    GeomKind::Polygon
+                } else {
+                    GeomKind::Point
+                };
+                styled_entries(&mut entries, st, kind, name, lang);
+            }
+            None => entries.push((symbol_svg(layer, 0.0, 0.0, SYMBOL_R), name.to_string())),
+        }
     }
     for r in &spec.reference {
+        if let Some(st) = &r.style {
+            styled_entries(&mut entries, st, r.kind, &r.name, lang);
+            continue;
+        }
         let [cr, cg, cb] = r.color;
         entries.push((
             format!(
@@ -76,6 +97,56 @@ pub(super) fn entries(spec: &MapSpec) -> Vec<(String, String)> {
         tr(lang, "Ranh giới tỉnh", "Province boundary").to_string(),
     ));
     entries
+}
+
+/// The most rows one layer's categories or classes take in the legend.
+const MOST_CLASSES: usize = 14;
+
+/// A styled layer's legend rows: its symbol and name, or its name and a row for each category
+/// or class.
+fn styled_entries(
+    entries: &mut Vec<(String, String)>,
+    st: &LayerStyle,
+    kind: GeomKind,
+    name: &str,
+    lang: Language,
+) {
+    let rows = st.legend();
+    if let Renderer::Single(s) = &st.renderer {
+        entries.push((styled::swatch(s, kind), name.to_string()));
+        return;
+    }
+    entries.push((String::new(), name.to_string()));
+    let n = rows.len();
+    for (i, (label, s)) in rows.into_iter().enumerate() {
+        if i + 1 == MOST_CLASSES && n > MOST_CLASSES {
+            entries.push((
+                String::new(),
+                match lang {
+                    Language::Vi => format!("   … và {} mục khác", n - i),
+                    Language::En => format!("   … and {} more", n - i),
+                },
+            ));
+            break;
+        }
+        let label = if label.is_empty() {
+            "—".to_string()
+        } else {
+            label
+        };
+        let label = if label == "all other values" && lang == Language::Vi {
+            "các giá trị khác".to_string()
+        } else {
+            label
+        };
+        entries.push((
+            format!(
+                r#"<g transform="translate(3,0)">{}</g>"#,
+                styled::swatch(s, kind)
+            ),
+            format!("   {label}"),
+        ));
+    }
 }
 
 /// The height of a legend of `n` entries, mm.

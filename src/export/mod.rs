@@ -14,6 +14,7 @@ mod draw;
 mod legend;
 pub mod pack;
 pub mod render;
+mod styled;
 
 pub use compose::Composer;
 
@@ -210,23 +211,33 @@ pub struct ReferenceDraw {
     pub table: String,
     pub name: String,
     pub color: [u8; 3],
+    /// Its own style (none: drawn in `color`), and its geometry.
+    pub style: Option<crate::model::style::LayerStyle>,
+    pub kind: crate::model::qml::GeomKind,
 }
 
 impl ReferenceDraw {
     /// Every reference layer of `file`, in import order.
     pub fn all_of(file: &crate::store::ProjectFile) -> Result<Vec<ReferenceDraw>, ExportError> {
-        let layers = file
-            .reference_layers()
-            .map_err(|e| ExportError::Invalid(e.to_string()))?;
-        Ok(layers
-            .into_iter()
-            .map(|l| ReferenceDraw {
+        let bad = |e: crate::store::StoreError| ExportError::Invalid(e.to_string());
+        let layers = file.reference_layers().map_err(bad)?;
+        let mut styles = file.read_styles().map_err(bad)?;
+        let mut out = Vec::new();
+        for l in layers {
+            let kind = file
+                .style_target(&l.table)
+                .map_err(bad)?
+                .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind);
+            out.push(ReferenceDraw {
                 path: file.path().to_path_buf(),
                 color: palette::parse_hex(&l.color).unwrap_or([0x7a, 0x51, 0x95]),
+                style: styles.remove(&l.table),
+                kind,
                 table: l.table,
                 name: l.name,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 }
 

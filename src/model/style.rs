@@ -414,18 +414,41 @@ impl LayerStyle {
 
     /// The symbol of a feature whose field holds `v` (none: not drawn).
     pub fn symbol_for(&self, v: &Value) -> Option<&Symbol> {
+        let i = self.class_of(v)?;
+        self.symbols().get(i).copied()
+    }
+
+    /// Every symbol, in the order [`LayerStyle::class_of`] counts: categories then "all
+    /// other values", or the classes.
+    pub fn symbols(&self) -> Vec<&Symbol> {
         match &self.renderer {
-            Renderer::Single(s) => Some(s),
+            Renderer::Single(s) => vec![s],
+            Renderer::Categorised {
+                categories, other, ..
+            } => categories
+                .iter()
+                .chain(other.iter())
+                .map(|c| &c.symbol)
+                .collect(),
+            Renderer::Graduated { classes, .. } => classes.iter().map(|c| &c.symbol).collect(),
+        }
+    }
+
+    /// The index in [`LayerStyle::symbols`] of the symbol of a feature whose field holds `v`
+    /// (none: not drawn).
+    pub fn class_of(&self, v: &Value) -> Option<usize> {
+        match &self.renderer {
+            Renderer::Single(_) => Some(0),
             Renderer::Categorised {
                 categories, other, ..
             } => {
                 let key = v.key();
                 match categories
                     .iter()
-                    .find(|c| key.as_deref() == Some(c.value.as_str()))
+                    .position(|c| key.as_deref() == Some(c.value.as_str()))
                 {
-                    Some(c) => c.shown.then_some(&c.symbol),
-                    None => other.as_ref().filter(|o| o.shown).map(|o| &o.symbol),
+                    Some(i) => categories[i].shown.then_some(i),
+                    None => other.as_ref().filter(|o| o.shown).map(|_| categories.len()),
                 }
             }
             Renderer::Graduated { classes, .. } => {
@@ -433,10 +456,10 @@ impl LayerStyle {
                 classes
                     .iter()
                     .enumerate()
-                    .find(|(i, c)| {
-                        (if *i == 0 { n >= c.lower } else { n > c.lower }) && n <= c.upper
+                    .position(|(i, c)| {
+                        (if i == 0 { n >= c.lower } else { n > c.lower }) && n <= c.upper
                     })
-                    .and_then(|(_, c)| c.shown.then_some(&c.symbol))
+                    .filter(|i| classes[*i].shown)
             }
         }
     }

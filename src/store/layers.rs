@@ -1102,6 +1102,37 @@ impl LayerReader {
             .and_then(|b| super::geom::decode(&b).ok())
             .and_then(|d| d.geometry))
     }
+
+    /// Every feature's value of `field`, calling `each(fid, value)`.
+    pub fn values(
+        &self,
+        field: &str,
+        each: &mut dyn FnMut(i64, &crate::model::style::Value),
+    ) -> Result<(), StoreError> {
+        use crate::model::style::Value;
+        use rusqlite::types::ValueRef;
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT fid, {} FROM {}",
+                ident(field),
+                ident(&self.table)
+            ))
+            .map_err(sq)?;
+        let mut rows = st.query([]).map_err(sq)?;
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            let v = match r.get_ref(1).map_err(sq)? {
+                ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+                ValueRef::Integer(i) => Value::Num(i as f64),
+                ValueRef::Real(f) => Value::Num(f),
+                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            };
+            each(fid, &v);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
