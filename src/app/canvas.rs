@@ -15,6 +15,7 @@ use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::analysis::rules::RuleResult;
 use crate::io::basemap::ATTRIBUTION_SHORT;
 use crate::io::crs::Tm3;
+use crate::model::style::{Value, site_value};
 use crate::model::{Layer, Precision, Project, Site};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, Vec2};
 use std::time::Instant;
@@ -48,6 +49,8 @@ pub(crate) struct MapState {
     pub frame_times: Vec<f64>,
     /// The drafting tools' gestures, numbered for their merge keys.
     pub gestures: u64,
+    /// The hatch textures of the styles' fills, made when first needed.
+    pub hatches: std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
 }
 
 impl Default for MapState {
@@ -70,6 +73,7 @@ impl Default for MapState {
             timing: std::env::var_os("QN_PLANNER_TIMING").is_some(),
             frame_times: Vec::new(),
             gestures: 0,
+            hatches: std::collections::HashMap::new(),
         }
     }
 }
@@ -97,6 +101,11 @@ struct Drawn {
     layer: Layer,
     fid: i64,
     screen: Pos2,
+    /// The label's text (none: not labelled) and, for a styled layer, its look.
+    label: Option<String>,
+    label_look: Option<style::LabelLook>,
+    /// The symbol's half size on screen, for keeping labels off it.
+    radius: f32,
 }
 
 pub(crate) fn layer_index(l: Layer) -> usize {
@@ -235,21 +244,41 @@ impl MapCtx<'_> {
             ui.ctx().request_repaint();
         }
 
-        // Planning layers, drawn from the least to the most important.
+        // Planning layers, drawn from the least to the most important, in their styles.
         self.prepare_shapes();
+        style::make_hatches(ui.ctx(), self.project, &mut self.st.hatches);
         let mut drawn: Vec<Drawn> = Vec::new();
         let sym_scale = if self.st.presenting { 1.5 } else { 1.0 };
+        let denominator = style::scale_denominator(view.m_per_px);
         for layer in Layer::ALL.iter().rev().copied() {
             if !self.st.visible[layer_index(layer)] {
                 continue;
             }
+            let st = self.project.styles.get(layer.table());
+            if st.is_some_and(|st| !st.shows_at(denominator)) {
+                continue;
+            }
+            let field = st.and_then(|st| st.field());
+            let label_look = st
+                .filter(|st| st.labels_at(denominator))
+                .map(|st| style::LabelLook::of(&st.labels, sym_scale));
             for s in self.project.sites_of(layer) {
                 if s.geom.is_none() {
                     continue;
                 }
+                let look = match st {
+                    None => None,
+                    Some(st) => {
+                        let v = field.map_or(Value::Null, |f| site_value(s, f));
+                        let Some(sym) = st.symbol_for(&v) else {
+                            continue;
+                        };
+                        Some(sym)
+                    }
+                };
                 let state = self.scenario.site_state(self.project, s.layer, s.fid);
                 let ghost = state == scenarios::SiteState::Ghost;
-                self.paint_site_geometry(&painter, &pr, s, ghost);
+                self.paint_site_geometry(&painter, &pr, s, ghost, look);
                 let Some(w) = self.anchor_world(s) else {
                     continue;
                 };
@@ -257,9 +286,16 @@ impl MapCtx<'_> {
                 if !rect.expand(20.0).contains(p) {
                     continue;
                 }
+                let radius = look.map_or(style::radius(layer), |sym| {
+                    style::marker_radius(sym, sym_scale)
+                });
+                let paint = |scale: f32| match look {
+                    Some(sym) => style::paint_styled_marker(&painter, sym, p, scale),
+                    None => style::paint_symbol(&painter, layer, p, scale),
+                };
                 if ghost {
                     // Not open yet in the scenario's year: a faded symbol, no label, no click.
-                    style::paint_symbol(&painter, layer, p, 0.8 * sym_scale);
+                    paint(0.8 * sym_scale);
                     painter.circle_filled(
                         p,
                         style::radius(layer) + 2.0,
@@ -280,11 +316,20 @@ impl MapCtx<'_> {
                 ) {
                     style::paint_approximate_halo(&painter, layer, p, sym_scale);
                 }
-                style::paint_symbol(&painter, layer, p, sym_scale);
+                paint(sym_scale);
+                let label = match st {
+                    None => Some(s.name.clone()),
+                    Some(_) => label_look
+                        .as_ref()
+                        .and_then(|l| site_value(s, &l.field).key()),
+                };
                 drawn.push(Drawn {
                     layer,
                     fid: s.fid,
                     screen: p,
+                    label,
+                    label_look: label_look.clone(),
+                    radius,
                 });
             }
         }
@@ -400,10 +445,21 @@ impl MapCtx<'_> {
         }
     }
 
-    fn paint_site_geometry(&self, painter: &egui::Painter, pr: &Projector, s: &Site, ghost: bool) {
+    fn paint_site_geometry(
+        &self,
+        painter: &egui::Painter,
+        pr: &Projector,
+        s: &Site,
+        ghost: bool,
+        look: Option<&crate::model::style::Symbol>,
+    ) {
         let Some(shape) = self.derived.shapes.peek((s.layer, s.fid)) else {
             return;
         };
+        if let Some(sym) = look {
+            style::paint_styled_area(shape, painter, pr, sym, ghost, &self.st.hatches);
+            return;
+        }
         let col = style::colour(s.layer);
         let alpha = if ghost {
             15
@@ -422,7 +478,8 @@ impl MapCtx<'_> {
         } else {
             Stroke::new(2.0, col)
         };
-        shape.paint_outline(painter, pr, stroke, s.status.is_planned() || ghost);
+        let dash = (s.status.is_planned() || ghost).then_some((6.0, 4.0));
+        shape.paint_outline(painter, pr, stroke, dash);
     }
 
     fn paint_selected_outline(&self, painter: &egui::Painter, pr: &Projector, key: (Layer, i64)) {
@@ -431,7 +488,7 @@ impl MapCtx<'_> {
                 painter,
                 pr,
                 Stroke::new(4.0, style::SELECTION.gamma_multiply(0.8)),
-                false,
+                None,
             );
         }
     }
@@ -567,34 +624,51 @@ impl MapCtx<'_> {
         struct Item {
             text: String,
             colour: Color32,
+            /// A styled layer's halo (width px, colour); none: the white box.
+            halo: Option<(f32, Color32)>,
         }
         let mut items: Vec<Item> = Vec::new();
         let mut cands: Vec<Candidate> = Vec::new();
         let mut galleys = Vec::new();
-        let mut add =
-            |text: String, colour: Color32, font: FontId, anchor: Pos2, gap: f32, priority: u32| {
-                let galley = painter.layout_no_wrap(text.clone(), font.clone(), colour);
-                cands.push(Candidate {
-                    anchor: [anchor.x, anchor.y],
-                    size: [galley.size().x + 4.0, galley.size().y],
-                    gap,
-                    priority,
-                });
-                galleys.push(galley);
-                items.push(Item { text, colour });
-            };
+        let mut add = |text: String,
+                       colour: Color32,
+                       font: FontId,
+                       anchor: Pos2,
+                       gap: f32,
+                       priority: u32,
+                       halo: Option<(f32, Color32)>| {
+            let galley = painter.layout_no_wrap(text.clone(), font.clone(), colour);
+            cands.push(Candidate {
+                anchor: [anchor.x, anchor.y],
+                size: [galley.size().x + 4.0, galley.size().y],
+                gap,
+                priority,
+            });
+            galleys.push(galley);
+            items.push(Item { text, colour, halo });
+        };
         for d in drawn {
-            if let Some(s) = self.project.site(d.layer, d.fid) {
-                let pri = u32::from(d.layer.label_priority()) * 10;
-                let colour = style::colour(d.layer).gamma_multiply(0.85);
-                add(
-                    s.name.clone(),
-                    colour,
+            let Some(text) = &d.label else { continue };
+            let pri = u32::from(d.layer.label_priority()) * 10;
+            match &d.label_look {
+                Some(l) => add(
+                    text.clone(),
+                    l.colour,
+                    FontId::proportional(l.size_px),
+                    d.screen,
+                    d.radius,
+                    pri,
+                    Some((l.halo_px, l.halo)),
+                ),
+                None => add(
+                    text.clone(),
+                    style::colour(d.layer).gamma_multiply(0.85),
                     FontId::proportional(if self.st.presenting { 17.0 } else { 13.0 }),
                     d.screen,
                     style::radius(d.layer),
                     pri,
-                );
+                    None,
+                ),
             }
         }
         for (label, p) in towns {
@@ -609,13 +683,14 @@ impl MapCtx<'_> {
                 3.5,
                 // Presenting, the towns orient the room: their names come first.
                 if self.st.presenting { 5 } else { 25 },
+                None,
             );
         }
         // Symbols are obstacles: a label never hides a site.
         let mut obstacles: Vec<Bbox> = drawn
             .iter()
             .map(|d| {
-                let r = style::radius(d.layer);
+                let r = d.radius;
                 Bbox::new(
                     [d.screen.x - r, d.screen.y - r],
                     [d.screen.x + r, d.screen.y + r],
@@ -660,12 +735,34 @@ impl MapCtx<'_> {
                     Stroke::new(1.0, item.colour.gamma_multiply(0.7)),
                 );
             }
-            painter.rect_filled(r, 3.0, Color32::from_rgba_unmultiplied(255, 255, 255, 190));
-            painter.galley(
-                r.min + Vec2::new(2.0, 0.0),
-                galleys[p.index].clone(),
-                item.colour,
-            );
+            let at = r.min + Vec2::new(2.0, 0.0);
+            match item.halo {
+                None => {
+                    painter.rect_filled(
+                        r,
+                        3.0,
+                        Color32::from_rgba_unmultiplied(255, 255, 255, 190),
+                    );
+                }
+                Some((w, c)) if w > 0.0 => {
+                    // The halo: the text in its colour around the label, then the text.
+                    let halo = painter.layout_no_wrap(
+                        item.text.clone(),
+                        galleys[p.index].job.sections.first().map_or_else(
+                            || FontId::proportional(13.0),
+                            |s| s.format.font_id.clone(),
+                        ),
+                        c,
+                    );
+                    let steps = 8;
+                    for i in 0..steps {
+                        let a = i as f32 / steps as f32 * std::f32::consts::TAU;
+                        painter.galley(at + Vec2::angled(a) * w, halo.clone(), c);
+                    }
+                }
+                Some(_) => {}
+            }
+            painter.galley(at, galleys[p.index].clone(), item.colour);
             self.st.labels.push(PlacedLabel {
                 text: item.text.clone(),
                 rect: r,

@@ -70,6 +70,13 @@ pub enum Command {
     OpenSync,
     /// The planner's decision on a conflict.
     Resolve(i64, crate::store::sync::Decision),
+    /// Open the style panel on a layer (its table).
+    OpenStyle(String),
+    /// Classify a layer's style anew from its values (an edit of its style).
+    ClassifyStyle {
+        table: String,
+        how: super::style_ui::Classify,
+    },
 }
 
 impl Command {
@@ -123,6 +130,7 @@ pub enum Panel {
     Form,
     Scenario,
     Map,
+    Style,
 }
 
 /// The merge key of a panel's `n`th gesture: apart from every other panel's and from the
@@ -135,6 +143,7 @@ pub fn merge_key(panel: Panel, n: u64) -> u64 {
         Panel::Form => 4,
         Panel::Scenario => 5,
         Panel::Map => 6,
+        Panel::Style => 7,
     };
     (p << 56) | (n & ((1 << 56) - 1))
 }
@@ -236,6 +245,8 @@ impl QnApp {
                 Command::Undo => self.undo(),
                 Command::Redo => self.redo(),
                 Command::RestoreBackup(b) => self.restore_backup(&b),
+                Command::OpenStyle(table) => self.open_style(&table),
+                Command::ClassifyStyle { table, how } => self.classify_style(&table, how),
             }
         }
     }

@@ -18,6 +18,9 @@ pub enum Purpose {
     ExportMap,
     /// The indicator table of the scenario with this id, as CSV.
     IndicatorsCsv(i64),
+    /// A QML style for the layer of this table, to read or to write.
+    StyleFrom(String),
+    StyleTo(String),
 }
 
 /// A native dialog that answers "nothing chosen" faster than this had no window to show

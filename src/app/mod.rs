@@ -33,6 +33,7 @@ pub mod scenarios;
 mod side;
 pub mod sitecache;
 pub mod style;
+pub mod style_ui;
 pub mod sync_ui;
 pub mod table;
 
@@ -101,6 +102,8 @@ pub struct QnApp {
     scenario_errors: Vec<crate::scenario::ScenarioError>,
     scenario: scenarios::ScenarioUi,
     rules: rules_ui::RulesUi,
+    /// The style panel (open on one layer, or closed).
+    style_ui: style_ui::StyleUi,
     export: export_ui::ExportUi,
     import: import_ui::ImportUi,
     /// What the panels of this frame asked for, applied at its end ([`QnApp::run_commands`]).
@@ -241,6 +244,7 @@ impl QnApp {
             scenario_errors: Vec::new(),
             scenario: scenarios::ScenarioUi::default(),
             rules: rules_ui::RulesUi::default(),
+            style_ui: style_ui::StyleUi::default(),
             export: export_ui::ExportUi::default(),
             import: import_ui::ImportUi::default(),
             commands: Vec::new(),
@@ -422,7 +426,147 @@ impl QnApp {
                     self.write_indicators_csv(&s, &p);
                 }
             }
+            Purpose::StyleFrom(table) => self.style_from_qml(&table, &p),
+            Purpose::StyleTo(table) => self.style_to_qml(&table, &p),
         }
+    }
+
+    /// Opens the style panel on the layer of `table`.
+    fn open_style(&mut self, table: &str) {
+        let lang = self.lang();
+        let Some(file) = &self.file else { return };
+        let target = match file.style_target(table) {
+            Ok(Some(t)) => t,
+            Ok(None) => return,
+            Err(e) => return self.show_error(e.text(lang)),
+        };
+        let default = match file.default_style(&target) {
+            Ok(d) => d,
+            Err(e) => return self.show_error(e.text(lang)),
+        };
+        let title = match Layer::from_table(table) {
+            Some(l) => i18n::layer_name(lang, l).to_string(),
+            None => self
+                .map
+                .refs
+                .iter()
+                .find(|r| r.table == table)
+                .map_or_else(|| table.to_string(), |r| r.name.clone()),
+        };
+        let st = &mut self.style_ui;
+        st.target = Some(target);
+        st.title = title;
+        st.default = Some(default);
+        st.field.clear();
+        st.want = None;
+        st.message = None;
+    }
+
+    /// Classifies a layer's style anew from the values of its features.
+    fn classify_style(&mut self, table: &str, how: style_ui::Classify) {
+        use crate::model::style::{LayerStyle, Value, categorise, graduate, site_value};
+        let lang = self.lang();
+        let Some(file) = &self.file else { return };
+        let field = match &how {
+            style_ui::Classify::Categories { field }
+            | style_ui::Classify::Classes { field, .. } => field.clone(),
+        };
+        let mut values: Vec<Value> = Vec::new();
+        match Layer::from_table(table) {
+            Some(l) => values.extend(self.project.sites_of(l).map(|s| site_value(s, &field))),
+            None => {
+                let read = crate::store::LayerReader::open(file.path(), table)
+                    .and_then(|r| r.values(&field, &mut |_, v| values.push(v.clone())));
+                if let Err(e) = read {
+                    return self.show_error(e.text(lang));
+                }
+            }
+        }
+        let own = self.project.styles.get(table).cloned();
+        let base: LayerStyle = match (&own, &self.style_ui.default) {
+            (Some(s), _) => s.clone(),
+            (None, Some(d)) => d.clone(),
+            (None, None) => return,
+        };
+        let sym = base.main_symbol().clone();
+        let renderer = match how {
+            style_ui::Classify::Categories { field } => categorise(&field, &values, &sym),
+            style_ui::Classify::Classes {
+                field,
+                n,
+                method,
+                ramp,
+            } => {
+                let nums: Vec<f64> = values.iter().filter_map(Value::num).collect();
+                if nums.is_empty() {
+                    self.style_ui.message = Some(format!(
+                        "{field}: {}",
+                        tr(lang, "không có giá trị số nào", "no numeric value")
+                    ));
+                    return;
+                }
+                graduate(&field, &nums, n, method, ramp, &sym)
+            }
+        };
+        let after = LayerStyle { renderer, ..base };
+        let applied = self.apply_now(
+            Edit::Style {
+                table: table.to_string(),
+                before: own.map(Box::new),
+                after: Some(Box::new(after)),
+            },
+            None,
+        );
+        if applied.is_some() {
+            self.style_ui.want = None;
+            self.style_ui.message = None;
+        }
+    }
+
+    /// Reads a QML file as the style of `table`'s layer (one edit); what it leaves out is
+    /// said in the panel, and a file that cannot be read changes nothing.
+    fn style_from_qml(&mut self, table: &str, p: &Path) {
+        let lang = self.lang();
+        let Some(file) = &self.file else { return };
+        let got = crate::io::style::read_file(p).and_then(|text| {
+            crate::io::style::from_qml(file, &self.project, table, &text, &p.display().to_string())
+        });
+        match got {
+            Err(e) => self.style_ui.message = Some(e.text(lang)),
+            Ok(got) => {
+                let before = self.project.styles.get(&got.table).cloned().map(Box::new);
+                let applied = self.apply_now(
+                    Edit::Style {
+                        table: got.table.clone(),
+                        before,
+                        after: Some(Box::new(got.style)),
+                    },
+                    None,
+                );
+                if applied.is_some() {
+                    self.style_ui.want = None;
+                    self.style_ui.message = (!got.ignored.is_empty()).then(|| {
+                        got.ignored
+                            .iter()
+                            .map(|i| format!("{} {i}", tr(lang, "bỏ qua:", "ignored:")))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    });
+                }
+            }
+        }
+    }
+
+    /// Writes the style of `table`'s layer as QML.
+    fn style_to_qml(&mut self, table: &str, p: &Path) {
+        let lang = self.lang();
+        let Some(file) = &self.file else { return };
+        let written = crate::io::style::to_qml(file, &self.project, table)
+            .and_then(|q| crate::io::style::write_file(p, &q));
+        self.style_ui.message = Some(match written {
+            Ok(()) => format!("{} {}", tr(lang, "đã ghi", "written:"), p.display()),
+            Err(e) => e.text(lang),
+        });
     }
 
     /// The name drafting edits record (settings, else the login name).
@@ -875,6 +1019,20 @@ impl QnApp {
                     .inner;
                 self.commands.extend(asked);
             });
+        if self.style_ui.target.is_some() {
+            egui::Panel::left("style_panel")
+                .resizable(true)
+                .default_size(300.0)
+                .show(ui, |ui| {
+                    let view = self.view_state();
+                    let asked = egui::ScrollArea::vertical()
+                        .show(ui, |ui| {
+                            style_ui::style_panel(ui, &self.project, &view, &mut self.style_ui)
+                        })
+                        .inner;
+                    self.commands.extend(asked);
+                });
+        }
         if let Some((layer, fid)) = self.map.selected {
             // The findings the background checker has for the site (asking for a check when it
             // changed), read before the form borrows the project.

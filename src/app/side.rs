@@ -16,6 +16,17 @@ pub(super) struct SideState<'a> {
     pub selected: Option<(Layer, i64)>,
 }
 
+/// A layer's small "Style" button (named for tests by its table); true when clicked.
+fn style_button(ui: &mut egui::Ui, lang: Language, table: &str) -> bool {
+    let r = ui.small_button(tr(lang, "Kiểu", "Style")).on_hover_text(tr(
+        lang,
+        "Kiểu dáng của lớp",
+        "The layer's style",
+    ));
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("style {table}")));
+    r.clicked()
+}
+
 /// The left panel; returns the selections and zooms it asks for.
 pub(super) fn side_ui(
     ui: &mut egui::Ui,
@@ -80,8 +91,19 @@ pub(super) fn side_ui(
             };
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
-                style::paint_symbol(ui.painter(), layer, rect.center(), 1.0);
+                match project.styles.get(layer.table()) {
+                    Some(s) => style::paint_styled_marker(
+                        ui.painter(),
+                        s.main_symbol(),
+                        rect.center(),
+                        0.8,
+                    ),
+                    None => style::paint_symbol(ui.painter(), layer, rect.center(), 1.0),
+                }
                 ui.checkbox(&mut st.visible[i], text);
+                if view.has_file && style_button(ui, lang, layer.table()) {
+                    out.push(Command::OpenStyle(layer.table().to_string()));
+                }
             });
         }
         if !st.refs.is_empty() {
@@ -103,6 +125,9 @@ pub(super) fn side_ui(
                     );
                     ui.checkbox(&mut r.visible, format!("{} ({})", r.name, r.count))
                         .on_hover_text(&r.table);
+                    if style_button(ui, lang, &r.table) {
+                        out.push(Command::OpenStyle(r.table.clone()));
+                    }
                 });
             }
         }

@@ -279,13 +279,50 @@ impl SiteShape {
         }
     }
 
-    /// Strokes the site's visible outline, dashed or solid.
+    /// Fills the site's visible tiles with a repeating texture (a hatch) tinted `tint`,
+    /// `tile_px` screen pixels a repeat.
+    pub fn paint_fill_textured(
+        &self,
+        painter: &egui::Painter,
+        pr: &Projector,
+        texture: egui::TextureId,
+        tint: Color32,
+        tile_px: f32,
+    ) {
+        let Some(level) = self.level_for(pr.view.m_per_px) else {
+            return;
+        };
+        let view = pr.visible();
+        if !overlaps(self.bbox, view) {
+            return;
+        }
+        let mut mesh = Mesh::with_texture(texture);
+        for t in level.tiles.iter().filter(|t| overlaps(t.bbox, view)) {
+            let base = mesh.vertices.len() as u32;
+            for v in &t.verts {
+                let p = pr.screen_from_world(*v);
+                mesh.vertices.push(egui::epaint::Vertex {
+                    pos: p,
+                    uv: Pos2::new(p.x / tile_px, p.y / tile_px),
+                    color: tint,
+                });
+            }
+            for tri in t.tris.chunks_exact(3) {
+                mesh.add_triangle(base + tri[0], base + tri[1], base + tri[2]);
+            }
+        }
+        if !mesh.vertices.is_empty() {
+            painter.add(Shape::mesh(mesh));
+        }
+    }
+
+    /// Strokes the site's visible outline, solid or dashed (dash and gap, pixels).
     pub fn paint_outline(
         &self,
         painter: &egui::Painter,
         pr: &Projector,
         stroke: Stroke,
-        dashed: bool,
+        dash: Option<(f32, f32)>,
     ) {
         let Some(level) = self.level_for(pr.view.m_per_px) else {
             return;
@@ -306,8 +343,8 @@ impl SiteShape {
             if pts.len() < 2 {
                 continue;
             }
-            if dashed {
-                painter.extend(Shape::dashed_line(&pts, stroke, 6.0, 4.0));
+            if let Some((d, g)) = dash {
+                painter.extend(Shape::dashed_line(&pts, stroke, d, g));
             } else {
                 painter.add(Shape::line(pts, stroke));
             }

@@ -128,3 +128,181 @@ pub fn paint_town(p: &Painter, c: Pos2) {
     p.circle_filled(c, 3.5, Color32::WHITE);
     p.circle_filled(c, 2.5, TOWN);
 }
+
+/// Screen pixels per millimetre of a style (96 dpi, as QGIS on an ordinary screen).
+pub const PX_PER_MM: f32 = 96.0 / 25.4;
+
+/// The map's scale 1:denominator at `m_per_px` ground metres a pixel (a pixel 0.28 mm, as
+/// the OGC and QGIS count it).
+pub fn scale_denominator(m_per_px: f64) -> f64 {
+    m_per_px * 1000.0 / 0.28
+}
+
+fn rgba(c: [u8; 3], a: f32) -> Color32 {
+    Color32::from_rgba_unmultiplied(c[0], c[1], c[2], (a.clamp(0.0, 1.0) * 255.0).round() as u8)
+}
+
+/// How a styled layer's labels look on screen.
+#[derive(Debug, Clone)]
+pub struct LabelLook {
+    pub field: String,
+    pub size_px: f32,
+    pub colour: Color32,
+    pub halo_px: f32,
+    pub halo: Color32,
+}
+
+impl LabelLook {
+    pub fn of(l: &crate::model::style::Labels, scale: f32) -> LabelLook {
+        LabelLook {
+            field: l.field.clone().unwrap_or_default(),
+            // Points to pixels at 96 dpi; never under 9 px, so that it can be read.
+            size_px: (l.size_pt * 96.0 / 72.0 * scale).max(9.0),
+            colour: c(l.colour),
+            halo_px: l.halo_mm * PX_PER_MM * 0.6,
+            halo: c(l.halo_colour),
+        }
+    }
+}
+
+/// Half the size of a styled point symbol on screen.
+pub fn marker_radius(s: &crate::model::style::Symbol, scale: f32) -> f32 {
+    (s.size_mm * PX_PER_MM / 2.0 * scale).max(2.0)
+}
+
+fn outline_stroke(
+    s: &crate::model::style::Symbol,
+    fade: f32,
+) -> Option<(Stroke, Option<(f32, f32)>)> {
+    use crate::model::style::Dash;
+    if s.dash == Dash::NoPen || s.outline_mm <= 0.0 {
+        return None;
+    }
+    let w = (s.outline_mm * PX_PER_MM).max(1.0);
+    let colour = rgba(
+        [s.outline[0], s.outline[1], s.outline[2]],
+        f32::from(s.outline[3]) / 255.0 * fade,
+    );
+    let dash = s
+        .dash
+        .pattern()
+        .map(|p| ((p[0] as f32 * w).max(2.0), (p[1] as f32 * w).max(2.0)));
+    Some((Stroke::new(w, colour), dash))
+}
+
+/// A styled point symbol centred at `c`.
+pub fn paint_styled_marker(p: &Painter, s: &crate::model::style::Symbol, c: Pos2, scale: f32) {
+    let r = f64::from(marker_radius(s, scale));
+    let pts: Vec<Pos2> = s
+        .shape
+        .outline(f64::from(c.x), f64::from(c.y), r)
+        .into_iter()
+        .map(|(x, y)| Pos2::new(x as f32, y as f32))
+        .collect();
+    // A fan from the centre: every shape here is star-shaped about it.
+    let mut mesh = egui::Mesh::default();
+    mesh.colored_vertex(c, Color32::from_rgb(s.fill[0], s.fill[1], s.fill[2]));
+    for q in &pts {
+        mesh.colored_vertex(*q, Color32::from_rgb(s.fill[0], s.fill[1], s.fill[2]));
+    }
+    let n = pts.len() as u32;
+    for i in 0..n {
+        mesh.add_triangle(0, 1 + i, 1 + (i + 1) % n);
+    }
+    p.add(Shape::mesh(mesh));
+    if let Some((stroke, dash)) = outline_stroke(s, 1.0) {
+        let mut closed = pts.clone();
+        if let Some(first) = pts.first() {
+            closed.push(*first);
+        }
+        match dash {
+            Some((d, g)) => p.extend(Shape::dashed_line(&closed, stroke, d, g)),
+            None => {
+                p.add(Shape::closed_line(pts, stroke));
+            }
+        }
+    }
+}
+
+/// A styled area: filled (solid or hatched) and outlined.
+pub fn paint_styled_area(
+    shape: &super::sitecache::SiteShape,
+    painter: &Painter,
+    pr: &super::map::Projector,
+    s: &crate::model::style::Symbol,
+    ghost: bool,
+    hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
+) {
+    use crate::model::style::Brush;
+    let fade = if ghost { 0.3 } else { 1.0 };
+    match s.brush {
+        Brush::NoBrush => {}
+        Brush::Solid => shape.paint_fill(painter, pr, rgba(s.fill, s.opacity * fade)),
+        hatch => {
+            if let Some(t) = hatches.get(&hatch) {
+                shape.paint_fill_textured(
+                    painter,
+                    pr,
+                    t.id(),
+                    rgba(s.fill, s.opacity.max(0.6) * fade),
+                    HATCH_PX as f32,
+                );
+            }
+        }
+    }
+    if let Some((stroke, dash)) = outline_stroke(s, fade) {
+        shape.paint_outline(painter, pr, stroke, dash);
+    }
+}
+
+/// The side of a hatch tile, pixels.
+const HATCH_PX: usize = 8;
+
+/// Makes the hatch textures the project's styles use (white lines on clear, tinted when
+/// drawn), once each.
+pub fn make_hatches(
+    ctx: &egui::Context,
+    project: &crate::model::Project,
+    hatches: &mut std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
+) {
+    use crate::model::style::Brush;
+    for st in project.styles.values() {
+        for s in st.symbols() {
+            if matches!(s.brush, Brush::Solid | Brush::NoBrush) || hatches.contains_key(&s.brush) {
+                continue;
+            }
+            hatches.insert(
+                s.brush,
+                ctx.load_texture(
+                    format!("hatch-{:?}", s.brush),
+                    hatch_image(s.brush),
+                    egui::TextureOptions {
+                        wrap_mode: egui::TextureWrapMode::Repeat,
+                        ..egui::TextureOptions::LINEAR
+                    },
+                ),
+            );
+        }
+    }
+}
+
+/// A tile of hatch lines for `brush`, white on clear.
+pub fn hatch_image(brush: crate::model::style::Brush) -> egui::ColorImage {
+    let n = HATCH_PX;
+    let mut img = egui::ColorImage::filled([n, n], Color32::TRANSPARENT);
+    for (dx, dy) in brush.hatch() {
+        for i in 0..n {
+            let (x, y) = if *dy == 0.0 {
+                (i, n / 2)
+            } else if *dx == 0.0 {
+                (n / 2, i)
+            } else if *dy > 0.0 {
+                (i, i)
+            } else {
+                (i, n - 1 - i)
+            };
+            img.pixels[y * n + x] = Color32::WHITE;
+        }
+    }
+    img
+}

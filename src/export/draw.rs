@@ -719,16 +719,17 @@ impl RefPaints {
             return Some(f.clone());
         }
         let tile = self.hatch.as_ref()?;
-        let mut p = tiny_skia::Paint::default();
-        p.anti_alias = true;
-        p.shader = tiny_skia::Pattern::new(
-            tile.as_ref(),
-            tiny_skia::SpreadMode::Repeat,
-            tiny_skia::FilterQuality::Nearest,
-            1.0,
-            tiny_skia::Transform::identity(),
-        );
-        Some(p)
+        Some(tiny_skia::Paint {
+            anti_alias: true,
+            shader: tiny_skia::Pattern::new(
+                tile.as_ref(),
+                tiny_skia::SpreadMode::Repeat,
+                tiny_skia::FilterQuality::Nearest,
+                1.0,
+                tiny_skia::Transform::identity(),
+            ),
+            ..tiny_skia::Paint::default()
+        })
     }
 }
 

@@ -58,7 +58,7 @@ pub(super) fn area_fill(s: &Symbol, opacity: f64, defs: &mut String) -> String {
             let _ = write!(
                 defs,
                 r#"<defs><pattern id="{id}" patternUnits="userSpaceOnUse" width="{h}" height="{h}" patternTransform="rotate({rotate})"><path d="{lines}" stroke="{colour}" stroke-opacity="{:.3}" stroke-width="0.18" fill="none"/></pattern></defs>"#,
-                a.max(0.6).min(1.0) * opacity.min(1.0)
+                a.clamp(0.6, 1.0) * opacity.min(1.0)
             );
             format!(r#" fill="url(#{id})""#)
         }

@@ -119,7 +119,7 @@ impl Dash {
 }
 
 /// How an area is filled (QGIS brush styles): solid, not at all, or hatched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Brush {
     Solid,
     NoBrush,

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod ui;
 
 use std::path::Path;
 use std::process::Command;
