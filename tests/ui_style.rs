@@ -24,9 +24,9 @@ fn the_style_panel_categorises_a_layer_and_the_map_follows() {
     let file = ProjectFile::create(&path, false).unwrap();
     let mut h = harness_sized(Some(file), egui::vec2(1280.0, 1400.0));
     assert_eq!(zones_drawn(&h), 4);
-    h.get_by_label("style industrial_zones").click();
+    h.get_by_label("Kiểu dáng của lớp Khu công nghiệp").click();
     h.run();
-    wait_for(&mut h, "Kiểu dáng");
+    wait_for(&mut h, "Xem trước");
     h.get_by_label("kiểu mặc định");
     let undo_before = h.state().history().undo_len();
     // The panel narrows the map: count what it shows beside the panel.
@@ -106,9 +106,9 @@ fn labels_off_then_reset_to_the_default_look() {
             .any(|l| l.text == "Cái Lân")
     };
     assert!(cai_lan(&h));
-    h.get_by_label("style industrial_zones").click();
+    h.get_by_label("Kiểu dáng của lớp Khu công nghiệp").click();
     h.run();
-    wait_for(&mut h, "Kiểu dáng");
+    wait_for(&mut h, "Xem trước");
     h.get_by_label("Trường nhãn").click();
     h.run();
     h.get_by_label("(không nhãn)").click();

@@ -16,15 +16,18 @@ pub(super) struct SideState<'a> {
     pub selected: Option<(Layer, i64)>,
 }
 
-/// A layer's small "Style" button (named for tests by its table); true when clicked.
-fn style_button(ui: &mut egui::Ui, lang: Language, table: &str) -> bool {
-    let r = ui.small_button(tr(lang, "Kiểu", "Style")).on_hover_text(tr(
+/// A layer's symbol, which opens its style panel when clicked (as in QGIS); its place and
+/// whether it was clicked.
+fn symbol_button(ui: &mut egui::Ui, lang: Language, name: &str) -> (egui::Rect, bool) {
+    let (rect, r) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::click());
+    let label = format!("{} {name}", tr(lang, "Kiểu dáng của lớp", "Style of"));
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
+    let r = r.on_hover_text(tr(
         lang,
-        "Kiểu dáng của lớp",
-        "The layer's style",
+        "Bấm để sửa kiểu dáng của lớp",
+        "Click to change the layer's style",
     ));
-    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("style {table}")));
-    r.clicked()
+    (rect, r.clicked())
 }
 
 /// The left panel; returns the selections and zooms it asks for.
@@ -90,7 +93,7 @@ pub(super) fn side_ui(
                 format!("{} ({n})", i18n::layer_name(lang, layer))
             };
             ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+                let (rect, clicked) = symbol_button(ui, lang, i18n::layer_name(lang, layer));
                 match project.styles.get(layer.table()) {
                     Some(s) => style::paint_styled_marker(
                         ui.painter(),
@@ -101,7 +104,7 @@ pub(super) fn side_ui(
                     None => style::paint_symbol(ui.painter(), layer, rect.center(), 1.0),
                 }
                 ui.checkbox(&mut st.visible[i], text);
-                if view.has_file && style_button(ui, lang, layer.table()) {
+                if clicked && view.has_file {
                     out.push(Command::OpenStyle(layer.table().to_string()));
                 }
             });
@@ -110,7 +113,10 @@ pub(super) fn side_ui(
             ui.label(RichText::new(tr(lang, "Lớp tham chiếu", "Reference layers")).strong());
             for r in st.refs.iter_mut() {
                 ui.horizontal(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+                    let (rect, clicked) = symbol_button(ui, lang, &r.name);
+                    if clicked {
+                        out.push(Command::OpenStyle(r.table.clone()));
+                    }
                     let c = r.color;
                     ui.painter().rect_filled(
                         rect.shrink(4.0),
@@ -125,9 +131,6 @@ pub(super) fn side_ui(
                     );
                     ui.checkbox(&mut r.visible, format!("{} ({})", r.name, r.count))
                         .on_hover_text(&r.table);
-                    if style_button(ui, lang, &r.table) {
-                        out.push(Command::OpenStyle(r.table.clone()));
-                    }
                 });
             }
         }
