@@ -612,3 +612,113 @@ fn a_categorised_style_colours_the_exported_map_where_the_sites_are() {
         "the legend shows the category's swatch"
     );
 }
+
+#[test]
+fn a_categorised_reference_layer_is_drawn_in_its_classes_small_and_large() {
+    use qn_planner::export::{Composer, MapSpec, ReferenceDraw, render};
+    let dir = tempfile::tempdir().unwrap();
+    let p = new_project(dir.path());
+    // Parcels of two land uses: tiny ones (a few pixels at 300 dpi, drawn straight into the
+    // pixels) and large ones (drawn by the general rasteriser).
+    let parcels = [
+        (107.00, 21.10, 0.0006, "rừng"),
+        (107.20, 21.15, 0.0006, "lúa"),
+        (107.40, 21.05, 0.03, "rừng"),
+        (107.60, 21.20, 0.03, "lúa"),
+    ];
+    let features: Vec<String> = parcels
+        .iter()
+        .map(|(x, y, d, kind)| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"loai":"{kind}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}}}"#,
+                x + d,
+                x + d,
+                y + d,
+                y + d
+            )
+        })
+        .collect();
+    let gj = dir.path().join("thua.geojson");
+    std::fs::write(
+        &gj,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let out = Command::new(QN)
+        .arg("import")
+        .arg(&p)
+        .arg(&gj)
+        .args(["--layer", "Thửa đất"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pf = ProjectFile::open(&p).unwrap();
+    let mut project = pf.read_project().unwrap();
+    let table = pf.reference_layers().unwrap()[0].table.clone();
+    let (magenta, cyan) = ([255, 0, 255], [0, 255, 255]);
+    let mut style = LayerStyle::default_reference([1, 2, 3]);
+    style.renderer = categorise(
+        "loai",
+        &[Value::Text("rừng".into()), Value::Text("lúa".into())],
+        style.main_symbol(),
+    );
+    let Renderer::Categorised { categories, .. } = &mut style.renderer else {
+        unreachable!()
+    };
+    for c in categories.iter_mut() {
+        let colour = if c.value == "rừng" { magenta } else { cyan };
+        c.symbol.fill = colour;
+        c.symbol.opacity = 1.0;
+        c.symbol.outline = [colour[0], colour[1], colour[2], 255];
+    }
+    Edit::Style {
+        table: table.clone(),
+        before: None,
+        after: Some(Box::new(style)),
+    }
+    .apply(&mut pf, &mut project)
+    .unwrap();
+    let composer = Composer::new().unwrap();
+    let mut spec = MapSpec::new("Thửa đất", qn_planner::settings::Language::Vi);
+    spec.reference = ReferenceDraw::all_of(&pf).unwrap();
+    assert!(spec.reference[0].style.is_some());
+    let dpi = 300;
+    spec.raster_dpi = dpi;
+    let page = composer.map_page(&project, &spec).unwrap();
+    let png = render::png(&page, dpi).unwrap();
+    let frame = page.map_frame.unwrap();
+    let bar = page.scale_bar.unwrap();
+    let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
+    let px_per_mm = f64::from(dpi) / 25.4;
+    let at = |lon: f64, lat: f64| {
+        let (e, n) = tm3.tm3_from_lonlat(lon, lat).unwrap();
+        let x =
+            f64::from(frame.min[0] + frame.max[0]) / 2.0 + (e - bar.centre[0]) / bar.proj_m_per_mm;
+        let y =
+            f64::from(frame.min[1] + frame.max[1]) / 2.0 - (n - bar.centre[1]) / bar.proj_m_per_mm;
+        ((x * px_per_mm) as i64, (y * px_per_mm) as i64)
+    };
+    for colour in [magenta, cyan] {
+        let (hits, _) = pixels_of(&png, colour);
+        for (x, y, d, kind) in parcels {
+            let want = if kind == "rừng" { magenta } else { cyan };
+            if want != colour {
+                continue;
+            }
+            let (cx, cy) = at(x + d / 2.0, y + d / 2.0);
+            assert!(
+                hits.iter()
+                    .any(|(hx, hy)| (i64::from(*hx) - cx).abs() <= 3
+                        && (i64::from(*hy) - cy).abs() <= 3),
+                "no {kind} colour at the parcel at {x},{y} (size {d}°)"
+            );
+        }
+    }
+}

@@ -202,7 +202,13 @@ impl Composer {
         // The legend's entries first: in portrait the legend and inset go below the map, and
         // the map frame takes all the height they leave.
         let entries = legend::entries(spec, &project.styles);
-        let legend_h = legend::height(entries.len());
+        // In landscape the legend has the frame's height; a long one gets closer rows.
+        let row = if spec.landscape {
+            legend::row_for(entries.len(), ph - margin - title_h - margin - foot_h)
+        } else {
+            legend::ROW
+        };
+        let legend_h = legend::height(entries.len(), row);
         let inset_h = 60.0;
         let (fx, fy) = (margin, margin + title_h);
         let fw = pw - 2.0 * margin - side - if spec.landscape { 5.0 } else { 0.0 };
@@ -223,12 +229,34 @@ impl Composer {
         let open = format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="{pw}mm" height="{ph}mm" viewBox="0 0 {pw} {ph}" font-family="Noto Sans">"##
         );
-        let defs = format!(
-            r##"<defs><clipPath id="frame"><rect x="{fx}" y="{fy}" width="{fw}" height="{fh}"/></clipPath></defs>"##
-        );
+        // The map is not clipped (a clip group costs a page-sized layer in the rasteriser):
+        // what it draws beyond its frame is covered by the page's margins, drawn over it.
+        let defs = String::new();
         svg.push_str(&open);
         let _ = write!(svg, r##"<rect width="{pw}" height="{ph}" fill="white"/>"##);
         svg.push_str(&defs);
+        // The map.
+        let _ = write!(svg, "<g>");
+        let _ = write!(
+            svg,
+            r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="{}"/>"##,
+            palette::hex(palette::SEA)
+        );
+        let raster = self.draw_base(&mut svg, &fr, spec, format!("{open}{defs}<g>"))?;
+        let symbols = self.draw_sites(&mut svg, project, spec, &fr);
+        let _ = write!(svg, "</g>");
+        // The margins over whatever the map drew beyond its frame, then the title.
+        for (x, y, w, h) in [
+            (0.0, 0.0, pw, fy),
+            (0.0, fy + fh, pw, ph - fy - fh),
+            (0.0, fy, fx, fh),
+            (fx + fw, fy, pw - fx - fw, fh),
+        ] {
+            let _ = write!(
+                svg,
+                r##"<rect x="{x:.3}" y="{y:.3}" width="{w:.3}" height="{h:.3}" fill="white"/>"##
+            );
+        }
         // Title and subtitle.
         let _ = write!(
             svg,
@@ -244,21 +272,7 @@ impl Composer {
                 esc(&spec.subtitle)
             );
         }
-        // The map.
-        let _ = write!(svg, r##"<g clip-path="url(#frame)">"##);
-        let _ = write!(
-            svg,
-            r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="{}"/>"##,
-            palette::hex(palette::SEA)
-        );
-        let raster = self.draw_base(
-            &mut svg,
-            &fr,
-            spec,
-            format!(r##"{open}{defs}<g clip-path="url(#frame)">"##),
-        )?;
-        let symbols = self.draw_sites(&mut svg, project, spec, &fr);
-        let _ = write!(svg, "</g>");
+
         let _ = write!(
             svg,
             r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#222" stroke-width="0.35"/>"##
@@ -454,19 +468,21 @@ impl Composer {
             (fx, fy + fh + 5.0)
         };
         let lw = if spec.landscape { side } else { fw * 0.5 };
-        let legend_box = legend::draw(&mut svg, &entries, (lx, ly, lw, legend_h), lang);
-        // Locator inset (Mercator, Natural Earth 1:50m).
+        let legend_box = legend::draw(&mut svg, &entries, (lx, ly, lw, legend_h), row, lang);
+        // Locator inset (Mercator, Natural Earth 1:50m), where the legend leaves room for it.
         let (ix, iy, iw, ih) = if spec.landscape {
             (
                 lx,
                 ly + legend_h + 5.0,
                 lw,
-                (fy + fh - (ly + legend_h + 5.0)).clamp(30.0, 80.0),
+                (fy + fh - (ly + legend_h + 5.0)).min(80.0),
             )
         } else {
             (fx + fw * 0.55, fy + fh + 5.0, fw * 0.45, inset_h)
         };
-        svg.push_str(&legend::locator_svg(&self.locator, ix, iy, iw, ih, lang));
+        if ih >= 30.0 {
+            svg.push_str(&legend::locator_svg(&self.locator, ix, iy, iw, ih, lang));
+        }
         // Foot: attribution, date, file.
         let foot = format!(
             "{} · {}: Natural Earth · {} {} · {}",

@@ -438,7 +438,7 @@ impl Composer {
         layers: &[ReferenceDraw],
         v: &RasterView,
     ) -> Result<tiny_skia::Pixmap, ExportError> {
-        use tiny_skia::{FillRule, PathBuilder, Pixmap, Rect, Transform};
+        use tiny_skia::Pixmap;
         let px_per_mm = f64::from(v.dpi) / 25.4;
         let w = (v.width_mm * px_per_mm).round().max(1.0) as u32;
         let h = (v.height_mm * px_per_mm).round().max(1.0) as u32;
@@ -535,9 +535,11 @@ impl Composer {
                 }
             };
             let mut big: Vec<(i64, usize)> = Vec::new();
+            let entries_n;
             {
                 let pixels = pixmap.pixels_mut();
                 let entries = reader.entries(view_ll).map_err(|e| db(e, l))?;
+                entries_n = entries.len();
                 for (id, [x0, x1, y0, y1]) in entries {
                     let Some(k) = class_of(id) else { continue };
                     let colour = paints[k].dot;
@@ -572,85 +574,380 @@ impl Composer {
             if big.is_empty() {
                 continue;
             }
-            for (id, k) in big {
-                let RefPaints {
-                    solid,
-                    edge,
-                    stroke,
-                    ..
-                } = &paints[k];
-                let fill = paints[k].area();
-                let Some(g) = reader.geometry(id).map_err(|e| db(e, l))? else {
-                    continue;
-                };
-                let mut pb = PathBuilder::new();
-                let mut points: Vec<(f64, f64)> = Vec::new();
-                let mut area = false;
-                let add_line = |pb: &mut PathBuilder, l: &LineString<f64>, close: bool| {
-                    let mut first = true;
-                    for c in &l.0 {
-                        let Ok((e, n)) = self.tm3.tm3_from_lonlat(c.x, c.y) else {
-                            continue;
-                        };
-                        let (x, y) = to_px(e, n);
-                        if first {
-                            pb.move_to(x, y);
-                            first = false;
-                        } else {
-                            pb.line_to(x, y);
+            let project = |lon: f64, lat: f64| -> Option<(f32, f32)> {
+                grid.as_ref()
+                    .and_then(|g| g.at(lon, lat))
+                    .or_else(|| self.tm3.tm3_from_lonlat(lon, lat).ok())
+                    .map(|(e, n)| to_px(e, n))
+            };
+            if big.len() * 4 > entries_n {
+                // Most of the layer: one pass over the table beats a lookup per feature.
+                let mut wanted = FidClasses::default();
+                for (id, k) in &big {
+                    wanted.set(*id, Some(*k));
+                }
+                let mut rings = Rings::default();
+                reader
+                    .scan(&mut |fid, blob| {
+                        let Some(k) = wanted.get(fid) else { return };
+                        // Most parcels: read, projected and painted without a geometry.
+                        if paints[k].hatch.is_none()
+                            && wkb_rings(blob, &project, &mut rings)
+                            && paint_small(&mut pixmap, &rings, &paints[k])
+                        {
+                            return;
                         }
-                    }
-                    if close && !first {
-                        pb.close();
-                    }
-                };
-                let mut polys: Vec<&Polygon<f64>> = Vec::new();
-                match &g {
-                    Geometry::Polygon(p) => polys.push(p),
-                    Geometry::MultiPolygon(mp) => polys.extend(mp.0.iter()),
-                    Geometry::LineString(ls) => add_line(&mut pb, ls, false),
-                    Geometry::MultiLineString(ml) => {
-                        ml.0.iter().for_each(|ls| add_line(&mut pb, ls, false))
-                    }
-                    Geometry::Point(p) => points.push((p.x(), p.y())),
-                    Geometry::MultiPoint(mp) => points.extend(mp.0.iter().map(|p| (p.x(), p.y()))),
-                    _ => {}
-                }
-                for p in polys {
-                    area = true;
-                    add_line(&mut pb, p.exterior(), true);
-                    p.interiors()
-                        .iter()
-                        .for_each(|r| add_line(&mut pb, r, true));
-                }
-                if let Some(path) = pb.finish() {
-                    if area && let Some(fill) = &fill {
-                        pixmap.fill_path(
-                            &path,
-                            fill,
-                            FillRule::EvenOdd,
-                            Transform::identity(),
-                            None,
-                        );
-                    }
-                    if let Some(edge) = edge {
-                        pixmap.stroke_path(&path, edge, stroke, Transform::identity(), None);
-                    }
-                }
-                for (lon, lat) in points {
-                    let Ok((e, n)) = self.tm3.tm3_from_lonlat(lon, lat) else {
-                        continue;
-                    };
-                    let (x, y) = to_px(e, n);
-                    let d = dot * 2.0;
-                    if let Some(rect) = Rect::from_xywh(x - d / 2.0, y - d / 2.0, d, d) {
-                        pixmap.fill_rect(rect, solid, Transform::identity(), None);
+                        if let Ok(d) = crate::store::geom::decode(blob)
+                            && let Some(g) = d.geometry
+                        {
+                            draw_feature(&mut pixmap, &g, &paints[k], &project, dot);
+                        }
+                    })
+                    .map_err(|e| db(e, l))?;
+            } else {
+                for (id, k) in big {
+                    if let Some(g) = reader.geometry(id).map_err(|e| db(e, l))? {
+                        draw_feature(&mut pixmap, &g, &paints[k], &project, dot);
                     }
                 }
             }
         }
         Ok(pixmap)
     }
+}
+
+/// Draws one feature of a reference layer: areas filled and outlined, lines stroked, points as
+/// squares of two dots. `project` takes lon/lat to pixels.
+fn draw_feature(
+    pixmap: &mut tiny_skia::Pixmap,
+    g: &Geometry<f64>,
+    paints: &RefPaints,
+    project: &dyn Fn(f64, f64) -> Option<(f32, f32)>,
+    dot: f32,
+) {
+    use tiny_skia::{FillRule, PathBuilder, Rect, Transform};
+    if paints.hatch.is_none() && draw_small(pixmap, g, paints, project) {
+        return;
+    }
+    let mut pb = PathBuilder::new();
+    let mut area = false;
+    let add_line = |pb: &mut PathBuilder, l: &LineString<f64>, close: bool| {
+        let mut first = true;
+        for c in &l.0 {
+            let Some((x, y)) = project(c.x, c.y) else {
+                continue;
+            };
+            if first {
+                pb.move_to(x, y);
+                first = false;
+            } else {
+                pb.line_to(x, y);
+            }
+        }
+        if close && !first {
+            pb.close();
+        }
+    };
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let mut polys: Vec<&Polygon<f64>> = Vec::new();
+    match g {
+        Geometry::Polygon(p) => polys.push(p),
+        Geometry::MultiPolygon(mp) => polys.extend(mp.0.iter()),
+        Geometry::LineString(ls) => add_line(&mut pb, ls, false),
+        Geometry::MultiLineString(ml) => ml.0.iter().for_each(|ls| add_line(&mut pb, ls, false)),
+        Geometry::Point(p) => points.push((p.x(), p.y())),
+        Geometry::MultiPoint(mp) => points.extend(mp.0.iter().map(|p| (p.x(), p.y()))),
+        _ => {}
+    }
+    for p in polys {
+        area = true;
+        add_line(&mut pb, p.exterior(), true);
+        p.interiors()
+            .iter()
+            .for_each(|r| add_line(&mut pb, r, true));
+    }
+    if let Some(path) = pb.finish() {
+        if area && let Some(fill) = paints.area() {
+            pixmap.fill_path(&path, &fill, FillRule::EvenOdd, Transform::identity(), None);
+        }
+        if let Some(edge) = &paints.edge {
+            pixmap.stroke_path(&path, edge, &paints.stroke, Transform::identity(), None);
+        }
+    }
+    for (lon, lat) in points {
+        let Some((x, y)) = project(lon, lat) else {
+            continue;
+        };
+        let d = dot * 2.0;
+        if let Some(rect) = Rect::from_xywh(x - d / 2.0, y - d / 2.0, d, d) {
+            pixmap.fill_rect(rect, &paints.solid, Transform::identity(), None);
+        }
+    }
+}
+
+/// The side in pixels under which an area is drawn straight into the pixels.
+const SMALL_PX: usize = 24;
+
+/// Draws an area of less than [`SMALL_PX`] pixels a side straight into the pixels: its fill
+/// (even-odd, at pixel centres), then its outline at its width (and dashes), each pixel
+/// blended once. Tiny parcels are most of a cadastre, and drawing each through the general
+/// rasteriser costs far more than the few pixels it covers. False when `g` is not such an
+/// area (the caller draws it the general way).
+fn draw_small(
+    pixmap: &mut tiny_skia::Pixmap,
+    g: &Geometry<f64>,
+    paints: &RefPaints,
+    project: &dyn Fn(f64, f64) -> Option<(f32, f32)>,
+) -> bool {
+    let polys: Vec<&Polygon<f64>> = match g {
+        Geometry::Polygon(p) => vec![p],
+        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+        _ => return false,
+    };
+    let mut rings = Rings::default();
+    for p in polys {
+        for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+            let from = rings.pts.len();
+            rings
+                .pts
+                .extend(r.0.iter().filter_map(|c| project(c.x, c.y)));
+            rings.close(from);
+        }
+    }
+    paint_small(pixmap, &rings, paints)
+}
+
+/// Projected rings in one buffer, reused from feature to feature.
+#[derive(Default)]
+struct Rings {
+    pts: Vec<(f32, f32)>,
+    /// (start, end) of each ring in `pts`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Rings {
+    fn clear(&mut self) {
+        self.pts.clear();
+        self.spans.clear();
+    }
+
+    /// Ends the ring begun at `from` (dropped when under three points).
+    fn close(&mut self, from: usize) {
+        if self.pts.len() - from >= 3 {
+            self.spans.push((from, self.pts.len()));
+        } else {
+            self.pts.truncate(from);
+        }
+    }
+
+    fn each(&self) -> impl Iterator<Item = &[(f32, f32)]> {
+        self.spans.iter().map(|(a, b)| &self.pts[*a..*b])
+    }
+}
+
+/// Reads the rings of a 2-D polygon or multipolygon straight from a GeoPackage geometry blob
+/// into `rings`, projected; false for anything else (the caller decodes it the general way).
+fn wkb_rings(
+    blob: &[u8],
+    project: &dyn Fn(f64, f64) -> Option<(f32, f32)>,
+    rings: &mut Rings,
+) -> bool {
+    rings.clear();
+    let Ok((_, _, empty, off)) = crate::store::geom::decode_header(blob) else {
+        return false;
+    };
+    if empty {
+        return true;
+    }
+    struct R<'a> {
+        b: &'a [u8],
+        pos: usize,
+        little: bool,
+    }
+    impl R<'_> {
+        fn u32(&mut self) -> Option<u32> {
+            let s: [u8; 4] = self.b.get(self.pos..self.pos + 4)?.try_into().ok()?;
+            self.pos += 4;
+            Some(if self.little {
+                u32::from_le_bytes(s)
+            } else {
+                u32::from_be_bytes(s)
+            })
+        }
+        fn f64(&mut self) -> Option<f64> {
+            let s: [u8; 8] = self.b.get(self.pos..self.pos + 8)?.try_into().ok()?;
+            self.pos += 8;
+            Some(if self.little {
+                f64::from_le_bytes(s)
+            } else {
+                f64::from_be_bytes(s)
+            })
+        }
+        fn head(&mut self) -> Option<u32> {
+            self.little = *self.b.get(self.pos)? == 1;
+            self.pos += 1;
+            self.u32()
+        }
+    }
+    fn polygon(
+        r: &mut R<'_>,
+        project: &dyn Fn(f64, f64) -> Option<(f32, f32)>,
+        rings: &mut Rings,
+    ) -> Option<()> {
+        let n = r.u32()?;
+        for _ in 0..n {
+            let m = r.u32()? as usize;
+            if m > r.b.len() / 16 {
+                return None;
+            }
+            let from = rings.pts.len();
+            for _ in 0..m {
+                let (x, y) = (r.f64()?, r.f64()?);
+                if let Some(p) = project(x, y) {
+                    rings.pts.push(p);
+                }
+            }
+            rings.close(from);
+        }
+        Some(())
+    }
+    let mut r = R {
+        b: blob,
+        pos: off,
+        little: true,
+    };
+    let ok = (|| -> Option<()> {
+        match r.head()? {
+            3 => polygon(&mut r, project, rings),
+            6 => {
+                let n = r.u32()?;
+                for _ in 0..n {
+                    if r.head()? != 3 {
+                        return None;
+                    }
+                    polygon(&mut r, project, rings)?;
+                }
+                Some(())
+            }
+            _ => None,
+        }
+    })();
+    ok.is_some()
+}
+
+/// Paints projected rings straight into the pixels when they are small (see
+/// [`draw_small`]); false when they are not.
+fn paint_small(pixmap: &mut tiny_skia::Pixmap, rings: &Rings, paints: &RefPaints) -> bool {
+    if rings.spans.is_empty() {
+        return true;
+    }
+    let half = paints.edge_w / 2.0 + 1.0;
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for (x, y) in &rings.pts {
+        x0 = x0.min(*x);
+        y0 = y0.min(*y);
+        x1 = x1.max(*x);
+        y1 = y1.max(*y);
+    }
+    let (bx, by) = ((x0 - half).floor(), (y0 - half).floor());
+    let (bw, bh) = (
+        ((x1 + half).ceil() - bx) as usize,
+        ((y1 + half).ceil() - by) as usize,
+    );
+    if bw > SMALL_PX + 8 || bh > SMALL_PX + 8 {
+        return false;
+    }
+    // 1: filled, 2: outline (drawn over the fill).
+    let mut mask = [0u8; (SMALL_PX + 8) * (SMALL_PX + 8)];
+    if paints.fill_px.is_some() {
+        let mut xs: Vec<f32> = Vec::new();
+        for row in 0..bh {
+            let cy = by + row as f32 + 0.5;
+            xs.clear();
+            for r in rings.each() {
+                for i in 0..r.len() {
+                    let (a, b) = (r[i], r[(i + 1) % r.len()]);
+                    if (a.1 <= cy) != (b.1 <= cy) {
+                        xs.push(a.0 + (cy - a.1) / (b.1 - a.1) * (b.0 - a.0));
+                    }
+                }
+            }
+            xs.sort_by(f32::total_cmp);
+            for pair in xs.chunks_exact(2) {
+                let from = ((pair[0] - bx - 0.5).ceil().max(0.0)) as usize;
+                let to = ((pair[1] - bx - 0.5).floor()) as isize;
+                for col in from as isize..=to.min(bw as isize - 1) {
+                    mask[row * bw + col as usize] = 1;
+                }
+            }
+        }
+    }
+    if paints.edge_px.is_some() {
+        let side = paints.edge_w.round().max(1.0) as isize;
+        let period = paints.dash_px.map(|d| d.iter().sum::<f32>());
+        let mut along = 0.0f32;
+        for r in rings.each() {
+            for i in 0..r.len() {
+                let (a, b) = (r[i], r[(i + 1) % r.len()]);
+                let len = (b.0 - a.0).hypot(b.1 - a.1);
+                let steps = (len * 2.0).ceil().max(1.0) as usize;
+                for k in 0..=steps {
+                    let t = k as f32 / steps as f32;
+                    let on = match (paints.dash_px, period) {
+                        (Some(d), Some(p)) if p > 0.0 => {
+                            let m = (along + t * len) % p;
+                            m < d[0] || (m >= d[0] + d[1] && m < d[0] + d[1] + d[2])
+                        }
+                        _ => true,
+                    };
+                    if !on {
+                        continue;
+                    }
+                    let (x, y) = (a.0 + (b.0 - a.0) * t - bx, a.1 + (b.1 - a.1) * t - by);
+                    let (cx, cy) = (
+                        (x - side as f32 / 2.0).round() as isize,
+                        (y - side as f32 / 2.0).round() as isize,
+                    );
+                    for dy in 0..side {
+                        for dx in 0..side {
+                            let (px, py) = (cx + dx, cy + dy);
+                            if px >= 0 && py >= 0 && (px as usize) < bw && (py as usize) < bh {
+                                mask[py as usize * bw + px as usize] = 2;
+                            }
+                        }
+                    }
+                }
+                along += len;
+            }
+        }
+    }
+    let (w, h) = (pixmap.width() as isize, pixmap.height() as isize);
+    let data = pixmap.data_mut();
+    for row in 0..bh {
+        let py = by as isize + row as isize;
+        if py < 0 || py >= h {
+            continue;
+        }
+        for col in 0..bw {
+            let c = match mask[row * bw + col] {
+                1 => paints.fill_px,
+                2 => paints.edge_px,
+                _ => None,
+            };
+            let Some(c) = c else { continue };
+            let px = bx as isize + col as isize;
+            if px < 0 || px >= w {
+                continue;
+            }
+            let at = ((py * w + px) * 4) as usize;
+            let d = &mut data[at..at + 4];
+            let inv = 255 - u32::from(c[3]);
+            for k in 0..4 {
+                d[k] = (u32::from(c[k]) + (u32::from(d[k]) * inv + 127) / 255) as u8;
+            }
+        }
+    }
+    true
 }
 
 /// The paints of one symbol in the reference image: the dot of a small feature, an area's
@@ -663,6 +960,19 @@ struct RefPaints {
     hatch: Option<tiny_skia::Pixmap>,
     edge: Option<tiny_skia::Paint<'static>>,
     stroke: tiny_skia::Stroke,
+    /// The same as premultiplied pixels, for the small features drawn straight into the
+    /// pixels: the fill (none for no fill or a hatch), the outline, its width in pixels and
+    /// its dash pattern in pixels.
+    fill_px: Option<[u8; 4]>,
+    edge_px: Option<[u8; 4]>,
+    edge_w: f32,
+    dash_px: Option<[f32; 4]>,
+}
+
+/// A colour with `alpha`, premultiplied as the pixmap holds it.
+fn premultiplied(c: [u8; 3], alpha: u8) -> [u8; 4] {
+    let m = |v: u8| ((u32::from(v) * u32::from(alpha) + 127) / 255) as u8;
+    [m(c[0]), m(c[1]), m(c[2]), alpha]
 }
 
 impl RefPaints {
@@ -702,7 +1012,22 @@ impl RefPaints {
                 .and_then(|d| StrokeDash::new(d.iter().map(|x| *x as f32 * w).collect(), 0.0)),
             ..Stroke::default()
         };
+        let fill_px = (s.brush == Brush::Solid).then(|| premultiplied([r, g, b], fill_alpha));
+        let edge_px = (s.dash != Dash::NoPen && s.outline_mm > 0.0)
+            .then(|| premultiplied([s.outline[0], s.outline[1], s.outline[2]], s.outline[3]));
+        let dash_px = s.dash.pattern().map(|d| {
+            [
+                d[0] as f32 * w,
+                d[1] as f32 * w,
+                d[2] as f32 * w,
+                d[3] as f32 * w,
+            ]
+        });
         RefPaints {
+            fill_px,
+            edge_px,
+            edge_w: w,
+            dash_px,
             dot: tiny_skia::PremultipliedColorU8::from_rgba(r, g, b, 255)
                 .unwrap_or(tiny_skia::PremultipliedColorU8::TRANSPARENT),
             solid,

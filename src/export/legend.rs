@@ -149,18 +149,31 @@ fn styled_entries(
     }
 }
 
-/// The height of a legend of `n` entries, mm.
-pub(super) fn height(n: usize) -> f64 {
-    9.0 + ROW * n as f64
+/// The height of a legend of `n` entries `row` mm apart, mm.
+pub(super) fn height(n: usize, row: f64) -> f64 {
+    9.0 + row * n as f64
 }
 
-/// Draws the legend box at (lx, ly), `lw` wide and `h` high; returns its box.
+/// The row height that fits `n` entries in `room` mm: [`ROW`], or less (never under 3 mm) for
+/// a long legend (many categories).
+pub(super) fn row_for(n: usize, room: f64) -> f64 {
+    if height(n, ROW) <= room || n == 0 {
+        ROW
+    } else {
+        ((room - 9.0) / n as f64).clamp(3.0, ROW)
+    }
+}
+
+/// Draws the legend box at (lx, ly), `lw` wide and `h` high, its entries `row` mm apart
+/// (symbols and text shrunk with a row under [`ROW`]); returns its box.
 pub(super) fn draw(
     svg: &mut String,
     entries: &[(String, String)],
     (lx, ly, lw, h): (f64, f64, f64, f64),
+    row: f64,
     lang: Language,
 ) -> Bbox {
+    let k = (row / ROW).min(1.0);
     let _ = write!(
         svg,
         r##"<rect x="{lx:.2}" y="{ly:.2}" width="{lw:.2}" height="{h:.2}" fill="white" stroke="#999" stroke-width="0.2"/><text x="{:.2}" y="{:.2}" font-size="3.4" font-weight="bold" fill="#111">{}</text>"##,
@@ -169,13 +182,14 @@ pub(super) fn draw(
         tr(lang, "Chú giải", "Legend")
     );
     for (i, (sym, name)) in entries.iter().enumerate() {
-        let y = ly + 10.5 + ROW * i as f64;
+        let y = ly + 10.5 * k.max(0.8) + row * i as f64;
         let _ = write!(
             svg,
-            r##"<g transform="translate({:.2},{y:.2})">{sym}</g><text x="{:.2}" y="{:.2}" font-size="2.9" fill="#111">{}</text>"##,
+            r##"<g transform="translate({:.2},{y:.2}) scale({k:.3})">{sym}</g><text x="{:.2}" y="{:.2}" font-size="{:.2}" fill="#111">{}</text>"##,
             lx + 6.0,
             lx + 11.0,
-            y + 1.0,
+            y + 1.0 * k,
+            2.9 * k,
             esc(name)
         );
     }

@@ -106,9 +106,25 @@ pub fn write_map(
     dpi: u32,
     out: &std::path::Path,
 ) -> Result<usize, ExportError> {
+    let timing = std::env::var_os("QN_PLANNER_TIMING").is_some();
+    let t0 = std::time::Instant::now();
     let page = composer.map_page(project, spec)?;
+    let composed = t0.elapsed();
     let bytes = match format {
-        MapFormat::Png => render::png(&page, dpi)?,
+        MapFormat::Png => {
+            let pm = render::pixels(&page, dpi)?;
+            let drawn = t0.elapsed();
+            let b = render::encode_png(&pm)?;
+            if timing {
+                eprintln!(
+                    "qn-planner: export composed in {} ms, drawn in {} ms, PNG encoded in {} ms",
+                    composed.as_millis(),
+                    (drawn - composed).as_millis(),
+                    (t0.elapsed() - drawn).as_millis()
+                );
+            }
+            b
+        }
         MapFormat::Svg => {
             render::tree(&page)?;
             page.full_svg()?.into_owned().into_bytes()

@@ -35,6 +35,18 @@ pub fn pixel_size(page: &Page, dpi: u32) -> (u32, u32) {
 
 /// The page as a PNG at `dpi`.
 pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
+    encode_png(&pixels(page, dpi)?)
+}
+
+/// A PNG of `pixmap`.
+pub fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, ExportError> {
+    pixmap
+        .encode_png()
+        .map_err(|e| ExportError::Png(e.to_string()))
+}
+
+/// The page drawn at `dpi`.
+pub fn pixels(page: &Page, dpi: u32) -> Result<tiny_skia::Pixmap, ExportError> {
     if !(36..=1200).contains(&dpi) {
         return Err(ExportError::DpiOutside(dpi));
     }
@@ -87,9 +99,7 @@ pub fn png(page: &Page, dpi: u32) -> Result<Vec<u8>, ExportError> {
             resvg::render(&t, fit(&t), &mut pixmap.as_mut());
         }
     }
-    pixmap
-        .encode_png()
-        .map_err(|e| ExportError::Png(e.to_string()))
+    Ok(pixmap)
 }
 
 /// Lays `src` (premultiplied) over `dst` with its top-left corner at (`ox`, `oy`).

@@ -1103,6 +1103,26 @@ impl LayerReader {
             .and_then(|d| d.geometry))
     }
 
+    /// Every feature's geometry blob, in table order, calling `each(fid, blob)`.
+    pub fn scan(&self, each: &mut dyn FnMut(i64, &[u8])) -> Result<(), StoreError> {
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT fid, geom FROM {} WHERE geom IS NOT NULL",
+                ident(&self.table)
+            ))
+            .map_err(sq)?;
+        let mut rows = st.query([]).map_err(sq)?;
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            if let rusqlite::types::ValueRef::Blob(b) = r.get_ref(1).map_err(sq)? {
+                each(fid, b);
+            }
+        }
+        Ok(())
+    }
+
     /// Every feature's value of `field`, calling `each(fid, value)`.
     pub fn values(
         &self,
