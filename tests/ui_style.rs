@@ -40,7 +40,7 @@ fn the_style_panel_categorises_a_layer_and_the_map_follows() {
     h.run();
     h.get_by_label("Trường").click();
     h.run();
-    h.get_by_label("status").click();
+    h.get_by_label("trạng thái").click();
     h.run();
     h.get_by_label("Phân loại").click();
     h.run();

@@ -727,6 +727,10 @@ pub(crate) fn field_label(lang: Language, table: &str, field: &str) -> String {
         "jobs" => t("lao động", "jobs"),
         "decision_year" => t("năm quyết định", "decision year"),
         "craft" => t("nghề", "craft"),
+        "occupancy_pct" => t("tỉ lệ lấp đầy (%)", "occupancy (%)"),
+        "occupancy_year" => t("năm lấp đầy", "occupancy year"),
+        "green_buffer_m" => t("dải cây xanh (m)", "green buffer (m)"),
+        "pollution_class" => t("nhóm ô nhiễm", "pollution class"),
         "site_key" => t("mã", "key"),
         other => other.to_string(),
     }

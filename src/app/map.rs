@@ -107,7 +107,13 @@ struct CachedPoly {
     verts: (u32, u32),
     tris: (u32, u32),
     rings: (u32, u32),
+    /// The feature it belongs to, and the symbol its style gives it (see [`RefLayerView`]).
+    fid: i64,
+    class: u16,
 }
+
+/// The class of a feature its style does not draw.
+const HIDDEN: u16 = u16::MAX;
 
 /// Projected, triangulated polygons with their boxes, ready to cull and draw. Everything
 /// lives in a few flat arrays (not vectors per polygon): 200,000 parcels stay small.
@@ -165,6 +171,11 @@ impl PolyCache {
 
     /// Projects and triangulates one polygon and adds it.
     pub fn push(&mut self, tm3: &Tm3, p: &geo_types::Polygon<f64>) {
+        self.push_feature(tm3, p, 0);
+    }
+
+    /// As [`Self::push`], for a polygon of feature `fid`.
+    fn push_feature(&mut self, tm3: &Tm3, p: &geo_types::Polygon<f64>, fid: i64) {
         let ext = project_ring(tm3, p.exterior());
         if ext.len() < 4 {
             return;
@@ -198,6 +209,8 @@ impl PolyCache {
             verts,
             tris,
             rings,
+            fid,
+            class: 0,
         });
     }
 
@@ -243,19 +256,6 @@ impl PolyCache {
             .map(|p| [(p.min[0] + p.max[0]) / 2.0, (p.min[1] + p.max[1]) / 2.0])
     }
 
-    /// Like [`Self::paint`] for the first `n` polygons only, sub-pixel ones included as shapes.
-    fn paint_first(
-        &self,
-        n: usize,
-        painter: &egui::Painter,
-        pr: &Projector,
-        fill: Color32,
-        stroke: Option<Stroke>,
-    ) {
-        let polys = &self.polys[..n.min(self.polys.len())];
-        self.paint_polys(polys, false, painter, pr, fill, stroke);
-    }
-
     /// Union box of all polygons.
     pub fn bounds(&self) -> Option<(World, World)> {
         let mut it = self.polys.iter();
@@ -297,13 +297,40 @@ impl PolyCache {
         fill: Color32,
         stroke: Option<Stroke>,
     ) {
+        let look = PolyLook {
+            fill,
+            hatch: None,
+            stroke,
+            dash: None,
+        };
+        self.paint_styled(polys, dots, painter, pr, std::slice::from_ref(&look));
+    }
+
+    /// As [`Self::paint_polys`], each polygon in the look of its class (hidden ones skipped);
+    /// hatched fills go in a textured mesh of their own.
+    fn paint_styled(
+        &self,
+        polys: &[CachedPoly],
+        dots: bool,
+        painter: &egui::Painter,
+        pr: &Projector,
+        looks: &[PolyLook],
+    ) {
         let (vmin, vmax) = pr.visible();
         let mut mesh = Mesh::default();
+        let mut hatched: Vec<Mesh> = looks
+            .iter()
+            .map(|l| l.hatch.map(Mesh::with_texture).unwrap_or_default())
+            .collect();
         let px = pr.view.m_per_px;
         for p in polys {
             if !overlaps(p.min, p.max, vmin, vmax) {
                 continue;
             }
+            let Some(look) = looks.get(usize::from(p.class)) else {
+                continue;
+            };
+            let fill = look.fill;
             if dots && size_of(p) < px * 1.5 {
                 // Below a pixel and a half: a dot says "island here" at a fraction of the cost.
                 let c = pr
@@ -318,13 +345,27 @@ impl PolyCache {
                 mesh.add_triangle(base, base + 2, base + 3);
                 continue;
             }
-            let base = mesh.vertices.len() as u32;
-            mesh.reserve_vertices(p.verts.1 as usize);
+            let target = if look.hatch.is_some() {
+                &mut hatched[usize::from(p.class)]
+            } else {
+                &mut mesh
+            };
+            let base = target.vertices.len() as u32;
+            target.reserve_vertices(p.verts.1 as usize);
             for v in self.verts_of(p) {
-                mesh.colored_vertex(pr.screen_from_world(*v), fill);
+                let s = pr.screen_from_world(*v);
+                if look.hatch.is_some() {
+                    target.vertices.push(egui::epaint::Vertex {
+                        pos: s,
+                        uv: Pos2::new(s.x / HATCH_TILE_PX, s.y / HATCH_TILE_PX),
+                        color: fill,
+                    });
+                } else {
+                    target.colored_vertex(s, fill);
+                }
             }
             for t in self.tris_of(p).chunks_exact(3) {
-                mesh.add_triangle(base + t[0], base + t[1], base + t[2]);
+                target.add_triangle(base + t[0], base + t[1], base + t[2]);
             }
             if mesh.vertices.len() > 60_000 {
                 painter.add(Shape::mesh(std::mem::take(&mut mesh)));
@@ -333,18 +374,104 @@ impl PolyCache {
         if !mesh.vertices.is_empty() {
             painter.add(Shape::mesh(mesh));
         }
-        if let Some(stroke) = stroke {
-            for p in polys {
-                if !overlaps(p.min, p.max, vmin, vmax) || size_of(p) < px * 3.0 {
-                    continue;
-                }
-                for ring in self.rings_of(p) {
-                    paint_thinned(painter, pr, ring, stroke, true);
+        for m in hatched.into_iter().filter(|m| !m.vertices.is_empty()) {
+            painter.add(Shape::mesh(m));
+        }
+        for p in polys {
+            let Some(look) = looks.get(usize::from(p.class)) else {
+                continue;
+            };
+            let Some(stroke) = look.stroke else { continue };
+            if !overlaps(p.min, p.max, vmin, vmax) || size_of(p) < px * 3.0 {
+                continue;
+            }
+            for ring in self.rings_of(p) {
+                match look.dash {
+                    Some((d, g)) => {
+                        let mut screen: Vec<Pos2> =
+                            ring.iter().map(|w| pr.screen_from_world(*w)).collect();
+                        if let Some(first) = screen.first().copied() {
+                            screen.push(first);
+                        }
+                        painter.extend(Shape::dashed_line(&screen, stroke, d, g));
+                    }
+                    None => paint_thinned(painter, pr, ring, stroke, true),
                 }
             }
         }
     }
 }
+
+/// How one class of a reference layer's polygons is drawn on screen.
+#[derive(Debug, Clone)]
+struct PolyLook {
+    fill: Color32,
+    /// A hatch texture (the fill tints it), instead of a plain fill.
+    hatch: Option<egui::TextureId>,
+    stroke: Option<Stroke>,
+    dash: Option<(f32, f32)>,
+}
+
+/// How one class of a reference layer is drawn on screen.
+#[derive(Debug, Clone)]
+struct RefLook {
+    poly: PolyLook,
+    /// A line's stroke, a point's symbol (none: a dot), a sub-pixel area's dot.
+    line: Option<Stroke>,
+    marker: Option<crate::model::style::Symbol>,
+    dot: Color32,
+}
+
+impl RefLook {
+    /// The default look of a layer of colour `c`.
+    fn plain(c: Color32) -> RefLook {
+        RefLook {
+            poly: PolyLook {
+                fill: Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60),
+                hatch: None,
+                stroke: Some(Stroke::new(1.0, c)),
+                dash: None,
+            },
+            line: Some(Stroke::new(1.4, c)),
+            marker: None,
+            dot: c,
+        }
+    }
+
+    fn of(
+        s: &crate::model::style::Symbol,
+        hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
+    ) -> RefLook {
+        use crate::model::style::{Brush, Dash};
+        let a = |x: f32| (x.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let fill = match s.brush {
+            Brush::NoBrush => Color32::TRANSPARENT,
+            Brush::Solid => Color32::from_rgba_unmultiplied(s.fill[0], s.fill[1], s.fill[2], a(s.opacity)),
+            _ => Color32::from_rgba_unmultiplied(s.fill[0], s.fill[1], s.fill[2], a(s.opacity.max(0.6))),
+        };
+        let outline = Color32::from_rgba_unmultiplied(s.outline[0], s.outline[1], s.outline[2], s.outline[3]);
+        let w = (s.outline_mm * super::style::PX_PER_MM).max(1.0);
+        let stroke = (s.dash != Dash::NoPen && s.outline_mm > 0.0).then(|| Stroke::new(w, outline));
+        let dash = s
+            .dash
+            .pattern()
+            .map(|p| ((p[0] as f32 * w).max(2.0), (p[1] as f32 * w).max(2.0)));
+        RefLook {
+            poly: PolyLook {
+                fill,
+                hatch: hatches.get(&s.brush).map(|t| t.id()),
+                stroke,
+                dash,
+            },
+            line: stroke,
+            marker: Some(s.clone()),
+            dot: Color32::from_rgb(s.fill[0], s.fill[1], s.fill[2]),
+        }
+    }
+}
+
+/// Screen pixels a hatch tile repeats over.
+const HATCH_TILE_PX: f32 = 8.0;
 
 /// Strokes a line, skipping vertices closer than ~0.7 px to the last one kept.
 fn paint_thinned(
@@ -509,9 +636,15 @@ pub struct RefLayerView {
     pub color: Color32,
     pub count: usize,
     pub visible: bool,
+    /// The style it is drawn in (none: its colour), and each class's look.
+    pub style: Option<crate::model::style::LayerStyle>,
+    looks: Vec<RefLook>,
     polys: PolyCache,
     lines: LineCache,
+    /// Each line's and point's feature and class, in the order of `lines` and `points`.
+    line_ids: Vec<(i64, u16)>,
     points: Vec<World>,
+    point_ids: Vec<(i64, u16)>,
     /// Polygons smaller than a pixel and a half, drawn as one image (see [`DotRaster`]).
     dots: Option<DotRaster>,
 }
@@ -551,51 +684,93 @@ pub fn parse_hex_color(s: &str) -> Color32 {
 impl RefLayerView {
     /// An empty layer; [`Self::add`] each geometry as it is read, then [`Self::finish`].
     pub fn new(name: &str, table: &str, color: &str) -> RefLayerView {
+        let color = parse_hex_color(color);
         RefLayerView {
             name: name.to_string(),
             table: table.to_string(),
-            color: parse_hex_color(color),
+            color,
             count: 0,
             visible: true,
+            style: None,
+            looks: vec![RefLook::plain(color)],
             polys: PolyCache::default(),
             lines: LineCache { lines: Vec::new() },
+            line_ids: Vec::new(),
             points: Vec::new(),
+            point_ids: Vec::new(),
             dots: None,
         }
     }
 
-    /// Projects one geometry (WGS84) and adds it, so no layer is ever held twice in memory.
-    pub fn add(&mut self, tm3: &Tm3, g: &geo_types::Geometry<f64>) {
+    /// Projects one geometry (WGS84) of feature `fid` and adds it, so no layer is ever held
+    /// twice in memory.
+    pub fn add(&mut self, tm3: &Tm3, fid: i64, g: &geo_types::Geometry<f64>) {
         use geo_types::Geometry as G;
         let mut line = |l: &LineString<f64>| {
             let pts = project_ring(tm3, l);
             let (a, b) = bbox_of(&pts);
             self.lines.lines.push((a, b, pts));
+            self.line_ids.push((fid, 0));
+        };
+        let mut point = |p: &geo_types::Point<f64>| {
+            if let Ok((e, n)) = tm3.tm3_from_lonlat_fast(p.x(), p.y()) {
+                self.points.push([e, n]);
+                self.point_ids.push((fid, 0));
+            }
         };
         match g {
-            G::Point(p) => self.points.extend(
-                tm3.tm3_from_lonlat_fast(p.x(), p.y())
-                    .ok()
-                    .map(|(e, n)| [e, n]),
-            ),
-            G::MultiPoint(mp) => self.points.extend(
-                mp.0.iter()
-                    .filter_map(|p| tm3.tm3_from_lonlat_fast(p.x(), p.y()).ok())
-                    .map(|(e, n)| [e, n]),
-            ),
+            G::Point(p) => point(p),
+            G::MultiPoint(mp) => mp.0.iter().for_each(point),
             G::Line(l) => line(&LineString::from(vec![l.start, l.end])),
             G::LineString(l) => line(l),
             G::MultiLineString(ml) => ml.0.iter().for_each(line),
-            G::Polygon(p) => self.polys.push(tm3, p),
-            G::MultiPolygon(mp) => mp.0.iter().for_each(|p| self.polys.push(tm3, p)),
-            G::Rect(r) => self.polys.push(tm3, &r.to_polygon()),
-            G::Triangle(t) => self.polys.push(tm3, &t.to_polygon()),
+            G::Polygon(p) => self.polys.push_feature(tm3, p, fid),
+            G::MultiPolygon(mp) => mp
+                .0
+                .iter()
+                .for_each(|p| self.polys.push_feature(tm3, p, fid)),
+            G::Rect(r) => self.polys.push_feature(tm3, &r.to_polygon(), fid),
+            G::Triangle(t) => self.polys.push_feature(tm3, &t.to_polygon(), fid),
             G::GeometryCollection(gc) => {
                 for g in &gc.0 {
-                    self.add(tm3, g);
+                    self.add(tm3, fid, g);
                 }
             }
         }
+    }
+
+    /// Draws the layer in `style` (none: its colour); `class_of` gives each feature's symbol
+    /// (an index into the style's symbols, none: not drawn). `hatches` are the textures of
+    /// hatched fills.
+    pub fn restyle(
+        &mut self,
+        style: Option<crate::model::style::LayerStyle>,
+        class_of: &dyn Fn(i64) -> Option<usize>,
+        hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
+    ) {
+        let class = |fid: i64| {
+            class_of(fid).map_or(HIDDEN, |c| u16::try_from(c).unwrap_or(HIDDEN))
+        };
+        match &style {
+            None => {
+                self.looks = vec![RefLook::plain(self.color)];
+                self.polys.polys.iter_mut().for_each(|p| p.class = 0);
+                self.line_ids.iter_mut().for_each(|l| l.1 = 0);
+                self.point_ids.iter_mut().for_each(|l| l.1 = 0);
+            }
+            Some(st) => {
+                self.looks = st
+                    .symbols()
+                    .into_iter()
+                    .map(|s| RefLook::of(s, hatches))
+                    .collect();
+                self.polys.polys.iter_mut().for_each(|p| p.class = class(p.fid));
+                self.line_ids.iter_mut().for_each(|l| l.1 = class(l.0));
+                self.point_ids.iter_mut().for_each(|l| l.1 = class(l.0));
+            }
+        }
+        self.style = style;
+        self.dots = None;
     }
 
     /// Orders the polygons by size for drawing; `count` is the layer's feature count.
@@ -606,26 +781,57 @@ impl RefLayerView {
         self
     }
 
-    /// Translucent fill and solid outline for areas, solid lines, small dots for points.
-    /// `settled`: the view did not change since the last frame (the dot image may be redrawn).
+    /// Areas filled and outlined, lines, points, in the layer's style (by default its colour:
+    /// translucent fill, solid outline, small dots for points). `settled`: the view did not
+    /// change since the last frame (the dot image may be redrawn).
     pub fn paint(&mut self, painter: &egui::Painter, pr: &Projector, settled: bool) {
         if !self.visible {
             return;
         }
-        let c = self.color;
-        let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60);
         let px = pr.view.m_per_px;
+        if self
+            .style
+            .as_ref()
+            .is_some_and(|s| !s.shows_at(super::style::scale_denominator(px)))
+        {
+            return;
+        }
         let big = self.polys.count_at_least(px * 1.5);
-        self.polys
-            .paint_first(big, painter, pr, fill, Some(Stroke::new(1.0, c)));
+        let looks: Vec<PolyLook> = self.looks.iter().map(|l| l.poly.clone()).collect();
+        let first = &self.polys.polys[..big.min(self.polys.polys.len())];
+        self.polys.paint_styled(first, false, painter, pr, &looks);
         if big < self.polys.polys.len() {
             self.paint_dots(big, painter, pr, settled);
         }
-        self.lines.paint(painter, pr, Stroke::new(1.4, c), false);
         let (vmin, vmax) = pr.visible();
-        for p in &self.points {
+        for ((a, b, pts), (_, class)) in self.lines.lines.iter().zip(&self.line_ids) {
+            let Some(look) = self.looks.get(usize::from(*class)) else {
+                continue;
+            };
+            let Some(stroke) = look.line else { continue };
+            if overlaps(*a, *b, vmin, vmax) {
+                match look.poly.dash {
+                    Some((d, g)) => {
+                        let screen: Vec<Pos2> =
+                            pts.iter().map(|w| pr.screen_from_world(*w)).collect();
+                        painter.extend(Shape::dashed_line(&screen, stroke, d, g));
+                    }
+                    None => paint_thinned(painter, pr, pts, stroke, false),
+                }
+            }
+        }
+        for (p, (_, class)) in self.points.iter().zip(&self.point_ids) {
+            let Some(look) = self.looks.get(usize::from(*class)) else {
+                continue;
+            };
             if p[0] >= vmin[0] && p[0] <= vmax[0] && p[1] >= vmin[1] && p[1] <= vmax[1] {
-                painter.circle_filled(pr.screen_from_world(*p), 2.5, c);
+                let at = pr.screen_from_world(*p);
+                match &look.marker {
+                    Some(sym) => super::style::paint_styled_marker(painter, sym, at, 1.0),
+                    None => {
+                        painter.circle_filled(at, 2.5, look.dot);
+                    }
+                }
             }
         }
     }
@@ -648,12 +854,15 @@ impl RefLayerView {
             let origin = [vmin[0] - w * 0.5 * px, vmax[1] + h * 0.5 * px];
             let size = [(w * 2.0).ceil() as usize, (h * 2.0).ceil() as usize];
             let mut img = egui::ColorImage::filled(size, Color32::TRANSPARENT);
-            let c = self.color;
-            for w in self.polys.centres_from(from) {
+            let polys = &self.polys.polys[from.min(self.polys.polys.len())..];
+            for (w, p) in self.polys.centres_from(from).zip(polys) {
+                let Some(look) = self.looks.get(usize::from(p.class)) else {
+                    continue;
+                };
                 let x = ((w[0] - origin[0]) / px).floor();
                 let y = ((origin[1] - w[1]) / px).floor();
                 if x >= 0.0 && y >= 0.0 && (x as usize) < size[0] && (y as usize) < size[1] {
-                    img.pixels[y as usize * size[0] + x as usize] = c;
+                    img.pixels[y as usize * size[0] + x as usize] = look.dot;
                 }
             }
             let opts = egui::TextureOptions::NEAREST;

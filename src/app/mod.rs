@@ -193,7 +193,7 @@ fn load_reference_layers(
     let mut out = Vec::new();
     for r in file.reference_layers().map_err(|e| e.to_string())? {
         let mut view = map::RefLayerView::new(&r.name, &r.table, &r.color);
-        file.for_each_table_geometry(&r.table, &mut |g| view.add(tm3, &g))
+        file.for_each_table_geometry(&r.table, &mut |fid, g| view.add(tm3, fid, &g))
             .map_err(|e| format!("{}: {e}", r.name))?;
         out.push(view.finish(usize::try_from(r.features).unwrap_or(0)));
     }
@@ -508,7 +508,14 @@ impl QnApp {
                 graduate(&field, &nums, n, method, ramp, &sym)
             }
         };
-        let after = LayerStyle { renderer, ..base };
+        let mut after = LayerStyle { renderer, ..base };
+        if let crate::model::style::Renderer::Categorised {
+            other: Some(o), ..
+        } = &mut after.renderer
+        {
+            // QGIS's words in English; the planner's in Vietnamese.
+            o.label = tr(lang, "các giá trị khác", "all other values").to_string();
+        }
         let applied = self.apply_now(
             Edit::Style {
                 table: table.to_string(),
@@ -892,9 +899,60 @@ impl QnApp {
 
     /// Draws one whole frame of the UI in `ui`, then applies what its panels asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.sync_reference_styles(ui.ctx());
         self.show_panels(ui);
         let commands = std::mem::take(&mut self.commands);
         self.run_commands(commands);
+    }
+
+    /// Redraws a reference layer's classes when its style changed (an edit, undo, redo, a
+    /// QML, another project): its features' values are read again when the style reads a
+    /// field.
+    fn sync_reference_styles(&mut self, ctx: &egui::Context) {
+        let stale: Vec<usize> = self
+            .map
+            .refs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.style.as_ref() != self.project.styles.get(&r.table))
+            .map(|(i, _)| i)
+            .collect();
+        if stale.is_empty() {
+            return;
+        }
+        style::make_hatches(ctx, &self.project, &mut self.map.hatches);
+        for i in stale {
+            let table = self.map.refs[i].table.clone();
+            let want = self.project.styles.get(&table).cloned();
+            let mut classes: HashMap<i64, usize> = HashMap::new();
+            let mut failed = None;
+            if let (Some(st), Some(file)) = (&want, &self.file)
+                && let Some(field) = st.field()
+            {
+                let read = crate::store::LayerReader::open(file.path(), &table).and_then(|r| {
+                    r.values(field, &mut |fid, v| {
+                        if let Some(c) = st.class_of(v) {
+                            classes.insert(fid, c);
+                        }
+                    })
+                });
+                if let Err(e) = read {
+                    failed = Some(e.text(self.lang()));
+                }
+            }
+            let single = want.as_ref().is_none_or(|st| st.field().is_none());
+            let class_of = |fid: i64| {
+                if single {
+                    Some(0)
+                } else {
+                    classes.get(&fid).copied()
+                }
+            };
+            self.map.refs[i].restyle(want, &class_of, &self.map.hatches);
+            if let Some(e) = failed {
+                self.show_error(e);
+            }
+        }
     }
 
     /// The map over this frame, as a [`canvas::MapCtx`]; what it asks for joins the commands.

@@ -117,7 +117,13 @@ pub(super) fn side_ui(
                     if clicked {
                         out.push(Command::OpenStyle(r.table.clone()));
                     }
-                    let c = r.color;
+                    let c = match project.styles.get(&r.table) {
+                        Some(st) => {
+                            let f = st.main_symbol().fill;
+                            Color32::from_rgb(f[0], f[1], f[2])
+                        }
+                        None => r.color,
+                    };
                     ui.painter().rect_filled(
                         rect.shrink(4.0),
                         2.0,

@@ -173,6 +173,12 @@ fn swatch(ui: &mut egui::Ui, s: &Symbol, kind: GeomKind) {
     }
 }
 
+/// A field as the panel lists it: the planner's words for a planning layer's fields, the
+/// column's name for the others.
+fn field_name(lang: Language, table: &str, field: &str) -> String {
+    super::form::field_label(lang, table, field)
+}
+
 /// The style panel of the layer `st.target`; returns its edits and requests.
 pub fn style_panel(
     ui: &mut egui::Ui,
@@ -297,10 +303,10 @@ pub fn style_panel(
                 st.field = f.to_string();
             }
             egui::ComboBox::from_label(tr(lang, "Trường", "Field"))
-                .selected_text(st.field.clone())
+                .selected_text(field_name(lang, &table, &st.field))
                 .show_ui(ui, |ui| {
                     for f in fields {
-                        ui.selectable_value(&mut st.field, f.clone(), f.as_str());
+                        ui.selectable_value(&mut st.field, f.clone(), field_name(lang, &table, f));
                     }
                 });
             if numeric {
@@ -538,11 +544,14 @@ pub fn style_panel(
         let none = tr(lang, "(không nhãn)", "(no labels)");
         let mut lf = next.labels.field.clone();
         egui::ComboBox::from_label(tr(lang, "Trường nhãn", "Label field"))
-            .selected_text(lf.clone().unwrap_or_else(|| none.to_string()))
+            .selected_text(
+                lf.as_deref()
+                    .map_or_else(|| none.to_string(), |f| field_name(lang, &table, f)),
+            )
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut lf, None, none);
                 for (f, _) in &target.typed_fields {
-                    ui.selectable_value(&mut lf, Some(f.clone()), f.as_str());
+                    ui.selectable_value(&mut lf, Some(f.clone()), field_name(lang, &table, f));
                 }
             });
         if lf != next.labels.field {

@@ -861,7 +861,7 @@ impl ProjectFile {
     pub fn for_each_table_geometry(
         &self,
         table: &str,
-        f: &mut dyn FnMut(geo_types::Geometry<f64>),
+        f: &mut dyn FnMut(i64, geo_types::Geometry<f64>),
     ) -> Result<(), StoreError> {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
@@ -880,7 +880,7 @@ impl ProjectFile {
             let fid: i64 = r.get(0).map_err(sq)?;
             let blob: Vec<u8> = r.get(1).map_err(sq)?;
             if let Some(g) = self.decode_geom(table, fid, Some(&blob))? {
-                f(g);
+                f(fid, g);
             }
         }
         Ok(())
