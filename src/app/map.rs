@@ -446,10 +446,18 @@ impl RefLook {
         let a = |x: f32| (x.clamp(0.0, 1.0) * 255.0).round() as u8;
         let fill = match s.brush {
             Brush::NoBrush => Color32::TRANSPARENT,
-            Brush::Solid => Color32::from_rgba_unmultiplied(s.fill[0], s.fill[1], s.fill[2], a(s.opacity)),
-            _ => Color32::from_rgba_unmultiplied(s.fill[0], s.fill[1], s.fill[2], a(s.opacity.max(0.6))),
+            Brush::Solid => {
+                Color32::from_rgba_unmultiplied(s.fill[0], s.fill[1], s.fill[2], a(s.opacity))
+            }
+            _ => Color32::from_rgba_unmultiplied(
+                s.fill[0],
+                s.fill[1],
+                s.fill[2],
+                a(s.opacity.max(0.6)),
+            ),
         };
-        let outline = Color32::from_rgba_unmultiplied(s.outline[0], s.outline[1], s.outline[2], s.outline[3]);
+        let outline =
+            Color32::from_rgba_unmultiplied(s.outline[0], s.outline[1], s.outline[2], s.outline[3]);
         let w = (s.outline_mm * super::style::PX_PER_MM).max(1.0);
         let stroke = (s.dash != Dash::NoPen && s.outline_mm > 0.0).then(|| Stroke::new(w, outline));
         let dash = s
@@ -725,10 +733,10 @@ impl RefLayerView {
             G::LineString(l) => line(l),
             G::MultiLineString(ml) => ml.0.iter().for_each(line),
             G::Polygon(p) => self.polys.push_feature(tm3, p, fid),
-            G::MultiPolygon(mp) => mp
-                .0
-                .iter()
-                .for_each(|p| self.polys.push_feature(tm3, p, fid)),
+            G::MultiPolygon(mp) => {
+                mp.0.iter()
+                    .for_each(|p| self.polys.push_feature(tm3, p, fid))
+            }
             G::Rect(r) => self.polys.push_feature(tm3, &r.to_polygon(), fid),
             G::Triangle(t) => self.polys.push_feature(tm3, &t.to_polygon(), fid),
             G::GeometryCollection(gc) => {
@@ -748,9 +756,7 @@ impl RefLayerView {
         class_of: &dyn Fn(i64) -> Option<usize>,
         hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
     ) {
-        let class = |fid: i64| {
-            class_of(fid).map_or(HIDDEN, |c| u16::try_from(c).unwrap_or(HIDDEN))
-        };
+        let class = |fid: i64| class_of(fid).map_or(HIDDEN, |c| u16::try_from(c).unwrap_or(HIDDEN));
         match &style {
             None => {
                 self.looks = vec![RefLook::plain(self.color)];
@@ -764,7 +770,10 @@ impl RefLayerView {
                     .into_iter()
                     .map(|s| RefLook::of(s, hatches))
                     .collect();
-                self.polys.polys.iter_mut().for_each(|p| p.class = class(p.fid));
+                self.polys
+                    .polys
+                    .iter_mut()
+                    .for_each(|p| p.class = class(p.fid));
                 self.line_ids.iter_mut().for_each(|l| l.1 = class(l.0));
                 self.point_ids.iter_mut().for_each(|l| l.1 = class(l.0));
             }

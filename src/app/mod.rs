@@ -509,9 +509,8 @@ impl QnApp {
             }
         };
         let mut after = LayerStyle { renderer, ..base };
-        if let crate::model::style::Renderer::Categorised {
-            other: Some(o), ..
-        } = &mut after.renderer
+        if let crate::model::style::Renderer::Categorised { other: Some(o), .. } =
+            &mut after.renderer
         {
             // QGIS's words in English; the planner's in Vietnamese.
             o.label = tr(lang, "các giá trị khác", "all other values").to_string();

@@ -158,20 +158,59 @@ fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32) {
     };
 }
 
-/// The layers in the presentation's legend: shown and holding sites.
-fn legend_rows(project: &Project, visible: &[bool; 7]) -> Vec<Layer> {
-    Layer::ALL
-        .iter()
-        .copied()
-        .filter(|l| visible[layer_index(*l)] && project.sites_of(*l).next().is_some())
-        .collect()
+/// A row of the presentation's legend: a layer in its default look, a styled layer's single
+/// symbol, the name of a classified layer, or one of its categories or classes.
+enum Row {
+    Layer(Layer),
+    Symbol(Layer, crate::model::style::Symbol),
+    Header(Layer),
+    Class(crate::model::style::Symbol, String),
+}
+
+/// The most categories or classes of one layer the presentation's legend lists.
+const MOST_CLASSES: usize = 8;
+
+/// The presentation's legend: the layers shown and holding sites, in their styles.
+fn legend_rows(project: &Project, visible: &[bool; 7], lang: Language) -> Vec<Row> {
+    use crate::model::style::Renderer;
+    let mut rows = Vec::new();
+    for l in Layer::ALL {
+        if !visible[layer_index(l)] || project.sites_of(l).next().is_none() {
+            continue;
+        }
+        match project.styles.get(l.table()) {
+            None => rows.push(Row::Layer(l)),
+            Some(st) => {
+                if let Renderer::Single(s) = &st.renderer {
+                    rows.push(Row::Symbol(l, s.clone()));
+                    continue;
+                }
+                rows.push(Row::Header(l));
+                let classes = st.legend();
+                let n = classes.len();
+                for (i, (label, s)) in classes.into_iter().enumerate() {
+                    if i + 1 == MOST_CLASSES && n > MOST_CLASSES {
+                        rows.push(Row::Class(s.clone(), format!("… +{}", n - i)));
+                        break;
+                    }
+                    let label = if label == "all other values" {
+                        tr(lang, "các giá trị khác", "all other values").to_string()
+                    } else {
+                        label
+                    };
+                    rows.push(Row::Class(s.clone(), label));
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// Where the presentation's legend goes: bottom right, over the Gulf of Tonkin at the
 /// province's extent, clear of the land. Labels keep clear of exactly this box.
 pub(crate) fn legend_rect(project: &Project, visible: &[bool; 7], rect: Rect) -> Rect {
     let w = 330.0;
-    let h = 44.0 + PRESENT_ROW_H * legend_rows(project, visible).len() as f32;
+    let h = 44.0 + PRESENT_ROW_H * legend_rows(project, visible, Language::En).len() as f32;
     let top_left = Pos2::new(rect.right() - w - 18.0, rect.bottom() - h - 40.0);
     Rect::from_min_size(top_left, Vec2::new(w, h))
 }
@@ -232,7 +271,7 @@ pub(crate) fn paint_overlays(
     );
     painter.galley(hat, hint, Color32::from_gray(40));
     // Legend of the visible layers.
-    let rows = legend_rows(project, visible);
+    let rows = legend_rows(project, visible, lang);
     let row_h = PRESENT_ROW_H;
     let lrect = legend_rect(project, visible, rect);
     let top_left = lrect.min;
@@ -254,13 +293,28 @@ pub(crate) fn paint_overlays(
         FontId::new(20.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
         Color32::from_gray(15),
     );
-    for (i, l) in rows.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         let y = top_left.y + 52.0 + row_h * i as f32;
-        style::paint_symbol(painter, *l, Pos2::new(top_left.x + 26.0, y), 1.5);
+        let at = Pos2::new(top_left.x + 26.0, y);
+        let (text, x) = match row {
+            Row::Layer(l) => {
+                style::paint_symbol(painter, *l, at, 1.5);
+                (i18n::layer_name(lang, *l).to_string(), 48.0)
+            }
+            Row::Symbol(l, s) => {
+                style::paint_styled_marker(painter, s, at, 1.5);
+                (i18n::layer_name(lang, *l).to_string(), 48.0)
+            }
+            Row::Header(l) => (i18n::layer_name(lang, *l).to_string(), 14.0),
+            Row::Class(s, label) => {
+                style::paint_styled_marker(painter, s, at + Vec2::new(10.0, 0.0), 1.2);
+                (label.clone(), 58.0)
+            }
+        };
         painter.text(
-            Pos2::new(top_left.x + 48.0, y),
+            Pos2::new(top_left.x + x, y),
             egui::Align2::LEFT_CENTER,
-            i18n::layer_name(lang, *l),
+            text,
             FontId::proportional(18.0),
             Color32::from_gray(15),
         );
