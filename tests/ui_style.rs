@@ -133,3 +133,77 @@ fn labels_off_then_reset_to_the_default_look() {
     h.run();
     assert!(h.query_by_label("Kiểu dáng").is_none());
 }
+
+/// Load QML… and Save QML… through the in-app file browser (no native dialog here): a file
+/// that is not a style is refused in the panel with its reason and changes nothing; a QGIS
+/// 3.22 style applies as one edit; the layer's style is written back as QML.
+#[test]
+fn qml_in_and_out_of_the_panel() {
+    // SAFETY: set before any thread of this test reads it; the other tests of this file
+    // never open a file dialog.
+    unsafe { std::env::set_var("QN_PLANNER_NO_NATIVE_DIALOG", "1") };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    let file = ProjectFile::create(&path, false).unwrap();
+    std::fs::write(dir.path().join("hong.qml"), "đây không phải XML").unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/qml/categorised_marker.qml"),
+        dir.path().join("qgis.qml"),
+    )
+    .unwrap();
+    let mut h = harness_sized(Some(file), egui::vec2(1280.0, 1400.0));
+    h.get_by_label("Kiểu dáng của lớp Cụm công nghiệp").click();
+    h.run();
+    wait_for(&mut h, "Xem trước");
+    let undo_before = h.state().history().undo_len();
+
+    h.get_by_label("Nhập QML…").click();
+    h.run();
+    h.get_by_label("hong.qml").click();
+    h.run();
+    h.get_by_label("Mở").click();
+    h.run();
+    wait_for(&mut h, "không phải kiểu dáng QML");
+    assert!(h.state().project().styles.is_empty());
+    assert_eq!(h.state().history().undo_len(), undo_before);
+
+    h.get_by_label("Nhập QML…").click();
+    h.run();
+    h.get_by_label("qgis.qml").click();
+    h.run();
+    h.get_by_label("Mở").click();
+    h.run();
+    let style = h.state().project().styles["industrial_clusters"].clone();
+    assert_eq!(style.field(), Some("status"));
+    assert_eq!(style.legend().len(), 3);
+    assert_eq!(h.state().history().undo_len(), undo_before + 1);
+
+    h.get_by_label("Xuất QML…").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Tên tệp")
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Tên tệp")
+        .type_text("ra.qml");
+    h.run();
+    h.get_by_label("Lưu").click();
+    h.run();
+    wait_for(&mut h, "đã ghi");
+    let out = std::fs::read_to_string(dir.path().join("ra.qml")).unwrap();
+    let fields: Vec<String> = qn_planner::model::style::SITE_FIELDS
+        .iter()
+        .map(|(f, _)| f.to_string())
+        .collect();
+    let back = qn_planner::model::qml::read(
+        &out,
+        "industrial_clusters",
+        qn_planner::model::qml::GeomKind::Point,
+        &fields,
+        &style,
+    )
+    .unwrap();
+    assert!(back.lossless);
+    assert_eq!(back.style, style);
+}
