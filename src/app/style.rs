@@ -156,8 +156,9 @@ impl LabelLook {
     pub fn of(l: &crate::model::style::Labels, scale: f32) -> LabelLook {
         LabelLook {
             field: l.field.clone().unwrap_or_default(),
-            // Points to pixels at 96 dpi; never under 9 px, so that it can be read.
-            size_px: (l.size_pt * 96.0 / 72.0 * scale).max(9.0),
+            // Points to pixels at 96 dpi; never under 9 px, so that it can be read (14 px when
+            // presenting, as every text of the presentation).
+            size_px: (l.size_pt * 96.0 / 72.0 * scale).max(if scale > 1.0 { 14.0 } else { 9.0 }),
             colour: c(l.colour),
             halo_px: l.halo_mm * PX_PER_MM * 0.6,
             halo: c(l.halo_colour),
