@@ -67,19 +67,7 @@ fn qgis_loads_every_layer_and_its_drawn_polygons_reach_qn_planner() {
         .find(|s| s.name == "Cái Lân")
         .unwrap();
     drop(pf);
-    let out = Command::new("/usr/bin/python3")
-        .args(["-c", SCRIPT])
-        .arg(&path)
-        .arg(&zone.key)
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = common::run_pyqgis(SCRIPT, &[path.as_os_str(), zone.key.as_ref()]);
     for (layer, ty) in [
         ("industrial_zones", "Point"),
         ("centre_plants", "Point"),

@@ -447,18 +447,7 @@ fn qgis_opens_the_file_in_our_style() {
     .apply(&mut pf, &mut project)
     .unwrap();
     drop(pf);
-    let out = Command::new("/usr/bin/python3")
-        .args(["-c", QGIS_SCRIPT])
-        .arg(&p)
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = common::run_pyqgis(QGIS_SCRIPT, &[p.as_os_str()]);
     let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
     let Renderer::Categorised {
         categories, other, ..

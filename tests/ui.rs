@@ -1,10 +1,13 @@
 //! The real app in egui_kittest: layers, search, selection, language. egui_kittest panics on
 //! any glyph missing from the fonts, so every test also checks that Vietnamese renders.
 
+mod common;
+
+use common::ui::wait_for;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use qn_planner::app::{QnApp, Startup};
+use qn_planner::app::QnApp;
 use qn_planner::model::Layer;
 use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
@@ -18,38 +21,7 @@ fn harness_sized(
     error: Option<String>,
     size: egui::Vec2,
 ) -> Harness<'static, QnApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        // The checks run on worker threads and ask for a repaint when their results arrive: a
-        // loaded machine may need a few more frames to settle.
-        .with_max_steps(16)
-        .build_eframe(move |cc| {
-            QnApp::new(
-                &cc.egui_ctx,
-                Startup {
-                    file,
-                    error,
-                    settings: Settings::default(),
-                    persist_settings: false,
-                    started: None,
-                },
-            )
-            .expect("app builds")
-        });
-    h.run();
-    h
-}
-
-/// Runs frames until a label containing `what` shows (work on worker threads), or fails.
-fn wait_for(h: &mut Harness<QnApp>, what: &str) {
-    for _ in 0..100 {
-        h.run_steps(3);
-        if h.query_by_label_contains(what).is_some() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(30));
-    }
-    panic!("{what} never appeared");
+    common::ui::harness_full(file, error, Settings::default(), size)
 }
 
 fn project(dir: &tempfile::TempDir) -> ProjectFile {

@@ -6,7 +6,7 @@ mod common;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use qn_planner::app::{QnApp, Startup};
+use qn_planner::app::QnApp;
 use qn_planner::model::Layer;
 use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
@@ -26,26 +26,7 @@ fn harness_sized(
     settings: Settings,
     size: egui::Vec2,
 ) -> Harness<'static, QnApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        // The checks run on worker threads and ask for a repaint when their results arrive: a
-        // loaded machine may need a few more frames to settle.
-        .with_max_steps(16)
-        .build_eframe(move |cc| {
-            QnApp::new(
-                &cc.egui_ctx,
-                Startup {
-                    file,
-                    error: None,
-                    settings,
-                    persist_settings: false,
-                    started: None,
-                },
-            )
-            .expect("app builds")
-        });
-    h.run();
-    h
+    common::ui::harness_full(file, None, settings, size)
 }
 
 /// A seeded project opened for an editing session, as the window opens it.

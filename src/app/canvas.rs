@@ -15,7 +15,7 @@ use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::analysis::rules::RuleResult;
 use crate::io::basemap::ATTRIBUTION_SHORT;
 use crate::io::crs::Tm3;
-use crate::model::style::{Value, site_value};
+use crate::model::style::site_value;
 use crate::model::{Layer, Precision, Project, Site};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, Vec2};
 use std::time::Instant;
@@ -258,7 +258,6 @@ impl MapCtx<'_> {
             if st.is_some_and(|st| !st.shows_at(denominator)) {
                 continue;
             }
-            let field = st.and_then(|st| st.field());
             let label_look = st
                 .filter(|st| st.labels_at(denominator))
                 .map(|st| style::LabelLook::of(&st.labels, sym_scale));
@@ -266,15 +265,11 @@ impl MapCtx<'_> {
                 if s.geom.is_none() {
                     continue;
                 }
-                let look = match st {
+                // Outside every class of its style (or a hidden category): not drawn.
+                let look = match st.map(|st| st.symbol_of_site(s)) {
                     None => None,
-                    Some(st) => {
-                        let v = field.map_or(Value::Null, |f| site_value(s, f));
-                        let Some(sym) = st.symbol_for(&v) else {
-                            continue;
-                        };
-                        Some(sym)
-                    }
+                    Some(None) => continue,
+                    Some(sym) => sym,
                 };
                 let state = self.scenario.site_state(self.project, s.layer, s.fid);
                 let ghost = state == scenarios::SiteState::Ghost;

@@ -120,6 +120,33 @@ fn shape_name(lang: Language, s: Shape) -> &'static str {
     }
 }
 
+/// A choice among `all`, each shown by `name`, the box labelled by `label`; the box's id when
+/// the planner changed `value`.
+fn choice<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    salt: &str,
+    label: egui::Id,
+    value: &mut T,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Option<egui::Id> {
+    let mut v = *value;
+    let r = egui::ComboBox::from_id_salt(salt)
+        .selected_text(name(v))
+        .show_ui(ui, |ui| {
+            for x in all {
+                ui.selectable_value(&mut v, *x, name(*x));
+            }
+        })
+        .response
+        .labelled_by(label);
+    if v == *value {
+        return None;
+    }
+    *value = v;
+    Some(r.id)
+}
+
 /// The swatch of a symbol in a row of the preview or the lists.
 fn swatch(ui: &mut egui::Ui, s: &Symbol, kind: GeomKind) {
     let (rect, _) = ui.allocate_exact_size(Vec2::new(28.0, 18.0), Sense::hover());
@@ -440,19 +467,10 @@ pub fn style_panel(
                 );
                 ui.end_row();
                 let lab = ui.label(tr(lang, "Kiểu tô", "Fill style")).id;
-                let mut brush = sym.brush;
-                let _ = egui::ComboBox::from_id_salt("style-brush")
-                    .selected_text(brush_name(lang, brush))
-                    .show_ui(ui, |ui| {
-                        for b in Brush::ALL {
-                            ui.selectable_value(&mut brush, b, brush_name(lang, b));
-                        }
-                    })
-                    .response
-                    .labelled_by(lab);
-                if brush != sym.brush {
-                    sym.brush = brush;
-                    changed = Some(ui.scope_id().with("style-brush"));
+                if let Some(id) = choice(ui, "style-brush", lab, &mut sym.brush, &Brush::ALL, |x| {
+                    brush_name(lang, x)
+                }) {
+                    changed = Some(id);
                 }
                 ui.end_row();
                 let lab = ui.label(tr(lang, "Màu viền", "Outline colour")).id;
@@ -477,36 +495,20 @@ pub fn style_panel(
                 );
                 ui.end_row();
                 let lab = ui.label(tr(lang, "Nét viền", "Outline style")).id;
-                let mut dash = sym.dash;
-                let _ = egui::ComboBox::from_id_salt("style-dash")
-                    .selected_text(dash_name(lang, dash))
-                    .show_ui(ui, |ui| {
-                        for d in Dash::ALL {
-                            ui.selectable_value(&mut dash, d, dash_name(lang, d));
-                        }
-                    })
-                    .response
-                    .labelled_by(lab);
-                if dash != sym.dash {
-                    sym.dash = dash;
-                    changed = Some(ui.scope_id().with("style-dash"));
+                if let Some(id) = choice(ui, "style-dash", lab, &mut sym.dash, &Dash::ALL, |x| {
+                    dash_name(lang, x)
+                }) {
+                    changed = Some(id);
                 }
                 ui.end_row();
                 if target.kind == GeomKind::Point {
                     let lab = ui.label(tr(lang, "Hình điểm", "Point symbol")).id;
-                    let mut shape = sym.shape;
-                    let _ = egui::ComboBox::from_id_salt("style-shape")
-                        .selected_text(shape_name(lang, shape))
-                        .show_ui(ui, |ui| {
-                            for s in Shape::ALL {
-                                ui.selectable_value(&mut shape, s, shape_name(lang, s));
-                            }
+                    if let Some(id) =
+                        choice(ui, "style-shape", lab, &mut sym.shape, &Shape::ALL, |x| {
+                            shape_name(lang, x)
                         })
-                        .response
-                        .labelled_by(lab);
-                    if shape != sym.shape {
-                        sym.shape = shape;
-                        changed = Some(ui.scope_id().with("style-shape"));
+                    {
+                        changed = Some(id);
                     }
                     ui.end_row();
                     let lab = ui.label(tr(lang, "Cỡ điểm (mm)", "Point size (mm)")).id;

@@ -11,9 +11,12 @@
 //! project, side by side (R times each, alternating; the median run is kept), and prints
 //! wall time and peak memory (from `/usr/bin/time`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
+#[path = "common/args.rs"]
+mod args;
+use args::Args;
 #[path = "common/data.rs"]
 mod data;
 use data::{write_points, write_polygons};
@@ -22,31 +25,16 @@ mod timing;
 use timing::{timed, timed_output};
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut dir: Option<PathBuf> = None;
-    let mut polygons = 200_000u64;
-    let mut points = 1_000_000u64;
-    let mut runs = 1u64;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut num = || -> Result<u64, String> {
-            it.next()
-                .and_then(|v| v.replace('_', "").parse().ok())
-                .ok_or_else(|| format!("{a} needs a number"))
-        };
-        match a.as_str() {
-            "--polygons" => polygons = num()?,
-            "--points" => points = num()?,
-            "--runs" => runs = num()?.max(1),
-            d if !d.starts_with("--") => dir = Some(PathBuf::from(d)),
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    let dir = dir.ok_or("usage: qn-bench-import DIR [--polygons N] [--points M] [--runs R]")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let qn = exe.with_file_name("qn-planner");
-    let qn = qn.to_string_lossy().into_owned();
+    let args = Args::parse(
+        "qn-bench-import DIR [--polygons N] [--points M] [--runs R]",
+        &["--polygons", "--points", "--runs"],
+    )?;
+    let (dir, qn) = (args.dir.clone(), args.qn.clone());
+    let (polygons, points) = (
+        args.num("--polygons", 200_000),
+        args.num("--points", 1_000_000),
+    );
+    let runs = args.num("--runs", 1).max(1);
     let s = |p: &Path| p.to_string_lossy().into_owned();
     println!(
         "| input | features | MB | ogr2ogr s | ogr2ogr MB | qn-planner s | qn-planner MB | time ratio | memory ratio |"

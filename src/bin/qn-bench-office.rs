@@ -18,9 +18,12 @@
 use qn_planner::io::crs::{Crs, Transformer};
 use qn_planner::io::encoding::{Encoding, encode};
 use std::io::{BufRead, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
+#[path = "common/args.rs"]
+mod args;
+use args::Args;
 #[path = "common/data.rs"]
 mod data;
 use data::{Rng, parcel, texts};
@@ -182,31 +185,15 @@ fn first_frame(qn: &str, project: &Path) -> Result<(u64, f64, f64), String> {
 }
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut dir: Option<PathBuf> = None;
-    let mut polygons = 1_000_000u64;
-    let mut runs = 1u64;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut num = || -> Result<u64, String> {
-            it.next()
-                .and_then(|v| v.replace('_', "").parse().ok())
-                .ok_or_else(|| format!("{a} needs a number"))
-        };
-        match a.as_str() {
-            "--polygons" => polygons = num()?,
-            "--runs" => runs = num()?.max(1),
-            d if !d.starts_with("--") => dir = Some(PathBuf::from(d)),
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    let dir = dir.ok_or("usage: qn-bench-office DIR [--polygons N] [--runs R]")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let qn = exe
-        .with_file_name("qn-planner")
-        .to_string_lossy()
-        .into_owned();
+    let args = Args::parse(
+        "qn-bench-office DIR [--polygons N] [--runs R]",
+        &["--polygons", "--runs"],
+    )?;
+    let (dir, qn) = (args.dir.clone(), args.qn.clone());
+    let (polygons, runs) = (
+        args.num("--polygons", 1_000_000),
+        args.num("--runs", 1).max(1),
+    );
     let s = |p: &Path| p.to_string_lossy().into_owned();
     println!(
         "| input | polygons | MB | ogr2ogr s | ogr2ogr MB | qn-planner s | qn-planner MB | time ratio | memory ratio |"

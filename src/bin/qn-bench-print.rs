@@ -18,11 +18,14 @@ use qn_planner::edit::Edit;
 use qn_planner::model::style::{LayerStyle, Value, categorise, site_value};
 use qn_planner::model::{Layer, palette};
 use qn_planner::store::{LayerReader, ProjectFile};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
+#[path = "common/args.rs"]
+mod args;
 #[path = "common/data.rs"]
 mod data;
+use args::Args;
 #[path = "common/timing.rs"]
 mod timing;
 use timing::{timed, timed_output};
@@ -97,31 +100,16 @@ fn make_project(qn: &str, project: &Path, input: &Path, n: u64) -> Result<(), St
 }
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut dir: Option<PathBuf> = None;
-    let (mut polygons, mut runs, mut dpi) = (200_000u64, 3u64, 300u64);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut num = || -> Result<u64, String> {
-            it.next()
-                .and_then(|v| v.replace('_', "").parse().ok())
-                .ok_or_else(|| format!("{a} needs a number"))
-        };
-        match a.as_str() {
-            "--polygons" => polygons = num()?,
-            "--runs" => runs = num()?.max(1),
-            "--dpi" => dpi = num()?,
-            d if !d.starts_with("--") => dir = Some(PathBuf::from(d)),
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    let dir = dir.ok_or("usage: qn-bench-print DIR [--polygons N] [--runs R] [--dpi D]")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let qn = exe
-        .with_file_name("qn-planner")
-        .to_string_lossy()
-        .into_owned();
+    let args = Args::parse(
+        "qn-bench-print DIR [--polygons N] [--runs R] [--dpi D]",
+        &["--polygons", "--runs", "--dpi"],
+    )?;
+    let (dir, qn) = (args.dir.clone(), args.qn.clone());
+    let (polygons, runs) = (
+        args.num("--polygons", 200_000),
+        args.num("--runs", 3).max(1),
+    );
+    let dpi = args.num("--dpi", 300);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/qgis_print.py");
     let s = |p: &Path| p.to_string_lossy().into_owned();
     let input = dir.join(format!("polygons_{polygons}.geojson"));

@@ -6,7 +6,7 @@ use super::legend::{SYMBOL_R, symbol_svg};
 use super::{ExportError, MapSpec, Raster, ReferenceDraw};
 use crate::analysis::labels::Bbox;
 use crate::io::crs::Tm3;
-use crate::model::style::{Labels, Symbol, Value, site_value};
+use crate::model::style::{Labels, Symbol, site_value};
 use crate::model::{Layer, Precision, Project, Site, palette};
 use geo::{Centroid, Simplify};
 use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
@@ -283,19 +283,13 @@ impl Composer {
             if style.is_some_and(|st| !st.shows_at(denominator)) {
                 continue;
             }
-            let field = style.and_then(|st| st.field());
             for s in project.sites_of(*layer) {
                 let Some(g) = &s.geom else { continue };
-                let look = match style {
+                // Outside every class of its style (or a hidden category): not drawn, as in QGIS.
+                let look = match style.map(|st| st.symbol_of_site(s)) {
                     None => None,
-                    Some(st) => {
-                        let v = field.map_or(Value::Null, |f| site_value(s, f));
-                        // Outside every class of a graduated style: not drawn, as in QGIS.
-                        let Some(sym) = st.symbol_for(&v) else {
-                            continue;
-                        };
-                        Some(sym)
-                    }
+                    Some(None) => continue,
+                    Some(sym) => sym,
                 };
                 let (ghost, opening) = state(s);
                 let colour = palette::hex(palette::layer(*layer));

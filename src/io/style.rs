@@ -47,11 +47,22 @@ impl StyleFileError {
 
 /// The layer `layer` names (a table name or its title), as a style target.
 pub fn target(file: &ProjectFile, layer: &str) -> Result<StyleTarget, StyleFileError> {
+    target_and_table(file, layer).map(|(t, _)| t)
+}
+
+/// The style target of `layer` and the table it names (a planning layer's boundary table
+/// names its layer's style).
+fn target_and_table(
+    file: &ProjectFile,
+    layer: &str,
+) -> Result<(StyleTarget, String), StyleFileError> {
     let table = file
         .resolve_feature_table(layer)?
         .unwrap_or_else(|| layer.to_string());
-    file.style_target(&table)?
-        .ok_or_else(|| StyleFileError::NoLayer(layer.to_string()))
+    let t = file
+        .style_target(&table)?
+        .ok_or_else(|| StyleFileError::NoLayer(layer.to_string()))?;
+    Ok((t, table))
 }
 
 /// A layer's current look: its own style, else its default.
@@ -84,10 +95,7 @@ pub fn from_qml(
     text: &str,
     path: &str,
 ) -> Result<FromQml, StyleFileError> {
-    let t = target(file, layer)?;
-    let table = file
-        .resolve_feature_table(layer)?
-        .unwrap_or_else(|| layer.to_string());
+    let (t, table) = target_and_table(file, layer)?;
     let kind = if table != t.table {
         GeomKind::Polygon
     } else {
@@ -112,10 +120,7 @@ pub fn to_qml(
     project: &Project,
     layer: &str,
 ) -> Result<String, StyleFileError> {
-    let t = target(file, layer)?;
-    let table = file
-        .resolve_feature_table(layer)?
-        .unwrap_or_else(|| layer.to_string());
+    let (t, table) = target_and_table(file, layer)?;
     let style = current(file, project, &t)?;
     Ok(if table != t.table {
         qml::write(&style, GeomKind::Polygon, Some(&t.table))

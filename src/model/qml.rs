@@ -190,6 +190,18 @@ fn write_symbol(out: &mut String, name: &str, s: &Symbol, kind: GeomKind) {
     out.push_str("        </layer>\n      </symbol>\n");
 }
 
+/// A classified renderer's `<symbols>` (numbered as its categories or ranges) and its
+/// `<source-symbol>`.
+fn write_symbols(out: &mut String, style: &LayerStyle, kind: GeomKind) {
+    out.push_str("    <symbols>\n");
+    for (i, s) in style.symbols().into_iter().enumerate() {
+        write_symbol(out, &i.to_string(), s, kind);
+    }
+    out.push_str("    </symbols>\n    <source-symbol>\n");
+    write_symbol(out, "0", style.main_symbol(), kind);
+    out.push_str("    </source-symbol>\n");
+}
+
 /// The QML of `style` for a table of `kind`. With `via`, the table's features take their
 /// fields from their site in table `via` (a planning layer's boundary table reads them through
 /// `site_key`): the renderer and labels use expressions that reach them.
@@ -238,13 +250,8 @@ pub fn write(style: &LayerStyle, kind: GeomKind, via: Option<&str>) -> String {
                     c.shown
                 );
             }
-            out.push_str("    </categories>\n    <symbols>\n");
-            for (i, c) in all.iter().enumerate() {
-                write_symbol(&mut out, &i.to_string(), &c.symbol, kind);
-            }
-            out.push_str("    </symbols>\n    <source-symbol>\n");
-            write_symbol(&mut out, "0", style.main_symbol(), kind);
-            out.push_str("    </source-symbol>\n");
+            out.push_str("    </categories>\n");
+            write_symbols(&mut out, style, kind);
         }
         Renderer::Graduated {
             field,
@@ -268,17 +275,12 @@ pub fn write(style: &LayerStyle, kind: GeomKind, via: Option<&str>) -> String {
                     c.shown
                 );
             }
-            out.push_str("    </ranges>\n    <symbols>\n");
-            for (i, c) in classes.iter().enumerate() {
-                write_symbol(&mut out, &i.to_string(), &c.symbol, kind);
-            }
-            out.push_str("    </symbols>\n    <source-symbol>\n");
-            write_symbol(&mut out, "0", style.main_symbol(), kind);
+            out.push_str("    </ranges>\n");
+            write_symbols(&mut out, style, kind);
             let (a, b) = (rgba(ramp[0], 255), rgba(ramp[1], 255));
             let _ = write!(
                 out,
-                r#"    </source-symbol>
-    <colorramp type="gradient" name="[source]">
+                r#"    <colorramp type="gradient" name="[source]">
       <Option type="Map">
         <Option type="QString" name="color1" value="{a}"/>
         <Option type="QString" name="color2" value="{b}"/>
@@ -500,12 +502,7 @@ fn read_parts(
                 )),
                 Some(field) => {
                     let syms = symbols(r, &mut ignored)?;
-                    let sym = |k: &str| {
-                        syms.iter()
-                            .find(|(n, _)| n == k)
-                            .map(|(_, s)| s.clone())
-                            .unwrap_or_else(|| fallback.clone())
-                    };
+                    let sym = |k: &str| named(&syms, k, &fallback);
                     let mut categories = Vec::new();
                     let mut other = None;
                     if let Some(cs) = child(r, "categories") {
@@ -548,12 +545,7 @@ fn read_parts(
                         ignored.push("graduated sizes (the classes' symbols are used)".into());
                     }
                     let syms = symbols(r, &mut ignored)?;
-                    let sym = |k: &str| {
-                        syms.iter()
-                            .find(|(n, _)| n == k)
-                            .map(|(_, s)| s.clone())
-                            .unwrap_or_else(|| fallback.clone())
-                    };
+                    let sym = |k: &str| named(&syms, k, &fallback);
                     let mut classes = Vec::new();
                     if let Some(rs) = child(r, "ranges") {
                         for c in rs.children().filter(|c| c.has_tag_name("range")) {
@@ -718,6 +710,13 @@ fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
 
 fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::Node<'a, 'i>> {
     n.children().find(|c| c.is_element() && c.has_tag_name(tag))
+}
+
+/// The symbol named `k` among `syms`, else `fallback`.
+fn named(syms: &[(String, Symbol)], k: &str, fallback: &Symbol) -> Symbol {
+    syms.iter()
+        .find(|(n, _)| n == k)
+        .map_or_else(|| fallback.clone(), |(_, s)| s.clone())
 }
 
 fn renderer_name(t: &str) -> &str {

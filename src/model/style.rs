@@ -464,6 +464,12 @@ impl LayerStyle {
         }
     }
 
+    /// The symbol of site `s` (none: the style does not draw it).
+    pub fn symbol_of_site(&self, s: &Site) -> Option<&Symbol> {
+        let v = self.field().map_or(Value::Null, |f| site_value(s, f));
+        self.symbol_for(&v)
+    }
+
     /// The symbol of the legend's first line and of a single-symbol style.
     pub fn main_symbol(&self) -> &Symbol {
         match &self.renderer {

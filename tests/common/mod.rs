@@ -90,3 +90,21 @@ pub fn have_qgis() -> bool {
     }
     ok
 }
+
+/// Runs a PyQGIS script offscreen with `args`; returns what it printed, or fails the test
+/// with its output.
+pub fn run_pyqgis(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .args(args)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}

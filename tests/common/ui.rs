@@ -6,7 +6,19 @@ use qn_planner::app::{QnApp, Startup};
 use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
 
+/// The window on `file`, `size` points large.
 pub fn harness_sized(file: Option<ProjectFile>, size: egui::Vec2) -> Harness<'static, QnApp> {
+    harness_full(file, None, Settings::default(), size)
+}
+
+/// The window on `file` (or on none, with the error that kept it from opening), with
+/// `settings`, `size` points large.
+pub fn harness_full(
+    file: Option<ProjectFile>,
+    error: Option<String>,
+    settings: Settings,
+    size: egui::Vec2,
+) -> Harness<'static, QnApp> {
     let mut h = Harness::builder()
         .with_size(size)
         // The checks run on worker threads and ask for a repaint when their results arrive: a
@@ -17,8 +29,8 @@ pub fn harness_sized(file: Option<ProjectFile>, size: egui::Vec2) -> Harness<'st
                 &cc.egui_ctx,
                 Startup {
                     file,
-                    error: None,
-                    settings: Settings::default(),
+                    error,
+                    settings,
                     persist_settings: false,
                     started: None,
                 },
