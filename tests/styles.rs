@@ -500,6 +500,21 @@ fn pixels_of(png: &[u8], rgb: [u8; 3]) -> (Vec<(u32, u32)>, u32) {
     (hits, w)
 }
 
+/// Where lon/lat lies on a map page drawn at `dpi` (from its frame and its scale bar's
+/// centre and scale), in pixels.
+fn pixel_at(page: &qn_planner::export::Page, dpi: u32, lon: f64, lat: f64) -> (i64, i64) {
+    let frame = page.map_frame.unwrap();
+    let bar = page.scale_bar.unwrap();
+    let (e, n) = qn_planner::io::crs::Tm3::new()
+        .unwrap()
+        .tm3_from_lonlat(lon, lat)
+        .unwrap();
+    let px_per_mm = f64::from(dpi) / 25.4;
+    let x = f64::from(frame.min[0] + frame.max[0]) / 2.0 + (e - bar.centre[0]) / bar.proj_m_per_mm;
+    let y = f64::from(frame.min[1] + frame.max[1]) / 2.0 - (n - bar.centre[1]) / bar.proj_m_per_mm;
+    ((x * px_per_mm) as i64, (y * px_per_mm) as i64)
+}
+
 #[test]
 fn a_categorised_style_colours_the_exported_map_where_the_sites_are() {
     use qn_planner::export::{Composer, MapSpec, render};
@@ -546,14 +561,7 @@ fn a_categorised_style_colours_the_exported_map_where_the_sites_are() {
 
     // Every established zone's symbol is magenta where it lies on the page; nothing
     // magenta lies far from one (the legend's swatch aside).
-    let frame = page.map_frame.unwrap();
-    let bar = page.scale_bar.unwrap();
-    let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
     let px_per_mm = f64::from(dpi) / 25.4;
-    let centre_page = (
-        f64::from(frame.min[0] + frame.max[0]) / 2.0,
-        f64::from(frame.min[1] + frame.max[1]) / 2.0,
-    );
     let mut sites = Vec::new();
     for s in project.sites_of(Layer::IndustrialZones) {
         if s.status.as_str() != "established" {
@@ -565,10 +573,7 @@ fn a_categorised_style_colours_the_exported_map_where_the_sites_are() {
             geo_types::Geometry::Point(p) => *p,
             other => other.centroid().unwrap(),
         };
-        let (e, n) = tm3.tm3_from_lonlat(c.x(), c.y()).unwrap();
-        let x = centre_page.0 + (e - bar.centre[0]) / bar.proj_m_per_mm;
-        let y = centre_page.1 - (n - bar.centre[1]) / bar.proj_m_per_mm;
-        sites.push(((x * px_per_mm) as i64, (y * px_per_mm) as i64));
+        sites.push(pixel_at(&page, dpi, c.x(), c.y()));
     }
     assert!(!sites.is_empty());
     for (sx, sy) in &sites {
@@ -682,18 +687,7 @@ fn a_categorised_reference_layer_is_drawn_in_its_classes_small_and_large() {
     spec.raster_dpi = dpi;
     let page = composer.map_page(&project, &spec).unwrap();
     let png = render::png(&page, dpi).unwrap();
-    let frame = page.map_frame.unwrap();
-    let bar = page.scale_bar.unwrap();
-    let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
-    let px_per_mm = f64::from(dpi) / 25.4;
-    let at = |lon: f64, lat: f64| {
-        let (e, n) = tm3.tm3_from_lonlat(lon, lat).unwrap();
-        let x =
-            f64::from(frame.min[0] + frame.max[0]) / 2.0 + (e - bar.centre[0]) / bar.proj_m_per_mm;
-        let y =
-            f64::from(frame.min[1] + frame.max[1]) / 2.0 - (n - bar.centre[1]) / bar.proj_m_per_mm;
-        ((x * px_per_mm) as i64, (y * px_per_mm) as i64)
-    };
+    let at = |lon: f64, lat: f64| pixel_at(&page, dpi, lon, lat);
     for colour in [magenta, cyan] {
         let (hits, _) = pixels_of(&png, colour);
         for (x, y, d, kind) in parcels {
