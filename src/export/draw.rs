@@ -1110,7 +1110,7 @@ impl FidClasses {
     fn set(&mut self, fid: i64, class: Option<usize>) {
         let c = class.map_or(Self::NONE, |c| c.min(usize::from(Self::NONE) - 1) as u16);
         match usize::try_from(fid) {
-            Ok(i) if i < 50_000_000 => {
+            Ok(i) if i < 10_000_000 => {
                 if self.dense.len() <= i {
                     self.dense.resize(i + 1, Self::NONE);
                 }
