@@ -919,21 +919,19 @@ impl QnApp {
         if stale.is_empty() {
             return;
         }
+        let t0 = Instant::now();
         style::make_hatches(ctx, &self.project, &mut self.map.hatches);
         for i in stale {
             let table = self.map.refs[i].table.clone();
             let want = self.project.styles.get(&table).cloned();
-            let mut classes: HashMap<i64, usize> = HashMap::new();
+            let mut classes = crate::model::style::FidClasses::default();
             let mut failed = None;
             if let (Some(st), Some(file)) = (&want, &self.file)
                 && let Some(field) = st.field()
             {
+                let mut classify = crate::model::style::Classifier::new(st);
                 let read = crate::store::LayerReader::open(file.path(), &table).and_then(|r| {
-                    r.values(field, &mut |fid, v| {
-                        if let Some(c) = st.class_of(v) {
-                            classes.insert(fid, c);
-                        }
-                    })
+                    r.values(field, &mut |fid, v| classes.set(fid, classify.class(v)))
                 });
                 if let Err(e) = read {
                     failed = Some(e.text(self.lang()));
@@ -941,16 +939,18 @@ impl QnApp {
             }
             let single = want.as_ref().is_none_or(|st| st.field().is_none());
             let class_of = |fid: i64| {
-                if single {
-                    Some(0)
-                } else {
-                    classes.get(&fid).copied()
-                }
+                if single { Some(0) } else { classes.get(fid) }
             };
             self.map.refs[i].restyle(want, &class_of, &self.map.hatches);
             if let Some(e) = failed {
                 self.show_error(e);
             }
+        }
+        if self.map.timing {
+            eprintln!(
+                "qn-planner: reference layers restyled in {} ms",
+                t0.elapsed().as_millis()
+            );
         }
     }
 

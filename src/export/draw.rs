@@ -514,9 +514,10 @@ impl Composer {
             // Each feature's symbol, when the style reads a field.
             let classes = match l.style.as_ref().and_then(|st| st.field().map(|f| (st, f))) {
                 Some((st, f)) => {
-                    let mut c = FidClasses::default();
+                    let mut c = crate::model::style::FidClasses::default();
+                    let mut classify = crate::model::style::Classifier::new(st);
                     reader
-                        .values(f, &mut |fid, v| c.set(fid, st.class_of(v)))
+                        .values(f, &mut |fid, v| c.set(fid, classify.class(v)))
                         .map_err(|e| db(e, l))?;
                     Some(c)
                 }
@@ -576,7 +577,7 @@ impl Composer {
             };
             if big.len() * 4 > entries_n {
                 // Most of the layer: one pass over the table beats a lookup per feature.
-                let mut wanted = FidClasses::default();
+                let mut wanted = crate::model::style::FidClasses::default();
                 for (id, k) in &big {
                     wanted.set(*id, Some(*k));
                 }
@@ -1095,41 +1096,6 @@ fn hatch_tile(
     let path = pb.finish()?;
     tile.stroke_path(&path, &pen, &stroke, Transform::identity(), None);
     Some(tile)
-}
-
-/// The symbol of each feature, by fid (dense fids in a vector, others in a map).
-#[derive(Default)]
-struct FidClasses {
-    dense: Vec<u16>,
-    sparse: std::collections::HashMap<i64, u16>,
-}
-
-impl FidClasses {
-    const NONE: u16 = u16::MAX;
-
-    fn set(&mut self, fid: i64, class: Option<usize>) {
-        let c = class.map_or(Self::NONE, |c| c.min(usize::from(Self::NONE) - 1) as u16);
-        match usize::try_from(fid) {
-            Ok(i) if i < 10_000_000 => {
-                if self.dense.len() <= i {
-                    self.dense.resize(i + 1, Self::NONE);
-                }
-                self.dense[i] = c;
-            }
-            _ => {
-                self.sparse.insert(fid, c);
-            }
-        }
-    }
-
-    fn get(&self, fid: i64) -> Option<usize> {
-        let c = usize::try_from(fid)
-            .ok()
-            .and_then(|i| self.dense.get(i).copied())
-            .or_else(|| self.sparse.get(&fid).copied())
-            .unwrap_or(Self::NONE);
-        (c != Self::NONE).then_some(usize::from(c))
-    }
 }
 
 /// EPSG:5899 coordinates on a grid over a lon/lat box, interpolated bilinearly in between:

@@ -543,6 +543,70 @@ impl LayerStyle {
     }
 }
 
+/// [`LayerStyle::class_of`] for many features: each distinct text is classified once.
+pub struct Classifier<'a> {
+    style: &'a LayerStyle,
+    memo: std::collections::HashMap<String, Option<usize>>,
+}
+
+impl<'a> Classifier<'a> {
+    pub fn new(style: &'a LayerStyle) -> Classifier<'a> {
+        Classifier {
+            style,
+            memo: std::collections::HashMap::new(),
+        }
+    }
+
+    pub fn class(&mut self, v: &Value) -> Option<usize> {
+        match v {
+            Value::Text(t) => {
+                if let Some(c) = self.memo.get(t.as_str()) {
+                    return *c;
+                }
+                let c = self.style.class_of(v);
+                self.memo.insert(t.clone(), c);
+                c
+            }
+            other => self.style.class_of(other),
+        }
+    }
+}
+
+/// The symbol of each feature, by fid (dense fids in a vector, others in a map).
+#[derive(Default)]
+pub struct FidClasses {
+    dense: Vec<u16>,
+    sparse: std::collections::HashMap<i64, u16>,
+}
+
+impl FidClasses {
+    const NONE: u16 = u16::MAX;
+
+    pub fn set(&mut self, fid: i64, class: Option<usize>) {
+        let c = class.map_or(Self::NONE, |c| c.min(usize::from(Self::NONE) - 1) as u16);
+        match usize::try_from(fid) {
+            Ok(i) if i < 10_000_000 => {
+                if self.dense.len() <= i {
+                    self.dense.resize(i + 1, Self::NONE);
+                }
+                self.dense[i] = c;
+            }
+            _ => {
+                self.sparse.insert(fid, c);
+            }
+        }
+    }
+
+    pub fn get(&self, fid: i64) -> Option<usize> {
+        let c = usize::try_from(fid)
+            .ok()
+            .and_then(|i| self.dense.get(i).copied())
+            .or_else(|| self.sparse.get(&fid).copied())
+            .unwrap_or(Self::NONE);
+        (c != Self::NONE).then_some(usize::from(c))
+    }
+}
+
 static FALLBACK: Symbol = Symbol {
     fill: OTHER_COLOUR,
     opacity: 0.3,
@@ -800,6 +864,39 @@ mod tests {
         s.labels.min_scale = Some(100_000.0);
         assert!(s.labels_at(50_000.0));
         assert!(!s.labels_at(200_000.0));
+    }
+
+    #[test]
+    fn many_features_are_classified_as_one_is() {
+        let base = Symbol::plain([1, 2, 3]);
+        let style = LayerStyle {
+            renderer: categorise(
+                "loai",
+                &[Value::Text("rừng".into()), Value::Text("lúa".into())],
+                &base,
+            ),
+            ..LayerStyle::default_reference([1, 2, 3])
+        };
+        let mut c = Classifier::new(&style);
+        let mut table = FidClasses::default();
+        let values = [
+            (1, Value::Text("lúa".into())),
+            (2, Value::Text("rừng".into())),
+            (3, Value::Text("lúa".into())),
+            (4, Value::Null),
+            (40_000_000_000, Value::Text("rừng".into())),
+        ];
+        for (fid, v) in &values {
+            assert_eq!(c.class(v), style.class_of(v));
+            table.set(*fid, c.class(v));
+        }
+        assert_eq!(table.get(1), Some(0));
+        assert_eq!(table.get(2), Some(1));
+        assert_eq!(table.get(3), Some(0));
+        assert_eq!(table.get(4), Some(2), "all other values");
+        assert_eq!(table.get(40_000_000_000), Some(1), "a sparse fid");
+        assert_eq!(table.get(5), None);
+        assert_eq!(table.get(-1), None);
     }
 
     #[test]

@@ -1141,14 +1141,25 @@ impl LayerReader {
             ))
             .map_err(sq)?;
         let mut rows = st.query([]).map_err(sq)?;
+        // One value reused row after row: no allocation per feature.
+        let mut v = Value::Null;
         while let Some(r) = rows.next().map_err(sq)? {
             let fid: i64 = r.get(0).map_err(sq)?;
-            let v = match r.get_ref(1).map_err(sq)? {
-                ValueRef::Null | ValueRef::Blob(_) => Value::Null,
-                ValueRef::Integer(i) => Value::Num(i as f64),
-                ValueRef::Real(f) => Value::Num(f),
-                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-            };
+            match r.get_ref(1).map_err(sq)? {
+                ValueRef::Null | ValueRef::Blob(_) => v = Value::Null,
+                ValueRef::Integer(i) => v = Value::Num(i as f64),
+                ValueRef::Real(f) => v = Value::Num(f),
+                ValueRef::Text(t) => {
+                    let t = String::from_utf8_lossy(t);
+                    match &mut v {
+                        Value::Text(s) => {
+                            s.clear();
+                            s.push_str(&t);
+                        }
+                        _ => v = Value::Text(t.into_owned()),
+                    }
+                }
+            }
             each(fid, &v);
         }
         Ok(())
