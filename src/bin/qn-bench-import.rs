@@ -22,7 +22,7 @@ mod data;
 use data::{write_points, write_polygons};
 #[path = "common/timing.rs"]
 mod timing;
-use timing::{timed, timed_output};
+use timing::{median_run, timed, timed_output};
 
 fn run() -> Result<(), String> {
     let args = Args::parse(
@@ -90,11 +90,7 @@ fn run() -> Result<(), String> {
             }
             q.push((secs, mb));
         }
-        let median = |v: &mut Vec<(f64, f64)>| {
-            v.sort_by(|a, b| a.0.total_cmp(&b.0));
-            v[v.len() / 2]
-        };
-        let ((gs, gm), (qs, qm)) = (median(&mut g), median(&mut q));
+        let ((gs, gm), (qs, qm)) = (median_run(&mut g), median_run(&mut q));
         println!(
             "| {name} | {n} | {mb:.0} | {gs:.2} | {gm:.0} | {qs:.2} | {qm:.0} | {:.2} | {:.2} |",
             qs / gs,

@@ -29,7 +29,7 @@ mod data;
 use data::{Rng, parcel, texts};
 #[path = "common/timing.rs"]
 mod timing;
-use timing::timed_output;
+use timing::{median_run, timed_output};
 
 /// (name, width) of the DBF's character fields, after the numeric `ma_thua` N(10).
 const FIELDS: [(&str, usize); 5] = [
@@ -245,11 +245,7 @@ fn run() -> Result<(), String> {
             }
             q.push((qs, qm));
         }
-        let median = |v: &mut Vec<(f64, f64)>| {
-            v.sort_by(|a, b| a.0.total_cmp(&b.0));
-            v[v.len() / 2]
-        };
-        let ((gs, gm), (qs, qm)) = (median(&mut g), median(&mut q));
+        let ((gs, gm), (qs, qm)) = (median_run(&mut g), median_run(&mut q));
         println!(
             "| {label} | {polygons} | {mb:.0} | {gs:.2} | {gm:.0} | {qs:.2} | {qm:.0} | {:.2} | {:.2} |",
             qs / gs,

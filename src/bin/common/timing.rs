@@ -37,3 +37,9 @@ pub fn timed_output(args: &[&str]) -> Result<(f64, f64, String), String> {
         String::from_utf8_lossy(&out.stdout).into_owned(),
     ))
 }
+
+/// The median of runs of (seconds, MB), by time.
+pub fn median_run(v: &mut [(f64, f64)]) -> (f64, f64) {
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v[v.len() / 2]
+}
