@@ -577,6 +577,9 @@ struct Step {
     inverse: Edit,
     /// Steps of one gesture share a key and merge into one.
     merge_key: Option<u64>,
+    /// The change log's sequence number when the step began: the operations its merged edits
+    /// write fold into those from here on.
+    log_from: i64,
 }
 
 /// Undo and redo stacks of inverse edits.
@@ -614,8 +617,10 @@ impl Applied {
 
 impl History {
     /// Applies `edit` and records it. Steps with the same `merge_key` on the same record as the
-    /// last step fold into it, so undo goes back to before the whole gesture. Returns what the
-    /// edit created or changed (a new site's fid and key, a new scenario's id).
+    /// last step fold into it, so undo goes back to before the whole gesture, and so do their
+    /// change-log operations: the keystrokes of one committed value are one operation per
+    /// field in the file's log (and so one history entry, one operation sent to the server).
+    /// Returns what the edit created or changed (a new site's fid and key, a new scenario's id).
     pub fn apply(
         &mut self,
         edit: Edit,
@@ -623,13 +628,36 @@ impl History {
         file: &mut ProjectFile,
         project: &mut Project,
     ) -> Result<Applied, EditError> {
-        let inverse = edit.apply(file, project)?;
+        self.apply_gesture(edit, merge_key, false, file, project)
+    }
+
+    /// As [`History::apply`]; `split`: the edit begins a new step even when the last step has
+    /// the same key (the planner paused typing), and later edits with the key merge into it.
+    pub fn apply_gesture(
+        &mut self,
+        edit: Edit,
+        merge_key: Option<u64>,
+        split: bool,
+        file: &mut ProjectFile,
+        project: &mut Project,
+    ) -> Result<Applied, EditError> {
+        let merging = match (merge_key, self.undo.last()) {
+            (Some(k), Some(last)) => {
+                !split && last.merge_key == Some(k) && last.inverse.target() == edit.target()
+            }
+            _ => false,
+        };
+        let log_from = match self.undo.last() {
+            Some(last) if merging => last.log_from,
+            _ => file.next_log_seq().unwrap_or(i64::MAX),
+        };
+        file.fold_log_from(merging.then_some(log_from));
+        let result = edit.apply(file, project);
+        file.fold_log_from(None);
+        let inverse = result?;
         let applied = Applied::of(&inverse);
         self.redo.clear();
-        if let (Some(k), Some(last)) = (merge_key, self.undo.last_mut())
-            && last.merge_key == Some(k)
-            && last.inverse.target() == inverse.target()
-        {
+        if merging && let Some(last) = self.undo.last_mut() {
             // Keep the oldest "after" (the state before the gesture) and the newest "before".
             match (&mut last.inverse, inverse) {
                 (Edit::Site { before: b, .. }, Edit::Site { before: nb, .. }) => *b = nb,
@@ -639,11 +667,19 @@ impl History {
                 (Edit::Rules { before: b, .. }, Edit::Rules { before: nb, .. }) => *b = nb,
                 (Edit::Figure { before: b, .. }, Edit::Figure { before: nb, .. }) => *b = nb,
                 (Edit::Style { before: b, .. }, Edit::Style { before: nb, .. }) => *b = nb,
-                (_, inverse) => self.undo.push(Step { inverse, merge_key }),
+                (_, inverse) => self.undo.push(Step {
+                    inverse,
+                    merge_key,
+                    log_from,
+                }),
             }
             return Ok(applied);
         }
-        self.undo.push(Step { inverse, merge_key });
+        self.undo.push(Step {
+            inverse,
+            merge_key,
+            log_from,
+        });
         Ok(applied)
     }
 
@@ -690,6 +726,7 @@ impl History {
                 self.undo.push(Step {
                     inverse,
                     merge_key: None,
+                    log_from: i64::MAX,
                 });
                 Ok(true)
             }
@@ -707,6 +744,7 @@ impl History {
         self.undo.push(Step {
             inverse,
             merge_key: None,
+            log_from: i64::MAX,
         });
     }
 

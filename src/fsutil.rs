@@ -2,9 +2,117 @@
 //! to disk, renamed into place, then the folder synced, so that a crash or a power cut leaves
 //! either the old file or the new one, never half of one. Parts left by a killed process are
 //! removed the next time the same file is written.
+//!
+//! And never touching a database this process holds through SQLite by any other means: on
+//! POSIX systems a process's advisory locks on a file are all cancelled when *any* descriptor
+//! of that file is closed in it ("How To Corrupt An SQLite Database File", §2.2). A plain
+//! `File::open` of an open project, closed again, silently drops the window's locks; the next
+//! program that opens the file then takes the WAL for its own and deletes it, and every later
+//! edit of the window goes into a deleted file. So every project connection registers the file
+//! it holds ([`hold`]), inputs are opened through [`open_input`]/[`read_input`], which refuse a
+//! held file (and its `-wal`, `-shm`, `-journal`), and [`commit_part`] never renames over one.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A file's identity, stable across names and links: device and inode where there are such,
+/// else the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // stat(2): reads the inode without opening the file.
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileId((m.dev(), m.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::canonicalize(path).ok().map(FileId)
+    }
+}
+
+/// How many connections of this process hold each file.
+static HELD: Mutex<Option<HashMap<FileId, usize>>> = Mutex::new(None);
+
+/// A file held open by an SQLite connection of this process, registered while this lives.
+#[derive(Debug)]
+pub struct Held(FileId);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(map) = held.as_mut()
+            && let Some(n) = map.get_mut(&self.0)
+        {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.0);
+            }
+        }
+    }
+}
+
+/// Registers `path` as held by an SQLite connection of this process until the returned
+/// token is dropped. `None` when the file cannot be identified (it is gone).
+pub fn hold(path: &Path) -> Option<Held> {
+    let id = file_id(path)?;
+    let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+    *held
+        .get_or_insert_with(HashMap::new)
+        .entry(id.clone())
+        .or_insert(0) += 1;
+    Some(Held(id))
+}
+
+/// Whether `path` is a database an SQLite connection of this process holds, or the WAL,
+/// shared-memory or journal file of one.
+pub fn is_held(path: &Path) -> bool {
+    let held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(map) = held.as_ref().filter(|m| !m.is_empty()) else {
+        return false;
+    };
+    let is = |p: &Path| file_id(p).is_some_and(|id| map.contains_key(&id));
+    if is(path) {
+        return true;
+    }
+    let name = path.as_os_str().to_string_lossy();
+    ["-wal", "-shm", "-journal"].iter().any(|suffix| {
+        name.strip_suffix(suffix)
+            .is_some_and(|base| is(Path::new(base)))
+    })
+}
+
+/// The error an open of a held file gets.
+fn held_error(path: &Path) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::ResourceBusy,
+        format!(
+            "{} is the project open in this qn-planner: it is read and written only through its database connection",
+            path.display()
+        ),
+    )
+}
+
+/// Opens a file to read, refusing a database this process holds (see the module's note).
+pub fn open_input(path: &Path) -> std::io::Result<std::fs::File> {
+    if is_held(path) {
+        return Err(held_error(path));
+    }
+    std::fs::File::open(path)
+}
+
+/// Reads a whole file, refusing a database this process holds (see the module's note).
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    if is_held(path) {
+        return Err(held_error(path));
+    }
+    std::fs::read(path)
+}
 
 /// Where a file is written before it is renamed to `target`, after removing the stale parts
 /// of `target` that earlier, killed runs left behind.
@@ -82,6 +190,18 @@ pub fn sync_dir_of(path: &Path) -> std::io::Result<()> {
 /// Syncs the written part, renames it to `target` and syncs the folder. On failure the part
 /// is removed and `target` is as it was.
 pub fn commit_part(part: &Path, target: &Path) -> std::io::Result<()> {
+    if is_held(target) {
+        // Renamed over, the open project would live on only in the connection that holds it:
+        // every later edit would go into a file no longer on disk.
+        let _ = std::fs::remove_file(part);
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::ResourceBusy,
+            format!(
+                "{} is the project open in this qn-planner and cannot be replaced; choose another name",
+                target.display()
+            ),
+        ));
+    }
     let result = std::fs::OpenOptions::new()
         .write(true)
         .open(part)

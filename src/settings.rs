@@ -59,8 +59,8 @@ impl Settings {
     /// Loads the settings; a missing or unreadable file gives the defaults.
     pub fn load() -> Settings {
         data_dir()
-            .and_then(|d| std::fs::read_to_string(settings_path(&d)).ok())
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|d| crate::fsutil::read_input(&settings_path(&d)).ok())
+            .and_then(|t| serde_json::from_slice(&t).ok())
             .unwrap_or_default()
     }
 

@@ -207,3 +207,54 @@ fn modules_use_only_the_layers_below_them() {
     }
     assert!(found.is_empty(), "upward uses:\n{}", found.join("\n"));
 }
+
+/// A file this process holds through SQLite is never opened by anything else in it: closing
+/// any descriptor of the file cancels SQLite's POSIX locks on it (issue 24 §1). Files are read
+/// through `fsutil::open_input`/`read_input`, which refuse a held project, and written whole
+/// through `fsutil`; only `fsutil` itself and the session's lock file open files directly.
+#[test]
+fn files_are_opened_only_through_fsutil() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let opens = [
+        "File::open(",
+        "fs::read(",
+        "fs::read_to_string(",
+        "OpenOptions::new()",
+        ".from_path(",
+        "fs::copy(",
+    ];
+    let mut checked = 0;
+    for f in files {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "fsutil.rs" || rel.starts_with("bin/") {
+            continue;
+        }
+        checked += 1;
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Unit tests at the end of a file may read what they wrote.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            for o in opens {
+                let allowed = (rel == "store/session.rs" && o == "OpenOptions::new()")
+                    || (o == ".from_path(" && line.contains("Format::from_path("));
+                // `ProjectFile::open(` is SQLite's open, not a plain one.
+                let plain = line
+                    .match_indices(o)
+                    .any(|(i, _)| !line[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+                assert!(
+                    !plain || allowed,
+                    "src/{rel}:{}: opens a file directly ({o}); use crate::fsutil::open_input/read_input",
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} files checked");
+}

@@ -148,6 +148,17 @@ pub fn merge_key(panel: Panel, n: u64) -> u64 {
     (p << 56) | (n & ((1 << 56) - 1))
 }
 
+/// A pause in typing this long commits what was typed: the next keystroke in the same field
+/// begins a new undo step, history entry and change-log operation.
+pub const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Whether a merge key numbers keystrokes in a text field (split by a pause) rather than one
+/// drag on the map or one control of the style panel (one gesture however slow).
+pub fn is_typing(key: u64) -> bool {
+    let panel = key >> 56;
+    panel != merge_key(Panel::Map, 0) >> 56 && panel != merge_key(Panel::Style, 0) >> 56
+}
+
 /// What every panel may read besides the project: the UI language, whether the file takes
 /// edits, and the project's generation (bumped by every applied change, so a panel knows when
 /// to reload the texts of its fields).

@@ -98,6 +98,9 @@ pub struct QnApp {
     table: Option<table::TableState>,
     /// A short message in the status bar (e.g. a refused cell value).
     status_note: Option<String>,
+    /// The merge key of the last typed edit and when it was applied: a pause in typing of
+    /// [`command::TYPING_PAUSE`] or more commits the value typed so far as a step of its own.
+    last_typed: Option<(u64, std::time::Instant)>,
     /// Scenario values refused by the last edit, shown in the scenario editor.
     scenario_errors: Vec<crate::scenario::ScenarioError>,
     scenario: scenarios::ScenarioUi,
@@ -241,6 +244,7 @@ impl QnApp {
             form: form::FormState::default(),
             table: None,
             status_note: None,
+            last_typed: None,
             scenario_errors: Vec::new(),
             scenario: scenarios::ScenarioUi::default(),
             rules: rules_ui::RulesUi::default(),
@@ -659,7 +663,20 @@ impl QnApp {
         }
         // The change log names who made the edit (the settings' author, else the login).
         file.set_author(&self.settings.author_name());
-        match self.history.apply(edit, merge, file, &mut self.project) {
+        let now = std::time::Instant::now();
+        let split = match (merge, self.last_typed) {
+            (Some(k), Some((last, at))) => {
+                command::is_typing(k)
+                    && last == k
+                    && now.duration_since(at) >= command::TYPING_PAUSE
+            }
+            _ => false,
+        };
+        self.last_typed = merge.filter(|k| command::is_typing(*k)).map(|k| (k, now));
+        match self
+            .history
+            .apply_gesture(edit, merge, split, file, &mut self.project)
+        {
             Ok(applied) => {
                 self.project_gen += 1;
                 self.status_note = None;

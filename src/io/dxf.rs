@@ -253,7 +253,7 @@ pub fn unescape(s: &str, mtext: bool) -> String {
 
 impl DxfIn {
     pub fn open(path: &Path, encoding: Option<Encoding>) -> Result<DxfIn, ImportError> {
-        let bytes = std::fs::read(path).map_err(|e| ImportError::Io {
+        let bytes = crate::fsutil::read_input(path).map_err(|e| ImportError::Io {
             path: path.display().to_string(),
             source: e.into(),
         })?;

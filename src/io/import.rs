@@ -478,7 +478,7 @@ impl Reader {
     pub fn open(source: &Source) -> Result<Reader, ImportError> {
         let inner = match source {
             Source::GeoJson(p) => {
-                let file = std::fs::File::open(p).map_err(|e| io_err(p, e))?;
+                let file = crate::fsutil::open_input(p).map_err(|e| io_err(p, e))?;
                 let size = file.metadata().map(|m| m.len()).unwrap_or(0);
                 Inner::GeoJson {
                     r: Box::new(GeoJsonReader::new(file, &p.display().to_string())),
@@ -682,7 +682,7 @@ pub fn geojson_read<R: Read>(
 
 fn sniff_delimiter(path: &Path) -> Result<u8, ImportError> {
     let mut first = String::new();
-    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let file = crate::fsutil::open_input(path).map_err(|e| io_err(path, e))?;
     let mut buf = Vec::new();
     file.take(64 * 1024)
         .read_to_end(&mut buf)
@@ -698,8 +698,7 @@ fn sniff_delimiter(path: &Path) -> Result<u8, ImportError> {
 fn csv_header(path: &Path, delimiter: u8) -> Result<Vec<String>, ImportError> {
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delimiter)
-        .from_path(path)
-        .map_err(|e| io_err(path, e))?;
+        .from_reader(crate::fsutil::open_input(path).map_err(|e| io_err(path, e))?);
     let h = r.headers().map_err(|e| {
         bad(
             At::file_line(path.display().to_string(), 1),
@@ -726,8 +725,7 @@ impl CsvIn {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let mut r = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .from_path(path)
-            .map_err(|e| io_err(path, e))?;
+            .from_reader(crate::fsutil::open_input(path).map_err(|e| io_err(path, e))?);
         let header: Vec<String> = r
             .headers()
             .map_err(|e| {

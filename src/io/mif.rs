@@ -94,7 +94,7 @@ fn words(line: &str) -> Vec<String> {
 
 impl MifIn {
     pub fn open(path: &Path, encoding: Option<Encoding>) -> Result<MifIn, ImportError> {
-        let file = File::open(path).map_err(|e| io_err(path, e))?;
+        let file = crate::fsutil::open_input(path).map_err(|e| io_err(path, e))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut lines = BufReader::with_capacity(1 << 16, file);
         let mut line_no = 0u64;
@@ -247,7 +247,7 @@ impl MifIn {
                 if !mid_path.is_file() {
                     return Ok(None);
                 }
-                let f = File::open(mid_path).map_err(|e| io_err(mid_path, e))?;
+                let f = crate::fsutil::open_input(mid_path).map_err(|e| io_err(mid_path, e))?;
                 Ok(Some(
                     csv::ReaderBuilder::new()
                         .has_headers(false)

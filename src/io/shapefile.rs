@@ -16,7 +16,6 @@ use super::problem::{At, Problem};
 use geo_types::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
 };
-use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -36,7 +35,7 @@ struct Opened {
 }
 
 fn open_file(path: &Path) -> Result<(Stream, u64, PathBuf), ImportError> {
-    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let file = crate::fsutil::open_input(path).map_err(|e| io_err(path, e))?;
     let size = file.metadata().map_err(|e| io_err(path, e))?.len();
     Ok((Box::new(file), size, path.to_path_buf()))
 }
@@ -48,13 +47,13 @@ fn open_files(path: &Path) -> Result<Opened, ImportError> {
     let dbf_path = sibling(path, "dbf")
         .ok_or_else(|| bad(file_at(path), Problem::MissingPart(".dbf".into())))?;
     let read = |p: Option<PathBuf>| -> Result<Option<Vec<u8>>, ImportError> {
-        p.map(|p| std::fs::read(&p).map_err(|e| io_err(&p, e)))
+        p.map(|p| crate::fsutil::read_input(&p).map_err(|e| io_err(&p, e)))
             .transpose()
     };
     Ok(Opened {
         shp: open_file(path)?,
         shx: (
-            std::fs::read(&shx_path).map_err(|e| io_err(&shx_path, e))?,
+            crate::fsutil::read_input(&shx_path).map_err(|e| io_err(&shx_path, e))?,
             shx_path,
         ),
         dbf: open_file(&dbf_path)?,
@@ -65,7 +64,7 @@ fn open_files(path: &Path) -> Result<Opened, ImportError> {
 
 /// The Shapefiles in a `.zip` (the names of their `.shp` entries).
 pub fn zip_members(zip: &Path) -> Result<Vec<String>, ImportError> {
-    let file = File::open(zip).map_err(|e| io_err(zip, e))?;
+    let file = crate::fsutil::open_input(zip).map_err(|e| io_err(zip, e))?;
     let archive = zip::ZipArchive::new(file).map_err(|e| {
         header_err(
             zip,
@@ -103,7 +102,7 @@ fn open_zip(zip: &Path, member: Option<&str>) -> Result<Opened, ImportError> {
             _ => return Err(bad(file_at(zip), Problem::ChooseLayer(members.clone()))),
         },
     };
-    let file = File::open(zip).map_err(|e| io_err(zip, e))?;
+    let file = crate::fsutil::open_input(zip).map_err(|e| io_err(zip, e))?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| io_err(zip, e))?;
     let stem = &shp_name[..shp_name.len() - 4];
     let names: Vec<String> = archive.file_names().map(str::to_string).collect();

@@ -135,7 +135,7 @@ pub fn read_file(path: &std::path::Path) -> Result<String, StyleFileError> {
         path: path.display().to_string(),
         source,
     };
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = crate::fsutil::read_input(path).map_err(io)?;
     String::from_utf8(bytes).map_err(|_| StyleFileError::Qml {
         path: path.display().to_string(),
         source: QmlError::NotXml("the file is not UTF-8 text".into()),

@@ -181,7 +181,8 @@ fn tls_connector(
         Verify::Full => {}
     }
     if let Some(file) = root {
-        let pem = std::fs::read(file).map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
+        let pem = crate::fsutil::read_input(std::path::Path::new(file))
+            .map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
         let cert = native_tls::Certificate::from_pem(&pem)
             .map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
         b.add_root_certificate(cert);
@@ -224,7 +225,7 @@ fn password_from_file(config: &postgres::Config) -> Option<String> {
     let file = std::env::var_os("PGPASSFILE")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = String::from_utf8(crate::fsutil::read_input(&file).ok()?).ok()?;
     let host = match config.get_hosts().first() {
         Some(postgres::config::Host::Tcp(h)) => h.clone(),
         _ => "localhost".to_string(),

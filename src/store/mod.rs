@@ -283,6 +283,12 @@ pub struct ProjectFile {
     session: Option<session::Session>,
     /// Who this program's writes are logged as in the change log (`None`: not named).
     author: Option<String>,
+    /// The file registered as held by this process while the connection lives, so nothing
+    /// else in the process opens and closes it (see [`crate::fsutil::hold`]). Declared after
+    /// `conn`: the registration ends once the connection has closed.
+    _held: Option<crate::fsutil::Held>,
+    /// Set while an edit that continues a gesture is written (see [`ProjectFile::fold_log_from`]).
+    fold_from: Option<i64>,
 }
 
 impl std::fmt::Debug for ProjectFile {
@@ -294,18 +300,15 @@ impl std::fmt::Debug for ProjectFile {
     }
 }
 
-fn check_sqlite_header(path: &Path) -> Result<(), StoreError> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let mut head = [0u8; 16];
-    let n = f.read(&mut head).map_err(|e| io_err(path, e))?;
-    if n < 16 || &head != b"SQLite format 3\0" {
-        let why = if n == 0 {
-            "the file is empty".to_string()
-        } else {
-            "not an SQLite database".to_string()
-        };
-        return Err(StoreError::NotGeoPackage(path.to_path_buf(), why));
+/// Refuses an empty file. Whether the file is an SQLite database at all is asked of SQLite
+/// itself (`NOTADB` at the first read): a plain open and close of a file this process holds
+/// through SQLite would cancel that connection's locks (see [`crate::fsutil`]).
+fn check_not_empty(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
+    if meta.len() == 0 {
+        return Err(StoreError::NotGeoPackage(
+            path.to_path_buf(),
+            "the file is empty".into(),
+        ));
     }
     Ok(())
 }
@@ -332,6 +335,7 @@ impl ProjectFile {
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
             let conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            let held = crate::fsutil::hold(&tmp);
             schema::register_functions(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
             schema::create(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
             let mut pf = ProjectFile {
@@ -341,6 +345,8 @@ impl ProjectFile {
                 read_only_folder: false,
                 session: None,
                 author: None,
+                _held: held,
+                fold_from: None,
             };
             pf.seed()?;
             // The change log starts with the project: the seed is what every copy begins
@@ -386,7 +392,7 @@ impl ProjectFile {
                 "it is a folder".into(),
             ));
         }
-        check_sqlite_header(path)?;
+        check_not_empty(path, &meta)?;
         let read_only_folder = !meta.permissions().readonly() && !dir_writable(path);
         let read_only = force_read_only || meta.permissions().readonly() || read_only_folder;
         let flags = if read_only {
@@ -396,6 +402,7 @@ impl ProjectFile {
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let held = crate::fsutil::hold(path);
         conn.busy_timeout(wait)
             .map_err(|e| StoreError::sqlite(path, e))?;
         schema::register_functions(&conn).map_err(|e| StoreError::sqlite(path, e))?;
@@ -406,6 +413,8 @@ impl ProjectFile {
             read_only_folder,
             session: None,
             author: None,
+            _held: held,
+            fold_from: None,
         };
         pf.check_identity()?;
         if !read_only {
@@ -527,6 +536,31 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(&path, e))?;
         name_author(&tx, author.as_deref()).map_err(|e| StoreError::sqlite(&path, e))?;
         Ok((tx, path))
+    }
+
+    /// The sequence number the next change-log operation gets (at least; AUTOINCREMENT never
+    /// reuses one).
+    pub fn next_log_seq(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT coalesce(max(seq), 0) + 1 FROM qn_oplog", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
+    /// While set, the writes of this program fold their change-log operations into those of
+    /// the same gesture written since sequence number `from` (see [`fold_log`]): the
+    /// keystrokes of one value typed into a field are one operation, not one a keystroke.
+    pub fn fold_log_from(&mut self, from: Option<i64>) {
+        self.fold_from = from;
+    }
+
+    /// What the next write folds, if anything.
+    pub(crate) fn log_fold(&self) -> Option<LogFold> {
+        self.fold_from.map(|from| LogFold {
+            from,
+            author: self.author.clone(),
+        })
     }
 
     /// Names the author of this program's edits in the change log (the planner's name, from
@@ -861,6 +895,7 @@ impl ProjectFile {
         layer: Layer,
         changes: &[(i64, Option<&Site>)],
     ) -> Result<Vec<i64>, StoreError> {
+        let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         let table = layer.table();
@@ -904,6 +939,9 @@ impl ProjectFile {
         schema::update_extent(&tx, table).map_err(sq)?;
         if let Some(b) = layer.boundary_table() {
             schema::update_extent(&tx, b).map_err(sq)?;
+        }
+        if let Some(f) = fold {
+            fold_log(&tx, &f).map_err(sq)?;
         }
         name_author(&tx, None).map_err(sq)?;
         tx.commit().map_err(sq)?;
@@ -1145,6 +1183,54 @@ fn single_part(g: Geometry<f64>) -> Geometry<f64> {
 /// Names the author that the change log gives the writes of the current transaction; a
 /// transaction names it first and clears it (`None`) before it commits, so that another
 /// program's later edits are not put to this one's author.
+/// Which change-log operations a write folds into one: those of the same gesture (from
+/// sequence number `from` on) by the same author, not yet sent anywhere.
+#[derive(Debug, Clone)]
+pub(crate) struct LogFold {
+    from: i64,
+    author: Option<String>,
+}
+
+/// Folds the update operations of one gesture into one per record and field: the first keeps
+/// its `before`, takes the last one's `after` and time and a new operation key (an earlier
+/// value may have left in a change bundle); the rest go; a field typed back to where it was
+/// leaves no operation. Only operations no server has acknowledged (`server_seq IS NULL`)
+/// and of the same author fold: another program's edits in between stay as they are.
+pub(crate) fn fold_log(conn: &Connection, f: &LogFold) -> rusqlite::Result<()> {
+    const GESTURE: &str = "kind = 'update' AND seq >= ?1 AND server_seq IS NULL AND author IS ?2";
+    conn.execute(
+        &format!(
+            "WITH g AS (
+               SELECT tbl, record_key, field, min(seq) AS first, max(seq) AS last
+               FROM qn_oplog WHERE {GESTURE}
+               GROUP BY tbl, record_key, field HAVING count(*) > 1)
+             UPDATE qn_oplog SET
+               after = (SELECT o.after FROM qn_oplog o JOIN g ON o.seq = g.last
+                        WHERE g.first = qn_oplog.seq),
+               at = (SELECT o.at FROM qn_oplog o JOIN g ON o.seq = g.last
+                     WHERE g.first = qn_oplog.seq),
+               op_key = randomblob(16)
+             WHERE seq IN (SELECT first FROM g)"
+        ),
+        params![f.from, f.author],
+    )?;
+    conn.execute(
+        &format!(
+            "DELETE FROM qn_oplog WHERE {GESTURE} AND seq > (
+               SELECT min(o.seq) FROM qn_oplog o
+               WHERE o.tbl = qn_oplog.tbl AND o.record_key = qn_oplog.record_key
+                 AND o.field = qn_oplog.field AND o.kind = 'update' AND o.seq >= ?1
+                 AND o.server_seq IS NULL AND o.author IS ?2)"
+        ),
+        params![f.from, f.author],
+    )?;
+    conn.execute(
+        &format!("DELETE FROM qn_oplog WHERE {GESTURE} AND before IS after"),
+        params![f.from, f.author],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn name_author(conn: &Connection, author: Option<&str>) -> rusqlite::Result<()> {
     conn.execute("UPDATE qn_session SET author = ?1 WHERE id = 1", [author])?;
     Ok(())

@@ -143,6 +143,7 @@ impl ProjectFile {
     }
 
     fn put_scenario_inner(&mut self, id: i64, after: Option<&Scenario>) -> Result<i64, StoreError> {
+        let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         let id = match after {
@@ -169,6 +170,7 @@ impl ProjectFile {
                 "scenario_growth",
                 "scenario_programme",
             ],
+            fold,
         )
         .map_err(sq)?;
         Ok(id)
@@ -240,6 +242,7 @@ impl ProjectFile {
     }
 
     fn put_actuals_inner(&mut self, after: &[Actual]) -> Result<(), StoreError> {
+        let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         // Row by row, matched by key: only what changed is written (and logged).
@@ -269,7 +272,7 @@ impl ProjectFile {
             })
             .collect();
         sync_keyed_rows(&tx, "actuals", "key", None, rows).map_err(sq)?;
-        finish_write(tx, &["actuals"]).map_err(sq)?;
+        finish_write(tx, &["actuals"], fold).map_err(sq)?;
         Ok(())
     }
 }
@@ -353,6 +356,7 @@ impl ProjectFile {
     }
 
     fn put_rules_inner(&mut self, after: &[crate::model::rules::Rule]) -> Result<(), StoreError> {
+        let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         // Row by row, matched by the rule's key: only what changed is written (and logged).
@@ -385,7 +389,7 @@ impl ProjectFile {
             })
             .collect();
         sync_keyed_rows(&tx, "rules", "rule_key", None, rows).map_err(sq)?;
-        finish_write(tx, &["rules"]).map_err(sq)?;
+        finish_write(tx, &["rules"], fold).map_err(sq)?;
         Ok(())
     }
 }
@@ -455,6 +459,7 @@ impl ProjectFile {
         value: f64,
     ) -> Result<(), StoreError> {
         use crate::settings::Language;
+        let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         let n = tx
@@ -479,7 +484,7 @@ impl ProjectFile {
             )
             .map_err(sq)?;
         }
-        finish_write(tx, &["document_figures"]).map_err(sq)?;
+        finish_write(tx, &["document_figures"], fold).map_err(sq)?;
         Ok(())
     }
 }
@@ -716,8 +721,16 @@ fn sync_keyed_rows(
 }
 
 /// Ends a write transaction of qn-planner's: the tables written are marked changed in
-/// `gpkg_contents`, the change log's author is cleared (see `name_author`), then it commits.
-pub(crate) fn finish_write(tx: rusqlite::Transaction<'_>, tables: &[&str]) -> rusqlite::Result<()> {
+/// `gpkg_contents`, the operations of a gesture folded (see [`super::fold_log`]), the change
+/// log's author cleared (see `name_author`), then it commits.
+pub(crate) fn finish_write(
+    tx: rusqlite::Transaction<'_>,
+    tables: &[&str],
+    fold: Option<super::LogFold>,
+) -> rusqlite::Result<()> {
+    if let Some(f) = fold {
+        super::fold_log(&tx, &f)?;
+    }
     for t in tables {
         tx.execute(
             "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1",

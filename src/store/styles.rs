@@ -209,6 +209,7 @@ impl ProjectFile {
                 style.map(|s| qml::write(s, GeomKind::Polygon, Some(&target.table))),
             ));
         }
+        let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         tx.execute_batch(CREATE).map_err(sq)?;
@@ -253,7 +254,7 @@ impl ProjectFile {
                 }
             }
         }
-        finish_write(tx, &["layer_styles"]).map_err(sq)?;
+        finish_write(tx, &["layer_styles"], fold).map_err(sq)?;
         Ok(())
     }
 }

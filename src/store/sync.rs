@@ -471,7 +471,7 @@ impl ProjectFile {
                 super::schema::update_extent(&tx, t).map_err(sq)?;
             }
         }
-        super::scenarios::finish_write(tx, &touched).map_err(sq)?;
+        super::scenarios::finish_write(tx, &touched, None).map_err(sq)?;
         Ok(())
     }
 
@@ -580,7 +580,7 @@ impl ProjectFile {
             params![id, label, author, refetch],
         )
         .map_err(sq)?;
-        super::scenarios::finish_write(tx, &[open.table.as_str()]).map_err(sq)?;
+        super::scenarios::finish_write(tx, &[open.table.as_str()], None).map_err(sq)?;
         Ok(())
     }
 }

@@ -226,7 +226,7 @@ pub struct Imported {
 /// Merges the bundle at `input` into `pf` (see the module comment), in one transaction.
 pub fn import(pf: &mut ProjectFile, input: &Path) -> Result<Imported, BundleError> {
     let name = input.display().to_string();
-    let bytes = std::fs::read(input).map_err(|source| BundleError::Io {
+    let bytes = crate::fsutil::read_input(input).map_err(|source| BundleError::Io {
         path: name.clone(),
         source,
     })?;

@@ -108,3 +108,67 @@ pub fn run_pyqgis(script: &str, args: &[&std::ffi::OsStr]) -> String {
     );
     stdout
 }
+
+// The project file as other programs see it (issue 24 §1).
+
+/// Another program opens the file, reads, and closes it: what `ogrinfo -ro`, QGIS or
+/// `sqlite3 FILE "select 1"` do. Python's sqlite3 module is a separate SQLite in a separate
+/// process.
+pub fn other_program_reads(path: &Path) {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); \
+             print(c.execute('select count(*) from sqlite_master').fetchone()[0]); c.close()",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3 sqlite3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The name of the site with `key`, as a fresh reader (another process) sees it in the file.
+pub fn name_on_disk(path: &Path, key: &str) -> String {
+    let tables = qn_planner::model::Layer::ALL
+        .iter()
+        .map(|l| format!("select name from {} where site_key=?1", l.table()))
+        .collect::<Vec<_>>()
+        .join(" union all ");
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); \
+             r=c.execute(sys.argv[3],(sys.argv[2],)).fetchone(); \
+             print(r[0] if r else '<none>'); c.close()",
+        ])
+        .arg(path)
+        .arg(key)
+        .arg(tables)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3 sqlite3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Descriptors of this process pointing at a deleted file next to the project (its WAL or
+/// shared-memory file unlinked under the connection).
+pub fn deleted_fds(path: &Path) -> Vec<String> {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .map(|t| t.to_string_lossy().into_owned())
+                .filter(|t| t.contains(&name) && t.ends_with("(deleted)"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
