@@ -606,7 +606,7 @@ fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExp
     let quote = crate::store::ident;
     let ddl: String = cols
         .iter()
-        .map(|(c, t)| format!(", {} {}", quote(c), t))
+        .map(|(c, t)| format!(", {} {}", quote(c), crate::store::column_type(t)))
         .collect();
     let conn = rusqlite::Connection::open(tmp).map_err(|e| io_err(tmp, e))?;
     let sq = |e: rusqlite::Error| io_err(tmp, e);
@@ -617,7 +617,7 @@ fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExp
         table,
         table,
         &format!("Exported by qn-planner from layer {table}"),
-        &gtype,
+        gtype,
         &ddl,
     )
     .map_err(sq)?;
@@ -660,7 +660,7 @@ fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExp
         })
         .map_err(|e| err.take().unwrap_or(LayerExportError::Store(e)))?;
     }
-    crate::store::schema::finish_plain_feature_table(&conn, table, &gtype).map_err(sq)?;
+    crate::store::schema::finish_plain_feature_table(&conn, table, gtype).map_err(sq)?;
     conn.execute_batch("COMMIT").map_err(sq)?;
     conn.close().map_err(|(_, e)| sq(e))?;
     Ok(n)

@@ -91,17 +91,10 @@ fn type_name(t: FieldType) -> &'static str {
     }
 }
 
-/// A geometry type as the store names it.
+/// A geometry type as the store names it: a GeoPackage name, else the general one (a
+/// server's text reaches a copy's SQL only through the whitelist).
 fn static_geometry_type(t: &str) -> &'static str {
-    match t.to_ascii_uppercase().as_str() {
-        "POINT" => "POINT",
-        "MULTIPOINT" => "MULTIPOINT",
-        "LINESTRING" => "LINESTRING",
-        "MULTILINESTRING" => "MULTILINESTRING",
-        "POLYGON" => "POLYGON",
-        "MULTIPOLYGON" => "MULTIPOLYGON",
-        _ => "GEOMETRY",
-    }
+    crate::store::geometry_type_name(t).unwrap_or("GEOMETRY")
 }
 
 /// Publishes the reference layer `layer` (its table or its title) of `pf` on the shared plan at
@@ -128,7 +121,8 @@ pub fn share(
         .into_iter()
         .map(|(n, d)| (n, field_type(&d)))
         .collect();
-    let gtype = pf.geometry_type_of(&table)?.to_ascii_uppercase();
+    // A GeoPackage geometry type name (whitelisted by the store), never the file's text.
+    let gtype = pf.geometry_type_of(&table)?;
     let mut client = super::connect(url)?;
     check_plan(&mut client, &safe)?;
     let mut tx = client.transaction().map_err(db)?;
@@ -144,11 +138,6 @@ pub fn share(
     if taken {
         return Err(ServerError::LayerTaken(safe, table));
     }
-    let pg_gtype = if gtype == "GEOMETRY" {
-        "Geometry".to_string()
-    } else {
-        gtype.clone()
-    };
     // Each feature's stable key, the same on the server and in every copy.
     let mut defs = vec![
         "fid bigint PRIMARY KEY".to_string(),
@@ -159,7 +148,7 @@ pub fn share(
             .iter()
             .map(|(n, t)| format!("{} {}", ident(n), pg_type(*t).0)),
     );
-    defs.push(format!("geom geometry({pg_gtype}, 4326)"));
+    defs.push(format!("geom geometry({gtype}, 4326)"));
     let t = ident(&table);
     tx.batch_execute(&format!("CREATE TABLE {t} ({})", defs.join(", ")))
         .map_err(db)?;
@@ -264,7 +253,7 @@ pub fn share(
         table,
         name: r.name,
         color: r.color,
-        geometry_type: gtype,
+        geometry_type: gtype.to_string(),
         columns,
         features,
     })

@@ -278,12 +278,8 @@ pub struct Published {
 
 /// The PostgreSQL type of a GeoPackage column.
 fn pg_type(c: &crate::store::SharedColumn) -> String {
-    if let Some(g) = &c.geometry {
-        let g = if g.eq_ignore_ascii_case("GEOMETRY") {
-            "Geometry".to_string()
-        } else {
-            g.to_ascii_uppercase()
-        };
+    if let Some(g) = c.geometry {
+        // A GeoPackage name (whitelisted when read), never a text from the file.
         return format!("geometry({g}, 4326)");
     }
     let d = c.decl.to_ascii_uppercase();
@@ -296,9 +292,7 @@ fn pg_type(c: &crate::store::SharedColumn) -> String {
     }
 }
 
-fn ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
+use crate::store::ident;
 
 /// The trigger function that logs edits made directly in the database: one operation per
 /// insert or delete, one per changed field of an update, with the database role.
@@ -352,6 +346,13 @@ $$;
 /// one transaction: all tables or none.
 pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
     let safe = safe_url(url);
+    // Read everything first: nothing is sent if the file cannot be read whole (a name or
+    // type in it that may not reach SQL is refused here, before any connection).
+    let tables: Vec<SharedTable> = pf
+        .shared_tables()
+        .into_iter()
+        .map(|(t, k)| pf.read_shared_table(t, k))
+        .collect::<Result<_, _>>()?;
     let mut client = connect(url)?;
     let db = |source| ServerError::Database {
         url: safe.clone(),
@@ -364,13 +365,6 @@ pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
     if !encoding.eq_ignore_ascii_case("UTF8") {
         return Err(ServerError::NotUtf8(safe, encoding));
     }
-    let has_postgis = client
-        .query_opt("SELECT 1 FROM pg_extension WHERE extname = 'postgis'", &[])
-        .map_err(db)?
-        .is_some();
-    if !has_postgis && let Err(e) = client.batch_execute("CREATE EXTENSION postgis") {
-        return Err(ServerError::NoPostgis(safe, e.to_string()));
-    }
     if let Some(row) = client
         .query_opt(
             "SELECT value FROM qn_meta WHERE key = 'schema_version'",
@@ -381,13 +375,15 @@ pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
     {
         return Err(ServerError::AlreadyPublished(safe, row.get(0)));
     }
-    // Read everything first: nothing is sent if the file cannot be read whole.
-    let tables: Vec<SharedTable> = pf
-        .shared_tables()
-        .into_iter()
-        .map(|(t, k)| pf.read_shared_table(t, k))
-        .collect::<Result<_, _>>()?;
+    // One transaction, the extension included: a failure leaves the database as it was.
     let mut tx = client.transaction().map_err(db)?;
+    let has_postgis = tx
+        .query_opt("SELECT 1 FROM pg_extension WHERE extname = 'postgis'", &[])
+        .map_err(db)?
+        .is_some();
+    if !has_postgis && let Err(e) = tx.batch_execute("CREATE EXTENSION postgis") {
+        return Err(ServerError::NoPostgis(safe, pg_message(&e)));
+    }
     tx.batch_execute(&format!(
         "CREATE TABLE qn_meta (key text PRIMARY KEY, value text);
          INSERT INTO qn_meta VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}');

@@ -710,7 +710,7 @@ impl ProjectFile {
 
     /// The geometry type of the features [`Self::for_each_table_feature`] gives for `table`:
     /// a planning layer with drawn boundaries mixes points and polygons (`GEOMETRY`).
-    pub fn feature_geometry_type_of(&self, table: &str) -> Result<String, StoreError> {
+    pub fn feature_geometry_type_of(&self, table: &str) -> Result<&'static str, StoreError> {
         if let Some(b) = crate::model::Layer::from_table(table).and_then(|l| l.boundary_table()) {
             let any: bool = self
                 .conn
@@ -721,7 +721,7 @@ impl ProjectFile {
                 )
                 .map_err(|e| StoreError::sqlite(&self.path, e))?;
             if any {
-                return Ok("GEOMETRY".into());
+                return Ok("GEOMETRY");
             }
         }
         self.geometry_type_of(table)
@@ -765,14 +765,20 @@ impl ProjectFile {
     }
 
     /// The geometry type name of feature table `table` (`POINT`, `MULTIPOLYGON`, …).
-    pub fn geometry_type_of(&self, table: &str) -> Result<String, StoreError> {
-        self.conn
+    pub fn geometry_type_of(&self, table: &str) -> Result<&'static str, StoreError> {
+        let found: String = self
+            .conn
             .query_row(
                 "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1",
                 [table],
                 |r| r.get(0),
             )
-            .map_err(|e| StoreError::sqlite(&self.path, e))
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        super::geometry_type_name(&found).ok_or_else(|| StoreError::BadGeometryType {
+            path: self.path.clone(),
+            table: table.to_string(),
+            found,
+        })
     }
 
     /// The name of the geometry column of feature table `table`.

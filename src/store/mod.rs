@@ -39,6 +39,84 @@ pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// A geometry type name as it may stand in SQL (a column's declared type in SQLite, a PostGIS
+/// typmod): one of the GeoPackage's own names, whatever case a file wrote it in; `None` for
+/// anything else. A name read from a file (`gpkg_geometry_columns`, a server's table) reaches
+/// SQL only through this.
+///
+/// ```
+/// use qn_planner::store::geometry_type_name;
+/// assert_eq!(geometry_type_name("multiPolygon"), Some("MULTIPOLYGON"));
+/// assert_eq!(geometry_type_name("POINT, 4326)); DROP TABLE x; --"), None);
+/// ```
+pub fn geometry_type_name(name: &str) -> Option<&'static str> {
+    const NAMES: [&str; 15] = [
+        "GEOMETRY",
+        "POINT",
+        "LINESTRING",
+        "POLYGON",
+        "MULTIPOINT",
+        "MULTILINESTRING",
+        "MULTIPOLYGON",
+        "GEOMETRYCOLLECTION",
+        "CIRCULARSTRING",
+        "COMPOUNDCURVE",
+        "CURVEPOLYGON",
+        "MULTICURVE",
+        "MULTISURFACE",
+        "CURVE",
+        "SURFACE",
+    ];
+    NAMES
+        .into_iter()
+        .find(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
+/// A column's declared type as it may stand in SQL: a GeoPackage data type when it is one
+/// (`TEXT(20)` keeps no length), else the type of the same SQLite affinity. A declaration read
+/// from a file reaches SQL only through this.
+///
+/// ```
+/// use qn_planner::store::column_type;
+/// assert_eq!(column_type("double"), "DOUBLE");
+/// assert_eq!(column_type("VARCHAR(80)"), "TEXT");
+/// assert_eq!(column_type("INT); DROP TABLE x; --"), "INTEGER");
+/// ```
+pub fn column_type(decl: &str) -> &'static str {
+    const NAMES: [&str; 13] = [
+        "BOOLEAN",
+        "TINYINT",
+        "SMALLINT",
+        "MEDIUMINT",
+        "INT",
+        "INTEGER",
+        "FLOAT",
+        "DOUBLE",
+        "REAL",
+        "TEXT",
+        "BLOB",
+        "DATE",
+        "DATETIME",
+    ];
+    let d = decl.trim().to_ascii_uppercase();
+    let bare = d.split('(').next().unwrap_or("").trim();
+    if let Some(n) = NAMES.into_iter().find(|n| *n == bare) {
+        return n;
+    }
+    // SQLite's affinity rules (§3.1 of "Datatypes In SQLite").
+    if d.contains("INT") {
+        "INTEGER"
+    } else if d.contains("CHAR") || d.contains("CLOB") || d.contains("TEXT") {
+        "TEXT"
+    } else if d.contains("BLOB") || d.is_empty() {
+        "BLOB"
+    } else if d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB") {
+        "REAL"
+    } else {
+        "TEXT"
+    }
+}
+
 /// `PRAGMA application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
 /// `PRAGMA user_version` of GeoPackage 1.2.0, the version GDAL 3.6 writes.
@@ -61,6 +139,14 @@ pub enum StoreError {
     NotFound(PathBuf),
     #[error("{0}: not a GeoPackage ({1})")]
     NotGeoPackage(PathBuf, String),
+    #[error(
+        "{path}: table {table} declares the geometry type {found:?}, which is not a GeoPackage geometry type"
+    )]
+    BadGeometryType {
+        path: PathBuf,
+        table: String,
+        found: String,
+    },
     #[error(
         "{0}: a GeoPackage, but not a qn-planner project (no qn_meta table); create one with `qn-planner init`"
     )]
@@ -180,6 +266,10 @@ impl StoreError {
                 } else {
                     why
                 }
+            ),
+            StoreError::BadGeometryType { path, table, found } => format!(
+                "{}: bảng {table} khai kiểu hình học {found:?}, không phải kiểu hình học của GeoPackage",
+                p(path)
             ),
             StoreError::NotProject(f) => format!(
                 "{}: là GeoPackage nhưng không phải dự án qn-planner (không có bảng qn_meta); tạo dự án bằng `qn-planner init`",

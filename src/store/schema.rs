@@ -857,11 +857,22 @@ fn retype_site_table(conn: &Connection, table: &str, geometry_type: &str) -> rus
         .into_iter()
         .filter(|(n, _, _)| n != "fid" && n != "geom" && n != "site_key")
         .collect();
+    // Names quoted, types from the whitelist: an older file may have been made by anyone.
     let ddl: String = cols
         .iter()
-        .map(|(n, t, nn)| format!(", \"{n}\" {t}{}", if *nn { " NOT NULL" } else { "" }))
+        .map(|(n, t, nn)| {
+            format!(
+                ", {} {}{}",
+                super::ident(n),
+                super::column_type(t),
+                if *nn { " NOT NULL" } else { "" }
+            )
+        })
         .collect();
-    let names: String = cols.iter().map(|(n, _, _)| format!(", \"{n}\"")).collect();
+    let names: String = cols
+        .iter()
+        .map(|(n, _, _)| format!(", {}", super::ident(n)))
+        .collect();
     let seq: Option<i64> = conn
         .query_row(
             "SELECT seq FROM sqlite_sequence WHERE name = ?1",

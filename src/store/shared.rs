@@ -163,7 +163,9 @@ pub enum Cell {
 pub struct SharedColumn {
     pub name: String,
     pub decl: String,
-    pub geometry: Option<String>,
+    /// The geometry type of the geometry column (a GeoPackage name, see
+    /// [`super::geometry_type_name`]).
+    pub geometry: Option<&'static str>,
 }
 
 /// One shared table as it is now: its columns (without the local ids `fid`, `scenario_id`
@@ -207,6 +209,20 @@ impl ProjectFile {
             )
             .optional()
             .map_err(sq)?;
+        // The declared type reaches PostgreSQL's DDL: only a GeoPackage geometry type does.
+        let geometry: Option<(String, &'static str)> = match geometry {
+            None => None,
+            Some((column, found)) => match super::geometry_type_name(&found) {
+                Some(t) => Some((column, t)),
+                None => {
+                    return Err(StoreError::BadGeometryType {
+                        path: p.clone(),
+                        table: table.to_string(),
+                        found,
+                    });
+                }
+            },
+        };
         let columns: Vec<SharedColumn> = self
             .conn
             .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
@@ -222,7 +238,7 @@ impl ProjectFile {
                 geometry: geometry
                     .as_ref()
                     .filter(|(g, _)| *g == name)
-                    .map(|(_, t)| t.clone()),
+                    .map(|(_, t)| *t),
                 name,
                 decl,
             })

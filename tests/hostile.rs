@@ -1,0 +1,420 @@
+//! Hostile project files (issue 30 §1): a GeoPackage comes by e-mail and USB, and every name
+//! and type in it that reaches SQL — on the department's PostgreSQL or in a GeoPackage we
+//! write — is whitelisted or quoted. Each command that writes SQL (`server init`, `server
+//! share`, `sync`, `clone`, `import`, `export-layer`) meets the known injection shapes; the
+//! server's tables and the files stay as they were.
+
+mod common;
+
+use common::pg::{PgServer, server};
+use qn_planner::store::ProjectFile;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn qn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// What an attacker writes where a geometry type name belongs.
+const TYPE_INJECTIONS: [&str; 3] = [
+    "POINT, 4326)); DROP TABLE industrial_zones CASCADE; --",
+    "POINT); DROP TABLE industrial_zones; --",
+    "Geometry, 4326); COMMIT; DROP TABLE industrial_zones; BEGIN; CREATE TABLE x (a geometry(Point",
+];
+
+/// What an attacker writes where a column or table name belongs.
+const NAME_INJECTIONS: [&str; 3] = [
+    "ten\"; DROP TABLE industrial_zones; --",
+    "a'); DROP TABLE industrial_zones; --",
+    "tên \"trích\" 'dẫn'",
+];
+
+/// The file's connection, as another program (sqlite3, QGIS) would write it.
+fn sql(path: &Path, statements: &str) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch(statements).unwrap();
+}
+
+fn project(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    drop(ProjectFile::create(&path, false).unwrap());
+    path
+}
+
+/// A project with a reference layer `ref_crafted` of two points.
+fn with_layer(dir: &Path, name: &str) -> PathBuf {
+    let path = project(dir, name);
+    let input = dir.join("pts.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"ten":"Mốc 1","so":1},"geometry":{"type":"Point","coordinates":[107.08,20.95]}},
+          {"type":"Feature","properties":{"ten":"Mốc 2","so":2},"geometry":{"type":"Point","coordinates":[107.1,20.96]}}]}"#,
+    )
+    .unwrap();
+    let o = qn(&[
+        "import",
+        path.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--layer",
+        "crafted",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    path
+}
+
+fn sq_lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The server's plan is whole: the zones table with its four zones, and nothing an injection
+/// would have made.
+fn server_intact(pg: &PgServer) {
+    let mut c = pg.client();
+    let zones: i64 = c
+        .query_one("SELECT count(*) FROM industrial_zones", &[])
+        .expect("industrial_zones is still on the server")
+        .get(0);
+    assert_eq!(zones, 4);
+    let x = c
+        .query_opt("SELECT 1 FROM pg_tables WHERE tablename = 'x'", &[])
+        .unwrap();
+    assert!(x.is_none(), "an injected table was made");
+}
+
+fn published(pg: &PgServer, dir: &Path) {
+    let path = project(dir, "published.gpkg");
+    let o = qn(&["server", "init", &pg.url(), path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+}
+
+#[test]
+fn server_init_of_a_crafted_file_runs_nothing_and_leaves_nothing() {
+    let Some(pg) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (i, shape) in TYPE_INJECTIONS.iter().enumerate() {
+        let path = project(dir.path(), &format!("crafted{i}.gpkg"));
+        sql(
+            &path,
+            &format!(
+                "UPDATE gpkg_geometry_columns SET geometry_type_name = {} WHERE table_name = 'industrial_clusters'",
+                sq_lit(shape)
+            ),
+        );
+        let o = qn(&["server", "init", &pg.url(), path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+        assert!(
+            said(&o).contains("is not a GeoPackage geometry type"),
+            "{}",
+            said(&o)
+        );
+        // Nothing was made on the server: no plan, no table.
+        let tables: i64 = pg
+            .client()
+            .query_one(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'spatial_ref_sys'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(tables, 0, "init left tables behind ({shape})");
+    }
+    // A sound file publishes after all that.
+    published(&pg, dir.path());
+    server_intact(&pg);
+}
+
+#[test]
+fn server_share_of_a_crafted_layer_runs_nothing() {
+    let Some(pg) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    published(&pg, dir.path());
+    for (i, shape) in TYPE_INJECTIONS.iter().enumerate() {
+        let path = with_layer(dir.path(), &format!("type{i}.gpkg"));
+        sql(
+            &path,
+            &format!(
+                "UPDATE gpkg_geometry_columns SET geometry_type_name = {} WHERE table_name = 'ref_crafted'",
+                sq_lit(shape)
+            ),
+        );
+        let o = qn(&[
+            "server",
+            "share",
+            &pg.url(),
+            path.to_str().unwrap(),
+            "crafted",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+        assert!(
+            said(&o).contains("is not a GeoPackage geometry type"),
+            "{}",
+            said(&o)
+        );
+        server_intact(&pg);
+    }
+    // Column names of every shape arrive as names, quoted.
+    let path = with_layer(dir.path(), "names.gpkg");
+    let renames: String = NAME_INJECTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "ALTER TABLE ref_crafted ADD COLUMN {} TEXT DEFAULT 'v{i}';",
+                qn_planner::store::ident(n)
+            )
+        })
+        .collect();
+    sql(&path, &renames);
+    let o = qn(&[
+        "server",
+        "share",
+        &pg.url(),
+        path.to_str().unwrap(),
+        "crafted",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    server_intact(&pg);
+    let mut c = pg.client();
+    for (i, n) in NAME_INJECTIONS.iter().enumerate() {
+        let v: String = c
+            .query_one(
+                &format!(
+                    "SELECT {} FROM ref_crafted LIMIT 1",
+                    qn_planner::store::ident(n)
+                ),
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(v, format!("v{i}"));
+    }
+    // And every copy receives it with those names (clone, then sync of another copy).
+    let copy = dir.path().join("copy.gpkg");
+    let o = qn(&["clone", &pg.url(), copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    let pf = ProjectFile::open(&copy).unwrap();
+    let layer = pf
+        .reference_layers()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "crafted")
+        .expect("the shared layer arrived");
+    let cols: Vec<String> = pf
+        .attribute_columns(&layer.table)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    for n in NAME_INJECTIONS {
+        assert!(cols.contains(&n.to_string()), "{n} in {cols:?}");
+    }
+    assert_eq!(pf.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_crafted_server_cannot_reach_a_copy_through_clone_or_sync() {
+    let Some(pg) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    published(&pg, dir.path());
+    let before = dir.path().join("before.gpkg");
+    let o = qn(&["clone", &pg.url(), before.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    // Someone with rights on the server registers a layer whose every text is an attack.
+    let mut c = pg.client();
+    c.batch_execute(
+        "CREATE TABLE \"evil\"\"; DROP TABLE industrial_zones; --\" (
+           fid bigint PRIMARY KEY, feature_key text NOT NULL DEFAULT gen_random_uuid()::text,
+           \"a\"\"); DROP TABLE qn_oplog; --\" text, geom geometry(Point, 4326));
+         INSERT INTO \"evil\"\"; DROP TABLE industrial_zones; --\" VALUES
+           (1, DEFAULT, 'x', ST_SetSRID(ST_MakePoint(107.1, 21.0), 4326));",
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO qn_shared_layers (table_name, name, color, geometry_type, columns, features)
+         VALUES ($1, $2, '#ff0000', $3, $4::text::jsonb, 1)",
+        &[
+            &"evil\"; DROP TABLE industrial_zones; --",
+            &"tên'); DROP TABLE qn_meta; --",
+            &TYPE_INJECTIONS[0],
+            &"[[\"a\\\"); DROP TABLE qn_oplog; --\", \"text\"]]",
+        ],
+    )
+    .unwrap();
+    let after = dir.path().join("after.gpkg");
+    let o = qn(&["clone", &pg.url(), after.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    let o = qn(&["sync", before.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    server_intact(&pg);
+    for copy in [&before, &after] {
+        let pf = ProjectFile::open(copy).unwrap();
+        assert_eq!(pf.integrity_check().unwrap(), "ok");
+        assert_eq!(
+            pf.read_project()
+                .unwrap()
+                .sites_of(qn_planner::model::Layer::IndustrialZones)
+                .count(),
+            4
+        );
+        let layer = pf
+            .reference_layers()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.name.starts_with("tên'"))
+            .expect("the layer arrived under its name");
+        // Not a type: the layer takes the general one.
+        assert_eq!(pf.geometry_type_of(&layer.table).unwrap(), "GEOMETRY");
+        // The change log is still there.
+        assert!(pf.sync_status().is_ok());
+        if common::have_gdal() {
+            common::assert_valid_gpkg(copy, "a copy after a crafted shared layer");
+        }
+    }
+}
+
+#[test]
+fn sync_of_a_crafted_file_runs_nothing_on_the_server() {
+    let Some(pg) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    published(&pg, dir.path());
+    let copy = dir.path().join("copy.gpkg");
+    let o = qn(&["clone", &pg.url(), copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    // A pending edit, so the sync has something to push, then the crafted type.
+    {
+        use qn_planner::edit::{Edit, History};
+        let mut pf = ProjectFile::open(&copy).unwrap();
+        let mut p = pf.read_project().unwrap();
+        let before = p
+            .sites
+            .iter()
+            .find(|s| s.name == "Hà Khánh")
+            .unwrap()
+            .clone();
+        let mut after = before.clone();
+        after.jobs = Some(77);
+        History::default()
+            .apply(Edit::update(before, after), None, &mut pf, &mut p)
+            .unwrap();
+    }
+    sql(
+        &copy,
+        &format!(
+            "UPDATE gpkg_geometry_columns SET geometry_type_name = {} WHERE table_name = 'proposed_clusters'",
+            sq_lit(TYPE_INJECTIONS[0])
+        ),
+    );
+    let o = qn(&["sync", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("is not a GeoPackage geometry type"),
+        "{}",
+        said(&o)
+    );
+    server_intact(&pg);
+}
+
+#[test]
+fn import_and_export_of_crafted_files_write_only_whitelisted_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = project(dir.path(), "p.gpkg");
+    // A GeoPackage from outside, crafted: its geometry type, its column names and types.
+    let source = with_layer(dir.path(), "source.gpkg");
+    let mut statements = format!(
+        "UPDATE gpkg_geometry_columns SET geometry_type_name = {} WHERE table_name = 'ref_crafted';",
+        sq_lit(TYPE_INJECTIONS[1])
+    );
+    for (i, n) in NAME_INJECTIONS.iter().enumerate() {
+        statements.push_str(&format!(
+            "ALTER TABLE ref_crafted ADD COLUMN {} \"TEXT); DROP TABLE industrial_zones; --\" DEFAULT 'v{i}';",
+            qn_planner::store::ident(n)
+        ));
+    }
+    sql(&source, &statements);
+    // Import: the geometry type comes from the geometries, the names are quoted.
+    let o = qn(&[
+        "import",
+        path.to_str().unwrap(),
+        source.to_str().unwrap(),
+        "--layer",
+        "ref_crafted",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    let pf = ProjectFile::open(&path).unwrap();
+    assert_eq!(pf.integrity_check().unwrap(), "ok");
+    let layer = pf.reference_layers().unwrap().pop().expect("imported");
+    assert_eq!(pf.geometry_type_of(&layer.table).unwrap(), "POINT");
+    let cols: Vec<String> = pf
+        .attribute_columns(&layer.table)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    for n in NAME_INJECTIONS {
+        assert!(cols.contains(&n.to_string()), "{n} in {cols:?}");
+    }
+    drop(pf);
+    // Export of the crafted layer of the source as it is: types from the whitelist.
+    let out = dir.path().join("out.gpkg");
+    let o = qn(&[
+        "export-layer",
+        source.to_str().unwrap(),
+        "ref_crafted",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("is not a GeoPackage geometry type"),
+        "{}",
+        said(&o)
+    );
+    assert!(!out.exists());
+    // With a sound geometry type, crafted names and types export as plain columns.
+    sql(
+        &source,
+        "UPDATE gpkg_geometry_columns SET geometry_type_name = 'POINT' WHERE table_name = 'ref_crafted'",
+    );
+    let o = qn(&[
+        "export-layer",
+        source.to_str().unwrap(),
+        "ref_crafted",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    let c = rusqlite::Connection::open(&out).unwrap();
+    let types: Vec<(String, String)> = c
+        .prepare("SELECT name, type FROM pragma_table_info('ref_crafted')")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for n in NAME_INJECTIONS {
+        assert!(
+            types.iter().any(|(c, t)| c == n && t == "TEXT"),
+            "{n}: {types:?}"
+        );
+    }
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&out, "export of a crafted layer");
+        common::assert_valid_gpkg(&path, "project after importing a crafted layer");
+    }
+    // The source file itself was never written by us: its zones are all there.
+    let zones: i64 = rusqlite::Connection::open(&source)
+        .unwrap()
+        .query_row("SELECT count(*) FROM industrial_zones", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(zones, 4);
+}
