@@ -608,7 +608,21 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
     if path.exists() {
         return Err(ServerError::Exists(path.display().to_string()));
     }
-    let mut pf = ProjectFile::create(path, false)?;
+    // Built under a temporary name and renamed into place only once whole, with the server's
+    // link written last: a killed clone leaves nothing at `path` (its part is removed by the
+    // next write of the same name), and no incomplete copy ever syncs.
+    let part = crate::fsutil::part_path(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    ProjectFile::build_part(&part)?;
+    let mut pf = match ProjectFile::open(&part) {
+        Ok(pf) => pf,
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(e.into());
+        }
+    };
     let result = (|| -> Result<Cloned, ServerError> {
         let mut tx = client.transaction().map_err(db)?;
         // One snapshot: the tables and the log position agree.
@@ -626,9 +640,9 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         }
         tx.commit().map_err(db)?;
         pf.replace_shared(&tables)?;
+        let layers = layers::receive(&mut client, &safe, &mut pf)?;
         pf.set_meta("server_url", &safe)?;
         pf.set_meta("server_seq", &server_seq.to_string())?;
-        let layers = layers::receive(&mut client, &safe, &mut pf)?;
         Ok(Cloned {
             layers,
             tables: tables
@@ -638,9 +652,21 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
             server_seq,
         })
     })();
+    drop(pf);
+    let result = result.and_then(|cloned| {
+        if path.exists() {
+            return Err(ServerError::Exists(path.display().to_string()));
+        }
+        crate::fsutil::commit_part(&part, path).map_err(|e| {
+            ServerError::Store(StoreError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        })?;
+        Ok(cloned)
+    });
     if result.is_err() {
-        drop(pf);
-        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(&part);
     }
     result
 }

@@ -422,7 +422,16 @@ impl ProjectFile {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
         let tmp = crate::fsutil::part_path(path).map_err(|e| io_err(path, e))?;
-        let _ = std::fs::remove_file(&tmp);
+        ProjectFile::build_part(&tmp)?;
+        crate::fsutil::commit_part(&tmp, path).map_err(|e| io_err(path, e))?;
+        ProjectFile::open(path)
+    }
+
+    /// Writes a new seeded project at `tmp`, a temporary part (see [`crate::fsutil`]) that the
+    /// caller renames into place when it is complete; on failure nothing is left at `tmp`.
+    pub(crate) fn build_part(tmp: &Path) -> Result<(), StoreError> {
+        let _ = std::fs::remove_file(tmp);
+        let tmp = tmp.to_path_buf();
         let result = (|| {
             let conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
             let held = crate::fsutil::hold(&tmp);
@@ -452,12 +461,10 @@ impl ProjectFile {
                 .map_err(|(_, e)| StoreError::sqlite(&tmp, e))?;
             Ok(())
         })();
-        if let Err(e) = result {
+        if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
-            return Err(e);
         }
-        crate::fsutil::commit_part(&tmp, path).map_err(|e| io_err(path, e))?;
-        ProjectFile::open(path)
+        result
     }
 
     /// Opens an existing project, read-write when the file allows it, else read-only.
