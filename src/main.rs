@@ -230,6 +230,15 @@ enum ServerAction {
         /// The reference layer: its table or its title (see `info`).
         layer: String,
     },
+    /// Bring a plan published by an older qn-planner (server schema 2) up to this version's:
+    /// defaults, rules, cascades, the append-only log, the plan's identity. Run it as the role
+    /// that published the plan (a sync does it by itself when its role may).
+    Upgrade {
+        /// postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+        url: String,
+        /// Any project of this qn-planner (its tables say which columns may not be empty).
+        file: PathBuf,
+    },
 }
 
 /// What `export` and `pack` share.
@@ -350,6 +359,9 @@ fn main() -> ExitCode {
         Some(Command::Server {
             action: ServerAction::Share { url, file, layer },
         }) => done(cmd_server_share(&url, &file, &layer)),
+        Some(Command::Server {
+            action: ServerAction::Upgrade { url, file },
+        }) => done(cmd_server_upgrade(&url, &file)),
         Some(Command::Clone { url, file }) => done(cmd_clone(&url, &file)),
         Some(Command::Sync {
             file,
@@ -1234,9 +1246,9 @@ fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
 /// `server init URL FILE.gpkg`: the project becomes the department's plan in PostGIS.
 fn cmd_server_init(url: &str, file: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
-    let p =
-        qn_planner::server::init(url, &pf).map_err(|e| format!("{e} (nothing was published)"))?;
+    let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let p = qn_planner::server::init(url, &mut pf)
+        .map_err(|e| format!("{e} (nothing was published)"))?;
     for (t, n) in &p.tables {
         out!("published {t}: {n} rows");
     }
@@ -1246,11 +1258,33 @@ fn cmd_server_init(url: &str, file: &Path) -> Result<(), String> {
             p.unkeyed
         );
     }
+    if p.roles {
+        out!("roles qn_editor (edits the plan) and qn_viewer (reads it) are granted their rights");
+    } else {
+        out!(
+            "no roles made (this role may not create roles): grant them as README \"Adding a planner\" says"
+        );
+    }
     out!(
-        "{} is the shared plan now ({} tables, {:.2} s)",
+        "{} is the shared plan now: {} ({} tables, {:.2} s); {} is its first copy",
         qn_planner::server::safe_url(url),
+        p.plan.describe(),
         p.tables.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        file.display()
+    );
+    Ok(())
+}
+
+/// `server upgrade URL FILE.gpkg`: a plan of server schema 2 brought to this version's.
+fn cmd_server_upgrade(url: &str, file: &Path) -> Result<(), String> {
+    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
+    let plan = qn_planner::server::upgrade(url, &pf).map_err(|e| e.to_string())?;
+    out!(
+        "{}: schema {}, {}",
+        qn_planner::server::safe_url(url),
+        qn_planner::server::SERVER_SCHEMA_VERSION,
+        plan.describe()
     );
     Ok(())
 }

@@ -6,6 +6,7 @@
 mod common;
 
 use common::pg::server;
+use common::sync::{differences, records, server_records};
 use qn_planner::edit::{Edit, History};
 use qn_planner::model::{Layer, Project, Site, Status};
 
@@ -90,72 +91,6 @@ impl Laptop {
     }
 }
 
-/// Every shared table of a copy, record by record (by key), in a comparable form.
-fn records(pf: &ProjectFile) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
-    let mut out = BTreeMap::new();
-    for (table, key) in pf.shared_tables() {
-        let t = pf.read_shared_table(table, key).unwrap();
-        let ki = t.columns.iter().position(|c| c.name == key).unwrap();
-        let rows: BTreeMap<String, Vec<String>> = t
-            .rows
-            .iter()
-            .map(|r| {
-                let k = match &r[ki] {
-                    Cell::Text(k) => k.clone(),
-                    other => panic!("{table}: key {other:?}"),
-                };
-                let cells = r
-                    .iter()
-                    .map(|c| match c {
-                        Cell::Real(x) if x.fract() == 0.0 => format!("{}", *x as i64),
-                        Cell::Int(i) => format!("{i}"),
-                        other => format!("{other:?}"),
-                    })
-                    .collect();
-                (k, cells)
-            })
-            .collect();
-        out.insert(table.to_string(), rows);
-    }
-    out
-}
-
-/// The server's records, read through a fresh clone.
-fn server_records(url: &str, dir: &Path) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
-    let path = dir.join(format!(
-        "server-view-{}.gpkg",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    qn_planner::server::clone(url, &path).unwrap();
-    let pf = ProjectFile::open(&path).unwrap();
-    records(&pf)
-}
-
-/// Which records differ between two copies (for a readable failure).
-fn differences(
-    a: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
-    b: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for (t, rows) in a {
-        let other = &b[t];
-        for (k, r) in rows {
-            match other.get(k) {
-                None => out.push(format!("{t} {k}: only in the first")),
-                Some(o) if o != r => out.push(format!("{t} {k}: {r:?} vs {o:?}")),
-                _ => {}
-            }
-        }
-        for k in other.keys().filter(|k| !rows.contains_key(*k)) {
-            out.push(format!("{t} {k}: only in the second"));
-        }
-    }
-    out
-}
-
 /// Every shared table of each laptop's copy equals the server's, record by record.
 fn assert_equal_to_server(url: &str, dir: &Path, laptops: &[&Laptop]) {
     let s = server_records(url, dir);
@@ -172,7 +107,7 @@ fn department() -> Option<(common::pg::PgServer, tempfile::TempDir, String, [Lap
     let origin = dir.path().join("origin.gpkg");
     ProjectFile::create(&origin, false).unwrap();
     let url = pg.url();
-    qn_planner::server::init(&url, &ProjectFile::open(&origin).unwrap()).unwrap();
+    qn_planner::server::init(&url, &mut ProjectFile::open(&origin).unwrap()).unwrap();
     let laptops = ["lan", "minh", "hoa"].map(|w| Laptop::clone_from(&url, dir.path(), w));
     Some((pg, dir, url, laptops))
 }
@@ -857,7 +792,7 @@ fn sync_runs_over_tls_and_the_server_s_certificate_can_be_checked() {
     ProjectFile::create(&origin, false).unwrap();
     let base = format!("postgresql://qn@127.0.0.1:{}/plan", pg.port);
     let require = format!("{base}?sslmode=require");
-    qn_planner::server::init(&require, &ProjectFile::open(&origin).unwrap()).unwrap();
+    qn_planner::server::init(&require, &mut ProjectFile::open(&origin).unwrap()).unwrap();
     let mut lan = Laptop::clone_from(&require, dir.path(), "lan");
     lan.edit("Hà Khánh", |s| s.jobs = Some(77));
     assert_eq!(lan.sync(&require).pushed, 1);

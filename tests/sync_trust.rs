@@ -55,7 +55,7 @@ fn plan(extra: usize) -> Option<(PgServer, tempfile::TempDir)> {
             .apply(&mut pf, &mut p)
             .unwrap();
     }
-    qn_planner::server::init(&pg.url(), &ProjectFile::open(&origin).unwrap()).unwrap();
+    qn_planner::server::init(&pg.url(), &mut ProjectFile::open(&origin).unwrap()).unwrap();
     Some((pg, dir))
 }
 
@@ -148,4 +148,305 @@ fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
         assert!(start.elapsed() < Duration::from_secs(30), "{what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// What a department's GIS officer does in QGIS connected to PostGIS: add a site typing no
+/// key, try values the app would refuse, move a point, delete a site with a boundary; each
+/// commit as QGIS makes it (`QgsVectorLayerUtils.createFeature` fills the server's defaults as
+/// QGIS's form does). Prints one line per action.
+const QGIS_ON_POSTGIS: &str = r#"
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from qgis.core import (QgsApplication, QgsVectorLayer, QgsGeometry, QgsPointXY,
+                       QgsDataSourceUri, QgsVectorLayerUtils)
+app = QgsApplication([], False)
+app.initQgis()
+port, delete_name = sys.argv[1], sys.argv[2]
+def layer(table):
+    uri = QgsDataSourceUri()
+    uri.setConnection("127.0.0.1", port, "plan", "qn", "")
+    uri.setDataSource("public", table, "geom", "", "site_key")
+    return QgsVectorLayer(uri.uri(False), table, "postgres")
+def errors(vl):
+    return "|".join(vl.commitErrors()).replace("\n", " ")
+vl = layer("proposed_clusters")
+print("valid", vl.isValid())
+vl.startEditing()
+f = QgsVectorLayerUtils.createFeature(vl, QgsGeometry.fromPointXY(QgsPointXY(107.2, 21.05)),
+                                      {vl.fields().indexOf("name"): "Cụm vẽ trong QGIS",
+                                       vl.fields().indexOf("status"): "proposed"})
+print("add", vl.addFeature(f), vl.commitChanges(), errors(vl))
+g = next(x for x in vl.getFeatures() if x["name"] == "Hà Khánh")
+for field, value in [("name", ""), ("status", "planned"), ("decision_year", 2045), ("jobs", -5)]:
+    vl.startEditing()
+    vl.changeAttributeValue(g.id(), vl.fields().indexOf(field), value)
+    ok = vl.commitChanges()
+    print("set", field, ok, errors(vl))
+    if not ok:
+        vl.rollBack()
+vl.startEditing()
+vl.changeGeometry(g.id(), QgsGeometry.fromPointXY(QgsPointXY(107.14, 21.01)))
+print("move", vl.commitChanges(), errors(vl))
+d = next(x for x in vl.getFeatures() if x["name"] == delete_name)
+vl.startEditing()
+vl.deleteFeature(d.id())
+print("delete", vl.commitChanges(), errors(vl))
+del vl
+app.exitQgis()
+"#;
+
+/// A laptop's copy for these tests: opened as the window opens it, edits through the app's
+/// edit path.
+struct Copy {
+    path: PathBuf,
+    pf: ProjectFile,
+    p: qn_planner::model::Project,
+}
+
+impl Copy {
+    fn clone_of(url: &str, dir: &Path, who: &str) -> Copy {
+        let path = dir.join(format!("{who}.gpkg"));
+        qn_planner::server::clone(url, &path).unwrap();
+        let mut pf = ProjectFile::open(&path).unwrap();
+        pf.set_author(who);
+        let p = pf.read_project().unwrap();
+        Copy { path, pf, p }
+    }
+
+    fn edit(&mut self, name: &str, change: impl FnOnce(&mut qn_planner::model::Site)) {
+        let before = self
+            .p
+            .sites
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone();
+        let mut after = before.clone();
+        change(&mut after);
+        qn_planner::edit::History::default()
+            .apply(
+                qn_planner::edit::Edit::update(before, after),
+                None,
+                &mut self.pf,
+                &mut self.p,
+            )
+            .unwrap();
+    }
+
+    fn sync(&mut self, url: &str) -> Result<qn_planner::server::sync::SyncReport, String> {
+        let r = qn_planner::server::sync::sync(url, &mut self.pf).map_err(|e| e.to_string());
+        self.p = self.pf.read_project().unwrap();
+        r
+    }
+
+    fn site(&self, name: &str) -> Option<&qn_planner::model::Site> {
+        self.p.sites.iter().find(|s| s.name == name)
+    }
+}
+
+fn square(x: f64, y: f64) -> geo_types::Geometry<f64> {
+    geo_types::Geometry::Polygon(geo_types::Polygon::new(
+        geo_types::LineString::from(vec![
+            (x, y),
+            (x + 0.01, y),
+            (x + 0.01, y + 0.01),
+            (x, y + 0.01),
+            (x, y),
+        ]),
+        vec![],
+    ))
+}
+
+#[test]
+fn qgis_on_postgis_cannot_break_the_shared_plan() {
+    if !common::have_qgis() {
+        return;
+    }
+    let Some((pg, dir)) = plan(0) else { return };
+    let url = pg.url();
+    let mut lan = Copy::clone_of(&url, dir.path(), "lan");
+    let mut minh = Copy::clone_of(&url, dir.path(), "minh");
+    // Lan draws Tân Bình's boundary; it reaches the server.
+    lan.edit("Tân Bình", |s| s.geom = Some(square(107.6, 21.3)));
+    lan.sync(&url).unwrap();
+    let boundaries = |pg: &PgServer| count_on_server(pg, "proposed_clusters_boundary");
+    assert_eq!(boundaries(&pg), 1);
+    let before = lan.site("Hà Khánh").unwrap().clone();
+
+    let out = common::run_pyqgis(
+        QGIS_ON_POSTGIS,
+        &[pg.port.to_string().as_ref(), "Tân Bình".as_ref()],
+    );
+    assert!(out.contains("valid True"), "{out}");
+    // A site added with no key gets one, and is a draft.
+    assert!(out.contains("add True True"), "{out}");
+    // Values the app refuses are refused at commit, with the rule in the message.
+    for (field, rule) in [
+        ("name", "name must not be empty"),
+        (
+            "status",
+            "status must be established|proposed|approved|in operation",
+        ),
+        (
+            "decision_year",
+            "decision_year must be a whole number 2000-2030",
+        ),
+        ("jobs", "jobs must be a whole number 0 or more"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("set {field} ")))
+            .unwrap_or_else(|| panic!("{field}: {out}"));
+        assert!(line.contains(" False "), "{line}");
+        assert!(line.contains(rule), "{line}");
+    }
+    assert!(out.contains("move True"), "{out}");
+    assert!(out.contains("delete True"), "{out}");
+    // The deleted site took its boundary with it on the server.
+    assert_eq!(boundaries(&pg), 0);
+
+    // Both copies take it all, and equal the server table by table.
+    for copy in [&mut lan, &mut minh] {
+        let r = copy.sync(&url).unwrap();
+        assert!(r.open.is_empty(), "{:?}", r.open);
+        let added = copy.site("Cụm vẽ trong QGIS").expect("QGIS's site arrived");
+        assert_eq!(added.key.len(), 36);
+        assert_eq!(
+            added.location_precision,
+            qn_planner::model::Precision::Drafted
+        );
+        assert!(copy.site("Tân Bình").is_none());
+        let moved = copy.site("Hà Khánh").unwrap();
+        assert_eq!(
+            moved.location_precision,
+            qn_planner::model::Precision::Drafted
+        );
+        assert!(
+            moved
+                .location_source
+                .starts_with("di chuyển ngoài qn-planner (qn) ngày "),
+            "{}",
+            moved.location_source
+        );
+        assert!(
+            moved.notes.contains(&before.location_source),
+            "{}",
+            moved.notes
+        );
+    }
+    let server = common::sync::server_records(&url, dir.path());
+    for copy in [&lan, &minh] {
+        let d = common::sync::differences(&common::sync::records(&copy.pf), &server);
+        assert!(d.is_empty(), "{}:\n{}", copy.path.display(), d.join("\n"));
+    }
+    // A fresh clone holds no stray boundary.
+    let fresh = dir.path().join("fresh.gpkg");
+    let o = qn(&["clone", &url, fresh.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(!said(&o).contains("names no site"), "{}", said(&o));
+}
+
+#[test]
+fn a_row_the_file_cannot_hold_is_set_aside_and_blocks_nothing() {
+    let Some((pg, dir)) = plan(0) else { return };
+    let url = pg.url();
+    let mut lan = Copy::clone_of(&url, dir.path(), "lan");
+    // A row written on the server before its rules were (the rule dropped and put back NOT
+    // VALID, as an upgraded plan has it), and a sound edit beside it.
+    pg.client()
+        .batch_execute(
+            "ALTER TABLE proposed_clusters DROP CONSTRAINT \"name must not be empty\";
+             ALTER TABLE proposed_clusters ALTER COLUMN name DROP NOT NULL;
+             UPDATE proposed_clusters SET name = NULL WHERE name = 'Lê Lợi';
+             UPDATE proposed_clusters SET jobs = 321 WHERE name = 'Quảng An';
+             INSERT INTO proposed_clusters (name, status, location_precision)
+               VALUES ('', 'proposed', 'drafted');
+             ALTER TABLE proposed_clusters ADD CONSTRAINT \"name must not be empty\"
+               CHECK (name IS NULL OR btrim(name) <> '') NOT VALID;",
+        )
+        .unwrap();
+    // Lan's own edit waits to be pushed.
+    lan.edit("Hải Tân", |s| s.jobs = Some(42));
+    let r = lan.sync(&url).expect("the sync goes on");
+    assert_eq!(r.pushed, 1);
+    assert_eq!(lan.site("Quảng An").unwrap().jobs, Some(321));
+    // Lê Lợi keeps its name here; the empty one is set aside with the reason.
+    assert!(lan.site("Lê Lợi").is_some());
+    let reasons: Vec<String> = r.open.iter().filter_map(|c| c.reason.clone()).collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|w| w == "proposed_clusters.name is empty"),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons.len(), 2, "{:?}", r.open);
+    // Taking the server's value is refused with the reason; keeping mine closes it.
+    let id = r.open[0].id;
+    let e = lan
+        .pf
+        .resolve_conflict(id, &qn_planner::store::sync::Decision::Theirs)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("breaks a rule of the file"), "{e}");
+    lan.pf
+        .resolve_conflict(id, &qn_planner::store::sync::Decision::Mine)
+        .unwrap();
+    // A clone is not blocked either: the rows are set aside the same way.
+    let fresh = dir.path().join("fresh.gpkg");
+    let o = qn(&["clone", &url, fresh.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    let pf = ProjectFile::open(&fresh).unwrap();
+    assert_eq!(
+        pf.conflicts()
+            .unwrap()
+            .iter()
+            .filter(|c| c.reason.is_some())
+            .count(),
+        2
+    );
+    assert_eq!(pf.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_sync_that_fails_here_leaves_the_server_as_it_was() {
+    let Some((pg, dir)) = plan(0) else { return };
+    let url = pg.url();
+    let mut lan = Copy::clone_of(&url, dir.path(), "lan");
+    let mut minh = Copy::clone_of(&url, dir.path(), "minh");
+    minh.edit("Quảng An", |s| s.jobs = Some(100));
+    minh.sync(&url).unwrap();
+    lan.edit("Hải Tân", |s| s.jobs = Some(42));
+    // Something in Lan's file refuses what comes in (a rule of another program's).
+    rusqlite::Connection::open(&lan.path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER refuse_jobs BEFORE UPDATE OF jobs ON proposed_clusters
+               WHEN NEW.name = 'Quảng An'
+             BEGIN SELECT RAISE(ABORT, 'refused by another program'); END;",
+        )
+        .unwrap();
+    let log_before = count_on_server(&pg, "qn_server_log");
+    let e = lan.sync(&url).unwrap_err();
+    assert!(e.contains("refused by another program"), "{e}");
+    // Nothing of Lan's reached the server, and Lan's copy is as it was.
+    assert_eq!(count_on_server(&pg, "qn_server_log"), log_before);
+    let jobs: Option<i64> = pg
+        .client()
+        .query_one(
+            "SELECT jobs FROM proposed_clusters WHERE name = 'Hải Tân'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(jobs, None);
+    assert_eq!(lan.pf.sync_status().unwrap().pending, 1);
+    assert_eq!(lan.site("Quảng An").unwrap().jobs, None);
+    // Once the obstacle is gone the same sync completes.
+    rusqlite::Connection::open(&lan.path)
+        .unwrap()
+        .execute_batch("DROP TRIGGER refuse_jobs")
+        .unwrap();
+    let r = lan.sync(&url).unwrap();
+    assert_eq!(r.pushed, 1);
+    assert_eq!(lan.site("Quảng An").unwrap().jobs, Some(100));
 }

@@ -120,7 +120,7 @@ fn a_sync_in_the_window_then_another_program_loses_no_edit() {
     let dir = tempfile::tempdir().unwrap();
     let published = dir.path().join("published.gpkg");
     drop(ProjectFile::create(&published, false).unwrap());
-    qn_planner::server::init(&server.url(), &ProjectFile::open(&published).unwrap()).unwrap();
+    qn_planner::server::init(&server.url(), &mut ProjectFile::open(&published).unwrap()).unwrap();
     let path = dir.path().join("lan.gpkg");
     qn_planner::server::clone(&server.url(), &path).unwrap();
     let file = ProjectFile::open_session(&path, None).unwrap().file;

@@ -209,7 +209,7 @@ fn reference_layer(dir: &Path, server: &Server, n: usize) -> Result<(), String> 
     let url = format!("postgresql://qn@127.0.0.1:{}/plan2", server.port);
     let pg = format!("PG:host=127.0.0.1 port={} user=qn dbname=ogr", server.port);
     let mut pf = ProjectFile::open(&proj).map_err(|e| e.to_string())?;
-    qn_planner::server::init(&url, &pf).map_err(|e| e.to_string())?;
+    qn_planner::server::init(&url, &mut pf).map_err(|e| e.to_string())?;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for run in 0..3 {
         if run > 0 {
@@ -319,7 +319,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let t = Instant::now();
     let mut pf = ProjectFile::open(&origin).map_err(|e| e.to_string())?;
-    qn_planner::server::init(&url, &pf).map_err(|e| e.to_string())?;
+    qn_planner::server::init(&url, &mut pf).map_err(|e| e.to_string())?;
     println!(
         "published {sites} sites (+ the seeded project) in {:.2} s",
         t.elapsed().as_secs_f64()

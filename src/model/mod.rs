@@ -147,7 +147,7 @@ impl Status {
         Status::InOperation,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Established => "established",
             Status::Proposed => "proposed",
@@ -177,7 +177,7 @@ pub enum Phase {
 impl Phase {
     pub const ALL: [Phase; 3] = [Phase::P2006_2010, Phase::P2011_2015, Phase::P2016_2020];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Phase::P2006_2010 => "2006-2010",
             Phase::P2011_2015 => "2011-2015",
@@ -245,7 +245,7 @@ impl Precision {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Precision::Site => "site",
             Precision::CommuneCentre => "ward/commune centre",
@@ -329,7 +329,7 @@ pub enum DraftAction {
 }
 
 impl DraftAction {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             DraftAction::Placed => "placed",
             DraftAction::Drawn => "drawn",

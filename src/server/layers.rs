@@ -124,7 +124,7 @@ pub fn share(
     // A GeoPackage geometry type name (whitelisted by the store), never the file's text.
     let gtype = pf.geometry_type_of(&table)?;
     let mut client = super::connect(url)?;
-    check_plan(&mut client, &safe)?;
+    check_plan(&mut client, &safe, pf)?;
     let mut tx = client.transaction().map_err(db)?;
     tx.batch_execute(SHARED_LAYERS).map_err(db)?;
     let taken = tx

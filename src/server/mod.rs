@@ -10,12 +10,11 @@
 use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
 
 pub mod layers;
+pub mod schema;
 pub mod sync;
 use postgres::types::ToSql;
+pub use schema::{PlanIdentity, SERVER_SCHEMA_VERSION};
 use thiserror::Error;
-
-/// The version of the server's tables; a client of another version is refused.
-pub const SERVER_SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, Error)]
 pub enum ServerError {
@@ -43,6 +42,18 @@ pub enum ServerError {
         "{0}: the plan on this server has schema {1}, this qn-planner reads schema {SERVER_SCHEMA_VERSION}; nothing was done"
     )]
     OtherSchema(String, String),
+    #[error(
+        "{0}: the plan on this server has schema 2; bringing it to schema {SERVER_SCHEMA_VERSION} needs its owner ({1}): run `qn-planner server upgrade URL FILE.gpkg` as the role that published it"
+    )]
+    NeedsUpgrade(String, String),
+    #[error(
+        "{url}: this server holds another plan ({server}); this copy belongs to {local}. Nothing was sent or taken; sync with the plan's own server, or clone this one into a new file"
+    )]
+    OtherPlan {
+        url: String,
+        server: String,
+        local: String,
+    },
     #[error("{0}: the file exists; clone into a new file")]
     Exists(String),
     #[error("{table}: column {column} holds {what}, which a {decl} column cannot")]
@@ -274,6 +285,10 @@ pub struct Published {
     pub tables: Vec<(String, usize)>,
     /// Rows left out because they have no key.
     pub unkeyed: usize,
+    /// The roles `qn_editor` and `qn_viewer` were made and granted (the publishing role may
+    /// create roles).
+    pub roles: bool,
+    pub plan: PlanIdentity,
 }
 
 /// The PostgreSQL type of a GeoPackage column.
@@ -344,7 +359,7 @@ $$;
 
 /// Publishes the project `pf` as the department's plan in the empty database at `url`, in
 /// one transaction: all tables or none.
-pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
+pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
     let safe = safe_url(url);
     // Read everything first: nothing is sent if the file cannot be read whole (a name or
     // type in it that may not reach SQL is refused here, before any connection).
@@ -404,6 +419,12 @@ pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
     let mut published = Published {
         tables: Vec::new(),
         unkeyed: 0,
+        roles: false,
+        plan: PlanIdentity {
+            id: String::new(),
+            published_from: String::new(),
+            published_at: String::new(),
+        },
     };
     for t in &tables {
         let cols: Vec<String> = t
@@ -485,8 +506,30 @@ pub fn init(url: &str, pf: &ProjectFile) -> Result<Published, ServerError> {
         published.tables.push((t.table.clone(), t.rows.len()));
         published.unkeyed += t.unkeyed;
     }
+    // The rules, defaults, cascades and guards of schema 3, over the rows just written.
+    tx.batch_execute(&schema::fresh_guards(&tables))
+        .map_err(db)?;
+    let names: Vec<String> = tables.iter().map(|t| t.table.clone()).collect();
+    published.roles = schema::grant_roles(&mut tx, &names).map_err(db)?;
+    let server_seq: i64 = tx
+        .query_one("SELECT coalesce(max(seq), 0) FROM qn_server_log", &[])
+        .map_err(db)?
+        .get(0);
     tx.commit().map_err(db)?;
+    // This copy is now a copy of the plan like any clone: it remembers the server and the
+    // plan, and what it held before is on the server already.
+    let identity = schema::plan_identity(&mut client).map_err(db)?;
+    pf.link_to_plan(&safe, server_seq, &identity)?;
+    published.plan = identity;
     Ok(published)
+}
+
+/// Brings the plan at `url` to this version's server schema (see [`schema`]); returns its
+/// identity. A plan already there is left as it is.
+pub fn upgrade(url: &str, pf: &ProjectFile) -> Result<PlanIdentity, ServerError> {
+    let safe = safe_url(url);
+    let mut client = connect(url)?;
+    sync::check_plan(&mut client, &safe, pf)
 }
 
 /// A value as the PostgreSQL column of `c` takes it.
@@ -590,21 +633,6 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         url: safe.clone(),
         source,
     };
-    let version: Option<String> = client
-        .query_opt(
-            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
-            &[],
-        )
-        .ok()
-        .flatten()
-        .map(|r| r.get(0));
-    match version {
-        None => return Err(ServerError::NoPlan(safe)),
-        Some(v) if v != SERVER_SCHEMA_VERSION.to_string() => {
-            return Err(ServerError::OtherSchema(safe, v));
-        }
-        Some(_) => {}
-    }
     if path.exists() {
         return Err(ServerError::Exists(path.display().to_string()));
     }
@@ -624,6 +652,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         }
     };
     let result = (|| -> Result<Cloned, ServerError> {
+        let identity = sync::check_plan(&mut client, &safe, &pf)?;
         let mut tx = client.transaction().map_err(db)?;
         // One snapshot: the tables and the log position agree.
         tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -633,15 +662,57 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
             .map_err(db)?
             .get(0);
         let mut tables = Vec::new();
+        let mut aside = crate::store::sync::SyncOutcome::default();
         for (table, key) in pf.shared_tables() {
             let mut t = pf.read_shared_table(table, key)?;
-            t.rows = fetch_rows(&mut tx, &t, None).map_err(db)?;
+            let rows = fetch_rows(&mut tx, &t, None).map_err(db)?;
+            t.rows.clear();
+            // A row that breaks a rule of the file (written on the server before its rules
+            // were) is set aside as a conflict with its reason: it never blocks the clone.
+            let ki = t.columns.iter().position(|c| c.name == t.key);
+            for row in rows {
+                let bad: Vec<(usize, String)> = t
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| {
+                        Some((i, crate::sync::merge::refused(&t.table, c, row.get(i)?)?))
+                    })
+                    .collect();
+                if bad.is_empty() {
+                    t.rows.push(row);
+                    continue;
+                }
+                let record_key = match ki.and_then(|i| row.get(i)) {
+                    Some(Cell::Text(k)) => k.clone(),
+                    _ => continue,
+                };
+                for (i, why) in bad {
+                    aside.conflicts.push(crate::store::sync::FoundConflict {
+                        table: t.table.clone(),
+                        record_key: record_key.clone(),
+                        field: t.columns[i].name.clone(),
+                        base: Cell::Null,
+                        mine: Cell::Null,
+                        theirs: row[i].clone(),
+                        mine_deleted: false,
+                        theirs_deleted: false,
+                        theirs_author: None,
+                        theirs_at: None,
+                        reason: Some(why),
+                    });
+                }
+            }
             tables.push(t);
         }
         tx.commit().map_err(db)?;
         pf.replace_shared(&tables)?;
+        if !aside.conflicts.is_empty() {
+            pf.apply_sync(&aside)?;
+        }
         let layers = layers::receive(&mut client, &safe, &mut pf)?;
         pf.set_meta("server_url", &safe)?;
+        pf.set_plan(&identity)?;
         pf.set_meta("server_seq", &server_seq.to_string())?;
         Ok(Cloned {
             layers,

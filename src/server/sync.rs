@@ -35,22 +35,74 @@ pub struct SyncReport {
     pub server_seq: i64,
 }
 
-/// Checks that `url` holds a plan of this schema.
-pub(crate) fn check_plan(client: &mut postgres::Client, safe: &str) -> Result<(), ServerError> {
-    let version: Option<String> = client
-        .query_opt(
-            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
-            &[],
-        )
-        .ok()
-        .flatten()
-        .map(|r| r.get(0));
-    match version {
-        None => Err(ServerError::NoPlan(safe.to_string())),
-        Some(v) if v != SERVER_SCHEMA_VERSION.to_string() => {
-            Err(ServerError::OtherSchema(safe.to_string(), v))
+/// Checks that `url` holds a plan of this schema (bringing one of schema 2 up to date when
+/// this role may), and returns its identity.
+pub(crate) fn check_plan(
+    client: &mut postgres::Client,
+    safe: &str,
+    pf: &ProjectFile,
+) -> Result<super::PlanIdentity, ServerError> {
+    let db = |source| ServerError::Database {
+        url: safe.to_string(),
+        source,
+    };
+    let version = |client: &mut postgres::Client| -> Option<String> {
+        client
+            .query_opt(
+                "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .ok()
+            .flatten()
+            .map(|r| r.get(0))
+    };
+    match version(client) {
+        None => return Err(ServerError::NoPlan(safe.to_string())),
+        Some(v) if v == "2" => {
+            super::schema::upgrade(client, safe, pf)?;
+            match version(client) {
+                Some(v) if v == SERVER_SCHEMA_VERSION.to_string() => {}
+                v => {
+                    return Err(ServerError::OtherSchema(
+                        safe.to_string(),
+                        v.unwrap_or_default(),
+                    ));
+                }
+            }
         }
-        Some(_) => Ok(()),
+        Some(v) if v != SERVER_SCHEMA_VERSION.to_string() => {
+            return Err(ServerError::OtherSchema(safe.to_string(), v));
+        }
+        Some(_) => {}
+    }
+    super::schema::plan_identity(client).map_err(db)
+}
+
+/// Refuses a sync of `pf` with a server that holds another plan than the copy's. A copy made
+/// before plans had an identity takes the server's when the server is the one it remembers.
+fn check_same_plan(
+    safe: &str,
+    pf: &mut ProjectFile,
+    server: &super::PlanIdentity,
+) -> Result<(), ServerError> {
+    match pf.plan()? {
+        Some(local) if local.id == server.id => Ok(()),
+        Some(local) => Err(ServerError::OtherPlan {
+            url: safe.to_string(),
+            server: server.describe(),
+            local: local.describe(),
+        }),
+        None => {
+            let remembered = pf.meta("server_url")?;
+            match remembered {
+                Some(u) if u != safe => Err(ServerError::OtherPlan {
+                    url: safe.to_string(),
+                    server: server.describe(),
+                    local: format!("the plan at {u}"),
+                }),
+                _ => Ok(pf.set_plan(server)?),
+            }
+        }
     }
 }
 
@@ -105,7 +157,8 @@ pub fn sync_with(
     {
         *s = Some((client.cancel_token(), tls));
     }
-    check_plan(&mut client, &safe)?;
+    let identity = check_plan(&mut client, &safe, pf)?;
+    check_same_plan(&safe, pf, &identity)?;
     let mut report = match sync_once(&mut client, &safe, pf, true, progress) {
         Err(ServerError::Database { source, .. })
             if source.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>
@@ -206,12 +259,30 @@ fn sync_once(
         .query_one("SELECT coalesce(max(seq), 0) FROM qn_server_log", &[])
         .map_err(db)?
         .get(0);
-    tx.commit().map_err(db)?;
     let server_seq = if push { seq } else { seq.max(last) };
     plan.outcome.server_seq = Some(server_seq);
     plan.outcome.server_url = Some(safe.to_string());
     progress(Phase::Writing);
-    pf.apply_sync(&plan.outcome)?;
+    // Written here first, committed there, then here: a write this copy refuses rolls the
+    // server's transaction back (nothing pushed), and a server that cannot commit leaves
+    // this copy as it was. (Killed between the two commits, the next sync finds its pushed
+    // operations on the server by their keys and applies nothing twice.)
+    let mut server_tx = Some(tx);
+    let mut server_failed: Option<postgres::Error> = None;
+    let written = pf.apply_sync_then(&plan.outcome, &mut || match server_tx
+        .take()
+        .map(|t| t.commit())
+    {
+        Some(Err(e)) => {
+            server_failed = Some(e);
+            Err(crate::store::StoreError::Cancelled)
+        }
+        _ => Ok(()),
+    });
+    if let Some(e) = server_failed {
+        return Err(db(e));
+    }
+    written?;
     Ok(SyncReport {
         pushed: plan.outcome.acked.len(),
         pulled: plan.pulled,
@@ -321,31 +392,34 @@ fn apply_push(
     let st = tx.prepare(
         "INSERT INTO qn_server_log (op_key, tbl, record_key, kind, field, before, after, author, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::timestamptz)
-         ON CONFLICT (op_key) DO UPDATE SET op_key = EXCLUDED.op_key
+         ON CONFLICT (op_key) DO NOTHING
          RETURNING seq",
     )?;
+    // A key already in the log (a push repeated after a dropped connection): its number.
+    let known = tx.prepare("SELECT seq FROM qn_server_log WHERE op_key = $1")?;
     for o in &plan.push_ops {
         let kind = match o.kind {
             OpKind::Insert => "insert",
             OpKind::Update => "update",
             OpKind::Delete => "delete",
         };
-        let seq: i64 = tx
-            .query_one(
-                &st,
-                &[
-                    &o.op_key,
-                    &o.table,
-                    &o.record_key,
-                    &kind,
-                    &o.field,
-                    &log_text(&o.before),
-                    &log_text(&o.after),
-                    &o.author,
-                    &o.at,
-                ],
-            )?
-            .get(0);
+        let seq: i64 = match tx.query_opt(
+            &st,
+            &[
+                &o.op_key,
+                &o.table,
+                &o.record_key,
+                &kind,
+                &o.field,
+                &log_text(&o.before),
+                &log_text(&o.after),
+                &o.author,
+                &o.at,
+            ],
+        )? {
+            Some(r) => r.get(0),
+            None => tx.query_one(&known, &[&o.op_key])?.get(0),
+        };
         plan.outcome.acked.push((o.seq, seq));
     }
     Ok(())

@@ -8,6 +8,7 @@
 //! and is never modified.
 
 pub mod batch;
+pub mod domain;
 pub mod geom;
 mod layers;
 pub mod rtree;
@@ -1040,7 +1041,7 @@ impl ProjectFile {
         if let Some(f) = fold {
             fold_log(&tx, &f).map_err(sq)?;
         }
-        name_author(&tx, None).map_err(sq)?;
+        end_author(&tx).map_err(sq)?;
         tx.commit().map_err(sq)?;
         Ok(fids)
     }
@@ -1328,8 +1329,24 @@ pub(crate) fn fold_log(conn: &Connection, f: &LogFold) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Names the author of this write transaction's changes in the change log (`None`: not
+/// named), and says the writer is qn-planner (`app`): the triggers that mark another
+/// program's moves as drafted leave qn-planner's own alone (it records its drafting itself).
+/// [`end_author`] ends both before the transaction commits.
 pub(crate) fn name_author(conn: &Connection, author: Option<&str>) -> rusqlite::Result<()> {
-    conn.execute("UPDATE qn_session SET author = ?1 WHERE id = 1", [author])?;
+    conn.execute(
+        "UPDATE qn_session SET author = ?1, app = 1 WHERE id = 1",
+        params![author],
+    )?;
+    Ok(())
+}
+
+/// Ends what [`name_author`] said: later writes are another program's.
+pub(crate) fn end_author(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE qn_session SET author = NULL, app = NULL WHERE id = 1",
+        [],
+    )?;
     Ok(())
 }
 

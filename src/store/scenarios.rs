@@ -737,6 +737,6 @@ pub(crate) fn finish_write(
             [t],
         )?;
     }
-    super::name_author(&tx, None)?;
+    super::end_author(&tx)?;
     tx.commit()
 }

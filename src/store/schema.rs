@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The qn-planner schema version this build writes. Bump it with a step in `migrate`.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Feature tables of planning sites, with their `gpkg_contents` identifier and description.
 pub const SITE_TABLES: [(&str, &str, &str); 5] = [
@@ -507,11 +507,113 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     if from < 8 {
         conn.execute_batch(V8_SYNC)?;
     }
+    if from < 9 {
+        v9_guarded_sites(conn)?;
+    }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],
     )?;
     Ok(())
+}
+
+/// Schema 9: the site tables guard themselves against every program. Triggers refuse a value
+/// the app would refuse (see [`super::domain`]), whoever writes it; `qn_session.app` is set
+/// for the length of qn-planner's own write transactions, and a position another program
+/// changes (a point moved in QGIS, a boundary reshaped) is marked drafted, as the app marks its
+/// own: no moved point claims to be surveyed.
+fn v9_guarded_sites(conn: &Connection) -> rusqlite::Result<()> {
+    // A conflict may also be a value from the server that breaks a rule of the file.
+    conn.execute_batch(
+        "ALTER TABLE qn_session ADD COLUMN app INTEGER;
+         ALTER TABLE qn_conflicts ADD COLUMN reason TEXT;",
+    )?;
+    for (table, _, _) in SITE_TABLES.iter().chain(CONTEXT_TABLES.iter()) {
+        install_site_guards(conn, table)?;
+    }
+    Ok(())
+}
+
+/// The Vietnamese label of a stored location precision, as SQL over `col`.
+fn precision_label_sql(col: &str) -> String {
+    let whens: String = [
+        crate::model::Precision::Site,
+        crate::model::Precision::CommuneCentre,
+        crate::model::Precision::Approximate,
+        crate::model::Precision::NotLocated,
+        crate::model::Precision::Drafted,
+    ]
+    .iter()
+    .map(|p| {
+        format!(
+            " WHEN '{}' THEN '{}'",
+            p.as_str(),
+            p.label(crate::settings::Language::Vi)
+        )
+    })
+    .collect();
+    format!("CASE {col}{whens} ELSE {col} END")
+}
+
+/// (Re)creates the guards of site table `table`: its domain triggers and the trigger that
+/// marks a position changed outside qn-planner as drafted (on the table and on its boundary
+/// table).
+pub fn install_site_guards(conn: &Connection, table: &str) -> rusqlite::Result<()> {
+    let cols: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info(?1)")?
+        .query_map([table], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    conn.execute_batch(&super::domain::sqlite_triggers(table, &cols))?;
+    let t = super::ident(table);
+    let label = precision_label_sql("OLD.location_precision");
+    let drafted = |name: &str, on: &str, when: &str, target: &str| {
+        let n = super::ident(name);
+        format!(
+            "DROP TRIGGER IF EXISTS {n};
+             CREATE TRIGGER {n} AFTER UPDATE OF geom ON {on}
+               WHEN coalesce((SELECT app FROM qn_session WHERE id = 1), 0) = 0
+                 AND NEW.geom IS NOT OLD.geom AND NEW.geom IS NOT NULL{when}
+             BEGIN
+               UPDATE {t} SET location_precision = 'drafted',
+                 location_source = 'di chuyển ngoài qn-planner ngày ' || date('now'),
+                 notes = CASE WHEN trim(coalesce(OLD.location_source, '')) = '' THEN notes
+                   ELSE coalesce(nullif(notes, '') || char(10), '') || '{earlier}: ' || {label}
+                     || ' — ' || OLD.location_source END
+               WHERE {target};
+             END;",
+            earlier = crate::model::EARLIER_LOCATION_VI,
+        )
+    };
+    // OLD.* in the boundary's trigger would be the boundary row: the site's own values are
+    // read there.
+    let mut sql = drafted(
+        &format!("qn_drafted_{table}"),
+        &t,
+        " AND NEW.location_precision IS OLD.location_precision",
+        "fid = NEW.fid",
+    );
+    if let Some(b) = crate::model::Layer::from_table(table).and_then(|l| l.boundary_table()) {
+        let site = format!("(SELECT s.%c FROM {t} s WHERE s.site_key = NEW.site_key)");
+        let b_label = precision_label_sql(&site.replace("%c", "location_precision"));
+        let n = super::ident(&format!("qn_drafted_{b}"));
+        sql.push_str(&format!(
+            "DROP TRIGGER IF EXISTS {n};
+             CREATE TRIGGER {n} AFTER UPDATE OF geom ON {bq}
+               WHEN coalesce((SELECT app FROM qn_session WHERE id = 1), 0) = 0
+                 AND NEW.geom IS NOT OLD.geom AND NEW.geom IS NOT NULL
+             BEGIN
+               UPDATE {t} SET location_precision = 'drafted',
+                 location_source = 'di chuyển ngoài qn-planner ngày ' || date('now'),
+                 notes = CASE WHEN trim(coalesce(location_source, '')) = '' THEN notes
+                   ELSE coalesce(nullif(notes, '') || char(10), '') || '{earlier}: ' || {b_label}
+                     || ' — ' || location_source END
+               WHERE site_key = NEW.site_key;
+             END;",
+            bq = super::ident(b),
+            earlier = crate::model::EARLIER_LOCATION_VI,
+        ));
+    }
+    conn.execute_batch(&sql)
 }
 
 /// Schema 8: sync with the shared plan. `qn_oplog.server_seq` says where an operation stands:

@@ -166,6 +166,8 @@ pub struct SharedColumn {
     /// The geometry type of the geometry column (a GeoPackage name, see
     /// [`super::geometry_type_name`]).
     pub geometry: Option<&'static str>,
+    /// Declared NOT NULL in the GeoPackage.
+    pub not_null: bool,
 }
 
 /// One shared table as it is now: its columns (without the local ids `fid`, `scenario_id`
@@ -225,16 +227,21 @@ impl ProjectFile {
         };
         let columns: Vec<SharedColumn> = self
             .conn
-            .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+            .prepare("SELECT name, type, \"notnull\" FROM pragma_table_info(?1) ORDER BY cid")
             .map_err(sq)?
             .query_map([table], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)? != 0,
+                ))
             })
             .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(sq)?
             .into_iter()
-            .filter(|(n, _)| !matches!(n.as_str(), "fid" | "scenario_id" | "site_fid"))
-            .map(|(name, decl)| SharedColumn {
+            .filter(|(n, _, _)| !matches!(n.as_str(), "fid" | "scenario_id" | "site_fid"))
+            .map(|(name, decl, not_null)| SharedColumn {
+                not_null,
                 geometry: geometry
                     .as_ref()
                     .filter(|(g, _)| *g == name)

@@ -44,6 +44,9 @@ pub struct Conflict {
     pub resolution: Option<String>,
     /// Decided "theirs" for a record deleted here: the next sync brings the server's row back.
     pub refetch: bool,
+    /// Set when the server's value breaks a rule of the file (it was set aside, not
+    /// written): the rule, e.g. "proposed_clusters.name is empty".
+    pub reason: Option<String>,
 }
 
 /// A conflict a sync found (or a newer server value for one already open).
@@ -59,6 +62,8 @@ pub struct FoundConflict {
     pub theirs_deleted: bool,
     pub theirs_author: Option<String>,
     pub theirs_at: Option<String>,
+    /// The server's value breaks this rule of the file: set aside, not written.
+    pub reason: Option<String>,
 }
 
 /// What the server changed in one record, to apply here.
@@ -105,6 +110,25 @@ pub struct SyncOutcome {
     pub server_seq: Option<i64>,
     /// The server's address (no password), remembered for the next sync.
     pub server_url: Option<String>,
+}
+
+/// The plan's identity, as a copy keeps it: its id, the file it was published from and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanIdentity {
+    pub id: String,
+    pub published_from: String,
+    pub published_at: String,
+}
+
+impl PlanIdentity {
+    /// "quang-ninh.gpkg, published 2026-12-07" — how a planner tells two plans apart.
+    pub fn describe(&self) -> String {
+        let when = self.published_at.get(..10).unwrap_or(&self.published_at);
+        format!(
+            "{} published {when} (plan {})",
+            self.published_from, self.id
+        )
+    }
 }
 
 /// The planner's decision on a conflict.
@@ -200,6 +224,61 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(&self.path, e))
     }
 
+    /// The shared plan this copy belongs to (`None`: not a copy, or made before plans had an
+    /// identity).
+    pub fn plan(&self) -> Result<Option<PlanIdentity>, StoreError> {
+        Ok(match self.meta("plan_id")? {
+            Some(id) if !id.is_empty() => Some(PlanIdentity {
+                id,
+                published_from: self.meta("plan_published_from")?.unwrap_or_default(),
+                published_at: self.meta("plan_published_at")?.unwrap_or_default(),
+            }),
+            _ => None,
+        })
+    }
+
+    /// Records the shared plan this copy belongs to.
+    pub fn set_plan(&mut self, plan: &PlanIdentity) -> Result<(), StoreError> {
+        self.set_meta("plan_id", &plan.id)?;
+        self.set_meta("plan_published_from", &plan.published_from)?;
+        self.set_meta("plan_published_at", &plan.published_at)
+    }
+
+    /// Makes the project just published a copy of the plan: it remembers the server (no
+    /// password) and the plan, and its operations so far count as acknowledged (the server
+    /// holds their result). One transaction.
+    pub fn link_to_plan(
+        &mut self,
+        server_url: &str,
+        server_seq: i64,
+        plan: &PlanIdentity,
+    ) -> Result<(), StoreError> {
+        self.guarded(|pf| {
+            let (tx, path) = pf.begin_write()?;
+            let sq = |e| StoreError::sqlite(&path, e);
+            tx.execute(
+                "UPDATE qn_oplog SET server_seq = 0 WHERE server_seq IS NULL",
+                [],
+            )
+            .map_err(sq)?;
+            for (k, v) in [
+                ("server_url", server_url.to_string()),
+                ("server_seq", server_seq.to_string()),
+                ("plan_id", plan.id.clone()),
+                ("plan_published_from", plan.published_from.clone()),
+                ("plan_published_at", plan.published_at.clone()),
+            ] {
+                tx.execute(
+                    "INSERT INTO qn_meta (key, value) VALUES (?1, ?2)
+                       ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )
+                .map_err(sq)?;
+            }
+            super::scenarios::finish_write(tx, &[], None).map_err(sq)
+        })
+    }
+
     /// A value of this copy's link to the shared plan (`server_url`, `server_seq`).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
@@ -255,7 +334,7 @@ impl ProjectFile {
             .conn
             .prepare(
                 "SELECT id, tbl, record_key, field, base, mine, theirs, mine_deleted,
-                        theirs_deleted, theirs_author, theirs_at, resolution, refetch
+                        theirs_deleted, theirs_author, theirs_at, resolution, refetch, reason
                  FROM qn_conflicts WHERE resolved_at IS NULL OR refetch = 1 ORDER BY id",
             )
             .map_err(sq)?;
@@ -274,6 +353,7 @@ impl ProjectFile {
                 theirs_at: r.get(10)?,
                 resolution: r.get(11)?,
                 refetch: r.get(12)?,
+                reason: r.get(13)?,
             })
         })
         .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
@@ -284,10 +364,26 @@ impl ProjectFile {
     /// log rows they make marked as the server's, with its author), the conflicts found, the
     /// local operations the server acknowledged, and the last server operation seen.
     pub fn apply_sync(&mut self, out: &SyncOutcome) -> Result<(), StoreError> {
-        self.guarded(|pf| pf.apply_sync_inner(out))
+        self.guarded(|pf| pf.apply_sync_inner(out, &mut || Ok(())))
     }
 
-    fn apply_sync_inner(&mut self, out: &SyncOutcome) -> Result<(), StoreError> {
+    /// [`Self::apply_sync`], calling `before_commit` once everything is written and before the
+    /// local commit: the server's own commit goes there, so that a sync that fails on either
+    /// side leaves both as they were (a local write refused rolls the server back; a server
+    /// that cannot commit rolls the local write back).
+    pub fn apply_sync_then(
+        &mut self,
+        out: &SyncOutcome,
+        before_commit: &mut dyn FnMut() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.guarded(|pf| pf.apply_sync_inner(out, before_commit))
+    }
+
+    fn apply_sync_inner(
+        &mut self,
+        out: &SyncOutcome,
+        before_commit: &mut dyn FnMut() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
         let geom = |table: &str, e| StoreError::Geometry {
@@ -384,7 +480,7 @@ impl ProjectFile {
             let n = tx
                 .execute(
                     "UPDATE qn_conflicts SET theirs = ?4, theirs_deleted = ?5, theirs_author = ?6,
-                       theirs_at = ?7
+                       theirs_at = ?7, reason = ?8
                      WHERE tbl = ?1 AND record_key = ?2 AND field = ?3 AND resolved_at IS NULL",
                     params![
                         c.table,
@@ -393,15 +489,16 @@ impl ProjectFile {
                         theirs,
                         c.theirs_deleted,
                         c.theirs_author,
-                        c.theirs_at
+                        c.theirs_at,
+                        c.reason
                     ],
                 )
                 .map_err(sq)?;
             if n == 0 {
                 tx.execute(
                     "INSERT INTO qn_conflicts (tbl, record_key, field, base, mine, theirs,
-                       mine_deleted, theirs_deleted, theirs_author, theirs_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       mine_deleted, theirs_deleted, theirs_author, theirs_at, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                     params![
                         c.table,
                         c.record_key,
@@ -412,7 +509,8 @@ impl ProjectFile {
                         c.mine_deleted,
                         c.theirs_deleted,
                         c.theirs_author,
-                        c.theirs_at
+                        c.theirs_at,
+                        c.reason
                     ],
                 )
                 .map_err(sq)?;
@@ -471,6 +569,7 @@ impl ProjectFile {
                 super::schema::update_extent(&tx, t).map_err(sq)?;
             }
         }
+        before_commit()?;
         super::scenarios::finish_write(tx, &touched, None).map_err(sq)?;
         Ok(())
     }
@@ -505,6 +604,16 @@ impl ProjectFile {
                 fid: id,
                 msg: "not a shared table".into(),
             })?;
+        if let (Some(why), Decision::Theirs) = (&open.reason, decision) {
+            return Err(StoreError::BadValue {
+                path: self.path.clone(),
+                table: open.table.clone(),
+                fid: id,
+                msg: format!(
+                    "the server's value breaks a rule of the file ({why}): keep yours or give a value"
+                ),
+            });
+        }
         if open.field == "*" && matches!(decision, Decision::Value(_)) {
             return Err(StoreError::BadValue {
                 path: self.path.clone(),

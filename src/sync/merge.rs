@@ -111,6 +111,33 @@ pub fn log_text(c: &Cell) -> Option<String> {
     }
 }
 
+/// Why the other side's value `v` may not stand in `table.c` of the copy (a NOT NULL column
+/// left empty, a rule of `store::domain` broken, a geometry that is not one or has a
+/// coordinate that is not a finite number), or `None`.
+pub fn refused(table: &str, c: &crate::store::SharedColumn, v: &Cell) -> Option<String> {
+    if c.not_null && *v == Cell::Null {
+        return Some(format!("{table}.{} is empty", c.name));
+    }
+    if c.geometry.is_some() {
+        return match v {
+            Cell::Null => None,
+            Cell::Wkb(w) => match crate::store::sync::geometry_of_wkb(w) {
+                None => Some(format!("{table}.{} is not a geometry", c.name)),
+                Some(g) => {
+                    use geo::CoordsIter;
+                    g.coords_iter()
+                        .any(|p| !p.x.is_finite() || !p.y.is_finite())
+                        .then(|| {
+                            format!("{table}.{} has a coordinate that is not a number", c.name)
+                        })
+                }
+            },
+            _ => Some(format!("{table}.{} is not a geometry", c.name)),
+        };
+    }
+    crate::store::domain::check_value(table, &c.name, v)
+}
+
 /// Both sides of every record either side changed, and what to do with each.
 pub fn plan<E: From<StoreError>>(
     pf: &ProjectFile,
@@ -222,6 +249,7 @@ pub fn plan<E: From<StoreError>>(
                 there.get(&key),
                 &open,
                 &col,
+                &local_rows.columns,
                 push,
                 mode,
             );
@@ -241,6 +269,7 @@ fn merge_record(
     there: Option<&Vec<Cell>>,
     open: &HashSet<(&str, &str, &str)>,
     col: &dyn Fn(&str) -> Option<usize>,
+    columns: &[crate::store::SharedColumn],
     push: bool,
     mode: Mode,
 ) {
@@ -306,6 +335,24 @@ fn merge_record(
             theirs_deleted,
             theirs_author: server_author.clone(),
             theirs_at: server_at.clone(),
+            reason: None,
+        });
+    };
+    // A value of the other side that breaks a rule of the file is set aside as a conflict
+    // with its reason, never written: the rest of the sync goes on.
+    let set_aside = |plan: &mut Plan, field: &str, mine: Cell, theirs: Cell, why: String| {
+        plan.outcome.conflicts.push(FoundConflict {
+            table: table.to_string(),
+            record_key: key.to_string(),
+            field: field.to_string(),
+            base: Cell::Null,
+            mine,
+            theirs,
+            mine_deleted: false,
+            theirs_deleted: false,
+            theirs_author: server_author.clone(),
+            theirs_at: server_at.clone(),
+            reason: Some(why),
         });
     };
     // The local operations that go to the server now (all but those a conflict holds).
@@ -339,7 +386,18 @@ fn merge_record(
                 plan.push.push((table.into(), key.into(), Push::Delete));
                 send.extend(rec.local_ops.iter());
             } else {
-                pulled_change(plan, RemoteChange::Row(sr.clone()));
+                let bad: Vec<(usize, String)> = columns
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| Some((i, refused(table, c, sr.get(i)?)?)))
+                    .collect();
+                if bad.is_empty() {
+                    pulled_change(plan, RemoteChange::Row(sr.clone()));
+                } else {
+                    for (i, why) in bad {
+                        set_aside(plan, &columns[i].name, Cell::Null, sr[i].clone(), why);
+                    }
+                }
             }
         }
         (Some(lr), Some(sr)) => {
@@ -355,7 +413,10 @@ fn merge_record(
                     !same(&lr[i], &sr[i])
                 } else {
                     if !same(&lr[i], &sr[i]) {
-                        apply.push(((*f).to_string(), sr[i].clone()));
+                        match columns.get(i).and_then(|c| refused(table, c, &sr[i])) {
+                            None => apply.push(((*f).to_string(), sr[i].clone())),
+                            Some(why) => set_aside(plan, f, lr[i].clone(), sr[i].clone(), why),
+                        }
                     }
                     false
                 };
@@ -371,6 +432,7 @@ fn merge_record(
                         theirs_deleted: false,
                         theirs_author: server_author.clone(),
                         theirs_at: server_at.clone(),
+                        reason: columns.get(i).and_then(|c| refused(table, c, &sr[i])),
                     });
                 }
             }

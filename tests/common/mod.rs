@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod sync;
 pub mod ui;
 
 use std::path::Path;
