@@ -1323,7 +1323,15 @@ fn conflict_line(c: &qn_planner::store::sync::Conflict) -> String {
             v(&c.theirs)
         )
     };
-    format!("conflict {}: {} {} {what}{by}", c.id, c.table, c.record_key)
+    let why = c
+        .reason
+        .as_ref()
+        .map(|r| format!("; set aside: the server's value breaks a rule ({r})"))
+        .unwrap_or_default();
+    format!(
+        "conflict {}: {} {} {what}{by}{why}",
+        c.id, c.table, c.record_key
+    )
 }
 
 /// Opens `file` for a command that merges into it (sync, resolve, a bundle): refused while a

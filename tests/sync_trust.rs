@@ -450,3 +450,158 @@ fn a_sync_that_fails_here_leaves_the_server_as_it_was() {
     assert_eq!(r.pushed, 1);
     assert_eq!(lan.site("Quảng An").unwrap().jobs, Some(100));
 }
+
+#[test]
+fn a_sync_with_another_departments_plan_is_refused_with_both_names() {
+    let Some((pg, dir)) = plan(0) else { return };
+    let url = pg.url();
+    // Another plan on the same server, published from another file.
+    let other_url = pg.another_database("plan_khac");
+    let other = dir.path().join("ke-hoach-khac.gpkg");
+    drop(ProjectFile::create(&other, false).unwrap());
+    let o = qn(&["server", "init", &other_url, other.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    let mut lan = Copy::clone_of(&url, dir.path(), "lan");
+    lan.edit("Hải Tân", |s| s.jobs = Some(42));
+    drop(lan);
+    let lan_path = dir.path().join("lan.gpkg");
+    let o = qn(&["sync", lan_path.to_str().unwrap(), &other_url]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    let msg = said(&o);
+    assert!(
+        msg.contains("holds another plan (ke-hoach-khac.gpkg published"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("this copy belongs to origin.gpkg published"),
+        "{msg}"
+    );
+    // Nothing went there; the edit still waits for its own plan.
+    let mut c = postgres::Client::connect(
+        &format!("host=127.0.0.1 port={} user=qn dbname=plan_khac", pg.port),
+        postgres::NoTls,
+    )
+    .unwrap();
+    let rows: i64 = c
+        .query_one("SELECT count(*) FROM qn_server_log", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 0);
+    let o = qn(&["sync", lan_path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("1 operations pushed"), "{}", said(&o));
+    // The copy that published a plan remembers where: `sync FILE` alone works there.
+    let o = qn(&["sync", other.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("0 operations pushed"), "{}", said(&o));
+}
+
+#[test]
+fn a_plan_of_schema_2_is_brought_up_to_date_by_its_owner() {
+    let Some((pg, dir)) = plan(0) else { return };
+    let url = pg.url();
+    let lan_path = dir.path().join("lan.gpkg");
+    let o = qn(&["clone", &url, lan_path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    // The plan as qn-planner's server schema 2 left it: no defaults, rules, guards or identity.
+    let mut c = pg.client();
+    let mut undo = String::from(
+        "DROP TRIGGER qn_log_append_only ON qn_server_log;
+         DROP TRIGGER qn_log_no_truncate ON qn_server_log;
+         DROP TRIGGER qn_log_role ON qn_server_log;
+         DELETE FROM qn_meta WHERE key = 'plan_id';
+         UPDATE qn_meta SET value = '2' WHERE key = 'schema_version';",
+    );
+    for r in c
+        .query(
+            "SELECT conrelid::regclass::text, conname::text FROM pg_constraint WHERE contype = 'c'
+               AND connamespace = 'public'::regnamespace AND conrelid <> 'qn_server_log'::regclass",
+            &[],
+        )
+        .unwrap()
+    {
+        let (t, n): (String, String) = (r.get(0), r.get(1));
+        undo.push_str(&format!("ALTER TABLE {t} DROP CONSTRAINT \"{n}\";"));
+    }
+    for r in c
+        .query(
+            "SELECT tgrelid::regclass::text, tgname::text FROM pg_trigger
+             WHERE tgname IN ('qn_drafted', 'qn_cascade')",
+            &[],
+        )
+        .unwrap()
+    {
+        let (t, n): (String, String) = (r.get(0), r.get(1));
+        undo.push_str(&format!("DROP TRIGGER {n} ON {t};"));
+    }
+    for r in c
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = 'public' AND column_default LIKE 'gen_random_uuid%'
+               AND table_name <> 'qn_server_log'",
+            &[],
+        )
+        .unwrap()
+    {
+        let (t, col): (String, String) = (r.get(0), r.get(1));
+        undo.push_str(&format!("ALTER TABLE {t} ALTER COLUMN {col} DROP DEFAULT;"));
+    }
+    c.batch_execute(&undo).unwrap();
+    // And the copy as a qn-planner of then made it: no plan identity.
+    rusqlite::Connection::open(&lan_path)
+        .unwrap()
+        .execute_batch("DELETE FROM qn_meta WHERE key LIKE 'plan_%'")
+        .unwrap();
+    // A row that breaks a rule, written while there were none: it stays readable.
+    c.batch_execute("UPDATE proposed_clusters SET jobs = -1 WHERE name = 'Yên Than'")
+        .unwrap();
+    // The owner's next sync brings the plan to schema 3; the row of before is set aside with
+    // its reason (exit 3: a decision waits).
+    let o = qn(&["sync", lan_path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", said(&o));
+    assert!(
+        said(&o).contains("set aside: the server's value breaks a rule (proposed_clusters.jobs is not a whole number of 0 or more)"),
+        "{}",
+        said(&o)
+    );
+    let version: String = c
+        .query_one(
+            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(version, "3");
+    let plan_id: String = c
+        .query_one("SELECT value FROM qn_meta WHERE key = 'plan_id'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(plan_id.len(), 36);
+    // The rules hold for new writes, the old row is still there, keys have defaults again.
+    let e = c
+        .batch_execute("UPDATE proposed_clusters SET status = 'planned' WHERE name = 'Hải Tân'")
+        .unwrap_err();
+    assert!(
+        e.as_db_error()
+            .is_some_and(|d| d.constraint()
+                == Some("status must be established|proposed|approved|in operation")),
+        "{e:?}"
+    );
+    c.batch_execute(
+        "INSERT INTO proposed_clusters (name, status) VALUES ('Thêm bằng psql', 'proposed')",
+    )
+    .unwrap();
+    let o = qn(&["sync", lan_path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", said(&o));
+    let pf = ProjectFile::open(&lan_path).unwrap();
+    assert_eq!(pf.plan().unwrap().unwrap().id, plan_id);
+    let p = pf.read_project().unwrap();
+    assert!(p.sites.iter().any(|s| s.name == "Thêm bằng psql"));
+    // The row of before, set aside with its reason.
+    assert!(
+        pf.conflicts().unwrap().iter().any(|c| c.reason.as_deref()
+            == Some("proposed_clusters.jobs is not a whole number of 0 or more")),
+        "{:?}",
+        pf.conflicts().unwrap()
+    );
+}

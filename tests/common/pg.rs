@@ -154,6 +154,17 @@ impl PgServer {
         format!("postgresql://qn@127.0.0.1:{}/plan", self.port)
     }
 
+    /// A second, empty database on this server; its URL.
+    pub fn another_database(&self, name: &str) -> String {
+        self.run(&format!(
+            "psql -h {} -p {} -U qn -d postgres -c 'CREATE DATABASE {name}' -q",
+            self.dir.path().display(),
+            self.port
+        ))
+        .expect("database created");
+        format!("postgresql://qn@127.0.0.1:{}/{name}", self.port)
+    }
+
     pub fn client(&self) -> postgres::Client {
         // Through the socket in the server's folder: the same for a TLS-only server.
         postgres::Client::connect(
