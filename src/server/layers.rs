@@ -106,10 +106,7 @@ pub fn share(
     author: Option<&str>,
 ) -> Result<SharedLayer, ServerError> {
     let safe = safe_url(url);
-    let db = |source| ServerError::Database {
-        url: safe.clone(),
-        source,
-    };
+    let db = |source| crate::server::db_error(&safe, source);
     let r = pf
         .reference_layers()?
         .into_iter()
@@ -306,10 +303,7 @@ pub(crate) fn receive(
     safe: &str,
     pf: &mut ProjectFile,
 ) -> Result<Vec<(String, usize)>, ServerError> {
-    let db = |source| ServerError::Database {
-        url: safe.to_string(),
-        source,
-    };
+    let db = |source| crate::server::db_error(safe, source);
     let held: Vec<String> = pf
         .reference_layers()?
         .into_iter()
@@ -332,10 +326,7 @@ fn download(
     pf: &mut ProjectFile,
     layer: &SharedLayer,
 ) -> Result<usize, ServerError> {
-    let db = |source| ServerError::Database {
-        url: safe.to_string(),
-        source,
-    };
+    let db = |source| crate::server::db_error(safe, source);
     let mut tx = client.transaction().map_err(db)?;
     // The stable key first, then the layer's own columns and the geometry.
     let columns: Vec<(String, FieldType)> =

@@ -10,6 +10,7 @@
 use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
 
 pub mod layers;
+pub mod net;
 pub mod schema;
 pub mod sync;
 use postgres::types::ToSql;
@@ -54,6 +55,30 @@ pub enum ServerError {
         server: String,
         local: String,
     },
+    #[error(
+        "{0}: {SILENT_TEXT}: nothing was applied here, and the server lets go of this session within {IDLE} s; try again when the network is back",
+        SILENT_TEXT = net::SILENT,
+        IDLE = net::idle_transaction_timeout().as_secs()
+    )]
+    Silent(String),
+    #[error(
+        "{0}: the server asks for a password and none was given: set PGPASSWORD, add it to the password file (~/.pgpass), or type it in the window"
+    )]
+    PasswordNeeded(String),
+    #[error(
+        "{0}: the server restarted or is shutting down ({1}); nothing was applied here, try again in a moment"
+    )]
+    Restarted(String, String),
+    #[error(
+        "{0}: the connection to the server closed (it may have restarted, or the network dropped); nothing was applied here, try again"
+    )]
+    Closed(String),
+    #[error("cannot reach {url}: {why}")]
+    Unreachable { url: String, why: String },
+    #[error(
+        "{url}: the shared plan is held by an edit session that was not saved ({holders}); nothing was applied. Ask them to save or stop editing, then sync again"
+    )]
+    Locked { url: String, holders: String },
     #[error("{0}: the file exists; clone into a new file")]
     Exists(String),
     #[error("{table}: column {column} holds {what}, which a {decl} column cannot")]
@@ -73,6 +98,29 @@ pub enum ServerError {
     Store(#[from] StoreError),
 }
 
+/// A database error of the server at `url` (shown without its password): a silent server
+/// says so (see [`net`]), anything else keeps the server's own message.
+pub(crate) fn db_error(url: &str, source: postgres::Error) -> ServerError {
+    use postgres::error::SqlState;
+    let restart = [
+        SqlState::ADMIN_SHUTDOWN,
+        SqlState::CRASH_SHUTDOWN,
+        SqlState::CANNOT_CONNECT_NOW,
+    ];
+    if source.as_db_error().is_none() && net::cut_just_now() {
+        ServerError::Silent(url.to_string())
+    } else if source.code().is_some_and(|c| restart.contains(c)) {
+        ServerError::Restarted(url.to_string(), pg_message(&source))
+    } else if source.is_closed() {
+        ServerError::Closed(url.to_string())
+    } else {
+        ServerError::Database {
+            url: url.to_string(),
+            source,
+        }
+    }
+}
+
 /// A client error as a planner can read it: the server's own message for a database error
 /// (the client library says only "db error"), with its SQLSTATE.
 fn pg_message(e: &postgres::Error) -> String {
@@ -82,17 +130,93 @@ fn pg_message(e: &postgres::Error) -> String {
     }
 }
 
-/// The address without its password, for messages.
+/// The address with any password in it replaced by `***`, for messages: `user:PW@` of a URL,
+/// its `password=` query parameter, and the `password=` of the key=value form.
 pub fn safe_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_string(),
+    password_replaced(url, Some("***"))
+}
+
+/// The address with any password taken out, as a copy stores it: the password comes from
+/// `PGPASSWORD`, the password file or the window each time, never from the file.
+pub fn strip_password(url: &str) -> String {
+    password_replaced(url, None)
+}
+
+fn password_replaced(url: &str, with: Option<&str>) -> String {
+    if let Some(s) = url.find("://") {
+        let (base, query) = match url.split_once('?') {
+            Some((b, q)) => (b, Some(q)),
+            None => (url, None),
+        };
+        let mut out = match base.rfind('@') {
+            Some(at) if at > s => {
+                let creds = &base[s + 3..at];
+                match (creds.find(':'), with) {
+                    (Some(c), Some(w)) => {
+                        format!("{}{}:{w}{}", &base[..s + 3], &creds[..c], &base[at..])
+                    }
+                    (Some(c), None) => format!("{}{}{}", &base[..s + 3], &creds[..c], &base[at..]),
+                    (None, _) => base.to_string(),
+                }
+            }
+            _ => base.to_string(),
+        };
+        if let Some(q) = query {
+            let kept: Vec<String> = q
+                .split('&')
+                .filter_map(|kv| match (kv.split_once('='), with) {
+                    (Some(("password", _)), Some(w)) => Some(format!("password={w}")),
+                    (Some(("password", _)), None) => None,
+                    _ => Some(kv.to_string()),
+                })
+                .collect();
+            if !kept.is_empty() {
+                out.push('?');
+                out.push_str(&kept.join("&"));
             }
         }
-        _ => url.to_string(),
+        out
+    } else {
+        // key=value form; a quoted value may hold spaces.
+        let mut out: Vec<String> = Vec::new();
+        let mut rest = url.trim();
+        while !rest.is_empty() {
+            let (key, after) = match rest.split_once('=') {
+                Some((k, a)) => (k.trim(), a.trim_start()),
+                None => {
+                    out.push(rest.to_string());
+                    break;
+                }
+            };
+            let (value, next) = if let Some(q) = after.strip_prefix('\'') {
+                let mut end = q.len();
+                let mut escaped = false;
+                for (i, ch) in q.char_indices() {
+                    match ch {
+                        '\\' if !escaped => escaped = true,
+                        '\'' if !escaped => {
+                            end = i;
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let v = &after[..(end + 2).min(after.len())];
+                (v, &after[(end + 2).min(after.len())..])
+            } else {
+                match after.find(char::is_whitespace) {
+                    Some(i) => (&after[..i], &after[i..]),
+                    None => (after, ""),
+                }
+            };
+            match (key, with) {
+                ("password", Some(w)) => out.push(format!("password={w}")),
+                ("password", None) => {}
+                _ => out.push(format!("{key}={value}")),
+            }
+            rest = next.trim_start();
+        }
+        out.join(" ")
     }
 }
 
@@ -220,15 +344,113 @@ pub fn connect_tls(
     {
         config.password(pw);
     }
+    if config.get_password() == Some(b"***".as_slice()) {
+        // A copy saved by an older qn-planner kept the address with "***" for its password:
+        // never a password, so the usual sources are asked.
+        config = strip_password(&plain).parse().map_err(connect_err)?;
+    }
     if config.get_password().is_none() {
-        if let Ok(pw) = std::env::var("PGPASSWORD") {
+        if let Some(pw) = password.filter(|p| !p.is_empty()) {
+            config.password(pw);
+        } else if let Ok(pw) = std::env::var("PGPASSWORD") {
             config.password(pw);
         } else if let Some(pw) = password_from_file(&config) {
             config.password(pw);
         }
     }
-    let client = config.connect(tls.clone()).map_err(connect_err)?;
+    // A silent network is noticed on both ends (see `net`): TCP keepalives for a dead link,
+    // and a relay of our own on loopback for a silent one.
+    config
+        .application_name("qn-planner")
+        .keepalives(true)
+        .keepalives_idle(std::time::Duration::from_secs(10))
+        .keepalives_interval(std::time::Duration::from_secs(5))
+        .keepalives_retries(3);
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(15));
+    }
+    let tcp_host = match config.get_hostaddrs().first() {
+        Some(ip) => Some(ip.to_string()),
+        None => config.get_hosts().first().and_then(|h| match h {
+            postgres::config::Host::Tcp(h) => Some(h.clone()),
+            #[cfg(unix)]
+            postgres::config::Host::Unix(_) => None,
+        }),
+    };
+    if let Some(host) = tcp_host {
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let upstream = net::resolve(&host, port).map_err(|e| ServerError::Unreachable {
+            url: safe_url(url),
+            why: e.to_string(),
+        })?;
+        let local =
+            net::relay(upstream, net::silence_limit()).map_err(|e| ServerError::Unreachable {
+                url: safe_url(url),
+                why: e.to_string(),
+            })?;
+        // Connect through the relay; TLS still checks the server's own name (`host`).
+        if config.get_hosts().is_empty() {
+            config.host(&host);
+        }
+        let mut via = postgres::Config::new();
+        std::mem::swap(&mut via, &mut config);
+        config = rebuild_through(via, local);
+    }
+    let cuts = net::cuts();
+    let mut client = config.connect(tls.clone()).map_err(|e| {
+        if net::cuts() > cuts {
+            ServerError::Silent(safe_url(url))
+        } else if e.as_db_error().is_none()
+            && std::error::Error::source(&e)
+                .is_some_and(|s| s.to_string().contains("password missing"))
+        {
+            ServerError::PasswordNeeded(safe_url(url))
+        } else {
+            connect_err(e)
+        }
+    })?;
+    client
+        .batch_execute(&format!(
+            "SET idle_in_transaction_session_timeout = '{}s'; SET lock_timeout = '{}s';",
+            net::idle_transaction_timeout().as_secs(),
+            net::lock_timeout().as_secs()
+        ))
+        .map_err(connect_err)?;
     Ok((client, tls))
+}
+
+/// `config` connecting to 127.0.0.1:`port` (the relay) while naming its host for TLS: the
+/// first host kept, the others dropped (the relay goes to the first).
+fn rebuild_through(config: postgres::Config, port: u16) -> postgres::Config {
+    let mut c = postgres::Config::new();
+    if let Some(u) = config.get_user() {
+        c.user(u);
+    }
+    if let Some(p) = config.get_password() {
+        c.password(p);
+    }
+    if let Some(d) = config.get_dbname() {
+        c.dbname(d);
+    }
+    if let Some(o) = config.get_options() {
+        c.options(o);
+    }
+    if let Some(a) = config.get_application_name() {
+        c.application_name(a);
+    }
+    c.ssl_mode(config.get_ssl_mode());
+    if let Some(postgres::config::Host::Tcp(h)) = config.get_hosts().first() {
+        c.host(h);
+    }
+    c.hostaddr(std::net::IpAddr::from([127, 0, 0, 1]));
+    c.port(port);
+    if let Some(t) = config.get_connect_timeout() {
+        c.connect_timeout(*t);
+    }
+    c.keepalives(config.get_keepalives());
+    c.keepalives_idle(config.get_keepalives_idle());
+    c.channel_binding(config.get_channel_binding());
+    c
 }
 
 /// The password the password file gives for `config`'s host, port, database and user.
@@ -369,10 +591,7 @@ pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
         .map(|(t, k)| pf.read_shared_table(t, k))
         .collect::<Result<_, _>>()?;
     let mut client = connect(url)?;
-    let db = |source| ServerError::Database {
-        url: safe.clone(),
-        source,
-    };
+    let db = |source| crate::server::db_error(&safe, source);
     let encoding: String = client
         .query_one("SHOW server_encoding", &[])
         .map_err(db)?
@@ -519,7 +738,7 @@ pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
     // This copy is now a copy of the plan like any clone: it remembers the server and the
     // plan, and what it held before is on the server already.
     let identity = schema::plan_identity(&mut client).map_err(db)?;
-    pf.link_to_plan(&safe, server_seq, &identity)?;
+    pf.link_to_plan(&strip_password(url), server_seq, &identity)?;
     published.plan = identity;
     Ok(published)
 }
@@ -629,10 +848,7 @@ pub struct Cloned {
 pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
     let safe = safe_url(url);
     let mut client = connect(url)?;
-    let db = |source| ServerError::Database {
-        url: safe.clone(),
-        source,
-    };
+    let db = |source| crate::server::db_error(&safe, source);
     if path.exists() {
         return Err(ServerError::Exists(path.display().to_string()));
     }
@@ -711,7 +927,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
             pf.apply_sync(&aside)?;
         }
         let layers = layers::receive(&mut client, &safe, &mut pf)?;
-        pf.set_meta("server_url", &safe)?;
+        pf.set_meta("server_url", &strip_password(url))?;
         pf.set_plan(&identity)?;
         pf.set_meta("server_seq", &server_seq.to_string())?;
         Ok(Cloned {
@@ -762,6 +978,41 @@ mod tests {
         );
         assert_eq!(pgpass_lookup(file, "10.0.0.5", 5433, "plan", "lan"), None);
         assert_eq!(pgpass_lookup("broken line", "h", 1, "d", "u"), None);
+    }
+
+    #[test]
+    fn a_password_is_never_stored_in_any_form() {
+        for (given, stored, shown) in [
+            (
+                "postgresql://lan:bí-mật@10.0.0.5:5432/plan",
+                "postgresql://lan@10.0.0.5:5432/plan",
+                "postgresql://lan:***@10.0.0.5:5432/plan",
+            ),
+            (
+                "postgresql://lan@10.0.0.5/plan?password=bí-mật&sslmode=require",
+                "postgresql://lan@10.0.0.5/plan?sslmode=require",
+                "postgresql://lan@10.0.0.5/plan?password=***&sslmode=require",
+            ),
+            (
+                "postgresql://lan@10.0.0.5/plan?password=bí-mật",
+                "postgresql://lan@10.0.0.5/plan",
+                "postgresql://lan@10.0.0.5/plan?password=***",
+            ),
+            (
+                "host=10.0.0.5 user=lan password=bí-mật dbname=plan",
+                "host=10.0.0.5 user=lan dbname=plan",
+                "host=10.0.0.5 user=lan password=*** dbname=plan",
+            ),
+            (
+                "host=10.0.0.5 password='bí mật \\' x' dbname=plan",
+                "host=10.0.0.5 dbname=plan",
+                "host=10.0.0.5 password=*** dbname=plan",
+            ),
+        ] {
+            assert_eq!(strip_password(given), stored, "{given}");
+            assert_eq!(safe_url(given), shown, "{given}");
+            assert!(!safe_url(given).contains("bí"));
+        }
     }
 
     #[test]

@@ -258,10 +258,7 @@ pub(crate) fn upgrade(
     safe: &str,
     pf: &ProjectFile,
 ) -> Result<(), ServerError> {
-    let db = |source| ServerError::Database {
-        url: safe.to_string(),
-        source,
-    };
+    let db = |source| crate::server::db_error(safe, source);
     let tables: Vec<SharedTable> = pf
         .shared_tables()
         .into_iter()

@@ -42,10 +42,7 @@ pub(crate) fn check_plan(
     safe: &str,
     pf: &ProjectFile,
 ) -> Result<super::PlanIdentity, ServerError> {
-    let db = |source| ServerError::Database {
-        url: safe.to_string(),
-        source,
-    };
+    let db = |source| crate::server::db_error(safe, source);
     let version = |client: &mut postgres::Client| -> Option<String> {
         client
             .query_opt(
@@ -82,6 +79,7 @@ pub(crate) fn check_plan(
 /// before plans had an identity takes the server's when the server is the one it remembers.
 fn check_same_plan(
     safe: &str,
+    stored: &str,
     pf: &mut ProjectFile,
     server: &super::PlanIdentity,
 ) -> Result<(), ServerError> {
@@ -95,7 +93,7 @@ fn check_same_plan(
         None => {
             let remembered = pf.meta("server_url")?;
             match remembered {
-                Some(u) if u != safe => Err(ServerError::OtherPlan {
+                Some(u) if super::strip_password(&u) != stored => Err(ServerError::OtherPlan {
                     url: safe.to_string(),
                     server: server.describe(),
                     local: format!("the plan at {u}"),
@@ -157,9 +155,10 @@ pub fn sync_with(
     {
         *s = Some((client.cancel_token(), tls));
     }
+    let stored = super::strip_password(url);
     let identity = check_plan(&mut client, &safe, pf)?;
-    check_same_plan(&safe, pf, &identity)?;
-    let mut report = match sync_once(&mut client, &safe, pf, true, progress) {
+    check_same_plan(&safe, &stored, pf, &identity)?;
+    let mut report = match sync_once(&mut client, &safe, &stored, pf, true, progress) {
         Err(ServerError::Database { source, .. })
             if source.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>
         {
@@ -168,7 +167,7 @@ pub fn sync_with(
                 .as_db_error()
                 .map(|d| d.message().to_string())
                 .unwrap_or_else(|| source.to_string());
-            let mut r = sync_once(&mut client, &safe, pf, false, progress)?;
+            let mut r = sync_once(&mut client, &safe, &stored, pf, false, progress)?;
             r.push_refused = Some(why);
             r
         }
@@ -186,14 +185,12 @@ pub fn sync_with(
 fn sync_once(
     client: &mut postgres::Client,
     safe: &str,
+    stored: &str,
     pf: &mut ProjectFile,
     push: bool,
     progress: Progress<'_>,
 ) -> Result<SyncReport, ServerError> {
-    let db = |source| ServerError::Database {
-        url: safe.to_string(),
-        source,
-    };
+    let db = |source| crate::server::db_error(safe, source);
     let last: i64 = pf
         .meta("server_seq")?
         .and_then(|v| v.parse().ok())
@@ -201,9 +198,18 @@ fn sync_once(
     progress(Phase::Merging);
     let mut tx = client.transaction().map_err(db)?;
     if push {
-        // Syncs and direct edits (whose trigger writes to the log) wait their turn.
-        tx.batch_execute("LOCK TABLE qn_server_log IN SHARE ROW EXCLUSIVE MODE")
-            .map_err(db)?;
+        // Syncs and direct edits (whose trigger writes to the log) wait their turn, for the
+        // session's lock_timeout at most (an edit session left open in QGIS holds it).
+        if let Err(e) = tx.batch_execute("LOCK TABLE qn_server_log IN SHARE ROW EXCLUSIVE MODE") {
+            drop(tx);
+            if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+                return Err(ServerError::Locked {
+                    url: safe.to_string(),
+                    holders: lock_holders(client),
+                });
+            }
+            return Err(db(e));
+        }
     } else {
         tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             .map_err(db)?;
@@ -261,7 +267,7 @@ fn sync_once(
         .get(0);
     let server_seq = if push { seq } else { seq.max(last) };
     plan.outcome.server_seq = Some(server_seq);
-    plan.outcome.server_url = Some(safe.to_string());
+    plan.outcome.server_url = Some(stored.to_string());
     progress(Phase::Writing);
     // Written here first, committed there, then here: a write this copy refuses rolls the
     // server's transaction back (nothing pushed), and a server that cannot commit leaves
@@ -297,6 +303,57 @@ fn sync_once(
         layer_error: None,
         server_seq,
     })
+}
+
+/// Who holds the log's lock: the sessions with a transaction open on it, as a planner can
+/// tell them apart ("QGIS (role lan, from 10.0.0.7) since 2026-12-07 10:03:11, idle in
+/// transaction"). What the server does not show this role is left out.
+fn lock_holders(client: &mut postgres::Client) -> String {
+    let rows = client
+        .query(
+            "SELECT coalesce(nullif(a.application_name, ''), 'a client'), a.usename::text,
+                    a.client_addr::text, to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS'), a.state
+             FROM pg_stat_activity a
+             WHERE a.pid <> pg_backend_pid() AND a.datname = current_database()
+               AND a.pid IN (SELECT l.pid FROM pg_locks l
+                             WHERE l.relation = 'qn_server_log'::regclass AND l.granted)
+             ORDER BY a.xact_start NULLS LAST",
+            &[],
+        )
+        .unwrap_or_default();
+    let list: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let app: String = r.get(0);
+            let who: Option<String> = r.get(1);
+            let from: Option<String> = r.get(2);
+            let since: Option<String> = r.get(3);
+            let state: Option<String> = r.get(4);
+            let mut t = app;
+            let mut about = Vec::new();
+            if let Some(w) = who {
+                about.push(format!("role {w}"));
+            }
+            if let Some(f) = from {
+                about.push(format!("from {}", f.trim_end_matches("/32")));
+            }
+            if !about.is_empty() {
+                t.push_str(&format!(" ({})", about.join(", ")));
+            }
+            if let Some(s) = since {
+                t.push_str(&format!(" since {s}"));
+            }
+            if let Some(s) = state {
+                t.push_str(&format!(", {s}"));
+            }
+            t
+        })
+        .collect();
+    if list.is_empty() {
+        "another session; it may have ended since".into()
+    } else {
+        list.join("; ")
+    }
 }
 
 enum MergeError {

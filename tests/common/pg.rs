@@ -154,6 +154,26 @@ impl PgServer {
         format!("postgresql://qn@127.0.0.1:{}/plan", self.port)
     }
 
+    /// Makes role `role` (a login of `qn_editor`, the planners' role) with `password`, asked
+    /// for over TCP (the other roles stay trusted).
+    pub fn planner_with_password(&self, role: &str, password: &str) {
+        let mut c = self.client();
+        c.batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE qn_editor"
+        ))
+        .expect("role made");
+        let hba = self.dir.path().join("data").join("pg_hba.conf");
+        let old = std::fs::read_to_string(&hba).expect("pg_hba.conf");
+        std::fs::write(
+            &hba,
+            format!("host all {role} 127.0.0.1/32 scram-sha-256\n{old}"),
+        )
+        .expect("pg_hba.conf written");
+        c.batch_execute("SELECT pg_reload_conf()")
+            .expect("reloaded");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+
     /// A second, empty database on this server; its URL.
     pub fn another_database(&self, name: &str) -> String {
         self.run(&format!(
