@@ -214,6 +214,22 @@ pub fn commit_part(part: &Path, target: &Path) -> std::io::Result<()> {
     result
 }
 
+/// A new, empty temporary file (read and write) in the system's temporary folder, and its path:
+/// the caller removes it.
+pub fn temp_file(tag: &str) -> std::io::Result<(std::fs::File, PathBuf)> {
+    let path = std::env::temp_dir().join(format!(
+        "qn-planner-{tag}-{}-{}.part",
+        std::process::id(),
+        crate::model::new_key()
+    ));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    Ok((file, path))
+}
+
 /// Writes `bytes` to `path` whole or not at all.
 ///
 /// ```

@@ -945,6 +945,7 @@ fn cmd_export(a: ExportArgs) -> Result<(), String> {
     let started = Instant::now();
     let pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
+    note_style_problems(&pf);
     // `--year` alone draws the plan of that year in the reference scenario, and says so.
     let (scenario, by_default) = match (&a.scenario, a.year) {
         (Some(n), _) => (
@@ -1038,6 +1039,7 @@ fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {
     let started = Instant::now();
     let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
+    note_style_problems(&pf);
     let scenario = match &page.scenario {
         Some(n) => project
             .scenario_by_name(n)
@@ -1287,6 +1289,18 @@ fn cmd_server_upgrade(url: &str, file: &Path) -> Result<(), String> {
         plan.describe()
     );
     Ok(())
+}
+
+/// Says on stderr which stored styles cannot be read (their layers are drawn in the default
+/// look; the command goes on).
+fn note_style_problems(pf: &ProjectFile) {
+    if let Ok(problems) = pf.style_problems() {
+        for (table, e) in problems {
+            eprintln!(
+                "qn-planner: note: the style of {table} cannot be read ({e}); drawn in its default look"
+            );
+        }
+    }
 }
 
 /// One line per conflict, for `sync` and `conflicts`.

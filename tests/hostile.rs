@@ -418,3 +418,326 @@ fn import_and_export_of_crafted_files_write_only_whitelisted_sql() {
         .unwrap();
     assert_eq!(zones, 4);
 }
+
+/// WKB (little-endian hex) of a point.
+fn wkb_point(x: f64, y: f64) -> String {
+    let mut b = vec![1u8, 1, 0, 0, 0];
+    b.extend_from_slice(&x.to_le_bytes());
+    b.extend_from_slice(&y.to_le_bytes());
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// WKB (little-endian hex) of a small square polygon.
+fn wkb_square(x: f64, y: f64) -> String {
+    let mut b = vec![1u8, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0];
+    for (px, py) in [
+        (x, y),
+        (x + 0.01, y),
+        (x + 0.01, y + 0.01),
+        (x, y + 0.01),
+        (x, y),
+    ] {
+        b.extend_from_slice(&f64::to_le_bytes(px));
+        b.extend_from_slice(&f64::to_le_bytes(py));
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn a_change_bundle_carrying_what_the_file_cannot_hold_is_refused_whole() {
+    use qn_planner::edit::{Edit, History};
+    let dir = tempfile::tempdir().unwrap();
+    let lan = project(dir.path(), "lan.gpkg");
+    let minh = dir.path().join("minh.gpkg");
+    std::fs::copy(&lan, &minh).unwrap();
+    {
+        let mut pf = ProjectFile::open(&lan).unwrap();
+        let mut p = pf.read_project().unwrap();
+        for (name, jobs) in [("Hà Khánh", 500), ("Lê Lợi", 600)] {
+            let before = p.sites.iter().find(|s| s.name == name).unwrap().clone();
+            let mut after = before.clone();
+            after.jobs = Some(jobs);
+            History::default()
+                .apply(Edit::update(before, after), None, &mut pf, &mut p)
+                .unwrap();
+        }
+    }
+    let bundle = dir.path().join("lan.qnchanges");
+    qn_planner::sync::bundle::export(&ProjectFile::open(&lan).unwrap(), &bundle, None).unwrap();
+    let sound: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    let state = |path: &Path| {
+        let pf = ProjectFile::open(path).unwrap();
+        let mut sites = pf.read_project().unwrap().sites;
+        sites.sort_by(|a, b| a.key.cmp(&b.key));
+        (
+            format!("{sites:?}"),
+            pf.sync_status().unwrap().pending,
+            pf.conflicts().unwrap().len(),
+        )
+    };
+    let before = state(&minh);
+    for (what, field, value, expect) in [
+        (
+            "text in a number",
+            "jobs",
+            serde_json::json!("many"),
+            "holds text («many») where a number belongs",
+        ),
+        (
+            "a polygon for a point",
+            "geom",
+            serde_json::json!({"wkb": wkb_square(107.1, 21.0)}),
+            "holds a POLYGON where a POINT belongs",
+        ),
+        (
+            "NaN",
+            "geom",
+            serde_json::json!({"wkb": wkb_point(f64::NAN, 21.0)}),
+            "has a coordinate that is not a number",
+        ),
+        (
+            "Infinity",
+            "geom",
+            serde_json::json!({"wkb": wkb_point(107.0, f64::INFINITY)}),
+            "has a coordinate that is not a number",
+        ),
+        (
+            "an unknown status",
+            "status",
+            serde_json::json!("planned"),
+            "status is not one of",
+        ),
+        (
+            "an empty name",
+            "name",
+            serde_json::json!(" "),
+            "name is empty",
+        ),
+    ] {
+        let mut b = sound.clone();
+        let rec = b["records"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|r| r["row"]["name"] == "Lê Lợi")
+            .unwrap();
+        rec["row"][field] = value;
+        let tampered = dir.path().join("tampered.qnchanges");
+        std::fs::write(&tampered, serde_json::to_vec(&b).unwrap()).unwrap();
+        let o = qn(&[
+            "sync",
+            minh.to_str().unwrap(),
+            "--import-changes",
+            tampered.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", said(&o));
+        assert!(said(&o).contains(expect), "{what}: {}", said(&o));
+        assert!(
+            said(&o).contains("operation "),
+            "{what}: the operation is named: {}",
+            said(&o)
+        );
+        assert!(
+            said(&o).contains("nothing of the bundle was applied"),
+            "{}",
+            said(&o)
+        );
+        assert!(state(&minh) == before, "{what}: minh's copy is untouched");
+    }
+    // The sound bundle goes in, and the copy stays valid.
+    let o = qn(&[
+        "sync",
+        minh.to_str().unwrap(),
+        "--import-changes",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&minh, "after a bundle");
+    }
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = project(dir.path(), "p.gpkg");
+    // A Shapefile whose .dbf unpacks 200 MB of nothing from a few hundred KB.
+    let bomb = dir.path().join("bom.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(false);
+    for (name, bytes) in [
+        ("thua.shp", 100u64),
+        ("thua.shx", 100),
+        ("thua.dbf", 200 << 20),
+    ] {
+        z.start_file(name, o).unwrap();
+        let chunk = vec![0u8; 1 << 20];
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            z.write_all(&chunk[..n]).unwrap();
+            left -= n as u64;
+        }
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 1 << 20);
+    let started = std::time::Instant::now();
+    let o = qn(&["import", path.to_str().unwrap(), bomb.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("thua.dbf would unpack to 200 MB"),
+        "{}",
+        said(&o)
+    );
+    assert!(
+        said(&o).contains("refused before unpacking"),
+        "{}",
+        said(&o)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // The project is as it was.
+    let pf = ProjectFile::open(&path).unwrap();
+    assert!(pf.reference_layers().unwrap().is_empty());
+}
+
+/// A QML nested `depth` elements deep.
+fn deep_qml(depth: usize) -> String {
+    let mut s = String::from("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis>");
+    s.push_str(&"<a>".repeat(depth));
+    s.push_str(&"</a>".repeat(depth));
+    s.push_str("</qgis>");
+    s
+}
+
+/// A QML of 114 KB that one 50 KB entity, used 20,000 times, would make 1 GB.
+fn laughing_qml() -> String {
+    let mut s = format!(
+        "<?xml version='1.0'?>\n<!DOCTYPE qgis [<!ENTITY big \"{}\">]>\n<qgis><renderer-v2 type=\"singleSymbol\"><x>",
+        "x".repeat(50_000)
+    );
+    for _ in 0..20_000 {
+        s.push_str("&big;");
+    }
+    s.push_str("</x></renderer-v2></qgis>");
+    s
+}
+
+#[test]
+fn a_hostile_qml_is_refused_and_a_stored_one_never_stops_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = project(dir.path(), "p.gpkg");
+    for (what, qml, expect) in [
+        ("30,000 deep", deep_qml(30_000), "nested more than 256 deep"),
+        ("a billion laughs", laughing_qml(), "declares entities"),
+    ] {
+        let f = dir.path().join("x.qml");
+        std::fs::write(&f, &qml).unwrap();
+        let o = qn(&[
+            "style",
+            path.to_str().unwrap(),
+            "proposed_clusters",
+            "--from",
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", said(&o));
+        assert!(said(&o).contains(expect), "{what}: {}", said(&o));
+        // Stored by another program in layer_styles: the export says so and goes on.
+        let good = dir.path().join("good.qml");
+        let o = qn(&[
+            "style",
+            path.to_str().unwrap(),
+            "proposed_clusters",
+            "--to",
+            good.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", said(&o));
+        let o = qn(&[
+            "style",
+            path.to_str().unwrap(),
+            "proposed_clusters",
+            "--from",
+            good.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", said(&o));
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                "UPDATE layer_styles SET styleQML = ?1 WHERE f_table_name = 'proposed_clusters'",
+                [&qml],
+            )
+            .unwrap();
+        let out = dir.path().join("map.png");
+        let o = qn(&["export", path.to_str().unwrap(), out.to_str().unwrap()]);
+        assert!(o.status.success(), "{what}: {}", said(&o));
+        assert!(
+            said(&o).contains("the style of proposed_clusters cannot be read"),
+            "{what}: {}",
+            said(&o)
+        );
+        assert!(out.exists());
+    }
+}
+
+#[test]
+fn labels_inside_nested_outlines_go_to_the_smallest_holding_them() {
+    use qn_planner::io::office::OfficeReader;
+    // 3,000 nested squares; half the labels at the centre, half each at its own point inside
+    // the innermost square, and one between the two largest squares.
+    let n = 3_000;
+    let (cx, cy) = (430_000.0f64, 2_317_000.0f64);
+    let mut s = String::from("0\nSECTION\n2\nENTITIES\n");
+    for i in 0..n {
+        let r = 1.0 + i as f64;
+        s.push_str("0\nLWPOLYLINE\n8\nTHUA\n90\n4\n70\n1\n");
+        for (x, y) in [
+            (cx - r, cy - r),
+            (cx + r, cy - r),
+            (cx + r, cy + r),
+            (cx - r, cy + r),
+        ] {
+            s.push_str(&format!("10\n{x}\n20\n{y}\n"));
+        }
+    }
+    for i in 0..n {
+        let (x, y) = if i % 2 == 0 {
+            (cx, cy)
+        } else {
+            (cx - 0.5 + i as f64 / n as f64, cy + 0.25)
+        };
+        s.push_str(&format!(
+            "0\nTEXT\n8\nSO\n10\n{x}\n20\n{y}\n40\n1\n1\nT{i}\n"
+        ));
+    }
+    let edge = (n - 1) as f64 + 0.5;
+    s.push_str(&format!(
+        "0\nTEXT\n8\nSO\n10\n{}\n20\n{cy}\n40\n1\n1\nNGOÀI\n",
+        cx + edge
+    ));
+    s.push_str("0\nENDSEC\n0\nEOF\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested.dxf");
+    std::fs::write(&path, s).unwrap();
+    let mut r = qn_planner::io::dxf::DxfIn::open(&path, None).unwrap();
+    let mut labels = Vec::new();
+    while let Some(f) = r.next_feature().unwrap() {
+        let l = f
+            .attrs
+            .iter()
+            .find(|(k, _)| k == "label")
+            .map(|(_, v)| v.clone());
+        labels.push(l);
+    }
+    let text = |v: &Option<qn_planner::io::import::Value>| match v {
+        Some(qn_planner::io::import::Value::Text(t)) => t.clone(),
+        _ => String::new(),
+    };
+    // The innermost square holds every label but one; the largest holds the one between the
+    // two largest; every other square none.
+    assert_eq!(text(&labels[0]).split(" / ").count(), n);
+    assert_eq!(text(&labels[n - 1]), "NGOÀI");
+    assert!(labels[1..n - 1].iter().all(|l| text(l).is_empty()));
+}

@@ -926,3 +926,30 @@ fn no_password_is_stored_or_shown_and_the_log_knows_who_pushed() {
         "the role is the session's, whatever the row says"
     );
 }
+
+#[test]
+fn the_server_refuses_coordinates_that_are_not_numbers() {
+    let Some((pg, _dir)) = plan(0) else { return };
+    let mut c = pg.client();
+    for (x, y) in [
+        ("'NaN'", "21"),
+        ("107", "'Infinity'"),
+        ("'-Infinity'", "21"),
+        ("200", "21"),
+    ] {
+        let wkt = format!("POINT({x} {y})");
+        let e = c
+            .batch_execute(&format!(
+                "INSERT INTO proposed_clusters (name, status, geom)
+                 VALUES ('x', 'proposed', ST_SetSRID(ST_MakePoint({x}::float8, {y}::float8), 4326))"
+            ))
+            .unwrap_err();
+        let d = e.as_db_error().expect("refused by the server");
+        assert_eq!(
+            d.constraint(),
+            Some("geom must lie within -180..180, -90..90"),
+            "{wkt}: {}",
+            d.message()
+        );
+    }
+}

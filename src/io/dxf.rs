@@ -617,39 +617,63 @@ impl DxfIn {
                 });
             }
         }
-        // Texts inside closed polylines label them (the smallest holding each).
+        // Texts inside closed polylines label them (the smallest holding each). The outlines
+        // are taken from the smallest up, each asking an R-tree of the texts not yet placed
+        // for those in its box: a text is placed once and leaves the tree, so 20,000 nested
+        // squares with their labels inside the innermost cost one search each, not 20,000.
         use geo::{Area, BoundingRect, Contains};
-        use rstar::{RTree, primitives::GeomWithData};
-        let boxes: Vec<GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, usize>> = shapes
+        use rstar::{AABB, RTree, primitives::GeomWithData};
+        // Texts at one point (a drawing's labels all at its origin) are one entry.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group_of: std::collections::HashMap<(u64, u64), usize> =
+            std::collections::HashMap::new();
+        let mut points: Vec<GeomWithData<[f64; 2], usize>> = Vec::new();
+        for (i, (at, ..)) in texts.iter().enumerate() {
+            let g = *group_of
+                .entry((at.x.to_bits(), at.y.to_bits()))
+                .or_insert_with(|| {
+                    groups.push(Vec::new());
+                    points.push(GeomWithData::new([at.x, at.y], groups.len() - 1));
+                    groups.len() - 1
+                });
+            groups[g].push(i);
+        }
+        let mut unplaced: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(points);
+        let mut outlines: Vec<(f64, usize)> = shapes
             .iter()
             .enumerate()
             .filter(|(_, s)| matches!(s.geom, Geometry::Polygon(_)))
-            .filter_map(|(k, s)| {
-                s.geom.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        rstar::primitives::Rectangle::from_corners(
-                            [r.min().x, r.min().y],
-                            [r.max().x, r.max().y],
-                        ),
-                        k,
-                    )
-                })
-            })
+            .map(|(k, s)| (s.geom.unsigned_area(), k))
             .collect();
-        let tree = RTree::bulk_load(boxes);
+        outlines.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut holder: Vec<Option<usize>> = vec![None; texts.len()];
+        for (_, k) in outlines {
+            if unplaced.size() == 0 {
+                break;
+            }
+            let Some(r) = shapes[k].geom.bounding_rect() else {
+                continue;
+            };
+            let inside: Vec<GeomWithData<[f64; 2], usize>> = unplaced
+                .locate_in_envelope(&AABB::from_corners(
+                    [r.min().x, r.min().y],
+                    [r.max().x, r.max().y],
+                ))
+                .filter(|t| {
+                    let [x, y] = *t.geom();
+                    shapes[k].geom.contains(&Point::new(x, y))
+                })
+                .cloned()
+                .collect();
+            for t in inside {
+                for &i in &groups[t.data] {
+                    holder[i] = Some(k);
+                }
+                unplaced.remove(&t);
+            }
+        }
         let mut loose = Vec::new();
-        for (at, t, layer, kind) in texts {
-            let p = Point::from(at);
-            let holder = tree
-                .locate_all_at_point(&[at.x, at.y])
-                .map(|b| b.data)
-                .filter(|&k| shapes[k].geom.contains(&p))
-                .min_by(|&a, &b| {
-                    shapes[a]
-                        .geom
-                        .unsigned_area()
-                        .total_cmp(&shapes[b].geom.unsigned_area())
-                });
+        for ((at, t, layer, kind), holder) in texts.into_iter().zip(holder) {
             match holder {
                 Some(k) if !t.is_empty() => shapes[k].labels.push(t),
                 Some(_) => {}

@@ -341,16 +341,7 @@ fn grow_bbox(bbox: &mut Option<([f64; 2], [f64; 2])>, g: &Geometry<f64>) {
 
 /// The GeoPackage geometry type name of a geometry.
 pub fn geometry_type_name(g: &Geometry<f64>) -> &'static str {
-    use geo_types::Geometry as G;
-    match g {
-        G::Point(_) => "POINT",
-        G::MultiPoint(_) => "MULTIPOINT",
-        G::Line(_) | G::LineString(_) => "LINESTRING",
-        G::MultiLineString(_) => "MULTILINESTRING",
-        G::Polygon(_) | G::Rect(_) | G::Triangle(_) => "POLYGON",
-        G::MultiPolygon(_) => "MULTIPOLYGON",
-        G::GeometryCollection(_) => "GEOMETRYCOLLECTION",
-    }
+    crate::store::geometry_kind(g)
 }
 
 /// `g` in WGS 84, from the source system of `t`; a coordinate outside it is the problem of the

@@ -107,17 +107,23 @@ fn open_zip(zip: &Path, member: Option<&str>) -> Result<Opened, ImportError> {
     let stem = &shp_name[..shp_name.len() - 4];
     let names: Vec<String> = archive.file_names().map(str::to_string).collect();
     let inner = |ext: &str| zip.join(format!("{stem}.{ext}"));
-    let mut entry = |ext: &str| -> Result<Option<Vec<u8>>, ImportError> {
+    // A member is read within what it declares and what a Shapefile can be (2 GiB a part),
+    // and refused before any byte is unpacked when it claims a ratio no Shapefile has (a zip
+    // bomb); a large one is unpacked to a temporary file, never into memory.
+    let mut entry = |ext: &str| -> Result<Option<Member>, ImportError> {
         let want = format!("{stem}.{ext}").to_ascii_lowercase();
         let Some(name) = names.iter().find(|n| n.to_ascii_lowercase() == want) else {
             return Ok(None);
         };
-        let mut f = archive.by_name(name).map_err(|e| io_err(&inner(ext), e))?;
-        // Never trust the size an entry declares for more than a hint.
-        let mut buf = Vec::with_capacity(usize::try_from(f.size().min(1 << 28)).unwrap_or(0));
-        f.read_to_end(&mut buf)
-            .map_err(|e| io_err(&inner(ext), e))?;
-        Ok(Some(buf))
+        let f = archive.by_name(name).map_err(|e| io_err(&inner(ext), e))?;
+        let (size, packed) = (f.size(), f.compressed_size().max(1));
+        if size > MAX_PART {
+            return Err(zip_refused(zip, name, size, packed));
+        }
+        if size > RATIO_FROM && size / packed > MAX_RATIO {
+            return Err(zip_refused(zip, name, size, packed));
+        }
+        read_member(f, size, &inner(ext)).map(Some)
     };
     let shp =
         entry("shp")?.ok_or_else(|| bad(file_at(zip), Problem::MissingPart(".shp".into())))?;
@@ -125,16 +131,141 @@ fn open_zip(zip: &Path, member: Option<&str>) -> Result<Opened, ImportError> {
         .ok_or_else(|| bad(file_at(&inner("shp")), Problem::MissingPart(".shx".into())))?;
     let dbf = entry("dbf")?
         .ok_or_else(|| bad(file_at(&inner("shp")), Problem::MissingPart(".dbf".into())))?;
-    let prj = entry("prj")?;
-    let cpg = entry("cpg")?;
-    let (shp_len, dbf_len) = (shp.len() as u64, dbf.len() as u64);
+    let prj = entry("prj")?.map(Member::into_bytes).transpose()?;
+    let cpg = entry("cpg")?.map(Member::into_bytes).transpose()?;
+    let shx = shx.into_bytes()?;
+    let (shp_len, dbf_len) = (shp.len(), dbf.len());
     Ok(Opened {
-        shp: (Box::new(std::io::Cursor::new(shp)), shp_len, inner("shp")),
+        shp: (shp.into_stream(), shp_len, inner("shp")),
         shx: (shx, inner("shx")),
-        dbf: (Box::new(std::io::Cursor::new(dbf)), dbf_len, inner("dbf")),
+        dbf: (dbf.into_stream(), dbf_len, inner("dbf")),
         prj,
         cpg,
     })
+}
+
+/// A Shapefile part is at most 2 GiB (its offsets are 32-bit words).
+const MAX_PART: u64 = 1 << 31;
+/// Members larger than this are refused when they claim more than [`MAX_RATIO`] bytes
+/// unpacked for each byte packed: real DBF and SHP files pack 3–30 to 1.
+const RATIO_FROM: u64 = 16 << 20;
+const MAX_RATIO: u64 = 200;
+/// Members larger than this are unpacked to a temporary file rather than into memory.
+const IN_MEMORY: u64 = 64 << 20;
+
+fn zip_refused(zip: &Path, name: &str, size: u64, packed: u64) -> ImportError {
+    let mb = |b: u64| b as f64 / 1_048_576.0;
+    header_err(
+        zip,
+        format!(
+            "{name} would unpack to {:.0} MB from {:.1} MB: more than a Shapefile part can be, or than one packs to (a zip bomb?); refused before unpacking",
+            mb(size),
+            mb(packed)
+        ),
+        format!(
+            "{name} sẽ giải nén thành {:.0} MB từ {:.1} MB: lớn hơn mức một phần Shapefile có thể có hoặc nén được (tệp zip độc hại?); không giải nén",
+            mb(size),
+            mb(packed)
+        ),
+    )
+}
+
+/// A member of a `.zip`, unpacked into memory or, when large, into a temporary file.
+enum Member {
+    Memory(Vec<u8>),
+    Spilled(Spill, u64),
+}
+
+impl Member {
+    fn len(&self) -> u64 {
+        match self {
+            Member::Memory(b) => b.len() as u64,
+            Member::Spilled(_, n) => *n,
+        }
+    }
+
+    fn into_stream(self) -> Stream {
+        match self {
+            Member::Memory(b) => Box::new(std::io::Cursor::new(b)),
+            Member::Spilled(s, _) => Box::new(s),
+        }
+    }
+
+    fn into_bytes(self) -> Result<Vec<u8>, ImportError> {
+        match self {
+            Member::Memory(b) => Ok(b),
+            Member::Spilled(mut s, _) => {
+                let mut b = Vec::new();
+                s.file.read_to_end(&mut b).map_err(|e| io_err(&s.path, e))?;
+                Ok(b)
+            }
+        }
+    }
+}
+
+/// A temporary file holding an unpacked member, removed when dropped.
+struct Spill {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Read for Spill {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
+impl Seek for Spill {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(pos)
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Unpacks `f` (declaring `size` bytes): never more than it declares.
+fn read_member(mut f: impl Read, size: u64, name: &Path) -> Result<Member, ImportError> {
+    let lied = || {
+        header_err(
+            name,
+            format!("unpacks to more than the {size} bytes the .zip declares for it"),
+            format!("giải nén ra nhiều hơn {size} byte mà tệp .zip khai"),
+        )
+    };
+    let mut limited = (&mut f).take(size + 1);
+    if size <= IN_MEMORY {
+        let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        limited.read_to_end(&mut buf).map_err(|e| io_err(name, e))?;
+        if buf.len() as u64 > size {
+            return Err(lied());
+        }
+        return Ok(Member::Memory(buf));
+    }
+    let (mut out, path) =
+        crate::fsutil::temp_file("zip").map_err(|e| io_err(&std::env::temp_dir(), e))?;
+    let spill = |file| Spill {
+        file,
+        path: path.clone(),
+    };
+    let n = match std::io::copy(&mut limited, &mut out) {
+        Ok(n) => n,
+        Err(e) => {
+            drop(spill(out));
+            return Err(io_err(name, e));
+        }
+    };
+    let mut s = spill(out);
+    if n > size {
+        return Err(lied());
+    }
+    s.file
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| io_err(name, e))?;
+    Ok(Member::Spilled(s, n))
 }
 
 /// The part of a Shapefile beside `shp` with extension `ext` (any case), if it exists.
@@ -1031,5 +1162,38 @@ fn assemble_rings(rings: Vec<LineString<f64>>) -> Geometry<f64> {
         Geometry::Polygon(polys.remove(0))
     } else {
         Geometry::MultiPolygon(MultiPolygon(polys))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zip_member_is_read_within_what_it_declares_and_large_ones_never_in_memory() {
+        let name = Path::new("bomb.zip/x.dbf");
+        // Small: in memory.
+        let m = read_member(std::io::repeat(7).take(1000), 1000, name).unwrap();
+        assert!(matches!(m, Member::Memory(ref b) if b.len() == 1000));
+        // Unpacking to more than declared is refused.
+        let e = read_member(std::io::repeat(7).take(2000), 1000, name)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("more than the 1000 bytes"), "{e}");
+        // Large: unpacked to a temporary file, removed with the member.
+        let size = IN_MEMORY + 1;
+        let m = read_member(std::io::repeat(0).take(size), size, name).unwrap();
+        let Member::Spilled(ref s, n) = m else {
+            panic!("a large member is spilled")
+        };
+        assert_eq!(n, size);
+        let path = s.path.clone();
+        assert!(path.exists());
+        let mut stream = m.into_stream();
+        let mut head = [1u8; 4];
+        stream.read_exact(&mut head).unwrap();
+        assert_eq!(head, [0; 4]);
+        drop(stream);
+        assert!(!path.exists(), "the temporary file is removed");
     }
 }

@@ -63,6 +63,8 @@ pub enum QmlError {
     BadColour(String),
     #[error("the style holds a {what} that cannot be read: \"{value}\"")]
     BadValue { what: String, value: String },
+    #[error("not a QML style qn-planner reads: {0}")]
+    Hostile(String),
 }
 
 impl QmlError {
@@ -84,6 +86,9 @@ impl QmlError {
             }
             (QmlError::BadValue { what, value }, Language::Vi) => {
                 format!("kiểu dáng có giá trị {what} không đọc được: \"{value}\"")
+            }
+            (QmlError::Hostile(why), Language::Vi) => {
+                format!("không phải kiểu dáng QML mà qn-planner đọc: {why}")
             }
         }
     }
@@ -439,6 +444,7 @@ fn read_parts(
     fields: &[String],
     base: &LayerStyle,
 ) -> Result<Parts, QmlError> {
+    guard(text)?;
     let doc = parse_xml(text).map_err(|e| QmlError::NotXml(e.to_string()))?;
     let root = doc.root_element();
     if !root.has_tag_name("qgis") {
@@ -697,13 +703,61 @@ fn read_parts(
     Ok((style, ignored, property))
 }
 
+/// The most a QML may be: QGIS writes styles of kilobytes, nested a dozen elements deep,
+/// with no entity of their own.
+const MAX_BYTES: usize = 32 << 20;
+const MAX_DEPTH: usize = 256;
+const MAX_NODES: u32 = 2_000_000;
+
+/// Refuses, before any parsing, what only a hostile file holds: a size no style has, an
+/// entity declaration (QGIS never writes one; 20,000 uses of a 50 KB entity would unpack to
+/// a gigabyte), elements nested deeper than [`MAX_DEPTH`] (a parser or a walk over them
+/// would run out of stack).
+fn guard(text: &str) -> Result<(), QmlError> {
+    if text.len() > MAX_BYTES {
+        return Err(QmlError::Hostile(format!(
+            "{} MB, more than any style",
+            text.len() >> 20
+        )));
+    }
+    if text.contains("<!ENTITY") {
+        return Err(QmlError::Hostile(
+            "it declares entities (QGIS never writes any)".into(),
+        ));
+    }
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + off;
+        match b.get(at + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'!') | Some(b'?') => {}
+            _ => {
+                // An element opens; "/>" closes it at once.
+                let end = memchr::memchr(b'>', &b[at..]).map_or(b.len(), |e| at + e);
+                if end == 0 || b.get(end.wrapping_sub(1)) != Some(&b'/') {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(QmlError::Hostile(format!(
+                            "its elements are nested more than {MAX_DEPTH} deep"
+                        )));
+                    }
+                }
+            }
+        }
+        i = at + 1;
+    }
+    Ok(())
+}
+
 /// QML starts with a DOCTYPE, which the parser refuses unless told.
 fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
     roxmltree::Document::parse_with_options(
         text,
         roxmltree::ParsingOptions {
             allow_dtd: true,
-            ..roxmltree::ParsingOptions::default()
+            nodes_limit: MAX_NODES,
         },
     )
 }

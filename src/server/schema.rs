@@ -154,6 +154,15 @@ fn table_guards(t: &SharedTable, fresh: bool) -> String {
         }
     }
     let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    // A coordinate that is not a number (NaN, ±Infinity) or off the globe is refused.
+    for g in t.columns.iter().filter(|c| c.geometry.is_some()) {
+        let col = ident(&g.name);
+        sql.push_str(&format!(
+            "ALTER TABLE {name} ADD CONSTRAINT {} CHECK ({col} IS NULL OR (ST_XMin({col}) >= -180
+               AND ST_XMax({col}) <= 180 AND ST_YMin({col}) >= -90 AND ST_YMax({col}) <= 90)){valid};\n",
+            ident(&format!("{} must lie within -180..180, -90..90", g.name))
+        ));
+    }
     for (cname, cond) in domain::pg_checks(&t.table, &names) {
         sql.push_str(&format!(
             "ALTER TABLE {name} ADD CONSTRAINT {} CHECK ({cond}){valid};\n",

@@ -73,6 +73,20 @@ pub fn geometry_type_name(name: &str) -> Option<&'static str> {
         .find(|n| n.eq_ignore_ascii_case(name.trim()))
 }
 
+/// The GeoPackage geometry type name of `g` (`POINT`, `MULTIPOLYGON`…).
+pub fn geometry_kind(g: &geo_types::Geometry<f64>) -> &'static str {
+    use geo_types::Geometry as G;
+    match g {
+        G::Point(_) => "POINT",
+        G::MultiPoint(_) => "MULTIPOINT",
+        G::Line(_) | G::LineString(_) => "LINESTRING",
+        G::MultiLineString(_) => "MULTILINESTRING",
+        G::Polygon(_) | G::Rect(_) | G::Triangle(_) => "POLYGON",
+        G::MultiPolygon(_) => "MULTIPOLYGON",
+        G::GeometryCollection(_) => "GEOMETRYCOLLECTION",
+    }
+}
+
 /// A column's declared type as it may stand in SQL: a GeoPackage data type when it is one
 /// (`TEXT(20)` keeps no length), else the type of the same SQLite affinity. A declaration read
 /// from a file reaches SQL only through this.

@@ -152,8 +152,24 @@ impl ProjectFile {
     }
 
     /// The styles of every layer that has one, keyed by [`StyleTarget::table`]. A row that
-    /// cannot be read (broken by another program) leaves its layer in its default look.
+    /// cannot be read (broken by another program) leaves its layer in its default look (see
+    /// [`Self::style_problems`]).
     pub fn read_styles(&self) -> Result<BTreeMap<String, LayerStyle>, StoreError> {
+        self.read_styles_noting(&mut |_, _| {})
+    }
+
+    /// Each stored style that cannot be read, with why: its layer is drawn in its default
+    /// look, and whatever draws it says so.
+    pub fn style_problems(&self) -> Result<Vec<(String, crate::model::qml::QmlError)>, StoreError> {
+        let mut out = Vec::new();
+        self.read_styles_noting(&mut |t, e| out.push((t.to_string(), e)))?;
+        Ok(out)
+    }
+
+    fn read_styles_noting(
+        &self,
+        problem: &mut dyn FnMut(&str, crate::model::qml::QmlError),
+    ) -> Result<BTreeMap<String, LayerStyle>, StoreError> {
         let mut out = BTreeMap::new();
         if !self.has_layer_styles()? {
             return Ok(out);
@@ -173,8 +189,11 @@ impl ProjectFile {
                 },
             };
             let base = self.default_style(&target)?;
-            if let Ok(r) = qml::read(&qml, &t, kind, &target.fields, &base) {
-                out.insert(t, r.style);
+            match qml::read(&qml, &t, kind, &target.fields, &base) {
+                Ok(r) => {
+                    out.insert(t, r.style);
+                }
+                Err(e) => problem(&t, e),
             }
         }
         Ok(out)

@@ -230,7 +230,17 @@ pub fn import(pf: &mut ProjectFile, input: &Path) -> Result<Imported, BundleErro
         path: name.clone(),
         source,
     })?;
-    let file: BundleFile = serde_json::from_slice(&bytes)
+    import_bytes(pf, &name, &bytes)
+}
+
+/// [`import`] of a bundle already read (`name` for messages).
+pub fn import_bytes(
+    pf: &mut ProjectFile,
+    name: &str,
+    bytes: &[u8],
+) -> Result<Imported, BundleError> {
+    let name = name.to_string();
+    let file: BundleFile = serde_json::from_slice(bytes)
         .map_err(|e| BundleError::NotBundle(name.clone(), e.to_string()))?;
     if file.format != FORMAT {
         return Err(BundleError::NotBundle(
@@ -284,13 +294,32 @@ pub fn import(pf: &mut ProjectFile, input: &Path) -> Result<Imported, BundleErro
             let mut cells = Vec::with_capacity(t.columns.len());
             for c in &t.columns {
                 let v = row.get(&c.name).unwrap_or(&serde_json::Value::Null);
-                cells.push(cell_of(v).ok_or_else(|| BundleError::Bad {
+                let cell = cell_of(v).ok_or_else(|| BundleError::Bad {
                     path: name.clone(),
                     msg: format!(
                         "{} {k}: {} holds a value qn-planner cannot read",
                         t.table, c.name
                     ),
-                })?);
+                })?;
+                // Checked as the window checks an entry: a bundle that carries one value the
+                // file cannot hold is refused whole, the operation named.
+                if let Some(why) = super::merge::refused(&t.table, c, &cell) {
+                    let of_record = || {
+                        file.operations
+                            .iter()
+                            .filter(|o| o.table == t.table && o.record_key == *k)
+                    };
+                    let op = of_record()
+                        .find(|o| o.field == c.name || o.field == "*")
+                        .or_else(|| of_record().next())
+                        .map(|o| format!("operation {} (record {k})", o.op_key))
+                        .unwrap_or_else(|| format!("the record {k}"));
+                    return Err(BundleError::Bad {
+                        path: name.clone(),
+                        msg: format!("{op}: {why}; nothing of the bundle was applied"),
+                    });
+                }
+                cells.push(cell);
             }
             out.push(cells);
         }

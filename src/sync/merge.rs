@@ -118,22 +118,60 @@ pub fn refused(table: &str, c: &crate::store::SharedColumn, v: &Cell) -> Option<
     if c.not_null && *v == Cell::Null {
         return Some(format!("{table}.{} is empty", c.name));
     }
-    if c.geometry.is_some() {
+    if let Some(declared) = c.geometry {
         return match v {
             Cell::Null => None,
             Cell::Wkb(w) => match crate::store::sync::geometry_of_wkb(w) {
                 None => Some(format!("{table}.{} is not a geometry", c.name)),
                 Some(g) => {
                     use geo::CoordsIter;
-                    g.coords_iter()
+                    let kind = crate::store::geometry_kind(&g);
+                    if g.coords_iter()
                         .any(|p| !p.x.is_finite() || !p.y.is_finite())
-                        .then(|| {
-                            format!("{table}.{} has a coordinate that is not a number", c.name)
-                        })
+                    {
+                        Some(format!(
+                            "{table}.{} has a coordinate that is not a number",
+                            c.name
+                        ))
+                    } else if declared != "GEOMETRY" && !kind.eq_ignore_ascii_case(declared) {
+                        Some(format!(
+                            "{table}.{} holds a {kind} where a {declared} belongs",
+                            c.name
+                        ))
+                    } else {
+                        None
+                    }
                 }
             },
             _ => Some(format!("{table}.{} is not a geometry", c.name)),
         };
+    }
+    let numeric = matches!(
+        crate::store::column_type(&c.decl),
+        "INTEGER" | "INT" | "TINYINT" | "SMALLINT" | "MEDIUMINT" | "REAL" | "DOUBLE" | "FLOAT"
+    );
+    if numeric {
+        match v {
+            Cell::Text(t) => {
+                return Some(format!(
+                    "{table}.{} holds text («{t}») where a number belongs",
+                    c.name
+                ));
+            }
+            Cell::Wkb(_) => {
+                return Some(format!(
+                    "{table}.{} holds a geometry where a number belongs",
+                    c.name
+                ));
+            }
+            Cell::Real(r) if !r.is_finite() => {
+                return Some(format!(
+                    "{table}.{} holds {r}, which is not a number",
+                    c.name
+                ));
+            }
+            _ => {}
+        }
     }
     crate::store::domain::check_value(table, &c.name, v)
 }
