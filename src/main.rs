@@ -745,6 +745,7 @@ fn cmd_report(
     let file = path.display().to_string();
     let pf = ProjectFile::open(path).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
+    note_unread(&project);
     let s = match scenario {
         Some(name) => project.scenario_by_name(name).ok_or_else(|| {
             let names: Vec<&str> = project.scenarios.iter().map(|s| s.name.as_str()).collect();
@@ -946,6 +947,7 @@ fn cmd_export(a: ExportArgs) -> Result<(), String> {
     let pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
     note_style_problems(&pf);
+    note_unread(&project);
     // `--year` alone draws the plan of that year in the reference scenario, and says so.
     let (scenario, by_default) = match (&a.scenario, a.year) {
         (Some(n), _) => (
@@ -1040,6 +1042,7 @@ fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {
     let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
     note_style_problems(&pf);
+    note_unread(&project);
     let scenario = match &page.scenario {
         Some(n) => project
             .scenario_by_name(n)
@@ -1289,6 +1292,13 @@ fn cmd_server_upgrade(url: &str, file: &Path) -> Result<(), String> {
         plan.describe()
     );
     Ok(())
+}
+
+/// Says on stderr which values of the project qn-planner does not know (read as they are).
+fn note_unread(project: &qn_planner::model::Project) {
+    for n in project.unread_notes() {
+        eprintln!("qn-planner: note: {n}");
+    }
 }
 
 /// Says on stderr which stored styles cannot be read (their layers are drawn in the default

@@ -741,3 +741,119 @@ fn labels_inside_nested_outlines_go_to_the_smallest_holding_them() {
     assert_eq!(text(&labels[n - 1]), "NGOÀI");
     assert!(labels[1..n - 1].iter().all(|l| text(l).is_empty()));
 }
+
+#[test]
+fn a_value_qn_planner_does_not_know_is_read_as_itself_and_never_fails_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = project(dir.path(), "p.gpkg");
+    // Written by another tool before the file guarded itself (the guards dropped, as an
+    // older file or a tool with other rules would have them).
+    let c = rusqlite::Connection::open(&path).unwrap();
+    // The R-tree triggers name these (never called here: no geometry changes).
+    for f in ["ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"] {
+        c.create_scalar_function(
+            f,
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |_| Ok(0),
+        )
+        .unwrap();
+    }
+    let guards: Vec<(String, String)> = c
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'qn_check_%'",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let drop_all: String = guards
+        .iter()
+        .map(|(n, _)| format!("DROP TRIGGER \"{n}\";"))
+        .collect();
+    c.execute_batch(&drop_all).unwrap();
+    c.execute_batch(
+        "UPDATE proposed_clusters SET status = 'planned', planned_phase = '2021-2025'
+           WHERE name = 'Hà Khánh';
+         UPDATE industrial_zones SET location_precision = 'GPS' WHERE name = 'Cái Lân';",
+    )
+    .unwrap();
+    // The guards are back, as in any file of this schema.
+    let back: String = guards.iter().map(|(_, sql)| format!("{sql};")).collect();
+    c.execute_batch(&back).unwrap();
+    drop(c);
+    let p = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    let hk = p.sites.iter().find(|s| s.name == "Hà Khánh").unwrap();
+    assert_eq!(hk.status, qn_planner::model::Status::Unknown);
+    assert_eq!(hk.status_text(), "planned");
+    assert_eq!(hk.phase_text(), "2021-2025");
+    for (cmd, out) in [
+        ("export", Some("map.png")),
+        ("export", Some("map.pdf")),
+        ("pack", Some("pack.pdf")),
+        ("report", None),
+    ] {
+        let mut args = vec![cmd.to_string(), path.display().to_string()];
+        if let Some(o) = out {
+            args.push(dir.path().join(o).display().to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = qn(&args);
+        assert!(o.status.success(), "{cmd}: {}", said(&o));
+        assert!(
+            said(&o).contains(
+                "proposed_clusters «Hà Khánh»: status «planned» is not a value qn-planner knows"
+            ),
+            "{cmd}: {}",
+            said(&o)
+        );
+        assert!(
+            said(&o).contains("location_precision «GPS»"),
+            "{cmd}: {}",
+            said(&o)
+        );
+    }
+    // An edit of another field keeps the unknown values as they were.
+    {
+        use qn_planner::edit::{Edit, History};
+        let mut pf = ProjectFile::open(&path).unwrap();
+        let mut p = pf.read_project().unwrap();
+        let before = p
+            .sites
+            .iter()
+            .find(|s| s.name == "Hà Khánh")
+            .unwrap()
+            .clone();
+        let mut after = before.clone();
+        after.jobs = Some(12);
+        History::default()
+            .apply(Edit::update(before, after), None, &mut pf, &mut p)
+            .unwrap();
+    }
+    let (status, phase): (String, String) = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT status, planned_phase FROM proposed_clusters WHERE name = 'Hà Khánh'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), phase.as_str()), ("planned", "2021-2025"));
+    // A new unknown value is still refused.
+    let mut pf = ProjectFile::open(&path).unwrap();
+    let mut p = pf.read_project().unwrap();
+    let before = p.sites.iter().find(|s| s.name == "Lê Lợi").unwrap().clone();
+    let mut after = before.clone();
+    after.status = qn_planner::model::Status::Unknown;
+    after.unread.push(("status".into(), "planned".into()));
+    let e = qn_planner::edit::History::default()
+        .apply(
+            qn_planner::edit::Edit::update(before, after),
+            None,
+            &mut pf,
+            &mut p,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("status is not one of"), "{e}");
+}

@@ -405,7 +405,7 @@ impl MapCtx<'_> {
                 "{}\n{} · {}\n{} · {}",
                 s.name,
                 i18n::layer_name(lang, s.layer),
-                i18n::status(lang, s.status),
+                i18n::site_status(lang, s),
                 s.source_para,
                 i18n::precision(lang, s.location_precision)
             );

@@ -351,7 +351,7 @@ impl FormCtx<'_> {
                     .id;
                 let mut status = s.status;
                 egui::ComboBox::from_id_salt("status")
-                    .selected_text(i18n::status(lang, status))
+                    .selected_text(i18n::site_status(lang, &s))
                     .show_ui(ui, |ui| {
                         for st in Status::ALL {
                             ui.selectable_value(&mut status, st, i18n::status(lang, st));
@@ -370,8 +370,13 @@ impl FormCtx<'_> {
                     .label(RichText::new(tr(lang, "Giai đoạn", "Planned phase")).strong())
                     .id;
                 let mut phase = s.planned_phase;
+                let shown = match (phase, s.unread_value("planned_phase")) {
+                    (Some(p), _) => p.as_str().to_string(),
+                    (None, Some(v)) => format!("«{v}» ?"),
+                    (None, None) => "—".to_string(),
+                };
                 egui::ComboBox::from_id_salt("phase")
-                    .selected_text(phase.map(Phase::as_str).unwrap_or("—"))
+                    .selected_text(shown)
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut phase, None, "—");
                         for p in Phase::ALL {
@@ -384,6 +389,7 @@ impl FormCtx<'_> {
                 if phase != s.planned_phase {
                     self.form_apply(None, |x| {
                         x.planned_phase = phase;
+                        x.unread.retain(|(f, _)| f != "planned_phase");
                         Ok(())
                     });
                 }

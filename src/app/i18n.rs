@@ -23,6 +23,24 @@ pub fn status(lang: Language, s: Status) -> &'static str {
         Status::Proposed => tr(lang, "dự kiến", "proposed"),
         Status::Approved => tr(lang, "đã phê duyệt", "approved"),
         Status::InOperation => tr(lang, "đang hoạt động", "in operation"),
+        Status::Unknown => tr(lang, "không rõ", "unknown"),
+    }
+}
+
+/// A site's status in the planner's words; a value another program wrote that qn-planner does
+/// not know shows as it is, said to be unknown.
+pub fn site_status(lang: Language, s: &crate::model::Site) -> String {
+    match s.status {
+        Status::Unknown => format!(
+            "«{}» ({})",
+            s.status_text(),
+            tr(
+                lang,
+                "qn-planner không biết",
+                "not a status qn-planner knows"
+            )
+        ),
+        st => status(lang, st).to_string(),
     }
 }
 

@@ -91,7 +91,7 @@ fn cell_text(lang: crate::settings::Language, s: &Site, c: Col) -> String {
     match c {
         Col::Fid => s.fid.to_string(),
         Col::Name => s.name.clone(),
-        Col::Status => i18n::status(lang, s.status).to_string(),
+        Col::Status => i18n::site_status(lang, s),
         Col::Phase => s
             .planned_phase
             .map(|p| p.as_str().to_string())
@@ -123,7 +123,7 @@ fn compare(a: &Site, b: &Site, c: Col) -> std::cmp::Ordering {
         Col::Jobs => a.jobs.cmp(&b.jobs),
         Col::Year => a.decision_year.cmp(&b.decision_year),
         Col::Name => crate::model::text::fold(&a.name).cmp(&crate::model::text::fold(&b.name)),
-        Col::Status => a.status.as_str().cmp(b.status.as_str()),
+        Col::Status => a.status_text().cmp(b.status_text()),
         Col::Phase => a.planned_phase.cmp(&b.planned_phase),
         Col::District => a.district_2006.cmp(&b.district_2006),
         Col::Source => a.source_para.cmp(&b.source_para),

@@ -137,6 +137,9 @@ pub enum Status {
     Proposed,
     Approved,
     InOperation,
+    /// A value written by another program that qn-planner does not know (kept as it is in
+    /// [`Site::unread`], shown and reported, never lost).
+    Unknown,
 }
 
 impl Status {
@@ -153,6 +156,7 @@ impl Status {
             Status::Proposed => "proposed",
             Status::Approved => "approved",
             Status::InOperation => "in operation",
+            Status::Unknown => "",
         }
     }
 
@@ -229,6 +233,9 @@ pub enum Precision {
     NotLocated,
     /// Drawn, moved or reshaped by a planner: a draft, not a surveyed position.
     Drafted,
+    /// A value written by another program that qn-planner does not know (see
+    /// [`Site::unread`]).
+    Unknown,
 }
 
 impl Precision {
@@ -242,6 +249,7 @@ impl Precision {
             Precision::Approximate => t("gần đúng", "approximate"),
             Precision::NotLocated => t("chưa định vị", "not located"),
             Precision::Drafted => t("phác thảo của người lập", "drafted by a planner"),
+            Precision::Unknown => t("không rõ", "unknown"),
         }
     }
 
@@ -252,6 +260,7 @@ impl Precision {
             Precision::Approximate => "approximate",
             Precision::NotLocated => "not located",
             Precision::Drafted => "drafted",
+            Precision::Unknown => "",
         }
     }
 
@@ -313,6 +322,10 @@ pub struct Site {
     pub green_buffer_m: Option<f64>,
     /// Pollution class of the industry (I = 1 … V = 5), for isolation distances.
     pub pollution_class: Option<u8>,
+    /// Values in the file that qn-planner does not know (a status, precision or phase written
+    /// by another program), by field: shown and reported as they are, and written back
+    /// unchanged unless the planner sets the field.
+    pub unread: Vec<(String, String)>,
 }
 
 /// What a planner did to a site's geometry.
@@ -437,6 +450,39 @@ impl Site {
             occupancy_year: None,
             green_buffer_m: None,
             pollution_class: None,
+            unread: Vec::new(),
+        }
+    }
+
+    /// The text of `field` as the file holds it when qn-planner does not know the value.
+    pub fn unread_value(&self, field: &str) -> Option<&str> {
+        self.unread
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The status as stored: its name, or the unknown text read.
+    pub fn status_text(&self) -> &str {
+        match self.status {
+            Status::Unknown => self.unread_value("status").unwrap_or(""),
+            s => s.as_str(),
+        }
+    }
+
+    /// The location precision as stored (see [`Self::status_text`]).
+    pub fn precision_text(&self) -> &str {
+        match self.location_precision {
+            Precision::Unknown => self.unread_value("location_precision").unwrap_or(""),
+            p => p.as_str(),
+        }
+    }
+
+    /// The planned phase as stored (empty for none; see [`Self::status_text`]).
+    pub fn phase_text(&self) -> &str {
+        match self.planned_phase {
+            Some(p) => p.as_str(),
+            None => self.unread_value("planned_phase").unwrap_or(""),
         }
     }
 
@@ -576,6 +622,23 @@ pub struct Project {
 }
 
 impl Project {
+    /// One line for each value another program wrote that qn-planner does not know (English,
+    /// for the command line): it is read and drawn as it is, and said.
+    pub fn unread_notes(&self) -> Vec<String> {
+        self.sites
+            .iter()
+            .flat_map(|s| {
+                s.unread.iter().map(move |(f, v)| {
+                    format!(
+                        "{} «{}»: {f} «{v}» is not a value qn-planner knows; kept as it is",
+                        s.layer.table(),
+                        s.name
+                    )
+                })
+            })
+            .collect()
+    }
+
     pub fn sites_of(&self, layer: Layer) -> impl Iterator<Item = &Site> {
         self.sites.iter().filter(move |s| s.layer == layer)
     }

@@ -764,7 +764,7 @@ pub fn site_value(s: &Site, field: &str) -> Value {
     match field {
         "name" => text(&s.name),
         "kind" => text(&s.kind),
-        "status" => text(s.status.as_str()),
+        "status" => text(s.status_text()),
         "district_2006" => text(&s.district_2006),
         "planned_phase" => s.planned_phase.map_or(Value::Null, |p| text(p.as_str())),
         "main_industries" => text(&s.main_industries),

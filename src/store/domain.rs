@@ -224,10 +224,17 @@ pub fn sqlite_triggers(table: &str, columns: &[String]) -> String {
                 what.to_string()
             };
             let cond = rule.broken_sql(&format!("NEW.{c}"), false);
+            // An update checks a value it changes: one written before the file had its rules
+            // (read as it is, see `model::Site::unread`) does not block every other edit.
+            let changed = if when == "update" {
+                format!(" AND NEW.{c} IS NOT OLD.{c}")
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
                 "DROP TRIGGER IF EXISTS {name};
                  CREATE TRIGGER {name} BEFORE {on} ON {t}
-                   WHEN NEW.{c} IS NOT NULL AND ({cond})
+                   WHEN NEW.{c} IS NOT NULL{changed} AND ({cond})
                  BEGIN SELECT RAISE(ABORT, '{msg}'); END;\n"
             ));
         }

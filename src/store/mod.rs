@@ -912,17 +912,27 @@ impl ProjectFile {
         };
         let blob: Option<Vec<u8>> = r.get(1).map_err(sq)?;
         let geom = self.decode_geom(table, fid, blob.as_deref())?;
-        let status = text(4)?;
-        let status =
-            Status::parse(&status).ok_or_else(|| bad(format!("unknown status '{status}'")))?;
-        let precision = text(7)?;
-        let precision = Precision::parse(&precision)
-            .ok_or_else(|| bad(format!("unknown location precision '{precision}'")))?;
+        // A value another program wrote that qn-planner does not know is read as itself (kept
+        // in `unread`), never a reason to refuse the whole project.
+        let mut unread = Vec::new();
+        let status_raw = text(4)?;
+        let status = Status::parse(&status_raw).unwrap_or_else(|| {
+            unread.push(("status".to_string(), status_raw.clone()));
+            Status::Unknown
+        });
+        let precision_raw = text(7)?;
+        let precision = Precision::parse(&precision_raw).unwrap_or_else(|| {
+            unread.push(("location_precision".to_string(), precision_raw.clone()));
+            Precision::Unknown
+        });
         let phase = text(12)?;
         let planned_phase = if phase.is_empty() {
             None
         } else {
-            Some(Phase::parse(&phase).ok_or_else(|| bad(format!("unknown phase '{phase}'")))?)
+            Phase::parse(&phase).or_else(|| {
+                unread.push(("planned_phase".to_string(), phase.clone()));
+                None
+            })
         };
         let accepted = text(18)?;
         let accepted_warnings = if accepted.is_empty() {
@@ -973,6 +983,7 @@ impl ProjectFile {
                     u8::try_from(c).map_err(|_| bad(format!("pollution class {c} out of range")))
                 })
                 .transpose()?,
+            unread,
         })
     }
 
@@ -1232,15 +1243,15 @@ fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
             .unwrap_or(Value::Null),
         text(&s.name),
         text(&s.kind),
-        text(s.status.as_str()),
+        text(s.status_text()),
         text(&s.district_2006),
         text(&s.source_para),
-        text(s.location_precision.as_str()),
+        text(s.precision_text()),
         text(&s.location_source),
         text(&s.craft),
         text(&s.centre_key),
         text(&s.notes),
-        opt_text(s.planned_phase.map(|p| p.as_str())),
+        opt_text(Some(s.phase_text()).filter(|t| !t.is_empty())),
         real(s.area_ha),
         text(&s.main_industries),
         real(s.investment_bn_vnd),
