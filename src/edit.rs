@@ -748,6 +748,29 @@ impl History {
         });
     }
 
+    /// Keeps the undo steps of what a sync did not touch: a site step whose record
+    /// `site_touched` says changed goes (undoing it would write over the other side's change),
+    /// and so do the steps of scenarios, rules, figures and actual values when `others_touched`
+    /// (the sync changed some of those); styles and reference layers are not synced and stay.
+    /// The redo stack goes.
+    pub fn retain_untouched(
+        &mut self,
+        site_touched: &dyn Fn(Layer, i64) -> bool,
+        others_touched: bool,
+    ) {
+        self.redo.clear();
+        self.undo.retain(|step| match step.inverse.target() {
+            Target::Site(layer, fid) => !site_touched(layer, fid),
+            Target::Sites(_) => false,
+            Target::Scenario(_)
+            | Target::Reference
+            | Target::Actuals
+            | Target::Rules
+            | Target::Figure(_) => !others_touched,
+            Target::ReferenceLayer(_) | Target::Style(_) => true,
+        });
+    }
+
     pub fn undo_len(&self) -> usize {
         self.undo.len()
     }

@@ -229,3 +229,205 @@ fn a_pause_in_typing_commits_the_value_so_far() {
     leave_field(&mut h);
     assert_eq!(log_of(&path, &key).len(), 2, "{:?}", log_of(&path, &key));
 }
+
+/// Two copies of one project (no server): `edit` on Lan's copy, exported as a change bundle
+/// and merged into Minh's, after `minh_edit` there.
+fn two_copies_with_a_bundle(
+    dir: &Path,
+    lan_edit: impl FnOnce(&mut ProjectFile, &mut qn_planner::model::Project),
+    minh_edit: impl FnOnce(&mut ProjectFile, &mut qn_planner::model::Project),
+) -> PathBuf {
+    let lan = dir.join("lan.gpkg");
+    let minh = dir.join("minh.gpkg");
+    drop(ProjectFile::create(&lan, false).unwrap());
+    std::fs::copy(&lan, &minh).unwrap();
+    for (path, edit) in [
+        (
+            &lan,
+            Box::new(lan_edit) as Box<dyn FnOnce(&mut ProjectFile, &mut _)>,
+        ),
+        (&minh, Box::new(minh_edit)),
+    ] {
+        let mut pf = ProjectFile::open(path).unwrap();
+        pf.set_author(if path == &lan { "Lan" } else { "Minh" });
+        let mut p = pf.read_project().unwrap();
+        edit(&mut pf, &mut p);
+    }
+    let bundle = dir.join("lan.qnchanges");
+    qn_planner::sync::bundle::export(&ProjectFile::open(&lan).unwrap(), &bundle, None).unwrap();
+    qn_planner::sync::bundle::import(&mut ProjectFile::open(&minh).unwrap(), &bundle).unwrap();
+    minh
+}
+
+fn apply(pf: &mut ProjectFile, p: &mut qn_planner::model::Project, e: qn_planner::edit::Edit) {
+    qn_planner::edit::History::default()
+        .apply(e, None, pf, p)
+        .unwrap();
+}
+
+#[test]
+fn a_delete_against_an_edit_says_what_happened_and_the_losing_value_stays_in_history() {
+    use qn_planner::edit::Edit;
+    let dir = tempfile::tempdir().unwrap();
+    let minh = two_copies_with_a_bundle(
+        dir.path(),
+        |pf, p| {
+            let s = p
+                .sites
+                .iter()
+                .find(|s| s.name == "Hà Khánh")
+                .unwrap()
+                .clone();
+            apply(pf, p, Edit::delete(s));
+        },
+        |pf, p| {
+            let before = p
+                .sites
+                .iter()
+                .find(|s| s.name == "Hà Khánh")
+                .unwrap()
+                .clone();
+            let mut after = before.clone();
+            after.jobs = Some(500);
+            apply(pf, p, Edit::update(before, after));
+        },
+    );
+    let file = ProjectFile::open_session(&minh, None).unwrap().file;
+    let mut h = harness(file);
+    h.get_by_label("1 xung đột").click();
+    h.run();
+    h.get_by_label_contains("đã xoá bản ghi này trên máy chủ lúc");
+    h.get_by_label_contains("ở máy này anh/chị đã sửa: lao động thành 500");
+    h.get_by_label("Giữ bản ghi (của tôi)").click();
+    h.run();
+    h.run();
+    h.get_by_label("Không có xung đột.");
+    // The site is kept, and its history says what was decided over what.
+    select(&mut h, "Hà Khánh");
+    h.get_by_label_contains("Lịch sử thay đổi").click();
+    h.run();
+    h.get_by_label_contains("xung đột về bản ghi: máy này");
+    h.get_by_label_contains("máy chủ (đã xoá) (Lan) — giữ của máy này");
+}
+
+#[test]
+fn a_field_conflict_keeps_the_losing_value_in_the_record_s_history() {
+    use qn_planner::edit::Edit;
+    let dir = tempfile::tempdir().unwrap();
+    let set_jobs = |jobs: i64| {
+        move |pf: &mut ProjectFile, p: &mut qn_planner::model::Project| {
+            let before = p
+                .sites
+                .iter()
+                .find(|s| s.name == "Hà Khánh")
+                .unwrap()
+                .clone();
+            let mut after = before.clone();
+            after.jobs = Some(jobs);
+            apply(pf, p, Edit::update(before, after));
+        }
+    };
+    let minh = two_copies_with_a_bundle(dir.path(), set_jobs(700), set_jobs(500));
+    let file = ProjectFile::open_session(&minh, None).unwrap().file;
+    let mut h = harness(file);
+    h.get_by_label("1 xung đột").click();
+    h.run();
+    h.get_by_label_contains("lao động đã được sửa khác nhau ở máy này và trên máy chủ");
+    h.get_by_label("Lấy của máy chủ").click();
+    h.run();
+    h.run();
+    select(&mut h, "Hà Khánh");
+    h.get_by_label_contains("Lịch sử thay đổi").click();
+    h.run();
+    h.get_by_label_contains(
+        "xung đột về lao động: máy này 500, máy chủ 700 (Lan) — lấy của máy chủ",
+    );
+}
+
+#[test]
+fn a_sync_keeps_the_form_and_the_undo_steps_of_records_it_did_not_touch() {
+    let Some(server) = common::pg::server() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let published = dir.path().join("published.gpkg");
+    drop(ProjectFile::create(&published, false).unwrap());
+    qn_planner::server::init(&server.url(), &mut ProjectFile::open(&published).unwrap()).unwrap();
+    let lan = dir.path().join("lan.gpkg");
+    let minh = dir.path().join("minh.gpkg");
+    qn_planner::server::clone(&server.url(), &lan).unwrap();
+    qn_planner::server::clone(&server.url(), &minh).unwrap();
+    // Minh changes Lê Lợi and Hà Khánh's notes on the server.
+    {
+        let mut pf = ProjectFile::open(&minh).unwrap();
+        let mut p = pf.read_project().unwrap();
+        for name in ["Lê Lợi", "Hà Khánh"] {
+            let before = p.sites.iter().find(|s| s.name == name).unwrap().clone();
+            let mut after = before.clone();
+            after.notes = format!("{} — Minh", before.notes);
+            apply(
+                &mut pf,
+                &mut p,
+                qn_planner::edit::Edit::update(before, after),
+            );
+        }
+        qn_planner::server::sync::sync(&server.url(), &mut pf).unwrap();
+    }
+    // Lan, in the window: an edit of Tân Bình and one of Hà Khánh, then a sync.
+    let file = ProjectFile::open_session(&lan, None).unwrap().file;
+    let mut h = harness(file);
+    select(&mut h, "Hà Khánh");
+    type_name(&mut h, "Hà Khánh A");
+    leave_field(&mut h);
+    select(&mut h, "Tân Bình");
+    type_name(&mut h, "Tân Bình A");
+    leave_field(&mut h);
+    assert_eq!(h.state().history().undo_len(), 2);
+    h.get_by_label("Đồng bộ").click();
+    h.run_steps(2);
+    common::ui::wait_for(&mut h, "đồng bộ lúc");
+    h.run();
+    // Hà Khánh came back changed: its step went; Tân Bình's stays, and its form stays open.
+    assert_eq!(h.state().history().undo_len(), 1);
+    h.get_by_label_contains("đồng bộ lúc").click();
+    h.run();
+    h.get_by_label_contains("1 bước hoàn tác trên bản ghi vừa nhận thay đổi đã bỏ");
+    let (l, f) = h.state().selected().expect("the form stays open");
+    assert_eq!(h.state().project().site(l, f).unwrap().name, "Tân Bình A");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(
+        h.state().find_site("Tân Bình").is_some(),
+        "undo still works"
+    );
+}
+
+#[test]
+fn a_failed_sync_says_so_briefly_in_the_status_bar_and_in_vietnamese_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, file) = session(dir.path(), "p.gpkg");
+    let mut h = harness(file);
+    h.get_by_label("Đồng bộ").click();
+    h.run();
+    // Nobody listens on port 1.
+    h.get_by_role_and_label(Role::TextInput, "Máy chủ").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Máy chủ")
+        .type_text("postgresql://lan@127.0.0.1:1/plan");
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    let sync_buttons = h.query_all_by_label("Đồng bộ").count();
+    assert!(
+        sync_buttons >= 2,
+        "the window's Sync button and the status bar's"
+    );
+    h.query_all_by_label("Đồng bộ").last().unwrap().click();
+    h.run_steps(2);
+    common::ui::wait_for(&mut h, "chưa đồng bộ được");
+    h.get_by_label_contains("Chưa đồng bộ được (vẫn làm việc bình thường): không nối được postgresql://lan@127.0.0.1:1/plan");
+    assert!(
+        h.query_by_label_contains("cannot connect").is_none(),
+        "no English inside the Vietnamese"
+    );
+}

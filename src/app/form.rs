@@ -133,6 +133,8 @@ pub(super) struct FormCtx<'a> {
     pub active: Option<&'a crate::scenario::Scenario>,
     /// The change log of the site (and its boundary), newest last.
     pub history: &'a [crate::model::oplog::Operation],
+    /// The record's decided conflicts: the value that lost stays in its history.
+    pub decided: &'a [crate::store::sync::Conflict],
     pub out: Vec<Command>,
 }
 
@@ -611,12 +613,12 @@ impl FormCtx<'_> {
         egui::CollapsingHeader::new(format!(
             "{} ({})",
             tr(lang, "Lịch sử thay đổi", "Change history"),
-            self.history.len()
+            self.history.len() + self.decided.len()
         ))
         .id_salt("site_history")
         .default_open(false)
         .show(ui, |ui| {
-            if self.history.is_empty() {
+            if self.history.is_empty() && self.decided.is_empty() {
                 ui.label(
                     RichText::new(tr(
                         lang,
@@ -624,6 +626,58 @@ impl FormCtx<'_> {
                         "No change since the project was made.",
                     ))
                     .weak(),
+                );
+            }
+            for c in self.decided.iter().rev() {
+                let field = if c.field == "*" {
+                    tr(lang, "bản ghi", "the record").to_string()
+                } else {
+                    field_label(lang, &c.table, &c.field)
+                };
+                let side = |v: &crate::store::Cell, deleted: bool| {
+                    if deleted {
+                        tr(lang, "(đã xoá)", "(deleted)").to_string()
+                    } else {
+                        super::sync_ui::value_text_pub(lang, v)
+                    }
+                };
+                let decision = match c.resolution.as_deref() {
+                    Some("theirs") => tr(lang, "lấy của máy chủ", "took the server's"),
+                    Some("value") => tr(lang, "đặt giá trị khác", "set another value"),
+                    _ => tr(lang, "giữ của máy này", "kept this copy's"),
+                };
+                let when: String = c
+                    .resolved_at
+                    .as_deref()
+                    .unwrap_or("")
+                    .replace('T', " ")
+                    .chars()
+                    .take(16)
+                    .collect();
+                let who = c.resolved_by.clone().unwrap_or_default();
+                ui.label(RichText::new(format!("{when} · {who}")).small().weak());
+                ui.add(
+                    egui::Label::new(match lang {
+                        crate::settings::Language::Vi => format!(
+                            "xung đột về {field}: máy này {}, máy chủ {}{} — {decision}",
+                            side(&c.mine, c.mine_deleted),
+                            side(&c.theirs, c.theirs_deleted),
+                            c.theirs_author
+                                .as_deref()
+                                .map(|a| format!(" ({a})"))
+                                .unwrap_or_default()
+                        ),
+                        crate::settings::Language::En => format!(
+                            "conflict over {field}: this copy {}, the server {}{} — {decision}",
+                            side(&c.mine, c.mine_deleted),
+                            side(&c.theirs, c.theirs_deleted),
+                            c.theirs_author
+                                .as_deref()
+                                .map(|a| format!(" ({a})"))
+                                .unwrap_or_default()
+                        ),
+                    })
+                    .wrap(),
                 );
             }
             for o in self.history.iter().rev() {

@@ -120,7 +120,11 @@ pub struct QnApp {
 }
 
 /// The change log of one site, and the (site, project generation) it was read for.
-type SiteHistory = (((Layer, i64), u64), Vec<crate::model::oplog::Operation>);
+type SiteHistory = (
+    ((Layer, i64), u64),
+    Vec<crate::model::oplog::Operation>,
+    Vec<crate::store::sync::Conflict>,
+);
 
 /// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
 /// the value it edits is refused), with a stable id. Gaining focus starts a new merge key, so
@@ -791,20 +795,28 @@ impl QnApp {
     /// Reads the change log of the selected site when the site or the project changed.
     fn refresh_site_history(&mut self, layer: Layer, fid: i64) {
         let stamp = ((layer, fid), self.project_gen);
-        if self.site_history.as_ref().is_some_and(|(k, _)| *k == stamp) {
+        if self
+            .site_history
+            .as_ref()
+            .is_some_and(|(k, _, _)| *k == stamp)
+        {
             return;
         }
         let key = self.project.site(layer, fid).map(|s| s.key.clone());
-        let ops = match (&self.file, key) {
-            (Some(f), Some(k)) if !k.is_empty() => {
+        let (ops, decided) = match (&self.file, key) {
+            (Some(f), Some(k)) if !k.is_empty() => (
                 f.operations(Some(&k), 0, 50).unwrap_or_else(|e| {
                     eprintln!("qn-planner: change log: {e}");
                     Vec::new()
-                })
-            }
-            _ => Vec::new(),
+                }),
+                f.decided_conflicts_of(&k).unwrap_or_else(|e| {
+                    eprintln!("qn-planner: conflicts: {e}");
+                    Vec::new()
+                }),
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
-        self.site_history = Some((stamp, ops));
+        self.site_history = Some((stamp, ops, decided));
     }
 
     /// Waits until the background checks asked for so far are done (for tests and scripts).
@@ -1129,7 +1141,11 @@ impl QnApp {
                                 history: self
                                     .site_history
                                     .as_ref()
-                                    .map_or(&[][..], |(_, ops)| ops.as_slice()),
+                                    .map_or(&[][..], |(_, ops, _)| ops.as_slice()),
+                                decided: self
+                                    .site_history
+                                    .as_ref()
+                                    .map_or(&[][..], |(_, _, d)| d.as_slice()),
                                 active: self
                                     .scenario
                                     .active

@@ -34,6 +34,7 @@ impl SyncJob {
         url: String,
         password: String,
         author: String,
+        lang: Language,
         wake: impl Fn() + Send + Sync + 'static,
     ) -> SyncJob {
         let (tx, rx) = mpsc::channel();
@@ -51,10 +52,11 @@ impl SyncJob {
                 woken();
             };
             let result = (|| {
-                let mut pf = crate::store::ProjectFile::open(&path).map_err(|e| e.to_string())?;
+                let mut pf = crate::store::ProjectFile::open(&path)
+                    .map_err(|e| crate::server::ServerError::Store(e).text(lang))?;
                 pf.set_author(&author);
                 crate::server::sync::sync_with(&url, Some(&password), &mut pf, Some(&slot), &tell)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.text(lang))
             })();
             let _ = tx.send(result);
             wake();
@@ -118,6 +120,9 @@ pub struct SyncUi {
     pub status: SyncStatus,
     pub conflicts: Vec<Conflict>,
     pub loaded_gen: Option<u64>,
+    /// This copy's edits not yet on the server, by record key (field, value): what a conflict
+    /// card says "you changed".
+    pub mine_edits: HashMap<String, Vec<(String, Cell)>>,
     /// The conflict whose server geometry the map shows.
     pub selected: Option<i64>,
     /// That geometry (lon/lat).
@@ -221,13 +226,27 @@ pub(crate) fn status_part(ui: &mut egui::Ui, view: &View, st: &SyncUi) -> Vec<Co
             Language::En => format!("{} operations waiting", s.pending),
         });
     }
-    if let Some(Err(e)) = &st.last {
-        parts.push(e.clone());
-    }
     if ui.link(parts.join(" · ")).clicked() {
         out.push(Command::OpenSync);
     }
+    // A failed sync says so in a word here; the whole reason is in the Sync window.
+    if let Some(Err(e)) = &st.last
+        && ui
+            .link(
+                RichText::new(tr(lang, "chưa đồng bộ được", "not synced"))
+                    .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
+            )
+            .on_hover_text(e)
+            .clicked()
+    {
+        out.push(Command::OpenSync);
+    }
     out
+}
+
+/// How a value of a conflict reads (for the form's history too).
+pub(crate) fn value_text_pub(lang: Language, c: &Cell) -> String {
+    value_text(lang, c, false)
 }
 
 /// How a value of a conflict reads.
@@ -353,11 +372,11 @@ pub(crate) fn sync_window(
             ui.label(
                 RichText::new(match lang {
                     Language::Vi => format!(
-                        "{} xung đột: cùng một trường đã được sửa khác nhau ở máy này và trên máy chủ. Bản ghi giữ giá trị của máy này cho đến khi anh/chị quyết định.",
+                        "{} xung đột chờ anh/chị quyết định. Cho đến khi đó bản ghi giữ giá trị của máy này.",
                         open_conflicts.len()
                     ),
                     Language::En => format!(
-                        "{} conflicts: the same field was changed differently here and on the server. The record keeps this copy's value until you decide.",
+                        "{} conflicts wait for your decision. Until then the record keeps this copy's value.",
                         open_conflicts.len()
                     ),
                 })
@@ -407,6 +426,86 @@ fn conflict_row(
             }
         }
     });
+    let who = c
+        .theirs_author
+        .clone()
+        .unwrap_or_else(|| tr(lang, "ai đó", "someone").to_string());
+    let when = c.theirs_at.as_deref().map(short_time).unwrap_or_default();
+    let mine_edits: Vec<String> = st
+        .mine_edits
+        .get(&c.record_key)
+        .map(|l| {
+            l.iter()
+                .map(|(f, v)| {
+                    format!(
+                        "{} {} {}",
+                        super::form::field_label(lang, &c.table, f),
+                        tr(lang, "thành", "to"),
+                        value_text(lang, v, false)
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let what = match (&c.reason, c.field == "*", c.theirs_deleted, c.mine_deleted) {
+        (Some(r), ..) => match lang {
+            Language::Vi => format!(
+                "Giá trị từ máy chủ vi phạm một quy tắc của tệp ({r}): đã để riêng, không ghi vào tệp."
+            ),
+            Language::En => format!(
+                "The server's value breaks a rule of the file ({r}): set aside, not written."
+            ),
+        },
+        (None, true, true, _) => match lang {
+            Language::Vi => format!(
+                "{who} đã xoá bản ghi này trên máy chủ lúc {when}; ở máy này anh/chị đã sửa: {}.",
+                if mine_edits.is_empty() {
+                    "—".to_string()
+                } else {
+                    mine_edits.join(", ")
+                }
+            ),
+            Language::En => format!(
+                "{who} deleted this record on the server at {when}; here you changed: {}.",
+                if mine_edits.is_empty() {
+                    "—".to_string()
+                } else {
+                    mine_edits.join(", ")
+                }
+            ),
+        },
+        (None, true, _, true) => match lang {
+            Language::Vi => {
+                format!("Anh/chị đã xoá bản ghi này; trên máy chủ {who} đã sửa nó lúc {when}.")
+            }
+            Language::En => {
+                format!("You deleted this record; on the server {who} changed it at {when}.")
+            }
+        },
+        _ => match lang {
+            Language::Vi => format!("{field} đã được sửa khác nhau ở máy này và trên máy chủ."),
+            Language::En => format!("{field} was changed differently here and on the server."),
+        },
+    };
+    ui.add(egui::Label::new(what).wrap());
+    let (keep, take) = match (c.field == "*", c.theirs_deleted, c.mine_deleted) {
+        (true, true, _) => (
+            tr(lang, "Giữ bản ghi (của tôi)", "Keep the record (mine)"),
+            tr(lang, "Xoá như máy chủ", "Delete it as the server did"),
+        ),
+        (true, _, true) => (
+            tr(lang, "Vẫn xoá (của tôi)", "Keep it deleted (mine)"),
+            tr(
+                lang,
+                "Khôi phục từ máy chủ",
+                "Bring it back from the server",
+            ),
+        ),
+        _ => (
+            tr(lang, "Giữ của tôi", "Keep mine"),
+            tr(lang, "Lấy của máy chủ", "Take theirs"),
+        ),
+    };
     egui::Grid::new(("conflict", c.id))
         .num_columns(2)
         .striped(true)
@@ -417,7 +516,11 @@ fn conflict_row(
                 ui.end_row();
             }
             ui.label(tr(lang, "Của tôi", "Mine"));
-            ui.label(value_text(lang, &c.mine, c.mine_deleted));
+            if c.field == "*" && !c.mine_deleted && !mine_edits.is_empty() {
+                ui.label(mine_edits.join(", "));
+            } else {
+                ui.label(value_text(lang, &c.mine, c.mine_deleted));
+            }
             ui.end_row();
             ui.label(tr(lang, "Máy chủ", "Theirs"));
             let by = match (&c.theirs_author, &c.theirs_at) {
@@ -433,13 +536,15 @@ fn conflict_row(
         });
     ui.horizontal(|ui| {
         ui.add_enabled_ui(!view.read_only, |ui| {
-            if ui.button(tr(lang, "Giữ của tôi", "Keep mine")).clicked() {
+            if ui.button(keep).clicked() {
                 out.push(Command::Resolve(c.id, Decision::Mine));
             }
-            if ui
-                .button(tr(lang, "Lấy của máy chủ", "Take theirs"))
-                .clicked()
-            {
+            let take_button = ui.add_enabled(c.reason.is_none(), egui::Button::new(take));
+            let take_button = match &c.reason {
+                Some(r) => take_button.on_disabled_hover_text(r.as_str()),
+                None => take_button,
+            };
+            if take_button.clicked() {
                 out.push(Command::Resolve(c.id, Decision::Theirs));
             }
             let typed = c.field != "*" && !matches!(c.mine, Cell::Wkb(_));
@@ -499,6 +604,7 @@ impl super::QnApp {
             url,
             self.sync.password.clone(),
             self.settings.author_name(),
+            lang,
             move || wake.request_repaint(),
         ));
         self.sync.last = None;
@@ -533,15 +639,20 @@ impl super::QnApp {
                         }
                     });
                 }
-                if r.pulled > 0 || r.new_conflicts > 0 {
-                    self.reread_project();
-                    if r.pulled > 0 {
+                if r.pulled > 0 || r.new_conflicts > 0 || !r.layers.is_empty() {
+                    let before = self.history.undo_len();
+                    self.reread_after_sync(&r.touched, !r.layers.is_empty());
+                    let dropped = before - self.history.undo_len();
+                    if dropped > 0 {
                         line.push(' ');
-                        line.push_str(tr(
-                            lang,
-                            "Lịch sử hoàn tác bắt đầu lại từ đây.",
-                            "The undo history starts again from here.",
-                        ));
+                        line.push_str(&match lang {
+                            Language::Vi => format!(
+                                "{dropped} bước hoàn tác trên bản ghi vừa nhận thay đổi đã bỏ; các bước khác vẫn giữ."
+                            ),
+                            Language::En => format!(
+                                "{dropped} undo steps on records the sync changed were dropped; the others are kept."
+                            ),
+                        });
                     }
                 }
                 if !r.open.is_empty() {
@@ -558,6 +669,49 @@ impl super::QnApp {
             }
         }
         self.project_gen += 1;
+    }
+
+    /// Reads the project again after a sync that changed it, keeping what the sync did not
+    /// touch: the selection (while its site exists), the open form, and the undo steps of
+    /// other records (see [`crate::edit::History::retain_untouched`]).
+    fn reread_after_sync(&mut self, touched: &[(String, String)], layers_arrived: bool) {
+        let Some(read) = self.file.as_ref().map(|f| f.read_project()) else {
+            return;
+        };
+        let p = match read {
+            Ok(p) => p,
+            Err(e) => {
+                self.show_error(e.text(self.lang()));
+                return;
+            }
+        };
+        let keys: std::collections::HashSet<&str> =
+            touched.iter().map(|(_, k)| k.as_str()).collect();
+        let site_tables = |t: &str| {
+            Layer::ALL
+                .iter()
+                .any(|l| l.table() == t || l.boundary_table() == Some(t))
+        };
+        let others = touched.iter().any(|(t, _)| !site_tables(t));
+        let old = &self.project;
+        let touched_site = |l: Layer, fid: i64| {
+            old.site(l, fid)
+                .is_none_or(|s| keys.contains(s.key.as_str()))
+        };
+        self.history.retain_untouched(&touched_site, others);
+        if let Some((l, f)) = self.map.selected
+            && p.site(l, f).is_none()
+        {
+            self.map.selected = None;
+        }
+        self.project = p;
+        self.project_gen += 1;
+        if layers_arrived && let Some(file) = &self.file {
+            match super::load_reference_layers(file, &self.tm3) {
+                Ok(r) => self.map.refs = r,
+                Err(e) => self.show_error(e),
+            }
+        }
     }
 
     /// Reads where the copy stands with the shared plan, once per project generation.
@@ -580,6 +734,17 @@ impl super::QnApp {
                 }
                 self.sync.status = s;
                 self.sync.conflicts = c;
+                self.sync.mine_edits.clear();
+                if let Ok(ops) = file.pending_operations() {
+                    for o in ops
+                        .into_iter()
+                        .filter(|o| o.kind == crate::model::oplog::OpKind::Update)
+                    {
+                        let list = self.sync.mine_edits.entry(o.record_key).or_default();
+                        list.retain(|(f, _)| *f != o.field);
+                        list.push((o.field, o.after));
+                    }
+                }
                 let sel = self.sync.selected;
                 self.sync.select(sel.filter(|id| {
                     self.sync

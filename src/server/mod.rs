@@ -98,6 +98,58 @@ pub enum ServerError {
     Store(#[from] StoreError),
 }
 
+impl ServerError {
+    /// The message in `lang`: what a planner meets in the window (a server that cannot be
+    /// reached, is silent, restarted, holds another plan, is locked, wants a password) is worded
+    /// for the planner; the server's own message and names stay as they are.
+    pub fn text(&self, lang: crate::settings::Language) -> String {
+        use crate::settings::Language;
+        if lang == Language::En {
+            return self.to_string();
+        }
+        match self {
+            ServerError::Connect { url, source } => {
+                format!("không nối được {url}: {}", pg_message(source))
+            }
+            ServerError::Database { url, source } => {
+                format!("{url}: máy chủ báo lỗi: {}", pg_message(source))
+            }
+            ServerError::NoPlan(u) => {
+                format!("{u}: cơ sở dữ liệu này không có kế hoạch chung nào của qn-planner")
+            }
+            ServerError::OtherSchema(u, v) => format!(
+                "{u}: kế hoạch trên máy chủ có lược đồ {v}, bản qn-planner này đọc lược đồ {SERVER_SCHEMA_VERSION}; không làm gì cả"
+            ),
+            ServerError::NeedsUpgrade(u, why) => format!(
+                "{u}: kế hoạch trên máy chủ có lược đồ 2; người đã công bố nó cần chạy `qn-planner server upgrade` ({why})"
+            ),
+            ServerError::OtherPlan { url, server, local } => format!(
+                "{url}: máy chủ này giữ một kế hoạch khác ({server}); bản sao này thuộc {local}. Không gửi, không nhận gì"
+            ),
+            ServerError::Silent(u) => format!(
+                "{u}: máy chủ không trả lời nữa; máy này không áp dụng gì, máy chủ sẽ giải phóng phiên trong {} giây; thử lại khi mạng trở lại",
+                net::idle_transaction_timeout().as_secs()
+            ),
+            ServerError::PasswordNeeded(u) => format!(
+                "{u}: máy chủ cần mật khẩu: nhập vào ô Mật khẩu, đặt PGPASSWORD hoặc ghi vào tệp mật khẩu (~/.pgpass)"
+            ),
+            ServerError::Restarted(u, why) => format!(
+                "{u}: máy chủ vừa khởi động lại hoặc đang tắt ({why}); máy này không áp dụng gì, thử lại sau ít phút"
+            ),
+            ServerError::Closed(u) => format!(
+                "{u}: kết nối tới máy chủ bị đóng (máy chủ khởi động lại hoặc mạng rớt); máy này không áp dụng gì, thử lại"
+            ),
+            ServerError::Unreachable { url, why } => format!("không tới được {url}: {why}"),
+            ServerError::Locked { url, holders } => format!(
+                "{url}: kế hoạch chung đang bị giữ bởi một phiên sửa chưa lưu ({holders}); không áp dụng gì. Nhờ họ lưu hoặc thôi sửa rồi đồng bộ lại"
+            ),
+            ServerError::Tls(u, why) => format!("{u}: TLS: {why}"),
+            ServerError::Store(e) => e.text(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// A database error of the server at `url` (shown without its password): a silent server
 /// says so (see [`net`]), anything else keeps the server's own message.
 pub(crate) fn db_error(url: &str, source: postgres::Error) -> ServerError {

@@ -33,6 +33,8 @@ pub struct SyncReport {
     /// A shared layer that could not be received (the sync itself is done).
     pub layer_error: Option<String>,
     pub server_seq: i64,
+    /// The records the sync changed in the copy: (table, key).
+    pub touched: Vec<(String, String)>,
 }
 
 /// Checks that `url` holds a plan of this schema (bringing one of schema 2 up to date when
@@ -302,6 +304,12 @@ fn sync_once(
         layers: Vec::new(),
         layer_error: None,
         server_seq,
+        touched: plan
+            .outcome
+            .apply
+            .iter()
+            .map(|a| (a.table.clone(), a.record_key.clone()))
+            .collect(),
     })
 }
 

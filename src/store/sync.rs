@@ -47,6 +47,9 @@ pub struct Conflict {
     /// Set when the server's value breaks a rule of the file (it was set aside, not
     /// written): the rule, e.g. "proposed_clusters.name is empty".
     pub reason: Option<String>,
+    /// Who decided it and when (a decided conflict).
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
 }
 
 /// A conflict a sync found (or a newer server value for one already open).
@@ -328,17 +331,23 @@ impl ProjectFile {
     /// The conflicts not yet settled by a sync: open ones, and decided ones a sync must still
     /// act on (a record to bring back from the server).
     pub fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        self.conflicts_where("resolved_at IS NULL OR refetch = 1", "")
+    }
+
+    /// The conflicts `condition` selects (`?1` is `arg`), in order.
+    fn conflicts_where(&self, condition: &str, arg: &str) -> Result<Vec<Conflict>, StoreError> {
         let p = &self.path;
         let sq = |e| StoreError::sqlite(p, e);
         let mut st = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT id, tbl, record_key, field, base, mine, theirs, mine_deleted,
-                        theirs_deleted, theirs_author, theirs_at, resolution, refetch, reason
-                 FROM qn_conflicts WHERE resolved_at IS NULL OR refetch = 1 ORDER BY id",
-            )
+                        theirs_deleted, theirs_author, theirs_at, resolution, refetch, reason,
+                        resolved_by, resolved_at
+                 FROM qn_conflicts WHERE {condition} ORDER BY id"
+            ))
             .map_err(sq)?;
-        st.query_map([], |r| {
+        let read = |r: &rusqlite::Row<'_>| {
             Ok(Conflict {
                 id: r.get(0)?,
                 table: r.get(1)?,
@@ -354,10 +363,23 @@ impl ProjectFile {
                 resolution: r.get(11)?,
                 refetch: r.get(12)?,
                 reason: r.get(13)?,
+                resolved_by: r.get(14)?,
+                resolved_at: r.get(15)?,
             })
-        })
-        .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(sq)
+        };
+        let rows = if condition.contains("?1") {
+            st.query_map([arg], read)
+        } else {
+            st.query_map([], read)
+        };
+        rows.and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)
+    }
+
+    /// The decided conflicts of record `key`, oldest first: the record's history keeps the
+    /// value that lost.
+    pub fn decided_conflicts_of(&self, key: &str) -> Result<Vec<Conflict>, StoreError> {
+        self.conflicts_where("resolved_at IS NOT NULL AND record_key = ?1", key)
     }
 
     /// Writes what a sync brought, in one transaction: the server's changes (logged, and the
