@@ -110,9 +110,13 @@ enum Command {
         file: PathBuf,
         /// A GeoJSON, CSV, GeoPackage or Shapefile (.shp) file.
         input: PathBuf,
-        /// The layer of a GeoPackage input; else the new layer's name.
+        /// The layer of a GeoPackage input (the project itself too); else the new layer's name.
         #[arg(long)]
         layer: Option<String>,
+        /// The new reference layer's name (default: the GeoPackage layer's, else --layer, else
+        /// the file's name).
+        #[arg(long, conflicts_with = "into")]
+        name: Option<String>,
         /// The input's coordinate system (default: declared, else guessed from the ranges).
         #[arg(long, value_parser = parse_crs)]
         crs: Option<Crs>,
@@ -328,6 +332,7 @@ fn main() -> ExitCode {
             file,
             input,
             layer,
+            name,
             crs,
             into,
             map,
@@ -336,6 +341,7 @@ fn main() -> ExitCode {
             &file,
             &input,
             layer.as_deref(),
+            name.as_deref(),
             crs,
             into.as_deref(),
             map.as_deref(),
@@ -423,10 +429,12 @@ fn parse_encoding(s: &str) -> Result<EncodingArg, String> {
         })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn cmd_import(
     file: &Path,
     input: &Path,
     layer: Option<&str>,
+    new_name: Option<&str>,
     crs: Option<Crs>,
     into: Option<&str>,
     map: Option<&str>,
@@ -449,6 +457,7 @@ fn cmd_import(
         return import_into_planning(file, &source, crs, into, map, started);
     }
     let name = match (&source, layer) {
+        _ if new_name.is_some() => new_name.unwrap_or_default().to_string(),
         (Source::Gpkg { layer, .. }, _) => layer.clone(),
         (_, Some(n)) => n.to_string(),
         _ => input
@@ -1094,6 +1103,7 @@ fn cmd_info(path: &Path, json: bool) -> Result<(), String> {
     let pf = ProjectFile::open(path).map_err(|e| e.to_string())?;
     let infos: Vec<LayerInfo> = pf.layer_infos().map_err(|e| e.to_string())?;
     let unlinked = pf.unlinked_boundaries().map_err(|e| e.to_string())?;
+    let foreign = pf.foreign_tables().map_err(|e| e.to_string())?;
     if json {
         let layers: Vec<serde_json::Value> = infos
             .iter()
@@ -1118,6 +1128,7 @@ fn cmd_info(path: &Path, json: bool) -> Result<(), String> {
             "srs": "EPSG:4326",
             "layers": layers,
             "unlinked_boundaries": unlinked,
+            "other_tables": foreign.iter().map(|f| f.table.clone()).collect::<Vec<_>>(),
         });
         out!(
             "{}",
@@ -1147,6 +1158,20 @@ fn cmd_info(path: &Path, json: bool) -> Result<(), String> {
             eprintln!(
                 "warning: {t} feature {fid}: its site_key {key:?} names no site, so no site uses this boundary; set the site_key of the site it belongs to"
             );
+        }
+        for f in &foreign {
+            if f.features {
+                out!(
+                    "note: {} was written by another program (QGIS, GDAL…) and is not drawn by qn-planner; `qn-planner import {file} {file} --layer {} --name NAME` makes it a reference layer",
+                    f.table,
+                    f.table
+                );
+            } else {
+                out!(
+                    "note: {} is a table another program wrote (no geometry); qn-planner leaves it as it is",
+                    f.table
+                );
+            }
         }
     }
     Ok(())

@@ -857,3 +857,50 @@ fn a_value_qn_planner_does_not_know_is_read_as_itself_and_never_fails_an_export(
         .unwrap_err();
     assert!(e.to_string().contains("status is not one of"), "{e}");
 }
+
+#[test]
+fn a_layer_of_the_project_itself_imports_under_a_new_name() {
+    if !common::have_gdal() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = project(dir.path(), "p.gpkg");
+    let o = Command::new("ogr2ogr")
+        .args(["-f", "GPKG", "-update"])
+        .arg(&path)
+        .arg(&path)
+        .args([
+            "-dialect",
+            "SQLite",
+            "-sql",
+            "SELECT ST_Buffer(geom, 0.01) AS geom, name FROM proposed_clusters WHERE geom IS NOT NULL",
+            "-nln",
+            "vung_dem",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+    let p = path.to_str().unwrap();
+    let o = qn(&["info", p]);
+    assert!(
+        said(&o).contains("note: vung_dem was written by another program"),
+        "{}",
+        said(&o)
+    );
+    let o = qn(&[
+        "import",
+        p,
+        p,
+        "--layer",
+        "vung_dem",
+        "--name",
+        "Vùng đệm 1 km",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    let pf = ProjectFile::open(&path).unwrap();
+    let r = pf.reference_layers().unwrap();
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].name, "Vùng đệm 1 km");
+    assert_eq!(pf.integrity_check().unwrap(), "ok");
+    common::assert_valid_gpkg(&path, "a layer of the project imported into it");
+}

@@ -431,3 +431,55 @@ fn a_failed_sync_says_so_briefly_in_the_status_bar_and_in_vietnamese_in_full() {
         "no English inside the Vietnamese"
     );
 }
+
+/// A project with a table another program wrote into it: QGIS's Processing saving a buffer
+/// of the proposed clusters into the GeoPackage (GDAL's SQLite dialect stands in for it).
+fn with_a_qgis_table(dir: &Path) -> Option<PathBuf> {
+    if !common::have_gdal() {
+        return None;
+    }
+    let path = dir.join("p.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    let o = std::process::Command::new("ogr2ogr")
+        .args(["-f", "GPKG", "-update"])
+        .arg(&path)
+        .arg(&path)
+        .args([
+            "-dialect",
+            "SQLite",
+            "-sql",
+            "SELECT ST_Buffer(geom, 0.01) AS geom, name FROM proposed_clusters WHERE geom IS NOT NULL",
+            "-nln",
+            "vung_dem",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(path)
+}
+
+#[test]
+fn a_table_qgis_wrote_into_the_project_is_listed_and_imported_under_a_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(path) = with_a_qgis_table(dir.path()) else {
+        return;
+    };
+    let file = ProjectFile::open_session(&path, None).unwrap().file;
+    let mut h = harness(file);
+    h.get_by_label("Bảng khác trong tệp");
+    h.get_by_label("vung_dem (8)");
+    h.get_by_label("Nhập thành lớp").click();
+    h.run();
+    common::ui::wait_for(&mut h, "8 đối tượng");
+    assert_eq!(
+        h.state().import_choice().map(|(_, n)| n),
+        Some("vung_dem (nhập)".to_string())
+    );
+    h.get_by_label("Nhập").click();
+    common::ui::wait_for(&mut h, "Đã nhập:");
+    h.run_steps(3);
+    assert_eq!(
+        h.state().reference_layers(),
+        vec![("vung_dem (nhập)".to_string(), 8, true)]
+    );
+}

@@ -22,6 +22,8 @@ pub enum Command {
     },
     Undo,
     Redo,
+    /// Open the import window on a table another program wrote into the project itself.
+    ImportOwnTable(String),
     /// Ask where to write the indicator table of scenario `id` as CSV, then write it.
     ExportIndicators(i64),
     /// Take the polygon tool to draw the boundary of a site that has a point only.
@@ -253,6 +255,7 @@ impl QnApp {
                         self.export_indicators_csv(&s);
                     }
                 }
+                Command::ImportOwnTable(t) => self.import_own_table(&t),
                 Command::Undo => self.undo(),
                 Command::Redo => self.redo(),
                 Command::RestoreBackup(b) => self.restore_backup(&b),

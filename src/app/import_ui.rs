@@ -74,6 +74,9 @@ pub struct ImportUi {
     /// The feature tables of a GeoPackage being imported, and its path.
     gpkg_layers: Vec<String>,
     gpkg_path: String,
+    /// The new layer's name to propose once the file is read (a table of the project itself
+    /// takes a new name, its own being taken).
+    name_hint: Option<String>,
     crs: Crs,
     /// Whether the planner picked the coordinate system in the window (needed when the file
     /// declares one qn-planner cannot read).
@@ -101,6 +104,7 @@ impl Default for ImportUi {
             found: None,
             csv: None,
             gpkg_layers: Vec::new(),
+            name_hint: None,
             gpkg_path: String::new(),
             crs: Crs::Wgs84,
             crs_picked: false,
@@ -150,6 +154,21 @@ impl QnApp {
     /// Opens the import window on `path` and starts reading it.
     pub fn import_file(&mut self, path: PathBuf) {
         self.with_import(|c| c.open_file(path));
+    }
+
+    /// Opens the import window on `table` of the open project itself (a table another program
+    /// wrote into it), to copy it into a reference layer under a new name.
+    pub fn import_own_table(&mut self, table: &str) {
+        let Some(path) = self.file.as_ref().map(|f| f.path().to_path_buf()) else {
+            return;
+        };
+        let suffix = tr(self.lang(), "nhập", "imported");
+        self.with_import(|c| {
+            c.st.layer = table.to_string();
+            c.st.gpkg_path = path.display().to_string();
+            c.st.name_hint = Some(format!("{table} ({suffix})"));
+            c.open_file(path);
+        });
     }
 
     /// The coordinate system and layer name the import window will use, once a file is read.
@@ -495,7 +514,7 @@ impl ImportCtx<'_> {
                             .map(|n| crate::model::text::nfc(&n.to_string_lossy()))
                             .unwrap_or_default(),
                     };
-                    self.st.name = stem;
+                    self.st.name = self.st.name_hint.take().unwrap_or(stem);
                     let fields: Vec<String> =
                         found.scan.fields.iter().map(|(n, _)| n.clone()).collect();
                     self.st.mapping = default_mapping(&fields);
@@ -647,20 +666,22 @@ impl ImportCtx<'_> {
             let before = self.st.layer.clone();
             ui.add_enabled_ui(!busy, |ui| {
                 let zip = self.st.path.trim().to_ascii_lowercase().ends_with(".zip");
-                egui::ComboBox::new(
-                    "import_gpkg_layer",
-                    if zip {
+                ui.horizontal(|ui| {
+                    let l = ui.label(if zip {
                         tr(lang, "Shapefile trong tệp .zip", "Shapefile in the .zip")
                     } else {
                         tr(lang, "Lớp trong tệp GeoPackage", "Layer of the GeoPackage")
-                    },
-                )
-                .selected_text(self.st.layer.as_str())
-                .width(260.0)
-                .show_ui(ui, |ui| {
-                    for t in &self.st.gpkg_layers {
-                        ui.selectable_value(&mut self.st.layer, t.clone(), t.as_str());
-                    }
+                    });
+                    egui::ComboBox::from_id_salt("import_gpkg_layer")
+                        .selected_text(self.st.layer.as_str())
+                        .width(260.0)
+                        .show_ui(ui, |ui| {
+                            for t in &self.st.gpkg_layers {
+                                ui.selectable_value(&mut self.st.layer, t.clone(), t.as_str());
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
                 });
             });
             if self.st.layer != before {
@@ -795,7 +816,7 @@ impl ImportCtx<'_> {
                 .num_columns(2)
                 .spacing([8.0, 6.0])
                 .show(ui, |ui| {
-                    ui.label(tr(lang, "Hệ tọa độ", "Coordinate system"));
+                    let crs_label = ui.label(tr(lang, "Hệ tọa độ", "Coordinate system")).id;
                     ui.vertical(|ui| {
                         egui::ComboBox::from_id_salt("import_crs")
                             .selected_text(self.st.crs.name())
@@ -811,7 +832,9 @@ impl ImportCtx<'_> {
                                         self.st.crs_picked = true;
                                     }
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(crs_label);
                         match &unread {
                             Some(w) => {
                                 ui.colored_label(

@@ -98,6 +98,8 @@ pub struct QnApp {
     table: Option<table::TableState>,
     /// A short message in the status bar (e.g. a refused cell value).
     status_note: Option<String>,
+    /// Tables another program wrote into the project (listed, not drawn).
+    foreign_tables: Vec<crate::store::ForeignTable>,
     /// The merge key of the last typed edit and when it was applied: a pause in typing of
     /// [`command::TYPING_PAUSE`] or more commits the value typed so far as a step of its own.
     last_typed: Option<(u64, std::time::Instant)>,
@@ -248,6 +250,7 @@ impl QnApp {
             form: form::FormState::default(),
             table: None,
             status_note: None,
+            foreign_tables: Vec::new(),
             last_typed: None,
             scenario_errors: Vec::new(),
             scenario: scenarios::ScenarioUi::default(),
@@ -309,6 +312,7 @@ impl QnApp {
         self.map.editor = Editor::default();
         self.map.selected = None;
         self.settings.last_project = Some(file.path().to_path_buf());
+        self.foreign_tables = file.foreign_tables().unwrap_or_default();
         match load_reference_layers(&file, &self.tm3) {
             Ok(r) => self.map.refs = r,
             Err(e) => {
@@ -336,6 +340,7 @@ impl QnApp {
     /// Re-reads the reference layers after an import, keeping what was hidden hidden.
     fn reload_reference_layers(&mut self) {
         let Some(file) = &self.file else { return };
+        self.foreign_tables = file.foreign_tables().unwrap_or_default();
         match load_reference_layers(file, &self.tm3) {
             Ok(mut r) => {
                 for v in &mut r {
@@ -1097,6 +1102,7 @@ impl QnApp {
                     visible: &mut self.map.visible,
                     show_towns: &mut self.map.show_towns,
                     refs: &mut self.map.refs,
+                    foreign: &self.foreign_tables,
                     towns: self.base.towns.len(),
                     selected: self.map.selected,
                 };

@@ -12,6 +12,8 @@ pub(super) struct SideState<'a> {
     pub visible: &'a mut [bool; 7],
     pub show_towns: &'a mut bool,
     pub refs: &'a mut [map::RefLayerView],
+    /// Tables another program wrote into the project (not drawn; each can be imported).
+    pub foreign: &'a [crate::store::ForeignTable],
     pub towns: usize,
     pub selected: Option<(Layer, i64)>,
 }
@@ -137,6 +139,36 @@ pub(super) fn side_ui(
                     );
                     ui.checkbox(&mut r.visible, format!("{} ({})", r.name, r.count))
                         .on_hover_text(&r.table);
+                });
+            }
+        }
+        if !st.foreign.is_empty() {
+            ui.label(RichText::new(tr(lang, "Bảng khác trong tệp", "Other tables in the file")).strong())
+                .on_hover_text(tr(
+                    lang,
+                    "Do chương trình khác ghi vào tệp (QGIS, GDAL…). qn-planner không vẽ chúng; nhập một bảng thành lớp tham chiếu để dùng.",
+                    "Written into the file by another program (QGIS, GDAL…). qn-planner does not draw them; import one as a reference layer to use it.",
+                ));
+            for f in st.foreign {
+                ui.horizontal(|ui| {
+                    ui.label(format!("{} ({})", f.table, f.count));
+                    if f.features {
+                        if ui
+                            .small_button(tr(lang, "Nhập thành lớp", "Import as a layer"))
+                            .on_hover_text(tr(
+                                lang,
+                                "Chép bảng này thành một lớp tham chiếu (tên mới)",
+                                "Copy this table into a reference layer (a new name)",
+                            ))
+                            .clicked()
+                        {
+                            out.push(Command::ImportOwnTable(f.table.clone()));
+                        }
+                    } else {
+                        ui.label(
+                            RichText::new(tr(lang, "không có hình học", "no geometry")).weak(),
+                        );
+                    }
                 });
             }
         }

@@ -260,6 +260,15 @@ impl TableWriter {
     }
 }
 
+/// A table another program wrote into the project (see [`ProjectFile::foreign_tables`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignTable {
+    pub table: String,
+    /// A feature table (one with geometry), which can become a reference layer.
+    pub features: bool,
+    pub count: i64,
+}
+
 /// What registers a layer written aside: where it came from and how it is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AsideAbout {
@@ -655,6 +664,63 @@ impl ProjectFile {
     }
 
     /// The imported reference layers, in import order.
+    /// The tables another program wrote into the project (a QGIS Processing result saved into
+    /// the GeoPackage, a table added with GDAL): registered in `gpkg_contents` but neither a
+    /// layer of qn-planner's nor a reference layer. qn-planner does not draw them; the window
+    /// lists them and `import FILE FILE --layer TABLE --name NAME` makes one a reference
+    /// layer.
+    pub fn foreign_tables(&self) -> Result<Vec<ForeignTable>, StoreError> {
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut known: Vec<String> = super::schema::logged_tables()
+            .into_iter()
+            .map(|(t, _)| t.to_string())
+            .collect();
+        known.extend(
+            [
+                "industrial_centres",
+                "qn_meta",
+                "qn_reference_layers",
+                "layer_styles",
+                "scenarios",
+                "scenario_phasing",
+                "scenario_growth",
+                "scenario_programme",
+                "actuals",
+                "rules",
+                "document_figures",
+            ]
+            .map(String::from),
+        );
+        known.extend(self.reference_layers()?.into_iter().map(|r| r.table));
+        let rows: Vec<(String, String)> = self
+            .conn
+            .prepare("SELECT table_name, data_type FROM gpkg_contents ORDER BY table_name")
+            .map_err(sq)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)?;
+        let mut out = Vec::new();
+        for (table, data_type) in rows {
+            if known.contains(&table) || table.starts_with("qn_") {
+                continue;
+            }
+            let count: i64 = self
+                .conn
+                .query_row(
+                    &format!("SELECT count(*) FROM {}", ident(&table)),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap_or(0);
+            out.push(ForeignTable {
+                features: data_type == "features",
+                table,
+                count,
+            });
+        }
+        Ok(out)
+    }
+
     pub fn reference_layers(&self) -> Result<Vec<ReferenceLayer>, StoreError> {
         let p = &self.path;
         let exists = self

@@ -20,7 +20,8 @@ mod styles;
 pub mod sync;
 
 pub use layers::{
-    AsideAbout, AsideLayer, AsideWriter, LayerReader, ReferenceLayer, TableFeature, table_name_for,
+    AsideAbout, AsideLayer, AsideWriter, ForeignTable, LayerReader, ReferenceLayer, TableFeature,
+    table_name_for,
 };
 
 use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed};
