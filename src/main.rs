@@ -131,6 +131,12 @@ enum Command {
         #[arg(long, value_parser = parse_encoding, default_value = "auto")]
         encoding: EncodingArg,
     },
+    /// Fields of a shared layer: `field add FILE LAYER NAME TYPE` adds one (TYPE text, integer
+    /// or real); the next sync takes it to the shared plan and every copy.
+    Field {
+        #[command(subcommand)]
+        action: FieldAction,
+    },
     /// Write one layer out (GeoJSON RFC 7946, CSV, GeoPackage or Shapefile, by OUT's extension).
     ExportLayer {
         /// The project (a qn-planner GeoPackage).
@@ -211,6 +217,22 @@ enum Command {
     Server {
         #[command(subcommand)]
         action: ServerAction,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum FieldAction {
+    /// Add a field to a layer of the project (and, at the next sync, to the shared plan).
+    Add {
+        /// The project (a qn-planner GeoPackage).
+        file: PathBuf,
+        /// The layer: its table name (e.g. proposed_clusters).
+        layer: String,
+        /// The new field's name.
+        name: String,
+        /// text, integer or real.
+        #[arg(value_parser = ["text", "integer", "real"])]
+        kind: String,
     },
 }
 
@@ -368,6 +390,15 @@ fn main() -> ExitCode {
         Some(Command::Server {
             action: ServerAction::Upgrade { url, file },
         }) => done(cmd_server_upgrade(&url, &file)),
+        Some(Command::Field {
+            action:
+                FieldAction::Add {
+                    file,
+                    layer,
+                    name,
+                    kind,
+                },
+        }) => done(cmd_field_add(&file, &layer, &name, &kind)),
         Some(Command::Clone { url, file }) => done(cmd_clone(&url, &file)),
         Some(Command::Sync {
             file,
@@ -1302,6 +1333,29 @@ fn cmd_server_init(url: &str, file: &Path) -> Result<(), String> {
         p.tables.len(),
         started.elapsed().as_secs_f64(),
         file.display()
+    );
+    Ok(())
+}
+
+/// `field add FILE LAYER NAME TYPE`: a field added to a shared layer.
+fn cmd_field_add(file: &Path, layer: &str, name: &str, kind: &str) -> Result<(), String> {
+    let mut pf = open_for_merge(file)?;
+    pf.set_author(&Settings::load().author_name());
+    let table = pf
+        .resolve_feature_table(layer)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_else(|| layer.to_string());
+    pf.add_field(&table, name, kind)
+        .map_err(|e| e.to_string())?;
+    let linked = pf.meta("server_url").map_err(|e| e.to_string())?.is_some();
+    out!(
+        "{}: field {name} ({kind}) added to {table}{}",
+        file.display(),
+        if linked {
+            "; the next sync takes it to the shared plan"
+        } else {
+            ""
+        }
     );
     Ok(())
 }

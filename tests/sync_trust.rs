@@ -953,3 +953,152 @@ fn the_server_refuses_coordinates_that_are_not_numbers() {
         );
     }
 }
+
+/// A connection to a copy as another program (QGIS) has it: the GeoPackage functions its
+/// triggers name registered (no geometry changes here, so they are never called).
+fn as_qgis(path: &Path) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(path).unwrap();
+    for f in ["ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"] {
+        c.create_scalar_function(
+            f,
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |_| Ok(0),
+        )
+        .unwrap();
+    }
+    c
+}
+
+fn value_here(path: &Path, sql: &str) -> Option<String> {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(sql, [], |r| r.get::<_, Option<String>>(0))
+        .unwrap()
+}
+
+#[test]
+fn a_field_added_anywhere_reaches_every_copy_and_a_dropped_one_is_refused() {
+    let Some((pg, dir)) = plan(0) else { return };
+    let url = pg.url();
+    let lan = dir.path().join("lan.gpkg");
+    let minh = dir.path().join("minh.gpkg");
+    for p in [&lan, &minh] {
+        let o = qn(&["clone", &url, p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", said(&o));
+    }
+    // On the server (the GIS officer, in QGIS or psql): a field, with a value.
+    pg.client()
+        .batch_execute(
+            "ALTER TABLE proposed_clusters ADD COLUMN dat_cong_nghiep double precision;
+             UPDATE proposed_clusters SET dat_cong_nghiep = 12.5 WHERE name = 'Hải Tân';",
+        )
+        .unwrap();
+    // On Lan's copy: a field added with the command, filled in QGIS.
+    let o = qn(&[
+        "field",
+        "add",
+        lan.to_str().unwrap(),
+        "proposed_clusters",
+        "chu_dau_tu",
+        "text",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("the next sync takes it to the shared plan"),
+        "{}",
+        said(&o)
+    );
+    as_qgis(&lan)
+        .execute(
+            "UPDATE proposed_clusters SET chu_dau_tu = 'Công ty Đông Bắc' WHERE name = 'Quảng An'",
+            [],
+        )
+        .unwrap();
+    for p in [&lan, &minh, &lan] {
+        let o = qn(&["sync", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", p.display(), said(&o));
+    }
+    for p in [&lan, &minh] {
+        assert_eq!(
+            value_here(
+                p,
+                "SELECT CAST(dat_cong_nghiep AS TEXT) FROM proposed_clusters WHERE name = 'Hải Tân'"
+            )
+            .as_deref(),
+            Some("12.5"),
+            "{}",
+            p.display()
+        );
+        assert_eq!(
+            value_here(
+                p,
+                "SELECT chu_dau_tu FROM proposed_clusters WHERE name = 'Quảng An'"
+            )
+            .as_deref(),
+            Some("Công ty Đông Bắc"),
+            "{}",
+            p.display()
+        );
+    }
+    let on_server: String = pg
+        .client()
+        .query_one(
+            "SELECT chu_dau_tu FROM proposed_clusters WHERE name = 'Quảng An'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(on_server, "Công ty Đông Bắc");
+    // A fresh clone has both fields too, and the copies equal the server.
+    let fresh = dir.path().join("fresh.gpkg");
+    let o = qn(&["clone", &url, fresh.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert_eq!(
+        value_here(
+            &fresh,
+            "SELECT chu_dau_tu FROM proposed_clusters WHERE name = 'Quảng An'"
+        )
+        .as_deref(),
+        Some("Công ty Đông Bắc")
+    );
+    let server = common::sync::server_records(&url, dir.path());
+    for p in [&lan, &minh] {
+        let d = common::sync::differences(
+            &common::sync::records(&ProjectFile::open(p).unwrap()),
+            &server,
+        );
+        assert!(d.is_empty(), "{}:\n{}", p.display(), d.join("\n"));
+    }
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&minh, "a copy with fields added by sync");
+    }
+    // A field dropped or retyped on the server is not carried: refused, nothing applied.
+    pg.client()
+        .batch_execute("ALTER TABLE proposed_clusters DROP COLUMN dat_cong_nghiep")
+        .unwrap();
+    let o = qn(&["sync", minh.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains(
+            "the field dat_cong_nghiep of proposed_clusters was removed from the shared plan"
+        ),
+        "{}",
+        said(&o)
+    );
+    pg.client()
+        .batch_execute(
+            "ALTER TABLE proposed_clusters ADD COLUMN dat_cong_nghiep double precision;
+             ALTER TABLE proposed_clusters ALTER COLUMN chu_dau_tu TYPE bigint USING NULL;",
+        )
+        .unwrap();
+    let o = qn(&["sync", minh.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains(
+            "the field chu_dau_tu of proposed_clusters is bigint on the server and TEXT here"
+        ),
+        "{}",
+        said(&o)
+    );
+}

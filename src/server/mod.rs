@@ -79,6 +79,8 @@ pub enum ServerError {
         "{url}: the shared plan is held by an edit session that was not saved ({holders}); nothing was applied. Ask them to save or stop editing, then sync again"
     )]
     Locked { url: String, holders: String },
+    #[error("{0}: {1}; nothing was sent or taken")]
+    SchemaChange(String, String),
     #[error("{0}: the file exists; clone into a new file")]
     Exists(String),
     #[error("{table}: column {column} holds {what}, which a {decl} column cannot")]
@@ -791,6 +793,19 @@ pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
     // plan, and what it held before is on the server already.
     let identity = schema::plan_identity(&mut client).map_err(db)?;
     pf.link_to_plan(&strip_password(url), server_seq, &identity)?;
+    let columns: std::collections::BTreeMap<&str, Vec<&str>> = tables
+        .iter()
+        .map(|t| {
+            (
+                t.table.as_str(),
+                t.columns.iter().map(|c| c.name.as_str()).collect(),
+            )
+        })
+        .collect();
+    pf.set_meta(
+        "server_columns",
+        &serde_json::to_string(&columns).unwrap_or_default(),
+    )?;
     published.plan = identity;
     Ok(published)
 }
@@ -925,6 +940,14 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         // One snapshot: the tables and the log position agree.
         tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             .map_err(db)?;
+        // Fields added to the plan since it was published come first.
+        let columns = sync::reconcile_columns(&mut tx, &safe, &pf, false)?;
+        if !columns.added_here.is_empty() {
+            pf.apply_sync(&crate::store::sync::SyncOutcome {
+                new_columns: columns.added_here,
+                ..Default::default()
+            })?;
+        }
         let server_seq: i64 = tx
             .query_one("SELECT coalesce(max(seq), 0) FROM qn_server_log", &[])
             .map_err(db)?
@@ -980,6 +1003,10 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         }
         let layers = layers::receive(&mut client, &safe, &mut pf)?;
         pf.set_meta("server_url", &strip_password(url))?;
+        pf.set_meta(
+            "server_columns",
+            &serde_json::to_string(&columns.on_server).unwrap_or_default(),
+        )?;
         pf.set_plan(&identity)?;
         pf.set_meta("server_seq", &server_seq.to_string())?;
         Ok(Cloned {

@@ -98,6 +98,22 @@ BEGIN
   RETURN NULL;
 END
 $$;
+CREATE OR REPLACE FUNCTION qn_add_column(t text, c text, ty text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  -- A field added on a copy (`qn-planner field add`, or QGIS) reaches the plan: only to a
+  -- table of the plan, only of the three types a shared column has.
+  IF ty NOT IN ('text', 'bigint', 'double precision') THEN
+    RAISE EXCEPTION 'qn-planner: a shared field is text, bigint or double precision, not %', ty;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                 WHERE tgrelid = to_regclass(format('public.%I', t)) AND tgname = 'qn_log') THEN
+    RAISE EXCEPTION 'qn-planner: % is not a table of the shared plan', t;
+  END IF;
+  EXECUTE format('ALTER TABLE public.%I ADD COLUMN IF NOT EXISTS %I %s', t, c, ty);
+END
+$$;
+REVOKE ALL ON FUNCTION qn_add_column(text, text, text) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION qn_cascade_boundary() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format('DELETE FROM %I WHERE site_key = $1', TG_ARGV[0]) USING OLD.site_key;
@@ -235,7 +251,8 @@ pub(crate) fn grant_roles(
          -- INSERT appends; UPDATE only lets a sync take the log's lock (the log's triggers
          -- refuse every update and delete, for the owner too).
          GRANT INSERT, UPDATE ON qn_server_log TO qn_editor;
-         GRANT USAGE ON SEQUENCE qn_server_log_seq_seq TO qn_editor;",
+         GRANT USAGE ON SEQUENCE qn_server_log_seq_seq TO qn_editor;
+         GRANT EXECUTE ON FUNCTION qn_add_column(text, text, text) TO qn_editor;",
     )?;
     for t in tables {
         let t = ident(t);

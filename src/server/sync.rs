@@ -216,6 +216,9 @@ fn sync_once(
         tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             .map_err(db)?;
     }
+    // Fields added on either side travel before the records do; a dropped or retyped one
+    // is refused, nothing applied.
+    let columns = reconcile_columns(&mut tx, safe, pf, push)?;
     let server_ops: Vec<RemoteOp> = tx
         .query(
             "SELECT seq, op_key, tbl, record_key, kind, field, author, at::text
@@ -268,6 +271,10 @@ fn sync_once(
         .map_err(db)?
         .get(0);
     let server_seq = if push { seq } else { seq.max(last) };
+    plan.outcome.new_columns = columns.added_here;
+    // After the records of the same table (a new record first, then its new field).
+    plan.outcome.apply.extend(columns.values);
+    plan.outcome.server_columns = Some(columns.on_server);
     plan.outcome.server_seq = Some(server_seq);
     plan.outcome.server_url = Some(stored.to_string());
     progress(Phase::Writing);
@@ -311,6 +318,148 @@ fn sync_once(
             .map(|a| (a.table.clone(), a.record_key.clone()))
             .collect(),
     })
+}
+
+/// What [`reconcile_columns`] found and did.
+pub(crate) struct Columns {
+    /// Columns added on the server, to add here.
+    pub added_here: Vec<crate::store::NewColumn>,
+    /// Their values on the server, to write here.
+    pub values: Vec<crate::store::sync::RemoteApply>,
+    /// Every shared table's columns on the server now.
+    pub on_server: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Brings the shared tables' columns into step: a column added here (and never seen on the
+/// server) is added there through `qn_add_column`; one added there is added here with its
+/// values; a column dropped on either side, or of another kind on each, is refused with a
+/// clear message (qn-planner carries additions, not removals).
+pub(crate) fn reconcile_columns(
+    tx: &mut postgres::Transaction<'_>,
+    safe: &str,
+    pf: &ProjectFile,
+    push: bool,
+) -> Result<Columns, ServerError> {
+    use crate::store::{NewColumn, pg_type_of_decl, sqlite_type_of_pg};
+    let db = |source| crate::server::db_error(safe, source);
+    let refuse = |msg: String| ServerError::SchemaChange(safe.to_string(), msg);
+    let seen = pf.seen_server_columns()?;
+    let mut out = Columns {
+        added_here: Vec::new(),
+        values: Vec::new(),
+        on_server: std::collections::BTreeMap::new(),
+    };
+    let seq: i64 = tx
+        .query_one("SELECT coalesce(max(seq), 0) FROM qn_server_log", &[])
+        .map_err(db)?
+        .get(0);
+    for (table, key) in pf.shared_tables() {
+        let there: Vec<(String, String)> = tx
+            .query(
+                "SELECT column_name::text, data_type::text FROM information_schema.columns
+                 WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                &[&table],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        if there.is_empty() {
+            continue;
+        }
+        let here = pf.shared_columns(table)?;
+        let was_seen = |c: &str| seen.get(table).is_some_and(|l| l.iter().any(|x| x == c));
+        let mut names: Vec<String> = there.iter().map(|(n, _)| n.clone()).collect();
+        for (name, decl) in &here {
+            match there.iter().find(|(n, _)| n == name) {
+                Some((_, pg)) if pg == "USER-DEFINED" => {}
+                Some((_, pg)) => {
+                    let mine = crate::store::column_type(decl);
+                    let kind = |t: &str| match t {
+                        "INTEGER" | "INT" | "TINYINT" | "SMALLINT" | "MEDIUMINT" | "BOOLEAN" => {
+                            "INTEGER"
+                        }
+                        "REAL" | "DOUBLE" | "FLOAT" => "REAL",
+                        _ => "TEXT",
+                    };
+                    if sqlite_type_of_pg(pg).is_some_and(|t| kind(t) != kind(mine)) {
+                        return Err(refuse(format!(
+                            "the field {name} of {table} is {pg} on the server and {decl} here: a field retyped is not carried by a sync; give it back its type on one side"
+                        )));
+                    }
+                }
+                None if was_seen(name) => {
+                    return Err(refuse(format!(
+                        "the field {name} of {table} was removed from the shared plan; qn-planner carries added fields, not removed ones: add it back on the server, or remove it here too"
+                    )));
+                }
+                None if !push => {
+                    return Err(refuse(format!(
+                        "this copy has a field {name} of {table} that the shared plan lacks, and this role may not add it"
+                    )));
+                }
+                None => {
+                    tx.execute(
+                        "SELECT qn_add_column($1, $2, $3)",
+                        &[&table, name, &pg_type_of_decl(decl)],
+                    )
+                    .map_err(db)?;
+                    names.push(name.clone());
+                }
+            }
+        }
+        for (name, pg) in &there {
+            if here.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            if was_seen(name) {
+                return Err(refuse(format!(
+                    "the field {name} of {table} is on the shared plan but was removed from this copy; add it back here (qn-planner field add), or remove it on the server too"
+                )));
+            }
+            let Some(decl) = sqlite_type_of_pg(pg) else {
+                return Err(refuse(format!(
+                    "the field {name} of {table} on the server is of type {pg}, which a copy cannot hold (text, whole numbers or numbers)"
+                )));
+            };
+            out.added_here.push(NewColumn {
+                table: table.to_string(),
+                name: name.clone(),
+                decl,
+            });
+            // Its values, as the records' changes of this sync.
+            let sql = format!(
+                "SELECT {k}::text, {c}{cast} FROM {t} WHERE {c} IS NOT NULL",
+                k = super::ident(key),
+                c = super::ident(name),
+                cast = match decl {
+                    "INTEGER" => "::bigint",
+                    "REAL" => "::double precision",
+                    _ => "::text",
+                },
+                t = super::ident(table),
+            );
+            for r in tx.query(&sql, &[]).map_err(db)? {
+                let value = match decl {
+                    "INTEGER" => crate::store::Cell::Int(r.get(1)),
+                    "REAL" => crate::store::Cell::Real(r.get(1)),
+                    _ => crate::store::Cell::Text(r.get(1)),
+                };
+                out.values.push(crate::store::sync::RemoteApply {
+                    table: table.to_string(),
+                    key_column: key.to_string(),
+                    record_key: r.get(0),
+                    change: crate::store::sync::RemoteChange::Fields(vec![(name.clone(), value)]),
+                    server_seq: Some(seq),
+                    op_keys: Vec::new(),
+                    author: None,
+                    at: None,
+                });
+            }
+        }
+        out.on_server.insert(table.to_string(), names);
+    }
+    Ok(out)
 }
 
 /// Who holds the log's lock: the sessions with a transaction open on it, as a planner can

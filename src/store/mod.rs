@@ -32,7 +32,7 @@ use thiserror::Error;
 
 use scenarios::finish_write;
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
-pub use shared::{Cell, SharedColumn, SharedTable};
+pub use shared::{Cell, NewColumn, SharedColumn, SharedTable, pg_type_of_decl, sqlite_type_of_pg};
 pub use styles::{STYLE_NAME, StyleTarget};
 
 /// An SQL identifier (a table or column name) quoted for SQLite: the one place names are

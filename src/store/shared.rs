@@ -492,3 +492,146 @@ pub(crate) fn cell_of(v: rusqlite::types::Value) -> Cell {
         },
     }
 }
+
+/// A column added to a shared table (by `field add`, by QGIS, or on the server): its table,
+/// name and SQLite type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewColumn {
+    pub table: String,
+    pub name: String,
+    /// `INTEGER`, `REAL` or `TEXT`.
+    pub decl: &'static str,
+}
+
+/// The SQLite type a shared column of PostgreSQL type `pg` takes here, if it can carry one.
+pub fn sqlite_type_of_pg(pg: &str) -> Option<&'static str> {
+    match pg {
+        "bigint" | "integer" | "smallint" | "boolean" => Some("INTEGER"),
+        "double precision" | "real" | "numeric" => Some("REAL"),
+        "text"
+        | "character varying"
+        | "character"
+        | "date"
+        | "timestamp without time zone"
+        | "timestamp with time zone"
+        | "uuid" => Some("TEXT"),
+        _ => None,
+    }
+}
+
+/// The PostgreSQL type of a shared column declared `decl` here (as `server init` makes it).
+pub fn pg_type_of_decl(decl: &str) -> &'static str {
+    match super::column_type(decl) {
+        "INTEGER" | "INT" | "TINYINT" | "SMALLINT" | "MEDIUMINT" | "BOOLEAN" => "bigint",
+        "REAL" | "DOUBLE" | "FLOAT" => "double precision",
+        _ => "text",
+    }
+}
+
+impl ProjectFile {
+    /// The columns of shared table `table` as this copy has them (name, declared type), the
+    /// local ids left out.
+    pub fn shared_columns(&self, table: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        self.conn
+            .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+            .map_err(sq)?
+            .query_map([table], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(sq)
+            .map(|cols| {
+                cols.into_iter()
+                    .filter(|(n, _)| !matches!(n.as_str(), "fid" | "scenario_id" | "site_fid"))
+                    .collect()
+            })
+    }
+
+    /// Adds column `name` of type `kind` (`text`, `integer` or `real`) to shared table
+    /// `table`, in one transaction; the change log and the table's guards then cover it, and
+    /// the next sync takes it to the shared plan and every copy.
+    pub fn add_field(&mut self, table: &str, name: &str, kind: &str) -> Result<(), StoreError> {
+        let decl = match kind.to_ascii_lowercase().as_str() {
+            "text" => "TEXT",
+            "integer" | "int" => "INTEGER",
+            "real" | "double" | "number" => "REAL",
+            other => {
+                return Err(self.field_refused(
+                    table,
+                    format!("a field is text, integer or real, not {other:?}"),
+                ));
+            }
+        };
+        let key = super::schema::logged_tables()
+            .into_iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, k)| k)
+            .ok_or_else(|| self.field_refused(table, "not a shared layer (see `info`)".into()))?;
+        let name = crate::model::text::nfc(name.trim());
+        if name.is_empty() || name.len() > 63 || name.chars().any(char::is_control) {
+            return Err(self.field_refused(table, format!("{name:?} is not a field name")));
+        }
+        let existing = self.shared_columns(table)?;
+        if matches!(name.as_str(), "fid" | "scenario_id" | "site_fid")
+            || existing.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name))
+        {
+            return Err(self.field_refused(table, format!("it has a field {name:?} already")));
+        }
+        self.guarded(|pf| {
+            let (tx, path) = pf.begin_write()?;
+            let sq = |e| StoreError::sqlite(&path, e);
+            add_column(
+                &tx,
+                &NewColumn {
+                    table: table.to_string(),
+                    name: name.clone(),
+                    decl,
+                },
+                key,
+            )
+            .map_err(sq)?;
+            super::scenarios::finish_write(tx, &[table], None).map_err(sq)
+        })
+    }
+
+    fn field_refused(&self, table: &str, why: String) -> StoreError {
+        StoreError::BadValue {
+            path: self.path.clone(),
+            table: table.to_string(),
+            fid: 0,
+            msg: why,
+        }
+    }
+
+    /// The columns of each shared table on the server as this copy last saw them (after its
+    /// last clone or sync): a column here and not there was dropped there only if it was seen.
+    pub fn seen_server_columns(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, StoreError> {
+        Ok(self
+            .meta("server_columns")?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+}
+
+/// Adds `c` to its table in the transaction `conn` is in, and covers it with the change log's
+/// triggers (the table's key is `key`) and, for a site table, the guards.
+pub(crate) fn add_column(
+    conn: &rusqlite::Connection,
+    c: &NewColumn,
+    key: &str,
+) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "ALTER TABLE {} ADD COLUMN {} {}",
+        super::ident(&c.table),
+        super::ident(&c.name),
+        c.decl
+    ))?;
+    super::schema::install_log_triggers(conn, &c.table, key)?;
+    if crate::model::Layer::from_table(&c.table).is_some() {
+        super::schema::install_site_guards(conn, &c.table)?;
+    }
+    Ok(())
+}

@@ -113,6 +113,11 @@ pub struct SyncOutcome {
     pub server_seq: Option<i64>,
     /// The server's address (no password), remembered for the next sync.
     pub server_url: Option<String>,
+    /// Columns added on the other side, added here first (their values come in `apply`).
+    pub new_columns: Vec<super::shared::NewColumn>,
+    /// The shared tables' columns on the server after this sync (see
+    /// [`ProjectFile::seen_server_columns`]).
+    pub server_columns: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// The plan's identity, as a copy keeps it: its id, the file it was published from and when.
@@ -414,6 +419,14 @@ impl ProjectFile {
             fid: 0,
             err: e,
         };
+        for c in &out.new_columns {
+            let key = super::schema::logged_tables()
+                .into_iter()
+                .find(|(t, _)| *t == c.table)
+                .map(|(_, k)| k)
+                .unwrap_or("key");
+            super::shared::add_column(&tx, c, key).map_err(sq)?;
+        }
         let order: Vec<&str> = super::schema::logged_tables()
             .into_iter()
             .map(|(t, _)| t)
@@ -553,6 +566,12 @@ impl ProjectFile {
         let link = [
             ("server_seq", out.server_seq.map(|s| s.to_string())),
             ("server_url", out.server_url.clone()),
+            (
+                "server_columns",
+                out.server_columns
+                    .as_ref()
+                    .and_then(|c| serde_json::to_string(c).ok()),
+            ),
             (
                 "last_sync_at",
                 out.server_url

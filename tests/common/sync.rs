@@ -18,14 +18,20 @@ pub fn records(pf: &ProjectFile) -> BTreeMap<String, BTreeMap<String, Vec<String
                     Cell::Text(k) => k.clone(),
                     other => panic!("{table}: key {other:?}"),
                 };
-                let cells = r
+                // By column name: copies may hold added fields in another order.
+                let mut cells: Vec<String> = r
                     .iter()
-                    .map(|c| match c {
-                        Cell::Real(x) if x.fract() == 0.0 => format!("{}", *x as i64),
-                        Cell::Int(i) => format!("{i}"),
-                        other => format!("{other:?}"),
+                    .zip(&t.columns)
+                    .map(|(c, col)| {
+                        let v = match c {
+                            Cell::Real(x) if x.fract() == 0.0 => format!("{}", *x as i64),
+                            Cell::Int(i) => format!("{i}"),
+                            other => format!("{other:?}"),
+                        };
+                        format!("{}={v}", col.name)
                     })
                     .collect();
+                cells.sort();
                 (k, cells)
             })
             .collect();
