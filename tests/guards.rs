@@ -185,3 +185,84 @@ fn the_sqlite3_shell_edits_a_site_as_the_readme_says() {
         common::assert_valid_gpkg(&path, "after the sqlite3 shell's edits");
     }
 }
+
+/// Each centre's geometry, and the multipoint of its located plants, as the file holds them.
+fn centres_and_plants(
+    path: &Path,
+) -> Vec<(
+    String,
+    Option<geo_types::Geometry<f64>>,
+    Vec<geo_types::Point<f64>>,
+)> {
+    let p = ProjectFile::open(path).unwrap().read_project().unwrap();
+    p.centres
+        .iter()
+        .map(|c| {
+            let plants: Vec<geo_types::Point<f64>> = p
+                .sites_of(qn_planner::model::Layer::IndustrialCentres)
+                .filter(|s| s.centre_key == c.key)
+                .filter_map(|s| match &s.geom {
+                    Some(geo_types::Geometry::Point(pt)) => Some(*pt),
+                    _ => None,
+                })
+                .collect();
+            (c.name.clone(), c.geom.clone(), plants)
+        })
+        .collect()
+}
+
+fn assert_centres_follow(path: &Path, what: &str) {
+    for (name, geom, plants) in centres_and_plants(path) {
+        let want = (!plants.is_empty())
+            .then(|| geo_types::Geometry::MultiPoint(geo_types::MultiPoint::new(plants)));
+        assert_eq!(geom, want, "{what}: centre {name}");
+    }
+}
+
+#[test]
+fn a_centre_follows_its_plants_whoever_moves_them() {
+    use qn_planner::edit::{Edit, History};
+    let dir = tempfile::tempdir().unwrap();
+    let path = init(dir.path());
+    assert_centres_follow(&path, "as seeded");
+    // Moved in the window.
+    {
+        let mut pf = ProjectFile::open(&path).unwrap();
+        let mut p = pf.read_project().unwrap();
+        let before = p
+            .sites_of(qn_planner::model::Layer::IndustrialCentres)
+            .find(|s| s.geom.is_some())
+            .unwrap()
+            .clone();
+        let mut after = before.clone();
+        after.geom = Some(geo_types::Geometry::Point(geo_types::Point::new(
+            107.3, 21.1,
+        )));
+        History::default()
+            .apply(Edit::update(before, after), None, &mut pf, &mut p)
+            .unwrap();
+    }
+    assert_centres_follow(&path, "after a move in the window");
+    // Moved, and reassigned, by another program (the sqlite3 shell with SpatiaLite).
+    let o = sqlite3(
+        &path,
+        &[
+            ".load mod_spatialite",
+            "SELECT EnableGpkgAmphibiousMode();",
+            "UPDATE centre_plants SET geom = (SELECT geom FROM proposed_clusters WHERE name = 'Hải Tân') WHERE fid = (SELECT max(fid) FROM centre_plants WHERE geom IS NOT NULL);",
+            "UPDATE centre_plants SET centre_key = (SELECT key FROM industrial_centres ORDER BY fid LIMIT 1) WHERE fid = (SELECT min(fid) FROM centre_plants WHERE geom IS NOT NULL);",
+        ],
+    );
+    if o.status.success() && String::from_utf8_lossy(&o.stderr).is_empty() {
+        assert_centres_follow(&path, "after the sqlite3 shell's edits");
+    } else {
+        assert!(
+            std::env::var_os("QN_REQUIRE_GDAL").is_none(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    if common::have_gdal() {
+        common::assert_valid_gpkg(&path, "centres recomputed by the file's triggers");
+    }
+}

@@ -531,7 +531,71 @@ fn v9_guarded_sites(conn: &Connection) -> rusqlite::Result<()> {
     for (table, _, _) in SITE_TABLES.iter().chain(CONTEXT_TABLES.iter()) {
         install_site_guards(conn, table)?;
     }
+    install_centre_triggers(conn)?;
+    // The centres as their plants are now.
+    conn.execute_batch(&format!(
+        "UPDATE industrial_centres SET geom = {}",
+        centre_geom_sql("industrial_centres.key")
+    ))?;
     Ok(())
+}
+
+/// SQL for the geometry of the centre whose key is `key` (an SQL expression): a MULTIPOINT
+/// GeoPackage blob (`GP`, version 0, little-endian, no envelope, SRS 4326) of its located
+/// plants in fid order, NULL when none is located. Written in
+/// plain SQL (no function of qn-planner's), so a plant moved by QGIS or the sqlite3 shell
+/// moves its centre too: each plant's 2-D point WKB is cut out of its blob after the header
+/// and the envelope its flags declare, and the blob is made without an envelope (the R-tree
+/// triggers compute the extent). A centre of more than 64 located plants is left as it is.
+fn centre_geom_sql(key: &str) -> String {
+    // The flags byte (the 4th) as a number, from its two hex digits.
+    let flags = "((instr('0123456789ABCDEF', substr(hex(p.geom), 7, 1)) - 1) * 16 \
+                 + instr('0123456789ABCDEF', substr(hex(p.geom), 8, 1)) - 1)";
+    let envelope = format!(
+        "(CASE (({flags}) / 2) % 8 WHEN 0 THEN 0 WHEN 1 THEN 32 WHEN 2 THEN 48 WHEN 3 THEN 48 WHEN 4 THEN 64 END)"
+    );
+    let wkb = format!("substr(p.geom, 9 + {envelope}, 21)");
+    let counts: String = (1..=64u32)
+        .map(|n| format!(" WHEN {n} THEN X'{}'", hex_le(n)))
+        .collect();
+    format!(
+        "(SELECT CASE WHEN count(*) = 0 OR count(*) > 64 THEN NULL ELSE
+            CAST(X'47500001E6100000' || X'0104000000' || (CASE count(*){counts} END)
+                 || group_concat(w, '') AS BLOB) END
+          FROM (SELECT {wkb} AS w FROM centre_plants p
+                WHERE p.centre_key = {key} AND p.geom IS NOT NULL
+                  AND hex(substr({wkb}, 1, 5)) IN ('0101000000', '0000000001')
+                ORDER BY p.fid))"
+    )
+}
+
+/// `n` as 4 little-endian bytes in hex.
+fn hex_le(n: u32) -> String {
+    n.to_le_bytes().iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The triggers that keep each industrial centre's geometry the multipoint of its located
+/// plants, whoever moves, adds, removes or reassigns a plant.
+pub fn install_centre_triggers(conn: &Connection) -> rusqlite::Result<()> {
+    let set = |key: &str| {
+        format!(
+            "UPDATE industrial_centres SET geom = {} WHERE key = {key};",
+            centre_geom_sql(key)
+        )
+    };
+    conn.execute_batch(&format!(
+        "DROP TRIGGER IF EXISTS qn_centre_plant_insert;
+         CREATE TRIGGER qn_centre_plant_insert AFTER INSERT ON centre_plants
+         BEGIN {new} END;
+         DROP TRIGGER IF EXISTS qn_centre_plant_update;
+         CREATE TRIGGER qn_centre_plant_update AFTER UPDATE OF geom, centre_key ON centre_plants
+         BEGIN {new} {old} END;
+         DROP TRIGGER IF EXISTS qn_centre_plant_delete;
+         CREATE TRIGGER qn_centre_plant_delete AFTER DELETE ON centre_plants
+         BEGIN {old} END;",
+        new = set("NEW.centre_key"),
+        old = set("OLD.centre_key"),
+    ))
 }
 
 /// The Vietnamese label of a stored location precision, as SQL over `col`.
