@@ -186,14 +186,15 @@ fn the_sqlite3_shell_edits_a_site_as_the_readme_says() {
     }
 }
 
-/// Each centre's geometry, and the multipoint of its located plants, as the file holds them.
-fn centres_and_plants(
-    path: &Path,
-) -> Vec<(
+/// A centre's name, its geometry and its located plants, as the file holds them.
+type CentreAndPlants = (
     String,
     Option<geo_types::Geometry<f64>>,
     Vec<geo_types::Point<f64>>,
-)> {
+);
+
+/// Each centre's geometry, and the multipoint of its located plants, as the file holds them.
+fn centres_and_plants(path: &Path) -> Vec<CentreAndPlants> {
     let p = ProjectFile::open(path).unwrap().read_project().unwrap();
     p.centres
         .iter()
