@@ -31,16 +31,25 @@ fn rename_first_proposed(
     key
 }
 
+/// A seeded project at `dir/name` opened for an editing session as the window opens it, with
+/// its project and an empty history.
+fn session(
+    dir: &std::path::Path,
+    name: &str,
+) -> (std::path::PathBuf, ProjectFile, Project, History) {
+    let path = dir.join(name);
+    drop(ProjectFile::create(&path, false).unwrap());
+    let pf = ProjectFile::open_session(&path, Some(dir.join("backups")))
+        .unwrap()
+        .file;
+    let project = pf.read_project().unwrap();
+    (path, pf, project, History::default())
+}
+
 #[test]
 fn a_second_open_in_the_process_then_another_program_costs_no_edit() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("Quy hoạch.gpkg");
-    drop(ProjectFile::create(&path, false).unwrap());
-    let mut pf = ProjectFile::open_session(&path, Some(dir.path().join("backups")))
-        .unwrap()
-        .file;
-    let mut project = pf.read_project().unwrap();
-    let mut history = History::default();
+    let (path, mut pf, mut project, mut history) = session(dir.path(), "Quy hoạch.gpkg");
     // A first edit: the session's WAL exists and the backup is taken.
     let key = rename_first_proposed(&mut pf, &mut project, &mut history, "Cụm Kim Sơn");
     assert_eq!(name_on_disk(&path, &key), "Cụm Kim Sơn");
@@ -73,13 +82,7 @@ fn every_open_of_the_project_in_the_process_keeps_the_lock() {
     // The other ways this process reads a project while a session holds it: a read-only
     // open, a backup, a failed open of the wrong kind, the header checks.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.gpkg");
-    drop(ProjectFile::create(&path, false).unwrap());
-    let mut pf = ProjectFile::open_session(&path, Some(dir.path().join("backups")))
-        .unwrap()
-        .file;
-    let mut project = pf.read_project().unwrap();
-    let mut history = History::default();
+    let (path, mut pf, mut project, mut history) = session(dir.path(), "p.gpkg");
     let key = rename_first_proposed(&mut pf, &mut project, &mut history, "một");
     drop(ProjectFile::open_read_only(&path).unwrap());
     drop(ProjectFile::open_session(&path, None).unwrap());

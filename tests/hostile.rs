@@ -7,24 +7,9 @@
 mod common;
 
 use common::pg::{PgServer, server};
+use common::{edit_site, qn, said};
 use qn_planner::store::ProjectFile;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn qn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 /// What an attacker writes where a geometry type name belongs.
 const TYPE_INJECTIONS: [&str; 3] = [
@@ -293,22 +278,7 @@ fn sync_of_a_crafted_file_runs_nothing_on_the_server() {
     let o = qn(&["clone", &pg.url(), copy.to_str().unwrap()]);
     assert!(o.status.success(), "{}", said(&o));
     // A pending edit, so the sync has something to push, then the crafted type.
-    {
-        use qn_planner::edit::{Edit, History};
-        let mut pf = ProjectFile::open(&copy).unwrap();
-        let mut p = pf.read_project().unwrap();
-        let before = p
-            .sites
-            .iter()
-            .find(|s| s.name == "Hà Khánh")
-            .unwrap()
-            .clone();
-        let mut after = before.clone();
-        after.jobs = Some(77);
-        History::default()
-            .apply(Edit::update(before, after), None, &mut pf, &mut p)
-            .unwrap();
-    }
+    edit_site(&copy, "Hà Khánh", |s| s.jobs = Some(77));
     sql(
         &copy,
         &format!(
@@ -815,22 +785,7 @@ fn a_value_qn_planner_does_not_know_is_read_as_itself_and_never_fails_an_export(
         );
     }
     // An edit of another field keeps the unknown values as they were.
-    {
-        use qn_planner::edit::{Edit, History};
-        let mut pf = ProjectFile::open(&path).unwrap();
-        let mut p = pf.read_project().unwrap();
-        let before = p
-            .sites
-            .iter()
-            .find(|s| s.name == "Hà Khánh")
-            .unwrap()
-            .clone();
-        let mut after = before.clone();
-        after.jobs = Some(12);
-        History::default()
-            .apply(Edit::update(before, after), None, &mut pf, &mut p)
-            .unwrap();
-    }
+    edit_site(&path, "Hà Khánh", |s| s.jobs = Some(12));
     let (status, phase): (String, String) = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row(
@@ -860,26 +815,10 @@ fn a_value_qn_planner_does_not_know_is_read_as_itself_and_never_fails_an_export(
 
 #[test]
 fn a_layer_of_the_project_itself_imports_under_a_new_name() {
-    if !common::have_gdal() {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
-    let path = project(dir.path(), "p.gpkg");
-    let o = Command::new("ogr2ogr")
-        .args(["-f", "GPKG", "-update"])
-        .arg(&path)
-        .arg(&path)
-        .args([
-            "-dialect",
-            "SQLite",
-            "-sql",
-            "SELECT ST_Buffer(geom, 0.01) AS geom, name FROM proposed_clusters WHERE geom IS NOT NULL",
-            "-nln",
-            "vung_dem",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", said(&o));
+    let Some(path) = common::with_a_qgis_table(dir.path()) else {
+        return;
+    };
     let p = path.to_str().unwrap();
     let o = qn(&["info", p]);
     assert!(

@@ -5,26 +5,11 @@
 mod common;
 
 use common::pg::{PgServer, server};
+use common::{qn, said};
 use qn_planner::store::ProjectFile;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn qn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
-        .args(args)
-        .env("HOME", std::env::temp_dir())
-        .output()
-        .unwrap()
-}
-
-fn said(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 /// A plan published on a fresh server from a seeded project with `extra` more proposed
 /// clusters (so that a clone takes a while).
@@ -954,22 +939,6 @@ fn the_server_refuses_coordinates_that_are_not_numbers() {
     }
 }
 
-/// A connection to a copy as another program (QGIS) has it: the GeoPackage functions its
-/// triggers name registered (no geometry changes here, so they are never called).
-fn as_qgis(path: &Path) -> rusqlite::Connection {
-    let c = rusqlite::Connection::open(path).unwrap();
-    for f in ["ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"] {
-        c.create_scalar_function(
-            f,
-            1,
-            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-            |_| Ok(0),
-        )
-        .unwrap();
-    }
-    c
-}
-
 fn value_here(path: &Path, sql: &str) -> Option<String> {
     rusqlite::Connection::open(path)
         .unwrap()
@@ -1009,7 +978,7 @@ fn a_field_added_anywhere_reaches_every_copy_and_a_dropped_one_is_refused() {
         "{}",
         said(&o)
     );
-    as_qgis(&lan)
+    common::as_another_program(&lan)
         .execute(
             "UPDATE proposed_clusters SET chu_dau_tu = 'Công ty Đông Bắc' WHERE name = 'Quảng An'",
             [],

@@ -112,17 +112,27 @@ fn an_import_in_the_window_then_another_program_loses_no_edit() {
     assert!(p.sites.iter().any(|s| s.name == "Hà Khánh C"));
 }
 
+/// A plan published on `server` and the copies `who` cloned from it into `dir`.
+fn plan_with_copies(server: &common::pg::PgServer, dir: &Path, who: &[&str]) -> Vec<PathBuf> {
+    let published = dir.join("published.gpkg");
+    drop(ProjectFile::create(&published, false).unwrap());
+    qn_planner::server::init(&server.url(), &mut ProjectFile::open(&published).unwrap()).unwrap();
+    who.iter()
+        .map(|w| {
+            let path = dir.join(format!("{w}.gpkg"));
+            qn_planner::server::clone(&server.url(), &path).unwrap();
+            path
+        })
+        .collect()
+}
+
 #[test]
 fn a_sync_in_the_window_then_another_program_loses_no_edit() {
     let Some(server) = common::pg::server() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let published = dir.path().join("published.gpkg");
-    drop(ProjectFile::create(&published, false).unwrap());
-    qn_planner::server::init(&server.url(), &mut ProjectFile::open(&published).unwrap()).unwrap();
-    let path = dir.path().join("lan.gpkg");
-    qn_planner::server::clone(&server.url(), &path).unwrap();
+    let path = plan_with_copies(&server, dir.path(), &["lan"]).remove(0);
     let file = ProjectFile::open_session(&path, None).unwrap().file;
     let mut h = harness(file);
     let key = select(&mut h, "Hà Khánh");
@@ -350,16 +360,11 @@ fn a_sync_keeps_the_form_and_the_undo_steps_of_records_it_did_not_touch() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let published = dir.path().join("published.gpkg");
-    drop(ProjectFile::create(&published, false).unwrap());
-    qn_planner::server::init(&server.url(), &mut ProjectFile::open(&published).unwrap()).unwrap();
-    let lan = dir.path().join("lan.gpkg");
-    let minh = dir.path().join("minh.gpkg");
-    qn_planner::server::clone(&server.url(), &lan).unwrap();
-    qn_planner::server::clone(&server.url(), &minh).unwrap();
+    let copies = plan_with_copies(&server, dir.path(), &["lan", "minh"]);
+    let (lan, minh) = (&copies[0], &copies[1]);
     // Minh changes Lê Lợi and Hà Khánh's notes on the server.
     {
-        let mut pf = ProjectFile::open(&minh).unwrap();
+        let mut pf = ProjectFile::open(minh).unwrap();
         let mut p = pf.read_project().unwrap();
         for name in ["Lê Lợi", "Hà Khánh"] {
             let before = p.sites.iter().find(|s| s.name == name).unwrap().clone();
@@ -374,7 +379,7 @@ fn a_sync_keeps_the_form_and_the_undo_steps_of_records_it_did_not_touch() {
         qn_planner::server::sync::sync(&server.url(), &mut pf).unwrap();
     }
     // Lan, in the window: an edit of Tân Bình and one of Hà Khánh, then a sync.
-    let file = ProjectFile::open_session(&lan, None).unwrap().file;
+    let file = ProjectFile::open_session(lan, None).unwrap().file;
     let mut h = harness(file);
     select(&mut h, "Hà Khánh");
     type_name(&mut h, "Hà Khánh A");
@@ -432,36 +437,10 @@ fn a_failed_sync_says_so_briefly_in_the_status_bar_and_in_vietnamese_in_full() {
     );
 }
 
-/// A project with a table another program wrote into it: QGIS's Processing saving a buffer
-/// of the proposed clusters into the GeoPackage (GDAL's SQLite dialect stands in for it).
-fn with_a_qgis_table(dir: &Path) -> Option<PathBuf> {
-    if !common::have_gdal() {
-        return None;
-    }
-    let path = dir.join("p.gpkg");
-    drop(ProjectFile::create(&path, false).unwrap());
-    let o = std::process::Command::new("ogr2ogr")
-        .args(["-f", "GPKG", "-update"])
-        .arg(&path)
-        .arg(&path)
-        .args([
-            "-dialect",
-            "SQLite",
-            "-sql",
-            "SELECT ST_Buffer(geom, 0.01) AS geom, name FROM proposed_clusters WHERE geom IS NOT NULL",
-            "-nln",
-            "vung_dem",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    Some(path)
-}
-
 #[test]
 fn a_table_qgis_wrote_into_the_project_is_listed_and_imported_under_a_new_name() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(path) = with_a_qgis_table(dir.path()) else {
+    let Some(path) = common::with_a_qgis_table(dir.path()) else {
         return;
     };
     let file = ProjectFile::open_session(&path, None).unwrap().file;

@@ -656,27 +656,20 @@ impl FormCtx<'_> {
                     .collect();
                 let who = c.resolved_by.clone().unwrap_or_default();
                 ui.label(RichText::new(format!("{when} · {who}")).small().weak());
+                let by = c
+                    .theirs_author
+                    .as_deref()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default();
                 ui.add(
-                    egui::Label::new(match lang {
-                        crate::settings::Language::Vi => format!(
-                            "xung đột về {field}: máy này {}, máy chủ {}{} — {decision}",
-                            side(&c.mine, c.mine_deleted),
-                            side(&c.theirs, c.theirs_deleted),
-                            c.theirs_author
-                                .as_deref()
-                                .map(|a| format!(" ({a})"))
-                                .unwrap_or_default()
-                        ),
-                        crate::settings::Language::En => format!(
-                            "conflict over {field}: this copy {}, the server {}{} — {decision}",
-                            side(&c.mine, c.mine_deleted),
-                            side(&c.theirs, c.theirs_deleted),
-                            c.theirs_author
-                                .as_deref()
-                                .map(|a| format!(" ({a})"))
-                                .unwrap_or_default()
-                        ),
-                    })
+                    egui::Label::new(format!(
+                        "{} {field}: {} {}, {} {}{by} — {decision}",
+                        tr(lang, "xung đột về", "conflict over"),
+                        tr(lang, "máy này", "this copy"),
+                        side(&c.mine, c.mine_deleted),
+                        tr(lang, "máy chủ", "the server"),
+                        side(&c.theirs, c.theirs_deleted),
+                    ))
                     .wrap(),
                 );
             }

@@ -52,6 +52,10 @@ CREATE TRIGGER qn_log_role BEFORE INSERT ON qn_server_log
 CREATE OR REPLACE FUNCTION qn_precision_label(p text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE p %PRECISIONS% ELSE p END
 $$;
+CREATE OR REPLACE FUNCTION qn_moved_source() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT 'di chuyển ngoài qn-planner (' || session_user || ') ngày '
+    || to_char(current_date, 'YYYY-MM-DD')
+$$;
 CREATE OR REPLACE FUNCTION qn_mark_drafted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF current_setting('qn.applying', true) = 'on' THEN
@@ -73,8 +77,7 @@ BEGIN
         || qn_precision_label(OLD.location_precision) || ' — ' || OLD.location_source;
     END IF;
     NEW.location_precision := 'drafted';
-    NEW.location_source := 'di chuyển ngoài qn-planner (' || session_user || ') ngày '
-      || to_char(current_date, 'YYYY-MM-DD');
+    NEW.location_source := qn_moved_source();
   END IF;
   RETURN NEW;
 END
@@ -92,8 +95,7 @@ BEGIN
              || qn_precision_label(location_precision) || '' — '' || location_source END,
          location_source = $1
        WHERE site_key = $2', TG_ARGV[0])
-    USING 'di chuyển ngoài qn-planner (' || session_user || ') ngày '
-      || to_char(current_date, 'YYYY-MM-DD'), NEW.site_key;
+    USING qn_moved_source(), NEW.site_key;
   END IF;
   RETURN NULL;
 END

@@ -173,3 +173,85 @@ pub fn deleted_fds(path: &Path) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+// The command line, and a project as other programs edit it (issues 24, 30).
+
+/// Runs `qn-planner` with `args`.
+pub fn qn(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+        .args(args)
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .expect("qn-planner runs")
+}
+
+/// What a command printed, stdout then stderr.
+pub fn said(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Changes the site named `name` of the project at `path` through the app's edit path.
+pub fn edit_site(path: &Path, name: &str, change: impl FnOnce(&mut qn_planner::model::Site)) {
+    use qn_planner::edit::{Edit, History};
+    let mut pf = qn_planner::store::ProjectFile::open(path).expect("the project opens");
+    let mut p = pf.read_project().expect("the project reads");
+    let before = p
+        .sites
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("{name}"))
+        .clone();
+    let mut after = before.clone();
+    change(&mut after);
+    History::default()
+        .apply(Edit::update(before, after), None, &mut pf, &mut p)
+        .expect("the edit is written");
+}
+
+/// A connection to a project as another program (QGIS, GDAL) has one: the GeoPackage
+/// functions its R-tree triggers name are registered (as stand-ins: these tests change no
+/// geometry through it).
+pub fn as_another_program(path: &Path) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(path).expect("the file opens");
+    for f in ["ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"] {
+        c.create_scalar_function(
+            f,
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |_| Ok(0),
+        )
+        .expect("a function registers");
+    }
+    c
+}
+
+/// A seeded project at `dir/p.gpkg` holding a table another program wrote into it: QGIS's
+/// Processing saving a buffer of the proposed clusters (`vung_dem`, 8 polygons) into the
+/// GeoPackage, GDAL's SQLite dialect standing in for it. `None` where GDAL is missing.
+pub fn with_a_qgis_table(dir: &Path) -> Option<std::path::PathBuf> {
+    if !have_gdal() {
+        return None;
+    }
+    let path = dir.join("p.gpkg");
+    drop(qn_planner::store::ProjectFile::create(&path, false).expect("a project"));
+    let o = Command::new("ogr2ogr")
+        .args(["-f", "GPKG", "-update"])
+        .arg(&path)
+        .arg(&path)
+        .args([
+            "-dialect",
+            "SQLite",
+            "-sql",
+            "SELECT ST_Buffer(geom, 0.01) AS geom, name FROM proposed_clusters WHERE geom IS NOT NULL",
+            "-nln",
+            "vung_dem",
+        ])
+        .output()
+        .expect("ogr2ogr runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(path)
+}
