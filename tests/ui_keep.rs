@@ -306,7 +306,7 @@ fn a_delete_against_an_edit_says_what_happened_and_the_losing_value_stays_in_his
     let mut h = harness(file);
     h.get_by_label("1 xung đột").click();
     h.run();
-    h.get_by_label_contains("đã xoá bản ghi này trên máy chủ lúc");
+    h.get_by_label_contains("đã xóa bản ghi này trên máy chủ lúc");
     h.get_by_label_contains("ở máy này anh/chị đã sửa: lao động thành 500");
     h.get_by_label("Giữ bản ghi (của tôi)").click();
     h.run();
@@ -317,7 +317,7 @@ fn a_delete_against_an_edit_says_what_happened_and_the_losing_value_stays_in_his
     h.get_by_label_contains("Lịch sử thay đổi").click();
     h.run();
     h.get_by_label_contains("xung đột về bản ghi: máy này");
-    h.get_by_label_contains("máy chủ (đã xoá) (Lan) — giữ của máy này");
+    h.get_by_label_contains("máy chủ (đã xóa) (Lan) — giữ của máy này");
 }
 
 #[test]

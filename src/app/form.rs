@@ -636,7 +636,7 @@ impl FormCtx<'_> {
                 };
                 let side = |v: &crate::store::Cell, deleted: bool| {
                     if deleted {
-                        tr(lang, "(đã xoá)", "(deleted)").to_string()
+                        tr(lang, "(đã xóa)", "(deleted)").to_string()
                     } else {
                         super::sync_ui::value_text_pub(lang, v)
                     }

@@ -458,7 +458,7 @@ fn conflict_row(
         },
         (None, true, true, _) => match lang {
             Language::Vi => format!(
-                "{who} đã xoá bản ghi này trên máy chủ lúc {when}; ở máy này anh/chị đã sửa: {}.",
+                "{who} đã xóa bản ghi này trên máy chủ lúc {when}; ở máy này anh/chị đã sửa: {}.",
                 if mine_edits.is_empty() {
                     "—".to_string()
                 } else {
@@ -476,7 +476,7 @@ fn conflict_row(
         },
         (None, true, _, true) => match lang {
             Language::Vi => {
-                format!("Anh/chị đã xoá bản ghi này; trên máy chủ {who} đã sửa nó lúc {when}.")
+                format!("Anh/chị đã xóa bản ghi này; trên máy chủ {who} đã sửa nó lúc {when}.")
             }
             Language::En => {
                 format!("You deleted this record; on the server {who} changed it at {when}.")
@@ -491,10 +491,10 @@ fn conflict_row(
     let (keep, take) = match (c.field == "*", c.theirs_deleted, c.mine_deleted) {
         (true, true, _) => (
             tr(lang, "Giữ bản ghi (của tôi)", "Keep the record (mine)"),
-            tr(lang, "Xoá như máy chủ", "Delete it as the server did"),
+            tr(lang, "Xóa như máy chủ", "Delete it as the server did"),
         ),
         (true, _, true) => (
-            tr(lang, "Vẫn xoá (của tôi)", "Keep it deleted (mine)"),
+            tr(lang, "Vẫn xóa (của tôi)", "Keep it deleted (mine)"),
             tr(
                 lang,
                 "Khôi phục từ máy chủ",
