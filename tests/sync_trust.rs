@@ -105,7 +105,7 @@ fn a_killed_clone_leaves_no_file_that_could_sync() {
             assert_eq!(proposed_in(&target), on_server, "run {run}");
             let o = qn(&["sync", target.to_str().unwrap()]);
             assert!(o.status.success(), "run {run}: {}", said(&o));
-            assert!(said(&o).contains("0 records pulled"), "{}", said(&o));
+            common::assert_says(&o, "0 records pulled");
         }
         // What a killed clone left is only its part, removed by the next clone of the name.
         let o = qn(&["clone", &url, target.to_str().unwrap()]);
@@ -473,11 +473,11 @@ fn a_sync_with_another_departments_plan_is_refused_with_both_names() {
     assert_eq!(rows, 0);
     let o = qn(&["sync", lan_path.to_str().unwrap()]);
     assert!(o.status.success(), "{}", said(&o));
-    assert!(said(&o).contains("1 operations pushed"), "{}", said(&o));
+    common::assert_says(&o, "1 operations pushed");
     // The copy that published a plan remembers where: `sync FILE` alone works there.
     let o = qn(&["sync", other.to_str().unwrap()]);
     assert!(o.status.success(), "{}", said(&o));
-    assert!(said(&o).contains("0 operations pushed"), "{}", said(&o));
+    common::assert_says(&o, "0 operations pushed");
 }
 
 #[test]
@@ -543,10 +543,9 @@ fn a_plan_of_schema_2_is_brought_up_to_date_by_its_owner() {
     // its reason (exit 3: a decision waits).
     let o = qn(&["sync", lan_path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", said(&o));
-    assert!(
-        said(&o).contains("set aside: the server's value breaks a rule (proposed_clusters.jobs is not a whole number of 0 or more)"),
-        "{}",
-        said(&o)
+    common::assert_says(
+        &o,
+        "set aside: the server's value breaks a rule (proposed_clusters.jobs is not a whole number of 0 or more)",
     );
     let version: String = c
         .query_one(
@@ -689,11 +688,7 @@ fn a_network_gone_silent_mid_sync_fails_it_and_the_lock_comes_back() {
     let o = child.wait_with_output().unwrap();
     let failed_after = started.elapsed();
     assert_eq!(o.status.code(), Some(1), "{}", said(&o));
-    assert!(
-        said(&o).contains("the server stopped answering"),
-        "{}",
-        said(&o)
-    );
+    common::assert_says(&o, "the server stopped answering");
     let (pushed, released_after) = other.join().unwrap();
     assert_eq!(pushed, Ok(1), "the other laptop's sync went through");
     eprintln!(
@@ -706,7 +701,7 @@ fn a_network_gone_silent_mid_sync_fails_it_and_the_lock_comes_back() {
     drop(pf);
     let o = qn(&["sync", lan_path.to_str().unwrap(), &pg.url()]);
     assert!(o.status.success(), "{}", said(&o));
-    assert!(said(&o).contains("1 operations pushed"), "{}", said(&o));
+    common::assert_says(&o, "1 operations pushed");
 }
 
 /// QGIS on PostGIS with its edits in one transaction ("automatic transaction groups"), left
@@ -841,11 +836,7 @@ fn no_password_is_stored_or_shown_and_the_log_knows_who_pushed() {
     };
     let o = sync(None);
     assert_eq!(o.status.code(), Some(1), "{}", said(&o));
-    assert!(
-        said(&o).contains("asks for a password and none was given"),
-        "{}",
-        said(&o)
-    );
+    common::assert_says(&o, "asks for a password and none was given");
     // ...and takes it from PGPASSWORD (a copy saved with "***" by an older qn-planner too).
     let mut lan = Copy::clone_of(&pg.url(), dir.path(), "lan-edit");
     drop(lan.pf);
@@ -855,7 +846,7 @@ fn no_password_is_stored_or_shown_and_the_log_knows_who_pushed() {
     drop(lan);
     let o = sync(Some("mat-khau-2026"));
     assert!(o.status.success(), "{}", said(&o));
-    assert!(said(&o).contains("1 operations pushed"), "{}", said(&o));
+    common::assert_says(&o, "1 operations pushed");
     rusqlite::Connection::open(&lan_path)
         .unwrap()
         .execute(
@@ -973,11 +964,7 @@ fn a_field_added_anywhere_reaches_every_copy_and_a_dropped_one_is_refused() {
         "text",
     ]);
     assert!(o.status.success(), "{}", said(&o));
-    assert!(
-        said(&o).contains("the next sync takes it to the shared plan"),
-        "{}",
-        said(&o)
-    );
+    common::assert_says(&o, "the next sync takes it to the shared plan");
     common::as_another_program(&lan)
         .execute(
             "UPDATE proposed_clusters SET chu_dau_tu = 'Công ty Đông Bắc' WHERE name = 'Quảng An'",

@@ -194,6 +194,12 @@ pub fn said(o: &std::process::Output) -> String {
     )
 }
 
+/// Fails unless the command's output holds `text` (showing the output).
+pub fn assert_says(o: &std::process::Output, text: &str) {
+    let s = said(o);
+    assert!(s.contains(text), "expected {text:?} in:\n{s}");
+}
+
 /// Changes the site named `name` of the project at `path` through the app's edit path.
 pub fn edit_site(path: &Path, name: &str, change: impl FnOnce(&mut qn_planner::model::Site)) {
     use qn_planner::edit::{Edit, History};
