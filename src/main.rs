@@ -487,10 +487,10 @@ fn cmd_import(
     if let Some(into) = into {
         return import_into_planning(file, &source, crs, into, map, started);
     }
-    let name = match (&source, layer) {
-        _ if new_name.is_some() => new_name.unwrap_or_default().to_string(),
-        (Source::Gpkg { layer, .. }, _) => layer.clone(),
-        (_, Some(n)) => n.to_string(),
+    let name = match (new_name, &source, layer) {
+        (Some(n), _, _) => n.to_string(),
+        (None, Source::Gpkg { layer, .. }, _) => layer.clone(),
+        (None, _, Some(n)) => n.to_string(),
         _ => input
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

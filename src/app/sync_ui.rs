@@ -735,7 +735,13 @@ impl super::QnApp {
                 self.sync.status = s;
                 self.sync.conflicts = c;
                 self.sync.mine_edits.clear();
-                if let Ok(ops) = file.pending_operations() {
+                // Read only for a record conflict's card (this runs after every edit).
+                let record_conflict = self
+                    .sync
+                    .conflicts
+                    .iter()
+                    .any(|c| c.field == "*" && c.resolution.is_none());
+                if record_conflict && let Ok(ops) = file.pending_operations() {
                     for o in ops
                         .into_iter()
                         .filter(|o| o.kind == crate::model::oplog::OpKind::Update)

@@ -196,7 +196,7 @@ impl Member {
             Member::Memory(b) => Ok(b),
             Member::Spilled(mut s, _) => {
                 let mut b = Vec::new();
-                s.file.read_to_end(&mut b).map_err(|e| io_err(&s.path, e))?;
+                s.read_to_end(&mut b).map_err(|e| io_err(&s.path, e))?;
                 Ok(b)
             }
         }
@@ -205,24 +205,35 @@ impl Member {
 
 /// A temporary file holding an unpacked member, removed when dropped.
 struct Spill {
-    file: std::fs::File,
+    /// Always `Some` until dropped: closed before the file is removed (Windows does not remove
+    /// an open file).
+    file: Option<std::fs::File>,
     path: PathBuf,
+}
+
+impl Spill {
+    fn file(&mut self) -> std::io::Result<&mut std::fs::File> {
+        self.file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the temporary file is closed"))
+    }
 }
 
 impl Read for Spill {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.file.read(buf)
+        self.file()?.read(buf)
     }
 }
 
 impl Seek for Spill {
     fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
-        self.file.seek(pos)
+        self.file()?.seek(pos)
     }
 }
 
 impl Drop for Spill {
     fn drop(&mut self) {
+        drop(self.file.take());
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -248,7 +259,7 @@ fn read_member(mut f: impl Read, size: u64, name: &Path) -> Result<Member, Impor
     let (mut out, path) =
         crate::fsutil::temp_file("zip").map_err(|e| io_err(&std::env::temp_dir(), e))?;
     let spill = |file| Spill {
-        file,
+        file: Some(file),
         path: path.clone(),
     };
     let n = match std::io::copy(&mut limited, &mut out) {
@@ -262,9 +273,7 @@ fn read_member(mut f: impl Read, size: u64, name: &Path) -> Result<Member, Impor
     if n > size {
         return Err(lied());
     }
-    s.file
-        .seek(SeekFrom::Start(0))
-        .map_err(|e| io_err(name, e))?;
+    s.seek(SeekFrom::Start(0)).map_err(|e| io_err(name, e))?;
     Ok(Member::Spilled(s, n))
 }
 
