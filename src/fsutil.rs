@@ -206,12 +206,74 @@ pub fn commit_part(part: &Path, target: &Path) -> std::io::Result<()> {
         .write(true)
         .open(part)
         .and_then(|f| f.sync_all())
-        .and_then(|_| std::fs::rename(part, target))
+        .and_then(|_| replace(part, target))
         .and_then(|_| sync_dir_of(target));
     if result.is_err() {
         let _ = std::fs::remove_file(part);
     }
     result
+}
+
+/// The name to give SQLite for `path`. Windows refuses paths of 260 characters or more unless
+/// they are written in the "verbatim" form `\\?\C:\…` (or the machine's policy allows long
+/// paths, which locked-down laptops do not); Rust's own file functions add that form by
+/// themselves, SQLite does not, but takes it. So on Windows a long path goes to SQLite
+/// absolute and verbatim; elsewhere, and for short paths, as it is.
+pub fn for_sqlite(path: &Path) -> std::borrow::Cow<'_, Path> {
+    const SHORT: usize = 240;
+    if !cfg!(windows) || path.as_os_str().len() < SHORT {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let Ok(full) = std::path::absolute(path) else {
+        return std::borrow::Cow::Borrowed(path);
+    };
+    let text = full.to_string_lossy();
+    if text.starts_with(r"\\?\") {
+        return std::borrow::Cow::Owned(full);
+    }
+    let verbatim = match text.strip_prefix(r"\\") {
+        Some(unc) => format!(r"\\?\UNC\{unc}"),
+        None => format!(r"\\?\{text}"),
+    };
+    std::borrow::Cow::Owned(PathBuf::from(verbatim))
+}
+
+/// How long a replace waits for another program to let go of the target (Windows).
+pub const REPLACE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether `e` says another program holds the file (Windows: access denied, sharing or lock
+/// violation).
+fn held_elsewhere(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
+}
+
+/// Renames `from` over `to`. On Windows (`MoveFileExW`, unlike `rename(2)`) the target cannot
+/// be replaced while another program holds it open without sharing deletion: Excel holding a
+/// CSV, QGIS a GeoPackage, or an antivirus scanning the file just written. The rename is then
+/// tried again for [`REPLACE_WAIT`] (the antivirus lets go within it), and at last refused
+/// with a message saying so (the callers name the file), the target untouched.
+pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(20);
+    loop {
+        match std::fs::rename(from, to) {
+            Ok(()) => return Ok(()),
+            Err(e) if held_elsewhere(&e) && started.elapsed() < REPLACE_WAIT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(400));
+            }
+            Err(e) if held_elsewhere(&e) => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "open in another program (Excel, QGIS, an antivirus…) or read-only, so it could not be replaced within {} s: close it there and try again; it was left as it was ({e})",
+                        REPLACE_WAIT.as_secs()
+                    ),
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// A new, empty temporary file (read and write) in the system's temporary folder, and its path:

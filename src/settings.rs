@@ -37,13 +37,56 @@ impl Settings {
     }
 }
 
-/// The folder for settings and the default project.
+/// The name of the marker file that makes a copy portable: with a file of this name beside
+/// the program, settings, the default project and backups live in [`PORTABLE_DIR`] beside it
+/// (run from a USB stick, nothing written to the user's profile).
+pub const PORTABLE_MARKER: &str = "portable";
+
+/// The folder beside a portable program that holds its settings and projects.
+pub const PORTABLE_DIR: &str = "qn-planner-data";
+
+/// The data folder of a portable copy: [`PORTABLE_DIR`] beside the running program when a
+/// [`PORTABLE_MARKER`] file is there.
+fn portable_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    dir.join(PORTABLE_MARKER)
+        .is_file()
+        .then(|| dir.join(PORTABLE_DIR))
+}
+
+/// The folder for the default project and its backups: `QN_PLANNER_HOME` when set (tests),
+/// else beside a portable program, else the platform's: `~/.local/share/qn-planner` on Linux,
+/// `%LOCALAPPDATA%\QuangNinh\qn-planner\data` on Windows (projects and backups are large and
+/// belong to this computer, not to a roaming profile).
 pub fn data_dir() -> Option<PathBuf> {
     if let Some(h) = std::env::var_os("QN_PLANNER_HOME") {
         return Some(PathBuf::from(h));
     }
+    if let Some(d) = portable_dir() {
+        return Some(d);
+    }
     directories::ProjectDirs::from("vn", "QuangNinh", "qn-planner")
-        .map(|d| d.data_dir().to_path_buf())
+        .map(|d| d.data_local_dir().to_path_buf())
+}
+
+/// The folder for `settings.json`: the data folder, except on Windows, where settings roam
+/// with the user (`%APPDATA%\QuangNinh\qn-planner\config`).
+pub fn settings_dir() -> Option<PathBuf> {
+    if std::env::var_os("QN_PLANNER_HOME").is_some() || portable_dir().is_some() {
+        return data_dir();
+    }
+    if cfg!(windows) {
+        directories::ProjectDirs::from("vn", "QuangNinh", "qn-planner")
+            .map(|d| d.config_dir().to_path_buf())
+    } else {
+        data_dir()
+    }
+}
+
+/// The user's home folder (`C:\Users\NAME` on Windows), for the file browser.
+pub fn home_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())
 }
 
 /// Where a first run creates its project.
@@ -58,7 +101,7 @@ fn settings_path(dir: &Path) -> PathBuf {
 impl Settings {
     /// Loads the settings; a missing or unreadable file gives the defaults.
     pub fn load() -> Settings {
-        data_dir()
+        settings_dir()
             .and_then(|d| crate::fsutil::read_input(&settings_path(&d)).ok())
             .and_then(|t| serde_json::from_slice(&t).ok())
             .unwrap_or_default()
@@ -66,7 +109,7 @@ impl Settings {
 
     /// Saves the settings, whole or not at all.
     pub fn save(&self) -> Result<(), String> {
-        let dir = data_dir().ok_or("no data folder on this system")?;
+        let dir = settings_dir().ok_or("no settings folder on this system")?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let path = settings_path(&dir);
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;

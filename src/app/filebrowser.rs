@@ -72,6 +72,8 @@ pub struct FileBrowser {
     error: Option<String>,
     /// The chosen file exists and saving was asked once: the next click overwrites.
     confirm_overwrite: bool,
+    /// The drives to jump to (Windows; checked once, when the browser opens).
+    drives: Vec<PathBuf>,
 }
 
 /// What a frame of the browser decided.
@@ -79,6 +81,17 @@ pub enum Outcome {
     Open,
     Chosen(PathBuf),
     Cancelled,
+}
+
+/// The drives of a Windows computer that hold a file system (none elsewhere).
+fn drives() -> Vec<PathBuf> {
+    if !cfg!(windows) {
+        return Vec::new();
+    }
+    (b'C'..=b'Z')
+        .map(|l| PathBuf::from(format!("{}:\\", l as char)))
+        .filter(|d| d.is_dir())
+        .collect()
 }
 
 impl FileBrowser {
@@ -99,7 +112,7 @@ impl FileBrowser {
                 }
             })
             .filter(|d| d.is_dir())
-            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .or_else(crate::settings::home_dir)
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("/"));
         let mut b = FileBrowser {
@@ -112,6 +125,7 @@ impl FileBrowser {
             entries: Vec::new(),
             error: None,
             confirm_overwrite: false,
+            drives: drives(),
         };
         b.read_dir();
         b
@@ -213,9 +227,15 @@ impl FileBrowser {
                         self.go(p);
                     }
                     if ui.button(tr(lang, "Thư mục nhà", "Home")).clicked()
-                        && let Some(h) = std::env::var_os("HOME")
+                        && let Some(h) = crate::settings::home_dir()
                     {
-                        self.go(PathBuf::from(h));
+                        self.go(h);
+                    }
+                    // Windows: the drives (C:, D:, a USB stick), since "Up" stops at a drive's root.
+                    for drive in self.drives.clone() {
+                        if ui.button(drive.display().to_string()).clicked() {
+                            self.go(drive);
+                        }
                     }
                 });
                 ui.separator();

@@ -828,8 +828,11 @@ pub fn gpkg_layers(path: &Path) -> Result<Vec<String>, ImportError> {
 }
 
 fn open_gpkg(path: &Path) -> Result<rusqlite::Connection, ImportError> {
-    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| io_err(path, e))?;
+    let c = rusqlite::Connection::open_with_flags(
+        crate::fsutil::for_sqlite(path),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .map_err(|e| io_err(path, e))?;
     c.query_row("SELECT count(*) FROM gpkg_contents", [], |r| {
         r.get::<_, i64>(0)
     })

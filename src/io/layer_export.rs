@@ -608,7 +608,8 @@ fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExp
         .iter()
         .map(|(c, t)| format!(", {} {}", quote(c), crate::store::column_type(t)))
         .collect();
-    let conn = rusqlite::Connection::open(tmp).map_err(|e| io_err(tmp, e))?;
+    let conn =
+        rusqlite::Connection::open(crate::fsutil::for_sqlite(tmp)).map_err(|e| io_err(tmp, e))?;
     let sq = |e: rusqlite::Error| io_err(tmp, e);
     crate::store::schema::register_functions(&conn).map_err(sq)?;
     conn.execute_batch("BEGIN").map_err(sq)?;

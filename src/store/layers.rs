@@ -1132,9 +1132,11 @@ pub struct LayerReader {
 impl LayerReader {
     pub fn open(path: &std::path::Path, table: &str) -> Result<LayerReader, StoreError> {
         let sq = |e| StoreError::sqlite(path, e);
-        let conn =
-            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(sq)?;
+        let conn = rusqlite::Connection::open_with_flags(
+            crate::fsutil::for_sqlite(path),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .map_err(sq)?;
         // One read transaction for the whole layer, not a lock per query.
         conn.execute_batch("BEGIN").map_err(sq)?;
         Ok(LayerReader {

@@ -449,7 +449,8 @@ impl ProjectFile {
         let _ = std::fs::remove_file(tmp);
         let tmp = tmp.to_path_buf();
         let result = (|| {
-            let conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            let conn = Connection::open(crate::fsutil::for_sqlite(&tmp))
+                .map_err(|e| StoreError::sqlite(&tmp, e))?;
             let held = crate::fsutil::hold(&tmp);
             schema::register_functions(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
             schema::create(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
@@ -513,8 +514,8 @@ impl ProjectFile {
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let conn = Connection::open_with_flags(crate::fsutil::for_sqlite(path), flags)
+            .map_err(|e| StoreError::sqlite(path, e))?;
         let held = crate::fsutil::hold(path);
         conn.busy_timeout(wait)
             .map_err(|e| StoreError::sqlite(path, e))?;
@@ -604,7 +605,7 @@ impl ProjectFile {
         let journal = PathBuf::from(journal);
         if journal.exists()
             && let Ok(c) = Connection::open_with_flags(
-                &self.path,
+                crate::fsutil::for_sqlite(&self.path),
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
         {

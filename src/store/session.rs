@@ -204,7 +204,8 @@ impl ProjectFile {
         let tmp = crate::fsutil::part_path(&dest).map_err(|e| io_err(&dest, e))?;
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
-            let mut out = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            let mut out = Connection::open(crate::fsutil::for_sqlite(&tmp))
+                .map_err(|e| StoreError::sqlite(&tmp, e))?;
             let b = rusqlite::backup::Backup::new(&self.conn, &mut out)
                 .map_err(|e| StoreError::sqlite(&tmp, e))?;
             b.run_to_completion(256, std::time::Duration::from_millis(0), None)
