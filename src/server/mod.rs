@@ -13,9 +13,11 @@ pub mod layers;
 pub mod net;
 pub mod schema;
 pub mod sync;
+pub mod tls;
 use postgres::types::ToSql;
 pub use schema::{PlanIdentity, SERVER_SCHEMA_VERSION};
 use thiserror::Error;
+use tls::Verify;
 
 #[derive(Debug, Error)]
 pub enum ServerError {
@@ -286,18 +288,6 @@ pub fn connect_with(url: &str, password: Option<&str>) -> Result<postgres::Clien
     connect_tls(url, password).map(|(c, _)| c)
 }
 
-/// How far the server's certificate is checked, as libpq's `sslmode` says.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Verify {
-    /// `disable`, `prefer` (the default), `require`: encrypted when the server offers it
-    /// (required with `require`), the certificate not checked.
-    Nothing,
-    /// `verify-ca`: the certificate must be signed by a trusted authority.
-    Ca,
-    /// `verify-full`: and name the host.
-    Full,
-}
-
 /// Splits libpq's TLS options off a connection string: `sslmode=verify-ca|verify-full` (which
 /// the client library reads as `require`, the checks done here) and `sslrootcert=FILE`.
 fn tls_options(url: &str) -> (String, Verify, Option<String>) {
@@ -350,48 +340,19 @@ fn tls_options(url: &str) -> (String, Verify, Option<String>) {
     (rest, verify, root)
 }
 
-/// The TLS connector for `verify`, trusting `root` (a PEM file) besides the system's
-/// authorities.
-fn tls_connector(
-    url: &str,
-    verify: Verify,
-    root: Option<&str>,
-) -> Result<postgres_native_tls::MakeTlsConnector, ServerError> {
-    let tls_err = |msg: String| ServerError::Tls(safe_url(url), msg);
-    let mut b = native_tls::TlsConnector::builder();
-    match verify {
-        Verify::Nothing => {
-            b.danger_accept_invalid_certs(true)
-                .danger_accept_invalid_hostnames(true);
-        }
-        Verify::Ca => {
-            b.danger_accept_invalid_hostnames(true);
-        }
-        Verify::Full => {}
-    }
-    if let Some(file) = root {
-        let pem = crate::fsutil::read_input(std::path::Path::new(file))
-            .map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
-        let cert = native_tls::Certificate::from_pem(&pem)
-            .map_err(|e| tls_err(format!("sslrootcert {file}: {e}")))?;
-        b.add_root_certificate(cert);
-    }
-    let c = b.build().map_err(|e| tls_err(e.to_string()))?;
-    Ok(postgres_native_tls::MakeTlsConnector::new(c))
-}
-
 /// Connects as [`connect_with`] does, and returns the TLS connector too (a cancel request
 /// goes through it).
 pub fn connect_tls(
     url: &str,
     password: Option<&str>,
-) -> Result<(postgres::Client, postgres_native_tls::MakeTlsConnector), ServerError> {
+) -> Result<(postgres::Client, tls::Connector), ServerError> {
     let connect_err = |source| ServerError::Connect {
         url: safe_url(url),
         source,
     };
     let (plain, verify, root) = tls_options(url);
-    let tls = tls_connector(url, verify, root.as_deref())?;
+    let tls = tls::connector(verify, root.as_deref())
+        .map_err(|why| ServerError::Tls(safe_url(url), why))?;
     let mut config: postgres::Config = plain.parse().map_err(connect_err)?;
     if config.get_password().is_none()
         && let Some(pw) = password.filter(|p| !p.is_empty())
@@ -509,9 +470,20 @@ fn rebuild_through(config: postgres::Config, port: u16) -> postgres::Config {
 
 /// The password the password file gives for `config`'s host, port, database and user.
 fn password_from_file(config: &postgres::Config) -> Option<String> {
+    // Where libpq looks: PGPASSFILE, else ~/.pgpass, on Windows %APPDATA%\postgresql\pgpass.conf.
     let file = std::env::var_os("PGPASSFILE")
         .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
+        .or_else(|| {
+            if cfg!(windows) {
+                std::env::var_os("APPDATA").map(|a| {
+                    std::path::Path::new(&a)
+                        .join("postgresql")
+                        .join("pgpass.conf")
+                })
+            } else {
+                crate::settings::home_dir().map(|h| h.join(".pgpass"))
+            }
+        })?;
     let text = String::from_utf8(crate::fsutil::read_input(&file).ok()?).ok()?;
     let host = match config.get_hosts().first() {
         Some(postgres::config::Host::Tcp(h)) => h.clone(),

@@ -129,8 +129,7 @@ pub enum Phase {
 pub type Progress<'a> = &'a (dyn Fn(Phase) + Sync);
 
 /// Where a sync running on another thread leaves the means to cancel it.
-pub type CancelSlot =
-    std::sync::Mutex<Option<(postgres::CancelToken, postgres_native_tls::MakeTlsConnector)>>;
+pub type CancelSlot = std::sync::Mutex<Option<(postgres::CancelToken, super::tls::Connector)>>;
 
 /// Cancels the sync that left its token in `slot`: the server abandons its transaction, so
 /// nothing of it is applied on either side.
