@@ -1277,9 +1277,16 @@ fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
     if let Some(e) = &error {
         eprintln!("qn-planner: {e}");
     }
+    #[cfg(windows)]
+    hide_own_console();
+    let mut viewport = egui::ViewportBuilder::default();
+    if let Some(icon) = qn_planner::app::window_icon() {
+        viewport = viewport.with_icon(std::sync::Arc::new(icon));
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("qn-planner")
+            .with_app_id("qn-planner")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 400.0]),
         ..Default::default()
@@ -1302,6 +1309,28 @@ fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String> {
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// Windows: qn-planner.exe is a console program, so that its commands print in cmd and
+/// PowerShell; started from the Start menu or Explorer it is given a console window of its
+/// own, which the map window then closes. A console shared with the shell that started it is
+/// left alone (messages still reach it).
+#[cfg(windows)]
+fn hide_own_console() {
+    #[link(name = "kernel32")]
+    unsafe extern "system" {
+        fn GetConsoleProcessList(list: *mut u32, count: u32) -> u32;
+        fn FreeConsole() -> i32;
+    }
+    let mut ids = [0u32; 2];
+    // SAFETY: `ids` holds the 2 process ids the call is told it may write.
+    let attached = unsafe { GetConsoleProcessList(ids.as_mut_ptr(), 2) };
+    if attached == 1 {
+        // SAFETY: detaching from a console has no precondition.
+        unsafe {
+            FreeConsole();
+        }
+    }
 }
 
 /// `server init URL FILE.gpkg`: the project becomes the department's plan in PostGIS.

@@ -1251,3 +1251,34 @@ impl eframe::App for QnApp {
         self.show(ui);
     }
 }
+
+/// The window's icon (title bar, taskbar, Alt-Tab), drawn from `assets/icon.svg`, the same
+/// drawing as the Windows program's icon.
+pub fn window_icon() -> Option<egui::IconData> {
+    const SIZE: u32 = 64;
+    let tree = usvg::Tree::from_str(
+        include_str!("../../assets/icon.svg"),
+        &usvg::Options::default(),
+    )
+    .ok()?;
+    let mut pixmap = tiny_skia::Pixmap::new(SIZE, SIZE)?;
+    let scale = SIZE as f32 / tree.size().width().max(tree.size().height());
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let rgba = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    Some(egui::IconData {
+        rgba,
+        width: SIZE,
+        height: SIZE,
+    })
+}
