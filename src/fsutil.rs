@@ -238,6 +238,19 @@ pub fn for_sqlite(path: &Path) -> std::borrow::Cow<'_, Path> {
     std::borrow::Cow::Owned(PathBuf::from(verbatim))
 }
 
+/// Windows: whether another program holds `path` open sharing nothing (Excel holds its files
+/// so), which is why nothing here could open it. Elsewhere always `false`: POSIX files are
+/// never held so, and a probe of an open database there would cancel its locks.
+pub fn held_exclusively_elsewhere(path: &Path) -> bool {
+    if !cfg!(windows) {
+        return false;
+    }
+    match std::fs::OpenOptions::new().read(true).open(path) {
+        Ok(_) => false,
+        Err(e) => matches!(e.raw_os_error(), Some(32 | 33)),
+    }
+}
+
 /// How long a replace waits for another program to let go of the target (Windows).
 pub const REPLACE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 

@@ -514,8 +514,14 @@ impl ProjectFile {
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(crate::fsutil::for_sqlite(path), flags)
-            .map_err(|e| StoreError::sqlite(path, e))?;
+        let conn =
+            Connection::open_with_flags(crate::fsutil::for_sqlite(path), flags).map_err(|e| {
+                if crate::fsutil::held_exclusively_elsewhere(path) {
+                    StoreError::Locked(path.to_path_buf())
+                } else {
+                    StoreError::sqlite(path, e)
+                }
+            })?;
         let held = crate::fsutil::hold(path);
         conn.busy_timeout(wait)
             .map_err(|e| StoreError::sqlite(path, e))?;
