@@ -781,6 +781,15 @@ fn a_file_another_windows_program_holds_is_waited_for_then_refused_clearly() {
     assert!(!o.status.success());
     common::assert_says(&o, "bản đồ.png");
     step("a PNG an image viewer holds: refused, naming it", t);
+
+    // A program holding the project itself (sharing nothing): said so, not "database error".
+    let mut other = hold(w, &project, 60_000);
+    let o = w.qn(&["info", &w.win(&project)]);
+    let _ = other.kill();
+    let _ = other.wait();
+    assert!(!o.status.success());
+    common::assert_says(&o, "locked by another program");
+    step("a project another program holds: refused, said so", t);
 }
 
 #[test]
@@ -855,11 +864,12 @@ impl Drop for Xvfb {
     }
 }
 
-/// Starts the window of `exe` (no arguments) on `x`, and waits for its first frame; gives
-/// the process and the milliseconds to the first frame it reported.
-fn window(w: &Wine, exe: &Path, x: &Xvfb) -> (Child, u64) {
+/// Starts the window of `exe` with `args` on `x`, and waits for its first frame; gives the
+/// process, the milliseconds to the first frame it reported and what it said before.
+fn window(w: &Wine, exe: &Path, args: &[&str], x: &Xvfb) -> (Child, u64, String) {
     let mut child = w
         .command(exe.as_os_str())
+        .args(args)
         .env("DISPLAY", &x.display)
         .env("QN_PLANNER_TIMING", "1")
         .stdout(Stdio::null())
@@ -886,7 +896,7 @@ fn window(w: &Wine, exe: &Path, x: &Xvfb) -> (Child, u64) {
                     .and_then(|n| n.parse().ok())
                 {
                     std::thread::spawn(move || while rx.recv().is_ok() {});
-                    return (child, ms);
+                    return (child, ms, said);
                 }
                 said.push_str(&line);
                 said.push('\n');
@@ -927,8 +937,13 @@ fn shot_dir() -> PathBuf {
 #[test]
 fn the_window_draws_the_map_and_keeps_its_data_in_the_users_windows_folders() {
     let Some((w, _turn)) = wine() else { return };
+    // A first run: no settings (another test's window may have left its last project).
+    let settings = w
+        .wine_home()
+        .join("AppData/Roaming/QuangNinh/qn-planner/config/settings.json");
+    let _ = std::fs::remove_file(&settings);
     let x = Xvfb::start();
-    let (mut child, ms) = window(w, &w.exe, &x);
+    let (mut child, ms, _) = window(w, &w.exe, &[], &x);
     std::thread::sleep(Duration::from_secs(3));
     let shot = shot_dir().join("window-under-wine.png");
     x.screenshot(&shot);
@@ -956,15 +971,88 @@ fn the_window_draws_the_map_and_keeps_its_data_in_the_users_windows_folders() {
         .wine_home()
         .join("AppData/Local/QuangNinh/qn-planner/data/quang-ninh.gpkg");
     assert!(local.is_file(), "no {}", local.display());
-    let settings = w
-        .wine_home()
-        .join("AppData/Roaming/QuangNinh/qn-planner/config/settings.json");
     assert!(settings.is_file(), "no {}", settings.display());
     println!(
         "windows: the window's first frame after {ms} ms under Wine; sea {:.0} %, land {:.0} % of the screen; {}",
         sea as f64 * 100.0 / all as f64,
         land as f64 * 100.0 / all as f64,
         shot.display()
+    );
+}
+
+#[test]
+fn a_project_open_in_one_window_opens_read_only_in_a_second() {
+    let Some((w, _turn)) = wine() else { return };
+    let dir = w.work.join("hai cửa sổ");
+    std::fs::create_dir_all(&dir).unwrap();
+    let project = dir.join("dự án chung.gpkg");
+    let wp = w.win(&project);
+    ok(&w.qn(&["init", &wp]), "init");
+    let x = Xvfb::start();
+    let (mut first, _, said) = window(w, &w.exe, &[&wp], &x);
+    assert!(!said.contains("chỉ mở để xem"), "{said}");
+    let lock = dir.join("dự án chung.gpkg.qnlock");
+    assert!(lock.is_file(), "no lock file beside the project");
+    // A point added in the first window (P, then a click on land): the edit is in the file,
+    // and a backup of the project was taken before it, in the user's data folder.
+    for args in [
+        vec!["mousemove", "700", "300", "click", "1"],
+        vec!["key", "p"],
+        vec!["mousemove", "700", "300", "click", "1"],
+    ] {
+        let o = Command::new("xdotool")
+            .args(&args)
+            .env("DISPLAY", &x.display)
+            .output()
+            .expect("xdotool runs (apt-get install xdotool)");
+        assert!(o.status.success(), "xdotool: {}", common::said(&o));
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    let backups = w
+        .wine_home()
+        .join("AppData/Local/QuangNinh/qn-planner/data/backups");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let found = loop {
+        let found: Vec<String> = std::fs::read_dir(&backups)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("dự án chung-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !found.is_empty() || Instant::now() > deadline {
+            break found;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let (mut second, _, said) = window(w, &w.exe, &[&wp], &x);
+    for c in [&mut first, &mut second] {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    assert!(
+        said.contains("tệp đang mở trong một qn-planner khác; ở đây chỉ mở để xem"),
+        "the second window said: {said}"
+    );
+    assert_eq!(
+        found.len(),
+        1,
+        "one backup before the first edit: {found:?}"
+    );
+    let p = qn_planner::store::ProjectFile::open(&project)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    assert_eq!(
+        p.sites_of(qn_planner::model::Layer::ProposedClusters)
+            .count(),
+        11,
+        "the point added in the window is in the file"
+    );
+    println!(
+        "windows: an edit in the window is in the file, a backup ({}) taken before it; a second window opens the project read-only, said so",
+        found[0]
     );
 }
 
@@ -984,7 +1072,7 @@ fn the_portable_copy_keeps_everything_beside_itself() {
     assert!(dir.join("LICENCES.txt").is_file());
     w.add_shim(&dir).unwrap();
     let x = Xvfb::start();
-    let (mut child, _) = window(w, &dir.join("qn-planner.exe"), &x);
+    let (mut child, _, _) = window(w, &dir.join("qn-planner.exe"), &[], &x);
     std::thread::sleep(Duration::from_secs(2));
     x.screenshot(&shot_dir().join("portable-under-wine.png"));
     let _ = child.kill();
