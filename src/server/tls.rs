@@ -48,8 +48,8 @@ pub(super) fn connector(verify: Verify, root: Option<&str>) -> Result<Connector,
             return Err(format!("sslrootcert {file}: no PEM certificate in it"));
         }
     }
-    let verifier: Arc<dyn ServerCertVerifier> = match verify {
-        Verify::Nothing => Arc::new(Unchecked(provider.clone())),
+    let checks = match verify {
+        Verify::Nothing => None,
         Verify::Ca | Verify::Full => {
             let mut roots = rustls::RootCertStore::empty();
             // Certificates of the system's that cannot be read are left out.
@@ -72,14 +72,17 @@ pub(super) fn connector(verify: Verify, root: Option<&str>) -> Result<Connector,
                     .map_err(|e| e.to_string())?,
                 )
             };
-            Arc::new(Checked {
+            Some(Checks {
                 webpki,
                 pinned,
                 name: verify == Verify::Full,
-                provider: provider.clone(),
             })
         }
     };
+    let verifier = Arc::new(Verifier {
+        checks,
+        provider: provider.clone(),
+    });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
@@ -89,75 +92,25 @@ pub(super) fn connector(verify: Verify, root: Option<&str>) -> Result<Connector,
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
-/// `sslmode=require`: encrypted, the certificate not checked (libpq's meaning).
+/// The server's certificate as `sslmode` asks: not checked (`require`: encrypted only, libpq's
+/// meaning), or by [`Checks`]; the handshake's signatures always.
 #[derive(Debug)]
-struct Unchecked(Arc<CryptoProvider>);
+struct Verifier {
+    checks: Option<Checks>,
+    provider: Arc<CryptoProvider>,
+}
 
 /// `verify-ca`, `verify-full`: signed by a trusted authority (or exactly a pinned
 /// certificate), and with `name` valid for the host.
 #[derive(Debug)]
-struct Checked {
+struct Checks {
     webpki: Option<Arc<rustls::client::WebPkiServerVerifier>>,
     pinned: Vec<CertificateDer<'static>>,
     name: bool,
-    provider: Arc<CryptoProvider>,
 }
 
-fn signature_12(
-    p: &CryptoProvider,
-    message: &[u8],
-    cert: &CertificateDer<'_>,
-    dss: &DigitallySignedStruct,
-) -> Result<HandshakeSignatureValid, Error> {
-    rustls::crypto::verify_tls12_signature(message, cert, dss, &p.signature_verification_algorithms)
-}
-
-fn signature_13(
-    p: &CryptoProvider,
-    message: &[u8],
-    cert: &CertificateDer<'_>,
-    dss: &DigitallySignedStruct,
-) -> Result<HandshakeSignatureValid, Error> {
-    rustls::crypto::verify_tls13_signature(message, cert, dss, &p.signature_verification_algorithms)
-}
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        signature_12(&self.0, message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        signature_13(&self.0, message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-impl ServerCertVerifier for Checked {
-    fn verify_server_cert(
+impl Checks {
+    fn verify(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
@@ -191,6 +144,22 @@ impl ServerCertVerifier for Checked {
             }
         }
     }
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        match &self.checks {
+            None => Ok(ServerCertVerified::assertion()),
+            Some(c) => c.verify(end_entity, intermediates, server_name, ocsp, now),
+        }
+    }
 
     fn verify_tls12_signature(
         &self,
@@ -198,7 +167,8 @@ impl ServerCertVerifier for Checked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        signature_12(&self.provider, message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, cert, dss, algorithms)
     }
 
     fn verify_tls13_signature(
@@ -207,7 +177,8 @@ impl ServerCertVerifier for Checked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        signature_13(&self.provider, message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, cert, dss, algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
