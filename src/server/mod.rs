@@ -167,7 +167,7 @@ pub(crate) fn db_error(url: &str, source: postgres::Error) -> ServerError {
         ServerError::Silent(url.to_string())
     } else if source.code().is_some_and(|c| restart.contains(c)) {
         ServerError::Restarted(url.to_string(), pg_message(&source))
-    } else if source.is_closed() {
+    } else if source.is_closed() || connection_lost(&source) {
         ServerError::Closed(url.to_string())
     } else {
         ServerError::Database {
@@ -175,6 +175,20 @@ pub(crate) fn db_error(url: &str, source: postgres::Error) -> ServerError {
             source,
         }
     }
+}
+
+/// Whether `e` is the connection itself failing (reset, aborted, cut mid-message: a server
+/// going down hard), which the client library reports as "error communicating with the server".
+fn connection_lost(e: &postgres::Error) -> bool {
+    use std::io::ErrorKind as K;
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| {
+            matches!(
+                io.kind(),
+                K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe
+            )
+        })
 }
 
 /// A client error as a planner can read it: the server's own message for a database error
