@@ -819,14 +819,7 @@ fn sync_runs_over_tls_and_the_server_s_certificate_can_be_checked() {
     );
     lan.edit("Hà Khánh", |s| s.jobs = Some(78));
     assert_eq!(sync(&full, &mut lan.pf).unwrap().pushed, 1);
-    let jobs: Option<i64> = pg
-        .client()
-        .query_one(
-            "SELECT jobs FROM proposed_clusters WHERE name = 'Hà Khánh'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let jobs = pg.jobs_of("Hà Khánh");
     assert_eq!(jobs, Some(78));
 }
 

@@ -414,14 +414,7 @@ fn a_sync_that_fails_here_leaves_the_server_as_it_was() {
     assert!(e.contains("refused by another program"), "{e}");
     // Nothing of Lan's reached the server, and Lan's copy is as it was.
     assert_eq!(count_on_server(&pg, "qn_server_log"), log_before);
-    let jobs: Option<i64> = pg
-        .client()
-        .query_one(
-            "SELECT jobs FROM proposed_clusters WHERE name = 'Hải Tân'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let jobs = pg.jobs_of("Hải Tân");
     assert_eq!(jobs, None);
     assert_eq!(lan.pf.sync_status().unwrap().pending, 1);
     assert_eq!(lan.site("Quảng An").unwrap().jobs, None);

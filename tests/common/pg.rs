@@ -199,6 +199,19 @@ impl PgServer {
     }
 }
 
+impl PgServer {
+    /// The jobs of the proposed cluster named `name` in the shared plan.
+    pub fn jobs_of(&self, name: &str) -> Option<i64> {
+        self.client()
+            .query_one(
+                "SELECT jobs FROM proposed_clusters WHERE name = $1",
+                &[&name],
+            )
+            .expect("the shared plan reads")
+            .get(0)
+    }
+}
+
 impl Drop for PgServer {
     fn drop(&mut self) {
         let _ = self.run(&format!(
