@@ -26,7 +26,6 @@ const USER: &str = "Nguyễn Thị Lan";
 
 /// Wine with a prefix of its own, the program copied into it, the Vietnamese user's folders.
 struct Wine {
-    _root: tempfile::TempDir,
     prefix: PathBuf,
     /// `C:\Chương trình\qn-planner\qn-planner.exe`.
     exe: PathBuf,
@@ -88,17 +87,17 @@ impl Wine {
             return Err(format!("{} is not there", exe_built.display()));
         }
         wine_binary().ok_or("Wine (wine64) is not installed")?;
-        let root = tempfile::Builder::new()
-            .prefix("qn wine ")
-            .tempdir()
-            .map_err(|e| e.to_string())?;
-        let prefix = root.path().join("prefix");
+        // One prefix in the target folder, made anew by each run (statics are never dropped,
+        // and a prefix is ~800 MB: one per run in /tmp would fill a developer's disk).
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("qn wine");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
+        let prefix = root.join("prefix");
         let w = Wine {
             prefix: prefix.clone(),
             exe: prefix.join("drive_c/Chương trình/qn-planner/qn-planner.exe"),
-            shim: root.path().join("bcryptprimitives.dll"),
+            shim: root.join("bcryptprimitives.dll"),
             work: prefix.join(format!("drive_c/users/{USER}/Tài liệu/Quy hoạch 2020")),
-            _root: root,
         };
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/windows");
         mingw(&[
