@@ -561,3 +561,77 @@ fn one_export_path_writes_each_format_whole_and_a_pack() {
     assert_eq!(pages, 8);
     assert_eq!(std::fs::metadata(&pack_out).unwrap().len() as usize, n);
 }
+
+/// Issue 26 §1: a map of Vietnam is shown with its Hoàng Sa and Trường Sa archipelagos. The
+/// locator of every export draws their islands in Vietnam's colour (a marker each: 7 of Hoàng
+/// Sa, 12 of Trường Sa, Natural Earth 1:10m) and names them, with "Biển Đông" and "VIỆT NAM"
+/// on Vietnam's land: in the SVG, the pixels of the PNG and the text of the PDF.
+#[test]
+fn the_locator_shows_hoang_sa_and_truong_sa_as_vietnams_and_names_them() {
+    let (dir, path, _) = project();
+    let p = path.to_str().unwrap();
+    let out = |ext: &str| dir.path().join(format!("bản đồ.{ext}"));
+    for ext in ["svg", "png", "pdf"] {
+        let st = Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+            .args(["export", p, out(ext).to_str().unwrap(), "--dpi", "200"])
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+    }
+    let svg = std::fs::read_to_string(out("svg")).unwrap();
+    let names = [
+        "Quần đảo Hoàng Sa",
+        "Quần đảo Trường Sa",
+        "Biển Đông",
+        "VIỆT NAM",
+    ];
+    for name in names {
+        assert!(svg.contains(name), "the SVG does not name {name}");
+    }
+    let markers: Vec<(f64, f64)> = svg
+        .split("<circle ")
+        .skip(1)
+        .filter(|c| c.contains(r##"r="0.45" fill="#e8dfc8""##))
+        .map(|c| {
+            let num = |k: &str| {
+                let from = c.find(k).unwrap() + k.len();
+                c[from..].split('"').next().unwrap().parse::<f64>().unwrap()
+            };
+            (num("cx=\""), num("cy=\""))
+        })
+        .collect();
+    assert_eq!(markers.len(), 7 + 12, "the islands of both archipelagos");
+    let png = tiny_skia::Pixmap::load_png(out("png")).unwrap();
+    for (x, y) in &markers {
+        let (px, py) = ((x / 25.4 * 200.0) as u32, (y / 25.4 * 200.0) as u32);
+        let c = png.pixel(px, py).unwrap().demultiply();
+        let want = [0xe8u8, 0xdf, 0xc8];
+        let stroke = [0x6bu8, 0x5a, 0x3a];
+        let near = |w: [u8; 3]| {
+            [c.red(), c.green(), c.blue()]
+                .iter()
+                .zip(w)
+                .all(|(a, b)| a.abs_diff(b) <= 40)
+        };
+        assert!(
+            near(want) || near(stroke),
+            "no island drawn at ({x}, {y}) mm of the PNG: {c:?}"
+        );
+    }
+    match Command::new("pdftotext").arg(out("pdf")).arg("-").output() {
+        Ok(o) => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            for name in names {
+                assert!(text.contains(name), "the PDF's text does not name {name}");
+            }
+        }
+        Err(e) if std::env::var_os("QN_REQUIRE_GDAL").is_none() => {
+            eprintln!("skipped the PDF text: pdftotext: {e}");
+        }
+        Err(e) => panic!("pdftotext (poppler-utils): {e}"),
+    }
+}

@@ -241,8 +241,16 @@ pub(super) fn symbol_svg(layer: Layer, x: f64, y: f64, r: f64) -> String {
     }
 }
 
-/// The locator inset (Mercator, Natural Earth 1:50m) in the box (x, y, w, h) mm: the
-/// countries of `locator` and Quảng Ninh's box in red.
+/// The Vietnamese archipelagos among the locator's features (`maps/extract_locator.py`), with
+/// the place their name goes (lon, lat, text-anchor).
+const ARCHIPELAGOS: [(&str, f64, f64, &str); 2] = [
+    ("Hoàng Sa", 112.0, 17.6, "middle"),
+    ("Trường Sa", 114.2, 12.3, "middle"),
+];
+
+/// The locator inset (Mercator, Natural Earth 1:50m, the islands 1:10m) in the box (x, y, w, h)
+/// mm: Vietnam with its Hoàng Sa and Trường Sa archipelagos, named, the East Sea named "Biển
+/// Đông", the neighbouring countries, and Quảng Ninh's box in red.
 pub(super) fn locator_svg(
     locator: &[(String, MultiPolygon<f64>)],
     x: f64,
@@ -257,7 +265,7 @@ pub(super) fn locator_svg(
             .tan()
             .ln()
     };
-    let (lon0, lon1, lat0, lat1): (f64, f64, f64, f64) = (100.5, 112.5, 7.5, 24.0);
+    let (lon0, lon1, lat0, lat1): (f64, f64, f64, f64) = (100.5, 117.5, 6.5, 24.0);
     let (m0, m1) = (merc(lat0), merc(lat1));
     let sx = w / (lon1 - lon0).to_radians();
     let sy = h / (m1 - m0);
@@ -287,15 +295,28 @@ pub(super) fn locator_svg(
                 d.push('Z');
             }
         }
-        let fill = if name == "Vietnam" {
-            "#e8dfc8"
-        } else {
-            "#dcdcd8"
-        };
+        let vietnamese = name == "Vietnam" || ARCHIPELAGOS.iter().any(|a| a.0 == name);
+        let fill = if vietnamese { "#e8dfc8" } else { "#dcdcd8" };
         let _ = write!(
             out,
             r##"<path d="{d}" fill="{fill}" stroke="#888" stroke-width="0.15" fill-rule="evenodd"/>"##
         );
+        // Islands of a few hundred metres are smaller than the line at this scale: each is
+        // marked with a dot of Vietnam's colour.
+        if name != "Vietnam" && vietnamese {
+            for p in &mp.0 {
+                let ring = &p.exterior().0;
+                let n = ring.len().max(1) as f64;
+                let (cx, cy) = ring
+                    .iter()
+                    .fold((0.0, 0.0), |(a, b), c| (a + c.x / n, b + c.y / n));
+                let (px, py) = pt(cx, cy);
+                let _ = write!(
+                    out,
+                    r##"<circle cx="{px:.2}" cy="{py:.2}" r="0.45" fill="{fill}" stroke="#6b5a3a" stroke-width="0.15"/>"##
+                );
+            }
+        }
     }
     let (qx0, qy0) = pt(106.4, 21.7);
     let (qx1, qy1) = pt(108.2, 20.6);
@@ -305,13 +326,34 @@ pub(super) fn locator_svg(
         qx1 - qx0,
         qy1 - qy0
     );
-    let (vx, vy) = pt(105.6, 15.2);
+    // "VIỆT NAM" on Vietnam's own land (the north, its widest part), not on Laos.
+    let (vx, vy) = pt(104.7, 22.0);
     let _ = write!(
         out,
-        r##"<text x="{vx:.2}" y="{vy:.2}" font-size="2.6" font-weight="bold" fill="#555" text-anchor="middle">{}</text><text x="{:.2}" y="{:.2}" font-size="2.4" fill="#d62728">Quảng Ninh</text>"##,
+        r##"<text x="{vx:.2}" y="{vy:.2}" font-size="2.2" font-weight="bold" fill="#555" text-anchor="middle">{}</text><text x="{:.2}" y="{:.2}" font-size="2.4" fill="#d62728">Quảng Ninh</text>"##,
         tr(lang, "VIỆT NAM", "VIET NAM"),
         qx1 + 1.0,
         qy0 + 2.0
+    );
+    for (name, lon, lat, anchor) in ARCHIPELAGOS {
+        let (ax, ay) = pt(lon, lat);
+        let _ = write!(
+            out,
+            r##"<text x="{ax:.2}" y="{ay:.2}" font-size="1.9" fill="#6b5a3a" text-anchor="{anchor}">{} {name}</text>"##,
+            tr(lang, "Quần đảo", "Archipelago")
+        );
+        let _ = write!(
+            out,
+            r##"<text x="{ax:.2}" y="{:.2}" font-size="1.6" fill="#6b5a3a" text-anchor="{anchor}">({})</text>"##,
+            ay + 2.0,
+            tr(lang, "Việt Nam", "Viet Nam")
+        );
+    }
+    let (bx, by) = pt(113.6, 15.0);
+    let _ = write!(
+        out,
+        r##"<text x="{bx:.2}" y="{by:.2}" font-size="2.4" font-style="italic" fill="#3d6e95" text-anchor="middle">{}</text>"##,
+        tr(lang, "Biển Đông", "Biển Đông (East Sea)")
     );
     out
 }
