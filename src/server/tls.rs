@@ -52,9 +52,8 @@ pub(super) fn connector(verify: Verify, root: Option<&str>) -> Result<Connector,
         Verify::Nothing => None,
         Verify::Ca | Verify::Full => {
             let mut roots = rustls::RootCertStore::empty();
-            // Certificates of the system's that cannot be read are left out.
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = roots.add(cert);
+            for cert in system_authorities() {
+                let _ = roots.add(cert.clone());
             }
             for cert in &pinned {
                 // A certificate webpki cannot take as an authority is still pinned below.
@@ -90,6 +89,13 @@ pub(super) fn connector(verify: Verify, root: Option<&str>) -> Result<Connector,
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// The system's authorities (the Windows certificate store, `/etc/ssl` on Linux), read once
+/// per run rather than at every connection; those that cannot be read are left out.
+fn system_authorities() -> &'static [CertificateDer<'static>] {
+    static SYSTEM: std::sync::OnceLock<Vec<CertificateDer<'static>>> = std::sync::OnceLock::new();
+    SYSTEM.get_or_init(|| rustls_native_certs::load_native_certs().certs)
 }
 
 /// The server's certificate as `sslmode` asks: not checked (`require`: encrypted only, libpq's
