@@ -2,9 +2,11 @@
 //! with clap (`qn-planner --help`, `qn-planner COMMAND --help`); exit status 0 done, 1 failed,
 //! 2 a wrong command line, 3 a sync left conflicts for the planner to decide.
 
+mod cli;
+
 use qn_planner::app::{QnApp, Startup};
 use qn_planner::io::crs::Crs;
-use qn_planner::settings::{self, Language, Settings};
+use qn_planner::settings::{self, Settings};
 use qn_planner::store::{LayerInfo, ProjectFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,32 +71,10 @@ enum Command {
         #[arg(long, requires = "rules", value_parser = parse_date_arg)]
         date: Option<String>,
     },
-    /// A print-quality map (PNG, SVG or PDF, by OUT's extension).
-    Export {
-        /// The project (a qn-planner GeoPackage).
-        file: PathBuf,
-        /// The file to write (written whole or not at all).
-        out: PathBuf,
-        #[command(flatten)]
-        page: PageArgs,
-        /// The year of the scenario's plan to draw (alone: the reference scenario's).
-        #[arg(long, value_parser = clap::value_parser!(i32).range(
-            i64::from(qn_planner::model::years::FIRST)..=i64::from(qn_planner::model::years::ENTRY_MAX)
-        ))]
-        year: Option<i32>,
-        /// Landscape page (the default).
-        #[arg(long, conflicts_with = "portrait")]
-        landscape: bool,
-        /// Portrait page.
-        #[arg(long)]
-        portrait: bool,
-        /// Resolution of a PNG.
-        #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(36..=1200))]
-        dpi: u32,
-        /// The map's title.
-        #[arg(long)]
-        title: Option<String>,
-    },
+    /// A print-quality map (PNG, SVG or PDF, by OUT's extension) on the project's print
+    /// layout: paper, scale or extent, title block, draft mark, grid; the options given are
+    /// kept in the project for the next export.
+    Export(cli::export::ExportArgs),
     /// A meeting pack (PDF): cover, a map per phase, indicators, charts, rules, sources.
     Pack {
         /// The project (a qn-planner GeoPackage).
@@ -274,12 +254,8 @@ struct PageArgs {
     #[arg(long)]
     scenario: Option<String>,
     /// Paper size.
-    #[arg(long, default_value = "a4", value_parser = parse_paper)]
+    #[arg(long, default_value = "a4", value_parser = cli::export::parse_paper)]
     paper: qn_planner::export::Paper,
-}
-
-fn parse_paper(s: &str) -> Result<qn_planner::export::Paper, String> {
-    qn_planner::export::Paper::parse(s).ok_or_else(|| format!("{s}: use a4 or a3"))
 }
 
 fn parse_date_arg(s: &str) -> Result<String, String> {
@@ -330,25 +306,7 @@ fn main() -> ExitCode {
             rules,
             date,
         }) => done(cmd_report(&file, scenario.as_deref(), csv, rules, date)),
-        Some(Command::Export {
-            file,
-            out,
-            page,
-            year,
-            landscape: _,
-            portrait,
-            dpi,
-            title,
-        }) => done(cmd_export(ExportArgs {
-            file,
-            out,
-            scenario: page.scenario,
-            year,
-            paper: page.paper,
-            landscape: !portrait,
-            dpi,
-            title,
-        })),
+        Some(Command::Export(args)) => done(cli::export::run(args)),
         Some(Command::Pack { file, out, page }) => done(cmd_pack(&file, &out, page)),
         Some(Command::Import {
             file,
@@ -957,115 +915,11 @@ fn report_rules(
 }
 
 /// The options of `export`.
-struct ExportArgs {
-    file: PathBuf,
-    out: PathBuf,
-    scenario: Option<String>,
-    year: Option<i32>,
-    paper: qn_planner::export::Paper,
-    landscape: bool,
-    dpi: u32,
-    title: Option<String>,
-}
-
 fn today() -> String {
     qn_planner::scenario::now_utc_iso()
         .chars()
         .take(10)
         .collect()
-}
-
-fn cmd_export(a: ExportArgs) -> Result<(), String> {
-    use qn_planner::export::{Composer, MapFormat, MapSpec};
-    let Some(format) = MapFormat::from_path(&a.out) else {
-        return Err(format!(
-            "{}: the output must end in .png, .svg or .pdf",
-            a.out.display()
-        ));
-    };
-    let started = Instant::now();
-    let pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
-    let project = pf.read_project().map_err(|e| e.to_string())?;
-    note_style_problems(&pf);
-    note_unread(&project);
-    // `--year` alone draws the plan of that year in the reference scenario, and says so.
-    let (scenario, by_default) = match (&a.scenario, a.year) {
-        (Some(n), _) => (
-            Some(
-                project
-                    .scenario_by_name(n)
-                    .cloned()
-                    .ok_or_else(|| format!("no scenario named “{n}”"))?,
-            ),
-            false,
-        ),
-        (None, Some(y)) => (
-            Some(project.reference_scenario().cloned().ok_or_else(|| {
-                format!(
-                    "--year {y} needs a scenario: the project has no reference scenario, so name one with --scenario"
-                )
-            })?),
-            true,
-        ),
-        (None, None) => (None, false),
-    };
-    let lang = Settings::load().language;
-    let composer = Composer::new().map_err(|e| e.to_string())?;
-    let mut spec = MapSpec::new(
-        a.title
-            .as_deref()
-            .unwrap_or("Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh"),
-        lang,
-    );
-    spec.paper = a.paper;
-    spec.landscape = a.landscape;
-    spec.year = a
-        .year
-        .or(scenario.as_ref().map(|_| qn_planner::scenario::LAST_YEAR));
-    spec.subtitle = match (&scenario, spec.year) {
-        (Some(s), Some(y)) if by_default => match lang {
-            Language::Vi => format!(
-                "{} — {y} (không chọn kịch bản nên dùng kịch bản tham chiếu)",
-                s.name
-            ),
-            Language::En => format!(
-                "{} — {y} (no scenario chosen, so the reference scenario)",
-                s.name
-            ),
-        },
-        (Some(s), Some(y)) => format!("{} — {y}", s.name),
-        _ => match lang {
-            Language::Vi => {
-                "Các khu, cụm công nghiệp, làng nghề và trung tâm công nghiệp (báo cáo 2007)".into()
-            }
-            Language::En => {
-                "Industrial zones, clusters, craft villages and industrial centres (2007 report)"
-                    .into()
-            }
-        },
-    };
-    spec.scenario = scenario;
-    spec.file_label = a
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    spec.date = today();
-    spec.reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
-    spec.raster_dpi = if format == MapFormat::Png {
-        a.dpi
-    } else {
-        qn_planner::export::VECTOR_RASTER_DPI
-    };
-    let bytes = qn_planner::export::write_map(&composer, &project, &spec, format, a.dpi, &a.out)
-        .map_err(|e| e.to_string())?;
-    eprintln!(
-        "{}: {} bytes in {} ms",
-        a.out.display(),
-        bytes,
-        started.elapsed().as_millis()
-    );
-    Ok(())
 }
 
 fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {

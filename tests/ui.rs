@@ -1031,3 +1031,90 @@ fn import_window_previews_a_tcvn3_shapefile_and_lets_the_planner_choose_the_enco
     .unwrap();
     assert_eq!(got, names);
 }
+
+/// The export window's print layout: paper, a typed scale, a rectangle dragged on the map, the
+/// draft mark; the map outlines what will print; everything is kept in the project as it is
+/// set, and the next session's window shows it again.
+#[test]
+fn the_print_layout_is_set_in_the_window_outlined_on_the_map_and_kept() {
+    use qn_planner::export::{Extent, Paper, PrintLayout};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    let mut h = harness_with(Some(project(&dir)), None);
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Xuất bản đồ…").click();
+    h.run();
+    assert!(h.state().print_frame().is_some(), "the frame is outlined");
+    h.get_by_label("A3").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "hoặc 1:").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "hoặc 1:")
+        .type_text("1:100.000");
+    h.run();
+    h.get_by_label("DỰ THẢO").click();
+    h.run();
+    // A rectangle dragged on the map (past the window, over the eastern coast).
+    h.get_by_label("Khung vẽ trên bản đồ").click();
+    h.run();
+    let from = h.state().screen_from_lonlat(107.90, 21.30).unwrap();
+    let to = h.state().screen_from_lonlat(108.05, 21.40).unwrap();
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.run();
+    for k in 1..=8 {
+        h.event(egui::Event::PointerMoved(
+            from + (to - from) * (k as f32 / 8.0),
+        ));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.run();
+    h.run();
+    let layout = h.state().print_layout().clone();
+    assert_eq!(layout.paper, Paper::A3);
+    assert_eq!(layout.scale, Some(100_000));
+    assert!(layout.draft);
+    let Extent::Rect { min, max } = layout.extent else {
+        panic!("the extent is the drawn rectangle: {:?}", layout.extent)
+    };
+    let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
+    let (e0, n0) = tm3.tm3_from_lonlat(107.90, 21.30).unwrap();
+    let (e1, n1) = tm3.tm3_from_lonlat(108.05, 21.40).unwrap();
+    let near = |a: f64, b: f64| (a - b).abs() < 600.0;
+    assert!(
+        near(min[0], e0) && near(min[1], n0) && near(max[0], e1) && near(max[1], n1),
+        "{min:?} {max:?} vs ({e0}, {n0}) ({e1}, {n1})"
+    );
+    // The outline is the frame at 1:100.000 centred on the rectangle.
+    let (fmin, fmax) = h.state().print_frame().unwrap();
+    let c = [(fmin[0] + fmax[0]) / 2.0, (fmin[1] + fmax[1]) / 2.0];
+    assert!((c[0] - (min[0] + max[0]) / 2.0).abs() < 1.0);
+    assert!((c[1] - (min[1] + max[1]) / 2.0).abs() < 1.0);
+    // Kept in the file as it was set, before any export.
+    let kept = PrintLayout::load(&ProjectFile::open_read_only(&path).unwrap())
+        .unwrap()
+        .0;
+    assert_eq!(kept, layout.normalised());
+    // And shown again by the next session's window.
+    drop(h);
+    let mut h = harness_with(Some(ProjectFile::open(&path).unwrap()), None);
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Xuất bản đồ…").click();
+    h.run();
+    assert_eq!(h.state().print_layout().paper, Paper::A3);
+    assert_eq!(h.state().print_layout().scale, Some(100_000));
+}

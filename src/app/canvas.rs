@@ -51,6 +51,23 @@ pub(crate) struct MapState {
     pub gestures: u64,
     /// The hatch textures of the styles' fills, made when first needed.
     pub hatches: std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
+    /// What the print layout's map frame shows (EPSG:5899 box and its caption), outlined on
+    /// the map while the export window is open.
+    pub print_frame: Option<(World, World, String)>,
+    /// Drawing the print extent as a rectangle on the map.
+    pub print_rect: PrintRect,
+}
+
+/// The rectangle a planner drags on the map to set what prints.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) enum PrintRect {
+    #[default]
+    Off,
+    /// The next drag draws it.
+    Armed,
+    Dragging(World, World),
+    /// Drawn: the export window takes it.
+    Done(World, World),
 }
 
 impl Default for MapState {
@@ -74,6 +91,8 @@ impl Default for MapState {
             frame_times: Vec::new(),
             gestures: 0,
             hatches: std::collections::HashMap::new(),
+            print_frame: None,
+            print_rect: PrintRect::Off,
         }
     }
 }
@@ -199,8 +218,15 @@ impl MapCtx<'_> {
         }
         let Some(mut view) = self.st.view else { return };
 
-        // Interaction: the tool first (it may take the drag), then pan and zoom.
-        let tool_drag = self.tool_input(ui, &resp, &Projector::new(rect, view));
+        // Interaction: the print rectangle or the tool first (they may take the drag), then
+        // pan and zoom.
+        let tool_drag = if self.st.print_rect == PrintRect::Off
+            || matches!(self.st.print_rect, PrintRect::Done(..))
+        {
+            self.tool_input(ui, &resp, &Projector::new(rect, view))
+        } else {
+            self.print_rect_input(&resp, &Projector::new(rect, view))
+        };
         if resp.dragged() && !tool_drag {
             view.pan(resp.drag_delta());
         }
@@ -364,6 +390,7 @@ impl MapCtx<'_> {
         self.paint_labels(&painter, rect, &drawn, &towns);
 
         if !self.st.presenting {
+            self.paint_print_frame(&painter, &pr);
             self.paint_tool_overlay(&painter, &pr, hover_pos);
             if let Some(g) = self.theirs {
                 self.paint_theirs(&painter, &pr, g);
@@ -475,6 +502,78 @@ impl MapCtx<'_> {
         };
         let dash = (s.status.is_planned() || ghost).then_some((6.0, 4.0));
         shape.paint_outline(painter, pr, stroke, dash);
+    }
+
+    /// Esc leaves it; a drag draws it; the release ends it.
+    fn print_rect_input(&mut self, resp: &egui::Response, pr: &Projector) -> bool {
+        if resp.ctx.input(|i| i.key_pressed(Key::Escape)) {
+            self.st.print_rect = PrintRect::Off;
+            return false;
+        }
+        let at = resp.interact_pointer_pos().map(|p| pr.world_from_screen(p));
+        match (self.st.print_rect, at) {
+            (PrintRect::Armed, Some(w)) if resp.drag_started() || resp.dragged() => {
+                let from = resp
+                    .ctx
+                    .input(|i| i.pointer.press_origin())
+                    .map_or(w, |p| pr.world_from_screen(p));
+                self.st.print_rect = PrintRect::Dragging(from, w);
+            }
+            (PrintRect::Dragging(a, _), Some(w)) if resp.dragged() => {
+                self.st.print_rect = PrintRect::Dragging(a, w);
+            }
+            (PrintRect::Dragging(a, b), _) if resp.drag_stopped() || !resp.dragged() => {
+                let min = [a[0].min(b[0]), a[1].min(b[1])];
+                let max = [a[0].max(b[0]), a[1].max(b[1])];
+                // A click, not a drag: wait for a drag.
+                self.st.print_rect = if (max[0] - min[0]) / pr.view.m_per_px > 4.0
+                    && (max[1] - min[1]) / pr.view.m_per_px > 4.0
+                {
+                    PrintRect::Done(min, max)
+                } else {
+                    PrintRect::Armed
+                };
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// The print layout's frame (dashed, with its caption) and the rectangle being drawn.
+    fn paint_print_frame(&self, painter: &egui::Painter, pr: &Projector) {
+        let ink = Color32::from_rgb(0x1f, 0x4e, 0x99);
+        let outline = |min: World, max: World, stroke: Stroke| {
+            let a = pr.screen_from_world([min[0], max[1]]);
+            let b = pr.screen_from_world([max[0], min[1]]);
+            let r = Rect::from_two_pos(a, b);
+            let pts = vec![
+                r.left_top(),
+                r.right_top(),
+                r.right_bottom(),
+                r.left_bottom(),
+                r.left_top(),
+            ];
+            painter.extend(egui::Shape::dashed_line(&pts, stroke, 8.0, 5.0));
+            r
+        };
+        if let Some((min, max, caption)) = &self.st.print_frame {
+            let r = outline(*min, *max, Stroke::new(2.0, ink));
+            let text = painter.layout_no_wrap(caption.clone(), FontId::proportional(12.0), ink);
+            let at = r.left_top() + Vec2::new(4.0, -text.size().y - 3.0);
+            painter.rect_filled(
+                Rect::from_min_size(at, text.size()).expand(2.0),
+                2.0,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 200),
+            );
+            painter.galley(at, text, ink);
+        }
+        if let PrintRect::Dragging(a, b) = self.st.print_rect {
+            outline(
+                [a[0].min(b[0]), a[1].min(b[1])],
+                [a[0].max(b[0]), a[1].max(b[1])],
+                Stroke::new(2.0, Color32::from_rgb(0xd6, 0x27, 0x28)),
+            );
+        }
     }
 
     fn paint_selected_outline(&self, painter: &egui::Painter, pr: &Projector, key: (Layer, i64)) {

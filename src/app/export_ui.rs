@@ -2,40 +2,77 @@
 //! the window never blocks; the result (or the reason it failed) is shown when it is done.
 
 use super::QnApp;
+use super::canvas::PrintRect;
 use super::command::{Command, View};
 use super::i18n::tr;
-use crate::export::{Composer, MapFormat as Format, MapSpec, PackSpec, Paper};
+use super::map::World;
+use crate::export::layout::{self, SCALES};
+use crate::export::{
+    Composer, Extent, Grid, MapFormat as Format, MapSpec, PackSpec, Paper, PrintLayout,
+};
 use crate::model::{Layer, Project};
 use crate::scenario::Scenario;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 pub struct ExportUi {
     pub open: bool,
-    paper: Paper,
-    landscape: bool,
+    /// The print layout as the window sets it; kept in the project as it changes.
+    pub layout: PrintLayout,
+    /// The layout the project holds (what was last kept), and the project it was read from.
+    saved: Option<PrintLayout>,
+    loaded_for: Option<PathBuf>,
+    /// A scale being typed (kept when it reads as one).
+    typed_scale: String,
     format: Format,
     dpi: u32,
-    title: String,
     pub path: String,
     running: Option<Receiver<Result<String, String>>>,
     pub last: Option<Result<String, String>>,
+    /// Why the kept layout could not be read, or kept.
+    pub layout_note: Option<String>,
+    /// The base map projected for pages, made once when first needed.
+    composer: Option<Arc<Composer>>,
 }
 
 impl Default for ExportUi {
     fn default() -> Self {
         ExportUi {
             open: false,
-            paper: Paper::A4,
-            landscape: true,
+            layout: PrintLayout::default(),
+            saved: None,
+            loaded_for: None,
+            typed_scale: String::new(),
             format: Format::Pdf,
             dpi: 150,
-            title: "Quy hoạch khu, cụm công nghiệp tỉnh Quảng Ninh".into(),
             path: String::new(),
             running: None,
             last: None,
+            layout_note: None,
+            composer: None,
         }
     }
+}
+
+impl ExportUi {
+    /// The layout changed since it was last kept: keep it (once per change).
+    pub(super) fn layout_to_keep(&mut self) -> Option<PrintLayout> {
+        let now = self.layout.clone().normalised();
+        if self.saved.as_ref() == Some(&now) || self.loaded_for.is_none() {
+            return None;
+        }
+        self.saved = Some(now.clone());
+        Some(now)
+    }
+}
+
+/// What the export window needs from the map: the current view's box, the selected site and
+/// the rectangle drawn for printing.
+pub(super) struct MapSide<'a> {
+    pub view_box: Option<(World, World)>,
+    pub selected: Option<String>,
+    pub print_rect: &'a mut PrintRect,
 }
 
 impl QnApp {
@@ -44,21 +81,81 @@ impl QnApp {
         self.export.running.is_some()
     }
 
-    fn map_spec(&self) -> MapSpec {
-        let mut spec = MapSpec::new(&self.export.title, self.lang());
-        spec.paper = self.export.paper;
-        spec.landscape = self.export.landscape;
+    /// The print layout the export window holds (for tests).
+    pub fn print_layout(&self) -> &PrintLayout {
+        &self.export.layout
+    }
+
+    /// Reads the project's print layout when the export window shows another project's.
+    pub(super) fn load_print_layout(&mut self) {
+        let path = self.file.as_ref().map(|f| f.path().to_path_buf());
+        if path == self.export.loaded_for {
+            return;
+        }
+        let (l, why) = match &self.file {
+            Some(f) => PrintLayout::load(f)
+                .unwrap_or_else(|e| (PrintLayout::default(), Some(e.to_string()))),
+            None => (PrintLayout::default(), None),
+        };
+        self.export.typed_scale = l.scale.map(|s| s.to_string()).unwrap_or_default();
+        self.export.saved = Some(l.clone());
+        self.export.layout = l;
+        self.export.layout_note = why;
+        self.export.loaded_for = path;
+    }
+
+    /// Keeps the print layout in the project (its own transaction).
+    pub(super) fn keep_print_layout(&mut self, l: &PrintLayout) {
+        let lang = self.lang();
+        let Some(f) = self.file.as_mut() else { return };
+        self.export.layout_note = l.save(f).err().map(|e| {
+            format!(
+                "{} {e}",
+                tr(
+                    lang,
+                    "Không lưu được bố cục in vào dự án:",
+                    "The print layout was not kept in the project:"
+                )
+            )
+        });
+    }
+
+    fn composer(&mut self) -> Result<Arc<Composer>, crate::export::ExportError> {
+        if let Some(c) = &self.export.composer {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(Composer::new()?);
+        self.export.composer = Some(c.clone());
+        Ok(c)
+    }
+
+    /// The current view's box on the ground (EPSG:5899).
+    fn view_box(&self) -> Option<(World, World)> {
+        self.map
+            .view
+            .filter(|_| self.map.map_rect.is_positive())
+            .map(|v| super::map::Projector::new(self.map.map_rect, v).visible())
+    }
+
+    fn map_spec(&mut self) -> Result<MapSpec, String> {
+        let lang = self.lang();
+        let mut layout = self.export.layout.clone();
+        // "The current view" is the view of the moment.
+        if matches!(layout.extent, Extent::View { .. })
+            && let Some((min, max)) = self.view_box()
+        {
+            layout.extent = Extent::View { min, max };
+        }
+        let mut spec = MapSpec::new(&layout.title, lang);
+        layout
+            .apply(&mut spec, &self.project, &self.tm3)
+            .map_err(|e| e.text(lang))?;
         spec.layers = Layer::ALL
             .iter()
             .copied()
             .filter(|l| self.is_layer_visible(*l))
             .collect();
         spec.show_towns = self.map.show_towns;
-        spec.extent = self
-            .map
-            .view
-            .filter(|_| self.map.map_rect.is_positive())
-            .map(|v| super::map::Projector::new(self.map.map_rect, v).visible());
         if let Some(s) = self.active_scenario() {
             spec.subtitle = format!("{} — {}", s.name, self.scenario.year);
             spec.scenario = Some(s.clone());
@@ -96,7 +193,36 @@ impl QnApp {
             Format::Png => self.export.dpi,
             _ => crate::export::VECTOR_RASTER_DPI,
         };
-        spec
+        Ok(spec)
+    }
+
+    /// Outlines on the map what the layout prints, while the export window is open.
+    pub(super) fn update_print_frame(&mut self) {
+        if !self.export.open || self.map.presenting {
+            self.map.print_frame = None;
+            return;
+        }
+        let lang = self.lang();
+        let frame = match (self.map_spec(), self.composer()) {
+            (Ok(spec), Ok(c)) => {
+                let (min, max) = c.print_frame(&self.project, &spec);
+                let scale = layout::written_scale(c.print_scale(&self.project, &spec));
+                let caption = format!(
+                    "{} {} · {} {}",
+                    tr(lang, "Khung in", "Print frame"),
+                    scale,
+                    spec.paper.name(),
+                    if spec.landscape {
+                        tr(lang, "ngang", "landscape")
+                    } else {
+                        tr(lang, "dọc", "portrait")
+                    }
+                );
+                Some((min, max, caption))
+            }
+            _ => None,
+        };
+        self.map.print_frame = frame;
     }
 
     pub(super) fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
@@ -110,7 +236,21 @@ impl QnApp {
             .into()));
             return;
         }
-        let spec = self.map_spec();
+        let spec = match self.map_spec() {
+            Ok(s) => s,
+            Err(e) => {
+                self.export.last = Some(Err(e));
+                return;
+            }
+        };
+        // The view of the moment is what "the current view" keeps.
+        if let Some(e @ Extent::View { .. }) =
+            &spec.extent.map(|(min, max)| Extent::View { min, max })
+            && matches!(self.export.layout.extent, Extent::View { .. })
+        {
+            self.export.layout.extent = e.clone();
+        }
+        let composer = self.composer();
         let project = self.project.clone();
         let format = self.export.format;
         let dpi = self.export.dpi;
@@ -119,7 +259,7 @@ impl QnApp {
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
             let result = (|| -> Result<String, crate::export::ExportError> {
-                let c = Composer::new()?;
+                let c = composer?;
                 let bytes = match &pack_of {
                     Some(s) => {
                         let pack = PackSpec {
@@ -148,14 +288,15 @@ impl QnApp {
     }
 }
 
-/// The export window: a function of what it prints and its own state (the options and the
-/// running export); asks for the file dialog and the export itself as commands.
+/// The export window: a function of what it prints and its own state (the options, the print
+/// layout and the running export); asks for the file dialog and the export itself as commands.
 pub(super) fn export_window(
     ctx: &egui::Context,
     project: &Project,
     view: &View,
     active: Option<&Scenario>,
     st: &mut ExportUi,
+    map: MapSide<'_>,
 ) -> Vec<Command> {
     let mut out = Vec::new();
     {
@@ -178,7 +319,13 @@ pub(super) fn export_window(
             }
         }
         if !st.open {
+            *map.print_rect = PrintRect::Off;
             return out;
+        }
+        // A rectangle drawn on the map becomes the extent.
+        if let PrintRect::Done(min, max) = *map.print_rect {
+            st.layout.extent = Extent::Rect { min, max };
+            *map.print_rect = PrintRect::Off;
         }
         let lang = view.lang;
         let mut open = true;
@@ -203,11 +350,111 @@ pub(super) fn export_window(
                     ui.end_row();
                     ui.label(tr(lang, "Khổ giấy", "Paper"));
                     ui.horizontal(|ui| {
-                        ui.selectable_value(&mut st.paper, Paper::A4, "A4");
-                        ui.selectable_value(&mut st.paper, Paper::A3, "A3");
+                        for p in Paper::ALL {
+                            ui.selectable_value(&mut st.layout.paper, p, p.name());
+                        }
                         ui.separator();
-                        ui.selectable_value(&mut st.landscape, true, tr(lang, "ngang", "landscape"));
-                        ui.selectable_value(&mut st.landscape, false, tr(lang, "dọc", "portrait"));
+                        ui.selectable_value(&mut st.layout.landscape, true, tr(lang, "ngang", "landscape"));
+                        ui.selectable_value(&mut st.layout.landscape, false, tr(lang, "dọc", "portrait"));
+                    });
+                    ui.end_row();
+                    let scale_label = ui.label(tr(lang, "Tỷ lệ", "Scale")).id;
+                    ui.horizontal(|ui| {
+                        let fit = tr(lang, "Vừa khung", "Fit the extent");
+                        let shown = match st.layout.scale {
+                            None => fit.to_string(),
+                            Some(n) => layout::written_scale(f64::from(n)),
+                        };
+                        egui::ComboBox::from_id_salt("export_scale")
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut st.layout.scale, None, fit);
+                                for n in SCALES {
+                                    ui.selectable_value(&mut st.layout.scale, Some(n), layout::written_scale(f64::from(n)));
+                                }
+                            })
+                            .response
+                            .labelled_by(scale_label);
+                        let l = ui.label(tr(lang, "hoặc 1:", "or 1:"));
+                        let typed = ui
+                            .add(egui::TextEdit::singleline(&mut st.typed_scale).desired_width(80.0).hint_text("75000"))
+                            .labelled_by(l.id);
+                        if typed.changed()
+                            && let Ok(n) = layout::parse_scale(&st.typed_scale)
+                        {
+                            st.layout.scale = Some(n);
+                        }
+                    });
+                    ui.end_row();
+                    ui.label(tr(lang, "Phạm vi", "Extent"));
+                    ui.vertical(|ui| {
+                        let is = |e: &Extent| std::mem::discriminant(e);
+                        let now = is(&st.layout.extent);
+                        if ui.selectable_label(now == is(&Extent::Province), tr(lang, "Toàn tỉnh", "The province")).clicked() {
+                            st.layout.extent = Extent::Province;
+                        }
+                        if let Some((min, max)) = map.view_box
+                            && ui
+                                .selectable_label(matches!(st.layout.extent, Extent::View { .. }), tr(lang, "Khung nhìn hiện tại", "The current view"))
+                                .clicked()
+                        {
+                            st.layout.extent = Extent::View { min, max };
+                        }
+                        ui.horizontal(|ui| {
+                            let site_now = match &st.layout.extent {
+                                Extent::Site { name, .. } => Some(name.clone()),
+                                _ => None,
+                            };
+                            let label = match (&site_now, &map.selected) {
+                                (Some(n), _) => format!("{} {n}", tr(lang, "Vị trí:", "Site:")),
+                                (None, Some(n)) => format!("{} {n}", tr(lang, "Vị trí đang chọn:", "Selected site:")),
+                                (None, None) => tr(lang, "Vị trí đang chọn (chưa chọn)", "Selected site (none)").to_string(),
+                            };
+                            let enabled = site_now.is_some() || map.selected.is_some();
+                            if ui.add_enabled(enabled, egui::Button::selectable(site_now.is_some(), label)).clicked()
+                                && let Some(n) = map.selected.clone().or(site_now)
+                            {
+                                st.layout.extent = Extent::Site { name: n, margin_m: layout::DEFAULT_SITE_MARGIN_M };
+                            }
+                            if let Extent::Site { margin_m, .. } = &mut st.layout.extent {
+                                let l = ui.label(tr(lang, "lề (m)", "margin (m)"));
+                                ui.add(egui::DragValue::new(margin_m).range(0.0..=50_000.0).speed(50.0)).labelled_by(l.id);
+                            }
+                        });
+                        ui.horizontal(|ui| {
+                            let drawn = matches!(st.layout.extent, Extent::Rect { .. });
+                            let drawing = !matches!(*map.print_rect, PrintRect::Off);
+                            let text = if drawing {
+                                tr(lang, "Kéo chuột trên bản đồ để vẽ khung… (Esc: thôi)", "Drag on the map to draw the frame… (Esc: cancel)")
+                            } else {
+                                tr(lang, "Khung vẽ trên bản đồ", "A rectangle drawn on the map")
+                            };
+                            if ui.add(egui::Button::selectable(drawn || drawing, text)).clicked() {
+                                *map.print_rect = if drawing { PrintRect::Off } else { PrintRect::Armed };
+                            }
+                        });
+                    });
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Cơ quan", "Issuing body"));
+                    ui.add(egui::TextEdit::singleline(&mut st.layout.issuer).desired_width(360.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Tiêu đề", "Title"));
+                    ui.add(egui::TextEdit::singleline(&mut st.layout.title).desired_width(360.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Người lập", "Drawn by"));
+                    ui.add(egui::TextEdit::singleline(&mut st.layout.author).desired_width(360.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label(tr(lang, "Ghi chú", "Note"));
+                    ui.add(egui::TextEdit::multiline(&mut st.layout.note).desired_width(360.0).desired_rows(2)).labelled_by(l.id);
+                    ui.end_row();
+                    ui.label(tr(lang, "Đánh dấu", "Marks"));
+                    ui.horizontal(|ui| {
+                        ui.checkbox(&mut st.layout.draft, tr(lang, "DỰ THẢO", "DRAFT"));
+                        ui.separator();
+                        ui.label(tr(lang, "Lưới tọa độ:", "Grid:"));
+                        ui.selectable_value(&mut st.layout.grid, Grid::Off, tr(lang, "không", "none"));
+                        ui.selectable_value(&mut st.layout.grid, Grid::Metres, tr(lang, "mét VN-2000", "VN-2000 metres"));
+                        ui.selectable_value(&mut st.layout.grid, Grid::Degrees, tr(lang, "độ", "degrees"));
                     });
                     ui.end_row();
                     ui.label("DPI (PNG)");
@@ -215,9 +462,6 @@ pub(super) fn export_window(
                         ui.selectable_value(&mut st.dpi, 150, "150");
                         ui.selectable_value(&mut st.dpi, 300, "300");
                     });
-                    ui.end_row();
-                    let l = ui.label(tr(lang, "Tiêu đề", "Title"));
-                    ui.add(egui::TextEdit::singleline(&mut st.title).desired_width(360.0)).labelled_by(l.id);
                     ui.end_row();
                     let l = ui.label(tr(lang, "Tệp", "File"));
                     ui.horizontal(|ui| {
@@ -232,11 +476,14 @@ pub(super) fn export_window(
                 ui.label(
                     egui::RichText::new(tr(
                         lang,
-                        "Bản đồ theo khung nhìn, các lớp đang bật, kịch bản và năm đang chọn.",
-                        "The map follows the current view, the visible layers, and the active scenario and year.",
+                        "Khung xanh trên bản đồ là phần sẽ in. Bản đồ gồm các lớp đang bật, kịch bản và năm đang chọn; bố cục được lưu trong dự án.",
+                        "The blue frame on the map is what will print. The map shows the visible layers and the active scenario and year; the layout is kept in the project.",
                     ))
                     .small(),
                 );
+                if let Some(n) = &st.layout_note {
+                    ui.colored_label(egui::Color32::from_rgb(0xa0, 0x50, 0x00), n);
+                }
                 ui.horizontal(|ui| {
                     let busy = st.running.is_some();
                     if ui.add_enabled(!busy, egui::Button::new(tr(lang, "Xuất bản đồ", "Export map"))).clicked() {

@@ -896,6 +896,12 @@ impl QnApp {
         self.map.view
     }
 
+    /// What the print layout's frame shows (EPSG:5899 min, max), outlined on the map while
+    /// the export window is open.
+    pub fn print_frame(&self) -> Option<([f64; 2], [f64; 2])> {
+        self.map.print_frame.as_ref().map(|(a, b, _)| (*a, *b))
+    }
+
     /// Where a WGS84 point is on the screen in the last frame's map.
     pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
         let view = self.map.view?;
@@ -1186,12 +1192,35 @@ impl QnApp {
         self.commands.extend(asked);
         let asked = sync_ui::sync_window(&ctx, &self.project, &view, &mut self.sync);
         self.commands.extend(asked);
+        if self.export.open {
+            self.load_print_layout();
+        }
         let active = self
             .scenario
             .active
             .and_then(|id| self.project.scenario(id));
-        let asked = export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export);
+        let selected = self
+            .map
+            .selected
+            .and_then(|(l, f)| self.project.site(l, f))
+            .map(|s| s.name.clone());
+        let view_box = self
+            .map
+            .view
+            .filter(|_| self.map.map_rect.is_positive())
+            .map(|v| map::Projector::new(self.map.map_rect, v).visible());
+        let side = export_ui::MapSide {
+            view_box,
+            selected,
+            print_rect: &mut self.map.print_rect,
+        };
+        let asked =
+            export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export, side);
         self.commands.extend(asked);
+        if let Some(l) = self.export.layout_to_keep() {
+            self.keep_print_layout(&l);
+        }
+        self.update_print_frame();
         // Files dropped on the window, then the import window itself.
         self.with_import(|c| {
             c.take_dropped_files(&ctx);

@@ -4,7 +4,9 @@
 
 use super::draw::{Frame, ProjGrid, Projector, Sym, project_poly};
 use super::legend::{self, SYMBOL_R};
-use super::{ExportError, MapSpec, NOTO_SANS, NOTO_SANS_BOLD, Page, Paper, ScaleBar, esc, tr};
+use super::{
+    ExportError, MapSpec, NOTO_SANS, NOTO_SANS_BOLD, Page, ScaleBar, esc, layout, sheet, tr,
+};
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::io::basemap::{self, BaseMap};
 use crate::io::crs::{Tm3, geodesic_distance_m};
@@ -50,6 +52,23 @@ impl Metrics {
             .sum();
         units / upem * size_mm
     }
+}
+
+/// Where a page puts things (see [`Composer::geometry`]).
+struct PageGeometry {
+    pw: f64,
+    ph: f64,
+    /// The type scale of the paper (1 on A4).
+    k: f64,
+    margin: f64,
+    side: f64,
+    entries: Vec<(String, String)>,
+    row: f64,
+    legend_h: f64,
+    inset_h: f64,
+    block_w: f64,
+    block_h: f64,
+    frame: Frame,
 }
 
 /// The base map projected to EPSG:5899 once.
@@ -191,20 +210,38 @@ impl Composer {
         self.province_bounds
     }
 
-    /// Composes one map page.
-    pub fn map_page(&self, project: &Project, spec: &MapSpec) -> Result<Page, ExportError> {
-        let lang = spec.lang;
+    /// Where the page puts things: the type scale, the header, the map frame, the legend's
+    /// rows and the title block, and the ground the frame shows at what scale.
+    fn geometry(&self, project: &Project, spec: &MapSpec) -> PageGeometry {
         let (pw, ph) = spec.page_mm();
-        let margin = 10.0;
-        let side = if spec.landscape { 72.0 } else { 0.0 };
-        let title_h = 19.0;
+        let k = spec.paper.type_scale();
+        let margin = 10.0 * k.sqrt();
+        let side = if spec.landscape { 72.0 * k } else { 0.0 };
+        let title_h = sheet::header_height(spec, k);
         let foot_h = 9.0;
         // The legend's entries first: in portrait the legend and inset go below the map, and
         // the map frame takes all the height they leave.
         let entries = legend::entries(spec, &project.styles);
-        // In landscape the legend has the frame's height; a long one gets closer rows.
+        let block_w = if spec.landscape {
+            side
+        } else {
+            (pw - 2.0 * margin) * 0.33
+        };
+        let block_h = if spec.title_block {
+            sheet::block_height(spec, &self.metrics, block_w, k)
+        } else {
+            0.0
+        };
+        let frame_room = ph - margin - title_h - margin - foot_h;
+        // In landscape the legend has the frame's height less the title block's; a long one
+        // gets closer rows.
         let row = if spec.landscape {
-            legend::row_for(entries.len(), ph - margin - title_h - margin - foot_h)
+            let room = if spec.title_block {
+                frame_room - block_h - 5.0
+            } else {
+                frame_room
+            };
+            legend::row_for(entries.len(), room)
         } else {
             legend::ROW
         };
@@ -215,14 +252,76 @@ impl Composer {
         let fh = if spec.landscape {
             ph - fy - margin - foot_h
         } else {
-            ph - fy - margin - foot_h - 5.0 - legend_h.max(inset_h)
+            ph - fy - margin - foot_h - 5.0 - legend_h.max(inset_h).max(block_h)
         };
         let (emin, emax) = spec.extent.unwrap_or(self.province_bounds);
         let ew = (emax[0] - emin[0]).max(1.0);
         let eh = (emax[1] - emin[1]).max(1.0);
-        let m_per_mm = (ew / (fw * 0.94)).max(eh / (fh * 0.94));
+        let fitted = (ew / (fw * 0.94)).max(eh / (fh * 0.94));
+        // A chosen scale is kept; an official sheet fitted to its extent gets the round scale
+        // just above the fitted one, so what it writes is exactly what it draws.
+        let m_per_mm = match spec.scale {
+            Some(n) => n / 1000.0,
+            None if spec.title_block => layout::round_scale_up(fitted * 1000.0) / 1000.0,
+            None => fitted,
+        };
         let centre = [(emin[0] + emax[0]) / 2.0, (emin[1] + emax[1]) / 2.0];
-        let fr = Frame::new(fx, fy, fw, fh, centre, m_per_mm);
+        PageGeometry {
+            pw,
+            ph,
+            k,
+            margin,
+            side,
+            entries,
+            row,
+            legend_h,
+            inset_h,
+            block_w,
+            block_h,
+            frame: Frame::new(fx, fy, fw, fh, centre, m_per_mm),
+        }
+    }
+
+    /// The ground the map frame of `spec` shows (EPSG:5899 metres, min and max), for the
+    /// window to outline what will print.
+    pub fn print_frame(&self, project: &Project, spec: &MapSpec) -> ([f64; 2], [f64; 2]) {
+        let fr = self.geometry(project, spec).frame;
+        (
+            [
+                fr.centre[0] - fr.w / 2.0 * fr.m_per_mm,
+                fr.centre[1] - fr.h / 2.0 * fr.m_per_mm,
+            ],
+            [
+                fr.centre[0] + fr.w / 2.0 * fr.m_per_mm,
+                fr.centre[1] + fr.h / 2.0 * fr.m_per_mm,
+            ],
+        )
+    }
+
+    /// The scale's denominator the map of `spec` is drawn at.
+    pub fn print_scale(&self, project: &Project, spec: &MapSpec) -> f64 {
+        self.geometry(project, spec).frame.m_per_mm * 1000.0
+    }
+
+    /// Composes one map page.
+    pub fn map_page(&self, project: &Project, spec: &MapSpec) -> Result<Page, ExportError> {
+        let lang = spec.lang;
+        let PageGeometry {
+            pw,
+            ph,
+            k,
+            margin,
+            side,
+            entries,
+            row,
+            legend_h,
+            inset_h,
+            block_w,
+            block_h,
+            frame: fr,
+        } = self.geometry(project, spec);
+        let (fx, fy, fw, fh) = (fr.x, fr.y, fr.w, fr.h);
+        let (centre, m_per_mm) = (fr.centre, fr.m_per_mm);
         let frame = fr.bbox();
 
         let mut svg = String::with_capacity(1 << 20);
@@ -243,6 +342,7 @@ impl Composer {
             palette::hex(palette::SEA)
         );
         let raster = self.draw_base(&mut svg, &fr, spec, format!("{open}{defs}<g>"))?;
+        let grid_labels = sheet::grid_lines(&mut svg, &fr, &self.tm3, spec.grid, k);
         let symbols = self.draw_sites(&mut svg, project, spec, &fr);
         let _ = write!(svg, "</g>");
         // The margins over whatever the map drew beyond its frame, then the title.
@@ -257,27 +357,23 @@ impl Composer {
                 r##"<rect x="{x:.3}" y="{y:.3}" width="{w:.3}" height="{h:.3}" fill="white"/>"##
             );
         }
-        // Title and subtitle.
-        let _ = write!(
-            svg,
-            r##"<text x="{margin}" y="{:.1}" font-size="6.4" font-weight="bold" fill="#111">{}</text>"##,
-            margin + 7.0,
-            esc(&spec.title)
+        // The header: issuing body, title, subtitle, the draft box.
+        sheet::header(
+            &mut svg,
+            spec,
+            &self.metrics,
+            margin,
+            margin,
+            pw - 2.0 * margin,
+            k,
         );
-        if !spec.subtitle.is_empty() {
-            let _ = write!(
-                svg,
-                r##"<text x="{margin}" y="{:.1}" font-size="4.0" fill="#333">{}</text>"##,
-                margin + 14.0,
-                esc(&spec.subtitle)
-            );
+        if spec.draft {
+            sheet::draft_watermark(&mut svg, &fr, &self.metrics, lang);
         }
-
         let _ = write!(
             svg,
             r##"<rect x="{fx}" y="{fy}" width="{fw}" height="{fh}" fill="none" stroke="#222" stroke-width="0.35"/>"##
         );
-
         // Scale bar (true at the centre) and north arrow, inside the frame.
         let ground = {
             let a = self
@@ -288,27 +384,24 @@ impl Composer {
                 .lonlat_from_tm3(centre[0] + 10.0 * m_per_mm, centre[1])?;
             geodesic_distance_m(a, b) / 20.0
         };
-        let bar_m = nice(ground * fw * 0.22);
+        let scale = m_per_mm * 1000.0;
+        let bar_m = nice(ground * (fw * if spec.title_block { 0.35 } else { 0.22 }).min(150.0));
         let bar_mm = bar_m / ground;
-        let (bx, by) = (fx + 5.0, fy + fh - 6.0);
-        let bar_box = Bbox::new(
-            [(bx - 2.0) as f32, (by - 6.5) as f32],
-            [(bx + bar_mm + 16.0) as f32, (by + 3.0) as f32],
+        let (bx_bar, by_bar) = (fx + 5.0 * k, fy + fh - 5.0 * k);
+        let written = layout::written_scale(scale);
+        let bar = sheet::scale_bar(
+            &mut svg,
+            &self.metrics,
+            (bx_bar, by_bar),
+            bar_mm,
+            &fmt_len(bar_m),
+            spec.title_block.then_some(written.as_str()),
+            lang,
+            k,
         );
-        let half = bar_mm / 2.0;
-        let _ = write!(
-            svg,
-            r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="9.5" fill="white" fill-opacity="0.85"/><rect x="{bx:.2}" y="{:.2}" width="{half:.3}" height="1.2" fill="#111"/><rect x="{:.3}" y="{:.2}" width="{half:.3}" height="1.2" fill="white" stroke="#111" stroke-width="0.2"/><text x="{bx:.2}" y="{:.2}" font-size="2.8" fill="#111" text-anchor="middle">0</text><text x="{:.3}" y="{:.2}" font-size="2.8" fill="#111" text-anchor="middle">{}</text>"##,
-            bx - 2.0,
-            by - 6.5,
-            bar_mm + 18.0,
-            by - 1.2,
-            bx + half,
-            by - 1.2,
-            by - 2.2,
-            bx + bar_mm,
-            by - 2.2,
-            esc(&fmt_len(bar_m))
+        let bar_box = Bbox::new(
+            [bar.min[0] as f32, bar.min[1] as f32],
+            [bar.max[0] as f32, bar.max[1] as f32],
         );
         let (nx, ny) = (fx + fw - 9.0, fy + 5.0);
         let north_box = Bbox::new(
@@ -332,10 +425,13 @@ impl Composer {
             tr(lang, "B", "N")
         );
 
+        // The grid's labels, but where the scale bar or the north arrow stands.
+        sheet::grid_labels(&mut svg, &grid_labels, &[bar_box, north_box], k);
+
         // Labels: sites and towns, never overlapping each other, symbols, the scale bar or the
         // north arrow; the less important ones are dropped.
         let r = SYMBOL_R;
-        let site_size = if spec.paper == Paper::A3 { 2.9 } else { 2.5 };
+        let site_size = 2.5 * k;
         let town_size = site_size + 0.3;
         let mut cands = Vec::new();
         // (text, bold, colour, size mm, halo: none for the default white box, else its width
@@ -461,24 +557,46 @@ impl Composer {
             label_boxes.push((text.clone(), b));
         }
 
-        // Legend of exactly the visible layers, and the locator inset.
+        // Legend of exactly the visible layers, the locator inset and the title block: down
+        // the side in landscape (the block at the foot of the frame), side by side under the
+        // map in portrait.
         let (lx, ly) = if spec.landscape {
             (fx + fw + 5.0, fy)
         } else {
             (fx, fy + fh + 5.0)
         };
-        let lw = if spec.landscape { side } else { fw * 0.5 };
+        let lw = match (spec.landscape, spec.title_block) {
+            (true, _) => side,
+            (false, false) => fw * 0.5,
+            (false, true) => fw * 0.38,
+        };
         let legend_box = legend::draw(&mut svg, &entries, (lx, ly, lw, legend_h), row, lang);
-        // Locator inset (Mercator, Natural Earth 1:50m), where the legend leaves room for it.
-        let (ix, iy, iw, ih) = if spec.landscape {
-            (
-                lx,
-                ly + legend_h + 5.0,
-                lw,
-                (fy + fh - (ly + legend_h + 5.0)).min(80.0),
-            )
+        let (bx, by) = if spec.landscape {
+            (lx, fy + fh - block_h)
         } else {
-            (fx + fw * 0.55, fy + fh + 5.0, fw * 0.45, inset_h)
+            (fx + fw - block_w, fy + fh + 5.0)
+        };
+        if spec.title_block {
+            sheet::block(&mut svg, spec, &self.metrics, (bx, by, block_w), scale, k);
+        }
+        // Locator inset (Mercator, Natural Earth 1:50m), where the legend leaves room for it.
+        let (ix, iy, iw, ih) = match (spec.landscape, spec.title_block) {
+            (true, _) => {
+                let bottom = if spec.title_block { by - 5.0 } else { fy + fh };
+                (
+                    lx,
+                    ly + legend_h + 5.0,
+                    lw,
+                    (bottom - (ly + legend_h + 5.0)).min(80.0 * k),
+                )
+            }
+            (false, false) => (fx + fw * 0.55, fy + fh + 5.0, fw * 0.45, inset_h),
+            (false, true) => (
+                fx + fw * 0.40,
+                fy + fh + 5.0,
+                fw * 0.25,
+                inset_h.min(legend_h.max(block_h)),
+            ),
         };
         if ih >= 30.0 {
             svg.push_str(&legend::locator_svg(&self.locator, ix, iy, iw, ih, lang));
@@ -508,6 +626,9 @@ impl Composer {
             map_frame: Some(frame),
             raster,
             scale_bar: Some(ScaleBar {
+                x_mm: bx_bar,
+                y_mm: by_bar,
+                scale,
                 length_mm: bar_mm,
                 label_m: bar_m,
                 ground_m_per_mm: ground,

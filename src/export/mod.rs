@@ -11,12 +11,15 @@
 
 mod compose;
 mod draw;
+pub mod layout;
 mod legend;
 pub mod pack;
 pub mod render;
+mod sheet;
 mod styled;
 
 pub use compose::Composer;
+pub use layout::{Extent, Grid, Paper, PrintLayout};
 
 use crate::analysis::labels::Bbox;
 use crate::model::{Layer, Project, palette};
@@ -169,30 +172,6 @@ pub fn write_pack(
     Ok((pages.len(), bytes.len()))
 }
 
-/// Paper sizes (ISO 216), in mm, portrait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paper {
-    A4,
-    A3,
-}
-
-impl Paper {
-    pub fn parse(s: &str) -> Option<Paper> {
-        match s.to_ascii_lowercase().as_str() {
-            "a4" => Some(Paper::A4),
-            "a3" => Some(Paper::A3),
-            _ => None,
-        }
-    }
-
-    fn portrait_mm(self) -> (f64, f64) {
-        match self {
-            Paper::A4 => (210.0, 297.0),
-            Paper::A3 => (297.0, 420.0),
-        }
-    }
-}
-
 /// What to put on a map page.
 #[derive(Debug, Clone)]
 pub struct MapSpec {
@@ -214,6 +193,16 @@ pub struct MapSpec {
     /// Resolution of the image the reference layers are drawn into: the PNG's dpi, or
     /// [`VECTOR_RASTER_DPI`] for SVG and PDF.
     pub raster_dpi: u32,
+    /// The scale's denominator; `None`: the extent fitted, at a round scale.
+    pub scale: Option<f64>,
+    /// The official sheet: issuing body, title block, written scale (else the plain page of
+    /// the meeting pack).
+    pub title_block: bool,
+    pub issuer: String,
+    pub author: String,
+    pub note: String,
+    pub draft: bool,
+    pub grid: Grid,
 }
 
 /// The resolution of the reference-layer image inside SVG and PDF maps: fine enough for
@@ -275,6 +264,13 @@ impl MapSpec {
             lang,
             reference: Vec::new(),
             raster_dpi: VECTOR_RASTER_DPI,
+            scale: None,
+            title_block: false,
+            issuer: String::new(),
+            author: String::new(),
+            note: String::new(),
+            draft: false,
+            grid: Grid::Off,
         }
     }
 
@@ -287,6 +283,9 @@ impl MapSpec {
 /// The scale bar as drawn, for checking it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScaleBar {
+    /// Where the bar starts on the page (mm) and its length.
+    pub x_mm: f64,
+    pub y_mm: f64,
     pub length_mm: f64,
     pub label_m: f64,
     /// Ground metres per mm of paper at the map's centre (geodesic).
@@ -294,6 +293,8 @@ pub struct ScaleBar {
     /// The map's centre (EPSG:5899) and metres of projection per mm of paper.
     pub centre: [f64; 2],
     pub proj_m_per_mm: f64,
+    /// The scale's denominator the page states (projection metres per paper metre).
+    pub scale: f64,
 }
 
 /// A composed page.

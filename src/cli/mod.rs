@@ -1,0 +1,4 @@
+//! The command line's commands, one file per command as they move out of `main.rs`: each
+//! holds its clap arguments beside its handler.
+
+pub mod export;

@@ -1,0 +1,312 @@
+//! The print layout of issue 26 §2: a chosen scale that is true on paper (a 10 km bar measured
+//! in the PNG's pixels), a map fitted to a site, the title block, the draft mark and the grid,
+//! all set from the command line, kept in the project, and refused clearly when wrong.
+
+use qn_planner::export::{Composer, Extent, Grid, MapSpec, Paper, PrintLayout, render};
+use qn_planner::settings::Language;
+use qn_planner::store::ProjectFile;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn project() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kế hoạch.gpkg");
+    drop(ProjectFile::create(&path, false).unwrap());
+    (dir, path)
+}
+
+fn qn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qn-planner"))
+        .args(args)
+        .env(
+            "QN_PLANNER_HOME",
+            std::env::temp_dir().join("qn-print-layout-home"),
+        )
+        .output()
+        .unwrap()
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The PDF's text (pdftotext), or `None` where poppler is missing and not required.
+fn pdf_text(path: &Path) -> Option<String> {
+    match Command::new("pdftotext").arg(path).arg("-").output() {
+        Ok(o) => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Err(e) if std::env::var_os("QN_REQUIRE_GDAL").is_none() => {
+            eprintln!("skipped the PDF text: pdftotext: {e}");
+            None
+        }
+        Err(e) => panic!("pdftotext (poppler-utils): {e}"),
+    }
+}
+
+/// The centres (px) of the dark vertical runs on row `y` between `x0` and `x1`.
+fn dark_runs(pm: &tiny_skia::Pixmap, y: u32, x0: u32, x1: u32) -> Vec<f64> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for x in x0..=x1 {
+        let c = pm.pixel(x, y).unwrap().demultiply();
+        let dark = u32::from(c.red()) + u32::from(c.green()) + u32::from(c.blue()) < 3 * 96;
+        match (dark, start) {
+            (true, None) => start = Some(x),
+            (false, Some(s)) => {
+                runs.push(f64::from(s + x - 1) / 2.0);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+#[test]
+fn a_10_km_scale_bar_at_1_to_100000_and_300_dpi_is_1181_px() {
+    let (_d, path) = project();
+    let pf = ProjectFile::open(&path).unwrap();
+    let project = pf.read_project().unwrap();
+    let c = Composer::new().unwrap();
+    for (paper, landscape) in [(Paper::A3, true), (Paper::A2, false)] {
+        let layout = PrintLayout {
+            paper,
+            landscape,
+            scale: Some(100_000),
+            extent: Extent::Site {
+                name: "Cái Lân".into(),
+                margin_m: 1_000.0,
+            },
+            ..PrintLayout::default()
+        };
+        let mut spec = MapSpec::new("t", Language::Vi);
+        layout.apply(&mut spec, &project, c.tm3()).unwrap();
+        let page = c.map_page(&project, &spec).unwrap();
+        let bar = page.scale_bar.unwrap();
+        assert_eq!(bar.label_m, 10_000.0, "{paper:?}: a 10 km bar");
+        assert_eq!(bar.scale, 100_000.0);
+        assert!(page.svg.contains("Tỷ lệ 1:100.000"), "the written scale");
+        let pm = render::pixels(&page, 300).unwrap();
+        let px = |mm: f64| mm / 25.4 * 300.0;
+        // Under the bar only its ticks are drawn: measure between the first and the last.
+        let row = px(bar.y_mm + 2.0) as u32;
+        let runs = dark_runs(
+            &pm,
+            row,
+            px(bar.x_mm - 3.0) as u32,
+            px(bar.x_mm + bar.length_mm + 1.5) as u32,
+        );
+        assert_eq!(
+            runs.len(),
+            3,
+            "{paper:?}: ticks at 0, 5 and 10 km: {runs:?}"
+        );
+        let measured = runs[2] - runs[0];
+        eprintln!("{paper:?}: the 10 km bar measures {measured:.1} px at 300 dpi (1,181.1 wanted)");
+        assert!(
+            (measured - 1181.0).abs() <= 2.0,
+            "{paper:?}: 10 km at 1:100.000 and 300 dpi measures {measured} px"
+        );
+    }
+}
+
+#[test]
+fn a_map_fitted_to_a_site_is_centred_on_it() {
+    let (_d, path) = project();
+    let project = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    let c = Composer::new().unwrap();
+    let layout = PrintLayout {
+        scale: Some(50_000),
+        extent: Extent::Site {
+            name: "cai lan".into(),
+            margin_m: 500.0,
+        },
+        ..PrintLayout::default()
+    };
+    let mut spec = MapSpec::new("t", Language::Vi);
+    layout.apply(&mut spec, &project, c.tm3()).unwrap();
+    let site = qn_planner::export::layout::find_site(&project, "Cái Lân").unwrap();
+    let geo_types::Geometry::Point(p) = site.geom.clone().unwrap() else {
+        panic!("Cái Lân is seeded as a point")
+    };
+    let (e, n) = c.tm3().tm3_from_lonlat(p.x(), p.y()).unwrap();
+    let page = c.map_page(&project, &spec).unwrap();
+    let bar = page.scale_bar.unwrap();
+    assert!(
+        (bar.centre[0] - e).abs() < 1.0 && (bar.centre[1] - n).abs() < 1.0,
+        "centred on Cái Lân: {:?} vs ({e}, {n})",
+        bar.centre
+    );
+    assert_eq!(bar.proj_m_per_mm, 50.0, "1:50.000 is 50 m to the mm");
+    // The frame shows exactly what the window outlines.
+    let (min, max) = c.print_frame(&project, &spec);
+    let f = page.map_frame.unwrap();
+    let w_mm = f64::from(f.max[0] - f.min[0]);
+    assert!(((max[0] - min[0]) / w_mm - 50.0).abs() < 0.01);
+    // Unfitted, a sheet's scale is the round one just above what fits the province.
+    let mut spec = MapSpec::new("t", Language::Vi);
+    PrintLayout::default()
+        .apply(&mut spec, &project, c.tm3())
+        .unwrap();
+    let s = c.print_scale(&project, &spec);
+    assert_eq!(s % 5_000.0, 0.0, "a round scale: {s}");
+}
+
+#[test]
+fn the_cli_sets_the_layout_keeps_it_and_the_next_export_looks_the_same() {
+    let (dir, path) = project();
+    let p = path.to_str().unwrap();
+    let out = |n: &str| dir.path().join(n);
+    let o = qn(&[
+        "export",
+        p,
+        out("một.pdf").to_str().unwrap(),
+        "--paper",
+        "a3",
+        "--scale",
+        "1:100.000",
+        "--extent",
+        "site:Cái Lân",
+        "--title",
+        "Bản đồ cụm công nghiệp Cái Lân",
+        "--issuer",
+        "UBND TỈNH QUẢNG NINH — SỞ CÔNG THƯƠNG",
+        "--author",
+        "Nguyễn Thị Lan",
+        "--note",
+        "Ranh giới cụm là gần đúng.",
+        "--draft",
+        "--grid",
+        "metres",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("scale 1:100.000, A3 landscape"),
+        "{}",
+        said(&o)
+    );
+    // The next export, given nothing, looks the same.
+    let o = qn(&["export", p, out("hai.pdf").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("scale 1:100.000, A3 landscape"),
+        "{}",
+        said(&o)
+    );
+    let kept = PrintLayout::load(&ProjectFile::open(&path).unwrap())
+        .unwrap()
+        .0;
+    assert_eq!(kept.scale, Some(100_000));
+    assert_eq!(kept.paper, Paper::A3);
+    assert_eq!(kept.grid, Grid::Metres);
+    assert!(kept.draft);
+    assert_eq!(
+        kept.extent,
+        Extent::Site {
+            name: "Cái Lân".into(),
+            margin_m: 1_000.0
+        }
+    );
+    for f in ["một.pdf", "hai.pdf"] {
+        let Some(text) = pdf_text(&out(f)) else {
+            return;
+        };
+        for want in [
+            "UBND TỈNH QUẢNG NINH — SỞ CÔNG THƯƠNG",
+            "Bản đồ cụm công nghiệp Cái Lân",
+            "Tỷ lệ 1:100.000",
+            "VN-2000, KTT 107°45′, múi 3°",
+            "Nguyễn Thị Lan",
+            "Ranh giới cụm là gần đúng.",
+            "DỰ THẢO",
+            "Cái Lân",
+            "Quần đảo Hoàng Sa",
+        ] {
+            assert!(text.contains(want), "{f}: no “{want}” in\n{text}");
+        }
+        // The grid's labels: VN-2000 northings around Cái Lân (≈ 2 320 000 m).
+        assert!(
+            text.contains("2\u{202f}320\u{202f}000") || text.contains("2 320 000"),
+            "{f}: no grid label in\n{text}"
+        );
+    }
+    // Taken back: no draft, the whole province fitted, no grid.
+    let o = qn(&[
+        "export",
+        p,
+        out("ba.pdf").to_str().unwrap(),
+        "--no-draft",
+        "--scale",
+        "fit",
+        "--extent",
+        "province",
+        "--grid",
+        "off",
+        "--portrait",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("A3 portrait"), "{}", said(&o));
+    assert!(!said(&o).contains("scale 1:100.000"), "{}", said(&o));
+    if let Some(text) = pdf_text(&out("ba.pdf")) {
+        assert!(!text.contains("DỰ THẢO"), "the draft mark is gone");
+        assert!(text.contains("Nguyễn Thị Lan"), "the author stays");
+    }
+}
+
+#[test]
+fn wrong_layout_options_are_refused_and_write_nothing() {
+    let (dir, path) = project();
+    let p = path.to_str().unwrap();
+    let target = dir.path().join("x.png");
+    let t = target.to_str().unwrap();
+    for (args, status, says) in [
+        (
+            vec!["--extent", "site:Không Có"],
+            1,
+            "no site named “Không Có”",
+        ),
+        (vec!["--scale", "1:10"], 2, "between 1:500"),
+        (vec!["--scale", "nhiều"], 2, "a scale is a number"),
+        (vec!["--extent", "1,2,3"], 1, "four numbers"),
+        (
+            vec!["--margin", "500"],
+            1,
+            "--margin goes with --extent site:NAME",
+        ),
+        (vec!["--paper", "b5"], 2, "use a4, a3, a2, a1 or a0"),
+        (vec!["--grid", "utm"], 2, "use off, metres or degrees"),
+        (vec!["--draft", "--no-draft"], 2, "cannot be used with"),
+    ] {
+        let mut all = vec!["export", p, t];
+        all.extend(&args);
+        let o = qn(&all);
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {}", said(&o));
+        assert!(said(&o).contains(says), "{args:?}: {}", said(&o));
+        assert!(!target.exists(), "{args:?} wrote a file");
+    }
+    // Nothing was kept either.
+    let f = ProjectFile::open(&path).unwrap();
+    assert_eq!(f.meta(qn_planner::export::layout::STORE_KEY).unwrap(), None);
+}
+
+#[test]
+fn a_kept_layout_this_version_cannot_read_gives_the_default_and_says_so() {
+    let (dir, path) = project();
+    {
+        let mut f = ProjectFile::open(&path).unwrap();
+        f.set_meta(qn_planner::export::layout::STORE_KEY, "{\"paper\": \"b5\"}")
+            .unwrap();
+    }
+    let out = dir.path().join("m.svg");
+    let o = qn(&["export", path.to_str().unwrap(), out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("the stored print layout could not be read"),
+        "{}",
+        said(&o)
+    );
+    assert!(said(&o).contains("A4 landscape"), "{}", said(&o));
+}
