@@ -83,7 +83,7 @@ fn a_10_km_scale_bar_at_1_to_100000_and_300_dpi_is_1181_px() {
             ..PrintLayout::default()
         };
         let mut spec = MapSpec::new("t", Language::Vi);
-        layout.apply(&mut spec, &project, c.tm3()).unwrap();
+        layout.fill_spec(&mut spec, &project, c.tm3()).unwrap();
         let page = c.map_page(&project, &spec).unwrap();
         let bar = page.scale_bar.unwrap();
         assert_eq!(bar.label_m, 10_000.0, "{paper:?}: a 10 km bar");
@@ -127,7 +127,7 @@ fn a_map_fitted_to_a_site_is_centred_on_it() {
         ..PrintLayout::default()
     };
     let mut spec = MapSpec::new("t", Language::Vi);
-    layout.apply(&mut spec, &project, c.tm3()).unwrap();
+    layout.fill_spec(&mut spec, &project, c.tm3()).unwrap();
     let site = qn_planner::export::layout::find_site(&project, "Cái Lân").unwrap();
     let geo_types::Geometry::Point(p) = site.geom.clone().unwrap() else {
         panic!("Cái Lân is seeded as a point")
@@ -149,7 +149,7 @@ fn a_map_fitted_to_a_site_is_centred_on_it() {
     // Unfitted, a sheet's scale is the round one just above what fits the province.
     let mut spec = MapSpec::new("t", Language::Vi);
     PrintLayout::default()
-        .apply(&mut spec, &project, c.tm3())
+        .fill_spec(&mut spec, &project, c.tm3())
         .unwrap();
     let s = c.print_scale(&project, &spec);
     assert_eq!(s % 5_000.0, 0.0, "a round scale: {s}");

@@ -1118,3 +1118,26 @@ fn the_print_layout_is_set_in_the_window_outlined_on_the_map_and_kept() {
     assert_eq!(h.state().print_layout().paper, Paper::A3);
     assert_eq!(h.state().print_layout().scale, Some(100_000));
 }
+
+/// The window opens on 2020, the last phase: the first PageDown of a presentation goes to the
+/// first phase (2006), not nowhere; the next ones step on.
+#[test]
+fn the_first_pagedown_of_a_presentation_goes_to_the_first_phase() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    assert_eq!(h.state().scenario_year(), 2020);
+    h.key_press(egui::Key::F11);
+    h.run();
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2006);
+    assert!(h.state().active_scenario().is_some_and(|s| s.is_reference));
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    assert_eq!(h.state().scenario_year(), 2010);
+    for _ in 0..4 {
+        h.key_press(egui::Key::PageDown);
+        h.run();
+    }
+    assert_eq!(h.state().scenario_year(), 2020, "the end stays the end");
+}

@@ -56,6 +56,11 @@ pub(crate) struct MapState {
     pub print_frame: Option<(World, World, String)>,
     /// Drawing the print extent as a rectangle on the map.
     pub print_rect: PrintRect,
+    /// Steps taken since the presentation began (the first PageDown starts at the first
+    /// phase when the map shows the last).
+    pub present_steps: u32,
+    /// Presentation mode's locator, drawn once per language.
+    pub locator: Option<(crate::settings::Language, egui::TextureHandle)>,
 }
 
 /// The rectangle a planner drags on the map to set what prints.
@@ -93,6 +98,8 @@ impl Default for MapState {
             hatches: std::collections::HashMap::new(),
             print_frame: None,
             print_rect: PrintRect::Off,
+            present_steps: 0,
+            locator: None,
         }
     }
 }
@@ -106,6 +113,7 @@ impl MapState {
     pub fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
         if self.presenting != on {
             self.presenting = on;
+            self.present_steps = 0;
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
             if on && self.view.is_some() {
                 self.fit_requested = true;
@@ -355,7 +363,8 @@ impl MapCtx<'_> {
             }
         }
         self.st.drawn = drawn.iter().map(|d| (d.layer, d.fid)).collect();
-        if let Some((l, f)) = self.st.selected
+        // The selection is a drafting mark: not shown when presenting.
+        if let Some((l, f)) = self.st.selected.filter(|_| !self.st.presenting)
             && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
         {
             self.paint_selected_outline(&painter, &pr, (l, f));
@@ -463,6 +472,13 @@ impl MapCtx<'_> {
                 self.project,
                 self.scenario,
                 &self.st.visible,
+            );
+            present::paint_locator(
+                &painter,
+                rect,
+                present::legend_rect(self.project, &self.st.visible, rect),
+                self.view.lang,
+                &mut self.st.locator,
             );
         }
     }
@@ -807,6 +823,9 @@ impl MapCtx<'_> {
                 [legend.min.x, legend.min.y],
                 [legend.max.x, legend.max.y],
             ));
+            if let Some(l) = present::locator_rect(rect, legend) {
+                obstacles.push(Bbox::new([l.min.x, l.min.y], [l.max.x, l.max.y]));
+            }
         }
         let bounds = Bbox::new([rect.min.x, rect.min.y], [rect.max.x, rect.max.y]);
         let placed = place_labels(&cands, &obstacles, bounds);

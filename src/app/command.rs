@@ -36,6 +36,8 @@ pub enum Command {
     ChooseExportPath(&'static str),
     /// Export the map as the export window is set up, or the meeting pack of a scenario.
     StartExport(Option<crate::scenario::Scenario>),
+    /// Keep the print layout the export window set in the project.
+    KeepPrintLayout(crate::export::PrintLayout),
     /// Select a site (or nothing) without moving the map.
     Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
@@ -232,6 +234,21 @@ impl QnApp {
                 Command::OpenSync => self.sync.open = true,
                 Command::Resolve(id, d) => self.resolve_conflict(id, d),
                 Command::StartExport(pack_of) => self.start_export(pack_of),
+                Command::KeepPrintLayout(l) => {
+                    let lang = self.lang();
+                    if let Some(f) = self.file.as_mut() {
+                        self.export.layout_note = l.save(f).err().map(|e| {
+                            format!(
+                                "{} {e}",
+                                super::i18n::tr(
+                                    lang,
+                                    "Không lưu được bố cục in vào dự án:",
+                                    "The print layout was not kept in the project:"
+                                )
+                            )
+                        });
+                    }
+                }
                 Command::ChooseImportPath => self.choose_path(
                     super::Purpose::ImportData,
                     false,

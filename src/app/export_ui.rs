@@ -104,22 +104,6 @@ impl QnApp {
         self.export.loaded_for = path;
     }
 
-    /// Keeps the print layout in the project (its own transaction).
-    pub(super) fn keep_print_layout(&mut self, l: &PrintLayout) {
-        let lang = self.lang();
-        let Some(f) = self.file.as_mut() else { return };
-        self.export.layout_note = l.save(f).err().map(|e| {
-            format!(
-                "{} {e}",
-                tr(
-                    lang,
-                    "Không lưu được bố cục in vào dự án:",
-                    "The print layout was not kept in the project:"
-                )
-            )
-        });
-    }
-
     fn composer(&mut self) -> Result<Arc<Composer>, crate::export::ExportError> {
         if let Some(c) = &self.export.composer {
             return Ok(c.clone());
@@ -148,7 +132,7 @@ impl QnApp {
         }
         let mut spec = MapSpec::new(&layout.title, lang);
         layout
-            .apply(&mut spec, &self.project, &self.tm3)
+            .fill_spec(&mut spec, &self.project, &self.tm3)
             .map_err(|e| e.text(lang))?;
         spec.layers = Layer::ALL
             .iter()

@@ -557,9 +557,11 @@ pub struct BaseCache {
     /// Town label, district and world position.
     pub towns: Vec<(String, String, World)>,
     pub province_bounds: (World, World),
-    /// The area the base-map data covers (its lon/lat box, projected): outside it the map
-    /// says "no data" rather than pretending to be sea.
+    /// The area the base-map data covers (its lon/lat box, projected).
     pub data_area: PolyCache,
+    /// Beyond it, the coarse land of Natural Earth 1:50m (the locator's countries), so a wide
+    /// window or a presentation has no hard edge where the detailed data stops.
+    pub surround: PolyCache,
 }
 
 /// Lon/lat box covered by the files in `maps/`.
@@ -588,12 +590,15 @@ impl BaseCache {
                 .collect(),
             province_bounds,
             data_area: PolyCache::build(tm3, &data_box_polygon()),
+            surround: PolyCache::build(tm3, &MultiPolygon(crate::io::basemap::surrounding_land())),
         }
     }
 
     pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
         use super::style::*;
-        painter.rect_filled(pr.rect, 0.0, NO_DATA);
+        // Beyond the detailed data, the sea and the coarse land; the data's own box over them.
+        painter.rect_filled(pr.rect, 0.0, SEA);
+        self.surround.paint(painter, pr, NEIGHBOUR_LAND, None);
         self.data_area.paint(painter, pr, SEA, None);
         self.land_vn.paint(painter, pr, NEIGHBOUR_LAND, None);
         self.land_cn.paint(painter, pr, NEIGHBOUR_LAND, None);

@@ -1218,7 +1218,7 @@ impl QnApp {
             export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export, side);
         self.commands.extend(asked);
         if let Some(l) = self.export.layout_to_keep() {
-            self.keep_print_layout(&l);
+            self.commands.push(Command::KeepPrintLayout(l));
         }
         self.update_print_frame();
         // Files dropped on the window, then the import window itself.

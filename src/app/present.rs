@@ -70,10 +70,12 @@ pub(crate) fn presentation_keys(
         )
     });
     if next {
-        present_step(project, sc, 1);
+        present_step(project, sc, 1, map.present_steps == 0);
+        map.present_steps += 1;
     }
     if prev {
-        present_step(project, sc, -1);
+        present_step(project, sc, -1, false);
+        map.present_steps += 1;
     }
 }
 
@@ -125,8 +127,9 @@ pub(crate) fn presentation_controls(
 }
 
 /// Steps the presentation: through the compared scenarios when the planner chose so (and
-/// two or more are ticked), else through the phases of the scenario.
-fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32) {
+/// two or more are ticked), else through the phases of the scenario. The first step of a
+/// presentation from the last phase (where the window opens) goes to the first phase.
+fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32, first: bool) {
     let compared = compared_scenarios(project, sc);
     if sc.present_scenarios && compared.len() >= 2 {
         let i = sc
@@ -147,7 +150,11 @@ fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32) {
             .iter()
             .copied()
             .find(|s| *s > y)
-            .unwrap_or(PHASE_STEPS[PHASE_STEPS.len() - 1])
+            .unwrap_or(if first {
+                PHASE_STEPS[0]
+            } else {
+                PHASE_STEPS[PHASE_STEPS.len() - 1]
+            })
     } else {
         PHASE_STEPS
             .iter()
@@ -319,4 +326,56 @@ pub(crate) fn paint_overlays(
             Color32::from_gray(15),
         );
     }
+}
+
+/// Where presentation mode's locator goes: above the legend, at the right, where the screen
+/// has room (labels keep clear of it).
+pub(crate) fn locator_rect(rect: Rect, legend: Rect) -> Option<Rect> {
+    let size = Vec2::new(200.0, 210.0);
+    let top = legend.top() - 12.0 - size.y;
+    (top >= rect.top() + 100.0)
+        .then(|| Rect::from_min_size(Pos2::new(legend.right() - size.x, top), size))
+}
+
+/// The locator in presentation mode: Vietnam with the Hoàng Sa and Trường Sa archipelagos,
+/// Biển Đông and the province's box, above the legend where the screen has room.
+pub(crate) fn paint_locator(
+    painter: &egui::Painter,
+    rect: Rect,
+    legend: Rect,
+    lang: Language,
+    cache: &mut Option<(Language, egui::TextureHandle)>,
+) {
+    let Some(r) = locator_rect(rect, legend) else {
+        return;
+    };
+    if cache.as_ref().is_none_or(|(l, _)| *l != lang) {
+        // 42 × 44 mm (its names 1.9 mm high, 9 px on screen) at 242 dpi: 400 × 420 px, sharp
+        // at the 200 × 210 points it is shown, on a high-density screen too.
+        let Ok(pm) = crate::export::locator_image(42.0, 44.1, lang, 242) else {
+            return;
+        };
+        let image = egui::ColorImage::from_rgba_premultiplied(
+            [pm.width() as usize, pm.height() as usize],
+            pm.data(),
+        );
+        let tex =
+            painter
+                .ctx()
+                .load_texture("present_locator", image, egui::TextureOptions::LINEAR);
+        *cache = Some((lang, tex));
+    }
+    let Some((_, tex)) = cache else { return };
+    painter.image(
+        tex.id(),
+        r,
+        Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    painter.rect_stroke(
+        r,
+        0.0,
+        Stroke::new(1.0, Color32::from_gray(150)),
+        egui::StrokeKind::Outside,
+    );
 }

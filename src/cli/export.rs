@@ -188,7 +188,7 @@ pub fn run(a: ExportArgs) -> Result<(), String> {
     let layout = layout_with(&a, kept.clone(), composer.tm3())?;
     let mut spec = MapSpec::new(&layout.title, lang);
     layout
-        .apply(&mut spec, &project, composer.tm3())
+        .fill_spec(&mut spec, &project, composer.tm3())
         .map_err(|e| e.to_string())?;
     spec.year = a
         .year

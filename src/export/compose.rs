@@ -11,10 +11,8 @@ use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::io::basemap::{self, BaseMap};
 use crate::io::crs::{Tm3, geodesic_distance_m};
 use crate::model::{Project, palette};
-use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
+use geo_types::{LineString, MultiPolygon, Polygon};
 use std::fmt::Write;
-
-const LOCATOR: &str = include_str!("../../maps/locator_countries.geojson");
 
 /// A label to draw: text, bold, colour, size (mm), and its halo (none: the default white box;
 /// else the halo's width in mm and colour).
@@ -52,6 +50,11 @@ impl Metrics {
             .sum();
         units / upem * size_mm
     }
+}
+
+/// The locator's countries and islands, lon/lat.
+pub(super) fn locator_features() -> Vec<(String, MultiPolygon<f64>)> {
+    basemap::locator_countries()
 }
 
 /// Where a page puts things (see [`Composer::geometry`]).
@@ -134,45 +137,11 @@ impl Composer {
                 max = [max[0].max(c.x), max[1].max(c.y)];
             }
         }
-        let locator = match LOCATOR.parse::<geojson::GeoJson>() {
-            Ok(geojson::GeoJson::FeatureCollection(fc)) => fc
-                .features
-                .into_iter()
-                .filter_map(|f| {
-                    let name = f
-                        .property("name")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string();
-                    let g = geo_types::Geometry::<f64>::try_from(f.geometry?).ok()?;
-                    match g {
-                        Geometry::MultiPolygon(mp) => Some((name, mp)),
-                        Geometry::Polygon(p) => Some((name, MultiPolygon(vec![p]))),
-                        _ => None,
-                    }
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let surround = {
-            use geo::BooleanOps;
-            let around = Polygon::new(
-                LineString::from(vec![
-                    (101.0, 15.0),
-                    (115.0, 15.0),
-                    (115.0, 27.0),
-                    (101.0, 27.0),
-                    (101.0, 15.0),
-                ]),
-                vec![],
-            );
-            let around = MultiPolygon(vec![around]);
-            locator
-                .iter()
-                .flat_map(|(_, mp)| mp.intersection(&around).0)
-                .map(|p| project_poly(&tm3, &p))
-                .collect()
-        };
+        let locator = locator_features();
+        let surround = basemap::surrounding_land()
+            .iter()
+            .map(|p| project_poly(&tm3, p))
+            .collect();
         let data_box = project_poly(&tm3, &Polygon::new(basemap::data_box_ring(40), vec![]));
         Ok(Composer {
             surround,

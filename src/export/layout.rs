@@ -233,7 +233,7 @@ impl PrintLayout {
 
     /// Sets the page of `spec` from this layout: paper, orientation, scale, the ground extent
     /// (a site's resolved in `project`), the title block's texts and marks.
-    pub fn apply(
+    pub fn fill_spec(
         &self,
         spec: &mut MapSpec,
         project: &Project,

@@ -245,7 +245,7 @@ pub(super) fn symbol_svg(layer: Layer, x: f64, y: f64, r: f64) -> String {
 /// the place their name goes (lon, lat, text-anchor).
 const ARCHIPELAGOS: [(&str, f64, f64, &str); 2] = [
     ("Hoàng Sa", 112.0, 17.6, "middle"),
-    ("Trường Sa", 114.2, 12.3, "middle"),
+    ("Trường Sa", 117.2, 12.3, "end"),
 ];
 
 /// The locator inset (Mercator, Natural Earth 1:50m, the islands 1:10m) in the box (x, y, w, h)

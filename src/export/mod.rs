@@ -138,6 +138,31 @@ pub fn write_map(
     Ok(bytes.len())
 }
 
+/// The locator inset alone (Vietnam with Hoàng Sa and Trường Sa, Biển Đông, Quảng Ninh's
+/// box), `w_mm` × `h_mm` at `dpi`: what presentation mode shows in a corner.
+pub fn locator_image(
+    w_mm: f64,
+    h_mm: f64,
+    lang: Language,
+    dpi: u32,
+) -> Result<tiny_skia::Pixmap, ExportError> {
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w_mm}mm" height="{h_mm}mm" viewBox="0 0 {w_mm} {h_mm}" font-family="Noto Sans">{}</svg>"##,
+        legend::locator_svg(&compose::locator_features(), 0.0, 0.0, w_mm, h_mm, lang)
+    );
+    let page = Page {
+        svg,
+        width_mm: w_mm,
+        height_mm: h_mm,
+        label_boxes: Vec::new(),
+        legend_box: None,
+        map_frame: None,
+        scale_bar: None,
+        raster: None,
+    };
+    render::pixels(&page, dpi)
+}
+
 /// What a meeting pack is made for: the scenario, the language, the file and date on its
 /// pages, the paper and the reference layers drawn.
 pub struct PackSpec<'a> {

@@ -53,6 +53,53 @@ const PROVINCE: &str = include_str!("../../maps/qn_province.geojson");
 const INLAND: &str = include_str!("../../maps/qn_province_inland_boundary.geojson");
 const BORDER: &str = include_str!("../../maps/vn_cn_border.geojson");
 const PLACES: &str = include_str!("../../maps/qn_places.geojson");
+const LOCATOR: &str = include_str!("../../maps/locator_countries.geojson");
+
+/// The countries of the locator inset (Natural Earth 1:50m) and the Hoàng Sa and Trường Sa
+/// islands (1:10m), by name, lon/lat (`maps/locator_countries.geojson`): the locator of every
+/// map, and the coarse land around the detailed base map.
+pub fn locator_countries() -> Vec<(String, MultiPolygon<f64>)> {
+    match LOCATOR.parse::<GeoJson>() {
+        Ok(GeoJson::FeatureCollection(fc)) => fc
+            .features
+            .into_iter()
+            .filter_map(|f| {
+                let name = f
+                    .property("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let g = geo_types::Geometry::<f64>::try_from(f.geometry?).ok()?;
+                match g {
+                    geo_types::Geometry::MultiPolygon(mp) => Some((name, mp)),
+                    geo_types::Geometry::Polygon(p) => Some((name, MultiPolygon(vec![p]))),
+                    _ => None,
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The land around the detailed base map, from the locator's countries (Natural Earth 1:50m):
+/// what a frame wider than the detailed data shows beyond it, lon/lat.
+pub fn surrounding_land() -> Vec<Polygon<f64>> {
+    use geo::BooleanOps;
+    let around = MultiPolygon(vec![Polygon::new(
+        LineString::from(vec![
+            (101.0, 15.0),
+            (115.0, 15.0),
+            (115.0, 27.0),
+            (101.0, 27.0),
+            (101.0, 15.0),
+        ]),
+        vec![],
+    )]);
+    locator_countries()
+        .iter()
+        .flat_map(|(_, mp)| mp.intersection(&around).0)
+        .collect()
+}
 
 #[derive(Debug, Error)]
 pub enum BaseMapError {
