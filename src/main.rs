@@ -75,6 +75,9 @@ enum Command {
     /// layout: paper, scale or extent, title block, draft mark, grid; the options given are
     /// kept in the project for the next export.
     Export(cli::export::ExportArgs),
+    /// An atlas of site sheets (PDF): one page per site of a planning layer, its map and its
+    /// card, bookmarked by site name; on the project's print layout.
+    Atlas(cli::atlas::AtlasArgs),
     /// A meeting pack (PDF): cover, a map per phase, indicators, charts, rules, sources.
     Pack {
         /// The project (a qn-planner GeoPackage).
@@ -307,6 +310,7 @@ fn main() -> ExitCode {
             date,
         }) => done(cmd_report(&file, scenario.as_deref(), csv, rules, date)),
         Some(Command::Export(args)) => done(cli::export::run(args)),
+        Some(Command::Atlas(args)) => done(cli::atlas::run(args)),
         Some(Command::Pack { file, out, page }) => done(cmd_pack(&file, &out, page)),
         Some(Command::Import {
             file,

@@ -310,3 +310,147 @@ fn a_kept_layout_this_version_cannot_read_gives_the_default_and_says_so() {
     );
     assert!(said(&o).contains("A4 landscape"), "{}", said(&o));
 }
+
+/// The atlas: one sheet per located site of a layer, each with its card (the rows, the phasing
+/// in every scenario, the rules with their citations, the source paragraph), bookmarked by
+/// name in page order; --site takes some sites in the order given, --scale fixes the scale.
+#[test]
+fn the_atlas_makes_a_bookmarked_sheet_per_site_with_its_card() {
+    let (dir, path) = project();
+    let p = path.to_str().unwrap();
+    let out = dir.path().join("tập bản đồ.pdf");
+    let o = qn(&["atlas", p, "proposed_clusters", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", said(&o));
+    let project = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    let mut names: Vec<String> = project
+        .sites_of(qn_planner::model::Layer::ProposedClusters)
+        .filter(|s| s.geom.is_some())
+        .map(|s| s.name.clone())
+        .collect();
+    assert!(names.len() >= 5, "the seed has located proposed clusters");
+    names.sort_by_key(|n| qn_planner::model::text::fold(n));
+    assert!(
+        said(&o).contains(&format!("{} site sheets", names.len())),
+        "{}",
+        said(&o)
+    );
+    let pdf = std::fs::read(&out).unwrap();
+    let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+    assert_eq!(
+        count(b"/Type /Page") - count(b"/Type /Pages"),
+        names.len(),
+        "a page per site"
+    );
+    // The bookmarks, in page order (poppler's pdftohtml lists a PDF's outline).
+    match Command::new("pdftohtml")
+        .args(["-xml", "-stdout", "-i", "-q"])
+        .arg(&out)
+        .output()
+    {
+        Ok(o) => {
+            let xml = String::from_utf8_lossy(&o.stdout);
+            let marks: Vec<(String, String)> = xml
+                .split("<item page=\"")
+                .skip(1)
+                .map(|s| {
+                    let (page, rest) = s.split_once("\">").unwrap();
+                    (
+                        page.to_string(),
+                        rest.split("</item>").next().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            let want: Vec<(String, String)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| ((i + 1).to_string(), n.clone()))
+                .collect();
+            assert_eq!(marks, want, "a bookmark per site, by name, in page order");
+        }
+        Err(e) if std::env::var_os("QN_REQUIRE_GDAL").is_none() => {
+            eprintln!("skipped the bookmarks: pdftohtml: {e}")
+        }
+        Err(e) => panic!("pdftohtml (poppler-utils): {e}"),
+    }
+    if let Some(text) = pdf_text(&out) {
+        for want in [
+            "Phân kỳ theo kịch bản",
+            "Quy hoạch 2007 (tham chiếu)",
+            "Quy định",
+            "báo cáo 2007, ¶",
+            "Trạng thái",
+            "dự kiến",
+            "Quần đảo Trường Sa",
+        ] {
+            assert!(text.contains(want), "no “{want}” in the atlas");
+        }
+        for n in &names {
+            assert!(text.contains(n.as_str()), "no sheet of {n}");
+        }
+    }
+    // Two named sites, in the order given, at 1:25.000.
+    let two = dir.path().join("hai.pdf");
+    let o = qn(&[
+        "atlas",
+        p,
+        "Cụm công nghiệp dự kiến",
+        two.to_str().unwrap(),
+        "--site",
+        &names[1],
+        "--site",
+        &names[0],
+        "--scale",
+        "1:25.000",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("2 site sheets"), "{}", said(&o));
+    if let Some(text) = pdf_text(&two) {
+        assert!(text.contains("Tỷ lệ 1:25.000"));
+        let (a, b) = (
+            text.find(names[1].as_str()).unwrap(),
+            text.find(names[0].as_str()).unwrap(),
+        );
+        assert!(a < b, "the order given");
+    }
+}
+
+#[test]
+fn a_wrong_atlas_is_refused_and_writes_nothing() {
+    let (dir, path) = project();
+    let p = path.to_str().unwrap();
+    let out = dir.path().join("x.pdf");
+    let o_ = out.to_str().unwrap();
+    for (args, status, says) in [
+        (vec!["atlas", p, "roads", o_], 1, "not a planning layer"),
+        (
+            vec!["atlas", p, "industrial_zones", o_, "--site", "Hà Khánh"],
+            1,
+            "is in proposed_clusters, not in industrial_zones",
+        ),
+        (
+            vec!["atlas", p, "industrial_zones", o_, "--site", "Không Có"],
+            1,
+            "no site named",
+        ),
+        (
+            vec!["atlas", p, "industrial_zones", "x.png"],
+            1,
+            "an atlas is a .pdf",
+        ),
+        (
+            vec!["atlas", p, "industrial_zones", o_, "--scale", "0"],
+            2,
+            "the scale must lie between",
+        ),
+        (
+            vec!["atlas", p, "industrial_zones", o_, "--scenario", "Không có"],
+            1,
+            "no scenario named",
+        ),
+    ] {
+        let o = qn(&args);
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {}", said(&o));
+        assert!(said(&o).contains(says), "{args:?}: {}", said(&o));
+        assert!(!out.exists(), "{args:?} wrote a file");
+    }
+}

@@ -23,6 +23,19 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict in the planner's language.
+    pub fn label(self, lang: crate::settings::Language) -> &'static str {
+        let vi = lang == crate::settings::Language::Vi;
+        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
+        match self {
+            Verdict::Pass => t("đạt", "pass"),
+            Verdict::Fail => t("không đạt", "fail"),
+            Verdict::NotApplicable => t("không áp dụng", "not applicable"),
+            Verdict::NoData => t("thiếu số liệu", "no data"),
+            Verdict::NoRule => t("không có quy định", "no rule in force"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",

@@ -18,13 +18,7 @@ pub fn layer_name(lang: Language, l: Layer) -> &'static str {
 }
 
 pub fn status(lang: Language, s: Status) -> &'static str {
-    match s {
-        Status::Established => tr(lang, "đã thành lập", "established"),
-        Status::Proposed => tr(lang, "dự kiến", "proposed"),
-        Status::Approved => tr(lang, "đã phê duyệt", "approved"),
-        Status::InOperation => tr(lang, "đang hoạt động", "in operation"),
-        Status::Unknown => tr(lang, "không rõ", "unknown"),
-    }
+    s.label(lang)
 }
 
 /// A site's status in the planner's words; a value another program wrote that qn-planner does

@@ -42,13 +42,7 @@ pub struct RulesUi {
 }
 
 pub fn verdict_text(lang: Language, v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => tr(lang, "đạt", "pass"),
-        Verdict::Fail => tr(lang, "không đạt", "fail"),
-        Verdict::NotApplicable => tr(lang, "không áp dụng", "not applicable"),
-        Verdict::NoData => tr(lang, "thiếu số liệu", "no data"),
-        Verdict::NoRule => tr(lang, "không có quy định", "no rule in force"),
-    }
+    v.label(lang)
 }
 
 /// A citation for the screen: the bundled font has no ✔/✘, so the confidence marks become words.
@@ -106,24 +100,7 @@ fn note_text(lang: Language, note: &str) -> String {
 
 /// The name of a check in the planner's language.
 pub fn check_text(lang: Language, c: crate::model::rules::CheckKind) -> &'static str {
-    use crate::model::rules::CheckKind::*;
-    match c {
-        CcnArea => tr(lang, "Quy mô cụm CN", "Cluster size"),
-        CcnOccupancy => tr(
-            lang,
-            "Lấp đầy trước khi lập/mở rộng cụm",
-            "Occupancy before a new cluster",
-        ),
-        KcnOccupancy => tr(
-            lang,
-            "Lấp đầy trước khi lập/mở rộng KCN",
-            "Occupancy before a new zone",
-        ),
-        KcnPhaseSize => tr(lang, "Phân kỳ KCN", "Zone phasing"),
-        GreenBuffer => tr(lang, "Dải cây xanh", "Green strip"),
-        IsolationDistance => tr(lang, "Khoảng cách ly", "Isolation distance"),
-        ProtectedOverlap => tr(lang, "Vùng bảo vệ", "Protected areas"),
-    }
+    c.label(lang)
 }
 
 /// A verdict's detail in the planner's language.

@@ -185,12 +185,21 @@ impl Composer {
         let (pw, ph) = spec.page_mm();
         let k = spec.paper.type_scale();
         let margin = 10.0 * k.sqrt();
-        let side = if spec.landscape { 72.0 * k } else { 0.0 };
+        let side = match (spec.landscape, spec.card.is_some()) {
+            (false, _) => 0.0,
+            (true, false) => 72.0 * k,
+            (true, true) => 95.0 * k,
+        };
         let title_h = sheet::header_height(spec, k);
         let foot_h = 9.0;
         // The legend's entries first: in portrait the legend and inset go below the map, and
         // the map frame takes all the height they leave.
-        let entries = legend::entries(spec, &project.styles);
+        // An atlas sheet shows its site's card in the legend's place.
+        let entries = if spec.card.is_some() {
+            Vec::new()
+        } else {
+            legend::entries(spec, &project.styles)
+        };
         let block_w = if spec.landscape {
             side
         } else {
@@ -214,8 +223,13 @@ impl Composer {
         } else {
             legend::ROW
         };
-        let legend_h = legend::height(entries.len(), row);
         let inset_h = 60.0;
+        let legend_h = match (spec.card.is_some(), spec.landscape) {
+            (false, _) => legend::height(entries.len(), row),
+            // The card takes the side's height less the locator's and the title block's.
+            (true, true) => frame_room - block_h - 5.0 - 50.0 * k - 5.0,
+            (true, false) => 80.0 * k,
+        };
         let (fx, fy) = (margin, margin + title_h);
         let fw = pw - 2.0 * margin - side - if spec.landscape { 5.0 } else { 0.0 };
         let fh = if spec.landscape {
@@ -313,6 +327,11 @@ impl Composer {
         let raster = self.draw_base(&mut svg, &fr, spec, format!("{open}{defs}<g>"))?;
         let grid_labels = sheet::grid_lines(&mut svg, &fr, &self.tm3, spec.grid, k);
         let symbols = self.draw_sites(&mut svg, project, spec, &fr);
+        if let Some((layer, fid)) = spec.highlight
+            && let Some(site) = project.site(layer, fid)
+        {
+            self.draw_highlight(&mut svg, site, &fr, k);
+        }
         let _ = write!(svg, "</g>");
         // The margins over whatever the map drew beyond its frame, then the title.
         for (x, y, w, h) in [
@@ -539,7 +558,16 @@ impl Composer {
             (false, false) => fw * 0.5,
             (false, true) => fw * 0.38,
         };
-        let legend_box = legend::draw(&mut svg, &entries, (lx, ly, lw, legend_h), row, lang);
+        let legend_box = match &spec.card {
+            Some(card) => {
+                super::atlas::draw_card(&mut svg, card, &self.metrics, (lx, ly, lw, legend_h), k);
+                Bbox::new(
+                    [lx as f32, ly as f32],
+                    [(lx + lw) as f32, (ly + legend_h) as f32],
+                )
+            }
+            None => legend::draw(&mut svg, &entries, (lx, ly, lw, legend_h), row, lang),
+        };
         let (bx, by) = if spec.landscape {
             (lx, fy + fh - block_h)
         } else {

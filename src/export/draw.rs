@@ -255,6 +255,41 @@ impl Composer {
     /// The sites of the visible layers: their areas, then their symbols (ghosted when not yet
     /// open in the scenario's year, ringed when opening in it, a dotted ring when their
     /// position is approximate). Returns the symbols inside the frame, for the labels.
+    /// The site an atlas sheet is about: its boundary outlined in red, or a red ring round
+    /// its point.
+    pub(super) fn draw_highlight(&self, svg: &mut String, site: &Site, fr: &Frame, k: f64) {
+        let Some(g) = &site.geom else { return };
+        let polys: Vec<Polygon<f64>> = match g {
+            Geometry::Polygon(p) => vec![project_poly(&self.tm3, p)],
+            Geometry::MultiPolygon(mp) => mp.0.iter().map(|p| project_poly(&self.tm3, p)).collect(),
+            _ => Vec::new(),
+        };
+        if polys.is_empty() {
+            use geo::Centroid;
+            let Some(c) = g.centroid() else { return };
+            let Ok((e, n)) = self.tm3.tm3_from_lonlat(c.x(), c.y()) else {
+                return;
+            };
+            let (x, y) = fr.to_page([e, n]);
+            let _ = write!(
+                svg,
+                r##"<circle cx="{x:.2}" cy="{y:.2}" r="{:.2}" fill="none" stroke="white" stroke-width="{:.2}"/><circle cx="{x:.2}" cy="{y:.2}" r="{:.2}" fill="none" stroke="#d62728" stroke-width="{:.2}"/>"##,
+                4.0 * k,
+                1.4 * k,
+                4.0 * k,
+                0.7 * k
+            );
+            return;
+        }
+        let d: String = polys.iter().map(|p| fr.path_of_poly(p)).collect();
+        let _ = write!(
+            svg,
+            r##"<path d="{d}" fill="none" stroke="white" stroke-width="{:.2}" stroke-linejoin="round"/><path d="{d}" fill="none" stroke="#d62728" stroke-width="{:.2}" stroke-linejoin="round"/>"##,
+            1.6 * k,
+            0.8 * k
+        );
+    }
+
     pub(super) fn draw_sites(
         &self,
         svg: &mut String,

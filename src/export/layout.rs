@@ -310,7 +310,7 @@ pub fn find_site<'a>(project: &'a Project, name: &str) -> Result<&'a Site, Expor
 }
 
 /// The bounds of a site's geometry in EPSG:5899 metres.
-fn site_bounds(site: &Site, tm3: &Tm3) -> Result<([f64; 2], [f64; 2]), ExportError> {
+pub(super) fn site_bounds(site: &Site, tm3: &Tm3) -> Result<([f64; 2], [f64; 2]), ExportError> {
     use geo::CoordsIter;
     let Some(g) = &site.geom else {
         return Err(ExportError::Invalid(format!(

@@ -9,6 +9,7 @@
 //! draws the layers' symbols, the legend and the locator inset; `pack` builds the meeting
 //! pack; `render` turns a page into PNG or PDF and writes it whole or not at all.
 
+pub mod atlas;
 mod compose;
 mod draw;
 pub mod layout;
@@ -228,6 +229,10 @@ pub struct MapSpec {
     pub note: String,
     pub draft: bool,
     pub grid: Grid,
+    /// An atlas sheet's card, drawn beside the map in the legend's place.
+    pub card: Option<atlas::Card>,
+    /// The site the sheet is about, outlined.
+    pub highlight: Option<(Layer, i64)>,
 }
 
 /// The resolution of the reference-layer image inside SVG and PDF maps: fine enough for
@@ -296,6 +301,8 @@ impl MapSpec {
             note: String::new(),
             draft: false,
             grid: Grid::Off,
+            card: None,
+            highlight: None,
         }
     }
 

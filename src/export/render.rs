@@ -140,13 +140,49 @@ fn blend_over(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, ox: i64, oy:
 
 /// The pages as one PDF, each page its paper size, text as text in the embedded font.
 pub fn pdf(pages: &[Page]) -> Result<Vec<u8>, ExportError> {
-    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref};
+    pdf_with_bookmarks(pages, None)
+}
+
+/// The pages as one PDF with a bookmark per page (`titles`, one per page), as an atlas is
+/// navigated.
+pub fn pdf_with_bookmarks(
+    pages: &[Page],
+    titles: Option<&[String]>,
+) -> Result<Vec<u8>, ExportError> {
+    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, TextStr};
     let mut alloc = Ref::new(1);
     let catalog = alloc.bump();
     let tree_id = alloc.bump();
     let page_ids: Vec<Ref> = pages.iter().map(|_| alloc.bump()).collect();
     let mut out = Pdf::new();
-    out.catalog(catalog).pages(tree_id);
+    let titles = titles.filter(|t| t.len() == pages.len() && !t.is_empty());
+    let outline = titles.map(|_| alloc.bump());
+    {
+        let mut cat = out.catalog(catalog);
+        cat.pages(tree_id);
+        if let Some(o) = outline {
+            cat.outlines(o);
+            cat.page_mode(pdf_writer::types::PageMode::UseOutlines);
+        }
+    }
+    if let (Some(titles), Some(outline)) = (titles, outline) {
+        let items: Vec<Ref> = titles.iter().map(|_| alloc.bump()).collect();
+        out.outline(outline)
+            .first(items[0])
+            .last(items[items.len() - 1])
+            .count(items.len() as i32);
+        for (i, (title, id)) in titles.iter().zip(&items).enumerate() {
+            let mut item = out.outline_item(*id);
+            item.title(TextStr(title)).parent(outline);
+            if i > 0 {
+                item.prev(items[i - 1]);
+            }
+            if i + 1 < items.len() {
+                item.next(items[i + 1]);
+            }
+            item.dest().page(page_ids[i]).fit();
+        }
+    }
     out.pages(tree_id)
         .kids(page_ids.iter().copied())
         .count(pages.len() as i32);

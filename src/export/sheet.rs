@@ -140,7 +140,7 @@ fn block_rows(spec: &MapSpec, scale: f64) -> Vec<(&'static str, String)> {
 }
 
 /// `text` broken into lines no wider than `width` at `size`.
-fn wrap(m: &Metrics, text: &str, size: f64, width: f64) -> Vec<String> {
+pub(super) fn wrap(m: &Metrics, text: &str, size: f64, width: f64) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.lines() {
         let mut line = String::new();

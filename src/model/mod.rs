@@ -150,6 +150,19 @@ impl Status {
         Status::InOperation,
     ];
 
+    /// The status in the planner's language.
+    pub fn label(self, lang: crate::settings::Language) -> &'static str {
+        let vi = lang == crate::settings::Language::Vi;
+        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
+        match self {
+            Status::Established => t("đã thành lập", "established"),
+            Status::Proposed => t("dự kiến", "proposed"),
+            Status::Approved => t("đã phê duyệt", "approved"),
+            Status::InOperation => t("đang hoạt động", "in operation"),
+            Status::Unknown => t("không rõ", "unknown"),
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Status::Established => "established",

@@ -27,6 +27,27 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// The check's name in the planner's language.
+    pub fn label(self, lang: crate::settings::Language) -> &'static str {
+        let vi = lang == crate::settings::Language::Vi;
+        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
+        match self {
+            CheckKind::CcnArea => t("Quy mô cụm CN", "Cluster size"),
+            CheckKind::CcnOccupancy => t(
+                "Lấp đầy trước khi lập/mở rộng cụm",
+                "Occupancy before a new cluster",
+            ),
+            CheckKind::KcnOccupancy => t(
+                "Lấp đầy trước khi lập/mở rộng KCN",
+                "Occupancy before a new zone",
+            ),
+            CheckKind::KcnPhaseSize => t("Phân kỳ KCN", "Zone phasing"),
+            CheckKind::GreenBuffer => t("Dải cây xanh", "Green strip"),
+            CheckKind::IsolationDistance => t("Khoảng cách ly", "Isolation distance"),
+            CheckKind::ProtectedOverlap => t("Vùng bảo vệ", "Protected areas"),
+        }
+    }
+
     pub const ALL: [CheckKind; 7] = [
         CheckKind::CcnArea,
         CheckKind::CcnOccupancy,
