@@ -1141,3 +1141,68 @@ fn the_first_pagedown_of_a_presentation_goes_to_the_first_phase() {
     }
     assert_eq!(h.state().scenario_year(), 2020, "the end stays the end");
 }
+
+/// The atlas from the export window: a layer chosen, one PDF made on the worker, a sheet per
+/// located site; with a site selected and "the selected site only", its sheet alone.
+#[test]
+fn the_export_window_makes_an_atlas_of_a_layer_or_of_the_selected_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Some(project(&dir)), None);
+    let zones = h
+        .state()
+        .project()
+        .sites_of(Layer::IndustrialZones)
+        .filter(|s| s.geom.is_some())
+        .count();
+    h.get_by_label("Tệp").click();
+    h.run();
+    h.get_by_label("Xuất bản đồ…").click();
+    h.run();
+    let out = dir.path().join("tập bản đồ.pdf");
+    let field = h.get_by_role_and_label(Role::TextInput, "Tệp");
+    field.click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Tệp")
+        .type_text(&out.display().to_string());
+    h.run();
+    h.get_by_label("Tập bản đồ các vị trí:").click();
+    h.run();
+    h.get_by_label("Khu công nghiệp").click();
+    h.run();
+    let pages = |h: &mut Harness<'static, QnApp>| {
+        h.get_by_label("Xuất tập bản đồ (PDF)").click();
+        h.step();
+        for _ in 0..400 {
+            if !h.state().export_running() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+            h.step();
+        }
+        h.run();
+        assert!(
+            h.query_by_label_contains("Đã xuất:").is_some(),
+            "{:?}",
+            h.query_by_label_contains("Không xuất được:").map(|n| format!("{n:?}"))
+        );
+        let pdf = std::fs::read(&out).unwrap();
+        let count = |n: &[u8]| pdf.windows(n.len()).filter(|w| *w == n).count();
+        count(b"/Type /Page") - count(b"/Type /Pages")
+    };
+    assert_eq!(pages(&mut h), zones, "a sheet per located zone");
+    // The selected zone alone.
+    let (l, f) = h
+        .state()
+        .project()
+        .sites_of(Layer::IndustrialZones)
+        .find(|s| s.geom.is_some())
+        .map(|s| (s.layer, s.fid))
+        .unwrap();
+    h.state_mut().select(Some((l, f)));
+    h.run();
+    h.get_by_label("chỉ vị trí đang chọn").click();
+    h.run();
+    assert_eq!(pages(&mut h), 1, "the selected zone's sheet");
+}

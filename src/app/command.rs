@@ -36,6 +36,8 @@ pub enum Command {
     ChooseExportPath(&'static str),
     /// Export the map as the export window is set up, or the meeting pack of a scenario.
     StartExport(Option<crate::scenario::Scenario>),
+    /// Make the atlas of a planning layer (or of one of its sites) into the export's file.
+    StartAtlas(crate::model::Layer, Option<i64>),
     /// Keep the print layout the export window set in the project.
     KeepPrintLayout(crate::export::PrintLayout),
     /// Select a site (or nothing) without moving the map.
@@ -234,6 +236,7 @@ impl QnApp {
                 Command::OpenSync => self.sync.open = true,
                 Command::Resolve(id, d) => self.resolve_conflict(id, d),
                 Command::StartExport(pack_of) => self.start_export(pack_of),
+                Command::StartAtlas(layer, fid) => self.start_atlas(layer, fid),
                 Command::KeepPrintLayout(l) => {
                     let lang = self.lang();
                     if let Some(f) = self.file.as_mut() {

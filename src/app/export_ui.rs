@@ -16,8 +16,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
+/// What an export makes.
+enum Job {
+    Map,
+    Pack(Box<crate::scenario::Scenario>),
+    /// The atlas of a layer, or of one site.
+    Atlas(Layer, Option<i64>),
+}
+
 pub struct ExportUi {
     pub open: bool,
+    /// The layer the atlas is made of, and whether of the selected site alone.
+    atlas_layer: Layer,
+    atlas_selected: bool,
     /// The print layout as the window sets it; kept in the project as it changes.
     pub layout: PrintLayout,
     /// The layout the project holds (what was last kept), and the project it was read from.
@@ -40,6 +51,8 @@ impl Default for ExportUi {
     fn default() -> Self {
         ExportUi {
             open: false,
+            atlas_layer: Layer::ProposedClusters,
+            atlas_selected: false,
             layout: PrintLayout::default(),
             saved: None,
             loaded_for: None,
@@ -72,6 +85,7 @@ impl ExportUi {
 pub(super) struct MapSide<'a> {
     pub view_box: Option<(World, World)>,
     pub selected: Option<String>,
+    pub selected_site: Option<(Layer, i64)>,
     pub print_rect: &'a mut PrintRect,
 }
 
@@ -209,7 +223,20 @@ impl QnApp {
         self.map.print_frame = frame;
     }
 
+    /// Makes the atlas of `layer` (or of the one site `fid`) into the export window's file,
+    /// as a PDF, on a worker.
+    pub(super) fn start_atlas(&mut self, layer: Layer, fid: Option<i64>) {
+        self.start_job(Job::Atlas(layer, fid));
+    }
+
     pub(super) fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
+        self.start_job(match pack_of {
+            Some(s) => Job::Pack(Box::new(s)),
+            None => Job::Map,
+        });
+    }
+
+    fn start_job(&mut self, job: Job) {
         let path = PathBuf::from(self.export.path.trim());
         if self.export.path.trim().is_empty() {
             self.export.last = Some(Err(tr(
@@ -236,6 +263,11 @@ impl QnApp {
         }
         let composer = self.composer();
         let project = self.project.clone();
+        let layout = self.export.layout.clone().normalised();
+        let path = match job {
+            Job::Map => path,
+            _ => path.with_extension("pdf"),
+        };
         let format = self.export.format;
         let dpi = self.export.dpi;
         let lang = self.lang();
@@ -244,8 +276,8 @@ impl QnApp {
             let started = std::time::Instant::now();
             let result = (|| -> Result<String, crate::export::ExportError> {
                 let c = composer?;
-                let bytes = match &pack_of {
-                    Some(s) => {
+                let bytes = match &job {
+                    Job::Pack(s) => {
                         let pack = PackSpec {
                             scenario: s,
                             lang,
@@ -256,7 +288,22 @@ impl QnApp {
                         };
                         crate::export::write_pack(&c, &project, &pack, &path)?.1
                     }
-                    None => crate::export::write_map(&c, &project, &spec, format, dpi, &path)?,
+                    Job::Map => crate::export::write_map(&c, &project, &spec, format, dpi, &path)?,
+                    Job::Atlas(layer, fid) => {
+                        let atlas = crate::export::atlas::AtlasSpec {
+                            layer: *layer,
+                            fids: fid.map(|f| vec![f]),
+                            scenario: spec.scenario.as_ref(),
+                            year: spec.year,
+                            scale: layout.scale,
+                            layout: &layout,
+                            lang,
+                            date: &spec.date,
+                            file_label: &spec.file_label,
+                            reference: &spec.reference,
+                        };
+                        crate::export::atlas::write_atlas(&c, &project, &atlas, &path)?.1
+                    }
                 };
                 Ok(format!(
                     "{} ({} kB, {} ms)",
@@ -486,6 +533,35 @@ pub(super) fn export_window(
                     if busy {
                         ui.spinner();
                         ui.label(tr(lang, "Đang xuất…", "Exporting…"));
+                    }
+                });
+                // The atlas: a sheet per site of a layer, or of the selected site.
+                ui.horizontal(|ui| {
+                    let busy = st.running.is_some();
+                    let l = ui.label(tr(lang, "Tập bản đồ các vị trí:", "Atlas of site sheets:"));
+                    egui::ComboBox::from_id_salt("atlas_layer")
+                        .selected_text(super::i18n::layer_name(lang, st.atlas_layer))
+                        .show_ui(ui, |ui| {
+                            for layer in Layer::ALL.into_iter().filter(|l| l.is_planning()) {
+                                ui.selectable_value(&mut st.atlas_layer, layer, super::i18n::layer_name(lang, layer));
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
+                    let selected = map.selected_site.filter(|(layer, _)| *layer == st.atlas_layer);
+                    ui.add_enabled(
+                        selected.is_some(),
+                        egui::Checkbox::new(&mut st.atlas_selected, tr(lang, "chỉ vị trí đang chọn", "the selected site only")),
+                    );
+                    let fid = selected.filter(|_| st.atlas_selected).map(|(_, f)| f);
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(tr(lang, "Xuất tập bản đồ (PDF)", "Export atlas (PDF)")))
+                        .clicked()
+                    {
+                        if !st.path.trim().is_empty() {
+                            st.path = PathBuf::from(st.path.trim()).with_extension("pdf").display().to_string();
+                        }
+                        out.push(Command::StartAtlas(st.atlas_layer, fid));
                     }
                 });
                 match &st.last {

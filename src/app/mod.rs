@@ -1212,6 +1212,7 @@ impl QnApp {
         let side = export_ui::MapSide {
             view_box,
             selected,
+            selected_site: self.map.selected,
             print_rect: &mut self.map.print_rect,
         };
         let asked =

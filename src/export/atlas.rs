@@ -94,7 +94,14 @@ pub fn atlas_pages(
             .and_then(|y| y.parse().ok())
             .unwrap_or(crate::model::years::LAST),
     );
+    let t0 = std::time::Instant::now();
     let (verdicts, _) = rules::compliance(project, judge, Some(&today), Some(c.tm3()));
+    if std::env::var_os("QN_PLANNER_TIMING").is_some() {
+        eprintln!(
+            "qn-planner: rules judged in {} ms",
+            t0.elapsed().as_millis()
+        );
+    }
     let mut pages = Vec::with_capacity(list.len());
     let mut titles = Vec::with_capacity(list.len());
     for site in list {
@@ -138,8 +145,18 @@ pub fn write_atlas(
     spec: &AtlasSpec<'_>,
     out: &std::path::Path,
 ) -> Result<(usize, usize), ExportError> {
+    let t0 = std::time::Instant::now();
     let (pages, titles) = atlas_pages(c, project, spec)?;
+    let composed = t0.elapsed();
     let bytes = render::pdf_with_bookmarks(&pages, Some(&titles))?;
+    if std::env::var_os("QN_PLANNER_TIMING").is_some() {
+        eprintln!(
+            "qn-planner: atlas composed in {} ms ({} kB of SVG), PDF in {} ms",
+            composed.as_millis(),
+            pages.iter().map(|p| p.svg.len()).sum::<usize>() / 1024,
+            (t0.elapsed() - composed).as_millis()
+        );
+    }
     render::write_atomic(out, &bytes)?;
     Ok((pages.len(), bytes.len()))
 }

@@ -9,7 +9,7 @@ use crate::io::crs::Tm3;
 use crate::model::style::{Labels, Symbol, site_value};
 use crate::model::{Layer, Precision, Project, Site, palette};
 use geo::{Centroid, Simplify};
-use geo_types::{Geometry, LineString, MultiPolygon, Polygon};
+use geo_types::{Geometry, LineString, Polygon};
 use std::fmt::Write;
 
 /// The map frame on the page (mm) and the ground it shows (EPSG:5899 metres).
@@ -79,11 +79,30 @@ impl Frame {
         0.1 * self.m_per_mm
     }
 
+    /// The visible ground with a margin (a twentieth of the frame, at least 3 mm): what lies
+    /// beyond is covered by the page's margins, so paths are cut there.
+    fn padded(&self) -> ([f64; 2], [f64; 2]) {
+        let pad = (0.05
+            * (self.vis_max[0] - self.vis_min[0]).max(self.vis_max[1] - self.vis_min[1]))
+        .max(3.0 * self.m_per_mm);
+        (
+            [self.vis_min[0] - pad, self.vis_min[1] - pad],
+            [self.vis_max[0] + pad, self.vis_max[1] + pad],
+        )
+    }
+
+    /// A polygon as a path, each ring cut to the padded view (Sutherland–Hodgman: the cut
+    /// edges run outside the frame, under the margins) and simplified to a tenth of a mm.
     fn path_of_poly(&self, p: &Polygon<f64>) -> String {
-        let p = p.simplify(self.tol());
+        let (lo, hi) = self.padded();
         let mut d = String::new();
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-            for (i, c) in ring.0.iter().enumerate() {
+            let cut = clip_ring(&ring.0, lo, hi);
+            if cut.len() < 3 {
+                continue;
+            }
+            let cut = LineString::from(cut).simplify(self.tol());
+            for (i, c) in cut.0.iter().enumerate() {
                 let (x, y) = self.to_page([c.x, c.y]);
                 let _ = write!(d, "{}{x:.2},{y:.2}", if i == 0 { "M" } else { "L" });
             }
@@ -92,15 +111,111 @@ impl Frame {
         d
     }
 
+    /// A line as a path, only its runs that come into the padded view.
     fn path_of_line(&self, l: &LineString<f64>) -> String {
-        let l = l.simplify(self.tol());
+        let (lo, hi) = self.padded();
+        let inside = |c: &geo_types::Coord<f64>| {
+            c.x >= lo[0] && c.x <= hi[0] && c.y >= lo[1] && c.y <= hi[1]
+        };
         let mut d = String::new();
-        for (i, c) in l.0.iter().enumerate() {
-            let (x, y) = self.to_page([c.x, c.y]);
-            let _ = write!(d, "{}{x:.2},{y:.2}", if i == 0 { "M" } else { "L" });
+        let pts = &l.0;
+        let mut run: Vec<geo_types::Coord<f64>> = Vec::new();
+        let flush = |run: &mut Vec<geo_types::Coord<f64>>, d: &mut String| {
+            if run.len() >= 2 {
+                let r = LineString::from(std::mem::take(run)).simplify(self.tol());
+                for (i, c) in r.0.iter().enumerate() {
+                    let (x, y) = self.to_page([c.x, c.y]);
+                    let _ = write!(d, "{}{x:.2},{y:.2}", if i == 0 { "M" } else { "L" });
+                }
+            }
+            run.clear();
+        };
+        for i in 0..pts.len() {
+            // A point belongs to a run when it or a neighbour is inside: the segments that
+            // cross the view are kept whole.
+            let near = inside(&pts[i])
+                || (i > 0 && inside(&pts[i - 1]))
+                || (i + 1 < pts.len() && inside(&pts[i + 1]));
+            if near {
+                run.push(pts[i]);
+            } else {
+                flush(&mut run, &mut d);
+            }
         }
+        flush(&mut run, &mut d);
         d
     }
+}
+
+/// `ring` cut to the rectangle `lo`–`hi` (Sutherland–Hodgman, one edge at a time). Where the
+/// ring leaves and re-enters, the cut runs along the rectangle: outside the frame when the
+/// rectangle is padded.
+fn clip_ring(
+    ring: &[geo_types::Coord<f64>],
+    lo: [f64; 2],
+    hi: [f64; 2],
+) -> Vec<geo_types::Coord<f64>> {
+    use geo_types::Coord;
+    // Everything inside already: nothing to cut.
+    if ring
+        .iter()
+        .all(|c| c.x >= lo[0] && c.x <= hi[0] && c.y >= lo[1] && c.y <= hi[1])
+    {
+        return ring.to_vec();
+    }
+    let mut pts: Vec<Coord<f64>> = ring.to_vec();
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    // (axis, bound, keep the side >= bound?)
+    for (axis, bound, keep_above) in [
+        (0, lo[0], true),
+        (0, hi[0], false),
+        (1, lo[1], true),
+        (1, hi[1], false),
+    ] {
+        if pts.is_empty() {
+            break;
+        }
+        let val = |c: &Coord<f64>| if axis == 0 { c.x } else { c.y };
+        let inside = |c: &Coord<f64>| {
+            if keep_above {
+                val(c) >= bound
+            } else {
+                val(c) <= bound
+            }
+        };
+        let mut out = Vec::with_capacity(pts.len() + 4);
+        for i in 0..pts.len() {
+            let cur = pts[i];
+            let prev = pts[(i + pts.len() - 1) % pts.len()];
+            let (ci, pi) = (inside(&cur), inside(&prev));
+            if ci != pi {
+                let t = (bound - val(&prev)) / (val(&cur) - val(&prev));
+                out.push(Coord {
+                    x: prev.x + t * (cur.x - prev.x),
+                    y: prev.y + t * (cur.y - prev.y),
+                });
+            }
+            if ci {
+                out.push(cur);
+            }
+        }
+        pts = out;
+    }
+    if let Some(first) = pts.first().copied() {
+        pts.push(first);
+    }
+    pts
+}
+
+/// Whether `g`'s box meets `b` (lon/lat); no box known: yes.
+fn in_lonlat_box(g: &Geometry<f64>, b: Option<([f64; 2], [f64; 2])>) -> bool {
+    use geo::BoundingRect;
+    let Some((lo, hi)) = b else { return true };
+    g.bounding_rect().is_none_or(|r| {
+        r.min().x <= hi[0] && r.max().x >= lo[0] && r.min().y <= hi[1] && r.max().y >= lo[1]
+    })
 }
 
 /// A site's symbol on the page.
@@ -166,26 +281,11 @@ impl Composer {
         // Beyond the detailed data: the coarse countries, grey (never sea where there is
         // land); inside its box, the sea and then the detailed land.
         {
-            // Cut to the visible frame (with a margin): the countries reach far beyond it,
-            // and a path thousands of millimetres wide costs the rasteriser dearly.
-            use geo::BooleanOps;
-            let (vis_min, vis_max) = (fr.vis_min, fr.vis_max);
-            let pad = 0.05 * (vis_max[0] - vis_min[0]).max(vis_max[1] - vis_min[1]);
-            let view = MultiPolygon(vec![Polygon::new(
-                LineString::from(vec![
-                    (vis_min[0] - pad, vis_min[1] - pad),
-                    (vis_max[0] + pad, vis_min[1] - pad),
-                    (vis_max[0] + pad, vis_max[1] + pad),
-                    (vis_min[0] - pad, vis_max[1] + pad),
-                    (vis_min[0] - pad, vis_min[1] - pad),
-                ]),
-                vec![],
-            )]);
+            // The countries reach far beyond the frame: `path_of_poly` cuts them to it (a
+            // path thousands of millimetres wide costs the rasteriser and the PDF dearly).
             let mut d = String::new();
             for p in self.surround.iter().filter(|p| fr.in_view(p)) {
-                for part in MultiPolygon(vec![p.clone()]).intersection(&view).0 {
-                    d.push_str(&fr.path_of_poly(&part));
-                }
+                d.push_str(&fr.path_of_poly(p));
             }
             let _ = write!(
                 svg,
@@ -255,6 +355,28 @@ impl Composer {
     /// The sites of the visible layers: their areas, then their symbols (ghosted when not yet
     /// open in the scenario's year, ringed when opening in it, a dotted ring when their
     /// position is approximate). Returns the symbols inside the frame, for the labels.
+    /// The frame's padded view in degrees (its corners and edge midpoints, a little wider):
+    /// `None` where it cannot be told.
+    fn lonlat_box(&self, fr: &Frame) -> Option<([f64; 2], [f64; 2])> {
+        let (lo, hi) = fr.padded();
+        let mut min = [f64::INFINITY; 2];
+        let mut max = [f64::NEG_INFINITY; 2];
+        for (e, n) in [
+            (lo[0], lo[1]),
+            (hi[0], lo[1]),
+            (hi[0], hi[1]),
+            (lo[0], hi[1]),
+            ((lo[0] + hi[0]) / 2.0, lo[1]),
+            ((lo[0] + hi[0]) / 2.0, hi[1]),
+        ] {
+            let (lon, lat) = self.tm3.lonlat_from_tm3(e, n).ok()?;
+            min = [min[0].min(lon), min[1].min(lat)];
+            max = [max[0].max(lon), max[1].max(lat)];
+        }
+        let pad = 0.02 * (max[0] - min[0]).max(max[1] - min[1]);
+        Some(([min[0] - pad, min[1] - pad], [max[0] + pad, max[1] + pad]))
+    }
+
     /// The site an atlas sheet is about: its boundary outlined in red, or a red ring round
     /// its point.
     pub(super) fn draw_highlight(&self, svg: &mut String, site: &Site, fr: &Frame, k: f64) {
@@ -308,6 +430,7 @@ impl Composer {
             }
         };
         let mut symbols: Vec<Sym> = Vec::new();
+        let lonlat_box = self.lonlat_box(fr);
         // The map's scale, 1:denominator.
         let denominator = fr.m_per_mm * 1000.0;
         for layer in Layer::ALL.iter().rev() {
@@ -326,6 +449,11 @@ impl Composer {
                     Some(None) => continue,
                     Some(sym) => sym,
                 };
+                // Far from the frame: nothing of it shows (its box, in degrees, is tested
+                // before any projection).
+                if !in_lonlat_box(g, lonlat_box) {
+                    continue;
+                }
                 let (ghost, opening) = state(s);
                 let colour = palette::hex(palette::layer(*layer));
                 let opacity = if ghost { 0.3 } else { 1.0 };

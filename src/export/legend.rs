@@ -288,9 +288,25 @@ pub(super) fn locator_svg(
         let mut d = String::new();
         for p in &mp.0 {
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                // Points closer than a sixth of a millimetre to the last one drawn are left
+                // out: finer than the inset's line, and a tenth of the bytes.
+                let mut last: Option<(f64, f64)> = None;
+                let n = ring.0.len();
                 for (i, c) in ring.0.iter().enumerate() {
                     let (px, py) = pt(c.x, c.y);
-                    let _ = write!(d, "{}{px:.2},{py:.2}", if i == 0 { "M" } else { "L" });
+                    if let Some((lx, ly)) = last
+                        && i + 1 < n
+                        && (px - lx).abs() < 0.16
+                        && (py - ly).abs() < 0.16
+                    {
+                        continue;
+                    }
+                    let _ = write!(
+                        d,
+                        "{}{px:.2},{py:.2}",
+                        if last.is_none() { "M" } else { "L" }
+                    );
+                    last = Some((px, py));
                 }
                 d.push('Z');
             }

@@ -186,11 +186,11 @@ pub fn pdf_with_bookmarks(
     out.pages(tree_id)
         .kids(page_ids.iter().copied())
         .count(pages.len() as i32);
+    // Each page converted on its own (the costly part: parsing, fonts subset, paths), on
+    // every core; then numbered into the document in page order.
+    let converted = convert_all(pages)?;
     let mut chunks = Vec::new();
-    for (page, id) in pages.iter().zip(&page_ids) {
-        let t = tree(page)?;
-        let (chunk, svg_id) = svg2pdf::to_chunk(&t, svg2pdf::ConversionOptions::default())
-            .map_err(|e| ExportError::Pdf(e.to_string()))?;
+    for ((page, id), (chunk, svg_id)) in pages.iter().zip(&page_ids).zip(converted) {
         let mut map = std::collections::HashMap::new();
         let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
         let svg_id = *map
@@ -215,6 +215,45 @@ pub fn pdf_with_bookmarks(
         out.extend(c);
     }
     Ok(out.finish())
+}
+
+/// Every page as a PDF chunk and the id of its drawing, in page order, converted on as many
+/// threads as the machine has cores (a page at a time each).
+fn convert_all(pages: &[Page]) -> Result<Vec<(pdf_writer::Chunk, pdf_writer::Ref)>, ExportError> {
+    let convert = |page: &Page| -> Result<(pdf_writer::Chunk, pdf_writer::Ref), ExportError> {
+        let t = tree(page)?;
+        svg2pdf::to_chunk(&t, svg2pdf::ConversionOptions::default())
+            .map_err(|e| ExportError::Pdf(e.to_string()))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pages.len())
+        .max(1);
+    if threads == 1 {
+        return pages.iter().map(convert).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<(pdf_writer::Chunk, pdf_writer::Ref), ExportError>>> =
+        (0..pages.len()).map(|_| None).collect();
+    let done = std::sync::Mutex::new(&mut slots);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(page) = pages.get(i) else { break };
+                    let r = convert(page);
+                    if let Ok(mut slots) = done.lock() {
+                        slots[i] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| s.unwrap_or_else(|| Err(ExportError::Pdf("a page was not converted".into()))))
+        .collect()
 }
 
 /// Writes `bytes` to `path` whole or not at all (see [`crate::fsutil`]).
