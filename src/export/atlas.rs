@@ -402,27 +402,32 @@ pub(super) fn draw_card(
             esc(heading)
         );
         ty += row;
-        let mut shown = 0;
-        for item in lines {
-            for (i, line) in super::sheet::wrap(m, item, size * 0.92, w - 6.0 * k)
-                .into_iter()
-                .enumerate()
-            {
-                if ty + row > bottom || shown == SECTION_LINES {
-                    break;
-                }
-                let _ = write!(
-                    svg,
-                    r##"<text x="{:.2}" y="{:.2}" font-size="{:.2}" fill="#222">{}{}</text>"##,
-                    x + if i == 0 { 2.0 } else { 4.0 } * k,
-                    ty + row * 0.72,
-                    size * 0.92,
-                    if i == 0 { "• " } else { "" },
-                    esc(&line)
-                );
-                ty += row * 0.92;
-                shown += 1;
-            }
+        // The section's lines (wrapped), then as many as fit; a cut one ends in "…".
+        let wrapped: Vec<(bool, String)> = lines
+            .iter()
+            .flat_map(|item| {
+                super::sheet::wrap(m, item, size * 0.92, w - 6.0 * k)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| (i == 0, l))
+            })
+            .collect();
+        let step = row * 0.92;
+        let room = (((bottom - ty) / step).floor().max(0.0) as usize).min(SECTION_LINES);
+        let n = wrapped.len();
+        for (i, (first, line)) in wrapped.into_iter().take(room).enumerate() {
+            let cut = i + 1 == room && n > room;
+            let _ = write!(
+                svg,
+                r##"<text x="{:.2}" y="{:.2}" font-size="{:.2}" fill="#222">{}{}{}</text>"##,
+                x + if first { 2.0 } else { 4.0 } * k,
+                ty + row * 0.72,
+                size * 0.92,
+                if first { "• " } else { "" },
+                esc(&line),
+                if cut { " …" } else { "" }
+            );
+            ty += step;
         }
     }
     ty - y
