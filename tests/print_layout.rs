@@ -454,3 +454,123 @@ fn a_wrong_atlas_is_refused_and_writes_nothing() {
         assert!(!out.exists(), "{args:?} wrote a file");
     }
 }
+
+fn legend_names(svg: &str) -> Vec<&'static str> {
+    [
+        "Khu công nghiệp",
+        "Cụm công nghiệp",
+        "Cụm công nghiệp dự kiến",
+        "Làng nghề",
+        "Trung tâm công nghiệp",
+        "Thành phố, thị xã, thị trấn",
+        "Vị trí gần đúng / tâm phường, xã",
+        "Biên giới Việt – Trung",
+        "Ranh giới tỉnh",
+    ]
+    .into_iter()
+    .filter(|n| svg.contains(&format!(">{n}</text>")))
+    .collect()
+}
+
+/// The legend lists what the map shows and nothing else: the whole province every layer and
+/// line; the 1:100.000 sheet around Cái Lân neither the border nor the craft villages, which lie
+/// outside it.
+#[test]
+fn the_legend_lists_only_what_the_map_shows() {
+    let (_d, path) = project();
+    let project = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    let c = Composer::new().unwrap();
+    let mut spec = MapSpec::new("t", Language::Vi);
+    PrintLayout::default()
+        .fill_spec(&mut spec, &project, c.tm3())
+        .unwrap();
+    let whole = c.map_page(&project, &spec).unwrap();
+    assert_eq!(
+        legend_names(&whole.svg),
+        [
+            "Khu công nghiệp",
+            "Cụm công nghiệp",
+            "Cụm công nghiệp dự kiến",
+            "Làng nghề",
+            "Trung tâm công nghiệp",
+            "Thành phố, thị xã, thị trấn",
+            "Vị trí gần đúng / tâm phường, xã",
+            "Biên giới Việt – Trung",
+            "Ranh giới tỉnh",
+        ]
+    );
+    let layout = PrintLayout {
+        scale: Some(100_000),
+        extent: Extent::Site {
+            name: "Cái Lân".into(),
+            margin_m: 0.0,
+        },
+        ..PrintLayout::default()
+    };
+    let mut spec = MapSpec::new("t", Language::Vi);
+    layout.fill_spec(&mut spec, &project, c.tm3()).unwrap();
+    let near = c.map_page(&project, &spec).unwrap();
+    let names = legend_names(&near.svg);
+    for shown in [
+        "Khu công nghiệp",
+        "Cụm công nghiệp dự kiến",
+        "Trung tâm công nghiệp",
+    ] {
+        assert!(names.contains(&shown), "{shown} is on the map: {names:?}");
+    }
+    for absent in ["Làng nghề", "Biên giới Việt – Trung"] {
+        assert!(
+            !names.contains(&absent),
+            "{absent} is not on the map: {names:?}"
+        );
+    }
+}
+
+/// A categorised style with large markers: in the legend each category's symbol is drawn
+/// small enough that rows never touch (measured on the PNG: a white pixel row between any two
+/// symbols of the legend's symbol column).
+#[test]
+fn legend_symbols_of_a_categorised_style_never_touch() {
+    use qn_planner::model::style::{LayerStyle, Symbol, Value, categorise, site_value};
+    let (_d, path) = project();
+    let mut project = ProjectFile::open(&path).unwrap().read_project().unwrap();
+    let layer = qn_planner::model::Layer::ProposedClusters;
+    let values: Vec<Value> = project
+        .sites_of(layer)
+        .map(|s| site_value(s, "name"))
+        .collect();
+    let mut base = Symbol::plain([0, 0, 0]);
+    base.size_mm = 8.0;
+    let mut style = LayerStyle::default_for(layer);
+    style.renderer = categorise("name", &values, &base);
+    project.styles.insert(layer.table().to_string(), style);
+    let c = Composer::new().unwrap();
+    let mut spec = MapSpec::new("t", Language::Vi);
+    PrintLayout::default()
+        .fill_spec(&mut spec, &project, c.tm3())
+        .unwrap();
+    let page = c.map_page(&project, &spec).unwrap();
+    let dpi = 300;
+    let pm = render::pixels(&page, dpi).unwrap();
+    let px = |mm: f32| (f64::from(mm) / 25.4 * f64::from(dpi)) as u32;
+    let lb = page.legend_box.unwrap();
+    // The categories' symbol column: 5–13 mm from the legend's left edge (their symbols are
+    // centred 9 mm in), below its heading.
+    let (x0, x1) = (px(lb.min[0] + 5.0), px(lb.min[0] + 13.0));
+    let (y0, y1) = (px(lb.min[1] + 7.5), px(lb.max[1] - 0.5));
+    let mut inked: Vec<bool> = Vec::new();
+    for y in y0..y1 {
+        inked.push((x0..x1).any(|x| {
+            let c = pm.pixel(x, y).unwrap().demultiply();
+            u32::from(c.red()) + u32::from(c.green()) + u32::from(c.blue()) < 3 * 235
+        }));
+    }
+    // Runs of inked rows: one per symbol, each apart from the next.
+    let runs = inked.windows(2).filter(|w| w[0] && !w[1]).count();
+    let n_categories = 1 + project.sites_of(layer).count().min(13);
+    eprintln!("{runs} separate symbols for {n_categories} categories");
+    assert!(
+        runs >= n_categories.min(14),
+        "{runs} separate symbols in the legend for {n_categories} rows: symbols touch"
+    );
+}

@@ -1185,7 +1185,8 @@ fn the_export_window_makes_an_atlas_of_a_layer_or_of_the_selected_site() {
         assert!(
             h.query_by_label_contains("Đã xuất:").is_some(),
             "{:?}",
-            h.query_by_label_contains("Không xuất được:").map(|n| format!("{n:?}"))
+            h.query_by_label_contains("Không xuất được:")
+                .map(|n| format!("{n:?}"))
         );
         let pdf = std::fs::read(&out).unwrap();
         let count = |n: &[u8]| pdf.windows(n.len()).filter(|w| *w == n).count();

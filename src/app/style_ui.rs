@@ -390,6 +390,24 @@ pub fn style_panel(
             }
         }
 
+        // Sites of a planning layer that fall in no category or class: drawn grey, and said.
+        if let Some(layer) = crate::model::Layer::from_table(&table) {
+            let outside = current.count_outside(project.sites_of(layer));
+            if outside > 0 {
+                ui.colored_label(
+                    egui::Color32::from_rgb(0xa0, 0x50, 0x00),
+                    match lang {
+                        Language::Vi => format!(
+                            "{outside} vị trí không thuộc loại hay lớp nào: vẽ bằng ký hiệu xám (thêm “các giá trị khác” hoặc một loại cho chúng)."
+                        ),
+                        Language::En => format!(
+                            "{outside} sites fall in no category or class: drawn in grey (add “all other values” or a category for them)."
+                        ),
+                    },
+                );
+            }
+        }
+
         // Categories or classes: colour, shown, label.
         match &mut next.renderer {
             Renderer::Categorised {

@@ -182,6 +182,22 @@ impl Composer {
     /// Where the page puts things: the type scale, the header, the map frame, the legend's
     /// rows and the title block, and the ground the frame shows at what scale.
     fn geometry(&self, project: &Project, spec: &MapSpec) -> PageGeometry {
+        // Laid out once with every entry to find the frame, then again with the legend of
+        // what that frame shows (in portrait the frame grows a little with a shorter legend).
+        let all = self.geometry_with(project, spec, None);
+        if spec.card.is_some() {
+            return all;
+        }
+        let shown = self.shown(project, spec, &all.frame);
+        self.geometry_with(project, spec, Some(&shown))
+    }
+
+    fn geometry_with(
+        &self,
+        project: &Project,
+        spec: &MapSpec,
+        shown: Option<&legend::Shown>,
+    ) -> PageGeometry {
         let (pw, ph) = spec.page_mm();
         let k = spec.paper.type_scale();
         let margin = 10.0 * k.sqrt();
@@ -198,7 +214,7 @@ impl Composer {
         let entries = if spec.card.is_some() {
             Vec::new()
         } else {
-            legend::entries(spec, &project.styles)
+            legend::entries(spec, &project.styles, shown)
         };
         let block_w = if spec.landscape {
             side
@@ -525,16 +541,22 @@ impl Composer {
                         b.max[1] - b.min[1],
                     );
                 }
-                Some((w, c)) if *w > 0.0 => {
+                // A styled layer's labels keep a halo: their own, else a thin white one, so
+                // they read over the map's lines and fills.
+                Some((w, c)) => {
+                    let (w, c) = if *w > 0.0 {
+                        (*w, *c)
+                    } else {
+                        (0.25, [255, 255, 255])
+                    };
                     let _ = write!(
                         svg,
                         r##"<text x="{tx:.2}" y="{ty:.2}" font-size="{size:.2}"{weight} fill="none" stroke="{}" stroke-width="{:.2}" stroke-linejoin="round">{}</text>"##,
-                        palette::hex(*c),
+                        palette::hex(c),
                         2.0 * w,
                         esc(text)
                     );
                 }
-                Some(_) => {}
             }
             let _ = write!(
                 svg,

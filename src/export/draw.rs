@@ -355,6 +355,82 @@ impl Composer {
     /// The sites of the visible layers: their areas, then their symbols (ghosted when not yet
     /// open in the scenario's year, ringed when opening in it, a dotted ring when their
     /// position is approximate). Returns the symbols inside the frame, for the labels.
+    /// What `fr` shows, for the legend: the layers with a site drawn in it, towns, sites
+    /// of approximate position, sites opening or not yet open in the year, the border and the
+    /// province's boundary.
+    pub(super) fn shown(
+        &self,
+        project: &Project,
+        spec: &MapSpec,
+        fr: &Frame,
+    ) -> super::legend::Shown {
+        let mut out = super::legend::Shown::default();
+        let lonlat_box = self.lonlat_box(fr);
+        let denominator = fr.m_per_mm * 1000.0;
+        let (lo, hi) = (fr.vis_min, fr.vis_max);
+        let in_frame = |e: f64, n: f64| e >= lo[0] && e <= hi[0] && n >= lo[1] && n <= hi[1];
+        for layer in Layer::ALL {
+            if !spec.layers.contains(&layer) {
+                continue;
+            }
+            let style = project.styles.get(layer.table());
+            if style.is_some_and(|st| !st.shows_at(denominator)) {
+                continue;
+            }
+            for s in project.sites_of(layer) {
+                let Some(g) = &s.geom else { continue };
+                if !in_lonlat_box(g, lonlat_box) {
+                    continue;
+                }
+                if style.is_some_and(|st| st.symbol_of_site(s).is_none()) {
+                    continue;
+                }
+                // In the frame: its anchor, or a corner of its box.
+                let seen = {
+                    use geo::BoundingRect;
+                    g.bounding_rect().is_some_and(|r| {
+                        [
+                            (r.min().x, r.min().y),
+                            (r.max().x, r.max().y),
+                            (r.min().x, r.max().y),
+                            (r.max().x, r.min().y),
+                            ((r.min().x + r.max().x) / 2.0, (r.min().y + r.max().y) / 2.0),
+                        ]
+                        .iter()
+                        .any(|(x, y)| {
+                            self.tm3
+                                .tm3_from_lonlat(*x, *y)
+                                .is_ok_and(|(e, n)| in_frame(e, n))
+                        })
+                    })
+                };
+                if !seen {
+                    continue;
+                }
+                if !out.layers.contains(&layer) {
+                    out.layers.push(layer);
+                }
+                out.approximate |= matches!(
+                    s.location_precision,
+                    Precision::Approximate | Precision::CommuneCentre
+                );
+                if let (Some(sc), Some(y)) = (&spec.scenario, spec.year) {
+                    match sc.open_year(s.layer, s.fid) {
+                        Some(o) if o == y => out.opening = true,
+                        Some(o) if o < y => {}
+                        _ => out.not_yet_open = true,
+                    }
+                }
+            }
+        }
+        out.towns = spec.show_towns && self.towns.iter().any(|(_, w)| in_frame(w[0], w[1]));
+        let line_in =
+            |ls: &[LineString<f64>]| ls.iter().any(|l| l.0.iter().any(|c| in_frame(c.x, c.y)));
+        out.border = line_in(&self.border);
+        out.province_line = line_in(&self.inland);
+        out
+    }
+
     /// The frame's padded view in degrees (its corners and edge midpoints, a little wider):
     /// `None` where it cannot be told.
     fn lonlat_box(&self, fr: &Frame) -> Option<([f64; 2], [f64; 2])> {

@@ -15,16 +15,30 @@ use std::fmt::Write;
 /// Height of one legend row, mm.
 pub(super) const ROW: f64 = 5.2;
 
-/// The legend's entries (symbol SVG centred at 0,0, and name), exactly the visible layers and
-/// what the page marks.
+/// What a map frame shows, for its legend to list nothing else.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Shown {
+    pub layers: Vec<Layer>,
+    pub towns: bool,
+    pub approximate: bool,
+    pub opening: bool,
+    pub not_yet_open: bool,
+    pub border: bool,
+    pub province_line: bool,
+}
+
+/// The legend's entries (symbol SVG centred at 0,0, and name): the visible layers and what the
+/// page marks, and of those, when `shown` is given, only what the frame shows.
 pub(super) fn entries(
     spec: &MapSpec,
     styles: &BTreeMap<String, LayerStyle>,
+    shown: Option<&Shown>,
 ) -> Vec<(String, String)> {
     let lang = spec.lang;
     let mut entries: Vec<(String, String)> = Vec::new();
+    let has = |f: fn(&Shown) -> bool| shown.is_none_or(f);
     for layer in Layer::ALL {
-        if !spec.layers.contains(&layer) {
+        if !spec.layers.contains(&layer) || shown.is_some_and(|s| !s.layers.contains(&layer)) {
             continue;
         }
         let name = match lang {
@@ -56,17 +70,19 @@ pub(super) fn entries(
             r.name.clone(),
         ));
     }
-    if spec.show_towns {
+    if spec.show_towns && has(|s| s.towns) {
         entries.push((
             format!(r##"<circle cx="0" cy="0" r="0.9" fill="white"/><circle cx="0" cy="0" r="0.6" fill="{}"/>"##, palette::hex(palette::TOWN)),
             tr(lang, "Thành phố, thị xã, thị trấn", "Towns and district seats").to_string(),
         ));
     }
-    entries.push((
-        format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
-        tr(lang, "Vị trí gần đúng / tâm phường, xã", "Approximate / ward or commune centre").to_string(),
-    ));
-    if spec.scenario.is_some() && spec.year.is_some() {
+    if has(|s| s.approximate) {
+        entries.push((
+            format!(r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.25" stroke-dasharray="0.3,0.45"/>"##, palette::hex(palette::layer(Layer::IndustrialClusters))),
+            tr(lang, "Vị trí gần đúng / tâm phường, xã", "Approximate / ward or commune centre").to_string(),
+        ));
+    }
+    if spec.scenario.is_some() && spec.year.is_some() && has(|s| s.opening) {
         entries.push((
             format!(
                 r##"<circle cx="0" cy="0" r="2.1" fill="none" stroke="{}" stroke-width="0.6"/>"##,
@@ -74,6 +90,8 @@ pub(super) fn entries(
             ),
             tr(lang, "Mở trong năm", "Opens this year").to_string(),
         ));
+    }
+    if spec.scenario.is_some() && spec.year.is_some() && has(|s| s.not_yet_open) {
         entries.push((
             format!(
                 r##"<g opacity="0.3">{}</g>"##,
@@ -82,20 +100,24 @@ pub(super) fn entries(
             tr(lang, "Chưa mở (mờ)", "Not yet open (faded)").to_string(),
         ));
     }
-    entries.push((
-        format!(
-            r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.6"/>"##,
-            palette::hex(palette::BORDER)
-        ),
-        tr(lang, "Biên giới Việt – Trung", "Vietnam–China border").to_string(),
-    ));
-    entries.push((
-        format!(
-            r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.45" stroke-dasharray="2,1"/>"##,
-            palette::hex(palette::PROVINCE_LINE)
-        ),
-        tr(lang, "Ranh giới tỉnh", "Province boundary").to_string(),
-    ));
+    if has(|s| s.border) {
+        entries.push((
+            format!(
+                r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.6"/>"##,
+                palette::hex(palette::BORDER)
+            ),
+            tr(lang, "Biên giới Việt – Trung", "Vietnam–China border").to_string(),
+        ));
+    }
+    if has(|s| s.province_line) {
+        entries.push((
+            format!(
+                r##"<path d="M-3,0 L3,0" stroke="{}" stroke-width="0.45" stroke-dasharray="2,1"/>"##,
+                palette::hex(palette::PROVINCE_LINE)
+            ),
+            tr(lang, "Ranh giới tỉnh", "Province boundary").to_string(),
+        ));
+    }
     entries
 }
 

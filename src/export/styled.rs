@@ -83,7 +83,19 @@ pub(super) fn marker(s: &Symbol, x: f64, y: f64, opacity: f64) -> String {
 /// The legend swatch of `s` for a table of `kind`, centred at 0,0.
 pub(super) fn swatch(s: &Symbol, kind: GeomKind) -> String {
     match kind {
-        GeomKind::Point => marker(s, 0.0, 0.0, 1.0),
+        // A large marker is drawn smaller in the legend (3.6 mm at most), so that rows
+        // never touch.
+        GeomKind::Point => {
+            let k = (3.6 / f64::from(s.size_mm).max(0.4)).min(1.0);
+            if k < 1.0 {
+                format!(
+                    r#"<g transform="scale({k:.3})">{}</g>"#,
+                    marker(s, 0.0, 0.0, 1.0)
+                )
+            } else {
+                marker(s, 0.0, 0.0, 1.0)
+            }
+        }
         GeomKind::Line => format!(
             r#"<path d="M-2.5,0 L2.5,0" fill="none"{}/>"#,
             stroke(s, 1.0)

@@ -338,21 +338,20 @@ pub struct LayerStyle {
     pub max_scale: Option<f64>,
 }
 
-/// The colours of new categories (Okabe–Ito, then Tol's muted): told apart by colour-blind
-/// readers.
-pub const CATEGORY_COLOURS: [[u8; 3]; 12] = [
-    [0xe6, 0x9f, 0x00],
-    [0x56, 0xb4, 0xe9],
-    [0x00, 0x9e, 0x73],
-    [0xf0, 0xe4, 0x42],
-    [0x00, 0x72, 0xb2],
-    [0xd5, 0x5e, 0x00],
-    [0xcc, 0x79, 0xa7],
-    [0x33, 0x22, 0x88],
-    [0x88, 0xcc, 0xee],
-    [0x44, 0xaa, 0x99],
-    [0x99, 0x99, 0x33],
-    [0x88, 0x22, 0x55],
+/// The colours of new categories: ColorBrewer's qualitative schemes (Cynthia Brewer, Mark
+/// Harrower, Penn State; Apache-2.0), those of Dark2, Set1, Set2 and Paired that stay at least
+/// ΔE 20 (CIELAB) from every planning layer's own colour, at least 2:1 in contrast on the pale
+/// land, and at least ΔE 15 from each other (the test below holds them to it). More categories
+/// than colours take them again in turn.
+pub const CATEGORY_COLOURS: [[u8; 3]; 8] = [
+    [0xe7, 0x29, 0x8a], // Dark2 magenta
+    [0x66, 0xa6, 0x1e], // Dark2 green
+    [0x75, 0x70, 0xb3], // Dark2 violet
+    [0xe4, 0x1a, 0x1c], // Set1 red
+    [0x8d, 0xa0, 0xcb], // Set2 blue
+    [0xfc, 0x8d, 0x62], // Set2 salmon
+    [0xf7, 0x81, 0xbf], // Set1 pink
+    [0x33, 0xa0, 0x2c], // Paired green
 ];
 
 /// The grey of "all other values".
@@ -464,10 +463,49 @@ impl LayerStyle {
         }
     }
 
-    /// The symbol of site `s` (none: the style does not draw it).
+    /// The symbol of site `s` (none: the style does not draw it). A site whose value falls in
+    /// no category or class when the style has no "all other values" (a renamed site, a value
+    /// new since the style was made) is drawn in the grey fallback rather than vanishing;
+    /// only a category or class the planner hid hides its sites.
     pub fn symbol_of_site(&self, s: &Site) -> Option<&Symbol> {
         let v = self.field().map_or(Value::Null, |f| site_value(s, f));
-        self.symbol_for(&v)
+        match self.symbol_for(&v) {
+            Some(sym) => Some(sym),
+            None if self.falls_outside(&v) => Some(&FALLBACK),
+            None => None,
+        }
+    }
+
+    /// Whether `v` falls in no category or class at all (not a hidden one).
+    pub fn falls_outside(&self, v: &Value) -> bool {
+        match &self.renderer {
+            Renderer::Single(_) => false,
+            Renderer::Categorised {
+                categories, other, ..
+            } => {
+                let key = v.key();
+                other.is_none()
+                    && !categories
+                        .iter()
+                        .any(|c| key.as_deref() == Some(c.value.as_str()))
+            }
+            Renderer::Graduated { classes, .. } => match v.num() {
+                None => true,
+                Some(n) => !classes.iter().enumerate().any(|(i, c)| {
+                    (if i == 0 { n >= c.lower } else { n > c.lower }) && n <= c.upper
+                }),
+            },
+        }
+    }
+
+    /// How many of `sites` fall in no category or class (drawn in the fallback grey).
+    pub fn count_outside<'a>(&self, sites: impl Iterator<Item = &'a Site>) -> usize {
+        sites
+            .filter(|s| {
+                let v = self.field().map_or(Value::Null, |f| site_value(s, f));
+                self.falls_outside(&v)
+            })
+            .count()
     }
 
     /// The symbol of the legend's first line and of a single-symbol style.
@@ -786,6 +824,94 @@ pub fn site_value(s: &Site, field: &str) -> Value {
 mod tests {
     use super::*;
     use crate::model::Status;
+
+    fn lab(c: [u8; 3]) -> [f64; 3] {
+        let lin = |v: u8| {
+            let c = f64::from(v) / 255.0;
+            if c > 0.04045 {
+                ((c + 0.055) / 1.055).powf(2.4)
+            } else {
+                c / 12.92
+            }
+        };
+        let (r, g, b) = (lin(c[0]), lin(c[1]), lin(c[2]));
+        let x = (r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047;
+        let y = r * 0.2126 + g * 0.7152 + b * 0.0722;
+        let z = (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    fn delta_e(a: [u8; 3], b: [u8; 3]) -> f64 {
+        let (a, b) = (lab(a), lab(b));
+        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+    }
+
+    fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+        let lum = |c: [u8; 3]| {
+            let lin = |v: u8| {
+                let c = f64::from(v) / 255.0;
+                if c > 0.04045 {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                } else {
+                    c / 12.92
+                }
+            };
+            0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn a_site_in_no_category_is_drawn_grey_and_counted_a_hidden_one_is_not_drawn() {
+        use crate::model::Site;
+        let a = Site::new(Layer::ProposedClusters, "Hà Khánh", Status::Proposed);
+        let mut b = Site::new(Layer::ProposedClusters, "Lê Lợi", Status::Proposed);
+        let values = [site_value(&a, "name"), site_value(&b, "name")];
+        let mut st = LayerStyle::default_for(Layer::ProposedClusters);
+        st.renderer = categorise("name", &values, &Symbol::plain([1, 2, 3]));
+        if let Renderer::Categorised { other, .. } = &mut st.renderer {
+            *other = None;
+        }
+        assert_ne!(st.symbol_of_site(&b), Some(&FALLBACK));
+        // Renamed: its value is in no category, and there is no "all other values".
+        b.name = "Lê Lợi mở rộng".into();
+        assert_eq!(st.symbol_of_site(&b), Some(&FALLBACK));
+        assert_eq!(st.count_outside([&a, &b].into_iter()), 1);
+        // A category the planner hid hides its site.
+        if let Renderer::Categorised { categories, .. } = &mut st.renderer {
+            categories[0].shown = false;
+        }
+        assert_eq!(st.symbol_of_site(&a), None);
+    }
+
+    #[test]
+    fn category_colours_stay_apart_from_the_layers_and_each_other_and_show_on_the_land() {
+        for c in CATEGORY_COLOURS {
+            for l in Layer::ALL {
+                let d = delta_e(c, palette::layer(l));
+                assert!(d >= 20.0, "{c:?} is ΔE {d:.1} from {l:?}");
+            }
+            let k = contrast(c, palette::LAND);
+            assert!(k >= 2.0, "{c:?} is {k:.2}:1 on the land");
+        }
+        for (i, a) in CATEGORY_COLOURS.iter().enumerate() {
+            for b in &CATEGORY_COLOURS[i + 1..] {
+                assert!(delta_e(*a, *b) >= 15.0, "{a:?} and {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn categories_match_text_and_whole_numbers_and_others_fall_to_the_grey() {
