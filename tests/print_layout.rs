@@ -574,3 +574,47 @@ fn legend_symbols_of_a_categorised_style_never_touch() {
         "{runs} separate symbols in the legend for {n_categories} rows: symbols touch"
     );
 }
+
+/// A reference layer is listed in the legend by its title only where the frame holds some of
+/// its features; an empty one never.
+#[test]
+fn a_reference_layer_is_listed_by_its_title_only_where_the_map_shows_it() {
+    let (dir, path) = project();
+    let p = path.to_str().unwrap();
+    let input = dir.path().join("kcn_tcvn3.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"Thửa 1"},"geometry":{"type":"Polygon","coordinates":[[[107.95,21.50],[107.97,21.50],[107.97,21.52],[107.95,21.50]]]}}]}"#,
+    )
+    .unwrap();
+    let o = qn(&[
+        "import",
+        p,
+        input.to_str().unwrap(),
+        "--name",
+        "Thửa đất Móng Cái",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    let svg = |name: &str, args: &[&str]| {
+        let out = dir.path().join(name);
+        let mut all = vec!["export", p, out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let o = qn(&all);
+        assert!(o.status.success(), "{}", said(&o));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let whole = svg("whole.svg", &[]);
+    assert!(
+        whole.contains(">Thửa đất Móng Cái</text>"),
+        "listed on the province map"
+    );
+    assert!(!whole.contains("ref_kcn"), "never by its table's name");
+    let near = svg(
+        "near.svg",
+        &["--scale", "100000", "--extent", "site:Cái Lân"],
+    );
+    assert!(
+        !near.contains(">Thửa đất Móng Cái</text>"),
+        "not listed where the map does not show it"
+    );
+}

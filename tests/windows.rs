@@ -987,37 +987,6 @@ fn a_project_open_in_one_window_opens_read_only_in_a_second() {
     assert!(lock.is_file(), "no lock file beside the project");
     // A point added in the first window (P, then a click on land): the edit is in the file,
     // and a backup of the project was taken before it, in the user's data folder.
-    for args in [
-        vec!["mousemove", "700", "300", "click", "1"],
-        vec!["key", "p"],
-        vec!["mousemove", "700", "300", "click", "1"],
-    ] {
-        let o = Command::new("xdotool")
-            .args(&args)
-            .env("DISPLAY", &x.display)
-            .output()
-            .expect("xdotool runs (apt-get install xdotool)");
-        assert!(o.status.success(), "xdotool: {}", common::said(&o));
-        std::thread::sleep(Duration::from_millis(700));
-    }
-    let backups = w
-        .wine_home()
-        .join("AppData/Local/QuangNinh/qn-planner/data/backups");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let found = loop {
-        let found: Vec<String> = std::fs::read_dir(&backups)
-            .map(|d| {
-                d.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.starts_with("dự án chung-"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !found.is_empty() || Instant::now() > deadline {
-            break found;
-        }
-        std::thread::sleep(Duration::from_millis(300));
-    };
     // Read by the Windows program (its locks are the window's kind: a reader from Linux
     // could not see them).
     let proposed = || {
@@ -1039,6 +1008,52 @@ fn a_project_open_in_one_window_opens_read_only_in_a_second() {
             std::thread::sleep(Duration::from_millis(300));
         }
         proposed()
+    };
+    // Under load Wine may drop the first events before the window has the keyboard: the
+    // gesture is made again (at most twice more) only while the file still lacks the point,
+    // from the Select tool (its toolbar button, "Chọn").
+    for attempt in 0..3 {
+        for args in [
+            vec!["mousemove", "35", "61", "click", "1"],
+            vec!["mousemove", "700", "300", "click", "1"],
+            vec!["key", "p"],
+            vec!["mousemove", "700", "300", "click", "1"],
+        ] {
+            let o = Command::new("xdotool")
+                .args(&args)
+                .env("DISPLAY", &x.display)
+                .output()
+                .expect("xdotool runs (apt-get install xdotool)");
+            assert!(o.status.success(), "xdotool: {}", common::said(&o));
+            std::thread::sleep(Duration::from_millis(700));
+        }
+        if wait_for(11) == 11 {
+            if attempt > 0 {
+                println!(
+                    "windows: the point was added at the gesture's {} try",
+                    attempt + 1
+                );
+            }
+            break;
+        }
+    }
+    let backups = w
+        .wine_home()
+        .join("AppData/Local/QuangNinh/qn-planner/data/backups");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let found = loop {
+        let found: Vec<String> = std::fs::read_dir(&backups)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("dự án chung-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !found.is_empty() || Instant::now() > deadline {
+            break found;
+        }
+        std::thread::sleep(Duration::from_millis(300));
     };
     assert_eq!(
         wait_for(11),

@@ -184,6 +184,7 @@ impl QnApp {
                         .ok()
                         .flatten()
                         .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind),
+                    bounds: crate::export::RefBounds::Unknown,
                 })
                 .collect();
         }
@@ -260,6 +261,16 @@ impl QnApp {
             && matches!(self.export.layout.extent, Extent::View { .. })
         {
             self.export.layout.extent = e.clone();
+        }
+        // The reference layers' bounds, looked up once per export (the legend lists only
+        // those the frame holds).
+        let mut spec = spec;
+        if let Some(f) = &self.file
+            && let Ok(bounds) = crate::export::RefBounds::of_file(f)
+        {
+            for r in &mut spec.reference {
+                r.bounds = bounds.get(&r.table).copied().unwrap_or_default();
+            }
         }
         let composer = self.composer();
         let project = self.project.clone();

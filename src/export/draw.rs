@@ -428,6 +428,18 @@ impl Composer {
             |ls: &[LineString<f64>]| ls.iter().any(|l| l.0.iter().any(|c| in_frame(c.x, c.y)));
         out.border = line_in(&self.border);
         out.province_line = line_in(&self.inland);
+        out.references = spec
+            .reference
+            .iter()
+            .filter(|r| match (r.bounds, lonlat_box) {
+                (super::RefBounds::Empty, _) => false,
+                (super::RefBounds::Box(x0, y0, x1, y1), Some((lo, hi))) => {
+                    x0 <= hi[0] && x1 >= lo[0] && y0 <= hi[1] && y1 >= lo[1]
+                }
+                _ => true,
+            })
+            .map(|r| r.table.clone())
+            .collect();
         out
     }
 

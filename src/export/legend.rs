@@ -25,6 +25,8 @@ pub(super) struct Shown {
     pub not_yet_open: bool,
     pub border: bool,
     pub province_line: bool,
+    /// The reference layers (tables) with features in the frame.
+    pub references: Vec<String>,
 }
 
 /// The legend's entries (symbol SVG centred at 0,0, and name): the visible layers and what the
@@ -58,6 +60,9 @@ pub(super) fn entries(
         }
     }
     for r in &spec.reference {
+        if shown.is_some_and(|s| !s.references.contains(&r.table)) {
+            continue;
+        }
         if let Some(st) = &r.style {
             styled_entries(&mut entries, st, r.kind, &r.name, lang);
             continue;

@@ -249,6 +249,42 @@ pub struct ReferenceDraw {
     /// Its own style (none: drawn in `color`), and its geometry.
     pub style: Option<crate::model::style::LayerStyle>,
     pub kind: crate::model::qml::GeomKind,
+    /// Where its features lie, so the legend lists it only when the frame holds some.
+    pub bounds: RefBounds,
+}
+
+/// Where a reference layer's features lie (lon/lat).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum RefBounds {
+    /// Not looked up: the layer is listed.
+    #[default]
+    Unknown,
+    /// No feature: never listed.
+    Empty,
+    /// (min lon, min lat, max lon, max lat).
+    Box(f64, f64, f64, f64),
+}
+
+impl RefBounds {
+    /// The bounds of every feature table of `file`, by table.
+    pub fn of_file(
+        file: &crate::store::ProjectFile,
+    ) -> Result<std::collections::HashMap<String, RefBounds>, ExportError> {
+        let infos = file
+            .layer_infos()
+            .map_err(|e| ExportError::Invalid(e.to_string()))?;
+        Ok(infos
+            .into_iter()
+            .map(|i| {
+                let b = match (i.count, i.extent) {
+                    (0, _) => RefBounds::Empty,
+                    (_, Some((x0, y0, x1, y1))) => RefBounds::Box(x0, y0, x1, y1),
+                    (_, None) => RefBounds::Unknown,
+                };
+                (i.table, b)
+            })
+            .collect())
+    }
 }
 
 impl ReferenceDraw {
@@ -257,6 +293,7 @@ impl ReferenceDraw {
         let bad = |e: crate::store::StoreError| ExportError::Invalid(e.to_string());
         let layers = file.reference_layers().map_err(bad)?;
         let mut styles = file.read_styles().map_err(bad)?;
+        let bounds = RefBounds::of_file(file)?;
         let mut out = Vec::new();
         for l in layers {
             let kind = file
@@ -268,6 +305,7 @@ impl ReferenceDraw {
                 color: palette::parse_hex(&l.color).unwrap_or([0x7a, 0x51, 0x95]),
                 style: styles.remove(&l.table),
                 kind,
+                bounds: bounds.get(&l.table).copied().unwrap_or_default(),
                 table: l.table,
                 name: l.name,
             });
