@@ -45,6 +45,9 @@ pub struct ExportUi {
     pub layout_note: Option<String>,
     /// The base map projected for pages, made once when first needed.
     composer: Option<Arc<Composer>>,
+    /// The reference layers' bounds while the window is open (looked up when it opens, and
+    /// at each export), so the outline and the legend leave out layers the frame lacks.
+    ref_bounds: Option<std::collections::HashMap<String, crate::export::RefBounds>>,
 }
 
 impl Default for ExportUi {
@@ -64,6 +67,7 @@ impl Default for ExportUi {
             last: None,
             layout_note: None,
             composer: None,
+            ref_bounds: None,
         }
     }
 }
@@ -184,7 +188,12 @@ impl QnApp {
                         .ok()
                         .flatten()
                         .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind),
-                    bounds: crate::export::RefBounds::Unknown,
+                    bounds: self
+                        .export
+                        .ref_bounds
+                        .as_ref()
+                        .and_then(|b| b.get(&r.table).copied())
+                        .unwrap_or_default(),
                 })
                 .collect();
         }
@@ -199,7 +208,14 @@ impl QnApp {
     pub(super) fn update_print_frame(&mut self) {
         if !self.export.open || self.map.presenting {
             self.map.print_frame = None;
+            self.export.ref_bounds = None;
             return;
+        }
+        if self.export.ref_bounds.is_none() {
+            self.export.ref_bounds = self
+                .file
+                .as_ref()
+                .and_then(|f| crate::export::RefBounds::of_file(f).ok());
         }
         let lang = self.lang();
         let frame = match (self.map_spec(), self.composer()) {
@@ -262,8 +278,8 @@ impl QnApp {
         {
             self.export.layout.extent = e.clone();
         }
-        // The reference layers' bounds, looked up once per export (the legend lists only
-        // those the frame holds).
+        // The reference layers' bounds, looked up again at each export (the legend lists
+        // only those the frame holds).
         let mut spec = spec;
         if let Some(f) = &self.file
             && let Ok(bounds) = crate::export::RefBounds::of_file(f)
@@ -271,6 +287,7 @@ impl QnApp {
             for r in &mut spec.reference {
                 r.bounds = bounds.get(&r.table).copied().unwrap_or_default();
             }
+            self.export.ref_bounds = Some(bounds);
         }
         let composer = self.composer();
         let project = self.project.clone();

@@ -160,8 +160,18 @@ impl LabelLook {
             // presenting, as every text of the presentation).
             size_px: (l.size_pt * 96.0 / 72.0 * scale).max(if scale > 1.0 { 14.0 } else { 9.0 }),
             colour: c(l.colour),
-            halo_px: l.halo_mm * PX_PER_MM * 0.6,
-            halo: c(l.halo_colour),
+            // A style without a halo still gets a thin white one, so its labels read over
+            // the map's lines and fills (as on paper).
+            halo_px: if l.halo_mm > 0.0 {
+                l.halo_mm * PX_PER_MM * 0.6
+            } else {
+                1.0
+            },
+            halo: if l.halo_mm > 0.0 {
+                c(l.halo_colour)
+            } else {
+                Color32::WHITE
+            },
         }
     }
 }
