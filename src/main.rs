@@ -79,14 +79,7 @@ enum Command {
     /// card, bookmarked by site name; on the project's print layout.
     Atlas(cli::atlas::AtlasArgs),
     /// A meeting pack (PDF): cover, a map per phase, indicators, charts, rules, sources.
-    Pack {
-        /// The project (a qn-planner GeoPackage).
-        file: PathBuf,
-        /// The file to write (written whole or not at all).
-        out: PathBuf,
-        #[command(flatten)]
-        page: PageArgs,
-    },
+    Pack(cli::pack::PackArgs),
     /// Add a reference layer (one transaction), or with --into sites of a planning layer.
     Import {
         /// The project (a qn-planner GeoPackage).
@@ -250,17 +243,6 @@ enum ServerAction {
     },
 }
 
-/// What `export` and `pack` share.
-#[derive(clap::Args)]
-struct PageArgs {
-    /// The scenario (export: none; pack: the reference one).
-    #[arg(long)]
-    scenario: Option<String>,
-    /// Paper size.
-    #[arg(long, default_value = "a4", value_parser = cli::export::parse_paper)]
-    paper: qn_planner::export::Paper,
-}
-
 fn parse_date_arg(s: &str) -> Result<String, String> {
     match qn_planner::model::validate::parse_date(s) {
         Ok(Some(d)) => Ok(d),
@@ -311,7 +293,7 @@ fn main() -> ExitCode {
         }) => done(cmd_report(&file, scenario.as_deref(), csv, rules, date)),
         Some(Command::Export(args)) => done(cli::export::run(args)),
         Some(Command::Atlas(args)) => done(cli::atlas::run(args)),
-        Some(Command::Pack { file, out, page }) => done(cmd_pack(&file, &out, page)),
+        Some(Command::Pack(args)) => done(cli::pack::run(args)),
         Some(Command::Import {
             file,
             input,
@@ -924,60 +906,6 @@ fn today() -> String {
         .chars()
         .take(10)
         .collect()
-}
-
-fn cmd_pack(file: &Path, out: &Path, page: PageArgs) -> Result<(), String> {
-    use qn_planner::export::Composer;
-    if out
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .as_deref()
-        != Some("pdf")
-    {
-        return Err(format!("{}: a meeting pack is a .pdf", out.display()));
-    }
-    let started = Instant::now();
-    let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
-    let project = pf.read_project().map_err(|e| e.to_string())?;
-    note_style_problems(&pf);
-    note_unread(&project);
-    let scenario = match &page.scenario {
-        Some(n) => project
-            .scenario_by_name(n)
-            .cloned()
-            .ok_or_else(|| format!("no scenario named “{n}”"))?,
-        None => project
-            .reference_scenario()
-            .or(project.scenarios.first())
-            .cloned()
-            .ok_or("the project has no scenario")?,
-    };
-    let lang = Settings::load().language;
-    let composer = Composer::new().map_err(|e| e.to_string())?;
-    let file_label = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
-    let date = today();
-    let spec = qn_planner::export::PackSpec {
-        scenario: &scenario,
-        lang,
-        file_label: &file_label,
-        date: &date,
-        paper: page.paper,
-        reference: &reference,
-    };
-    let (pages, bytes) = qn_planner::export::write_pack(&composer, &project, &spec, out)
-        .map_err(|e| e.to_string())?;
-    eprintln!(
-        "{}: {} pages, {} bytes in {} ms",
-        out.display(),
-        pages,
-        bytes,
-        started.elapsed().as_millis()
-    );
-    Ok(())
 }
 
 fn extent_json(e: Option<(f64, f64, f64, f64)>) -> serde_json::Value {

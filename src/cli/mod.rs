@@ -3,3 +3,4 @@
 
 pub mod atlas;
 pub mod export;
+pub mod pack;
