@@ -142,7 +142,7 @@ fn a_map_fitted_to_a_site_is_centred_on_it() {
     );
     assert_eq!(bar.proj_m_per_mm, 50.0, "1:50.000 is 50 m to the mm");
     // The frame shows exactly what the window outlines.
-    let (min, max) = c.print_frame(&project, &spec);
+    let (min, max, _) = c.print_frame(&project, &spec);
     let f = page.map_frame.unwrap();
     let w_mm = f64::from(f.max[0] - f.min[0]);
     assert!(((max[0] - min[0]) / w_mm - 50.0).abs() < 0.01);
@@ -151,7 +151,7 @@ fn a_map_fitted_to_a_site_is_centred_on_it() {
     PrintLayout::default()
         .fill_spec(&mut spec, &project, c.tm3())
         .unwrap();
-    let s = c.print_scale(&project, &spec);
+    let s = c.print_frame(&project, &spec).2;
     assert_eq!(s % 5_000.0, 0.0, "a round scale: {s}");
 }
 

@@ -139,7 +139,10 @@ impl QnApp {
             .map(|v| super::map::Projector::new(self.map.map_rect, v).visible())
     }
 
-    fn map_spec(&mut self) -> Result<MapSpec, String> {
+    /// The map page the export window sets up; for the outline drawn every frame
+    /// (`preview`) the reference layers' geometry kinds are not looked up in the file (they
+    /// change a legend symbol's shape, not the page's layout).
+    fn map_spec(&mut self, preview: bool) -> Result<MapSpec, String> {
         let lang = self.lang();
         let mut layout = self.export.layout.clone();
         // "The current view" is the view of the moment.
@@ -183,11 +186,14 @@ impl QnApp {
                     name: r.name.clone(),
                     color: [r.color.r(), r.color.g(), r.color.b()],
                     style: self.project.styles.get(&r.table).cloned(),
-                    kind: f
-                        .style_target(&r.table)
-                        .ok()
-                        .flatten()
-                        .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind),
+                    kind: if preview {
+                        crate::model::qml::GeomKind::Polygon
+                    } else {
+                        f.style_target(&r.table)
+                            .ok()
+                            .flatten()
+                            .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind)
+                    },
                     bounds: self
                         .export
                         .ref_bounds
@@ -218,10 +224,10 @@ impl QnApp {
                 .and_then(|f| crate::export::RefBounds::of_file(f).ok());
         }
         let lang = self.lang();
-        let frame = match (self.map_spec(), self.composer()) {
+        let frame = match (self.map_spec(true), self.composer()) {
             (Ok(spec), Ok(c)) => {
-                let (min, max) = c.print_frame(&self.project, &spec);
-                let scale = layout::written_scale(c.print_scale(&self.project, &spec));
+                let (min, max, scale) = c.print_frame(&self.project, &spec);
+                let scale = layout::written_scale(scale);
                 let caption = format!(
                     "{} {} · {} {}",
                     tr(lang, "Khung in", "Print frame"),
@@ -264,7 +270,7 @@ impl QnApp {
             .into()));
             return;
         }
-        let spec = match self.map_spec() {
+        let spec = match self.map_spec(false) {
             Ok(s) => s,
             Err(e) => {
                 self.export.last = Some(Err(e));
@@ -272,11 +278,10 @@ impl QnApp {
             }
         };
         // The view of the moment is what "the current view" keeps.
-        if let Some(e @ Extent::View { .. }) =
-            &spec.extent.map(|(min, max)| Extent::View { min, max })
-            && matches!(self.export.layout.extent, Extent::View { .. })
+        if matches!(self.export.layout.extent, Extent::View { .. })
+            && let Some((min, max)) = spec.extent
         {
-            self.export.layout.extent = e.clone();
+            self.export.layout.extent = Extent::View { min, max };
         }
         // The reference layers' bounds, looked up again at each export (the legend lists
         // only those the frame holds).

@@ -145,15 +145,7 @@ fn run() -> Result<(), String> {
             .lines()
             .find(|l| l.starts_with("init "))
             .ok_or_else(|| format!("no timing from QGIS: {said}"))?;
-        let field = |k: &str| -> f64 {
-            let mut w = line.split_whitespace();
-            while let Some(x) = w.next() {
-                if x == k {
-                    return w.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
-                }
-            }
-            f64::NAN
-        };
+        let field = |k: &str| timing::field(line, k);
         theirs.push((
             field("png"),
             field("pdf"),

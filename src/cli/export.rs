@@ -242,7 +242,7 @@ pub fn run(a: ExportArgs) -> Result<(), String> {
         a.out.display(),
         bytes,
         started.elapsed().as_millis(),
-        layout::written_scale(composer.print_scale(&project, &spec)),
+        layout::written_scale(composer.print_frame(&project, &spec).2),
         layout.paper.name(),
         if layout.landscape {
             "landscape"

@@ -52,11 +52,6 @@ impl Metrics {
     }
 }
 
-/// The locator's countries and islands, lon/lat.
-pub(super) fn locator_features() -> Vec<(String, MultiPolygon<f64>)> {
-    basemap::locator_countries()
-}
-
 /// Where a page puts things (see [`Composer::geometry`]).
 struct PageGeometry {
     pw: f64,
@@ -137,7 +132,7 @@ impl Composer {
                 max = [max[0].max(c.x), max[1].max(c.y)];
             }
         }
-        let locator = locator_features();
+        let locator = basemap::locator_countries();
         let surround = basemap::surrounding_land()
             .iter()
             .map(|p| project_poly(&tm3, p))
@@ -281,25 +276,12 @@ impl Composer {
         }
     }
 
-    /// The ground the map frame of `spec` shows (EPSG:5899 metres, min and max), for the
-    /// window to outline what will print.
-    pub fn print_frame(&self, project: &Project, spec: &MapSpec) -> ([f64; 2], [f64; 2]) {
+    /// The ground the map frame of `spec` shows (EPSG:5899 metres, min and max) and the
+    /// scale's denominator it is drawn at: what the window outlines, what the CLI reports.
+    pub fn print_frame(&self, project: &Project, spec: &MapSpec) -> ([f64; 2], [f64; 2], f64) {
         let fr = self.geometry(project, spec).frame;
-        (
-            [
-                fr.centre[0] - fr.w / 2.0 * fr.m_per_mm,
-                fr.centre[1] - fr.h / 2.0 * fr.m_per_mm,
-            ],
-            [
-                fr.centre[0] + fr.w / 2.0 * fr.m_per_mm,
-                fr.centre[1] + fr.h / 2.0 * fr.m_per_mm,
-            ],
-        )
-    }
-
-    /// The scale's denominator the map of `spec` is drawn at.
-    pub fn print_scale(&self, project: &Project, spec: &MapSpec) -> f64 {
-        self.geometry(project, spec).frame.m_per_mm * 1000.0
+        let (min, max) = fr.ground();
+        (min, max, fr.m_per_mm * 1000.0)
     }
 
     /// Composes one map page.

@@ -44,6 +44,11 @@ impl Frame {
         }
     }
 
+    /// The ground the frame shows (EPSG:5899 metres): min, max.
+    pub fn ground(&self) -> ([f64; 2], [f64; 2]) {
+        (self.vis_min, self.vis_max)
+    }
+
     pub fn bbox(&self) -> Bbox {
         Bbox::new(
             [self.x as f32, self.y as f32],

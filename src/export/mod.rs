@@ -149,7 +149,14 @@ pub fn locator_image(
 ) -> Result<tiny_skia::Pixmap, ExportError> {
     let svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w_mm}mm" height="{h_mm}mm" viewBox="0 0 {w_mm} {h_mm}" font-family="Noto Sans">{}</svg>"##,
-        legend::locator_svg(&compose::locator_features(), 0.0, 0.0, w_mm, h_mm, lang)
+        legend::locator_svg(
+            &crate::io::basemap::locator_countries(),
+            0.0,
+            0.0,
+            w_mm,
+            h_mm,
+            lang
+        )
     );
     let page = Page {
         svg,

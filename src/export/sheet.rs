@@ -410,14 +410,7 @@ pub(super) fn grid_lines(
     );
     let inset = 0.8 * k;
     let (left, right, top, bottom) = (fr.x, fr.x + fr.w, fr.y, fr.y + fr.h);
-    let g_min = [
-        fr.centre[0] - fr.w / 2.0 * fr.m_per_mm,
-        fr.centre[1] - fr.h / 2.0 * fr.m_per_mm,
-    ];
-    let g_max = [
-        fr.centre[0] + fr.w / 2.0 * fr.m_per_mm,
-        fr.centre[1] + fr.h / 2.0 * fr.m_per_mm,
-    ];
+    let (g_min, g_max) = fr.ground();
     match grid {
         Grid::Off => {}
         Grid::Metres => {

@@ -38,6 +38,18 @@ pub fn timed_output(args: &[&str]) -> Result<(f64, f64, String), String> {
     ))
 }
 
+/// The number after the word `key` in a line of `key value` pairs (NaN when missing), as the
+/// QGIS scripts print their timings.
+pub fn field(line: &str, key: &str) -> f64 {
+    let mut w = line.split_whitespace();
+    while let Some(x) = w.next() {
+        if x == key {
+            return w.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+        }
+    }
+    f64::NAN
+}
+
 /// The median of runs of (seconds, MB), by time.
 pub fn median_run(v: &mut [(f64, f64)]) -> (f64, f64) {
     v.sort_by(|a, b| a.0.total_cmp(&b.0));
