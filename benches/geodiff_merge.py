@@ -2,7 +2,7 @@
 layer (100 on the same field of the same records) merged locally by Mergin Maps' geodiff.
 
     python3 -m pip install --target /tmp/pygeodiff pygeodiff   # 2.3.2 here
-    target/release/qn-bench-sync /tmp/bsync                      # writes /tmp/bsync/parcels.gpkg
+    cargo bench --bench qn-bench-sync -- /tmp/bsync                      # writes /tmp/bsync/parcels.gpkg
     /usr/bin/python3 benches/geodiff_merge.py [/tmp/bsync/parcels.gpkg]
 
 Prints the time of the two changesets and of the rebase, how many conflicts geodiff wrote to

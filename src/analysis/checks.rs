@@ -780,7 +780,7 @@ mod tests {
             })
             .expect("overlap found");
         assert_eq!(overlap.0, "KCN thử");
-        // Half of the 115.1 ha cell at 21.04 N (authalic formula, see tests/edits.rs).
+        // Half of the 115.1 ha cell at 21.04 N (authalic formula, see tests/it/edits.rs).
         assert!((overlap.1 - 57.53).abs() < 0.2, "{}", overlap.1);
         assert_eq!(kinds(&f), ["overlap:industrial_zones:4"]);
         // The zone alone has no finding about itself.

@@ -25,6 +25,7 @@ pub mod fonts;
 pub mod form;
 pub mod i18n;
 pub mod import_ui;
+pub mod launch;
 pub mod map;
 mod menu;
 pub mod present;

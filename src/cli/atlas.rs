@@ -76,8 +76,8 @@ pub fn run(a: AtlasArgs) -> Result<(), String> {
     let layer = layer_named(&a.layer)?;
     let pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
-    crate::note_style_problems(&pf);
-    crate::note_unread(&project);
+    super::note_style_problems(&pf);
+    super::note_unread(&project);
     let scenario = match (&a.scenario, a.year) {
         (Some(n), _) => Some(
             project
@@ -119,7 +119,7 @@ pub fn run(a: AtlasArgs) -> Result<(), String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let date = crate::today();
+    let date = super::today();
     let spec = AtlasSpec {
         layer,
         fids,

@@ -156,8 +156,8 @@ pub fn run(a: ExportArgs) -> Result<(), String> {
     let started = Instant::now();
     let mut pf = ProjectFile::open(&a.file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
-    crate::note_style_problems(&pf);
-    crate::note_unread(&project);
+    super::note_style_problems(&pf);
+    super::note_unread(&project);
     // `--year` alone draws the plan of that year in the reference scenario, and says so.
     let (scenario, by_default) = match (&a.scenario, a.year) {
         (Some(n), _) => (
@@ -221,7 +221,7 @@ pub fn run(a: ExportArgs) -> Result<(), String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    spec.date = crate::today();
+    spec.date = super::today();
     spec.reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
     spec.raster_dpi = if format == MapFormat::Png {
         a.dpi

@@ -35,8 +35,8 @@ pub fn run(a: PackArgs) -> Result<(), String> {
     let started = Instant::now();
     let pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let project = pf.read_project().map_err(|e| e.to_string())?;
-    crate::note_style_problems(&pf);
-    crate::note_unread(&project);
+    super::note_style_problems(&pf);
+    super::note_unread(&project);
     let scenario = match &a.scenario {
         Some(n) => project
             .scenario_by_name(n)
@@ -55,7 +55,7 @@ pub fn run(a: PackArgs) -> Result<(), String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let reference = qn_planner::export::ReferenceDraw::all_of(&pf).map_err(|e| e.to_string())?;
-    let date = crate::today();
+    let date = super::today();
     let spec = qn_planner::export::PackSpec {
         scenario: &scenario,
         lang,

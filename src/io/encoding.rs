@@ -5,7 +5,7 @@
 //!
 //! No crate covers TCVN3 or VNI, so the tables are written here from the standards:
 //! TCVN 5712:1993 VN3 (the ABC fonts), RFC 1456 (VISCII), Microsoft's code page 1258 and the
-//! VNI fonts' layout (a base letter followed by a mark byte). `tests/encodings.rs` checks them
+//! VNI fonts' layout (a base letter followed by a mark byte). `tests/it/encodings.rs` checks them
 //! against glibc's `iconv` (TCVN5712-1, VISCII, CP1258) over 200+ place names holding all 134
 //! Vietnamese letters.
 

@@ -1,6 +1,6 @@
 /* Tests under Wine only, never shipped: Rust's standard library (>= 1.78) asks Windows for
  * random bytes through ProcessPrng in bcryptprimitives.dll, which Windows 10/11 have and
- * Wine 8 lacks. This stand-in, built by tests/windows.rs with mingw-w64 and placed beside the
+ * Wine 8 lacks. This stand-in, built by tests/it/windows.rs with mingw-w64 and placed beside the
  * test's copy of qn-planner.exe, answers it with RtlGenRandom (advapi32's SystemFunction036). */
 #include <windows.h>
 
