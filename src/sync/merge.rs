@@ -9,8 +9,9 @@
 //!   nothing is resolved silently;
 //! - the same change on both sides is no conflict.
 //!
-//! Nothing is written here: [`plan`] says what to apply locally (a `SyncOutcome` for the
-//! store) and what to send (for the server).
+//! Nothing is written here, and the merge itself reads nothing: [`gather`] reads its inputs
+//! (this copy's rows and log, the other side's rows), [`merge`] — a pure function — says what
+//! to apply locally (a `SyncOutcome` for the store) and what to send (for the server).
 
 use crate::model::oplog::OpKind;
 use crate::store::sync::{
@@ -34,11 +35,12 @@ pub struct RemoteOp {
 }
 
 /// Which other side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     /// The shared plan; `push` false for a role that may only read.
     Server { push: bool },
     /// A change bundle: nothing is sent back, and what comes in waits for the next sync.
+    #[default]
     Bundle,
 }
 
@@ -176,30 +178,59 @@ pub fn refused(table: &str, c: &crate::store::SharedColumn, v: &Cell) -> Option<
     crate::store::domain::check_value(table, &c.name, v)
 }
 
-/// Both sides of every record either side changed, and what to do with each.
-pub fn plan<E: From<StoreError>>(
-    pf: &ProjectFile,
-    remote: Vec<RemoteOp>,
-    local: Vec<PendingOp>,
+/// Everything the merge decides from, gathered before it runs ([`gather`]): the merge itself
+/// ([`merge`]) reads nothing and writes nothing, so it can be tested alone.
+#[derive(Debug, Clone, Default)]
+pub struct MergeInput {
+    pub mode: Mode,
+    /// The other side's operations since this copy last saw it, in its order.
+    pub remote: Vec<RemoteOp>,
+    /// This copy's operations the other side has not acknowledged, in the log's order.
+    pub local: Vec<PendingOp>,
+    /// This copy's conflicts (open, or decided and not yet synced).
+    pub conflicts: Vec<Conflict>,
+    /// Keys of the other side's operations this copy already holds (brought by a bundle or an
+    /// earlier sync).
+    pub known: HashSet<String>,
+    /// The shared tables, parents first, each with its key column.
+    pub tables: Vec<(String, String)>,
+    /// For each table where a record changed on either side: both sides' rows of those records.
+    pub rows: BTreeMap<String, TableRows>,
+}
+
+/// Both sides' rows of the records a merge looks at, in one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRows {
+    /// This copy's rows (and the table's shared columns, which the other side's rows follow).
+    pub here: SharedTable,
+    /// The other side's rows (a record it lacks is left out).
+    pub there: Vec<Vec<Cell>>,
+}
+
+/// The records either side changed, grouped by table in the shared tables' order; the local
+/// operations the other side already holds (acknowledged now); the conflicts decided "theirs"
+/// whose record comes back.
+struct Grouped {
+    records: Records,
+    acked: Vec<(i64, i64)>,
+    refetched: Vec<i64>,
+}
+
+fn group(
+    remote: &[RemoteOp],
+    local: &[PendingOp],
     conflicts: &[Conflict],
+    known: &HashSet<String>,
+    tables: &[(String, String)],
     mode: Mode,
-    fetch: &mut RowFetch<'_, E>,
-) -> Result<Plan, E> {
-    let mut plan = Plan::default();
-    let push = mode == Mode::Server { push: true };
+) -> Grouped {
     let local_keys: HashMap<&str, i64> = local.iter().map(|o| (o.op_key.as_str(), o.seq)).collect();
-    // Operations this copy already holds (brought by a bundle or an earlier sync).
-    let known = pf.known_op_keys(
-        &remote
-            .iter()
-            .filter(|o| !local_keys.contains_key(o.op_key.as_str()))
-            .map(|o| o.op_key.clone())
-            .collect::<Vec<_>>(),
-    )?;
-    // Records by table, in the order of the shared tables.
-    let mut records: Records = BTreeMap::new();
-    let tables = pf.shared_tables();
-    let rank = |t: &str| tables.iter().position(|(x, _)| *x == t);
+    let rank = |t: &str| tables.iter().position(|(x, _)| x == t);
+    let mut g = Grouped {
+        records: BTreeMap::new(),
+        acked: Vec::new(),
+        refetched: Vec::new(),
+    };
     let mut acked_local: HashSet<i64> = HashSet::new();
     for op in remote {
         if let Some(seq) = local_keys.get(op.op_key.as_str()) {
@@ -207,7 +238,7 @@ pub fn plan<E: From<StoreError>>(
             // (or by another copy that had it from a bundle), so acknowledged. In a bundle:
             // it came back, nothing to do.
             if let Mode::Server { .. } = mode {
-                plan.outcome.acked.push((*seq, op.seq));
+                g.acked.push((*seq, op.seq));
                 acked_local.insert(*seq);
             }
             continue;
@@ -215,63 +246,132 @@ pub fn plan<E: From<StoreError>>(
         if known.contains(&op.op_key) {
             continue;
         }
-        if let Some(rec) = record(&mut records, rank(&op.table), &op.table, &op.record_key) {
-            rec.remote_ops.push(op);
+        if let Some(rec) = record(&mut g.records, rank(&op.table), &op.table, &op.record_key) {
+            rec.remote_ops.push(op.clone());
         }
     }
     for op in local {
         if acked_local.contains(&op.seq) {
             continue;
         }
-        if let Some(rec) = record(&mut records, rank(&op.table), &op.table, &op.record_key) {
-            rec.local_ops.push(op);
+        if let Some(rec) = record(&mut g.records, rank(&op.table), &op.table, &op.record_key) {
+            rec.local_ops.push(op.clone());
         }
     }
     // Records decided "theirs" after a local delete come back from the server.
     for c in conflicts.iter().filter(|c| c.refetch) {
         if let Some(r) = rank(&c.table) {
-            records
+            g.records
                 .entry((r, c.table.clone()))
                 .or_default()
                 .entry(c.record_key.clone())
                 .or_default();
-            plan.outcome.refetched.push(c.id);
+            g.refetched.push(c.id);
         }
     }
-    let open: HashSet<(&str, &str, &str)> = conflicts
+    g
+}
+
+/// Reads what [`merge`] needs: which of the other side's operations this copy holds, and both
+/// sides' current rows of every record either side changed (the other side's through `fetch`).
+pub fn gather<E: From<StoreError>>(
+    pf: &ProjectFile,
+    remote: Vec<RemoteOp>,
+    local: Vec<PendingOp>,
+    conflicts: Vec<Conflict>,
+    mode: Mode,
+    fetch: &mut RowFetch<'_, E>,
+) -> Result<MergeInput, E> {
+    let local_keys: HashSet<&str> = local.iter().map(|o| o.op_key.as_str()).collect();
+    let known = pf.known_op_keys(
+        &remote
+            .iter()
+            .filter(|o| !local_keys.contains(o.op_key.as_str()))
+            .map(|o| o.op_key.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    let tables: Vec<(String, String)> = pf
+        .shared_tables()
+        .into_iter()
+        .map(|(t, k)| (t.to_string(), k.to_string()))
+        .collect();
+    let g = group(&remote, &local, &conflicts, &known, &tables, mode);
+    let mut rows = BTreeMap::new();
+    for ((_, table), recs) in &g.records {
+        let key_col = key_column(&tables, table);
+        let keys: Vec<String> = recs.keys().cloned().collect();
+        let here = pf.shared_rows(table, key_col, &keys)?;
+        let there = fetch(
+            &SharedTable {
+                rows: Vec::new(),
+                ..here.clone()
+            },
+            &keys,
+        )?;
+        rows.insert(table.clone(), TableRows { here, there });
+    }
+    Ok(MergeInput {
+        mode,
+        remote,
+        local,
+        conflicts,
+        known,
+        tables,
+        rows,
+    })
+}
+
+fn key_column<'a>(tables: &'a [(String, String)], table: &str) -> &'a str {
+    tables
+        .iter()
+        .find(|(t, _)| t == table)
+        .map(|(_, k)| k.as_str())
+        .unwrap_or("key")
+}
+
+/// Both sides of every record either side changed, and what to do with each: a pure function
+/// of its input.
+pub fn merge(input: &MergeInput) -> Plan {
+    let mut plan = Plan::default();
+    let mode = input.mode;
+    let push = mode == Mode::Server { push: true };
+    let g = group(
+        &input.remote,
+        &input.local,
+        &input.conflicts,
+        &input.known,
+        &input.tables,
+        mode,
+    );
+    plan.outcome.acked = g.acked;
+    plan.outcome.refetched = g.refetched;
+    let open: HashSet<(&str, &str, &str)> = input
+        .conflicts
         .iter()
         .filter(|c| c.resolution.is_none())
         .map(|c| (c.table.as_str(), c.record_key.as_str(), c.field.as_str()))
         .collect();
-    for ((_, table), recs) in records {
-        let key_col = tables
-            .iter()
-            .find(|(t, _)| *t == table)
-            .map(|(_, k)| *k)
-            .unwrap_or("key");
-        let keys: Vec<String> = recs.keys().cloned().collect();
-        let local_rows = pf.shared_rows(&table, key_col, &keys)?;
-        let mut server_t = SharedTable {
-            rows: Vec::new(),
-            ..local_rows.clone()
+    for ((_, table), recs) in g.records {
+        let key_col = key_column(&input.tables, &table);
+        let Some(rows) = input.rows.get(&table) else {
+            continue;
         };
-        server_t.rows = fetch(&server_t, &keys)?;
+        let local_rows = &rows.here;
         let ki = local_rows
             .columns
             .iter()
             .position(|c| c.name == key_col)
             .unwrap_or(0);
-        let by_key = |t: &SharedTable| -> HashMap<String, Vec<Cell>> {
-            t.rows
-                .iter()
+        let by_key = |rows: &[Vec<Cell>]| -> HashMap<String, Vec<Cell>> {
+            rows.iter()
                 .filter_map(|r| match r.get(ki) {
                     Some(Cell::Text(k)) => Some((k.clone(), r.clone())),
                     _ => None,
                 })
                 .collect()
         };
-        let here = by_key(&local_rows);
-        let there = by_key(&server_t);
+        let here = by_key(&local_rows.rows);
+        let there = by_key(&rows.there);
         let col = |name: &str| local_rows.columns.iter().position(|c| c.name == name);
         plan.outcome
             .columns
@@ -293,7 +393,20 @@ pub fn plan<E: From<StoreError>>(
             );
         }
     }
-    Ok(plan)
+    plan
+}
+
+/// [`gather`] then [`merge`].
+pub fn plan<E: From<StoreError>>(
+    pf: &ProjectFile,
+    remote: Vec<RemoteOp>,
+    local: Vec<PendingOp>,
+    conflicts: &[Conflict],
+    mode: Mode,
+    fetch: &mut RowFetch<'_, E>,
+) -> Result<Plan, E> {
+    let input = gather(pf, remote, local, conflicts.to_vec(), mode, fetch)?;
+    Ok(merge(&input))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -19,6 +19,7 @@ mod gdal;
 mod guards;
 mod hostile;
 mod layers;
+mod merge;
 mod office;
 mod print_layout;
 mod qgis;
