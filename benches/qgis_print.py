@@ -1,7 +1,7 @@
 """Times QGIS's print layout exporting an A4 landscape page of a qn-planner project (the
 reference layers and the planning layers in the styles kept in the file's layer_styles table,
 a legend, a scale bar and a title) to PNG at a given dpi and to PDF, for comparison with
-`qn-planner export` (see README, "Styles shared with QGIS"; run by `qn-bench-print`).
+`qn-planner export` (see docs/benchmarks.md, "Print with styles"; run by `qn-bench-print`).
 
 QT_QPA_PLATFORM=offscreen /usr/bin/python3 benches/qgis_print.py FILE.gpkg OUT.png OUT.pdf DPI  (Debian python3-qgis)
 

@@ -1,5 +1,5 @@
 """Times QGIS rendering one layer of a GeoPackage to a PNG 1600 px wide, in EPSG:5899,
-for comparison with `qn-planner export` (see README, "Bringing data in and out").
+for comparison with `qn-planner export` (see docs/benchmarks.md, "Drafting checks and huge polygons").
 
 QT_QPA_PLATFORM=offscreen /usr/bin/python3 benches/qgis_render.py FILE.gpkg TABLE OUT.png  (Debian python3-qgis)
 """

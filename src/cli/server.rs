@@ -63,7 +63,7 @@ fn init(url: &str, file: &Path) -> Result<(), String> {
         out!("roles qn_editor (edits the plan) and qn_viewer (reads it) are granted their rights");
     } else {
         out!(
-            "no roles made (this role may not create roles): grant them as README \"Adding a planner\" says"
+            "no roles made (this role may not create roles): grant them as docs/guide/sync.md \"Adding a planner\" says"
         );
     }
     out!(

@@ -222,7 +222,7 @@ fn table_guards(t: &SharedTable, fresh: bool) -> String {
 }
 
 /// Makes the roles and grants their rights on the plan's tables, where the current role may
-/// create roles (else nothing: the plan's owner grants by hand, README "Adding a planner").
+/// create roles (else nothing: the plan's owner grants by hand, docs/guide/sync.md "Adding a planner").
 /// Returns whether it did.
 pub(crate) fn grant_roles(
     tx: &mut postgres::Transaction<'_>,

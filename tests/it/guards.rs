@@ -1,6 +1,6 @@
 //! The project file guards itself against every program (issue 24 §3, issue 30 §6): QGIS and
 //! the sqlite3 shell are refused a value the app would refuse, with the reason, and a point
-//! they move is marked drafted. The sqlite3 recipe the README gives is run as written.
+//! they move is marked drafted. The sqlite3 recipe of docs/file-format.md is run as written.
 
 use crate::common;
 
@@ -114,7 +114,7 @@ fn sqlite3(path: &Path, statements: &[&str]) -> std::process::Output {
         .expect("the sqlite3 shell runs")
 }
 
-/// The README's recipe: the sqlite3 shell with SpatiaLite's functions, in GeoPackage mode.
+/// The recipe of docs/file-format.md: the sqlite3 shell with SpatiaLite's functions, in GeoPackage mode.
 #[test]
 #[ignore = "needs the sqlite3 shell with SpatiaLite"]
 fn the_sqlite3_shell_edits_a_site_as_the_readme_says() {
