@@ -89,8 +89,8 @@ pub enum EditError {
 
 impl EditError {
     /// The message in `lang`, for the window (the CLI prints the English `Display`).
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        use crate::settings::Language;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        use crate::lang::Language;
         match (self, lang) {
             (_, Language::En) => self.to_string(),
             (EditError::Invalid(errors), Language::Vi) => format!(
@@ -327,13 +327,13 @@ impl Edit {
                         field: figure.key().into(),
                         reason: format!(
                             "{} cannot be {after} {}",
-                            figure.label(crate::settings::Language::En),
-                            figure.unit().text(crate::settings::Language::En)
+                            figure.label(crate::lang::Language::En),
+                            figure.unit().text(crate::lang::Language::En)
                         ),
                         reason_vi: format!(
                             "{} không thể là {after} {}",
-                            figure.label(crate::settings::Language::Vi),
-                            figure.unit().text(crate::settings::Language::Vi)
+                            figure.label(crate::lang::Language::Vi),
+                            figure.unit().text(crate::lang::Language::Vi)
                         ),
                     }]));
                 }

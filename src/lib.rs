@@ -16,6 +16,7 @@ pub mod edit;
 pub mod export;
 pub mod fsutil;
 pub mod io;
+pub mod lang;
 pub mod model;
 pub mod scenario;
 pub mod server;

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qn_planner::model::qml::{self, GeomKind};
+use qn_planner::store::qml::{self, GeomKind};
 use qn_planner::model::style::LayerStyle;
 
 fuzz_target!(|data: &[u8]| {

@@ -24,8 +24,8 @@ pub enum Verdict {
 
 impl Verdict {
     /// The verdict in the planner's language.
-    pub fn label(self, lang: crate::settings::Language) -> &'static str {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn label(self, lang: crate::lang::Language) -> &'static str {
+        let vi = lang == crate::lang::Language::Vi;
         let t = |v: &'static str, e: &'static str| if vi { v } else { e };
         match self {
             Verdict::Pass => t("đạt", "pass"),
@@ -170,8 +170,8 @@ impl Scope {
 
 impl Detail {
     /// The detail in `lang` (English for the CLI and the CSV).
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        let vi = lang == crate::lang::Language::Vi;
         let t = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
         let q = |name: &str| {
             if vi {
@@ -383,7 +383,7 @@ impl Detail {
 /// English, for the command line and the CSV.
 impl std::fmt::Display for Detail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::settings::Language::En))
+        f.write_str(&self.text(crate::lang::Language::En))
     }
 }
 
@@ -1153,7 +1153,7 @@ mod tests {
         }
         assert!(details.len() > 50);
         for d in details {
-            let vi = d.text(crate::settings::Language::Vi);
+            let vi = d.text(crate::lang::Language::Vi);
             for english in [
                 "against", "enter ", "the rule", "area", "inside", "leased", "strip", "no ",
             ] {

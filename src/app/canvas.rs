@@ -60,7 +60,7 @@ pub(crate) struct MapState {
     /// phase when the map shows the last).
     pub present_steps: u32,
     /// Presentation mode's locator, drawn once per language.
-    pub locator: Option<(crate::settings::Language, egui::TextureHandle)>,
+    pub locator: Option<(crate::lang::Language, egui::TextureHandle)>,
 }
 
 /// The rectangle a planner drags on the map to set what prints.

@@ -7,7 +7,7 @@
 
 use super::QnApp;
 use crate::edit::Edit;
-use crate::settings::Language;
+use crate::lang::Language;
 
 /// A request from a panel.
 #[derive(Debug)]

@@ -42,7 +42,7 @@ impl Tool {
         Tool::Measure,
     ];
 
-    pub fn label(self, lang: crate::settings::Language) -> &'static str {
+    pub fn label(self, lang: crate::lang::Language) -> &'static str {
         match self {
             Tool::Select => tr(lang, "Chọn", "Select"),
             Tool::AddPoint => tr(lang, "Thêm điểm", "Add point"),

@@ -187,12 +187,12 @@ impl QnApp {
                     color: [r.color.r(), r.color.g(), r.color.b()],
                     style: self.project.styles.get(&r.table).cloned(),
                     kind: if preview {
-                        crate::model::qml::GeomKind::Polygon
+                        crate::store::qml::GeomKind::Polygon
                     } else {
                         f.style_target(&r.table)
                             .ok()
                             .flatten()
-                            .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind)
+                            .map_or(crate::store::qml::GeomKind::Polygon, |t| t.kind)
                     },
                     bounds: self
                         .export

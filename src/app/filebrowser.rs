@@ -4,7 +4,7 @@
 //! saving; an existing file is only overwritten after saying so.
 
 use super::i18n::tr;
-use crate::settings::Language;
+use crate::lang::Language;
 use egui::RichText;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

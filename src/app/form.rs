@@ -6,11 +6,11 @@ use super::i18n::{self, tr};
 use super::{QnApp, style};
 use crate::analysis::checks::{Checked, Finding, FindingKind};
 use crate::edit::Edit;
+use crate::lang::Language;
 use crate::model::validate::FieldError;
 use crate::model::{
     AcceptedWarning, DISTRICTS_2006, Layer, Phase, Precision, Project, Site, Status,
 };
-use crate::settings::Language;
 use egui::{Color32, RichText};
 
 /// Text being typed in the form, kept while a field has focus.

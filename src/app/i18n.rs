@@ -1,7 +1,7 @@
 //! The two UI languages. Strings sit in pairs at their point of use: `tr(lang, vi, en)`.
 
+pub use crate::lang::Language;
 use crate::model::{Layer, Precision, Status};
-pub use crate::settings::Language;
 
 pub fn tr(lang: Language, vi: &'static str, en: &'static str) -> &'static str {
     match lang {

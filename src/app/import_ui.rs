@@ -125,7 +125,7 @@ impl Default for ImportUi {
 /// dialog).
 pub(super) struct ImportCtx<'a> {
     pub st: &'a mut ImportUi,
-    pub lang: crate::settings::Language,
+    pub lang: crate::lang::Language,
     pub project: Option<(PathBuf, bool)>,
     pub out: Vec<Command>,
 }
@@ -545,8 +545,8 @@ impl ImportCtx<'_> {
                         "{n} {} {} ({})",
                         tr(lang, "đối tượng vào lớp", "features into"),
                         match lang {
-                            crate::settings::Language::Vi => layer.name_vi(),
-                            crate::settings::Language::En => layer.name_en(),
+                            crate::lang::Language::Vi => layer.name_vi(),
+                            crate::lang::Language::En => layer.name_en(),
                         },
                         tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
                     );
@@ -736,7 +736,7 @@ impl ImportCtx<'_> {
                         }
                     });
                 ui.label(
-                    egui::RichText::new(o.encoding.explain(lang == crate::settings::Language::Vi))
+                    egui::RichText::new(o.encoding.explain(lang == crate::lang::Language::Vi))
                         .small(),
                 );
                 if chosen != self.st.encoding {
@@ -792,8 +792,8 @@ impl ImportCtx<'_> {
                 ),
             };
             let layer_name = |l: Layer| match lang {
-                crate::settings::Language::Vi => l.name_vi(),
-                crate::settings::Language::En => l.name_en(),
+                crate::lang::Language::Vi => l.name_vi(),
+                crate::lang::Language::En => l.name_en(),
             };
             let new_ref = tr(lang, "Lớp tham chiếu mới", "A new reference layer");
             let planning = |l: Layer| {
@@ -880,8 +880,8 @@ impl ImportCtx<'_> {
                 let none = tr(lang, "(không)", "(none)");
                 for f in SiteField::ALL {
                     let label = match lang {
-                        crate::settings::Language::Vi => f.name_vi(),
-                        crate::settings::Language::En => f.name_en(),
+                        crate::lang::Language::Vi => f.name_vi(),
+                        crate::lang::Language::En => f.name_en(),
                     };
                     let mut current = self
                         .st

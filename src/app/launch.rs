@@ -16,7 +16,7 @@ fn backup_dir() -> Option<PathBuf> {
 /// in `lang`: the window shows them.
 fn open_session(
     path: &Path,
-    lang: settings::Language,
+    lang: crate::lang::Language,
 ) -> Result<(ProjectFile, Option<String>), String> {
     ProjectFile::open_session(path, backup_dir())
         .map(|o| {
@@ -38,7 +38,7 @@ fn default_project(settings: &Settings) -> (Option<ProjectFile>, Option<String>)
             Err(e) => error = Some(e),
         }
     }
-    let vi = settings.language == settings::Language::Vi;
+    let vi = settings.language == crate::lang::Language::Vi;
     let Some(path) = settings::default_project_path() else {
         return (
             None,

@@ -9,8 +9,9 @@ use super::filebrowser::Purpose;
 use super::i18n::{self, tr};
 use super::table;
 use crate::io::crs::Tm3;
+use crate::lang::Language;
 use crate::model::Layer;
-use crate::settings::{Language, Settings};
+use crate::settings::Settings;
 use egui::Key;
 
 /// The windows the menu and toolbar open and close.

@@ -42,8 +42,9 @@ use crate::analysis::checks::{CheckContext, Checked, Finding};
 use crate::edit::{Edit, EditError, History};
 use crate::io::basemap::BaseMap;
 use crate::io::crs::Tm3;
+use crate::lang::Language;
 use crate::model::{Layer, Precision, Project, Site, text};
-use crate::settings::{Language, Settings};
+use crate::settings::Settings;
 use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
 use command::Command;
@@ -548,8 +549,14 @@ impl QnApp {
     fn style_from_qml(&mut self, table: &str, p: &Path) {
         let lang = self.lang();
         let Some(file) = &self.file else { return };
-        let got = crate::io::style::read_file(p).and_then(|text| {
-            crate::io::style::from_qml(file, &self.project, table, &text, &p.display().to_string())
+        let got = crate::io::qml_file::read_file(p).and_then(|text| {
+            crate::io::qml_file::from_qml(
+                file,
+                &self.project,
+                table,
+                &text,
+                &p.display().to_string(),
+            )
         });
         match got {
             Err(e) => self.style_ui.message = Some(e.text(lang)),
@@ -581,8 +588,8 @@ impl QnApp {
     fn style_to_qml(&mut self, table: &str, p: &Path) {
         let lang = self.lang();
         let Some(file) = &self.file else { return };
-        let written = crate::io::style::to_qml(file, &self.project, table)
-            .and_then(|q| crate::io::style::write_file(p, &q));
+        let written = crate::io::qml_file::to_qml(file, &self.project, table)
+            .and_then(|q| crate::io::qml_file::write_file(p, &q));
         self.style_ui.message = Some(match written {
             Ok(()) => format!("{} {}", tr(lang, "đã ghi", "written:"), p.display()),
             Err(e) => e.text(lang),

@@ -9,9 +9,9 @@ use super::canvas::{MapState, layer_index};
 use super::i18n::{self, tr};
 use super::scenarios::ScenarioUi;
 use super::style;
+use crate::lang::Language;
 use crate::model::Layer;
 use crate::model::Project;
-use crate::settings::Language;
 use egui::{Color32, FontId, Key, Pos2, Rect, Stroke, Vec2};
 
 /// Height of a row of the presentation legend.

@@ -6,10 +6,10 @@ use super::command::{Command, Panel, View, merge_key};
 use super::i18n::tr;
 use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
 use crate::edit::Edit;
+use crate::lang::Language;
 use crate::model::rules::Rule;
 use crate::model::validate::{Refusal, parse_date, parse_non_negative};
 use crate::model::{DISTRICTS_2006, Layer, Project, Site};
-use crate::settings::Language;
 use egui::{Color32, RichText};
 use std::collections::HashMap;
 

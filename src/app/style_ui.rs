@@ -8,11 +8,11 @@ use super::filebrowser::Purpose;
 use super::i18n::tr;
 use super::style as look;
 use crate::edit::Edit;
+use crate::lang::Language;
 use crate::model::Project;
-use crate::model::qml::GeomKind;
 use crate::model::style::{Brush, Dash, LayerStyle, Method, Renderer, Shape, Symbol};
-use crate::settings::Language;
 use crate::store::StyleTarget;
+use crate::store::qml::GeomKind;
 use egui::{Color32, RichText, Sense, Stroke, Vec2};
 use std::time::Instant;
 

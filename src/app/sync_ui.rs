@@ -7,9 +7,9 @@
 
 use super::command::{Command, View};
 use super::i18n::{self, tr};
+use crate::lang::Language;
 use crate::model::{Layer, Project};
 use crate::server::sync::{CancelSlot, Phase, SyncReport};
-use crate::settings::Language;
 use crate::store::Cell;
 use crate::store::sync::{Conflict, Decision, SyncStatus};
 use egui::RichText;

@@ -70,7 +70,7 @@ impl TableState {
     }
 }
 
-fn header(lang: crate::settings::Language, c: Col) -> &'static str {
+fn header(lang: crate::lang::Language, c: Col) -> &'static str {
     match c {
         Col::Fid => "fid",
         Col::Name => tr(lang, "Tên", "Name"),
@@ -86,7 +86,7 @@ fn header(lang: crate::settings::Language, c: Col) -> &'static str {
     }
 }
 
-fn cell_text(lang: crate::settings::Language, s: &Site, c: Col) -> String {
+fn cell_text(lang: crate::lang::Language, s: &Site, c: Col) -> String {
     let num = |v: Option<f64>, d: usize| v.map(|x| format!("{x:.d$}")).unwrap_or_default();
     match c {
         Col::Fid => s.fid.to_string(),

@@ -4,7 +4,8 @@
 
 use qn_planner::export::layout::{self, DEFAULT_SITE_MARGIN_M, parse_scale};
 use qn_planner::export::{Composer, Grid, MapFormat, MapSpec, Paper, PrintLayout};
-use qn_planner::settings::{Language, Settings};
+use qn_planner::lang::Language;
+use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
 use std::path::PathBuf;
 use std::time::Instant;

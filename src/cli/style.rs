@@ -24,12 +24,12 @@ pub fn run(a: StyleArgs) -> Result<(), String> {
 }
 
 fn style(file: &Path, layer: &str, from: Option<&Path>, to: Option<&Path>) -> Result<(), String> {
-    use qn_planner::io::style;
+    use qn_planner::io::qml_file;
     let mut pf = ProjectFile::open(file).map_err(|e| e.to_string())?;
     let mut project = pf.read_project().map_err(|e| e.to_string())?;
     if let Some(input) = from {
-        let text = style::read_file(input).map_err(|e| e.to_string())?;
-        let got = style::from_qml(&pf, &project, layer, &text, &input.display().to_string())
+        let text = qml_file::read_file(input).map_err(|e| e.to_string())?;
+        let got = qml_file::from_qml(&pf, &project, layer, &text, &input.display().to_string())
             .map_err(|e| e.to_string())?;
         let edit = qn_planner::edit::Edit::Style {
             table: got.table.clone(),
@@ -43,12 +43,12 @@ fn style(file: &Path, layer: &str, from: Option<&Path>, to: Option<&Path>) -> Re
             out!("ignored: {i}");
         }
     } else if let Some(out) = to {
-        let qml = style::to_qml(&pf, &project, layer).map_err(|e| e.to_string())?;
-        style::write_file(out, &qml).map_err(|e| e.to_string())?;
+        let qml = qml_file::to_qml(&pf, &project, layer).map_err(|e| e.to_string())?;
+        qml_file::write_file(out, &qml).map_err(|e| e.to_string())?;
         out!("wrote the style of {layer} to {}", out.display());
     } else {
-        let t = style::target(&pf, layer).map_err(|e| e.to_string())?;
-        let s = style::current(&pf, &project, &t).map_err(|e| e.to_string())?;
+        let t = qml_file::target(&pf, layer).map_err(|e| e.to_string())?;
+        let s = qml_file::current(&pf, &project, &t).map_err(|e| e.to_string())?;
         let own = if project.styles.contains_key(&t.table) {
             "its own style"
         } else {

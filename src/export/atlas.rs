@@ -4,12 +4,12 @@
 //! district, area, jobs, investment, the phasing in every scenario, the rules it meets or
 //! breaks with their citations, and the source paragraph. One PDF, bookmarked by site name.
 
-use super::compose::Metrics;
+use super::metrics::Metrics;
 use super::{Composer, ExportError, MapSpec, Page, PrintLayout, ReferenceDraw, esc, render, tr};
 use crate::analysis::rules::{self, Verdict};
+use crate::lang::Language;
 use crate::model::{Layer, Project, Site};
 use crate::scenario::Scenario;
-use crate::settings::Language;
 use std::fmt::Write;
 
 /// A site's card: rows of (label, value), then sections of (heading, lines).

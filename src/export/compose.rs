@@ -2,11 +2,10 @@
 //! arrow, the labels placed without overlaps, the legend and locator (`legend`) and the foot.
 //! [`Composer`] holds the base map projected once, so many pages can be composed from it.
 
-use super::draw::{Frame, ProjGrid, Projector, Sym, project_poly};
+use super::frame::{Frame, ProjGrid, Projector, Sym, project_poly};
 use super::legend::{self, SYMBOL_R};
-use super::{
-    ExportError, MapSpec, NOTO_SANS, NOTO_SANS_BOLD, Page, ScaleBar, esc, layout, sheet, tr,
-};
+use super::metrics::Metrics;
+use super::{ExportError, MapSpec, Page, ScaleBar, esc, layout, sheet, tr};
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::io::basemap::{self, BaseMap};
 use crate::io::crs::{Tm3, geodesic_distance_m};
@@ -17,40 +16,6 @@ use std::fmt::Write;
 /// A label to draw: text, bold, colour, size (mm), and its halo (none: the default white box;
 /// else the halo's width in mm and colour).
 type LabelText = (String, bool, [u8; 3], f64, Option<(f64, [u8; 3])>);
-
-/// Text metrics of the bundled font, to size label boxes exactly.
-pub(super) struct Metrics {
-    regular: ttf_parser::Face<'static>,
-    bold: ttf_parser::Face<'static>,
-}
-
-impl Metrics {
-    pub(super) fn new() -> Result<Metrics, ExportError> {
-        let f = |b| {
-            ttf_parser::Face::parse(b, 0).map_err(|e| ExportError::Invalid(format!("font: {e}")))
-        };
-        Ok(Metrics {
-            regular: f(NOTO_SANS)?,
-            bold: f(NOTO_SANS_BOLD)?,
-        })
-    }
-
-    /// Width in mm of `text` at `size_mm`.
-    pub(super) fn width(&self, text: &str, size_mm: f64, bold: bool) -> f64 {
-        let face = if bold { &self.bold } else { &self.regular };
-        let upem = f64::from(face.units_per_em());
-        let units: f64 = text
-            .chars()
-            .map(|c| {
-                face.glyph_index(c)
-                    .and_then(|g| face.glyph_hor_advance(g))
-                    .map(f64::from)
-                    .unwrap_or(upem * 0.5)
-            })
-            .sum();
-        units / upem * size_mm
-    }
-}
 
 /// Where a page puts things (see [`Composer::geometry`]).
 struct PageGeometry {

@@ -1,13 +1,13 @@
 //! The layers' symbols (the map and its legend draw the same), the legend of a map page and
 //! the locator inset.
 
-use super::styled;
+use super::style_svg;
 use super::{MapSpec, esc, tr};
 use crate::analysis::labels::Bbox;
-use crate::model::qml::GeomKind;
+use crate::lang::Language;
 use crate::model::style::{LayerStyle, Renderer};
 use crate::model::{Layer, palette};
-use crate::settings::Language;
+use crate::store::qml::GeomKind;
 use geo_types::MultiPolygon;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -140,7 +140,7 @@ fn styled_entries(
 ) {
     let rows = st.legend();
     if let Renderer::Single(s) = &st.renderer {
-        entries.push((styled::swatch(s, kind), name.to_string()));
+        entries.push((style_svg::swatch(s, kind), name.to_string()));
         return;
     }
     entries.push((String::new(), name.to_string()));
@@ -169,7 +169,7 @@ fn styled_entries(
         entries.push((
             format!(
                 r#"<g transform="translate(3,0)">{}</g>"#,
-                styled::swatch(s, kind)
+                style_svg::swatch(s, kind)
             ),
             format!("   {label}"),
         ));

@@ -12,20 +12,23 @@
 pub mod atlas;
 mod compose;
 mod draw;
+mod frame;
 pub mod layout;
 mod legend;
+mod metrics;
 pub mod pack;
+mod reference;
 pub mod render;
 mod sheet;
-mod styled;
+mod style_svg;
 
 pub use compose::Composer;
 pub use layout::{Extent, Grid, Paper, PrintLayout};
 
 use crate::analysis::labels::Bbox;
+use crate::lang::Language;
 use crate::model::{Layer, Project, palette};
 use crate::scenario::Scenario;
-use crate::settings::Language;
 use thiserror::Error;
 
 pub const NOTO_SANS: &[u8] = include_bytes!("../../assets/NotoSans-Regular.ttf");
@@ -57,8 +60,8 @@ pub enum ExportError {
 
 impl ExportError {
     /// The message in `lang`, for the window (the CLI prints the English `Display`).
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        use crate::settings::Language;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        use crate::lang::Language;
         match (self, lang) {
             (_, Language::En) => self.to_string(),
             (ExportError::Io { path, source }, Language::Vi) => {
@@ -255,7 +258,7 @@ pub struct ReferenceDraw {
     pub color: [u8; 3],
     /// Its own style (none: drawn in `color`), and its geometry.
     pub style: Option<crate::model::style::LayerStyle>,
-    pub kind: crate::model::qml::GeomKind,
+    pub kind: crate::store::qml::GeomKind,
     /// Where its features lie, so the legend lists it only when the frame holds some.
     pub bounds: RefBounds,
 }
@@ -306,7 +309,7 @@ impl ReferenceDraw {
             let kind = file
                 .style_target(&l.table)
                 .map_err(bad)?
-                .map_or(crate::model::qml::GeomKind::Polygon, |t| t.kind);
+                .map_or(crate::store::qml::GeomKind::Polygon, |t| t.kind);
             out.push(ReferenceDraw {
                 path: file.path().to_path_buf(),
                 color: palette::parse_hex(&l.color).unwrap_or([0x7a, 0x51, 0x95]),
@@ -459,7 +462,7 @@ fn tr(lang: Language, vi: &'static str, en: &'static str) -> &'static str {
 
 /// Width in mm of text in the bundled font (for the pack's tables).
 pub fn text_width_mm(text: &str, size_mm: f64, bold: bool) -> f64 {
-    compose::Metrics::new()
+    metrics::Metrics::new()
         .map(|m| m.width(text, size_mm, bold))
         .unwrap_or(text.len() as f64 * size_mm * 0.55)
 }

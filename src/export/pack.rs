@@ -4,9 +4,9 @@
 use super::{Composer, ExportError, MapSpec, Page, Paper, esc, tr};
 use crate::analysis::rules::Verdict;
 use crate::io::basemap::attribution;
+use crate::lang::Language;
 use crate::model::{Phase, Project};
 use crate::scenario::{Scenario, indicator_table, indicators, output_series, programme_rows};
-use crate::settings::Language;
 use std::fmt::Write;
 
 const PHASE_YEARS: [(i32, &str); 3] = [

@@ -3,12 +3,12 @@
 //! note, the draft mark), the scale bar with its written scale, the "DỰ THẢO" watermark and
 //! the coordinate grid labelled at the frame.
 
-use super::compose::Metrics;
-use super::draw::Frame;
+use super::frame::Frame;
 use super::layout::written_scale;
+use super::metrics::Metrics;
 use super::{Grid, MapSpec, esc, tr};
 use crate::io::crs::Tm3;
-use crate::settings::Language;
+use crate::lang::Language;
 use std::fmt::Write;
 
 /// The colour of the draft mark.

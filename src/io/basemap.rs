@@ -16,10 +16,10 @@ pub const ATTRIBUTION: &str = "Shorelines: GSHHG, Wessel & Smith (LGPL-3.0+) · 
 /// [`ATTRIBUTION`] in the reader's language: what each source gave is translated; the credit
 /// lines the licences ask for ("© OpenStreetMap contributors", "Made with Natural Earth") and
 /// the licence names stay as written.
-pub fn attribution(lang: crate::settings::Language) -> String {
+pub fn attribution(lang: crate::lang::Language) -> String {
     match lang {
-        crate::settings::Language::En => ATTRIBUTION.to_string(),
-        crate::settings::Language::Vi => "Đường bờ biển: GSHHG, Wessel & Smith (LGPL-3.0+) · Biên giới: © OpenStreetMap contributors (ODbL 1.0) · Ranh giới tỉnh: Made with Natural Earth · Địa danh: GeoNames (CC BY 4.0)".to_string(),
+        crate::lang::Language::En => ATTRIBUTION.to_string(),
+        crate::lang::Language::Vi => "Đường bờ biển: GSHHG, Wessel & Smith (LGPL-3.0+) · Biên giới: © OpenStreetMap contributors (ODbL 1.0) · Ranh giới tỉnh: Made with Natural Earth · Địa danh: GeoNames (CC BY 4.0)".to_string(),
     }
 }
 

@@ -48,8 +48,8 @@ impl ImportError {
     /// operating system's detail of an I/O error (`Io`) is quoted as it comes, inside a
     /// Vietnamese frame; a problem inside a file is worded in Vietnamese, quoting a library's
     /// own detail (a JSON or CSV parser's message) where there is one.
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        use crate::settings::Language;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        use crate::lang::Language;
         match (self, lang) {
             (_, Language::En) => self.to_string(),
             (ImportError::Io { path, source }, Language::Vi) => {

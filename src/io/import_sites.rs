@@ -184,7 +184,7 @@ pub struct SiteTarget<'a> {
     pub layer: Layer,
     pub status: Status,
     pub mapping: &'a [(SiteField, String)],
-    pub lang: crate::settings::Language,
+    pub lang: crate::lang::Language,
 }
 
 /// Reads every feature of `source` as a new site of `target`. Points, polygons and
@@ -288,10 +288,10 @@ pub fn read_sites(
         }
         // Provenance in the planner's language, like every text the app writes.
         s.location_source = match lang {
-            crate::settings::Language::En => {
+            crate::lang::Language::En => {
                 format!("Imported from {file}, {} ({})", at.text(lang), crs.name())
             }
-            crate::settings::Language::Vi => {
+            crate::lang::Language::Vi => {
                 format!("Nhập từ {file}, {} ({})", at.text(lang), crs.name())
             }
         };

@@ -19,6 +19,6 @@ pub mod mif;
 pub mod office;
 pub mod prj;
 pub mod problem;
+pub mod qml_file;
 pub mod shapefile;
 pub mod shapefile_out;
-pub mod style;

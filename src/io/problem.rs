@@ -3,7 +3,7 @@
 //! Details that come from a library (a JSON parser's or CSV reader's own message, an operating
 //! system error) are quoted as the library gives them, inside the planner's wording.
 
-use crate::settings::Language;
+use crate::lang::Language;
 use std::fmt;
 
 /// Where in an input a problem was found.

@@ -16,7 +16,7 @@
 //! ```
 
 use super::validate::{self, Refusal};
-use crate::settings::Language;
+use crate::lang::Language;
 use std::collections::BTreeMap;
 
 /// One figure of the report.

@@ -4,7 +4,6 @@
 pub mod figures;
 pub mod oplog;
 pub mod palette;
-pub mod qml;
 pub mod rules;
 pub mod scenario;
 pub mod seed;
@@ -151,8 +150,8 @@ impl Status {
     ];
 
     /// The status in the planner's language.
-    pub fn label(self, lang: crate::settings::Language) -> &'static str {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn label(self, lang: crate::lang::Language) -> &'static str {
+        let vi = lang == crate::lang::Language::Vi;
         let t = |v: &'static str, e: &'static str| if vi { v } else { e };
         match self {
             Status::Established => t("đã thành lập", "established"),
@@ -253,8 +252,8 @@ pub enum Precision {
 
 impl Precision {
     /// The precision as the window and the exports name it, in `lang`.
-    pub fn label(self, lang: crate::settings::Language) -> &'static str {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn label(self, lang: crate::lang::Language) -> &'static str {
+        let vi = lang == crate::lang::Language::Vi;
         let t = |v: &'static str, e: &'static str| if vi { v } else { e };
         match self {
             Precision::Site => t("vị trí công trình", "site position"),
@@ -365,10 +364,10 @@ impl DraftAction {
     }
 
     /// The action as a planner says it, in `lang`.
-    pub fn words(self, lang: crate::settings::Language) -> &'static str {
+    pub fn words(self, lang: crate::lang::Language) -> &'static str {
         match lang {
-            crate::settings::Language::En => self.as_str(),
-            crate::settings::Language::Vi => match self {
+            crate::lang::Language::En => self.as_str(),
+            crate::lang::Language::Vi => match self {
                 DraftAction::Placed => "đặt",
                 DraftAction::Drawn => "vẽ",
                 DraftAction::Moved => "di chuyển",
@@ -394,9 +393,9 @@ impl Site {
         action: DraftAction,
         author: &str,
         date: &str,
-        lang: crate::settings::Language,
+        lang: crate::lang::Language,
     ) {
-        use crate::settings::Language;
+        use crate::lang::Language;
         let vi = lang == Language::Vi;
         let author = author.trim();
         let author = match (author.is_empty(), vi) {
@@ -715,7 +714,7 @@ impl Project {
 #[cfg(test)]
 mod drafting_tests {
     use super::*;
-    use crate::settings::Language;
+    use crate::lang::Language;
 
     #[test]
     fn a_drafting_edit_never_claims_a_surveyed_position_and_keeps_the_earlier_source() {

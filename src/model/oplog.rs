@@ -5,14 +5,14 @@
 //! ```
 //! use qn_planner::model::oplog::{LogValue, OpKind};
 //! assert_eq!(OpKind::parse("update"), Some(OpKind::Update));
-//! use qn_planner::settings::Language;
+//! use qn_planner::lang::Language;
 //! assert_eq!(LogValue::Text("Hà Khánh".into()).short(Language::Vi), "Hà Khánh");
 //! assert_eq!(LogValue::Null.short(Language::Vi), "—");
 //! // An empty text reads as nothing, as a missing one does.
 //! assert_eq!(LogValue::Text(String::new()).short(Language::Vi), "—");
 //! ```
 
-use crate::settings::Language;
+use crate::lang::Language;
 
 /// What an operation did to its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

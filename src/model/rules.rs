@@ -28,8 +28,8 @@ pub enum CheckKind {
 
 impl CheckKind {
     /// The check's name in the planner's language.
-    pub fn label(self, lang: crate::settings::Language) -> &'static str {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn label(self, lang: crate::lang::Language) -> &'static str {
+        let vi = lang == crate::lang::Language::Vi;
         let t = |v: &'static str, e: &'static str| if vi { v } else { e };
         match self {
             CheckKind::CcnArea => t("Quy mô cụm CN", "Cluster size"),

@@ -112,10 +112,10 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     /// The reason in the UI language.
-    pub fn text(&self, lang: crate::settings::Language) -> &str {
+    pub fn text(&self, lang: crate::lang::Language) -> &str {
         match lang {
-            crate::settings::Language::Vi => &self.reason_vi,
-            crate::settings::Language::En => &self.reason,
+            crate::lang::Language::Vi => &self.reason_vi,
+            crate::lang::Language::En => &self.reason,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! same reasons, in the planner's language.
 
 use super::Site;
-use crate::settings::Language;
+use crate::lang::Language;
 use geo::CoordsIter;
 
 pub const YEAR_MIN: i32 = super::years::ENTRY_MIN;
@@ -157,7 +157,7 @@ pub fn parse_count(text: &str) -> Result<Option<i64>, Refusal> {
 ///
 /// ```
 /// use qn_planner::model::validate::{Refusal, parse_year};
-/// use qn_planner::settings::Language;
+/// use qn_planner::lang::Language;
 /// assert_eq!(parse_year(" 2015 "), Ok(Some(2015)));
 /// assert_eq!(parse_year(""), Ok(None));
 /// let refused = parse_year("2045").unwrap_err();

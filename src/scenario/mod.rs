@@ -42,8 +42,8 @@ pub enum Source {
 
 impl Source {
     /// The label in `lang` (English: [`Source::label`]).
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        if lang == crate::settings::Language::En {
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        if lang == crate::lang::Language::En {
             return self.label();
         }
         match self {
@@ -346,8 +346,8 @@ pub enum Indicator {
 
 impl Indicator {
     /// The name in `lang` (English: the CSV's and the CLI's).
-    pub fn name(self, lang: crate::settings::Language) -> String {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn name(self, lang: crate::lang::Language) -> String {
+        let vi = lang == crate::lang::Language::Vi;
         let t = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
         match self {
             Indicator::Output => t("Giá trị SXCN (tỷ đồng)", "industrial output (bn VND)"),
@@ -399,7 +399,7 @@ impl Indicator {
 
     /// The unit, as `actuals` stores it (the part of the English name in brackets).
     pub fn unit(self) -> String {
-        let n = self.name(crate::settings::Language::En);
+        let n = self.name(crate::lang::Language::En);
         n.rsplit_once('(')
             .map(|(_, u)| u.trim_end_matches(')').to_string())
             .unwrap_or_default()
@@ -411,7 +411,7 @@ impl Indicator {
         if self == Indicator::Output {
             return "industrial_output_value".into();
         }
-        self.name(crate::settings::Language::En)
+        self.name(crate::lang::Language::En)
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() {
@@ -461,7 +461,7 @@ impl Indicator {
 /// English, for the CSV and the CLI.
 impl std::fmt::Display for Indicator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.name(crate::settings::Language::En))
+        f.write_str(&self.name(crate::lang::Language::En))
     }
 }
 
@@ -478,8 +478,8 @@ pub enum CellSource {
 }
 
 impl CellSource {
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        let vi = lang == crate::settings::Language::Vi;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        let vi = lang == crate::lang::Language::Vi;
         match self {
             CellSource::Of(s) => s.text(lang),
             CellSource::Reported(basis) if vi => {
@@ -495,8 +495,8 @@ impl CellSource {
 
 /// The price basis of a reported value in `lang`: the wordings of the seeded reports
 /// (`maps/seed/actuals.csv`) have their Vietnamese; another text is shown as written.
-pub fn price_basis_text(lang: crate::settings::Language, basis: &str) -> String {
-    if lang == crate::settings::Language::En {
+pub fn price_basis_text(lang: crate::lang::Language, basis: &str) -> String {
+    if lang == crate::lang::Language::En {
         return basis.to_string();
     }
     let known = [
@@ -638,7 +638,7 @@ pub fn indicator_csv(s: &Scenario, project: &Project, years: &[i32]) -> String {
                 })
                 .unwrap_or_default(),
             );
-            row.push(src.text(crate::settings::Language::En));
+            row.push(src.text(crate::lang::Language::En));
         }
         out.push_str(&csv_row(&row));
     }
@@ -706,7 +706,7 @@ mod tests {
         assert!(
             y2007
                 .source
-                .text(crate::settings::Language::Vi)
+                .text(crate::lang::Language::Vi)
                 .contains("đã sửa")
         );
     }

@@ -5,7 +5,7 @@
 //! PostgreSQL's binary `COPY` both ways, geometries as (E)WKB, so a layer of hundreds of
 //! thousands of polygons takes about a second.
 
-use super::sync::check_plan;
+use super::schema::check_plan;
 use super::{ServerError, ident, safe_url};
 use crate::model::value::{FieldType, Value};
 use crate::store::batch::{Batch, Prepared};
@@ -13,19 +13,6 @@ use crate::store::{AsideAbout, ProjectFile};
 use postgres::binary_copy::{BinaryCopyInWriter, BinaryCopyOutIter};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, Kind, ToSql, Type, to_sql_checked};
-
-/// The server's list of shared layers.
-pub(crate) const SHARED_LAYERS: &str = "CREATE TABLE IF NOT EXISTS qn_shared_layers (
-  table_name text PRIMARY KEY,
-  name text NOT NULL,
-  color text NOT NULL,
-  geometry_type text NOT NULL,
-  columns jsonb NOT NULL,
-  features bigint NOT NULL,
-  published_by text,
-  db_role text NOT NULL DEFAULT current_user,
-  published_at timestamptz NOT NULL DEFAULT now()
-)";
 
 /// A layer shared on the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +110,7 @@ pub fn share(
     let mut client = super::connect(url)?;
     check_plan(&mut client, &safe, pf)?;
     let mut tx = client.transaction().map_err(db)?;
-    tx.batch_execute(SHARED_LAYERS).map_err(db)?;
+    tx.batch_execute(super::schema::SHARED_LAYERS).map_err(db)?;
     let taken = tx
         .query_opt(
             "SELECT 1 FROM qn_shared_layers WHERE table_name = $1

@@ -106,8 +106,8 @@ impl ServerError {
     /// The message in `lang`: what a planner meets in the window (a server that cannot be
     /// reached, is silent, restarted, holds another plan, is locked, wants a password) is worded
     /// for the planner; the server's own message and names stay as they are.
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        use crate::settings::Language;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        use crate::lang::Language;
         if lang == Language::En {
             return self.to_string();
         }
@@ -663,7 +663,7 @@ pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
          INSERT INTO qn_meta VALUES ('schema_version', '{SERVER_SCHEMA_VERSION}');
          {LOG_FUNCTION};
          {};",
-        layers::SHARED_LAYERS
+        schema::SHARED_LAYERS
     ))
     .map_err(db)?;
     tx.execute(
@@ -801,7 +801,7 @@ pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
 pub fn upgrade(url: &str, pf: &ProjectFile) -> Result<PlanIdentity, ServerError> {
     let safe = safe_url(url);
     let mut client = connect(url)?;
-    sync::check_plan(&mut client, &safe, pf)
+    schema::check_plan(&mut client, &safe, pf)
 }
 
 /// A value as the PostgreSQL column of `c` takes it.
@@ -921,7 +921,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         }
     };
     let result = (|| -> Result<Cloned, ServerError> {
-        let identity = sync::check_plan(&mut client, &safe, &pf)?;
+        let identity = schema::check_plan(&mut client, &safe, &pf)?;
         let mut tx = client.transaction().map_err(db)?;
         // One snapshot: the tables and the log position agree.
         tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -140,7 +140,7 @@ fn plan_functions() -> String {
         format!(
             " WHEN {} THEN {}",
             lit(p.as_str()),
-            lit(p.label(crate::settings::Language::Vi))
+            lit(p.label(crate::lang::Language::Vi))
         )
     })
     .collect();
@@ -330,7 +330,7 @@ pub(crate) fn upgrade(
             .filter(|t| present.contains(&t.table))
             .map(|t| t.table.clone())
             .collect();
-        tx.batch_execute(crate::server::layers::SHARED_LAYERS)?;
+        tx.batch_execute(SHARED_LAYERS)?;
         grant_roles(&mut tx, &names)
     });
     match upgraded {
@@ -361,4 +361,57 @@ pub(crate) fn plan_identity(
         published_from: get("published_from"),
         published_at: get("published_at"),
     })
+}
+
+/// The server's list of shared layers.
+pub(crate) const SHARED_LAYERS: &str = "CREATE TABLE IF NOT EXISTS qn_shared_layers (
+  table_name text PRIMARY KEY,
+  name text NOT NULL,
+  color text NOT NULL,
+  geometry_type text NOT NULL,
+  columns jsonb NOT NULL,
+  features bigint NOT NULL,
+  published_by text,
+  db_role text NOT NULL DEFAULT current_user,
+  published_at timestamptz NOT NULL DEFAULT now()
+)";
+
+/// Checks that `url` holds a plan of this schema (bringing one of schema 2 up to date when
+/// this role may), and returns its identity.
+pub(crate) fn check_plan(
+    client: &mut postgres::Client,
+    safe: &str,
+    pf: &ProjectFile,
+) -> Result<super::PlanIdentity, ServerError> {
+    let db = |source| crate::server::db_error(safe, source);
+    let version = |client: &mut postgres::Client| -> Option<String> {
+        client
+            .query_opt(
+                "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .ok()
+            .flatten()
+            .map(|r| r.get(0))
+    };
+    match version(client) {
+        None => return Err(ServerError::NoPlan(safe.to_string())),
+        Some(v) if v == "2" => {
+            upgrade(client, safe, pf)?;
+            match version(client) {
+                Some(v) if v == SERVER_SCHEMA_VERSION.to_string() => {}
+                v => {
+                    return Err(ServerError::OtherSchema(
+                        safe.to_string(),
+                        v.unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+        Some(v) if v != SERVER_SCHEMA_VERSION.to_string() => {
+            return Err(ServerError::OtherSchema(safe.to_string(), v));
+        }
+        Some(_) => {}
+    }
+    super::schema::plan_identity(client).map_err(db)
 }

@@ -8,7 +8,7 @@
 //! connection applies nothing twice: each local operation keeps its key in the server's log,
 //! and a key already there is acknowledged, not applied.
 
-use super::{SERVER_SCHEMA_VERSION, ServerError, bind, fetch_rows, ident, safe_url};
+use super::{ServerError, bind, fetch_rows, ident, safe_url};
 use crate::model::oplog::OpKind;
 use crate::store::ProjectFile;
 use crate::sync::merge::{Mode, Plan, Push, RemoteOp, log_text};
@@ -35,46 +35,6 @@ pub struct SyncReport {
     pub server_seq: i64,
     /// The records the sync changed in the copy: (table, key).
     pub touched: Vec<(String, String)>,
-}
-
-/// Checks that `url` holds a plan of this schema (bringing one of schema 2 up to date when
-/// this role may), and returns its identity.
-pub(crate) fn check_plan(
-    client: &mut postgres::Client,
-    safe: &str,
-    pf: &ProjectFile,
-) -> Result<super::PlanIdentity, ServerError> {
-    let db = |source| crate::server::db_error(safe, source);
-    let version = |client: &mut postgres::Client| -> Option<String> {
-        client
-            .query_opt(
-                "SELECT value FROM qn_meta WHERE key = 'schema_version'",
-                &[],
-            )
-            .ok()
-            .flatten()
-            .map(|r| r.get(0))
-    };
-    match version(client) {
-        None => return Err(ServerError::NoPlan(safe.to_string())),
-        Some(v) if v == "2" => {
-            super::schema::upgrade(client, safe, pf)?;
-            match version(client) {
-                Some(v) if v == SERVER_SCHEMA_VERSION.to_string() => {}
-                v => {
-                    return Err(ServerError::OtherSchema(
-                        safe.to_string(),
-                        v.unwrap_or_default(),
-                    ));
-                }
-            }
-        }
-        Some(v) if v != SERVER_SCHEMA_VERSION.to_string() => {
-            return Err(ServerError::OtherSchema(safe.to_string(), v));
-        }
-        Some(_) => {}
-    }
-    super::schema::plan_identity(client).map_err(db)
 }
 
 /// Refuses a sync of `pf` with a server that holds another plan than the copy's. A copy made
@@ -157,7 +117,7 @@ pub fn sync_with(
         *s = Some((client.cancel_token(), tls));
     }
     let stored = super::strip_password(url);
-    let identity = check_plan(&mut client, &safe, pf)?;
+    let identity = super::schema::check_plan(&mut client, &safe, pf)?;
     check_same_plan(&safe, &stored, pf, &identity)?;
     let mut report = match sync_once(&mut client, &safe, &stored, pf, true, progress) {
         Err(ServerError::Database { source, .. })

@@ -10,13 +10,14 @@
 pub mod batch;
 pub mod domain;
 pub mod geom;
+mod layer_styles;
 mod layers;
+pub mod qml;
 pub mod rtree;
 mod scenarios;
 pub(crate) mod schema;
 pub mod session;
 mod shared;
-mod styles;
 pub mod sync;
 
 pub use layers::{
@@ -30,10 +31,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+pub use layer_styles::{STYLE_NAME, StyleTarget};
 use scenarios::finish_write;
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
 pub use shared::{Cell, NewColumn, SharedColumn, SharedTable, pg_type_of_decl, sqlite_type_of_pg};
-pub use styles::{STYLE_NAME, StyleTarget};
 
 /// An SQL identifier (a table or column name) quoted for SQLite: the one place names are
 /// quoted, whatever program chose them.
@@ -265,8 +266,8 @@ impl StoreError {
     /// planner meets day to day (a file that is not a project, newer, locked, read-only,
     /// damaged, a full disk) is worded for the planner; technical details (an SQLite error, a
     /// bad value in a table) keep their English detail after a Vietnamese frame.
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        use crate::settings::Language;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        use crate::lang::Language;
         if lang == Language::En {
             return self.to_string();
         }

@@ -458,7 +458,7 @@ impl ProjectFile {
         f: crate::model::figures::Figure,
         value: f64,
     ) -> Result<(), StoreError> {
-        use crate::settings::Language;
+        use crate::lang::Language;
         let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);

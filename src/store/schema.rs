@@ -612,7 +612,7 @@ fn precision_label_sql(col: &str) -> String {
         format!(
             " WHEN '{}' THEN '{}'",
             p.as_str(),
-            p.label(crate::settings::Language::Vi)
+            p.label(crate::lang::Language::Vi)
         )
     })
     .collect();
@@ -1265,8 +1265,8 @@ fn v5_seed_texts_in_vietnamese(conn: &Connection) -> rusqlite::Result<()> {
 /// table (QGIS lists it) that the planner can correct: one row per figure with its stable key,
 /// paragraph, unit, the value as the report gives it and the value the project uses.
 fn v6_document_figures(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::lang::Language;
     use crate::model::figures::Figure;
-    use crate::settings::Language;
     conn.execute_batch(
         "CREATE TABLE document_figures (
            fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,

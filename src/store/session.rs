@@ -53,10 +53,10 @@ pub struct Opened {
 
 impl Opened {
     /// [`Opened::notice`] in `lang`, for the window.
-    pub fn notice_text(&self, lang: crate::settings::Language) -> Option<String> {
+    pub fn notice_text(&self, lang: crate::lang::Language) -> Option<String> {
         match lang {
-            crate::settings::Language::En => self.notice.clone(),
-            crate::settings::Language::Vi => self.notice.as_ref().map(|_| {
+            crate::lang::Language::En => self.notice.clone(),
+            crate::lang::Language::Vi => self.notice.as_ref().map(|_| {
                 format!(
                     "{}: tệp đang mở trong một qn-planner khác; ở đây chỉ mở để xem",
                     self.file.path().display()

@@ -171,7 +171,7 @@ fn a_moved_point_and_a_corrected_figure_are_logged() {
         LogValue::Geometry(Some(Geometry::Point(q))) if (q.x() - 107.1).abs() < 1e-9
     ));
     assert_eq!(
-        geom.after.short(qn_planner::settings::Language::Vi),
+        geom.after.short(qn_planner::lang::Language::Vi),
         "107.10000, 21.00000"
     );
     h.apply(

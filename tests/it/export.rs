@@ -3,8 +3,8 @@
 
 use qn_planner::export::{Composer, MapSpec, Paper, pack, render};
 use qn_planner::io::crs::geodesic_distance_m;
+use qn_planner::lang::Language;
 use qn_planner::model::Project;
-use qn_planner::settings::Language;
 use qn_planner::store::ProjectFile;
 use std::process::Command;
 

@@ -95,7 +95,7 @@ fn qgis_is_refused_what_the_app_refuses_and_its_moves_are_drafted() {
             "Vị trí trước: {} — {}",
             before
                 .location_precision
-                .label(qn_planner::settings::Language::Vi),
+                .label(qn_planner::lang::Language::Vi),
             before.location_source
         )),
         "{}",

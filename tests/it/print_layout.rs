@@ -3,7 +3,7 @@
 //! all set from the command line, kept in the project, and refused clearly when wrong.
 
 use qn_planner::export::{Composer, Extent, Grid, MapSpec, Paper, PrintLayout, render};
-use qn_planner::settings::Language;
+use qn_planner::lang::Language;
 use qn_planner::store::ProjectFile;
 use std::path::Path;
 use std::process::{Command, Output};

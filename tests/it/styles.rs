@@ -520,7 +520,7 @@ fn a_categorised_style_colours_the_exported_map_where_the_sites_are() {
     let mut pf = ProjectFile::open(&p).unwrap();
     let mut project = pf.read_project().unwrap();
     let composer = Composer::new().unwrap();
-    let spec = MapSpec::new("Kiểm tra kiểu dáng", qn_planner::settings::Language::Vi);
+    let spec = MapSpec::new("Kiểm tra kiểu dáng", qn_planner::lang::Language::Vi);
     let dpi = 150;
     let magenta = [255, 0, 255];
     let before = render::png(&composer.map_page(&project, &spec).unwrap(), dpi).unwrap();
@@ -677,7 +677,7 @@ fn a_categorised_reference_layer_is_drawn_in_its_classes_small_and_large() {
     .apply(&mut pf, &mut project)
     .unwrap();
     let composer = Composer::new().unwrap();
-    let mut spec = MapSpec::new("Thửa đất", qn_planner::settings::Language::Vi);
+    let mut spec = MapSpec::new("Thửa đất", qn_planner::lang::Language::Vi);
     spec.reference = ReferenceDraw::all_of(&pf).unwrap();
     assert!(spec.reference[0].style.is_some());
     let dpi = 300;

@@ -194,10 +194,10 @@ fn qml_in_and_out_of_the_panel() {
         .iter()
         .map(|(f, _)| f.to_string())
         .collect();
-    let back = qn_planner::model::qml::read(
+    let back = qn_planner::store::qml::read(
         &out,
         "industrial_clusters",
-        qn_planner::model::qml::GeomKind::Point,
+        qn_planner::store::qml::GeomKind::Point,
         &fields,
         &style,
     )

@@ -7,6 +7,7 @@ use super::QnApp;
 use super::command::{Command, Then, View};
 use super::i18n::{self, tr};
 use crate::edit::Edit;
+use crate::lang::Language;
 use crate::model::validate::{
     Refusal, parse_count, parse_non_negative, parse_percent, parse_real, parse_year,
 };
@@ -15,7 +16,6 @@ use crate::scenario::{
     self, GrowthPeriod, Indicator, ProgrammeYear, Scenario, SectorShares, indicator_table,
     indicators, output_series, programme_rows,
 };
-use crate::settings::Language;
 use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 use std::collections::HashMap;

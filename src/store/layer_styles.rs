@@ -4,9 +4,9 @@
 //! boundary table (fills), which reads the site's fields through `site_key`.
 
 use super::{ProjectFile, StoreError, finish_write, ident};
-use crate::model::qml::{self, GeomKind};
 use crate::model::style::{LayerStyle, SITE_FIELDS};
 use crate::model::{Layer, palette};
+use crate::store::qml::{self, GeomKind};
 use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeMap;
 
@@ -160,7 +160,7 @@ impl ProjectFile {
 
     /// Each stored style that cannot be read, with why: its layer is drawn in its default
     /// look, and whatever draws it says so.
-    pub fn style_problems(&self) -> Result<Vec<(String, crate::model::qml::QmlError)>, StoreError> {
+    pub fn style_problems(&self) -> Result<Vec<(String, crate::store::qml::QmlError)>, StoreError> {
         let mut out = Vec::new();
         self.read_styles_noting(&mut |t, e| out.push((t.to_string(), e)))?;
         Ok(out)
@@ -168,7 +168,7 @@ impl ProjectFile {
 
     fn read_styles_noting(
         &self,
-        problem: &mut dyn FnMut(&str, crate::model::qml::QmlError),
+        problem: &mut dyn FnMut(&str, crate::store::qml::QmlError),
     ) -> Result<BTreeMap<String, LayerStyle>, StoreError> {
         let mut out = BTreeMap::new();
         if !self.has_layer_styles()? {

@@ -1,8 +1,8 @@
 //! QML style files in and out of a project's layers (`qn-planner style`, the style panel).
 
 use crate::model::Project;
-use crate::model::qml::{self, GeomKind, QmlError};
 use crate::model::style::LayerStyle;
+use crate::store::qml::{self, GeomKind, QmlError};
 use crate::store::{ProjectFile, StoreError, StyleTarget};
 use thiserror::Error;
 
@@ -27,8 +27,8 @@ pub enum StyleFileError {
 }
 
 impl StyleFileError {
-    pub fn text(&self, lang: crate::settings::Language) -> String {
-        use crate::settings::Language;
+    pub fn text(&self, lang: crate::lang::Language) -> String {
+        use crate::lang::Language;
         match (self, lang) {
             (_, Language::En) => self.to_string(),
             (StyleFileError::Store(e), _) => e.text(lang),

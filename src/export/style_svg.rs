@@ -2,8 +2,8 @@
 //! point shapes, and the legend swatches.
 
 use crate::model::palette;
-use crate::model::qml::GeomKind;
 use crate::model::style::{Brush, Dash, Symbol};
+use crate::store::qml::GeomKind;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
