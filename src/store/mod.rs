@@ -8,16 +8,21 @@
 //! and is never modified.
 
 pub mod batch;
+mod changelog;
 pub mod domain;
+mod error;
 pub mod geom;
 mod layer_styles;
 mod layers;
+mod migrations;
 pub mod qml;
 pub mod rtree;
 mod scenarios;
 pub(crate) mod schema;
 pub mod session;
 mod shared;
+mod site_rows;
+mod sql;
 pub mod sync;
 
 pub use layers::{
@@ -29,110 +34,15 @@ use crate::model::{Centre, Layer, Phase, Precision, Project, Site, Status, seed}
 use geo_types::Geometry;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
-use thiserror::Error;
 
+pub(crate) use changelog::{LogFold, end_author, fold_log, name_author};
+pub use error::StoreError;
 pub use layer_styles::{STYLE_NAME, StyleTarget};
 use scenarios::finish_write;
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
 pub use shared::{Cell, NewColumn, SharedColumn, SharedTable, pg_type_of_decl, sqlite_type_of_pg};
-
-/// An SQL identifier (a table or column name) quoted for SQLite: the one place names are
-/// quoted, whatever program chose them.
-pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// A geometry type name as it may stand in SQL (a column's declared type in SQLite, a PostGIS
-/// typmod): one of the GeoPackage's own names, whatever case a file wrote it in; `None` for
-/// anything else. A name read from a file (`gpkg_geometry_columns`, a server's table) reaches
-/// SQL only through this.
-///
-/// ```
-/// use qn_planner::store::geometry_type_name;
-/// assert_eq!(geometry_type_name("multiPolygon"), Some("MULTIPOLYGON"));
-/// assert_eq!(geometry_type_name("POINT, 4326)); DROP TABLE x; --"), None);
-/// ```
-pub fn geometry_type_name(name: &str) -> Option<&'static str> {
-    const NAMES: [&str; 15] = [
-        "GEOMETRY",
-        "POINT",
-        "LINESTRING",
-        "POLYGON",
-        "MULTIPOINT",
-        "MULTILINESTRING",
-        "MULTIPOLYGON",
-        "GEOMETRYCOLLECTION",
-        "CIRCULARSTRING",
-        "COMPOUNDCURVE",
-        "CURVEPOLYGON",
-        "MULTICURVE",
-        "MULTISURFACE",
-        "CURVE",
-        "SURFACE",
-    ];
-    NAMES
-        .into_iter()
-        .find(|n| n.eq_ignore_ascii_case(name.trim()))
-}
-
-/// The GeoPackage geometry type name of `g` (`POINT`, `MULTIPOLYGON`…).
-pub fn geometry_kind(g: &geo_types::Geometry<f64>) -> &'static str {
-    use geo_types::Geometry as G;
-    match g {
-        G::Point(_) => "POINT",
-        G::MultiPoint(_) => "MULTIPOINT",
-        G::Line(_) | G::LineString(_) => "LINESTRING",
-        G::MultiLineString(_) => "MULTILINESTRING",
-        G::Polygon(_) | G::Rect(_) | G::Triangle(_) => "POLYGON",
-        G::MultiPolygon(_) => "MULTIPOLYGON",
-        G::GeometryCollection(_) => "GEOMETRYCOLLECTION",
-    }
-}
-
-/// A column's declared type as it may stand in SQL: a GeoPackage data type when it is one
-/// (`TEXT(20)` keeps no length), else the type of the same SQLite affinity. A declaration read
-/// from a file reaches SQL only through this.
-///
-/// ```
-/// use qn_planner::store::column_type;
-/// assert_eq!(column_type("double"), "DOUBLE");
-/// assert_eq!(column_type("VARCHAR(80)"), "TEXT");
-/// assert_eq!(column_type("INT); DROP TABLE x; --"), "INTEGER");
-/// ```
-pub fn column_type(decl: &str) -> &'static str {
-    const NAMES: [&str; 13] = [
-        "BOOLEAN",
-        "TINYINT",
-        "SMALLINT",
-        "MEDIUMINT",
-        "INT",
-        "INTEGER",
-        "FLOAT",
-        "DOUBLE",
-        "REAL",
-        "TEXT",
-        "BLOB",
-        "DATE",
-        "DATETIME",
-    ];
-    let d = decl.trim().to_ascii_uppercase();
-    let bare = d.split('(').next().unwrap_or("").trim();
-    if let Some(n) = NAMES.into_iter().find(|n| *n == bare) {
-        return n;
-    }
-    // SQLite's affinity rules (§3.1 of "Datatypes In SQLite").
-    if d.contains("INT") {
-        "INTEGER"
-    } else if d.contains("CHAR") || d.contains("CLOB") || d.contains("TEXT") {
-        "TEXT"
-    } else if d.contains("BLOB") || d.is_empty() {
-        "BLOB"
-    } else if d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB") {
-        "REAL"
-    } else {
-        "TEXT"
-    }
-}
+use site_rows::{SITE_COLS, insert_site, insert_site_with_fid, single_part, update_site};
+pub use sql::{column_type, geometry_kind, geometry_type_name, ident};
 
 /// `PRAGMA application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
@@ -146,225 +56,6 @@ pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// How long the window waits: it must not freeze, so a file another program is writing is
 /// reported after a second.
 pub const WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
-
-#[derive(Debug, Error)]
-pub enum StoreError {
-    /// A caller stopped a read early (its own error is reported instead).
-    #[error("the operation was stopped")]
-    Cancelled,
-    #[error("{0}: file not found")]
-    NotFound(PathBuf),
-    #[error("{0}: not a GeoPackage ({1})")]
-    NotGeoPackage(PathBuf, String),
-    #[error(
-        "{path}: table {table} declares the geometry type {found:?}, which is not a GeoPackage geometry type"
-    )]
-    BadGeometryType {
-        path: PathBuf,
-        table: String,
-        found: String,
-    },
-    #[error(
-        "{0}: a GeoPackage, but not a qn-planner project (no qn_meta table); create one with `qn-planner init`"
-    )]
-    NotProject(PathBuf),
-    #[error(
-        "{path}: made by a newer qn-planner (schema {found}, this version reads up to {supported}); update qn-planner to open it"
-    )]
-    NewerSchema {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
-    #[error("{0}: the file is locked by another program; close it there and try again")]
-    Locked(PathBuf),
-    #[error("{0}: the file is read-only")]
-    ReadOnly(PathBuf),
-    #[error(
-        "{path}: written by an older qn-planner (schema {found}); opening it updates it to schema {current}, which a read-only file does not allow: copy it to a folder you can write to"
-    )]
-    OldAndReadOnly {
-        path: PathBuf,
-        found: i64,
-        current: i64,
-    },
-    #[error(
-        "{0}: the folder holding the file is read-only (SQLite writes its journal beside the file); copy the file to a folder you can write to"
-    )]
-    ReadOnlyFolder(PathBuf),
-    #[error("{0}: the disk is full. Free some space and try again")]
-    DiskFull(PathBuf),
-    #[error("{0}: the disk failed to read or write ({1})")]
-    WriteFailed(PathBuf, #[source] rusqlite::Error),
-    #[error(
-        "{0}: the file is damaged (truncated or corrupted); open a backup instead (File > Restore backup…)"
-    )]
-    Corrupt(PathBuf),
-    #[error("{0}: already exists (use --force to overwrite)")]
-    Exists(PathBuf),
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}: table {table}, feature {fid}: bad geometry: {err}")]
-    Geometry {
-        path: PathBuf,
-        table: String,
-        fid: i64,
-        err: geom::GeomError,
-    },
-    #[error("{path}: table {table}, feature {fid}: {msg}")]
-    BadValue {
-        path: PathBuf,
-        table: String,
-        fid: i64,
-        msg: String,
-    },
-    #[error("{path}: database error: {err}")]
-    Sqlite { path: PathBuf, err: rusqlite::Error },
-    #[error("{path}: no layer {table} in this file")]
-    NoLayer { path: PathBuf, table: String },
-    #[error("built-in seed data: {0}")]
-    Seed(#[from] seed::SeedError),
-}
-
-impl StoreError {
-    fn sqlite(path: &Path, err: rusqlite::Error) -> Self {
-        if is_busy(&err) {
-            return StoreError::Locked(path.to_path_buf());
-        }
-        if let rusqlite::Error::SqliteFailure(e, _) = &err {
-            match e.code {
-                rusqlite::ErrorCode::NotADatabase => {
-                    return StoreError::NotGeoPackage(
-                        path.to_path_buf(),
-                        "not an SQLite database".into(),
-                    );
-                }
-                rusqlite::ErrorCode::ReadOnly => return StoreError::ReadOnly(path.to_path_buf()),
-                rusqlite::ErrorCode::DiskFull => return StoreError::DiskFull(path.to_path_buf()),
-                rusqlite::ErrorCode::SystemIoFailure => {
-                    return StoreError::WriteFailed(path.to_path_buf(), err);
-                }
-                rusqlite::ErrorCode::DatabaseCorrupt => {
-                    return StoreError::Corrupt(path.to_path_buf());
-                }
-                _ => {}
-            }
-        }
-        StoreError::Sqlite {
-            path: path.to_path_buf(),
-            err,
-        }
-    }
-}
-
-impl StoreError {
-    /// The message in `lang`, for the window (the CLI prints the English `Display`). What a
-    /// planner meets day to day (a file that is not a project, newer, locked, read-only,
-    /// damaged, a full disk) is worded for the planner; technical details (an SQLite error, a
-    /// bad value in a table) keep their English detail after a Vietnamese frame.
-    pub fn text(&self, lang: crate::lang::Language) -> String {
-        use crate::lang::Language;
-        if lang == Language::En {
-            return self.to_string();
-        }
-        let p = |p: &Path| p.display().to_string();
-        match self {
-            StoreError::Cancelled => "thao tác đã dừng".into(),
-            StoreError::NotFound(f) => format!("{}: không tìm thấy tệp", p(f)),
-            StoreError::NotGeoPackage(f, why) => format!(
-                "{}: không phải tệp GeoPackage ({})",
-                p(f),
-                if why == "not an SQLite database" {
-                    "không phải cơ sở dữ liệu SQLite"
-                } else {
-                    why
-                }
-            ),
-            StoreError::BadGeometryType { path, table, found } => format!(
-                "{}: bảng {table} khai kiểu hình học {found:?}, không phải kiểu hình học của GeoPackage",
-                p(path)
-            ),
-            StoreError::NotProject(f) => format!(
-                "{}: là GeoPackage nhưng không phải dự án qn-planner (không có bảng qn_meta); tạo dự án bằng `qn-planner init`",
-                p(f)
-            ),
-            StoreError::NewerSchema {
-                path,
-                found,
-                supported,
-            } => format!(
-                "{}: tệp do qn-planner mới hơn tạo (lược đồ {found}, bản này đọc tới {supported}); hãy cập nhật qn-planner để mở",
-                p(path)
-            ),
-            StoreError::Locked(f) => format!(
-                "{}: tệp đang bị chương trình khác khoá; hãy đóng ở đó rồi thử lại",
-                p(f)
-            ),
-            StoreError::ReadOnly(f) => format!("{}: tệp chỉ đọc", p(f)),
-            StoreError::OldAndReadOnly {
-                path,
-                found,
-                current,
-            } => format!(
-                "{}: tệp do qn-planner cũ hơn tạo (lược đồ {found}); mở tệp sẽ nâng lên lược đồ {current}, điều mà tệp chỉ đọc không cho phép: hãy chép tệp sang thư mục ghi được",
-                p(path)
-            ),
-            StoreError::ReadOnlyFolder(f) => format!(
-                "{}: thư mục chứa tệp chỉ đọc (SQLite ghi nhật ký bên cạnh tệp); hãy chép tệp sang thư mục ghi được",
-                p(f)
-            ),
-            StoreError::DiskFull(f) => format!(
-                "{}: ổ đĩa đã đầy. Hãy giải phóng chỗ trống rồi thử lại",
-                p(f)
-            ),
-            StoreError::WriteFailed(f, e) => {
-                format!("{}: ổ đĩa không đọc/ghi được ({e})", p(f))
-            }
-            StoreError::Corrupt(f) => format!(
-                "{}: tệp bị hỏng (cắt cụt hoặc sai lệch); hãy mở bản sao lưu (Tệp > Khôi phục bản sao lưu…)",
-                p(f)
-            ),
-            StoreError::Exists(f) => format!("{}: đã có tệp này (dùng --force để ghi đè)", p(f)),
-            StoreError::Io { path, source } => {
-                format!("{}: lỗi đọc/ghi ({source})", p(path))
-            }
-            StoreError::Geometry {
-                path,
-                table,
-                fid,
-                err,
-            } => format!(
-                "{}: bảng {table}, đối tượng {fid}: hình học hỏng ({err})",
-                p(path)
-            ),
-            StoreError::BadValue {
-                path,
-                table,
-                fid,
-                msg,
-            } => format!(
-                "{}: bảng {table}, đối tượng {fid}: giá trị không hợp lệ ({msg})",
-                p(path)
-            ),
-            StoreError::Sqlite { path, err } => {
-                format!("{}: lỗi cơ sở dữ liệu ({err})", p(path))
-            }
-            StoreError::NoLayer { path, table } => {
-                format!("{}: tệp không có lớp {table}", p(path))
-            }
-            StoreError::Seed(e) => format!("dữ liệu gốc trong chương trình: {e}"),
-        }
-    }
-}
-
-fn is_busy(err: &rusqlite::Error) -> bool {
-    matches!(err, rusqlite::Error::SqliteFailure(e, _)
-        if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
-}
 
 /// Extent and count of one table, as `info` prints it.
 #[derive(Debug, Clone, PartialEq)]
@@ -454,7 +145,7 @@ impl ProjectFile {
                 .map_err(|e| StoreError::sqlite(&tmp, e))?;
             let held = crate::fsutil::hold(&tmp);
             schema::register_functions(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
-            schema::create(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            migrations::create(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
             let mut pf = ProjectFile {
                 conn,
                 path: tmp.clone(),
@@ -564,7 +255,7 @@ impl ProjectFile {
                         .map_err(sq)?;
                 }
                 schema::register_functions(&mem).map_err(sq)?;
-                schema::migrate(&mem, version).map_err(sq)?;
+                migrations::migrate(&mem, version).map_err(sq)?;
                 pf.conn = mem;
                 return Ok(pf);
             }
@@ -575,7 +266,7 @@ impl ProjectFile {
                     current: SCHEMA_VERSION,
                 });
             }
-            schema::migrate(&pf.conn, version).map_err(|e| {
+            migrations::migrate(&pf.conn, version).map_err(|e| {
                 let e = StoreError::sqlite(path, e);
                 pf.settle();
                 e
@@ -1220,275 +911,6 @@ fn dir_writable(path: &Path) -> bool {
     std::fs::metadata(dir)
         .map(|m| !m.permissions().readonly())
         .unwrap_or(false)
-}
-
-/// The site columns after `fid`, in the order every query uses.
-const SITE_COLS: &str = "geom, name, kind, status, district_2006, source_para, location_precision, \
-    location_source, craft, centre_key, notes, planned_phase, area_ha, main_industries, \
-    investment_bn_vnd, jobs, decision_year, accepted_warnings, is_expansion, occupancy_pct, \
-    occupancy_year, green_buffer_m, pollution_class, site_key";
-
-fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
-    use rusqlite::types::Value;
-    let text = |t: &str| Value::Text(t.to_string());
-    let opt_text = |t: Option<&str>| t.map(text).unwrap_or(Value::Null);
-    let real = |v: Option<f64>| v.map(Value::Real).unwrap_or(Value::Null);
-    let accepted = if s.accepted_warnings.is_empty() {
-        Value::Null
-    } else {
-        serde_json::to_string(&s.accepted_warnings)
-            .map(Value::Text)
-            .unwrap_or(Value::Null)
-    };
-    let (point, area) = split_geometry(s);
-    let geom_value = if s.layer.holds_areas_only() {
-        area
-    } else {
-        point
-    };
-    vec![
-        geom_value
-            .map(|g| Value::Blob(geom::encode(&g, SRS_WGS84)))
-            .unwrap_or(Value::Null),
-        text(&s.name),
-        text(&s.kind),
-        text(s.status_text()),
-        text(&s.district_2006),
-        text(&s.source_para),
-        text(s.precision_text()),
-        text(&s.location_source),
-        text(&s.craft),
-        text(&s.centre_key),
-        text(&s.notes),
-        opt_text(Some(s.phase_text()).filter(|t| !t.is_empty())),
-        real(s.area_ha),
-        text(&s.main_industries),
-        real(s.investment_bn_vnd),
-        s.jobs.map(Value::Integer).unwrap_or(Value::Null),
-        s.decision_year
-            .map(|y| Value::Integer(i64::from(y)))
-            .unwrap_or(Value::Null),
-        accepted,
-        Value::Integer(i64::from(s.is_expansion)),
-        real(s.occupancy_pct),
-        s.occupancy_year
-            .map(|y| Value::Integer(i64::from(y)))
-            .unwrap_or(Value::Null),
-        real(s.green_buffer_m),
-        s.pollution_class
-            .map(|c| Value::Integer(i64::from(c)))
-            .unwrap_or(Value::Null),
-        text(&s.key),
-    ]
-}
-
-/// A site's geometry as the file holds it (schema 5): its location as a point (a point inside
-/// the boundary when it has one) and its boundary as a multipolygon.
-fn split_geometry(s: &Site) -> (Option<Geometry<f64>>, Option<Geometry<f64>>) {
-    use geo::InteriorPoint;
-    match &s.geom {
-        Some(Geometry::Polygon(p)) => (
-            p.interior_point().map(Geometry::Point),
-            Some(Geometry::MultiPolygon(geo_types::MultiPolygon(vec![
-                p.clone(),
-            ]))),
-        ),
-        Some(Geometry::MultiPolygon(mp)) => (
-            mp.interior_point().map(Geometry::Point),
-            Some(Geometry::MultiPolygon(mp.clone())),
-        ),
-        Some(g) => (Some(g.clone()), None),
-        None => (None, None),
-    }
-}
-
-/// A geometry read from a MULTIPOLYGON column: one part is the polygon a planner drew.
-fn single_part(g: Geometry<f64>) -> Geometry<f64> {
-    match g {
-        Geometry::MultiPolygon(mut mp) if mp.0.len() == 1 => Geometry::Polygon(mp.0.remove(0)),
-        other => other,
-    }
-}
-
-/// Writes the boundary of planning site `s` (stored with key `key`) into its boundary table,
-/// or removes it when the site has none.
-/// Names the author that the change log gives the writes of the current transaction; a
-/// transaction names it first and clears it (`None`) before it commits, so that another
-/// program's later edits are not put to this one's author.
-/// Which change-log operations a write folds into one: those of the same gesture (from
-/// sequence number `from` on) by the same author, not yet sent anywhere.
-#[derive(Debug, Clone)]
-pub(crate) struct LogFold {
-    from: i64,
-    author: Option<String>,
-}
-
-/// Folds the update operations of one gesture into one per record and field: the first keeps
-/// its `before`, takes the last one's `after` and time and a new operation key (an earlier
-/// value may have left in a change bundle); the rest go; a field typed back to where it was
-/// leaves no operation. Only operations no server has acknowledged (`server_seq IS NULL`)
-/// and of the same author fold: another program's edits in between stay as they are.
-pub(crate) fn fold_log(conn: &Connection, f: &LogFold) -> rusqlite::Result<()> {
-    const GESTURE: &str = "kind = 'update' AND seq >= ?1 AND server_seq IS NULL AND author IS ?2";
-    conn.execute(
-        &format!(
-            "WITH g AS (
-               SELECT tbl, record_key, field, min(seq) AS first, max(seq) AS last
-               FROM qn_oplog WHERE {GESTURE}
-               GROUP BY tbl, record_key, field HAVING count(*) > 1)
-             UPDATE qn_oplog SET
-               after = (SELECT o.after FROM qn_oplog o JOIN g ON o.seq = g.last
-                        WHERE g.first = qn_oplog.seq),
-               at = (SELECT o.at FROM qn_oplog o JOIN g ON o.seq = g.last
-                     WHERE g.first = qn_oplog.seq),
-               op_key = randomblob(16)
-             WHERE seq IN (SELECT first FROM g)"
-        ),
-        params![f.from, f.author],
-    )?;
-    conn.execute(
-        &format!(
-            "DELETE FROM qn_oplog WHERE {GESTURE} AND seq > (
-               SELECT min(o.seq) FROM qn_oplog o
-               WHERE o.tbl = qn_oplog.tbl AND o.record_key = qn_oplog.record_key
-                 AND o.field = qn_oplog.field AND o.kind = 'update' AND o.seq >= ?1
-                 AND o.server_seq IS NULL AND o.author IS ?2)"
-        ),
-        params![f.from, f.author],
-    )?;
-    conn.execute(
-        &format!("DELETE FROM qn_oplog WHERE {GESTURE} AND before IS after"),
-        params![f.from, f.author],
-    )?;
-    Ok(())
-}
-
-/// Names the author of this write transaction's changes in the change log (`None`: not
-/// named), and says the writer is qn-planner (`app`): the triggers that mark another
-/// program's moves as drafted leave qn-planner's own alone (it records its drafting itself).
-/// [`end_author`] ends both before the transaction commits.
-pub(crate) fn name_author(conn: &Connection, author: Option<&str>) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE qn_session SET author = ?1, app = 1 WHERE id = 1",
-        params![author],
-    )?;
-    Ok(())
-}
-
-/// Ends what [`name_author`] said: later writes are another program's.
-pub(crate) fn end_author(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE qn_session SET author = NULL, app = NULL WHERE id = 1",
-        [],
-    )?;
-    Ok(())
-}
-
-fn put_boundary(conn: &Connection, s: &Site) -> rusqlite::Result<()> {
-    let Some(table) = s.layer.boundary_table() else {
-        return Ok(());
-    };
-    match split_geometry(s).1 {
-        Some(area) => {
-            // Not an UPSERT: its conflict clause would carry into the R-tree triggers' own
-            // INSERT OR REPLACE and fail there.
-            let blob = geom::encode(&area, SRS_WGS84);
-            let updated = conn
-                .prepare_cached(&format!(
-                    "UPDATE \"{table}\" SET geom = ?1 WHERE site_key = ?2"
-                ))?
-                .execute(params![blob, s.key])?;
-            if updated == 0 {
-                conn.prepare_cached(&format!(
-                    "INSERT INTO \"{table}\" (geom, site_key) VALUES (?1, ?2)"
-                ))?
-                .execute(params![blob, s.key])?;
-            }
-        }
-        None => {
-            conn.prepare_cached(&format!("DELETE FROM \"{table}\" WHERE site_key = ?1"))?
-                .execute([&s.key])?;
-        }
-    }
-    Ok(())
-}
-
-fn insert_site(conn: &Connection, s: &Site) -> rusqlite::Result<i64> {
-    insert_site_with_fid(conn, None, s)
-}
-
-fn insert_site_with_fid(conn: &Connection, fid: Option<i64>, s: &Site) -> rusqlite::Result<i64> {
-    let keyed;
-    let s = if s.key.is_empty() {
-        let mut k = s.clone();
-        k.key = crate::model::new_key();
-        keyed = k;
-        &keyed
-    } else {
-        s
-    };
-    let table = s.layer.table();
-    let mut values = site_values(s);
-    values.insert(
-        0,
-        fid.map(rusqlite::types::Value::Integer)
-            .unwrap_or(rusqlite::types::Value::Null),
-    );
-    let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-    // Cached: preparing a statement on a table with the change-log triggers costs more than
-    // running it.
-    conn.prepare_cached(&format!(
-        "INSERT INTO \"{table}\" (fid, {SITE_COLS}) VALUES ({})",
-        marks.join(", ")
-    ))?
-    .execute(rusqlite::params_from_iter(values))?;
-    let fid = conn.last_insert_rowid();
-    put_boundary(conn, s)?;
-    Ok(fid)
-}
-
-fn update_site(conn: &Connection, fid: i64, s: &Site) -> rusqlite::Result<()> {
-    let table = s.layer.table();
-    let keyed;
-    let s = if s.key.is_empty() {
-        // A record written without a key keeps the one the file gave it.
-        let mut k = s.clone();
-        k.key = conn.query_row(
-            &format!("SELECT coalesce(site_key, '') FROM \"{table}\" WHERE fid = ?1"),
-            [fid],
-            |r| r.get(0),
-        )?;
-        if k.key.is_empty() {
-            k.key = crate::model::new_key();
-        }
-        keyed = k;
-        &keyed
-    } else {
-        s
-    };
-    // A record whose key changed leaves no boundary behind under the old key.
-    if let Some(b) = s.layer.boundary_table() {
-        conn.execute(
-            &format!(
-                "DELETE FROM \"{b}\" WHERE site_key = (SELECT site_key FROM \"{table}\" WHERE fid = ?1) AND site_key != ?2"
-            ),
-            params![fid, s.key],
-        )?;
-    }
-    let mut values = site_values(s);
-    let sets: Vec<String> = SITE_COLS
-        .split(',')
-        .enumerate()
-        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
-        .collect();
-    values.push(rusqlite::types::Value::Integer(fid));
-    let n = values.len();
-    conn.prepare_cached(&format!(
-        "UPDATE \"{table}\" SET {} WHERE fid = ?{n}",
-        sets.join(", ")
-    ))?
-    .execute(rusqlite::params_from_iter(values))?;
-    put_boundary(conn, s)
 }
 
 #[cfg(test)]
