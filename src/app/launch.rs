@@ -80,7 +80,7 @@ pub fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String>
     #[cfg(windows)]
     hide_own_console();
     let mut viewport = egui::ViewportBuilder::default();
-    if let Some(icon) = crate::app::window_icon() {
+    if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(std::sync::Arc::new(icon));
     }
     let options = eframe::NativeOptions {
@@ -131,4 +131,35 @@ fn hide_own_console() {
             FreeConsole();
         }
     }
+}
+
+/// The window's icon (title bar, taskbar, Alt-Tab), drawn from `assets/icon.svg`, the same
+/// drawing as the Windows program's icon.
+pub fn window_icon() -> Option<egui::IconData> {
+    const SIZE: u32 = 64;
+    let tree = usvg::Tree::from_str(
+        include_str!("../../assets/icon.svg"),
+        &usvg::Options::default(),
+    )
+    .ok()?;
+    let mut pixmap = tiny_skia::Pixmap::new(SIZE, SIZE)?;
+    let scale = SIZE as f32 / tree.size().width().max(tree.size().height());
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let rgba = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    Some(egui::IconData {
+        rgba,
+        width: SIZE,
+        height: SIZE,
+    })
 }

@@ -19,6 +19,7 @@ pub mod command;
 mod derived;
 mod dialogs;
 pub mod editing;
+mod entry;
 pub mod export_ui;
 pub mod filebrowser;
 pub mod fonts;
@@ -29,11 +30,13 @@ pub mod launch;
 pub mod map;
 mod menu;
 pub mod present;
+mod queries;
 pub mod rules_ui;
 pub mod scenarios;
 mod side;
 pub mod sitecache;
 pub mod style;
+mod style_actions;
 pub mod style_ui;
 pub mod sync_ui;
 pub mod table;
@@ -48,12 +51,13 @@ use crate::settings::Settings;
 use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
 use command::Command;
-use editing::{Editor, Tool};
-use egui::{Key, Pos2, Rect, RichText};
+use editing::Editor;
+use egui::{Key, Rect, RichText};
+pub(crate) use entry::{buffered_text, note_refusal, refusal_label};
 use filebrowser::Purpose;
 use i18n::tr;
-use map::{BaseCache, MapView, Projector, World};
-use std::collections::HashMap;
+pub use launch::window_icon;
+use map::{BaseCache, MapView, World};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -129,72 +133,6 @@ type SiteHistory = (
     Vec<crate::model::oplog::Operation>,
     Vec<crate::store::sync::Conflict>,
 );
-
-/// A one-line text field over a buffer kept in `bufs` under `key` (so typing is not lost while
-/// the value it edits is refused), with a stable id. Gaining focus starts a new merge key, so
-/// the keystrokes of one visit to the field are one undo step. Returns the text when changed.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn buffered_text(
-    ui: &mut egui::Ui,
-    bufs: &mut HashMap<String, String>,
-    id: (&str, &str),
-    initial: impl FnOnce() -> String,
-    width: f32,
-    hint: &str,
-    typing_key: &mut Option<u64>,
-    next_merge_key: &mut u64,
-    label: Option<egui::Id>,
-) -> Option<String> {
-    let buf = bufs.entry(id.1.to_string()).or_insert_with(initial);
-    let mut r = ui.add(
-        egui::TextEdit::singleline(buf)
-            .id_salt(id)
-            .desired_width(width)
-            .hint_text(hint),
-    );
-    if let Some(l) = label {
-        r = r.labelled_by(l);
-    }
-    if r.gained_focus() {
-        *next_merge_key += 1;
-        *typing_key = Some(*next_merge_key);
-    }
-    r.changed().then(|| buf.clone())
-}
-
-/// Remembers the outcome of parsing the text typed in field `key`: a refusal is kept (its text
-/// stays in the field and its reason beside it), an accepted value clears it. `None`: the text
-/// did not change. Returns the accepted value.
-pub(crate) fn note_refusal<T>(
-    refused: &mut HashMap<String, crate::model::validate::Refusal>,
-    key: &str,
-    parsed: Option<Result<T, crate::model::validate::Refusal>>,
-) -> Option<T> {
-    match parsed? {
-        Err(e) => {
-            refused.insert(key.to_string(), e);
-            None
-        }
-        Ok(v) => {
-            refused.remove(key);
-            Some(v)
-        }
-    }
-}
-
-/// The reason beside a field whose typed text was refused, in the UI language.
-pub(crate) fn refusal_label(
-    ui: &mut egui::Ui,
-    lang: Language,
-    refusal: Option<&crate::model::validate::Refusal>,
-) {
-    if let Some(r) = refusal {
-        ui.label(
-            RichText::new(format!("! {}", r.text(lang)))
-                .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
-        );
-    }
-}
 
 /// Reads every reference layer of `file` and prepares it for drawing.
 fn load_reference_layers(
@@ -446,156 +384,6 @@ impl QnApp {
         }
     }
 
-    /// Opens the style panel on the layer of `table`.
-    fn open_style(&mut self, table: &str) {
-        let lang = self.lang();
-        let Some(file) = &self.file else { return };
-        let target = match file.style_target(table) {
-            Ok(Some(t)) => t,
-            Ok(None) => return,
-            Err(e) => return self.show_error(e.text(lang)),
-        };
-        let default = match file.default_style(&target) {
-            Ok(d) => d,
-            Err(e) => return self.show_error(e.text(lang)),
-        };
-        let title = match Layer::from_table(table) {
-            Some(l) => i18n::layer_name(lang, l).to_string(),
-            None => self
-                .map
-                .refs
-                .iter()
-                .find(|r| r.table == table)
-                .map_or_else(|| table.to_string(), |r| r.name.clone()),
-        };
-        let st = &mut self.style_ui;
-        st.target = Some(target);
-        st.title = title;
-        st.default = Some(default);
-        st.field.clear();
-        st.want = None;
-        st.message = None;
-    }
-
-    /// Classifies a layer's style anew from the values of its features.
-    fn classify_style(&mut self, table: &str, how: style_ui::Classify) {
-        use crate::model::style::{LayerStyle, Value, categorise, graduate, site_value};
-        let lang = self.lang();
-        let Some(file) = &self.file else { return };
-        let field = match &how {
-            style_ui::Classify::Categories { field }
-            | style_ui::Classify::Classes { field, .. } => field.clone(),
-        };
-        let mut values: Vec<Value> = Vec::new();
-        match Layer::from_table(table) {
-            Some(l) => values.extend(self.project.sites_of(l).map(|s| site_value(s, &field))),
-            None => {
-                let read = crate::store::LayerReader::open(file.path(), table)
-                    .and_then(|r| r.values(&field, &mut |_, v| values.push(v.clone())));
-                if let Err(e) = read {
-                    return self.show_error(e.text(lang));
-                }
-            }
-        }
-        let own = self.project.styles.get(table).cloned();
-        let base: LayerStyle = match (&own, &self.style_ui.default) {
-            (Some(s), _) => s.clone(),
-            (None, Some(d)) => d.clone(),
-            (None, None) => return,
-        };
-        let sym = base.main_symbol().clone();
-        let renderer = match how {
-            style_ui::Classify::Categories { field } => categorise(&field, &values, &sym),
-            style_ui::Classify::Classes {
-                field,
-                n,
-                method,
-                ramp,
-            } => {
-                let nums: Vec<f64> = values.iter().filter_map(Value::num).collect();
-                if nums.is_empty() {
-                    self.style_ui.message = Some(format!(
-                        "{field}: {}",
-                        tr(lang, "không có giá trị số nào", "no numeric value")
-                    ));
-                    return;
-                }
-                graduate(&field, &nums, n, method, ramp, &sym)
-            }
-        };
-        let mut after = LayerStyle { renderer, ..base };
-        if let crate::model::style::Renderer::Categorised { other: Some(o), .. } =
-            &mut after.renderer
-        {
-            // QGIS's words in English; the planner's in Vietnamese.
-            o.label = tr(lang, "các giá trị khác", "all other values").to_string();
-        }
-        let applied = self.apply_now(
-            Edit::Style {
-                table: table.to_string(),
-                before: own.map(Box::new),
-                after: Some(Box::new(after)),
-            },
-            None,
-        );
-        if applied.is_some() {
-            self.style_ui.want = None;
-            self.style_ui.message = None;
-        }
-    }
-
-    /// Reads a QML file as the style of `table`'s layer (one edit); what it leaves out is
-    /// said in the panel, and a file that cannot be read changes nothing.
-    fn style_from_qml(&mut self, table: &str, p: &Path) {
-        let lang = self.lang();
-        let Some(file) = &self.file else { return };
-        let got = crate::io::qml_file::read_file(p).and_then(|text| {
-            crate::io::qml_file::from_qml(
-                file,
-                &self.project,
-                table,
-                &text,
-                &p.display().to_string(),
-            )
-        });
-        match got {
-            Err(e) => self.style_ui.message = Some(e.text(lang)),
-            Ok(got) => {
-                let before = self.project.styles.get(&got.table).cloned().map(Box::new);
-                let applied = self.apply_now(
-                    Edit::Style {
-                        table: got.table.clone(),
-                        before,
-                        after: Some(Box::new(got.style)),
-                    },
-                    None,
-                );
-                if applied.is_some() {
-                    self.style_ui.want = None;
-                    self.style_ui.message = (!got.ignored.is_empty()).then(|| {
-                        got.ignored
-                            .iter()
-                            .map(|i| format!("{} {i}", tr(lang, "bỏ qua:", "ignored:")))
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    });
-                }
-            }
-        }
-    }
-
-    /// Writes the style of `table`'s layer as QML.
-    fn style_to_qml(&mut self, table: &str, p: &Path) {
-        let lang = self.lang();
-        let Some(file) = &self.file else { return };
-        let written = crate::io::qml_file::to_qml(file, &self.project, table)
-            .and_then(|q| crate::io::qml_file::write_file(p, &q));
-        self.style_ui.message = Some(match written {
-            Ok(()) => format!("{} {}", tr(lang, "đã ghi", "written:"), p.display()),
-            Err(e) => e.text(lang),
-        });
-    }
-
     /// The name drafting edits record (settings, else the login name).
     pub fn author(&self) -> String {
         self.settings.author_name()
@@ -835,95 +623,6 @@ impl QnApp {
     /// Waits until the background checks asked for so far are done (for tests and scripts).
     pub fn settle_checks(&mut self) -> bool {
         self.derived.settle_checks()
-    }
-
-    /// The drafting history (for tests).
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    pub fn tool(&self) -> Tool {
-        self.map.editor.tool
-    }
-
-    /// The measure tool's current result (for tests).
-    pub fn current_measurement(&self) -> Option<editing::Measurement> {
-        self.map.editor.measurement(&self.tm3, None)
-    }
-
-    /// The open project's data.
-    pub fn project(&self) -> &Project {
-        &self.project
-    }
-
-    pub fn file_path(&self) -> Option<&Path> {
-        self.file.as_ref().map(|f| f.path())
-    }
-
-    pub fn selected(&self) -> Option<(Layer, i64)> {
-        self.map.selected
-    }
-
-    /// Selects a site (or none), as a click on it would (for tests and scripts).
-    pub fn select(&mut self, sel: Option<(Layer, i64)>) {
-        self.map.selected = sel;
-    }
-
-    pub fn language(&self) -> Language {
-        self.settings.language
-    }
-
-    pub fn is_layer_visible(&self, l: Layer) -> bool {
-        self.map.is_layer_visible(l)
-    }
-
-    /// The reference layers loaded from the project: name, feature count, shown or hidden.
-    pub fn reference_layers(&self) -> Vec<(String, usize, bool)> {
-        self.map
-            .refs
-            .iter()
-            .map(|r| (r.name.clone(), r.count, r.visible))
-            .collect()
-    }
-
-    pub fn error_message(&self) -> Option<&str> {
-        self.dialogs.error.as_deref()
-    }
-
-    /// Labels placed on the map in the last frame.
-    pub fn placed_labels(&self) -> &[PlacedLabel] {
-        &self.map.labels
-    }
-
-    /// Features drawn on the map in the last frame.
-    pub fn drawn_features(&self) -> &[(Layer, i64)] {
-        &self.map.drawn
-    }
-
-    pub fn view(&self) -> Option<MapView> {
-        self.map.view
-    }
-
-    /// What the print layout's frame shows (EPSG:5899 min, max), outlined on the map while
-    /// the export window is open.
-    pub fn print_frame(&self) -> Option<([f64; 2], [f64; 2])> {
-        self.map.print_frame.as_ref().map(|(a, b, _)| (*a, *b))
-    }
-
-    /// Where a WGS84 point is on the screen in the last frame's map.
-    pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
-        let view = self.map.view?;
-        let (e, n) = self.tm3.tm3_from_lonlat(lon, lat).ok()?;
-        Some(Projector::new(self.map.map_rect, view).screen_from_world([e, n]))
-    }
-
-    /// Screen positions of the features drawn in the last frame, by layer and fid.
-    pub fn screen_pos_of(&self, layer: Layer, fid: i64) -> Option<Pos2> {
-        let view = self.map.view?;
-        let pr = Projector::new(self.map.map_rect, view);
-        let s = self.project.site(layer, fid)?;
-        let w = self.anchor_world(s)?;
-        Some(pr.screen_from_world(w))
     }
 
     fn anchor_world(&self, s: &Site) -> Option<World> {
@@ -1288,35 +987,4 @@ impl eframe::App for QnApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
-}
-
-/// The window's icon (title bar, taskbar, Alt-Tab), drawn from `assets/icon.svg`, the same
-/// drawing as the Windows program's icon.
-pub fn window_icon() -> Option<egui::IconData> {
-    const SIZE: u32 = 64;
-    let tree = usvg::Tree::from_str(
-        include_str!("../../assets/icon.svg"),
-        &usvg::Options::default(),
-    )
-    .ok()?;
-    let mut pixmap = tiny_skia::Pixmap::new(SIZE, SIZE)?;
-    let scale = SIZE as f32 / tree.size().width().max(tree.size().height());
-    resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
-    let rgba = pixmap
-        .pixels()
-        .iter()
-        .flat_map(|p| {
-            let c = p.demultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
-        })
-        .collect();
-    Some(egui::IconData {
-        rgba,
-        width: SIZE,
-        height: SIZE,
-    })
 }

@@ -259,12 +259,8 @@ fn files_are_opened_only_through_fsutil() {
     assert!(checked > 50, "only {checked} files checked");
 }
 
-/// The files still over 1,000 lines, each with the length it may not grow past while it waits
-/// to be split by idea (issue 28): the list only shrinks.
-const STILL_OVER_1000: &[(&str, usize)] = &[("src/app/mod.rs", 1322)];
-
-/// No Rust file of the crate (sources, tests, benchmarks) is over 1,000 lines, but those of
-/// [`STILL_OVER_1000`], which may not grow; `main.rs` only dispatches to `src/cli/`.
+/// No Rust file of the crate (sources, tests, benchmarks) is over 1,000 lines: a longer one
+/// holds more than one idea. `main.rs` only dispatches to `src/cli/`.
 #[test]
 fn no_file_is_over_a_thousand_lines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -281,21 +277,12 @@ fn no_file_is_over_a_thousand_lines() {
             .to_string_lossy()
             .replace('\\', "/");
         let lines = std::fs::read_to_string(f).unwrap().lines().count();
-        let allowed = STILL_OVER_1000
-            .iter()
-            .find(|(p, _)| *p == rel)
-            .map_or(1000, |(_, n)| *n);
+        let allowed = 1000;
         if lines > allowed {
             over.push(format!("{rel}: {lines} lines (at most {allowed})"));
         }
     }
     assert!(over.is_empty(), "files too long: {over:#?}");
-    for (p, _) in STILL_OVER_1000 {
-        assert!(
-            root.join(p).exists(),
-            "{p} is gone: take it off STILL_OVER_1000"
-        );
-    }
     let main = std::fs::read_to_string(root.join("src/main.rs")).unwrap();
     assert!(
         main.lines().count() <= 150,

@@ -1,0 +1,102 @@
+//! What the window shows, asked by its parts and by the tests: the project, the selection,
+//! the view, where a site is on screen, the labels placed.
+
+use super::editing::Tool;
+use super::map::{MapView, Projector};
+use super::{PlacedLabel, QnApp, editing};
+use crate::edit::History;
+use crate::lang::Language;
+use crate::model::{Layer, Project};
+use egui::Pos2;
+use std::path::Path;
+
+impl QnApp {
+    /// The drafting history (for tests).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn tool(&self) -> Tool {
+        self.map.editor.tool
+    }
+
+    /// The measure tool's current result (for tests).
+    pub fn current_measurement(&self) -> Option<editing::Measurement> {
+        self.map.editor.measurement(&self.tm3, None)
+    }
+
+    /// The open project's data.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    pub fn file_path(&self) -> Option<&Path> {
+        self.file.as_ref().map(|f| f.path())
+    }
+
+    pub fn selected(&self) -> Option<(Layer, i64)> {
+        self.map.selected
+    }
+
+    /// Selects a site (or none), as a click on it would (for tests and scripts).
+    pub fn select(&mut self, sel: Option<(Layer, i64)>) {
+        self.map.selected = sel;
+    }
+
+    pub fn language(&self) -> Language {
+        self.settings.language
+    }
+
+    pub fn is_layer_visible(&self, l: Layer) -> bool {
+        self.map.is_layer_visible(l)
+    }
+
+    /// The reference layers loaded from the project: name, feature count, shown or hidden.
+    pub fn reference_layers(&self) -> Vec<(String, usize, bool)> {
+        self.map
+            .refs
+            .iter()
+            .map(|r| (r.name.clone(), r.count, r.visible))
+            .collect()
+    }
+
+    pub fn error_message(&self) -> Option<&str> {
+        self.dialogs.error.as_deref()
+    }
+
+    /// Labels placed on the map in the last frame.
+    pub fn placed_labels(&self) -> &[PlacedLabel] {
+        &self.map.labels
+    }
+
+    /// Features drawn on the map in the last frame.
+    pub fn drawn_features(&self) -> &[(Layer, i64)] {
+        &self.map.drawn
+    }
+
+    pub fn view(&self) -> Option<MapView> {
+        self.map.view
+    }
+
+    /// What the print layout's frame shows (EPSG:5899 min, max), outlined on the map while
+    /// the export window is open.
+    pub fn print_frame(&self) -> Option<([f64; 2], [f64; 2])> {
+        self.map.print_frame.as_ref().map(|(a, b, _)| (*a, *b))
+    }
+
+    /// Where a WGS84 point is on the screen in the last frame's map.
+    pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
+        let view = self.map.view?;
+        let (e, n) = self.tm3.tm3_from_lonlat(lon, lat).ok()?;
+        Some(Projector::new(self.map.map_rect, view).screen_from_world([e, n]))
+    }
+
+    /// Screen positions of the features drawn in the last frame, by layer and fid.
+    pub fn screen_pos_of(&self, layer: Layer, fid: i64) -> Option<Pos2> {
+        let view = self.map.view?;
+        let pr = Projector::new(self.map.map_rect, view);
+        let s = self.project.site(layer, fid)?;
+        let w = self.anchor_world(s)?;
+        Some(pr.screen_from_world(w))
+    }
+}
