@@ -214,10 +214,29 @@ impl Wine {
     }
 
     fn qn_at(&self, exe: &Path, args: &[&str]) -> Output {
-        self.command(exe.as_os_str())
-            .args(args)
-            .output()
-            .expect("the program runs under Wine")
+        let run = |args: &[&str]| {
+            self.command(exe.as_os_str())
+                .args(args)
+                .output()
+                .expect("the program runs under Wine")
+        };
+        let o = run(args);
+        // qn-planner says why whenever it fails; a failure with nothing on either stream is
+        // Wine's (once in CI its console pipe refused `init`'s one line of output, after the
+        // project was written). Said, and run once more (`init` then with --force, since the
+        // file was made).
+        if !o.status.success() && o.stdout.is_empty() && o.stderr.is_empty() {
+            eprintln!(
+                "windows: {args:?} failed under Wine with no output ({:?}); run again",
+                o.status
+            );
+            let mut again: Vec<&str> = args.to_vec();
+            if args.first() == Some(&"init") && !args.contains(&"--force") {
+                again.push("--force");
+            }
+            return run(&again);
+        }
+        o
     }
 
     fn wine_home(&self) -> PathBuf {
