@@ -81,7 +81,7 @@ pub enum Command {
     /// Classify a layer's style anew from its values (an edit of its style).
     ClassifyStyle {
         table: String,
-        how: super::style_ui::Classify,
+        how: super::panels::style::Classify,
     },
 }
 
@@ -261,12 +261,7 @@ impl QnApp {
                     "GeoJSON, CSV, GeoPackage, Shapefile (.shp, .zip), MapInfo MIF, DXF",
                     "",
                 ),
-                Command::DrawBoundary(layer, fid) => {
-                    let ed = &mut self.map.editor;
-                    ed.tool = super::editing::Tool::DrawPolygon;
-                    ed.drawing.clear();
-                    ed.boundary_of = Some((layer, fid));
-                }
+                Command::DrawBoundary(layer, fid) => self.map.editor.draw_boundary_of(layer, fid),
                 Command::ConfirmDelete(layer, fid) => {
                     self.map.editor.confirm_delete = Some((layer, fid));
                 }

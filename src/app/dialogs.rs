@@ -3,8 +3,8 @@
 //! top, and what Esc closes.
 
 use super::command::{Command, Then, View};
-use super::editing::Editor;
 use super::i18n::{self, tr};
+use super::map::editing::Editor;
 use super::{Identified, QnApp, filebrowser, value_text};
 use crate::edit::Edit;
 use crate::lang::Language;

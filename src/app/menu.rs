@@ -2,12 +2,12 @@
 //! status bar, the window title and the keyboard shortcuts: functions of what they show and
 //! the window flags they toggle, returning what they ask of the app as commands.
 
-use super::canvas::MapState;
 use super::command::{Command, View};
-use super::editing::Tool;
 use super::filebrowser::Purpose;
 use super::i18n::{self, tr};
-use super::table;
+use super::map::canvas::MapState;
+use super::map::editing::Tool;
+use super::panels::table;
 use crate::io::crs::Tm3;
 use crate::lang::Language;
 use crate::model::Layer;
@@ -20,7 +20,7 @@ pub(crate) struct Toggles<'a> {
     pub rules: &'a mut bool,
     pub table: &'a mut Option<table::TableState>,
     pub import: &'a mut bool,
-    pub export: &'a mut super::export_ui::ExportUi,
+    pub export: &'a mut super::panels::export::ExportUi,
     pub about: &'a mut bool,
     pub open_path: &'a mut bool,
 }
@@ -306,7 +306,7 @@ pub(crate) fn status_ui(
     view: &View,
     cursor: Option<[f64; 2]>,
     tm3: &Tm3,
-    sync: &super::sync_ui::SyncUi,
+    sync: &super::panels::sync::SyncUi,
 ) -> Vec<Command> {
     let mut out = Vec::new();
     let lang = view.lang;
@@ -339,7 +339,7 @@ pub(crate) fn status_ui(
             };
             ui.label(saved);
             ui.separator();
-            out.extend(super::sync_ui::status_part(ui, view, sync));
+            out.extend(super::panels::sync::status_part(ui, view, sync));
         });
     });
     out

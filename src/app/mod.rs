@@ -8,38 +8,25 @@
 //! A change takes one path: a panel builds an [`Edit`] and asks for it with a command; at the
 //! end of the frame [`QnApp::run_commands`] (`command.rs`) hands it to [`History::apply`],
 //! validated and written in one transaction by the domain, then follows it up (select the new
-//! site…). One file per part of the window: `menu` (menu bar, toolbar, status bar,
-//! shortcuts), `side` (the left panel), `canvas` (the map) with `editing` (its drawing tools)
-//! and `derived` (its caches), `dialogs` (windows over the map and Esc), `form` (a site's
-//! attributes), `table`, `scenarios` (one file per tab), `rules_ui`, `import_ui`, `export_ui`,
-//! `present`. Nothing here decides what is stored.
+//! site…). The parts: `menu` (menu bar, toolbar, status bar, shortcuts), `side` (the left
+//! panel), `map/` (the map: `canvas` draws it, `editing` its drafting tools, `derived` and
+//! `sitecache` its caches, `paint` the styles' painter, `present` presentation mode),
+//! `dialogs` (windows over the map and Esc), `panels/` (`form`, `table`, `scenarios/` one file
+//! per tab, `rules`, `style`, `sync`, `import`, `export`). Nothing here decides what is stored.
 
-mod canvas;
 pub mod command;
-mod derived;
 mod dialogs;
-pub mod editing;
 mod entry;
-pub mod export_ui;
 pub mod filebrowser;
 pub mod fonts;
-pub mod form;
 pub mod i18n;
-pub mod import_ui;
 pub mod launch;
 pub mod map;
 mod menu;
-pub mod present;
+pub mod panels;
 mod queries;
-pub mod rules_ui;
-pub mod scenarios;
 mod side;
-pub mod sitecache;
-pub mod style;
 mod style_actions;
-pub mod style_ui;
-pub mod sync_ui;
-pub mod table;
 
 use crate::analysis::checks::{CheckContext, Checked, Finding};
 use crate::edit::{Edit, EditError, History};
@@ -51,12 +38,12 @@ use crate::settings::Settings;
 use crate::store::ProjectFile;
 use crate::store::session::BackupInfo;
 use command::Command;
-use editing::Editor;
 use egui::{Key, Rect, RichText};
 pub(crate) use entry::{buffered_text, note_refusal, refusal_label};
 use filebrowser::Purpose;
 use i18n::tr;
 pub use launch::window_icon;
+use map::editing::Editor;
 use map::{BaseCache, MapView, World};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,9 +74,9 @@ pub struct QnApp {
     file: Option<ProjectFile>,
     project: Project,
     /// What the map keeps between frames (view, layers shown, selection, tools).
-    map: canvas::MapState,
+    map: map::canvas::MapState,
     /// What the map derives from the project (shapes, stamps, the background checks).
-    derived: derived::Derived,
+    derived: map::derived::Derived,
     search: String,
     settings: Settings,
     persist_settings: bool,
@@ -100,8 +87,8 @@ pub struct QnApp {
     history: History,
     /// Bumped by every applied edit; caches compare against it.
     project_gen: u64,
-    form: form::FormState,
-    table: Option<table::TableState>,
+    form: panels::form::FormState,
+    table: Option<panels::table::TableState>,
     /// A short message in the status bar (e.g. a refused cell value).
     status_note: Option<String>,
     /// Tables another program wrote into the project (listed, not drawn).
@@ -111,18 +98,18 @@ pub struct QnApp {
     last_typed: Option<(u64, std::time::Instant)>,
     /// Scenario values refused by the last edit, shown in the scenario editor.
     scenario_errors: Vec<crate::scenario::ScenarioError>,
-    scenario: scenarios::ScenarioUi,
-    rules: rules_ui::RulesUi,
+    scenario: panels::scenarios::ScenarioUi,
+    rules: panels::rules::RulesUi,
     /// The style panel (open on one layer, or closed).
-    style_ui: style_ui::StyleUi,
-    export: export_ui::ExportUi,
-    import: import_ui::ImportUi,
+    style_ui: panels::style::StyleUi,
+    export: panels::export::ExportUi,
+    import: panels::import::ImportUi,
     /// What the panels of this frame asked for, applied at its end ([`QnApp::run_commands`]).
     commands: Vec<Command>,
     /// The change log of the selected site, read for (site, project generation).
     site_history: Option<SiteHistory>,
     /// Sync with the shared plan.
-    sync: sync_ui::SyncUi,
+    sync: panels::sync::SyncUi,
     /// Asks for a repaint from a worker thread.
     wake: egui::Context,
 }
@@ -167,13 +154,13 @@ impl QnApp {
         let base = BaseCache::build(&base_map, &tm3);
         let checks_ctx = Arc::new(CheckContext::new(&base_map));
         let wake_ctx = ctx.clone();
-        let derived = derived::Derived::new(checks_ctx, move || wake_ctx.request_repaint());
+        let derived = map::derived::Derived::new(checks_ctx, move || wake_ctx.request_repaint());
         let mut app = QnApp {
             tm3,
             base,
             file: None,
             project: Project::default(),
-            map: canvas::MapState::default(),
+            map: map::canvas::MapState::default(),
             derived,
             search: String::new(),
             settings: startup.settings,
@@ -187,20 +174,20 @@ impl QnApp {
             first_frame_reported: false,
             history: History::default(),
             project_gen: 0,
-            form: form::FormState::default(),
+            form: panels::form::FormState::default(),
             table: None,
             status_note: None,
             foreign_tables: Vec::new(),
             last_typed: None,
             scenario_errors: Vec::new(),
-            scenario: scenarios::ScenarioUi::default(),
-            rules: rules_ui::RulesUi::default(),
-            style_ui: style_ui::StyleUi::default(),
-            export: export_ui::ExportUi::default(),
-            import: import_ui::ImportUi::default(),
+            scenario: panels::scenarios::ScenarioUi::default(),
+            rules: panels::rules::RulesUi::default(),
+            style_ui: panels::style::StyleUi::default(),
+            export: panels::export::ExportUi::default(),
+            import: panels::import::ImportUi::default(),
             commands: Vec::new(),
             site_history: None,
-            sync: sync_ui::SyncUi::default(),
+            sync: panels::sync::SyncUi::default(),
             wake: ctx.clone(),
         };
         if let Some(f) = startup.file {
@@ -667,7 +654,7 @@ impl QnApp {
             return;
         }
         let t0 = Instant::now();
-        style::make_hatches(ctx, &self.project, &mut self.map.hatches);
+        map::paint::make_hatches(ctx, &self.project, &mut self.map.hatches);
         for i in stale {
             let table = self.map.refs[i].table.clone();
             let want = self.project.styles.get(&table).cloned();
@@ -701,11 +688,11 @@ impl QnApp {
         }
     }
 
-    /// The map over this frame, as a [`canvas::MapCtx`]; what it asks for joins the commands.
+    /// The map over this frame, as a [`map::MapCtx`]; what it asks for joins the commands.
     fn map_panel(&mut self, ui: &mut egui::Ui) {
         let view = self.view_state();
         let author = self.settings.author_name();
-        let mut m = canvas::MapCtx {
+        let mut m = map::MapCtx {
             project: &self.project,
             view: &view,
             st: &mut self.map,
@@ -736,8 +723,8 @@ impl QnApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        present::presentation_keys(&ctx, &self.project, &mut self.map, &mut self.scenario);
-        present::presentation_controls(
+        map::present::presentation_keys(&ctx, &self.project, &mut self.map, &mut self.scenario);
+        map::present::presentation_controls(
             &ctx,
             view.lang,
             &self.project,
@@ -791,7 +778,7 @@ impl QnApp {
                 .min_size(300.0)
                 .show(ui, |ui| {
                     let view = self.view_state();
-                    let mut panel = scenarios::ScenarioPanel {
+                    let mut panel = panels::scenarios::ScenarioPanel {
                         project: &self.project,
                         view: &view,
                         st: &mut self.scenario,
@@ -832,7 +819,7 @@ impl QnApp {
                     let view = self.view_state();
                     let asked = egui::ScrollArea::vertical()
                         .show(ui, |ui| {
-                            style_ui::style_panel(ui, &self.project, &view, &mut self.style_ui)
+                            panels::style::style_panel(ui, &self.project, &view, &mut self.style_ui)
                         })
                         .inner;
                     self.commands.extend(asked);
@@ -850,7 +837,7 @@ impl QnApp {
                 .show(ui, |ui| {
                     let asked = egui::ScrollArea::vertical()
                         .show(ui, |ui| {
-                            let mut form = form::FormCtx {
+                            let mut form = panels::form::FormCtx {
                                 project: &self.project,
                                 view: &view,
                                 st: &mut self.form,
@@ -889,15 +876,16 @@ impl QnApp {
         self.commands.extend(asked);
         let view = self.view_state();
         if let Some(state) = self.table.as_mut() {
-            let asked = table::table_window(&ctx, &self.project, &view, self.map.selected, state);
+            let asked =
+                panels::table::table_window(&ctx, &self.project, &view, self.map.selected, state);
             self.commands.extend(asked);
             if !state.open {
                 self.table = None;
             }
         }
-        let asked = rules_ui::rules_window(&ctx, &self.project, &view, &mut self.rules);
+        let asked = panels::rules::rules_window(&ctx, &self.project, &view, &mut self.rules);
         self.commands.extend(asked);
-        let asked = sync_ui::sync_window(&ctx, &self.project, &view, &mut self.sync);
+        let asked = panels::sync::sync_window(&ctx, &self.project, &view, &mut self.sync);
         self.commands.extend(asked);
         if self.export.open {
             self.load_print_layout();
@@ -916,14 +904,20 @@ impl QnApp {
             .view
             .filter(|_| self.map.map_rect.is_positive())
             .map(|v| map::Projector::new(self.map.map_rect, v).visible());
-        let side = export_ui::MapSide {
+        let side = panels::export::MapSide {
             view_box,
             selected,
             selected_site: self.map.selected,
             print_rect: &mut self.map.print_rect,
         };
-        let asked =
-            export_ui::export_window(&ctx, &self.project, &view, active, &mut self.export, side);
+        let asked = panels::export::export_window(
+            &ctx,
+            &self.project,
+            &view,
+            active,
+            &mut self.export,
+            side,
+        );
         self.commands.extend(asked);
         if let Some(l) = self.export.layout_to_keep() {
             self.commands.push(Command::KeepPrintLayout(l));

@@ -1,9 +1,10 @@
 //! What the window shows, asked by its parts and by the tests: the project, the selection,
 //! the view, where a site is on screen, the labels placed.
 
-use super::editing::Tool;
+use super::map::editing;
+use super::map::editing::Tool;
 use super::map::{MapView, Projector};
-use super::{PlacedLabel, QnApp, editing};
+use super::{PlacedLabel, QnApp};
 use crate::edit::History;
 use crate::lang::Language;
 use crate::model::{Layer, Project};

@@ -823,7 +823,7 @@ fn the_form_asks_for_the_boundary_tool_and_deselects() {
     h.run();
     assert_eq!(
         h.state().tool(),
-        qn_planner::app::editing::Tool::DrawPolygon
+        qn_planner::app::map::editing::Tool::DrawPolygon
     );
     assert_eq!(h.state().selected(), Some((l, f)), "still the site's form");
     h.get_by_label("×").click();

@@ -4,11 +4,11 @@
 //! screen when scenarios are ticked in Compare) through the scenarios being compared; Esc
 //! leaves.
 
-use super::QnApp;
-use super::canvas::{MapState, layer_index};
-use super::i18n::{self, tr};
-use super::scenarios::ScenarioUi;
-use super::style;
+use crate::app::QnApp;
+use crate::app::i18n::{self, tr};
+use crate::app::map::canvas::{MapState, layer_index};
+use crate::app::map::paint;
+use crate::app::panels::scenarios::ScenarioUi;
 use crate::lang::Language;
 use crate::model::Layer;
 use crate::model::Project;
@@ -242,7 +242,7 @@ pub(crate) fn paint_overlays(
     };
     let g = painter.layout_no_wrap(
         title,
-        FontId::new(28.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+        FontId::new(28.0, egui::FontFamily::Name(crate::app::fonts::BOLD.into())),
         Color32::from_gray(15),
     );
     let at = rect.left_top() + Vec2::new(18.0, 14.0);
@@ -297,7 +297,7 @@ pub(crate) fn paint_overlays(
         top_left + Vec2::new(14.0, 10.0),
         egui::Align2::LEFT_TOP,
         tr(lang, "Chú giải", "Legend"),
-        FontId::new(20.0, egui::FontFamily::Name(super::fonts::BOLD.into())),
+        FontId::new(20.0, egui::FontFamily::Name(crate::app::fonts::BOLD.into())),
         Color32::from_gray(15),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -305,16 +305,16 @@ pub(crate) fn paint_overlays(
         let at = Pos2::new(top_left.x + 26.0, y);
         let (text, x) = match row {
             Row::Layer(l) => {
-                style::paint_symbol(painter, *l, at, 1.5);
+                paint::paint_symbol(painter, *l, at, 1.5);
                 (i18n::layer_name(lang, *l).to_string(), 48.0)
             }
             Row::Symbol(l, s) => {
-                style::paint_styled_marker(painter, s, at, 1.5);
+                paint::paint_styled_marker(painter, s, at, 1.5);
                 (i18n::layer_name(lang, *l).to_string(), 48.0)
             }
             Row::Header(l) => (i18n::layer_name(lang, *l).to_string(), 14.0),
             Row::Class(s, label) => {
-                style::paint_styled_marker(painter, s, at + Vec2::new(10.0, 0.0), 1.2);
+                paint::paint_styled_marker(painter, s, at + Vec2::new(10.0, 0.0), 1.2);
                 (label.clone(), 58.0)
             }
         };

@@ -3,9 +3,9 @@
 //! (`indicators_tab`), charts (`charts_tab`) and comparison (`compare_tab`). Numbers come
 //! from `crate::scenario`; these files only draw them and turn the planner's input into edits.
 
-use super::QnApp;
-use super::command::{Command, Then, View};
-use super::i18n::{self, tr};
+use crate::app::QnApp;
+use crate::app::command::{Command, Then, View};
+use crate::app::i18n::{self, tr};
 use crate::edit::Edit;
 use crate::lang::Language;
 use crate::model::validate::{
@@ -57,7 +57,7 @@ pub struct ScenarioUi {
     refused: HashMap<String, Refusal>,
     loaded: (Option<i64>, u64),
     typing_key: Option<u64>,
-    pub(super) confirm_delete: Option<i64>,
+    pub(crate) confirm_delete: Option<i64>,
     actual_row: usize,
     actual_year: String,
     actual_value: String,
@@ -248,7 +248,7 @@ pub(crate) struct ScenarioPanel<'a> {
     pub project: &'a Project,
     pub view: &'a View,
     pub st: &'a mut ScenarioUi,
-    pub rules: &'a mut crate::app::rules_ui::RulesUi,
+    pub rules: &'a mut crate::app::panels::rules::RulesUi,
     pub tm3: &'a crate::io::crs::Tm3,
     pub errors: &'a [crate::scenario::ScenarioError],
     pub out: Vec<Command>,
@@ -403,7 +403,7 @@ impl ScenarioPanel<'_> {
                 Tab::Charts => charts_tab::charts_ui(ui, self.project, &view, &*self.st),
                 Tab::Compare => compare_tab::compare_ui(ui, self.project, &view, &mut *self.st),
                 Tab::Compliance => {
-                    let asked = crate::app::rules_ui::compliance_ui(
+                    let asked = crate::app::panels::rules::compliance_ui(
                         ui,
                         self.project,
                         &view,

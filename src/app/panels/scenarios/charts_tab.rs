@@ -4,7 +4,7 @@
 use super::*;
 
 /// The output line of scenario `s` in a plot.
-pub(super) fn output_lines(
+pub(crate) fn output_lines(
     project: &Project,
     s: &Scenario,
     colour: Color32,
@@ -25,7 +25,7 @@ pub(super) fn output_lines(
 
 /// The charts of the active scenario: output by year (with the document's and the
 /// reported figures), land by phase, the extension programme.
-pub(super) fn charts_ui(ui: &mut egui::Ui, project: &Project, view: &View, st: &ScenarioUi) {
+pub(crate) fn charts_ui(ui: &mut egui::Ui, project: &Project, view: &View, st: &ScenarioUi) {
     let lang = view.lang;
     let Some(s) = active(project, st).cloned() else {
         ui.label(tr(lang, "Chọn một kịch bản.", "Choose a scenario."));

@@ -1,9 +1,9 @@
 //! The attribute table of a layer: sortable columns, click a row to select and zoom, edit
 //! cells through the same edit path as the form. A panel in the shape of
-//! [`super::command`]: it reads the project and asks for edits and zooms.
+//! [`crate::app::command`]: it reads the project and asks for edits and zooms.
 
-use super::command::{Command, View, merge_key};
-use super::i18n::{self, tr};
+use crate::app::command::{Command, View, merge_key};
+use crate::app::i18n::{self, tr};
 use crate::edit::Edit;
 use crate::model::validate::{FieldError, set_site_field};
 use crate::model::{Layer, Project, Site};
@@ -251,7 +251,7 @@ pub fn table_window(
                             }
                             if cell.double_clicked() && editable(c) && !read_only {
                                 state.visits += 1;
-                                state.editing = Some((s.fid, c, cell_text(lang, s, c), merge_key(super::command::Panel::Table, state.visits)));
+                                state.editing = Some((s.fid, c, cell_text(lang, s, c), merge_key(crate::app::command::Panel::Table, state.visits)));
                             } else if cell.clicked() {
                                 clicked = Some(s.fid);
                             }

@@ -3,11 +3,11 @@
 //! drawing, and the drafting checks run on their own thread. Nothing here is stored; all of it
 //! is rebuilt from the project when the generation changes.
 
-use super::map::World;
-use super::sitecache::{self, ShapeCache};
 use crate::analysis::checks::{
     CheckContext, Checked, Checker, Finding, geometry_stamp, is_overlap_candidate,
 };
+use crate::app::map::World;
+use crate::app::map::sitecache::{self, ShapeCache};
 use crate::io::crs::Tm3;
 use crate::model::{Layer, Project, Site};
 use geo::Centroid;

@@ -5,7 +5,7 @@ use super::*;
 
 /// The indicators of the active scenario in the panel's year, and the actual values (the
 /// entry of a new one is the tab's state); returns the edits and exports it asks for.
-pub(super) fn indicators_ui(
+pub(crate) fn indicators_ui(
     ui: &mut egui::Ui,
     project: &Project,
     view: &View,

@@ -3,24 +3,24 @@
 //! bar. The map is a [`MapCtx`] over the project, the map's own state ([`MapState`]) and the
 //! caches derived from the project; what it asks of the file goes out as commands.
 
-use super::command::{Command, View};
-use super::derived::Derived;
-use super::editing::{Editor, Tool};
-use super::map::{BaseCache, MapView, Projector, RefLayerView, World};
-use super::rules_ui::RulesUi;
-use super::scenarios::{self, ScenarioUi};
-use super::{Identified, PlacedLabel, fonts, form, i18n, map, present, rules_ui, style};
+use super::MapCtx;
 use crate::analysis::checks::Finding;
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::analysis::rules::RuleResult;
+use crate::app::command::Command;
+use crate::app::map::editing::{Editor, Tool};
+use crate::app::map::{MapView, Projector, RefLayerView, World};
+use crate::app::map::{paint, present};
+use crate::app::panels::scenarios::{self};
+use crate::app::panels::{form, rules};
+use crate::app::{Identified, PlacedLabel, fonts, i18n, map};
 use crate::io::basemap::ATTRIBUTION_SHORT;
-use crate::io::crs::Tm3;
 use crate::model::style::site_value;
-use crate::model::{Layer, Precision, Project, Site};
+use crate::model::{Layer, Precision, Site};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, Vec2};
 use std::time::Instant;
 
-use super::i18n::tr;
+use crate::app::i18n::tr;
 
 /// What the map keeps between frames: where it looks, what is shown and selected, the drafting
 /// tools, presentation mode, and what the last frame drew (for hit tests and tests).
@@ -130,7 +130,7 @@ struct Drawn {
     screen: Pos2,
     /// The label's text (none: not labelled) and, for a styled layer, its look.
     label: Option<String>,
-    label_look: Option<style::LabelLook>,
+    label_look: Option<paint::LabelLook>,
     /// The symbol's half size on screen, for keeping labels off it.
     radius: f32,
 }
@@ -139,30 +139,12 @@ pub(crate) fn layer_index(l: Layer) -> usize {
     Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
 }
 
-/// The map over one frame: the project it shows, the map's state, the derived caches, the
-/// base map, the scenario the map follows and the rules (their verdicts are cached there),
-/// the author drafting edits record, and the commands the map asks for.
-pub(crate) struct MapCtx<'a> {
-    pub project: &'a Project,
-    pub view: &'a View,
-    pub st: &'a mut MapState,
-    pub derived: &'a mut Derived,
-    pub base: &'a BaseCache,
-    pub tm3: &'a Tm3,
-    pub scenario: &'a ScenarioUi,
-    pub rules: &'a mut RulesUi,
-    pub author: &'a str,
-    /// The server's geometry of a conflict the planner is looking at (lon/lat).
-    pub theirs: Option<&'a geo_types::Geometry<f64>>,
-    pub out: Vec<Command>,
-}
-
 impl MapCtx<'_> {
-    pub(super) fn is_layer_visible(&self, l: Layer) -> bool {
+    pub(crate) fn is_layer_visible(&self, l: Layer) -> bool {
         self.st.is_layer_visible(l)
     }
 
-    pub(super) fn anchor_world(&self, s: &Site) -> Option<World> {
+    pub(crate) fn anchor_world(&self, s: &Site) -> Option<World> {
         self.derived.anchor_world(s, self.view.generation, self.tm3)
     }
 
@@ -192,7 +174,7 @@ impl MapCtx<'_> {
     }
     /// The map canvas; with `QN_PLANNER_TIMING` set, the CPU time of building the map's
     /// shapes is collected and its median and 95th percentile printed every 120 frames.
-    pub(super) fn map_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn map_ui(&mut self, ui: &mut egui::Ui) {
         let t0 = Instant::now();
         self.map_ui_inner(ui);
         if self.st.timing {
@@ -280,10 +262,10 @@ impl MapCtx<'_> {
 
         // Planning layers, drawn from the least to the most important, in their styles.
         self.prepare_shapes();
-        style::make_hatches(ui.ctx(), self.project, &mut self.st.hatches);
+        paint::make_hatches(ui.ctx(), self.project, &mut self.st.hatches);
         let mut drawn: Vec<Drawn> = Vec::new();
         let sym_scale = if self.st.presenting { 1.5 } else { 1.0 };
-        let denominator = style::scale_denominator(view.m_per_px);
+        let denominator = paint::scale_denominator(view.m_per_px);
         for layer in Layer::ALL.iter().rev().copied() {
             if !self.st.visible[layer_index(layer)] {
                 continue;
@@ -294,7 +276,7 @@ impl MapCtx<'_> {
             }
             let label_look = st
                 .filter(|st| st.labels_at(denominator))
-                .map(|st| style::LabelLook::of(&st.labels, sym_scale));
+                .map(|st| paint::LabelLook::of(&st.labels, sym_scale));
             for s in self.project.sites_of(layer) {
                 if s.geom.is_none() {
                     continue;
@@ -315,19 +297,19 @@ impl MapCtx<'_> {
                 if !rect.expand(20.0).contains(p) {
                     continue;
                 }
-                let radius = look.map_or(style::radius(layer), |sym| {
-                    style::marker_radius(sym, sym_scale)
+                let radius = look.map_or(paint::radius(layer), |sym| {
+                    paint::marker_radius(sym, sym_scale)
                 });
                 let paint = |scale: f32| match look {
-                    Some(sym) => style::paint_styled_marker(&painter, sym, p, scale),
-                    None => style::paint_symbol(&painter, layer, p, scale),
+                    Some(sym) => paint::paint_styled_marker(&painter, sym, p, scale),
+                    None => paint::paint_symbol(&painter, layer, p, scale),
                 };
                 if ghost {
                     // Not open yet in the scenario's year: a faded symbol, no label, no click.
                     paint(0.8 * sym_scale);
                     painter.circle_filled(
                         p,
-                        style::radius(layer) + 2.0,
+                        paint::radius(layer) + 2.0,
                         Color32::from_rgba_unmultiplied(244, 241, 230, 185),
                     );
                     continue;
@@ -335,7 +317,7 @@ impl MapCtx<'_> {
                 if state == scenarios::SiteState::Opening {
                     painter.circle_stroke(
                         p,
-                        style::radius(layer) + 6.0,
+                        paint::radius(layer) + 6.0,
                         Stroke::new(3.0, Color32::from_rgb(0xe6, 0x9f, 0x00)),
                     );
                 }
@@ -343,7 +325,7 @@ impl MapCtx<'_> {
                     s.location_precision,
                     Precision::Approximate | Precision::CommuneCentre
                 ) {
-                    style::paint_approximate_halo(&painter, layer, p, sym_scale);
+                    paint::paint_approximate_halo(&painter, layer, p, sym_scale);
                 }
                 paint(sym_scale);
                 let label = match st {
@@ -368,7 +350,7 @@ impl MapCtx<'_> {
             && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
         {
             self.paint_selected_outline(&painter, &pr, (l, f));
-            painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, style::SELECTION));
+            painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, paint::SELECTION));
             painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
         }
         for (l, f) in self.scenario.compare_differences(self.project) {
@@ -391,7 +373,7 @@ impl MapCtx<'_> {
             for (label, _, w) in &self.base.towns {
                 let p = pr.screen_from_world(*w);
                 if rect.contains(p) {
-                    style::paint_town(&painter, p);
+                    paint::paint_town(&painter, p);
                     towns.push((label.clone(), p));
                 }
             }
@@ -495,10 +477,10 @@ impl MapCtx<'_> {
             return;
         };
         if let Some(sym) = look {
-            style::paint_styled_area(shape, painter, pr, sym, ghost, &self.st.hatches);
+            paint::paint_styled_area(shape, painter, pr, sym, ghost, &self.st.hatches);
             return;
         }
-        let col = style::colour(s.layer);
+        let col = paint::colour(s.layer);
         let alpha = if ghost {
             15
         } else if s.status.is_planned() {
@@ -597,7 +579,7 @@ impl MapCtx<'_> {
             shape.paint_outline(
                 painter,
                 pr,
-                Stroke::new(4.0, style::SELECTION.gamma_multiply(0.8)),
+                Stroke::new(4.0, paint::SELECTION.gamma_multiply(0.8)),
                 None,
             );
         }
@@ -686,8 +668,8 @@ impl MapCtx<'_> {
                 .map(|r| {
                     format!(
                         "{} — {}",
-                        rules_ui::detail_text(lang, &r.detail),
-                        rules_ui::ui_citation(lang, &r.citation)
+                        rules::detail_text(lang, &r.detail),
+                        rules::ui_citation(lang, &r.citation)
                     )
                 })
                 .collect();
@@ -772,10 +754,10 @@ impl MapCtx<'_> {
                 ),
                 None => add(
                     text.clone(),
-                    style::colour(d.layer).gamma_multiply(0.85),
+                    paint::colour(d.layer).gamma_multiply(0.85),
                     FontId::proportional(if self.st.presenting { 17.0 } else { 13.0 }),
                     d.screen,
-                    style::radius(d.layer),
+                    paint::radius(d.layer),
                     pri,
                     None,
                 ),
@@ -784,7 +766,7 @@ impl MapCtx<'_> {
         for (label, p) in towns {
             add(
                 label.clone(),
-                style::TOWN,
+                paint::TOWN,
                 FontId::new(
                     if self.st.presenting { 18.0 } else { 13.5 },
                     FontFamily::Name(fonts::BOLD.into()),

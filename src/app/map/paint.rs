@@ -237,9 +237,9 @@ pub fn paint_styled_marker(p: &Painter, s: &crate::model::style::Symbol, c: Pos2
 
 /// A styled area: filled (solid or hatched) and outlined.
 pub fn paint_styled_area(
-    shape: &super::sitecache::SiteShape,
+    shape: &crate::app::map::sitecache::SiteShape,
     painter: &Painter,
-    pr: &super::map::Projector,
+    pr: &crate::app::map::Projector,
     s: &crate::model::style::Symbol,
     ghost: bool,
     hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,

@@ -1,10 +1,11 @@
 //! The attribute form of the selected site, and its checks. Every change is an edit asked for
 //! with a `Command`; invalid values are refused with the reason beside the field.
 
-use super::command::{Command, Panel, Then, View, merge_key};
-use super::i18n::{self, tr};
-use super::{QnApp, style};
 use crate::analysis::checks::{Checked, Finding, FindingKind};
+use crate::app::QnApp;
+use crate::app::command::{Command, Panel, Then, View, merge_key};
+use crate::app::i18n::{self, tr};
+use crate::app::map::paint;
 use crate::edit::Edit;
 use crate::lang::Language;
 use crate::model::validate::FieldError;
@@ -30,7 +31,7 @@ pub struct FormState {
     occupancy_year: String,
     buffer: String,
     /// The year the rules are judged in, when the planner overrides it.
-    pub(super) rules_year: String,
+    pub(crate) rules_year: String,
     /// Reasons being typed to accept a finding, by finding key.
     reasons: std::collections::HashMap<String, String>,
     pub errors: Vec<FieldError>,
@@ -123,7 +124,7 @@ impl QnApp {
 /// The attribute form over one frame: what it reads (the project, the view, the selected
 /// site, the background checker's findings, the active scenario), the form's own state it
 /// types into, and the commands it asks for.
-pub(super) struct FormCtx<'a> {
+pub(crate) struct FormCtx<'a> {
     pub project: &'a Project,
     pub view: &'a View,
     pub st: &'a mut FormState,
@@ -287,7 +288,7 @@ impl FormCtx<'_> {
         }
     }
 
-    pub(super) fn attributes_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn attributes_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.view.lang;
         let (layer, fid) = self.selected;
         let Some(s) = self.project.site(layer, fid).cloned() else {
@@ -316,7 +317,7 @@ impl FormCtx<'_> {
                 }
             });
         });
-        ui.label(RichText::new(i18n::layer_name(lang, layer)).color(style::colour(layer)));
+        ui.label(RichText::new(i18n::layer_name(lang, layer)).color(paint::colour(layer)));
         ui.horizontal_wrapped(|ui| {
             let ro = self.view.read_only;
             if !s.is_area()
@@ -632,13 +633,13 @@ impl FormCtx<'_> {
                 let field = if c.field == "*" {
                     tr(lang, "bản ghi", "the record").to_string()
                 } else {
-                    field_label(lang, &c.table, &c.field)
+                    crate::app::i18n::field_label(lang, &c.table, &c.field)
                 };
                 let side = |v: &crate::store::Cell, deleted: bool| {
                     if deleted {
                         tr(lang, "(đã xóa)", "(deleted)").to_string()
                     } else {
-                        super::sync_ui::value_text_pub(lang, v)
+                        crate::app::i18n::value_text(lang, v, false)
                     }
                 };
                 let decision = match c.resolution.as_deref() {
@@ -688,7 +689,7 @@ impl FormCtx<'_> {
                     crate::model::oplog::OpKind::Update => format!(
                         "{} {} {} {} {} {}",
                         o.kind.text(lang),
-                        field_label(lang, &o.table, &o.field),
+                        crate::app::i18n::field_label(lang, &o.table, &o.field),
                         tr(lang, "từ", "from"),
                         o.before.short(lang),
                         tr(lang, "thành", "to"),
@@ -698,7 +699,7 @@ impl FormCtx<'_> {
                         format!(
                             "{} {}",
                             o.kind.text(lang),
-                            field_label(lang, &o.table, "geom")
+                            crate::app::i18n::field_label(lang, &o.table, "geom")
                         )
                     }
                     crate::model::oplog::OpKind::Insert => o.kind.text(lang).to_string(),
@@ -757,34 +758,5 @@ impl FormCtx<'_> {
                 }
             }
         }
-    }
-}
-
-/// A logged column in the planner's words (the boundary's geometry is the boundary).
-pub(crate) fn field_label(lang: Language, table: &str, field: &str) -> String {
-    let t = |vi: &'static str, en: &'static str| tr(lang, vi, en).to_string();
-    match field {
-        "geom" if table.ends_with("_boundary") => t("ranh giới", "boundary"),
-        "geom" => t("vị trí", "position"),
-        "name" => t("tên", "name"),
-        "kind" => t("loại", "kind"),
-        "status" => t("trạng thái", "status"),
-        "district_2006" => t("huyện (2006)", "district (2006)"),
-        "location_precision" => t("độ chính xác vị trí", "location precision"),
-        "location_source" => t("nguồn vị trí", "location source"),
-        "notes" => t("ghi chú", "notes"),
-        "planned_phase" => t("giai đoạn", "planned phase"),
-        "area_ha" => t("diện tích (ha)", "area (ha)"),
-        "main_industries" => t("ngành chính", "main industries"),
-        "investment_bn_vnd" => t("vốn đầu tư (tỷ đồng)", "investment (bn VND)"),
-        "jobs" => t("lao động", "jobs"),
-        "decision_year" => t("năm quyết định", "decision year"),
-        "craft" => t("nghề", "craft"),
-        "occupancy_pct" => t("tỉ lệ lấp đầy (%)", "occupancy (%)"),
-        "occupancy_year" => t("năm lấp đầy", "occupancy year"),
-        "green_buffer_m" => t("dải cây xanh (m)", "green buffer (m)"),
-        "pollution_class" => t("nhóm ô nhiễm", "pollution class"),
-        "site_key" => t("mã", "key"),
-        other => other.to_string(),
     }
 }

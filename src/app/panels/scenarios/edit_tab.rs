@@ -7,7 +7,7 @@ use crate::app::command::Panel;
 /// The editor of the active scenario over one frame: what it reads (the project, the view,
 /// the refusals of the last edit), the panel's state it types into, and the commands it asks
 /// for.
-pub(super) struct Editor<'a> {
+pub(crate) struct Editor<'a> {
     pub project: &'a Project,
     pub view: &'a View,
     pub st: &'a mut ScenarioUi,
@@ -90,7 +90,7 @@ impl Editor<'_> {
         value
     }
 
-    pub(super) fn scenario_edit_ui(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn scenario_edit_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.view.lang;
         let ro = self.view.read_only;
         ui.horizontal_wrapped(|ui| {
@@ -218,7 +218,7 @@ impl Editor<'_> {
         self.phasing_ui(ui, &s);
     }
 
-    pub(super) fn growth_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
+    pub(crate) fn growth_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
         let lang = self.view.lang;
         ui.label(
             RichText::new(tr(
@@ -410,7 +410,7 @@ impl Editor<'_> {
         });
     }
 
-    pub(super) fn programme_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
+    pub(crate) fn programme_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
         let lang = self.view.lang;
         ui.label(
             RichText::new(tr(
@@ -544,7 +544,7 @@ impl Editor<'_> {
         }
     }
 
-    pub(super) fn phasing_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
+    pub(crate) fn phasing_ui(&mut self, ui: &mut egui::Ui, s: &Scenario) {
         let lang = self.view.lang;
         ui.label(
             RichText::new(tr(
@@ -595,7 +595,7 @@ impl Editor<'_> {
                                 ui.label(&site.name);
                                 ui.label(
                                     RichText::new(i18n::layer_name(lang, layer))
-                                        .color(crate::app::style::colour(layer)),
+                                        .color(crate::app::map::paint::colour(layer)),
                                 );
                                 let year = s.open_year(layer, fid);
                                 if let Some(y) = self.sc_field(

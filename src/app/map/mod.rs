@@ -2,6 +2,14 @@
 //! world and screen, and the base map projected and triangulated once, then culled and
 //! thinned to the pixel every frame.
 
+pub mod canvas;
+pub mod derived;
+pub mod editing;
+pub mod paint;
+pub mod present;
+mod rings;
+pub mod sitecache;
+
 use crate::io::basemap::BaseMap;
 use crate::io::crs::{Tm3, geodesic_distance_m};
 use egui::{Color32, Mesh, Pos2, Rect, Shape, Stroke};
@@ -458,7 +466,7 @@ impl RefLook {
         };
         let outline =
             Color32::from_rgba_unmultiplied(s.outline[0], s.outline[1], s.outline[2], s.outline[3]);
-        let w = (s.outline_mm * super::style::PX_PER_MM).max(1.0);
+        let w = (s.outline_mm * crate::app::map::paint::PX_PER_MM).max(1.0);
         let stroke = (s.dash != Dash::NoPen && s.outline_mm > 0.0).then(|| Stroke::new(w, outline));
         let dash = s
             .dash
@@ -595,7 +603,7 @@ impl BaseCache {
     }
 
     pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
-        use super::style::*;
+        use crate::app::map::paint::*;
         // Beyond the detailed data, the sea and the coarse land; the data's own box over them.
         painter.rect_filled(pr.rect, 0.0, SEA);
         self.surround.paint(painter, pr, NEIGHBOUR_LAND, None);
@@ -806,7 +814,7 @@ impl RefLayerView {
         if self
             .style
             .as_ref()
-            .is_some_and(|s| !s.shows_at(super::style::scale_denominator(px)))
+            .is_some_and(|s| !s.shows_at(crate::app::map::paint::scale_denominator(px)))
         {
             return;
         }
@@ -841,7 +849,7 @@ impl RefLayerView {
             if p[0] >= vmin[0] && p[0] <= vmax[0] && p[1] >= vmin[1] && p[1] <= vmax[1] {
                 let at = pr.screen_from_world(*p);
                 match &look.marker {
-                    Some(sym) => super::style::paint_styled_marker(painter, sym, at, 1.0),
+                    Some(sym) => crate::app::map::paint::paint_styled_marker(painter, sym, at, 1.0),
                     None => {
                         painter.circle_filled(at, 2.5, look.dot);
                     }
@@ -913,78 +921,23 @@ impl RefLayerView {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn projector_round_trips() {
-        let rect = Rect::from_min_size(Pos2::new(10.0, 20.0), egui::vec2(800.0, 600.0));
-        let view = MapView {
-            centre: [450_000.0, 2_330_000.0],
-            m_per_px: 100.0,
-        };
-        let pr = Projector::new(rect, view);
-        assert_eq!(pr.screen_from_world(view.centre), rect.center());
-        let w = [451_000.0, 2_331_000.0];
-        let s = pr.screen_from_world(w);
-        assert_eq!(s, rect.center() + egui::vec2(10.0, -10.0));
-        let back = pr.world_from_screen(s);
-        assert!((back[0] - w[0]).abs() < 1e-6 && (back[1] - w[1]).abs() < 1e-6);
-    }
-
-    #[test]
-    fn zoom_keeps_the_point_under_the_cursor() {
-        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
-        let mut view = MapView {
-            centre: [450_000.0, 2_330_000.0],
-            m_per_px: 100.0,
-        };
-        let anchor = Pos2::new(100.0, 500.0);
-        let before = Projector::new(rect, view).world_from_screen(anchor);
-        view.zoom_at(rect, anchor, 0.5);
-        let after = Projector::new(rect, view).world_from_screen(anchor);
-        assert!((before[0] - after[0]).abs() < 1e-6 && (before[1] - after[1]).abs() < 1e-6);
-        assert_eq!(view.m_per_px, 50.0);
-    }
-
-    #[test]
-    fn scale_bar_is_true_at_the_centre() {
-        let tm3 = Tm3::new().unwrap();
-        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
-        let (e, n) = tm3.tm3_from_lonlat(107.3, 21.2).unwrap();
-        let pr = Projector::new(
-            rect,
-            MapView {
-                centre: [e, n],
-                m_per_px: 100.0,
-            },
-        );
-        let g = pr.ground_m_per_px(&tm3).unwrap();
-        // TM-3 with k0 = 0.9999, 47 km west of the central meridian: scale within 0.02 % of 1.
-        assert!((g - 100.0).abs() / 100.0 < 0.0005, "{g}");
-        // A 200 px bar at this scale: compare with the geodesic between its ends.
-        let a = tm3.lonlat_from_tm3(e - 100.0 * 100.0, n).unwrap();
-        let b = tm3.lonlat_from_tm3(e + 100.0 * 100.0, n).unwrap();
-        let truth = geodesic_distance_m(a, b);
-        assert!((g * 200.0 - truth).abs() / truth < 0.01);
-    }
-
-    #[test]
-    fn hex_colours() {
-        assert_eq!(
-            parse_hex_color("#7a5195"),
-            Color32::from_rgb(0x7a, 0x51, 0x95)
-        );
-        assert_eq!(parse_hex_color("red"), Color32::from_gray(110));
-    }
-
-    #[test]
-    fn nice_lengths() {
-        assert_eq!(nice_length_m(7300.0), 5000.0);
-        assert_eq!(nice_length_m(2100.0), 2000.0);
-        assert_eq!(nice_length_m(999.0), 500.0);
-        assert_eq!(format_length(20000.0), "20 km");
-        assert_eq!(format_length(500.0), "500 m");
-    }
+/// The map over one frame: the project it shows, the map's state, the derived caches, the
+/// base map, the scenario the map follows and the rules (their verdicts are cached there),
+/// the author drafting edits record, and the commands the map asks for.
+pub(crate) struct MapCtx<'a> {
+    pub project: &'a crate::model::Project,
+    pub view: &'a crate::app::command::View,
+    pub st: &'a mut canvas::MapState,
+    pub derived: &'a mut derived::Derived,
+    pub base: &'a BaseCache,
+    pub tm3: &'a Tm3,
+    pub scenario: &'a crate::app::panels::scenarios::ScenarioUi,
+    pub rules: &'a mut crate::app::panels::rules::RulesUi,
+    pub author: &'a str,
+    /// The server's geometry of a conflict the planner is looking at (lon/lat).
+    pub theirs: Option<&'a geo_types::Geometry<f64>>,
+    pub out: Vec<crate::app::command::Command>,
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,7 +5,7 @@ use super::charts_tab::output_lines;
 use super::*;
 
 /// The ticked scenarios side by side (the ticks are the tab's state).
-pub(super) fn compare_ui(ui: &mut egui::Ui, project: &Project, view: &View, st: &mut ScenarioUi) {
+pub(crate) fn compare_ui(ui: &mut egui::Ui, project: &Project, view: &View, st: &mut ScenarioUi) {
     let lang = view.lang;
     ui.horizontal_wrapped(|ui| {
         ui.label(tr(lang, "So sánh:", "Compare:"));

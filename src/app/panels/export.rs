@@ -1,11 +1,11 @@
 //! File → Export map…: the options of a print, and the export itself on a worker thread so
 //! the window never blocks; the result (or the reason it failed) is shown when it is done.
 
-use super::QnApp;
-use super::canvas::PrintRect;
-use super::command::{Command, View};
-use super::i18n::tr;
-use super::map::World;
+use crate::app::QnApp;
+use crate::app::command::{Command, View};
+use crate::app::i18n::tr;
+use crate::app::map::World;
+use crate::app::map::canvas::PrintRect;
 use crate::export::layout::{self, SCALES};
 use crate::export::{
     Composer, Extent, Grid, MapFormat as Format, MapSpec, PackSpec, Paper, PrintLayout,
@@ -74,7 +74,7 @@ impl Default for ExportUi {
 
 impl ExportUi {
     /// The layout changed since it was last kept: keep it (once per change).
-    pub(super) fn layout_to_keep(&mut self) -> Option<PrintLayout> {
+    pub(crate) fn layout_to_keep(&mut self) -> Option<PrintLayout> {
         let now = self.layout.clone().normalised();
         if self.saved.as_ref() == Some(&now) || self.loaded_for.is_none() {
             return None;
@@ -86,7 +86,7 @@ impl ExportUi {
 
 /// What the export window needs from the map: the current view's box, the selected site and
 /// the rectangle drawn for printing.
-pub(super) struct MapSide<'a> {
+pub(crate) struct MapSide<'a> {
     pub view_box: Option<(World, World)>,
     pub selected: Option<String>,
     pub selected_site: Option<(Layer, i64)>,
@@ -105,7 +105,7 @@ impl QnApp {
     }
 
     /// Reads the project's print layout when the export window shows another project's.
-    pub(super) fn load_print_layout(&mut self) {
+    pub(crate) fn load_print_layout(&mut self) {
         let path = self.file.as_ref().map(|f| f.path().to_path_buf());
         if path == self.export.loaded_for {
             return;
@@ -136,7 +136,7 @@ impl QnApp {
         self.map
             .view
             .filter(|_| self.map.map_rect.is_positive())
-            .map(|v| super::map::Projector::new(self.map.map_rect, v).visible())
+            .map(|v| crate::app::map::Projector::new(self.map.map_rect, v).visible())
     }
 
     /// The map page the export window sets up; for the outline drawn every frame
@@ -211,7 +211,7 @@ impl QnApp {
     }
 
     /// Outlines on the map what the layout prints, while the export window is open.
-    pub(super) fn update_print_frame(&mut self) {
+    pub(crate) fn update_print_frame(&mut self) {
         if !self.export.open || self.map.presenting {
             self.map.print_frame = None;
             self.export.ref_bounds = None;
@@ -248,11 +248,11 @@ impl QnApp {
 
     /// Makes the atlas of `layer` (or of the one site `fid`) into the export window's file,
     /// as a PDF, on a worker.
-    pub(super) fn start_atlas(&mut self, layer: Layer, fid: Option<i64>) {
+    pub(crate) fn start_atlas(&mut self, layer: Layer, fid: Option<i64>) {
         self.start_job(Job::Atlas(layer, fid));
     }
 
-    pub(super) fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
+    pub(crate) fn start_export(&mut self, pack_of: Option<crate::scenario::Scenario>) {
         self.start_job(match pack_of {
             Some(s) => Job::Pack(Box::new(s)),
             None => Job::Map,
@@ -354,7 +354,7 @@ impl QnApp {
 
 /// The export window: a function of what it prints and its own state (the options, the print
 /// layout and the running export); asks for the file dialog and the export itself as commands.
-pub(super) fn export_window(
+pub(crate) fn export_window(
     ctx: &egui::Context,
     project: &Project,
     view: &View,
@@ -573,10 +573,10 @@ pub(super) fn export_window(
                     let busy = st.running.is_some();
                     let l = ui.label(tr(lang, "Tập bản đồ các vị trí:", "Atlas of site sheets:"));
                     egui::ComboBox::from_id_salt("atlas_layer")
-                        .selected_text(super::i18n::layer_name(lang, st.atlas_layer))
+                        .selected_text(crate::app::i18n::layer_name(lang, st.atlas_layer))
                         .show_ui(ui, |ui| {
                             for layer in Layer::ALL.into_iter().filter(|l| l.is_planning()) {
-                                ui.selectable_value(&mut st.atlas_layer, layer, super::i18n::layer_name(lang, layer));
+                                ui.selectable_value(&mut st.atlas_layer, layer, crate::app::i18n::layer_name(lang, layer));
                             }
                         })
                         .response

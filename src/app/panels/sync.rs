@@ -5,8 +5,8 @@
 //! The sync itself runs on a worker thread over its own connection to the file; while it runs
 //! the project takes no edits, so nothing the planner types can be overwritten by it.
 
-use super::command::{Command, View};
-use super::i18n::{self, tr};
+use crate::app::command::{Command, View};
+use crate::app::i18n::{self, tr};
 use crate::lang::Language;
 use crate::model::{Layer, Project};
 use crate::server::sync::{CancelSlot, Phase, SyncReport};
@@ -244,36 +244,6 @@ pub(crate) fn status_part(ui: &mut egui::Ui, view: &View, st: &SyncUi) -> Vec<Co
     out
 }
 
-/// How a value of a conflict reads (for the form's history too).
-pub(crate) fn value_text_pub(lang: Language, c: &Cell) -> String {
-    value_text(lang, c, false)
-}
-
-/// How a value of a conflict reads.
-fn value_text(lang: Language, c: &Cell, deleted: bool) -> String {
-    if deleted {
-        return tr(lang, "(đã xóa)", "(deleted)").into();
-    }
-    match c {
-        Cell::Null => tr(lang, "(trống)", "(empty)").into(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Real(r) => format!("{r}"),
-        Cell::Text(t) => t.clone(),
-        Cell::Wkb(w) => match crate::store::sync::geometry_of_wkb(w) {
-            Some(geo_types::Geometry::Point(p)) => {
-                format!("{:.5}° N  {:.5}° E", p.y(), p.x())
-            }
-            g => {
-                let n = g.map(|g| geo::CoordsIter::coords_count(&g)).unwrap_or(0);
-                match lang {
-                    Language::Vi => format!("vùng ({n} đỉnh)"),
-                    Language::En => format!("area ({n} vertices)"),
-                }
-            }
-        },
-    }
-}
-
 /// The record a conflict is about, as the planner knows it: its layer and name.
 fn record_name(lang: Language, project: &Project, c: &Conflict) -> String {
     let layer = Layer::ALL
@@ -408,7 +378,7 @@ fn conflict_row(
     let field = if c.field == "*" {
         tr(lang, "bản ghi", "record").to_string()
     } else {
-        super::form::field_label(lang, &c.table, &c.field)
+        crate::app::i18n::field_label(lang, &c.table, &c.field)
     };
     ui.horizontal(|ui| {
         ui.label(RichText::new(record_name(lang, project, c)).strong());
@@ -439,9 +409,9 @@ fn conflict_row(
                 .map(|(f, v)| {
                     format!(
                         "{} {} {}",
-                        super::form::field_label(lang, &c.table, f),
+                        crate::app::i18n::field_label(lang, &c.table, f),
                         tr(lang, "thành", "to"),
-                        value_text(lang, v, false)
+                        crate::app::i18n::value_text(lang, v, false)
                     )
                 })
                 .collect()
@@ -512,14 +482,14 @@ fn conflict_row(
         .show(ui, |ui| {
             if c.field != "*" {
                 ui.label(tr(lang, "Gốc", "Base"));
-                ui.label(value_text(lang, &c.base, false));
+                ui.label(crate::app::i18n::value_text(lang, &c.base, false));
                 ui.end_row();
             }
             ui.label(tr(lang, "Của tôi", "Mine"));
             if c.field == "*" && !c.mine_deleted && !mine_edits.is_empty() {
                 ui.label(mine_edits.join(", "));
             } else {
-                ui.label(value_text(lang, &c.mine, c.mine_deleted));
+                ui.label(crate::app::i18n::value_text(lang, &c.mine, c.mine_deleted));
             }
             ui.end_row();
             ui.label(tr(lang, "Máy chủ", "Theirs"));
@@ -530,7 +500,7 @@ fn conflict_row(
             };
             ui.label(format!(
                 "{}{by}",
-                value_text(lang, &c.theirs, c.theirs_deleted)
+                crate::app::i18n::value_text(lang, &c.theirs, c.theirs_deleted)
             ));
             ui.end_row();
         });
@@ -572,9 +542,9 @@ fn conflict_row(
     });
 }
 
-impl super::QnApp {
+impl crate::app::QnApp {
     /// Starts a sync of the open file on the worker thread.
-    pub(super) fn start_sync(&mut self) {
+    pub(crate) fn start_sync(&mut self) {
         let lang = self.lang();
         if self.sync.running() {
             return;
@@ -613,7 +583,7 @@ impl super::QnApp {
     /// Takes the worker's outcome when it is done: the project is read again when the sync
     /// changed it (which ends the undo history: its steps were made on records the sync may
     /// have changed since).
-    pub(super) fn poll_sync(&mut self) {
+    pub(crate) fn poll_sync(&mut self) {
         let Some(job) = &self.sync.job else { return };
         let Some(result) = job.poll() else { return };
         let secs = job.started.elapsed().as_secs_f64();
@@ -707,7 +677,7 @@ impl super::QnApp {
         self.project = p;
         self.project_gen += 1;
         if layers_arrived && let Some(file) = &self.file {
-            match super::load_reference_layers(file, &self.tm3) {
+            match crate::app::load_reference_layers(file, &self.tm3) {
                 Ok(r) => self.map.refs = r,
                 Err(e) => self.show_error(e),
             }
@@ -715,7 +685,7 @@ impl super::QnApp {
     }
 
     /// Reads where the copy stands with the shared plan, once per project generation.
-    pub(super) fn refresh_sync_state(&mut self) {
+    pub(crate) fn refresh_sync_state(&mut self) {
         if self.sync.loaded_gen == Some(self.project_gen) {
             return;
         }
@@ -764,7 +734,7 @@ impl super::QnApp {
     }
 
     /// Records the planner's decision on a conflict (an edit of the file, synced next time).
-    pub(super) fn resolve_conflict(&mut self, id: i64, decision: Decision) {
+    pub(crate) fn resolve_conflict(&mut self, id: i64, decision: Decision) {
         let Some(file) = self.file.as_mut() else {
             return;
         };

@@ -3,10 +3,10 @@
 //! chosen), then import it on a worker thread with a progress bar and Cancel. The import is
 //! one transaction on its own connection: Cancel or an error leaves the project as it was.
 
-use super::QnApp;
-use super::command::{Command, Then};
+use crate::app::QnApp;
+use crate::app::command::{Command, Then};
 
-use super::i18n::tr;
+use crate::app::i18n::tr;
 use crate::io::crs::Crs;
 use crate::io::import::{CSV_DELIMITERS, Scan, Source, csv_layout, is_csv_path, scan};
 use crate::io::import_sites::{
@@ -123,7 +123,7 @@ impl Default for ImportUi {
 /// The import window over one frame: its own state, the UI language, the project file it
 /// imports into (path, read-only) and the commands it asks for (the import's edit, the file
 /// dialog).
-pub(super) struct ImportCtx<'a> {
+pub(crate) struct ImportCtx<'a> {
     pub st: &'a mut ImportUi,
     pub lang: crate::lang::Language,
     pub project: Option<(PathBuf, bool)>,
@@ -144,7 +144,7 @@ impl QnApp {
     }
 
     /// Runs `f` on the import window's context and queues what it asked for.
-    pub(super) fn with_import(&mut self, f: impl FnOnce(&mut ImportCtx<'_>)) {
+    pub(crate) fn with_import(&mut self, f: impl FnOnce(&mut ImportCtx<'_>)) {
         let mut c = self.import_ctx();
         f(&mut c);
         let asked = std::mem::take(&mut c.out);
@@ -180,19 +180,19 @@ impl QnApp {
     }
 
     /// Reads the file named in the import window again.
-    pub(super) fn rescan_import(&mut self) {
+    pub(crate) fn rescan_import(&mut self) {
         self.with_import(|c| c.start_scan());
     }
 
     /// The import's edit reached the file: the window says what came in.
-    pub(super) fn import_done(&mut self, message: String) {
+    pub(crate) fn import_done(&mut self, message: String) {
         self.import.found = None;
         self.reload_reference_layers();
         self.import.last = Some(Ok(message));
     }
 
     /// The import's edit was refused (the reason is in the error window or the status bar).
-    pub(super) fn import_refused(&mut self) {
+    pub(crate) fn import_refused(&mut self) {
         self.import.last = Some(Err(tr(
             self.lang(),
             "không ghi được vào dự án (xem thông báo lỗi)",
@@ -203,7 +203,7 @@ impl QnApp {
 }
 
 impl ImportCtx<'_> {
-    pub(super) fn start_scan(&mut self) {
+    pub(crate) fn start_scan(&mut self) {
         let text = self.st.path.trim().to_string();
         let path = PathBuf::from(&text);
         // A layer chosen in another GeoPackage means nothing here.
@@ -463,7 +463,7 @@ impl ImportCtx<'_> {
     }
 
     /// Files dropped on the window open the import window.
-    pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
+    pub(crate) fn take_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -599,7 +599,7 @@ impl ImportCtx<'_> {
     }
 
     /// Opens the import window on `path` and starts reading it.
-    pub(super) fn open_file(&mut self, path: PathBuf) {
+    pub(crate) fn open_file(&mut self, path: PathBuf) {
         self.st.path = path.display().to_string();
         // A new file: its encoding is found again.
         self.st.encoding = None;
@@ -607,7 +607,7 @@ impl ImportCtx<'_> {
         self.start_scan();
     }
 
-    pub(super) fn import_window(&mut self, ctx: &egui::Context) {
+    pub(crate) fn import_window(&mut self, ctx: &egui::Context) {
         self.poll_import(ctx);
         if !self.st.open {
             return;

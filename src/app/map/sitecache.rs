@@ -3,8 +3,8 @@
 //! at the detail a pixel can show. A huge polygon (a million vertices) is prepared on a
 //! thread of its own and never holds up a frame; a small one is ready at once.
 
-use super::map::{Projector, World};
 use crate::analysis::checks::SiteKey;
+use crate::app::map::{Projector, World};
 use crate::io::crs::Tm3;
 use egui::{Color32, Mesh, Pos2, Shape, Stroke};
 use geo::Simplify;

@@ -3,10 +3,10 @@
 //! change is an edit of the layer's style (one undo step per gesture on one control); the map
 //! and every export draw from the same style.
 
-use super::command::{Command, Panel, Then, View, merge_key};
-use super::filebrowser::Purpose;
-use super::i18n::tr;
-use super::style as look;
+use crate::app::command::{Command, Panel, Then, View, merge_key};
+use crate::app::filebrowser::Purpose;
+use crate::app::i18n::tr;
+use crate::app::map::paint as look;
 use crate::edit::Edit;
 use crate::lang::Language;
 use crate::model::Project;
@@ -203,7 +203,7 @@ fn swatch(ui: &mut egui::Ui, s: &Symbol, kind: GeomKind) {
 /// A field as the panel lists it: the planner's words for a planning layer's fields, the
 /// column's name for the others.
 fn field_name(lang: Language, table: &str, field: &str) -> String {
-    super::form::field_label(lang, table, field)
+    crate::app::i18n::field_label(lang, table, field)
 }
 
 /// The style panel of the layer `st.target`; returns its edits and requests.

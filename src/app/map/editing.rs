@@ -3,10 +3,10 @@
 //! as commands that `QnApp::run_commands` applies at the end of the frame, never straight to
 //! the file.
 
-use super::canvas::MapCtx;
-use super::command::{Command, Panel, Then, merge_key};
-use super::map::{Projector, World};
-use super::{i18n::tr, style};
+use super::rings::{closest_on_segment, polygons, polygons_mut, ring_mut, set_ring};
+use super::{MapCtx, Projector, World, paint};
+use crate::app::command::{Command, Panel, Then, merge_key};
+use crate::app::i18n::tr;
 use crate::edit::Edit;
 use crate::io::crs::geodesic_distance_m;
 use crate::model::{DraftAction, Layer, Site, Status};
@@ -135,6 +135,13 @@ impl Default for Editor {
 }
 
 impl Editor {
+    /// Starts drawing the boundary of site `fid` of `layer` (the form's "Draw boundary").
+    pub fn draw_boundary_of(&mut self, layer: Layer, fid: i64) {
+        self.tool = Tool::DrawPolygon;
+        self.drawing.clear();
+        self.boundary_of = Some((layer, fid));
+    }
+
     /// Takes tool `t`; a different tool drops what the last one had begun.
     pub fn set_tool(&mut self, t: Tool) {
         if self.tool != t {
@@ -186,58 +193,8 @@ fn lonlat(tm3: &crate::io::crs::Tm3, w: World) -> Option<Coord<f64>> {
         .map(|(x, y)| Coord { x, y })
 }
 
-/// Polygons of a geometry (empty for points).
-fn polygons_mut(g: &mut Geometry<f64>) -> Vec<&mut Polygon<f64>> {
-    match g {
-        Geometry::Polygon(p) => vec![p],
-        Geometry::MultiPolygon(mp) => mp.0.iter_mut().collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn polygons(g: &Geometry<f64>) -> Vec<&Polygon<f64>> {
-    match g {
-        Geometry::Polygon(p) => vec![p],
-        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Ring `ring` of a polygon as a mutable coordinate list (closed: first == last).
-fn ring_mut(p: &mut Polygon<f64>, ring: usize) -> Option<Vec<Coord<f64>>> {
-    let mut coords = None;
-    if ring == 0 {
-        p.exterior_mut(|r| coords = Some(r.0.clone()));
-    } else {
-        p.interiors_mut(|rs| coords = rs.get(ring - 1).map(|r| r.0.clone()));
-    }
-    coords
-}
-
-fn set_ring(p: &mut Polygon<f64>, ring: usize, coords: Vec<Coord<f64>>) {
-    if ring == 0 {
-        p.exterior_mut(|r| *r = LineString(coords));
-    } else {
-        p.interiors_mut(|rs| {
-            if let Some(r) = rs.get_mut(ring - 1) {
-                *r = LineString(coords);
-            }
-        });
-    }
-}
-
-fn closest_on_segment(p: Pos2, a: Pos2, b: Pos2) -> Pos2 {
-    let ab = b - a;
-    let len2 = ab.length_sq();
-    if len2 == 0.0 {
-        return a;
-    }
-    let t = ((p - a).dot(ab) / len2).clamp(0.0, 1.0);
-    a + ab * t
-}
-
 impl MapCtx<'_> {
-    pub(super) fn lonlat(&self, w: World) -> Option<Coord<f64>> {
+    pub(crate) fn lonlat(&self, w: World) -> Option<Coord<f64>> {
         lonlat(self.tm3, w)
     }
 
@@ -247,7 +204,7 @@ impl MapCtx<'_> {
 
     /// Snaps `pos` to a vertex, else an edge, of the visible features within the tolerance.
     /// `skip` leaves out one vertex (the one being dragged).
-    pub(super) fn snap_at(
+    pub(crate) fn snap_at(
         &self,
         pr: &Projector,
         pos: Pos2,
@@ -347,7 +304,7 @@ impl MapCtx<'_> {
     }
 
     /// Ends the polygon being drawn: a new site, or the boundary of `boundary_of`.
-    pub(super) fn finish_polygon(&mut self) {
+    pub(crate) fn finish_polygon(&mut self) {
         let pts = std::mem::take(&mut self.st.editor.drawing);
         let target = self.st.editor.boundary_of.take();
         if pts.len() < 3 {
@@ -393,7 +350,7 @@ impl MapCtx<'_> {
 
     /// Handles the active tool's clicks, drags and keys on the map. Returns true when the
     /// tool used the drag (so the map does not pan).
-    pub(super) fn tool_input(
+    pub(crate) fn tool_input(
         &mut self,
         ui: &egui::Ui,
         resp: &egui::Response,
@@ -763,7 +720,7 @@ impl MapCtx<'_> {
     }
 
     /// The feature under `pos` within `tol` points: polygons by containment, points by distance.
-    pub(super) fn hit_test(&self, pr: &Projector, pos: Pos2, tol: f32) -> Option<(Layer, i64)> {
+    pub(crate) fn hit_test(&self, pr: &Projector, pos: Pos2, tol: f32) -> Option<(Layer, i64)> {
         let mut best: Option<(f32, Layer, i64)> = None;
         for s in &self.project.sites {
             if !self.is_layer_visible(s.layer) {
@@ -807,7 +764,7 @@ impl MapCtx<'_> {
     }
 
     /// Draws the tools' overlays: the polygon being drawn, vertex handles, snap, measure.
-    pub(super) fn paint_tool_overlay(
+    pub(crate) fn paint_tool_overlay(
         &self,
         painter: &egui::Painter,
         pr: &Projector,
@@ -941,7 +898,7 @@ impl MapCtx<'_> {
             );
             painter.galley(at, g, Color32::BLACK);
         }
-        let _ = style::SELECTION;
+        let _ = paint::SELECTION;
     }
 
     /// One line telling how the active tool works.

@@ -1,10 +1,10 @@
 //! Rules in the window: the verdicts of the selected site in its form, the rule set editor,
 //! the compliance report of a scenario, and markers for failed rules on the map.
 
-use super::QnApp;
-use super::command::{Command, Panel, View, merge_key};
-use super::i18n::tr;
 use crate::analysis::rules::{RuleResult, Verdict, date_of_year, evaluate, judging_year};
+use crate::app::QnApp;
+use crate::app::command::{Command, Panel, View, merge_key};
+use crate::app::i18n::tr;
 use crate::edit::Edit;
 use crate::lang::Language;
 use crate::model::rules::Rule;
@@ -282,7 +282,7 @@ fn rule_field<T>(
     label: egui::Id,
     parse: impl FnOnce(&str) -> Result<T, Refusal>,
 ) -> Option<T> {
-    let parsed = super::buffered_text(
+    let parsed = crate::app::buffered_text(
         ui,
         &mut st.bufs,
         ("rule_field", key),
@@ -294,8 +294,8 @@ fn rule_field<T>(
         Some(label),
     )
     .map(|t| parse(&t));
-    let value = super::note_refusal(&mut st.refused, key, parsed);
-    super::refusal_label(ui, lang, st.refused.get(key));
+    let value = crate::app::note_refusal(&mut st.refused, key, parsed);
+    crate::app::refusal_label(ui, lang, st.refused.get(key));
     value
 }
 
@@ -469,9 +469,9 @@ pub fn rules_window(
     out
 }
 
-impl super::form::FormCtx<'_> {
+impl crate::app::panels::form::FormCtx<'_> {
     /// The rules section of the selected site's form.
-    pub(super) fn rules_section(&mut self, ui: &mut egui::Ui, s: &Site) {
+    pub(crate) fn rules_section(&mut self, ui: &mut egui::Ui, s: &Site) {
         let lang = self.view.lang;
         if crate::analysis::rules::checks_for(s.layer).is_empty() {
             return;
