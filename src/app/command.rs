@@ -81,7 +81,7 @@ pub enum Command {
     /// Classify a layer's style anew from its values (an edit of its style).
     ClassifyStyle {
         table: String,
-        how: super::panels::style::Classify,
+        how: Classify,
     },
 }
 
@@ -311,4 +311,18 @@ impl QnApp {
             Then::Imported { message } => self.import_done(message),
         }
     }
+}
+
+/// How a new classification is asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Classify {
+    Categories {
+        field: String,
+    },
+    Classes {
+        field: String,
+        n: usize,
+        method: crate::model::style::Method,
+        ramp: [[u8; 3]; 2],
+    },
 }

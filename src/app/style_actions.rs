@@ -1,7 +1,8 @@
 //! A layer's style from the style panel: opened, classified, read from and written to QML.
 
+use super::command::Classify;
 use super::i18n::tr;
-use super::{QnApp, i18n, panels};
+use super::{QnApp, i18n};
 use crate::edit::Edit;
 use crate::model::Layer;
 use std::path::Path;
@@ -39,13 +40,12 @@ impl QnApp {
     }
 
     /// Classifies a layer's style anew from the values of its features.
-    pub(super) fn classify_style(&mut self, table: &str, how: panels::style::Classify) {
+    pub(super) fn classify_style(&mut self, table: &str, how: Classify) {
         use crate::model::style::{LayerStyle, Value, categorise, graduate, site_value};
         let lang = self.lang();
         let Some(file) = &self.file else { return };
         let field = match &how {
-            panels::style::Classify::Categories { field }
-            | panels::style::Classify::Classes { field, .. } => field.clone(),
+            Classify::Categories { field } | Classify::Classes { field, .. } => field.clone(),
         };
         let mut values: Vec<Value> = Vec::new();
         match Layer::from_table(table) {
@@ -66,8 +66,8 @@ impl QnApp {
         };
         let sym = base.main_symbol().clone();
         let renderer = match how {
-            panels::style::Classify::Categories { field } => categorise(&field, &values, &sym),
-            panels::style::Classify::Classes {
+            Classify::Categories { field } => categorise(&field, &values, &sym),
+            Classify::Classes {
                 field,
                 n,
                 method,

@@ -333,7 +333,6 @@ const ACYCLIC_FOLDERS: &[&str] = &[
     "server",
     "store",
     "sync",
-    "app",
     "app/map",
     "app/panels",
 ];
@@ -353,14 +352,18 @@ fn uses_within(folder: &Path, prefix: &str) -> Vec<(String, Vec<String>)> {
     names.dedup();
     let mut out = Vec::new();
     for n in &names {
-        let file = if folder.join(format!("{n}.rs")).exists() {
-            folder.join(format!("{n}.rs"))
-        } else {
-            folder.join(n).join("mod.rs")
-        };
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
+        // A file, or a sub-folder taken whole (every file in it speaks for it).
+        let mut sources = Vec::new();
+        if folder.join(format!("{n}.rs")).exists() {
+            sources.push(folder.join(format!("{n}.rs")));
+        } else if folder.join(n).is_dir() {
+            rust_files(&folder.join(n), &mut sources);
+        }
+        let text: String = sources
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut used = Vec::new();
         for line in text.lines() {
             let code = line.split("//").next().unwrap_or("");

@@ -3,6 +3,7 @@
 //! change is an edit of the layer's style (one undo step per gesture on one control); the map
 //! and every export draw from the same style.
 
+pub use crate::app::command::Classify;
 use crate::app::command::{Command, Panel, Then, View, merge_key};
 use crate::app::filebrowser::Purpose;
 use crate::app::i18n::tr;
@@ -15,20 +16,6 @@ use crate::store::StyleTarget;
 use crate::store::qml::GeomKind;
 use egui::{Color32, RichText, Sense, Stroke, Vec2};
 use std::time::Instant;
-
-/// How a new classification is asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Classify {
-    Categories {
-        field: String,
-    },
-    Classes {
-        field: String,
-        n: usize,
-        method: Method,
-        ramp: [[u8; 3]; 2],
-    },
-}
 
 /// The panel's own state: which layer, and the choices not yet applied.
 pub struct StyleUi {
