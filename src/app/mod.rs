@@ -10,7 +10,7 @@
 //! validated and written in one transaction by the domain, then follows it up (select the new
 //! site…). The parts: `menu` (menu bar, toolbar, status bar, shortcuts), `side` (the left
 //! panel), `map/` (the map: `canvas` draws it, `editing` its drafting tools, `derived` and
-//! `sitecache` its caches, `paint` the styles' painter, `present` presentation mode),
+//! `sitecache` its caches, `present` presentation mode), `paint` (the styles' painter),
 //! `dialogs` (windows over the map and Esc), `panels/` (`form`, `table`, `scenarios/` one file
 //! per tab, `rules`, `style`, `sync`, `import`, `export`). Nothing here decides what is stored.
 
@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod launch;
 pub mod map;
 mod menu;
+pub mod paint;
 pub mod panels;
 mod queries;
 mod side;
@@ -654,7 +655,7 @@ impl QnApp {
             return;
         }
         let t0 = Instant::now();
-        map::paint::make_hatches(ctx, &self.project, &mut self.map.hatches);
+        paint::make_hatches(ctx, &self.project, &mut self.map.hatches);
         for i in stale {
             let table = self.map.refs[i].table.clone();
             let want = self.project.styles.get(&table).cloned();
@@ -723,7 +724,7 @@ impl QnApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        map::present::presentation_keys(&ctx, &self.project, &mut self.map, &mut self.scenario);
+        map::canvas::presentation_keys(&ctx, &self.project, &mut self.map, &mut self.scenario);
         map::present::presentation_controls(
             &ctx,
             view.lang,

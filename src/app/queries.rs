@@ -100,4 +100,12 @@ impl QnApp {
         let w = self.anchor_world(s)?;
         Some(pr.screen_from_world(w))
     }
+
+    /// The current view's box on the ground (EPSG:5899).
+    pub(crate) fn view_box(&self) -> Option<([f64; 2], [f64; 2])> {
+        self.map
+            .view
+            .filter(|_| self.map.map_rect.is_positive())
+            .map(|v| super::map::Projector::new(self.map.map_rect, v).visible())
+    }
 }

@@ -1,7 +1,7 @@
 //! The left panel: search, the layers with their symbols and counts, the industrial centres,
 //! the records that are not located, and the reference layers.
 
-use super::map::canvas::layer_index;
+use super::map::layer_index;
 use super::*;
 use egui::{Color32, Sense, Stroke, Vec2};
 
@@ -97,13 +97,13 @@ pub(super) fn side_ui(
             ui.horizontal(|ui| {
                 let (rect, clicked) = symbol_button(ui, lang, i18n::layer_name(lang, layer));
                 match project.styles.get(layer.table()) {
-                    Some(s) => map::paint::paint_styled_marker(
+                    Some(s) => paint::paint_styled_marker(
                         ui.painter(),
                         s.main_symbol(),
                         rect.center(),
                         0.8,
                     ),
-                    None => map::paint::paint_symbol(ui.painter(), layer, rect.center(), 1.0),
+                    None => paint::paint_symbol(ui.painter(), layer, rect.center(), 1.0),
                 }
                 ui.checkbox(&mut st.visible[i], text);
                 if clicked && view.has_file {
@@ -174,7 +174,7 @@ pub(super) fn side_ui(
         }
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
-            map::paint::paint_town(ui.painter(), rect.center());
+            paint::paint_town(ui.painter(), rect.center());
             ui.checkbox(
                 st.show_towns,
                 format!(
@@ -190,7 +190,7 @@ pub(super) fn side_ui(
         });
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
-            map::paint::paint_approximate_halo(
+            paint::paint_approximate_halo(
                 ui.painter(),
                 Layer::IndustrialClusters,
                 rect.center(),
@@ -206,7 +206,7 @@ pub(super) fn side_ui(
             let (rect, _) = ui.allocate_exact_size(Vec2::new(20.0, 12.0), Sense::hover());
             ui.painter().line_segment(
                 [rect.left_center(), rect.right_center()],
-                Stroke::new(2.2, map::paint::BORDER),
+                Stroke::new(2.2, paint::BORDER),
             );
             ui.label(tr(lang, "Biên giới Việt – Trung", "Vietnam–China border"));
         });
@@ -214,7 +214,7 @@ pub(super) fn side_ui(
             let (rect, _) = ui.allocate_exact_size(Vec2::new(20.0, 12.0), Sense::hover());
             ui.painter().extend(egui::Shape::dashed_line(
                 &[rect.left_center(), rect.right_center()],
-                Stroke::new(1.6, map::paint::PROVINCE_LINE),
+                Stroke::new(1.6, paint::PROVINCE_LINE),
                 5.0,
                 3.0,
             ));

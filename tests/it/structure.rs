@@ -333,6 +333,7 @@ const ACYCLIC_FOLDERS: &[&str] = &[
     "server",
     "store",
     "sync",
+    "app",
     "app/map",
     "app/panels",
 ];
@@ -382,9 +383,13 @@ fn uses_within(folder: &Path, prefix: &str) -> Vec<(String, Vec<String>)> {
                 if direct.iter().any(|d| code.contains(d.as_str())) && !used.contains(m) {
                     used.push(m.clone());
                 }
-                // `use super::{a, b::C}`
-                if let Some(i) = code.find("super::{") {
-                    let list = &code[i + "super::{".len()..];
+                // `use super::{a, b::C}`, `use crate::FOLDER::{a, b::C}`
+                let lists = ["super::{".to_string(), format!("crate::{prefix}::{{")];
+                for open in &lists {
+                    let Some(i) = code.find(open.as_str()) else {
+                        continue;
+                    };
+                    let list = &code[i + open.len()..];
                     let hit = list
                         .split([',', '{', '}', ' '])
                         .any(|w| w == m.as_str() || w.starts_with(&format!("{m}::")));

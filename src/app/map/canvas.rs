@@ -3,14 +3,16 @@
 //! bar. The map is a [`MapCtx`] over the project, the map's own state ([`MapState`]) and the
 //! caches derived from the project; what it asks of the file goes out as commands.
 
-use super::MapCtx;
+use super::{MapCtx, layer_index};
 use crate::analysis::checks::Finding;
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::analysis::rules::RuleResult;
 use crate::app::command::Command;
 use crate::app::map::editing::{Editor, Tool};
+use crate::app::map::present;
 use crate::app::map::{MapView, Projector, RefLayerView, World};
-use crate::app::map::{paint, present};
+use crate::app::paint::{self, HATCH_PX, outline_stroke, rgba};
+use crate::app::panels::export::PrintRect;
 use crate::app::panels::scenarios::{self};
 use crate::app::panels::{form, rules};
 use crate::app::{Identified, PlacedLabel, fonts, i18n, map};
@@ -61,18 +63,6 @@ pub(crate) struct MapState {
     pub present_steps: u32,
     /// Presentation mode's locator, drawn once per language.
     pub locator: Option<(crate::lang::Language, egui::TextureHandle)>,
-}
-
-/// The rectangle a planner drags on the map to set what prints.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub(crate) enum PrintRect {
-    #[default]
-    Off,
-    /// The next drag draws it.
-    Armed,
-    Dragging(World, World),
-    /// Drawn: the export window takes it.
-    Done(World, World),
 }
 
 impl Default for MapState {
@@ -133,10 +123,6 @@ struct Drawn {
     label_look: Option<paint::LabelLook>,
     /// The symbol's half size on screen, for keeping labels off it.
     radius: f32,
-}
-
-pub(crate) fn layer_index(l: Layer) -> usize {
-    Layer::ALL.iter().position(|x| *x == l).unwrap_or(0)
 }
 
 impl MapCtx<'_> {
@@ -477,7 +463,7 @@ impl MapCtx<'_> {
             return;
         };
         if let Some(sym) = look {
-            paint::paint_styled_area(shape, painter, pr, sym, ghost, &self.st.hatches);
+            paint_styled_area(shape, painter, pr, sym, ghost, &self.st.hatches);
             return;
         }
         let col = paint::colour(s.layer);
@@ -933,5 +919,73 @@ impl MapCtx<'_> {
             FontId::proportional(if self.st.presenting { 16.0 } else { 12.0 }),
             Color32::BLACK,
         );
+    }
+}
+
+/// F11, Esc and the stepping keys.
+pub(crate) fn presentation_keys(
+    ctx: &egui::Context,
+    project: &crate::model::Project,
+    map: &mut MapState,
+    sc: &mut crate::app::panels::scenarios::ScenarioUi,
+) {
+    let typing = ctx.memory(|m| m.focused().is_some());
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
+        let on = !map.presenting;
+        map.set_presenting(ctx, on);
+    }
+    if !map.presenting || typing {
+        return;
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
+        map.set_presenting(ctx, false);
+        return;
+    }
+    let (next, prev) = ctx.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, Key::PageDown)
+                || i.consume_key(egui::Modifiers::NONE, Key::ArrowRight),
+            i.consume_key(egui::Modifiers::NONE, Key::PageUp)
+                || i.consume_key(egui::Modifiers::NONE, Key::ArrowLeft),
+        )
+    });
+    if next {
+        present::present_step(project, sc, 1, map.present_steps == 0);
+        map.present_steps += 1;
+    }
+    if prev {
+        present::present_step(project, sc, -1, false);
+        map.present_steps += 1;
+    }
+}
+
+/// A styled area: filled (solid or hatched) and outlined.
+pub fn paint_styled_area(
+    shape: &super::sitecache::SiteShape,
+    painter: &egui::Painter,
+    pr: &crate::app::map::Projector,
+    s: &crate::model::style::Symbol,
+    ghost: bool,
+    hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
+) {
+    use crate::model::style::Brush;
+    let fade = if ghost { 0.3 } else { 1.0 };
+    match s.brush {
+        Brush::NoBrush => {}
+        Brush::Solid => shape.paint_fill(painter, pr, rgba(s.fill, s.opacity * fade)),
+        hatch => {
+            if let Some(t) = hatches.get(&hatch) {
+                shape.paint_fill_textured(
+                    painter,
+                    pr,
+                    t.id(),
+                    rgba(s.fill, s.opacity.max(0.6) * fade),
+                    HATCH_PX as f32,
+                );
+            }
+        }
+    }
+    if let Some((stroke, dash)) = outline_stroke(s, fade) {
+        shape.paint_outline(painter, pr, stroke, dash);
     }
 }

@@ -4,9 +4,10 @@
 //! the file.
 
 use super::rings::{closest_on_segment, polygons, polygons_mut, ring_mut, set_ring};
-use super::{MapCtx, Projector, World, paint};
+use super::{MapCtx, Projector, World};
 use crate::app::command::{Command, Panel, Then, merge_key};
 use crate::app::i18n::tr;
+use crate::app::paint;
 use crate::edit::Edit;
 use crate::io::crs::geodesic_distance_m;
 use crate::model::{DraftAction, Layer, Site, Status};

@@ -5,7 +5,6 @@
 pub mod canvas;
 pub mod derived;
 pub mod editing;
-pub mod paint;
 pub mod present;
 mod rings;
 pub mod sitecache;
@@ -466,7 +465,7 @@ impl RefLook {
         };
         let outline =
             Color32::from_rgba_unmultiplied(s.outline[0], s.outline[1], s.outline[2], s.outline[3]);
-        let w = (s.outline_mm * crate::app::map::paint::PX_PER_MM).max(1.0);
+        let w = (s.outline_mm * crate::app::paint::PX_PER_MM).max(1.0);
         let stroke = (s.dash != Dash::NoPen && s.outline_mm > 0.0).then(|| Stroke::new(w, outline));
         let dash = s
             .dash
@@ -603,7 +602,7 @@ impl BaseCache {
     }
 
     pub fn paint(&self, painter: &egui::Painter, pr: &Projector) {
-        use crate::app::map::paint::*;
+        use crate::app::paint::*;
         // Beyond the detailed data, the sea and the coarse land; the data's own box over them.
         painter.rect_filled(pr.rect, 0.0, SEA);
         self.surround.paint(painter, pr, NEIGHBOUR_LAND, None);
@@ -814,7 +813,7 @@ impl RefLayerView {
         if self
             .style
             .as_ref()
-            .is_some_and(|s| !s.shows_at(crate::app::map::paint::scale_denominator(px)))
+            .is_some_and(|s| !s.shows_at(crate::app::paint::scale_denominator(px)))
         {
             return;
         }
@@ -849,7 +848,7 @@ impl RefLayerView {
             if p[0] >= vmin[0] && p[0] <= vmax[0] && p[1] >= vmin[1] && p[1] <= vmax[1] {
                 let at = pr.screen_from_world(*p);
                 match &look.marker {
-                    Some(sym) => crate::app::map::paint::paint_styled_marker(painter, sym, at, 1.0),
+                    Some(sym) => crate::app::paint::paint_styled_marker(painter, sym, at, 1.0),
                     None => {
                         painter.circle_filled(at, 2.5, look.dot);
                     }
@@ -937,6 +936,13 @@ pub(crate) struct MapCtx<'a> {
     /// The server's geometry of a conflict the planner is looking at (lon/lat).
     pub theirs: Option<&'a geo_types::Geometry<f64>>,
     pub out: Vec<crate::app::command::Command>,
+}
+
+pub(crate) fn layer_index(l: crate::model::Layer) -> usize {
+    crate::model::Layer::ALL
+        .iter()
+        .position(|x| *x == l)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

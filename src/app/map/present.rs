@@ -6,13 +6,13 @@
 
 use crate::app::QnApp;
 use crate::app::i18n::{self, tr};
-use crate::app::map::canvas::{MapState, layer_index};
-use crate::app::map::paint;
+use crate::app::map::layer_index;
+use crate::app::paint;
 use crate::app::panels::scenarios::ScenarioUi;
 use crate::lang::Language;
 use crate::model::Layer;
 use crate::model::Project;
-use egui::{Color32, FontId, Key, Pos2, Rect, Stroke, Vec2};
+use egui::{Color32, FontId, Pos2, Rect, Stroke, Vec2};
 
 /// Height of a row of the presentation legend.
 const PRESENT_ROW_H: f32 = 30.0;
@@ -39,43 +39,6 @@ impl QnApp {
     /// more are ticked) rather than through the years.
     pub fn presents_scenarios(&self) -> bool {
         presents_scenarios(&self.project, &self.scenario)
-    }
-}
-
-/// F11, Esc and the stepping keys.
-pub(crate) fn presentation_keys(
-    ctx: &egui::Context,
-    project: &Project,
-    map: &mut MapState,
-    sc: &mut ScenarioUi,
-) {
-    let typing = ctx.memory(|m| m.focused().is_some());
-    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::F11)) {
-        let on = !map.presenting;
-        map.set_presenting(ctx, on);
-    }
-    if !map.presenting || typing {
-        return;
-    }
-    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
-        map.set_presenting(ctx, false);
-        return;
-    }
-    let (next, prev) = ctx.input_mut(|i| {
-        (
-            i.consume_key(egui::Modifiers::NONE, Key::PageDown)
-                || i.consume_key(egui::Modifiers::NONE, Key::ArrowRight),
-            i.consume_key(egui::Modifiers::NONE, Key::PageUp)
-                || i.consume_key(egui::Modifiers::NONE, Key::ArrowLeft),
-        )
-    });
-    if next {
-        present_step(project, sc, 1, map.present_steps == 0);
-        map.present_steps += 1;
-    }
-    if prev {
-        present_step(project, sc, -1, false);
-        map.present_steps += 1;
     }
 }
 
@@ -129,7 +92,7 @@ pub(crate) fn presentation_controls(
 /// Steps the presentation: through the compared scenarios when the planner chose so (and
 /// two or more are ticked), else through the phases of the scenario. The first step of a
 /// presentation from the last phase (where the window opens) goes to the first phase.
-fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32, first: bool) {
+pub(crate) fn present_step(project: &Project, sc: &mut ScenarioUi, dir: i32, first: bool) {
     let compared = compared_scenarios(project, sc);
     if sc.present_scenarios && compared.len() >= 2 {
         let i = sc

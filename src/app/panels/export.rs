@@ -4,8 +4,6 @@
 use crate::app::QnApp;
 use crate::app::command::{Command, View};
 use crate::app::i18n::tr;
-use crate::app::map::World;
-use crate::app::map::canvas::PrintRect;
 use crate::export::layout::{self, SCALES};
 use crate::export::{
     Composer, Extent, Grid, MapFormat as Format, MapSpec, PackSpec, Paper, PrintLayout,
@@ -87,7 +85,7 @@ impl ExportUi {
 /// What the export window needs from the map: the current view's box, the selected site and
 /// the rectangle drawn for printing.
 pub(crate) struct MapSide<'a> {
-    pub view_box: Option<(World, World)>,
+    pub view_box: Option<([f64; 2], [f64; 2])>,
     pub selected: Option<String>,
     pub selected_site: Option<(Layer, i64)>,
     pub print_rect: &'a mut PrintRect,
@@ -129,14 +127,6 @@ impl QnApp {
         let c = Arc::new(Composer::new()?);
         self.export.composer = Some(c.clone());
         Ok(c)
-    }
-
-    /// The current view's box on the ground (EPSG:5899).
-    fn view_box(&self) -> Option<(World, World)> {
-        self.map
-            .view
-            .filter(|_| self.map.map_rect.is_positive())
-            .map(|v| crate::app::map::Projector::new(self.map.map_rect, v).visible())
     }
 
     /// The map page the export window sets up; for the outline drawn every frame
@@ -610,4 +600,16 @@ pub(crate) fn export_window(
         st.open = open;
     }
     out
+}
+
+/// The rectangle a planner drags on the map to set what prints.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) enum PrintRect {
+    #[default]
+    Off,
+    /// The next drag draws it.
+    Armed,
+    Dragging([f64; 2], [f64; 2]),
+    /// Drawn: the export window takes it.
+    Done([f64; 2], [f64; 2]),
 }

@@ -5,7 +5,7 @@ use crate::analysis::checks::{Checked, Finding, FindingKind};
 use crate::app::QnApp;
 use crate::app::command::{Command, Panel, Then, View, merge_key};
 use crate::app::i18n::{self, tr};
-use crate::app::map::paint;
+use crate::app::paint;
 use crate::edit::Edit;
 use crate::lang::Language;
 use crate::model::validate::FieldError;

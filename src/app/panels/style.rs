@@ -7,7 +7,7 @@ pub use crate::app::command::Classify;
 use crate::app::command::{Command, Panel, Then, View, merge_key};
 use crate::app::filebrowser::Purpose;
 use crate::app::i18n::tr;
-use crate::app::map::paint as look;
+use crate::app::paint as look;
 use crate::edit::Edit;
 use crate::lang::Language;
 use crate::model::Project;

@@ -595,7 +595,7 @@ impl Editor<'_> {
                                 ui.label(&site.name);
                                 ui.label(
                                     RichText::new(i18n::layer_name(lang, layer))
-                                        .color(crate::app::map::paint::colour(layer)),
+                                        .color(crate::app::paint::colour(layer)),
                                 );
                                 let year = s.open_year(layer, fid);
                                 if let Some(y) = self.sc_field(

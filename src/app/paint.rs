@@ -138,7 +138,7 @@ pub fn scale_denominator(m_per_px: f64) -> f64 {
     m_per_px * 1000.0 / 0.28
 }
 
-fn rgba(c: [u8; 3], a: f32) -> Color32 {
+pub(crate) fn rgba(c: [u8; 3], a: f32) -> Color32 {
     Color32::from_rgba_unmultiplied(c[0], c[1], c[2], (a.clamp(0.0, 1.0) * 255.0).round() as u8)
 }
 
@@ -181,7 +181,7 @@ pub fn marker_radius(s: &crate::model::style::Symbol, scale: f32) -> f32 {
     (s.size_mm * PX_PER_MM / 2.0 * scale).max(2.0)
 }
 
-fn outline_stroke(
+pub(crate) fn outline_stroke(
     s: &crate::model::style::Symbol,
     fade: f32,
 ) -> Option<(Stroke, Option<(f32, f32)>)> {
@@ -235,39 +235,8 @@ pub fn paint_styled_marker(p: &Painter, s: &crate::model::style::Symbol, c: Pos2
     }
 }
 
-/// A styled area: filled (solid or hatched) and outlined.
-pub fn paint_styled_area(
-    shape: &crate::app::map::sitecache::SiteShape,
-    painter: &Painter,
-    pr: &crate::app::map::Projector,
-    s: &crate::model::style::Symbol,
-    ghost: bool,
-    hatches: &std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
-) {
-    use crate::model::style::Brush;
-    let fade = if ghost { 0.3 } else { 1.0 };
-    match s.brush {
-        Brush::NoBrush => {}
-        Brush::Solid => shape.paint_fill(painter, pr, rgba(s.fill, s.opacity * fade)),
-        hatch => {
-            if let Some(t) = hatches.get(&hatch) {
-                shape.paint_fill_textured(
-                    painter,
-                    pr,
-                    t.id(),
-                    rgba(s.fill, s.opacity.max(0.6) * fade),
-                    HATCH_PX as f32,
-                );
-            }
-        }
-    }
-    if let Some((stroke, dash)) = outline_stroke(s, fade) {
-        shape.paint_outline(painter, pr, stroke, dash);
-    }
-}
-
 /// The side of a hatch tile, pixels.
-const HATCH_PX: usize = 8;
+pub(crate) const HATCH_PX: usize = 8;
 
 /// Makes the hatch textures the project's styles use (white lines on clear, tinted when
 /// drawn), once each.
