@@ -24,7 +24,7 @@ mod data;
 
 use qn_planner::model::{Layer, Site, Status};
 use qn_planner::store::ProjectFile;
-use qn_planner::store::sync::Decision;
+use qn_planner::sync::Decision;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -377,8 +377,13 @@ fn run(args: &[String]) -> Result<(), String> {
     );
     // Decide (theirs), then everyone syncs twice: all copies equal the server.
     for (_, pf) in copies.iter_mut() {
-        for c in pf.conflicts().map_err(|e| e.to_string())? {
-            pf.resolve_conflict(c.id, &Decision::Theirs)
+        for id in pf
+            .conflicts()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .filter_map(|c| c.id)
+        {
+            pf.resolve_conflict(id, &Decision::Theirs)
                 .map_err(|e| e.to_string())?;
         }
     }

@@ -75,7 +75,7 @@ pub enum Command {
     /// Open the Sync and conflicts window.
     OpenSync,
     /// The planner's decision on a conflict.
-    Resolve(i64, crate::store::sync::Decision),
+    Resolve(i64, crate::sync::Decision),
     /// Open the style panel on a layer (its table).
     OpenStyle(String),
     /// Classify a layer's style anew from its values (an edit of its style).

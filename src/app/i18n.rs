@@ -81,7 +81,7 @@ pub(crate) fn value_text(lang: Language, c: &crate::store::Cell, deleted: bool) 
         crate::store::Cell::Int(i) => i.to_string(),
         crate::store::Cell::Real(r) => format!("{r}"),
         crate::store::Cell::Text(t) => t.clone(),
-        crate::store::Cell::Wkb(w) => match crate::store::sync::geometry_of_wkb(w) {
+        crate::store::Cell::Wkb(w) => match crate::store::geometry_of_wkb(w) {
             Some(geo_types::Geometry::Point(p)) => {
                 format!("{:.5}° N  {:.5}° E", p.y(), p.x())
             }

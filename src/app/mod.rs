@@ -119,7 +119,7 @@ pub struct QnApp {
 type SiteHistory = (
     ((Layer, i64), u64),
     Vec<crate::model::oplog::Operation>,
-    Vec<crate::store::sync::Conflict>,
+    Vec<crate::sync::Conflict>,
 );
 
 /// Reads every reference layer of `file` and prepares it for drawing.

@@ -208,7 +208,7 @@ fn conflicts(file: &Path) -> Result<ExitCode, String> {
 
 /// `resolve FILE.gpkg ID --mine|--theirs|--value V`.
 fn resolve(file: &Path, id: i64, mine: bool, value: Option<String>) -> Result<(), String> {
-    use qn_planner::store::sync::Decision;
+    use qn_planner::sync::Decision;
     let mut pf = open_for_merge(file)?;
     pf.set_author(&Settings::load().author_name());
     let decision = match (mine, value) {
@@ -225,14 +225,14 @@ fn resolve(file: &Path, id: i64, mine: bool, value: Option<String>) -> Result<()
 }
 
 /// One line per conflict, for `sync` and `conflicts`.
-fn conflict_line(c: &qn_planner::store::sync::Conflict) -> String {
+fn conflict_line(c: &qn_planner::sync::Conflict) -> String {
     use qn_planner::store::Cell;
     let v = |c: &Cell| match c {
         Cell::Null => "(empty)".to_string(),
         Cell::Int(i) => i.to_string(),
         Cell::Real(r) => r.to_string(),
         Cell::Text(t) => format!("«{t}»"),
-        Cell::Wkb(w) => match qn_planner::store::sync::geometry_of_wkb(w) {
+        Cell::Wkb(w) => match qn_planner::store::geometry_of_wkb(w) {
             Some(geo_types::Geometry::Point(p)) => format!("POINT({:.6} {:.6})", p.x(), p.y()),
             Some(g) => format!("(area of {} vertices)", geo::CoordsIter::coords_count(&g)),
             None => "(unreadable geometry)".into(),
@@ -265,6 +265,9 @@ fn conflict_line(c: &qn_planner::store::sync::Conflict) -> String {
         .unwrap_or_default();
     format!(
         "conflict {}: {} {} {what}{by}{why}",
-        c.id, c.table, c.record_key
+        c.id.map(|id| id.to_string())
+            .unwrap_or_else(|| "(new)".into()),
+        c.table,
+        c.record_key
     )
 }

@@ -589,7 +589,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
         // Fields added to the plan since it was published come first.
         let columns = sync::reconcile_columns(&mut tx, &safe, &pf, false)?;
         if !columns.added_here.is_empty() {
-            pf.apply_sync(&crate::store::sync::SyncOutcome {
+            pf.apply_sync(&crate::sync::SyncOutcome {
                 new_columns: columns.added_here,
                 ..Default::default()
             })?;
@@ -599,7 +599,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
             .map_err(db)?
             .get(0);
         let mut tables = Vec::new();
-        let mut aside = crate::store::sync::SyncOutcome::default();
+        let mut aside = crate::sync::SyncOutcome::default();
         for (table, key) in pf.shared_tables() {
             let mut t = pf.read_shared_table(table, key)?;
             let rows = fetch_rows(&mut tx, &t, None).map_err(db)?;
@@ -625,7 +625,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
                     _ => continue,
                 };
                 for (i, why) in bad {
-                    aside.conflicts.push(crate::store::sync::FoundConflict {
+                    aside.conflicts.push(crate::sync::Conflict {
                         table: t.table.clone(),
                         record_key: record_key.clone(),
                         field: t.columns[i].name.clone(),
@@ -637,6 +637,7 @@ pub fn clone(url: &str, path: &std::path::Path) -> Result<Cloned, ServerError> {
                         theirs_author: None,
                         theirs_at: None,
                         reason: Some(why),
+                        ..Default::default()
                     });
                 }
             }

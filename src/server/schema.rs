@@ -19,8 +19,8 @@
 
 use super::{ServerError, ident, pg_message};
 use crate::store::domain;
-pub use crate::store::sync::PlanIdentity;
 use crate::store::{ProjectFile, SharedTable};
+pub use crate::sync::PlanIdentity;
 
 /// The version of the server's tables; a client of another version is refused.
 pub const SERVER_SCHEMA_VERSION: i64 = 3;

@@ -11,7 +11,8 @@
 use super::{ServerError, bind, fetch_rows, ident, safe_url};
 use crate::model::oplog::OpKind;
 use crate::store::ProjectFile;
-use crate::sync::merge::{Mode, Plan, Push, RemoteOp, log_text};
+use crate::sync::RemoteOp;
+use crate::sync::merge::{Mode, Plan, Push, log_text};
 use postgres::types::ToSql;
 use std::collections::HashMap;
 
@@ -25,7 +26,7 @@ pub struct SyncReport {
     /// Conflicts found by this sync.
     pub new_conflicts: usize,
     /// Conflicts open after it (the planner's to decide).
-    pub open: Vec<crate::store::sync::Conflict>,
+    pub open: Vec<crate::sync::Conflict>,
     /// The role may only read: nothing was pushed (what came in was applied).
     pub push_refused: Option<String>,
     /// Shared reference layers received by this sync, with their features.
@@ -284,7 +285,7 @@ pub(crate) struct Columns {
     /// Columns added on the server, to add here.
     pub added_here: Vec<crate::store::NewColumn>,
     /// Their values on the server, to write here.
-    pub values: Vec<crate::store::sync::RemoteApply>,
+    pub values: Vec<crate::sync::RemoteApply>,
     /// Every shared table's columns on the server now.
     pub on_server: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -404,11 +405,11 @@ pub(crate) fn reconcile_columns(
                     "REAL" => crate::store::Cell::Real(r.get(1)),
                     _ => crate::store::Cell::Text(r.get(1)),
                 };
-                out.values.push(crate::store::sync::RemoteApply {
+                out.values.push(crate::sync::RemoteApply {
                     table: table.to_string(),
                     key_column: key.to_string(),
                     record_key: r.get(0),
-                    change: crate::store::sync::RemoteChange::Fields(vec![(name.clone(), value)]),
+                    change: crate::sync::RemoteChange::Fields(vec![(name.clone(), value)]),
                     server_seq: Some(seq),
                     op_keys: Vec::new(),
                     author: None,

@@ -89,7 +89,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(super) fn sqlite(path: &Path, err: rusqlite::Error) -> Self {
+    pub(crate) fn sqlite(path: &Path, err: rusqlite::Error) -> Self {
         if is_busy(&err) {
             return StoreError::Locked(path.to_path_buf());
         }

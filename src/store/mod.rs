@@ -17,13 +17,12 @@ mod layers;
 mod migrations;
 pub mod qml;
 pub mod rtree;
-mod scenarios;
+pub(crate) mod scenarios;
 pub(crate) mod schema;
 pub mod session;
-mod shared;
+pub(crate) mod shared;
 mod site_rows;
 mod sql;
-pub mod sync;
 
 pub use layers::{
     AsideAbout, AsideLayer, AsideWriter, ForeignTable, LayerReader, ReferenceLayer, TableFeature,
@@ -40,7 +39,9 @@ pub use error::StoreError;
 pub use layer_styles::{STYLE_NAME, StyleTarget};
 use scenarios::finish_write;
 pub use schema::{SCHEMA_VERSION, SITE_TABLES};
-pub use shared::{Cell, NewColumn, SharedColumn, SharedTable, pg_type_of_decl, sqlite_type_of_pg};
+pub use shared::{
+    Cell, NewColumn, SharedColumn, SharedTable, geometry_of_wkb, pg_type_of_decl, sqlite_type_of_pg,
+};
 use site_rows::{SITE_COLS, insert_site, insert_site_with_fid, single_part, update_site};
 pub use sql::{column_type, geometry_kind, geometry_type_name, ident};
 
@@ -72,15 +73,15 @@ pub struct LayerInfo {
 
 /// An open project file.
 pub struct ProjectFile {
-    conn: Connection,
-    path: PathBuf,
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
     read_only: bool,
     /// Why the file is read-only, for the message a refused write gets.
     read_only_folder: bool,
     /// Editing session state (lock, backups); `None` for plain opens (CLI, tests).
     session: Option<session::Session>,
     /// Who this program's writes are logged as in the change log (`None`: not named).
-    author: Option<String>,
+    pub(crate) author: Option<String>,
     /// The file registered as held by this process while the connection lives, so nothing
     /// else in the process opens and closes it (see [`crate::fsutil::hold`]). Declared after
     /// `conn`: the registration ends once the connection has closed.

@@ -146,10 +146,17 @@ pub(crate) fn op_key_text(b: &[u8]) -> String {
     )
 }
 
+/// A WKB geometry (as a conflict or a sync carries it) read as a geometry.
+pub fn geometry_of_wkb(wkb: &[u8]) -> Option<geo_types::Geometry<f64>> {
+    let blob = gpkg_blob(wkb).ok()?;
+    super::geom::decode(&blob).ok()?.geometry
+}
+
 /// A value of a shared table as it leaves the file: a geometry as its WKB (the GeoPackage
 /// header taken off).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum Cell {
+    #[default]
     Null,
     Int(i64),
     Real(f64),

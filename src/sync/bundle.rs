@@ -19,9 +19,9 @@
 //! ```
 //! A record absent on the exporting copy (deleted there) has `"row": null`.
 
-use super::merge::{Mode, RemoteOp};
+use super::merge::Mode;
+use super::types::{RemoteOp, SyncOutcome};
 use crate::model::oplog::OpKind;
-use crate::store::sync::SyncOutcome;
 use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -220,7 +220,7 @@ pub struct Imported {
     /// Conflicts found by this import.
     pub new_conflicts: usize,
     /// Conflicts open after it.
-    pub open: Vec<crate::store::sync::Conflict>,
+    pub open: Vec<super::types::Conflict>,
 }
 
 /// Merges the bundle at `input` into `pf` (see the module comment), in one transaction.

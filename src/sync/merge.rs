@@ -13,26 +13,10 @@
 //! (this copy's rows and log, the other side's rows), [`merge`] — a pure function — says what
 //! to apply locally (a `SyncOutcome` for the store) and what to send (for the server).
 
+use super::types::{Conflict, PendingOp, RemoteApply, RemoteChange, RemoteOp, SyncOutcome};
 use crate::model::oplog::OpKind;
-use crate::store::sync::{
-    Conflict, FoundConflict, PendingOp, RemoteApply, RemoteChange, SyncOutcome,
-};
 use crate::store::{Cell, ProjectFile, SharedTable, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// An operation of the other side: the server's log, or a bundle.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteOp {
-    /// Its number in the server's log (0 in a bundle).
-    pub seq: i64,
-    pub op_key: String,
-    pub table: String,
-    pub record_key: String,
-    pub kind: OpKind,
-    pub field: String,
-    pub author: Option<String>,
-    pub at: String,
-}
 
 /// Which other side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -123,7 +107,7 @@ pub fn refused(table: &str, c: &crate::store::SharedColumn, v: &Cell) -> Option<
     if let Some(declared) = c.geometry {
         return match v {
             Cell::Null => None,
-            Cell::Wkb(w) => match crate::store::sync::geometry_of_wkb(w) {
+            Cell::Wkb(w) => match crate::store::geometry_of_wkb(w) {
                 None => Some(format!("{table}.{} is not a geometry", c.name)),
                 Some(g) => {
                     use geo::CoordsIter;
@@ -260,13 +244,13 @@ fn group(
     }
     // Records decided "theirs" after a local delete come back from the server.
     for c in conflicts.iter().filter(|c| c.refetch) {
-        if let Some(r) = rank(&c.table) {
+        if let (Some(r), Some(id)) = (rank(&c.table), c.id) {
             g.records
                 .entry((r, c.table.clone()))
                 .or_default()
                 .entry(c.record_key.clone())
                 .or_default();
-            g.refetched.push(c.id);
+            g.refetched.push(id);
         }
     }
     g
@@ -475,7 +459,7 @@ fn merge_record(
         });
     };
     let record_conflict = |plan: &mut Plan, mine_deleted: bool, theirs_deleted: bool| {
-        plan.outcome.conflicts.push(FoundConflict {
+        plan.outcome.conflicts.push(Conflict {
             table: table.to_string(),
             record_key: key.to_string(),
             field: "*".into(),
@@ -487,12 +471,13 @@ fn merge_record(
             theirs_author: server_author.clone(),
             theirs_at: server_at.clone(),
             reason: None,
+            ..Default::default()
         });
     };
     // A value of the other side that breaks a rule of the file is set aside as a conflict
     // with its reason, never written: the rest of the sync goes on.
     let set_aside = |plan: &mut Plan, field: &str, mine: Cell, theirs: Cell, why: String| {
-        plan.outcome.conflicts.push(FoundConflict {
+        plan.outcome.conflicts.push(Conflict {
             table: table.to_string(),
             record_key: key.to_string(),
             field: field.to_string(),
@@ -504,6 +489,7 @@ fn merge_record(
             theirs_author: server_author.clone(),
             theirs_at: server_at.clone(),
             reason: Some(why),
+            ..Default::default()
         });
     };
     // The local operations that go to the server now (all but those a conflict holds).
@@ -572,7 +558,7 @@ fn merge_record(
                     false
                 };
                 if conflict {
-                    plan.outcome.conflicts.push(FoundConflict {
+                    plan.outcome.conflicts.push(Conflict {
                         table: table.into(),
                         record_key: key.into(),
                         field: (*f).into(),
@@ -584,6 +570,7 @@ fn merge_record(
                         theirs_author: server_author.clone(),
                         theirs_at: server_at.clone(),
                         reason: columns.get(i).and_then(|c| refused(table, c, &sr[i])),
+                        ..Default::default()
                     });
                 }
             }

@@ -18,9 +18,9 @@
 
 use proptest::prelude::*;
 use qn_planner::model::oplog::OpKind;
-use qn_planner::store::sync::{Conflict, PendingOp, RemoteChange};
 use qn_planner::store::{Cell, SharedColumn, SharedTable};
-use qn_planner::sync::merge::{MergeInput, Mode, Plan, Push, RemoteOp, TableRows, merge};
+use qn_planner::sync::merge::{MergeInput, Mode, Plan, Push, TableRows, merge};
+use qn_planner::sync::{Conflict, PendingOp, RemoteChange, RemoteOp};
 use std::collections::{BTreeMap, HashSet};
 
 const TABLE: &str = "sites";
@@ -257,23 +257,10 @@ impl Copy {
                 open.theirs = c.theirs.clone();
                 open.theirs_deleted = c.theirs_deleted;
             } else {
+                // The file keeps what the merge found, under a new row.
                 self.conflicts.push(Conflict {
-                    id: self.conflicts.len() as i64 + 1,
-                    table: c.table.clone(),
-                    record_key: c.record_key.clone(),
-                    field: c.field.clone(),
-                    base: c.base.clone(),
-                    mine: c.mine.clone(),
-                    theirs: c.theirs.clone(),
-                    mine_deleted: c.mine_deleted,
-                    theirs_deleted: c.theirs_deleted,
-                    theirs_author: c.theirs_author.clone(),
-                    theirs_at: c.theirs_at.clone(),
-                    resolution: None,
-                    refetch: false,
-                    reason: c.reason.clone(),
-                    resolved_by: None,
-                    resolved_at: None,
+                    id: Some(self.conflicts.len() as i64 + 1),
+                    ..c.clone()
                 });
             }
         }

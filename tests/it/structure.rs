@@ -165,12 +165,14 @@ fn modules_use_only_the_layers_below_them() {
         (
             "model",
             &[
-                "io", "store", "scenario", "analysis", "export", "edit", "app",
+                "io", "store", "scenario", "analysis", "export", "edit", "app", "sync", "server",
             ],
         ),
         (
             "store",
-            &["io", "scenario", "analysis", "export", "edit", "app"],
+            &[
+                "io", "scenario", "analysis", "export", "edit", "app", "sync", "server",
+            ],
         ),
         ("io", &["scenario", "analysis", "export", "edit", "app"]),
         (

@@ -135,7 +135,7 @@ pub(crate) struct FormCtx<'a> {
     /// The change log of the site (and its boundary), newest last.
     pub history: &'a [crate::model::oplog::Operation],
     /// The record's decided conflicts: the value that lost stays in its history.
-    pub decided: &'a [crate::store::sync::Conflict],
+    pub decided: &'a [crate::sync::Conflict],
     pub out: Vec<Command>,
 }
 

@@ -11,7 +11,7 @@ use crate::lang::Language;
 use crate::model::{Layer, Project};
 use crate::server::sync::{CancelSlot, Phase, SyncReport};
 use crate::store::Cell;
-use crate::store::sync::{Conflict, Decision, SyncStatus};
+use crate::sync::{Conflict, Decision, SyncStatus};
 use egui::RichText;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -139,9 +139,9 @@ impl SyncUi {
     pub fn select(&mut self, id: Option<i64>) {
         self.selected = id;
         self.selected_geom = id
-            .and_then(|id| self.conflicts.iter().find(|c| c.id == id))
+            .and_then(|id| self.conflicts.iter().find(|c| c.id == Some(id)))
             .and_then(|c| match &c.theirs {
-                Cell::Wkb(w) => crate::store::sync::geometry_of_wkb(w),
+                Cell::Wkb(w) => crate::store::geometry_of_wkb(w),
                 _ => None,
             });
     }
@@ -375,6 +375,8 @@ fn conflict_row(
     c: &Conflict,
     out: &mut Vec<Command>,
 ) {
+    // A conflict read from the file has its row; one a merge has only found is not listed.
+    let Some(id) = c.id else { return };
     let field = if c.field == "*" {
         tr(lang, "bản ghi", "record").to_string()
     } else {
@@ -384,12 +386,12 @@ fn conflict_row(
         ui.label(RichText::new(record_name(lang, project, c)).strong());
         ui.label(format!("— {field}"));
         if matches!(c.theirs, Cell::Wkb(_)) || matches!(c.mine, Cell::Wkb(_)) {
-            let shown = st.selected == Some(c.id);
+            let shown = st.selected == Some(id);
             if ui
                 .selectable_label(shown, tr(lang, "xem trên bản đồ", "show on the map"))
                 .clicked()
             {
-                st.select(if shown { None } else { Some(c.id) });
+                st.select(if shown { None } else { Some(id) });
                 if !shown && let Some(s) = project.sites.iter().find(|s| s.key == c.record_key) {
                     out.push(Command::ZoomTo(s.layer, s.fid));
                 }
@@ -507,7 +509,7 @@ fn conflict_row(
     ui.horizontal(|ui| {
         ui.add_enabled_ui(!view.read_only, |ui| {
             if ui.button(keep).clicked() {
-                out.push(Command::Resolve(c.id, Decision::Mine));
+                out.push(Command::Resolve(id, Decision::Mine));
             }
             let take_button = ui.add_enabled(c.reason.is_none(), egui::Button::new(take));
             let take_button = match &c.reason {
@@ -515,11 +517,11 @@ fn conflict_row(
                 None => take_button,
             };
             if take_button.clicked() {
-                out.push(Command::Resolve(c.id, Decision::Theirs));
+                out.push(Command::Resolve(id, Decision::Theirs));
             }
             let typed = c.field != "*" && !matches!(c.mine, Cell::Wkb(_));
             if typed {
-                let buf = st.values.entry(c.id).or_default();
+                let buf = st.values.entry(id).or_default();
                 ui.add(
                     egui::TextEdit::singleline(buf)
                         .desired_width(140.0)
@@ -533,7 +535,7 @@ fn conflict_row(
                     .clicked()
                 {
                     out.push(Command::Resolve(
-                        c.id,
+                        id,
                         Decision::Value(Cell::Text(crate::model::text::nfc(buf.trim()))),
                     ));
                 }
@@ -726,7 +728,7 @@ impl crate::app::QnApp {
                     self.sync
                         .conflicts
                         .iter()
-                        .any(|c| c.id == *id && c.resolution.is_none())
+                        .any(|c| c.id == Some(*id) && c.resolution.is_none())
                 }));
             }
             (Err(e), _) | (_, Err(e)) => eprintln!("qn-planner: sync state: {e}"),

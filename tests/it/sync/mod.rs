@@ -11,8 +11,8 @@ use qn_planner::edit::{Edit, History};
 use qn_planner::model::{Layer, Project, Site, Status};
 
 use qn_planner::server::sync::{SyncReport, sync};
-use qn_planner::store::sync::Decision;
 use qn_planner::store::{Cell, ProjectFile};
+use qn_planner::sync::Decision;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -282,7 +282,7 @@ fn an_update_against_a_delete_is_a_conflict_either_way() {
         "the record stays until Minh decides"
     );
     minh.pf
-        .resolve_conflict(r.open[0].id, &Decision::Mine)
+        .resolve_conflict(r.open[0].id.expect("a kept conflict"), &Decision::Mine)
         .unwrap();
     assert!(minh.sync(&url).open.is_empty());
     lan.sync(&url);
@@ -306,7 +306,7 @@ fn an_update_against_a_delete_is_a_conflict_either_way() {
         "Hoa's delete shows until she decides"
     );
     hoa.pf
-        .resolve_conflict(r.open[0].id, &Decision::Theirs)
+        .resolve_conflict(r.open[0].id.expect("a kept conflict"), &Decision::Theirs)
         .unwrap();
     assert!(hoa.sync(&url).open.is_empty());
     assert_eq!(hoa.by_key(&key2).unwrap().notes, "Lan giữ lại");

@@ -373,15 +373,15 @@ fn a_row_the_file_cannot_hold_is_set_aside_and_blocks_nothing() {
     );
     assert_eq!(reasons.len(), 2, "{:?}", r.open);
     // Taking the server's value is refused with the reason; keeping mine closes it.
-    let id = r.open[0].id;
+    let id = r.open[0].id.expect("a kept conflict has its row");
     let e = lan
         .pf
-        .resolve_conflict(id, &qn_planner::store::sync::Decision::Theirs)
+        .resolve_conflict(id, &qn_planner::sync::Decision::Theirs)
         .unwrap_err()
         .to_string();
     assert!(e.contains("breaks a rule of the file"), "{e}");
     lan.pf
-        .resolve_conflict(id, &qn_planner::store::sync::Decision::Mine)
+        .resolve_conflict(id, &qn_planner::sync::Decision::Mine)
         .unwrap();
     // A clone is not blocked either: the rows are set aside the same way.
     let fresh = dir.path().join("fresh.gpkg");

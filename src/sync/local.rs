@@ -1,154 +1,22 @@
 //! The local side of a sync with the shared plan: the operations the server has not
 //! acknowledged, the current rows of given records, the open conflicts, the planner's decision
 //! on one, and applying what a sync brought — all in the GeoPackage, each write in one
-//! transaction. The server side (pull, merge, push) is `crate::server::sync`.
+//! transaction. The server side (pull, merge, push) is `crate::server::sync`; the merge between
+//! them is [`super::merge`].
+//!
+//! These are methods of [`ProjectFile`] written here, beside the sync they serve, through the
+//! store's own write path (`guarded`, `begin_write`, `finish_write`): every write is one locked
+//! transaction, as any other edit of the file.
 
-use super::shared::{Cell, SharedColumn, SharedTable, cell_of, gpkg_blob};
-use super::{ProjectFile, StoreError, ident};
+use super::types::{
+    Conflict, Decision, PendingOp, PlanIdentity, RemoteApply, RemoteChange, SyncOutcome, SyncStatus,
+};
+use crate::store::shared::{cell_of, gpkg_blob};
+use crate::store::{Cell, ProjectFile, SharedTable, StoreError, ident};
 use rusqlite::types::Value as V;
 use rusqlite::{OptionalExtension, params};
 
-/// An operation of the local log that the server has not acknowledged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingOp {
-    /// Its place in the local log.
-    pub seq: i64,
-    /// Its key, as a UUID text (the server's log keeps it: a second push of it does nothing).
-    pub op_key: String,
-    pub table: String,
-    pub record_key: String,
-    pub kind: crate::model::oplog::OpKind,
-    pub field: String,
-    /// The value before (an update), a geometry as WKB.
-    pub before: Cell,
-    pub after: Cell,
-    pub author: Option<String>,
-    pub at: String,
-}
-
-/// An open (or decided but not yet synced) conflict.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Conflict {
-    pub id: i64,
-    pub table: String,
-    pub record_key: String,
-    /// The column, or `*` for the record (updated on one side, deleted on the other).
-    pub field: String,
-    pub base: Cell,
-    pub mine: Cell,
-    pub theirs: Cell,
-    pub mine_deleted: bool,
-    pub theirs_deleted: bool,
-    pub theirs_author: Option<String>,
-    pub theirs_at: Option<String>,
-    pub resolution: Option<String>,
-    /// Decided "theirs" for a record deleted here: the next sync brings the server's row back.
-    pub refetch: bool,
-    /// Set when the server's value breaks a rule of the file (it was set aside, not
-    /// written): the rule, e.g. "proposed_clusters.name is empty".
-    pub reason: Option<String>,
-    /// Who decided it and when (a decided conflict).
-    pub resolved_by: Option<String>,
-    pub resolved_at: Option<String>,
-}
-
-/// A conflict a sync found (or a newer server value for one already open).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FoundConflict {
-    pub table: String,
-    pub record_key: String,
-    pub field: String,
-    pub base: Cell,
-    pub mine: Cell,
-    pub theirs: Cell,
-    pub mine_deleted: bool,
-    pub theirs_deleted: bool,
-    pub theirs_author: Option<String>,
-    pub theirs_at: Option<String>,
-    /// The server's value breaks this rule of the file: set aside, not written.
-    pub reason: Option<String>,
-}
-
-/// What the server changed in one record, to apply here.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RemoteChange {
-    /// The record is gone on the server.
-    Delete,
-    /// The record as the server has it (columns of [`SyncOutcome::columns`]), new here.
-    Row(Vec<Cell>),
-    /// Some fields changed on the server.
-    Fields(Vec<(String, Cell)>),
-}
-
-/// A server change of one record and the server operation it comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteApply {
-    pub table: String,
-    pub key_column: String,
-    pub record_key: String,
-    pub change: RemoteChange,
-    /// The last server operation behind it (`None` for a bundle's: those wait here for the
-    /// next sync to take them to the server).
-    pub server_seq: Option<i64>,
-    /// The other side's operation keys, by field (`*` for an insert or a delete): the log rows
-    /// this change makes here take them, so the operation is known by the same key everywhere.
-    pub op_keys: Vec<(String, String)>,
-    /// Its author and time.
-    pub author: Option<String>,
-    pub at: Option<String>,
-}
-
-/// Everything a sync writes into the GeoPackage, in one transaction.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SyncOutcome {
-    /// The shared columns of each table touched (for rows and fields).
-    pub columns: Vec<(String, Vec<SharedColumn>)>,
-    pub apply: Vec<RemoteApply>,
-    pub conflicts: Vec<FoundConflict>,
-    /// Local operations the server now holds: (local seq, server seq).
-    pub acked: Vec<(i64, i64)>,
-    /// Conflicts whose refetch is done.
-    pub refetched: Vec<i64>,
-    /// The last server operation this copy holds now (a bundle leaves it as it was).
-    pub server_seq: Option<i64>,
-    /// The server's address (no password), remembered for the next sync.
-    pub server_url: Option<String>,
-    /// Columns added on the other side, added here first (their values come in `apply`).
-    pub new_columns: Vec<super::shared::NewColumn>,
-    /// The shared tables' columns on the server after this sync (see
-    /// [`ProjectFile::seen_server_columns`]).
-    pub server_columns: Option<std::collections::BTreeMap<String, Vec<String>>>,
-}
-
-/// The plan's identity, as a copy keeps it: its id, the file it was published from and when.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanIdentity {
-    pub id: String,
-    pub published_from: String,
-    pub published_at: String,
-}
-
-impl PlanIdentity {
-    /// "quang-ninh.gpkg, published 2026-12-07" — how a planner tells two plans apart.
-    pub fn describe(&self) -> String {
-        let when = self.published_at.get(..10).unwrap_or(&self.published_at);
-        format!(
-            "{} published {when} (plan {})",
-            self.published_from, self.id
-        )
-    }
-}
-
-/// The planner's decision on a conflict.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decision {
-    Mine,
-    Theirs,
-    /// A value typed by the planner (a field conflict only).
-    Value(Cell),
-}
-
-fn value_of(c: &Cell) -> Result<V, super::geom::GeomError> {
+fn value_of(c: &Cell) -> Result<V, crate::store::geom::GeomError> {
     Ok(match c {
         Cell::Null => V::Null,
         Cell::Int(i) => V::Integer(*i),
@@ -167,25 +35,6 @@ fn op_key_blob(text: &str) -> Option<Vec<u8>> {
     (0..16)
         .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
         .collect()
-}
-
-/// Where a copy stands with the shared plan, for the status bar.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SyncStatus {
-    /// The server's address (no password), once the copy was cloned or synced.
-    pub server_url: Option<String>,
-    /// When the last sync with it ended (UTC, ISO 8601).
-    pub last_sync_at: Option<String>,
-    /// Local operations the server has not acknowledged.
-    pub pending: usize,
-    /// Conflicts waiting for the planner.
-    pub open_conflicts: usize,
-}
-
-/// A WKB geometry (as a conflict or a sync carries it) read as a geometry.
-pub fn geometry_of_wkb(wkb: &[u8]) -> Option<geo_types::Geometry<f64>> {
-    let blob = gpkg_blob(wkb).ok()?;
-    super::geom::decode(&blob).ok()?.geometry
 }
 
 impl ProjectFile {
@@ -228,7 +77,11 @@ impl ProjectFile {
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         st.query_map([list], |r| r.get::<_, Vec<u8>>(0))
             .and_then(|r| r.collect::<rusqlite::Result<Vec<_>>>())
-            .map(|v| v.iter().map(|b| super::shared::op_key_text(b)).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|b| crate::store::shared::op_key_text(b))
+                    .collect()
+            })
             .map_err(|e| StoreError::sqlite(&self.path, e))
     }
 
@@ -283,7 +136,7 @@ impl ProjectFile {
                 )
                 .map_err(sq)?;
             }
-            super::scenarios::finish_write(tx, &[], None).map_err(sq)
+            crate::store::scenarios::finish_write(tx, &[], None).map_err(sq)
         })
     }
 
@@ -302,7 +155,7 @@ impl ProjectFile {
         let rows = self.raw_ops(
             &format!(
                 "SELECT {} FROM qn_oplog WHERE server_seq IS NULL ORDER BY seq",
-                super::shared::RAW_OP_COLUMNS
+                crate::store::shared::RAW_OP_COLUMNS
             ),
             [],
         )?;
@@ -420,14 +273,14 @@ impl ProjectFile {
             err: e,
         };
         for c in &out.new_columns {
-            let key = super::schema::logged_tables()
+            let key = crate::store::schema::logged_tables()
                 .into_iter()
                 .find(|(t, _)| *t == c.table)
                 .map(|(_, k)| k)
                 .unwrap_or("key");
-            super::shared::add_column(&tx, c, key).map_err(sq)?;
+            crate::store::shared::add_column(&tx, c, key).map_err(sq)?;
         }
-        let order: Vec<&str> = super::schema::logged_tables()
+        let order: Vec<&str> = crate::store::schema::logged_tables()
             .into_iter()
             .map(|(t, _)| t)
             .collect();
@@ -459,10 +312,10 @@ impl ProjectFile {
                         .find(|(n, _)| *n == a.table)
                         .map(|(_, c)| c.as_slice())
                         .unwrap_or(&[]);
-                    super::shared::insert_shared_row(&tx, &a.table, cols, row).map_err(
+                    crate::store::shared::insert_shared_row(&tx, &a.table, cols, row).map_err(
                         |e| match e {
-                            super::shared::RowError::Sql(e) => sq(e),
-                            super::shared::RowError::Geometry(e) => geom(&a.table, e),
+                            crate::store::shared::RowError::Sql(e) => sq(e),
+                            crate::store::shared::RowError::Geometry(e) => geom(&a.table, e),
                         },
                     )?;
                 }
@@ -607,11 +460,11 @@ impl ProjectFile {
                 .map_err(sq)?
                 .is_some();
             if features {
-                super::schema::update_extent(&tx, t).map_err(sq)?;
+                crate::store::schema::update_extent(&tx, t).map_err(sq)?;
             }
         }
         before_commit()?;
-        super::scenarios::finish_write(tx, &touched, None).map_err(sq)?;
+        crate::store::scenarios::finish_write(tx, &touched, None).map_err(sq)?;
         Ok(())
     }
 
@@ -628,14 +481,14 @@ impl ProjectFile {
         let open = self
             .conflicts()?
             .into_iter()
-            .find(|c| c.id == id && c.resolution.is_none())
+            .find(|c| c.id == Some(id) && c.resolution.is_none())
             .ok_or_else(|| StoreError::BadValue {
                 path: self.path.clone(),
                 table: "qn_conflicts".into(),
                 fid: id,
                 msg: "no open conflict has this number".into(),
             })?;
-        let key_column = super::schema::logged_tables()
+        let key_column = crate::store::schema::logged_tables()
             .into_iter()
             .find(|(t, _)| *t == open.table)
             .map(|(_, k)| k)
@@ -730,7 +583,7 @@ impl ProjectFile {
             params![id, label, author, refetch],
         )
         .map_err(sq)?;
-        super::scenarios::finish_write(tx, &[open.table.as_str()], None).map_err(sq)?;
+        crate::store::scenarios::finish_write(tx, &[open.table.as_str()], None).map_err(sq)?;
         Ok(())
     }
 }
