@@ -11,10 +11,7 @@ pub fn tr(lang: Language, vi: &'static str, en: &'static str) -> &'static str {
 }
 
 pub fn layer_name(lang: Language, l: Layer) -> &'static str {
-    match lang {
-        Language::Vi => l.name_vi(),
-        Language::En => l.name_en(),
-    }
+    l.name(lang)
 }
 
 pub fn status(lang: Language, s: Status) -> &'static str {

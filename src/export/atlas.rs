@@ -162,10 +162,7 @@ pub fn write_atlas(
 }
 
 fn layer_name(l: Layer, lang: Language) -> &'static str {
-    match lang {
-        Language::Vi => l.name_vi(),
-        Language::En => l.name_en(),
-    }
+    l.name(lang)
 }
 
 /// A number the Vietnamese way: "1.234,5".

@@ -43,10 +43,7 @@ pub(super) fn entries(
         if !spec.layers.contains(&layer) || shown.is_some_and(|s| !s.layers.contains(&layer)) {
             continue;
         }
-        let name = match lang {
-            Language::Vi => layer.name_vi(),
-            Language::En => layer.name_en(),
-        };
+        let name = layer.name(lang);
         match styles.get(layer.table()) {
             Some(st) => {
                 let kind = if layer.holds_areas_only() {

@@ -2,6 +2,7 @@
 //! values, the report's figures and the change log's operations. No I/O, no UI.
 
 pub mod figures;
+pub mod labels;
 pub mod oplog;
 pub mod palette;
 pub mod rules;
@@ -12,6 +13,8 @@ pub mod text;
 pub mod validate;
 pub mod value;
 pub mod years;
+
+pub use labels::{EARLIER_LOCATION, EARLIER_LOCATION_VI};
 
 use geo_types::Geometry;
 
@@ -91,30 +94,6 @@ impl Layer {
         Layer::ALL.into_iter().find(|l| l.table() == t)
     }
 
-    pub fn name_vi(self) -> &'static str {
-        match self {
-            Layer::IndustrialZones => "Khu công nghiệp",
-            Layer::IndustrialClusters => "Cụm công nghiệp",
-            Layer::ProposedClusters => "Cụm công nghiệp dự kiến",
-            Layer::CraftVillages => "Làng nghề",
-            Layer::IndustrialCentres => "Trung tâm công nghiệp",
-            Layer::ProtectedAreas => "Vùng bảo vệ",
-            Layer::ResidentialAreas => "Khu dân cư",
-        }
-    }
-
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Layer::IndustrialZones => "Industrial zones",
-            Layer::IndustrialClusters => "Industrial clusters",
-            Layer::ProposedClusters => "Proposed clusters",
-            Layer::CraftVillages => "Craft villages",
-            Layer::IndustrialCentres => "Industrial centres",
-            Layer::ProtectedAreas => "Protected areas",
-            Layer::ResidentialAreas => "Residential areas",
-        }
-    }
-
     /// Label priority: lower numbers keep their labels when space runs out.
     pub fn label_priority(self) -> u8 {
         match self {
@@ -148,19 +127,6 @@ impl Status {
         Status::Approved,
         Status::InOperation,
     ];
-
-    /// The status in the planner's language.
-    pub fn label(self, lang: crate::lang::Language) -> &'static str {
-        let vi = lang == crate::lang::Language::Vi;
-        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
-        match self {
-            Status::Established => t("đã thành lập", "established"),
-            Status::Proposed => t("dự kiến", "proposed"),
-            Status::Approved => t("đã phê duyệt", "approved"),
-            Status::InOperation => t("đang hoạt động", "in operation"),
-            Status::Unknown => t("không rõ", "unknown"),
-        }
-    }
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -251,20 +217,6 @@ pub enum Precision {
 }
 
 impl Precision {
-    /// The precision as the window and the exports name it, in `lang`.
-    pub fn label(self, lang: crate::lang::Language) -> &'static str {
-        let vi = lang == crate::lang::Language::Vi;
-        let t = |v: &'static str, e: &'static str| if vi { v } else { e };
-        match self {
-            Precision::Site => t("vị trí công trình", "site position"),
-            Precision::CommuneCentre => t("tâm phường/xã", "ward/commune centre"),
-            Precision::Approximate => t("gần đúng", "approximate"),
-            Precision::NotLocated => t("chưa định vị", "not located"),
-            Precision::Drafted => t("phác thảo của người lập", "drafted by a planner"),
-            Precision::Unknown => t("không rõ", "unknown"),
-        }
-    }
-
     pub const fn as_str(self) -> &'static str {
         match self {
             Precision::Site => "site",
@@ -362,25 +314,7 @@ impl DraftAction {
             DraftAction::Reshaped => "reshaped",
         }
     }
-
-    /// The action as a planner says it, in `lang`.
-    pub fn words(self, lang: crate::lang::Language) -> &'static str {
-        match lang {
-            crate::lang::Language::En => self.as_str(),
-            crate::lang::Language::Vi => match self {
-                DraftAction::Placed => "đặt",
-                DraftAction::Drawn => "vẽ",
-                DraftAction::Moved => "di chuyển",
-                DraftAction::Reshaped => "sửa hình",
-            },
-        }
-    }
 }
-
-/// The line a drafting edit adds to the notes to keep the earlier position's provenance.
-pub const EARLIER_LOCATION: &str = "Earlier location";
-/// [`EARLIER_LOCATION`] in Vietnamese.
-pub const EARLIER_LOCATION_VI: &str = "Vị trí trước";
 
 impl Site {
     /// Records that a planner changed the geometry: precision "drafted", source
@@ -395,19 +329,7 @@ impl Site {
         date: &str,
         lang: crate::lang::Language,
     ) {
-        use crate::lang::Language;
-        let vi = lang == Language::Vi;
-        let author = author.trim();
-        let author = match (author.is_empty(), vi) {
-            (false, _) => author,
-            (true, true) => "người lập chưa ghi tên",
-            (true, false) => "an unnamed planner",
-        };
-        let source = if vi {
-            format!("{} bởi {author} ngày {date}", action.words(lang))
-        } else {
-            format!("{} by {author} on {date}", action.as_str())
-        };
+        let source = labels::drafting_source(action, author, date, lang);
         if self.location_source == source && self.location_precision == Precision::Drafted {
             return;
         }
@@ -415,11 +337,7 @@ impl Site {
         if !earlier.is_empty() {
             let line = format!(
                 "{}: {} — {earlier}",
-                if vi {
-                    EARLIER_LOCATION_VI
-                } else {
-                    EARLIER_LOCATION
-                },
+                labels::earlier_location(lang),
                 self.location_precision.label(lang)
             );
             if !self.notes.lines().any(|l| l == line) {

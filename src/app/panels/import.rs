@@ -544,10 +544,7 @@ impl ImportCtx<'_> {
                     let message = format!(
                         "{n} {} {} ({})",
                         tr(lang, "đối tượng vào lớp", "features into"),
-                        match lang {
-                            crate::lang::Language::Vi => layer.name_vi(),
-                            crate::lang::Language::En => layer.name_en(),
-                        },
+                        layer.name(lang),
                         tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
                     );
                     self.out.push(Command::Edit {
@@ -791,10 +788,7 @@ impl ImportCtx<'_> {
                     "cannot be guessed: choose it",
                 ),
             };
-            let layer_name = |l: Layer| match lang {
-                crate::lang::Language::Vi => l.name_vi(),
-                crate::lang::Language::En => l.name_en(),
-            };
+            let layer_name = |l: Layer| l.name(lang);
             let new_ref = tr(lang, "Lớp tham chiếu mới", "A new reference layer");
             let planning = |l: Layer| {
                 format!(
