@@ -1,6 +1,7 @@
 //! Plain data of a project: the planning layers and their sites, scenarios, rules, actual
 //! values, the report's figures and the change log's operations. No I/O, no UI.
 
+pub mod admin;
 pub mod figures;
 pub mod labels;
 pub mod oplog;

@@ -121,6 +121,9 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     if from < 9 {
         v9_guarded_sites(conn)?;
     }
+    if from < 10 {
+        super::admin::v10_admin_units(conn)?;
+    }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],

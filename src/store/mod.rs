@@ -7,6 +7,7 @@
 //! A file that is not ours, is newer, is locked or is read-only is refused with a clear error
 //! and is never modified.
 
+mod admin;
 pub mod batch;
 mod changelog;
 pub mod domain;

@@ -411,6 +411,9 @@ impl ProjectFile {
                 "actuals",
                 "rules",
                 "document_figures",
+                "admin_units",
+                "admin_unit_changes",
+                "admin_districts_2006",
             ]
             .map(String::from),
         );
