@@ -17,6 +17,7 @@ pub mod export;
 pub mod fsutil;
 pub mod io;
 pub mod lang;
+pub mod locate;
 pub mod model;
 pub mod scenario;
 pub mod server;

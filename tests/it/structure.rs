@@ -161,7 +161,7 @@ fn no_panel_is_a_method_of_the_app() {
 #[test]
 fn modules_use_only_the_layers_below_them() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let rules: [(&str, &[&str]); 6] = [
+    let rules: [(&str, &[&str]); 7] = [
         (
             "model",
             &[
@@ -184,6 +184,12 @@ fn modules_use_only_the_layers_below_them() {
             "sync",
             &[
                 "io", "scenario", "analysis", "export", "edit", "app", "server",
+            ],
+        ),
+        (
+            "locate",
+            &[
+                "scenario", "analysis", "export", "edit", "app", "server", "sync",
             ],
         ),
     ];
@@ -330,6 +336,7 @@ const ACYCLIC_FOLDERS: &[&str] = &[
     "cli",
     "export",
     "io",
+    "locate",
     "model",
     "scenario",
     "server",

@@ -121,3 +121,58 @@ impl LayerReader {
         Ok(())
     }
 }
+
+impl LayerReader {
+    /// Every feature's attribute values as text (numbers written out, empty for null or a
+    /// blob), in column order, calling `each(fid, values)` in table order.
+    pub fn texts(&self, each: &mut dyn FnMut(i64, &[String])) -> Result<(), StoreError> {
+        use rusqlite::types::ValueRef;
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let geometry: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [&self.table],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sq)?;
+        let columns: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+            .and_then(|mut st| {
+                st.query_map([&self.table], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(sq)?
+            .into_iter()
+            .filter(|c| !c.eq_ignore_ascii_case("fid") && Some(c) != geometry.as_ref())
+            .collect();
+        let mut list = vec!["fid".to_string()];
+        list.extend(columns.iter().map(|c| ident(c)));
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM {} ORDER BY fid",
+                list.join(", "),
+                ident(&self.table)
+            ))
+            .map_err(sq)?;
+        let mut rows = st.query([]).map_err(sq)?;
+        let mut values = vec![String::new(); columns.len()];
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            for (i, v) in values.iter_mut().enumerate() {
+                v.clear();
+                match r.get_ref(i + 1).map_err(sq)? {
+                    ValueRef::Null | ValueRef::Blob(_) => {}
+                    ValueRef::Integer(n) => v.push_str(&n.to_string()),
+                    ValueRef::Real(x) => v.push_str(&x.to_string()),
+                    ValueRef::Text(t) => v.push_str(&String::from_utf8_lossy(t)),
+                }
+            }
+            each(fid, &values);
+        }
+        Ok(())
+    }
+}

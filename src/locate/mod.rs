@@ -1,0 +1,447 @@
+//! The locator: one search over everything the project holds — planning sites, towns of the
+//! base map, administrative units by their pre-2025 and 2025 names (and the plan's 2006
+//! districts), reference features by any of their fields, and coordinates typed as lon/lat or
+//! VN-2000 E/N — with or without diacritics, results grouped by kind, best first.
+//!
+//! The app builds the reference layers' part on a worker ([`ReferenceIndex::build`]); the rest
+//! ([`Locator::new`]) is small and built when the project changes.
+
+mod coords;
+mod index;
+
+pub use coords::{Coordinate, parse as parse_coordinate};
+pub use index::TextIndex;
+
+use crate::io::basemap::Place;
+use crate::io::crs::Tm3;
+use crate::lang::Language;
+use crate::model::admin::{AdminUnits, Era};
+use crate::model::{Layer, Project};
+use crate::store::{ReferenceLayer, StoreError};
+
+/// What a hit is, in the order the groups are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Coordinate,
+    Site,
+    Place,
+    Unit2025,
+    UnitPre2025,
+    District,
+    Reference,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Coordinate,
+        Kind::Site,
+        Kind::Place,
+        Kind::Unit2025,
+        Kind::UnitPre2025,
+        Kind::District,
+        Kind::Reference,
+    ];
+
+    /// The group's heading.
+    pub fn label(self, lang: Language) -> &'static str {
+        let vi = lang == Language::Vi;
+        match (self, vi) {
+            (Kind::Coordinate, true) => "Toạ độ",
+            (Kind::Coordinate, false) => "Coordinate",
+            (Kind::Site, true) => "Địa điểm quy hoạch",
+            (Kind::Site, false) => "Planning sites",
+            (Kind::Place, true) => "Thị trấn, thành phố (bản đồ nền)",
+            (Kind::Place, false) => "Towns (base map)",
+            (Kind::Unit2025, true) => "Xã, phường từ 1/7/2025",
+            (Kind::Unit2025, false) => "Communes and wards since 1 July 2025",
+            (Kind::UnitPre2025, true) => "Xã, phường trước 1/7/2025",
+            (Kind::UnitPre2025, false) => "Communes and wards before 1 July 2025",
+            (Kind::District, true) => "Huyện (2006 và trước 2025)",
+            (Kind::District, false) => "Districts (2006 and before 2025)",
+            (Kind::Reference, true) => "Đối tượng lớp tham chiếu",
+            (Kind::Reference, false) => "Reference features",
+        }
+    }
+}
+
+/// Where a hit takes the map.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A planning site (selected and zoomed to; one not located is only selected).
+    Site(Layer, i64),
+    /// A point (a town, a unit's approximate centre, a typed coordinate).
+    Point { lon: f64, lat: f64 },
+    /// An area: [min lon, min lat, max lon, max lat].
+    Area([f64; 4]),
+    /// A reference feature and its box [min lon, min lat, max lon, max lat].
+    Feature {
+        table: String,
+        fid: i64,
+        bbox: [f64; 4],
+    },
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub label: String,
+    /// What else tells it apart: the layer, the district, what it became.
+    pub detail: String,
+    pub target: Target,
+    /// 0 (a field is the query) to 3 (inside a word); 0 for a coordinate.
+    pub rank: u8,
+}
+
+/// The results of one query: the best of each kind, in group order, and how many of each
+/// kind matched in all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub counts: Vec<(Kind, usize)>,
+}
+
+impl Found {
+    pub fn total(&self) -> usize {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// A record of the small part of the index.
+#[derive(Debug, Clone)]
+struct Entry {
+    kind: Kind,
+    label: String,
+    detail: String,
+    target: Target,
+}
+
+/// Sites, places, units and districts (rebuilt when the project changes), plus the
+/// reference features once their index is built.
+#[derive(Debug, Default)]
+pub struct Locator {
+    text: TextIndex,
+    entries: Vec<Entry>,
+    tm3: Option<Tm3>,
+    refs: Option<std::sync::Arc<ReferenceIndex>>,
+}
+
+impl Locator {
+    /// The index of the project's sites, the base map's towns and the administrative units.
+    pub fn new(project: &Project, places: &[Place], units: &AdminUnits, lang: Language) -> Self {
+        let mut l = Locator {
+            tm3: Tm3::new().ok(),
+            ..Locator::default()
+        };
+        for s in &project.sites {
+            let detail = if s.district_2006.is_empty() {
+                s.layer.name(lang).to_string()
+            } else {
+                format!("{} · {}", s.layer.name(lang), s.district_2006)
+            };
+            l.add(
+                Kind::Site,
+                &[&s.name, &s.kind],
+                s.name.clone(),
+                detail,
+                Target::Site(s.layer, s.fid),
+            );
+        }
+        for p in places {
+            l.add(
+                Kind::Place,
+                &[&p.label, &p.district],
+                p.label.clone(),
+                p.district.clone(),
+                Target::Point {
+                    lon: p.lonlat.x(),
+                    lat: p.lonlat.y(),
+                },
+            );
+        }
+        let approx = match lang {
+            Language::Vi => "tâm gần đúng",
+            Language::En => "approximate centre",
+        };
+        for u in units.of(Era::Y2025) {
+            let from: Vec<&str> = units
+                .predecessors(&u.code)
+                .into_iter()
+                .map(|(o, _)| o.short_name())
+                .collect();
+            let detail = match lang {
+                Language::Vi => format!("mã {} · từ {} · {approx}", u.code, from.join(", ")),
+                Language::En => format!("code {} · from {} · {approx}", u.code, from.join(", ")),
+            };
+            l.add(
+                Kind::Unit2025,
+                &[&u.name, u.short_name(), &u.code],
+                u.name.clone(),
+                detail,
+                Target::Point {
+                    lon: u.lon,
+                    lat: u.lat,
+                },
+            );
+        }
+        for u in units.of(Era::Pre2025) {
+            let to: Vec<&str> = units
+                .successors(&u.code)
+                .into_iter()
+                .map(|(n, _)| n.name.as_str())
+                .collect();
+            let detail = match lang {
+                Language::Vi => format!("{} · mã {} · nay {}", u.district, u.code, to.join(", ")),
+                Language::En => format!("{} · code {} · now {}", u.district, u.code, to.join(", ")),
+            };
+            l.add(
+                Kind::UnitPre2025,
+                &[&u.name, u.short_name(), &u.code],
+                u.name.clone(),
+                detail,
+                Target::Point {
+                    lon: u.lon,
+                    lat: u.lat,
+                },
+            );
+        }
+        // Districts: the 13 before 2025 and the plan's 14 of 2006, each as the box of its
+        // units' centres (no district boundary is open data).
+        let mut districts: Vec<(&str, &str)> = units
+            .of(Era::Pre2025)
+            .map(|u| (u.district_code.as_str(), u.district.as_str()))
+            .collect();
+        districts.sort();
+        districts.dedup();
+        let area = |code: &str| {
+            let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            for u in units.of(Era::Pre2025).filter(|u| u.district_code == code) {
+                b = [
+                    b[0].min(u.lon),
+                    b[1].min(u.lat),
+                    b[2].max(u.lon),
+                    b[3].max(u.lat),
+                ];
+            }
+            (b[0] <= b[2]).then_some(b)
+        };
+        for (code, name) in &districts {
+            if let Some(b) = area(code) {
+                let detail = match lang {
+                    Language::Vi => format!("trước 1/7/2025 · mã {code}"),
+                    Language::En => format!("before 1 July 2025 · code {code}"),
+                };
+                l.add(
+                    Kind::District,
+                    &[name, code],
+                    name.to_string(),
+                    detail,
+                    Target::Area(b),
+                );
+            }
+        }
+        for d in &units.districts_2006 {
+            let Some(b) = area(&d.district_code) else {
+                continue;
+            };
+            let now = districts
+                .iter()
+                .find(|(c, _)| *c == d.district_code)
+                .map(|(_, n)| *n)
+                .unwrap_or_default();
+            let change = if d.change.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.change)
+            };
+            let detail = match lang {
+                Language::Vi => format!("huyện năm 2006 · nay: {now}{change}"),
+                Language::En => format!("district in 2006 · now: {now}{change}"),
+            };
+            let label = match lang {
+                Language::Vi => format!("{} (2006)", d.name),
+                Language::En => format!("{} (2006)", d.name),
+            };
+            l.add(Kind::District, &[&d.name], label, detail, Target::Area(b));
+        }
+        l
+    }
+
+    fn add(&mut self, kind: Kind, fields: &[&str], label: String, detail: String, target: Target) {
+        self.text.push(fields);
+        self.entries.push(Entry {
+            kind,
+            label,
+            detail,
+            target,
+        });
+    }
+
+    /// Adds (or replaces) the reference features' index.
+    pub fn set_references(&mut self, refs: std::sync::Arc<ReferenceIndex>) {
+        self.refs = Some(refs);
+    }
+
+    /// Whether the reference features are searched yet.
+    pub fn has_references(&self) -> bool {
+        self.refs.is_some()
+    }
+
+    /// Everything matching `query`: at most `per_kind` hits of each kind, best first.
+    pub fn search(&self, query: &str, per_kind: usize) -> Found {
+        let mut groups: Vec<(Kind, Vec<Hit>, usize)> =
+            Kind::ALL.iter().map(|k| (*k, Vec::new(), 0)).collect();
+        let slot = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+        if let Some(c) = self.tm3.as_ref().and_then(|t| parse_coordinate(query, t)) {
+            let g = &mut groups[slot(Kind::Coordinate)];
+            g.2 = 1;
+            g.1.push(Hit {
+                kind: Kind::Coordinate,
+                label: format!("{:.5}° N, {:.5}° E", c.lat, c.lon),
+                detail: c.read_as,
+                target: Target::Point {
+                    lon: c.lon,
+                    lat: c.lat,
+                },
+                rank: 0,
+            });
+        }
+        let keep = |g: &mut (Kind, Vec<Hit>, usize), hit: &dyn Fn() -> Hit, rank: u8| {
+            g.2 += 1;
+            // Keep the best `per_kind` (rank, then label); build a hit only when it is kept.
+            if g.1.len() < per_kind || g.1.last().is_some_and(|w| rank < w.rank) {
+                let h = hit();
+                let at =
+                    g.1.partition_point(|x| (x.rank, &x.label) <= (h.rank, &h.label));
+                g.1.insert(at, h);
+                g.1.truncate(per_kind);
+            }
+        };
+        self.text.search(query, &mut |i, rank| {
+            let e = &self.entries[i];
+            keep(
+                &mut groups[slot(e.kind)],
+                &|| Hit {
+                    kind: e.kind,
+                    label: e.label.clone(),
+                    detail: e.detail.clone(),
+                    target: e.target.clone(),
+                    rank,
+                },
+                rank,
+            );
+        });
+        if let Some(refs) = &self.refs {
+            let g = &mut groups[slot(Kind::Reference)];
+            refs.search(query, &mut |layer, f, rank| {
+                keep(g, &|| refs.hit(layer, f, rank), rank);
+            });
+        }
+        let mut found = Found::default();
+        for (k, hits, n) in groups {
+            if n > 0 {
+                found.counts.push((k, n));
+                found.hits.extend(hits);
+            }
+        }
+        found
+    }
+}
+
+/// The text of every reference feature, its layer and its box, searchable.
+#[derive(Debug, Default)]
+pub struct ReferenceIndex {
+    text: TextIndex,
+    layers: Vec<ReferenceLayer>,
+    /// Per record: its layer (index into `layers`), fid, the first of its non-empty values (the
+    /// label), and its box.
+    features: Vec<RefFeature>,
+}
+
+#[derive(Debug, Clone)]
+struct RefFeature {
+    layer: u32,
+    fid: i64,
+    label: Box<str>,
+    bbox: [f32; 4],
+}
+
+impl ReferenceIndex {
+    /// Reads every reference layer of the project at `path` on a connection of its own (the
+    /// caller's worker): all attribute values of every feature, and its box from the R-tree.
+    /// `cancelled` is asked between layers.
+    pub fn build(
+        path: &std::path::Path,
+        layers: &[ReferenceLayer],
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<ReferenceIndex, StoreError> {
+        let mut ix = ReferenceIndex {
+            layers: layers.to_vec(),
+            ..ReferenceIndex::default()
+        };
+        for (li, layer) in layers.iter().enumerate() {
+            if cancelled() {
+                break;
+            }
+            let reader = crate::store::LayerReader::open(path, &layer.table)?;
+            let boxes: std::collections::HashMap<i64, [f64; 4]> =
+                reader.entries(None)?.into_iter().collect();
+            reader.texts(&mut |fid, values| {
+                let label = values.first().cloned().unwrap_or_default();
+                ix.text.push(values);
+                // R-tree boxes are [min x, max x, min y, max y].
+                let b = boxes.get(&fid).copied().unwrap_or([0.0; 4]);
+                ix.features.push(RefFeature {
+                    layer: li as u32,
+                    fid,
+                    label: label.into_boxed_str(),
+                    bbox: [b[0] as f32, b[2] as f32, b[1] as f32, b[3] as f32],
+                });
+            })?;
+        }
+        Ok(ix)
+    }
+
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// Bytes held, roughly.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.heap_bytes()
+            + self.features.capacity() * std::mem::size_of::<RefFeature>()
+            + self.features.iter().map(|f| f.label.len()).sum::<usize>()
+    }
+
+    fn search(&self, query: &str, hit: &mut dyn FnMut(usize, usize, u8)) {
+        self.text.search(query, &mut |i, rank| {
+            hit(self.features[i].layer as usize, i, rank);
+        });
+    }
+
+    fn hit(&self, layer: usize, i: usize, rank: u8) -> Hit {
+        let f = &self.features[i];
+        let l = &self.layers[layer];
+        let label = if f.label.is_empty() {
+            format!("#{}", f.fid)
+        } else {
+            f.label.to_string()
+        };
+        let b = f.bbox.map(f64::from);
+        Hit {
+            kind: Kind::Reference,
+            label,
+            detail: format!("{} · #{}", l.name, f.fid),
+            target: Target::Feature {
+                table: l.table.clone(),
+                fid: f.fid,
+                bbox: b,
+            },
+            rank,
+        }
+    }
+}
