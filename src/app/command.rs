@@ -44,6 +44,8 @@ pub enum Command {
     Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
     ZoomTo(crate::model::Layer, i64),
+    /// Go to what the locator found (its target and name).
+    Locate(crate::locate::Target, String),
     /// Replace the project by one of its backups (File → Restore backup…).
     RestoreBackup(crate::store::session::BackupInfo),
     /// Ask for a path (the desktop's file dialog, else the in-app browser) and act on it.
@@ -206,6 +208,7 @@ impl QnApp {
                     self.follow(then, applied, layer);
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
+                Command::Locate(target, label) => self.locate(target, label),
                 Command::Select(sel) => self.map.selected = sel,
                 Command::ChooseExportPath(ext) => self.choose_path(
                     super::Purpose::ExportMap,

@@ -21,6 +21,7 @@ pub mod filebrowser;
 pub mod fonts;
 pub mod i18n;
 pub mod launch;
+mod locator;
 pub mod map;
 mod menu;
 pub mod paint;
@@ -78,7 +79,7 @@ pub struct QnApp {
     map: map::canvas::MapState,
     /// What the map derives from the project (shapes, stamps, the background checks).
     derived: map::derived::Derived,
-    search: String,
+    locator: locator::LocatorUi,
     settings: Settings,
     persist_settings: bool,
     dialogs: dialogs::Dialogs,
@@ -163,7 +164,7 @@ impl QnApp {
             project: Project::default(),
             map: map::canvas::MapState::default(),
             derived,
-            search: String::new(),
+            locator: locator::LocatorUi::new(base_map.places.clone()),
             settings: startup.settings,
             persist_settings: startup.persist_settings,
             dialogs: dialogs::Dialogs {
@@ -715,6 +716,7 @@ impl QnApp {
         let ctx = ui.ctx().clone();
         self.poll_sync();
         self.refresh_sync_state();
+        self.refresh_locator();
         let view = self.view_state();
         let title = menu::title(
             view.lang,
@@ -799,7 +801,7 @@ impl QnApp {
             .show(ui, |ui| {
                 let view = self.view_state();
                 let st = side::SideState {
-                    search: &mut self.search,
+                    locator: &mut self.locator,
                     visible: &mut self.map.visible,
                     show_towns: &mut self.map.show_towns,
                     refs: &mut self.map.refs,

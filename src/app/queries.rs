@@ -39,6 +39,18 @@ impl QnApp {
         self.map.selected
     }
 
+    /// What the locator marked on the map: its name and where (WGS 84 lon/lat).
+    pub fn located(&self) -> Option<(String, (f64, f64))> {
+        let f = self.map.found.as_ref()?;
+        let ll = self.tm3.lonlat_from_tm3(f.at[0], f.at[1]).ok()?;
+        Some((f.label.clone(), ll))
+    }
+
+    /// Whether the locator still indexes the reference layers.
+    pub fn locator_indexing(&self) -> bool {
+        self.locator.indexing()
+    }
+
     /// Selects a site (or none), as a click on it would (for tests and scripts).
     pub fn select(&mut self, sel: Option<(Layer, i64)>) {
         self.map.selected = sel;

@@ -1,14 +1,14 @@
-//! The left panel: search, the layers with their symbols and counts, the industrial centres,
+//! The left panel: the locator, the layers with their symbols and counts, the industrial centres,
 //! the records that are not located, and the reference layers.
 
 use super::map::layer_index;
 use super::*;
 use egui::{Color32, Sense, Stroke, Vec2};
 
-/// What the left panel shows and changes besides the project: the search text, which layers
+/// What the left panel shows and changes besides the project: the locator, which layers
 /// are drawn (the panel's own state, kept by the app for the map), the number of towns.
 pub(super) struct SideState<'a> {
-    pub search: &'a mut String,
+    pub locator: &'a mut super::locator::LocatorUi,
     pub visible: &'a mut [bool; 7],
     pub show_towns: &'a mut bool,
     pub refs: &'a mut [map::RefLayerView],
@@ -43,41 +43,7 @@ pub(super) fn side_ui(
     {
         let lang = view.lang;
         ui.add_space(4.0);
-        ui.label(RichText::new(tr(lang, "Tìm địa điểm", "Find a site")).strong());
-        ui.add(
-            egui::TextEdit::singleline(st.search)
-                .hint_text(tr(
-                    lang,
-                    "tên, có dấu hoặc không",
-                    "name, with or without accents",
-                ))
-                .desired_width(f32::INFINITY),
-        );
-        if !st.search.trim().is_empty() {
-            let hits: Vec<(Layer, i64, String, bool)> = project
-                .search(st.search)
-                .into_iter()
-                .map(|s| (s.layer, s.fid, s.name.clone(), s.is_located()))
-                .collect();
-            if hits.is_empty() {
-                ui.label(RichText::new(tr(lang, "Không tìm thấy", "Nothing found")).italics());
-            }
-            for (layer, fid, name, located) in hits {
-                let label = if located {
-                    format!("{name} · {}", i18n::layer_name(lang, layer))
-                } else {
-                    format!(
-                        "{name} · {} ({})",
-                        i18n::layer_name(lang, layer),
-                        i18n::precision(lang, Precision::NotLocated)
-                    )
-                };
-                let sel = st.selected == Some((layer, fid));
-                if ui.selectable_label(sel, label).clicked() {
-                    out.push(Command::ZoomTo(layer, fid));
-                }
-            }
-        }
+        out.extend(super::locator::locator_ui(ui, lang, st.locator));
         ui.separator();
         ui.label(RichText::new(tr(lang, "Lớp quy hoạch", "Planning layers")).strong());
         for layer in Layer::ALL {

@@ -36,6 +36,8 @@ pub(crate) struct MapState {
     pub selected: Option<(Layer, i64)>,
     /// Reference-layer features under the last click (Identify).
     pub identified: Option<Identified>,
+    /// What the locator found, marked until the next search (or Escape).
+    pub found: Option<super::found::Found>,
     pub cursor: Option<World>,
     /// The view of the previous frame, to tell a settled map from a moving one.
     pub last_view: Option<MapView>,
@@ -74,6 +76,7 @@ impl Default for MapState {
             refs: Vec::new(),
             selected: None,
             identified: None,
+            found: None,
             cursor: None,
             last_view: None,
             fit_requested: true,
@@ -368,6 +371,9 @@ impl MapCtx<'_> {
 
         if !self.st.presenting {
             self.paint_print_frame(&painter, &pr);
+            if let Some(f) = &self.st.found {
+                super::found::paint(&painter, &pr, f);
+            }
             self.paint_tool_overlay(&painter, &pr, hover_pos);
             if let Some(g) = self.theirs {
                 self.paint_theirs(&painter, &pr, g);

@@ -5,6 +5,7 @@
 pub mod canvas;
 pub mod derived;
 pub mod editing;
+pub mod found;
 pub mod present;
 mod rings;
 pub mod sitecache;

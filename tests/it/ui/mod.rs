@@ -13,6 +13,7 @@ use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
 
 mod import;
+mod locator;
 
 fn harness_with(file: Option<ProjectFile>, error: Option<String>) -> Harness<'static, QnApp> {
     harness_sized(file, error, egui::vec2(1280.0, 800.0))
@@ -74,7 +75,8 @@ fn search_without_accents_selects_the_site_and_shows_its_paragraph() {
     h.run();
     h.get_by_role(Role::TextInput).type_text("hai hoa");
     h.run();
-    h.get_by_label("Hải Hòa · Cụm công nghiệp").click();
+    h.get_by_label("Hải Hòa · Cụm công nghiệp · Móng Cái")
+        .click();
     h.run();
     let (layer, fid) = h.state().selected().expect("a site is selected");
     assert_eq!(layer, Layer::IndustrialClusters);
