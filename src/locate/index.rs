@@ -9,6 +9,13 @@ const FIELD: char = '\u{1f}';
 /// Separates records.
 const RECORD: char = '\u{1e}';
 
+/// How a found record matches, asked with a limit: `rank(limit)` is 0 (a field is the
+/// query) to 3 (inside a word), or `limit` when not better than that.
+pub type Rank<'a> = &'a dyn Fn(u8) -> u8;
+
+/// What a search calls for every record it finds: the record's number and its [`Rank`].
+pub type OnHit<'a> = &'a mut dyn FnMut(usize, Rank<'_>);
+
 /// The records' text, as found by [`TextIndex::search`].
 #[derive(Debug, Default, Clone)]
 pub struct TextIndex {
@@ -38,33 +45,43 @@ impl Buffer {
         self.starts.push(self.text.len());
     }
 
-    fn record(&self, i: usize) -> &str {
-        &self.text[self.starts[i]..self.starts[i + 1] - RECORD.len_utf8()]
-    }
-
-    /// Calls `hit(record, rank)` for every record holding all `words` (the first is searched
-    /// for, the others checked in the record). Rank: 0 a field is the query, 1 a field starts
-    /// with it, 2 a word does, 3 it is inside.
-    fn search(&self, query: &str, words: &[&str], hit: &mut dyn FnMut(usize, u8)) {
+    /// Calls `hit(record, rank)` for every record holding all `words` (the longest is
+    /// searched for, the others checked in the record). `rank(limit)` tells how the record
+    /// matches — 0 a field is the query, 1 a field starts with it, 2 a word does, 3 it is
+    /// inside — or `limit` when it is not better than that (cheaper: the caller asks only
+    /// when a hit could still be kept).
+    fn search(&self, query: &str, words: &[&str], hit: OnHit<'_>) {
         let Some(first) = words.iter().max_by_key(|w| w.len()) else {
             return;
         };
         if self.starts.len() < 2 {
             return;
         }
+        let others: Vec<&str> = words.iter().filter(|w| *w != first).copied().collect();
         let finder = memchr::memmem::Finder::new(first.as_bytes());
+        let others: Vec<_> = others
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect();
+        let ranker = Ranker::new(query);
         let bytes = self.text.as_bytes();
         let mut pos = 0;
+        // The record holding the match: matches come in order, so the record index only
+        // moves forward.
+        let mut i = 0;
         while let Some(at) = finder.find(&bytes[pos..]) {
             let at = pos + at;
-            // The record holding the match (starts is sorted).
-            let i = self.starts.partition_point(|s| *s <= at) - 1;
-            let rec = self.record(i);
-            if words.iter().all(|w| rec.contains(w)) {
-                hit(i, rank(rec, query));
+            while self.starts[i + 1] <= at {
+                i += 1;
+            }
+            let (s, e) = (self.starts[i], self.starts[i + 1]);
+            // The record without its end mark.
+            let rec = &bytes[s..e - RECORD.len_utf8()];
+            if others.iter().all(|f| f.find(rec).is_some()) {
+                hit(i, &|limit| ranker.rank(rec, limit));
             }
             // On to the next record: one hit per record.
-            pos = self.starts[i + 1];
+            pos = e;
             if pos >= bytes.len() {
                 break;
             }
@@ -72,22 +89,66 @@ impl Buffer {
     }
 }
 
-fn rank(record: &str, query: &str) -> u8 {
-    let mut best = 3;
-    for field in record.split(FIELD) {
-        if field == query {
-            return 0;
-        }
-        if field.starts_with(query) {
-            best = best.min(1);
-        } else if field
-            .match_indices(query)
-            .any(|(i, _)| field[..i].ends_with(|c: char| !c.is_alphanumeric()))
-        {
-            best = best.min(2);
+/// How a record matches a query, worked out on its bytes.
+struct Ranker<'q> {
+    query: &'q [u8],
+    /// The query after a field separator: a field starting with it.
+    at_field: memchr::memmem::Finder<'static>,
+    anywhere: memchr::memmem::Finder<'q>,
+}
+
+impl<'q> Ranker<'q> {
+    fn new(query: &'q str) -> Self {
+        let mut f = vec![FIELD as u8];
+        f.extend_from_slice(query.as_bytes());
+        Ranker {
+            query: query.as_bytes(),
+            at_field: memchr::memmem::Finder::new(&f).into_owned(),
+            anywhere: memchr::memmem::Finder::new(query.as_bytes()),
         }
     }
-    best
+
+    /// 0 a field is the query, 1 a field starts with it, 2 a word does, 3 it is inside; or
+    /// `limit` when not better than that.
+    fn rank(&self, rec: &[u8], limit: u8) -> u8 {
+        let q = self.query;
+        let mut best = limit.min(3);
+        if best == 0 {
+            return 0;
+        }
+        // Fields that start with the query: at the record's start or after a separator.
+        let starts = rec
+            .starts_with(q)
+            .then_some(0)
+            .into_iter()
+            .chain(self.at_field.find_iter(rec).map(|m| m + 1));
+        for p in starts {
+            let end = p + q.len();
+            if end == rec.len() || rec[end] == FIELD as u8 {
+                return 0;
+            }
+            best = best.min(1);
+        }
+        if best <= 2 {
+            return best;
+        }
+        // A word inside a field that starts with the query.
+        let word_start = self.anywhere.find_iter(rec).any(|m| {
+            m > 0 && {
+                let before = &rec[..m];
+                // The character before the match (UTF-8: back to its first byte).
+                let k = before
+                    .iter()
+                    .rposition(|b| (*b & 0xC0) != 0x80)
+                    .unwrap_or(0);
+                std::str::from_utf8(&before[k..])
+                    .ok()
+                    .and_then(|c| c.chars().next())
+                    .is_some_and(|c| !c.is_alphanumeric())
+            }
+        });
+        if word_start { 2 } else { 3 }
+    }
 }
 
 /// A query as the index compares it: folded when written without diacritics (then it finds
@@ -151,8 +212,9 @@ impl TextIndex {
     }
 
     /// Calls `hit(record, rank)` for every record matching `query` (see [`prepare`]): all its
-    /// words, in any of the record's fields; rank 0 (a field is the query) to 3 (inside).
-    pub fn search(&self, query: &str, hit: &mut dyn FnMut(usize, u8)) {
+    /// words, in any of the record's fields. `rank(limit)` is how it matches, 0 (a field is
+    /// the query) to 3 (inside a word), or `limit` when not better.
+    pub fn search(&self, query: &str, hit: OnHit<'_>) {
         let Some((folded, q)) = prepare(query) else {
             return;
         };
@@ -168,7 +230,7 @@ mod tests {
 
     fn found(ix: &TextIndex, q: &str) -> Vec<(usize, u8)> {
         let mut out = Vec::new();
-        ix.search(q, &mut |i, r| out.push((i, r)));
+        ix.search(q, &mut |i, r| out.push((i, r(4))));
         out
     }
 

@@ -306,22 +306,31 @@ impl Locator {
                 rank: 0,
             });
         }
-        let keep = |g: &mut (Kind, Vec<Hit>, usize), hit: &dyn Fn() -> Hit, rank: u8| {
-            g.2 += 1;
-            // Keep the best `per_kind` (rank, then label); build a hit only when it is kept.
-            if g.1.len() < per_kind || g.1.last().is_some_and(|w| rank < w.rank) {
-                let h = hit();
-                let at =
-                    g.1.partition_point(|x| (x.rank, &x.label) <= (h.rank, &h.label));
-                g.1.insert(at, h);
-                g.1.truncate(per_kind);
-            }
-        };
+        let keep =
+            |g: &mut (Kind, Vec<Hit>, usize), hit: &dyn Fn(u8) -> Hit, rank: &dyn Fn(u8) -> u8| {
+                g.2 += 1;
+                // Keep the best `per_kind` (rank, then label). Once the group is full, only a
+                // better rank than its worst gets in: the rank is worked out only that far, and a
+                // hit built only when kept.
+                let limit = if g.1.len() < per_kind {
+                    4
+                } else {
+                    g.1.last().map_or(4, |w| w.rank)
+                };
+                let r = rank(limit);
+                if r < limit {
+                    let h = hit(r);
+                    let at =
+                        g.1.partition_point(|x| (x.rank, &x.label) <= (h.rank, &h.label));
+                    g.1.insert(at, h);
+                    g.1.truncate(per_kind);
+                }
+            };
         self.text.search(query, &mut |i, rank| {
             let e = &self.entries[i];
             keep(
                 &mut groups[slot(e.kind)],
-                &|| Hit {
+                &|rank| Hit {
                     kind: e.kind,
                     label: e.label.clone(),
                     detail: e.detail.clone(),
@@ -333,8 +342,8 @@ impl Locator {
         });
         if let Some(refs) = &self.refs {
             let g = &mut groups[slot(Kind::Reference)];
-            refs.search(query, &mut |layer, f, rank| {
-                keep(g, &|| refs.hit(layer, f, rank), rank);
+            refs.text.search(query, &mut |i, rank| {
+                keep(g, &|rank| refs.hit(i, rank), rank);
             });
         }
         let mut found = Found::default();
@@ -417,15 +426,9 @@ impl ReferenceIndex {
             + self.features.iter().map(|f| f.label.len()).sum::<usize>()
     }
 
-    fn search(&self, query: &str, hit: &mut dyn FnMut(usize, usize, u8)) {
-        self.text.search(query, &mut |i, rank| {
-            hit(self.features[i].layer as usize, i, rank);
-        });
-    }
-
-    fn hit(&self, layer: usize, i: usize, rank: u8) -> Hit {
+    fn hit(&self, i: usize, rank: u8) -> Hit {
         let f = &self.features[i];
-        let l = &self.layers[layer];
+        let l = &self.layers[f.layer as usize];
         let label = if f.label.is_empty() {
             format!("#{}", f.fid)
         } else {
