@@ -3,6 +3,7 @@
 //! query, so 200,000 records answer a keystroke in milliseconds.
 
 use crate::model::text::{fold, nfc};
+use std::ops::Range;
 
 /// Separates fields of a record in the buffers.
 const FIELD: char = '\u{1f}';
@@ -10,7 +11,7 @@ const FIELD: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
 /// How a found record matches, asked with a limit: `rank(limit)` is 0 (a field is the
-/// query) to 3 (inside a word), or `limit` when not better than that.
+/// query) to [`INSIDE`] (inside a word), or `limit` when not better than that.
 pub type Rank<'a> = &'a dyn Fn(u8) -> u8;
 
 /// What a search calls for every record it finds: the record's number and its [`Rank`].
@@ -47,14 +48,15 @@ impl Buffer {
 
     /// Calls `hit(record, rank)` for every record holding all `words` (the longest is
     /// searched for, the others checked in the record). `rank(limit)` tells how the record
-    /// matches — 0 a field is the query, 1 a field starts with it, 2 a word does, 3 it is
-    /// inside — or `limit` when it is not better than that (cheaper: the caller asks only
-    /// when a hit could still be kept).
-    fn search(&self, query: &str, words: &[&str], hit: OnHit<'_>) {
+    /// matches (see [`Ranker`]) or `limit` when it is not better than that (cheaper: the
+    /// caller asks only when a hit could still be kept).
+    fn search(&self, query: &str, words: &[&str], records: Range<usize>, hit: OnHit<'_>) {
         let Some(first) = words.iter().max_by_key(|w| w.len()) else {
             return;
         };
-        if self.starts.len() < 2 {
+        let n = self.starts.len().saturating_sub(1);
+        let records = records.start.min(n)..records.end.min(n);
+        if records.is_empty() {
             return;
         }
         let others: Vec<&str> = words.iter().filter(|w| *w != first).copied().collect();
@@ -63,12 +65,12 @@ impl Buffer {
             .iter()
             .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
             .collect();
-        let ranker = Ranker::new(query);
-        let bytes = self.text.as_bytes();
-        let mut pos = 0;
+        let ranker = Ranker::new(query, words);
+        let bytes = &self.text.as_bytes()[..self.starts[records.end]];
+        let mut pos = self.starts[records.start];
         // The record holding the match: matches come in order, so the record index only
         // moves forward.
-        let mut i = 0;
+        let mut i = records.start;
         while let Some(at) = finder.find(&bytes[pos..]) {
             let at = pos + at;
             while self.starts[i + 1] <= at {
@@ -89,30 +91,72 @@ impl Buffer {
     }
 }
 
-/// How a record matches a query, worked out on its bytes.
+/// How a record matches a query, worked out on its bytes. Ranks, best first: 0 a field is
+/// the query, 1 a field starts with it, 2 a word does; for a query of several words found
+/// apart, 3 each is a whole word, 4 each starts a word; 5 something is inside a word.
 struct Ranker<'q> {
     query: &'q [u8],
     /// The query after a field separator: a field starting with it.
     at_field: memchr::memmem::Finder<'static>,
     anywhere: memchr::memmem::Finder<'q>,
+    /// The query's words, when there are several.
+    words: Vec<memchr::memmem::Finder<'q>>,
+}
+
+/// The worst rank.
+pub const INSIDE: u8 = 5;
+
+/// Whether the character ending just before byte `m` of `rec` is not a letter or digit (or
+/// there is none).
+fn boundary_before(rec: &[u8], m: usize) -> bool {
+    if m == 0 {
+        return true;
+    }
+    let before = &rec[..m];
+    let k = before
+        .iter()
+        .rposition(|b| (*b & 0xC0) != 0x80)
+        .unwrap_or(0);
+    std::str::from_utf8(&before[k..])
+        .ok()
+        .and_then(|c| c.chars().next())
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Whether the character starting at byte `e` of `rec` is not a letter or digit (or there is
+/// none).
+fn boundary_after(rec: &[u8], e: usize) -> bool {
+    let after = &rec[e.min(rec.len())..];
+    let n = after.len().min(4);
+    let c = (1..=n)
+        .filter_map(|k| std::str::from_utf8(&after[..k]).ok())
+        .find_map(|s| s.chars().next());
+    c.is_none_or(|c| !c.is_alphanumeric())
 }
 
 impl<'q> Ranker<'q> {
-    fn new(query: &'q str) -> Self {
+    fn new(query: &'q str, words: &[&'q str]) -> Self {
         let mut f = vec![FIELD as u8];
         f.extend_from_slice(query.as_bytes());
         Ranker {
             query: query.as_bytes(),
             at_field: memchr::memmem::Finder::new(&f).into_owned(),
             anywhere: memchr::memmem::Finder::new(query.as_bytes()),
+            words: if words.len() > 1 {
+                words
+                    .iter()
+                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
-    /// 0 a field is the query, 1 a field starts with it, 2 a word does, 3 it is inside; or
-    /// `limit` when not better than that.
+    /// The record's rank (see [`Ranker`]), or `limit` when not better than that.
     fn rank(&self, rec: &[u8], limit: u8) -> u8 {
         let q = self.query;
-        let mut best = limit.min(3);
+        let mut best = limit.min(INSIDE);
         if best == 0 {
             return 0;
         }
@@ -132,22 +176,34 @@ impl<'q> Ranker<'q> {
         if best <= 2 {
             return best;
         }
-        // A word inside a field that starts with the query.
-        let word_start = self.anywhere.find_iter(rec).any(|m| {
-            m > 0 && {
-                let before = &rec[..m];
-                // The character before the match (UTF-8: back to its first byte).
-                let k = before
-                    .iter()
-                    .rposition(|b| (*b & 0xC0) != 0x80)
-                    .unwrap_or(0);
-                std::str::from_utf8(&before[k..])
-                    .ok()
-                    .and_then(|c| c.chars().next())
-                    .is_some_and(|c| !c.is_alphanumeric())
-            }
-        });
-        if word_start { 2 } else { 3 }
+        if self
+            .anywhere
+            .find_iter(rec)
+            .any(|m| boundary_before(rec, m))
+        {
+            return 2;
+        }
+        if best <= 3 || self.words.is_empty() {
+            return best;
+        }
+        // Several words found apart: how well the worst of them matches.
+        let mut level = 0;
+        for w in &self.words {
+            let n = w.needle().len();
+            let l = w
+                .find_iter(rec)
+                .map(
+                    |m| match (boundary_before(rec, m), boundary_after(rec, m + n)) {
+                        (true, true) => 0,
+                        (true, false) => 1,
+                        _ => 2,
+                    },
+                )
+                .min()
+                .unwrap_or(2);
+            level = level.max(l);
+        }
+        best.min(3 + level)
     }
 }
 
@@ -213,14 +269,20 @@ impl TextIndex {
 
     /// Calls `hit(record, rank)` for every record matching `query` (see [`prepare`]): all its
     /// words, in any of the record's fields. `rank(limit)` is how it matches, 0 (a field is
-    /// the query) to 3 (inside a word), or `limit` when not better.
+    /// the query) to [`INSIDE`], or `limit` when not better.
     pub fn search(&self, query: &str, hit: OnHit<'_>) {
+        self.search_records(query, 0..self.len(), hit);
+    }
+
+    /// [`TextIndex::search`] over the records `records` only (a part searched on a thread of
+    /// its own).
+    pub fn search_records(&self, query: &str, records: Range<usize>, hit: OnHit<'_>) {
         let Some((folded, q)) = prepare(query) else {
             return;
         };
         let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
         let buffer = if folded { &self.folded } else { &self.exact };
-        buffer.search(&q, &words, hit);
+        buffer.search(&q, &words, records, hit);
     }
 }
 
@@ -230,7 +292,7 @@ mod tests {
 
     fn found(ix: &TextIndex, q: &str) -> Vec<(usize, u8)> {
         let mut out = Vec::new();
-        ix.search(q, &mut |i, r| out.push((i, r(4))));
+        ix.search(q, &mut |i, r| out.push((i, r(9))));
         out
     }
 
@@ -252,7 +314,11 @@ mod tests {
         // Without diacritics: "thua" and "15" anywhere in the record.
         assert_eq!(found(&ix, "thua 15"), vec![(1, 0), (2, 1), (5, 3)]);
         assert_eq!(found(&ix, "pha"), vec![(3, 2)]);
-        assert_eq!(found(&ix, "ai"), vec![(0, 3)]);
+        assert_eq!(found(&ix, "ai"), vec![(0, 5)]);
+        // Several words apart: whole words before word starts before insides.
+        assert_eq!(found(&ix, "thua 150 lua"), vec![(2, 3)]);
+        assert_eq!(found(&ix, "thu 15"), vec![(1, 4), (2, 4), (5, 4)]);
+        assert_eq!(found(&ix, "hua 15"), vec![(1, 5), (2, 5), (5, 5)]);
         assert_eq!(found(&ix, "dat"), vec![(1, 1), (2, 1), (5, 2)]);
         assert_eq!(found(&ix, "  "), vec![]);
         assert_eq!(found(&ix, "zzz"), vec![]);

@@ -89,7 +89,7 @@ pub struct Hit {
     /// What else tells it apart: the layer, the district, what it became.
     pub detail: String,
     pub target: Target,
-    /// 0 (a field is the query) to 3 (inside a word); 0 for a coordinate.
+    /// 0 (a field is the query) to 5 (inside a word); 0 for a coordinate.
     pub rank: u8,
 }
 
@@ -289,71 +289,97 @@ impl Locator {
 
     /// Everything matching `query`: at most `per_kind` hits of each kind, best first.
     pub fn search(&self, query: &str, per_kind: usize) -> Found {
-        let mut groups: Vec<(Kind, Vec<Hit>, usize)> =
-            Kind::ALL.iter().map(|k| (*k, Vec::new(), 0)).collect();
+        let mut groups: Vec<Group> = Kind::ALL.iter().map(|_| Group::new(per_kind)).collect();
         let slot = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
         if let Some(c) = self.tm3.as_ref().and_then(|t| parse_coordinate(query, t)) {
-            let g = &mut groups[slot(Kind::Coordinate)];
-            g.2 = 1;
-            g.1.push(Hit {
+            groups[slot(Kind::Coordinate)].offer(0, &|_| 0, &|rank| Hit {
                 kind: Kind::Coordinate,
                 label: format!("{:.5}° N, {:.5}° E", c.lat, c.lon),
-                detail: c.read_as,
+                detail: c.read_as.clone(),
                 target: Target::Point {
                     lon: c.lon,
                     lat: c.lat,
                 },
-                rank: 0,
+                rank,
             });
         }
-        let keep =
-            |g: &mut (Kind, Vec<Hit>, usize), hit: &dyn Fn(u8) -> Hit, rank: &dyn Fn(u8) -> u8| {
-                g.2 += 1;
-                // Keep the best `per_kind` (rank, then label). Once the group is full, only a
-                // better rank than its worst gets in: the rank is worked out only that far, and a
-                // hit built only when kept.
-                let limit = if g.1.len() < per_kind {
-                    4
-                } else {
-                    g.1.last().map_or(4, |w| w.rank)
-                };
-                let r = rank(limit);
-                if r < limit {
-                    let h = hit(r);
-                    let at =
-                        g.1.partition_point(|x| (x.rank, &x.label) <= (h.rank, &h.label));
-                    g.1.insert(at, h);
-                    g.1.truncate(per_kind);
-                }
-            };
         self.text.search(query, &mut |i, rank| {
             let e = &self.entries[i];
-            keep(
-                &mut groups[slot(e.kind)],
-                &|rank| Hit {
-                    kind: e.kind,
-                    label: e.label.clone(),
-                    detail: e.detail.clone(),
-                    target: e.target.clone(),
-                    rank,
-                },
+            groups[slot(e.kind)].offer(i, rank, &|rank| Hit {
+                kind: e.kind,
+                label: e.label.clone(),
+                detail: e.detail.clone(),
+                target: e.target.clone(),
                 rank,
-            );
+            });
         });
         if let Some(refs) = &self.refs {
-            let g = &mut groups[slot(Kind::Reference)];
-            refs.text.search(query, &mut |i, rank| {
-                keep(g, &|rank| refs.hit(i, rank), rank);
-            });
+            groups[slot(Kind::Reference)] = refs.search(query, per_kind);
         }
         let mut found = Found::default();
-        for (k, hits, n) in groups {
-            if n > 0 {
-                found.counts.push((k, n));
-                found.hits.extend(hits);
+        for (k, g) in Kind::ALL.iter().zip(groups) {
+            if g.count > 0 {
+                found.counts.push((*k, g.count));
+                found.hits.extend(g.into_hits());
             }
         }
         found
+    }
+}
+
+/// The best hits of one kind so far, and how many matched.
+struct Group {
+    /// The kept hits with their record's place in the index, best first: by rank, then in
+    /// the index's order — so a search in parts keeps exactly what one pass keeps.
+    hits: Vec<(usize, Hit)>,
+    count: usize,
+    per_kind: usize,
+}
+
+impl Group {
+    fn new(per_kind: usize) -> Self {
+        Group {
+            hits: Vec::with_capacity(per_kind + 1),
+            count: 0,
+            per_kind,
+        }
+    }
+
+    /// Counts record `seq`'s match and keeps it when it is among the best `per_kind`. Records
+    /// come in index order, so once the group is full only a better rank than its worst gets
+    /// in: the rank is worked out only that far, and the hit built only when kept.
+    fn offer(&mut self, seq: usize, rank: index::Rank<'_>, hit: &dyn Fn(u8) -> Hit) {
+        self.count += 1;
+        let all = index::INSIDE + 1;
+        let limit = if self.hits.len() < self.per_kind {
+            all
+        } else {
+            self.hits.last().map_or(all, |(_, w)| w.rank)
+        };
+        let r = rank(limit);
+        if r < limit {
+            self.insert(seq, hit(r));
+        }
+    }
+
+    fn insert(&mut self, seq: usize, h: Hit) {
+        let at = self
+            .hits
+            .partition_point(|(s, x)| (x.rank, *s) <= (h.rank, seq));
+        self.hits.insert(at, (seq, h));
+        self.hits.truncate(self.per_kind);
+    }
+
+    /// Takes in the hits and count of a part searched apart.
+    fn merge(&mut self, other: Group) {
+        self.count += other.count;
+        for (seq, h) in other.hits {
+            self.insert(seq, h);
+        }
+    }
+
+    fn into_hits(self) -> impl Iterator<Item = Hit> {
+        self.hits.into_iter().map(|(_, h)| h)
     }
 }
 
@@ -362,16 +388,18 @@ impl Locator {
 pub struct ReferenceIndex {
     text: TextIndex,
     layers: Vec<ReferenceLayer>,
-    /// Per record: its layer (index into `layers`), fid, the first of its non-empty values (the
-    /// label), and its box.
+    /// Per record: its layer (index into `layers`), fid and box.
     features: Vec<RefFeature>,
+    /// Every record's values as written, separated by U+001F, and where each record starts
+    /// (one more at the end): what a hit shows.
+    values: String,
+    value_starts: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
 struct RefFeature {
     layer: u32,
     fid: i64,
-    label: Box<str>,
     bbox: [f32; 4],
 }
 
@@ -386,6 +414,7 @@ impl ReferenceIndex {
     ) -> Result<ReferenceIndex, StoreError> {
         let mut ix = ReferenceIndex {
             layers: layers.to_vec(),
+            value_starts: vec![0],
             ..ReferenceIndex::default()
         };
         for (li, layer) in layers.iter().enumerate() {
@@ -396,14 +425,24 @@ impl ReferenceIndex {
             let boxes: std::collections::HashMap<i64, [f64; 4]> =
                 reader.entries(None)?.into_iter().collect();
             reader.texts(&mut |fid, values| {
-                let label = values.first().cloned().unwrap_or_default();
                 ix.text.push(values);
+                for (k, v) in values.iter().filter(|v| !v.trim().is_empty()).enumerate() {
+                    if k > 0 {
+                        ix.values.push('\u{1f}');
+                    }
+                    ix.values.extend(
+                        v.trim()
+                            .chars()
+                            .map(|c| if c.is_control() { ' ' } else { c }),
+                    );
+                }
+                ix.value_starts
+                    .push(u32::try_from(ix.values.len()).unwrap_or(u32::MAX));
                 // R-tree boxes are [min x, max x, min y, max y].
                 let b = boxes.get(&fid).copied().unwrap_or([0.0; 4]);
                 ix.features.push(RefFeature {
                     layer: li as u32,
                     fid,
-                    label: label.into_boxed_str(),
                     bbox: [b[0] as f32, b[2] as f32, b[1] as f32, b[3] as f32],
                 });
             })?;
@@ -423,22 +462,100 @@ impl ReferenceIndex {
     pub fn heap_bytes(&self) -> usize {
         self.text.heap_bytes()
             + self.features.capacity() * std::mem::size_of::<RefFeature>()
-            + self.features.iter().map(|f| f.label.len()).sum::<usize>()
+            + self.values.capacity()
+            + self.value_starts.capacity() * 4
     }
 
-    fn hit(&self, i: usize, rank: u8) -> Hit {
+    /// The reference features matching `query`: the best `per_kind` and how many. A large
+    /// index is searched in parts on the machine's cores.
+    fn search(&self, query: &str, per_kind: usize) -> Group {
+        let n = self.features.len();
+        let threads = if n < 50_000 {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |p| p.get().min(4))
+        };
+        let search_part = |records: std::ops::Range<usize>| {
+            let mut g = Group::new(per_kind);
+            self.text.search_records(query, records, &mut |i, rank| {
+                g.offer(i, rank, &|rank| self.hit(i, rank, query));
+            });
+            g
+        };
+        if threads == 1 {
+            return search_part(0..n);
+        }
+        let step = n.div_ceil(threads);
+        let parts: Vec<Group> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let r = (t * step).min(n)..((t + 1) * step).min(n);
+                    s.spawn(move || search_part(r))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut all = Group::new(per_kind);
+        for p in parts {
+            all.merge(p);
+        }
+        all
+    }
+
+    /// Record `i`'s values as written.
+    fn values_of(&self, i: usize) -> impl Iterator<Item = &str> {
+        let (a, b) = (
+            self.value_starts[i] as usize,
+            self.value_starts[i + 1] as usize,
+        );
+        self.values
+            .get(a..b)
+            .unwrap_or_default()
+            .split('\u{1f}')
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Hit `i`: named by its first value that is not a bare number (a parcel's "Thửa số 15",
+    /// not its id), with the layer and the other values that hold a word of `query`.
+    fn hit(&self, i: usize, rank: u8, query: &str) -> Hit {
         let f = &self.features[i];
         let l = &self.layers[f.layer as usize];
-        let label = if f.label.is_empty() {
-            format!("#{}", f.fid)
-        } else {
-            f.label.to_string()
-        };
+        let values: Vec<&str> = self.values_of(i).collect();
+        let is_number = |v: &str| v.parse::<f64>().is_ok();
+        let label = values
+            .iter()
+            .find(|v| !is_number(v))
+            .or(values.first())
+            .map_or_else(|| format!("#{}", f.fid), |v| v.to_string());
+        let words: Vec<String> = crate::model::text::fold(query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let matching: Vec<&str> = values
+            .iter()
+            .filter(|v| **v != label && !is_number(v))
+            .filter(|v| {
+                let fv = crate::model::text::fold(v);
+                words.iter().any(|w| fv.contains(w.as_str()))
+            })
+            .take(2)
+            .copied()
+            .collect();
+        let mut detail = l.name.clone();
+        for m in matching {
+            detail.push_str(" · ");
+            detail.push_str(m);
+        }
+        detail.push_str(&format!(" · #{}", f.fid));
         let b = f.bbox.map(f64::from);
         Hit {
             kind: Kind::Reference,
             label,
-            detail: format!("{} · #{}", l.name, f.fid),
+            detail,
             target: Target::Feature {
                 table: l.table.clone(),
                 fid: f.fid,
@@ -446,5 +563,61 @@ impl ReferenceIndex {
             },
             rank,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reference index of `n` parcels built in memory.
+    fn parcels(n: usize) -> ReferenceIndex {
+        let mut ix = ReferenceIndex {
+            layers: vec![ReferenceLayer {
+                table: "thua".into(),
+                name: "Thửa đất".into(),
+                source: String::new(),
+                source_crs: 4326,
+                color: String::new(),
+                features: n as i64,
+            }],
+            value_starts: vec![0],
+            ..ReferenceIndex::default()
+        };
+        let owners = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"];
+        for i in 0..n {
+            let values = [
+                format!("{i}"),
+                format!("Thửa số {i}"),
+                owners[i % 3].to_string(),
+            ];
+            ix.text.push(&values);
+            ix.values.push_str(&values.join("\u{1f}"));
+            ix.value_starts.push(ix.values.len() as u32);
+            ix.features.push(RefFeature {
+                layer: 0,
+                fid: i as i64 + 1,
+                bbox: [107.0, 21.0, 107.001, 21.001],
+            });
+        }
+        ix
+    }
+
+    #[test]
+    fn a_large_index_searched_in_parts_finds_what_one_pass_finds() {
+        let ix = parcels(60_000);
+        for q in ["thua so 1", "van", "Trần", "59999", "a", "nothing here"] {
+            let parts = ix.search(q, 8);
+            let mut one = Group::new(8);
+            ix.text.search(q, &mut |i, rank| {
+                one.offer(i, rank, &|rank| ix.hit(i, rank, q));
+            });
+            assert_eq!(parts.count, one.count, "{q}");
+            assert_eq!(parts.hits, one.hits, "{q}");
+        }
+        let best = ix.search("thua so 15", 3);
+        assert_eq!(best.hits[0].1.label, "Thửa số 15");
+        assert_eq!(best.hits[0].1.rank, 0);
+        assert_eq!(best.hits[0].1.detail, "Thửa đất · #16");
     }
 }

@@ -136,14 +136,14 @@ fn reference_features_are_found_by_any_field() {
     assert!(!h.state().locator_indexing());
     find(&mut h, "tran thi");
     h.get_by_label_contains("Đối tượng lớp tham chiếu (1)");
-    h.get_by_label("150 · Thửa đất · #2");
+    h.get_by_label("Đất lúa · Thửa đất · Trần Thị B · #2");
     // Two words in two fields: "15" and "đất ở".
     find(&mut h, "15 đất ở");
-    h.get_by_label("15 · Thửa đất · #1");
+    h.get_by_label("Đất ở · Thửa đất · #1");
     h.key_press(Key::Enter);
     h.run();
     let (label, at) = h.state().located().unwrap();
-    assert_eq!(label, "15");
+    assert_eq!(label, "Đất ở");
     // The box of the parcel, its centre.
     assert!(distance_km(at, (107.055, 20.955)) < 0.1, "{at:?}");
 }
