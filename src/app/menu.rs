@@ -4,13 +4,12 @@
 
 use super::command::{Command, View};
 use super::filebrowser::Purpose;
-use super::i18n::{self, tr};
+use super::i18n::tr;
 use super::map::canvas::MapState;
 use super::map::editing::Tool;
 use super::panels::table;
 use crate::io::crs::Tm3;
 use crate::lang::Language;
-use crate::model::Layer;
 use crate::settings::Settings;
 use egui::Key;
 
@@ -48,104 +47,6 @@ pub(crate) fn shortcuts(ctx: &egui::Context, map: &mut MapState) -> Vec<Command>
             }
         }
     }
-    out
-}
-
-pub(crate) fn toolbar_ui(
-    ui: &mut egui::Ui,
-    view: &View,
-    map: &mut MapState,
-    win: Toggles<'_>,
-) -> Vec<Command> {
-    let mut out = Vec::new();
-    let lang = view.lang;
-    let ro = view.read_only;
-    ui.horizontal_wrapped(|ui| {
-        for t in Tool::ALL {
-            let editing = !matches!(t, Tool::Select | Tool::Measure);
-            // Protected and residential areas are MULTIPOLYGON layers: no points there.
-            let no_points = t == Tool::AddPoint && map.editor.active_layer.holds_areas_only();
-            let r = ui
-                .add_enabled(
-                    !(no_points || ro && editing),
-                    egui::Button::selectable(map.editor.tool == t, t.label(lang)),
-                )
-                .on_hover_text(format!("{} ({:?})", t.label(lang), t.shortcut()))
-                .on_disabled_hover_text(if no_points {
-                    tr(
-                        lang,
-                        "Lớp này chỉ chứa vùng: hãy vẽ đa giác",
-                        "This layer holds areas only: draw a polygon",
-                    )
-                } else {
-                    tr(lang, "Tệp chỉ đọc", "The file is read-only")
-                });
-            if r.clicked() {
-                map.editor.set_tool(t);
-            }
-        }
-        ui.separator();
-        egui::ComboBox::new("active_layer", tr(lang, "lớp thêm mới", "new features in"))
-            .selected_text(i18n::layer_name(lang, map.editor.active_layer))
-            .show_ui(ui, |ui| {
-                for l in Layer::ALL {
-                    ui.selectable_value(&mut map.editor.active_layer, l, i18n::layer_name(lang, l));
-                }
-            });
-        ui.separator();
-        if ui
-            .add_enabled(
-                view.can_undo,
-                egui::Button::new(tr(lang, "Hoàn tác", "Undo")),
-            )
-            .on_hover_text("Ctrl+Z")
-            .clicked()
-        {
-            out.push(Command::Undo);
-        }
-        if ui
-            .add_enabled(
-                view.can_redo,
-                egui::Button::new(tr(lang, "Làm lại", "Redo")),
-            )
-            .on_hover_text("Ctrl+Y, Ctrl+Shift+Z")
-            .clicked()
-        {
-            out.push(Command::Redo);
-        }
-        ui.separator();
-        if ui
-            .add(egui::Button::selectable(
-                *win.scenario,
-                tr(lang, "Kịch bản", "Scenarios"),
-            ))
-            .clicked()
-        {
-            *win.scenario = !*win.scenario;
-        }
-        if ui
-            .button(tr(lang, "Bảng thuộc tính", "Attribute table"))
-            .clicked()
-        {
-            let layer = map.selected.map(|s| s.0).unwrap_or(map.editor.active_layer);
-            *win.table = Some(table::TableState::new(layer));
-        }
-        if ui
-            .add(egui::Button::selectable(
-                *win.rules,
-                tr(lang, "Quy định", "Rules"),
-            ))
-            .clicked()
-        {
-            *win.rules = !*win.rules;
-        }
-        if ui
-            .button(tr(lang, "Trình chiếu (F11)", "Present (F11)"))
-            .clicked()
-        {
-            map.set_presenting(ui.ctx(), true);
-        }
-    });
     out
 }
 

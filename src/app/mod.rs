@@ -29,6 +29,7 @@ pub mod panels;
 mod queries;
 mod side;
 mod style_actions;
+mod toolbar;
 
 use crate::analysis::checks::{CheckContext, Checked, Finding};
 use crate::edit::{Edit, EditError, History};
@@ -767,7 +768,7 @@ impl QnApp {
             self.commands.extend(asked);
         });
         egui::Panel::top("toolbar").show(ui, |ui| {
-            let asked = menu::toolbar_ui(ui, &view, &mut self.map, toggles!());
+            let asked = toolbar::toolbar_ui(ui, &view, &mut self.map, toggles!());
             self.commands.extend(asked);
         });
         egui::Panel::bottom("status").show(ui, |ui| {
