@@ -24,6 +24,7 @@ pub mod session;
 pub(crate) mod shared;
 mod site_rows;
 mod sql;
+pub mod time;
 
 pub use layers::{
     AsideAbout, AsideLayer, AsideWriter, ForeignTable, LayerReader, ReferenceLayer, TableFeature,

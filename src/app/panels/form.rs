@@ -647,14 +647,11 @@ impl FormCtx<'_> {
                     Some("value") => tr(lang, "đặt giá trị khác", "set another value"),
                     _ => tr(lang, "giữ của máy này", "kept this copy's"),
                 };
-                let when: String = c
+                let when = c
                     .resolved_at
                     .as_deref()
-                    .unwrap_or("")
-                    .replace('T', " ")
-                    .chars()
-                    .take(16)
-                    .collect();
+                    .map(crate::store::time::local_time)
+                    .unwrap_or_default();
                 let who = c.resolved_by.clone().unwrap_or_default();
                 ui.label(RichText::new(format!("{when} · {who}")).small().weak());
                 let by = c
@@ -683,7 +680,7 @@ impl FormCtx<'_> {
                     )
                     .to_string()
                 });
-                let when: String = o.at.replace('T', " ").chars().take(16).collect();
+                let when = crate::store::time::local_time(&o.at);
                 // The bundled font has no arrows: the change is said in words.
                 let what = match o.kind {
                     crate::model::oplog::OpKind::Update => format!(

@@ -154,11 +154,9 @@ fn short_server(url: &str) -> String {
     host.split('?').next().unwrap_or(host).to_string()
 }
 
-/// "HH:MM" of an ISO time (UTC), or the text as it is.
+/// "HH:MM (UTC±hh:mm)" of an ISO time (UTC) in local time, or the text as it is.
 fn short_time(iso: &str) -> String {
-    iso.get(11..16)
-        .map(|t| format!("{t} UTC"))
-        .unwrap_or_else(|| iso.to_string())
+    crate::store::time::local_clock(iso)
 }
 
 /// The status bar's sync part: where the copy stands and the Sync button.

@@ -856,7 +856,20 @@ fn the_form_shows_who_changed_what() {
     h.get_by_label("Lịch sử thay đổi (1)").click();
     h.run();
     h.get_by_label("sửa tên từ Hà Khánh thành Hà Khánh B");
-    h.get_by_label_contains("· Nguyễn Thị Lan");
+    // When, in local time with its offset (the log keeps UTC), and who:
+    // "2026-12-08 07:05 (UTC+07:00) · Nguyễn Thị Lan".
+    let line = h.get_by_label_contains("· Nguyễn Thị Lan");
+    let text = format!("{line:?}");
+    let at = text
+        .find(" (UTC")
+        .map(|i| &text[i.saturating_sub(16)..i])
+        .unwrap_or_default();
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    assert!(
+        at.len() == 16 && digits(&at[..4]) && &at[4..5] == "-" && &at[10..11] == " ",
+        "{text}"
+    );
+    assert!(text.contains(" (UTC+") || text.contains(" (UTC-"), "{text}");
 }
 
 /// A conflict (made here with a change bundle, no server needed) shows in the status bar and
