@@ -16,6 +16,18 @@ pub struct Settings {
     /// DATE"). Empty: the operating system's user name is used.
     #[serde(default)]
     pub author: String,
+    /// The window as it was last left: its size and whether it was maximised. `None` (the
+    /// first run): the window opens maximised.
+    #[serde(default)]
+    pub window: Option<WindowPlacement>,
+}
+
+/// The size (points) of the window when not maximised, and whether it was maximised.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct WindowPlacement {
+    pub width: f32,
+    pub height: f32,
+    pub maximized: bool,
 }
 
 impl Settings {

@@ -87,7 +87,8 @@ pub fn run_window(file: Option<PathBuf>, started: Instant) -> Result<(), String>
         viewport: viewport
             .with_title("qn-planner")
             .with_app_id("qn-planner")
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size(opening_size(&settings))
+            .with_maximized(settings.window.is_none_or(|w| w.maximized))
             .with_min_inner_size([640.0, 400.0]),
         ..Default::default()
     };
@@ -162,4 +163,156 @@ pub fn window_icon() -> Option<egui::IconData> {
         width: SIZE,
         height: SIZE,
     })
+}
+
+/// The size the window opens at: the last one left (kept within sane bounds), else 1280 × 800
+/// under the maximised window of a first run.
+pub fn opening_size(settings: &crate::settings::Settings) -> [f32; 2] {
+    match settings.window {
+        Some(w) if w.width.is_finite() && w.height.is_finite() => {
+            [w.width.clamp(640.0, 8192.0), w.height.clamp(400.0, 8192.0)]
+        }
+        _ => [1280.0, 800.0],
+    }
+}
+
+/// Follows the window's size and state and says when to remember them: once they have held
+/// for a second (not at every frame of a resize).
+#[derive(Debug, Default)]
+pub(crate) struct WindowMemory {
+    pending: Option<(crate::settings::WindowPlacement, std::time::Instant)>,
+}
+
+impl WindowMemory {
+    /// Reads the window from `ctx`; the placement to remember, when it is time.
+    pub fn observe(
+        &mut self,
+        ctx: &egui::Context,
+        saved: Option<crate::settings::WindowPlacement>,
+    ) -> Option<crate::settings::WindowPlacement> {
+        let (rect, maximized) = ctx.input(|i| (i.viewport().inner_rect, i.viewport().maximized));
+        let size = rect.map(|r| [r.width(), r.height()]);
+        self.observe_info(size, maximized, saved, std::time::Instant::now())
+    }
+
+    /// [`Self::observe`] on what the window reports (`None`: not known on this platform).
+    pub fn observe_info(
+        &mut self,
+        size: Option<[f32; 2]>,
+        maximized: Option<bool>,
+        saved: Option<crate::settings::WindowPlacement>,
+        now: std::time::Instant,
+    ) -> Option<crate::settings::WindowPlacement> {
+        let (size, maximized) = (size?, maximized.unwrap_or(false));
+        let mut p = saved.unwrap_or_default();
+        p.maximized = maximized;
+        if !maximized {
+            // A maximised window keeps the size it had before.
+            p.width = size[0].round();
+            p.height = size[1].round();
+        }
+        if saved == Some(p) {
+            self.pending = None;
+            return None;
+        }
+        match self.pending {
+            Some((q, since)) if q == p => {
+                if now.duration_since(since) >= std::time::Duration::from_secs(1) {
+                    self.pending = None;
+                    return Some(p);
+                }
+            }
+            _ => self.pending = Some((p, now)),
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+    use crate::settings::{Settings, WindowPlacement};
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_window_opens_maximised_first_then_as_it_was_left() {
+        let mut s = Settings::default();
+        assert_eq!(opening_size(&s), [1280.0, 800.0]);
+        s.window = Some(WindowPlacement {
+            width: 1500.0,
+            height: 900.0,
+            maximized: false,
+        });
+        assert_eq!(opening_size(&s), [1500.0, 900.0]);
+        s.window = Some(WindowPlacement {
+            width: f32::NAN,
+            height: 10.0,
+            maximized: false,
+        });
+        assert_eq!(opening_size(&s), [1280.0, 800.0]);
+        s.window = Some(WindowPlacement {
+            width: 100.0,
+            height: 90_000.0,
+            maximized: true,
+        });
+        assert_eq!(opening_size(&s), [640.0, 8192.0]);
+    }
+
+    #[test]
+    fn a_size_is_remembered_once_it_holds_for_a_second() {
+        let mut m = WindowMemory::default();
+        let t0 = Instant::now();
+        let saved = Some(WindowPlacement {
+            width: 1280.0,
+            height: 800.0,
+            maximized: false,
+        });
+        // Unchanged: nothing to write.
+        assert_eq!(
+            m.observe_info(Some([1280.0, 800.0]), Some(false), saved, t0),
+            None
+        );
+        // A resize in progress: not yet.
+        assert_eq!(
+            m.observe_info(Some([1300.0, 800.0]), Some(false), saved, t0),
+            None
+        );
+        let t1 = t0 + Duration::from_millis(300);
+        assert_eq!(
+            m.observe_info(Some([1400.0, 820.0]), Some(false), saved, t1),
+            None
+        );
+        let t2 = t1 + Duration::from_millis(1100);
+        let p = m.observe_info(Some([1400.0, 820.0]), Some(false), saved, t2);
+        assert_eq!(
+            p,
+            Some(WindowPlacement {
+                width: 1400.0,
+                height: 820.0,
+                maximized: false
+            })
+        );
+        // Maximised: the flag is kept, the size before it too.
+        let t3 = t2 + Duration::from_secs(5);
+        assert_eq!(
+            m.observe_info(Some([1920.0, 1050.0]), Some(true), p, t3),
+            None
+        );
+        let q = m.observe_info(
+            Some([1920.0, 1050.0]),
+            Some(true),
+            p,
+            t3 + Duration::from_secs(2),
+        );
+        assert_eq!(
+            q,
+            Some(WindowPlacement {
+                width: 1400.0,
+                height: 820.0,
+                maximized: true
+            })
+        );
+        // A platform that does not tell the size: nothing.
+        assert_eq!(m.observe_info(None, None, q, t3), None);
+    }
 }

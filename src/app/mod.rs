@@ -115,6 +115,7 @@ pub struct QnApp {
     sync: panels::sync::SyncUi,
     /// Asks for a repaint from a worker thread.
     wake: egui::Context,
+    window_memory: launch::WindowMemory,
 }
 
 /// The change log of one site, and the (site, project generation) it was read for.
@@ -192,6 +193,7 @@ impl QnApp {
             site_history: None,
             sync: panels::sync::SyncUi::default(),
             wake: ctx.clone(),
+            window_memory: launch::WindowMemory::default(),
         };
         if let Some(f) = startup.file {
             app.set_project(f);
@@ -635,6 +637,10 @@ impl QnApp {
 
     /// Draws one whole frame of the UI in `ui`, then applies what its panels asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        if let Some(w) = self.window_memory.observe(ui.ctx(), self.settings.window) {
+            self.settings.window = Some(w);
+            self.save_settings();
+        }
         self.sync_reference_styles(ui.ctx());
         self.show_panels(ui);
         let commands = std::mem::take(&mut self.commands);
