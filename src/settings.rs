@@ -20,6 +20,12 @@ pub struct Settings {
     /// first run): the window opens maximised.
     #[serde(default)]
     pub window: Option<WindowPlacement>,
+    /// The quick guide was closed once: it is not shown at start again.
+    #[serde(default)]
+    pub guide_seen: bool,
+    /// The name was asked for once (at the first edit); not asked again.
+    #[serde(default)]
+    pub author_asked: bool,
 }
 
 /// The size (points) of the window when not maximised, and whether it was maximised.

@@ -44,6 +44,14 @@ pub enum Command {
     Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
     ZoomTo(crate::model::Layer, i64),
+    /// Open the quick guide (Help).
+    OpenGuide,
+    /// The quick guide was closed: not shown at start again.
+    GuideSeen,
+    /// Ask for the author's name (View → Your name…).
+    AskAuthor,
+    /// Keep this name as the author's.
+    SetAuthor(String),
     /// Go to what the locator found (its target and name).
     Locate(crate::locate::Target, String),
     /// Replace the project by one of its backups (File → Restore backup…).
@@ -200,6 +208,12 @@ impl QnApp {
         for c in commands {
             match c {
                 Command::Edit { edit, merge, then } => {
+                    // The first edit of a planner who never gave a name asks for it, once.
+                    if !self.settings.author_asked && self.settings.author.trim().is_empty() {
+                        self.settings.author_asked = true;
+                        self.dialogs.author = Some((String::new(), 4));
+                        self.save_settings();
+                    }
                     let layer = match &edit {
                         Edit::Site { layer, .. } => Some(*layer),
                         _ => None,
@@ -209,6 +223,19 @@ impl QnApp {
                 }
                 Command::ZoomTo(layer, fid) => self.zoom_to(layer, fid),
                 Command::Locate(target, label) => self.locate(target, label),
+                Command::OpenGuide => self.dialogs.guide = true,
+                Command::GuideSeen => {
+                    self.settings.guide_seen = true;
+                    self.save_settings();
+                }
+                Command::AskAuthor => {
+                    self.dialogs.author = Some((self.settings.author.clone(), 4));
+                }
+                Command::SetAuthor(name) => {
+                    self.settings.author = name;
+                    self.settings.author_asked = true;
+                    self.save_settings();
+                }
                 Command::Select(sel) => self.map.selected = sel,
                 Command::ChooseExportPath(ext) => self.choose_path(
                     super::Purpose::ExportMap,

@@ -26,6 +26,11 @@ pub(crate) struct Dialogs {
     /// The backups listed by File → Restore backup…
     pub backups: Option<Vec<BackupInfo>>,
     pub confirm_restore: Option<BackupInfo>,
+    /// The quick guide is open.
+    pub guide: bool,
+    /// The author's dialog is open, with the name typed so far (and for how many more
+    /// frames its field is to take the keyboard).
+    pub author: Option<(String, u8)>,
 }
 
 /// The reference-layer features found under a click, at the map's top right.
@@ -236,6 +241,12 @@ pub(crate) fn dialogs_ui(
             }
         }
         identify_window(ctx, lang, identified, map_rect);
+        out.extend(super::welcome::welcome_ui(
+            ctx,
+            lang,
+            &mut st.guide,
+            &mut st.author,
+        ));
         out.extend(file_browser_window(ctx, lang, st));
         if st.show_about {
             let mut open = true;

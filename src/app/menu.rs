@@ -140,23 +140,16 @@ pub(crate) fn menu_ui(
             }
         });
         ui.menu_button(tr(lang, "Xem", "View"), |ui| {
-            // Who drafts: recorded with each drawn or moved geometry.
-            ui.label(tr(
-                lang,
-                "Người lập (ghi vào vị trí vẽ/di chuyển):",
-                "Drafted by (recorded with drawn/moved positions):",
-            ));
-            let login = settings.author_name();
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut settings.author)
-                        .hint_text(login)
-                        .desired_width(220.0),
-                )
-                .labelled_by(ui.label(tr(lang, "Người lập", "Author")).id);
-            if r.lost_focus() {
-                settings.author = crate::model::text::nfc(settings.author.trim());
-                out.push(Command::SaveSettings);
+            // Who drafts: recorded with each change (a dialog, not a field in the menu).
+            let name = settings.author_name();
+            let text = if name.is_empty() {
+                tr(lang, "Tên người lập…", "Your name…").to_string()
+            } else {
+                format!("{} {name}…", tr(lang, "Người lập:", "Author:"))
+            };
+            if ui.button(text).clicked() {
+                ui.close();
+                out.push(Command::AskAuthor);
             }
             ui.separator();
             if ui
@@ -168,6 +161,13 @@ pub(crate) fn menu_ui(
             }
         });
         ui.menu_button(tr(lang, "Trợ giúp", "Help"), |ui| {
+            if ui
+                .button(tr(lang, "Hướng dẫn nhanh", "Quick guide"))
+                .clicked()
+            {
+                ui.close();
+                out.push(Command::OpenGuide);
+            }
             if ui.button(tr(lang, "Giới thiệu", "About")).clicked() {
                 ui.close();
                 *win.about = true;

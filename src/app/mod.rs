@@ -30,6 +30,7 @@ mod queries;
 mod side;
 mod style_actions;
 mod toolbar;
+mod welcome;
 
 use crate::analysis::checks::{CheckContext, Checked, Finding};
 use crate::edit::{Edit, EditError, History};
@@ -167,12 +168,13 @@ impl QnApp {
             map: map::canvas::MapState::default(),
             derived,
             locator: locator::LocatorUi::new(base_map.places.clone()),
-            settings: startup.settings,
             persist_settings: startup.persist_settings,
             dialogs: dialogs::Dialogs {
                 error: startup.error,
+                guide: !startup.settings.guide_seen,
                 ..Default::default()
             },
+            settings: startup.settings,
             title: String::new(),
             started: startup.started,
             first_frame_reported: false,

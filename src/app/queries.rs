@@ -26,6 +26,11 @@ impl QnApp {
         self.map.editor.measurement(&self.tm3, None)
     }
 
+    /// The settings as they are now (for tests).
+    pub fn settings(&self) -> &crate::settings::Settings {
+        &self.settings
+    }
+
     /// The open project's data.
     pub fn project(&self) -> &Project {
         &self.project

@@ -12,8 +12,24 @@ pub fn harness_sized(file: Option<ProjectFile>, size: egui::Vec2) -> Harness<'st
 }
 
 /// The window on `file` (or on none, with the error that kept it from opening), with
-/// `settings`, `size` points large.
+/// `settings`, `size` points large — past its first run: the quick guide was closed and the
+/// author's name asked for once (`harness_first_run` keeps them as given).
 pub fn harness_full(
+    file: Option<ProjectFile>,
+    error: Option<String>,
+    settings: Settings,
+    size: egui::Vec2,
+) -> Harness<'static, QnApp> {
+    let settings = Settings {
+        guide_seen: true,
+        author_asked: true,
+        ..settings
+    };
+    harness_first_run(file, error, settings, size)
+}
+
+/// [`harness_full`] with `settings` exactly as given (a first run when they are the defaults).
+pub fn harness_first_run(
     file: Option<ProjectFile>,
     error: Option<String>,
     settings: Settings,

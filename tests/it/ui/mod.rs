@@ -15,6 +15,7 @@ use qn_planner::store::ProjectFile;
 mod import;
 mod locator;
 mod toolbar;
+mod welcome;
 
 fn harness_with(file: Option<ProjectFile>, error: Option<String>) -> Harness<'static, QnApp> {
     harness_sized(file, error, egui::vec2(1280.0, 800.0))
