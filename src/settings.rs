@@ -26,6 +26,10 @@ pub struct Settings {
     /// The name was asked for once (at the first edit); not asked again.
     #[serde(default)]
     pub author_asked: bool,
+    /// The folder last used for each kind of file ("project", "import", "export", "table",
+    /// "style"): the file choosers start there.
+    #[serde(default)]
+    pub last_folders: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// The size (points) of the window when not maximised, and whether it was maximised.

@@ -23,6 +23,19 @@ pub enum Purpose {
     StyleTo(String),
 }
 
+impl Purpose {
+    /// The kind of file it is about, for the folder remembered per kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Purpose::OpenProject | Purpose::NewProject => "project",
+            Purpose::ImportData => "import",
+            Purpose::ExportMap => "export",
+            Purpose::IndicatorsCsv(_) => "table",
+            Purpose::StyleFrom(_) | Purpose::StyleTo(_) => "style",
+        }
+    }
+}
+
 /// A native dialog that answers "nothing chosen" faster than this had no window to show
 /// (no desktop portal): nobody cancels a dialog that quickly.
 const NO_DIALOG_WITHIN: Duration = Duration::from_millis(300);
@@ -36,8 +49,14 @@ pub enum Native {
     Unavailable,
 }
 
-/// Asks rfd for a path.
-pub fn native(save: bool, kinds: &[&str], kind_name: &str, name: &str) -> Native {
+/// Asks rfd for a path, starting in `folder` when given.
+pub fn native(
+    save: bool,
+    kinds: &[&str],
+    kind_name: &str,
+    name: &str,
+    folder: Option<&Path>,
+) -> Native {
     if std::env::var_os("QN_PLANNER_NO_NATIVE_DIALOG").is_some() {
         return Native::Unavailable;
     }
@@ -48,6 +67,9 @@ pub fn native(save: bool, kinds: &[&str], kind_name: &str, name: &str) -> Native
     }
     if !name.is_empty() {
         d = d.set_file_name(name);
+    }
+    if let Some(f) = folder {
+        d = d.set_directory(f);
     }
     let got = if save { d.save_file() } else { d.pick_file() };
     match got {
@@ -74,6 +96,9 @@ pub struct FileBrowser {
     confirm_overwrite: bool,
     /// The drives to jump to (Windows; checked once, when the browser opens).
     drives: Vec<PathBuf>,
+    /// Hidden folders and files are listed too (names starting with a dot; on Windows, the
+    /// hidden attribute).
+    pub show_hidden: bool,
 }
 
 /// What a frame of the browser decided.
@@ -92,6 +117,27 @@ fn drives() -> Vec<PathBuf> {
         .map(|l| PathBuf::from(format!("{}:\\", l as char)))
         .filter(|d| d.is_dir())
         .collect()
+}
+
+/// Whether a folder entry is hidden: a name starting with a dot, or (Windows) the hidden
+/// attribute.
+fn is_hidden(name: &str, e: &std::fs::DirEntry) -> bool {
+    if name.starts_with('.') {
+        return true;
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::MetadataExt;
+        const FILE_ATTRIBUTE_HIDDEN: u32 = 0x2;
+        if e.metadata()
+            .is_ok_and(|m| m.file_attributes() & FILE_ATTRIBUTE_HIDDEN != 0)
+        {
+            return true;
+        }
+    }
+    #[cfg(not(windows))]
+    let _ = e;
+    false
 }
 
 impl FileBrowser {
@@ -126,6 +172,7 @@ impl FileBrowser {
             error: None,
             confirm_overwrite: false,
             drives: drives(),
+            show_hidden: false,
         };
         b.read_dir();
         b
@@ -146,7 +193,7 @@ impl FileBrowser {
             Ok(rd) => {
                 for e in rd.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with('.') {
+                    if !self.show_hidden && is_hidden(&name, &e) {
                         continue;
                     }
                     let is_dir = e.path().is_dir();
@@ -230,6 +277,15 @@ impl FileBrowser {
                         && let Some(h) = crate::settings::home_dir()
                     {
                         self.go(h);
+                    }
+                    if ui
+                        .checkbox(
+                            &mut self.show_hidden,
+                            tr(lang, "Hiện mục ẩn", "Show hidden"),
+                        )
+                        .changed()
+                    {
+                        self.read_dir();
                     }
                     // Windows: the drives (C:, D:, a USB stick), since "Up" stops at a drive's root.
                     for drive in self.drives.clone() {
@@ -377,5 +433,9 @@ mod tests {
         assert_eq!(s.target(), Some(dir.path().join("ban-do.pdf")));
         s.go(dir.path().join("Báo cáo"));
         assert!(s.entries.is_empty() && s.error.is_none());
+        // Hidden entries only when asked for.
+        b.show_hidden = true;
+        b.read_dir();
+        assert!(b.entries.contains(&(".hidden.gpkg".to_string(), false)));
     }
 }

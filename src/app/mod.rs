@@ -26,6 +26,7 @@ pub mod map;
 mod menu;
 pub mod paint;
 pub mod panels;
+mod paths;
 mod queries;
 mod side;
 mod style_actions;
@@ -49,7 +50,7 @@ use i18n::tr;
 pub use launch::window_icon;
 use map::editing::Editor;
 use map::{BaseCache, MapView, World};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -328,54 +329,6 @@ impl QnApp {
     /// What Identify found (for tests).
     pub fn identified(&self) -> Option<&Identified> {
         self.map.identified.as_ref()
-    }
-
-    /// Asks where to open or save (the native dialog, else the in-app browser) and acts on
-    /// the answer ([`QnApp::path_chosen`]).
-    pub(crate) fn choose_path(
-        &mut self,
-        purpose: Purpose,
-        save: bool,
-        kinds: &[&str],
-        kind_name: &str,
-        name: &str,
-    ) {
-        match filebrowser::native(save, kinds, kind_name, name) {
-            filebrowser::Native::Chosen(p) => self.path_chosen(purpose, p),
-            filebrowser::Native::Cancelled => {}
-            filebrowser::Native::Unavailable => {
-                let start = self.file.as_ref().map(|f| f.path().to_path_buf());
-                self.dialogs.browser = Some(filebrowser::FileBrowser::new(
-                    purpose,
-                    save,
-                    kinds,
-                    start.as_deref(),
-                    name,
-                ));
-            }
-        }
-    }
-
-    fn path_chosen(&mut self, purpose: Purpose, p: PathBuf) {
-        match purpose {
-            Purpose::OpenProject => self.open(&p),
-            Purpose::NewProject => match ProjectFile::create(&p, true) {
-                Ok(f) => self.set_project(f),
-                Err(e) => self.show_error(e.text(self.lang())),
-            },
-            Purpose::ImportData => {
-                self.import.path = p.display().to_string();
-                self.rescan_import();
-            }
-            Purpose::ExportMap => self.export.path = p.display().to_string(),
-            Purpose::IndicatorsCsv(id) => {
-                if let Some(s) = self.project.scenarios.iter().find(|s| s.id == id).cloned() {
-                    self.write_indicators_csv(&s, &p);
-                }
-            }
-            Purpose::StyleFrom(table) => self.style_from_qml(&table, &p),
-            Purpose::StyleTo(table) => self.style_to_qml(&table, &p),
-        }
     }
 
     /// The name drafting edits record (settings, else the login name).

@@ -545,20 +545,35 @@ fn a_path_can_always_be_chosen_without_a_native_dialog() {
             .is_some_and(|v| v.starts_with(&want) && v.len() > want.len()),
         "the export path is the chosen file with its extension"
     );
+    // The folder is remembered for the next export (kept in the settings).
+    assert_eq!(
+        h.state().settings().last_folders.get("export"),
+        Some(&dir.path().to_path_buf())
+    );
     h.key_press(egui::Key::Escape);
     h.run();
     // File → Open project… lists the GeoPackages; choosing one opens it.
+    std::fs::create_dir_all(dir.path().join(".an")).unwrap();
     h.get_by_label("Tệp").click();
     h.run();
     h.get_by_label("Mở dự án…").click();
     h.run();
     h.get_by_label("Chọn tệp");
+    // Hidden folders show only when asked for.
+    assert!(h.query_by_label("[.an]").is_none());
+    h.get_by_label("Hiện mục ẩn").click();
+    h.run();
+    h.get_by_label("[.an]");
     h.get_by_label("khac.gpkg").click();
     h.run();
     h.get_by_label("Mở").click();
     h.run();
     assert_eq!(h.state().open_dialog(), None);
     assert_eq!(h.state().file_path(), Some(other.as_path()));
+    assert_eq!(
+        h.state().settings().last_folders.get("project"),
+        Some(&dir.path().to_path_buf())
+    );
 }
 
 /// Presenting with scenarios ticked in Compare: PageDown steps through the years unless the
