@@ -134,7 +134,18 @@ pub enum Then {
     /// An import finished: say so in the import window (a refused edit says it failed).
     Imported {
         message: String,
+        /// What was imported, to offer to zoom to it: the new reference layer's table, or
+        /// the box (lon/lat) of the sites added.
+        zoom: ImportedZoom,
     },
+}
+
+/// Where the map can go after an import.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportedZoom {
+    Table(String),
+    Area([f64; 4]),
+    Nothing,
 }
 
 /// The panels that number their own merge keys.
@@ -338,7 +349,7 @@ impl QnApp {
             Then::Deactivate => self.scenario.active = None,
             Then::ClearFormErrors => self.form.errors.clear(),
             Then::ClearActualEntry => self.scenario.clear_actual_entry(),
-            Then::Imported { message } => self.import_done(message),
+            Then::Imported { message, zoom } => self.import_done(message, zoom),
         }
     }
 }

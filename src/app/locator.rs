@@ -42,6 +42,8 @@ pub(crate) struct LocatorUi {
     building: Option<RefBuild>,
     /// The results of the last query, with the query.
     last: Option<(String, Found)>,
+    /// The box held a query last frame.
+    had_query: bool,
 }
 
 impl LocatorUi {
@@ -79,7 +81,10 @@ impl QnApp {
     pub(super) fn refresh_locator(&mut self) {
         let lang = self.lang();
         let path = self.file.as_ref().map(|f| f.path().to_path_buf());
-        if self.locator.query.trim().is_empty() {
+        // Emptying the box (Escape) takes its mark off the map; a mark made elsewhere (after
+        // an import) stays.
+        let typed = !self.locator.query.trim().is_empty();
+        if std::mem::replace(&mut self.locator.had_query, typed) && !typed {
             self.map.found = None;
         }
         let loc = &mut self.locator;

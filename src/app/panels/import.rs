@@ -4,7 +4,7 @@
 //! one transaction on its own connection: Cancel or an error leaves the project as it was.
 
 use crate::app::QnApp;
-use crate::app::command::{Command, Then};
+use crate::app::command::{Command, ImportedZoom, Then};
 
 use crate::app::i18n::tr;
 use crate::io::crs::Crs;
@@ -87,6 +87,8 @@ pub struct ImportUi {
     color: [u8; 3],
     running: Option<Running>,
     pub last: Option<Result<String, String>>,
+    /// After an import: where the map can go to show it, and its name.
+    pub zoom: Option<(crate::locate::Target, String)>,
     /// Where the features go: a new reference layer (`None`) or a planning layer.
     target: Option<Layer>,
     /// For a planning layer: which source field fills each site field.
@@ -113,6 +115,7 @@ impl Default for ImportUi {
             color: [0x7a, 0x51, 0x95],
             running: None,
             last: None,
+            zoom: None,
             target: None,
             mapping: Vec::new(),
             reading_sites: None,
@@ -185,10 +188,30 @@ impl QnApp {
     }
 
     /// The import's edit reached the file: the window says what came in.
-    pub(crate) fn import_done(&mut self, message: String) {
+    pub(crate) fn import_done(&mut self, message: String, zoom: ImportedZoom) {
         self.import.found = None;
         self.reload_reference_layers();
         self.import.last = Some(Ok(message));
+        // The box of what came in, from the file's own extent of the new layer.
+        let area = match zoom {
+            ImportedZoom::Area(b) => Some((b, String::new())),
+            ImportedZoom::Table(t) => self
+                .file
+                .as_ref()
+                .and_then(|f| f.layer_infos().ok())
+                .and_then(|ls| ls.into_iter().find(|l| l.table == t))
+                .and_then(|l| {
+                    let name = self
+                        .map
+                        .refs
+                        .iter()
+                        .find(|r| r.table == t)
+                        .map(|r| r.name.clone());
+                    l.extent.map(|e| ([e.0, e.1, e.2, e.3], name.unwrap_or(t)))
+                }),
+            ImportedZoom::Nothing => None,
+        };
+        self.import.zoom = area.map(|(b, name)| (crate::locate::Target::Area(b), name));
     }
 
     /// The import's edit was refused (the reason is in the error window or the status bar).
@@ -222,6 +245,7 @@ impl ImportCtx<'_> {
             .map(|c| (c.delimiter, c.x.clone(), c.y.clone()));
         self.st.found = None;
         self.st.last = None;
+        self.st.zoom = None;
         let (tx, rx) = channel();
         let lang = self.lang;
         let encoding = self.st.encoding;
@@ -389,6 +413,7 @@ impl ImportCtx<'_> {
             cancel,
         });
         self.st.last = None;
+        self.st.zoom = None;
     }
 
     fn start_import(&mut self) {
@@ -460,6 +485,7 @@ impl ImportCtx<'_> {
             cancel,
         });
         self.st.last = None;
+        self.st.zoom = None;
     }
 
     /// Files dropped on the window open the import window.
@@ -547,10 +573,27 @@ impl ImportCtx<'_> {
                         layer.name(lang),
                         tr(lang, "Hoàn tác để bỏ", "Undo takes them out")
                     );
+                    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+                    for s in &read.sites {
+                        if let Some(r) = s.geom.as_ref().and_then(geo::BoundingRect::bounding_rect)
+                        {
+                            b = [
+                                b[0].min(r.min().x),
+                                b[1].min(r.min().y),
+                                b[2].max(r.max().x),
+                                b[3].max(r.max().y),
+                            ];
+                        }
+                    }
+                    let zoom = if b[0] <= b[2] {
+                        ImportedZoom::Area(b)
+                    } else {
+                        ImportedZoom::Nothing
+                    };
                     self.out.push(Command::Edit {
                         edit: crate::edit::Edit::insert_many(layer, read.sites),
                         merge: None,
-                        then: Then::Imported { message },
+                        then: Then::Imported { message, zoom },
                     });
                 }
                 Ok(Err(e)) => {
@@ -573,10 +616,13 @@ impl ImportCtx<'_> {
                         Ok((message, aside)) => self.out.push(Command::Edit {
                             edit: crate::edit::Edit::ReferenceLayer {
                                 table: aside.table.clone(),
-                                bring_back: Some(Box::new(aside)),
+                                bring_back: Some(Box::new(aside.clone())),
                             },
                             merge: None,
-                            then: Then::Imported { message },
+                            then: Then::Imported {
+                                message,
+                                zoom: ImportedZoom::Table(aside.table),
+                            },
                         }),
                         Err(e) => {
                             eprintln!("qn-planner: import: {e}");
@@ -952,6 +998,17 @@ impl ImportCtx<'_> {
         match &self.st.last {
             Some(Ok(m)) => {
                 ui.label(format!("{} {m}", tr(lang, "Đã nhập:", "Imported:")));
+                if let Some((target, name)) = &self.st.zoom
+                    && ui
+                        .button(tr(
+                            lang,
+                            "Phóng tới lớp vừa nhập",
+                            "Zoom to the imported layer",
+                        ))
+                        .clicked()
+                {
+                    self.out.push(Command::Locate(target.clone(), name.clone()));
+                }
             }
             Some(Err(e)) => {
                 ui.colored_label(

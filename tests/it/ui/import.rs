@@ -79,6 +79,20 @@ fn import_window_reads_a_vn2000_file_and_imports_it_on_a_worker() {
         vec![("mốc khảo sát".to_string(), 2, true)]
     );
     h.get_by_label("mốc khảo sát (2)");
+    // The window offers to show what came in: the map goes to the new layer's box.
+    h.get_by_label("Phóng tới lớp vừa nhập").click();
+    h.run();
+    let (label, at) = h.state().located().expect("the new layer is marked");
+    assert_eq!(label, "mốc khảo sát");
+    // Between the two marks (about 107.07 E 20.95 N and 107.96 E 21.52 N).
+    assert!(
+        (107.3..107.7).contains(&at.0) && (21.1..21.4).contains(&at.1),
+        "{at:?}"
+    );
+    let tm3 = qn_planner::io::crs::Tm3::new().unwrap();
+    let view = h.state().view().unwrap();
+    let (e, n) = tm3.tm3_from_lonlat(at.0, at.1).unwrap();
+    assert!((view.centre[0] - e).abs() < 1.0 && (view.centre[1] - n).abs() < 1.0);
 }
 
 #[test]
