@@ -100,7 +100,8 @@ pub(crate) fn welcome_ui(
                     close = true;
                 }
             });
-        if !open || close {
+        // Escape closes it too.
+        if !open || close || ctx.input(|i| i.key_pressed(Key::Escape)) {
             *guide = false;
             out.push(Command::GuideSeen);
         }

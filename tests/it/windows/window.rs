@@ -85,6 +85,27 @@ fn the_window_draws_the_map_and_keeps_its_data_in_the_users_windows_folders() {
     let x = Xvfb::start();
     let (mut child, ms, _) = window(w, &w.exe, &[], &x);
     std::thread::sleep(Duration::from_secs(3));
+    // A first run shows the quick guide over the map; Escape closes it (and it is not shown
+    // again: the settings say so).
+    x.screenshot(&shot_dir().join("window-under-wine-first-run.png"));
+    let o = Command::new("xdotool")
+        .args(["mousemove", "640", "400", "key", "Escape"])
+        .env("DISPLAY", &x.display)
+        .output()
+        .expect("xdotool runs (apt-get install xdotool)");
+    assert!(o.status.success(), "xdotool: {}", common::said(&o));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let seen =
+        || std::fs::read_to_string(&settings).is_ok_and(|s| s.contains("\"guide_seen\": true"));
+    while !seen() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(
+        seen(),
+        "the quick guide was shown and closed: {}",
+        settings.display()
+    );
+    std::thread::sleep(Duration::from_secs(1));
     let shot = shot_dir().join("window-under-wine.png");
     x.screenshot(&shot);
     let _ = child.kill();
@@ -129,6 +150,12 @@ fn a_project_open_in_one_window_opens_read_only_in_a_second() {
     let project = dir.join("dự án chung.gpkg");
     let wp = w.win(&project);
     ok(&w.qn(&["init", &wp]), "init");
+    // Past the first run: no quick guide over the map, the author's name not asked.
+    let settings = w
+        .wine_home()
+        .join("AppData/Roaming/QuangNinh/qn-planner/config/settings.json");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, r#"{"guide_seen": true, "author_asked": true}"#).unwrap();
     let x = Xvfb::start();
     let (mut first, _, said) = window(w, &w.exe, &[&wp], &x);
     assert!(!said.contains("chỉ mở để xem"), "{said}");
