@@ -222,7 +222,7 @@ impl QnApp {
                     // The first edit of a planner who never gave a name asks for it, once.
                     if !self.settings.author_asked && self.settings.author.trim().is_empty() {
                         self.settings.author_asked = true;
-                        self.dialogs.author = Some((String::new(), 4));
+                        self.dialogs.author_pending = true;
                         self.save_settings();
                     }
                     let layer = match &edit {

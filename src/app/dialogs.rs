@@ -31,6 +31,9 @@ pub(crate) struct Dialogs {
     /// The author's dialog is open, with the name typed so far (and for how many more
     /// frames its field is to take the keyboard).
     pub author: Option<(String, u8)>,
+    /// The author's name is to be asked (the first edit) as soon as no field is being typed
+    /// in: the dialog never takes the keyboard from the form mid-entry.
+    pub author_pending: bool,
 }
 
 /// The reference-layer features found under a click, at the map's top right.
@@ -241,6 +244,10 @@ pub(crate) fn dialogs_ui(
             }
         }
         identify_window(ctx, lang, identified, map_rect);
+        if st.author_pending && ctx.memory(|m| m.focused().is_none()) {
+            st.author_pending = false;
+            st.author = Some((String::new(), 4));
+        }
         out.extend(super::welcome::welcome_ui(
             ctx,
             lang,

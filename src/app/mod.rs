@@ -639,7 +639,17 @@ impl QnApp {
             let class_of = |fid: i64| {
                 if single { Some(0) } else { classes.get(fid) }
             };
+            // The label field's text of every feature, when the style labels them.
+            let label_field = want.as_ref().and_then(|s| s.labels.field.clone());
+            let texts = label_field.zip(self.file.as_ref()).and_then(|(f, file)| {
+                let mut m = std::collections::HashMap::new();
+                crate::store::LayerReader::open(file.path(), &table)
+                    .and_then(|r| r.values(&f, &mut |fid, v| _ = v.key().map(|k| m.insert(fid, k))))
+                    .ok()
+                    .map(|_| m)
+            });
             self.map.refs[i].restyle(want, &class_of, &self.map.hatches);
+            self.map.refs[i].set_labels(texts.as_ref());
             if let Some(e) = failed {
                 self.show_error(e);
             }

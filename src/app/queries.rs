@@ -51,6 +51,16 @@ impl QnApp {
         Some((f.label.clone(), ll))
     }
 
+    /// Each reference layer's name, how many features it labels, and how many labels the last
+    /// frame drew (for tests).
+    pub fn reference_labels(&self) -> Vec<(String, usize, usize)> {
+        self.map
+            .refs
+            .iter()
+            .map(|r| (r.name.clone(), r.label_count(), r.labels_drawn))
+            .collect()
+    }
+
     /// Whether the locator still indexes the reference layers.
     pub fn locator_indexing(&self) -> bool {
         self.locator.indexing()

@@ -7,6 +7,7 @@ pub mod derived;
 pub mod editing;
 pub mod found;
 pub mod present;
+mod ref_labels;
 mod rings;
 pub mod sitecache;
 
@@ -668,6 +669,10 @@ pub struct RefLayerView {
     point_ids: Vec<(i64, u16)>,
     /// Polygons smaller than a pixel and a half, drawn as one image (see [`DotRaster`]).
     dots: Option<DotRaster>,
+    /// The style's labels: each labelled feature's anchor and text (see `ref_labels`).
+    labels: Vec<(World, String)>,
+    /// How many of them the last frame drew.
+    pub labels_drawn: usize,
 }
 
 /// Sub-pixel polygons rendered once into an image covering the view and half a screen
@@ -720,6 +725,8 @@ impl RefLayerView {
             points: Vec::new(),
             point_ids: Vec::new(),
             dots: None,
+            labels: Vec::new(),
+            labels_drawn: 0,
         }
     }
 
@@ -807,6 +814,7 @@ impl RefLayerView {
     /// translucent fill, solid outline, small dots for points). `settled`: the view did not
     /// change since the last frame (the dot image may be redrawn).
     pub fn paint(&mut self, painter: &egui::Painter, pr: &Projector, settled: bool) {
+        self.labels_drawn = 0;
         if !self.visible {
             return;
         }
@@ -856,6 +864,15 @@ impl RefLayerView {
                 }
             }
         }
+        let denominator = crate::app::paint::scale_denominator(px);
+        self.labels_drawn = match self.style.as_ref().filter(|s| s.labels_at(denominator)) {
+            Some(st) => self.paint_labels(
+                painter,
+                pr,
+                &crate::app::paint::LabelLook::of(&st.labels, 1.0),
+            ),
+            None => 0,
+        };
     }
 
     fn paint_dots(&mut self, from: usize, painter: &egui::Painter, pr: &Projector, settled: bool) {

@@ -39,11 +39,32 @@ fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
         h.state().reference_layers(),
         vec![("Thửa đất đo đạc".to_string(), 3, true)]
     );
+    // Labelled by a field (the style panel's label field, as QGIS's Labels tab): the map
+    // draws the parcels' names.
+    assert_eq!(
+        h.state().reference_labels(),
+        vec![("Thửa đất đo đạc".to_string(), 0, 0)]
+    );
+    h.get_by_label("Kiểu dáng của lớp Thửa đất đo đạc").click();
+    h.run();
+    wait_for(&mut h, "Xem trước");
+    h.get_by_label("Trường nhãn").click();
+    h.run();
+    h.get_by_label("ten").click();
+    h.run_steps(3);
+    let labels = h.state().reference_labels();
+    assert_eq!(labels[0].1, 3, "every parcel has its label: {labels:?}");
+    assert!(labels[0].2 >= 1, "labels are drawn: {labels:?}");
     h.get_by_label("Thửa đất đo đạc (3)").click();
     h.run_steps(3);
     assert_eq!(
         h.state().reference_layers(),
         vec![("Thửa đất đo đạc".to_string(), 3, false)]
+    );
+    assert_eq!(
+        h.state().reference_labels()[0].2,
+        0,
+        "a hidden layer draws no labels"
     );
 }
 
