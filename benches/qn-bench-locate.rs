@@ -16,7 +16,7 @@ use qn_planner::lang::Language;
 use qn_planner::locate::{Locator, ReferenceIndex};
 use qn_planner::store::ProjectFile;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -45,30 +45,8 @@ fn make_project(qn: &str, project: &Path, input: &Path, n: u64) -> Result<(), St
     {
         return Ok(());
     }
-    let s = |p: &Path| p.to_string_lossy().into_owned();
-    let _ = std::fs::remove_file(project);
     data::write_polygons(input, n).map_err(|e| e.to_string())?;
-    for args in [
-        vec!["init".to_string(), s(project)],
-        vec![
-            "import".into(),
-            s(project),
-            s(input),
-            "--crs".into(),
-            "EPSG:4326".into(),
-            "--layer".into(),
-            "Thửa đất".into(),
-        ],
-    ] {
-        let out = Command::new(qn)
-            .args(&args)
-            .output()
-            .map_err(|e| format!("{qn}: {e}"))?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-        }
-    }
-    Ok(())
+    data::project_with_parcels(qn, project, input)
 }
 
 fn pct(v: &mut [f64], p: f64) -> f64 {
@@ -101,7 +79,7 @@ fn run() -> Result<(), String> {
     let features = refs.len();
     let mem_mb = refs.heap_bytes() as f64 / 1e6;
     let mut l = Locator::new(&p, &places, &units, Language::Vi);
-    l.set_references(Arc::new(refs));
+    l.set_references(Some(Arc::new(refs)));
     println!(
         "index: {features} reference features in {build_s:.2} s, {mem_mb:.0} MB; \
          {} sites, {} towns, {} administrative units",

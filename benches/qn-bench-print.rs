@@ -18,7 +18,7 @@ use qn_planner::model::style::{LayerStyle, Value, categorise, site_value};
 use qn_planner::model::{Layer, palette};
 use qn_planner::store::{LayerReader, ProjectFile};
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 #[path = "common/args.rs"]
 mod args;
@@ -31,28 +31,7 @@ use timing::{timed, timed_output};
 
 /// Makes the project: seeded, the parcels imported as a reference layer, the styles set.
 fn make_project(qn: &str, project: &Path, input: &Path, n: u64) -> Result<(), String> {
-    let s = |p: &Path| p.to_string_lossy().into_owned();
-    let _ = std::fs::remove_file(project);
-    for args in [
-        vec!["init".to_string(), s(project)],
-        vec![
-            "import".into(),
-            s(project),
-            s(input),
-            "--crs".into(),
-            "EPSG:4326".into(),
-            "--layer".into(),
-            "Thửa đất".into(),
-        ],
-    ] {
-        let out = Command::new(qn)
-            .args(&args)
-            .output()
-            .map_err(|e| format!("{qn}: {e}"))?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-        }
-    }
+    data::project_with_parcels(qn, project, input)?;
     let mut pf = ProjectFile::open(project).map_err(|e| e.to_string())?;
     let mut p = pf.read_project().map_err(|e| e.to_string())?;
     let refs = pf.reference_layers().map_err(|e| e.to_string())?;

@@ -152,3 +152,31 @@ pub fn write_points(path: &Path, n: u64) -> std::io::Result<()> {
     w.write_all(b"\n]}\n")?;
     w.flush()
 }
+
+/// A new project at `project` (`qn-planner init`) with the parcels of `input` imported as the
+/// reference layer "Thửa đất" (`qn-planner import`), through the `qn` program.
+pub fn project_with_parcels(qn: &str, project: &Path, input: &Path) -> Result<(), String> {
+    let s = |p: &Path| p.to_string_lossy().into_owned();
+    let _ = std::fs::remove_file(project);
+    for args in [
+        vec!["init".to_string(), s(project)],
+        vec![
+            "import".into(),
+            s(project),
+            s(input),
+            "--crs".into(),
+            "EPSG:4326".into(),
+            "--layer".into(),
+            "Thửa đất".into(),
+        ],
+    ] {
+        let out = std::process::Command::new(qn)
+            .args(&args)
+            .output()
+            .map_err(|e| format!("{qn}: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+    }
+    Ok(())
+}

@@ -108,35 +108,30 @@ impl QnApp {
                 units.unwrap_or(&AdminUnits::default()),
                 lang,
             );
-            if let Some(r) = &loc.refs {
-                l.set_references(r.clone());
-            }
+            l.set_references(loc.refs.clone());
             loc.index = Some((key, l));
             loc.last = None;
         }
-        // The reference features.
-        let refs_now: Vec<(String, usize)> = self
-            .map
-            .refs
-            .iter()
-            .map(|r| (r.table.clone(), r.count))
-            .collect();
-        if refs_now != loc.refs_for {
-            loc.refs_for = refs_now;
+        // The reference features (compared without a copy: this runs every frame).
+        let same = loc.refs_for.len() == self.map.refs.len()
+            && loc
+                .refs_for
+                .iter()
+                .zip(&self.map.refs)
+                .all(|((t, n), r)| *t == r.table && *n == r.count);
+        if !same {
+            loc.refs_for = self
+                .map
+                .refs
+                .iter()
+                .map(|r| (r.table.clone(), r.count))
+                .collect();
             if let Some((_, cancel)) = loc.building.take() {
                 cancel.store(true, Ordering::Relaxed);
             }
             loc.refs = None;
             if let Some((_, l)) = &mut loc.index {
-                *l = Locator::new(
-                    &self.project,
-                    &loc.places,
-                    loc.units
-                        .as_ref()
-                        .map(|(_, u)| u)
-                        .unwrap_or(&AdminUnits::default()),
-                    lang,
-                );
+                l.set_references(None);
             }
             loc.last = None;
             let layers = self
@@ -165,7 +160,7 @@ impl QnApp {
                 Ok(Ok(ix)) => {
                     let ix = Arc::new(ix);
                     if let Some((_, l)) = &mut loc.index {
-                        l.set_references(ix.clone());
+                        l.set_references(Some(ix.clone()));
                     }
                     loc.refs = Some(ix);
                     loc.building = None;

@@ -623,13 +623,24 @@ impl QnApp {
             let table = self.map.refs[i].table.clone();
             let want = self.project.styles.get(&table).cloned();
             let mut classes = crate::model::style::FidClasses::default();
+            // The label field's text of every feature, when the style labels them.
+            let mut texts = None;
             let mut failed = None;
             if let (Some(st), Some(file)) = (&want, &self.file)
-                && let Some(field) = st.field()
+                && (st.field().is_some() || st.labels.field.is_some())
             {
-                let mut classify = crate::model::style::Classifier::new(st);
+                // One reader for the classes and the labels.
                 let read = crate::store::LayerReader::open(file.path(), &table).and_then(|r| {
-                    r.values(field, &mut |fid, v| classes.set(fid, classify.class(v)))
+                    if let Some(field) = st.field() {
+                        let mut classify = crate::model::style::Classifier::new(st);
+                        r.values(field, &mut |fid, v| classes.set(fid, classify.class(v)))?;
+                    }
+                    if let Some(f) = &st.labels.field {
+                        let mut m = std::collections::HashMap::new();
+                        r.values(f, &mut |fid, v| _ = v.key().map(|k| m.insert(fid, k)))?;
+                        texts = Some(m);
+                    }
+                    Ok(())
                 });
                 if let Err(e) = read {
                     failed = Some(e.text(self.lang()));
@@ -639,15 +650,6 @@ impl QnApp {
             let class_of = |fid: i64| {
                 if single { Some(0) } else { classes.get(fid) }
             };
-            // The label field's text of every feature, when the style labels them.
-            let label_field = want.as_ref().and_then(|s| s.labels.field.clone());
-            let texts = label_field.zip(self.file.as_ref()).and_then(|(f, file)| {
-                let mut m = std::collections::HashMap::new();
-                crate::store::LayerReader::open(file.path(), &table)
-                    .and_then(|r| r.values(&f, &mut |fid, v| _ = v.key().map(|k| m.insert(fid, k))))
-                    .ok()
-                    .map(|_| m)
-            });
             self.map.refs[i].restyle(want, &class_of, &self.map.hatches);
             self.map.refs[i].set_labels(texts.as_ref());
             if let Some(e) = failed {

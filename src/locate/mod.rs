@@ -277,9 +277,9 @@ impl Locator {
         });
     }
 
-    /// Adds (or replaces) the reference features' index.
-    pub fn set_references(&mut self, refs: std::sync::Arc<ReferenceIndex>) {
-        self.refs = Some(refs);
+    /// Adds, replaces (or, `None`, takes away) the reference features' index.
+    pub fn set_references(&mut self, refs: Option<std::sync::Arc<ReferenceIndex>>) {
+        self.refs = refs;
     }
 
     /// Whether the reference features are searched yet.
