@@ -299,15 +299,14 @@ pub fn init(url: &str, pf: &mut ProjectFile) -> Result<Published, ServerError> {
     if !encoding.eq_ignore_ascii_case("UTF8") {
         return Err(ServerError::NotUtf8(safe, encoding));
     }
-    if let Some(row) = client
-        .query_opt(
-            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
-            &[],
-        )
-        .ok()
-        .flatten()
-    {
-        return Err(ServerError::AlreadyPublished(safe, row.get(0)));
+    match client.query_opt(
+        "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+        &[],
+    ) {
+        Ok(Some(row)) => return Err(ServerError::AlreadyPublished(safe.clone(), row.get(0))),
+        Ok(None) => {}
+        Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => {}
+        Err(e) => return Err(db(e)),
     }
     // One transaction, the extension included: a failure leaves the database as it was.
     let mut tx = client.transaction().map_err(db)?;

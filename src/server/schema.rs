@@ -384,21 +384,23 @@ pub(crate) fn check_plan(
     pf: &ProjectFile,
 ) -> Result<super::PlanIdentity, ServerError> {
     let db = |source| crate::server::db_error(safe, source);
-    let version = |client: &mut postgres::Client| -> Option<String> {
-        client
-            .query_opt(
-                "SELECT value FROM qn_meta WHERE key = 'schema_version'",
-                &[],
-            )
-            .ok()
-            .flatten()
-            .map(|r| r.get(0))
+    // Only a missing `qn_meta` means "no plan here"; any other failure (the server restarting,
+    // the connection closing) is said as what it is.
+    let version = |client: &mut postgres::Client| -> Result<Option<String>, ServerError> {
+        match client.query_opt(
+            "SELECT value FROM qn_meta WHERE key = 'schema_version'",
+            &[],
+        ) {
+            Ok(row) => Ok(row.map(|r| r.get(0))),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => Ok(None),
+            Err(e) => Err(db(e)),
+        }
     };
-    match version(client) {
+    match version(client)? {
         None => return Err(ServerError::NoPlan(safe.to_string())),
         Some(v) if v == "2" => {
             upgrade(client, safe, pf)?;
-            match version(client) {
+            match version(client)? {
                 Some(v) if v == SERVER_SCHEMA_VERSION.to_string() => {}
                 v => {
                     return Err(ServerError::OtherSchema(

@@ -292,6 +292,19 @@ fn a_project_is_published_to_postgis_with_its_keys_and_vietnamese_text() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!none.exists());
+    // A role that may not read the plan is told so, not that there is no plan (the check
+    // once took any failed read of `qn_meta` for "no plan": a server restarting, too).
+    c.batch_execute("CREATE ROLE stranger LOGIN").unwrap();
+    let out = qn(&[
+        "clone",
+        &format!("postgresql://stranger@127.0.0.1:{}/plan", pg.port),
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("holds no qn-planner plan"), "{said}");
+    assert!(said.contains("permission denied"), "{said}");
+    assert!(!none.exists());
 
     // Publishing again is refused and changes nothing.
     let out = qn(&["server", "init", &pg.url(), file]);
