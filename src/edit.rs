@@ -60,12 +60,10 @@ pub enum Edit {
         before: f64,
         after: f64,
     },
-    /// Several sites of one layer changed together (an import): one transaction, one undo
-    /// step. Each entry is (fid, before, after), as in [`Edit::Site`].
-    Sites {
-        layer: Layer,
-        changes: Vec<(i64, Option<Site>, Option<Site>)>,
-    },
+    /// Several sites changed together (an import; a change, or a deletion, of the records
+    /// of a selection, which may span layers): one transaction, one undo step, one change-log
+    /// operation per record. Each entry is as in [`Edit::Site`].
+    Sites { changes: Vec<SiteChange> },
     /// A layer's style, keyed by its table (a planning layer's point table or a reference
     /// layer's); `None` is the layer's default look.
     Style {
@@ -73,6 +71,16 @@ pub enum Edit {
         before: Option<Box<LayerStyle>>,
         after: Option<Box<LayerStyle>>,
     },
+}
+
+/// One record of an [`Edit::Sites`]: `before` → `after` of site `fid` of `layer` (fid 0: a
+/// new site; `after` `None`: deleted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteChange {
+    pub layer: Layer,
+    pub fid: i64,
+    pub before: Option<Site>,
+    pub after: Option<Site>,
 }
 
 #[derive(Debug, Error)]
@@ -125,7 +133,7 @@ enum Target {
     Reference,
     Actuals,
     Rules,
-    Sites(Layer),
+    Sites,
     ReferenceLayer(String),
     Figure(Figure),
     Style(String),
@@ -179,7 +187,7 @@ impl Edit {
             Edit::Reference { .. } => Target::Reference,
             Edit::Actuals { .. } => Target::Actuals,
             Edit::Rules { .. } => Target::Rules,
-            Edit::Sites { layer, .. } => Target::Sites(*layer),
+            Edit::Sites { .. } => Target::Sites,
             Edit::ReferenceLayer { table, .. } => Target::ReferenceLayer(table.clone()),
             Edit::Figure { figure, .. } => Target::Figure(*figure),
             Edit::Style { table, .. } => Target::Style(table.clone()),
@@ -189,8 +197,45 @@ impl Edit {
     /// Adds new sites to `layer` in one step.
     pub fn insert_many(layer: Layer, sites: Vec<Site>) -> Edit {
         Edit::Sites {
-            layer,
-            changes: sites.into_iter().map(|s| (0, None, Some(s))).collect(),
+            changes: sites
+                .into_iter()
+                .map(|s| SiteChange {
+                    layer,
+                    fid: 0,
+                    before: None,
+                    after: Some(s),
+                })
+                .collect(),
+        }
+    }
+
+    /// Changes existing sites (each `before` → `after`, any layers) in one step.
+    pub fn update_many(pairs: Vec<(Site, Site)>) -> Edit {
+        Edit::Sites {
+            changes: pairs
+                .into_iter()
+                .map(|(before, after)| SiteChange {
+                    layer: before.layer,
+                    fid: before.fid,
+                    before: Some(before),
+                    after: Some(after),
+                })
+                .collect(),
+        }
+    }
+
+    /// Deletes sites (any layers) in one step.
+    pub fn delete_many(sites: Vec<Site>) -> Edit {
+        Edit::Sites {
+            changes: sites
+                .into_iter()
+                .map(|s| SiteChange {
+                    layer: s.layer,
+                    fid: s.fid,
+                    before: Some(s),
+                    after: None,
+                })
+                .collect(),
         }
     }
 
@@ -224,7 +269,7 @@ impl Edit {
                 file,
                 project,
             ),
-            Edit::Sites { layer, changes } => apply_sites(layer, changes, file, project),
+            Edit::Sites { changes } => apply_sites(changes, file, project),
             Edit::Style {
                 table,
                 before,
@@ -449,46 +494,56 @@ fn prepare_site(layer: Layer, mut s: Site) -> Result<Site, EditError> {
 }
 
 fn apply_sites(
-    layer: Layer,
-    changes: Vec<(i64, Option<Site>, Option<Site>)>,
+    changes: Vec<SiteChange>,
     file: &mut ProjectFile,
     project: &mut Project,
 ) -> Result<Edit, EditError> {
     // Check everything before writing anything.
-    let mut checked: Vec<(i64, Option<Site>, Option<Site>)> = Vec::with_capacity(changes.len());
-    for (fid, before, after) in changes {
-        let current = project.site(layer, fid).cloned();
-        if fid != 0 && current != before {
-            return Err(EditError::Conflict(format!("{} fid {fid}", layer.table())));
+    let mut checked: Vec<SiteChange> = Vec::with_capacity(changes.len());
+    for c in changes {
+        let current = project.site(c.layer, c.fid).cloned();
+        if c.fid != 0 && current != c.before {
+            return Err(EditError::Conflict(format!(
+                "{} fid {}",
+                c.layer.table(),
+                c.fid
+            )));
         }
-        let after = after.map(|s| prepare_site(layer, s)).transpose()?;
-        checked.push((fid, current, after));
+        let after = c.after.map(|s| prepare_site(c.layer, s)).transpose()?;
+        checked.push(SiteChange {
+            layer: c.layer,
+            fid: c.fid,
+            before: current,
+            after,
+        });
     }
-    let writes: Vec<(i64, Option<&Site>)> = checked
+    let writes: Vec<(Layer, i64, Option<&Site>)> = checked
         .iter()
-        .map(|(fid, _, after)| (*fid, after.as_ref()))
+        .map(|c| (c.layer, c.fid, c.after.as_ref()))
         .collect();
-    let fids = file.put_sites(layer, &writes)?;
+    let fids = file.put_site_changes(&writes)?;
     let mut inverse = Vec::with_capacity(checked.len());
-    for ((_, current, after), fid) in checked.into_iter().zip(fids) {
-        let after = after.map(|mut s| {
+    for (c, fid) in checked.into_iter().zip(fids) {
+        let after = c.after.map(|mut s| {
             s.fid = fid;
             s
         });
         match &after {
             Some(s) => project.put(s.clone()),
             None => {
-                project.remove(layer, fid);
+                project.remove(c.layer, fid);
             }
         }
-        inverse.push((fid, after, current));
+        inverse.push(SiteChange {
+            layer: c.layer,
+            fid,
+            before: after,
+            after: c.before,
+        });
     }
     // Undo goes back in the opposite order.
     inverse.reverse();
-    Ok(Edit::Sites {
-        layer,
-        changes: inverse,
-    })
+    Ok(Edit::Sites { changes: inverse })
 }
 
 fn apply_scenario(
@@ -761,7 +816,7 @@ impl History {
         self.redo.clear();
         self.undo.retain(|step| match step.inverse.target() {
             Target::Site(layer, fid) => !site_touched(layer, fid),
-            Target::Sites(_) => false,
+            Target::Sites => false,
             Target::Scenario(_)
             | Target::Reference
             | Target::Actuals

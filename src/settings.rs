@@ -30,6 +30,9 @@ pub struct Settings {
     /// "style"): the file choosers start there.
     #[serde(default)]
     pub last_folders: std::collections::BTreeMap<String, PathBuf>,
+    /// The attribute table's column widths (points) per layer table, as last left.
+    #[serde(default)]
+    pub table_widths: std::collections::BTreeMap<String, Vec<f32>>,
 }
 
 /// The size (points) of the window when not maximised, and whether it was maximised.

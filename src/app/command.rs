@@ -44,6 +44,21 @@ pub enum Command {
     Select(Option<(crate::model::Layer, i64)>),
     /// Select a site and centre the map on it.
     ZoomTo(crate::model::Layer, i64),
+    /// Make these sites the selection (the form shows one when only one is selected).
+    SelectMany(std::collections::BTreeSet<(crate::model::Layer, i64)>),
+    /// Fit the map to the selected sites.
+    ZoomToSelection,
+    /// Ask where to write these selected sites of a layer (GeoJSON, CSV, Shapefile), then
+    /// write them.
+    ExportSelection(crate::model::Layer, Vec<i64>),
+    /// Ask whether to delete every selected site (the Delete key with many selected).
+    ConfirmDeleteSelection,
+    /// Read a reference layer's rows for the attribute table (on a worker).
+    LoadTable(String),
+    /// Ask where to write the rows the attribute table shows (CSV, XLSX), then write them.
+    ExportTableRows,
+    /// Keep the attribute table's column widths of a layer (its table) in the settings.
+    KeepTableWidths(String, Vec<f32>),
     /// Open the quick guide (Help).
     OpenGuide,
     /// The quick guide was closed: not shown at start again.
@@ -248,6 +263,32 @@ impl QnApp {
                     self.save_settings();
                 }
                 Command::Select(sel) => self.map.selected = sel,
+                Command::SelectMany(sel) => self.map.select_many(sel, None),
+                Command::ZoomToSelection => self.zoom_to_selection(),
+                Command::ExportSelection(layer, fids) => self.choose_path(
+                    super::Purpose::ExportSelection(layer, fids),
+                    true,
+                    &["geojson", "csv", "shp", "gpkg"],
+                    "GeoJSON, CSV, Shapefile, GeoPackage",
+                    "vung-chon.geojson",
+                ),
+                Command::ConfirmDeleteSelection => self.selection_ui.confirm_delete = true,
+                Command::LoadTable(table) => {
+                    if let (Some(f), Some(t)) = (self.file.as_ref(), self.table.as_mut()) {
+                        t.start_loading(f.path(), &table);
+                    }
+                }
+                Command::ExportTableRows => self.choose_path(
+                    super::Purpose::TableRows,
+                    true,
+                    &["xlsx", "csv"],
+                    "Excel (.xlsx), CSV",
+                    "bang-thuoc-tinh.xlsx",
+                ),
+                Command::KeepTableWidths(table, w) => {
+                    self.settings.table_widths.insert(table, w);
+                    self.save_settings();
+                }
                 Command::ChooseExportPath(ext) => self.choose_path(
                     super::Purpose::ExportMap,
                     true,

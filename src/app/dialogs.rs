@@ -315,6 +315,8 @@ impl QnApp {
             Some("file_browser")
         } else if self.map.editor.confirm_delete.is_some() {
             Some("confirm_delete")
+        } else if self.selection_ui.confirm_delete {
+            Some("confirm_delete_selection")
         } else if self.scenario.confirm_delete.is_some() {
             Some("confirm_delete_scenario")
         } else if self.dialogs.confirm_restore.is_some() {
@@ -333,6 +335,8 @@ impl QnApp {
             Some("import")
         } else if self.export.open {
             Some("export")
+        } else if self.selection_ui.by_value.is_some() {
+            Some("select_by_value")
         } else if self.table.is_some() {
             Some("table")
         } else if self.rules.open {
@@ -355,6 +359,8 @@ impl QnApp {
             "file_browser" => self.dialogs.browser = None,
             "confirm_delete" => self.map.editor.confirm_delete = None,
             "confirm_delete_scenario" => self.scenario.confirm_delete = None,
+            "confirm_delete_selection" => self.selection_ui.confirm_delete = false,
+            "select_by_value" => self.selection_ui.by_value = None,
             "confirm_restore" => self.dialogs.confirm_restore = None,
             "message" => self.dialogs.error = None,
             "backups" => self.dialogs.backups = None,

@@ -21,6 +21,10 @@ pub enum Purpose {
     /// A QML style for the layer of this table, to read or to write.
     StyleFrom(String),
     StyleTo(String),
+    /// The selected sites (these fids) of a layer, to write as GeoJSON, CSV or Shapefile.
+    ExportSelection(crate::model::Layer, Vec<i64>),
+    /// The rows the attribute table shows, as CSV or XLSX.
+    TableRows,
 }
 
 impl Purpose {
@@ -30,7 +34,8 @@ impl Purpose {
             Purpose::OpenProject | Purpose::NewProject => "project",
             Purpose::ImportData => "import",
             Purpose::ExportMap => "export",
-            Purpose::IndicatorsCsv(_) => "table",
+            Purpose::ExportSelection(..) => "layer",
+            Purpose::IndicatorsCsv(_) | Purpose::TableRows => "table",
             Purpose::StyleFrom(_) | Purpose::StyleTo(_) => "style",
         }
     }

@@ -28,6 +28,7 @@ pub mod paint;
 pub mod panels;
 mod paths;
 mod queries;
+mod selection_actions;
 mod side;
 mod style_actions;
 mod toolbar;
@@ -94,6 +95,7 @@ pub struct QnApp {
     project_gen: u64,
     form: panels::form::FormState,
     table: Option<panels::table::TableState>,
+    selection_ui: panels::selection::SelectionUi,
     /// A short message in the status bar (e.g. a refused cell value).
     status_note: Option<String>,
     /// Tables another program wrote into the project (listed, not drawn).
@@ -183,6 +185,7 @@ impl QnApp {
             project_gen: 0,
             form: panels::form::FormState::default(),
             table: None,
+            selection_ui: Default::default(),
             status_note: None,
             foreign_tables: Vec::new(),
             last_typed: None,
@@ -597,6 +600,9 @@ impl QnApp {
             self.save_settings();
         }
         self.sync_reference_styles(ui.ctx());
+        let project = &self.project;
+        self.map
+            .reconcile_selection(|l, f| project.site(l, f).is_some());
         self.show_panels(ui);
         let commands = std::mem::take(&mut self.commands);
         self.run_commands(commands);
@@ -782,6 +788,8 @@ impl QnApp {
                     foreign: &self.foreign_tables,
                     towns: self.base.towns.len(),
                     selected: self.map.selected,
+                    selection: &self.map.selection,
+                    sel_ui: &mut self.selection_ui,
                 };
                 let asked = egui::ScrollArea::vertical()
                     .show(ui, |ui| side::side_ui(ui, &self.project, &view, st))
@@ -853,8 +861,17 @@ impl QnApp {
         self.commands.extend(asked);
         let view = self.view_state();
         if let Some(state) = self.table.as_mut() {
-            let asked =
-                panels::table::table_window(&ctx, &self.project, &view, self.map.selected, state);
+            let side = panels::table::TableSide {
+                selection: &self.map.selection,
+                refs: self
+                    .map
+                    .refs
+                    .iter()
+                    .map(|r| (r.table.clone(), r.name.clone()))
+                    .collect(),
+                widths: &self.settings.table_widths,
+            };
+            let asked = panels::table::table_window(&ctx, &self.project, &view, side, state);
             self.commands.extend(asked);
             if !state.open {
                 self.table = None;

@@ -71,6 +71,8 @@ impl QnApp {
             }
             Purpose::StyleFrom(table) => self.style_from_qml(&table, &p),
             Purpose::StyleTo(table) => self.style_to_qml(&table, &p),
+            Purpose::ExportSelection(layer, fids) => self.export_selection(layer, &fids, &p),
+            Purpose::TableRows => self.export_table_rows(&p),
         }
     }
 }

@@ -16,6 +16,8 @@ pub(super) struct SideState<'a> {
     pub foreign: &'a [crate::store::ForeignTable],
     pub towns: usize,
     pub selected: Option<(Layer, i64)>,
+    pub selection: &'a std::collections::BTreeSet<(Layer, i64)>,
+    pub sel_ui: &'a mut crate::app::panels::selection::SelectionUi,
 }
 
 /// A layer's symbol, which opens its style panel when clicked (as in QGIS); its place and
@@ -44,6 +46,14 @@ pub(super) fn side_ui(
         let lang = view.lang;
         ui.add_space(4.0);
         out.extend(super::locator::locator_ui(ui, lang, st.locator));
+        ui.separator();
+        out.extend(crate::app::panels::selection::selection_box(
+            ui,
+            project,
+            view,
+            st.selection,
+            st.sel_ui,
+        ));
         ui.separator();
         ui.label(RichText::new(tr(lang, "Lớp quy hoạch", "Planning layers")).strong());
         for layer in Layer::ALL {

@@ -8,6 +8,7 @@ use super::crs::{Crs, Transformer};
 use super::import::Value;
 use crate::store::{ProjectFile, StoreError, TableFeature};
 use geo_types::{Coord, Geometry, LineString, Polygon};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -67,6 +68,19 @@ pub fn export_layer(
     out: &Path,
     crs: Crs,
 ) -> Result<LayerExportSummary, LayerExportError> {
+    export_features(pf, layer, out, crs, None)
+}
+
+/// As [`export_layer`], writing only the features whose fid is in `only` when given (a
+/// selection: "save only selected features").
+pub fn export_features(
+    pf: &ProjectFile,
+    layer: &str,
+    out: &Path,
+    crs: Crs,
+    only: Option<&BTreeSet<i64>>,
+) -> Result<LayerExportSummary, LayerExportError> {
+    let pf = &Source { pf, only };
     let format = Format::from_path(out).ok_or_else(|| {
         LayerExportError::Invalid(format!(
             "{}: the output must end in .geojson, .csv, .gpkg or .shp",
@@ -123,6 +137,40 @@ pub fn export_layer(
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
+        }
+    }
+}
+
+/// The project file as the writers read it: every feature of a table, or those of a selection.
+struct Source<'a> {
+    pf: &'a ProjectFile,
+    only: Option<&'a BTreeSet<i64>>,
+}
+
+impl std::ops::Deref for Source<'_> {
+    type Target = ProjectFile;
+    fn deref(&self) -> &ProjectFile {
+        self.pf
+    }
+}
+
+impl Source<'_> {
+    fn for_each_table_feature(
+        &self,
+        table: &str,
+        f: &mut dyn FnMut(TableFeature) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match self.only {
+            None => self.pf.for_each_table_feature(table, f),
+            Some(only) => self
+                .pf
+                .for_each_table_feature(table, &mut |feat: TableFeature| {
+                    if only.contains(&feat.fid) {
+                        f(feat)
+                    } else {
+                        Ok(())
+                    }
+                }),
         }
     }
 }
@@ -279,7 +327,7 @@ fn json_value(v: &Value) -> String {
 }
 
 fn write_geojson(
-    pf: &ProjectFile,
+    pf: &Source,
     table: &str,
     tmp: &Path,
     t: &Transformer,
@@ -438,7 +486,7 @@ fn wkt(out: &mut String, g: &Geometry<f64>, d: usize) {
 /// The layer as a Shapefile (two passes over the table: shape types and field widths, then
 /// the records).
 fn write_shapefile(
-    pf: &ProjectFile,
+    pf: &Source,
     table: &str,
     out: &Path,
     t: &Transformer,
@@ -512,7 +560,7 @@ fn write_shapefile(
 }
 
 fn write_csv(
-    pf: &ProjectFile,
+    pf: &Source,
     table: &str,
     tmp: &Path,
     t: &Transformer,
@@ -599,7 +647,7 @@ fn write_csv(
     Ok(n)
 }
 
-fn write_gpkg(pf: &ProjectFile, table: &str, tmp: &Path) -> Result<u64, LayerExportError> {
+fn write_gpkg(pf: &Source, table: &str, tmp: &Path) -> Result<u64, LayerExportError> {
     let _ = std::fs::remove_file(tmp);
     let cols = pf.attribute_columns(table)?;
     let gtype = pf.feature_geometry_type_of(table)?;

@@ -22,3 +22,5 @@ pub mod problem;
 pub mod qml_file;
 pub mod shapefile;
 pub mod shapefile_out;
+pub mod table_out;
+pub mod tsv;

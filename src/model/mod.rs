@@ -9,6 +9,7 @@ pub mod palette;
 pub mod rules;
 pub mod scenario;
 pub mod seed;
+pub mod select;
 pub mod style;
 pub mod text;
 pub mod validate;

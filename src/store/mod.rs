@@ -713,20 +713,33 @@ impl ProjectFile {
         layer: Layer,
         changes: &[(i64, Option<&Site>)],
     ) -> Result<Vec<i64>, StoreError> {
-        self.guarded(|pf| pf.put_sites_inner(layer, changes))
+        let changes: Vec<(Layer, i64, Option<&Site>)> =
+            changes.iter().map(|&(fid, s)| (layer, fid, s)).collect();
+        self.put_site_changes(&changes)
+    }
+
+    /// As [`ProjectFile::put_sites`], for sites of any layers, in one transaction.
+    pub fn put_site_changes(
+        &mut self,
+        changes: &[(Layer, i64, Option<&Site>)],
+    ) -> Result<Vec<i64>, StoreError> {
+        self.guarded(|pf| pf.put_sites_inner(changes))
     }
 
     fn put_sites_inner(
         &mut self,
-        layer: Layer,
-        changes: &[(i64, Option<&Site>)],
+        changes: &[(Layer, i64, Option<&Site>)],
     ) -> Result<Vec<i64>, StoreError> {
         let fold = self.log_fold();
         let (tx, path) = self.begin_write()?;
         let sq = |e| StoreError::sqlite(&path, e);
-        let table = layer.table();
         let mut fids = Vec::with_capacity(changes.len());
-        for &(fid, after) in changes {
+        let mut touched: Vec<Layer> = Vec::new();
+        for &(layer, fid, after) in changes {
+            if !touched.contains(&layer) {
+                touched.push(layer);
+            }
+            let table = layer.table();
             let fid = match after {
                 None => {
                     if let Some(b) = layer.boundary_table() {
@@ -762,9 +775,11 @@ impl ProjectFile {
             };
             fids.push(fid);
         }
-        schema::update_extent(&tx, table).map_err(sq)?;
-        if let Some(b) = layer.boundary_table() {
-            schema::update_extent(&tx, b).map_err(sq)?;
+        for layer in touched {
+            schema::update_extent(&tx, layer.table()).map_err(sq)?;
+            if let Some(b) = layer.boundary_table() {
+                schema::update_extent(&tx, b).map_err(sq)?;
+            }
         }
         if let Some(f) = fold {
             fold_log(&tx, &f).map_err(sq)?;

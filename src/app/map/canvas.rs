@@ -8,112 +8,23 @@ use crate::analysis::checks::Finding;
 use crate::analysis::labels::{Bbox, Candidate, place_labels};
 use crate::analysis::rules::RuleResult;
 use crate::app::command::Command;
-use crate::app::map::editing::{Editor, Tool};
+use crate::app::map::editing::Tool;
 use crate::app::map::present;
-use crate::app::map::{MapView, Projector, RefLayerView, World};
+use crate::app::map::{MapView, Projector, World};
 use crate::app::paint::{self, HATCH_PX, outline_stroke, rgba};
 use crate::app::panels::export::PrintRect;
 use crate::app::panels::scenarios::{self};
 use crate::app::panels::{form, rules};
-use crate::app::{Identified, PlacedLabel, fonts, i18n, map};
+use crate::app::{PlacedLabel, fonts, i18n, map};
 use crate::io::basemap::ATTRIBUTION_SHORT;
 use crate::model::style::site_value;
 use crate::model::{Layer, Precision, Site};
 use egui::{Color32, FontFamily, FontId, Key, Pos2, Rect, Sense, Stroke, Vec2};
 use std::time::Instant;
 
+pub(crate) use super::state::MapState;
+
 use crate::app::i18n::tr;
-
-/// What the map keeps between frames: where it looks, what is shown and selected, the drafting
-/// tools, presentation mode, and what the last frame drew (for hit tests and tests).
-pub(crate) struct MapState {
-    pub view: Option<MapView>,
-    /// The planning layers shown, in [`Layer::ALL`] order.
-    pub visible: [bool; 7],
-    pub show_towns: bool,
-    /// Reference layers of the open project (imported data), drawn under the planning layers.
-    pub refs: Vec<RefLayerView>,
-    pub selected: Option<(Layer, i64)>,
-    /// Reference-layer features under the last click (Identify).
-    pub identified: Option<Identified>,
-    /// What the locator found, marked until the next search (or Escape).
-    pub found: Option<super::found::Found>,
-    pub cursor: Option<World>,
-    /// The view of the previous frame, to tell a settled map from a moving one.
-    pub last_view: Option<MapView>,
-    pub fit_requested: bool,
-    pub labels: Vec<PlacedLabel>,
-    pub drawn: Vec<(Layer, i64)>,
-    pub map_rect: Rect,
-    pub editor: Editor,
-    /// Presentation mode (F11).
-    pub presenting: bool,
-    /// `QN_PLANNER_TIMING` is set: report map frame times.
-    pub timing: bool,
-    pub frame_times: Vec<f64>,
-    /// The drafting tools' gestures, numbered for their merge keys.
-    pub gestures: u64,
-    /// The hatch textures of the styles' fills, made when first needed.
-    pub hatches: std::collections::HashMap<crate::model::style::Brush, egui::TextureHandle>,
-    /// What the print layout's map frame shows (EPSG:5899 box and its caption), outlined on
-    /// the map while the export window is open.
-    pub print_frame: Option<(World, World, String)>,
-    /// Drawing the print extent as a rectangle on the map.
-    pub print_rect: PrintRect,
-    /// Steps taken since the presentation began (the first PageDown starts at the first
-    /// phase when the map shows the last).
-    pub present_steps: u32,
-    /// Presentation mode's locator, drawn once per language.
-    pub locator: Option<(crate::lang::Language, egui::TextureHandle)>,
-}
-
-impl Default for MapState {
-    fn default() -> Self {
-        MapState {
-            view: None,
-            visible: [true; 7],
-            show_towns: true,
-            refs: Vec::new(),
-            selected: None,
-            identified: None,
-            found: None,
-            cursor: None,
-            last_view: None,
-            fit_requested: true,
-            labels: Vec::new(),
-            drawn: Vec::new(),
-            map_rect: Rect::NOTHING,
-            editor: Editor::default(),
-            presenting: false,
-            timing: std::env::var_os("QN_PLANNER_TIMING").is_some(),
-            frame_times: Vec::new(),
-            gestures: 0,
-            hatches: std::collections::HashMap::new(),
-            print_frame: None,
-            print_rect: PrintRect::Off,
-            present_steps: 0,
-            locator: None,
-        }
-    }
-}
-
-impl MapState {
-    pub fn is_layer_visible(&self, l: Layer) -> bool {
-        self.visible[layer_index(l)]
-    }
-
-    /// Enters or leaves presentation mode (full screen; the map fits the province).
-    pub fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
-        if self.presenting != on {
-            self.presenting = on;
-            self.present_steps = 0;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
-            if on && self.view.is_some() {
-                self.fit_requested = true;
-            }
-        }
-    }
-}
 
 /// A feature drawn on the map this frame, for hit tests.
 #[derive(Debug, Clone)]
@@ -335,13 +246,9 @@ impl MapCtx<'_> {
         }
         self.st.drawn = drawn.iter().map(|d| (d.layer, d.fid)).collect();
         // The selection is a drafting mark: not shown when presenting.
-        if let Some((l, f)) = self.st.selected.filter(|_| !self.st.presenting)
-            && let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f)
-        {
-            self.paint_selected_outline(&painter, &pr, (l, f));
-            painter.circle_stroke(d.screen, 13.0, Stroke::new(3.0, paint::SELECTION));
-            painter.circle_stroke(d.screen, 15.5, Stroke::new(1.0, Color32::BLACK));
-        }
+        let shown: Vec<(Layer, i64, Pos2)> =
+            drawn.iter().map(|d| (d.layer, d.fid, d.screen)).collect();
+        self.paint_selection(&painter, &pr, &shown);
         for (l, f) in self.scenario.compare_differences(self.project) {
             if let Some(d) = drawn.iter().find(|d| d.layer == l && d.fid == f) {
                 painter.circle_stroke(
@@ -382,7 +289,10 @@ impl MapCtx<'_> {
 
         // Hover and click.
         let nearest = hover_pos.and_then(|hp| self.hit_test(&pr, hp, 12.0));
-        if resp.clicked() && self.st.editor.tool == Tool::Select {
+        if resp.clicked()
+            && self.st.editor.tool == Tool::Select
+            && !self.modified_click(ui, nearest)
+        {
             self.st.selected = nearest;
             match (nearest, resp.interact_pointer_pos()) {
                 // No planning site there: what do the reference layers hold?
@@ -562,17 +472,6 @@ impl MapCtx<'_> {
                 [a[0].min(b[0]), a[1].min(b[1])],
                 [a[0].max(b[0]), a[1].max(b[1])],
                 Stroke::new(2.0, Color32::from_rgb(0xd6, 0x27, 0x28)),
-            );
-        }
-    }
-
-    fn paint_selected_outline(&self, painter: &egui::Painter, pr: &Projector, key: (Layer, i64)) {
-        if let Some(shape) = self.derived.shapes.peek(key) {
-            shape.paint_outline(
-                painter,
-                pr,
-                Stroke::new(4.0, paint::SELECTION.gamma_multiply(0.8)),
-                None,
             );
         }
     }

@@ -411,7 +411,9 @@ impl MapCtx<'_> {
                     }
                 }
             }
-            if del
+            if del && self.st.selection.len() > 1 && self.st.editor.tool != Tool::EditVertices {
+                self.out.push(Command::ConfirmDeleteSelection);
+            } else if del
                 && let Some(sel) = self.st.selected
                 && self.st.editor.tool != Tool::EditVertices
             {
@@ -419,7 +421,7 @@ impl MapCtx<'_> {
             }
         }
         match self.st.editor.tool {
-            Tool::Select => false,
+            Tool::Select => self.rubber_input(ui, resp, pr),
             Tool::AddPoint => {
                 if resp.clicked()
                     && let Some(p) = resp.interact_pointer_pos()

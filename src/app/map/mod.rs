@@ -9,7 +9,9 @@ pub mod found;
 pub mod present;
 mod ref_labels;
 mod rings;
+mod select;
 pub mod sitecache;
+pub mod state;
 
 use crate::io::basemap::BaseMap;
 use crate::io::crs::{Tm3, geodesic_distance_m};

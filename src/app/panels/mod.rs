@@ -7,6 +7,7 @@ pub mod form;
 pub mod import;
 pub mod rules;
 pub mod scenarios;
+pub mod selection;
 pub mod style;
 pub mod sync;
 pub mod table;

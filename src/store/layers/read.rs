@@ -123,10 +123,8 @@ impl LayerReader {
 }
 
 impl LayerReader {
-    /// Every feature's attribute values as text (numbers written out, empty for null or a
-    /// blob), in column order, calling `each(fid, values)` in table order.
-    pub fn texts(&self, each: &mut dyn FnMut(i64, &[String])) -> Result<(), StoreError> {
-        use rusqlite::types::ValueRef;
+    /// The layer's attribute columns (not its fid or geometry), in table order.
+    pub fn columns(&self) -> Result<Vec<String>, StoreError> {
         let sq = |e| StoreError::sqlite(&self.path, e);
         let geometry: Option<String> = self
             .conn
@@ -137,7 +135,7 @@ impl LayerReader {
             )
             .optional()
             .map_err(sq)?;
-        let columns: Vec<String> = self
+        Ok(self
             .conn
             .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
             .and_then(|mut st| {
@@ -147,7 +145,52 @@ impl LayerReader {
             .map_err(sq)?
             .into_iter()
             .filter(|c| !c.eq_ignore_ascii_case("fid") && Some(c) != geometry.as_ref())
-            .collect();
+            .collect())
+    }
+
+    /// Every feature's values of `columns` in fid order, calling `each(fid, values)` (one
+    /// buffer reused: no allocation per feature beyond its texts).
+    pub fn rows(
+        &self,
+        columns: &[String],
+        each: &mut dyn FnMut(i64, &[crate::model::style::Value]),
+    ) -> Result<(), StoreError> {
+        use crate::model::style::Value;
+        use rusqlite::types::ValueRef;
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut list = vec!["fid".to_string()];
+        list.extend(columns.iter().map(|c| ident(c)));
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM {} ORDER BY fid",
+                list.join(", "),
+                ident(&self.table)
+            ))
+            .map_err(sq)?;
+        let mut rows = st.query([]).map_err(sq)?;
+        let mut values = vec![Value::Null; columns.len()];
+        while let Some(r) = rows.next().map_err(sq)? {
+            let fid: i64 = r.get(0).map_err(sq)?;
+            for (i, v) in values.iter_mut().enumerate() {
+                *v = match r.get_ref(i + 1).map_err(sq)? {
+                    ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+                    ValueRef::Integer(n) => Value::Num(n as f64),
+                    ValueRef::Real(x) => Value::Num(x),
+                    ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                };
+            }
+            each(fid, &values);
+        }
+        Ok(())
+    }
+
+    /// Every feature's attribute values as text (numbers written out, empty for null or a
+    /// blob), in column order, calling `each(fid, values)` in table order.
+    pub fn texts(&self, each: &mut dyn FnMut(i64, &[String])) -> Result<(), StoreError> {
+        use rusqlite::types::ValueRef;
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let columns = self.columns()?;
         let mut list = vec!["fid".to_string()];
         list.extend(columns.iter().map(|c| ident(c)));
         let mut st = self
