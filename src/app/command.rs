@@ -262,7 +262,7 @@ impl QnApp {
                     self.settings.author_asked = true;
                     self.save_settings();
                 }
-                Command::Select(sel) => self.map.selected = sel,
+                Command::Select(sel) => self.map.select_many(sel.into_iter().collect(), sel),
                 Command::SelectMany(sel) => self.map.select_many(sel, None),
                 Command::ZoomToSelection => self.zoom_to_selection(),
                 Command::ExportSelection(layer, fids) => self.choose_path(

@@ -580,7 +580,8 @@ impl QnApp {
     }
 
     fn zoom_to(&mut self, layer: Layer, fid: i64) {
-        self.map.selected = Some((layer, fid));
+        self.map
+            .select_many([(layer, fid)].into(), Some((layer, fid)));
         let Some(s) = self.project.site(layer, fid) else {
             return;
         };

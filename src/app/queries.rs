@@ -113,6 +113,22 @@ impl QnApp {
     }
 
     /// Where a WGS84 point is on the screen in the last frame's map.
+    /// Where the map is drawn in the window.
+    pub fn map_rect(&self) -> egui::Rect {
+        self.map.map_rect
+    }
+
+    /// Every selected site (the form shows [`Self::selected`]).
+    pub fn selection(&self) -> &std::collections::BTreeSet<(Layer, i64)> {
+        &self.map.selection
+    }
+
+    /// The fids of the rows the attribute table shows, in order (`None`: not open or still
+    /// reading).
+    pub fn table_shown(&self) -> Option<Vec<i64>> {
+        self.table.as_ref().and_then(|t| t.shown_fids())
+    }
+
     pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
         let view = self.map.view?;
         let (e, n) = self.tm3.tm3_from_lonlat(lon, lat).ok()?;

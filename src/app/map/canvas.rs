@@ -293,7 +293,8 @@ impl MapCtx<'_> {
             && self.st.editor.tool == Tool::Select
             && !self.modified_click(ui, nearest)
         {
-            self.st.selected = nearest;
+            // A plain click: that site alone (or nothing), as in QGIS.
+            self.st.select_many(nearest.into_iter().collect(), nearest);
             match (nearest, resp.interact_pointer_pos()) {
                 // No planning site there: what do the reference layers hold?
                 (None, Some(p)) => {

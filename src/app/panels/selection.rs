@@ -253,18 +253,20 @@ fn change_form(
 ) {
     ui.group(|ui| {
         ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("qn_change_field")
+            egui::ComboBox::from_label(tr(lang, "Trường cần sửa", "Field to change"))
                 .selected_text(i18n::field_label(lang, "", c.field))
                 .show_ui(ui, |ui| {
                     for f in CHANGEABLE {
                         ui.selectable_value(&mut c.field, f, i18n::field_label(lang, "", f));
                     }
                 });
+            let name = tr(lang, "Giá trị mới", "New value");
             ui.add(
                 egui::TextEdit::singleline(&mut c.value)
                     .desired_width(110.0)
                     .hint_text(tr(lang, "giá trị mới", "new value")),
-            );
+            )
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name));
         });
         ui.horizontal(|ui| {
             let apply = match lang {
@@ -360,7 +362,7 @@ fn by_value_window(
             egui::Grid::new("qn_by_value")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    ui.label(tr(lang, "Lớp", "Layer"));
+                    let label = ui.label(tr(lang, "Lớp", "Layer"));
                     let shown = b.layer.map_or(tr(lang, "Mọi lớp", "All layers"), |l| {
                         i18n::layer_name(lang, l)
                     });
@@ -379,9 +381,11 @@ fn by_value_window(
                                     i18n::layer_name(lang, l),
                                 );
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label.id);
                     ui.end_row();
-                    ui.label(tr(lang, "Trường", "Field"));
+                    let label = ui.label(tr(lang, "Trường", "Field"));
                     egui::ComboBox::from_id_salt("qn_by_value_field")
                         .selected_text(i18n::field_label(lang, "", &b.field))
                         .show_ui(ui, |ui| {
@@ -392,36 +396,46 @@ fn by_value_window(
                                     i18n::field_label(lang, "", f),
                                 );
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label.id);
                     ui.end_row();
-                    ui.label(tr(lang, "Phép so", "Operator"));
+                    let label = ui.label(tr(lang, "Phép so", "Operator"));
                     egui::ComboBox::from_id_salt("qn_by_value_op")
                         .selected_text(b.op.symbol(lang))
                         .show_ui(ui, |ui| {
                             for op in Op::ALL {
                                 ui.selectable_value(&mut b.op, op, op.symbol(lang));
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label.id);
                     ui.end_row();
-                    ui.label(tr(lang, "Giá trị", "Value"));
+                    let label = ui.label(tr(lang, "Giá trị", "Value"));
                     ui.add_enabled(
                         b.op.takes_value(),
                         egui::TextEdit::singleline(&mut b.value)
                             .id_salt("qn_by_value_value")
                             .desired_width(160.0),
-                    );
+                    )
+                    .labelled_by(label.id);
                     ui.end_row();
-                    ui.label(tr(lang, "Cách chọn", "Mode"));
+                    let label = ui.label(tr(lang, "Cách chọn", "Mode"));
                     egui::ComboBox::from_id_salt("qn_by_value_mode")
                         .selected_text(b.mode.name(lang))
                         .show_ui(ui, |ui| {
                             for m in Mode::ALL {
                                 ui.selectable_value(&mut b.mode, m, m.name(lang));
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label.id);
                     ui.end_row();
                 });
-            if ui.button(tr(lang, "Chọn", "Select")).clicked() {
+            if ui
+                .button(tr(lang, "Chọn các đối tượng khớp", "Select matching"))
+                .clicked()
+            {
                 let c = Condition {
                     field: b.field.clone(),
                     op: b.op,

@@ -14,6 +14,7 @@ use qn_planner::store::ProjectFile;
 
 mod import;
 mod locator;
+mod selection;
 mod toolbar;
 mod welcome;
 

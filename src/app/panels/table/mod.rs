@@ -142,6 +142,14 @@ impl TableState {
             .map(|l| l.shown.len())
     }
 
+    /// The fids of the rows shown now, in order.
+    pub fn shown_fids(&self) -> Option<Vec<i64>> {
+        self.loaded
+            .as_ref()
+            .filter(|l| l.tab == self.tab)
+            .map(|l| l.shown.iter().map(|&r| l.grid.fids[r as usize]).collect())
+    }
+
     /// Writes the rows shown, in order, with every column, to `path` (CSV or XLSX).
     pub fn export_shown(&self, path: &std::path::Path, lang: Language) -> Result<usize, String> {
         use crate::io::table_out::{OutColumn, write_table};
@@ -480,6 +488,7 @@ fn body_ui(
                         {
                             sort_clicked = Some(i);
                         }
+                        let name = format!("{} {}", tr(lang, "Lọc", "Filter"), c.heading);
                         ui.add(
                             egui::TextEdit::singleline(&mut filters[i])
                                 .id_salt(("qn_table_filter", tab.table().to_string(), i))
@@ -489,7 +498,10 @@ fn body_ui(
                                     tr(lang, "lọc", "filter")
                                 })
                                 .desired_width(f32::INFINITY),
-                        );
+                        )
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone())
+                        });
                     });
                 });
             }
