@@ -15,6 +15,7 @@ use qn_planner::store::ProjectFile;
 mod import;
 mod locator;
 mod selection;
+mod table;
 mod toolbar;
 mod welcome;
 

@@ -60,7 +60,11 @@ struct BuildColumn {
     buf: String,
     ends: Vec<u32>,
     nums: Vec<f64>,
-    all_num: bool,
+    /// Whether a number, a text was met; a column is of numbers when it held numbers and no
+    /// text (or was declared so).
+    had_num: bool,
+    had_text: bool,
+    numeric: bool,
     decimals: Option<usize>,
 }
 
@@ -77,7 +81,9 @@ impl GridBuilder {
                     buf: String::new(),
                     ends: Vec::new(),
                     nums: Vec::new(),
-                    all_num: true,
+                    had_num: false,
+                    had_text: false,
+                    numeric: false,
                     decimals: None,
                 })
                 .collect(),
@@ -91,17 +97,25 @@ impl GridBuilder {
         }
     }
 
+    /// Column `col` holds numbers (a planning layer's counts), even when all are empty.
+    pub fn numbers(&mut self, col: usize) {
+        if let Some(c) = self.cols.get_mut(col) {
+            c.numeric = true;
+        }
+    }
+
     pub fn push(&mut self, fid: i64, values: &[Value]) {
         self.fids.push(fid);
         for (i, c) in self.cols.iter_mut().enumerate() {
             match values.get(i).unwrap_or(&Value::Null) {
                 Value::Null => c.nums.push(f64::NAN),
                 Value::Num(x) => {
+                    c.had_num = true;
                     c.nums.push(*x);
                     c.buf.push_str(&crate::io::table_out::number_text(*x));
                 }
                 Value::Text(t) => {
-                    c.all_num = false;
+                    c.had_text = true;
                     c.nums.push(f64::NAN);
                     c.buf.push_str(t);
                 }
@@ -119,7 +133,7 @@ impl GridBuilder {
                 .map(|c| GridColumn {
                     field: c.field,
                     heading: c.heading,
-                    data: if c.all_num {
+                    data: if (c.numeric || c.had_num) && !c.had_text {
                         ColumnData::Num(c.nums)
                     } else {
                         ColumnData::Text {
@@ -344,12 +358,18 @@ impl Grid {
         self.columns
             .iter()
             .map(|c| match &c.data {
-                ColumnData::Num(v) => Some(
-                    rows.iter()
-                        .map(|&r| v[r as usize])
-                        .filter(|x| !x.is_nan())
-                        .sum(),
-                ),
+                ColumnData::Num(v) => {
+                    let mut any = false;
+                    let mut sum = 0.0;
+                    for &r in rows {
+                        let x = v[r as usize];
+                        if !x.is_nan() {
+                            any = true;
+                            sum += x;
+                        }
+                    }
+                    any.then_some(sum)
+                }
                 ColumnData::Text { .. } => None,
             })
             .collect()
@@ -409,5 +429,7 @@ mod tests {
         assert_eq!(g.order(&none, None, &|fid| fid % 2 == 0), [1, 3]);
         let shown = g.order(&f(">1"), None, &all);
         assert_eq!(g.totals(&shown), [None, Some(55.5), None]);
+        // Nothing to add up: no total (not a "-0").
+        assert_eq!(g.totals(&[1]), [None, None, None]);
     }
 }

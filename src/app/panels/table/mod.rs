@@ -439,15 +439,44 @@ fn body_ui(
     }
     let grid = &loaded.grid;
     let shown = &loaded.shown;
+    // Totals of the number columns over the rows shown.
+    let totals = grid.totals(shown);
+    let mut line = match lang {
+        Language::Vi => format!("{} / {} dòng", shown.len(), grid.len()),
+        Language::En => format!("{} / {} rows", shown.len(), grid.len()),
+    };
+    for (c, t) in grid.columns.iter().zip(&totals) {
+        if let Some(t) = t
+            && !matches!(c.field.as_str(), "decision_year" | "occupancy_year")
+            && !c.field.eq_ignore_ascii_case("fid")
+        {
+            let d = c.decimals.unwrap_or(2);
+            line.push_str(&format!(" · Σ {} {t:.d$}", c.heading));
+        }
+    }
+    let shown_fids: Vec<i64> = shown.iter().map(|&r| grid.fids[r as usize]).collect();
+    ui.label(egui::RichText::new(line).small());
+    if let Some((fid, c, e)) = &state.refused {
+        let heading = grid.columns.get(*c).map_or("", |c| c.heading.as_str());
+        ui.label(
+            egui::RichText::new(format!("! fid {fid} · {heading}: {}", e.reason.text(lang)))
+                .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
+        );
+    }
+    if let Some(n) = &state.note {
+        ui.label(egui::RichText::new(n).small());
+    }
     // Widths as kept, else a start that suits the column.
     let kept = side.widths.get(tab.table());
     let modifiers = ui.input(|i| i.modifiers);
+    let rows_height = (ui.available_height() - 24.0).max(80.0);
     let mut builder = TableBuilder::new(ui)
         .id_salt(("qn_table", tab.table().to_string()))
         .sense(egui::Sense::click())
         .striped(true)
         .resizable(true)
-        .max_scroll_height(f32::INFINITY)
+        // The hint under the rows stays in the window.
+        .max_scroll_height(rows_height)
         .column(
             Column::initial(kept.and_then(|w| w.first().copied()).unwrap_or(48.0)).at_least(30.0),
         );
@@ -552,33 +581,6 @@ fn body_ui(
                 }
             });
         });
-    // Totals of the number columns over the rows shown.
-    let totals = grid.totals(shown);
-    let mut line = match lang {
-        Language::Vi => format!("{} / {} dòng", shown.len(), grid.len()),
-        Language::En => format!("{} / {} rows", shown.len(), grid.len()),
-    };
-    for (c, t) in grid.columns.iter().zip(&totals) {
-        if let Some(t) = t
-            && !matches!(c.field.as_str(), "decision_year" | "occupancy_year")
-            && !c.field.eq_ignore_ascii_case("fid")
-        {
-            let d = c.decimals.unwrap_or(2);
-            line.push_str(&format!(" · Σ {} {t:.d$}", c.heading));
-        }
-    }
-    let shown_fids: Vec<i64> = shown.iter().map(|&r| grid.fids[r as usize]).collect();
-    ui.label(egui::RichText::new(line).small());
-    if let Some((fid, c, e)) = &state.refused {
-        let heading = grid.columns.get(*c).map_or("", |c| c.heading.as_str());
-        ui.label(
-            egui::RichText::new(format!("! fid {fid} · {heading}: {}", e.reason.text(lang)))
-                .color(egui::Color32::from_rgb(0xc0, 0x10, 0x10)),
-        );
-    }
-    if let Some(n) = &state.note {
-        ui.label(egui::RichText::new(n).small());
-    }
     ui.label(
         egui::RichText::new(tr(
             lang,

@@ -65,7 +65,9 @@ pub fn grid(lang: Language, project: &Project, layer: Layer) -> Grid {
     );
     for (i, (_, _, _, d)) in COLUMNS.iter().enumerate() {
         if let Some(d) = d {
+            // A column shown with decimals is one of numbers.
             b.decimals(i, *d);
+            b.numbers(i);
         }
     }
     let mut sites: Vec<&Site> = project.sites_of(layer).collect();
