@@ -129,6 +129,11 @@ impl QnApp {
         self.table.as_ref().and_then(|t| t.shown_fids())
     }
 
+    /// Bytes the attribute table's rows hold (0: not open).
+    pub fn table_bytes(&self) -> usize {
+        self.table.as_ref().map_or(0, |t| t.heap_bytes())
+    }
+
     pub fn screen_from_lonlat(&self, lon: f64, lat: f64) -> Option<Pos2> {
         let view = self.map.view?;
         let (e, n) = self.tm3.tm3_from_lonlat(lon, lat).ok()?;

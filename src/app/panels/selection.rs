@@ -103,9 +103,14 @@ pub fn summary(lang: Language, sites: &[&Site]) -> String {
     let (ha, without) = total_area_ha(sites.iter().copied());
     let area = format!("{ha:.1} ha");
     let mut s = match lang {
-        Language::Vi => format!("{} đối tượng · {area}", sites.len()),
-        Language::En => format!("{} features · {area}", sites.len()),
+        Language::Vi => format!("{} đối tượng", sites.len()),
+        Language::En => format!("{} features", sites.len()),
     };
+    if without == sites.len() {
+        s.push_str(tr(lang, " · chưa có diện tích", " · no area yet"));
+        return s;
+    }
+    s.push_str(&format!(" · {area}"));
     if without > 0 {
         s.push_str(&match lang {
             Language::Vi => format!(" ({without} chưa có diện tích)"),

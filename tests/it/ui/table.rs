@@ -265,3 +265,52 @@ fn a_reference_layer_has_its_tab_and_column_widths_are_kept() {
         .width();
     assert!((w - 333.0).abs() < 16.0, "the name column is {w} wide");
 }
+
+#[test]
+fn rows_pasted_from_a_spreadsheet_become_sites_in_one_step_or_name_the_cells_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gpkg");
+    let mut h = harness_with(Some(project(&dir)), None);
+    open_table(&mut h, "Cụm công nghiệp dự kiến");
+    let layer = Layer::ProposedClusters;
+    let before = fids_of(&h, layer, |_| true).len();
+    let steps = h.state().history().undo_len();
+    // A refused cell: named by its row and heading, nothing added.
+    h.event(egui::Event::Paste(
+        "Tên\tLao động\r\nCụm mới A\tnhiều\r\n".to_string(),
+    ));
+    h.run();
+    h.get_by_label_contains(
+        "Không dán: 1 ô không hợp lệ: dòng 1, Lao động: «nhiều» không phải là số",
+    );
+    assert_eq!(fids_of(&h, layer, |_| true).len(), before);
+    // Two good rows, with coordinates: two sites, one undo step, in the file.
+    h.event(egui::Event::Paste(
+        "Tên\tHuyện 2006\tLao động\tlon\tlat\r\nCụm mới A\tHải Hà\t120\t107.70\t21.45\r\nCụm mới B\tĐầm Hà\t80\t107.60\t21.35\r\n"
+            .to_string(),
+    ));
+    h.run();
+    h.get_by_label_contains("Đã dán 2 dòng vào Cụm công nghiệp dự kiến");
+    assert_eq!(h.state().history().undo_len(), steps + 1);
+    let on_disk = ProjectFile::open_read_only(&path)
+        .unwrap()
+        .read_project()
+        .unwrap();
+    let a = on_disk
+        .sites_of(layer)
+        .find(|s| s.name == "Cụm mới A")
+        .expect("pasted into the file");
+    assert_eq!((a.jobs, a.district_2006.as_str()), (Some(120), "Hải Hà"));
+    assert_eq!(
+        a.location_precision,
+        qn_planner::model::Precision::Approximate
+    );
+    assert!(
+        a.location_source.contains("Dán từ bảng tính"),
+        "{}",
+        a.location_source
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(fids_of(&h, layer, |_| true).len(), before);
+}

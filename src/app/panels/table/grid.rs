@@ -207,6 +207,21 @@ impl Grid {
         self.fids.is_empty()
     }
 
+    /// Bytes held on the heap (the values, and the folded texts made for filters and sorts).
+    pub fn heap_bytes(&self) -> usize {
+        let mut n = self.fids.capacity() * 8;
+        for c in &self.columns {
+            n += match &c.data {
+                ColumnData::Num(v) => v.capacity() * 8,
+                ColumnData::Text { buf, ends } => buf.capacity() + ends.capacity() * 4,
+            };
+            if let Some((b, e)) = &c.folded {
+                n += b.capacity() + e.capacity() * 4;
+            }
+        }
+        n
+    }
+
     /// The cell as the table shows it.
     pub fn text(&self, col: usize, row: usize) -> std::borrow::Cow<'_, str> {
         let decimals = self.columns.get(col).and_then(|c| c.decimals);

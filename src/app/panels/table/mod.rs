@@ -142,6 +142,13 @@ impl TableState {
             .map(|l| l.shown.len())
     }
 
+    /// Bytes the rows of the tab on screen hold (with the order shown).
+    pub fn heap_bytes(&self) -> usize {
+        self.loaded
+            .as_ref()
+            .map_or(0, |l| l.grid.heap_bytes() + l.shown.capacity() * 4)
+    }
+
     /// The fids of the rows shown now, in order.
     pub fn shown_fids(&self) -> Option<Vec<i64>> {
         self.loaded
@@ -466,6 +473,15 @@ fn body_ui(
     if let Some(n) = &state.note {
         ui.label(egui::RichText::new(n).small());
     }
+    ui.label(
+        egui::RichText::new(tr(
+            lang,
+            "Nhấp một dòng để chọn và phóng tới (Ctrl: thêm/bớt, Shift: một dải); nhấp đúp một ô để sửa (tên, vốn, lao động, năm, ghi chú); Ctrl+C chép các dòng đã chọn; Ctrl+V dán các dòng từ bảng tính (hàng đầu là tên cột).",
+            "Click a row to select and zoom to it (Ctrl: add/remove, Shift: a range); double-click a cell to edit it (name, investment, jobs, year, notes); Ctrl+C copies the selected rows; Ctrl+V pastes rows from a spreadsheet (first row: the column names).",
+        ))
+        .small()
+        .weak(),
+    );
     // Widths as kept, else a start that suits the column.
     let kept = side.widths.get(tab.table());
     let modifiers = ui.input(|i| i.modifiers);
@@ -581,15 +597,6 @@ fn body_ui(
                 }
             });
         });
-    ui.label(
-        egui::RichText::new(tr(
-            lang,
-            "Nhấp một dòng để chọn và phóng tới (Ctrl: thêm/bớt, Shift: một dải); nhấp đúp một ô để sửa (tên, vốn, lao động, năm, ghi chú); Ctrl+C chép các dòng đã chọn.",
-            "Click a row to select and zoom to it (Ctrl: add/remove, Shift: a range); double-click a cell to edit it (name, investment, jobs, year, notes); Ctrl+C copies the selected rows.",
-        ))
-        .small()
-        .weak(),
-    );
     // What the frame asked for, now that the rows are no longer borrowed.
     let tv = state.views.entry(tab.clone()).or_default();
     tv.filters = filters;
@@ -641,6 +648,48 @@ fn body_ui(
             .kept_widths
             .insert(tab.table().to_string(), widths.clone());
         out.push(Command::KeepTableWidths(tab.table().to_string(), widths));
+    }
+    // Ctrl+V in a planning layer's tab adds the rows pasted from a spreadsheet, every cell
+    // checked as a typed entry is; one undo step.
+    let pasted = ui.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Paste(t) => Some(t.clone()),
+            _ => None,
+        })
+    });
+    if let (Some(text), Tab::Planning(layer)) = (pasted, &tab)
+        && ui.ctx().memory(|m| m.focused().is_none())
+    {
+        if view.read_only {
+            state.note = Some(
+                tr(
+                    lang,
+                    "Tệp chỉ đọc: không dán được.",
+                    "The file is read-only: nothing pasted.",
+                )
+                .into(),
+            );
+        } else {
+            let today: String = crate::scenario::now_utc_iso().chars().take(10).collect();
+            match crate::io::tsv::sites_from_tsv(&text, *layer, lang, &today) {
+                Ok(sites) => {
+                    state.note = Some(match lang {
+                        Language::Vi => format!(
+                            "Đã dán {} dòng vào {} (Ctrl+Z để hoàn tác)",
+                            sites.len(),
+                            i18n::layer_name(lang, *layer)
+                        ),
+                        Language::En => format!(
+                            "Pasted {} rows into {} (Ctrl+Z undoes)",
+                            sites.len(),
+                            i18n::layer_name(lang, *layer)
+                        ),
+                    });
+                    out.push(Command::edit(Edit::insert_many(*layer, sites)));
+                }
+                Err(e) => state.note = Some(e.text(lang)),
+            }
+        }
     }
     // Ctrl+C in a reference tab copies its selected rows.
     let copy = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)))
