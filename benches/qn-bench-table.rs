@@ -110,6 +110,8 @@ fn run() -> Result<(), String> {
     h.get_by_label("Bảng thuộc tính").click();
     h.run_steps(4);
     h.get_by_label("Thửa đất").click();
+    // The click is a queued event: the tab changes in the next frames.
+    h.run_steps(2);
     let t = Instant::now();
     while h.state().table_shown().is_none() {
         h.step();
@@ -152,8 +154,10 @@ fn run() -> Result<(), String> {
     let mut keys = Vec::new();
     h.get_by_label("Lọc ten").click();
     h.run_steps(4);
+    // The keystroke's frame, and the next, which works the rows out again: both timed.
     for ch in "thua so 1999".chars() {
         h.event(Event::Text(ch.to_string()));
+        keys.push(frame(&mut h));
         keys.push(frame(&mut h));
         h.run_steps(4);
     }
@@ -161,12 +165,14 @@ fn run() -> Result<(), String> {
     for _ in 0.."thua so 1999".chars().count() {
         h.key_press(egui::Key::Backspace);
         keys.push(frame(&mut h));
+        keys.push(frame(&mut h));
         h.run_steps(4);
     }
     // Sorting: by the parcel's name (text), then by its number, each both ways.
     let mut sort = Vec::new();
     for label in ["ten", "ten ^", "ma_thua", "ma_thua ^"] {
         h.get_by_label(label).click();
+        sort.push(frame(&mut h));
         sort.push(frame(&mut h));
         h.run_steps(4);
     }

@@ -513,6 +513,10 @@ impl Composer {
             );
             label_boxes.push((text.clone(), b));
         }
+        // The reference layers' labels, where no planning label, symbol or town is.
+        let mut taken: Vec<Bbox> = obstacles.clone();
+        taken.extend(label_boxes.iter().map(|(_, b)| *b));
+        self.reference_labels(&mut svg, spec, &fr, &mut taken)?;
 
         // Legend of exactly the visible layers, the locator inset and the title block: down
         // the side in landscape (the block at the foot of the frame), side by side under the

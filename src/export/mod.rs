@@ -17,6 +17,7 @@ pub mod layout;
 mod legend;
 mod metrics;
 pub mod pack;
+mod ref_labels;
 mod reference;
 pub mod render;
 mod sheet;

@@ -641,3 +641,74 @@ fn the_locator_shows_hoang_sa_and_truong_sa_as_vietnams_and_names_them() {
         Err(e) => panic!("pdftotext (poppler-utils): {e}"),
     }
 }
+
+/// A reference layer labelled by a field in its style (issue 29): the exported map writes the
+/// labels as text, centred on the features, the largest first, none over another label, a
+/// planning site's symbol or the frame's edge; without a label field, none.
+#[test]
+fn reference_layers_are_labelled_by_their_style_s_field_without_overlaps() {
+    use qn_planner::export::ReferenceDraw;
+    use qn_planner::io::import::Source;
+    let (dir, path, project) = project();
+    // A large area in the hills west of Ba Chẽ, where no site or town is labelled.
+    let mut features = vec![
+        serde_json::json!({"type": "Feature", "properties": {"ten": "Khu đất lớn"},
+        "geometry": {"type": "Polygon", "coordinates": [[[107.0, 21.27], [107.2, 21.27], [107.2, 21.37], [107.0, 21.37], [107.0, 21.27]]]}}),
+    ];
+    for i in 0..400 {
+        let (x, y) = (
+            106.6 + (i % 20) as f64 * 0.004,
+            21.1 + (i / 20) as f64 * 0.004,
+        );
+        features.push(serde_json::json!({"type": "Feature", "properties": {"ten": format!("Thửa {i}")},
+            "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y]]]}}));
+    }
+    let input = dir.path().join("thua.geojson");
+    std::fs::write(
+        &input,
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    let mut pf = ProjectFile::open(&path).unwrap();
+    qn_planner::io::import_layer::import_reference_layer(
+        &mut pf,
+        &Source::from_path(&input, None).unwrap(),
+        None,
+        "Thửa đất đo đạc",
+        "#d01c8b",
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let c = Composer::new().unwrap();
+    let mut spec = MapSpec::new("t", Language::Vi);
+    spec.raster_dpi = 96;
+    spec.reference = ReferenceDraw::all_of(&pf).unwrap();
+    let page = c.map_page(&project, &spec).unwrap();
+    assert!(
+        !page.svg.contains(">Khu đất lớn<"),
+        "no label field, no labels"
+    );
+    // The label field set as the style panel sets it.
+    let table = spec.reference[0].table.clone();
+    let mut style = spec.reference[0].style.clone().unwrap_or_else(|| {
+        qn_planner::model::style::LayerStyle::default_reference([0xd0, 0x1c, 0x8b])
+    });
+    style.labels.field = Some("ten".into());
+    pf.put_style(&table, Some(&style)).unwrap();
+    spec.reference = ReferenceDraw::all_of(&pf).unwrap();
+    let page = c.map_page(&project, &spec).unwrap();
+    assert!(
+        page.svg.contains(">Khu đất lớn</text>"),
+        "the largest feature is labelled"
+    );
+    let small = page.svg.matches(">Thửa ").count() / 2; // halo and text
+    assert!(small >= 1, "some parcels are labelled");
+    assert!(
+        small < 400,
+        "not every parcel: they would overlap ({small})"
+    );
+    // Rendered, the labels do not overlap: the page still renders whole.
+    let png = render::png(&page, 96).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}

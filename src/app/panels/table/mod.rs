@@ -95,6 +95,10 @@ pub struct TableState {
     kept_widths: BTreeMap<String, Vec<f32>>,
     /// Reference layers that could not be read (not asked for again while the window is open).
     failed: BTreeSet<String>,
+    /// Scroll to the first selected row shown (the selection changed elsewhere, or the table
+    /// just opened); a click in the table itself does not scroll it.
+    scroll_to_selected: bool,
+    clicked_here: bool,
 }
 
 impl TableState {
@@ -115,6 +119,8 @@ impl TableState {
             note: None,
             kept_widths: BTreeMap::new(),
             failed: BTreeSet::new(),
+            scroll_to_selected: true,
+            clicked_here: false,
         }
     }
 
@@ -225,7 +231,9 @@ pub fn table_window(
     if side.selection != &state.last_selection {
         state.last_selection = side.selection.clone();
         state.selection_gen += 1;
+        state.scroll_to_selected = !state.clicked_here;
     }
+    state.clicked_here = false;
     // The tab's rows: a planning layer's from the project (again after each change), a
     // reference layer's from its worker.
     let stale = state.loaded.as_ref().is_none_or(|l| {
@@ -486,6 +494,13 @@ fn body_ui(
     let kept = side.widths.get(tab.table());
     let modifiers = ui.input(|i| i.modifiers);
     let rows_height = (ui.available_height() - 24.0).max(80.0);
+    let scroll_to = if state.scroll_to_selected {
+        shown
+            .iter()
+            .position(|&r| is_selected(grid.fids[r as usize]))
+    } else {
+        None
+    };
     let mut builder = TableBuilder::new(ui)
         .id_salt(("qn_table", tab.table().to_string()))
         .sense(egui::Sense::click())
@@ -496,6 +511,9 @@ fn body_ui(
         .column(
             Column::initial(kept.and_then(|w| w.first().copied()).unwrap_or(48.0)).at_least(30.0),
         );
+    if let Some(row) = scroll_to {
+        builder = builder.scroll_to_row(row, Some(egui::Align::Center));
+    }
     for (i, c) in grid.columns.iter().enumerate() {
         let start = kept
             .and_then(|w| w.get(i + 1).copied())
@@ -608,6 +626,9 @@ fn body_ui(
         };
     }
     state.editing = still_editing;
+    if scroll_to.is_some() || !shown.is_empty() {
+        state.scroll_to_selected = false;
+    }
     if let Some((fid, c, text)) = start_edit {
         state.visits += 1;
         state.editing = Some((
@@ -618,6 +639,7 @@ fn body_ui(
         ));
     }
     if let Some((fid, how)) = clicked {
+        state.clicked_here = true;
         click_row(state, &tab, side, &shown_fids, fid, how, out);
     }
     if let (Tab::Planning(layer), Some((fid, c, text, key))) = (&tab, commit)
