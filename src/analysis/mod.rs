@@ -7,3 +7,4 @@
 pub mod checks;
 pub mod labels;
 pub mod rules;
+pub mod units;

@@ -22,10 +22,111 @@ pub struct ReportArgs {
     /// not schedule and that have no decision year (default: today).
     #[arg(long, requires = "rules", value_parser = parse_date_arg)]
     date: Option<String>,
+    /// The planning sites grouped by their 2025 commune-level unit, their 2006 district or
+    /// their 2006 commune: how many, land, investment, jobs and names.
+    #[arg(long, conflicts_with_all = ["rules", "scenario"], value_parser = ["unit2025", "district2006", "commune2006"])]
+    by: Option<String>,
 }
 
 pub fn run(a: ReportArgs) -> Result<(), String> {
+    if let Some(by) = a.by.as_deref() {
+        return report_by(&a.file, by, a.csv);
+    }
     report(&a.file, a.scenario.as_deref(), a.csv, a.rules, a.date)
+}
+
+/// `report --by`: the planning sites grouped by unit or district.
+fn report_by(path: &Path, by: &str, csv: bool) -> Result<(), String> {
+    use qn_planner::analysis::units::{GroupBy, group_sites};
+    let g = GroupBy::parse(by)
+        .ok_or_else(|| format!("--by {by}: unit2025, district2006 or commune2006"))?;
+    let pf = ProjectFile::open(path).map_err(|e| e.to_string())?;
+    let project = pf.read_project().map_err(|e| e.to_string())?;
+    note_unread(&project);
+    let groups = group_sites(&project, g);
+    let heading = match g {
+        GroupBy::Unit2025 => "unit_2025",
+        GroupBy::District2006 => "district_2006",
+        GroupBy::Commune2006 => "commune_2006",
+    };
+    if csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let row = |w: &mut csv::Writer<Vec<u8>>, r: Vec<String>| {
+            w.write_record(r).map_err(|e| e.to_string())
+        };
+        row(
+            &mut w,
+            [
+                heading,
+                "code",
+                "sites",
+                "area_ha",
+                "sites_without_area",
+                "investment_bn_vnd",
+                "jobs",
+                "names",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        )?;
+        for x in &groups {
+            row(
+                &mut w,
+                vec![
+                    x.name.clone(),
+                    x.code.clone().unwrap_or_default(),
+                    x.sites.len().to_string(),
+                    format!("{:.2}", x.area_ha),
+                    x.without_area.to_string(),
+                    format!("{:.1}", x.investment_bn_vnd),
+                    x.jobs.to_string(),
+                    x.sites.join("; "),
+                ],
+            )?;
+        }
+        let bytes = w.into_inner().map_err(|e| e.to_string())?;
+        out_raw!("{}", String::from_utf8_lossy(&bytes));
+        return Ok(());
+    }
+    out!("{}: planning sites by {heading}", path.display());
+    out!(
+        "{:<28} {:>6} {:>5} {:>10} {:>10} {:>7}  sites",
+        heading,
+        "code",
+        "n",
+        "land ha",
+        "bn VND",
+        "jobs"
+    );
+    for x in &groups {
+        let name = if x.name.is_empty() {
+            "(not known)".to_string()
+        } else {
+            x.name.clone()
+        };
+        let land = if x.without_area > 0 {
+            format!("{:.1}+{}?", x.area_ha, x.without_area)
+        } else {
+            format!("{:.1}", x.area_ha)
+        };
+        out!(
+            "{:<28} {:>6} {:>5} {:>10} {:>10.1} {:>7}  {}",
+            name,
+            x.code.as_deref().unwrap_or(""),
+            x.sites.len(),
+            land,
+            x.investment_bn_vnd,
+            x.jobs,
+            x.sites.join("; ")
+        );
+    }
+    if g == GroupBy::Unit2025 {
+        out!(
+            "units of 1 July 2025 (Resolution 1679/NQ-UBTVQH15), derived from each site's 2006 commune unless a planner chose it; land: known ha + sites with no boundary yet"
+        );
+    }
+    Ok(())
 }
 
 fn parse_date_arg(s: &str) -> Result<String, String> {

@@ -98,7 +98,7 @@ enum PasteColumn {
 fn paste_column(heading: &str) -> Option<PasteColumn> {
     use PasteColumn::*;
     let h = crate::model::text::fold(heading.trim()).replace('_', " ");
-    let fields: [(&[&str], PasteColumn); 17] = [
+    let fields: [(&[&str], PasteColumn); 19] = [
         (&["name", "ten"], Field("name")),
         (&["kind", "loai"], Field("kind")),
         (
@@ -110,6 +110,24 @@ fn paste_column(heading: &str) -> Option<PasteColumn> {
                 "huyen",
             ],
             Field("district_2006"),
+        ),
+        (
+            &[
+                "commune 2006",
+                "xa 2006",
+                "xa, phuong (2006)",
+                "commune (2006)",
+            ],
+            Field("commune_2006"),
+        ),
+        (
+            &[
+                "unit 2025",
+                "don vi 2025",
+                "don vi tu 1/7/2025",
+                "unit since 1 july 2025",
+            ],
+            Field("unit_2025"),
         ),
         (
             &["main industries", "nganh chinh"],
@@ -315,6 +333,46 @@ pub fn sites_from_tsv(
                     }
                 }
                 _ => {}
+            }
+        }
+        // The 2025 unit: one of the 54, said where it came from; else derived from the 2006
+        // commune when there is one.
+        if let Some(units) = crate::model::admin::shipped() {
+            if s.unit_2025.is_empty() {
+                units.rederive(&mut s, lang);
+            } else {
+                let known = units.of(crate::model::admin::Era::Y2025).find(|u| {
+                    crate::model::text::fold(&u.name) == crate::model::text::fold(&s.unit_2025)
+                });
+                match known {
+                    Some(u) => {
+                        s.unit_2025 = u.name.clone();
+                        s.unit_2025_source = match lang {
+                            Language::Vi => format!("Dán từ bảng tính ngày {today}, dòng {row}"),
+                            Language::En => {
+                                format!("Pasted from a spreadsheet on {today}, row {row}")
+                            }
+                        };
+                    }
+                    None => {
+                        let col = columns
+                            .iter()
+                            .position(|c| *c == Some(PasteColumn::Field("unit_2025")))
+                            .unwrap_or(0);
+                        let text = s.unit_2025.clone();
+                        refuse(
+                            col,
+                            match lang {
+                                Language::Vi => {
+                                    format!("«{text}» không phải là đơn vị cấp xã từ 1/7/2025")
+                                }
+                                Language::En => {
+                                    format!("“{text}” is not a commune-level unit of 1 July 2025")
+                                }
+                            },
+                        );
+                    }
+                }
             }
         }
         match (lon, lat) {

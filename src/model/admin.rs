@@ -202,6 +202,13 @@ pub fn admin_units() -> Result<AdminUnits, AdminDataError> {
     })
 }
 
+/// The lists as shipped, read once (`None` if the embedded data were broken, which a unit test
+/// rules out).
+pub fn shipped() -> Option<&'static AdminUnits> {
+    static UNITS: std::sync::OnceLock<Option<AdminUnits>> = std::sync::OnceLock::new();
+    UNITS.get_or_init(|| admin_units().ok()).as_ref()
+}
+
 impl AdminUnits {
     /// The units of one list.
     pub fn of(&self, era: Era) -> impl Iterator<Item = &AdminUnit> {
@@ -231,6 +238,143 @@ impl AdminUnits {
             .filter(|c| c.code_2025 == code_2025)
             .filter_map(|c| self.unit(Era::Pre2025, &c.pre2025_code).map(|u| (u, c)))
             .collect()
+    }
+}
+
+/// A site's 2025 unit worked out from its 2006 district and commune.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived2025 {
+    /// The 2025 unit (the main successor when the old unit was divided).
+    pub unit: AdminUnit,
+    /// The pre-2025 unit the commune was found as.
+    pub via: AdminUnit,
+    /// The other 2025 units the old one was divided between (empty when it went whole).
+    pub also: Vec<String>,
+    /// The commune was written with a doubt ("Kim Sơn?") or as one of several.
+    pub doubtful: bool,
+}
+
+impl Derived2025 {
+    /// Where the unit comes from, in the planner's language: the chain of names and codes and
+    /// the official source, and what is not certain.
+    pub fn source(&self, lang: crate::lang::Language, commune: &str, district: &str) -> String {
+        let vi = lang == crate::lang::Language::Vi;
+        let mut s = if vi {
+            format!(
+                "Suy ra từ xã/phường năm 2006 «{commune}» ({district}): {} (mã {}, trước 1/7/2025), nay thuộc {} (mã {}) theo Nghị quyết 1679/NQ-UBTVQH15; dữ liệu {UNITS_SOURCE}",
+                self.via.name, self.via.code, self.unit.name, self.unit.code
+            )
+        } else {
+            format!(
+                "Derived from the 2006 commune «{commune}» ({district}): {} (code {}, before 1 July 2025), now in {} (code {}) by Resolution 1679/NQ-UBTVQH15; data {UNITS_SOURCE}",
+                self.via.name, self.via.code, self.unit.name, self.unit.code
+            )
+        };
+        if !self.also.is_empty() {
+            s.push_str(&if vi {
+                format!(
+                    "; đơn vị cũ được chia, một phần sang {}: kiểm tra vị trí",
+                    self.also.join(", ")
+                )
+            } else {
+                format!(
+                    "; the old unit was divided, part went to {}: check the position",
+                    self.also.join(", ")
+                )
+            });
+        }
+        if self.doubtful {
+            s.push_str(if vi {
+                "; tên xã năm 2006 chưa chắc chắn"
+            } else {
+                "; the 2006 commune is not certain"
+            });
+        }
+        s
+    }
+}
+
+/// A commune's name as written in notes and lists, for comparison: no kind prefix, no
+/// parenthesised remark, no doubt mark, no case or diacritics.
+fn commune_key(name: &str) -> String {
+    let mut t = name.split('(').next().unwrap_or("").replace('?', "");
+    for kind in ["thị trấn", "phường", "xã", "thi tran", "phuong", "xa"] {
+        let folded = super::text::fold(&t);
+        if folded.starts_with(&format!("{kind} ")) {
+            t = t.chars().skip(kind.chars().count() + 1).collect();
+            break;
+        }
+    }
+    super::text::fold(t.trim())
+}
+
+/// Whether a site's 2025 unit was derived (not chosen by a planner): its source says so.
+pub fn is_derived(source: &str) -> bool {
+    source.starts_with("Suy ra") || source.starts_with("Derived")
+}
+
+impl AdminUnits {
+    /// Works `s`'s 2025 unit out again after its 2006 district or commune changed, unless a
+    /// planner chose it: derived anew, or emptied when the commune no longer leads to one.
+    pub fn rederive(&self, s: &mut super::Site, lang: crate::lang::Language) {
+        if !s.unit_2025.is_empty() && !is_derived(&s.unit_2025_source) {
+            return;
+        }
+        match self.derive_2025(&s.district_2006, &s.commune_2006) {
+            Some(d) => {
+                s.unit_2025_source = d.source(lang, &s.commune_2006, &s.district_2006);
+                s.unit_2025 = d.unit.name;
+            }
+            None => {
+                s.unit_2025.clear();
+                s.unit_2025_source.clear();
+            }
+        }
+    }
+
+    /// The 2025 unit of a site whose 2006 district and commune are `district_2006` and
+    /// `commune_2006`: the commune is looked up among the pre-2025 units of the district the
+    /// 2006 one became (Hoành Bồ's in Hạ Long), by name, then followed through the official
+    /// mapping. Several communes ("Bãi Cháy / Giếng Đáy") give a unit only when all lead to the
+    /// same one. `None` when the commune is unknown, not found (renamed or merged since), or
+    /// leads to several units.
+    pub fn derive_2025(&self, district_2006: &str, commune_2006: &str) -> Option<Derived2025> {
+        let d = super::text::fold(district_2006.split('(').next().unwrap_or("").trim());
+        let district = self
+            .districts_2006
+            .iter()
+            .find(|x| super::text::fold(&x.name) == d)?;
+        let parts: Vec<&str> = commune_2006
+            .split(['/', ';', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() || parts.iter().any(|p| commune_key(p) == "unknown") {
+            return None;
+        }
+        let mut found: Vec<(&AdminUnit, Vec<(&AdminUnit, &UnitChange)>)> = Vec::new();
+        for p in &parts {
+            let key = commune_key(p);
+            let old = self.of(Era::Pre2025).find(|u| {
+                u.district_code == district.district_code
+                    && super::text::fold(u.short_name()) == key
+            })?;
+            found.push((old, self.successors(&old.code)));
+        }
+        let (via, next) = found.first()?;
+        let (unit, _) = next.first()?;
+        if found
+            .iter()
+            .any(|(_, n)| n.first().map(|(u, _)| u.code.as_str()) != Some(unit.code.as_str()))
+        {
+            return None;
+        }
+        Some(Derived2025 {
+            unit: (*unit).clone(),
+            via: (*via).clone(),
+            also: next.iter().skip(1).map(|(u, _)| u.name.clone()).collect(),
+            doubtful: commune_2006.contains('?') || parts.len() > 1,
+        })
     }
 }
 
@@ -324,5 +468,33 @@ mod tests {
         assert_eq!(next.len(), 1);
         assert!(next[0].1.whole);
         assert_eq!(next[0].0.era, Era::Y2025);
+    }
+
+    #[test]
+    fn a_2006_commune_leads_to_its_2025_unit_through_the_official_mapping() {
+        let a = admin_units().unwrap();
+        let lang = crate::lang::Language::Vi;
+        // Hà Khánh (Hạ Long) went whole into one 2025 ward.
+        let d = a.derive_2025("Hạ Long", "Hà Khánh").unwrap();
+        assert_eq!(d.via.code, "06649");
+        assert_eq!(a.successors("06649")[0].0.code, d.unit.code);
+        assert!(!d.doubtful && d.also.is_empty());
+        let src = d.source(lang, "Hà Khánh", "Hạ Long");
+        assert!(src.contains("06649") && src.contains(&d.unit.code), "{src}");
+        // Hoành Bồ's communes are looked up in Hạ Long, which took the district in 2019.
+        let l = a
+            .derive_2025("Hoành Bồ", "Lê Lợi")
+            .expect("Lê Lợi of Hoành Bồ");
+        assert_eq!(l.via.district, "Thành phố Hạ Long");
+        // A doubt or a remark in the commune is kept as a doubt, not dropped.
+        let k = a
+            .derive_2025("Móng Cái (thị xã)", "Hải Yên (xã until 2008)")
+            .unwrap();
+        assert_eq!(k.via.short_name(), "Hải Yên");
+        // Unknown, absent or mixed communes give nothing rather than a guess.
+        assert_eq!(a.derive_2025("Hạ Long", "unknown"), None);
+        assert_eq!(a.derive_2025("Hạ Long", ""), None);
+        assert_eq!(a.derive_2025("Hạ Long", "Không có xã này"), None);
+        assert_eq!(a.derive_2025("Không có huyện", "Hà Khánh"), None);
     }
 }

@@ -258,6 +258,14 @@ pub struct Site {
     pub status: Status,
     /// District as of 2006 (empty when unknown).
     pub district_2006: String,
+    /// Commune or ward as of 2006 (empty when unknown; a "?" marks an unconfirmed one).
+    pub commune_2006: String,
+    /// The commune-level unit it lies in since 1 July 2025 (Resolution 1679/NQ-UBTVQH15), by
+    /// name ("Phường Hà Tu"); empty when unknown.
+    pub unit_2025: String,
+    /// Where `unit_2025` comes from: derived from the 2006 commune through the official
+    /// old → new mapping, or set by a planner (who, when).
+    pub unit_2025_source: String,
     /// Paragraph(s) of the 2007 source document, e.g. "¶9".
     pub source_para: String,
     pub location_precision: Precision,
@@ -363,6 +371,9 @@ impl Site {
             kind: String::new(),
             status,
             district_2006: String::new(),
+            commune_2006: String::new(),
+            unit_2025: String::new(),
+            unit_2025_source: String::new(),
             source_para: String::new(),
             location_precision: Precision::NotLocated,
             location_source: String::new(),

@@ -39,20 +39,26 @@ fn coord(line: usize, s: &str, lo: f64, hi: f64) -> Result<Option<f64>, SeedErro
 /// The seeded sites of all five layers (fids are 0 until stored).
 pub fn seed_sites() -> Result<Vec<Site>, SeedError> {
     let mut r = csv::Reader::from_reader(SITES_CSV.as_bytes());
+    let headers = r.headers().map_err(|e| bad(1, e.to_string()))?.clone();
+    let col = column_index(&headers)?;
+    let admin = super::admin::admin_units().map_err(|e| bad(1, e.to_string()))?;
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| bad(line, e.to_string()))?;
-        if rec.len() != 15 {
-            return Err(bad(line, format!("{} fields, expected 15", rec.len())));
+        if rec.len() != headers.len() {
+            return Err(bad(
+                line,
+                format!("{} fields, expected {}", rec.len(), headers.len()),
+            ));
         }
-        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
-        let layer = Layer::from_table(&f(0)).ok_or_else(|| bad(line, "unknown layer"))?;
-        let status = Status::parse(&f(3)).ok_or_else(|| bad(line, "unknown status"))?;
-        let precision =
-            Precision::parse(&f(8)).ok_or_else(|| bad(line, "unknown location precision"))?;
-        let lat = coord(line, &f(6), 20.0, 22.0)?;
-        let lon = coord(line, &f(7), 106.0, 108.5)?;
+        let f = |k: &str| nfc(rec.get(col(k)).unwrap_or_default().trim());
+        let layer = Layer::from_table(&f("layer")).ok_or_else(|| bad(line, "unknown layer"))?;
+        let status = Status::parse(&f("status")).ok_or_else(|| bad(line, "unknown status"))?;
+        let precision = Precision::parse(&f("location_precision"))
+            .ok_or_else(|| bad(line, "unknown location precision"))?;
+        let lat = coord(line, &f("lat"), 20.0, 22.0)?;
+        let lon = coord(line, &f("lon"), 106.0, 108.5)?;
         let geom = match (lon, lat) {
             (Some(lon), Some(lat)) => Some(Geometry::Point(Point::new(lon, lat))),
             (None, None) => None,
@@ -61,22 +67,61 @@ pub fn seed_sites() -> Result<Vec<Site>, SeedError> {
         if geom.is_none() != (precision == Precision::NotLocated) {
             return Err(bad(line, "position and precision disagree"));
         }
-        if f(5).is_empty() {
+        if f("source_para").is_empty() {
             return Err(bad(line, "no source paragraph"));
         }
-        let mut site = Site::new(layer, &f(1), status);
-        site.kind = f(2);
-        site.district_2006 = f(4);
-        site.source_para = f(5);
+        let mut site = Site::new(layer, &f("name"), status);
+        site.kind = f("kind");
+        site.district_2006 = f("district_2006");
+        site.commune_2006 = f("commune_2006");
+        site.source_para = f("source_para");
         site.location_precision = precision;
-        site.location_source = f(9);
-        site.craft = f(10);
-        site.centre_key = f(11);
-        site.notes = f(12);
+        site.location_source = f("location_source");
+        site.craft = f("craft");
+        site.centre_key = f("centre");
+        site.notes = f("notes");
         site.geom = geom;
+        // Today's unit, from the 2006 commune through the official mapping (never guessed:
+        // left empty when the commune is unknown or does not lead to one unit).
+        if let Some(d) = admin.derive_2025(&site.district_2006, &site.commune_2006) {
+            site.unit_2025_source = d.source(
+                crate::lang::Language::Vi,
+                &site.commune_2006,
+                &site.district_2006,
+            );
+            site.unit_2025 = d.unit.name;
+        }
         out.push(site);
     }
     Ok(out)
+}
+
+/// The position of each named column of the seed's header (`0` for one it lacks, which the
+/// check of the header's columns below rules out).
+fn column_index(headers: &csv::StringRecord) -> Result<impl Fn(&str) -> usize + '_, SeedError> {
+    for want in [
+        "layer",
+        "name",
+        "kind",
+        "status",
+        "district_2006",
+        "commune_2006",
+        "source_para",
+        "lat",
+        "lon",
+        "location_precision",
+        "location_source",
+        "craft",
+        "centre",
+        "notes",
+        "notes_v4",
+        "location_source_v4",
+    ] {
+        if !headers.iter().any(|h| h == want) {
+            return Err(bad(1, format!("no column {want}")));
+        }
+    }
+    Ok(move |name: &str| headers.iter().position(|h| h == name).unwrap_or(0))
 }
 
 /// The results reported after 2007 (`maps/seed/actuals.csv`), kind "reported", each with its
@@ -127,13 +172,18 @@ pub type SeedTextChange = (&'static str, String, &'static str, String, String);
 pub fn texts_changed_since_v4() -> Result<Vec<SeedTextChange>, SeedError> {
     let mut out = Vec::new();
     let mut r = csv::Reader::from_reader(SITES_CSV.as_bytes());
+    let headers = r.headers().map_err(|e| bad(1, e.to_string()))?.clone();
+    let col = column_index(&headers)?;
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad(i + 2, e.to_string()))?;
-        let f = |k: usize| nfc(rec.get(k).unwrap_or_default().trim());
-        let layer = Layer::from_table(&f(0)).ok_or_else(|| bad(i + 2, "unknown layer"))?;
-        for (column, now, then) in [("notes", 12, 13), ("location_source", 9, 14)] {
+        let f = |k: &str| nfc(rec.get(col(k)).unwrap_or_default().trim());
+        let layer = Layer::from_table(&f("layer")).ok_or_else(|| bad(i + 2, "unknown layer"))?;
+        for (column, now, then) in [
+            ("notes", "notes", "notes_v4"),
+            ("location_source", "location_source", "location_source_v4"),
+        ] {
             if f(then) != f(now) && !f(then).is_empty() {
-                out.push((layer.table(), f(1), column, f(then), f(now)));
+                out.push((layer.table(), f("name"), column, f(then), f(now)));
             }
         }
     }

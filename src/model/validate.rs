@@ -234,6 +234,8 @@ pub fn set_site_field(s: &mut Site, field: &'static str, text: &str) -> Result<(
         }
         "kind" => s.kind = text.to_string(),
         "district_2006" => s.district_2006 = text.to_string(),
+        "commune_2006" => s.commune_2006 = text.to_string(),
+        "unit_2025" => s.unit_2025 = text.to_string(),
         "main_industries" => s.main_industries = text.to_string(),
         "craft" => s.craft = text.to_string(),
         "notes" => s.notes = text.to_string(),

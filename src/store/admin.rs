@@ -198,3 +198,57 @@ impl ProjectFile {
         Ok(out)
     }
 }
+
+/// The columns schema 11 adds to every site table: the 2006 commune, the 2025 unit and where
+/// that unit comes from.
+pub(super) const V11_SITE_COLUMNS: [&str; 3] = ["commune_2006", "unit_2025", "unit_2025_source"];
+
+/// Schema 11: each site carries its 2006 commune and its 2025 unit. The columns are added to
+/// every site table (kept when a planner had added one of that name already, as a field of
+/// his own), the change log and the guards take them in, and the seeded sites a file still
+/// holds under their seeded name and district get the seed's commune and the unit derived
+/// from it.
+pub(super) fn v11_units_of_sites(conn: &Connection) -> rusqlite::Result<()> {
+    use super::schema::{CONTEXT_TABLES, SITE_TABLES};
+    let seeds = crate::model::seed::seed_sites().map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string())))
+    })?;
+    for (table, _, _) in SITE_TABLES.iter().chain(CONTEXT_TABLES.iter()) {
+        let have: Vec<String> = conn
+            .prepare(&format!("PRAGMA table_info({})", super::ident(table)))?
+            .query_map([], |r| r.get::<_, String>(1))?
+            .collect::<rusqlite::Result<_>>()?;
+        for c in V11_SITE_COLUMNS {
+            if !have.iter().any(|h| h.eq_ignore_ascii_case(c)) {
+                conn.execute_batch(&format!(
+                    "ALTER TABLE {} ADD COLUMN {c} TEXT",
+                    super::ident(table)
+                ))?;
+            }
+        }
+        // Before the triggers: a migration's own fill is not a planner's edit to log.
+        for s in seeds.iter().filter(|s| s.layer.table() == *table) {
+            if s.commune_2006.is_empty() {
+                continue;
+            }
+            conn.execute(
+                &format!(
+                    "UPDATE {} SET commune_2006 = ?1, unit_2025 = ?2, unit_2025_source = ?3
+                     WHERE name = ?4 AND coalesce(district_2006, '') = ?5
+                       AND coalesce(commune_2006, '') = ''",
+                    super::ident(table)
+                ),
+                params![
+                    s.commune_2006,
+                    s.unit_2025,
+                    s.unit_2025_source,
+                    s.name,
+                    s.district_2006
+                ],
+            )?;
+        }
+        super::schema::install_log_triggers(conn, table, "site_key")?;
+        super::schema::install_site_guards(conn, table)?;
+    }
+    Ok(())
+}

@@ -124,6 +124,9 @@ fn migration_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
     if from < 10 {
         super::admin::v10_admin_units(conn)?;
     }
+    if from < 11 {
+        super::admin::v11_units_of_sites(conn)?;
+    }
     conn.execute(
         "UPDATE qn_meta SET value = ?1 WHERE key = 'schema_version'",
         [SCHEMA_VERSION.to_string()],

@@ -10,7 +10,8 @@ use rusqlite::{Connection, params};
 pub(super) const SITE_COLS: &str = "geom, name, kind, status, district_2006, source_para, location_precision, \
     location_source, craft, centre_key, notes, planned_phase, area_ha, main_industries, \
     investment_bn_vnd, jobs, decision_year, accepted_warnings, is_expansion, occupancy_pct, \
-    occupancy_year, green_buffer_m, pollution_class, site_key";
+    occupancy_year, green_buffer_m, pollution_class, site_key, commune_2006, unit_2025, \
+    unit_2025_source";
 
 pub(super) fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
     use rusqlite::types::Value;
@@ -63,6 +64,9 @@ pub(super) fn site_values(s: &Site) -> Vec<rusqlite::types::Value> {
             .map(|c| Value::Integer(i64::from(c)))
             .unwrap_or(Value::Null),
         text(&s.key),
+        text(&s.commune_2006),
+        text(&s.unit_2025),
+        text(&s.unit_2025_source),
     ]
 }
 

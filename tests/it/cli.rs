@@ -224,3 +224,59 @@ fn report_prints_indicators_and_rules() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no scenario named"));
 }
+
+/// `report --by unit2025` (issue 29): the planning sites grouped by their commune-level unit
+/// of 1 July 2025, with its code; the sites whose unit is not known listed last, never
+/// guessed; `--by district2006` by the plan's own districts; `--csv` for a spreadsheet.
+#[test]
+fn report_by_unit2025_groups_the_sites_by_today_s_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.gpkg");
+    let f = f.to_str().unwrap();
+    assert!(qn().args(["init", f]).status().unwrap().success());
+    let out = qn()
+        .args(["report", f, "--by", "unit2025"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |start: &str| {
+        text.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("{start} in\n{text}"))
+            .to_string()
+    };
+    let cao_xanh = line("Phường Cao Xanh");
+    assert!(
+        cao_xanh.contains("06658") && cao_xanh.contains("Hà Khánh"),
+        "{cao_xanh}"
+    );
+    // Hoành Bồ's Lê Lợi, in Hạ Long since 2019, is in a ward of 2025.
+    assert!(line("Phường Hoành Bồ").contains("Lê Lợi"));
+    let unknown = line("(not known)");
+    assert!(unknown.contains("Bến Đục"), "{unknown}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("(not known)"))
+            .count(),
+        1
+    );
+    let out = qn()
+        .args(["report", f, "--by", "district2006", "--csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.starts_with("district_2006,code,sites,area_ha,"),
+        "{csv}"
+    );
+    assert!(csv.lines().any(|l| l.starts_with("Hoành Bồ,")), "{csv}");
+    // A grouping that does not exist is refused by name.
+    let out = qn().args(["report", f, "--by", "huyen"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -434,6 +434,29 @@ fn a_schema_4_file_is_migrated_with_its_data_and_fids() {
         qn_planner::store::SCHEMA_VERSION
     );
     let mut p = pf.read_project().unwrap();
+    // Schema 11: the seeded sites the file still holds got their 2006 commune and the 2025
+    // unit derived from it (with where it comes from); the change log did not count it as an
+    // edit of anyone's.
+    let hk = p.sites.iter().find(|s| s.name == "Hà Khánh").unwrap();
+    assert_eq!(hk.commune_2006, "Hà Khánh");
+    assert_eq!(hk.unit_2025, "Phường Cao Xanh");
+    assert!(
+        hk.unit_2025_source.contains("06649"),
+        "{}",
+        hk.unit_2025_source
+    );
+    let ben_duc = p.sites.iter().find(|s| s.name == "Bến Đục").unwrap();
+    assert_eq!(
+        (ben_duc.commune_2006.as_str(), ben_duc.unit_2025.as_str()),
+        ("", "")
+    );
+    assert!(
+        pf.operations(Some(&hk.key), 0, 100)
+            .unwrap()
+            .iter()
+            .all(|o| o.field != "unit_2025"),
+        "the migration's fill is not logged as an edit"
+    );
     // Schema 6 brought the report's figures in as data, as the report gives them.
     assert_eq!(
         p.figures,

@@ -22,6 +22,7 @@ pub struct FormState {
     name: String,
     kind: String,
     main_industries: String,
+    commune: String,
     craft: String,
     notes: String,
     investment: String,
@@ -51,6 +52,7 @@ impl FormState {
         self.name = s.name.clone();
         self.kind = s.kind.clone();
         self.main_industries = s.main_industries.clone();
+        self.commune = s.commune_2006.clone();
         self.craft = s.craft.clone();
         self.notes = s.notes.clone();
         self.investment = num_text(s.investment_bn_vnd);
@@ -198,7 +200,7 @@ impl FormCtx<'_> {
     }
 
     /// Applies `change` to the selected site as one edit (merging keystrokes in one field).
-    fn form_apply(
+    pub(crate) fn form_apply(
         &mut self,
         merge: Option<u64>,
         change: impl FnOnce(&mut Site) -> Result<(), FieldError>,
@@ -223,7 +225,13 @@ impl FormCtx<'_> {
         });
     }
 
-    fn text_row(&mut self, ui: &mut egui::Ui, label: &str, field: &'static str, multiline: bool) {
+    pub(crate) fn text_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        label: &str,
+        field: &'static str,
+        multiline: bool,
+    ) {
         let label_id = ui.label(RichText::new(label).strong()).id;
         let read_only = self.view.read_only;
         let error = self.field_error(field);
@@ -231,6 +239,7 @@ impl FormCtx<'_> {
             "name" => &mut self.st.name,
             "kind" => &mut self.st.kind,
             "main_industries" => &mut self.st.main_industries,
+            "commune_2006" => &mut self.st.commune,
             "craft" => &mut self.st.craft,
             "notes" => &mut self.st.notes,
             "investment_bn_vnd" => &mut self.st.investment,
@@ -271,6 +280,7 @@ impl FormCtx<'_> {
                 "name" => self.st.name.clone(),
                 "kind" => self.st.kind.clone(),
                 "main_industries" => self.st.main_industries.clone(),
+                "commune_2006" => self.st.commune.clone(),
                 "craft" => self.st.craft.clone(),
                 "notes" => self.st.notes.clone(),
                 "investment_bn_vnd" => self.st.investment.clone(),
@@ -282,8 +292,16 @@ impl FormCtx<'_> {
             };
             // Parsed and checked in the domain, one place per field; a refused text stays in
             // the field with its reason beside it and never reaches the file.
+            let lang = self.view.lang;
             self.form_apply(key, move |s| {
-                crate::model::validate::set_site_field(s, field, &value)
+                crate::model::validate::set_site_field(s, field, &value)?;
+                // A derived 2025 unit follows the commune it was derived from.
+                if field == "commune_2006"
+                    && let Some(a) = crate::model::admin::shipped()
+                {
+                    a.rederive(s, lang);
+                }
+                Ok(())
             });
         }
     }
@@ -442,9 +460,13 @@ impl FormCtx<'_> {
                 if district != s.district_2006 {
                     self.form_apply(None, |x| {
                         x.district_2006 = district;
+                        if let Some(a) = crate::model::admin::shipped() {
+                            a.rederive(x, lang);
+                        }
                         Ok(())
                     });
                 }
+                self.units_rows(ui, &s);
                 self.text_row(
                     ui,
                     tr(lang, "Ngành chính", "Main industries"),

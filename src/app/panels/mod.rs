@@ -11,3 +11,4 @@ pub mod selection;
 pub mod style;
 pub mod sync;
 pub mod table;
+mod units;

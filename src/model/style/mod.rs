@@ -587,11 +587,13 @@ impl LayerStyle {
 }
 
 /// The fields of a planning layer's sites a style may use: (column, numeric).
-pub const SITE_FIELDS: [(&str, bool); 16] = [
+pub const SITE_FIELDS: [(&str, bool); 18] = [
     ("name", false),
     ("kind", false),
     ("status", false),
     ("district_2006", false),
+    ("commune_2006", false),
+    ("unit_2025", false),
     ("planned_phase", false),
     ("main_industries", false),
     ("craft", false),
@@ -621,6 +623,8 @@ pub fn site_value(s: &Site, field: &str) -> Value {
         "kind" => text(&s.kind),
         "status" => text(s.status_text()),
         "district_2006" => text(&s.district_2006),
+        "commune_2006" => text(&s.commune_2006),
+        "unit_2025" => text(&s.unit_2025),
         "planned_phase" => s.planned_phase.map_or(Value::Null, |p| text(p.as_str())),
         "main_industries" => text(&s.main_industries),
         "craft" => text(&s.craft),

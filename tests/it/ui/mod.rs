@@ -17,6 +17,7 @@ mod locator;
 mod selection;
 mod table;
 mod toolbar;
+mod units;
 mod welcome;
 
 fn harness_with(file: Option<ProjectFile>, error: Option<String>) -> Harness<'static, QnApp> {

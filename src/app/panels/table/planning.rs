@@ -9,11 +9,13 @@ use crate::model::validate::{FieldError, set_site_field};
 use crate::model::{Layer, Project, Site};
 
 /// The grid's columns: (field, Vietnamese heading, English heading, decimals shown).
-const COLUMNS: [(&str, &str, &str, Option<usize>); 10] = [
+const COLUMNS: [(&str, &str, &str, Option<usize>); 12] = [
     ("name", "Tên", "Name", None),
     ("status", "Trạng thái", "Status", None),
     ("planned_phase", "Giai đoạn", "Phase", None),
     ("district_2006", "Huyện 2006", "District 2006", None),
+    ("commune_2006", "Xã 2006", "Commune 2006", None),
+    ("unit_2025", "Đơn vị 2025", "Unit 2025", None),
     ("area_ha", "Diện tích (ha)", "Area (ha)", Some(2)),
     (
         "investment_bn_vnd",
@@ -45,6 +47,8 @@ fn value(lang: Language, s: &Site, field: &str) -> Value {
                 .unwrap_or_default(),
         ),
         "district_2006" => text(s.district_2006.clone()),
+        "commune_2006" => text(s.commune_2006.clone()),
+        "unit_2025" => text(s.unit_2025.clone()),
         "area_ha" => num(s.area_ha),
         "investment_bn_vnd" => num(s.investment_bn_vnd),
         "jobs" => num(s.jobs.map(|j| j as f64)),
