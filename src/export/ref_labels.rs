@@ -102,13 +102,28 @@ impl Composer {
                 let (x, y) = fr.to_page([e, n]);
                 let w = self.metrics.width(text, size_mm, false) + 0.4;
                 let h = size_mm * 1.25;
-                let bx = Bbox::new(
-                    [(x - w / 2.0) as f32, (y - h / 2.0) as f32],
-                    [(x + w / 2.0) as f32, (y + h / 2.0) as f32],
+                // Centred on the feature, else just above, below, left or right of its centre
+                // (QGIS's "around centroid"), the first place that is free.
+                let placed = [
+                    (0.0, 0.0),
+                    (0.0, -h),
+                    (0.0, h),
+                    (-w / 2.0, 0.0),
+                    (w / 2.0, 0.0),
+                ]
+                .iter()
+                .map(|(dx, dy)| {
+                    Bbox::new(
+                        [(x + dx - w / 2.0) as f32, (y + dy - h / 2.0) as f32],
+                        [(x + dx + w / 2.0) as f32, (y + dy + h / 2.0) as f32],
+                    )
+                })
+                .find(|bx| bx.inside(&frame) && !taken.iter().any(|t| t.intersects(bx)));
+                let Some(bx) = placed else { continue };
+                let (x, y) = (
+                    f64::from(bx.min[0] + bx.max[0]) / 2.0,
+                    f64::from(bx.min[1] + bx.max[1]) / 2.0,
                 );
-                if !bx.inside(&frame) || taken.iter().any(|t| t.intersects(&bx)) {
-                    continue;
-                }
                 let (tx, ty) = (x - w / 2.0 + 0.2, y + h / 2.0 - size_mm * 0.32);
                 if lb.halo_mm > 0.0 {
                     let _ = write!(

@@ -257,6 +257,14 @@ impl Grid {
         }
     }
 
+    /// Folds every text column (on the worker that read the rows, so that the first filter
+    /// or sort of a large layer costs the window nothing).
+    pub fn fold_all(&mut self) {
+        for c in 0..self.columns.len() {
+            self.fold_column(c);
+        }
+    }
+
     /// Folds the texts of column `col` once (for filters and sorting).
     fn fold_column(&mut self, col: usize) {
         let Some(c) = self.columns.get_mut(col) else {

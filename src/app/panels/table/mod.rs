@@ -206,7 +206,9 @@ fn read_reference(
         .into_iter()
         .map(|(fid, b)| (fid, [b[0], b[2], b[1], b[3]]))
         .collect();
-    Ok((b.finish(), boxes))
+    let mut grid = b.finish();
+    grid.fold_all();
+    Ok((grid, boxes))
 }
 
 /// What the table needs from the app besides the project: the map's selection, the
