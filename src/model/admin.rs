@@ -261,12 +261,12 @@ impl Derived2025 {
         let vi = lang == crate::lang::Language::Vi;
         let mut s = if vi {
             format!(
-                "Suy ra từ xã/phường năm 2006 «{commune}» ({district}): {} (mã {}, trước 1/7/2025), nay thuộc {} (mã {}) theo Nghị quyết 1679/NQ-UBTVQH15; dữ liệu {UNITS_SOURCE}",
+                "Suy ra từ xã/phường năm 2006 «{commune}» ({district}): {} (mã {}, trước 1/7/2025), nay thuộc {} (mã {}) theo Nghị quyết 1679/NQ-UBTVQH15; dữ liệu vietnamadminunits 1.0.4 (MIT), đã đối chiếu vietnam-provinces 2025.10.1",
                 self.via.name, self.via.code, self.unit.name, self.unit.code
             )
         } else {
             format!(
-                "Derived from the 2006 commune «{commune}» ({district}): {} (code {}, before 1 July 2025), now in {} (code {}) by Resolution 1679/NQ-UBTVQH15; data {UNITS_SOURCE}",
+                "Derived from the 2006 commune «{commune}» ({district}): {} (code {}, before 1 July 2025), now in {} (code {}) by Resolution 1679/NQ-UBTVQH15; data vietnamadminunits 1.0.4 (MIT), cross-checked with vietnam-provinces 2025.10.1",
                 self.via.name, self.via.code, self.unit.name, self.unit.code
             )
         };
