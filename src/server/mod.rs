@@ -497,18 +497,36 @@ fn bind(
 }
 
 /// The rows of shared table `t` (its columns as the GeoPackage has them) on the server: all,
-/// or those whose key is one of `keys`; a geometry as WKB.
+/// or those whose key is one of `keys`; a geometry as WKB. A column the server's table lacks
+/// (a plan published by an older qn-planner, before a field this one's files have) reads as
+/// empty.
 pub(crate) fn fetch_rows(
     tx: &mut postgres::Transaction<'_>,
     t: &SharedTable,
     keys: Option<&[String]>,
 ) -> Result<Vec<Vec<Cell>>, postgres::Error> {
+    let there: Vec<String> = tx
+        .query(
+            "SELECT column_name::text FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = $1",
+            &[&t.table],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let present: Vec<bool> = t
+        .columns
+        .iter()
+        .map(|c| there.is_empty() || there.contains(&c.name))
+        .collect();
     let cols: Vec<String> = t
         .columns
         .iter()
-        .map(|c| match &c.geometry {
-            Some(_) => format!("ST_AsBinary({})", ident(&c.name)),
-            None => ident(&c.name),
+        .zip(&present)
+        .map(|(c, here)| match (&c.geometry, here) {
+            (_, false) => "NULL".to_string(),
+            (Some(_), true) => format!("ST_AsBinary({})", ident(&c.name)),
+            (None, true) => ident(&c.name),
         })
         .collect();
     let sql = format!("SELECT {} FROM {}", cols.join(", "), ident(&t.table));
@@ -526,7 +544,9 @@ pub(crate) fn fetch_rows(
                 .enumerate()
                 .map(|(i, c)| {
                     let ty = pg_type(c);
-                    if c.geometry.is_some() {
+                    if !present[i] {
+                        Ok(Cell::Null)
+                    } else if c.geometry.is_some() {
                         r.try_get::<_, Option<Vec<u8>>>(i)
                             .map(|v| v.map(Cell::Wkb).unwrap_or(Cell::Null))
                     } else if ty == "bigint" {

@@ -353,6 +353,9 @@ pub(crate) fn reconcile_columns(
                         "the field {name} of {table} was removed from the shared plan; qn-planner carries added fields, not removed ones: add it back on the server, or remove it here too"
                     )));
                 }
+                // A plan published before schema 11: the copy keeps the new columns as its own
+                // until a copy that may add fields syncs (clones and viewers read only).
+                None if !push && crate::store::added_by_schema_11(name) => {}
                 None if !push => {
                     return Err(refuse(format!(
                         "this copy has a field {name} of {table} that the shared plan lacks, and this role may not add it"

@@ -203,6 +203,13 @@ impl ProjectFile {
 /// that unit comes from.
 pub(super) const V11_SITE_COLUMNS: [&str; 3] = ["commune_2006", "unit_2025", "unit_2025_source"];
 
+/// Whether `column` of a site table is one schema 11 added: a plan published by an older
+/// qn-planner lacks it, and a copy that may not add fields to the plan keeps it as its own
+/// until one that may does (at its next sync).
+pub fn added_by_schema_11(column: &str) -> bool {
+    V11_SITE_COLUMNS.contains(&column)
+}
+
 /// Schema 11: each site carries its 2006 commune and its 2025 unit. The columns are added to
 /// every site table (kept when a planner had added one of that name already, as a field of
 /// his own), the change log and the guards take them in, and the seeded sites a file still

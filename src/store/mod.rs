@@ -36,6 +36,7 @@ use geo_types::Geometry;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
+pub use admin::added_by_schema_11;
 pub(crate) use changelog::{LogFold, end_author, fold_log, name_author};
 pub use error::StoreError;
 pub use layer_styles::{STYLE_NAME, StyleTarget};

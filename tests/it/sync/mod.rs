@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod bundle;
+mod units;
 
 /// Two copies of one plan (a file copied to a second laptop), no server.
 fn two_copies(dir: &Path) -> (Laptop, Laptop) {
