@@ -248,7 +248,8 @@ impl QnApp {
         self.project_gen += 1;
         self.history.clear();
         self.map.editor = Editor::default();
-        self.map.selected = None;
+        // Another project (or the same restored): its fids are not these sites.
+        self.map.select_many(Default::default(), None);
         self.settings.last_project = Some(file.path().to_path_buf());
         self.foreign_tables = file.foreign_tables().unwrap_or_default();
         match load_reference_layers(&file, &self.tm3) {

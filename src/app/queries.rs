@@ -113,6 +113,11 @@ impl QnApp {
     }
 
     /// Where a WGS84 point is on the screen in the last frame's map.
+    /// Makes these sites the selection (as a rectangle or select by value would).
+    pub fn select_sites(&mut self, sel: std::collections::BTreeSet<(Layer, i64)>) {
+        self.map.select_many(sel, None);
+    }
+
     /// Where the map is drawn in the window.
     pub fn map_rect(&self) -> egui::Rect {
         self.map.map_rect

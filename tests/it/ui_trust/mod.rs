@@ -552,7 +552,15 @@ fn a_path_can_always_be_chosen_without_a_native_dialog() {
     );
     h.key_press(egui::Key::Escape);
     h.run();
-    // File → Open project… lists the GeoPackages; choosing one opens it.
+    // File → Open project… lists the GeoPackages; choosing one opens it (and the selection
+    // of this one's sites goes: the other's fids are other sites).
+    let many: std::collections::BTreeSet<_> = ["Hà Khánh", "Cái Lân"]
+        .iter()
+        .map(|n| h.state().find_site(n).unwrap())
+        .collect();
+    h.state_mut().select_sites(many);
+    h.run();
+    assert_eq!(h.state().selection().len(), 2);
     std::fs::create_dir_all(dir.path().join(".an")).unwrap();
     h.get_by_label("Tệp").click();
     h.run();
@@ -570,6 +578,10 @@ fn a_path_can_always_be_chosen_without_a_native_dialog() {
     h.run();
     assert_eq!(h.state().open_dialog(), None);
     assert_eq!(h.state().file_path(), Some(other.as_path()));
+    assert!(
+        h.state().selection().is_empty(),
+        "no selection carried over"
+    );
     assert_eq!(
         h.state().settings().last_folders.get("project"),
         Some(&dir.path().to_path_buf())
