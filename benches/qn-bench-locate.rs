@@ -15,7 +15,6 @@
 use qn_planner::lang::Language;
 use qn_planner::locate::{Locator, ReferenceIndex};
 use qn_planner::store::ProjectFile;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -38,17 +37,6 @@ const QUERIES: [&str; 9] = [
     "không có gì như thế này",
 ];
 
-fn make_project(qn: &str, project: &Path, input: &Path, n: u64) -> Result<(), String> {
-    if let Ok(pf) = ProjectFile::open(project)
-        && let Ok(refs) = pf.reference_layers()
-        && refs.first().is_some_and(|r| r.features == n as i64)
-    {
-        return Ok(());
-    }
-    data::write_polygons(input, n).map_err(|e| e.to_string())?;
-    data::project_with_parcels(qn, project, input)
-}
-
 fn pct(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
@@ -64,7 +52,7 @@ fn run() -> Result<(), String> {
     let runs = a.num("--runs", 3).max(1);
     let project = a.dir.join("locate.gpkg");
     let input = a.dir.join("parcels.geojson");
-    make_project(&a.qn, &project, &input, n)?;
+    data::parcels_project(&a.qn, &project, &input, n)?;
     let pf = ProjectFile::open(&project).map_err(|e| e.to_string())?;
     let p = pf.read_project().map_err(|e| e.to_string())?;
     let layers = pf.reference_layers().map_err(|e| e.to_string())?;

@@ -20,7 +20,6 @@ use egui_kittest::kittest::Queryable;
 use qn_planner::app::{QnApp, Startup};
 use qn_planner::settings::Settings;
 use qn_planner::store::ProjectFile;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -29,17 +28,6 @@ mod args;
 #[path = "common/data.rs"]
 mod data;
 use args::Args;
-
-fn make_project(qn: &str, project: &Path, input: &Path, n: u64) -> Result<(), String> {
-    if let Ok(pf) = ProjectFile::open(project)
-        && let Ok(refs) = pf.reference_layers()
-        && refs.first().is_some_and(|r| r.features == n as i64)
-    {
-        return Ok(());
-    }
-    data::write_polygons(input, n).map_err(|e| e.to_string())?;
-    data::project_with_parcels(qn, project, input)
-}
 
 fn pct(v: &[f64], p: f64) -> f64 {
     let mut v = v.to_vec();
@@ -76,7 +64,7 @@ fn run() -> Result<(), String> {
     let frames = a.num("--frames", 400).max(10) as usize;
     let project = a.dir.join("table.gpkg");
     let input = a.dir.join("parcels.geojson");
-    make_project(&a.qn, &project, &input, n)?;
+    data::parcels_project(&a.qn, &project, &input, n)?;
     let file = ProjectFile::open(&project).map_err(|e| e.to_string())?;
     let settings = Settings {
         guide_seen: true,

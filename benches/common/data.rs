@@ -180,3 +180,16 @@ pub fn project_with_parcels(qn: &str, project: &Path, input: &Path) -> Result<()
     }
     Ok(())
 }
+
+/// [`project_with_parcels`] with N parcels written to `input` first, unless `project` already
+/// holds a reference layer of N features (kept from an earlier run).
+pub fn parcels_project(qn: &str, project: &Path, input: &Path, n: u64) -> Result<(), String> {
+    if let Ok(pf) = qn_planner::store::ProjectFile::open(project)
+        && let Ok(refs) = pf.reference_layers()
+        && refs.first().is_some_and(|r| r.features == n as i64)
+    {
+        return Ok(());
+    }
+    write_polygons(input, n).map_err(|e| e.to_string())?;
+    project_with_parcels(qn, project, input)
+}

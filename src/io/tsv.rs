@@ -5,6 +5,7 @@
 //! each cell parsed and checked as a typed entry is; a refused cell is named by its row and
 //! column, and then nothing is pasted.
 
+use super::table_out::number_text as number;
 use crate::lang::Language;
 use crate::model::style::{SITE_FIELDS, Value, site_value};
 use crate::model::validate::{Refusal, parse_real, set_site_field};
@@ -29,12 +30,6 @@ fn cell(t: &str) -> String {
             }
         })
         .collect()
-}
-
-fn number(v: f64) -> String {
-    let s = format!("{v:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// The point a row gives for a site: its point, or the centre of its area.

@@ -291,7 +291,6 @@ fn the_cli_writes_each_format_whole_or_not_at_all() {
 #[test]
 fn reference_layers_are_drawn_in_the_frame_and_listed_in_the_legend() {
     use qn_planner::export::ReferenceDraw;
-    use qn_planner::io::import::Source;
     let (dir, path, project) = project();
     // One large parcel (drawn as its outline and fill) and 2,000 tiny ones (drawn as dots).
     let mut features = vec![
@@ -306,23 +305,15 @@ fn reference_layers_are_drawn_in_the_frame_and_listed_in_the_legend() {
         features.push(serde_json::json!({"type": "Feature", "properties": {"ten": format!("Thửa {i}")},
             "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.0002, y], [x + 0.0002, y + 0.0002], [x, y]]]}}));
     }
-    let input = dir.path().join("thua.geojson");
-    std::fs::write(
-        &input,
-        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
-    )
-    .unwrap();
     let mut pf = ProjectFile::open(&path).unwrap();
-    qn_planner::io::import_layer::import_reference_layer(
+    crate::common::import_geojson(
         &mut pf,
-        &Source::from_path(&input, None).unwrap(),
-        None,
+        dir.path(),
+        "thua.geojson",
+        &serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
         "Thửa đất đo đạc",
         "#d01c8b",
-        &std::sync::atomic::AtomicBool::new(false),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    );
     let c = Composer::new().unwrap();
     let mut spec = MapSpec::new("t", Language::Vi);
     spec.raster_dpi = 96;
@@ -648,7 +639,6 @@ fn the_locator_shows_hoang_sa_and_truong_sa_as_vietnams_and_names_them() {
 #[test]
 fn reference_layers_are_labelled_by_their_style_s_field_without_overlaps() {
     use qn_planner::export::ReferenceDraw;
-    use qn_planner::io::import::Source;
     let (dir, path, project) = project();
     // A large area in the hills west of Ba Chẽ, where no site or town is labelled.
     let mut features = vec![
@@ -663,23 +653,15 @@ fn reference_layers_are_labelled_by_their_style_s_field_without_overlaps() {
         features.push(serde_json::json!({"type": "Feature", "properties": {"ten": format!("Thửa {i}")},
             "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y]]]}}));
     }
-    let input = dir.path().join("thua.geojson");
-    std::fs::write(
-        &input,
-        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
-    )
-    .unwrap();
     let mut pf = ProjectFile::open(&path).unwrap();
-    qn_planner::io::import_layer::import_reference_layer(
+    crate::common::import_geojson(
         &mut pf,
-        &Source::from_path(&input, None).unwrap(),
-        None,
+        dir.path(),
+        "thua.geojson",
+        &serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
         "Thửa đất đo đạc",
         "#d01c8b",
-        &std::sync::atomic::AtomicBool::new(false),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    );
     let c = Composer::new().unwrap();
     let mut spec = MapSpec::new("t", Language::Vi);
     spec.raster_dpi = 96;

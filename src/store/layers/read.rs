@@ -148,6 +148,30 @@ impl LayerReader {
             .collect())
     }
 
+    /// Every feature of the table in fid order: `each` gets the row of its fid then `columns`.
+    fn walk(
+        &self,
+        columns: &[String],
+        each: &mut dyn FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
+        let sq = |e| StoreError::sqlite(&self.path, e);
+        let mut list = vec!["fid".to_string()];
+        list.extend(columns.iter().map(|c| ident(c)));
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT {} FROM {} ORDER BY fid",
+                list.join(", "),
+                ident(&self.table)
+            ))
+            .map_err(sq)?;
+        let mut rows = st.query([]).map_err(sq)?;
+        while let Some(r) = rows.next().map_err(sq)? {
+            each(r).map_err(sq)?;
+        }
+        Ok(())
+    }
+
     /// Every feature's values of `columns` in fid order, calling `each(fid, values)` (one
     /// buffer reused: no allocation per feature beyond its texts).
     pub fn rows(
@@ -157,65 +181,39 @@ impl LayerReader {
     ) -> Result<(), StoreError> {
         use crate::model::style::Value;
         use rusqlite::types::ValueRef;
-        let sq = |e| StoreError::sqlite(&self.path, e);
-        let mut list = vec!["fid".to_string()];
-        list.extend(columns.iter().map(|c| ident(c)));
-        let mut st = self
-            .conn
-            .prepare(&format!(
-                "SELECT {} FROM {} ORDER BY fid",
-                list.join(", "),
-                ident(&self.table)
-            ))
-            .map_err(sq)?;
-        let mut rows = st.query([]).map_err(sq)?;
         let mut values = vec![Value::Null; columns.len()];
-        while let Some(r) = rows.next().map_err(sq)? {
-            let fid: i64 = r.get(0).map_err(sq)?;
+        self.walk(columns, &mut |r| {
             for (i, v) in values.iter_mut().enumerate() {
-                *v = match r.get_ref(i + 1).map_err(sq)? {
+                *v = match r.get_ref(i + 1)? {
                     ValueRef::Null | ValueRef::Blob(_) => Value::Null,
                     ValueRef::Integer(n) => Value::Num(n as f64),
                     ValueRef::Real(x) => Value::Num(x),
                     ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
                 };
             }
-            each(fid, &values);
-        }
-        Ok(())
+            each(r.get(0)?, &values);
+            Ok(())
+        })
     }
 
     /// Every feature's attribute values as text (numbers written out, empty for null or a
     /// blob), in column order, calling `each(fid, values)` in table order.
     pub fn texts(&self, each: &mut dyn FnMut(i64, &[String])) -> Result<(), StoreError> {
         use rusqlite::types::ValueRef;
-        let sq = |e| StoreError::sqlite(&self.path, e);
         let columns = self.columns()?;
-        let mut list = vec!["fid".to_string()];
-        list.extend(columns.iter().map(|c| ident(c)));
-        let mut st = self
-            .conn
-            .prepare(&format!(
-                "SELECT {} FROM {} ORDER BY fid",
-                list.join(", "),
-                ident(&self.table)
-            ))
-            .map_err(sq)?;
-        let mut rows = st.query([]).map_err(sq)?;
         let mut values = vec![String::new(); columns.len()];
-        while let Some(r) = rows.next().map_err(sq)? {
-            let fid: i64 = r.get(0).map_err(sq)?;
+        self.walk(&columns, &mut |r| {
             for (i, v) in values.iter_mut().enumerate() {
                 v.clear();
-                match r.get_ref(i + 1).map_err(sq)? {
+                match r.get_ref(i + 1)? {
                     ValueRef::Null | ValueRef::Blob(_) => {}
                     ValueRef::Integer(n) => v.push_str(&n.to_string()),
                     ValueRef::Real(x) => v.push_str(&x.to_string()),
                     ValueRef::Text(t) => v.push_str(&String::from_utf8_lossy(t)),
                 }
             }
-            each(fid, &values);
-        }
-        Ok(())
+            each(r.get(0)?, &values);
+            Ok(())
+        })
     }
 }

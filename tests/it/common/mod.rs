@@ -21,6 +21,30 @@ pub fn temp_project(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
+/// Writes `geojson` to `name` in `dir` and imports it into `pf` as the reference layer `layer`
+/// (WGS 84, drawn in `color`), as the import window does.
+pub fn import_geojson(
+    pf: &mut qn_planner::store::ProjectFile,
+    dir: &Path,
+    name: &str,
+    geojson: &str,
+    layer: &str,
+    color: &str,
+) {
+    let input = dir.join(name);
+    std::fs::write(&input, geojson).unwrap();
+    qn_planner::io::import_layer::import_reference_layer(
+        pf,
+        &qn_planner::io::import::Source::from_path(&input, None).unwrap(),
+        Some(qn_planner::io::crs::Crs::Wgs84),
+        layer,
+        color,
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_, _| {},
+    )
+    .unwrap();
+}
+
 /// SplitMix64: deterministic, so a failing sequence can be replayed from its seed.
 pub struct Rng(pub u64);
 

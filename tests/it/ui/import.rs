@@ -6,31 +6,19 @@ use super::*;
 
 #[test]
 fn an_imported_reference_layer_is_listed_and_can_be_hidden() {
-    use qn_planner::io::crs::Crs;
-    use qn_planner::io::import::Source;
-    use std::sync::atomic::AtomicBool;
     let dir = tempfile::tempdir().unwrap();
     let mut pf = project(&dir);
-    let input = dir.path().join("thua.geojson");
-    std::fs::write(
-        &input,
+    crate::common::import_geojson(
+        &mut pf,
+        dir.path(),
+        "thua.geojson",
         r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"ten":"Thửa 1"},"geometry":{"type":"Polygon","coordinates":[[[107.05,20.95],[107.06,20.95],[107.06,20.96],[107.05,20.95]]]}},
           {"type":"Feature","properties":{"ten":"Thửa 2"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}},
           {"type":"Feature","properties":{"ten":"Thửa nhỏ (dưới một điểm ảnh)"},"geometry":{"type":"Polygon","coordinates":[[[107.2,21.0],[107.2001,21.0],[107.2001,21.0001],[107.2,21.0]]]}}]}"#,
-    )
-    .unwrap();
-    let source = Source::from_path(&input, None).unwrap();
-    qn_planner::io::import_layer::import_reference_layer(
-        &mut pf,
-        &source,
-        Some(Crs::Wgs84),
         "Thửa đất đo đạc",
         "#7a5195",
-        &AtomicBool::new(false),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    );
     let mut h = harness_with(Some(pf), None);
     h.get_by_label("Lớp tham chiếu");
     // The sub-pixel parcel is drawn through the dot image; a few frames must go through.

@@ -101,30 +101,18 @@ fn typed_coordinates_are_found_as_vn2000_or_lon_lat() {
 
 #[test]
 fn reference_features_are_found_by_any_field() {
-    use qn_planner::io::crs::Crs;
-    use qn_planner::io::import::Source;
-    use std::sync::atomic::AtomicBool;
     let dir = tempfile::tempdir().unwrap();
     let mut pf = project(&dir);
-    let input = dir.path().join("thua.geojson");
-    std::fs::write(
-        &input,
+    crate::common::import_geojson(
+        &mut pf,
+        dir.path(),
+        "thua.geojson",
         r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"so_thua":15,"loai":"Đất ở","chu":"Nguyễn Văn A"},"geometry":{"type":"Polygon","coordinates":[[[107.05,20.95],[107.06,20.95],[107.06,20.96],[107.05,20.95]]]}},
           {"type":"Feature","properties":{"so_thua":150,"loai":"Đất lúa","chu":"Trần Thị B"},"geometry":{"type":"Point","coordinates":[107.1,21.0]}}]}"#,
-    )
-    .unwrap();
-    let source = Source::from_path(&input, None).unwrap();
-    qn_planner::io::import_layer::import_reference_layer(
-        &mut pf,
-        &source,
-        Some(Crs::Wgs84),
         "Thửa đất",
         "#7a5195",
-        &AtomicBool::new(false),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    );
     let mut h = harness_with(Some(pf), None);
     for _ in 0..200 {
         h.run();

@@ -191,31 +191,19 @@ fn the_rows_shown_go_to_excel_and_csv_with_their_headings() {
 
 #[test]
 fn a_reference_layer_has_its_tab_and_column_widths_are_kept() {
-    use qn_planner::io::crs::Crs;
-    use qn_planner::io::import::Source;
-    use std::sync::atomic::AtomicBool;
     let dir = tempfile::tempdir().unwrap();
     let mut pf = project(&dir);
-    let input = dir.path().join("thua.geojson");
-    std::fs::write(
-        &input,
+    crate::common::import_geojson(
+        &mut pf,
+        dir.path(),
+        "thua.geojson",
         r#"{"type":"FeatureCollection","features":[
           {"type":"Feature","properties":{"ten":"Thửa 1","dien_tich":120.5},"geometry":{"type":"Point","coordinates":[107.05,20.95]}},
           {"type":"Feature","properties":{"ten":"Thửa 2","dien_tich":80},"geometry":{"type":"Point","coordinates":[107.1,21.0]}},
           {"type":"Feature","properties":{"ten":"Đất rừng","dien_tich":null},"geometry":{"type":"Point","coordinates":[107.2,21.0]}}]}"#,
-    )
-    .unwrap();
-    let source = Source::from_path(&input, None).unwrap();
-    qn_planner::io::import_layer::import_reference_layer(
-        &mut pf,
-        &source,
-        Some(Crs::Wgs84),
         "Thửa đất đo đạc",
         "#7a5195",
-        &AtomicBool::new(false),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    );
     let mut h = harness_with(Some(pf), None);
     h.get_by_label("Bảng thuộc tính").click();
     h.run();

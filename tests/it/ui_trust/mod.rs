@@ -333,31 +333,22 @@ fn moving_a_site_records_a_drafted_position_by_its_author() {
 /// clicking a site shows the site's; a click on empty sea shows nothing; Esc closes it.
 #[test]
 fn clicking_a_reference_feature_shows_its_attributes() {
-    use qn_planner::io::import::Source;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ref.gpkg");
     drop(ProjectFile::create(&path, false).unwrap());
-    let input = dir.path().join("thua.geojson");
-    std::fs::write(
-        &input,
+    let mut pf = ProjectFile::open(&path).unwrap();
+    crate::common::import_geojson(
+        &mut pf,
+        dir.path(),
+        "thua.geojson",
         r#"{"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"ten": "Thửa đất số 12", "dien_tich_ha": 3.5},
          "geometry": {"type": "Polygon", "coordinates": [[[107.55, 21.30], [107.60, 21.30], [107.60, 21.34], [107.55, 21.34], [107.55, 21.30]]]}},
         {"type": "Feature", "properties": {"ten": "Đường tỉnh 18C", "dien_tich_ha": null},
          "geometry": {"type": "LineString", "coordinates": [[107.45, 21.25], [107.50, 21.28]]}}]}"#,
-    )
-    .unwrap();
-    let mut pf = ProjectFile::open(&path).unwrap();
-    qn_planner::io::import_layer::import_reference_layer(
-        &mut pf,
-        &Source::from_path(&input, None).unwrap(),
-        None,
         "Thửa đất huyện Tiên Yên",
         "#d01c8b",
-        &std::sync::atomic::AtomicBool::new(false),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    );
     drop(pf);
     let file = ProjectFile::open_session(&path, None).unwrap().file;
     let mut h = harness(Some(file));
